@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# scripts/test.sh VARIANT...: runs every test of each built variant (build/<variant>/) against one
+# private PostgreSQL 15 that it starts and always stops: the Criterion unit and integration
+# suite, the fuzz corpora replayed as plain tests, then tests/e2e/test_* with real clients.
+# Ends with "N passed, N failed" and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+[ "$#" -gt 0 ] || set -- plain
+
+tmp=$(mktemp -d /tmp/am-test.XXXXXX)
+chmod 755 "$tmp"
+cleanup() { tests/support/pg.sh stop "$tmp/pg"; rm -rf "$tmp"; }
+trap cleanup EXIT INT TERM
+tests/support/pg.sh start "$tmp/pg" || exit 1
+# shellcheck disable=SC1091
+. "$tmp/pg/env"
+export AM_TEST_TMP=$tmp AM_TEST_ROOT=$ROOT
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+export ASAN_OPTIONS=abort_on_error=0:detect_leaks=1
+export TSAN_OPTIONS="suppressions=$ROOT/tests/tsan.supp halt_on_error=1"
+
+passed=0; failed=0; failures=()
+record() { # name status
+  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$1"); fi
+}
+
+for v in "$@"; do
+  B=build/$v
+  echo "== $v: unit and integration tests (Criterion)"
+  out=$tmp/criterion-$v.log
+  "$B/unit_tests" --jobs 2 --timeout 300 ${AM_TEST_FILTER:+--filter "$AM_TEST_FILTER"} 2>&1 | tee "$out"
+  syn=$(grep -E 'Synthesis: Tested' "$out" | tail -1)
+  t=$(sed -nE 's/.*Tested: ([0-9]+).*/\1/p' <<<"$syn"); p=$(sed -nE 's/.*Passing: ([0-9]+).*/\1/p' <<<"$syn")
+  if [ -z "$syn" ]; then record "$v/criterion (no synthesis line)" 1; else
+    passed=$((passed + p)); failed=$((failed + t - p))
+    [ "$t" -eq "$p" ] || failures+=("$v/criterion: $((t - p)) failing")
+  fi
+
+  echo "== $v: fuzz corpora replayed"
+  for r in "$B"/fuzz/replay_*; do
+    [ -x "$r" ] || continue
+    name=${r##*/replay_}
+    "$r" "tests/fuzz/corpus/$name" >"$tmp/fuzz-$name.log" 2>&1
+    st=$?; [ $st -eq 0 ] || tail -20 "$tmp/fuzz-$name.log"
+    echo "fuzz replay $name: $([ $st -eq 0 ] && echo ok || echo FAILED)"
+    record "$v/fuzz/$name" $st
+  done
+
+  [ -n "${AM_TEST_FILTER:-}" ] && continue
+  echo "== $v: end-to-end tests with real clients"
+  for t in tests/e2e/test_*; do
+    [ -x "$t" ] || continue
+    case "$v:$t" in asan:*.slow.*|tsan:*.slow.*) continue ;; esac
+    log=$tmp/e2e-$v-$(basename "$t").log
+    AM_BIN=$ROOT/$B/arctic-mirror AM_VARIANT=$v timeout 900 "$t" >"$log" 2>&1
+    st=$?
+    if [ $st -eq 0 ]; then echo "e2e $(basename "$t"): ok"; else
+      echo "e2e $(basename "$t"): FAILED (exit $st)"; tail -40 "$log"; fi
+    record "$v/e2e/$(basename "$t")" $st
+  done
+done
+
+echo
+for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,65 @@
+/*
+ * config/config.h: the YAML file, environment overrides and command-line flags, validated
+ * before anything runs. Errors name the file, the line and the key:
+ *   config.yaml:7: key "postgres.port": expected an integer 1-65535, got "54x32"
+ * Knows nothing of run time; a config_t is immutable once loaded and may be read by any thread.
+ */
+#ifndef AM_CONFIG_H
+#define AM_CONFIG_H
+
+#include <stdio.h>
+
+#include "util/util.h"
+
+typedef struct config_table {
+    char *schema;
+    char *name;
+} config_table_t;
+
+typedef struct config {
+    char *file; /* the path it was loaded from */
+    struct {
+        char *host;        /* default "localhost"; env POSTGRES_HOST */
+        int port;          /* default 5432; env POSTGRES_PORT */
+        char *user;        /* required; env POSTGRES_USER */
+        char *password;    /* default ""; env POSTGRES_PASSWORD; never logged */
+        char *database;    /* required; env POSTGRES_DB */
+        char *slot;        /* default "arctic_mirror" */
+        char *publication; /* default "arctic_mirror_pub" */
+    } postgres;
+    config_table_t *tables; /* at least one; no duplicates */
+    size_t n_tables;
+    struct {
+        char *path; /* required: the warehouse directory */
+    } iceberg;
+    struct {
+        int port; /* default 5433 */
+    } proxy;
+} config_t;
+
+typedef struct config_args {
+    const char *config_path; /* --config, default "config.yaml" */
+    int health_port;         /* --health-port, default 8080 */
+    bool help;               /* --help / -h */
+} config_args_t;
+
+/* Exit status for bad flags or config. */
+#define CONFIG_EXIT_USAGE 2
+
+/* Parses argv. Unknown flags and bad values fail naming the flag. */
+bool config_args_parse(int argc, char **argv, config_args_t *out, am_err_t *err) AM_MUST_CHECK;
+void config_usage(FILE *out, const char *argv0);
+
+/*
+ * Loads path, applies POSTGRES_* overrides from the environment, validates. Unknown keys,
+ * wrong types, missing required keys and unreadable files fail with SQLSTATE F0000 and a
+ * message naming the file, line and key. On failure cfg is left empty (safe to destroy).
+ */
+bool config_load(config_t *cfg, const char *path, am_err_t *err) AM_MUST_CHECK;
+/* The same from bytes (tests, fuzzing); name is used in messages. Applies env overrides
+ * only if apply_env. */
+bool config_load_bytes(config_t *cfg, const char *data, size_t len, const char *name, bool apply_env,
+                       am_err_t *err) AM_MUST_CHECK;
+void config_destroy(config_t *cfg);
+
+#endif /* AM_CONFIG_H */

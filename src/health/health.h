@@ -1,0 +1,58 @@
+/*
+ * health/health.h: the HTTP server (libmicrohttpd) for GET /health, /health/detailed and
+ * /metrics, and the process-wide metric registry every module writes to.
+ *
+ * Threads: libmicrohttpd runs its own thread pool; those threads only read metrics and call
+ * the registered checks. Checks therefore must be thread-safe and quick (they get a deadline).
+ * Metric updates are lock-free atomics (relaxed) and may come from any thread.
+ */
+#ifndef AM_HEALTH_H
+#define AM_HEALTH_H
+
+#include "util/util.h"
+
+/* ---- metrics ------------------------------------------------------------------------------ */
+
+typedef enum health_metric_kind {
+    HEALTH_COUNTER = 0,
+    HEALTH_GAUGE = 1,
+} health_metric_kind_t;
+
+typedef struct health_metric health_metric_t;
+
+/*
+ * Registers (or finds, if name and labels match) a metric. name is Prometheus-style
+ * ("arctic_mirror_rows_replicated_total"); labels is NULL or a rendered label set without
+ * braces ("op=\"insert\""). The returned pointer lives for the whole process.
+ */
+health_metric_t *health_metric(const char *name, const char *help, health_metric_kind_t kind,
+                               const char *labels);
+void health_metric_add(health_metric_t *m, double delta); /* counters and gauges */
+void health_metric_set(health_metric_t *m, double value); /* gauges */
+double health_metric_value(const health_metric_t *m);
+/* Prometheus text exposition of every metric (appended to out). */
+void health_metrics_render(am_buf_t *out);
+
+/* ---- component checks ------------------------------------------------------------------- */
+
+/* What a check reports: a short message plus key/value details for /health/detailed. */
+typedef struct health_report health_report_t;
+void health_report_str(health_report_t *r, const char *key, const char *value);
+void health_report_num(health_report_t *r, const char *key, double value);
+void health_report_message(health_report_t *r, const char *fmt, ...) AM_PRINTF(2, 3);
+
+/* Returns true when the component is up. Runs on an HTTP thread. */
+typedef bool (*health_check_fn)(void *ud, health_report_t *r);
+
+typedef struct health health_t;
+
+health_t *health_new(void);
+/* Call before health_start. name: "postgres", "replication", "duckdb", "iceberg", "config". */
+void health_check_add(health_t *h, const char *name, health_check_fn fn, void *ud);
+/* Binds 0.0.0.0:port (0 = ephemeral, see health_port) and starts serving. */
+bool health_start(health_t *h, int port, am_err_t *err) AM_MUST_CHECK;
+int health_port(const health_t *h);
+/* Stops serving (waits for in-flight requests) and frees everything. NULL is a no-op. */
+void health_free(health_t *h);
+
+#endif /* AM_HEALTH_H */

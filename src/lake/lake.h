@@ -1,0 +1,126 @@
+/*
+ * lake/lake.h: Iceberg v2 tables on storage. Schemas and type mapping, Parquet data and
+ * position delete files (written through DuckDB with Iceberg field ids), Avro manifests and
+ * manifest lists, vN.metadata.json + version-hint.text committed without overwrite, the
+ * watermark, and the read-side planner. Knows nothing of PostgreSQL.
+ *
+ * Threads: a lake_t and its tables and batches belong to one thread (the write path). The
+ * read-side functions at the end take only a warehouse path and may run on any thread.
+ *
+ * Layout: <warehouse>/<schema>/<table>/{data,metadata}/..., <warehouse>/_arctic/watermark.json
+ */
+#ifndef AM_LAKE_H
+#define AM_LAKE_H
+
+#include "util/util.h"
+
+typedef struct lake lake_t;
+typedef struct lake_table lake_table_t;
+typedef struct lake_batch lake_batch_t;
+
+/* Opens (creating if needed) the warehouse directory and a private DuckDB for writing. */
+lake_t *lake_open(const char *warehouse, am_err_t *err) AM_MUST_CHECK;
+void lake_close(lake_t *lake); /* NULL is a no-op; tables must be closed first */
+const char *lake_warehouse(const lake_t *lake);
+/* The directory is writable (health check; any thread). */
+bool lake_check_writable(const char *warehouse, am_err_t *err) AM_MUST_CHECK;
+
+typedef struct lake_column {
+    const char *name;
+    am_coltype_t type;
+    bool required; /* NOT NULL in the source */
+    bool is_key;   /* part of the primary key: becomes an identifier field */
+} lake_column_t;
+
+/* A live row's place: which data file of the table (an id the table assigns) and row. */
+typedef struct lake_pos {
+    int32_t file;
+    int64_t row;
+} lake_pos_t;
+
+/* NULL + 42P01 if the table has no metadata. */
+lake_table_t *lake_table_open(lake_t *lake, const char *schema, const char *name,
+                              am_err_t *err) AM_MUST_CHECK;
+/* Writes v1.metadata.json (no snapshot). Fails if the table exists. */
+lake_table_t *lake_table_create(lake_t *lake, const char *schema, const char *name,
+                                const lake_column_t *cols, size_t n_cols,
+                                am_err_t *err) AM_MUST_CHECK;
+/* Removes the whole table directory (used only for tables no watermark ever published). */
+bool lake_table_drop(lake_t *lake, const char *schema, const char *name,
+                     am_err_t *err) AM_MUST_CHECK;
+void lake_table_close(lake_table_t *t); /* NULL is a no-op */
+
+const char *lake_table_schema(const lake_table_t *t);
+const char *lake_table_name(const lake_table_t *t);
+size_t lake_table_n_columns(const lake_table_t *t);
+const lake_column_t *lake_table_columns(const lake_table_t *t); /* borrowed */
+/* "arctic-mirror.lsn" recorded by the current snapshot; 0 when there is none. */
+am_lsn_t lake_table_lsn(const lake_table_t *t);
+int64_t lake_table_snapshot_id(const lake_table_t *t); /* -1 when there is none */
+int64_t lake_table_live_rows(const lake_table_t *t);   /* records minus position deletes */
+
+/*
+ * Calls fn for every live row of the current snapshot with its key columns (is_key columns,
+ * in column order) and position: how the mirror rebuilds its primary-key index at start.
+ * Values are valid only during the call.
+ */
+bool lake_table_scan_keys(lake_table_t *t,
+                          bool (*fn)(void *ud, const am_value_t *key_vals, lake_pos_t pos),
+                          void *ud, am_err_t *err) AM_MUST_CHECK;
+/* All column values of the row at pos (strings copied into arena). */
+bool lake_table_fetch_row(lake_table_t *t, lake_pos_t pos, am_arena_t *arena, am_value_t *out,
+                          am_err_t *err) AM_MUST_CHECK;
+
+/* ---- writing: one batch = one Iceberg commit --------------------------------------------- */
+
+lake_batch_t *lake_batch_new(lake_table_t *t);
+/* One row of lake_table_n_columns() values (no AM_VALUE_UNCHANGED); *pos is where it lands. */
+bool lake_batch_append(lake_batch_t *b, const am_value_t *vals, lake_pos_t *pos,
+                       am_err_t *err) AM_MUST_CHECK;
+/* Deletes the live row at pos (a file of an earlier commit or of this batch). */
+bool lake_batch_delete(lake_batch_t *b, lake_pos_t pos, am_err_t *err) AM_MUST_CHECK;
+/* Removes every row committed so far (TRUNCATE); rows appended after it stay. */
+void lake_batch_truncate(lake_batch_t *b);
+int64_t lake_batch_n_appended(const lake_batch_t *b);
+int64_t lake_batch_n_deleted(const lake_batch_t *b);
+/*
+ * Writes the data and delete files, manifests, manifest list and metadata, and publishes
+ * vN+1.metadata.json; durable once it returns true. The snapshot records lsn. A batch with no
+ * change commits nothing and succeeds. On failure the table is unchanged and the batch must
+ * be freed.
+ */
+bool lake_batch_commit(lake_batch_t *b, am_lsn_t lsn, am_err_t *err) AM_MUST_CHECK;
+void lake_batch_free(lake_batch_t *b); /* NULL is a no-op; discards anything uncommitted */
+
+/* ---- the watermark: one LSN and the snapshot of every table, written atomically ---------- */
+
+typedef struct lake_watermark_table {
+    char *schema;
+    char *name;
+    int64_t snapshot_id; /* -1: table exists, no snapshot yet */
+} lake_watermark_table_t;
+
+typedef struct lake_watermark {
+    am_lsn_t lsn;
+    int64_t written_at_ms;
+    lake_watermark_table_t *tables;
+    size_t n_tables;
+} lake_watermark_t;
+
+bool lake_watermark_write(lake_t *lake, const lake_watermark_t *wm, am_err_t *err) AM_MUST_CHECK;
+/* *found is false (and wm empty) when the warehouse has no watermark yet. Any thread. */
+bool lake_watermark_read(const char *warehouse, lake_watermark_t *wm, bool *found,
+                         am_err_t *err) AM_MUST_CHECK;
+void lake_watermark_destroy(lake_watermark_t *wm);
+
+/* ---- read side (any thread) -------------------------------------------------------------- */
+
+/*
+ * Appends to sql a DuckDB SELECT yielding the table's rows at snapshot_id: its live data
+ * files read with read_parquet, minus its position deletes, columns named and typed as in the
+ * table schema. Works for a table with no data files (no rows, right columns).
+ */
+bool lake_read_plan(const char *warehouse, const char *schema, const char *name,
+                    int64_t snapshot_id, am_buf_t *sql, am_err_t *err) AM_MUST_CHECK;
+
+#endif /* AM_LAKE_H */

@@ -1,0 +1,177 @@
+/*
+ * source/source.h: the PostgreSQL side. The replication connection (libpq,
+ * replication=database), publication and slot set-up, the consistent initial copy under the
+ * slot's exported snapshot, the pgoutput decoder and standby status feedback.
+ * Knows nothing of Iceberg or DuckDB: it hands out relations and neutral am_value_t rows.
+ *
+ * Threads: a source_t and everything it returns belong to the thread that opened it (the
+ * write path); only source_wal_end() and source_flushed_lsn() may be read from any thread.
+ *
+ * Values: every column arrives in PostgreSQL's text form (DateStyle ISO, TimeZone UTC,
+ * extra_float_digits 3 are forced on every connection) and is converted once, here, to the
+ * am_value_t form of its am_coltype_t (source_type_map). Values PostgreSQL can hold but
+ * Iceberg cannot (numeric NaN, date/timestamp infinity) become NULL.
+ */
+#ifndef AM_SOURCE_H
+#define AM_SOURCE_H
+
+#include <stdatomic.h>
+
+#include "util/util.h"
+
+#define SOURCE_MAX_COLUMNS 1600 /* PostgreSQL's MaxHeapAttributeNumber */
+
+typedef struct source_column {
+    char *name;
+    uint32_t type_oid;
+    int32_t typmod;
+    am_coltype_t type; /* source_type_map(type_oid, typmod) */
+    bool is_key;       /* part of the replica identity (the primary key by default) */
+    bool not_null;     /* known from the catalog (initial copy); false from pgoutput */
+} source_column_t;
+
+typedef struct source_relation {
+    uint32_t relid; /* table OID: stable across ALTER and TRUNCATE */
+    char *schema;
+    char *name;
+    char replident; /* 'd' default, 'f' full, 'i' index, 'n' nothing */
+    source_column_t *cols;
+    size_t n_cols;
+} source_relation_t;
+
+/* PostgreSQL type -> neutral column type (text for everything without a better home). */
+am_coltype_t source_type_map(uint32_t type_oid, int32_t typmod);
+
+/*
+ * PostgreSQL text output of one value -> am_value_t of type t. Strings and decimals point into
+ * text, or into arena when they had to be rewritten (bytea hex). Fails with 22P02 naming the
+ * type and the value when text is malformed.
+ */
+bool source_value_parse(am_coltype_t t, const char *text, size_t len, am_arena_t *arena,
+                        am_value_t *out, am_err_t *err) AM_MUST_CHECK;
+
+/* ---- pgoutput decoding (pure: bytes in, changes out; fuzzable) ---------------------------- */
+
+typedef enum source_msg {
+    SOURCE_MSG_NONE = 0,
+    SOURCE_MSG_BEGIN,
+    SOURCE_MSG_COMMIT,
+    SOURCE_MSG_RELATION,
+    SOURCE_MSG_INSERT,
+    SOURCE_MSG_UPDATE,
+    SOURCE_MSG_DELETE,
+    SOURCE_MSG_TRUNCATE,
+    SOURCE_MSG_OTHER, /* decoded and ignored: Origin, Type, Message */
+} source_msg_t;
+
+typedef struct source_change {
+    source_msg_t kind;
+    am_lsn_t final_lsn;   /* BEGIN: LSN of the commit record */
+    am_lsn_t commit_lsn;  /* COMMIT */
+    am_lsn_t end_lsn;     /* COMMIT: acknowledge this one once durable */
+    int64_t commit_ts_us; /* BEGIN/COMMIT: Unix microseconds */
+    uint32_t xid;         /* BEGIN */
+    /* RELATION/INSERT/UPDATE/DELETE: borrowed from the decoder's relation cache */
+    const source_relation_t *rel;
+    /* UPDATE (only when the key changed, or replica identity FULL) and DELETE; else NULL */
+    const am_value_t *old_vals;
+    /* INSERT and UPDATE; rel->n_cols entries; UPDATE may hold AM_VALUE_UNCHANGED */
+    const am_value_t *new_vals;
+    /* TRUNCATE */
+    const uint32_t *truncate_relids;
+    size_t n_truncate;
+} source_change_t;
+
+typedef struct source_decoder source_decoder_t;
+
+source_decoder_t *source_decoder_new(void);
+void source_decoder_free(source_decoder_t *dec); /* NULL is a no-op */
+/*
+ * Decodes one pgoutput message (the payload after the XLogData header). Everything *out
+ * points to stays valid until the next call. A malformed message fails with 08P01 naming
+ * the message type and what was wrong; the decoder stays usable.
+ */
+bool source_decoder_decode(source_decoder_t *dec, const uint8_t *msg, size_t len,
+                           source_change_t *out, am_err_t *err) AM_MUST_CHECK;
+const source_relation_t *source_decoder_relation(const source_decoder_t *dec, uint32_t relid);
+
+/* ---- the connection --------------------------------------------------------------------- */
+
+typedef struct source_table_ref {
+    const char *schema;
+    const char *name;
+} source_table_ref_t;
+
+typedef struct source_options {
+    const char *host;
+    int port;
+    const char *user;
+    const char *password;
+    const char *database;
+    const char *slot;
+    const char *publication;
+    const source_table_ref_t *tables;
+    size_t n_tables;
+} source_options_t;
+
+typedef struct source source_t;
+
+/*
+ * Connects (a normal connection for SQL and a replication=database one), checks wal_level,
+ * and creates the publication for the configured tables if it is missing (adding any
+ * configured table it lacks). Connection failures are class 08; missing tables 42P01.
+ * The options are copied.
+ */
+source_t *source_open(const source_options_t *opts, am_err_t *err) AM_MUST_CHECK;
+void source_close(source_t *src); /* NULL is a no-op */
+
+bool source_slot_exists(source_t *src, bool *exists, am_err_t *err) AM_MUST_CHECK;
+bool source_slot_drop(source_t *src, am_err_t *err) AM_MUST_CHECK;
+
+/* Where the initial copy's rows go. Each callback returns false (err set) to abort the copy. */
+typedef struct source_copy_sink {
+    /* est_rows comes from pg_class.reltuples (-1 when unknown). */
+    bool (*table_begin)(void *ud, const source_relation_t *rel, int64_t est_rows, am_err_t *err);
+    /* rel->n_cols values, valid only during the call. */
+    bool (*row)(void *ud, const am_value_t *vals, am_err_t *err);
+    bool (*table_end)(void *ud, const source_relation_t *rel, int64_t n_rows, am_err_t *err);
+} source_copy_sink_t;
+
+/*
+ * Creates the slot with an exported snapshot and copies every configured table under it,
+ * table by table, logging rows, rows/s and ETA as it goes. *consistent_point is where
+ * streaming must start. Fails if the slot already exists.
+ */
+bool source_initial_copy(source_t *src, const source_copy_sink_t *sink, void *ud,
+                         am_lsn_t *consistent_point, am_err_t *err) AM_MUST_CHECK;
+
+/* START_REPLICATION from start_lsn with the highest proto_version the server speaks. */
+bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err) AM_MUST_CHECK;
+
+/*
+ * Waits up to timeout_ms for the next change. *got is false on timeout. Answers keepalives and
+ * sends standby status every few seconds on its own, reporting source_ack()'s LSN as flushed.
+ * Everything *out points to stays valid until the next call.
+ */
+bool source_next(source_t *src, int timeout_ms, source_change_t *out, bool *got,
+                 am_err_t *err) AM_MUST_CHECK;
+
+/*
+ * Everything up to lsn is durable downstream: report it as flushed from now on (never moves
+ * back). When idle (no open transaction, all received changes durable) the source reports the
+ * server's latest walEnd instead, so WAL of unrelated activity is not pinned.
+ */
+void source_ack(source_t *src, am_lsn_t lsn, bool idle);
+/* Sends a standby status update now. */
+bool source_send_feedback(source_t *src, am_err_t *err) AM_MUST_CHECK;
+
+/* Latest walEnd the server reported (for lag); any thread. */
+am_lsn_t source_wal_end(const source_t *src);
+/* LSN last reported as flushed; any thread. */
+am_lsn_t source_flushed_lsn(const source_t *src);
+
+/* Connection string (libpq keyword=value) for these options, quoting values; caller frees.
+ * extra is appended verbatim ("replication=database") or NULL. */
+char *source_conninfo(const source_options_t *opts, const char *extra);
+
+#endif /* AM_SOURCE_H */
