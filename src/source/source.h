@@ -130,6 +130,9 @@ bool source_slot_drop(source_t *src, am_err_t *err) AM_MUST_CHECK;
 
 /* Where the initial copy's rows go. Each callback returns false (err set) to abort the copy. */
 typedef struct source_copy_sink {
+    /* Called once, right after the slot exists and before any table_begin: every row of the
+     * copy is as of this LSN, and streaming starts here. */
+    bool (*slot_created)(void *ud, am_lsn_t consistent_point, am_err_t *err);
     /* est_rows comes from pg_class.reltuples (-1 when unknown). */
     bool (*table_begin)(void *ud, const source_relation_t *rel, int64_t est_rows, am_err_t *err);
     /* rel->n_cols values, valid only during the call. */
