@@ -1,0 +1,174 @@
+"""tests/e2e/amtest.py: shared helpers for end-to-end tests with real clients.
+
+The suite's PostgreSQL comes from scripts/test.sh (AM_TEST_PG* variables); the binary under test
+is AM_BIN. Each test makes its own database, slot, publication, warehouse and ports.
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import psycopg2
+
+ROOT = os.environ.get("AM_TEST_ROOT", os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+BIN = os.environ.get("AM_BIN", os.path.join(ROOT, "bin", "arctic-mirror"))
+PGHOST = os.environ.get("AM_TEST_PGHOST", "127.0.0.1")
+PGPORT = int(os.environ.get("AM_TEST_PGPORT", "5432"))
+PGUSER = os.environ.get("AM_TEST_PGUSER", "am_test")
+PGPASSWORD = os.environ.get("AM_TEST_PGPASSWORD", "am_test_pw")
+
+
+class Results:
+    """Counts checks and prints the plain 'N passed, N failed' line the harness reads."""
+
+    def __init__(self, name):
+        self.name, self.passed, self.failed = name, 0, 0
+
+    def check(self, what, ok, detail=""):
+        if ok:
+            self.passed += 1
+            print(f"ok   {what}", flush=True)
+        else:
+            self.failed += 1
+            print(f"FAIL {what} {detail}", flush=True)
+        return ok
+
+    def finish(self):
+        print(f"{self.name}: {self.passed} passed, {self.failed} failed", flush=True)
+        sys.exit(1 if self.failed else 0)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def pg_connect(db, autocommit=True):
+    c = psycopg2.connect(host=PGHOST, port=PGPORT, user=PGUSER, password=PGPASSWORD, dbname=db)
+    c.autocommit = autocommit
+    return c
+
+
+def create_db(name):
+    c = pg_connect("postgres")
+    cur = c.cursor()
+    cur.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = %s", (name,))
+    cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    cur.execute(f'CREATE DATABASE "{name}"')
+    c.close()
+
+
+def drop_db(name):
+    c = pg_connect("postgres")
+    cur = c.cursor()
+    cur.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = %s AND NOT active", (name,))
+    cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    c.close()
+
+
+class Mirror:
+    """One arctic-mirror process on its own config, warehouse and ports."""
+
+    def __init__(self, db, tables, workdir=None):
+        self.db = db
+        self.dir = workdir or tempfile.mkdtemp(prefix=f"am-e2e-{db}-", dir=os.environ.get("AM_TEST_TMP"))
+        self.warehouse = os.path.join(self.dir, "warehouse")
+        self.proxy_port = free_port()
+        self.health_port = free_port()
+        self.config = os.path.join(self.dir, "config.yaml")
+        table_yaml = "".join(f"  - schema: {s}\n    name: {n}\n" for s, n in tables)
+        with open(self.config, "w") as f:
+            f.write(f"""postgres:
+  host: {PGHOST}
+  port: {PGPORT}
+  user: {PGUSER}
+  password: {PGPASSWORD}
+  database: {db}
+  slot: am_{db}
+  publication: am_{db}_pub
+tables:
+{table_yaml}iceberg:
+  path: {self.warehouse}
+proxy:
+  port: {self.proxy_port}
+""")
+        self.proc = None
+        self.log_path = os.path.join(self.dir, "mirror.log")
+        self.starts = 0
+
+    def start(self):
+        self.starts += 1
+        log = open(self.log_path, "a")
+        env = dict(os.environ, LOG_LEVEL=os.environ.get("LOG_LEVEL", "info"))
+        self.proc = subprocess.Popen([BIN, "--config", self.config, "--health-port", str(self.health_port)],
+                                     stdout=log, stderr=log, env=env)
+        return self
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                return self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                return -9
+        return self.proc.returncode if self.proc else None
+
+    def log(self):
+        try:
+            with open(self.log_path) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def connect(self, autocommit=True):
+        c = psycopg2.connect(host="127.0.0.1", port=self.proxy_port, user=PGUSER, password=PGPASSWORD,
+                             dbname=self.db, connect_timeout=5)
+        c.autocommit = autocommit
+        return c
+
+    def http(self, path):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.health_port}{path}", timeout=10) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def query(self, sql):
+        c = self.connect()
+        try:
+            cur = c.cursor()
+            cur.execute(sql)
+            return cur.fetchall()
+        finally:
+            c.close()
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+
+def wait_until(pred, timeout, what, interval=0.05):
+    """Polls pred until it returns a truthy value; raises naming what was awaited."""
+    deadline = time.monotonic() + timeout
+    last_exc = None
+    while time.monotonic() < deadline:
+        try:
+            v = pred()
+            if v:
+                return v
+        except Exception as e:  # the proxy may not be up yet
+            last_exc = e
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout}s waiting for {what}" + (f" (last error: {last_exc})" if last_exc else ""))
