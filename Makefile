@@ -9,6 +9,7 @@ BUILD := build/$(VARIANT)
 DUCK := third_party/duckdb
 PKGS := libpq jansson yaml-0.1 libmicrohttpd openssl zlib
 CONFIG ?= config.yaml
+VERSION := 0.1.0
 HEALTH_PORT ?= 8080
 
 CC ?= cc
@@ -26,7 +27,7 @@ endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CPPFLAGS := -Isrc -I$(DUCK)/include -MMD -MP
+CPPFLAGS := -Isrc -isystem $(DUCK)/include -MMD -MP -DAM_VERSION=\"$(VERSION)\"
 CFLAGS := $(WARN) $(OPT)
 RPATH := -Wl,-rpath,'$$ORIGIN/../third_party/duckdb/lib' -Wl,-rpath,$(abspath $(DUCK)/lib)
 LDFLAGS := $(OPT) $(RPATH) -L$(DUCK)/lib

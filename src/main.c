@@ -18,7 +18,9 @@
 #include "source/source.h"
 #include "util/util.h"
 
-#define AM_VERSION "0.1.0"
+#ifndef AM_VERSION
+#define AM_VERSION "0.1.0-dev"
+#endif
 
 static atomic_bool g_stop;
 

@@ -58,8 +58,8 @@ void config_usage(FILE *out, const char *argv0);
 bool config_load(config_t *cfg, const char *path, am_err_t *err) AM_MUST_CHECK;
 /* The same from bytes (tests, fuzzing); name is used in messages. Applies env overrides
  * only if apply_env. */
-bool config_load_bytes(config_t *cfg, const char *data, size_t len, const char *name, bool apply_env,
-                       am_err_t *err) AM_MUST_CHECK;
+bool config_load_bytes(config_t *cfg, const char *data, size_t len, const char *name,
+                       bool apply_env, am_err_t *err) AM_MUST_CHECK;
 void config_destroy(config_t *cfg);
 
 #endif /* AM_CONFIG_H */

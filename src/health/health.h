@@ -32,6 +32,13 @@ void health_metric_set(health_metric_t *m, double value); /* gauges */
 double health_metric_value(const health_metric_t *m);
 /* Prometheus text exposition of every metric (appended to out). */
 void health_metrics_render(am_buf_t *out);
+/*
+ * Appends key="value" to a label set being built for health_metric, with a comma before it
+ * unless b is empty, escaping \ " and newlines in value: use it for run-time values such as
+ * table names. A label set health_metric cannot parse is not registered (it logs an error
+ * and hands back a metric that is never rendered), so /metrics always stays valid.
+ */
+void health_label_append(am_buf_t *b, const char *key, const char *value);
 
 /* ---- component checks ------------------------------------------------------------------- */
 
@@ -40,6 +47,8 @@ typedef struct health_report health_report_t;
 void health_report_str(health_report_t *r, const char *key, const char *value);
 void health_report_num(health_report_t *r, const char *key, double value);
 void health_report_message(health_report_t *r, const char *fmt, ...) AM_PRINTF(2, 3);
+/* The am_mono_us() time by which the check should return (2 s after it started). */
+int64_t health_report_deadline_us(const health_report_t *r);
 
 /* Returns true when the component is up. Runs on an HTTP thread. */
 typedef bool (*health_check_fn)(void *ud, health_report_t *r);

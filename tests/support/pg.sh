@@ -3,9 +3,12 @@
 #   pg.sh start DIR [PORT]   initdb (as the postgres user: initdb refuses root) and start on
 #                            127.0.0.1 with wal_level=logical; writes DIR/env (shell exports)
 #   pg.sh stop DIR           fast shutdown; always safe to call
-# The cluster has a superuser am_test (password am_test_pw, SCRAM) with REPLICATION.
+# The cluster has a superuser (REPLICATION included) named $AM_PG_USER (default am_test) with
+# password $AM_PG_PASSWORD (default am_test_pw), checked with SCRAM on 127.0.0.1.
 set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PGUSER_NAME=${AM_PG_USER:-am_test}
+PGUSER_PASSWORD=${AM_PG_PASSWORD:-am_test_pw}
 cmd=${1:?usage: pg.sh start|stop DIR [PORT]}
 dir=${2:?usage: pg.sh start|stop DIR [PORT]}
 
@@ -23,8 +26,8 @@ start)
   mkdir -p "$dir"
   [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
   chmod 700 "$dir"
-  pwfile=$(mktemp); echo am_test_pw > "$pwfile"; chmod 644 "$pwfile"
-  as_pg "$PGBIN/initdb" -D "$dir/data" -U am_test --pwfile="$pwfile" -A scram-sha-256 \
+  pwfile=$(mktemp); echo "$PGUSER_PASSWORD" > "$pwfile"; chmod 644 "$pwfile"
+  as_pg "$PGBIN/initdb" -D "$dir/data" -U "$PGUSER_NAME" --pwfile="$pwfile" -A scram-sha-256 \
     --auth-local=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log"; rm -f "$pwfile"; exit 1; }
   rm -f "$pwfile"
@@ -54,8 +57,8 @@ HBA
   cat >"$dir/env" <<ENV
 export AM_TEST_PGHOST=127.0.0.1
 export AM_TEST_PGPORT=$port
-export AM_TEST_PGUSER=am_test
-export AM_TEST_PGPASSWORD=am_test_pw
+export AM_TEST_PGUSER=$PGUSER_NAME
+export AM_TEST_PGPASSWORD=$PGUSER_PASSWORD
 export AM_TEST_PGSOCKET=$dir
 export AM_TEST_PGDATA=$dir/data
 ENV

@@ -1,0 +1,67 @@
+/*
+ * config/config_internal.h: shared by the .c files of config only. The table of scalar keys drives
+ * the YAML walk, the environment overrides, the defaults and the required-key check alike, so a new
+ * key is one line in config/values.c.
+ */
+#ifndef AM_CONFIG_INTERNAL_H
+#define AM_CONFIG_INTERNAL_H
+
+#include "config/config.h"
+
+/* PostgreSQL's NAMEDATALEN - 1: the longest identifier the server keeps. */
+#define CONFIG__MAX_IDENT 63
+
+typedef enum config__kind {
+    CONFIG__STRING, /* non-empty text */
+    CONFIG__SECRET, /* may be empty; never echoed in a message */
+    CONFIG__PORT,   /* integer 1-65535 */
+    CONFIG__IDENT,  /* slot-style name: [a-z0-9_], 1-63 bytes */
+    CONFIG__PATH,   /* non-empty; made absolute once loading ends */
+} config__kind_t;
+
+typedef struct config__field {
+    const char *path;    /* dotted key path: "postgres.port" */
+    config__kind_t kind; /* decides the C type at offset: int for PORT, char * otherwise */
+    size_t offset;       /* of the value inside config_t */
+    const char *env;     /* overriding environment variable, or NULL */
+    const char *def;     /* default as text, or NULL when the key is required */
+} config__field_t;
+
+extern const config__field_t config__fields[];
+extern const size_t config__n_fields;
+
+/* The field named path (len bytes, not NUL-terminated), or NULL. */
+const config__field_t *config__field_find(const char *path, size_t len);
+/* True if some field path starts with prefix followed by '.', e.g. "postgres". */
+bool config__is_section(const char *prefix, size_t len);
+/* What a value of this kind must be, for messages: "an integer 1-65535". */
+const char *config__kind_expect(config__kind_t kind);
+
+/*
+ * Validates text (len bytes, may hold NULs) for f and stores a copy in cfg, replacing any
+ * earlier value. where prefixes the message: "config.yaml:7: key \"postgres.port\"".
+ */
+bool config__field_set(config_t *cfg, const config__field_t *f, const char *text, size_t len,
+                       const char *where, am_err_t *err) AM_MUST_CHECK;
+
+/* Decimal 1-65535 in exactly len bytes (no sign, no spaces); *out untouched on failure. */
+bool config__port_parse(const char *text, size_t len, int *out) AM_MUST_CHECK;
+
+/* A schema or table name: 1-63 bytes, no NUL. */
+bool config__name_check(const char *text, size_t len, const char *where,
+                        am_err_t *err) AM_MUST_CHECK;
+
+/*
+ * After the file: environment overrides (if apply_env), defaults for keys not in seen[]
+ * (indexed like config__fields), required keys, tables present, iceberg.path absolute.
+ */
+bool config__finish(config_t *cfg, const bool *seen, bool tables_seen, bool apply_env,
+                    am_err_t *err) AM_MUST_CHECK;
+
+/*
+ * Copies at most len bytes of s into out (cap bytes) for quoting in a message: control
+ * bytes become '?', and a long value is cut with "..." so the message stays one line.
+ */
+void config__show(char *out, size_t cap, const char *s, size_t len);
+
+#endif /* AM_CONFIG_INTERNAL_H */
