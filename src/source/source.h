@@ -94,6 +94,34 @@ void source_decoder_free(source_decoder_t *dec); /* NULL is a no-op */
 bool source_decoder_decode(source_decoder_t *dec, const uint8_t *msg, size_t len,
                            source_change_t *out, am_err_t *err) AM_MUST_CHECK;
 const source_relation_t *source_decoder_relation(const source_decoder_t *dec, uint32_t relid);
+/*
+ * Streaming of large transactions (protocol 2+): changes inside Stream Start/Stop blocks are
+ * kept per transaction (decoded as SOURCE_MSG_OTHER) and dropped on Stream Abort. A Stream
+ * Commit decodes as SOURCE_MSG_BEGIN; the transaction's changes and its COMMIT then come from
+ * source_decoder_next() while source_decoder_pending() is true, before the next
+ * source_decoder_decode(). Same validity rules as source_decoder_decode().
+ */
+bool source_decoder_pending(const source_decoder_t *dec);
+bool source_decoder_next(source_decoder_t *dec, source_change_t *out, am_err_t *err) AM_MUST_CHECK;
+/* True inside a transaction, a stream block, or while streamed transactions wait. */
+bool source_decoder_busy(const source_decoder_t *dec);
+/* A streamed transaction past this many bytes waits in a temp file (default 16 MB). */
+void source_decoder_set_spill_bytes(source_decoder_t *dec, size_t bytes);
+
+/* ---- COPY TEXT lines (pure: bytes in, fields out; fuzzable) -------------------------------- */
+
+typedef struct source_copy_field {
+    const char *p; /* NULL for SQL NULL (\N) */
+    size_t len;
+} source_copy_field_t;
+
+/*
+ * Splits one line of COPY ... TO STDOUT (TEXT format; a final newline is ignored) into exactly
+ * n_fields fields, undoing backslash escapes. Fields with escapes are rewritten into scratch
+ * (at least len bytes); the others point into line. Fails with 22P04 naming the problem.
+ */
+bool source_copytext_split(const char *line, size_t len, char *scratch, source_copy_field_t *fields,
+                           size_t n_fields, am_err_t *err) AM_MUST_CHECK;
 
 /* ---- the connection --------------------------------------------------------------------- */
 
@@ -125,7 +153,9 @@ typedef struct source source_t;
 source_t *source_open(const source_options_t *opts, am_err_t *err) AM_MUST_CHECK;
 void source_close(source_t *src); /* NULL is a no-op */
 
+/* A same-named slot that is not a pgoutput slot of this database fails with 55000. */
 bool source_slot_exists(source_t *src, bool *exists, am_err_t *err) AM_MUST_CHECK;
+/* Drops the slot if it exists (a missing one is fine); it must not be streaming (55006). */
 bool source_slot_drop(source_t *src, am_err_t *err) AM_MUST_CHECK;
 
 /* Where the initial copy's rows go. Each callback returns false (err set) to abort the copy. */
@@ -143,7 +173,9 @@ typedef struct source_copy_sink {
 /*
  * Creates the slot with an exported snapshot and copies every configured table under it,
  * table by table, logging rows, rows/s and ETA as it goes. *consistent_point is where
- * streaming must start. Fails if the slot already exists.
+ * streaming must start. Fails with 42710 if the slot already exists. A failed copy (a sink
+ * callback, a connection, a bad value) drops the new slot again, so the next attempt starts
+ * clean. Blocks while CREATE_REPLICATION_SLOT waits for running transactions to end.
  */
 bool source_initial_copy(source_t *src, const source_copy_sink_t *sink, void *ud,
                          am_lsn_t *consistent_point, am_err_t *err) AM_MUST_CHECK;
@@ -172,6 +204,15 @@ bool source_send_feedback(source_t *src, am_err_t *err) AM_MUST_CHECK;
 am_lsn_t source_wal_end(const source_t *src);
 /* LSN last reported as flushed; any thread. */
 am_lsn_t source_flushed_lsn(const source_t *src);
+
+/* pg_current_wal_lsn() on the source's SQL connection (lag = this - acknowledged LSN). */
+bool source_current_wal_lsn(source_t *src, am_lsn_t *lsn, am_err_t *err) AM_MUST_CHECK;
+
+/*
+ * Health check: opens a short normal connection of its own, runs SELECT 1, closes it.
+ * Safe from any thread (touches no source_t). Failures are class 08.
+ */
+bool source_ping(const source_options_t *opts, int64_t *latency_us, am_err_t *err) AM_MUST_CHECK;
 
 /* Connection string (libpq keyword=value) for these options, quoting values; caller frees.
  * extra is appended verbatim ("replication=database") or NULL. */

@@ -1,0 +1,359 @@
+/*
+ * proxy/server.c: the listener, the accept thread, one thread per client, the watermark
+ * poller, cancel routing, and an orderly stop. Owns struct proxy's lifecycle.
+ * Threads: accept thread (accepts, reaps finished clients), poller (stat()s the watermark
+ * every 250 ms and refreshes the views when it changed), one thread per client
+ * (proxy/conn.c). proxy_stop() sets `stopping`, wakes the accept thread through a pipe and
+ * the poller through its condition variable, shuts every client socket down, interrupts
+ * every running query, and joins them all.
+ */
+#include "proxy/proxy_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define POLL_INTERVAL_MS 250
+
+static bool open_listener(proxy_t *p, int port, am_err_t *err)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+    struct addrinfo *res = NULL;
+    char port_s[16];
+    snprintf(port_s, sizeof port_s, "%d", port);
+    int rc = getaddrinfo(p->listen_host, port_s, &hints, &res);
+    if (rc != 0)
+        return am_err_set(err, AM_SQLSTATE_CONFIG, "proxy: listen address \"%s\": %s",
+                          p->listen_host, gai_strerror(rc));
+    int fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(res);
+        return am_err_errno(err, e, "proxy: listen on %s:%d", p->listen_host, port);
+    }
+    freeaddrinfo(res);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+        p->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                                 : ((struct sockaddr_in *)&ss)->sin_port);
+    p->listen_fd = fd;
+    return true;
+}
+
+/* Joins and frees clients whose thread has finished (all of them when `all`). */
+static void reap(proxy_t *p, bool all)
+{
+    proxy_client_t *gone = NULL;
+    pthread_mutex_lock(&p->lock);
+    for (proxy_client_t **pp = &p->clients; *pp;) {
+        proxy_client_t *c = *pp;
+        if (all || atomic_load(&c->done)) {
+            *pp = c->next;
+            c->next = gone;
+            gone = c;
+        } else {
+            pp = &c->next;
+        }
+    }
+    pthread_mutex_unlock(&p->lock);
+    while (gone) {
+        proxy_client_t *c = gone;
+        gone = c->next;
+        pthread_join(c->thread, NULL);
+        close(c->fd);
+        free(c);
+    }
+}
+
+static void spawn(proxy_t *p, int fd)
+{
+    if (atomic_load(&p->n_threads) > p->max_clients + 32) {
+        close(fd); /* a flood of half-open connections; real clients get 53300 */
+        return;
+    }
+    proxy_client_t *c = am_xcalloc(1, sizeof *c);
+    c->proxy = p;
+    c->fd = fd;
+    atomic_init(&c->done, false);
+    atomic_init(&c->busy, false);
+    pthread_mutex_lock(&p->lock);
+    c->pid = p->next_pid++;
+    c->next = p->clients;
+    p->clients = c;
+    pthread_mutex_unlock(&p->lock);
+    am_random_bytes(&c->key, sizeof c->key);
+    atomic_fetch_add(&p->n_threads, 1);
+    if (pthread_create(&c->thread, NULL, proxy__client_main, c) != 0) {
+        atomic_fetch_sub(&p->n_threads, 1);
+        am_log_error("proxy", "cannot start a client thread");
+        c->thread = pthread_self();
+        pthread_mutex_lock(&p->lock);
+        for (proxy_client_t **pp = &p->clients; *pp; pp = &(*pp)->next)
+            if (*pp == c) {
+                *pp = c->next;
+                break;
+            }
+        pthread_mutex_unlock(&p->lock);
+        close(fd);
+        free(c);
+    }
+}
+
+static void *accept_main(void *arg)
+{
+    proxy_t *p = arg;
+    while (!atomic_load(&p->stopping)) {
+        struct pollfd pf[2] = {{.fd = p->listen_fd, .events = POLLIN},
+                               {.fd = p->wake_pipe[0], .events = POLLIN}};
+        int n = poll(pf, 2, 1000);
+        reap(p, false);
+        if (n <= 0 || !(pf[0].revents & POLLIN))
+            continue;
+        int fd = accept4(p->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0)
+            continue;
+        spawn(p, fd);
+    }
+    return NULL;
+}
+
+/* ---- watermark poller -------------------------------------------------------------------- */
+
+static bool wm_changed(proxy_t *p)
+{
+    char *path = am_xasprintf("%s/_arctic/watermark.json", p->warehouse);
+    struct stat st;
+    bool exists = stat(path, &st) == 0;
+    free(path);
+    int64_t mt = exists ? (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec : 0;
+    int64_t size = exists ? (int64_t)st.st_size : -1;
+    uint64_t ino = exists ? (uint64_t)st.st_ino : 0;
+    bool changed = mt != p->wm_mtime_ns || size != p->wm_size || ino != p->wm_ino;
+    p->wm_mtime_ns = mt;
+    p->wm_size = size;
+    p->wm_ino = ino;
+    return changed && exists;
+}
+
+static void *poll_main(void *arg)
+{
+    proxy_t *p = arg;
+    while (!atomic_load(&p->stopping)) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += (long)POLL_INTERVAL_MS * 1000000;
+        ts.tv_sec += ts.tv_nsec / 1000000000;
+        ts.tv_nsec %= 1000000000;
+        pthread_mutex_lock(&p->poll_lock);
+        if (!atomic_load(&p->stopping))
+            pthread_cond_timedwait(&p->poll_cond, &p->poll_lock, &ts);
+        pthread_mutex_unlock(&p->poll_lock);
+        if (atomic_load(&p->stopping) || !wm_changed(p))
+            continue;
+        am_err_t err = {0};
+        if (!proxy__catalog_refresh(p, &err)) {
+            am_log_warn("proxy", "view refresh failed; keeping the previous views",
+                        AM_KV_ERR(&err));
+            p->wm_mtime_ns = -1; /* try again at the next tick */
+        }
+    }
+    return NULL;
+}
+
+/* ---- sessions and cancel ----------------------------------------------------------------- */
+
+bool proxy__session_register(proxy_t *p, proxy_client_t *c)
+{
+    pthread_mutex_lock(&p->lock);
+    bool ok = p->n_sessions < p->max_clients;
+    if (ok) {
+        p->n_sessions++;
+        c->is_session = true;
+    }
+    pthread_mutex_unlock(&p->lock);
+    return ok;
+}
+
+void proxy__session_unregister(proxy_t *p, proxy_client_t *c)
+{
+    pthread_mutex_lock(&p->lock);
+    if (c->is_session)
+        p->n_sessions--;
+    c->is_session = false;
+    pthread_mutex_unlock(&p->lock);
+}
+
+void proxy__client_set_con(proxy_client_t *c, duckdb_connection con)
+{
+    pthread_mutex_lock(&c->proxy->lock);
+    c->con = con;
+    pthread_mutex_unlock(&c->proxy->lock);
+}
+
+void proxy__cancel(proxy_t *p, uint32_t pid, uint32_t key)
+{
+    /* duckdb_interrupt only sets a flag: safe under the lock, which keeps con alive. */
+    pthread_mutex_lock(&p->lock);
+    for (proxy_client_t *c = p->clients; c; c = c->next)
+        if (c->pid == pid && c->key == key && c->con && atomic_load(&c->busy))
+            duckdb_interrupt(c->con);
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- public API -------------------------------------------------------------------------- */
+
+static proxy_t *proxy_alloc(const proxy_options_t *o)
+{
+    proxy_t *p = am_xcalloc(1, sizeof *p);
+    p->listen_host = am_xstrdup(o->listen_host ? o->listen_host : "0.0.0.0");
+    p->user = am_xstrdup(o->user);
+    p->password = am_xstrdup(o->password ? o->password : "");
+    p->database = am_xstrdup(o->database);
+    p->warehouse = am_xstrdup(o->warehouse);
+    p->max_clients = o->max_clients > 0 ? o->max_clients : 64;
+    p->listen_fd = -1;
+    p->wake_pipe[0] = p->wake_pipe[1] = -1;
+    atomic_init(&p->stopping, false);
+    atomic_init(&p->n_threads, 0);
+    atomic_init(&p->visible_lsn, 0);
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_mutex_init(&p->refresh_lock, NULL);
+    pthread_mutex_init(&p->poll_lock, NULL);
+    pthread_cond_init(&p->poll_cond, NULL);
+    uint32_t r;
+    am_random_bytes(&r, sizeof r);
+    p->next_pid = 1000 + r % 100000;
+    am_random_bytes(p->doomed_key, sizeof p->doomed_key);
+    proxy__scram_secret_init(&p->secret, p->password);
+    return p;
+}
+
+proxy_t *proxy_start(const proxy_options_t *opts, am_err_t *err)
+{
+    if (!opts || !opts->user || !opts->database || !opts->warehouse || !*opts->warehouse) {
+        am_err_set(err, AM_SQLSTATE_CONFIG, "proxy: user, database and warehouse are required");
+        return NULL;
+    }
+    proxy_t *p = proxy_alloc(opts);
+    (void)wm_changed(p); /* the state the first refresh reads */
+    if (!proxy__catalog_open(p, err) || !proxy__catalog_refresh(p, err) ||
+        !open_listener(p, opts->port, err))
+        goto fail;
+    if (pipe2(p->wake_pipe, O_CLOEXEC) != 0) {
+        am_err_errno(err, errno, "proxy: pipe");
+        goto fail;
+    }
+    if (pthread_create(&p->accept_thread, NULL, accept_main, p) != 0) {
+        am_err_set(err, AM_SQLSTATE_INTERNAL, "proxy: cannot start the accept thread");
+        goto fail;
+    }
+    p->accept_started = true;
+    if (pthread_create(&p->poll_thread, NULL, poll_main, p) == 0)
+        p->poll_started = true;
+    else
+        am_log_warn("proxy", "no watermark poller: views change only on proxy_refresh");
+    am_log_info("proxy", "listening", AM_KV_STR("host", p->listen_host),
+                AM_KV_I64("port", p->port));
+    return p;
+fail:
+    proxy__catalog_close(p);
+    if (p->listen_fd >= 0)
+        close(p->listen_fd);
+    p->listen_fd = -1;
+    proxy_stop(p);
+    return NULL;
+}
+
+int proxy_port(const proxy_t *p)
+{
+    return p->port;
+}
+
+bool proxy_refresh(proxy_t *p, am_err_t *err)
+{
+    return proxy__catalog_refresh(p, err);
+}
+
+am_lsn_t proxy_visible_lsn(const proxy_t *p)
+{
+    return atomic_load(&((proxy_t *)p)->visible_lsn);
+}
+
+bool proxy_check(proxy_t *p, am_err_t *err)
+{
+    duckdb_connection con;
+    if (duckdb_connect(p->db, &con) != DuckDBSuccess)
+        return am_err_set(err, AM_SQLSTATE_INTERNAL, "proxy: duckdb: cannot connect");
+    bool ok = proxy__duck_exec(con, "SELECT 1", err);
+    duckdb_disconnect(&con);
+    return ok;
+}
+
+int proxy_n_clients(const proxy_t *p)
+{
+    proxy_t *mp = (proxy_t *)p;
+    pthread_mutex_lock(&mp->lock);
+    int n = mp->n_sessions;
+    pthread_mutex_unlock(&mp->lock);
+    return n;
+}
+
+static void stop_threads(proxy_t *p)
+{
+    atomic_store(&p->stopping, true);
+    if (p->wake_pipe[1] >= 0 && write(p->wake_pipe[1], "x", 1) < 0)
+        am_log_debug("proxy", "wake pipe write failed");
+    pthread_mutex_lock(&p->poll_lock);
+    pthread_cond_broadcast(&p->poll_cond);
+    pthread_mutex_unlock(&p->poll_lock);
+    if (p->accept_started)
+        pthread_join(p->accept_thread, NULL);
+    if (p->poll_started)
+        pthread_join(p->poll_thread, NULL);
+    pthread_mutex_lock(&p->lock);
+    for (proxy_client_t *c = p->clients; c; c = c->next) {
+        shutdown(c->fd, SHUT_RDWR);
+        if (c->con)
+            duckdb_interrupt(c->con);
+    }
+    pthread_mutex_unlock(&p->lock);
+    reap(p, true);
+}
+
+void proxy_stop(proxy_t *p)
+{
+    if (!p)
+        return;
+    stop_threads(p);
+    if (p->listen_fd >= 0)
+        close(p->listen_fd);
+    for (int i = 0; i < 2; i++)
+        if (p->wake_pipe[i] >= 0)
+            close(p->wake_pipe[i]);
+    proxy__catalog_close(p);
+    pthread_mutex_destroy(&p->lock);
+    pthread_mutex_destroy(&p->refresh_lock);
+    pthread_mutex_destroy(&p->poll_lock);
+    pthread_cond_destroy(&p->poll_cond);
+    free(p->listen_host);
+    free(p->user);
+    free(p->password);
+    free(p->database);
+    free(p->warehouse);
+    free(p);
+}

@@ -1,0 +1,124 @@
+/*
+ * source/source_internal.h: what the source module's own .c files share. Not for other
+ * modules (they use source.h).
+ */
+#ifndef AM_SOURCE_INTERNAL_H
+#define AM_SOURCE_INTERNAL_H
+
+#include "source/source.h"
+
+#include <stdio.h>
+
+#include <libpq-fe.h>
+
+/* ---- values (value.c, datetime.c) ------------------------------------------------------- */
+
+/* Sets 22P02 "invalid input syntax for type <t>: "<text>"" (the value clipped for the log). */
+bool source__bad_value(am_err_t *err, am_coltype_t t, const char *text, size_t len);
+
+/* The date/time types; *is_null for values Iceberg cannot hold (infinity, out of range). */
+bool source__parse_datetime(am_coltype_t t, const char *text, size_t len, am_value_t *out,
+                            am_err_t *err) AM_MUST_CHECK;
+
+/* ---- pgoutput decoder (pgoutput.c, pgoutput_change.c, pgoutput_stream.c, spool.c) ------ */
+
+/* One streamed transaction's messages, kept until Stream Commit or Stream Abort. */
+typedef struct source_spool source_spool_t;
+
+source_spool_t *source__spool_new(size_t spill_bytes);
+void source__spool_free(source_spool_t *sp);
+/* Appends one raw pgoutput message made by subtransaction subxid. */
+bool source__spool_append(source_spool_t *sp, uint32_t subxid, const uint8_t *msg, size_t len,
+                          am_err_t *err) AM_MUST_CHECK;
+/* Drops subxid's messages and everything after its first one (ROLLBACK TO SAVEPOINT). */
+bool source__spool_abort_sub(source_spool_t *sp, uint32_t subxid, am_err_t *err) AM_MUST_CHECK;
+/* Prepares reading from the first message. */
+bool source__spool_rewind(source_spool_t *sp, am_err_t *err) AM_MUST_CHECK;
+/* Next message (borrowed, valid until the next read); *got false at the end. */
+bool source__spool_read(source_spool_t *sp, const uint8_t **msg, size_t *len, bool *got,
+                        am_err_t *err) AM_MUST_CHECK;
+bool source__spool_spilled(const source_spool_t *sp);
+
+#define SOURCE_SPILL_BYTES_DEFAULT ((size_t)16 * 1024 * 1024)
+
+struct source_decoder {
+    am_map_t *rels;         /* relid (4 bytes, host order) -> source_relation_t * */
+    am_arena_t *arena;      /* the current message's values and arrays; reset per message */
+    bool in_txn;            /* between Begin and Commit (or a replayed stream's Begin and Commit) */
+    bool in_block;          /* between Stream Start and Stream Stop */
+    uint32_t block_xid;     /* top-level xid of the open stream block */
+    am_map_t *spools;       /* top-level xid -> source_spool_t *: streamed, not yet committed */
+    size_t spill_bytes;     /* a spool moves to a temp file past this many bytes */
+    source_spool_t *replay; /* a committed streamed transaction being handed out */
+    source_change_t replay_commit; /* what ends the replay */
+};
+
+/* Replaces control characters in err->msg (names from the wire) so it stays one line. */
+void source__err_one_line(am_err_t *err);
+/* Frees a heap-built relation: its strings, columns and itself. NULL is a no-op. */
+void source__relation_free(source_relation_t *rel);
+/* Decodes one message whose type byte was already read into type; r holds the rest. */
+bool source__decode_dispatch(source_decoder_t *dec, uint8_t type, am_reader_t *r, bool has_xid,
+                             source_change_t *out, am_err_t *err) AM_MUST_CHECK;
+/* Insert, Update, Delete, Truncate (pgoutput_change.c). */
+bool source__decode_insert(source_decoder_t *dec, am_reader_t *r, bool has_xid,
+                           source_change_t *out, am_err_t *err) AM_MUST_CHECK;
+bool source__decode_update(source_decoder_t *dec, am_reader_t *r, bool has_xid,
+                           source_change_t *out, am_err_t *err) AM_MUST_CHECK;
+bool source__decode_delete(source_decoder_t *dec, am_reader_t *r, bool has_xid,
+                           source_change_t *out, am_err_t *err) AM_MUST_CHECK;
+bool source__decode_truncate(source_decoder_t *dec, am_reader_t *r, bool has_xid,
+                             source_change_t *out, am_err_t *err) AM_MUST_CHECK;
+/* Stream Start/Stop/Commit/Abort and the spooling of changes inside a block
+ * (pgoutput_stream.c). */
+bool source__stream_start_msg(source_decoder_t *dec, am_reader_t *r, source_change_t *out,
+                              am_err_t *err) AM_MUST_CHECK;
+bool source__stream_stop_msg(source_decoder_t *dec, am_reader_t *r, source_change_t *out,
+                             am_err_t *err) AM_MUST_CHECK;
+bool source__stream_commit_msg(source_decoder_t *dec, am_reader_t *r, source_change_t *out,
+                               am_err_t *err) AM_MUST_CHECK;
+bool source__stream_abort_msg(source_decoder_t *dec, am_reader_t *r, source_change_t *out,
+                              am_err_t *err) AM_MUST_CHECK;
+bool source__stream_spool_msg(source_decoder_t *dec, const uint8_t *msg, size_t len,
+                              source_change_t *out, am_err_t *err) AM_MUST_CHECK;
+void source__stream_reset(source_decoder_t *dec);
+/* PostgreSQL µs since 2000 -> Unix µs; false when it does not fit. */
+bool source__pg_ts_to_unix(int64_t pg_us, int64_t *unix_us);
+
+/* ---- connections (conn.c) --------------------------------------------------------------- */
+
+struct source {
+    source_options_t opts;    /* deep copy: every string and the tables array are ours */
+    char *conninfo;           /* for normal (SQL) connections */
+    PGconn *sql;              /* catalog queries, publication set-up, slot look-ups */
+    PGconn *repl;             /* replication=database: slot creation and the stream */
+    int server_version;       /* server_version_num */
+    source_decoder_t *dec;    /* one per START_REPLICATION: partial streams die with it */
+    bool streaming;           /* repl is in CopyBoth mode */
+    char *copy_buf;           /* the last PQgetCopyData buffer: *out points into it */
+    am_lsn_t acked;           /* highest LSN the caller made durable */
+    am_lsn_t ka_wal_end;      /* walEnd of the latest keepalive */
+    bool idle;                /* caller said idle and no change arrived since */
+    int64_t last_feedback_us; /* am_mono_us of the last standby status update */
+    _Atomic uint64_t wal_end; /* max walEnd seen, any thread reads */
+    _Atomic uint64_t flushed; /* last flush LSN reported, any thread reads */
+};
+
+/* Opens a connection (extra appended to the conninfo, e.g. "replication=database"). */
+PGconn *source__connect(const source_options_t *opts, const char *extra, am_err_t *err);
+/* Runs sql with text parameters; NULL (err set from the server's SQLSTATE) unless the result
+ * status is want. */
+PGresult *source__exec(PGconn *c, const char *sql, int n_params, const char *const *params,
+                       ExecStatusType want, am_err_t *err) AM_MUST_CHECK;
+/* Fills err from a failed result or connection: the server's SQLSTATE, else 08006. */
+bool source__pg_err(am_err_t *err, PGconn *c, const PGresult *res, const char *what);
+
+/* Checks the configured tables exist (42P01) and that the publication has them, creating or
+ * altering it as needed (publication.c). */
+bool source__publication_setup(source_t *src, am_err_t *err) AM_MUST_CHECK;
+
+/* Creates the slot with an exported snapshot (slot.c). */
+bool source__slot_create(source_t *src, am_lsn_t *consistent_point, char *snapshot,
+                         size_t snapshot_len, am_err_t *err) AM_MUST_CHECK;
+
+#endif /* AM_SOURCE_INTERNAL_H */

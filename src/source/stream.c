@@ -1,0 +1,268 @@
+/*
+ * source/stream.c: the replication stream: START_REPLICATION, reading CopyData without
+ * blocking past the caller's timeout, handing XLogData payloads to the decoder, answering
+ * keepalives, and standby status updates reporting what the caller made durable.
+ * Must not: interpret pgoutput bytes (pgoutput*.c does) or decide durability (the caller's
+ * source_ack does). Acknowledgement rules (postgres.md §1.4-1.5): flush = the caller's acked
+ * LSN, or when idle the latest keepalive walEnd; never lower than what was sent before.
+ * Spec: PostgreSQL docs, "Streaming Replication Protocol"; postgres.md §1.3-1.5.
+ *   S->C 'w' dataStart u64 | walEnd u64 | sendTime i64 | pgoutput message
+ *   S->C 'k' walEnd u64 | sendTime i64 | replyRequested u8
+ *   C->S 'r' write u64 | flush u64 | apply u64 | clientTime i64 | replyRequested u8
+ */
+#include "source/source.h"
+#include "source/source_internal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The server disconnects after wal_sender_timeout (60 s) without a reply. */
+#define FEEDBACK_INTERVAL_US (5 * INT64_C(1000000))
+#define XLOGDATA_HEADER 25 /* 'w' + three 64-bit fields */
+
+static int proto_version(int server_version)
+{
+    if (server_version >= 160000)
+        return 4;
+    if (server_version >= 150000)
+        return 3;
+    if (server_version >= 140000)
+        return 2;
+    return 1;
+}
+
+static void build_start(const source_t *src, am_lsn_t start_lsn, int proto, am_buf_t *sql)
+{
+    am_buf_puts(sql, "START_REPLICATION SLOT ");
+    am_sql_ident(sql, src->opts.slot);
+    am_buf_printf(sql, " LOGICAL " AM_LSN_FMT " (proto_version '%d', publication_names ",
+                  AM_LSN_ARGS(start_lsn), proto);
+    /* a list of identifiers inside one string literal */
+    am_buf_t names;
+    am_buf_init(&names);
+    am_sql_ident(&names, src->opts.publication);
+    am_sql_literal(sql, names.data);
+    am_buf_destroy(&names);
+    /* big transactions arrive while in progress and wait in the decoder's spools */
+    if (proto >= 2)
+        am_buf_puts(sql, ", streaming 'on'");
+    am_buf_putc(sql, ')');
+}
+
+bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err)
+{
+    if (src->streaming)
+        return am_err_set(err, "55000", "replication slot \"%s\": already streaming",
+                          src->opts.slot);
+    int proto = proto_version(PQserverVersion(src->repl));
+    am_buf_t sql;
+    am_buf_init(&sql);
+    build_start(src, start_lsn, proto, &sql);
+    PGresult *res = source__exec(src->repl, sql.data, 0, NULL, PGRES_COPY_BOTH, err);
+    am_buf_destroy(&sql);
+    if (!res) {
+        am_err_prefix(err, "start replication from slot \"%s\"", src->opts.slot);
+        return false;
+    }
+    PQclear(res);
+    source_decoder_free(src->dec);
+    src->dec = source_decoder_new();
+    src->streaming = true;
+    if (start_lsn > src->acked)
+        src->acked = start_lsn; /* everything before it is durable downstream */
+    src->last_feedback_us = am_mono_us();
+    char lsn[32];
+    am_log_info("source", "replication started", AM_KV_STR("slot", src->opts.slot),
+                AM_KV_STR("start_lsn", am_lsn_format(start_lsn, lsn, sizeof lsn)),
+                AM_KV_I64("proto_version", proto));
+    return true;
+}
+
+static void put_u64(uint8_t *p, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (uint8_t)(v & 0xff);
+}
+
+static am_lsn_t report_lsn(const source_t *src)
+{
+    am_lsn_t lsn = src->acked;
+    if (src->idle && !source_decoder_busy(src->dec) && src->ka_wal_end > lsn)
+        lsn = src->ka_wal_end;
+    am_lsn_t before = atomic_load_explicit(&src->flushed, memory_order_relaxed);
+    return lsn > before ? lsn : before;
+}
+
+bool source_send_feedback(source_t *src, am_err_t *err)
+{
+    if (!src->streaming)
+        return true;
+    am_lsn_t lsn = report_lsn(src);
+    uint8_t msg[34];
+    msg[0] = 'r';
+    put_u64(msg + 1, lsn);  /* written */
+    put_u64(msg + 9, lsn);  /* flushed: moves confirmed_flush_lsn */
+    put_u64(msg + 17, lsn); /* applied */
+    put_u64(msg + 25, (uint64_t)(am_now_us() - AM_PG_EPOCH_OFFSET_US));
+    msg[33] = 0;
+    if (PQputCopyData(src->repl, (const char *)msg, sizeof msg) != 1 || PQflush(src->repl) != 0)
+        return source__pg_err(err, src->repl, NULL, "standby status update");
+    atomic_store_explicit(&src->flushed, lsn, memory_order_relaxed);
+    src->last_feedback_us = am_mono_us();
+    return true;
+}
+
+void source_ack(source_t *src, am_lsn_t lsn, bool idle)
+{
+    if (lsn > src->acked)
+        src->acked = lsn;
+    src->idle = idle;
+}
+
+am_lsn_t source_wal_end(const source_t *src)
+{
+    return atomic_load_explicit(&src->wal_end, memory_order_relaxed);
+}
+
+am_lsn_t source_flushed_lsn(const source_t *src)
+{
+    return atomic_load_explicit(&src->flushed, memory_order_relaxed);
+}
+
+static void note_wal_end(source_t *src, am_lsn_t lsn)
+{
+    if (lsn > atomic_load_explicit(&src->wal_end, memory_order_relaxed))
+        atomic_store_explicit(&src->wal_end, lsn, memory_order_relaxed);
+}
+
+/* Only real changes reach the caller; any of them ends the caller's idle claim. */
+static void deliver(source_t *src, const source_change_t *out, bool *got)
+{
+    *got = out->kind != SOURCE_MSG_NONE && out->kind != SOURCE_MSG_OTHER;
+    if (*got)
+        src->idle = false;
+}
+
+static bool handle_keepalive(source_t *src, am_reader_t *r, am_err_t *err)
+{
+    am_lsn_t wal_end = am_read_u64(r);
+    (void)am_read_i64(r);
+    uint8_t reply = am_read_u8(r);
+    if (!am_reader_done(r, "keepalive", err))
+        return false;
+    if (wal_end > src->ka_wal_end)
+        src->ka_wal_end = wal_end;
+    note_wal_end(src, wal_end);
+    return reply ? source_send_feedback(src, err) : true;
+}
+
+static bool handle_copy_data(source_t *src, const uint8_t *buf, size_t n, source_change_t *out,
+                             bool *got, am_err_t *err)
+{
+    am_reader_t r = am_reader_init(buf + 1, n - 1);
+    if (buf[0] == 'k')
+        return handle_keepalive(src, &r, err);
+    if (buf[0] != 'w' || n < XLOGDATA_HEADER)
+        return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
+                          "replication stream: unexpected message 0x%02x (%zu bytes)", buf[0], n);
+    (void)am_read_u64(&r); /* dataStart */
+    note_wal_end(src, am_read_u64(&r));
+    if (!source_decoder_decode(src->dec, buf + XLOGDATA_HEADER, n - XLOGDATA_HEADER, out, err))
+        return false;
+    deliver(src, out, got);
+    return true;
+}
+
+/* The server ended the stream: report its error as class 08 (the stream is gone). */
+static bool stream_ended(source_t *src, am_err_t *err)
+{
+    src->streaming = false;
+    PGresult *res = PQgetResult(src->repl);
+    am_err_t pg = {0};
+    if (PQresultStatus(res) == PGRES_FATAL_ERROR || PQstatus(src->repl) == CONNECTION_BAD)
+        source__pg_err(&pg, src->repl, res, "replication stream");
+    else /* CopyDone without an error: the walsender is shutting down */
+        am_err_set(&pg, AM_SQLSTATE_CONNECTION_FAILURE, "the server ended the replication stream");
+    /* no draining: after a server CopyDone libpq answers COPY_IN forever; the caller closes */
+    PQclear(res);
+    return am_err_set(err, AM_SQLSTATE_CONNECTION_FAILURE, "%s (SQLSTATE %s)", pg.msg, pg.sqlstate);
+}
+
+static bool wait_input(source_t *src, int64_t wait_us, am_err_t *err)
+{
+    struct pollfd pfd = {.fd = PQsocket(src->repl), .events = POLLIN};
+    if (pfd.fd < 0)
+        return source__pg_err(err, src->repl, NULL, "replication stream");
+    int ms = (int)((wait_us + 999) / 1000);
+    if (poll(&pfd, 1, ms) < 0 && errno != EINTR)
+        return am_err_errno(err, errno, "replication stream: poll");
+    if (!PQconsumeInput(src->repl)) {
+        src->streaming = false;
+        return source__pg_err(err, src->repl, NULL, "replication stream");
+    }
+    return true;
+}
+
+/* One step: a replayed change, a received message, or a wait for input (at least one
+ * non-blocking read per call, even with a zero timeout). *done when the call ends. */
+static bool next_step(source_t *src, int64_t deadline_us, bool *waited, source_change_t *out,
+                      bool *got, bool *done, am_err_t *err)
+{
+    if (source_decoder_pending(src->dec)) {
+        if (!source_decoder_next(src->dec, out, err))
+            return false;
+        deliver(src, out, got);
+        *done = *got;
+        return true;
+    }
+    char *buf = NULL;
+    int n = PQgetCopyData(src->repl, &buf, 1);
+    if (n > 0) {
+        src->copy_buf = buf; /* *out points into it until the next call */
+        if (!handle_copy_data(src, (const uint8_t *)buf, (size_t)n, out, got, err))
+            return false;
+        *done = *got;
+        return true;
+    }
+    if (n == -1)
+        return stream_ended(src, err);
+    if (n < 0) {
+        src->streaming = false;
+        return source__pg_err(err, src->repl, NULL, "replication stream");
+    }
+    int64_t now = am_mono_us();
+    int64_t feedback_due = src->last_feedback_us + FEEDBACK_INTERVAL_US;
+    if (now >= deadline_us && *waited) {
+        *done = true;
+        return true;
+    }
+    *waited = true;
+    int64_t until = deadline_us < feedback_due ? deadline_us : feedback_due;
+    return wait_input(src, until > now ? until - now : 0, err);
+}
+
+bool source_next(source_t *src, int timeout_ms, source_change_t *out, bool *got, am_err_t *err)
+{
+    *got = false;
+    *out = (source_change_t){.kind = SOURCE_MSG_NONE};
+    if (!src->streaming)
+        return am_err_set(err, AM_SQLSTATE_CONNECTION_FAILURE,
+                          "replication slot \"%s\": not streaming", src->opts.slot);
+    int64_t deadline = am_mono_us() + (int64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000;
+    bool waited = false;
+    for (bool done = false; !done;) {
+        if (src->copy_buf) {
+            PQfreemem(src->copy_buf);
+            src->copy_buf = NULL;
+        }
+        /* even a busy stream reports progress, or the server times the connection out */
+        if (am_mono_us() - src->last_feedback_us >= FEEDBACK_INTERVAL_US &&
+            !source_send_feedback(src, err))
+            return false;
+        if (!next_step(src, deadline, &waited, out, got, &done, err))
+            return false;
+    }
+    return true;
+}

@@ -1,0 +1,200 @@
+/*
+ * tests/proxy/test_simple.c: the simple query protocol through libpq: statements, empty
+ * queries, errors with SQLSTATEs, transaction status, several statements in one string.
+ */
+#include "proxy_test.h"
+
+#include <arpa/inet.h>
+
+Test(proxy, select_one_through_libpq)
+{
+    pt_proxy_t t = pt_start("select_one");
+    PGconn *c = pt_connect(&t);
+    pt_expect_value(c, "SELECT 1", "1");
+    pt_expect_value(c, "select 'a' || 'b' AS x", "ab");
+    cr_expect_eq(PQserverVersion(c), 150000);
+    cr_expect_eq(proxy_n_clients(t.p), 1);
+    PQfinish(c);
+    pt_stop(&t);
+}
+
+Test(proxy, row_description_and_tag)
+{
+    pt_proxy_t t = pt_start("rowdesc");
+    PGconn *c = pt_connect(&t);
+    PGresult *r = PQexec(c, "SELECT i AS n, i * 2 AS twice FROM range(3) t(i) ORDER BY i");
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+    cr_expect_eq(PQntuples(r), 3);
+    cr_expect_eq(PQnfields(r), 2);
+    cr_expect_str_eq(PQfname(r, 0), "n");
+    cr_expect_str_eq(PQfname(r, 1), "twice");
+    cr_expect_eq(PQftype(r, 0), 20);
+    cr_expect_str_eq(PQgetvalue(r, 2, 1), "4");
+    cr_expect_str_eq(PQcmdStatus(r), "SELECT 3");
+    PQclear(r);
+    PQfinish(c);
+    pt_stop(&t);
+}
+
+Test(proxy, empty_query_and_semicolons)
+{
+    pt_proxy_t t = pt_start("empty_query");
+    PGconn *c = pt_connect(&t);
+    PGresult *r = PQexec(c, "  ;; -- nothing\n");
+    cr_expect_eq(PQresultStatus(r), PGRES_EMPTY_QUERY);
+    PQclear(r);
+    r = PQexec(c, "");
+    cr_expect_eq(PQresultStatus(r), PGRES_EMPTY_QUERY);
+    PQclear(r);
+    PQfinish(c);
+    pt_stop(&t);
+}
+
+Test(proxy, several_statements_last_result_wins)
+{
+    pt_proxy_t t = pt_start("multi");
+    PGconn *c = pt_connect(&t);
+    pt_expect_value(c, "SELECT 1; SELECT 'x;y' AS s; SELECT $$a;b$$ /* ; */", "a;b");
+    /* the error stops the string: the third statement never runs */
+    cr_assert(PQsendQuery(c, "SELECT 1; SELECT nosuch_col FROM range(1); SELECT 3"));
+    int n_ok = 0, n_err = 0;
+    PGresult *r;
+    while ((r = PQgetResult(c)) != NULL) {
+        n_ok += PQresultStatus(r) == PGRES_TUPLES_OK;
+        n_err += PQresultStatus(r) == PGRES_FATAL_ERROR;
+        PQclear(r);
+    }
+    cr_expect_eq(n_ok, 1);
+    cr_expect_eq(n_err, 1);
+    PQfinish(c);
+    pt_stop(&t);
+}
+
+Test(proxy, errors_carry_sqlstates)
+{
+    pt_proxy_t t = pt_start("errors");
+    PGconn *c = pt_connect(&t);
+    pt_expect_error(c, "SELEC 1", "42601");
+    pt_expect_error(c, "SELECT * FROM no_such_table", "42P01");
+    pt_expect_error(c, "SELECT no_such_column FROM range(1)", "42703");
+    pt_expect_error(c, "SELECT no_such_function(1)", "42883");
+    pt_expect_error(c, "SELECT 'abc'::INTEGER", "22P02");
+    /* the connection is still usable */
+    pt_expect_value(c, "SELECT 42", "42");
+    PQfinish(c);
+    pt_stop(&t);
+}
+
+Test(proxy, transaction_status_and_failed_block)
+{
+    pt_proxy_t t = pt_start("tx");
+    PGconn *c = pt_connect(&t);
+    cr_expect_eq(PQtransactionStatus(c), PQTRANS_IDLE);
+    PQclear(PQexec(c, "BEGIN"));
+    cr_expect_eq(PQtransactionStatus(c), PQTRANS_INTRANS);
+    pt_expect_value(c, "SELECT 7", "7");
+    pt_expect_error(c, "SELECT * FROM missing_table", "42P01");
+    cr_expect_eq(PQtransactionStatus(c), PQTRANS_INERROR);
+    pt_expect_error(c, "SELECT 1", "25P02");
+    PGresult *r = PQexec(c, "COMMIT");
+    cr_expect_str_eq(PQcmdStatus(r), "ROLLBACK");
+    PQclear(r);
+    cr_expect_eq(PQtransactionStatus(c), PQTRANS_IDLE);
+    PQclear(PQexec(c, "START TRANSACTION READ ONLY"));
+    r = PQexec(c, "COMMIT");
+    cr_expect_str_eq(PQcmdStatus(r), "COMMIT");
+    PQclear(r);
+    r = PQexec(c, "ROLLBACK");
+    cr_expect_str_eq(PQcmdStatus(r), "ROLLBACK");
+    PQclear(r);
+    PQfinish(c);
+    pt_stop(&t);
+}
+
+Test(proxy, savepoints_recover_a_failed_block)
+{
+    pt_proxy_t t = pt_start("savepoint");
+    PGconn *c = pt_connect(&t);
+    PQclear(PQexec(c, "BEGIN"));
+    PQclear(PQexec(c, "SAVEPOINT a"));
+    pt_expect_error(c, "SELECT * FROM missing_table", "42P01");
+    PGresult *r = PQexec(c, "ROLLBACK TO SAVEPOINT a");
+    cr_expect_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+    PQclear(r);
+    pt_expect_value(c, "SELECT 5", "5");
+    PQclear(PQexec(c, "COMMIT"));
+    pt_expect_error(c, "SAVEPOINT b", "25P01");
+    PQfinish(c);
+    pt_stop(&t);
+}
+
+Test(proxy, node_postgres_extended_protocol)
+{
+    pt_proxy_t t = pt_start("nodepg");
+    int st = amt_system("cd %s && AM_ROOT=%s node tests/proxy/node_pg_client.js %d '%s' %s %s "
+                        "> %s/out.txt 2>&1",
+                        amt_root(), amt_root(), proxy_port(t.p), PT_PASSWORD, PT_USER, PT_DB,
+                        t.warehouse);
+    char *path = NULL;
+    cr_assert(asprintf(&path, "%s/out.txt", t.warehouse) > 0);
+    am_buf_t b;
+    am_buf_init(&b);
+    am_err_t err = {0};
+    cr_assert(am_file_read_all(path, &b, &err), "%s", err.msg);
+    cr_expect_eq(st, 0, "node client failed: %s", b.data);
+    cr_expect(b.data && strstr(b.data, "ok") != NULL, "%s", b.data);
+    am_buf_destroy(&b);
+    free(path);
+    pt_stop(&t);
+}
+
+Test(proxy, libpq_prepared_statements_and_describe)
+{
+    pt_proxy_t t = pt_start("prepared");
+    PGconn *c = pt_connect(&t);
+    PGresult *r = PQprepare(c, "q1", "SELECT i * $1::INTEGER AS v FROM range(5) t(i) ORDER BY i",
+                            1, NULL);
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+    PQclear(r);
+    r = PQdescribePrepared(c, "q1");
+    cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+    cr_expect_eq(PQnparams(r), 1);
+    cr_expect_neq(PQparamtype(r, 0), 0);
+    cr_expect_eq(PQnfields(r), 1);
+    cr_expect_str_eq(PQfname(r, 0), "v");
+    PQclear(r);
+    const char *vals[1] = {"3"};
+    r = PQexecPrepared(c, "q1", 1, vals, NULL, NULL, 0);
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+    cr_expect_eq(PQntuples(r), 5);
+    cr_expect_str_eq(PQgetvalue(r, 4, 0), "12");
+    PQclear(r);
+    r = PQprepare(c, "q1", "SELECT 1", 0, NULL);
+    cr_expect_str_eq(PQresultErrorField(r, PG_DIAG_SQLSTATE), "42P05");
+    PQclear(r);
+    r = PQexecPrepared(c, "nosuch", 0, NULL, NULL, NULL, 0);
+    cr_expect_str_eq(PQresultErrorField(r, PG_DIAG_SQLSTATE), "26000");
+    PQclear(r);
+    r = PQprepare(c, "two", "SELECT 1; SELECT 2", 0, NULL);
+    cr_expect_str_eq(PQresultErrorField(r, PG_DIAG_SQLSTATE), "42601");
+    PQclear(r);
+    /* binary parameters */
+    uint32_t be = htonl(20);
+    const char *bvals[1] = {(const char *)&be};
+    int lens[1] = {4}, fmts[1] = {1};
+    r = PQexecParams(c, "SELECT $1::INTEGER + 1", 1, (const Oid[]){23}, bvals, lens, fmts, 0);
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+    cr_expect_str_eq(PQgetvalue(r, 0, 0), "21");
+    PQclear(r);
+    /* SHOW and SET through the extended protocol */
+    r = PQexecParams(c, "SHOW DateStyle", 0, NULL, NULL, NULL, NULL, 0);
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+    cr_expect_str_eq(PQgetvalue(r, 0, 0), "ISO, MDY");
+    PQclear(r);
+    r = PQexecParams(c, "SET application_name = 'ext'", 0, NULL, NULL, NULL, NULL, 0);
+    cr_expect_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
+    PQclear(r);
+    cr_expect_str_eq(PQparameterStatus(c, "application_name"), "ext");
+    PQfinish(c);
+    pt_stop(&t);
+}
