@@ -74,7 +74,7 @@ def changes(pg):
     cur = pg.cursor()
     for i in range(10001, 11001, 50):  # 1,000 inserts in 20 transactions
         cur.execute("BEGIN")
-        cur.execute("""INSERT INTO items SELECT g, 'new ' || g, g % 5, g * 0.25, true, date '2024-02-29',
+        cur.execute("""INSERT INTO items SELECT g, 'new ' || g, g %% 5, g * 0.25, true, date '2024-02-29',
                        now(), g * 1.5, 'fresh' FROM generate_series(%s, %s) g""", (i, i + 49))
         cur.execute("COMMIT")
     for i in range(1, 201):  # 200 updates, one per transaction, some changing the key
@@ -118,7 +118,9 @@ def check_icebird(pg, m):
                          env=dict(os.environ, NODE_PATH=os.path.join(amtest.ROOT, "third_party", "node", "node_modules")))
     if out.returncode != 0:
         return R.check("icebird reads the table", False, out.stderr[-2000:])
-    rows = json.loads(out.stdout)
+    doc = json.loads(out.stdout)
+    rows = doc["data"]
+    R.check("icebird's row count matches its data", doc["rows"] == len(rows), str(doc["rows"]))
     cur = pg.cursor()
     cur.execute("SELECT id, name, qty FROM items ORDER BY id")
     want = [(int(a), b, c) for a, b, c in cur.fetchall()]
