@@ -41,7 +41,8 @@ typedef struct lake_pos {
 /* NULL + 42P01 if the table has no metadata. */
 lake_table_t *lake_table_open(lake_t *lake, const char *schema, const char *name,
                               am_err_t *err) AM_MUST_CHECK;
-/* Writes v1.metadata.json (no snapshot). Fails if the table exists. */
+/* Writes v1.metadata.json (no snapshot). Fails if the table exists (42P07). Needs at least
+ * one column; "file_row_number" and "__am_file" are reserved by the Parquet reader (0A000). */
 lake_table_t *lake_table_create(lake_t *lake, const char *schema, const char *name,
                                 const lake_column_t *cols, size_t n_cols,
                                 am_err_t *err) AM_MUST_CHECK;
@@ -53,7 +54,7 @@ void lake_table_close(lake_table_t *t); /* NULL is a no-op */
 const char *lake_table_schema(const lake_table_t *t);
 const char *lake_table_name(const lake_table_t *t);
 size_t lake_table_n_columns(const lake_table_t *t);
-const lake_column_t *lake_table_columns(const lake_table_t *t); /* borrowed */
+const lake_column_t *lake_table_columns(const lake_table_t *t); /* borrowed until close */
 /* "arctic-mirror.lsn" recorded by the current snapshot; 0 when there is none. */
 am_lsn_t lake_table_lsn(const lake_table_t *t);
 int64_t lake_table_snapshot_id(const lake_table_t *t); /* -1 when there is none */
@@ -62,7 +63,8 @@ int64_t lake_table_live_rows(const lake_table_t *t);   /* records minus position
 /*
  * Calls fn for every live row of the current snapshot with its key columns (is_key columns,
  * in column order) and position: how the mirror rebuilds its primary-key index at start.
- * Values are valid only during the call.
+ * Values are valid only during the call. fn returns false to stop: the scan then fails with
+ * 57014.
  */
 bool lake_table_scan_keys(lake_table_t *t,
                           bool (*fn)(void *ud, const am_value_t *key_vals, lake_pos_t pos),
@@ -77,7 +79,11 @@ lake_batch_t *lake_batch_new(lake_table_t *t);
 /* One row of lake_table_n_columns() values (no AM_VALUE_UNCHANGED); *pos is where it lands. */
 bool lake_batch_append(lake_batch_t *b, const am_value_t *vals, lake_pos_t *pos,
                        am_err_t *err) AM_MUST_CHECK;
-/* Deletes the live row at pos (a file of an earlier commit or of this batch). */
+/*
+ * Deletes the live row at pos (a file of an earlier commit or of this batch). Repeats within
+ * the batch are merged; a row already deleted by an earlier commit is not detected (the
+ * caller's key index knows which rows are live) and would skew the snapshot's counts.
+ */
 bool lake_batch_delete(lake_batch_t *b, lake_pos_t pos, am_err_t *err) AM_MUST_CHECK;
 /* Removes every row committed so far (TRUNCATE); rows appended after it stay. */
 void lake_batch_truncate(lake_batch_t *b);
@@ -87,7 +93,8 @@ int64_t lake_batch_n_deleted(const lake_batch_t *b);
  * Writes the data and delete files, manifests, manifest list and metadata, and publishes
  * vN+1.metadata.json; durable once it returns true. The snapshot records lsn. A batch with no
  * change commits nothing and succeeds. On failure the table is unchanged and the batch must
- * be freed.
+ * be freed; 40001 means another writer published that version first (reopen the table).
+ * After success the batch is empty and may take more changes.
  */
 bool lake_batch_commit(lake_batch_t *b, am_lsn_t lsn, am_err_t *err) AM_MUST_CHECK;
 void lake_batch_free(lake_batch_t *b); /* NULL is a no-op; discards anything uncommitted */
@@ -118,7 +125,9 @@ void lake_watermark_destroy(lake_watermark_t *wm);
 /*
  * Appends to sql a DuckDB SELECT yielding the table's rows at snapshot_id: its live data
  * files read with read_parquet, minus its position deletes, columns named and typed as in the
- * table schema. Works for a table with no data files (no rows, right columns).
+ * table schema. Works for a table with no data files (no rows, right columns). Each commit
+ * expires snapshots older than the table's newest 100 (and removes files only they reached):
+ * an expired or unknown snapshot_id fails with 42P01.
  */
 bool lake_read_plan(const char *warehouse, const char *schema, const char *name,
                     int64_t snapshot_id, am_buf_t *sql, am_err_t *err) AM_MUST_CHECK;

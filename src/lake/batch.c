@@ -1,0 +1,157 @@
+/*
+ * lake/batch.c: one batch of changes to a table, committed as one snapshot by commit.c.
+ * Appended rows fill a DuckDB temp table (parquet.c) that becomes data/<uuid>.parquet when it
+ * reaches LAKE_ROWS_PER_FILE rows or at commit; positions handed out are (file id, ordinal),
+ * where new files take ids after the table's committed ones. Deletes are kept as positions
+ * until commit writes them as one position delete file. Truncate forgets everything before
+ * it in the batch and makes commit remove every committed file.
+ */
+#include "lake/lake_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+lake_batch_t *lake_batch_new(lake_table_t *t)
+{
+    AM_ASSERT(t->batch == NULL); /* one open batch per table */
+    lake_batch_t *b = am_xcalloc(1, sizeof *b);
+    b->t = t;
+    t->batch = b;
+    return b;
+}
+
+static bool start_file(lake_batch_t *b, am_err_t *err)
+{
+    lake_table_t *t = b->t;
+    if (!lake__pq_begin(&b->pq, t->lake, t->meta.cols, t->meta.n_cols, err))
+        return false;
+    char uuid[37];
+    am_uuid4(uuid);
+    if ((b->n_files & (b->n_files - 1)) == 0)
+        b->files = am_xrealloc(b->files, (b->n_files ? b->n_files * 2 : 1) * sizeof *b->files);
+    lake__pending_t *p = &b->files[b->n_files++];
+    memset(p, 0, sizeof *p);
+    p->rel = am_xasprintf("%s/data/%s.parquet", t->rel, uuid);
+    p->uri = am_xasprintf("%s/data/%s.parquet", t->uri_prefix, uuid);
+    return true;
+}
+
+bool lake__batch_close_file(lake_batch_t *b, am_err_t *err)
+{
+    if (!b->pq.open)
+        return true;
+    lake__pending_t *p = &b->files[b->n_files - 1];
+    if (b->pq.n_rows == 0) {
+        lake__pq_abort(&b->pq);
+        p->dropped = true;
+        return true;
+    }
+    lake_t *lake = b->t->lake;
+    char *abs = storage_path(lake->st, p->rel);
+    p->written = true; /* from here on the file may exist: free removes it unless committed */
+    bool ok = lake__pq_finish(&b->pq, abs, b->t->meta.field_ids, err) &&
+              storage_sync(lake->st, p->rel, err) && storage_size(lake->st, p->rel, &p->size, err);
+    free(abs);
+    if (!ok) {
+        b->broken = true;
+        am_err_prefix(err, "table %s.%s", b->t->schema, b->t->name);
+    }
+    return ok;
+}
+
+static bool usable(const lake_batch_t *b, am_err_t *err)
+{
+    if (!b->broken)
+        return true;
+    return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
+                      "table %s.%s: the batch failed earlier and must be freed", b->t->schema,
+                      b->t->name);
+}
+
+bool lake_batch_append(lake_batch_t *b, const am_value_t *vals, lake_pos_t *pos, am_err_t *err)
+{
+    if (!usable(b, err) || (!b->pq.open && !start_file(b, err)))
+        return false;
+    int64_t row = b->pq.n_rows;
+    if (!lake__pq_append(&b->pq, vals, err)) {
+        am_err_prefix(err, "table %s.%s", b->t->schema, b->t->name);
+        return false;
+    }
+    lake__pending_t *p = &b->files[b->n_files - 1];
+    p->n_rows = b->pq.n_rows;
+    b->n_appended++;
+    pos->file = (int32_t)(b->t->state.n_data + b->n_files - 1);
+    pos->row = row;
+    if (b->pq.n_rows >= b->t->lake->rows_per_file || b->pq.n_bytes >= LAKE_BYTES_PER_FILE)
+        return lake__batch_close_file(b, err);
+    return true;
+}
+
+bool lake_batch_delete(lake_batch_t *b, lake_pos_t pos, am_err_t *err)
+{
+    if (!usable(b, err) || !lake__table_file_uri(b->t, pos.file, pos.row, err))
+        return false;
+    if (b->n_dels == b->cap_dels) {
+        b->cap_dels = b->cap_dels ? b->cap_dels * 2 : 64;
+        b->dels = am_xrealloc(b->dels, b->cap_dels * sizeof *b->dels);
+    }
+    b->dels[b->n_dels++] = pos;
+    return true;
+}
+
+void lake_batch_truncate(lake_batch_t *b)
+{
+    lake__pq_abort(&b->pq);
+    for (size_t i = 0; i < b->n_files; i++) {
+        lake__pending_t *p = &b->files[i];
+        if (p->written && !p->dropped)
+            lake__remove_quietly(b->t->lake, p->rel);
+        p->dropped = true;
+    }
+    b->n_dels = 0;
+    b->n_appended = 0;
+    b->truncate = true;
+}
+
+int64_t lake_batch_n_appended(const lake_batch_t *b)
+{
+    return b->n_appended;
+}
+
+int64_t lake_batch_n_deleted(const lake_batch_t *b)
+{
+    return (int64_t)b->n_dels;
+}
+
+/* Forgets the batch's files; removes those that exist unless a commit took them. */
+static void forget_files(lake_batch_t *b, bool committed)
+{
+    for (size_t i = 0; i < b->n_files; i++) {
+        if (!committed && b->files[i].written && !b->files[i].dropped)
+            lake__remove_quietly(b->t->lake, b->files[i].rel);
+        free(b->files[i].uri);
+        free(b->files[i].rel);
+    }
+    free(b->files);
+    b->files = NULL;
+    b->n_files = 0;
+}
+
+void lake__batch_reset(lake_batch_t *b)
+{
+    forget_files(b, true);
+    b->n_dels = 0;
+    b->truncate = false;
+    b->n_appended = 0;
+}
+
+void lake_batch_free(lake_batch_t *b)
+{
+    if (!b)
+        return;
+    lake__pq_abort(&b->pq);
+    forget_files(b, false);
+    free(b->dels);
+    b->t->batch = NULL;
+    free(b);
+}

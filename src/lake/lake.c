@@ -1,0 +1,103 @@
+/*
+ * lake/lake.c: the warehouse handle: its storage (rooted at the warehouse directory) and the
+ * private in-memory DuckDB that writes Parquet for every table of this lake. One thread.
+ */
+#include "lake/lake_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+lake_t *lake_open(const char *warehouse, am_err_t *err)
+{
+    storage_t *st = storage_local_new(warehouse, err);
+    if (!st) {
+        am_err_prefix(err, "warehouse");
+        return NULL;
+    }
+    if (strpbrk(storage_root(st), "*?[]{}")) {
+        /* file paths go into read_parquet, which expands globs and has no escape */
+        am_err_set(err, AM_SQLSTATE_CONFIG,
+                   "warehouse \"%s\": the characters * ? [ ] { } are not supported",
+                   storage_root(st));
+        storage_free(st);
+        return NULL;
+    }
+    lake_t *lake = am_xcalloc(1, sizeof *lake);
+    lake->st = st;
+    lake->warehouse = am_xstrdup(storage_root(st));
+    lake->rows_per_file = LAKE_ROWS_PER_FILE;
+    lake->merge_manifests = LAKE_MERGE_MANIFESTS;
+    lake->keep_snapshots = LAKE_KEEP_SNAPSHOTS;
+    lake->metadata_log_max = LAKE_METADATA_LOG_MAX;
+    char *open_err = NULL;
+    if (duckdb_open_ext(NULL, &lake->db, NULL, &open_err) == DuckDBError) {
+        am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: open in-memory database: %s",
+                   open_err ? open_err : "unknown error");
+        duckdb_free(open_err);
+        storage_free(st);
+        free(lake->warehouse);
+        free(lake);
+        return NULL;
+    }
+    if (duckdb_connect(lake->db, &lake->con) == DuckDBError) {
+        am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: connect to the in-memory database failed");
+        duckdb_close(&lake->db);
+        storage_free(st);
+        free(lake->warehouse);
+        free(lake);
+        return NULL;
+    }
+    /* Our Parquet files never change once written: footers may be cached across queries. */
+    if (!lake__duck_exec(lake->con, "SET parquet_metadata_cache = true", err)) {
+        lake_close(lake);
+        return NULL;
+    }
+    return lake;
+}
+
+void lake_close(lake_t *lake)
+{
+    if (!lake)
+        return;
+    AM_ASSERT(lake->n_tables == 0);
+    duckdb_disconnect(&lake->con);
+    duckdb_close(&lake->db);
+    storage_free(lake->st);
+    free(lake->warehouse);
+    free(lake);
+}
+
+const char *lake_warehouse(const lake_t *lake)
+{
+    return lake->warehouse;
+}
+
+bool lake_check_writable(const char *warehouse, am_err_t *err)
+{
+    char *probe =
+        am_xasprintf("%s/.health.%016llx", warehouse, (unsigned long long)am_random_id53());
+    int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    bool ok = true;
+    if (fd < 0) {
+        ok = am_err_errno(err, errno, "warehouse \"%s\" is not writable", warehouse);
+    } else {
+        if (write(fd, "ok", 2) != 2 || fsync(fd) != 0)
+            ok = am_err_errno(err, errno, "warehouse \"%s\": could not write a probe file",
+                              warehouse);
+        close(fd);
+        unlink(probe);
+    }
+    free(probe);
+    return ok;
+}
+
+void lake__remove_quietly(lake_t *lake, const char *rel)
+{
+    am_err_t err = {0};
+    if (!storage_remove(lake->st, rel, &err))
+        am_log_warn("lake", "could not remove an unreferenced file", AM_KV_STR("path", rel),
+                    AM_KV_ERR(&err));
+}

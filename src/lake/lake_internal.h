@@ -1,0 +1,403 @@
+/*
+ * lake/lake_internal.h: what the lake's own .c files share; nothing outside src/lake/ includes
+ * it. Layers, bottom up: avro (container framing) -> manifest (Iceberg Avro records) ->
+ * metadata (vN.metadata.json) -> state (a snapshot's live files) -> parquet/values (DuckDB)
+ * -> table/batch/commit/scan/plan (the public API in lake.h).
+ */
+#ifndef AM_LAKE_INTERNAL_H
+#define AM_LAKE_INTERNAL_H
+
+#include "lake/lake.h"
+
+#include <duckdb.h>
+#include <jansson.h>
+
+#include "storage/storage.h"
+
+/* A batch rolls to a new data file after this many rows (one Parquet file per ~1M rows), or
+ * sooner when the rows' bytes would make the temp table large (wide text rows). */
+#define LAKE_ROWS_PER_FILE (INT64_C(1) << 20)
+#define LAKE_BYTES_PER_FILE (INT64_C(256) << 20)
+/* A commit rewrites the parent's manifests into one per content once there are this many. */
+#define LAKE_MERGE_MANIFESTS 100
+/* Snapshots kept in the metadata; older ones expire and files only they reach are removed.
+ * The watermark names a table's newest snapshot or one a few commits older. */
+#define LAKE_KEEP_SNAPSHOTS 100
+/* Previous metadata files listed in metadata-log (Java's previous-versions-max default);
+ * older ones are removed. */
+#define LAKE_METADATA_LOG_MAX 100
+/* Rows per Parquet row group (text: it goes into COPY options). */
+#define LAKE_ROW_GROUP_ROWS "16384"
+/* Iceberg's reserved field ids of position delete files (spec, "Position Delete Files"). */
+#define LAKE_FIELD_ID_DELETE_PATH 2147483546
+#define LAKE_FIELD_ID_DELETE_POS 2147483545
+/* Snapshot summary key holding the source LSN a snapshot covers ("16/B374D848"). */
+#define LAKE_SUMMARY_LSN "arctic-mirror.lsn"
+/* Table property remembering the neutral column types ("int16", "decimal(12,2)", ...). */
+#define LAKE_PROP_COLUMN_TYPES "arctic-mirror.column-types"
+/* The name read_parquet gives its filename column in our queries (a table may own "filename"). */
+#define LAKE_FILENAME_COL "__am_file"
+
+struct lake {
+    char *warehouse; /* absolute path, no trailing slash */
+    storage_t *st;   /* rooted at warehouse */
+    duckdb_database db;
+    duckdb_connection con;
+    uint64_t tmp_seq; /* names temp tables uniquely */
+    /* LAKE_ROWS_PER_FILE, LAKE_MERGE_MANIFESTS, LAKE_KEEP_SNAPSHOTS, LAKE_METADATA_LOG_MAX:
+     * tests lower them to exercise rolling, merging and expiry with few rows and commits */
+    int64_t rows_per_file;
+    size_t merge_manifests;
+    size_t keep_snapshots;
+    int32_t metadata_log_max;
+    int n_tables; /* open tables: lake_close asserts none is left */
+};
+
+/* ---- avro.c: Avro binary encoding and the object container writer ------------------------ */
+
+void lake__avro_put_long(am_buf_t *b, int64_t v);
+void lake__avro_put_bool(am_buf_t *b, bool v);
+void lake__avro_put_bytes(am_buf_t *b, const void *p, size_t n);
+void lake__avro_put_string(am_buf_t *b, const char *s);
+/* ["null", T] unions: branch 0 is null, branch 1 precedes the value. */
+void lake__avro_put_null(am_buf_t *b);
+void lake__avro_put_some(am_buf_t *b);
+/* Optional long; v < 0 writes null (every optional long we write is an id, count or seq). */
+void lake__avro_put_opt_long(am_buf_t *b, int64_t v);
+
+typedef struct lake__kv {
+    const char *key;
+    const char *value;
+} lake__kv_t;
+
+typedef struct lake__avro_writer {
+    am_buf_t out;    /* the file so far */
+    am_buf_t block;  /* records of the block being filled: encode into it */
+    int64_t n_block; /* records in block */
+    uint8_t sync[16];
+} lake__avro_writer_t;
+
+/* Header with avro.schema, avro.codec = deflate and meta (n_meta pairs). */
+void lake__avro_writer_init(lake__avro_writer_t *w, const char *schema_json, const lake__kv_t *meta,
+                            size_t n_meta);
+/* Call after encoding each record into w->block; closes the block when it grows large. */
+bool lake__avro_writer_end_record(lake__avro_writer_t *w, am_err_t *err) AM_MUST_CHECK;
+/* Closes the last block; the file is then w->out. */
+bool lake__avro_writer_finish(lake__avro_writer_t *w, am_err_t *err) AM_MUST_CHECK;
+void lake__avro_writer_destroy(lake__avro_writer_t *w);
+
+/* ---- avro_read.c: container reader for untrusted bytes ----------------------------------- */
+
+typedef enum lake__avro_kind {
+    LAKE_AVRO_NULL = 0,
+    LAKE_AVRO_BOOLEAN,
+    LAKE_AVRO_INT,
+    LAKE_AVRO_LONG,
+    LAKE_AVRO_FLOAT,
+    LAKE_AVRO_DOUBLE,
+    LAKE_AVRO_BYTES,
+    LAKE_AVRO_STRING,
+    LAKE_AVRO_FIXED,
+    LAKE_AVRO_ENUM,
+    LAKE_AVRO_RECORD,
+    LAKE_AVRO_ARRAY,
+    LAKE_AVRO_MAP,
+    LAKE_AVRO_UNION,
+} lake__avro_kind_t;
+
+typedef struct lake__avro_schema lake__avro_schema_t;
+
+/* A decoded value; unions are resolved to their branch's value. */
+typedef struct lake__avro_value {
+    lake__avro_kind_t kind;
+    const lake__avro_schema_t *schema; /* records: to find fields by id or name */
+    int64_t i;                         /* boolean, int, long, enum */
+    double d;                          /* float, double */
+    const uint8_t *p;                  /* bytes, string, fixed (borrowed from the file) */
+    size_t len;
+    struct lake__avro_value *items;      /* record fields, array items, map values */
+    const struct lake__avro_value *keys; /* map keys (strings) */
+    size_t n;
+} lake__avro_value_t;
+
+typedef struct lake__avro_file {
+    am_arena_t *arena; /* schema nodes and values */
+    json_t *schema_json;
+    const lake__avro_schema_t *schema;
+    lake__kv_t *meta; /* header metadata; values NUL-terminated copies */
+    size_t *meta_len;
+    size_t n_meta;
+    lake__avro_value_t *records;
+    size_t n_records;
+} lake__avro_file_t;
+
+/* Decodes a whole container (null or deflate codec). what names the file in errors. */
+bool lake__avro_decode(const uint8_t *data, size_t len, const char *what, lake__avro_file_t *out,
+                       am_err_t *err) AM_MUST_CHECK;
+void lake__avro_file_destroy(lake__avro_file_t *f);
+/* Header metadata value or NULL. */
+const char *lake__avro_meta_find(const lake__avro_file_t *f, const char *key);
+/* Field of a record value: by Iceberg field-id when the schema has them, else by name. */
+const lake__avro_value_t *lake__avro_field(const lake__avro_value_t *rec, int32_t field_id,
+                                           const char *name);
+
+/* ---- manifest.c: manifests and manifest lists -------------------------------------------- */
+
+/* A data or delete file as its manifest entry describes it. */
+typedef struct lake__file {
+    char *path;      /* absolute URI, byte-identical to the manifest */
+    int32_t content; /* 0 data, 1 position deletes */
+    int64_t record_count;
+    int64_t size;          /* file_size_in_bytes */
+    int64_t snapshot_id;   /* -1: null (inherited) */
+    int64_t data_seq;      /* -1: null (inherited) */
+    int64_t file_seq;      /* -1: null (inherited) */
+    int32_t sort_order_id; /* -1: null */
+    char *referenced;      /* referenced_data_file or NULL */
+    bool live;             /* false once removed (data file ids stay stable) */
+} lake__file_t;
+
+typedef struct lake__entry {
+    int32_t status; /* 0 EXISTING, 1 ADDED, 2 DELETED */
+    lake__file_t f;
+} lake__entry_t;
+
+/* One manifest_file row of a manifest list. */
+typedef struct lake__mref {
+    char *path;
+    int64_t length;
+    int32_t spec_id;
+    int32_t content; /* 0 data, 1 deletes */
+    int64_t seq;
+    int64_t min_seq;
+    int64_t added_snapshot_id;
+    int32_t added_files, existing_files, deleted_files;
+    int64_t added_rows, existing_rows, deleted_rows;
+} lake__mref_t;
+
+void lake__file_destroy(lake__file_t *f);
+void lake__file_copy(lake__file_t *dst, const lake__file_t *src);
+void lake__mref_destroy(lake__mref_t *m);
+
+/* schema_json: the table schema object; content 0 data, 1 deletes. */
+bool lake__manifest_encode(const lake__entry_t *entries, size_t n, int32_t content,
+                           const char *schema_json, int32_t schema_id, am_buf_t *out,
+                           am_err_t *err) AM_MUST_CHECK;
+/* Entries as written (nulls kept as -1); *content from the manifest metadata. */
+bool lake__manifest_decode(const uint8_t *data, size_t len, const char *what,
+                           lake__entry_t **entries, size_t *n, am_err_t *err) AM_MUST_CHECK;
+bool lake__mlist_encode(const lake__mref_t *refs, size_t n, int64_t snapshot_id, int64_t parent_id,
+                        int64_t seq, am_buf_t *out, am_err_t *err) AM_MUST_CHECK;
+bool lake__mlist_decode(const uint8_t *data, size_t len, const char *what, lake__mref_t **refs,
+                        size_t *n, am_err_t *err) AM_MUST_CHECK;
+
+/* ---- state.c: the live files of one snapshot --------------------------------------------- */
+
+typedef struct lake__state {
+    lake__mref_t *mrefs; /* the snapshot's manifest list */
+    size_t n_mrefs;
+    lake__file_t *data; /* data files; index = lake_pos_t.file; removed ones have live=false */
+    size_t n_data;
+    lake__file_t *dels; /* live position delete files */
+    size_t n_dels;
+} lake__state_t;
+
+/* Local path of a file URI ("file:///a/b" -> "/a/b"); NULL for other schemes. Caller frees. */
+char *lake__uri_path(const char *uri);
+/* Reads the manifest list and manifests (seqs inherited); an empty uri gives an empty state. */
+bool lake__state_load(const char *manifest_list_uri, lake__state_t *out,
+                      am_err_t *err) AM_MUST_CHECK;
+void lake__state_destroy(lake__state_t *s);
+void lake__state_push_data(lake__state_t *s, const lake__file_t *f); /* copies f */
+void lake__state_push_del(lake__state_t *s, const lake__file_t *f);
+void lake__state_push_mref(lake__state_t *s, const lake__mref_t *m);
+int64_t lake__state_live_rows(const lake__state_t *s);
+
+/* ---- schema.c: types and schema JSON ----------------------------------------------------- */
+
+/* "long", "decimal(12,2)" into out (>= 32 bytes). */
+void lake__type_iceberg(am_coltype_t t, char *out, size_t out_len);
+/* "BIGINT", "DECIMAL(12,2)" into out (>= 32 bytes). */
+void lake__type_duckdb(am_coltype_t t, char *out, size_t out_len);
+bool lake__type_parse_iceberg(const char *s, am_coltype_t *out);
+/* Neutral type token for LAKE_PROP_COLUMN_TYPES: "int16", "decimal(12,2)". */
+void lake__type_token(am_coltype_t t, char *out, size_t out_len);
+bool lake__type_parse_token(const char *s, size_t len, am_coltype_t *out);
+/* {"type":"struct","schema-id":id,"identifier-field-ids":[...],"fields":[...]} */
+json_t *lake__schema_json(const lake_column_t *cols, const int32_t *field_ids, size_t n,
+                          int32_t schema_id);
+/* The property value for LAKE_PROP_COLUMN_TYPES (caller frees). */
+char *lake__column_types_prop(const lake_column_t *cols, size_t n);
+/* Table and schema names become directories: no '/', not "." or "..", not empty. */
+bool lake__name_check(const char *what, const char *name, am_err_t *err) AM_MUST_CHECK;
+
+/* ---- metadata.c: vN.metadata.json ------------------------------------------------------ */
+
+typedef struct lake__meta {
+    json_t *root;    /* the whole document, kept so a commit changes only what it must */
+    int32_t version; /* N of vN.metadata.json */
+    char *location;
+    lake_column_t *cols; /* current schema; names owned */
+    int32_t *field_ids;
+    size_t n_cols;
+    int32_t schema_id;
+    int32_t last_column_id;
+    int64_t last_seq;
+    int64_t last_updated_ms;
+    int64_t snap_id; /* current snapshot; -1 none */
+    int64_t snap_seq;
+    char *manifest_list; /* of the current snapshot; NULL none */
+    am_lsn_t lsn;        /* LAKE_SUMMARY_LSN of the current snapshot; 0 none */
+} lake__meta_t;
+
+json_t *lake__meta_create(const char *location, const lake_column_t *cols, size_t n,
+                          int64_t now_ms);
+bool lake__meta_parse(const char *text, size_t len, const char *what, lake__meta_t *out,
+                      am_err_t *err) AM_MUST_CHECK;
+void lake__meta_destroy(lake__meta_t *m);
+/* Finds and parses the newest vN.metadata.json of table_dir (absolute path): version hint, then
+ * probing N+1, N+2... as Java does. 42P01 when the table has none. */
+bool lake__meta_load_dir(const char *table_dir, lake__meta_t *out, am_err_t *err) AM_MUST_CHECK;
+/* Sequence number and manifest list of snapshot id (borrowed from m). */
+bool lake__meta_snapshot_find(const lake__meta_t *m, int64_t id, const char **manifest_list,
+                              am_err_t *err) AM_MUST_CHECK;
+/* The current schema object as compact JSON (caller frees). */
+char *lake__meta_schema_text(const lake__meta_t *m);
+
+typedef struct lake__snap {
+    int64_t id;
+    int64_t parent_id; /* -1: none */
+    int64_t seq;
+    int64_t timestamp_ms;
+    const char *manifest_list;
+    json_t *summary; /* string -> string, borrowed */
+} lake__snap_t;
+
+/* A copy of m->root with snapshot s current; prev_uri is m's own metadata file, log_max the
+ * metadata-log entries kept. */
+json_t *lake__meta_add_snapshot(const lake__meta_t *m, const lake__snap_t *s, const char *prev_uri,
+                                size_t log_max);
+
+/* ---- maintain.c: snapshot expiry ------------------------------------------------------- */
+
+/* Drops all but the newest keep snapshots from root (the current one always stays) and their
+ * snapshot-log entries; *lists receives the dropped snapshots' manifest lists (caller frees
+ * each and the array). */
+void lake__meta_expire(json_t *root, size_t keep, char ***lists, size_t *n_lists);
+/* After a commit that expired snapshots with manifest lists lists: removes those lists, the
+ * manifests no kept snapshot lists, and the files no kept snapshot reaches. Best effort. */
+void lake__expire_files(lake_table_t *t, char *const *lists, size_t n_lists);
+/* Removes the metadata file that just fell out of the metadata log. Best effort. */
+void lake__remove_old_metadata(lake_table_t *t);
+
+/* ---- values.c: am_value_t <-> DuckDB vectors --------------------------------------------- */
+
+/* Writes v (of column col) into row r of a data chunk vector whose type is col's DuckDB type. */
+bool lake__value_put(duckdb_vector vec, const lake_column_t *col, idx_t r, const am_value_t *v,
+                     am_err_t *err) AM_MUST_CHECK;
+/* Reads row r of a result vector (a column cast to col's DuckDB type) into out; strings point
+ * into the vector, decimal text goes to arena. */
+bool lake__value_get(duckdb_vector vec, const lake_column_t *col, idx_t r, am_arena_t *arena,
+                     am_value_t *out, am_err_t *err) AM_MUST_CHECK;
+/* Decimal text -> unscaled integer at scale; NaN/Infinity set *is_null. */
+bool lake__decimal_parse(const char *s, size_t len, int precision, int scale, __int128 *out,
+                         bool *is_null);
+/* Canonical text with exactly scale fraction digits into out (>= 48 bytes); returns length. */
+size_t lake__decimal_format(__int128 v, int scale, char *out, size_t out_len);
+
+/* ---- parquet.c: Parquet files through DuckDB --------------------------------------------- */
+
+bool lake__duck_exec(duckdb_connection con, const char *sql, am_err_t *err) AM_MUST_CHECK;
+
+/* One data file being filled: a temp table with an ordinal column, appended chunk by chunk. */
+typedef struct lake__pq {
+    lake_t *lake;
+    const lake_column_t *cols; /* borrowed from the table */
+    size_t n_cols;
+    char table[40];
+    duckdb_appender app;
+    duckdb_data_chunk chunk;
+    idx_t chunk_rows;
+    int64_t n_rows;
+    int64_t n_bytes; /* approximate size of the rows so far */
+    bool open;
+} lake__pq_t;
+
+bool lake__pq_begin(lake__pq_t *w, lake_t *lake, const lake_column_t *cols, size_t n,
+                    am_err_t *err) AM_MUST_CHECK;
+bool lake__pq_append(lake__pq_t *w, const am_value_t *vals, am_err_t *err) AM_MUST_CHECK;
+/* Pushes buffered rows into the temp table (so it can be queried). */
+bool lake__pq_flush(lake__pq_t *w, am_err_t *err) AM_MUST_CHECK;
+/* COPY ordered by ordinal to abs_path with field ids, then drops the temp table. */
+bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
+                     am_err_t *err) AM_MUST_CHECK;
+void lake__pq_abort(lake__pq_t *w); /* drops the temp table; no-op when not open */
+
+typedef struct lake__del_row {
+    const char *path; /* data file URI */
+    int64_t pos;
+} lake__del_row_t;
+
+/* A position delete file (file_path, pos) from rows already sorted by path then pos. */
+bool lake__pq_write_deletes(lake_t *lake, const lake__del_row_t *rows, size_t n,
+                            const char *abs_path, am_err_t *err) AM_MUST_CHECK;
+
+/* ---- plan.c: SQL over live files --------------------------------------------------------- */
+
+/* Projection list: CAST(d."col" AS TYPE) AS "col", ... for cols (n) */
+void lake__plan_project(am_buf_t *sql, const lake_column_t *cols, size_t n);
+/* FROM clause over data files minus deletes, aliased d, with d.__am_file and
+ * d.file_row_number available; only live data files. */
+void lake__plan_from(am_buf_t *sql, const lake__state_t *s);
+/* Number of live data files. */
+size_t lake__plan_n_live(const lake__state_t *s);
+
+/* ---- table.c / batch.c / commit.c --------------------------------------------------------- */
+
+typedef struct lake__pending {
+    char *uri;      /* file:///... */
+    char *rel;      /* relative to the warehouse */
+    int64_t n_rows; /* rows written (or being written, for the open file) */
+    int64_t size;
+    bool written; /* the Parquet file exists */
+    bool dropped; /* truncated away before commit */
+} lake__pending_t;
+
+struct lake_table {
+    lake_t *lake;
+    char *schema;
+    char *name;
+    char *rel;        /* "<schema>/<name>" under the warehouse */
+    char *uri_prefix; /* "file://<warehouse>/<schema>/<name>" */
+    lake__meta_t meta;
+    lake__state_t state;
+    lake_batch_t *batch;                  /* the open batch, if any */
+    duckdb_prepared_statement fetch_stmt; /* fetch_row's statement for fetch_uri, or NULL */
+    char *fetch_uri;
+};
+
+struct lake_batch {
+    lake_table_t *t;
+    lake__pq_t pq;          /* the data file being filled (pq.open) */
+    lake__pending_t *files; /* new data files; id = t->state.n_data + index */
+    size_t n_files;
+    lake_pos_t *dels;
+    size_t n_dels;
+    size_t cap_dels;
+    bool truncate;
+    bool broken; /* a data file failed to write: only lake_batch_free remains */
+    int64_t n_appended;
+};
+
+/* After a successful commit the batch is empty again (and may be reused). */
+void lake__batch_reset(lake_batch_t *b);
+/* Writes the open data file of b to Parquet and syncs it. */
+bool lake__batch_close_file(lake_batch_t *b, am_err_t *err) AM_MUST_CHECK;
+/* URI of data file id (committed or pending in the open batch), or NULL with err. */
+const char *lake__table_file_uri(lake_table_t *t, int32_t id, int64_t row, am_err_t *err);
+/* Drops fetch_row's cached statement. */
+void lake__table_fetch_forget(lake_table_t *t);
+/* Best-effort removal of a file written by an abandoned commit. */
+void lake__remove_quietly(lake_t *lake, const char *rel);
+
+#endif /* AM_LAKE_INTERNAL_H */

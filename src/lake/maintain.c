@@ -1,0 +1,179 @@
+/*
+ * lake/maintain.c: snapshot expiry as part of every commit, so a table that commits every few
+ * seconds keeps a bounded metadata file and does not fill the disk: only the newest
+ * LAKE_KEEP_SNAPSHOTS snapshots stay in the metadata, and after the commit is durable the
+ * files that only expired snapshots reached are removed (their manifest lists, manifests no
+ * kept snapshot lists, data and delete files no kept snapshot has live), as well as metadata
+ * files older than the metadata log. Removal is best effort: a failure is logged, never fails
+ * the commit (the next expiry does not retry it; such leftovers are orphans, harmless).
+ *
+ * Why comparing with the oldest kept snapshot is enough: a manifest is listed by a contiguous
+ * run of snapshots (copied forward until a merge or truncate drops it), and a file is live in
+ * a contiguous run too (paths are never reused). So a manifest or file of an expired snapshot
+ * that the oldest kept snapshot does not have is reached by no kept snapshot.
+ * Spec: Iceberg "Snapshot Expiration"; reference/iceberg.md section 10.
+ */
+#include "lake/lake_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lake__meta_expire(json_t *root, size_t keep, char ***lists, size_t *n_lists)
+{
+    *lists = NULL;
+    *n_lists = 0;
+    json_t *snaps = json_object_get(root, "snapshots");
+    size_t n = json_array_size(snaps);
+    if (n <= keep)
+        return;
+    size_t drop = n - keep;
+    *lists = am_xcalloc(drop, sizeof(char *));
+    json_t *log = json_object_get(root, "snapshot-log");
+    for (size_t i = 0; i < drop; i++) {
+        json_t *snap = json_array_get(snaps, 0);
+        const char *ml = json_string_value(json_object_get(snap, "manifest-list"));
+        json_int_t id = json_integer_value(json_object_get(snap, "snapshot-id"));
+        if (ml)
+            (*lists)[(*n_lists)++] = am_xstrdup(ml);
+        /* snapshots are appended in commit order: the oldest is first */
+        json_array_remove(snaps, 0);
+        for (size_t k = 0; k < json_array_size(log); k++) {
+            json_t *e = json_array_get(log, k);
+            if (json_integer_value(json_object_get(e, "snapshot-id")) == id)
+                json_array_remove(log, k--);
+        }
+    }
+}
+
+/* The path relative to the warehouse of a URI under it, or NULL (never remove others' files). */
+static const char *warehouse_rel(const lake_t *lake, const char *uri)
+{
+    if (strncmp(uri, "file://", 7) != 0)
+        return NULL;
+    const char *path = uri + 7;
+    size_t n = strlen(lake->warehouse);
+    if (strncmp(path, lake->warehouse, n) != 0 || path[n] != '/' || strstr(path, "/../"))
+        return NULL;
+    return path + n + 1;
+}
+
+static void remove_uri(lake_t *lake, const char *uri)
+{
+    const char *rel = warehouse_rel(lake, uri);
+    if (rel)
+        lake__remove_quietly(lake, rel);
+}
+
+/* What the oldest kept snapshot reaches: its manifests and its live files. */
+typedef struct kept {
+    am_map_t *manifests;
+    am_map_t *files;
+    am_map_t *done; /* manifests of expired snapshots already handled */
+} kept_t;
+
+static bool kept_load(kept_t *k, const char *ml, am_err_t *err)
+{
+    lake__state_t s;
+    if (!lake__state_load(ml, &s, err))
+        return false;
+    for (size_t i = 0; i < s.n_mrefs; i++)
+        am_map_put(k->manifests, s.mrefs[i].path, strlen(s.mrefs[i].path), 1);
+    for (size_t i = 0; i < s.n_data; i++)
+        am_map_put(k->files, s.data[i].path, strlen(s.data[i].path), 1);
+    for (size_t i = 0; i < s.n_dels; i++)
+        am_map_put(k->files, s.dels[i].path, strlen(s.dels[i].path), 1);
+    lake__state_destroy(&s);
+    return true;
+}
+
+static bool reached(const am_map_t *set, const char *s)
+{
+    uint64_t v;
+    return am_map_get(set, s, strlen(s), &v);
+}
+
+/* One manifest of an expired snapshot that no kept snapshot lists: its files, then itself. */
+static void expire_manifest(lake_t *lake, kept_t *k, const lake__mref_t *m)
+{
+    char *path = lake__uri_path(m->path);
+    am_buf_t b;
+    am_buf_init(&b);
+    lake__entry_t *es = NULL;
+    size_t n = 0;
+    am_err_t err = {0};
+    bool ok = path && am_file_read_all(path, &b, &err) &&
+              lake__manifest_decode((const uint8_t *)b.data, b.len, m->path, &es, &n, &err);
+    for (size_t i = 0; i < n; i++) {
+        if (es[i].status != 2 && !reached(k->files, es[i].f.path))
+            remove_uri(lake, es[i].f.path);
+        lake__file_destroy(&es[i].f);
+    }
+    free(es);
+    am_buf_destroy(&b);
+    free(path);
+    if (ok)
+        remove_uri(lake, m->path);
+    else if (err.msg[0])
+        am_log_warn("lake", "could not read an expired manifest", AM_KV_STR("path", m->path),
+                    AM_KV_ERR(&err));
+}
+
+static void expire_list(lake_t *lake, kept_t *k, const char *ml)
+{
+    char *path = lake__uri_path(ml);
+    am_buf_t b;
+    am_buf_init(&b);
+    lake__mref_t *refs = NULL;
+    size_t n = 0;
+    am_err_t err = {0};
+    bool ok = path && am_file_read_all(path, &b, &err) &&
+              lake__mlist_decode((const uint8_t *)b.data, b.len, ml, &refs, &n, &err);
+    for (size_t i = 0; i < n; i++) {
+        const char *mp = refs[i].path;
+        if (!reached(k->manifests, mp) && am_map_put(k->done, mp, strlen(mp), 1))
+            expire_manifest(lake, k, &refs[i]);
+        lake__mref_destroy(&refs[i]);
+    }
+    free(refs);
+    am_buf_destroy(&b);
+    free(path);
+    if (ok)
+        remove_uri(lake, ml);
+    else if (err.msg[0])
+        am_log_warn("lake", "could not read an expired manifest list", AM_KV_STR("path", ml),
+                    AM_KV_ERR(&err));
+}
+
+void lake__expire_files(lake_table_t *t, char *const *lists, size_t n_lists)
+{
+    if (n_lists == 0)
+        return;
+    json_t *oldest = json_array_get(json_object_get(t->meta.root, "snapshots"), 0);
+    const char *ml = json_string_value(json_object_get(oldest, "manifest-list"));
+    kept_t k = {.manifests = am_map_new(), .files = am_map_new(), .done = am_map_new()};
+    am_err_t err = {0};
+    if (ml && kept_load(&k, ml, &err)) {
+        for (size_t i = 0; i < n_lists; i++)
+            expire_list(t->lake, &k, lists[i]);
+        am_log_debug("lake", "expired snapshots", AM_KV_STR("table", t->rel),
+                     AM_KV_I64("snapshots", n_lists));
+    } else {
+        am_log_warn("lake", "could not expire snapshots: kept snapshot unreadable",
+                    AM_KV_STR("table", t->rel), AM_KV_ERR(&err));
+    }
+    am_map_free(k.manifests);
+    am_map_free(k.files);
+    am_map_free(k.done);
+}
+
+void lake__remove_old_metadata(lake_table_t *t)
+{
+    int32_t old = t->meta.version - t->lake->metadata_log_max - 1;
+    if (old < 1)
+        return;
+    char *rel = am_xasprintf("%s/metadata/v%d.metadata.json", t->rel, old);
+    if (storage_exists(t->lake->st, rel))
+        lake__remove_quietly(t->lake, rel);
+    free(rel);
+}

@@ -1,0 +1,114 @@
+/*
+ * lake/plan.c: DuckDB SQL over a snapshot's live files: read_parquet over the data files
+ * (with each row's file name and row number) anti-joined with the position delete files,
+ * projecting the table's columns cast to their DuckDB types. Used by lake_read_plan (the
+ * proxy's views, any thread) and by scan.c. Builds text only; runs nothing.
+ * Spec: reference/iceberg.md sections 6 ("Read planning") and 7; DESIGN.md "The read path".
+ */
+#include "lake/lake_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+size_t lake__plan_n_live(const lake__state_t *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_data; i++)
+        n += s->data[i].live;
+    return n;
+}
+
+void lake__plan_project(am_buf_t *sql, const lake_column_t *cols, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char type[48];
+        lake__type_duckdb(cols[i].type, type, sizeof type);
+        am_buf_puts(sql, i ? ", CAST(d." : "CAST(d.");
+        am_sql_ident(sql, cols[i].name);
+        am_buf_printf(sql, " AS %s) AS ", type);
+        am_sql_ident(sql, cols[i].name);
+    }
+}
+
+static void file_list(am_buf_t *sql, const lake__file_t *files, size_t n)
+{
+    am_buf_putc(sql, '[');
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        if (!files[i].live)
+            continue;
+        am_buf_puts(sql, first ? "" : ", ");
+        am_sql_literal(sql, files[i].path);
+        first = false;
+    }
+    am_buf_putc(sql, ']');
+}
+
+void lake__plan_from(am_buf_t *sql, const lake__state_t *s)
+{
+    /* DuckDB 1.4 applies position deletes by path only: our paths are never reused */
+    am_buf_puts(sql, "read_parquet(");
+    file_list(sql, s->data, s->n_data);
+    am_buf_puts(sql, ", filename = '" LAKE_FILENAME_COL "', file_row_number = true) AS d");
+    if (s->n_dels == 0)
+        return;
+    am_buf_puts(sql, " ANTI JOIN read_parquet(");
+    file_list(sql, s->dels, s->n_dels);
+    am_buf_puts(sql,
+                ") AS x ON x.file_path = d." LAKE_FILENAME_COL " AND x.pos = d.file_row_number");
+}
+
+/* SELECT of the right columns and types with no rows, for tables without data files. */
+static void empty_select(am_buf_t *sql, const lake_column_t *cols, size_t n)
+{
+    am_buf_puts(sql, "SELECT ");
+    for (size_t i = 0; i < n; i++) {
+        char type[48];
+        lake__type_duckdb(cols[i].type, type, sizeof type);
+        am_buf_printf(sql, "%sCAST(NULL AS %s) AS ", i ? ", " : "", type);
+        am_sql_ident(sql, cols[i].name);
+    }
+    am_buf_puts(sql, " WHERE false");
+}
+
+static bool plan_snapshot(const lake__meta_t *m, int64_t snapshot_id, am_buf_t *sql, am_err_t *err)
+{
+    const char *ml = NULL;
+    if (snapshot_id < 0) {
+        empty_select(sql, m->cols, m->n_cols);
+        return true;
+    }
+    if (!lake__meta_snapshot_find(m, snapshot_id, &ml, err))
+        return false;
+    lake__state_t s;
+    if (!lake__state_load(ml, &s, err))
+        return false;
+    if (lake__plan_n_live(&s) == 0) {
+        empty_select(sql, m->cols, m->n_cols);
+    } else {
+        am_buf_puts(sql, "SELECT ");
+        lake__plan_project(sql, m->cols, m->n_cols);
+        am_buf_puts(sql, " FROM ");
+        lake__plan_from(sql, &s);
+    }
+    lake__state_destroy(&s);
+    return true;
+}
+
+bool lake_read_plan(const char *warehouse, const char *schema, const char *name,
+                    int64_t snapshot_id, am_buf_t *sql, am_err_t *err)
+{
+    if (!lake__name_check("schema", schema, err) || !lake__name_check("table", name, err))
+        return false;
+    char *dir = am_xasprintf("%s/%s/%s", warehouse, schema, name);
+    lake__meta_t m;
+    bool ok = lake__meta_load_dir(dir, &m, err);
+    free(dir);
+    if (ok) {
+        ok = plan_snapshot(&m, snapshot_id, sql, err);
+        lake__meta_destroy(&m);
+    }
+    if (!ok)
+        am_err_prefix(err, "plan %s.%s", schema, name);
+    return ok;
+}

@@ -1,0 +1,65 @@
+// tests/lake/icebird_read.mjs TABLE_DIR: reads an Iceberg table with icebird (an independent
+// JavaScript reader) and prints {"rows": N, "data": [...]} as JSON on stdout, rows sorted by
+// their first column. icebird fetches everything with fetch(); Node's fetch has no file://
+// support, so a small shim serves file:// URLs and absolute paths (with Range requests, as
+// hyparquet uses them) from the local filesystem.
+import { open, readFile, stat } from 'node:fs/promises'
+
+const here = new URL('.', import.meta.url)
+const icebirdUrl = new URL('../../third_party/node/node_modules/icebird/src/index.js', here)
+const { icebergRead } = await import(icebirdUrl.href)
+
+function localPath(url) {
+  const s = String(url)
+  if (s.startsWith('file://')) return decodeURIComponent(new URL(s).pathname)
+  if (s.startsWith('/')) return s
+  return null
+}
+
+const realFetch = globalThis.fetch
+globalThis.fetch = async (url, init = {}) => {
+  const path = localPath(url)
+  if (path === null) return realFetch(url, init)
+  let size
+  try {
+    size = (await stat(path)).size
+  } catch {
+    return new Response(null, { status: 404, statusText: 'Not Found' })
+  }
+  const range = new Headers(init.headers).get('Range')
+  if (init.method === 'HEAD') {
+    return new Response(null, { status: 200, headers: { 'Content-Length': String(size) } })
+  }
+  if (!range) return new Response(await readFile(path), { status: 200 })
+  const m = /^bytes=(\d+)-(\d*)$/.exec(range)
+  const start = Number(m[1])
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)
+  const fh = await open(path, 'r')
+  const buf = Buffer.alloc(Math.max(0, end - start + 1))
+  await fh.read(buf, 0, buf.length, start)
+  await fh.close()
+  return new Response(buf, { status: 206 })
+}
+
+function plain(v) {
+  if (typeof v === 'bigint') return v.toString()
+  if (v instanceof Date) return v.toISOString()
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex')
+  return v
+}
+
+const dir = process.argv[2]
+if (!dir) {
+  console.error('usage: icebird_read.mjs TABLE_DIR')
+  process.exit(2)
+}
+const rows = await icebergRead({ tableUrl: dir })
+const data = rows.map(r => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])))
+const first = data.length ? Object.keys(data[0])[0] : null
+data.sort((a, b) => {
+  const x = a[first], y = b[first]
+  const nx = Number(x), ny = Number(y)
+  if (!Number.isNaN(nx) && !Number.isNaN(ny)) return nx - ny
+  return String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0
+})
+process.stdout.write(JSON.stringify({ rows: data.length, data }) + '\n')

@@ -1,0 +1,238 @@
+/*
+ * tests/lake/test_scan.c: reading rows back: every type comes out of fetch_row in the
+ * am_value_t form append took (ints in .i, decimals as text with the column's scale, string
+ * and binary bytes), scan_keys sees exactly the live rows with their positions after a
+ * reopen, and rows of the open batch (temp table or rolled file) can be fetched too.
+ */
+#include "lake_test.h"
+
+#include "lake/lake_internal.h" /* rows_per_file, to roll files with few rows */
+
+static const lake_column_t all_cols[] = {
+    {.name = "k1", .type = {AM_TYPE_INT32, 0, 0}, .required = true, .is_key = true},
+    {.name = "k2", .type = {AM_TYPE_STRING, 0, 0}, .required = true, .is_key = true},
+    {.name = "b", .type = {AM_TYPE_BOOL, 0, 0}},
+    {.name = "i16", .type = {AM_TYPE_INT16, 0, 0}},
+    {.name = "i64", .type = {AM_TYPE_INT64, 0, 0}},
+    {.name = "f32", .type = {AM_TYPE_FLOAT32, 0, 0}},
+    {.name = "f64", .type = {AM_TYPE_FLOAT64, 0, 0}},
+    {.name = "dec", .type = {AM_TYPE_DECIMAL, 12, 2}},
+    {.name = "bigdec", .type = {AM_TYPE_DECIMAL, 38, 10}},
+    {.name = "bin", .type = {AM_TYPE_BINARY, 0, 0}},
+    {.name = "d", .type = {AM_TYPE_DATE, 0, 0}},
+    {.name = "t", .type = {AM_TYPE_TIME, 0, 0}},
+    {.name = "ts", .type = {AM_TYPE_TIMESTAMP, 0, 0}},
+    {.name = "tstz", .type = {AM_TYPE_TIMESTAMPTZ, 0, 0}},
+    {.name = "with \"quote\"", .type = {AM_TYPE_STRING, 0, 0}},
+};
+#define N_ALL 15
+
+#define P(field, v)                                                                                \
+    {                                                                                              \
+        .kind = AM_VALUE_PRESENT, .field = v                                                       \
+    }
+#define S(str)                                                                                     \
+    {                                                                                              \
+        .kind = AM_VALUE_PRESENT, .s = str, .len = sizeof(str) - 1                                 \
+    }
+
+static const am_value_t row_a[N_ALL] = {
+    P(i, 1),
+    S("alpha"),
+    P(i, 1),
+    P(i, -32768),
+    P(i, INT64_MIN + 1),
+    P(f, 1.5),
+    P(f, -2.25e300),
+    S("1.5"),
+    S("-12345678901234567890.0123456789"),
+    {.kind = AM_VALUE_PRESENT, .s = "\0\xff", .len = 2},
+    P(i, -719528),
+    P(i, 86399999999),
+    P(i, -62135596800000000),
+    P(i, 1700000000123456),
+    S("it's \"quoted\""),
+};
+static const am_value_t row_b[N_ALL] = {
+    P(i, 2), S("beta"), P(i, 0), {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0},
+};
+
+static void expect_same(const am_value_t *want, const am_value_t *got, const lake_column_t *c)
+{
+    cr_assert_eq(got->kind, want->kind, "column %s", c->name);
+    if (want->kind != AM_VALUE_PRESENT)
+        return;
+    switch (c->type.type) {
+    case AM_TYPE_FLOAT32:
+    case AM_TYPE_FLOAT64:
+        cr_assert_float_eq(got->f, want->f, 1e-6 * (got->f < 0 ? -got->f : got->f) + 1e-9, "%s",
+                           c->name);
+        break;
+    case AM_TYPE_DECIMAL:
+    case AM_TYPE_STRING:
+    case AM_TYPE_BINARY:
+        break;
+    default:
+        cr_assert_eq(got->i, want->i, "column %s", c->name);
+        return;
+    }
+    if (c->type.type == AM_TYPE_DECIMAL && strcmp(c->name, "dec") == 0) {
+        cr_assert(got->len == 4 && memcmp(got->s, "1.50", 4) == 0, "scale 2 text: %.*s",
+                  (int)got->len, got->s);
+        return;
+    }
+    if (c->type.type == AM_TYPE_STRING || c->type.type == AM_TYPE_BINARY ||
+        c->type.type == AM_TYPE_DECIMAL)
+        cr_assert(got->len == want->len && memcmp(got->s, want->s, want->len) == 0,
+                  "column %s: %.*s", c->name, (int)got->len, got->s);
+}
+
+typedef struct seen {
+    int n;
+    lake_pos_t pos[8];
+    int32_t k1[8];
+    char k2[8][16];
+} seen_t;
+
+static bool on_key(void *ud, const am_value_t *keys, lake_pos_t pos)
+{
+    seen_t *s = ud;
+    cr_assert_lt(s->n, 8);
+    s->pos[s->n] = pos;
+    s->k1[s->n] = (int32_t)keys[0].i;
+    snprintf(s->k2[s->n], sizeof s->k2[0], "%.*s", (int)keys[1].len, keys[1].s);
+    s->n++;
+    return true;
+}
+
+Test(lake, every_type_round_trips)
+{
+    char *dir;
+    lake_t *lake = lt_lake_open("all_types", &dir);
+    am_err_t err = {0};
+    lake_table_t *t = lake_table_create(lake, "public", "all", all_cols, N_ALL, &err);
+    cr_assert_not_null(t, "%s", err.msg);
+    lake_batch_t *b = lake_batch_new(t);
+    lake_pos_t pa, pb;
+    cr_assert(lake_batch_append(b, row_a, &pa, &err), "%s", err.msg);
+    cr_assert(lake_batch_append(b, row_b, &pb, &err), "%s", err.msg);
+    /* fetch from the batch's temp table, before any Parquet file exists */
+    am_arena_t *arena = am_arena_new(0);
+    am_value_t out[N_ALL];
+    cr_assert(lake_table_fetch_row(t, pa, arena, out, &err), "%s", err.msg);
+    for (int c = 0; c < N_ALL; c++)
+        expect_same(&row_a[c], &out[c], &all_cols[c]);
+    lt_commit(b, 7);
+    lake_batch_free(b);
+    lake_table_close(t);
+
+    t = lt_open(lake, "all");
+    cr_assert_eq(lake_table_columns(t)[3].type.type, AM_TYPE_INT16);
+    seen_t s = {0};
+    cr_assert(lake_table_scan_keys(t, on_key, &s, &err), "%s", err.msg);
+    cr_assert_eq(s.n, 2);
+    int a = s.k1[0] == 1 ? 0 : 1;
+    cr_assert_eq(s.k1[a], 1);
+    cr_assert_str_eq(s.k2[a], "alpha");
+    cr_assert_str_eq(s.k2[1 - a], "beta");
+    am_arena_reset(arena);
+    cr_assert(lake_table_fetch_row(t, s.pos[a], arena, out, &err), "%s", err.msg);
+    for (int c = 0; c < N_ALL; c++)
+        expect_same(&row_a[c], &out[c], &all_cols[c]);
+    cr_assert(lake_table_fetch_row(t, s.pos[1 - a], arena, out, &err), "%s", err.msg);
+    for (int c = 0; c < N_ALL; c++)
+        expect_same(&row_b[c], &out[c], &all_cols[c]);
+    lake_pos_t nowhere = {.file = 9, .row = 0};
+    cr_assert_not(lake_table_fetch_row(t, nowhere, arena, out, &err));
+    am_arena_free(arena);
+    lake_table_close(t);
+    lake_close(lake);
+    free(dir);
+}
+
+static bool count_key(void *ud, const am_value_t *keys, lake_pos_t pos)
+{
+    int64_t *ids = ud;
+    cr_assert_eq(ids[keys[0].i], -1, "key %lld seen twice", (long long)keys[0].i);
+    ids[keys[0].i] = ((int64_t)pos.file << 32) | pos.row;
+    return true;
+}
+
+Test(lake, scan_keys_after_deletes_and_rolled_files)
+{
+    char *dir;
+    lake_t *lake = lt_lake_open("scan_keys", &dir);
+    lake->rows_per_file = 40; /* 100 rows -> files of 40, 40, 20 */
+    lake_table_t *t = lt_create(lake, "orders");
+    lake_batch_t *b = lake_batch_new(t);
+    lake_pos_t pos[100];
+    lt_append(b, 0, 100, pos);
+    cr_assert_eq(pos[39].file, 0);
+    cr_assert_eq(pos[40].file, 1);
+    cr_assert_eq(pos[40].row, 0);
+    cr_assert_eq(pos[99].file, 2);
+    /* fetch a row of a rolled (already written) file of the open batch */
+    am_arena_t *arena = am_arena_new(0);
+    am_value_t out[LT_NCOLS];
+    am_err_t err = {0};
+    cr_assert(lake_table_fetch_row(t, pos[45], arena, out, &err), "%s", err.msg);
+    cr_assert_eq(out[0].i, 45);
+    cr_assert(lake_batch_delete(b, pos[46], &err), "%s", err.msg);
+    lt_commit(b, 1);
+    for (int i = 0; i < 100; i += 3)
+        cr_assert(lake_batch_delete(b, pos[i], &err), "%s", err.msg);
+    lt_commit(b, 2);
+    lake_batch_free(b);
+    int64_t live = lake_table_live_rows(t);
+    cr_assert_eq(live, 100 - 34 - 1);
+    lake_table_close(t);
+
+    t = lt_open(lake, "orders");
+    cr_assert_eq(lake_table_live_rows(t), live);
+    int64_t ids[100];
+    for (int i = 0; i < 100; i++)
+        ids[i] = -1;
+    cr_assert(lake_table_scan_keys(t, count_key, ids, &err), "%s", err.msg);
+    int n = 0;
+    for (int i = 0; i < 100; i++) {
+        bool deleted = i % 3 == 0 || i == 46;
+        cr_assert_eq(ids[i] == -1, deleted, "row %d", i);
+        if (deleted)
+            continue;
+        n++;
+        lake_pos_t p = {.file = (int32_t)(ids[i] >> 32), .row = ids[i] & 0xffffffff};
+        am_arena_reset(arena);
+        cr_assert(lake_table_fetch_row(t, p, arena, out, &err), "%s", err.msg);
+        cr_assert_eq(out[0].i, i, "position of key %d holds key %lld", i, (long long)out[0].i);
+    }
+    cr_assert_eq(n, live);
+    am_arena_free(arena);
+    lake_table_close(t);
+    lake_close(lake);
+    free(dir);
+}
+
+static bool stop_at_once(void *ud, const am_value_t *keys, lake_pos_t pos)
+{
+    (void)ud;
+    (void)keys;
+    (void)pos;
+    return false;
+}
+
+Test(lake, scan_keys_stops_when_callback_says_so)
+{
+    char *dir;
+    lake_t *lake = lt_lake_open("scan_stop", &dir);
+    lake_table_t *t = lt_create(lake, "orders");
+    lake_batch_t *b = lake_batch_new(t);
+    lt_append(b, 0, 10, NULL);
+    lt_commit(b, 1);
+    lake_batch_free(b);
+    am_err_t err = {0};
+    cr_assert_not(lake_table_scan_keys(t, stop_at_once, NULL, &err));
+    cr_assert_str_eq(err.sqlstate, "57014");
+    lake_table_close(t);
+    lake_close(lake);
+    free(dir);
+}
