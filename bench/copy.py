@@ -24,8 +24,8 @@ def setup(db, n):
                         created_at timestamptz, flag boolean);
         INSERT INTO t SELECT g, 'name ' || g, g % 1000, (g % 100000) / 100.0,
                timestamptz '2024-01-01' + g * interval '1 second', g % 2 = 0
-        FROM generate_series(1, {n}) g;
-        VACUUM ANALYZE t;""")
+        FROM generate_series(1, {n}) g;""")
+    pg.cursor().execute("VACUUM ANALYZE t")
     return pg
 
 
