@@ -85,8 +85,8 @@ static bool check_replication(void *ud, health_report_t *r)
                           (double)(am_now_us() - st.last_flush_unix_us) / 1e6);
     if (st.last_error[0])
         health_report_str(r, "last_error", st.last_error);
-    bool up = st.phase == MIRROR_STREAMING || st.phase == MIRROR_COPYING ||
-              st.phase == MIRROR_STARTING;
+    bool up =
+        st.phase == MIRROR_STREAMING || st.phase == MIRROR_COPYING || st.phase == MIRROR_STARTING;
     health_report_message(r, "%s", up ? mirror_phase_name(st.phase) : st.last_error);
     return up;
 }
@@ -100,7 +100,8 @@ static bool check_duckdb(void *ud, health_report_t *r)
         return false;
     }
     char lsn[24];
-    health_report_str(r, "visible_lsn", am_lsn_format(proxy_visible_lsn(app->proxy), lsn, sizeof lsn));
+    health_report_str(r, "visible_lsn",
+                      am_lsn_format(proxy_visible_lsn(app->proxy), lsn, sizeof lsn));
     health_report_num(r, "clients", proxy_n_clients(app->proxy));
     health_report_message(r, "answering queries");
     return true;

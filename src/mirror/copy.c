@@ -22,8 +22,8 @@ static bool on_slot_created(void *ud, am_lsn_t consistent_point, am_err_t *err)
     copy_ctx_t *ctx = ud;
     ctx->consistent_point = consistent_point;
     char lsn[24];
-    am_log_info("mirror", "slot created", AM_KV_STR("consistent_point",
-                                                    am_lsn_format(consistent_point, lsn, sizeof lsn)));
+    am_log_info("mirror", "slot created",
+                AM_KV_STR("consistent_point", am_lsn_format(consistent_point, lsn, sizeof lsn)));
     return true;
 }
 
@@ -43,7 +43,8 @@ static bool on_table_begin(void *ud, const source_relation_t *rel, int64_t est_r
         cols[i].is_key = rel->cols[i].is_key;
         has_key |= cols[i].is_key;
     }
-    lake_table_t *lt = lake_table_create(ctx->m->lake, rel->schema, rel->name, cols, rel->n_cols, err);
+    lake_table_t *lt =
+        lake_table_create(ctx->m->lake, rel->schema, rel->name, cols, rel->n_cols, err);
     free(cols);
     if (!lt)
         return false;

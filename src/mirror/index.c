@@ -102,8 +102,8 @@ bool mirror__index_rebuild(mirror_table_t *t, am_err_t *err)
     }
     if (ctx.duplicates > 0)
         return am_err_set(err, AM_SQLSTATE_INTERNAL,
-                          "table %s.%s: %lld live rows share a primary key with another",
-                          t->schema, t->name, (long long)ctx.duplicates);
+                          "table %s.%s: %lld live rows share a primary key with another", t->schema,
+                          t->name, (long long)ctx.duplicates);
     char table[300];
     snprintf(table, sizeof table, "%s.%s", t->schema, t->name);
     am_log_info("mirror", "primary-key index rebuilt", AM_KV_STR("table", table),

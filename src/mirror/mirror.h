@@ -20,8 +20,8 @@
 typedef struct mirror_options {
     source_options_t source; /* copied, strings included */
     const char *warehouse;
-    int flush_interval_ms; /* longest a committed change waits before a flush; 0 = 1000 */
-    int idle_flush_ms;     /* flush once the stream is this quiet; 0 = 20 */
+    int flush_interval_ms;  /* longest a committed change waits before a flush; 0 = 1000 */
+    int idle_flush_ms;      /* flush once the stream is this quiet; 0 = 20 */
     int64_t flush_max_rows; /* flush when a batch holds this many changed rows; 0 = 200000 */
     /* Called on the write path after each durable watermark (e.g. to refresh the proxy). */
     void (*on_watermark)(void *ud, am_lsn_t lsn);

@@ -23,13 +23,13 @@ typedef struct mirror_table {
     char *schema;
     char *name;
     lake_table_t *lt;
-    am_map_t *index;     /* encoded key -> packed lake_pos_t of the live row */
-    size_t *key_cols;    /* lake column numbers of the key, in column order */
+    am_map_t *index;      /* encoded key -> packed lake_pos_t of the live row */
+    size_t *key_cols;     /* lake column numbers of the key, in column order */
     am_type_t *key_types; /* their types */
     size_t n_key_cols;
-    am_lsn_t lake_lsn;   /* LSN of the table's last commit: replayed transactions before it skip */
-    uint32_t relid;      /* from the stream's Relation message; 0 until seen */
-    size_t *col_map;     /* relation column i -> lake column (SIZE_MAX: not in the lake) */
+    am_lsn_t lake_lsn; /* LSN of the table's last commit: replayed transactions before it skip */
+    uint32_t relid;    /* from the stream's Relation message; 0 until seen */
+    size_t *col_map;   /* relation column i -> lake column (SIZE_MAX: not in the lake) */
     size_t n_rel_cols;
     lake_batch_t *batch; /* changes since the last flush; NULL when none */
     mirror_pending_file_t *pending;
@@ -37,7 +37,7 @@ typedef struct mirror_table {
     am_arena_t *batch_arena;
     am_value_t *row_buf; /* one row in lake column order */
     am_buf_t key_buf;
-    int64_t n_changes;   /* rows changed in the current batch */
+    int64_t n_changes; /* rows changed in the current batch */
 } mirror_table_t;
 
 typedef struct mirror_metrics {
@@ -94,7 +94,8 @@ bool mirror__table_insert(mirror_table_t *t, const am_value_t *rel_vals, bool ke
                           am_err_t *err) AM_MUST_CHECK;
 bool mirror__table_update(mirror_table_t *t, const am_value_t *old_vals, const am_value_t *new_vals,
                           am_err_t *err) AM_MUST_CHECK;
-bool mirror__table_delete(mirror_table_t *t, const am_value_t *old_vals, am_err_t *err) AM_MUST_CHECK;
+bool mirror__table_delete(mirror_table_t *t, const am_value_t *old_vals,
+                          am_err_t *err) AM_MUST_CHECK;
 void mirror__table_truncate(mirror_table_t *t);
 bool mirror__table_commit(mirror_table_t *t, am_lsn_t lsn, am_err_t *err) AM_MUST_CHECK;
 void mirror__table_discard(mirror_table_t *t);

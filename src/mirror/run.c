@@ -91,16 +91,16 @@ static void register_metrics(mirror_t *m)
     x->errors = health_metric("arctic_mirror_errors_total",
                               "Write-path failures that forced a restart from the watermark.",
                               HEALTH_COUNTER, NULL);
-    x->lag_bytes = health_metric("arctic_mirror_replication_lag_bytes",
-                                 "Server WAL end minus the durable watermark LSN.", HEALTH_GAUGE,
-                                 NULL);
+    x->lag_bytes =
+        health_metric("arctic_mirror_replication_lag_bytes",
+                      "Server WAL end minus the durable watermark LSN.", HEALTH_GAUGE, NULL);
     x->committed_lsn = health_metric("arctic_mirror_committed_lsn",
                                      "The durable watermark LSN as a number.", HEALTH_GAUGE, NULL);
     x->copy_rows = health_metric("arctic_mirror_initial_copy_rows_total",
                                  "Rows copied by initial copies.", HEALTH_COUNTER, NULL);
-    x->flush_seconds = health_metric("arctic_mirror_flush_seconds_total",
-                                     "Time spent flushing batches to the lake.", HEALTH_COUNTER,
-                                     NULL);
+    x->flush_seconds =
+        health_metric("arctic_mirror_flush_seconds_total",
+                      "Time spent flushing batches to the lake.", HEALTH_COUNTER, NULL);
 }
 
 mirror_t *mirror_new(const mirror_options_t *opts)

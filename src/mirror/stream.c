@@ -50,8 +50,9 @@ static bool start(mirror_t *m, am_err_t *err)
         m->watermark_lsn = wm.lsn;
     } else {
         if (found)
-            am_log_warn("mirror", "replication slot is gone: the WAL since the watermark is "
-                                  "lost, copying every table again",
+            am_log_warn("mirror",
+                        "replication slot is gone: the WAL since the watermark is "
+                        "lost, copying every table again",
                         AM_KV_STR("slot", m->opts.source.slot));
         ok = !slot || source_slot_drop(m->src, err);
         for (size_t i = 0; ok && i < m->n_tables; i++)
@@ -62,8 +63,8 @@ static bool start(mirror_t *m, am_err_t *err)
     if (!ok)
         return false;
     char lsn[24];
-    am_log_info("mirror", "streaming", AM_KV_STR("from", am_lsn_format(m->watermark_lsn, lsn,
-                                                                          sizeof lsn)));
+    am_log_info("mirror", "streaming",
+                AM_KV_STR("from", am_lsn_format(m->watermark_lsn, lsn, sizeof lsn)));
     mirror__set_phase(m, MIRROR_STREAMING);
     return source_stream_start(m->src, m->watermark_lsn, err);
 }

@@ -96,8 +96,8 @@ static bool lock_down(proxy_t *p, duckdb_connection con, am_err_t *err)
     /* the lake names files as Iceberg does, file:///abs/path: allow both spellings */
     for (int i = 0; i < 4; i++) {
         const char *d = dirs[i % 2];
-        char *entry = am_xasprintf("%s%s%s", i >= 2 ? "file://" : "", d,
-                                   d[strlen(d) - 1] == '/' ? "" : "/");
+        char *entry =
+            am_xasprintf("%s%s%s", i >= 2 ? "file://" : "", d, d[strlen(d) - 1] == '/' ? "" : "/");
         if (i > 0)
             am_buf_puts(&b, ", ");
         am_sql_literal(&b, entry);

@@ -113,8 +113,8 @@ static bool read_startup(proxy_session_t *s, proxy_startup_t *st)
         uint8_t lenb[4];
         if (!read_full(s, lenb, 4))
             return false;
-        uint32_t len = (uint32_t)lenb[0] << 24 | (uint32_t)lenb[1] << 16 | (uint32_t)lenb[2] << 8 |
-                       lenb[3];
+        uint32_t len =
+            (uint32_t)lenb[0] << 24 | (uint32_t)lenb[1] << 16 | (uint32_t)lenb[2] << 8 | lenb[3];
         if (len < 8 || len > STARTUP_MAX_LEN) {
             send_fatal(s, AM_SQLSTATE_PROTOCOL_VIOLATION, "invalid length of startup packet");
             return false;
@@ -150,8 +150,7 @@ static bool check_startup(proxy_session_t *s, const proxy_startup_t *st)
 {
     char msg[300];
     if ((st->code >> 16) != 3) {
-        snprintf(msg, sizeof msg,
-                 "unsupported frontend protocol %u.%u: server supports 3.0 to 3.0",
+        snprintf(msg, sizeof msg, "unsupported frontend protocol %u.%u: server supports 3.0 to 3.0",
                  st->code >> 16, st->code & 0xffff);
         send_fatal(s, AM_SQLSTATE_PROTOCOL_VIOLATION, msg);
         return false;
@@ -303,7 +302,8 @@ static void message_loop(proxy_session_t *s)
             (void)proxy__send(s);
     }
     if (atomic_load(&s->proxy->stopping) && !s->io_failed)
-        send_fatal(s, PROXY_SQLSTATE_SHUTDOWN, "terminating connection due to administrator command");
+        send_fatal(s, PROXY_SQLSTATE_SHUTDOWN,
+                   "terminating connection due to administrator command");
 }
 
 static void session_run(proxy_session_t *s)

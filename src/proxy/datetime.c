@@ -142,8 +142,8 @@ void proxy__fmt_interval(int32_t months, int32_t days, int64_t micros, am_buf_t 
 
 struct proxy_tz {
     size_t n;
-    int64_t *at;      /* transition times, Unix seconds, ascending */
-    int32_t *off_at;  /* offset in force from at[i] */
+    int64_t *at;     /* transition times, Unix seconds, ascending */
+    int32_t *off_at; /* offset in force from at[i] */
     int32_t off_before;
 };
 

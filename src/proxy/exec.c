@@ -50,8 +50,7 @@ static char *cast_wrap(duckdb_prepared_statement ps, const char *sql)
     return am_buf_steal(&b, NULL);
 }
 
-duckdb_prepared_statement proxy__prepare_read(duckdb_connection con, const char *sql,
-                                              am_err_t *err)
+duckdb_prepared_statement proxy__prepare_read(duckdb_connection con, const char *sql, am_err_t *err)
 {
     duckdb_prepared_statement ps = proxy__guard_prepare(con, sql, err);
     size_t n_bad = 0;
@@ -124,9 +123,8 @@ static bool start(proxy_cursor_t *c, am_err_t *err)
     duckdb_pending_result pend = NULL;
     if (duckdb_pending_prepared_streaming(c->ps, &pend) != DuckDBSuccess) {
         const char *m = duckdb_pending_error(pend);
-        proxy__duck_error(err, strstr(m ? m : "", "nterrupt") ? DUCKDB_ERROR_INTERRUPT
-                                                               : DUCKDB_ERROR_INVALID,
-                          m);
+        proxy__duck_error(
+            err, strstr(m ? m : "", "nterrupt") ? DUCKDB_ERROR_INTERRUPT : DUCKDB_ERROR_INVALID, m);
         duckdb_destroy_pending(&pend);
         return false;
     }
@@ -172,8 +170,8 @@ static void send_row(proxy_session_t *s, proxy_cursor_t *c)
     c->n_sent++;
 }
 
-bool proxy__cursor_fetch(proxy_session_t *s, proxy_cursor_t *c, uint64_t max_rows,
-                         bool *suspended, am_err_t *err)
+bool proxy__cursor_fetch(proxy_session_t *s, proxy_cursor_t *c, uint64_t max_rows, bool *suspended,
+                         am_err_t *err)
 {
     *suspended = false;
     c->n_sent = 0;

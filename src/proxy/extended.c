@@ -209,8 +209,8 @@ static void msg_parse(proxy_session_t *s, const uint8_t *body, size_t len)
     st->n_params = st->ps ? duckdb_nparams(st->ps) : 0;
     st->oids = am_xcalloc(st->n_params + 1, sizeof *st->oids);
     for (size_t i = 0; i < st->n_params; i++)
-        st->oids[i] = i < m.n_params && m.param_oids[i] ? m.param_oids[i]
-                                                         : duck_param_oid(st->ps, i);
+        st->oids[i] =
+            i < m.n_params && m.param_oids[i] ? m.param_oids[i] : duck_param_oid(st->ps, i);
     st->next = s->stmts;
     s->stmts = st;
     proxy__wire_empty(&s->out, '1');
@@ -414,8 +414,7 @@ static void msg_describe(proxy_session_t *s, const uint8_t *body, size_t len)
         proxy__wire_empty(&s->out, 'n');
 }
 
-static bool execute_portal(proxy_session_t *s, proxy_portal_t *po, uint32_t max_rows,
-                           am_err_t *err)
+static bool execute_portal(proxy_session_t *s, proxy_portal_t *po, uint32_t max_rows, am_err_t *err)
 {
     if (s->tx == 'E' && !(po->session && proxy__session_ends_tx(po->sql, strlen(po->sql))))
         return am_err_set(err, PROXY_SQLSTATE_IN_FAILED_TX,

@@ -101,8 +101,10 @@ static duckdb_error_type type_from_text(const char *msg)
         const char *prefix;
         duckdb_error_type type;
     } kinds[] = {
-        {"Parser Error", DUCKDB_ERROR_PARSER},      {"Catalog Error", DUCKDB_ERROR_CATALOG},
-        {"Binder Error", DUCKDB_ERROR_BINDER},      {"Conversion Error", DUCKDB_ERROR_CONVERSION},
+        {"Parser Error", DUCKDB_ERROR_PARSER},
+        {"Catalog Error", DUCKDB_ERROR_CATALOG},
+        {"Binder Error", DUCKDB_ERROR_BINDER},
+        {"Conversion Error", DUCKDB_ERROR_CONVERSION},
         {"Permission Error", DUCKDB_ERROR_PERMISSION},
         {"Not implemented Error", DUCKDB_ERROR_NOT_IMPLEMENTED},
         {"Invalid Input Error", DUCKDB_ERROR_INVALID_INPUT},
@@ -192,13 +194,13 @@ static bool explain_ok(duckdb_connection con, const char *sql, am_err_t *err)
  * already touch the filesystem checks). The statement type check after prepare still runs. */
 static bool keyword_ok(const char *sql, am_err_t *err)
 {
-    static const char *const writes[] = {"INSERT", "UPDATE",  "DELETE", "MERGE",  "CREATE",
-                                         "ALTER",  "DROP",    "COPY",   "EXPORT", "IMPORT",
-                                         "ATTACH", "DETACH",  "TRUNCATE", "VACUUM", "ANALYZE",
-                                         "CHECKPOINT", "COMMENT", "UPSERT", "REPLACE"};
-    static const char *const others[] = {"INSTALL", "LOAD",    "FORCE",   "PRAGMA", "CALL",
-                                         "SET",     "RESET",   "PREPARE", "EXECUTE",
-                                         "DEALLOCATE", "USE",  "UPDATE_EXTENSIONS"};
+    static const char *const writes[] = {"INSERT",     "UPDATE",  "DELETE",   "MERGE",  "CREATE",
+                                         "ALTER",      "DROP",    "COPY",     "EXPORT", "IMPORT",
+                                         "ATTACH",     "DETACH",  "TRUNCATE", "VACUUM", "ANALYZE",
+                                         "CHECKPOINT", "COMMENT", "UPSERT",   "REPLACE"};
+    static const char *const others[] = {"INSTALL", "LOAD",       "FORCE", "PRAGMA",
+                                         "CALL",    "SET",        "RESET", "PREPARE",
+                                         "EXECUTE", "DEALLOCATE", "USE",   "UPDATE_EXTENSIONS"};
     proxy_tok_t t;
     (void)proxy__sql_token(sql, strlen(sql), 0, &t);
     for (size_t i = 0; i < AM_ARRAY_LEN(writes); i++)
@@ -236,7 +238,8 @@ static duckdb_prepared_statement prepare_one(duckdb_connection con, const char *
         goto out;
     }
     duckdb_statement_type t = duckdb_prepared_statement_type(ps);
-    if (!refuse(t, err) || (!inner && t == DUCKDB_STATEMENT_TYPE_EXPLAIN && !explain_ok(con, sql, err)))
+    if (!refuse(t, err) ||
+        (!inner && t == DUCKDB_STATEMENT_TYPE_EXPLAIN && !explain_ok(con, sql, err)))
         duckdb_destroy_prepare(&ps);
 out:
     duckdb_destroy_extracted(&ex);

@@ -75,8 +75,8 @@ typedef struct proxy_parse_msg {
     uint16_t n_params;
     uint32_t *param_oids; /* in the arena */
 } proxy_parse_msg_t;
-bool proxy__parse_decode(const uint8_t *body, size_t len, am_arena_t *arena,
-                         proxy_parse_msg_t *out, am_err_t *err) AM_MUST_CHECK;
+bool proxy__parse_decode(const uint8_t *body, size_t len, am_arena_t *arena, proxy_parse_msg_t *out,
+                         am_err_t *err) AM_MUST_CHECK;
 
 typedef struct proxy_bind_msg {
     const char *portal;
@@ -95,8 +95,8 @@ bool proxy__bind_decode(const uint8_t *body, size_t len, am_arena_t *arena, prox
 /* Describe and Close: 'S' or 'P' plus a name. */
 bool proxy__target_decode(const uint8_t *body, size_t len, char *kind, const char **name,
                           am_err_t *err) AM_MUST_CHECK;
-bool proxy__execute_decode(const uint8_t *body, size_t len, const char **portal,
-                           uint32_t *max_rows, am_err_t *err) AM_MUST_CHECK;
+bool proxy__execute_decode(const uint8_t *body, size_t len, const char **portal, uint32_t *max_rows,
+                           am_err_t *err) AM_MUST_CHECK;
 
 /* Encoders: each appends one whole message. */
 size_t proxy__msg_begin(am_buf_t *b, char type); /* returns the length offset */
@@ -131,11 +131,11 @@ typedef struct proxy_scram_secret {
 void proxy__scram_secret_init(proxy_scram_secret_t *sec, const char *password);
 
 typedef struct proxy_scram {
-    int state;          /* 0 expect client-first, 1 expect client-final, 2 done */
-    bool doomed;        /* unknown user or no password: fail at the end */
-    char nonce[128];    /* client nonce + server nonce */
-    char gs2_b64[16];   /* base64 of the gs2 header the client sent, for c= */
-    am_buf_t auth_msg;  /* client-first-bare , server-first , (client-final-without-proof) */
+    int state;         /* 0 expect client-first, 1 expect client-final, 2 done */
+    bool doomed;       /* unknown user or no password: fail at the end */
+    char nonce[128];   /* client nonce + server nonce */
+    char gs2_b64[16];  /* base64 of the gs2 header the client sent, for c= */
+    am_buf_t auth_msg; /* client-first-bare , server-first , (client-final-without-proof) */
     proxy_scram_secret_t secret;
 } proxy_scram_t;
 
@@ -192,11 +192,11 @@ struct proxy_client {
     pthread_t thread;
     uint32_t pid;
     uint32_t key;
-    bool is_session;          /* guarded by proxy->lock: counted in n_clients */
-    duckdb_connection con;    /* guarded by proxy->lock for cancel; used by the client thread */
-    atomic_bool busy;         /* a statement is running: a CancelRequest may interrupt it */
-    atomic_bool done;         /* the thread has finished; the accept thread may join it */
-    proxy_client_t *next;     /* guarded by proxy->lock */
+    bool is_session;       /* guarded by proxy->lock: counted in n_clients */
+    duckdb_connection con; /* guarded by proxy->lock for cancel; used by the client thread */
+    atomic_bool busy;      /* a statement is running: a CancelRequest may interrupt it */
+    atomic_bool done;      /* the thread has finished; the accept thread may join it */
+    proxy_client_t *next;  /* guarded by proxy->lock */
 };
 
 struct proxy {
@@ -229,9 +229,9 @@ struct proxy {
 
     /* Serialises view rebuilds: two DuckDB catalog writers would abort each other. */
     pthread_mutex_t refresh_lock;
-    char *applied_wm;                 /* guarded by refresh_lock: signature of the views shown */
-    char **view_names;                /* guarded by refresh_lock: "schema\0name" of every view */
-    size_t n_views;                   /* guarded by refresh_lock */
+    char *applied_wm;  /* guarded by refresh_lock: signature of the views shown */
+    char **view_names; /* guarded by refresh_lock: "schema\0name" of every view */
+    size_t n_views;    /* guarded by refresh_lock */
     _Atomic uint64_t visible_lsn;
     /* the watermark file as the poller last saw it; poller thread only */
     int64_t wm_mtime_ns;
@@ -272,8 +272,8 @@ typedef struct proxy_session {
     am_buf_t in;
     bool io_failed;
     duckdb_connection con;
-    char tx;       /* 'I' idle, 'T' in a block, 'E' failed block */
-    bool duck_tx;  /* a DuckDB transaction is open for the block */
+    char tx;      /* 'I' idle, 'T' in a block, 'E' failed block */
+    bool duck_tx; /* a DuckDB transaction is open for the block */
     proxy_setting_t *settings;
     size_t n_settings;
     int extra_float_digits;
@@ -378,13 +378,14 @@ typedef struct proxy_cursor {
 duckdb_prepared_statement proxy__prepare_read(duckdb_connection con, const char *sql,
                                               am_err_t *err);
 /* Columns of a prepared statement (for RowDescription before execution); takes ps. */
-bool proxy__cursor_open(proxy_cursor_t *c, duckdb_prepared_statement ps, am_err_t *err)
-    AM_MUST_CHECK;
+bool proxy__cursor_open(proxy_cursor_t *c, duckdb_prepared_statement ps,
+                        am_err_t *err) AM_MUST_CHECK;
 void proxy__cursor_set_formats(proxy_cursor_t *c, const int16_t *f, size_t n);
 void proxy__cursor_rowdesc(proxy_session_t *s, const proxy_cursor_t *c);
-/* Runs the statement if needed and sends up to max_rows DataRows (0 = all); *suspended when more. */
-bool proxy__cursor_fetch(proxy_session_t *s, proxy_cursor_t *c, uint64_t max_rows,
-                         bool *suspended, am_err_t *err) AM_MUST_CHECK;
+/* Runs the statement if needed and sends up to max_rows DataRows (0 = all); *suspended when more.
+ */
+bool proxy__cursor_fetch(proxy_session_t *s, proxy_cursor_t *c, uint64_t max_rows, bool *suspended,
+                         am_err_t *err) AM_MUST_CHECK;
 void proxy__cursor_tag(const proxy_cursor_t *c, char *tag, size_t tag_len);
 void proxy__cursor_close(proxy_cursor_t *c);
 

@@ -22,8 +22,7 @@
 
 #define SCRAM_ITERATIONS 4096
 
-static const char b64_chars[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char b64_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static void b64_encode(const uint8_t *p, size_t n, am_buf_t *out)
 {
@@ -64,8 +63,8 @@ static long b64_decode(const char *s, size_t n, uint8_t *out, size_t cap)
             if (v[k] < 0)
                 return -1;
         }
-        uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 |
-                     (uint32_t)v[3];
+        uint32_t w =
+            (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
         for (int k = 0; k < 3 - pad; k++) {
             if (o == cap)
                 return -1;

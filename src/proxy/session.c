@@ -106,8 +106,8 @@ static bool apply(proxy_session_t *s, const char *name, const char *value, char 
             strcasestr(value, "Postgres"))
             return am_err_set(err, AM_SQLSTATE_UNSUPPORTED, "only DateStyle ISO is supported");
         const char *order = strcasestr(value, "DMY") || strcasestr(value, "European") ? "DMY"
-                            : strcasestr(value, "YMD")                                 ? "YMD"
-                                                                                        : "MDY";
+                            : strcasestr(value, "YMD")                                ? "YMD"
+                                                                                      : "MDY";
         *norm = am_xasprintf("ISO, %s", order);
     } else if (strcasecmp(name, "TimeZone") == 0) {
         int32_t fixed;
@@ -127,8 +127,8 @@ static bool apply(proxy_session_t *s, const char *name, const char *value, char 
         s->extra_float_digits = (int)v;
     } else if ((strcasecmp(name, "IntervalStyle") == 0 && strcasecmp(value, "postgres")) ||
                (strcasecmp(name, "bytea_output") == 0 && strcasecmp(value, "hex")) ||
-               (strcasecmp(name, "standard_conforming_strings") == 0 &&
-                strcasecmp(value, "on") && strcasecmp(value, "true"))) {
+               (strcasecmp(name, "standard_conforming_strings") == 0 && strcasecmp(value, "on") &&
+                strcasecmp(value, "true"))) {
         return am_err_set(err, AM_SQLSTATE_UNSUPPORTED, "%s = %s is not supported", name, value);
     }
     return true;
@@ -283,7 +283,7 @@ static bool cmd_set(proxy_session_t *s, const words_t *w, am_err_t *err)
         name = tok_name(w, i);
         size_t v = strchr(name, '.') ? i + 3 : i + 1;
         if (!w_is(w, v, "TO") && !(v < w->n && w->t[v].kind == PROXY_TOK_SYMBOL &&
-                                    w->t[v].len == 1 && w->sql[w->t[v].off] == '=')) {
+                                   w->t[v].len == 1 && w->sql[w->t[v].off] == '=')) {
             free(name);
             return am_err_set(err, AM_SQLSTATE_SYNTAX, "syntax error in SET statement");
         }
@@ -357,7 +357,11 @@ static void show_rows(proxy_session_t *s, const char *col, const char *const *va
     if (describe) {
         size_t off = proxy__wire_rowdesc_begin(&s->out, (uint16_t)n_cols);
         for (size_t c = 0; c < n_cols; c++)
-            proxy__wire_rowdesc_field(&s->out, n_cols == 1 ? col : c == 0 ? "name" : c == 1 ? "setting" : "description",
+            proxy__wire_rowdesc_field(&s->out,
+                                      n_cols == 1 ? col
+                                      : c == 0    ? "name"
+                                      : c == 1    ? "setting"
+                                                  : "description",
                                       25, -1, -1, 0);
         proxy__msg_end(&s->out, off);
     }
@@ -474,7 +478,9 @@ static bool cmd_end(proxy_session_t *s, bool commit)
 static bool cmd_savepoint(proxy_session_t *s, const words_t *w, am_err_t *err)
 {
     bool rollback_to = w_is(w, 0, "ROLLBACK");
-    const char *what = rollback_to ? "ROLLBACK TO SAVEPOINT" : w_is(w, 0, "SAVEPOINT") ? "SAVEPOINT" : "RELEASE SAVEPOINT";
+    const char *what = rollback_to               ? "ROLLBACK TO SAVEPOINT"
+                       : w_is(w, 0, "SAVEPOINT") ? "SAVEPOINT"
+                                                 : "RELEASE SAVEPOINT";
     if (s->tx == 'I')
         return am_err_set(err, "25P01", "%s can only be used in transaction blocks", what);
     if (rollback_to && s->tx == 'E') {
@@ -486,7 +492,9 @@ static bool cmd_savepoint(proxy_session_t *s, const words_t *w, am_err_t *err)
             return false;
         s->tx = 'T';
     }
-    proxy__wire_complete(&s->out, rollback_to ? "ROLLBACK" : w_is(w, 0, "SAVEPOINT") ? "SAVEPOINT" : "RELEASE");
+    proxy__wire_complete(&s->out, rollback_to               ? "ROLLBACK"
+                                  : w_is(w, 0, "SAVEPOINT") ? "SAVEPOINT"
+                                                            : "RELEASE");
     return true;
 }
 
@@ -568,9 +576,9 @@ static bool dispatch(proxy_session_t *s, const words_t *w, bool describe, am_err
 
 static bool is_session_word(const words_t *w)
 {
-    static const char *const first[] = {"SET",  "RESET",  "SHOW",    "BEGIN",     "COMMIT",
-                                        "END",  "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE",
-                                        "DISCARD", "DEALLOCATE"};
+    static const char *const first[] = {"SET",       "RESET",   "SHOW",     "BEGIN",
+                                        "COMMIT",    "END",     "ROLLBACK", "ABORT",
+                                        "SAVEPOINT", "RELEASE", "DISCARD",  "DEALLOCATE"};
     if (w_is(w, 0, "START"))
         return w_is(w, 1, "TRANSACTION");
     for (size_t i = 0; i < AM_ARRAY_LEN(first); i++)
@@ -613,7 +621,10 @@ bool proxy__session_describe(proxy_session_t *s, const char *sql, size_t len)
     if (name)
         proxy__wire_rowdesc_field(&s->out, d ? d->name : name, 25, -1, -1, 0);
     for (int i = 0; !name && i < 3; i++)
-        proxy__wire_rowdesc_field(&s->out, i == 0 ? "name" : i == 1 ? "setting" : "description",
+        proxy__wire_rowdesc_field(&s->out,
+                                  i == 0   ? "name"
+                                  : i == 1 ? "setting"
+                                           : "description",
                                   25, -1, -1, 0);
     proxy__msg_end(&s->out, off);
     free(name);

@@ -121,8 +121,9 @@ static size_t scan_word(const char *sql, size_t len, size_t i, proxy_tok_t *tok)
 
 static size_t scan_number(const char *sql, size_t len, size_t i)
 {
-    while (i < len && (isalnum((unsigned char)sql[i]) || sql[i] == '.' || sql[i] == '_' ||
-                       ((sql[i] == '+' || sql[i] == '-') && (sql[i - 1] == 'e' || sql[i - 1] == 'E'))))
+    while (i < len &&
+           (isalnum((unsigned char)sql[i]) || sql[i] == '.' || sql[i] == '_' ||
+            ((sql[i] == '+' || sql[i] == '-') && (sql[i - 1] == 'e' || sql[i - 1] == 'E'))))
         i++;
     return i;
 }
@@ -245,16 +246,43 @@ void proxy__sql_unquote(const char *sql, const proxy_tok_t *tok, am_buf_t *out)
 
 /* pg_catalog functions and relations the proxy defines itself in DuckDB's main schema. */
 static const char *const overrides[] = {
-    "pg_get_userbyid", "pg_table_is_visible", "pg_class",       "pg_namespace",
-    "pg_get_indexdef", "pg_encoding_to_char", "pg_roles",       "pg_user",
-    "pg_inherits",     "pg_policy",           "pg_get_keywords", "pg_database",
+    "pg_get_userbyid",
+    "pg_table_is_visible",
+    "pg_class",
+    "pg_namespace",
+    "pg_get_indexdef",
+    "pg_encoding_to_char",
+    "pg_roles",
+    "pg_user",
+    "pg_inherits",
+    "pg_policy",
+    "pg_get_keywords",
+    "pg_database",
     "pg_attribute",
-    "format_type",     "pg_type",             "pg_tables",      "pg_get_expr",
-    "obj_description", "col_description",     "pg_statistic_ext", "pg_publication",
-    "pg_am",           "pg_index",            "pg_description", "pg_views",
-    "pg_backend_pid",  "pg_postmaster_start_time", "pg_is_in_recovery", "pg_settings",
-    "pg_proc",         "pg_constraint",       "pg_attrdef",     "pg_trigger",
-    "pg_extension",    "pg_collation",        "pg_tablespace",  "pg_matviews",
+    "format_type",
+    "pg_type",
+    "pg_tables",
+    "pg_get_expr",
+    "obj_description",
+    "col_description",
+    "pg_statistic_ext",
+    "pg_publication",
+    "pg_am",
+    "pg_index",
+    "pg_description",
+    "pg_views",
+    "pg_backend_pid",
+    "pg_postmaster_start_time",
+    "pg_is_in_recovery",
+    "pg_settings",
+    "pg_proc",
+    "pg_constraint",
+    "pg_attrdef",
+    "pg_trigger",
+    "pg_extension",
+    "pg_collation",
+    "pg_tablespace",
+    "pg_matviews",
 };
 
 /*
@@ -288,7 +316,8 @@ static bool is_override(const char *sql, const proxy_tok_t *t)
 
 static bool symbol_is(const char *sql, const proxy_tok_t *t, const char *s)
 {
-    return t->kind == PROXY_TOK_SYMBOL && t->len == strlen(s) && memcmp(sql + t->off, s, t->len) == 0;
+    return t->kind == PROXY_TOK_SYMBOL && t->len == strlen(s) &&
+           memcmp(sql + t->off, s, t->len) == 0;
 }
 
 /* At token t (already read), try one rewrite; returns the position to continue from or 0. */

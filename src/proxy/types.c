@@ -37,11 +37,11 @@ static const struct {
     uint32_t oid, array_oid;
     int16_t typlen;
 } oid_info[] = {
-    {OID_BOOL, 1000, 1},        {OID_BYTEA, 1001, -1},       {OID_INT8, 1016, 8},
-    {OID_INT2, 1005, 2},        {OID_INT4, 1007, 4},         {OID_TEXT, 1009, -1},
-    {OID_FLOAT4, 1021, 4},      {OID_FLOAT8, 1022, 8},       {OID_DATE, 1182, 4},
-    {OID_TIME, 1183, 8},        {OID_TIMESTAMP, 1115, 8},    {OID_TIMESTAMPTZ, 1185, 8},
-    {OID_INTERVAL, 1187, 16},   {OID_NUMERIC, 1231, -1},     {OID_UUID, 2951, 16},
+    {OID_BOOL, 1000, 1},      {OID_BYTEA, 1001, -1},    {OID_INT8, 1016, 8},
+    {OID_INT2, 1005, 2},      {OID_INT4, 1007, 4},      {OID_TEXT, 1009, -1},
+    {OID_FLOAT4, 1021, 4},    {OID_FLOAT8, 1022, 8},    {OID_DATE, 1182, 4},
+    {OID_TIME, 1183, 8},      {OID_TIMESTAMP, 1115, 8}, {OID_TIMESTAMPTZ, 1185, 8},
+    {OID_INTERVAL, 1187, 16}, {OID_NUMERIC, 1231, -1},  {OID_UUID, 2951, 16},
 };
 
 static uint32_t scalar_oid(duckdb_type t)
@@ -325,8 +325,8 @@ bool proxy__value_is_valid(duckdb_vector vec, idx_t row)
 }
 
 /* Scalars in text form. Returns false if t is not a scalar this function knows. */
-static bool scalar_text(const proxy_session_t *s, duckdb_logical_type lt, duckdb_type t,
-                        void *data, idx_t row, am_buf_t *out)
+static bool scalar_text(const proxy_session_t *s, duckdb_logical_type lt, duckdb_type t, void *data,
+                        idx_t row, am_buf_t *out)
 {
     switch (t) {
     case DUCKDB_TYPE_BOOLEAN:
@@ -720,8 +720,10 @@ static bool value_binary(const proxy_session_t *s, duckdb_logical_type lt, duckd
     }
     case DUCKDB_TYPE_DATE: {
         int32_t d = ((int32_t *)data)[row];
-        put_be(out, (uint32_t)(d >= 2147483647 ? INT32_MAX : d <= -2147483647 ? INT32_MIN
-                                                                           : d - AM_PG_EPOCH_OFFSET_DAYS),
+        put_be(out,
+               (uint32_t)(d >= 2147483647    ? INT32_MAX
+                          : d <= -2147483647 ? INT32_MIN
+                                             : d - AM_PG_EPOCH_OFFSET_DAYS),
                4);
         return true;
     }

@@ -98,8 +98,8 @@ static int16_t *read_i16_array(am_reader_t *r, am_arena_t *arena, uint16_t *n)
     return a;
 }
 
-bool proxy__parse_decode(const uint8_t *body, size_t len, am_arena_t *arena,
-                         proxy_parse_msg_t *out, am_err_t *err)
+bool proxy__parse_decode(const uint8_t *body, size_t len, am_arena_t *arena, proxy_parse_msg_t *out,
+                         am_err_t *err)
 {
     am_reader_t r = am_reader_init(body, len);
     out->name = am_read_cstr(&r, NULL);
@@ -153,8 +153,8 @@ bool proxy__bind_decode(const uint8_t *body, size_t len, am_arena_t *arena, prox
         return false;
     if (out->n_formats > 1 && out->n_formats != out->n_params)
         return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
-                          "bind message has %u parameter formats but %u parameters",
-                          out->n_formats, out->n_params);
+                          "bind message has %u parameter formats but %u parameters", out->n_formats,
+                          out->n_params);
     return true;
 }
 
@@ -172,8 +172,8 @@ bool proxy__target_decode(const uint8_t *body, size_t len, char *kind, const cha
     return true;
 }
 
-bool proxy__execute_decode(const uint8_t *body, size_t len, const char **portal,
-                           uint32_t *max_rows, am_err_t *err)
+bool proxy__execute_decode(const uint8_t *body, size_t len, const char **portal, uint32_t *max_rows,
+                           am_err_t *err)
 {
     am_reader_t r = am_reader_init(body, len);
     *portal = am_read_cstr(&r, NULL);

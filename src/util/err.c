@@ -59,7 +59,8 @@ bool am_err_errno(am_err_t *err, int errnum, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(ctx, sizeof ctx, fmt, ap);
     va_end(ap);
-    const char *state = (errnum == ENOSPC || errnum == EDQUOT) ? AM_SQLSTATE_DISK_FULL : AM_SQLSTATE_IO;
+    const char *state =
+        (errnum == ENOSPC || errnum == EDQUOT) ? AM_SQLSTATE_DISK_FULL : AM_SQLSTATE_IO;
     return am_err_set(err, state, "%s: %s", ctx, strerror(errnum));
 }
 

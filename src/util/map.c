@@ -9,10 +9,10 @@
 #include <string.h>
 
 typedef struct am_map_slot {
-    uint64_t hash;    /* 0 = empty, 1 = tombstone; real hashes are forced >= 2 */
+    uint64_t hash; /* 0 = empty, 1 = tombstone; real hashes are forced >= 2 */
     uint64_t value;
     uint32_t key_len;
-    char *key;        /* inline copy for short keys is not worth the complexity here */
+    char *key; /* inline copy for short keys is not worth the complexity here */
 } am_map_slot_t;
 
 struct am_map {

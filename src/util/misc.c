@@ -34,10 +34,9 @@ void am_uuid4(char out[37])
     am_random_bytes(u, sizeof u);
     u[6] = (uint8_t)((u[6] & 0x0f) | 0x40);
     u[8] = (uint8_t)((u[8] & 0x3f) | 0x80);
-    snprintf(out, 37,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1],
-             u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14],
-             u[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
+             u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13],
+             u[14], u[15]);
 }
 
 int64_t am_random_id53(void)
@@ -158,19 +157,32 @@ bool am_path_exists(const char *path)
 const char *am_type_name(am_type_t t)
 {
     switch (t) {
-    case AM_TYPE_BOOL: return "bool";
-    case AM_TYPE_INT16: return "int16";
-    case AM_TYPE_INT32: return "int32";
-    case AM_TYPE_INT64: return "int64";
-    case AM_TYPE_FLOAT32: return "float32";
-    case AM_TYPE_FLOAT64: return "float64";
-    case AM_TYPE_DECIMAL: return "decimal";
-    case AM_TYPE_STRING: return "string";
-    case AM_TYPE_BINARY: return "binary";
-    case AM_TYPE_DATE: return "date";
-    case AM_TYPE_TIME: return "time";
-    case AM_TYPE_TIMESTAMP: return "timestamp";
-    case AM_TYPE_TIMESTAMPTZ: return "timestamptz";
+    case AM_TYPE_BOOL:
+        return "bool";
+    case AM_TYPE_INT16:
+        return "int16";
+    case AM_TYPE_INT32:
+        return "int32";
+    case AM_TYPE_INT64:
+        return "int64";
+    case AM_TYPE_FLOAT32:
+        return "float32";
+    case AM_TYPE_FLOAT64:
+        return "float64";
+    case AM_TYPE_DECIMAL:
+        return "decimal";
+    case AM_TYPE_STRING:
+        return "string";
+    case AM_TYPE_BINARY:
+        return "binary";
+    case AM_TYPE_DATE:
+        return "date";
+    case AM_TYPE_TIME:
+        return "time";
+    case AM_TYPE_TIMESTAMP:
+        return "timestamp";
+    case AM_TYPE_TIMESTAMPTZ:
+        return "timestamptz";
     }
     return "unknown";
 }

@@ -34,9 +34,8 @@ void am_time_format_iso(int64_t unix_us, char *out, size_t out_len)
     time_t secs = (time_t)(unix_us / 1000000);
     struct tm tm;
     gmtime_r(&secs, &tm);
-    snprintf(out, out_len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-             (int)((unix_us % 1000000) / 1000));
+    snprintf(out, out_len, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)((unix_us % 1000000) / 1000));
 }
 
 bool am_lsn_parse(const char *s, am_lsn_t *out)

@@ -121,8 +121,8 @@ bool am_reader_done(const am_reader_t *r, const char *what, am_err_t *err) AM_MU
 
 typedef struct am_arena am_arena_t;
 am_arena_t *am_arena_new(size_t block_size);
-void am_arena_free(am_arena_t *a); /* NULL is a no-op */
-void am_arena_reset(am_arena_t *a); /* frees every allocation, keeps the first block */
+void am_arena_free(am_arena_t *a);             /* NULL is a no-op */
+void am_arena_reset(am_arena_t *a);            /* frees every allocation, keeps the first block */
 void *am_arena_alloc(am_arena_t *a, size_t n); /* 8-byte aligned, not zeroed */
 void *am_arena_memdup(am_arena_t *a, const void *p, size_t n);
 char *am_arena_strndup(am_arena_t *a, const char *s, size_t n);
@@ -138,7 +138,12 @@ typedef enum am_log_level {
     AM_LOG_ERROR = 3,
 } am_log_level_t;
 
-typedef enum am_kv_kind { AM_KV_KIND_NONE = 0, AM_KV_KIND_STR, AM_KV_KIND_I64, AM_KV_KIND_F64 } am_kv_kind_t;
+typedef enum am_kv_kind {
+    AM_KV_KIND_NONE = 0,
+    AM_KV_KIND_STR,
+    AM_KV_KIND_I64,
+    AM_KV_KIND_F64
+} am_kv_kind_t;
 typedef struct am_kv {
     const char *key;
     am_kv_kind_t kind;
@@ -188,7 +193,7 @@ void am_time_format_iso(int64_t unix_us, char *out, size_t out_len);
 
 typedef uint64_t am_lsn_t;
 #define AM_LSN_FMT "%X/%X"
-#define AM_LSN_ARGS(lsn) (unsigned)((uint64_t)(lsn) >> 32), (unsigned)((uint64_t)(lsn) & 0xffffffffu)
+#define AM_LSN_ARGS(lsn) (unsigned)((uint64_t)(lsn) >> 32), (unsigned)((uint64_t)(lsn)&0xffffffffu)
 /* Parses "16/B374D848". */
 bool am_lsn_parse(const char *s, am_lsn_t *out) AM_MUST_CHECK;
 /* Formats into out (at least 20 bytes); returns out. */
@@ -216,7 +221,8 @@ size_t am_map_count(const am_map_t *m);
 void am_map_clear(am_map_t *m);
 /* Calls fn for each entry; fn returns false to stop. Do not modify m inside fn. */
 void am_map_foreach(const am_map_t *m,
-                    bool (*fn)(const void *key, size_t key_len, uint64_t value, void *ud), void *ud);
+                    bool (*fn)(const void *key, size_t key_len, uint64_t value, void *ud),
+                    void *ud);
 uint64_t am_hash_bytes(const void *p, size_t n); /* FNV-1a 64 */
 
 /* ---- neutral column types and values (what source decodes, mirror moves, lake stores) ----- */

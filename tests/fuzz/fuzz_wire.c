@@ -111,8 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *user = ok ? proxy__startup_param(&st, "user") : NULL;
     proxy_scram_t sc;
     uint8_t doomed[32] = {0};
-    proxy__scram_init(&sc, secret(), user && strcmp(user, "fuzz") == 0, user ? user : "",
-                      doomed);
+    proxy__scram_init(&sc, secret(), user && strcmp(user, "fuzz") == 0, user ? user : "", doomed);
     am_arena_t *arena = am_arena_new(4096);
     while (am_reader_left(&r) >= 5) {
         char type = (char)am_read_u8(&r);

@@ -61,8 +61,9 @@ static PT_UNUSED void pt_stop(pt_proxy_t *t)
 static PT_UNUSED char *pt_conninfo(const pt_proxy_t *t, const char *extra)
 {
     char *ci = NULL;
-    if (asprintf(&ci, "host=127.0.0.1 port=%d user=%s password='%s' dbname=%s sslmode=prefer "
-                      "connect_timeout=10 %s",
+    if (asprintf(&ci,
+                 "host=127.0.0.1 port=%d user=%s password='%s' dbname=%s sslmode=prefer "
+                 "connect_timeout=10 %s",
                  proxy_port(t->p), PT_USER, PT_PASSWORD, PT_DB, extra) < 0)
         cr_assert_fail("out of memory");
     return ci;
@@ -110,8 +111,8 @@ static PT_UNUSED void pt_expect_error(PGconn *c, const char *sql, const char *sq
     ExecStatusType st = PQresultStatus(r);
     const char *got = PQresultErrorField(r, PG_DIAG_SQLSTATE);
     cr_expect(st == PGRES_FATAL_ERROR && got && strcmp(got, sqlstate) == 0,
-              "%s: want error %s, got status %s sqlstate %s: %s", sql, sqlstate,
-              PQresStatus(st), got ? got : "-", PQerrorMessage(c));
+              "%s: want error %s, got status %s sqlstate %s: %s", sql, sqlstate, PQresStatus(st),
+              got ? got : "-", PQerrorMessage(c));
     PQclear(r);
 }
 

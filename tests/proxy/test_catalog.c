@@ -39,10 +39,10 @@ static void add_rows(fixture_t *f, int64_t from, int64_t to, am_lsn_t lsn)
     am_err_t err = {0};
     cr_assert(lake_batch_commit(b, lsn, &err), "commit: %s", err.msg);
     lake_batch_free(b);
-    lake_watermark_table_t wt = {.schema = "public", .name = "users",
-                                 .snapshot_id = lake_table_snapshot_id(f->users)};
-    lake_watermark_t wm = {.lsn = lsn, .written_at_ms = am_now_us() / 1000, .tables = &wt,
-                           .n_tables = 1};
+    lake_watermark_table_t wt = {
+        .schema = "public", .name = "users", .snapshot_id = lake_table_snapshot_id(f->users)};
+    lake_watermark_t wm = {
+        .lsn = lsn, .written_at_ms = am_now_us() / 1000, .tables = &wt, .n_tables = 1};
     cr_assert(lake_watermark_write(f->lake, &wm, &err), "watermark: %s", err.msg);
 }
 
@@ -69,8 +69,11 @@ static void fixture_close(fixture_t *f)
 
 static pt_proxy_t start_on(const char *warehouse)
 {
-    proxy_options_t o = {.listen_host = "127.0.0.1", .user = PT_USER, .password = PT_PASSWORD,
-                         .database = PT_DB, .warehouse = warehouse};
+    proxy_options_t o = {.listen_host = "127.0.0.1",
+                         .user = PT_USER,
+                         .password = PT_PASSWORD,
+                         .database = PT_DB,
+                         .warehouse = warehouse};
     am_err_t err = {0};
     pt_proxy_t t = {.p = proxy_start(&o, &err), .warehouse = strdup(warehouse)};
     cr_assert_not_null(t.p, "proxy_start: %s", err.msg);

@@ -47,8 +47,8 @@ static bool no_sessions(void *ud)
 Test(proxy, wrong_password_and_unknown_user_fail_28P01)
 {
     pt_proxy_t t = pt_start("badpw");
-    expect_refused(&t, "user=" PT_USER " password=wrong dbname=" PT_DB,
-                   "28P01", "password authentication failed for user \"" PT_USER "\"");
+    expect_refused(&t, "user=" PT_USER " password=wrong dbname=" PT_DB, "28P01",
+                   "password authentication failed for user \"" PT_USER "\"");
     expect_refused(&t, "user=mallory password='" PT_PASSWORD "' dbname=" PT_DB, "28P01",
                    "password authentication failed for user \"mallory\"");
     cr_expect(amt_wait_until(no_sessions, t.p, 10000), "sessions left after failed logins");
@@ -66,18 +66,17 @@ Test(proxy, wrong_database_fails_3D000)
 Test(proxy, replication_connections_are_refused)
 {
     pt_proxy_t t = pt_start("repl");
-    expect_refused(&t,
-                   "user=" PT_USER " password='" PT_PASSWORD "' dbname=" PT_DB
-                   " replication=database",
-                   "0A000", "replication");
+    expect_refused(
+        &t, "user=" PT_USER " password='" PT_PASSWORD "' dbname=" PT_DB " replication=database",
+        "0A000", "replication");
     pt_stop(&t);
 }
 
 Test(proxy, empty_password_refuses_every_login)
 {
     char *wh = amt_tmpdir("nopw");
-    proxy_options_t o = {.listen_host = "127.0.0.1", .user = "u", .password = "",
-                         .database = "d", .warehouse = wh};
+    proxy_options_t o = {
+        .listen_host = "127.0.0.1", .user = "u", .password = "", .database = "d", .warehouse = wh};
     am_err_t err = {0};
     proxy_t *p = proxy_start(&o, &err);
     cr_assert_not_null(p, "%s", err.msg);

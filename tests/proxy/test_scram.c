@@ -23,8 +23,8 @@ static size_t unb64(const char *s, uint8_t *out)
 }
 
 /* Runs the exchange as a client with password pw; returns whether the server accepted. */
-static bool exchange(const char *server_pw, const char *client_pw, bool user_ok,
-                     bool tamper_nonce, am_err_t *err)
+static bool exchange(const char *server_pw, const char *client_pw, bool user_ok, bool tamper_nonce,
+                     am_err_t *err)
 {
     proxy_scram_secret_t sec;
     proxy__scram_secret_init(&sec, server_pw);
@@ -106,8 +106,12 @@ Test(proxy, scram_refuses_channel_binding_and_authzid)
     proxy_scram_secret_t sec;
     proxy__scram_secret_init(&sec, "x");
     uint8_t doomed[32] = {0};
-    const char *bad[] = {"p=tls-server-end-point,,n=,r=abc", "n,a=admin,n=,r=abc", "n,,n=,r=",
-                         "n,,n=,r=a,b", "x,,n=,r=abc", "n,,r=abc"};
+    const char *bad[] = {"p=tls-server-end-point,,n=,r=abc",
+                         "n,a=admin,n=,r=abc",
+                         "n,,n=,r=",
+                         "n,,n=,r=a,b",
+                         "x,,n=,r=abc",
+                         "n,,r=abc"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         proxy_scram_t s;
         proxy__scram_init(&s, &sec, true, "u", doomed);

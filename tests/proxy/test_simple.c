@@ -152,8 +152,8 @@ Test(proxy, libpq_prepared_statements_and_describe)
 {
     pt_proxy_t t = pt_start("prepared");
     PGconn *c = pt_connect(&t);
-    PGresult *r = PQprepare(c, "q1", "SELECT i * $1::INTEGER AS v FROM range(5) t(i) ORDER BY i",
-                            1, NULL);
+    PGresult *r =
+        PQprepare(c, "q1", "SELECT i * $1::INTEGER AS v FROM range(5) t(i) ORDER BY i", 1, NULL);
     cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(c));
     PQclear(r);
     r = PQdescribePrepared(c, "q1");

@@ -34,8 +34,10 @@ Test(proxy, split_respects_quotes_and_comments)
 
 Test(proxy, unquote_string_tokens)
 {
-    const char *cases[][2] = {{"'it''s'", "it's"},      {"E'a\\'b\\n'", "a'b\n"},
-                              {"$$x'y$$", "x'y"},       {"$q$a$$b$q$", "a$$b"},
+    const char *cases[][2] = {{"'it''s'", "it's"},
+                              {"E'a\\'b\\n'", "a'b\n"},
+                              {"$$x'y$$", "x'y"},
+                              {"$q$a$$b$q$", "a$$b"},
                               {"\"Quoted\"\"Id\"", "Quoted\"Id"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         proxy_tok_t t;
@@ -57,8 +59,8 @@ Test(proxy, rewrite_catalog_spellings_outside_strings)
     am_buf_init(&b);
     proxy__sql_rewrite(in, strlen(in), &b);
     cr_expect(strstr(b.data, "pg_catalog.pg_get_userbyid") == NULL, "%s", b.data);
-    cr_expect(strstr(b.data, "am_version ()") != NULL || strstr(b.data, "am_version") != NULL,
-              "%s", b.data);
+    cr_expect(strstr(b.data, "am_version ()") != NULL || strstr(b.data, "am_version") != NULL, "%s",
+              b.data);
     cr_expect(strstr(b.data, "'pg_catalog.version()'") != NULL, "string changed: %s", b.data);
     cr_expect(strstr(b.data, "OPERATOR") == NULL && strstr(b.data, "COLLATE") == NULL, "%s",
               b.data);

@@ -7,8 +7,8 @@
 
 Test(proxy, startup_packet_decodes_parameters)
 {
-    const uint8_t body[] = {0, 3, 0, 0, 'u', 's', 'e', 'r', 0, 'a', 'l', 'i', 'c', 'e', 0,
-                            'd', 'a', 't', 'a', 'b', 'a', 's', 'e', 0, 'm', 0, 0};
+    const uint8_t body[] = {0, 3,   0,   0,   'u', 's', 'e', 'r', 0,   'a', 'l', 'i', 'c', 'e',
+                            0, 'd', 'a', 't', 'a', 'b', 'a', 's', 'e', 0,   'm', 0,   0};
     proxy_startup_t st;
     am_err_t err = {0};
     cr_assert(proxy__startup_decode(body, sizeof body, &st, &err), "%s", err.msg);
@@ -41,8 +41,8 @@ Test(proxy, malformed_startup_and_messages_fail_08P01)
 
 Test(proxy, bind_decodes_formats_and_nulls)
 {
-    const uint8_t bind[] = {'p', 0, 's', 0, 0, 1, 0, 1, 0, 2, 0, 0, 0, 1, '7',
-                            0xff, 0xff, 0xff, 0xff, 0, 1, 0, 1};
+    const uint8_t bind[] = {'p', 0, 's', 0,    0,    1,    0,    1, 0, 2, 0, 0,
+                            0,   1, '7', 0xff, 0xff, 0xff, 0xff, 0, 1, 0, 1};
     am_arena_t *a = am_arena_new(1024);
     proxy_bind_msg_t bm;
     am_err_t err = {0};

@@ -17,7 +17,8 @@ const char *amt_env(const char *name)
 {
     const char *v = getenv(name);
     if (!v || !*v)
-        cr_assert_fail("environment variable %s is not set: run the tests through scripts/test.sh", name);
+        cr_assert_fail("environment variable %s is not set: run the tests through scripts/test.sh",
+                       name);
     return v;
 }
 
@@ -107,8 +108,7 @@ bool amt_wait_until(bool (*pred)(void *ud), void *ud, int timeout_ms)
         if (pred(ud))
             return true;
         clock_gettime(CLOCK_MONOTONIC, &now);
-        long elapsed =
-            (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        long elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
         if (elapsed > timeout_ms)
             return false;
         struct timespec ts = {0, 20 * 1000 * 1000};
