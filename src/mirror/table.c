@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH_ARENA_BLOCK (256 * 1024)
+#define BATCH_ARENA_BLOCK ((size_t)256 * 1024)
 
 bool mirror__table_setup(mirror_table_t *t, lake_table_t *lt, am_err_t *err)
 {
@@ -161,7 +161,7 @@ static void pending_keep(mirror_table_t *t, lake_pos_t pos, const am_value_t *ro
     }
     if (p->n_rows == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
-        p->rows = am_xrealloc(p->rows, p->cap * sizeof *p->rows);
+        p->rows = am_xrealloc(p->rows, p->cap * sizeof(am_value_t *));
     }
     p->rows[p->n_rows++] = copy;
 }

@@ -32,7 +32,7 @@ static am_arena_block_t *block_new(size_t cap)
 am_arena_t *am_arena_new(size_t block_size)
 {
     am_arena_t *a = am_xcalloc(1, sizeof *a);
-    a->block_size = block_size ? block_size : 64 * 1024;
+    a->block_size = block_size ? block_size : (size_t)64 * 1024;
     a->head = block_new(a->block_size);
     return a;
 }

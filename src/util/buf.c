@@ -115,7 +115,7 @@ void am_buf_set_u32(am_buf_t *b, size_t offset, uint32_t v)
 
 void am_buf_put_zigzag(am_buf_t *b, int64_t v)
 {
-    uint64_t z = ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+    uint64_t z = ((uint64_t)v << 1) ^ (v < 0 ? UINT64_MAX : 0); /* zigzag without signed shifts */
     uint8_t out[10];
     size_t n = 0;
     while (z >= 0x80) {
