@@ -186,7 +186,8 @@ bool mirror__table_insert(mirror_table_t *t, const am_value_t *rel_vals, bool ke
                           am_err_t *err)
 {
     to_row(t, rel_vals);
-    if (t->n_key_cols > 0) {
+    /* The initial copy (no copies kept) fills an empty table whose keys are unique. */
+    if (t->n_key_cols > 0 && keep_copy) {
         uint64_t packed;
         mirror__key_encode(&t->key_buf, t->row_buf, t->key_cols, t->n_key_cols, t->key_types);
         if (am_map_get(t->index, t->key_buf.data, t->key_buf.len, &packed)) {

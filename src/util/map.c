@@ -1,19 +1,36 @@
 /*
  * util/map.c: open-addressing hash map from byte keys to uint64_t, used for the primary-key
  * index (millions of keys), so keys live in one slab per map rather than one malloc each.
- * Linear probing with tombstones; grows at 70% load (tombstones included).
+ * Linear probing with tombstones; grows at 70% load (tombstones included). Keys of up to 16
+ * bytes (every integer key) live inside the slot, so a probe costs one cache miss, not two.
  */
 #include "util/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#define INLINE_KEY 16
+
 typedef struct am_map_slot {
     uint64_t hash; /* 0 = empty, 1 = tombstone; real hashes are forced >= 2 */
     uint64_t value;
     uint32_t key_len;
-    char *key; /* inline copy for short keys is not worth the complexity here */
+    union {
+        char inline_key[INLINE_KEY]; /* key_len <= INLINE_KEY */
+        char *heap_key;              /* longer keys */
+    } k;
 } am_map_slot_t;
+
+static const char *slot_key(const am_map_slot_t *s)
+{
+    return s->key_len <= INLINE_KEY ? s->k.inline_key : s->k.heap_key;
+}
+
+static void slot_key_free(am_map_slot_t *s)
+{
+    if (s->key_len > INLINE_KEY)
+        free(s->k.heap_key);
+}
 
 struct am_map {
     am_map_slot_t *slots;
@@ -58,7 +75,7 @@ void am_map_clear(am_map_t *m)
 {
     for (size_t i = 0; i < m->cap; i++) {
         if (m->slots[i].hash >= 2)
-            free(m->slots[i].key);
+            slot_key_free(&m->slots[i]);
         m->slots[i].hash = SLOT_EMPTY;
     }
     m->count = 0;
@@ -81,7 +98,7 @@ static am_map_slot_t *find(const am_map_t *m, uint64_t h, const void *key, size_
         am_map_slot_t *s = &m->slots[i];
         if (s->hash == SLOT_EMPTY)
             return NULL;
-        if (s->hash == h && s->key_len == len && memcmp(s->key, key, len) == 0)
+        if (s->hash == h && s->key_len == len && memcmp(slot_key(s), key, len) == 0)
             return s;
     }
 }
@@ -127,8 +144,12 @@ bool am_map_put(am_map_t *m, const void *key, size_t key_len, uint64_t value)
     s->hash = h;
     s->value = value;
     s->key_len = (uint32_t)key_len;
-    s->key = am_xmalloc(key_len ? key_len : 1);
-    memcpy(s->key, key, key_len);
+    if (key_len <= INLINE_KEY) {
+        memcpy(s->k.inline_key, key, key_len);
+    } else {
+        s->k.heap_key = am_xmalloc(key_len);
+        memcpy(s->k.heap_key, key, key_len);
+    }
     m->count++;
     return true;
 }
@@ -148,8 +169,7 @@ bool am_map_del(am_map_t *m, const void *key, size_t key_len)
     am_map_slot_t *s = find(m, key_hash(key, key_len), key, key_len);
     if (!s)
         return false;
-    free(s->key);
-    s->key = NULL;
+    slot_key_free(s);
     s->hash = SLOT_TOMB;
     m->count--;
     return true;
@@ -165,7 +185,7 @@ void am_map_foreach(const am_map_t *m,
 {
     for (size_t i = 0; i < m->cap; i++) {
         const am_map_slot_t *s = &m->slots[i];
-        if (s->hash >= 2 && !fn(s->key, s->key_len, s->value, ud))
+        if (s->hash >= 2 && !fn(slot_key(s), s->key_len, s->value, ud))
             return;
     }
 }
