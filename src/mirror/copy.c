@@ -54,6 +54,8 @@ static bool on_table_begin(void *ud, const source_relation_t *rel, int64_t est_r
         return false;
     }
     t->relid = 0; /* the stream's Relation message binds it again */
+    if (has_key && est_rows > 0)
+        am_map_reserve(t->index, (size_t)est_rows + (size_t)est_rows / 8);
     if (!has_key)
         am_log_warn("mirror", "table has no primary key: inserts only, updates and deletes fail",
                     AM_KV_STR("table", rel->name));

@@ -103,11 +103,10 @@ static am_map_slot_t *find(const am_map_t *m, uint64_t h, const void *key, size_
     }
 }
 
-static void grow(am_map_t *m)
+static void rehash(am_map_t *m, size_t cap)
 {
     am_map_slot_t *old = m->slots;
     size_t old_cap = m->cap;
-    size_t cap = m->count * 2 >= old_cap ? old_cap * 2 : old_cap; /* rehash only if tombstones */
     m->slots = am_xcalloc(cap, sizeof *m->slots);
     m->cap = cap;
     m->used = m->count;
@@ -121,6 +120,21 @@ static void grow(am_map_t *m)
         m->slots[j] = old[i];
     }
     free(old);
+}
+
+static void grow(am_map_t *m)
+{
+    /* doubles, unless tombstones alone filled the table: then the same size is rehashed */
+    rehash(m, m->count * 2 >= m->cap ? m->cap * 2 : m->cap);
+}
+
+void am_map_reserve(am_map_t *m, size_t n)
+{
+    size_t cap = m->cap;
+    while (n * 10 >= cap * 7)
+        cap *= 2;
+    if (cap > m->cap)
+        rehash(m, cap);
 }
 
 bool am_map_put(am_map_t *m, const void *key, size_t key_len, uint64_t value)

@@ -218,6 +218,8 @@ bool am_map_put(am_map_t *m, const void *key, size_t key_len, uint64_t value);
 bool am_map_get(const am_map_t *m, const void *key, size_t key_len, uint64_t *value);
 bool am_map_del(am_map_t *m, const void *key, size_t key_len);
 size_t am_map_count(const am_map_t *m);
+/* Makes room for n entries in all (no rehash until then). */
+void am_map_reserve(am_map_t *m, size_t n);
 void am_map_clear(am_map_t *m);
 /* Calls fn for each entry; fn returns false to stop. Do not modify m inside fn. */
 void am_map_foreach(const am_map_t *m,

@@ -47,3 +47,16 @@ Test(util, arena_reset_reuses_memory)
     }
     am_arena_free(a);
 }
+
+Test(util, map_reserve_keeps_entries)
+{
+    am_map_t *m = am_map_new();
+    cr_assert(am_map_put(m, "a", 1, 1));
+    am_map_reserve(m, 100000);
+    cr_assert(am_map_put(m, "b", 1, 2));
+    uint64_t v = 0;
+    cr_assert(am_map_get(m, "a", 1, &v) && v == 1);
+    cr_assert(am_map_get(m, "b", 1, &v) && v == 2);
+    cr_assert_eq(am_map_count(m), 2);
+    am_map_free(m);
+}
