@@ -6,7 +6,7 @@ COPY . .
 # scripts/deps.sh installs the Debian packages and fetches DuckDB (sha256-checked) from npm,
 # exactly as `make deps` does on a developer machine.
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends make ca-certificates \
-    && scripts/deps.sh && make build
+    && DEPS_PROFILE=build scripts/deps.sh && make build
 
 FROM debian:12-slim
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \

@@ -12,13 +12,18 @@ DUCKDB_BINDINGS_SHA256=732fac4dc6b8f198870b9c4bb6ddf13544466daca00ad28ba2f1d80de
 DUCKDB_SRC_SHA256=5bb967dcbcd517670ba5f169f238fb9d6787e53752c60ebe24386169d76941ed
 NODE_PACKAGES="icebird@0.3.1 pg@8.16.3"
 
+# DEPS_PROFILE=build (the Dockerfile) installs only what `make build` needs.
+BUILD_PACKAGES=(
+  build-essential pkg-config libpq-dev libjansson-dev libyaml-dev libmicrohttpd-dev libssl-dev
+  zlib1g-dev nodejs npm ca-certificates
+)
 APT_PACKAGES=(
-  build-essential pkg-config clang clang-tidy clang-format cppcheck libclang-rt-14-dev
-  libpq-dev libjansson-dev libyaml-dev libmicrohttpd-dev libssl-dev zlib1g-dev libcriterion-dev
+  "${BUILD_PACKAGES[@]}" clang clang-tidy clang-format cppcheck libclang-rt-14-dev libcriterion-dev
   postgresql-15 postgresql-client-15 prometheus
   python3 python3-psycopg2 python3-avro libpostgresql-jdbc-java default-jdk-headless
-  nodejs npm curl ca-certificates procps
+  curl procps util-linux
 )
+[ "${DEPS_PROFILE:-all}" = build ] && APT_PACKAGES=("${BUILD_PACKAGES[@]}")
 
 say() { printf 'deps: %s\n' "$*"; }
 
@@ -77,7 +82,7 @@ if [ ! -f "$DUCK/.version" ] || [ "$(cat "$DUCK/.version")" != "$DUCKDB_BINDINGS
 fi
 
 NODE=third_party/node
-if [ ! -f "$NODE/.version" ] || [ "$(cat "$NODE/.version")" != "$NODE_PACKAGES" ]; then
+if [ "${DEPS_PROFILE:-all}" != build ] && [ ! -f "$NODE/.version" ] || [ "$(cat "$NODE/.version")" != "$NODE_PACKAGES" ]; then
   say "installing $NODE_PACKAGES from the npm registry"
   rm -rf "$NODE" && mkdir -p "$NODE"
   (cd "$NODE" && echo '{"private":true}' > package.json &&
