@@ -39,32 +39,7 @@ export PGPASSWORD=demo
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$AM_TEST_PGPORT" -U demo)
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE shop"
 echo "demo: PostgreSQL 15 on 127.0.0.1:$AM_TEST_PGPORT, loading $N_USERS users and $N_ORDERS orders"
-"${PSQL[@]}" -d shop <<SQL
-CREATE TABLE users (
-  id bigint PRIMARY KEY,
-  username text NOT NULL,
-  email text NOT NULL,
-  country char(2),
-  created_at timestamptz NOT NULL
-);
-CREATE TABLE orders (
-  id bigint PRIMARY KEY,
-  user_id bigint NOT NULL REFERENCES users(id),
-  total_amount numeric(10,2) NOT NULL,
-  status text NOT NULL,
-  created_at timestamptz NOT NULL
-);
-INSERT INTO users
-SELECT g, 'user_' || g, 'user_' || g || '@example.com',
-       (ARRAY['US','DE','FR','JP','BR','IN','GB','NO'])[1 + g % 8],
-       now() - (g % 1000) * interval '1 hour'
-FROM generate_series(1, $N_USERS) g;
-INSERT INTO orders
-SELECT g, 1 + (g * 7919) % $N_USERS, round((5 + (g * 37) % 500 + (g % 100) / 100.0)::numeric, 2),
-       (ARRAY['pending','paid','shipped','delivered','cancelled'])[1 + g % 5],
-       now() - (g % 5000) * interval '1 minute'
-FROM generate_series(1, $N_ORDERS) g;
-SQL
+"${PSQL[@]}" -d shop -v users="$N_USERS" -v orders="$N_ORDERS" -f scripts/sample.sql
 
 cat >"$dir/config.yaml" <<YAML
 postgres:
