@@ -109,6 +109,7 @@ install-tools:
 	@command -v clang-format clang-tidy cppcheck promtool >/dev/null && echo "install-tools: ok"
 
 run: build
+	@[ -f "$(CONFIG)" ] || { echo "make run: $(CONFIG) not found: cp config.example.yaml config.yaml and edit it, or make run CONFIG=path"; exit 2; }
 	@LOG_LEVEL=$${LOG_LEVEL:-info} bin/arctic-mirror --config $(CONFIG) --health-port $(HEALTH_PORT)
 
 demo: deps build
