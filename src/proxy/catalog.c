@@ -28,8 +28,9 @@ bool proxy__duck_exec(duckdb_connection con, const char *sql, am_err_t *err)
 
 /*
  * PostgreSQL functions and catalog relations DuckDB lacks or answers differently. They live
- * in DuckDB's main schema (its pg_catalog is read-only); proxy/sqltext.c strips the
- * "pg_catalog." qualifier from these names so qualified calls reach them too.
+ * in DuckDB's main schema (its pg_catalog is read-only); proxy/sqltext.c strips every
+ * "pg_catalog." qualifier so qualified calls reach them too. The reg* types are plain oids
+ * here: enough for psql's \d queries to bind (x::regclass::text shows the number).
  */
 static const char *const compat_sql[] = {
     "CREATE OR REPLACE MACRO am_version() AS '" PROXY_VERSION_STRING "'",
@@ -41,13 +42,19 @@ static const char *const compat_sql[] = {
     "pg_catalog.pg_class WHERE relnamespace IN (SELECT oid FROM pg_catalog.pg_namespace "
     "WHERE nspname IN ('public', 'pg_catalog')))",
     "CREATE OR REPLACE MACRO pg_get_indexdef(a, b := 0, c := false) AS NULL::VARCHAR",
+    "CREATE OR REPLACE MACRO pg_get_expr(expr, rel, pretty := false) AS NULL::VARCHAR",
+    "CREATE TYPE regclass AS BIGINT",
+    "CREATE TYPE regtype AS BIGINT",
+    "CREATE TYPE regnamespace AS BIGINT",
+    "CREATE TYPE regproc AS BIGINT",
+    "CREATE TYPE regrole AS BIGINT",
     "CREATE OR REPLACE MACRO pg_is_in_recovery() AS false",
     "CREATE OR REPLACE MACRO pg_postmaster_start_time() AS TIMESTAMPTZ '2000-01-01 00:00:00+00'",
     "CREATE OR REPLACE MACRO pg_backend_pid() AS 0",
     "CREATE OR REPLACE VIEW pg_class AS SELECT * REPLACE (CASE WHEN relkind = 'v' AND "
     "relnamespace IN (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname NOT IN "
-    "('main', 'pg_catalog', 'information_schema')) THEN 'r' ELSE relkind END AS relkind) "
-    "FROM pg_catalog.pg_class",
+    "('main', 'pg_catalog', 'information_schema')) THEN 'r' ELSE relkind END AS relkind), "
+    "false AS relforcerowsecurity FROM pg_catalog.pg_class",
     "CREATE OR REPLACE VIEW pg_inherits AS SELECT 0::BIGINT AS inhrelid, 0::BIGINT AS inhparent, "
     "0 AS inhseqno, false AS inhdetachpending WHERE false",
     "CREATE OR REPLACE VIEW pg_policy AS SELECT 0::BIGINT AS oid, ''::VARCHAR AS polname, "
@@ -56,7 +63,24 @@ static const char *const compat_sql[] = {
     "WHERE false",
     "CREATE OR REPLACE VIEW pg_statistic_ext AS SELECT 0::BIGINT AS oid, 0::BIGINT AS stxrelid, "
     "''::VARCHAR AS stxname, 0::BIGINT AS stxnamespace, 0::BIGINT AS stxowner, "
-    "[]::INTEGER[] AS stxkeys, []::VARCHAR[] AS stxkind WHERE false",
+    "[]::INTEGER[] AS stxkeys, []::VARCHAR[] AS stxkind, -1 AS stxstattarget WHERE false",
+    "CREATE OR REPLACE MACRO pg_get_statisticsobjdef_columns(oid) AS NULL::VARCHAR",
+    "CREATE OR REPLACE VIEW pg_collation AS SELECT 0::BIGINT AS oid, ''::VARCHAR AS collname "
+    "WHERE false",
+    "CREATE OR REPLACE VIEW pg_publication_namespace AS SELECT 0::BIGINT AS oid, "
+    "0::BIGINT AS pnpubid, 0::BIGINT AS pnnspid WHERE false",
+    "CREATE OR REPLACE VIEW pg_publication_rel AS SELECT 0::BIGINT AS oid, 0::BIGINT AS prpubid, "
+    "0::BIGINT AS prrelid, NULL::VARCHAR AS prqual, NULL::SMALLINT[] AS prattrs WHERE false",
+    "CREATE OR REPLACE MACRO pg_relation_is_publishable(rel) AS false",
+    "CREATE OR REPLACE MACRO array_upper(arr, dim) AS CASE WHEN dim = 1 AND len(arr) > 0 "
+    "THEN len(arr) END",
+    /* PostgreSQL's spelling of the types (psql's \d shows them); VARCHAR is text here */
+    "CREATE OR REPLACE MACRO format_type(t, m) AS CASE pg_catalog.format_type(t, m) "
+    "WHEN 'int8' THEN 'bigint' WHEN 'int4' THEN 'integer' WHEN 'int2' THEN 'smallint' "
+    "WHEN 'float8' THEN 'double precision' WHEN 'float4' THEN 'real' WHEN 'bool' THEN 'boolean' "
+    "WHEN 'varchar' THEN 'text' WHEN 'timestamp' THEN 'timestamp without time zone' "
+    "WHEN 'timestamptz' THEN 'timestamp with time zone' WHEN 'time' THEN "
+    "'time without time zone' ELSE pg_catalog.format_type(t, m) END",
     "CREATE OR REPLACE VIEW pg_publication AS SELECT 0::BIGINT AS oid, ''::VARCHAR AS pubname, "
     "false AS puballtables WHERE false",
     "CREATE OR REPLACE VIEW pg_trigger AS SELECT 0::BIGINT AS oid, 0::BIGINT AS tgrelid, "
@@ -80,12 +104,21 @@ static bool create_compat(proxy_t *p, duckdb_connection con, am_err_t *err)
     am_buf_puts(&b, " AS rolname, false AS rolsuper, false AS rolcreatedb, true AS rolcanlogin, "
                     "-1 AS rolconnlimit; CREATE OR REPLACE VIEW pg_user AS SELECT rolname AS "
                     "usename, oid AS usesysid, false AS usesuper FROM pg_roles");
+    /* the one database clients can connect to, with the columns psql's \l reads */
+    am_buf_puts(&b, "; CREATE OR REPLACE VIEW pg_database AS SELECT 16384::BIGINT AS oid, ");
+    am_sql_literal(&b, p->database);
+    am_buf_puts(&b, " AS datname, 10::BIGINT AS datdba, 6 AS encoding, 'c' AS datlocprovider, "
+                    "false AS datistemplate, true AS datallowconn, -1 AS datconnlimit, "
+                    "'C.UTF-8' AS datcollate, 'C.UTF-8' AS datctype, "
+                    "NULL::VARCHAR AS daticulocale, NULL::VARCHAR[] AS datacl, "
+                    "0::BIGINT AS dattablespace");
     bool ok = proxy__duck_exec(con, b.data, err);
     am_buf_destroy(&b);
     return ok;
 }
 
-/* Clients may read the warehouse (through the views) and nothing else on this machine. */
+/* Clients may read the warehouse (through the views) and nothing else on this machine; the
+ * session defaults every connection inherits are set here too, before the lock. */
 static bool lock_down(proxy_t *p, duckdb_connection con, am_err_t *err)
 {
     am_buf_t b;
@@ -103,7 +136,14 @@ static bool lock_down(proxy_t *p, duckdb_connection con, am_err_t *err)
         am_sql_literal(&b, entry);
         free(entry);
     }
-    am_buf_puts(&b, "]; SET enable_external_access = false; "
+    /* PostgreSQL semantics where DuckDB has a switch for them: int / int truncates, NULLs
+     * sort as the largest value (last ascending, first descending), unquoted identifiers fold
+     * to lower case (SELECT 1 AS Total names the column "total"). Global, before the lock, so
+     * every client connection starts with them. */
+    am_buf_puts(&b, "]; SET GLOBAL integer_division = true; "
+                    "SET GLOBAL default_null_order = 'nulls_last_on_asc_first_on_desc'; "
+                    "SET GLOBAL preserve_identifier_case = false; "
+                    "SET enable_external_access = false; "
                     "SET autoinstall_known_extensions = false; "
                     "SET autoload_known_extensions = false; "
                     "SET allow_community_extensions = false; "

@@ -205,13 +205,13 @@ static proxy_tz_t *tzif_decode(const uint8_t *p, size_t len)
     if (len < 44 || memcmp(p, "TZif", 4) != 0 || p[4] < '2')
         return NULL;
     size_t c[6];
-    for (int i = 0; i < 6; i++)
+    for (size_t i = 0; i < 6; i++)
         c[i] = (size_t)(uint32_t)be_int(p + 20 + 4 * i, 4);
     size_t v1 = 44 + c[3] * 5 + c[4] * 6 + c[5] + c[2] * 8 + c[1] + c[0];
     if (v1 + 44 > len || memcmp(p + v1, "TZif", 4) != 0)
         return NULL;
     const uint8_t *h = p + v1;
-    for (int i = 0; i < 6; i++)
+    for (size_t i = 0; i < 6; i++)
         c[i] = (size_t)(uint32_t)be_int(h + 20 + 4 * i, 4);
     size_t isut = c[0], isstd = c[1], leap = c[2], timecnt = c[3], typecnt = c[4], chars = c[5];
     const uint8_t *d = h + 44;
@@ -258,7 +258,7 @@ int32_t proxy__tz_offset(const proxy_session_t *s, int64_t unix_s)
     if (!z)
         return s->tz_fixed_s;
     if (z->n == 0 || unix_s < z->at[0])
-        return z->n ? z->off_before : z->off_before;
+        return z->off_before;
     size_t lo = 0, hi = z->n;
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;

@@ -100,7 +100,7 @@ bool proxy__cursor_open(proxy_cursor_t *c, duckdb_prepared_statement ps, am_err_
 void proxy__cursor_set_formats(proxy_cursor_t *c, const int16_t *f, size_t n)
 {
     for (size_t i = 0; i < c->n_cols; i++)
-        c->formats[i] = n == 0 ? 0 : n == 1 ? f[0] : (i < n ? f[i] : 0);
+        c->formats[i] = proxy__bind_format(f, n, i);
 }
 
 void proxy__cursor_rowdesc(proxy_session_t *s, const proxy_cursor_t *c)
@@ -120,6 +120,14 @@ void proxy__cursor_rowdesc(proxy_session_t *s, const proxy_cursor_t *c)
 
 static bool start(proxy_cursor_t *c, am_err_t *err)
 {
+    if (c->materialize) {
+        c->has_result = true;
+        if (duckdb_execute_prepared(c->ps, &c->result) == DuckDBSuccess)
+            return true;
+        proxy__duck_error(err, duckdb_result_error_type(&c->result),
+                          duckdb_result_error(&c->result));
+        return false;
+    }
     duckdb_pending_result pend = NULL;
     if (duckdb_pending_prepared_streaming(c->ps, &pend) != DuckDBSuccess) {
         const char *m = duckdb_pending_error(pend);
@@ -192,6 +200,31 @@ bool proxy__cursor_fetch(proxy_session_t *s, proxy_cursor_t *c, uint64_t max_row
             proxy__maybe_flush(s);
         if (s->io_failed)
             return am_err_set(err, AM_SQLSTATE_CONNECTION_FAILURE, "client went away");
+    }
+    return true;
+}
+
+bool proxy__cursor_run(proxy_cursor_t *c, am_err_t *err)
+{
+    return c->has_result || start(c, err);
+}
+
+bool proxy__cursor_skip(proxy_cursor_t *c, uint64_t max_rows, am_err_t *err)
+{
+    c->n_sent = 0;
+    if (!c->has_result && !start(c, err))
+        return false;
+    while (!c->done && (max_rows == 0 || c->n_sent < max_rows)) {
+        if (!c->chunk || c->chunk_row >= c->chunk_size) {
+            if (!next_chunk(c, err))
+                return false;
+            continue;
+        }
+        idx_t n = c->chunk_size - c->chunk_row;
+        if (max_rows > 0 && n > max_rows - c->n_sent)
+            n = max_rows - c->n_sent;
+        c->chunk_row += n;
+        c->n_sent += n;
     }
     return true;
 }

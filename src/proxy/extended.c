@@ -19,6 +19,8 @@ struct proxy_stmt {
     bool session;    /* SET/SHOW/BEGIN...: answered by proxy/session.c at Execute */
     bool empty;
     duckdb_prepared_statement ps;
+    char **colnames; /* PostgreSQL's names where DuckDB's differ (proxy/colname.c), or NULL */
+    size_t n_cols;
     uint32_t *oids;
     size_t n_params;
     proxy_stmt_t *next;
@@ -37,6 +39,7 @@ struct proxy_portal {
 
 static void stmt_free(proxy_stmt_t *st)
 {
+    proxy__colnames_free(st->colnames, st->n_cols);
     if (st->ps)
         duckdb_destroy_prepare(&st->ps);
     free(st->name);
@@ -111,6 +114,7 @@ static void close_portals(proxy_session_t *s)
 
 void proxy__extended_reset(proxy_session_t *s)
 {
+    proxy__sqlcur_close_all(s); /* DECLAREd cursors are portals too */
     close_portals(s);
     (void)proxy__extended_deallocate(s, NULL);
 }
@@ -151,6 +155,10 @@ static bool prepare_stmt(proxy_session_t *s, proxy_stmt_t *st, am_err_t *err)
             st->rewritten = am_buf_steal(&rw, NULL);
             st->ps = proxy__prepare_read(s->con, st->rewritten, err);
             ok = st->ps != NULL;
+            if (ok) {
+                st->n_cols = duckdb_prepared_statement_column_count(st->ps);
+                st->colnames = proxy__colnames(s->con, st->rewritten, st->ps);
+            }
         }
         free(st->sql);
         st->sql = one;
@@ -291,7 +299,7 @@ static bool bind_params(const proxy_stmt_t *st, duckdb_prepared_statement ps,
                           "requires %zu",
                           m->n_params, st->name, st->n_params);
     for (uint16_t i = 0; i < m->n_params; i++) {
-        int16_t f = m->n_formats == 0 ? 0 : m->n_formats == 1 ? m->formats[0] : m->formats[i];
+        int16_t f = proxy__bind_format(m->formats, m->n_formats, i);
         bool ok;
         if (!m->values[i])
             ok = duckdb_bind_null(ps, i + 1) == DuckDBSuccess;
@@ -326,6 +334,8 @@ static bool bind_portal(proxy_session_t *s, const proxy_stmt_t *st, const proxy_
     if (!proxy__cursor_open(&po->cur, ps, err))
         return false;
     po->has_cur = true;
+    if (po->cur.n_cols == st->n_cols)
+        proxy__cursor_rename(&po->cur, st->colnames);
     proxy__cursor_set_formats(&po->cur, m->result_formats, m->n_result_formats);
     return true;
 }
@@ -376,6 +386,7 @@ static void describe_stmt(proxy_session_t *s, proxy_stmt_t *st)
         am_err_t err = {0};
         duckdb_prepared_statement ps = st->ps;
         if (proxy__cursor_open(&c, ps, &err)) {
+            proxy__cursor_rename(&c, st->colnames);
             proxy__cursor_rowdesc(s, &c);
             c.ps = NULL; /* the statement keeps it */
             proxy__cursor_close(&c);

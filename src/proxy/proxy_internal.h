@@ -23,7 +23,7 @@
 #define PROXY_VERSION_STRING                                                                       \
     "PostgreSQL 15.0 (Arctic Mirror) on x86_64-pc-linux-gnu, served by DuckDB 1.4, 64-bit"
 #define PROXY_MAX_MSG_LEN (64u * 1024u * 1024u) /* longest frontend message we accept */
-#define PROXY_FLUSH_BYTES (64u * 1024u)         /* send DataRows once this much is queued */
+#define PROXY_FLUSH_BYTES ((size_t)64 * 1024)   /* send DataRows once this much is queued */
 #define PROXY_PROTO_30 196608u
 #define PROXY_CODE_SSL 80877103u
 #define PROXY_CODE_GSSENC 80877104u
@@ -91,6 +91,9 @@ typedef struct proxy_bind_msg {
 } proxy_bind_msg_t;
 bool proxy__bind_decode(const uint8_t *body, size_t len, am_arena_t *arena, proxy_bind_msg_t *out,
                         am_err_t *err) AM_MUST_CHECK;
+
+/* Format code i of a Bind list: none = all text, one = for all, else one each (missing = text). */
+int16_t proxy__bind_format(const int16_t *formats, size_t n, size_t i);
 
 /* Describe and Close: 'S' or 'P' plus a name. */
 bool proxy__target_decode(const uint8_t *body, size_t len, char *kind, const char **name,
@@ -263,6 +266,7 @@ typedef struct proxy_setting {
 
 typedef struct proxy_stmt proxy_stmt_t;
 typedef struct proxy_portal proxy_portal_t;
+typedef struct proxy_sqlcursor proxy_sqlcursor_t;
 
 typedef struct proxy_session {
     proxy_t *proxy;
@@ -279,10 +283,11 @@ typedef struct proxy_session {
     int extra_float_digits;
     int32_t tz_fixed_s; /* offset east of UTC when tz_zone is NULL */
     struct proxy_tz *tz_zone;
-    proxy_stmt_t *stmts;     /* extended protocol: prepared statements */
-    proxy_portal_t *portals; /* extended protocol: portals */
-    bool skip_to_sync;       /* an extended-protocol error: ignore until Sync */
-    am_arena_t *arena;       /* per message */
+    proxy_stmt_t *stmts;           /* extended protocol: prepared statements */
+    proxy_portal_t *portals;       /* extended protocol: portals */
+    proxy_sqlcursor_t *sqlcursors; /* DECLARE ... CURSOR (proxy/cursor.c) */
+    bool skip_to_sync;             /* an extended-protocol error: ignore until Sync */
+    am_arena_t *arena;             /* per message */
 } proxy_session_t;
 
 /* conn.c */
@@ -371,6 +376,7 @@ typedef struct proxy_cursor {
     int16_t *formats; /* per column, owned */
     uint64_t n_sent;  /* rows sent by the current Execute */
     bool done;
+    bool materialize; /* run to completion first (SQL cursors), not streamed */
     duckdb_statement_type stype;
 } proxy_cursor_t;
 
@@ -386,14 +392,43 @@ void proxy__cursor_rowdesc(proxy_session_t *s, const proxy_cursor_t *c);
  */
 bool proxy__cursor_fetch(proxy_session_t *s, proxy_cursor_t *c, uint64_t max_rows, bool *suspended,
                          am_err_t *err) AM_MUST_CHECK;
+/* Runs the statement now if it has not run yet. */
+bool proxy__cursor_run(proxy_cursor_t *c, am_err_t *err) AM_MUST_CHECK;
+/* Like fetch, but sends nothing (MOVE); n_sent counts the rows passed over. */
+bool proxy__cursor_skip(proxy_cursor_t *c, uint64_t max_rows, am_err_t *err) AM_MUST_CHECK;
 void proxy__cursor_tag(const proxy_cursor_t *c, char *tag, size_t tag_len);
 void proxy__cursor_close(proxy_cursor_t *c);
+
+/* colname.c: PostgreSQL's names for result columns */
+
+/*
+ * Per result column of ps (prepared from sql), the name PostgreSQL would give it where DuckDB's
+ * differs (count(*) -> count, x::int -> x, a + b -> ?column?); NULL entries keep DuckDB's.
+ * NULL when every name stands or the parse tree cannot be lined up with the columns.
+ * Free with proxy__colnames_free(names, column count).
+ */
+char **proxy__colnames(duckdb_connection con, const char *sql, duckdb_prepared_statement ps);
+void proxy__colnames_free(char **names, size_t n);
+/* Applies names (one per column of c, from proxy__colnames; NULL is a no-op). */
+void proxy__cursor_rename(proxy_cursor_t *c, char *const *names);
 
 /* simple.c */
 void proxy__simple_query(proxy_session_t *s, const char *sql);
 /* Runs one DuckDB-bound statement (already rewritten) end to end, as Simple Query does. */
 bool proxy__run_statement(proxy_session_t *s, const char *sql, am_err_t *err) AM_MUST_CHECK;
 bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err) AM_MUST_CHECK;
+
+/* cursor.c: DECLARE, FETCH, MOVE, CLOSE */
+
+bool proxy__sqlcur_is_command(const char *sql, size_t len);
+/* Runs one of them; describe_rows sends a RowDescription before FETCHed rows (simple query). */
+bool proxy__sqlcur_command(proxy_session_t *s, const char *sql, size_t len, bool describe_rows,
+                           am_err_t *err) AM_MUST_CHECK;
+/* Extended protocol Describe: the cursor's RowDescription for FETCH, NoData otherwise. */
+void proxy__sqlcur_describe(proxy_session_t *s, const char *sql, size_t len);
+/* The transaction block ends: WITHOUT HOLD cursors close, and on rollback the block's own. */
+void proxy__sqlcur_end_tx(proxy_session_t *s, bool committed);
+void proxy__sqlcur_close_all(proxy_session_t *s);
 
 /* extended.c */
 void proxy__extended_message(proxy_session_t *s, char type, const uint8_t *body, size_t len);

@@ -23,6 +23,8 @@
 #define SCRAM_ITERATIONS 4096
 
 static const char b64_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/* The alphabet plus the pad at index 64, for the encoder only ('=' is not a digit to decode). */
+static const char b64_pad[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
 
 static void b64_encode(const uint8_t *p, size_t n, am_buf_t *out)
 {
@@ -34,8 +36,8 @@ static void b64_encode(const uint8_t *p, size_t n, am_buf_t *out)
             v |= p[i + 2];
         am_buf_putc(out, b64_chars[(v >> 18) & 63]);
         am_buf_putc(out, b64_chars[(v >> 12) & 63]);
-        am_buf_putc(out, i + 1 < n ? b64_chars[(v >> 6) & 63] : '=');
-        am_buf_putc(out, i + 2 < n ? b64_chars[v & 63] : '=');
+        am_buf_putc(out, b64_pad[i + 1 < n ? (v >> 6) & 63 : 64]);
+        am_buf_putc(out, b64_pad[i + 2 < n ? v & 63 : 64]);
     }
 }
 

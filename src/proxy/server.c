@@ -47,11 +47,17 @@ static bool open_listener(proxy_t *p, int port, am_err_t *err)
         return am_err_errno(err, e, "proxy: listen on %s:%d", p->listen_host, port);
     }
     freeaddrinfo(res);
+    /* The real port matters when port is 0: without it proxy_port() would report 0. */
     struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
     socklen_t sl = sizeof ss;
-    if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
-        p->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                                 : ((struct sockaddr_in *)&ss)->sin_port);
+    if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
+        int e = errno;
+        close(fd);
+        return am_err_errno(err, e, "proxy: getsockname on %s:%d", p->listen_host, port);
+    }
+    p->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                             : ((struct sockaddr_in *)&ss)->sin_port);
     p->listen_fd = fd;
     return true;
 }
@@ -326,13 +332,21 @@ static void stop_threads(proxy_t *p)
         pthread_join(p->accept_thread, NULL);
     if (p->poll_started)
         pthread_join(p->poll_thread, NULL);
-    pthread_mutex_lock(&p->lock);
-    for (proxy_client_t *c = p->clients; c; c = c->next) {
-        shutdown(c->fd, SHUT_RDWR);
-        if (c->con)
-            duckdb_interrupt(c->con);
+    /* DuckDB forgets an interrupt that lands before its query starts, so one call can miss:
+     * keep interrupting until every client thread has seen the shutdown and finished. */
+    for (bool all_done = false; !all_done;) {
+        all_done = true;
+        pthread_mutex_lock(&p->lock);
+        for (proxy_client_t *c = p->clients; c; c = c->next) {
+            shutdown(c->fd, SHUT_RDWR);
+            if (c->con)
+                duckdb_interrupt(c->con);
+            all_done &= atomic_load(&c->done);
+        }
+        pthread_mutex_unlock(&p->lock);
+        if (!all_done)
+            am_sleep_ms(20);
     }
-    pthread_mutex_unlock(&p->lock);
     reap(p, true);
 }
 

@@ -1,7 +1,9 @@
 /*
  * proxy/session.c: what a PostgreSQL backend answers without running a query: run-time
  * settings (SET, RESET, SHOW, the ParameterStatus reports), the transaction block state
- * (BEGIN, COMMIT, ROLLBACK, savepoints, the 25P02 failed block) and DISCARD/DEALLOCATE.
+ * (BEGIN, COMMIT, ROLLBACK, savepoints, the 25P02 failed block) and DISCARD/DEALLOCATE;
+ * DECLARE/FETCH/MOVE/CLOSE are routed to proxy/cursor.c. The startup packet's parameters and
+ * its "options" (-c name=value) become settings too.
  * DuckDB's own settings are locked (proxy/catalog.c); these live per session here and drive
  * the output encoding (TimeZone, extra_float_digits).
  * Spec: PostgreSQL docs "SET", "SHOW", "BEGIN"; postgres.md §4.3-4.4 (reports, tags).
@@ -97,7 +99,8 @@ static bool apply(proxy_session_t *s, const char *name, const char *value, char 
 {
     *norm = NULL;
     if (strcasecmp(name, "client_encoding") == 0) {
-        if (strcasecmp(value, "UTF8") && strcasecmp(value, "UTF-8") && strcasecmp(value, "unicode"))
+        if (strcasecmp(value, "UTF8") != 0 && strcasecmp(value, "UTF-8") != 0 &&
+            strcasecmp(value, "unicode") != 0)
             return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
                               "conversion between %s and UTF8 is not supported", value);
         *norm = am_xstrdup("UTF8");
@@ -125,10 +128,10 @@ static bool apply(proxy_session_t *s, const char *name, const char *value, char 
             return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
                               "invalid value for parameter \"extra_float_digits\": \"%s\"", value);
         s->extra_float_digits = (int)v;
-    } else if ((strcasecmp(name, "IntervalStyle") == 0 && strcasecmp(value, "postgres")) ||
-               (strcasecmp(name, "bytea_output") == 0 && strcasecmp(value, "hex")) ||
-               (strcasecmp(name, "standard_conforming_strings") == 0 && strcasecmp(value, "on") &&
-                strcasecmp(value, "true"))) {
+    } else if ((strcasecmp(name, "IntervalStyle") == 0 && strcasecmp(value, "postgres") != 0) ||
+               (strcasecmp(name, "bytea_output") == 0 && strcasecmp(value, "hex") != 0) ||
+               (strcasecmp(name, "standard_conforming_strings") == 0 &&
+                strcasecmp(value, "on") != 0 && strcasecmp(value, "true") != 0)) {
         return am_err_set(err, AM_SQLSTATE_UNSUPPORTED, "%s = %s is not supported", name, value);
     }
     return true;
@@ -155,6 +158,54 @@ static bool setting_set(proxy_session_t *s, const char *name, const char *value,
     return true;
 }
 
+/* One name=value of the startup options; as PostgreSQL does, "--a-b=v" means a_b. */
+static void option_set(proxy_session_t *s, const char *nv, bool dashes)
+{
+    const char *eq = strchr(nv, '=');
+    if (!eq || eq == nv)
+        return;
+    char *name = am_xstrndup(nv, (size_t)(eq - nv));
+    for (char *p = name; dashes && *p; p++)
+        if (*p == '-')
+            *p = '_';
+    am_err_t err = {0};
+    if (!setting_set(s, name, eq + 1, false, &err))
+        am_log_debug("proxy", "startup option ignored", AM_KV_STR("name", name), AM_KV_ERR(&err));
+    free(name);
+}
+
+/*
+ * The startup packet's "options" (libpq's PGOPTIONS / options=) as PostgreSQL splits them
+ * (pg_split_opts): words between blanks, a backslash keeps the next character; "-c name=value",
+ * "-cname=value" and "--name=value" set a parameter. Other switches mean nothing here.
+ */
+static void startup_options(proxy_session_t *s, const char *opts)
+{
+    am_buf_t w;
+    am_buf_init(&w);
+    bool want_c = false;
+    for (const char *p = opts; *p;) {
+        if (isspace((unsigned char)*p)) {
+            p++;
+            continue;
+        }
+        am_buf_reset(&w); /* a word has at least one character: w.data is set below */
+        for (; *p && !isspace((unsigned char)*p); p++) {
+            if (*p == '\\' && p[1])
+                p++;
+            am_buf_putc(&w, *p);
+        }
+        if (want_c)
+            option_set(s, w.data, false);
+        else if (strncmp(w.data, "-c", 2) == 0 && w.len > 2)
+            option_set(s, w.data + 2, false);
+        else if (strncmp(w.data, "--", 2) == 0)
+            option_set(s, w.data + 2, true);
+        want_c = !want_c && strcmp(w.data, "-c") == 0;
+    }
+    am_buf_destroy(&w);
+}
+
 void proxy__session_init(proxy_session_t *s, const proxy_startup_t *st)
 {
     s->tx = 'I';
@@ -166,6 +217,8 @@ void proxy__session_init(proxy_session_t *s, const proxy_startup_t *st)
     auth->value = am_xstrdup(s->proxy->user);
     for (size_t i = 0; st && i < st->n_params; i++) {
         const char *n = st->names[i];
+        if (!strcmp(n, "options"))
+            startup_options(s, st->values[i]);
         if (!strcmp(n, "user") || !strcmp(n, "database") || !strcmp(n, "options") ||
             !strcmp(n, "replication") || !strncmp(n, "_pq_.", 5))
             continue;
@@ -437,6 +490,7 @@ bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err)
 
 void proxy__session_end_tx(proxy_session_t *s)
 {
+    proxy__sqlcur_end_tx(s, false);
     if (s->duck_tx)
         (void)duck_run(s, "ROLLBACK");
     s->duck_tx = false;
@@ -469,6 +523,7 @@ static bool cmd_end(proxy_session_t *s, bool commit)
         proxy__send_notice(s, "25P01", "there is no transaction in progress");
     if (s->duck_tx)
         (void)duck_run(s, s->tx == 'T' && commit ? "COMMIT" : "ROLLBACK");
+    proxy__sqlcur_end_tx(s, s->tx == 'T' && commit);
     s->duck_tx = false;
     s->tx = 'I';
     proxy__wire_complete(&s->out, tag);
@@ -571,14 +626,16 @@ static bool dispatch(proxy_session_t *s, const words_t *w, bool describe, am_err
         return cmd_end(s, false);
     if (w_is(w, 0, "DISCARD"))
         return cmd_discard(s, w, err);
-    return cmd_deallocate(s, w, err);
+    if (w_is(w, 0, "DEALLOCATE"))
+        return cmd_deallocate(s, w, err);
+    return proxy__sqlcur_command(s, w->sql, w->len, describe, err);
 }
 
 static bool is_session_word(const words_t *w)
 {
-    static const char *const first[] = {"SET",       "RESET",   "SHOW",     "BEGIN",
-                                        "COMMIT",    "END",     "ROLLBACK", "ABORT",
-                                        "SAVEPOINT", "RELEASE", "DISCARD",  "DEALLOCATE"};
+    static const char *const first[] = {
+        "SET",       "RESET",   "SHOW",    "BEGIN",      "COMMIT",  "END",   "ROLLBACK", "ABORT",
+        "SAVEPOINT", "RELEASE", "DISCARD", "DEALLOCATE", "DECLARE", "FETCH", "MOVE",     "CLOSE"};
     if (w_is(w, 0, "START"))
         return w_is(w, 1, "TRANSACTION");
     for (size_t i = 0; i < AM_ARRAY_LEN(first); i++)
@@ -611,6 +668,10 @@ bool proxy__session_describe(proxy_session_t *s, const char *sql, size_t len)
     words_read(&w, sql, len);
     if (!is_session_word(&w))
         return false;
+    if (w_is(&w, 0, "FETCH")) {
+        proxy__sqlcur_describe(s, sql, len);
+        return true;
+    }
     if (!w_is(&w, 0, "SHOW")) {
         proxy__wire_empty(&s->out, 'n');
         return true;

@@ -15,12 +15,17 @@ bool proxy__run_statement(proxy_session_t *s, const char *sql, am_err_t *err)
     am_buf_init(&rw);
     proxy__sql_rewrite(sql, strlen(sql), &rw);
     duckdb_prepared_statement ps = proxy__prepare_read(s->con, rw.data, err);
+    char **names = ps ? proxy__colnames(s->con, rw.data, ps) : NULL;
     am_buf_destroy(&rw);
     if (!ps)
         return false;
     proxy_cursor_t c;
     bool suspended = false;
-    if (!proxy__cursor_open(&c, ps, err))
+    bool opened = proxy__cursor_open(&c, ps, err);
+    if (opened)
+        proxy__cursor_rename(&c, names);
+    proxy__colnames_free(names, duckdb_prepared_statement_column_count(ps));
+    if (!opened)
         return false;
     proxy__cursor_rowdesc(s, &c);
     bool ok = proxy__cursor_fetch(s, &c, 0, &suspended, err);

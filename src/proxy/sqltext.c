@@ -203,6 +203,20 @@ proxy_span_t *proxy__sql_split(const char *sql, size_t len, size_t *n_out)
     return spans;
 }
 
+static char escape_char(char c)
+{
+    switch (c) {
+    case 'n':
+        return '\n';
+    case 't':
+        return '\t';
+    case 'r':
+        return '\r';
+    default:
+        return c;
+    }
+}
+
 static void unquote_escapes(const char *p, size_t n, am_buf_t *out)
 {
     for (size_t i = 0; i < n; i++) {
@@ -210,8 +224,8 @@ static void unquote_escapes(const char *p, size_t n, am_buf_t *out)
             am_buf_putc(out, p[i]);
             continue;
         }
-        char c = p[++i];
-        am_buf_putc(out, c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c);
+        i++;
+        am_buf_putc(out, escape_char(p[i]));
     }
 }
 
@@ -244,47 +258,6 @@ void proxy__sql_unquote(const char *sql, const proxy_tok_t *tok, am_buf_t *out)
     }
 }
 
-/* pg_catalog functions and relations the proxy defines itself in DuckDB's main schema. */
-static const char *const overrides[] = {
-    "pg_get_userbyid",
-    "pg_table_is_visible",
-    "pg_class",
-    "pg_namespace",
-    "pg_get_indexdef",
-    "pg_encoding_to_char",
-    "pg_roles",
-    "pg_user",
-    "pg_inherits",
-    "pg_policy",
-    "pg_get_keywords",
-    "pg_database",
-    "pg_attribute",
-    "format_type",
-    "pg_type",
-    "pg_tables",
-    "pg_get_expr",
-    "obj_description",
-    "col_description",
-    "pg_statistic_ext",
-    "pg_publication",
-    "pg_am",
-    "pg_index",
-    "pg_description",
-    "pg_views",
-    "pg_backend_pid",
-    "pg_postmaster_start_time",
-    "pg_is_in_recovery",
-    "pg_settings",
-    "pg_proc",
-    "pg_constraint",
-    "pg_attrdef",
-    "pg_trigger",
-    "pg_extension",
-    "pg_collation",
-    "pg_tablespace",
-    "pg_matviews",
-};
-
 /*
  * Functions DuckDB has but answers differently; DuckDB's own catalog views call some of
  * them (current_database() filters pg_namespace), so ours carry other names and client
@@ -306,14 +279,6 @@ static const char *rename_of(const char *sql, const proxy_tok_t *t)
     return NULL;
 }
 
-static bool is_override(const char *sql, const proxy_tok_t *t)
-{
-    for (size_t i = 0; i < AM_ARRAY_LEN(overrides); i++)
-        if (proxy__tok_is(sql, t, overrides[i]))
-            return true;
-    return false;
-}
-
 static bool symbol_is(const char *sql, const proxy_tok_t *t, const char *s)
 {
     return t->kind == PROXY_TOK_SYMBOL && t->len == strlen(s) &&
@@ -328,10 +293,6 @@ static size_t rewrite_at(const char *sql, size_t len, const proxy_tok_t *t, size
     size_t p1 = proxy__sql_token(sql, len, pos, &a);
     size_t p2 = proxy__sql_token(sql, len, p1, &b);
     bool qualified = proxy__tok_is(sql, t, "pg_catalog") && symbol_is(sql, &a, ".");
-    if (qualified && is_override(sql, &b)) {
-        am_buf_append(out, sql + b.off, b.len);
-        return p2;
-    }
     if (qualified && rename_of(sql, &b)) {
         proxy_tok_t paren;
         (void)proxy__sql_token(sql, len, p2, &paren);
@@ -339,6 +300,13 @@ static size_t rewrite_at(const char *sql, size_t len, const proxy_tok_t *t, size
             am_buf_puts(out, rename_of(sql, &b));
             return p2;
         }
+    }
+    if (qualified && (b.kind == PROXY_TOK_WORD || b.kind == PROXY_TOK_QIDENT)) {
+        /* pg_catalog.x: DuckDB's pg_catalog schema has only part of PostgreSQL's (no
+         * array_to_string, no text type), the proxy's own stand-ins (pg_class, pg_database,
+         * pg_get_expr ...) live in main, and an unqualified name finds all three */
+        am_buf_append(out, sql + b.off, b.len);
+        return p2;
     }
     if (rename_of(sql, t) && symbol_is(sql, &a, "(")) {
         am_buf_puts(out, rename_of(sql, t));
@@ -368,18 +336,119 @@ static size_t rewrite_at(const char *sql, size_t len, const proxy_tok_t *t, size
     return 0;
 }
 
+/* ---- set-returning functions in FROM ---------------------------------------------------- */
+
+/*
+ * PostgreSQL names the one column of "FROM generate_series(1, 3) s" s, after the alias;
+ * DuckDB makes s the row (a struct), so s used as a number fails to bind (psql's \d does
+ * arr[s]). "s(s)" says what PostgreSQL means. Tracks, per parenthesis depth, whether the
+ * text is in a FROM list, to touch only FROM items.
+ */
+#define FROM_MAX_DEPTH 32
+
+typedef struct from_state {
+    bool in_from[FROM_MAX_DEPTH];
+    size_t depth;
+    bool item_start; /* the last token began a FROM item: FROM, JOIN, LATERAL, ',' */
+} from_state_t;
+
+static bool word_in(const char *sql, const proxy_tok_t *t, const char *const *words, size_t n)
+{
+    for (size_t i = 0; t->kind == PROXY_TOK_WORD && i < n; i++)
+        if (proxy__tok_is(sql, t, words[i]))
+            return true;
+    return false;
+}
+
+/* Words that end a FROM list. */
+static const char *const clause_end[] = {"WHERE",  "GROUP",   "ORDER",    "HAVING",    "LIMIT",
+                                         "OFFSET", "UNION",   "EXCEPT",   "INTERSECT", "SELECT",
+                                         "WINDOW", "QUALIFY", "RETURNING"};
+/* Words that may follow a FROM item, so are no alias. */
+static const char *const not_alias[] = {"ON",    "USING", "JOIN",  "INNER",      "LEFT",
+                                        "RIGHT", "FULL",  "CROSS", "NATURAL",    "WITH",
+                                        "AS",    "FETCH", "FOR",   "TABLESAMPLE"};
+
+static void from_track(from_state_t *st, const char *sql, const proxy_tok_t *t)
+{
+    bool start = false;
+    if (symbol_is(sql, t, "(")) {
+        if (st->depth + 1 < FROM_MAX_DEPTH)
+            st->depth++;
+        st->in_from[st->depth] = false;
+    } else if (symbol_is(sql, t, ")")) {
+        st->depth -= st->depth > 0;
+    } else if (proxy__tok_is(sql, t, "FROM")) {
+        st->in_from[st->depth] = start = true;
+    } else if (proxy__tok_is(sql, t, "JOIN") || proxy__tok_is(sql, t, "LATERAL") ||
+               symbol_is(sql, t, ",")) {
+        start = st->in_from[st->depth];
+    } else if (word_in(sql, t, clause_end, AM_ARRAY_LEN(clause_end))) {
+        st->in_from[st->depth] = false;
+    }
+    st->item_start = start;
+}
+
+/* At a FROM item [pg_catalog.]generate_series(...) or unnest(...): its bare alias, if any. */
+static bool srf_alias(const char *sql, size_t len, const proxy_tok_t *t, size_t pos,
+                      proxy_tok_t *alias)
+{
+    proxy_tok_t name = *t, tk;
+    if (proxy__tok_is(sql, t, "pg_catalog")) {
+        pos = proxy__sql_token(sql, len, pos, &tk);
+        if (!symbol_is(sql, &tk, "."))
+            return false;
+        pos = proxy__sql_token(sql, len, pos, &name);
+    }
+    if (!proxy__tok_is(sql, &name, "generate_series") && !proxy__tok_is(sql, &name, "unnest"))
+        return false;
+    pos = proxy__sql_token(sql, len, pos, &tk);
+    if (!symbol_is(sql, &tk, "("))
+        return false;
+    for (int depth = 1; depth > 0;) {
+        pos = proxy__sql_token(sql, len, pos, &tk);
+        if (tk.kind == PROXY_TOK_END)
+            return false;
+        depth += symbol_is(sql, &tk, "(") - symbol_is(sql, &tk, ")");
+    }
+    pos = proxy__sql_token(sql, len, pos, alias);
+    if (proxy__tok_is(sql, alias, "AS"))
+        pos = proxy__sql_token(sql, len, pos, alias);
+    proxy_tok_t next;
+    (void)proxy__sql_token(sql, len, pos, &next);
+    return (alias->kind == PROXY_TOK_WORD || alias->kind == PROXY_TOK_QIDENT) &&
+           !word_in(sql, alias, clause_end, AM_ARRAY_LEN(clause_end)) &&
+           !word_in(sql, alias, not_alias, AM_ARRAY_LEN(not_alias)) && !symbol_is(sql, &next, "(");
+}
+
 void proxy__sql_rewrite(const char *sql, size_t len, am_buf_t *out)
 {
     size_t pos = 0, copied = 0;
     am_buf_t repl;
     am_buf_init(&repl);
+    from_state_t from = {{false}, 0, false};
+    proxy_tok_t alias = {PROXY_TOK_END, 0, 0};
+    bool has_alias = false;
     for (;;) {
         proxy_tok_t t;
         size_t next = proxy__sql_token(sql, len, pos, &t);
         if (t.kind == PROXY_TOK_END)
             break;
         am_buf_reset(&repl);
-        size_t resume = t.kind == PROXY_TOK_WORD ? rewrite_at(sql, len, &t, next, &repl) : 0;
+        size_t resume = 0;
+        if (from.item_start && t.kind == PROXY_TOK_WORD && srf_alias(sql, len, &t, next, &alias))
+            has_alias = true;
+        from_track(&from, sql, &t);
+        if (has_alias && t.off == alias.off) { /* s -> s(s) */
+            am_buf_append(&repl, sql + t.off, t.len);
+            am_buf_putc(&repl, '(');
+            am_buf_append(&repl, sql + t.off, t.len);
+            am_buf_putc(&repl, ')');
+            has_alias = false;
+            resume = next;
+        } else if (t.kind == PROXY_TOK_WORD) {
+            resume = rewrite_at(sql, len, &t, next, &repl);
+        }
         if (resume > 0) {
             am_buf_append(out, sql + copied, t.off - copied);
             am_buf_append(out, repl.data, repl.len);

@@ -314,8 +314,21 @@ static int64_t ts_micros(duckdb_type t, int64_t v)
     if (t == DUCKDB_TYPE_TIMESTAMP_MS)
         return v * 1000;
     if (t == DUCKDB_TYPE_TIMESTAMP_NS)
-        return floor(v / 1000.0) == (double)(v / 1000) ? v / 1000 : (v - 999) / 1000;
+        return v / 1000 - (v % 1000 < 0 ? 1 : 0); /* floor: -1 ns is in the microsecond -1 */
     return v;
+}
+
+/* DuckDB's date infinities are +-INT32_MAX, PostgreSQL's INT32_MAX and INT32_MIN. DuckDB's
+ * earliest finite days lie near -INT32_MAX: shifted to 2000-01-01 they would pass INT32_MIN,
+ * so they clamp (no PostgreSQL date is that old anyway). */
+static int32_t pg_date_binary(int32_t d)
+{
+    if (d >= INT32_MAX)
+        return INT32_MAX;
+    if (d <= -INT32_MAX)
+        return INT32_MIN;
+    int64_t pg = (int64_t)d - AM_PG_EPOCH_OFFSET_DAYS;
+    return pg <= -INT32_MAX ? -INT32_MAX + 1 : (int32_t)pg;
 }
 
 bool proxy__value_is_valid(duckdb_vector vec, idx_t row)
@@ -719,12 +732,7 @@ static bool value_binary(const proxy_session_t *s, duckdb_logical_type lt, duckd
         return true;
     }
     case DUCKDB_TYPE_DATE: {
-        int32_t d = ((int32_t *)data)[row];
-        put_be(out,
-               (uint32_t)(d >= 2147483647    ? INT32_MAX
-                          : d <= -2147483647 ? INT32_MIN
-                                             : d - AM_PG_EPOCH_OFFSET_DAYS),
-               4);
+        put_be(out, (uint32_t)pg_date_binary(((int32_t *)data)[row]), 4);
         return true;
     }
     case DUCKDB_TYPE_TIME:

@@ -158,6 +158,15 @@ bool proxy__bind_decode(const uint8_t *body, size_t len, am_arena_t *arena, prox
     return true;
 }
 
+int16_t proxy__bind_format(const int16_t *formats, size_t n, size_t i)
+{
+    if (n == 1)
+        return formats[0];
+    if (i < n)
+        return formats[i];
+    return 0;
+}
+
 bool proxy__target_decode(const uint8_t *body, size_t len, char *kind, const char **name,
                           am_err_t *err)
 {

@@ -2,7 +2,8 @@
  * tests/proxy/test_catalog.c: views over a real lake warehouse: a table created and committed
  * through lake.h, a watermark written, then queried through the proxy (unqualified and
  * schema-qualified); a new watermark swaps the views by itself (the poller) and through
- * proxy_refresh; psql's \dt and psycopg2 see the table.
+ * proxy_refresh; psql's \dt, \d and \l and psycopg2 see the table; DuckDB runs with
+ * PostgreSQL's integer division, NULL order and identifier case.
  */
 #include "proxy_test.h"
 
@@ -214,6 +215,54 @@ Test(proxy, psycopg2_reads_through_the_proxy)
     char *out = read_out(out_dir);
     cr_expect_eq(st, 0, "psycopg2 client failed: %s", out);
     cr_expect(strstr(out, "ok") != NULL, "%s", out);
+    free(out);
+    am_err_t rm = {0};
+    cr_expect(am_remove_tree(out_dir, &rm), "%s", rm.msg);
+    free(out_dir);
+    proxy_stop(t.p);
+    free(t.warehouse);
+    fixture_close(&f);
+}
+
+Test(proxy, duckdb_divides_sorts_and_folds_as_postgresql)
+{
+    pt_proxy_t t = pt_start("pgsemantics");
+    PGconn *c = pt_connect(&t);
+    pt_expect_value(c, "SELECT 7 / 2", "3");
+    pt_expect_value(c, "SELECT -7 / 2", "-3");
+    pt_expect_value(c, "SELECT 7.0 / 2 = 3.5", "t");
+    pt_expect_value(c,
+                    "SELECT string_agg(coalesce(x::VARCHAR, 'null'), ',' ORDER BY x DESC) "
+                    "FROM (VALUES (1), (NULL), (2)) v(x)",
+                    "null,2,1");
+    PGresult *r = PQexec(c, "SELECT x FROM (VALUES (1), (NULL), (2)) v(x) ORDER BY x");
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+    cr_expect(PQgetisnull(r, 2, 0), "NULL sorts last ascending");
+    PQclear(r);
+    r = PQexec(c, "SELECT 1 AS Total, 2 AS \"Mixed\"");
+    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+    cr_expect_str_eq(PQfname(r, 0), "total");
+    cr_expect_str_eq(PQfname(r, 1), "Mixed");
+    PQclear(r);
+    PQfinish(c);
+    pt_stop(&t);
+}
+
+Test(proxy, psql_describes_a_table_and_lists_the_database)
+{
+    fixture_t f = fixture_open("psqld");
+    add_rows(&f, 0, 3, 0x1000);
+    pt_proxy_t t = start_on(f.warehouse);
+    char *out_dir = amt_tmpdir("psqld-out");
+    int st = amt_system("PGPASSWORD='%s' psql -X -A -t -h 127.0.0.1 -p %d -U %s -d %s "
+                        "-c '\\d users' -c '\\l' > %s/out.txt 2>&1",
+                        PT_PASSWORD, proxy_port(t.p), PT_USER, PT_DB, out_dir);
+    char *out = read_out(out_dir);
+    cr_expect_eq(st, 0, "psql failed: %s", out);
+    cr_expect(strstr(out, "id|bigint|") != NULL, "\\d users: %s", out);
+    cr_expect(strstr(out, "name|text|") != NULL, "\\d users: %s", out);
+    cr_expect(strstr(out, "amount|numeric(12,2)|") != NULL, "\\d users: %s", out);
+    cr_expect(strstr(out, PT_DB "|" PT_USER "|UTF8|") != NULL, "\\l: %s", out);
     free(out);
     am_err_t rm = {0};
     cr_expect(am_remove_tree(out_dir, &rm), "%s", rm.msg);

@@ -1,6 +1,7 @@
 /*
  * tests/proxy/test_sqltext.c: statement splitting respects quotes, dollar quotes and
- * comments; string tokens unquote; catalog spellings are rewritten outside strings only.
+ * comments; string tokens unquote; catalog spellings are rewritten outside strings only;
+ * a set-returning function in FROM gets its column named after its alias.
  */
 #include "proxy_test.h"
 
@@ -66,4 +67,52 @@ Test(proxy, rewrite_catalog_spellings_outside_strings)
               b.data);
     cr_expect(strstr(b.data, " ~ ") != NULL, "%s", b.data);
     am_buf_destroy(&b);
+}
+
+/* Blanks are left out of the comparison: the rewriter pads what it replaces. */
+static char *no_blanks(const char *s)
+{
+    char *out = am_xstrdup(s), *w = out;
+    for (const char *p = s; *p; p++)
+        if (*p != ' ')
+            *w++ = *p;
+    *w = '\0';
+    return out;
+}
+
+static void expect_rewrite(const char *in, const char *want)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    proxy__sql_rewrite(in, strlen(in), &b);
+    char *got = no_blanks(b.data), *exp = no_blanks(want);
+    cr_expect_str_eq(got, exp, "rewrite of %s: %s", in, b.data);
+    free(got);
+    free(exp);
+    am_buf_destroy(&b);
+}
+
+Test(proxy, rewrite_drops_every_pg_catalog_qualifier)
+{
+    expect_rewrite("SELECT x::pg_catalog.regtype::pg_catalog.text FROM pg_catalog.pg_type",
+                   "SELECT x::regtype::text FROM pg_type");
+    expect_rewrite("SELECT pg_catalog.array_to_string(a, ',') FROM \"pg_catalog\".t",
+                   "SELECT array_to_string(a, ',') FROM \"pg_catalog\".t");
+}
+
+Test(proxy, rewrite_names_the_column_of_a_function_in_from)
+{
+    expect_rewrite("SELECT a[s] FROM pg_catalog.generate_series(0, 3) s, t",
+                   "SELECT a[s] FROM generate_series(0, 3) s(s), t");
+    expect_rewrite("SELECT x FROM t JOIN unnest(t.a) AS x ON true",
+                   "SELECT x FROM t JOIN unnest(t.a) AS x(x) ON true");
+    /* not in a select list, not with a column list, not without an alias */
+    expect_rewrite("SELECT generate_series(1, 2) s FROM t",
+                   "SELECT generate_series(1, 2) s FROM t");
+    expect_rewrite("SELECT * FROM generate_series(1, 2) s(a)",
+                   "SELECT * FROM generate_series(1, 2) s(a)");
+    expect_rewrite("SELECT * FROM generate_series(1, 2) WHERE true",
+                   "SELECT * FROM generate_series(1, 2) WHERE true");
+    expect_rewrite("SELECT (SELECT 1 FROM t), generate_series(1, 2) g FROM u",
+                   "SELECT (SELECT 1 FROM t), generate_series(1, 2) g FROM u");
 }
