@@ -18,8 +18,12 @@ static source_column_t rel_cols[] = {
     {.name = "amount", .type = {.type = AM_TYPE_DECIMAL, .precision = 12, .scale = 2}},
     {.name = "ts", .type = {.type = AM_TYPE_TIMESTAMPTZ}},
 };
-static source_relation_t rel = {
-    .relid = 4242, .schema = "public", .name = "m", .replident = 'd', .cols = rel_cols, .n_cols = 4};
+static source_relation_t rel = {.relid = 4242,
+                                .schema = "public",
+                                .name = "m",
+                                .replident = 'd',
+                                .cols = rel_cols,
+                                .n_cols = 4};
 
 static void set_row(am_value_t v[4], int64_t id, const char *name, const char *amount)
 {
