@@ -71,7 +71,7 @@ static char *name_at(const toks_t *w, size_t i)
     return am_buf_steal(&b, NULL);
 }
 
-/* Always false, so the analyzer (which cannot see am_err_set) knows callers fail. */
+/* Always false, visibly to the analyzer (which cannot look into am_err_set). */
 static bool syntax_error(const toks_t *w, size_t i, am_err_t *err)
 {
     if (i >= w->n)
@@ -243,6 +243,13 @@ static bool fetch_count(const toks_t *w, size_t *i, int64_t *n)
     return true;
 }
 
+/* am_err_set, seen to return false (the analyzer cannot look into util). */
+static bool refuse(am_err_t *err, const char *sqlstate, const char *msg)
+{
+    am_err_set(err, sqlstate, "%s", msg);
+    return false;
+}
+
 /* [direction] [FROM | IN] name: forward directions only. */
 static bool fetch_parse(const toks_t *w, fetch_req_t *r, am_err_t *err)
 {
@@ -254,7 +261,7 @@ static bool fetch_parse(const toks_t *w, fetch_req_t *r, am_err_t *err)
     r->name = NULL;
     for (size_t k = 0; k < AM_ARRAY_LEN(backward); k++)
         if (t_is(w, i, backward[k]))
-            return am_err_set(err, "55000", "cursor can only scan forward");
+            return refuse(err, "55000", "cursor can only scan forward");
     if (t_is(w, i, "NEXT")) {
         i++;
     } else if (t_is(w, i, "ALL")) {
@@ -268,10 +275,10 @@ static bool fetch_parse(const toks_t *w, fetch_req_t *r, am_err_t *err)
             i++;
         } else if (fetch_count(w, &i, &n)) {
             if (n < 0)
-                return am_err_set(err, "55000", "cursor can only scan forward");
+                return refuse(err, "55000", "cursor can only scan forward");
             if (n == 0)
-                return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
-                                  "FETCH 0 (the current row again) is not supported");
+                return refuse(err, AM_SQLSTATE_UNSUPPORTED,
+                              "FETCH 0 (the current row again) is not supported");
             r->count = (uint64_t)n;
         }
     }

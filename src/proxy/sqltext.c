@@ -421,16 +421,33 @@ static bool srf_alias(const char *sql, size_t len, const proxy_tok_t *t, size_t 
            !word_in(sql, alias, not_alias, AM_ARRAY_LEN(not_alias)) && !symbol_is(sql, &next, "(");
 }
 
+/*
+ * PostgreSQL's float is float8, DuckDB's FLOAT 4 bytes: x::float and CAST(x AS float) become
+ * DOUBLE. The type name follows "::" (two ':' tokens) or AS before ')'; float(p) is left be.
+ */
+static bool is_float_type(const char *sql, size_t len, const proxy_tok_t *prev,
+                          const proxy_tok_t *t, size_t next)
+{
+    if (t->kind != PROXY_TOK_WORD || !proxy__tok_is(sql, t, "float"))
+        return false;
+    proxy_tok_t after;
+    (void)proxy__sql_token(sql, len, next, &after);
+    if (symbol_is(sql, &after, "("))
+        return false;
+    return symbol_is(sql, prev, ":") ||
+           (proxy__tok_is(sql, prev, "AS") && symbol_is(sql, &after, ")"));
+}
+
 void proxy__sql_rewrite(const char *sql, size_t len, am_buf_t *out)
 {
     size_t pos = 0, copied = 0;
     am_buf_t repl;
     am_buf_init(&repl);
     from_state_t from = {{false}, 0, false};
-    proxy_tok_t alias = {PROXY_TOK_END, 0, 0};
+    proxy_tok_t alias = {PROXY_TOK_END, 0, 0}, prev = {PROXY_TOK_END, 0, 0};
     bool has_alias = false;
-    for (;;) {
-        proxy_tok_t t;
+    proxy_tok_t t = prev;
+    for (;; prev = t) {
         size_t next = proxy__sql_token(sql, len, pos, &t);
         if (t.kind == PROXY_TOK_END)
             break;
@@ -445,6 +462,9 @@ void proxy__sql_rewrite(const char *sql, size_t len, am_buf_t *out)
             am_buf_append(&repl, sql + t.off, t.len);
             am_buf_putc(&repl, ')');
             has_alias = false;
+            resume = next;
+        } else if (is_float_type(sql, len, &prev, &t, next)) {
+            am_buf_puts(&repl, "DOUBLE");
             resume = next;
         } else if (t.kind == PROXY_TOK_WORD) {
             resume = rewrite_at(sql, len, &t, next, &repl);

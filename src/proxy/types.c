@@ -731,10 +731,9 @@ static bool value_binary(const proxy_session_t *s, duckdb_logical_type lt, duckd
         am_buf_destroy(&txt);
         return true;
     }
-    case DUCKDB_TYPE_DATE: {
+    case DUCKDB_TYPE_DATE:
         put_be(out, (uint32_t)pg_date_binary(((int32_t *)data)[row]), 4);
         return true;
-    }
     case DUCKDB_TYPE_TIME:
         put_be(out, (uint64_t)((int64_t *)data)[row], 8);
         return true;

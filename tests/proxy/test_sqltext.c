@@ -116,3 +116,12 @@ Test(proxy, rewrite_names_the_column_of_a_function_in_from)
     expect_rewrite("SELECT (SELECT 1 FROM t), generate_series(1, 2) g FROM u",
                    "SELECT (SELECT 1 FROM t), generate_series(1, 2) g FROM u");
 }
+
+Test(proxy, rewrite_makes_float_double_precision)
+{
+    expect_rewrite(
+        "SELECT 1/3::float, CAST(x AS FLOAT), x::float[], float(x), x AS float FROM t",
+        "SELECT 1/3::DOUBLE, CAST(x AS DOUBLE), x::DOUBLE[], float(x), x AS float FROM t");
+    expect_rewrite("SELECT 'a::float', x::float4, x::float(24) FROM t",
+                   "SELECT 'a::float', x::float4, x::float(24) FROM t");
+}
