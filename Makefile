@@ -31,7 +31,7 @@ CPPFLAGS := -Isrc -isystem $(DUCK)/include -MMD -MP -DAM_VERSION=\"$(VERSION)\"
 CFLAGS := $(WARN) $(OPT)
 RPATH := -Wl,-rpath,'$$ORIGIN/../third_party/duckdb/lib' -Wl,-rpath,$(abspath $(DUCK)/lib)
 LDFLAGS := $(OPT) $(RPATH) -L$(DUCK)/lib
-LDLIBS = $(PKG_LIBS) -lduckdb -lpthread -lm
+LDLIBS = $(PKG_LIBS) -lpg_query -lduckdb -lpthread -lm
 
 SRC := $(sort $(wildcard src/*/*.c))
 OBJ := $(SRC:%.c=$(BUILD)/obj/%.o)

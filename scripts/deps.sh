@@ -15,12 +15,13 @@ NODE_PACKAGES="icebird@0.3.1 pg@8.16.3"
 # DEPS_PROFILE=build (the Dockerfile) installs only what `make build` needs.
 BUILD_PACKAGES=(
   build-essential pkg-config libpq-dev libjansson-dev libyaml-dev libmicrohttpd-dev libssl-dev
-  zlib1g-dev nodejs npm ca-certificates
+  zlib1g-dev libpg-query-dev nodejs npm ca-certificates
 )
 APT_PACKAGES=(
   "${BUILD_PACKAGES[@]}" clang clang-tidy clang-format cppcheck libclang-rt-14-dev libcriterion-dev
   postgresql-15 postgresql-client-15 prometheus
-  python3 python3-psycopg2 python3-avro libpostgresql-jdbc-java default-jdk-headless
+  python3 python3-psycopg2 python3-psycopg python3-sqlalchemy python3-avro libpostgresql-jdbc-java
+  default-jdk-headless odbc-postgresql unixodbc
   curl procps util-linux
 )
 [ "${DEPS_PROFILE:-all}" = build ] && APT_PACKAGES=("${BUILD_PACKAGES[@]}")

@@ -1,0 +1,86 @@
+/*
+ * proxy/pgfn.c: registration of the am_* functions (proxy/pgfn_internal.h): the shared
+ * plumbing, and the list of families. Each family lives in its own pgfn_<family>.c.
+ */
+#include "proxy/pgfn_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+duckdb_logical_type proxy__pgfn_type(duckdb_connection con, const char *sql)
+{
+    /* DuckDB's C API builds nested and decimal types piecewise; asking DuckDB to bind a NULL
+     * of the type gives exactly what its SQL spelling means. */
+    char *q = am_xasprintf("SELECT CAST(NULL AS %s)", sql);
+    duckdb_prepared_statement ps = NULL;
+    duckdb_logical_type t = NULL;
+    if (duckdb_prepare(con, q, &ps) == DuckDBSuccess)
+        t = duckdb_prepared_statement_column_logical_type(ps, 0);
+    duckdb_destroy_prepare(&ps);
+    free(q);
+    return t;
+}
+
+bool proxy__pgfn_add(duckdb_connection con, const proxy_pgfn_def_t *def, am_err_t *err)
+{
+    duckdb_scalar_function f = duckdb_create_scalar_function();
+    duckdb_scalar_function_set_name(f, def->name);
+    for (size_t i = 0; i < AM_ARRAY_LEN(def->params) && def->params[i] != DUCKDB_TYPE_INVALID;
+         i++) {
+        duckdb_logical_type t = duckdb_create_logical_type(def->params[i]);
+        duckdb_scalar_function_add_parameter(f, t);
+        duckdb_destroy_logical_type(&t);
+    }
+    if (def->varargs != DUCKDB_TYPE_INVALID) {
+        duckdb_logical_type t = duckdb_create_logical_type(def->varargs);
+        duckdb_scalar_function_set_varargs(f, t);
+        duckdb_destroy_logical_type(&t);
+    }
+    duckdb_logical_type rt = def->ret_sql ? proxy__pgfn_type(con, def->ret_sql)
+                                          : duckdb_create_logical_type(def->ret);
+    if (!rt) {
+        duckdb_destroy_scalar_function(&f);
+        return am_err_set(err, AM_SQLSTATE_INTERNAL, "function %s: bad return type %s",
+                          def->name, def->ret_sql);
+    }
+    duckdb_scalar_function_set_return_type(f, rt);
+    duckdb_destroy_logical_type(&rt);
+    duckdb_scalar_function_set_function(f, def->fn);
+    if (def->flags & PROXY_PGFN_NULLS)
+        duckdb_scalar_function_set_special_handling(f);
+    if (def->flags & PROXY_PGFN_VOLATILE)
+        duckdb_scalar_function_set_volatile(f);
+    bool ok = duckdb_register_scalar_function(con, f) == DuckDBSuccess;
+    duckdb_destroy_scalar_function(&f);
+    if (!ok)
+        return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot register function %s",
+                          def->name);
+    return true;
+}
+
+void proxy__pgfn_error(duckdb_function_info info, const char *sqlstate, const char *fmt, ...)
+{
+    char msg[600];
+    int n = snprintf(msg, sizeof msg, "%s ", sqlstate);
+    va_list ap;
+    va_start(ap, fmt);
+    (void)vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+    va_end(ap);
+    duckdb_scalar_function_set_error(info, msg);
+}
+
+typedef bool (*family_fn)(duckdb_connection con, am_err_t *err);
+
+/* Families are declared here rather than in the header: only this list calls them. */
+static const family_fn families[] = {
+    NULL, /* each family adds its registration function above this line */
+};
+
+bool proxy__pgfn_register(duckdb_connection con, am_err_t *err)
+{
+    for (size_t i = 0; i < AM_ARRAY_LEN(families); i++)
+        if (families[i] && !families[i](con, err))
+            return false;
+    return true;
+}
