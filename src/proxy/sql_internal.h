@@ -168,6 +168,8 @@ proxy_pgcat_t *proxy__pgcat_ref(proxy_pgcat_t *cat);
 void proxy__pgcat_unref(proxy_pgcat_t *cat); /* NULL is a no-op */
 
 const char *proxy__pgcat_database(const proxy_pgcat_t *cat); /* the source database's name */
+/* pg_database.datcollate of the source database (NULL if unknown). */
+const char *proxy__pgcat_collate(const proxy_pgcat_t *cat);
 const proxy_pgrel_t *proxy__pgcat_rel(const proxy_pgcat_t *cat, uint32_t oid);
 const proxy_pgrel_t *proxy__pgcat_rel_find(const proxy_pgcat_t *cat, const char *nspname,
                                            const char *relname);
@@ -193,5 +195,75 @@ proxy_pgtype_ref_t proxy__pgtype_base(const proxy_pgcat_t *cat, proxy_pgtype_ref
  * "VARCHAR", "INTEGER[]", "am_cat.\"enum16390\"".
  */
 void proxy__pgtype_duck(const proxy_pgcat_t *cat, proxy_pgtype_ref_t t, am_buf_t *out);
+
+/* ---- parsing (sql_parse.c): PostgreSQL 15's grammar through libpg_query -------------------- */
+
+struct PgQuery__ParseResult;
+struct PgQuery__Node;
+
+typedef struct proxy_sqlstmt {
+    const struct PgQuery__Node *node; /* borrowed from the parse */
+    char *text;                       /* the statement's own text (for logs and DECLARE) */
+} proxy_sqlstmt_t;
+
+typedef struct proxy_sqlparse {
+    struct PgQuery__ParseResult *tree;
+    proxy_sqlstmt_t *stmts; /* empty statements (";;") are skipped */
+    size_t n_stmts;
+} proxy_sqlparse_t;
+
+/* Parses sql as PostgreSQL 15 does; a syntax error is 42601 with PostgreSQL's message and the
+ * 1-based character position in *position (0 if none). */
+bool proxy__sql_parse(const char *sql, proxy_sqlparse_t *out, int *position,
+                      am_err_t *err) AM_MUST_CHECK;
+void proxy__sql_parse_destroy(proxy_sqlparse_t *p);
+
+/* ---- compiling a query to DuckDB SQL (sqlc_*.c) ------------------------------------------ */
+
+/* What a statement is compiled against: the served catalog and the session's settings. */
+typedef struct proxy_sqlenv {
+    const proxy_pgcat_t *cat; /* NULL before the first catalog: catalog-free queries only */
+    const char *search_path;  /* the setting's value, e.g. "\"$user\", public" */
+    const char *user;         /* current_user and session_user */
+    const char *database;     /* current_database() */
+    const char *timezone;     /* TimeZone */
+    const char *datestyle;    /* DateStyle */
+    const char *intervalstyle;
+    int extra_float_digits;
+    uint32_t backend_pid;
+    int64_t tx_start_us;   /* now(), current_timestamp: start of the transaction, Unix µs */
+    int64_t stmt_start_us; /* statement_timestamp() */
+    int64_t server_start_us; /* pg_postmaster_start_time() */
+    int server_port;         /* inet_server_port() */
+    /* current_setting(name) and SHOW: the value, or NULL for an unknown name */
+    const char *(*setting)(void *ud, const char *name);
+    void *setting_ud;
+} proxy_sqlenv_t;
+
+typedef struct proxy_sqlcol {
+    char *name;
+    proxy_pgtype_ref_t type; /* as PostgreSQL types the column (may be a domain) */
+    uint32_t relid;          /* a plain table column: RowDescription's table OID ... */
+    int16_t attnum;          /* ... and attribute number; 0 otherwise */
+} proxy_sqlcol_t;
+
+typedef struct proxy_sqlquery {
+    char *duck_sql; /* the DuckDB statement to prepare */
+    proxy_sqlcol_t *cols;
+    size_t n_cols;
+    uint32_t *param_oids; /* the type of each $n as resolved (unknown ones default to text) */
+    size_t n_params;
+    bool is_explain;
+} proxy_sqlquery_t;
+
+/*
+ * A read (SELECT, VALUES, TABLE, set operations, WITH, EXPLAIN of those) -> DuckDB SQL whose
+ * result columns are cols, in order. param_oids are the types the client declared in Parse (0 =
+ * infer). Anything the mirror cannot answer exactly fails with PostgreSQL's SQLSTATE.
+ */
+bool proxy__sql_compile(const proxy_sqlenv_t *env, const struct PgQuery__Node *stmt,
+                        const uint32_t *param_oids, size_t n_param_oids, proxy_sqlquery_t *out,
+                        am_err_t *err) AM_MUST_CHECK;
+void proxy__sql_query_destroy(proxy_sqlquery_t *q);
 
 #endif /* AM_PROXY_SQL_INTERNAL_H */

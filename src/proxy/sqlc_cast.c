@@ -1,0 +1,537 @@
+/*
+ * proxy/sqlc_cast.c: coercions between PostgreSQL types written as DuckDB expressions: typed
+ * literals (the type's input function), casts between the types the mirror computes on, and
+ * every type's text output. Each conversion is PostgreSQL's: rounding (numeric to int rounds
+ * half away from zero, float to int half to even, as DuckDB's casts also do), time zones (the
+ * session's, through am_* functions), text forms (output functions, booltext, bpchar's
+ * trailing blanks). A cast the mirror cannot make exactly fails with 0A000.
+ * Spec: PostgreSQL 15 docs "Type Conversion", pg_cast.dat; docs/pgface.md section 2.
+ */
+#include "proxy/sqlc_internal.h"
+
+#include <string.h>
+
+typedef enum kind {
+    K_OTHER = 0,
+    K_INT,      /* int2 int4 int8 */
+    K_OID,      /* oid xid cid and the reg* types */
+    K_FLOAT,    /* float4 float8 */
+    K_NUMERIC,  /* numeric (DECIMAL or numeric text, see numv) */
+    K_TEXT,     /* text varchar bpchar name "char" */
+    K_BOOL,
+    K_DATE,
+    K_TIME,
+    K_TIMESTAMP,
+    K_TIMESTAMPTZ,
+    K_INTERVAL,
+    K_TIMETZ,
+    K_UUID,
+    K_BYTEA,
+    K_JSON,
+    K_JSONB,
+    K_ENUM,
+    K_ARRAY,
+    K_OPAQUE, /* held as PostgreSQL text, not computed on: inet, money, bit, xml ... */
+} kind_t;
+
+static bool is_reg(uint32_t oid)
+{
+    return oid == PG_OID_REGCLASS || oid == PG_OID_REGTYPE || oid == PG_OID_REGPROC ||
+           oid == PG_OID_REGPROCEDURE || oid == PG_OID_REGOPER || oid == PG_OID_REGOPERATOR ||
+           oid == PG_OID_REGNAMESPACE || oid == PG_OID_REGROLE || oid == PG_OID_REGCOLLATION;
+}
+
+static kind_t kind_of(sqlc_ctx_t *c, uint32_t oid)
+{
+    switch (oid) {
+    case PG_OID_INT2:
+    case PG_OID_INT4:
+    case PG_OID_INT8:
+        return K_INT;
+    case PG_OID_OID:
+    case PG_OID_XID:
+    case PG_OID_CID:
+        return K_OID;
+    case PG_OID_FLOAT4:
+    case PG_OID_FLOAT8:
+        return K_FLOAT;
+    case PG_OID_NUMERIC:
+        return K_NUMERIC;
+    case PG_OID_TEXT:
+    case PG_OID_VARCHAR:
+    case PG_OID_BPCHAR:
+    case PG_OID_NAME:
+    case PG_OID_CHAR:
+        return K_TEXT;
+    case PG_OID_BOOL:
+        return K_BOOL;
+    case PG_OID_DATE:
+        return K_DATE;
+    case PG_OID_TIME:
+        return K_TIME;
+    case PG_OID_TIMESTAMP:
+        return K_TIMESTAMP;
+    case PG_OID_TIMESTAMPTZ:
+        return K_TIMESTAMPTZ;
+    case PG_OID_INTERVAL:
+        return K_INTERVAL;
+    case PG_OID_TIMETZ:
+        return K_TIMETZ;
+    case PG_OID_UUID:
+        return K_UUID;
+    case PG_OID_BYTEA:
+        return K_BYTEA;
+    case PG_OID_JSON:
+        return K_JSON;
+    case PG_OID_JSONB:
+        return K_JSONB;
+    default:
+        break;
+    }
+    if (is_reg(oid))
+        return K_OID;
+    if (sqlc_is_array(c, oid))
+        return K_ARRAY;
+    const proxy_pgtype_t *t = c->cat ? proxy__pgcat_type(c->cat, oid) : NULL;
+    if (t && t->typtype == 'e')
+        return K_ENUM;
+    return K_OPAQUE;
+}
+
+bool sqlc_numv_type(sqlc_ctx_t *c, proxy_pgtype_ref_t t)
+{
+    t = proxy__pgtype_base(c->cat, t);
+    return t.oid == PG_OID_NUMERIC && !proxy__pgtype_numeric_is_decimal(t.typmod);
+}
+
+/* The session's settings as DuckDB literals, for the am_* functions that depend on them. */
+static const char *tz_lit(sqlc_ctx_t *c)
+{
+    return sqlc_literal(c, c->env->timezone ? c->env->timezone : "UTC");
+}
+
+static const char *datestyle_lit(sqlc_ctx_t *c)
+{
+    return sqlc_literal(c, c->env->datestyle ? c->env->datestyle : "ISO, MDY");
+}
+
+static const char *intervalstyle_lit(sqlc_ctx_t *c)
+{
+    return sqlc_literal(c, c->env->intervalstyle ? c->env->intervalstyle : "postgres");
+}
+
+const char *sqlc_path_list(sqlc_ctx_t *c)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_puts(&b, "[");
+    for (size_t i = 0; i < c->env_path_n; i++) {
+        if (i)
+            am_buf_puts(&b, ", ");
+        am_sql_literal(&b, c->env_path[i]);
+    }
+    am_buf_puts(&b, "]::VARCHAR[]");
+    char *s = am_arena_strndup(c->arena, b.data, b.len);
+    am_buf_destroy(&b);
+    return s;
+}
+
+static const char *reg_out_fn(uint32_t oid)
+{
+    switch (oid) {
+    case PG_OID_REGCLASS:
+        return "am_regclass_out";
+    case PG_OID_REGTYPE:
+        return "am_regtype_out";
+    case PG_OID_REGPROC:
+    case PG_OID_REGPROCEDURE:
+        return "am_regproc_out";
+    case PG_OID_REGNAMESPACE:
+        return "am_regnamespace_out";
+    case PG_OID_REGROLE:
+        return "am_regrole_out";
+    default:
+        return NULL;
+    }
+}
+
+static char *output_elem(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv);
+
+/* PostgreSQL's output function of the value x of type t, as DuckDB VARCHAR. */
+static char *output_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv)
+{
+    t = proxy__pgtype_base(c->cat, t);
+    switch (kind_of(c, t.oid)) {
+    case K_INT:
+    case K_UUID:
+    case K_ENUM:
+        return sqlc_printf(c, "CAST(%s AS VARCHAR)", x);
+    case K_OID: {
+        const char *fn = reg_out_fn(t.oid);
+        return fn ? sqlc_printf(c, "%s(%s, %s)", fn, x, sqlc_path_list(c))
+                  : sqlc_printf(c, "CAST(%s AS VARCHAR)", x);
+    }
+    case K_FLOAT:
+        return sqlc_printf(c, "%s(%s, %d)", t.oid == PG_OID_FLOAT4 ? "am_f4_out" : "am_f8_out", x,
+                           c->env->extra_float_digits);
+    case K_NUMERIC:
+        return numv ? sqlc_strdup(c, x) : sqlc_printf(c, "CAST(%s AS VARCHAR)", x);
+    case K_BOOL:
+        return sqlc_printf(c, "CASE %s WHEN true THEN 't' WHEN false THEN 'f' END", x);
+    case K_DATE:
+        return sqlc_printf(c, "am_date_out(%s, %s)", x, datestyle_lit(c));
+    case K_TIME:
+        return sqlc_printf(c, "am_time_out(%s)", x);
+    case K_TIMESTAMP:
+        return sqlc_printf(c, "am_timestamp_out(%s, %s)", x, datestyle_lit(c));
+    case K_TIMESTAMPTZ:
+        return sqlc_printf(c, "am_timestamptz_out(%s, %s, %s)", x, tz_lit(c), datestyle_lit(c));
+    case K_INTERVAL:
+        return sqlc_printf(c, "am_interval_out(%s, %s)", x, intervalstyle_lit(c));
+    case K_BYTEA:
+        return sqlc_printf(c, "('\\x' || lower(hex(%s)))", x);
+    case K_ARRAY:
+        return output_elem(c, x, t, numv);
+    default:
+        return sqlc_strdup(c, x); /* text-like and text-held types are their own output */
+    }
+}
+
+/* array_out: element outputs quoted and joined by the element type's delimiter. */
+static char *output_elem(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv)
+{
+    proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, t.oid), t.typmod};
+    char *var = sqlc_alias(c, 'e');
+    char *inner = output_of(c, var, et, numv);
+    return sqlc_printf(c, "am_array_out(list_transform(%s, %s -> %s), ',')", x, var, inner);
+}
+
+char *sqlc_to_text(sqlc_ctx_t *c, const sqlc_val_t *v)
+{
+    if (v->type.oid == PG_OID_UNKNOWN)
+        return v->is_null ? sqlc_strdup(c, "CAST(NULL AS VARCHAR)") : sqlc_strdup(c, v->sql);
+    return output_of(c, v->sql, v->type, v->numv);
+}
+
+/* ---- the target's typmod (length coercion) ------------------------------------------------ */
+
+static char *length_coerce(sqlc_ctx_t *c, char *x, proxy_pgtype_ref_t to, bool *numv)
+{
+    int p = 0, s = 0;
+    switch (to.oid) {
+    case PG_OID_VARCHAR:
+        return to.typmod > 4 ? sqlc_printf(c, "left(%s, %d)", x, to.typmod - 4) : x;
+    case PG_OID_BPCHAR:
+        return to.typmod > 4 ? sqlc_printf(c, "rpad(%s, %d, ' ')", x, to.typmod - 4) : x;
+    case PG_OID_NUMERIC:
+        if (!proxy__pgtype_numeric_typmod(to.typmod, &p, &s))
+            return x;
+        if (proxy__pgtype_numeric_is_decimal(to.typmod)) {
+            x = *numv ? sqlc_printf(c, "am_num_typmod(%s, %d, %d)", x, p, s) : x;
+            *numv = false;
+            return sqlc_printf(c, "CAST(%s AS DECIMAL(%d,%d))", x, p, s);
+        }
+        if (!*numv)
+            x = sqlc_printf(c, "CAST(%s AS VARCHAR)", x);
+        *numv = true;
+        return sqlc_printf(c, "am_num_typmod(%s, %d, %d)", x, p, s);
+    case PG_OID_TIMESTAMP:
+    case PG_OID_TIMESTAMPTZ:
+    case PG_OID_TIME:
+        if (to.typmod < 0 || to.typmod >= 6)
+            return x;
+        return sqlc_printf(c, "am_time_round(%s, %d)", x, to.typmod);
+    default:
+        return x;
+    }
+}
+
+/* ---- literals ------------------------------------------------------------------------------ */
+
+static bool literal_text(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, proxy_pgtype_ref_t b)
+{
+    const char *s = v->literal;
+    if (b.oid == PG_OID_NAME && strlen(s) > 63)
+        s = am_arena_strndup(c->arena, s, 63); /* NAMEDATALEN - 1 bytes */
+    if (b.oid == PG_OID_CHAR)
+        s = am_arena_strndup(c->arena, s, s[0] ? 1 : 0);
+    *v = sqlc_val_of(sqlc_literal(c, s), t);
+    v->is_const = true;
+    return true;
+}
+
+static bool literal_enum(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t)
+{
+    const proxy_pgtype_t *pt = proxy__pgcat_type(c->cat, t.oid);
+    for (size_t i = 0; pt && i < pt->n_enum_labels; i++)
+        if (strcmp(pt->enum_labels[i], v->literal) == 0) {
+            *v = sqlc_val_of(sqlc_printf(c, "CAST(%s AS %s)", sqlc_literal(c, v->literal),
+                                         sqlc_duck_type(c, t)),
+                             t);
+            v->is_const = true;
+            return true;
+        }
+    return sqlc_fail(c, "22P02", "invalid input value for enum %s: \"%s\"",
+                     pt ? pt->name : "?", v->literal);
+}
+
+static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *numv);
+
+static bool coerce_literal(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t)
+{
+    proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, t);
+    const char *s = v->literal;
+    bool ok = true, numv = false;
+    switch (kind_of(c, b.oid)) {
+    case K_INT:
+        ok = sqlc_lit_int(c, s, b.oid, v);
+        break;
+    case K_FLOAT:
+        ok = sqlc_lit_float(c, s, b.oid, v);
+        break;
+    case K_BOOL:
+        ok = sqlc_lit_bool(c, s, v);
+        break;
+    case K_UUID:
+        ok = sqlc_lit_uuid(c, s, v);
+        break;
+    case K_BYTEA:
+        ok = sqlc_lit_bytea(c, s, v);
+        break;
+    case K_OID:
+        ok = b.oid == PG_OID_OID || b.oid == PG_OID_XID || b.oid == PG_OID_CID
+                 ? sqlc_lit_int(c, s, PG_OID_INT8, v)
+                 : sqlc_lit_reg(c, s, b.oid, v);
+        break;
+    case K_TEXT:
+        return literal_text(c, v, t, b) && sqlc_coerce(c, v, t, SQLC_EXPLICIT);
+    case K_ENUM:
+        return literal_enum(c, v, b);
+    default: {
+        char *x = input_of(c, sqlc_literal(c, s), b, &numv);
+        if (!x)
+            return false;
+        *v = sqlc_val_of(x, b);
+        v->numv = numv;
+        v->is_const = true;
+    }
+    }
+    if (!ok)
+        return false;
+    v->type = b;
+    v->is_const = true;
+    v->sql = length_coerce(c, v->sql, t, &v->numv);
+    v->type = t;
+    return true;
+}
+
+/* ---- run-time conversions ------------------------------------------------------------------ */
+
+/* Text x -> type b by b's input function. NULL + err when the mirror has none. */
+static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *numv)
+{
+    *numv = false;
+    switch (kind_of(c, b.oid)) {
+    case K_INT:
+        return sqlc_printf(c, "%s(%s)",
+                           b.oid == PG_OID_INT2   ? "am_i2_in"
+                           : b.oid == PG_OID_INT4 ? "am_i4_in"
+                                                  : "am_i8_in",
+                           x);
+    case K_FLOAT:
+        return sqlc_printf(c, "%s(%s)", b.oid == PG_OID_FLOAT4 ? "am_f4_in" : "am_f8_in", x);
+    case K_NUMERIC:
+        *numv = true;
+        return sqlc_printf(c, "am_num_in(%s)", x);
+    case K_BOOL:
+        return sqlc_printf(c, "am_bool_in(%s)", x);
+    case K_UUID:
+        return sqlc_printf(c, "am_uuid_in(%s)", x);
+    case K_BYTEA:
+        return sqlc_printf(c, "am_bytea_in(%s)", x);
+    case K_DATE:
+        return sqlc_printf(c, "am_date_in(%s, %s)", x, datestyle_lit(c));
+    case K_TIME:
+        return sqlc_printf(c, "am_time_in(%s)", x);
+    case K_TIMESTAMP:
+        return sqlc_printf(c, "am_timestamp_in(%s, %s)", x, datestyle_lit(c));
+    case K_TIMESTAMPTZ:
+        return sqlc_printf(c, "am_timestamptz_in(%s, %s, %s)", x, datestyle_lit(c), tz_lit(c));
+    case K_INTERVAL:
+        return sqlc_printf(c, "am_interval_in(%s, %s)", x, intervalstyle_lit(c));
+    case K_TIMETZ:
+        return sqlc_printf(c, "am_timetz_in(%s)", x);
+    case K_JSON:
+        return sqlc_printf(c, "am_json_in(%s)", x);
+    case K_JSONB:
+        return sqlc_printf(c, "am_jsonb_in(%s)", x);
+    case K_TEXT:
+        return sqlc_strdup(c, x);
+    case K_ENUM:
+        return sqlc_printf(c, "CAST(%s AS %s)", x, sqlc_duck_type(c, b));
+    case K_ARRAY: {
+        proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, b.oid), b.typmod};
+        char *var = sqlc_alias(c, 'e');
+        bool en = false;
+        char *inner = input_of(c, var, proxy__pgtype_base(c->cat, et), &en);
+        return inner ? sqlc_printf(c, "list_transform(am_array_in(%s), %s -> %s)", x, var, inner)
+                     : NULL;
+    }
+    default:
+        sqlc_fail(c, "0A000", "input of type %s is not supported on the mirror",
+                  sqlc_type_name(c, b));
+        return NULL;
+    }
+}
+
+static char *cast_numeric(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t to, proxy_pgtype_ref_t tb,
+                          bool *numv)
+{
+    const char *x = v->sql;
+    const char *duck = sqlc_duck_type(c, tb);
+    *numv = false;
+    if (to == K_INT || to == K_OID)
+        return v->numv ? sqlc_printf(c, "CAST(am_num_round(%s, 0) AS %s)", x, duck)
+                       : sqlc_printf(c, "CAST(%s AS %s)", x, duck);
+    if (to == K_FLOAT)
+        return sqlc_printf(c, "%s(%s%s%s)",
+                           tb.oid == PG_OID_FLOAT4 ? "am_num_to_float4" : "am_num_to_float8",
+                           v->numv ? "" : "CAST(", x, v->numv ? "" : " AS VARCHAR)");
+    if (to == K_NUMERIC) {
+        *numv = v->numv;
+        return sqlc_strdup(c, x);
+    }
+    return NULL;
+}
+
+static char *cast_number(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t from, kind_t to,
+                         proxy_pgtype_ref_t tb, bool *numv)
+{
+    const char *x = v->sql;
+    *numv = false;
+    if (from == K_NUMERIC)
+        return cast_numeric(c, v, to, tb, numv);
+    if (to == K_INT || to == K_OID || to == K_FLOAT)
+        return sqlc_printf(c, "CAST(%s AS %s)", x, sqlc_duck_type(c, tb));
+    if (to == K_NUMERIC && from == K_FLOAT) {
+        *numv = true;
+        return sqlc_printf(c, "%s(%s)",
+                           v->type.oid == PG_OID_FLOAT4 ? "am_num_from_float4" : "am_num_from_float8",
+                           x);
+    }
+    if (to == K_NUMERIC) /* integers are exact as DECIMAL(p,0) */
+        return sqlc_printf(c, "CAST(%s AS DECIMAL(%d,0))", x,
+                           v->type.oid == PG_OID_INT2 ? 5 : v->type.oid == PG_OID_INT4 ? 10 : 19);
+    if (to == K_BOOL && v->type.oid == PG_OID_INT4)
+        return sqlc_printf(c, "(%s <> 0)", x);
+    return NULL;
+}
+
+static char *cast_time(sqlc_ctx_t *c, const char *x, kind_t from, kind_t to)
+{
+    const char *tz = tz_lit(c);
+    if (from == K_DATE && to == K_TIMESTAMP)
+        return sqlc_printf(c, "CAST(%s AS TIMESTAMP)", x);
+    if (from == K_DATE && to == K_TIMESTAMPTZ)
+        return sqlc_printf(c, "am_local_to_tstz(CAST(%s AS TIMESTAMP), %s)", x, tz);
+    if (from == K_TIMESTAMP && to == K_TIMESTAMPTZ)
+        return sqlc_printf(c, "am_local_to_tstz(%s, %s)", x, tz);
+    if (from == K_TIMESTAMPTZ && to == K_TIMESTAMP)
+        return sqlc_printf(c, "am_tstz_to_local(%s, %s)", x, tz);
+    if (from == K_TIMESTAMPTZ && to == K_DATE)
+        return sqlc_printf(c, "CAST(am_tstz_to_local(%s, %s) AS DATE)", x, tz);
+    if (from == K_TIMESTAMPTZ && to == K_TIME)
+        return sqlc_printf(c, "CAST(am_tstz_to_local(%s, %s) AS TIME)", x, tz);
+    if (from == K_TIMESTAMP && (to == K_DATE || to == K_TIME))
+        return sqlc_printf(c, "CAST(%s AS %s)", x, to == K_DATE ? "DATE" : "TIME");
+    if (from == K_TIME && to == K_INTERVAL)
+        return sqlc_printf(c, "to_microseconds(CAST(epoch_us(%s) AS BIGINT))", x);
+    return NULL;
+}
+
+/* One conversion between base types; NULL when the mirror has none (err not yet set). */
+static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, bool as_cast,
+                     bool *numv)
+{
+    proxy_pgtype_ref_t fb = proxy__pgtype_base(c->cat, v->type);
+    kind_t from = kind_of(c, fb.oid), to = kind_of(c, tb.oid);
+    *numv = false;
+    if (to == K_TEXT) {
+        if (from == K_TEXT)
+            return fb.oid == PG_OID_BPCHAR && tb.oid != PG_OID_BPCHAR
+                       ? sqlc_printf(c, "rtrim(%s, ' ')", v->sql)
+                       : sqlc_strdup(c, v->sql);
+        if (from == K_BOOL && as_cast)
+            return sqlc_printf(c, "CASE %s WHEN true THEN 'true' WHEN false THEN 'false' END",
+                               v->sql);
+        return output_of(c, v->sql, fb, v->numv);
+    }
+    if (from == K_TEXT && to != K_OID)
+        return input_of(c, v->sql, tb, numv);
+    if ((from == K_INT || from == K_FLOAT || from == K_NUMERIC || from == K_OID) &&
+        (to == K_INT || to == K_FLOAT || to == K_NUMERIC || to == K_OID || to == K_BOOL))
+        return cast_number(c, v, from == K_OID ? K_INT : from, to, tb, numv);
+    if (from == K_BOOL && to == K_INT && tb.oid == PG_OID_INT4)
+        return sqlc_printf(c, "CAST(%s AS INTEGER)", v->sql);
+    if (from == K_JSON && to == K_JSONB)
+        return sqlc_printf(c, "am_jsonb_in(%s)", v->sql);
+    if (from == K_JSONB && to == K_JSON)
+        return sqlc_strdup(c, v->sql);
+    if (from == K_ARRAY && to == K_ARRAY) {
+        sqlc_val_t e = sqlc_val_of(sqlc_alias(c, 'e'), sqlc_type(proxy__pgtype_elem(c->cat, fb.oid)));
+        e.numv = v->numv;
+        proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, tb.oid), tb.typmod};
+        bool en = false;
+        char *inner = convert(c, &e, proxy__pgtype_base(c->cat, et), as_cast, &en);
+        *numv = en;
+        return inner ? sqlc_printf(c, "list_transform(%s, %s -> %s)", v->sql, e.sql, inner) : NULL;
+    }
+    return cast_time(c, v->sql, from, to);
+}
+
+bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_ccontext_t how)
+{
+    if (v->is_null) {
+        v->sql = sqlc_printf(c, "CAST(NULL AS %s)", sqlc_duck_type(c, t));
+        v->type = t;
+        v->numv = sqlc_numv_type(c, t);
+        return true;
+    }
+    if (v->type.oid == PG_OID_UNKNOWN && v->param) {
+        /* an untyped $n takes the type its context gives it, as PostgreSQL infers it */
+        c->params[v->param - 1].type = t;
+        v->sql = sqlc_printf(c, "CAST($%d AS %s)", v->param, sqlc_duck_type(c, t));
+        v->type = t;
+        v->numv = sqlc_numv_type(c, t);
+        v->param = 0;
+        return true;
+    }
+    if (v->type.oid == PG_OID_UNKNOWN)
+        return coerce_literal(c, v, t);
+    proxy_pgtype_ref_t tb = proxy__pgtype_base(c->cat, t);
+    proxy_pgtype_ref_t fb = proxy__pgtype_base(c->cat, v->type);
+    bool numv = v->numv;
+    char *x = v->sql;
+    if (fb.oid != tb.oid) {
+        x = convert(c, v, tb, how == SQLC_EXPLICIT, &numv);
+        if (!x)
+            return c->err->sqlstate[0] ||
+                   sqlc_fail(c, "42846", "cannot cast type %s to %s", sqlc_type_name(c, v->type),
+                             sqlc_type_name(c, t));
+    }
+    if (how == SQLC_EXPLICIT || (tb.oid == PG_OID_NUMERIC && tb.typmod >= 0))
+        x = length_coerce(c, x, tb, &numv);
+    v->sql = x;
+    v->type = t;
+    v->numv = numv;
+    v->relid = 0;
+    v->attnum = 0;
+    return true;
+}
+
+bool sqlc_resolve_unknown(sqlc_ctx_t *c, sqlc_val_t *v)
+{
+    if (v->type.oid != PG_OID_UNKNOWN)
+        return true;
+    return sqlc_coerce(c, v, sqlc_type(PG_OID_TEXT), SQLC_IMPLICIT);
+}

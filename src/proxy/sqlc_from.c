@@ -1,0 +1,480 @@
+/*
+ * proxy/sqlc_from.c: the FROM clause and column references. Relations are found as PostgreSQL
+ * finds them (WITH names first, then pg_catalog and the search path, case-sensitive quoted
+ * names), and only served ones can be read: a mirrored table (am_data."t<oid>", columns
+ * c<attnum>) or a served catalog relation (am_cat."<schema>.<name>"). Joins keep PostgreSQL's
+ * USING/NATURAL column merging; functions in FROM are set-returning functions unnested.
+ * Spec: PostgreSQL 15 docs "Table Expressions" (7.2), "Column References" (4.2.1).
+ */
+#include "proxy/sqlc_internal.h"
+
+#include <string.h>
+
+static sqlc_rte_t *rte_new(sqlc_ctx_t *c, const char *refname, size_t n_cols)
+{
+    sqlc_rte_t *r = am_arena_alloc(c->arena, sizeof *r);
+    memset(r, 0, sizeof *r);
+    r->refname = refname;
+    r->cols = am_arena_alloc(c->arena, (n_cols + 1) * sizeof *r->cols);
+    memset(r->cols, 0, (n_cols + 1) * sizeof *r->cols);
+    r->n_cols = n_cols;
+    return r;
+}
+
+static void scope_add(sqlc_ctx_t *c, sqlc_rte_t *r)
+{
+    sqlc_scope_t *s = c->scope;
+    sqlc_rte_t **n = am_arena_alloc(c->arena, (s->n_rtes + 1) * sizeof *n);
+    if (s->n_rtes)
+        memcpy(n, s->rtes, s->n_rtes * sizeof *n);
+    n[s->n_rtes++] = r;
+    s->rtes = n;
+}
+
+/* Alias column names replace the first columns' names, as PostgreSQL's alias clause does. */
+static bool apply_alias(sqlc_ctx_t *c, sqlc_rte_t *r, const PgQuery__Alias *a)
+{
+    if (!a)
+        return true;
+    r->refname = a->aliasname;
+    r->nspname = NULL;
+    if (a->n_colnames > r->n_cols)
+        return sqlc_fail(c, "42P10", "table \"%s\" has %zu columns available but %zu columns "
+                                     "specified",
+                         a->aliasname, r->n_cols, a->n_colnames);
+    for (size_t i = 0; i < a->n_colnames; i++)
+        r->cols[i].name = sqlc_str(a->colnames[i]);
+    return true;
+}
+
+static const proxy_pgrel_t *find_relation(sqlc_ctx_t *c, const PgQuery__RangeVar *rv)
+{
+    if (!c->cat)
+        return NULL;
+    if (rv->schemaname && rv->schemaname[0])
+        return proxy__pgcat_rel_find(c->cat, rv->schemaname, rv->relname);
+    const proxy_pgrel_t *r = proxy__pgcat_rel_find(c->cat, "pg_catalog", rv->relname);
+    for (size_t i = 0; !r && i < c->env_path_n; i++)
+        r = proxy__pgcat_rel_find(c->cat, c->env_path[i], rv->relname);
+    return r;
+}
+
+static bool cte_ref(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, sqlc_cte_t *cte, am_buf_t *out)
+{
+    char *alias = sqlc_alias(c, 'r');
+    sqlc_rte_t *r = rte_new(c, rv->relname, cte->n_cols);
+    for (size_t i = 0; i < cte->n_cols; i++) {
+        r->cols[i] = cte->cols[i];
+        r->cols[i].sql = sqlc_printf(c, "%s.%s", alias, cte->cols[i].sql);
+    }
+    if (!apply_alias(c, r, rv->alias))
+        return false;
+    am_buf_printf(out, "%s AS %s", cte->duck_name, alias);
+    scope_add(c, r);
+    return true;
+}
+
+static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
+{
+    if (rv->catalogname && rv->catalogname[0] &&
+        strcmp(rv->catalogname, c->env->database ? c->env->database : "") != 0)
+        return sqlc_fail(c, "0A000", "cross-database references are not implemented: \"%s.%s.%s\"",
+                         rv->catalogname, rv->schemaname, rv->relname);
+    if (!(rv->schemaname && rv->schemaname[0])) {
+        sqlc_cte_t *cte = sqlc_cte_find(c, rv->relname);
+        if (cte)
+            return cte_ref(c, rv, cte, out);
+    }
+    const proxy_pgrel_t *rel = find_relation(c, rv);
+    if (!rel) {
+        if (rv->schemaname && rv->schemaname[0])
+            return sqlc_fail(c, "42P01", "relation \"%s.%s\" does not exist", rv->schemaname,
+                             rv->relname);
+        return sqlc_fail(c, "42P01", "relation \"%s\" does not exist", rv->relname);
+    }
+    if (rel->served == PROXY_REL_UNSERVED || !rel->duck_name)
+        return sqlc_fail(c, "0A000", "relation \"%s.%s\" is not available on the mirror",
+                         rel->nspname, rel->name);
+    char *alias = sqlc_alias(c, 'r');
+    sqlc_rte_t *r = rte_new(c, rel->name, rel->n_cols);
+    r->nspname = rel->nspname;
+    for (size_t i = 0; i < rel->n_cols; i++) {
+        const proxy_pgcol_t *pc = &rel->cols[i];
+        sqlc_col_t *col = &r->cols[i];
+        col->name = pc->name;
+        col->type = (proxy_pgtype_ref_t){pc->type_oid, pc->typmod};
+        col->relid = rel->oid;
+        col->attnum = pc->attnum;
+        col->numv = sqlc_numv_type(c, col->type);
+        col->sql = rel->served == PROXY_REL_MIRRORED
+                       ? sqlc_printf(c, "%s.c%d", alias, pc->attnum)
+                       : sqlc_printf(c, "%s.%s", alias, sqlc_ident(c, pc->name));
+    }
+    if (!apply_alias(c, r, rv->alias))
+        return false;
+    am_buf_printf(out, "%s AS %s", rel->duck_name, alias);
+    scope_add(c, r);
+    return true;
+}
+
+static bool range_subselect(sqlc_ctx_t *c, const PgQuery__RangeSubselect *rs, am_buf_t *out)
+{
+    if (!rs->alias)
+        return sqlc_fail(c, "42601", "subquery in FROM must have an alias");
+    bool saved = c->scope->rtes_hidden;
+    c->scope->rtes_hidden = !rs->lateral;
+    char *sql = NULL;
+    sqlc_target_t *tg = NULL;
+    size_t nt = 0;
+    bool ok = sqlc_subquery(c, rs->subquery, &sql, &tg, &nt);
+    c->scope->rtes_hidden = saved;
+    if (!ok)
+        return false;
+    char *alias = sqlc_alias(c, 'r');
+    sqlc_rte_t *r = rte_new(c, rs->alias->aliasname, nt);
+    for (size_t i = 0; i < nt; i++) {
+        r->cols[i].name = tg[i].name;
+        r->cols[i].type = tg[i].val.type;
+        r->cols[i].numv = tg[i].val.numv;
+        r->cols[i].relid = tg[i].val.relid;
+        r->cols[i].attnum = tg[i].val.attnum;
+        r->cols[i].sql = sqlc_printf(c, "%s.%s", alias, tg[i].duck);
+    }
+    if (!apply_alias(c, r, rs->alias))
+        return false;
+    am_buf_printf(out, "%s(%s) AS %s", rs->lateral ? "LATERAL " : "", sql, alias);
+    scope_add(c, r);
+    return true;
+}
+
+/* FROM f(...) [WITH ORDINALITY]: the function's list unnested, one column (or its struct's
+ * fields), plus ordinality. */
+static bool range_function(sqlc_ctx_t *c, const PgQuery__RangeFunction *rf, am_buf_t *out)
+{
+    if (rf->is_rowsfrom || rf->n_functions != 1 || rf->n_coldeflist > 0)
+        return sqlc_fail(c, "0A000", "ROWS FROM and column definition lists are not supported on "
+                                     "the mirror");
+    const PgQuery__List *fl = rf->functions[0]->list;
+    const sqlc_node_t *fn = fl && fl->n_items ? fl->items[0] : NULL;
+    if (!fn || fn->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
+        return sqlc_fail(c, "0A000", "only function calls are supported in FROM on the mirror");
+    sqlc_srf_t srf;
+    if (!sqlc_srf_call(c, fn->func_call, &srf))
+        return false;
+    char *alias = sqlc_alias(c, 'r');
+    size_t n = srf.n_cols + (rf->ordinality ? 1 : 0);
+    sqlc_rte_t *r = rte_new(c, srf.name, n);
+    am_buf_t sel;
+    am_buf_init(&sel);
+    for (size_t i = 0; i < srf.n_cols; i++) {
+        r->cols[i].name = srf.cols[i].name;
+        r->cols[i].type = srf.cols[i].type;
+        r->cols[i].numv = srf.cols[i].numv;
+        r->cols[i].sql = sqlc_printf(c, "%s.o%zu", alias, i + 1);
+        am_buf_printf(&sel, "%s%s AS o%zu", i ? ", " : "", srf.cols[i].sql, i + 1);
+    }
+    if (rf->ordinality) {
+        r->cols[n - 1].name = "ordinality";
+        r->cols[n - 1].type = sqlc_type(PG_OID_INT8);
+        r->cols[n - 1].sql = sqlc_printf(c, "%s.o%zu", alias, n);
+        am_buf_printf(&sel, ", am_ord AS o%zu", n);
+    }
+    if (!apply_alias(c, r, rf->alias)) {
+        am_buf_destroy(&sel);
+        return false;
+    }
+    /* a single result column is named by the alias when the alias gives no column names */
+    if (rf->alias && rf->alias->n_colnames == 0 && srf.n_cols == 1 && srf.scalar)
+        r->cols[0].name = rf->alias->aliasname;
+    am_buf_printf(out,
+                  "LATERAL (SELECT %s FROM (SELECT unnest(am_l) AS am_x, "
+                  "generate_subscripts(am_l, 1) AS am_ord FROM (SELECT %s AS am_l) AS am_f) AS "
+                  "am_g) AS %s",
+                  sel.data, srf.list_sql, alias);
+    am_buf_destroy(&sel);
+    scope_add(c, r);
+    return true;
+}
+
+/* The column named name among the visible columns of rte (unqualified rules when unq). */
+static sqlc_col_t *rte_col(sqlc_rte_t *r, const char *name, bool unq, int *count)
+{
+    sqlc_col_t *hit = NULL;
+    for (size_t i = 0; i < r->n_cols; i++) {
+        if (strcmp(r->cols[i].name ? r->cols[i].name : "", name) != 0 || (unq && r->cols[i].hidden))
+            continue;
+        if (!hit)
+            hit = &r->cols[i];
+        (*count)++;
+    }
+    return hit;
+}
+
+/* Columns named name in the entries [from, to) of this level: exactly one or an error. */
+static sqlc_col_t *side_col(sqlc_ctx_t *c, size_t from, size_t to, const char *name,
+                            const char *side)
+{
+    int count = 0;
+    sqlc_col_t *hit = NULL;
+    for (size_t i = from; i < to; i++) {
+        sqlc_rte_t *r = c->scope->rtes[i];
+        if (r->hidden)
+            continue;
+        sqlc_col_t *h = rte_col(r, name, true, &count);
+        hit = hit ? hit : h;
+    }
+    if (count == 0)
+        sqlc_fail(c, "42703", "column \"%s\" specified in USING clause does not exist in %s table",
+                  name, side);
+    else if (count > 1)
+        sqlc_fail(c, "42702", "common column name \"%s\" appears more than once in %s table", name,
+                  side);
+    return count == 1 ? hit : NULL;
+}
+
+static size_t natural_names(sqlc_ctx_t *c, const sqlc_rte_t *l, const sqlc_rte_t *r,
+                            const char ***names)
+{
+    *names = am_arena_alloc(c->arena, (l->n_cols + 1) * sizeof **names);
+    size_t n = 0;
+    for (size_t i = 0; i < l->n_cols; i++)
+        for (size_t k = 0; k < r->n_cols; k++)
+            if (l->cols[i].name && r->cols[k].name && !strcmp(l->cols[i].name, r->cols[k].name)) {
+                (*names)[n++] = l->cols[i].name;
+                break;
+            }
+    return n;
+}
+
+/* USING/NATURAL: the ON condition and the merged columns, first in the join's column list. */
+static bool merge_using(sqlc_ctx_t *c, const PgQuery__JoinExpr *j, size_t l0, size_t mid,
+                        size_t end, sqlc_rte_t *jr, const sqlc_rte_t *li, const sqlc_rte_t *ri,
+                        am_buf_t *on)
+{
+    const char **names = NULL;
+    size_t n = 0;
+    if (j->is_natural) {
+        n = natural_names(c, li, ri, &names);
+    } else {
+        names = am_arena_alloc(c->arena, (j->n_using_clause + 1) * sizeof *names);
+        for (size_t i = 0; i < j->n_using_clause; i++)
+            names[n++] = sqlc_str(j->using_clause[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        sqlc_col_t *lc = side_col(c, l0, mid, names[i], "left");
+        sqlc_col_t *rc = lc ? side_col(c, mid, end, names[i], "right") : NULL;
+        if (!rc)
+            return false;
+        sqlc_val_t a = sqlc_val_of((char *)lc->sql, lc->type), b = sqlc_val_of((char *)rc->sql,
+                                                                               rc->type), eq, co[2];
+        a.numv = lc->numv;
+        b.numv = rc->numv;
+        if (!sqlc_operator2(c, "=", &a, &b, &eq, co))
+            return false;
+        am_buf_printf(on, "%s%s", i ? " AND " : "", eq.sql);
+        sqlc_col_t *m = &jr->cols[jr->n_cols++];
+        *m = *lc;
+        m->type = co[0].type;
+        m->numv = co[0].numv;
+        m->hidden = false;
+        if (j->jointype == PG_QUERY__JOIN_TYPE__JOIN_RIGHT)
+            m->sql = co[1].sql;
+        else if (j->jointype == PG_QUERY__JOIN_TYPE__JOIN_FULL)
+            m->sql = sqlc_printf(c, "COALESCE(%s, %s)", co[0].sql, co[1].sql);
+        else
+            m->sql = co[0].sql;
+        lc->hidden = rc->hidden = lc->merged = rc->merged = true;
+    }
+    if (n == 0 && !j->is_natural)
+        return sqlc_fail(c, "42601", "USING needs at least one column");
+    return true;
+}
+
+/* The join's own entry: merged columns, then the rest of the left and right inputs (the
+ * columns USING merged were marked hidden in their inputs and are left out). */
+static void join_rest(sqlc_rte_t *jr, const sqlc_rte_t *side, bool using)
+{
+    for (size_t i = 0; i < side->n_cols; i++) {
+        if (using && side->cols[i].hidden && side->cols[i].merged)
+            continue;
+        jr->cols[jr->n_cols] = side->cols[i];
+        jr->cols[jr->n_cols].hidden = true; /* found through the input entry, not twice */
+        jr->n_cols++;
+    }
+}
+
+static const char *join_word(PgQuery__JoinType t)
+{
+    switch (t) {
+    case PG_QUERY__JOIN_TYPE__JOIN_LEFT:
+        return "LEFT JOIN";
+    case PG_QUERY__JOIN_TYPE__JOIN_RIGHT:
+        return "RIGHT JOIN";
+    case PG_QUERY__JOIN_TYPE__JOIN_FULL:
+        return "FULL JOIN";
+    default:
+        return "JOIN";
+    }
+}
+
+static bool join_expr(sqlc_ctx_t *c, const PgQuery__JoinExpr *j, am_buf_t *out, sqlc_rte_t **item)
+{
+    if (j->join_using_alias)
+        return sqlc_fail(c, "0A000", "JOIN USING ... AS is not supported on the mirror");
+    sqlc_rte_t *li = NULL, *ri = NULL;
+    size_t l0 = c->scope->n_rtes;
+    am_buf_t lb, rb, on;
+    am_buf_init(&lb);
+    am_buf_init(&rb);
+    am_buf_init(&on);
+    bool ok = sqlc_from_item(c, j->larg, &lb, &li);
+    size_t mid = c->scope->n_rtes;
+    ok = ok && sqlc_from_item(c, j->rarg, &rb, &ri);
+    size_t end = c->scope->n_rtes;
+    sqlc_rte_t *jr = ok ? rte_new(c, NULL, li->n_cols + ri->n_cols) : NULL;
+    if (jr)
+        jr->n_cols = 0;
+    if (ok && (j->is_natural || j->n_using_clause))
+        ok = merge_using(c, j, l0, mid, end, jr, li, ri, &on);
+    if (ok) {
+        bool using = j->is_natural || j->n_using_clause;
+        join_rest(jr, li, using);
+        join_rest(jr, ri, using);
+    }
+    if (ok && j->quals) {
+        sqlc_val_t q;
+        ok = sqlc_bool_expr(c, j->quals, "JOIN/ON", &q);
+        if (ok)
+            am_buf_puts(&on, q.sql);
+    }
+    if (ok) {
+        bool cross = !on.len && j->jointype == PG_QUERY__JOIN_TYPE__JOIN_INNER;
+        am_buf_printf(out, "(%s %s %s%s%s)", lb.data, cross ? "CROSS JOIN" : join_word(j->jointype),
+                      rb.data, cross ? "" : " ON ", cross ? "" : (on.len ? on.data : "true"));
+        if (j->alias) {
+            for (size_t i = l0; i < end; i++)
+                c->scope->rtes[i]->hidden = true;
+            for (size_t i = 0; i < jr->n_cols; i++)
+                jr->cols[i].hidden = false;
+            ok = apply_alias(c, jr, j->alias);
+        }
+        scope_add(c, jr);
+        *item = jr;
+    }
+    am_buf_destroy(&lb);
+    am_buf_destroy(&rb);
+    am_buf_destroy(&on);
+    return ok;
+}
+
+bool sqlc_from_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *out, sqlc_rte_t **item)
+{
+    size_t before = c->scope->n_rtes;
+    bool ok;
+    switch (n->node_case) {
+    case PG_QUERY__NODE__NODE_RANGE_VAR:
+        ok = range_var(c, n->range_var, out);
+        break;
+    case PG_QUERY__NODE__NODE_RANGE_SUBSELECT:
+        ok = range_subselect(c, n->range_subselect, out);
+        break;
+    case PG_QUERY__NODE__NODE_RANGE_FUNCTION:
+        ok = range_function(c, n->range_function, out);
+        break;
+    case PG_QUERY__NODE__NODE_JOIN_EXPR:
+        return join_expr(c, n->join_expr, out, item);
+    default:
+        return sqlc_fail(c, "0A000", "this kind of FROM item is not supported on the mirror");
+    }
+    if (ok)
+        *item = c->scope->rtes[before];
+    return ok;
+}
+
+/* ---- column references -------------------------------------------------------------------- */
+
+static bool col_val(sqlc_ctx_t *c, const sqlc_col_t *col, sqlc_scope_t *level, sqlc_val_t *out)
+{
+    *out = sqlc_val_of((char *)col->sql, col->type);
+    out->numv = col->numv;
+    out->relid = col->relid;
+    out->attnum = col->attnum;
+    out->name = col->name;
+    (void)level;
+    (void)c;
+    return true;
+}
+
+static bool find_unqualified(sqlc_ctx_t *c, const char *name, sqlc_val_t *out)
+{
+    for (sqlc_scope_t *s = c->scope; s; s = s->parent) {
+        if (s->rtes_hidden)
+            continue;
+        int count = 0;
+        sqlc_col_t *hit = NULL;
+        for (size_t i = 0; i < s->n_rtes; i++) {
+            if (s->rtes[i]->hidden)
+                continue;
+            sqlc_col_t *h = rte_col(s->rtes[i], name, true, &count);
+            hit = hit ? hit : h;
+        }
+        if (count > 1)
+            return sqlc_fail(c, "42702", "column reference \"%s\" is ambiguous", name);
+        if (hit)
+            return col_val(c, hit, s, out);
+    }
+    return sqlc_fail(c, "42703", "column \"%s\" does not exist", name);
+}
+
+sqlc_rte_t *sqlc_rte_find(sqlc_ctx_t *c, const char *nsp, const char *rel, bool *ambiguous)
+{
+    *ambiguous = false;
+    for (sqlc_scope_t *s = c->scope; s; s = s->parent) {
+        if (s->rtes_hidden)
+            continue;
+        sqlc_rte_t *hit = NULL;
+        for (size_t i = 0; i < s->n_rtes; i++) {
+            sqlc_rte_t *r = s->rtes[i];
+            if (r->hidden || !r->refname || strcmp(r->refname, rel) != 0)
+                continue;
+            if (nsp && (!r->nspname || strcmp(r->nspname, nsp) != 0))
+                continue;
+            if (hit)
+                *ambiguous = true;
+            hit = r;
+        }
+        if (hit)
+            return hit;
+    }
+    return NULL;
+}
+
+bool sqlc_column_ref(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, sqlc_val_t *out)
+{
+    const char *f[4] = {NULL, NULL, NULL, NULL};
+    if (cr->n_fields < 1 || cr->n_fields > 4)
+        return sqlc_fail(c, "42601", "improper qualified name (too many dotted names)");
+    for (size_t i = 0; i < cr->n_fields; i++) {
+        if (cr->fields[i]->node_case == PG_QUERY__NODE__NODE_A_STAR)
+            return sqlc_fail(c, "0A000", "row expansion via \"*\" is not supported here");
+        f[i] = sqlc_str(cr->fields[i]);
+    }
+    size_t n = cr->n_fields;
+    if (n == 1)
+        return find_unqualified(c, f[0], out);
+    if (n == 4 && strcmp(f[0], c->env->database ? c->env->database : "") != 0)
+        return sqlc_fail(c, "0A000", "cross-database references are not implemented: %s.%s.%s.%s",
+                         f[0], f[1], f[2], f[3]);
+    const char *nsp = n >= 3 ? f[n - 3] : NULL, *rel = f[n - 2], *col = f[n - 1];
+    bool amb = false;
+    sqlc_rte_t *r = sqlc_rte_find(c, nsp, rel, &amb);
+    if (amb)
+        return sqlc_fail(c, "42P09", "table reference \"%s\" is ambiguous", rel);
+    if (!r)
+        return sqlc_fail(c, "42P01", "missing FROM-clause entry for table \"%s\"", rel);
+    int count = 0;
+    sqlc_col_t *hit = rte_col(r, col, false, &count);
+    if (!hit)
+        return sqlc_fail(c, "42703", "column %s.%s does not exist", rel, col);
+    return col_val(c, hit, c->scope, out);
+}

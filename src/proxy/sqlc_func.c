@@ -1,0 +1,442 @@
+/*
+ * proxy/sqlc_func.c: function calls: resolution among the functions the mirror has
+ * (sqlc_functab.c), aggregates with DISTINCT, ORDER BY, FILTER and WITHIN GROUP, window calls
+ * with their frames (named windows inlined), and set-returning functions (a LIST unnested, in
+ * the select list or in FROM).
+ * Spec: PostgreSQL 15 docs "Function Calls" (4.2.6), "Aggregate Expressions" (4.2.7), "Window
+ * Function Calls" (4.2.8), "Type Conversion" 10.3.
+ */
+#include "proxy/sqlc_internal.h"
+
+#include <string.h>
+
+/* FRAMEOPTION_* bits of PostgreSQL's WindowDef.frameOptions (nodes/parsenodes.h). */
+enum {
+    FO_NONDEFAULT = 0x1,
+    FO_RANGE = 0x2,
+    FO_ROWS = 0x4,
+    FO_GROUPS = 0x8,
+    FO_BETWEEN = 0x10,
+    FO_START_UNB_PREC = 0x20,
+    FO_END_UNB_FOLL = 0x100,
+    FO_START_CURRENT = 0x200,
+    FO_END_CURRENT = 0x400,
+    FO_START_OFF_PREC = 0x800,
+    FO_END_OFF_PREC = 0x1000,
+    FO_START_OFF_FOLL = 0x2000,
+    FO_END_OFF_FOLL = 0x4000,
+    FO_EXCL_CURRENT = 0x8000,
+    FO_EXCL_GROUP = 0x10000,
+    FO_EXCL_TIES = 0x20000,
+};
+
+static const char *func_name(sqlc_ctx_t *c, const PgQuery__FuncCall *f, bool *ok)
+{
+    *ok = true;
+    if (f->n_funcname == 2) {
+        const char *nsp = sqlc_str(f->funcname[0]);
+        if (!nsp || strcmp(nsp, "pg_catalog") != 0) {
+            *ok = sqlc_fail(c, "42883", "function %s.%s does not exist", nsp ? nsp : "?",
+                            sqlc_str(f->funcname[1]) ? sqlc_str(f->funcname[1]) : "?");
+            return NULL;
+        }
+    } else if (f->n_funcname != 1) {
+        *ok = sqlc_fail(c, "42601", "improper qualified name (too many dotted names)");
+        return NULL;
+    }
+    return sqlc_str(f->funcname[f->n_funcname - 1]);
+}
+
+static bool frame_bound(sqlc_ctx_t *c, int opts, bool start, const sqlc_node_t *off, am_buf_t *b)
+{
+    if (opts & (start ? FO_START_UNB_PREC : 0x40)) {
+        am_buf_puts(b, "UNBOUNDED PRECEDING");
+    } else if (opts & (start ? 0x80 : FO_END_UNB_FOLL)) {
+        am_buf_puts(b, "UNBOUNDED FOLLOWING");
+    } else if (opts & (start ? FO_START_CURRENT : FO_END_CURRENT)) {
+        am_buf_puts(b, "CURRENT ROW");
+    } else {
+        sqlc_val_t v;
+        if (!off || !sqlc_expr(c, off, &v) || !sqlc_resolve_unknown(c, &v))
+            return false;
+        bool prec = opts & (start ? FO_START_OFF_PREC : FO_END_OFF_PREC);
+        am_buf_printf(b, "%s %s", v.sql, prec ? "PRECEDING" : "FOLLOWING");
+    }
+    return true;
+}
+
+static bool frame(sqlc_ctx_t *c, const PgQuery__WindowDef *w, am_buf_t *b)
+{
+    int o = w->frame_options;
+    if (!(o & FO_NONDEFAULT))
+        return true;
+    am_buf_puts(b, o & FO_ROWS ? " ROWS " : o & FO_GROUPS ? " GROUPS " : " RANGE ");
+    if (o & FO_BETWEEN)
+        am_buf_puts(b, "BETWEEN ");
+    if (!frame_bound(c, o, true, w->start_offset, b))
+        return false;
+    if (o & FO_BETWEEN) {
+        am_buf_puts(b, " AND ");
+        if (!frame_bound(c, o, false, w->end_offset, b))
+            return false;
+    }
+    if (o & FO_EXCL_CURRENT)
+        am_buf_puts(b, " EXCLUDE CURRENT ROW");
+    else if (o & FO_EXCL_GROUP)
+        am_buf_puts(b, " EXCLUDE GROUP");
+    else if (o & FO_EXCL_TIES)
+        am_buf_puts(b, " EXCLUDE TIES");
+    return true;
+}
+
+static bool expr_list(sqlc_ctx_t *c, PgQuery__Node **items, size_t n, const char *head, am_buf_t *b)
+{
+    for (size_t i = 0; i < n; i++) {
+        sqlc_val_t v;
+        if (!sqlc_expr(c, items[i], &v) || !sqlc_resolve_unknown(c, &v))
+            return false;
+        am_buf_printf(b, "%s%s", i ? ", " : head, v.sql);
+    }
+    return true;
+}
+
+/* OVER (...) as DuckDB text: a named window is inlined, its own clauses added. */
+static bool over_clause(sqlc_ctx_t *c, const PgQuery__WindowDef *w, am_buf_t *b)
+{
+    const PgQuery__WindowDef *base = NULL;
+    const char *ref = w->refname ? w->refname : (w->name && !w->n_partition_clause &&
+                                                 !w->n_order_clause && !w->frame_options)
+                                                    ? w->name
+                                                    : NULL;
+    if (ref && ref[0]) {
+        base = sqlc_window_find(c, ref);
+        if (!base)
+            return sqlc_fail(c, "42704", "window \"%s\" does not exist", ref);
+    }
+    c->scope->in_window = true;
+    am_buf_puts(b, " OVER (");
+    const PgQuery__WindowDef *part = base && base->n_partition_clause ? base : w;
+    bool ok = expr_list(c, part->partition_clause, part->n_partition_clause, "PARTITION BY ", b);
+    const PgQuery__WindowDef *ord = base && base->n_order_clause ? base : w;
+    if (ok && ord->n_order_clause) {
+        am_buf_puts(b, " ORDER BY ");
+        ok = sqlc_sort_list(c, ord->order_clause, ord->n_order_clause, false, b);
+    }
+    const PgQuery__WindowDef *fr = w->frame_options & FO_NONDEFAULT ? w : base ? base : w;
+    ok = ok && frame(c, fr, b);
+    am_buf_putc(b, ')');
+    c->scope->in_window = false;
+    return ok;
+}
+
+static bool compile_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *args, size_t *n)
+{
+    *n = f->n_args;
+    if (f->n_args > SQLC_MAX_ARGS)
+        return sqlc_fail(c, "54023", "cannot pass more than %d arguments to a function on the "
+                                     "mirror",
+                         SQLC_MAX_ARGS);
+    for (size_t i = 0; i < f->n_args; i++) {
+        if (f->args[i]->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR)
+            return sqlc_fail(c, "0A000", "named function arguments are not supported on the "
+                                         "mirror");
+        if (!sqlc_expr(c, f->args[i], &args[i]))
+            return false;
+    }
+    return true;
+}
+
+static bool no_function(sqlc_ctx_t *c, const char *name, const sqlc_val_t *args, size_t n,
+                        bool ambiguous)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    for (size_t i = 0; i < n; i++)
+        am_buf_printf(&b, "%s%s", i ? ", " : "", sqlc_type_name(c, args[i].type));
+    bool r = ambiguous ? sqlc_fail(c, "42725", "function %s(%s) is not unique", name,
+                                   b.data ? b.data : "")
+                       : sqlc_fail(c, "42883", "function %s(%s) does not exist", name,
+                                   b.data ? b.data : "");
+    am_buf_destroy(&b);
+    return r;
+}
+
+/* Resolves and writes a call of name on args (already compiled). */
+bool sqlc_call(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n, unsigned want,
+               const sqlc_sig_t **sig_out, sqlc_val_t *out)
+{
+    size_t nc = 0;
+    const sqlc_sig_t *const *cands = sqlc_functab_find(c, name, n, &nc);
+    bool ambiguous = false;
+    const sqlc_sig_t *s = sqlc_resolve(c, cands, nc, args, n, &ambiguous);
+    if (!s)
+        return no_function(c, name, args, n, ambiguous);
+    if (sig_out)
+        *sig_out = s;
+    if ((want & SQLC_F_AGG) && !(s->flags & (SQLC_F_AGG | SQLC_F_WINDOW)))
+        return sqlc_fail(c, "42809", "%s is not an aggregate function", name);
+    proxy_pgtype_ref_t rt;
+    if (!sqlc_apply_sig(c, s, args, n, &rt))
+        return false;
+    if (s->emit)
+        return s->emit(c, s, args, n, out);
+    if (!s->tmpl)
+        return sqlc_funcsys_emit(c, s, args, n, out);
+    bool any_numv = false;
+    for (size_t i = 0; i < n; i++)
+        any_numv = any_numv || args[i].numv;
+    const char *tmpl = any_numv && s->tmpl_numv ? s->tmpl_numv : s->tmpl;
+    *out = sqlc_val_of(sqlc_expand(c, tmpl, args, n), rt);
+    out->numv = (s->flags & SQLC_F_NUMV) || (rt.oid == PG_OID_NUMERIC && any_numv && s->tmpl_numv);
+    out->is_const = !(s->flags & (SQLC_F_VOLATILE | SQLC_F_AGG | SQLC_F_WINDOW));
+    for (size_t i = 0; i < n; i++)
+        sqlc_merge_flags(out, &args[i]);
+    out->name = name;
+    return true;
+}
+
+/* Aggregate modifiers: DISTINCT, ORDER BY inside the call, FILTER; the call text ends in ")". */
+static bool agg_modifiers(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
+{
+    size_t len = strlen(out->sql);
+    if (len == 0 || out->sql[len - 1] != ')')
+        return sqlc_fail(c, "0A000", "DISTINCT or ORDER BY is not supported for this aggregate on "
+                                     "the mirror");
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_append(&b, out->sql, len - 1);
+    bool ok = true;
+    if (f->n_agg_order) {
+        am_buf_puts(&b, " ORDER BY ");
+        ok = sqlc_sort_list(c, f->agg_order, f->n_agg_order, false, &b);
+    }
+    am_buf_putc(&b, ')');
+    if (ok && f->agg_filter) {
+        sqlc_val_t w;
+        c->scope->agg_depth--;
+        ok = sqlc_bool_expr(c, f->agg_filter, "FILTER", &w);
+        c->scope->agg_depth++;
+        if (ok)
+            am_buf_printf(&b, " FILTER (WHERE %s)", w.sql);
+    }
+    char *s = am_arena_strndup(c->arena, b.data, b.len);
+    am_buf_destroy(&b);
+    if (ok && f->agg_distinct) {
+        char *open = strchr(s, '(');
+        if (!open)
+            return sqlc_fail(c, "0A000", "DISTINCT is not supported for this aggregate");
+        s = sqlc_printf(c, "%.*sDISTINCT %s", (int)(open - s + 1), s, open + 1);
+    }
+    out->sql = s;
+    return ok;
+}
+
+static bool aggregate_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name,
+                           sqlc_val_t *out)
+{
+    if (c->scope->agg_depth > 0)
+        return sqlc_fail(c, "42803", "aggregate function calls cannot be nested");
+    sqlc_val_t args[SQLC_MAX_ARGS];
+    size_t n = 0;
+    c->scope->agg_depth++;
+    bool ok = f->agg_star ? true : compile_args(c, f, args, &n);
+    const sqlc_sig_t *sig = NULL;
+    if (ok && f->agg_within_group)
+        ok = sqlc_within_group(c, f, name, args, n, out);
+    else if (ok)
+        ok = sqlc_call(c, f->agg_star ? "count(*)" : name, args, n, SQLC_F_AGG, &sig, out) &&
+             (f->agg_distinct || f->n_agg_order || f->agg_filter ? agg_modifiers(c, f, out)
+                                                                  : true);
+    c->scope->agg_depth--;
+    if (!ok)
+        return false;
+    out->name = name;
+    out->has_agg = !f->over;
+    out->is_const = false;
+    return true;
+}
+
+bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
+{
+    bool ok;
+    const char *name = func_name(c, f, &ok);
+    if (!ok)
+        return false;
+    if (f->func_variadic)
+        return sqlc_fail(c, "0A000", "VARIADIC arguments are not supported on the mirror");
+    bool agg = f->agg_star || f->agg_distinct || f->n_agg_order || f->agg_filter ||
+               f->agg_within_group || sqlc_functab_is_agg(c, name);
+    if (agg || f->over) {
+        bool saved = c->scope->grouped;
+        if (agg && !f->over && !aggregate_call(c, f, name, out))
+            return false;
+        if (f->over) {
+            sqlc_val_t args[SQLC_MAX_ARGS];
+            size_t n = 0;
+            const sqlc_sig_t *sig = NULL;
+            if (agg && !aggregate_call(c, f, name, out))
+                return false;
+            if (!agg && (!compile_args(c, f, args, &n) ||
+                         !sqlc_call(c, name, args, n, 0, &sig, out)))
+                return false;
+            am_buf_t b;
+            am_buf_init(&b);
+            am_buf_puts(&b, out->sql);
+            if (!over_clause(c, f->over, &b)) {
+                am_buf_destroy(&b);
+                return false;
+            }
+            out->sql = am_arena_strndup(c->arena, b.data, b.len);
+            am_buf_destroy(&b);
+            out->has_agg = false;
+            out->is_const = false;
+        }
+        c->scope->grouped = saved || (agg && !f->over);
+        return true;
+    }
+    sqlc_val_t args[SQLC_MAX_ARGS];
+    size_t n = 0;
+    const sqlc_sig_t *sig = NULL;
+    if (!compile_args(c, f, args, &n) || !sqlc_call(c, name, args, n, 0, &sig, out))
+        return false;
+    if (sig->flags & (SQLC_F_AGG | SQLC_F_WINDOW))
+        return sqlc_fail(c, "42809", "window function %s requires an OVER clause", name);
+    if (sig->flags & SQLC_F_SRF) {
+        if (!c->scope->allow_srf)
+            return sqlc_fail(c, "0A000", "set-returning functions are not allowed here");
+        out->sql = sqlc_printf(c, "unnest(%s)", out->sql);
+        out->has_srf = true;
+        out->is_const = false;
+    }
+    return true;
+}
+
+/* Set-returning functions whose rows have several columns: jsonb_each and friends. */
+static const struct {
+    const char *name;
+    const char *fields[2];
+    uint32_t types[2];
+} multi_srfs[] = {
+    {"jsonb_each", {"key", "value"}, {PG_OID_TEXT, PG_OID_JSONB}},
+    {"jsonb_each_text", {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
+    {"json_each", {"key", "value"}, {PG_OID_TEXT, PG_OID_JSON}},
+    {"json_each_text", {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
+};
+
+bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
+{
+    bool ok;
+    const char *name = func_name(c, f, &ok);
+    if (!ok)
+        return false;
+    memset(out, 0, sizeof *out);
+    out->name = name;
+    sqlc_val_t args[SQLC_MAX_ARGS];
+    size_t n = 0;
+    if (!compile_args(c, f, args, &n))
+        return false;
+    for (size_t i = 0; i < AM_ARRAY_LEN(multi_srfs); i++) {
+        if (strcmp(multi_srfs[i].name, name) != 0)
+            continue;
+        proxy_pgtype_ref_t want = sqlc_type(strstr(name, "jsonb") ? PG_OID_JSONB : PG_OID_JSON);
+        if (n != 1 || !sqlc_coerce(c, &args[0], want, SQLC_IMPLICIT))
+            return n != 1 ? no_function(c, name, args, n, false) : false;
+        out->list_sql = sqlc_printf(c, "am_%s(%s)", name, args[0].sql);
+        out->n_cols = 2;
+        out->cols = am_arena_alloc(c->arena, 3 * sizeof *out->cols);
+        memset(out->cols, 0, 3 * sizeof *out->cols);
+        for (size_t k = 0; k < 2; k++) {
+            out->cols[k].name = multi_srfs[i].fields[k];
+            out->cols[k].type = sqlc_type(multi_srfs[i].types[k]);
+            out->cols[k].sql = sqlc_printf(c, "am_x.%s", multi_srfs[i].fields[k]);
+        }
+        return true;
+    }
+    const sqlc_sig_t *sig = NULL;
+    sqlc_val_t v;
+    if (!sqlc_call(c, name, args, n, 0, &sig, &v))
+        return false;
+    if (!(sig->flags & SQLC_F_SRF)) {
+        /* a scalar function in FROM is one row holding its value */
+        v.sql = sqlc_printf(c, "[%s]", v.sql);
+    }
+    out->list_sql = v.sql;
+    out->n_cols = 1;
+    out->scalar = true;
+    out->cols = am_arena_alloc(c->arena, 2 * sizeof *out->cols);
+    memset(out->cols, 0, 2 * sizeof *out->cols);
+    out->cols[0].name = name;
+    out->cols[0].type = v.type;
+    out->cols[0].numv = v.numv;
+    out->cols[0].sql = "am_x";
+    return true;
+}
+
+/* Ordered-set aggregates: the direct argument (fraction) and the ORDER BY value. */
+bool sqlc_within_group(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name,
+                       sqlc_val_t *args, size_t n, sqlc_val_t *out)
+{
+    if (f->n_agg_order != 1)
+        return sqlc_fail(c, "0A000", "WITHIN GROUP with %zu sort keys is not supported on the "
+                                     "mirror",
+                         f->n_agg_order);
+    const PgQuery__SortBy *sb = f->agg_order[0]->sort_by;
+    sqlc_val_t x;
+    if (!sqlc_expr(c, sb->node, &x) || !sqlc_resolve_unknown(c, &x))
+        return false;
+    bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+    bool cont = strcmp(name, "percentile_cont") == 0, disc = strcmp(name, "percentile_disc") == 0;
+    if ((cont || disc) && n == 1) {
+        sqlc_val_t frac = args[0];
+        if (!sqlc_coerce(c, &frac, sqlc_type(PG_OID_FLOAT8), SQLC_IMPLICIT))
+            return false;
+        if (cont && !sqlc_coerce(c, &x, sqlc_type(PG_OID_FLOAT8), SQLC_IMPLICIT))
+            return false;
+        if (!frac.is_const)
+            return sqlc_fail(c, "0A000", "a non-constant percentile fraction is not supported on "
+                                         "the mirror");
+        const char *p = desc ? sqlc_printf(c, "1 - %s", frac.sql) : frac.sql;
+        *out = sqlc_val_of(sqlc_printf(c, "CASE WHEN %s < 0 OR %s > 1 THEN error('22003 "
+                                          "percentile value %%g is not between 0 and 1') ELSE "
+                                          "%s(%s, %s) END",
+                                       frac.sql, frac.sql, cont ? "quantile_cont" : "quantile_disc",
+                                       x.sql, p),
+                           cont ? sqlc_type(PG_OID_FLOAT8) : x.type);
+        out->numv = x.numv;
+        return true;
+    }
+    if (strcmp(name, "mode") == 0 && n == 0) {
+        if (!sqlc_orderable(c, x.type, x.numv))
+            return false;
+        /* the most frequent value; ties go to the first in sort order, as PostgreSQL scans */
+        *out = sqlc_val_of(sqlc_printf(c, "list_sort(list(%s), '%s', 'NULLS LAST')", x.sql,
+                                       desc ? "DESC" : "ASC"),
+                           x.type);
+        out->sql = sqlc_printf(c, "am_mode(%s)", out->sql);
+        out->numv = x.numv;
+        return true;
+    }
+    return sqlc_fail(c, "0A000", "%s WITHIN GROUP is not supported on the mirror", name);
+}
+
+const char *sqlc_json_kind(sqlc_ctx_t *c, const sqlc_val_t *v)
+{
+    proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, v->type);
+    switch (sqlc_category(c, b.oid)) {
+    case 'N':
+        return b.oid == PG_OID_MONEY ? "string" : "number";
+    case 'B':
+        return "bool";
+    case 'D':
+        return "datetime";
+    case 'A':
+        return "array";
+    default:
+        break;
+    }
+    if (b.oid == PG_OID_JSON)
+        return "json";
+    if (b.oid == PG_OID_JSONB)
+        return "jsonb";
+    return v->is_null ? "null" : "string";
+}

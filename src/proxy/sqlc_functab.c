@@ -1,0 +1,354 @@
+/*
+ * proxy/sqlc_functab.c: PostgreSQL's functions the mirror computes: name, argument types and
+ * result type as pg_proc.dat has them, and the DuckDB expression that gives PostgreSQL's answer.
+ * A function PostgreSQL has but this list lacks is refused (0A000 when the source's pg_proc
+ * knows it, else 42883). Where DuckDB's own function already answers exactly as PostgreSQL's,
+ * the template calls it; otherwise an am_* function (pgfn_*.c) does.
+ */
+#include "proxy/sqlc_internal.h"
+
+#include <string.h>
+
+#define B PG_OID_BOOL
+#define I2 PG_OID_INT2
+#define I4 PG_OID_INT4
+#define I8 PG_OID_INT8
+#define F4 PG_OID_FLOAT4
+#define F8 PG_OID_FLOAT8
+#define N PG_OID_NUMERIC
+#define T PG_OID_TEXT
+#define BY PG_OID_BYTEA
+#define D PG_OID_DATE
+#define TM PG_OID_TIME
+#define TS PG_OID_TIMESTAMP
+#define TZ PG_OID_TIMESTAMPTZ
+#define IV PG_OID_INTERVAL
+#define U PG_OID_UUID
+#define O PG_OID_OID
+#define JS PG_OID_JSON
+#define JB PG_OID_JSONB
+#define ANY PG_OID_ANYELEMENT
+#define ARR PG_OID_ANYARRAY
+#define TA PG_OID_TEXT_ARRAY
+#define NM PG_OID_NAME
+#define RC PG_OID_REGCLASS
+#define ANYV PG_OID_ANY
+
+#define F0(name, res, t) {name, 0, {0}, res, t, NULL, 0, NULL}
+#define F1(name, a, res, t) {name, 1, {a}, res, t, NULL, 0, NULL}
+#define F2(name, a, b, res, t) {name, 2, {a, b}, res, t, NULL, 0, NULL}
+#define F3(name, a, b, c, res, t) {name, 3, {a, b, c}, res, t, NULL, 0, NULL}
+#define F4A(name, a, b, c, d, res, t) {name, 4, {a, b, c, d}, res, t, NULL, 0, NULL}
+#define FN(name, n, args, res, t, tv, fl) {name, n, args, res, t, tv, fl, NULL}
+#define AG1(name, a, res, t) {name, 1, {a}, res, t, NULL, SQLC_F_AGG, NULL}
+#define AG2(name, a, b, res, t) {name, 2, {a, b}, res, t, NULL, SQLC_F_AGG, NULL}
+#define W0(name, res, t) {name, 0, {0}, res, t, NULL, SQLC_F_WINDOW, NULL}
+#define SRF(name, n, args, res, t) {name, n, args, res, t, NULL, SQLC_F_SRF, NULL}
+#define A(...) {__VA_ARGS__}
+
+static const sqlc_sig_t funcs[] = {
+    /* ---- aggregates ---- */
+    {"count(*)", 0, {0}, I8, "count(*)", NULL, SQLC_F_AGG, NULL},
+    AG1("count", ANYV, I8, "count(%1)"),
+    AG1("sum", I2, I8, "CAST(sum(%1) AS BIGINT)"),
+    AG1("sum", I4, I8, "CAST(sum(%1) AS BIGINT)"),
+    AG1("sum", I8, N, "CAST(sum(%1) AS DECIMAL(38,0))"),
+    AG1("sum", F4, F4, "CAST(sum(%1) AS FLOAT)"),
+    AG1("sum", F8, F8, "sum(%1)"),
+    FN("sum", 1, A(N), N, "sum(%1)", "am_num_sum(%1)", SQLC_F_AGG),
+    AG1("sum", IV, IV, "sum(%1)"),
+    FN("avg", 1, A(I2), N, "am_num_avg_final(CAST(sum(%1) AS VARCHAR), count(%1))", NULL,
+       SQLC_F_AGG | SQLC_F_NUMV),
+    FN("avg", 1, A(I4), N, "am_num_avg_final(CAST(sum(%1) AS VARCHAR), count(%1))", NULL,
+       SQLC_F_AGG | SQLC_F_NUMV),
+    FN("avg", 1, A(I8), N, "am_num_avg_final(CAST(sum(%1) AS VARCHAR), count(%1))", NULL,
+       SQLC_F_AGG | SQLC_F_NUMV),
+    FN("avg", 1, A(N), N, "am_num_avg_final(CAST(sum(%1) AS VARCHAR), count(%1))",
+       "am_num_avg(%1)", SQLC_F_AGG | SQLC_F_NUMV),
+    AG1("avg", F4, F8, "avg(CAST(%1 AS DOUBLE))"),
+    AG1("avg", F8, F8, "avg(%1)"),
+    AG1("min", ANY, ANY, "min(%1)"),
+    AG1("max", ANY, ANY, "max(%1)"),
+    AG1("bool_and", B, B, "bool_and(%1)"),
+    AG1("bool_or", B, B, "bool_or(%1)"),
+    AG1("every", B, B, "bool_and(%1)"),
+    AG2("string_agg", T, T, T, "string_agg(%1, %2)"),
+    AG2("string_agg", BY, BY, BY, "string_agg(%1, %2)"),
+    AG1("array_agg", SQLC_ANYNONARRAY, ARR, "list(%1)"),
+    AG1("stddev", F8, F8, "stddev_samp(%1)"),
+    AG1("stddev_samp", F8, F8, "stddev_samp(%1)"),
+    AG1("stddev_pop", F8, F8, "stddev_pop(%1)"),
+    AG1("variance", F8, F8, "var_samp(%1)"),
+    AG1("var_samp", F8, F8, "var_samp(%1)"),
+    AG1("var_pop", F8, F8, "var_pop(%1)"),
+    AG2("corr", F8, F8, F8, "corr(%1, %2)"),
+    AG2("covar_pop", F8, F8, F8, "covar_pop(%1, %2)"),
+    AG2("covar_samp", F8, F8, F8, "covar_samp(%1, %2)"),
+    AG2("regr_slope", F8, F8, F8, "regr_slope(%1, %2)"),
+    AG2("regr_intercept", F8, F8, F8, "regr_intercept(%1, %2)"),
+    AG2("regr_count", F8, F8, I8, "regr_count(%1, %2)"),
+    AG2("regr_r2", F8, F8, F8, "regr_r2(%1, %2)"),
+    AG1("bit_and", I4, I4, "bit_and(%1)"),
+    AG1("bit_or", I4, I4, "bit_or(%1)"),
+    AG1("bit_and", I8, I8, "bit_and(%1)"),
+    AG1("bit_or", I8, I8, "bit_or(%1)"),
+    /* ---- window functions ---- */
+    W0("row_number", I8, "row_number()"),
+    W0("rank", I8, "rank()"),
+    W0("dense_rank", I8, "dense_rank()"),
+    W0("percent_rank", F8, "percent_rank()"),
+    W0("cume_dist", F8, "cume_dist()"),
+    {"ntile", 1, {I4}, I4, "CAST(ntile(%1) AS INTEGER)", NULL, SQLC_F_WINDOW, NULL},
+    {"lag", 1, {ANY}, ANY, "lag(%1)", NULL, SQLC_F_WINDOW, NULL},
+    {"lag", 2, {ANY, I4}, ANY, "lag(%1, %2)", NULL, SQLC_F_WINDOW, NULL},
+    {"lag", 3, {ANY, I4, ANY}, ANY, "lag(%1, %2, %3)", NULL, SQLC_F_WINDOW, NULL},
+    {"lead", 1, {ANY}, ANY, "lead(%1)", NULL, SQLC_F_WINDOW, NULL},
+    {"lead", 2, {ANY, I4}, ANY, "lead(%1, %2)", NULL, SQLC_F_WINDOW, NULL},
+    {"lead", 3, {ANY, I4, ANY}, ANY, "lead(%1, %2, %3)", NULL, SQLC_F_WINDOW, NULL},
+    {"first_value", 1, {ANY}, ANY, "first_value(%1)", NULL, SQLC_F_WINDOW, NULL},
+    {"last_value", 1, {ANY}, ANY, "last_value(%1)", NULL, SQLC_F_WINDOW, NULL},
+    {"nth_value", 2, {ANY, I4}, ANY, "nth_value(%1, %2)", NULL, SQLC_F_WINDOW, NULL},
+    /* ---- set-returning ---- */
+    SRF("generate_series", 2, A(I4, I4), I4, "generate_series(%1, %2)"),
+    SRF("generate_series", 3, A(I4, I4, I4), I4,
+        "CASE WHEN %3 = 0 THEN error('22023 step size cannot equal zero') ELSE "
+        "generate_series(%1, %2, %3) END"),
+    SRF("generate_series", 2, A(I8, I8), I8, "generate_series(%1, %2)"),
+    SRF("generate_series", 3, A(I8, I8, I8), I8,
+        "CASE WHEN %3 = 0 THEN error('22023 step size cannot equal zero') ELSE "
+        "generate_series(%1, %2, %3) END"),
+    SRF("generate_series", 3, A(TS, TS, IV), TS, "am_generate_series_ts(%1, %2, %3)"),
+    SRF("generate_series", 3, A(TZ, TZ, IV), TZ, "am_generate_series_tstz(%1, %2, %3, %T)"),
+    SRF("unnest", 1, A(ARR), ANY, "%1"),
+    SRF("generate_subscripts", 2, A(ARR, I4), I4,
+        "CASE WHEN %2 = 1 THEN generate_series(1, len(%1)) END"),
+    SRF("regexp_split_to_table", 2, A(T, T), T, "am_regexp_split_to_array(%1, %2)"),
+    SRF("regexp_split_to_table", 3, A(T, T, T), T, "am_regexp_split_to_array(%1, %2, %3)"),
+    SRF("regexp_matches", 2, A(T, T), TA, "am_regexp_matches(%1, %2)"),
+    SRF("regexp_matches", 3, A(T, T, T), TA, "am_regexp_matches(%1, %2, %3)"),
+    SRF("string_to_table", 2, A(T, T), T, "am_string_to_array(%1, %2)"),
+    SRF("jsonb_array_elements", 1, A(JB), JB, "am_jsonb_array_elements(%1)"),
+    SRF("jsonb_array_elements_text", 1, A(JB), T, "am_jsonb_array_elements_text(%1)"),
+    SRF("json_array_elements", 1, A(JS), JS, "am_json_array_elements(%1)"),
+    SRF("json_array_elements_text", 1, A(JS), T, "am_json_array_elements_text(%1)"),
+    SRF("jsonb_object_keys", 1, A(JB), T, "am_jsonb_object_keys(%1)"),
+    SRF("json_object_keys", 1, A(JS), T, "am_json_object_keys(%1)"),
+    /* ---- math ---- */
+    F1("abs", I2, I2, "abs(%1)"), F1("abs", I4, I4, "abs(%1)"), F1("abs", I8, I8, "abs(%1)"),
+    F1("abs", F4, F4, "abs(%1)"), F1("abs", F8, F8, "abs(%1)"),
+    FN("abs", 1, A(N), N, "abs(%1)", "am_num_abs(%N1)", 0),
+    F1("sign", F8, F8, "am_f8_sign(%1)"),
+    FN("sign", 1, A(N), N, "CAST(sign(%1) AS DECIMAL(1,0))", "am_num_sign(%N1)", 0),
+    F1("ceil", F8, F8, "ceil(%1)"), F1("ceiling", F8, F8, "ceil(%1)"),
+    F1("floor", F8, F8, "floor(%1)"),
+    FN("ceil", 1, A(N), N, "CAST(ceil(%1) AS DECIMAL(38,0))", "am_num_ceil(%N1)", 0),
+    FN("ceiling", 1, A(N), N, "CAST(ceil(%1) AS DECIMAL(38,0))", "am_num_ceil(%N1)", 0),
+    FN("floor", 1, A(N), N, "CAST(floor(%1) AS DECIMAL(38,0))", "am_num_floor(%N1)", 0),
+    F1("round", F8, F8, "am_f8_round(%1)"),
+    FN("round", 1, A(N), N, "round(%1)", "am_num_round(%N1, 0)", 0),
+    FN("round", 2, A(N, I4), N, "am_num_round(%N1, %2)", NULL, SQLC_F_NUMV),
+    F1("trunc", F8, F8, "trunc(%1)"),
+    FN("trunc", 1, A(N), N, "trunc(%1)", "am_num_trunc(%N1, 0)", 0),
+    FN("trunc", 2, A(N, I4), N, "am_num_trunc(%N1, %2)", NULL, SQLC_F_NUMV),
+    F1("sqrt", F8, F8, "am_f8_sqrt(%1)"),
+    FN("sqrt", 1, A(N), N, "am_num_sqrt(%N1)", NULL, SQLC_F_NUMV),
+    F1("cbrt", F8, F8, "am_f8_cbrt(%1)"),
+    F1("exp", F8, F8, "am_f8_exp(%1)"),
+    FN("exp", 1, A(N), N, "am_num_exp(%N1)", NULL, SQLC_F_NUMV),
+    F1("ln", F8, F8, "am_f8_ln(%1)"),
+    FN("ln", 1, A(N), N, "am_num_ln(%N1)", NULL, SQLC_F_NUMV),
+    F1("log", F8, F8, "am_f8_log10(%1)"),
+    F1("log10", F8, F8, "am_f8_log10(%1)"),
+    FN("log", 1, A(N), N, "am_num_log10(%N1)", NULL, SQLC_F_NUMV),
+    FN("log", 2, A(N, N), N, "am_num_log(%N1, %N2)", NULL, SQLC_F_NUMV),
+    F2("power", F8, F8, F8, "am_f8_pow(%1, %2)"),
+    F2("pow", F8, F8, F8, "am_f8_pow(%1, %2)"),
+    FN("power", 2, A(N, N), N, "am_num_power(%N1, %N2)", NULL, SQLC_F_NUMV),
+    FN("pow", 2, A(N, N), N, "am_num_power(%N1, %N2)", NULL, SQLC_F_NUMV),
+    F2("mod", I2, I2, I2, "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
+                          "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
+    F2("mod", I4, I4, I4, "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
+                          "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
+    F2("mod", I8, I8, I8, "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
+                          "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
+    FN("mod", 2, A(N, N), N, "am_num_mod(%N1, %N2)", NULL, SQLC_F_NUMV),
+    FN("div", 2, A(N, N), N, "am_num_div_trunc(%N1, %N2)", NULL, SQLC_F_NUMV),
+    F0("pi", F8, "pi()"),
+    F1("degrees", F8, F8, "degrees(%1)"),
+    F1("radians", F8, F8, "radians(%1)"),
+    F1("sin", F8, F8, "am_f8_sin(%1)"), F1("cos", F8, F8, "am_f8_cos(%1)"),
+    F1("tan", F8, F8, "am_f8_tan(%1)"), F1("asin", F8, F8, "am_f8_asin(%1)"),
+    F1("acos", F8, F8, "am_f8_acos(%1)"), F1("atan", F8, F8, "am_f8_atan(%1)"),
+    F2("atan2", F8, F8, F8, "am_f8_atan2(%1, %2)"),
+    F2("gcd", I4, I4, I4, "gcd(%1, %2)"), F2("gcd", I8, I8, I8, "gcd(%1, %2)"),
+    F2("lcm", I4, I4, I4, "lcm(%1, %2)"), F2("lcm", I8, I8, I8, "lcm(%1, %2)"),
+    FN("scale", 1, A(N), I4, "am_num_scale(%N1)", NULL, 0),
+    /* ---- strings ---- */
+    F1("length", T, I4, "CAST(length(%1) AS INTEGER)"),
+    F1("char_length", T, I4, "CAST(length(%1) AS INTEGER)"),
+    F1("character_length", T, I4, "CAST(length(%1) AS INTEGER)"),
+    F1("length", PG_OID_BPCHAR, I4, "CAST(length(rtrim(%1, ' ')) AS INTEGER)"),
+    F1("char_length", PG_OID_BPCHAR, I4, "CAST(length(rtrim(%1, ' ')) AS INTEGER)"),
+    F1("octet_length", T, I4, "CAST(strlen(%1) AS INTEGER)"),
+    F1("octet_length", BY, I4, "CAST(octet_length(%1) AS INTEGER)"),
+    F1("length", BY, I4, "CAST(octet_length(%1) AS INTEGER)"),
+    F1("bit_length", T, I4, "CAST(strlen(%1) * 8 AS INTEGER)"),
+    F1("lower", T, T, "lower(%1)"),
+    F1("upper", T, T, "upper(%1)"),
+    F1("initcap", T, T, "am_initcap(%1)"),
+    F2("left", T, I4, T, "am_left(%1, %2)"),
+    F2("right", T, I4, T, "am_right(%1, %2)"),
+    F3("lpad", T, I4, T, T, "am_lpad(%1, %2, %3)"),
+    F2("lpad", T, I4, T, "am_lpad(%1, %2, ' ')"),
+    F3("rpad", T, I4, T, T, "am_rpad(%1, %2, %3)"),
+    F2("rpad", T, I4, T, "am_rpad(%1, %2, ' ')"),
+    F1("btrim", T, T, "am_btrim(%1, ' ')"), F2("btrim", T, T, T, "am_btrim(%1, %2)"),
+    F1("ltrim", T, T, "am_ltrim(%1, ' ')"), F2("ltrim", T, T, T, "am_ltrim(%1, %2)"),
+    F1("rtrim", T, T, "am_rtrim(%1, ' ')"), F2("rtrim", T, T, T, "am_rtrim(%1, %2)"),
+    F3("replace", T, T, T, T, "am_replace(%1, %2, %3)"),
+    F3("translate", T, T, T, T, "am_translate(%1, %2, %3)"),
+    F2("repeat", T, I4, T, "am_repeat(%1, %2)"),
+    F1("reverse", T, T, "am_reverse(%1)"),
+    F3("split_part", T, T, I4, T, "am_split_part(%1, %2, %3)"),
+    F2("strpos", T, T, I4, "am_strpos(%1, %2)"),
+    F2("position", T, T, I4, "am_strpos(%1, %2)"),
+    F2("substr", T, I4, T, "am_substr(%1, %2)"),
+    F3("substr", T, I4, I4, T, "am_substr(%1, %2, %3)"),
+    F2("substring", T, I4, T, "am_substr(%1, %2)"),
+    F3("substring", T, I4, I4, T, "am_substr(%1, %2, %3)"),
+    F2("substring", T, T, T, "am_substring_re(%1, %2)"),
+    F3("substring", T, T, T, T, "am_substring_similar(%1, %2, %3)"),
+    F3("overlay", T, T, I4, T, "am_overlay(%1, %2, %3)"),
+    F4A("overlay", T, T, I4, I4, T, "am_overlay(%1, %2, %3, %4)"),
+    F2("starts_with", T, T, B, "starts_with(%1, %2)"),
+    F1("ascii", T, I4, "am_ascii(%1)"),
+    F1("chr", I4, T, "am_chr(%1)"),
+    F1("md5", T, T, "am_md5(%1)"),
+    F1("md5", BY, T, "am_md5_bytea(%1)"),
+    F1("sha256", BY, BY, "am_sha256(%1)"),
+    F1("to_hex", I4, T, "am_to_hex(CAST(%1 AS INTEGER))"),
+    F1("to_hex", I8, T, "am_to_hex(%1)"),
+    F2("encode", BY, T, T, "am_encode(%1, %2)"),
+    F2("decode", T, T, BY, "am_decode(%1, %2)"),
+    F1("quote_ident", T, T, "am_quote_ident(%1)"),
+    F1("quote_literal", T, T, "am_quote_literal(%1)"),
+    F1("quote_literal", SQLC_ANYNONARRAY, T, "am_quote_literal(%S1)"),
+    FN("quote_nullable", 1, A(T), T, "am_quote_nullable(%1)", NULL, 0),
+    F1("parse_ident", T, TA, "am_parse_ident(%1, true)"),
+    F2("parse_ident", T, B, TA, "am_parse_ident(%1, %2)"),
+    F2("string_to_array", T, T, TA, "am_string_to_array(%1, %2)"),
+    F3("string_to_array", T, T, T, TA, "am_string_to_array(%1, %2, %3)"),
+    F2("array_to_string", ARR, T, T, "am_array_to_string(%S1, %2)"),
+    F3("array_to_string", ARR, T, T, T, "am_array_to_string(%S1, %2, %3)"),
+    F2("regexp_replace", T, T, T, "am_regexp_replace(%1, %2, '')"),
+    F3("regexp_replace", T, T, T, T, "am_regexp_replace(%1, %2, %3)"),
+    F4A("regexp_replace", T, T, T, T, T, "am_regexp_replace(%1, %2, %3, %4)"),
+    F2("regexp_match", T, T, TA, "am_regexp_match(%1, %2)"),
+    F3("regexp_match", T, T, T, TA, "am_regexp_match(%1, %2, %3)"),
+    F2("regexp_split_to_array", T, T, TA, "am_regexp_split_to_array(%1, %2)"),
+    F3("regexp_split_to_array", T, T, T, TA, "am_regexp_split_to_array(%1, %2, %3)"),
+    F2("regexp_count", T, T, I4, "am_regexp_count(%1, %2)"),
+    F2("regexp_like", T, T, B, "am_regexp_like(%1, %2)"),
+    F3("regexp_like", T, T, T, B, "am_regexp_like(%1, %2, %3)"),
+    F2("regexp_substr", T, T, T, "am_regexp_substr(%1, %2)"),
+    /* ---- arrays ---- */
+    F2("array_length", ARR, I4, I4, "CASE WHEN %2 = 1 AND len(%1) > 0 THEN CAST(len(%1) AS INTEGER) END"),
+    F1("cardinality", ARR, I4, "CAST(len(%1) AS INTEGER)"),
+    F2("array_upper", ARR, I4, I4, "CASE WHEN %2 = 1 AND len(%1) > 0 THEN CAST(len(%1) AS INTEGER) END"),
+    F2("array_lower", ARR, I4, I4, "CASE WHEN %2 = 1 AND len(%1) > 0 THEN 1 END"),
+    F1("array_ndims", ARR, I4, "CASE WHEN len(%1) > 0 THEN 1 END"),
+    F2("array_append", ARR, ANY, ARR, "list_append(%1, %2)"),
+    F2("array_prepend", ANY, ARR, ARR, "list_prepend(%1, %2)"),
+    F2("array_cat", ARR, ARR, ARR, "list_concat(%1, %2)"),
+    F2("array_remove", ARR, ANY, ARR, "list_filter(%1, am_e -> am_e IS DISTINCT FROM %2)"),
+    F2("array_position", ARR, ANY, I4, "CAST(list_position(%1, %2) AS INTEGER)"),
+    /* ---- conditional and misc ---- */
+    F2("num_nonnulls", ANYV, ANYV, I4, "CAST((%1 IS NOT NULL) AS INTEGER) + CAST((%2 IS NOT NULL) AS INTEGER)"),
+    F1("pg_typeof", ANYV, PG_OID_REGTYPE, NULL),
+    /* ---- uuid ---- */
+    F0("gen_random_uuid", U, "gen_random_uuid()"),
+    /* ---- json ---- */
+    F1("jsonb_typeof", JB, T, "am_jsonb_typeof(%1)"),
+    F1("json_typeof", JS, T, "am_json_typeof(%1)"),
+    F1("jsonb_array_length", JB, I4, "am_jsonb_array_length(%1)"),
+    F1("json_array_length", JS, I4, "am_json_array_length(%1)"),
+    F1("jsonb_pretty", JB, T, "am_jsonb_pretty(%1)"),
+    F1("to_jsonb", ANYV, JB, NULL),
+    F1("to_json", ANYV, JS, NULL),
+    /* ---- date and time ---- */
+    F0("now", TZ, NULL),
+    F0("transaction_timestamp", TZ, NULL),
+    F0("statement_timestamp", TZ, NULL),
+    F0("clock_timestamp", TZ, NULL),
+    F2("date_trunc", T, TS, TS, "am_date_trunc_ts(%1, %2)"),
+    F2("date_trunc", T, TZ, TZ, "am_date_trunc_tstz(%1, %2, %T)"),
+    F3("date_trunc", T, TZ, T, TZ, "am_date_trunc_tstz(%1, %2, %3)"),
+    F2("date_trunc", T, IV, IV, "am_date_trunc_interval(%1, %2)"),
+    FN("extract", 2, A(T, D), N, "am_extract_date(%1, %2)", NULL, SQLC_F_NUMV),
+    FN("extract", 2, A(T, TS), N, "am_extract_ts(%1, %2)", NULL, SQLC_F_NUMV),
+    FN("extract", 2, A(T, TZ), N, "am_extract_tstz(%1, %2, %T)", NULL, SQLC_F_NUMV),
+    FN("extract", 2, A(T, TM), N, "am_extract_time(%1, %2)", NULL, SQLC_F_NUMV),
+    FN("extract", 2, A(T, IV), N, "am_extract_interval(%1, %2)", NULL, SQLC_F_NUMV),
+    F2("date_part", T, TS, F8, "am_date_part_ts(%1, %2)"),
+    F2("date_part", T, TZ, F8, "am_date_part_tstz(%1, %2, %T)"),
+    F2("date_part", T, D, F8, "am_date_part_ts(%1, CAST(%2 AS TIMESTAMP))"),
+    F2("date_part", T, TM, F8, "am_date_part_time(%1, %2)"),
+    F2("date_part", T, IV, F8, "am_date_part_interval(%1, %2)"),
+    F2("age", TS, TS, IV, "am_age_ts(%1, %2)"),
+    F2("age", TZ, TZ, IV, "am_age_tstz(%1, %2, %T)"),
+    F2("timezone", T, TZ, TS, "am_tstz_to_local(%2, %1)"),
+    F2("timezone", T, TS, TZ, "am_local_to_tstz(%2, %1)"),
+    F1("isfinite", D, B, "isfinite(%1)"),
+    F1("isfinite", TS, B, "isfinite(%1)"),
+    F1("isfinite", TZ, B, "isfinite(%1)"),
+    F3("make_date", I4, I4, I4, D, "am_make_date(%1, %2, %3)"),
+    F1("justify_days", IV, IV, "am_justify_days(%1)"),
+    F1("justify_hours", IV, IV, "am_justify_hours(%1)"),
+    F1("justify_interval", IV, IV, "am_justify_interval(%1)"),
+    F2("to_char", TS, T, T, "am_to_char_ts(%1, %2)"),
+    F2("to_char", TZ, T, T, "am_to_char_tstz(%1, %2, %T)"),
+    F2("to_char", IV, T, T, "am_to_char_interval(%1, %2)"),
+    F2("to_char", N, T, T, "am_to_char_num(%N1, %2)"),
+    F2("to_char", I4, T, T, "am_to_char_num(CAST(%1 AS VARCHAR), %2)"),
+    F2("to_char", I8, T, T, "am_to_char_num(CAST(%1 AS VARCHAR), %2)"),
+    F2("to_char", F8, T, T, "am_to_char_f8(%1, %2)"),
+    F2("to_date", T, T, D, "am_to_date(%1, %2)"),
+    F2("to_timestamp", T, T, TZ, "am_to_timestamp(%1, %2, %T)"),
+    F1("to_timestamp", F8, TZ, "am_to_timestamp_epoch(%1)"),
+    FN("to_number", 2, A(T, T), N, "am_to_number(%1, %2)", NULL, SQLC_F_NUMV),
+    /* ---- system information ---- */
+    F0("version", T, NULL),
+    F0("current_database", NM, NULL),
+    F0("current_schema", NM, NULL),
+    F1("current_schemas", B, PG_OID_NAME_ARRAY, NULL),
+    F0("pg_backend_pid", I4, NULL),
+    F1("current_setting", T, T, NULL),
+    F2("current_setting", T, B, T, NULL),
+    F0("inet_server_port", I4, NULL),
+    F0("pg_is_in_recovery", B, "false"),
+    F0("pg_postmaster_start_time", TZ, NULL),
+    F1("pg_encoding_to_char", I4, NM, "CASE WHEN %1 = 6 THEN 'UTF8' ELSE '' END"),
+    F0("txid_current", I8, NULL),
+};
+
+bool sqlc_functab_is_agg(sqlc_ctx_t *c, const char *name)
+{
+    (void)c;
+    for (size_t i = 0; i < AM_ARRAY_LEN(funcs); i++)
+        if ((funcs[i].flags & SQLC_F_AGG) && strcmp(funcs[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+const sqlc_sig_t *const *sqlc_functab_find(sqlc_ctx_t *c, const char *name, size_t nargs, size_t *n)
+{
+    const sqlc_sig_t **out = am_arena_alloc(c->arena, (AM_ARRAY_LEN(funcs) + 1) * sizeof *out);
+    size_t k = 0;
+    for (size_t i = 0; i < AM_ARRAY_LEN(funcs); i++)
+        if (funcs[i].nargs == nargs && strcmp(funcs[i].name, name) == 0)
+            out[k++] = &funcs[i];
+    k += sqlc_functab_catalog_find(c, name, nargs, out + k,
+                                   AM_ARRAY_LEN(funcs) - k);
+    *n = k;
+    return out;
+}

@@ -1,0 +1,379 @@
+/*
+ * proxy/sqlc_oper.c: operator expressions (A_Expr): binary and prefix operators, IS [NOT]
+ * DISTINCT FROM, NULLIF, IN lists, LIKE/ILIKE/SIMILAR TO with ESCAPE, BETWEEN [SYMMETRIC],
+ * op ANY/ALL (array), and row comparisons, each reduced to resolved operators as PostgreSQL's
+ * transformAExpr does.
+ * Spec: PostgreSQL 15 docs "Comparison Functions and Operators", "Pattern Matching", "Row and
+ * Array Comparisons"; "Type Conversion" 10.2.
+ */
+#include "proxy/sqlc_internal.h"
+
+#include <string.h>
+
+static const char *op_name(sqlc_ctx_t *c, PgQuery__Node **names, size_t n, bool *ok)
+{
+    *ok = true;
+    if (n == 2) {
+        const char *nsp = sqlc_str(names[0]);
+        if (!nsp || strcmp(nsp, "pg_catalog") != 0)
+            *ok = sqlc_fail(c, "42883", "operator does not exist: %s.%s", nsp ? nsp : "?",
+                            sqlc_str(names[1]) ? sqlc_str(names[1]) : "?");
+        return sqlc_str(names[1]);
+    }
+    const char *s = n == 1 ? sqlc_str(names[0]) : NULL;
+    if (!s)
+        *ok = sqlc_fail(c, "42601", "improper qualified operator name");
+    return s;
+}
+
+static bool is_ordering(const char *op)
+{
+    return !strcmp(op, "<") || !strcmp(op, ">") || !strcmp(op, "<=") || !strcmp(op, ">=");
+}
+
+/* PostgreSQL's "operator does not exist" with its hint, or 0A000 for types held as text. */
+static bool no_operator(sqlc_ctx_t *c, const char *op, const sqlc_val_t *a, const sqlc_val_t *b,
+                        bool ambiguous)
+{
+    const sqlc_val_t *vals[2] = {a, b};
+    for (size_t i = 0; i < 2; i++) {
+        if (!vals[i] || vals[i]->type.oid == PG_OID_UNKNOWN)
+            continue;
+        proxy_pgtype_ref_t t = proxy__pgtype_base(c->cat, vals[i]->type);
+        const proxy_pgtype_info_t *bi = proxy__pgtype_builtin(t.oid);
+        if ((bi && !bi->duck && t.oid != PG_OID_TEXT && t.oid != PG_OID_VARCHAR &&
+             t.oid != PG_OID_BPCHAR && t.oid != PG_OID_NAME && t.oid != PG_OID_CHAR &&
+             t.oid != PG_OID_NUMERIC && t.oid != PG_OID_JSON && t.oid != PG_OID_JSONB &&
+             t.oid != PG_OID_UNKNOWN) ||
+            (!bi && !sqlc_is_array(c, t.oid) && sqlc_category(c, t.oid) != 'E'))
+            return sqlc_fail(c, "0A000", "operator %s on type %s is not supported on the mirror",
+                             op, sqlc_type_name(c, t));
+    }
+    const char *l = a ? sqlc_type_name(c, a->type) : NULL;
+    const char *r = sqlc_type_name(c, b->type);
+    if (ambiguous)
+        return sqlc_fail(c, "42725", "operator is not unique: %s%s%s %s", l ? l : "", l ? " " : "",
+                         op, r);
+    return sqlc_fail(c, "42883", "operator does not exist: %s%s%s %s", l ? l : "", l ? " " : "",
+                     op, r);
+}
+
+bool sqlc_operator2(sqlc_ctx_t *c, const char *op, sqlc_val_t *a, sqlc_val_t *b, sqlc_val_t *out,
+                    sqlc_val_t *coerced)
+{
+    sqlc_val_t args[2];
+    size_t n = 0, n_cands = 0;
+    if (a)
+        args[n++] = *a;
+    args[n++] = *b;
+    const sqlc_sig_t *const *cands = sqlc_optab_find(c, op, a == NULL, &n_cands);
+    bool ambiguous = false;
+    const sqlc_sig_t *s = sqlc_resolve(c, cands, n_cands, args, n, &ambiguous);
+    if (!s)
+        return no_operator(c, op, a, b, ambiguous);
+    proxy_pgtype_ref_t rt;
+    if (!sqlc_apply_sig(c, s, args, n, &rt))
+        return false;
+    if (is_ordering(op) && sqlc_is_string(c, s->args[0]) && !sqlc_default_collation_is_c(c))
+        return sqlc_fail(c, "0A000", "comparing text by the database's collation is not "
+                                     "supported on the mirror (use COLLATE \"C\")");
+    bool any_numv = false;
+    for (size_t i = 0; i < n; i++)
+        any_numv = any_numv || args[i].numv;
+    const char *tmpl = any_numv && s->tmpl_numv ? s->tmpl_numv : s->tmpl;
+    *out = sqlc_val_of(sqlc_expand(c, tmpl, args, n), rt);
+    out->numv = (s->flags & SQLC_F_NUMV) || (rt.oid == PG_OID_NUMERIC && any_numv && s->tmpl_numv);
+    out->is_const = true;
+    for (size_t i = 0; i < n; i++)
+        sqlc_merge_flags(out, &args[i]);
+    if (coerced)
+        memcpy(coerced, args, n * sizeof *args);
+    return true;
+}
+
+bool sqlc_operator(sqlc_ctx_t *c, const char *op, sqlc_val_t *a, sqlc_val_t *b, sqlc_val_t *out)
+{
+    return sqlc_operator2(c, op, a, b, out, NULL);
+}
+
+static bool row_args(const sqlc_node_t *n, PgQuery__Node ***items, size_t *count)
+{
+    if (n && n->node_case == PG_QUERY__NODE__NODE_ROW_EXPR) {
+        *items = n->row_expr->args;
+        *count = n->row_expr->n_args;
+        return true;
+    }
+    return false;
+}
+
+/* (a, b) op (c, d): = and <> pairwise, ordering lexicographic, as PostgreSQL's row compare. */
+static bool row_compare(sqlc_ctx_t *c, const char *op, const sqlc_node_t *l, const sqlc_node_t *r,
+                        sqlc_val_t *out)
+{
+    PgQuery__Node **li, **ri;
+    size_t ln, rn;
+    if (!row_args(l, &li, &ln) || !row_args(r, &ri, &rn))
+        return sqlc_fail(c, "0A000", "row comparison with a non-row is not supported on the mirror");
+    if (ln != rn)
+        return sqlc_fail(c, "42601", "unequal number of entries in row expressions");
+    bool eq = !strcmp(op, "="), ne = !strcmp(op, "<>");
+    if (!eq && !ne && !is_ordering(op))
+        return sqlc_fail(c, "0A000", "row comparison with %s is not supported on the mirror", op);
+    am_buf_t b;
+    am_buf_init(&b);
+    *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
+    out->is_const = true;
+    const char *strict = strlen(op) > 1 && op[1] == '=' ? sqlc_printf(c, "%c", op[0]) : op;
+    am_buf_t prefix;
+    am_buf_init(&prefix);
+    bool ok = true;
+    for (size_t i = 0; i < ln && ok; i++) {
+        sqlc_val_t x, y, cmp, e;
+        ok = sqlc_expr(c, li[i], &x) && sqlc_expr(c, ri[i], &y);
+        sqlc_val_t x2 = x, y2 = y;
+        if (ok && (eq || ne)) {
+            ok = sqlc_operator(c, op, &x, &y, &cmp);
+            if (ok)
+                am_buf_printf(&b, "%s%s", i ? (eq ? " AND " : " OR ") : "(", cmp.sql);
+        } else if (ok) {
+            const char *this_op = i + 1 == ln ? op : strict;
+            ok = sqlc_operator(c, this_op, &x, &y, &cmp) && sqlc_operator(c, "=", &x2, &y2, &e);
+            if (ok) {
+                am_buf_printf(&b, "%s(%s%s)", i ? " OR " : "(", prefix.data ? prefix.data : "",
+                              cmp.sql);
+                am_buf_printf(&prefix, "%s AND ", e.sql);
+            }
+        }
+        if (ok)
+            sqlc_merge_flags(out, &cmp);
+    }
+    am_buf_putc(&b, ')');
+    out->sql = am_arena_strndup(c->arena, b.data, b.len);
+    am_buf_destroy(&b);
+    am_buf_destroy(&prefix);
+    return ok;
+}
+
+static bool binary(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
+{
+    bool ok;
+    const char *op = op_name(c, e->name, e->n_name, &ok);
+    if (!ok)
+        return false;
+    if (e->lexpr && (e->lexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR ||
+                     e->rexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR))
+        return row_compare(c, op, e->lexpr, e->rexpr, out);
+    sqlc_val_t l, r;
+    if (e->lexpr && !sqlc_expr(c, e->lexpr, &l))
+        return false;
+    if (!sqlc_expr(c, e->rexpr, &r))
+        return false;
+    return sqlc_operator(c, op, e->lexpr ? &l : NULL, &r, out);
+}
+
+/* IS [NOT] DISTINCT FROM through the resolved "=" (so bpchar, numeric text compare right). */
+static bool distinct(sqlc_ctx_t *c, const PgQuery__AExpr *e, bool is_not, sqlc_val_t *out)
+{
+    sqlc_val_t l, r, eq, args[2];
+    if (!sqlc_expr(c, e->lexpr, &l) || !sqlc_expr(c, e->rexpr, &r) ||
+        !sqlc_operator2(c, "=", &l, &r, &eq, args))
+        return false;
+    const char *a = args[0].sql, *b = args[1].sql;
+    *out = eq;
+    out->sql = sqlc_printf(c,
+                           "(CASE WHEN %s IS NULL AND %s IS NULL THEN %s WHEN %s IS NULL OR %s "
+                           "IS NULL THEN %s ELSE %s(%s) END)",
+                           a, b, is_not ? "true" : "false", a, b, is_not ? "false" : "true",
+                           is_not ? "" : "NOT ", eq.sql);
+    return true;
+}
+
+static bool nullif(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
+{
+    sqlc_val_t l, r, eq, args[2];
+    if (!sqlc_expr(c, e->lexpr, &l) || !sqlc_expr(c, e->rexpr, &r) ||
+        !sqlc_operator2(c, "=", &l, &r, &eq, args))
+        return false;
+    *out = args[0];
+    out->sql = sqlc_printf(c, "(CASE WHEN %s THEN NULL ELSE %s END)", eq.sql, args[0].sql);
+    out->name = "nullif";
+    out->relid = 0;
+    out->attnum = 0;
+    sqlc_merge_flags(out, &eq);
+    return true;
+}
+
+static bool in_list(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
+{
+    bool ok;
+    const char *op = op_name(c, e->name, e->n_name, &ok);
+    if (!ok)
+        return false;
+    const PgQuery__List *list =
+        e->rexpr && e->rexpr->node_case == PG_QUERY__NODE__NODE_LIST ? e->rexpr->list : NULL;
+    if (!list || list->n_items == 0)
+        return sqlc_fail(c, "42601", "syntax error in IN list");
+    bool neg = strcmp(op, "<>") == 0;
+    am_buf_t b;
+    am_buf_init(&b);
+    *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
+    out->is_const = true;
+    for (size_t i = 0; i < list->n_items; i++) {
+        sqlc_val_t l, r, cmp;
+        bool row = e->lexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR;
+        ok = row ? row_compare(c, op, e->lexpr, list->items[i], &cmp)
+                 : sqlc_expr(c, e->lexpr, &l) && sqlc_expr(c, list->items[i], &r) &&
+                       sqlc_operator(c, op, &l, &r, &cmp);
+        if (!ok) {
+            am_buf_destroy(&b);
+            return false;
+        }
+        am_buf_printf(&b, "%s%s", i ? (neg ? " AND " : " OR ") : "(", cmp.sql);
+        sqlc_merge_flags(out, &cmp);
+    }
+    am_buf_putc(&b, ')');
+    out->sql = am_arena_strndup(c->arena, b.data, b.len);
+    am_buf_destroy(&b);
+    return true;
+}
+
+/* LIKE/ILIKE/SIMILAR TO: the grammar wraps an ESCAPE clause as like_escape(pattern, esc) or
+ * similar_to_escape(pattern[, esc]). */
+static bool pattern_match(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
+{
+    bool ok;
+    const char *op = op_name(c, e->name, e->n_name, &ok);
+    if (!ok)
+        return false;
+    const sqlc_node_t *rx = e->rexpr;
+    const PgQuery__FuncCall *f =
+        rx && rx->node_case == PG_QUERY__NODE__NODE_FUNC_CALL ? rx->func_call : NULL;
+    const char *fname = f && f->n_funcname ? sqlc_str(f->funcname[f->n_funcname - 1]) : NULL;
+    bool similar = e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_SIMILAR;
+    if (!similar && !(fname && strcmp(fname, "like_escape") == 0))
+        return binary(c, e, out);
+    sqlc_val_t l, p, esc = {0};
+    proxy_pgtype_ref_t text = sqlc_type(PG_OID_TEXT);
+    const sqlc_node_t *pat = f && f->n_args > 0 ? f->args[0] : rx;
+    if (!sqlc_expr(c, e->lexpr, &l) || !sqlc_coerce(c, &l, text, SQLC_IMPLICIT) ||
+        !sqlc_expr(c, pat, &p) || !sqlc_coerce(c, &p, text, SQLC_IMPLICIT))
+        return false;
+    bool has_esc = f && f->n_args > 1;
+    if (has_esc && (!sqlc_expr(c, f->args[1], &esc) || !sqlc_coerce(c, &esc, text, SQLC_IMPLICIT)))
+        return false;
+    bool neg = op[0] == '!';
+    *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
+    if (similar)
+        out->sql = sqlc_printf(c, "(%sam_similar_match(%s, %s, %s))", neg ? "NOT " : "", l.sql,
+                               p.sql, has_esc ? esc.sql : "'\\'");
+    else
+        out->sql = sqlc_printf(c, "(%s%s(%s, %s, %s))", neg ? "NOT " : "",
+                               e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE ? "ilike_escape"
+                                                                               : "like_escape",
+                               l.sql, p.sql, esc.sql);
+    out->is_const = l.is_const && p.is_const;
+    sqlc_merge_flags(out, &l);
+    return true;
+}
+
+static bool between(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
+{
+    const PgQuery__List *list =
+        e->rexpr && e->rexpr->node_case == PG_QUERY__NODE__NODE_LIST ? e->rexpr->list : NULL;
+    if (!list || list->n_items != 2)
+        return sqlc_fail(c, "42601", "syntax error in BETWEEN");
+    bool neg = e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN ||
+               e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM;
+    bool sym = e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM ||
+               e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM;
+    sqlc_val_t a[4], lo[2], hi[2];
+    for (int k = 0; k < (sym ? 2 : 1); k++) {
+        const sqlc_node_t *low = list->items[k], *high = list->items[1 - k];
+        if (!sqlc_expr(c, e->lexpr, &a[2 * k]) || !sqlc_expr(c, e->lexpr, &a[2 * k + 1]) ||
+            !sqlc_expr(c, low, &lo[k]) || !sqlc_expr(c, high, &hi[k]))
+            return false;
+        sqlc_val_t x = lo[k], y = hi[k];
+        if (!sqlc_operator(c, neg ? "<" : ">=", &a[2 * k], &x, &lo[k]) ||
+            !sqlc_operator(c, neg ? ">" : "<=", &a[2 * k + 1], &y, &hi[k]))
+            return false;
+    }
+    const char *join = neg ? "OR" : "AND";
+    char *one = sqlc_printf(c, "(%s %s %s)", lo[0].sql, join, hi[0].sql);
+    if (sym)
+        one = sqlc_printf(c, "(%s %s (%s %s %s))", one, neg ? "AND" : "OR", lo[1].sql, join,
+                          hi[1].sql);
+    *out = sqlc_val_of(one, sqlc_type(PG_OID_BOOL));
+    out->is_const = lo[0].is_const && hi[0].is_const;
+    out->has_agg = lo[0].has_agg || hi[0].has_agg;
+    return true;
+}
+
+/* x op ANY/ALL (array): one comparison per element with PostgreSQL's NULL rules. */
+static bool any_all(sqlc_ctx_t *c, const PgQuery__AExpr *e, bool all, sqlc_val_t *out)
+{
+    bool ok;
+    const char *op = op_name(c, e->name, e->n_name, &ok);
+    sqlc_val_t l, arr;
+    if (!ok || !sqlc_expr(c, e->lexpr, &l) || !sqlc_expr(c, e->rexpr, &arr))
+        return false;
+    if (arr.type.oid == PG_OID_UNKNOWN) {
+        uint32_t at = l.type.oid != PG_OID_UNKNOWN
+                          ? proxy__pgtype_array(c->cat, proxy__pgtype_base(c->cat, l.type).oid)
+                          : PG_OID_TEXT_ARRAY;
+        if (!at || !sqlc_coerce(c, &arr, sqlc_type(at), SQLC_IMPLICIT))
+            return sqlc_fail(c, "42809", "op ANY/ALL (array) requires array on right side");
+    }
+    uint32_t elem = proxy__pgtype_elem(c->cat, proxy__pgtype_base(c->cat, arr.type).oid);
+    if (!elem)
+        return sqlc_fail(c, "42809", "op ANY/ALL (array) requires array on right side");
+    sqlc_val_t ev = sqlc_val_of(sqlc_strdup(c, "am_u.e"), (proxy_pgtype_ref_t){elem, arr.type.typmod});
+    ev.numv = arr.numv;
+    sqlc_val_t cmp;
+    if (!sqlc_operator(c, op, &l, &ev, &cmp))
+        return false;
+    const char *body =
+        all ? sqlc_printf(c, "CASE WHEN count(*) = 0 THEN true WHEN bool_or(NOT %s) THEN false "
+                             "WHEN bool_or(%s IS NULL) THEN NULL ELSE true END",
+                          cmp.sql, cmp.sql)
+            : sqlc_printf(c, "CASE WHEN bool_or(%s) THEN true WHEN bool_or(%s IS NULL) THEN NULL "
+                             "ELSE false END",
+                          cmp.sql, cmp.sql);
+    *out = sqlc_val_of(sqlc_printf(c, "(CASE WHEN %s IS NULL THEN NULL ELSE (SELECT %s FROM "
+                                      "unnest(%s) AS am_u(e)) END)",
+                                   arr.sql, body, arr.sql),
+                       sqlc_type(PG_OID_BOOL));
+    sqlc_merge_flags(out, &l);
+    sqlc_merge_flags(out, &arr);
+    return true;
+}
+
+bool sqlc_a_expr(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
+{
+    switch (e->kind) {
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP:
+        return binary(c, e, out);
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ANY:
+        return any_all(c, e, false, out);
+    case PG_QUERY__A__EXPR__KIND__AEXPR_OP_ALL:
+        return any_all(c, e, true, out);
+    case PG_QUERY__A__EXPR__KIND__AEXPR_DISTINCT:
+        return distinct(c, e, false, out);
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_DISTINCT:
+        return distinct(c, e, true, out);
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NULLIF:
+        return nullif(c, e, out);
+    case PG_QUERY__A__EXPR__KIND__AEXPR_IN:
+        return in_list(c, e, out);
+    case PG_QUERY__A__EXPR__KIND__AEXPR_LIKE:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_SIMILAR:
+        return pattern_match(c, e, out);
+    case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_BETWEEN_SYM:
+    case PG_QUERY__A__EXPR__KIND__AEXPR_NOT_BETWEEN_SYM:
+        return between(c, e, out);
+    default:
+        return sqlc_fail(c, "0A000", "this operator form is not supported on the mirror");
+    }
+}

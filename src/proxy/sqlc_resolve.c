@@ -1,0 +1,276 @@
+/*
+ * proxy/sqlc_resolve.c: choosing an operator or function among candidates the way PostgreSQL
+ * does (exact match, then implicit coercions, most exact matches, preferred types, the
+ * unknown-literal rules), resolving polymorphic arguments, and writing the chosen entry's
+ * DuckDB template with its arguments.
+ * Spec: PostgreSQL 15 docs "Type Conversion" 10.2 (operators) and 10.3 (functions).
+ */
+#include "proxy/sqlc_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool is_poly(uint32_t t)
+{
+    return t == PG_OID_ANYELEMENT || t == PG_OID_ANYARRAY || t == SQLC_ANYNONARRAY ||
+           t == SQLC_ANYENUM || t == PG_OID_ANY;
+}
+
+/* Can argument v go where the signature wants type want (implicitly)? */
+static bool accepts(sqlc_ctx_t *c, const sqlc_val_t *v, uint32_t want)
+{
+    uint32_t have = proxy__pgtype_base(c->cat, v->type).oid;
+    if (v->type.oid == PG_OID_UNKNOWN)
+        return want != PG_OID_ANYARRAY || true;
+    switch (want) {
+    case PG_OID_ANY:
+    case PG_OID_ANYELEMENT:
+        return true;
+    case PG_OID_ANYARRAY:
+        return sqlc_is_array(c, have);
+    case SQLC_ANYNONARRAY:
+        return !sqlc_is_array(c, have);
+    case SQLC_ANYENUM:
+        return v->type.oid != have ? false : (proxy__pgcat_type(c->cat, have) &&
+                                             proxy__pgcat_type(c->cat, have)->typtype == 'e');
+    default:
+        return have == want || v->type.oid == want || sqlc_implicit(c, have, want);
+    }
+}
+
+static int exact_matches(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *args, size_t n)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += args[i].type.oid != PG_OID_UNKNOWN &&
+             proxy__pgtype_base(c->cat, args[i].type).oid == s->args[i];
+    return k;
+}
+
+static int preferred_matches(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *args, size_t n)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += args[i].type.oid != PG_OID_UNKNOWN && !is_poly(s->args[i]) &&
+             sqlc_preferred(c, s->args[i]);
+    return k;
+}
+
+/* Keeps cands[i] where score(i) is the maximum; returns the new count. */
+static size_t keep_best(const sqlc_sig_t **cands, size_t n, const int *score)
+{
+    int best = -1;
+    for (size_t i = 0; i < n; i++)
+        best = score[i] > best ? score[i] : best;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (score[i] == best)
+            cands[m++] = cands[i];
+    return m;
+}
+
+/* The unknown-literal rule: at each unknown position prefer candidates whose type there is of
+ * the string category, or of the single category all candidates share, then preferred. */
+static size_t unknown_rule(sqlc_ctx_t *c, const sqlc_sig_t **cands, size_t n,
+                           const sqlc_val_t *args, size_t nargs)
+{
+    for (size_t i = 0; i < nargs && n > 1; i++) {
+        if (args[i].type.oid != PG_OID_UNKNOWN)
+            continue;
+        bool any_string = false;
+        for (size_t k = 0; k < n; k++)
+            any_string = any_string || sqlc_category(c, cands[k]->args[i]) == 'S';
+        size_t m = 0;
+        for (size_t k = 0; k < n; k++) {
+            bool string = sqlc_category(c, cands[k]->args[i]) == 'S';
+            if (!any_string || string)
+                cands[m++] = cands[k];
+        }
+        n = m;
+        size_t p = 0;
+        for (size_t k = 0; k < n; k++)
+            p += sqlc_preferred(c, cands[k]->args[i]);
+        if (p > 0 && p < n) {
+            m = 0;
+            for (size_t k = 0; k < n; k++)
+                if (sqlc_preferred(c, cands[k]->args[i]))
+                    cands[m++] = cands[k];
+            n = m;
+        }
+    }
+    return n;
+}
+
+/* When one argument is known and the rest unknown, the unknowns are assumed to be its type. */
+static const sqlc_sig_t *same_type_rule(sqlc_ctx_t *c, const sqlc_sig_t **cands, size_t n,
+                                        const sqlc_val_t *args, size_t nargs)
+{
+    uint32_t known = 0;
+    for (size_t i = 0; i < nargs; i++) {
+        if (args[i].type.oid == PG_OID_UNKNOWN)
+            continue;
+        uint32_t b = proxy__pgtype_base(c->cat, args[i].type).oid;
+        if (known && known != b)
+            return NULL;
+        known = b;
+    }
+    const sqlc_sig_t *hit = NULL;
+    for (size_t k = 0; k < n && known; k++) {
+        bool all = true;
+        for (size_t i = 0; i < nargs; i++)
+            all = all && cands[k]->args[i] == known;
+        if (all && hit)
+            return NULL;
+        if (all)
+            hit = cands[k];
+    }
+    return hit;
+}
+
+const sqlc_sig_t *sqlc_resolve(sqlc_ctx_t *c, const sqlc_sig_t *const *all, size_t n_all,
+                               const sqlc_val_t *args, size_t nargs, bool *ambiguous)
+{
+    *ambiguous = false;
+    const sqlc_sig_t **cands = am_arena_alloc(c->arena, (n_all + 1) * sizeof *cands);
+    int *score = am_arena_alloc(c->arena, (n_all + 1) * sizeof *score);
+    size_t n = 0;
+    /* exact match, an unknown taking the other argument's type (operators) */
+    for (size_t k = 0; k < n_all; k++) {
+        bool exact = true;
+        for (size_t i = 0; i < nargs && exact; i++) {
+            uint32_t b = proxy__pgtype_base(c->cat, args[i].type).oid;
+            if (args[i].type.oid == PG_OID_UNKNOWN) {
+                b = 0;
+                for (size_t j = 0; j < nargs; j++)
+                    if (args[j].type.oid != PG_OID_UNKNOWN)
+                        b = proxy__pgtype_base(c->cat, args[j].type).oid;
+            }
+            exact = b == all[k]->args[i];
+        }
+        if (exact)
+            return all[k];
+    }
+    for (size_t k = 0; k < n_all; k++) {
+        bool ok = true;
+        for (size_t i = 0; i < nargs && ok; i++)
+            ok = accepts(c, &args[i], all[k]->args[i]);
+        if (ok)
+            cands[n++] = all[k];
+    }
+    if (n <= 1)
+        return n ? cands[0] : NULL;
+    for (size_t k = 0; k < n; k++)
+        score[k] = exact_matches(c, cands[k], args, nargs);
+    n = keep_best(cands, n, score);
+    for (size_t k = 0; k < n && n > 1; k++)
+        score[k] = preferred_matches(c, cands[k], args, nargs);
+    if (n > 1)
+        n = keep_best(cands, n, score);
+    if (n > 1)
+        n = unknown_rule(c, cands, n, args, nargs);
+    if (n == 1)
+        return cands[0];
+    const sqlc_sig_t *s = n > 1 ? same_type_rule(c, cands, n, args, nargs) : NULL;
+    *ambiguous = !s && n > 1;
+    return s;
+}
+
+/* The actual type a polymorphic signature binds anyelement to (the arguments' common type). */
+static bool bind_poly(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                      proxy_pgtype_ref_t *elem)
+{
+    sqlc_val_t probe[SQLC_MAX_ARGS];
+    size_t m = 0;
+    for (size_t i = 0; i < n && m < SQLC_MAX_ARGS; i++) {
+        if (s->args[i] == PG_OID_ANYELEMENT || s->args[i] == SQLC_ANYNONARRAY ||
+            s->args[i] == SQLC_ANYENUM) {
+            probe[m++] = args[i];
+        } else if (s->args[i] == PG_OID_ANYARRAY && args[i].type.oid != PG_OID_UNKNOWN) {
+            probe[m] = args[i];
+            probe[m].type = (proxy_pgtype_ref_t){
+                proxy__pgtype_elem(c->cat, proxy__pgtype_base(c->cat, args[i].type).oid),
+                args[i].type.typmod};
+            m++;
+        }
+    }
+    elem->oid = 0;
+    elem->typmod = -1;
+    if (m == 0)
+        return true;
+    return sqlc_common_type(c, probe, m, "polymorphic argument", elem);
+}
+
+bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                    proxy_pgtype_ref_t *result)
+{
+    proxy_pgtype_ref_t elem;
+    if (!bind_poly(c, s, args, n, &elem))
+        return false;
+    uint32_t arr = elem.oid ? proxy__pgtype_array(c->cat, elem.oid) : 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t want = s->args[i];
+        proxy_pgtype_ref_t t = sqlc_type(want);
+        if (want == PG_OID_ANYELEMENT || want == SQLC_ANYNONARRAY || want == SQLC_ANYENUM)
+            t = elem;
+        else if (want == PG_OID_ANYARRAY)
+            t = (proxy_pgtype_ref_t){arr, elem.typmod};
+        else if (want == PG_OID_ANY)
+            t = args[i].type.oid == PG_OID_UNKNOWN ? sqlc_type(PG_OID_TEXT) : args[i].type;
+        if (t.oid && !sqlc_type_eq(args[i].type, t) &&
+            !(proxy__pgtype_base(c->cat, args[i].type).oid == t.oid && t.typmod < 0) &&
+            !sqlc_coerce(c, &args[i], t, SQLC_IMPLICIT))
+            return false;
+    }
+    uint32_t r = s->result;
+    if (r == PG_OID_ANYELEMENT)
+        *result = elem;
+    else if (r == PG_OID_ANYARRAY)
+        *result = (proxy_pgtype_ref_t){arr, elem.typmod};
+    else if (r == SQLC_SAME1)
+        *result = args[0].type;
+    else
+        *result = sqlc_type(r);
+    return true;
+}
+
+/* Writes tmpl with %1..%9 replaced by the arguments' SQL, %T the TimeZone, %D DateStyle, %I
+ * IntervalStyle, %F extra_float_digits, %N1..%N9 an argument as numeric text, %S1..%S9 an
+ * argument as PostgreSQL text output, %% a percent sign. */
+char *sqlc_expand(sqlc_ctx_t *c, const char *tmpl, const sqlc_val_t *args, size_t n)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    for (const char *p = tmpl; *p; p++) {
+        if (*p != '%' || !p[1]) {
+            am_buf_putc(&b, *p);
+            continue;
+        }
+        char k = *++p;
+        size_t i = (size_t)(p[1] - '1');
+        if (k >= '1' && k <= '9' && (size_t)(k - '1') < n) {
+            am_buf_printf(&b, "(%s)", args[k - '1'].sql);
+        } else if ((k == 'N' || k == 'S') && p[1] >= '1' && p[1] <= '9' && i < n) {
+            const sqlc_val_t *a = &args[i];
+            if (k == 'S')
+                am_buf_puts(&b, sqlc_to_text(c, a));
+            else
+                am_buf_printf(&b, a->numv ? "(%s)" : "CAST(%s AS VARCHAR)", a->sql);
+            p++;
+        } else if (k == 'T') {
+            am_sql_literal(&b, c->env->timezone ? c->env->timezone : "UTC");
+        } else if (k == 'D') {
+            am_sql_literal(&b, c->env->datestyle ? c->env->datestyle : "ISO, MDY");
+        } else if (k == 'I') {
+            am_sql_literal(&b, c->env->intervalstyle ? c->env->intervalstyle : "postgres");
+        } else if (k == 'P') {
+            am_buf_puts(&b, sqlc_path_list(c));
+        } else if (k == 'F') {
+            am_buf_printf(&b, "%d", c->env->extra_float_digits);
+        } else {
+            am_buf_putc(&b, k);
+        }
+    }
+    char *s = am_arena_strndup(c->arena, b.data ? b.data : "", b.len);
+    am_buf_destroy(&b);
+    return s;
+}

@@ -1,0 +1,441 @@
+/*
+ * proxy/sqlc_select.c: SELECT as PostgreSQL analyses it: WITH (recursive too), FROM, WHERE,
+ * the select list (* expanded here, names as PostgreSQL gives them), GROUP BY (ordinals, output
+ * names, grouping sets), HAVING, WINDOW, DISTINCT [ON], ORDER BY (output names and ordinals
+ * first, NULLs as the largest value), LIMIT/OFFSET, VALUES and UNION/INTERSECT/EXCEPT with
+ * PostgreSQL's result types. Output columns are o1..oN; their PostgreSQL names and types go back
+ * to the caller.
+ * Spec: PostgreSQL 15 docs "Queries" (chapter 7) and "SELECT".
+ */
+#include "proxy/sqlc_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+sqlc_scope_t *sqlc_scope_push(sqlc_ctx_t *c)
+{
+    sqlc_scope_t *s = am_arena_alloc(c->arena, sizeof *s);
+    memset(s, 0, sizeof *s);
+    s->parent = c->scope;
+    c->scope = s;
+    return s;
+}
+
+void sqlc_scope_pop(sqlc_ctx_t *c)
+{
+    c->scope = c->scope->parent;
+}
+
+sqlc_cte_t *sqlc_cte_find(sqlc_ctx_t *c, const char *name)
+{
+    for (sqlc_scope_t *s = c->scope; s; s = s->parent)
+        for (size_t i = 0; i < s->n_ctes; i++)
+            if (strcmp(s->ctes[i]->name, name) == 0)
+                return s->ctes[i];
+    return NULL;
+}
+
+const PgQuery__WindowDef *sqlc_window_find(sqlc_ctx_t *c, const char *name)
+{
+    for (size_t i = 0; i < c->scope->n_windows; i++)
+        if (strcmp(c->scope->windows[i]->name, name) == 0)
+            return c->scope->windows[i];
+    return NULL;
+}
+
+static sqlc_target_t *targets_new(sqlc_ctx_t *c, size_t n)
+{
+    sqlc_target_t *t = am_arena_alloc(c->arena, (n + 1) * sizeof *t);
+    memset(t, 0, (n + 1) * sizeof *t);
+    return t;
+}
+
+/* ---- the select list ---------------------------------------------------------------------- */
+
+typedef struct tlist {
+    sqlc_target_t *items;
+    size_t n, cap;
+} tlist_t;
+
+static sqlc_target_t *tlist_add(sqlc_ctx_t *c, tlist_t *l)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        sqlc_target_t *n = targets_new(c, cap);
+        if (l->n)
+            memcpy(n, l->items, l->n * sizeof *n);
+        l->items = n;
+        l->cap = cap;
+    }
+    sqlc_target_t *t = &l->items[l->n++];
+    memset(t, 0, sizeof *t);
+    return t;
+}
+
+static void add_col(sqlc_ctx_t *c, tlist_t *l, const sqlc_col_t *col)
+{
+    sqlc_target_t *t = tlist_add(c, l);
+    t->val = sqlc_val_of((char *)col->sql, col->type);
+    t->val.numv = col->numv;
+    t->val.relid = col->relid;
+    t->val.attnum = col->attnum;
+    t->name = col->name;
+}
+
+/* SELECT * and t.*: the FROM items' columns in order (a USING join's merged ones first). */
+static bool expand_star(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, tlist_t *l)
+{
+    if (cr->n_fields == 1) {
+        if (c->scope->n_items == 0)
+            return sqlc_fail(c, "42601", "SELECT * with no tables specified is not valid");
+        for (size_t i = 0; i < c->scope->n_items; i++)
+            for (size_t k = 0; k < c->scope->items[i]->n_cols; k++)
+                add_col(c, l, &c->scope->items[i]->cols[k]);
+        return true;
+    }
+    const char *rel = sqlc_str(cr->fields[cr->n_fields - 2]);
+    const char *nsp = cr->n_fields >= 3 ? sqlc_str(cr->fields[cr->n_fields - 3]) : NULL;
+    bool amb = false;
+    sqlc_rte_t *r = rel ? sqlc_rte_find(c, nsp, rel, &amb) : NULL;
+    if (amb)
+        return sqlc_fail(c, "42P09", "table reference \"%s\" is ambiguous", rel);
+    if (!r)
+        return sqlc_fail(c, "42P01", "missing FROM-clause entry for table \"%s\"", rel ? rel : "?");
+    for (size_t k = 0; k < r->n_cols; k++)
+        add_col(c, l, &r->cols[k]);
+    return true;
+}
+
+static bool is_star(const sqlc_node_t *n)
+{
+    if (!n || n->node_case != PG_QUERY__NODE__NODE_COLUMN_REF)
+        return false;
+    const PgQuery__ColumnRef *cr = n->column_ref;
+    return cr->n_fields > 0 && cr->fields[cr->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR;
+}
+
+static bool select_list(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, tlist_t *l)
+{
+    c->scope->allow_srf = true;
+    for (size_t i = 0; i < s->n_target_list; i++) {
+        const PgQuery__ResTarget *rt = s->target_list[i]->res_target;
+        if (!rt || !rt->val)
+            return sqlc_fail(c, "42601", "syntax error in select list");
+        if (is_star(rt->val)) {
+            if (!expand_star(c, rt->val->column_ref, l))
+                return false;
+            continue;
+        }
+        sqlc_target_t *t = tlist_add(c, l);
+        if (!sqlc_expr(c, rt->val, &t->val) || !sqlc_resolve_unknown(c, &t->val))
+            return false;
+        t->name = rt->name ? rt->name : t->val.name ? t->val.name : "?column?";
+    }
+    c->scope->allow_srf = false;
+    for (size_t i = 0; i < l->n; i++)
+        l->items[i].duck = sqlc_printf(c, "o%zu", i + 1);
+    c->scope->targets = l->items;
+    c->scope->n_targets = l->n;
+    return true;
+}
+
+/* ---- ORDER BY and GROUP BY items ---------------------------------------------------------- */
+
+/* An ORDER BY or GROUP BY item that names an output column (a bare name or an ordinal);
+ * -1 when it is an ordinary expression. */
+static int output_ref(sqlc_ctx_t *c, const sqlc_node_t *n, bool name_first, bool *err)
+{
+    *err = false;
+    if (n->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+        n->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
+        int k = n->a_const->ival ? n->a_const->ival->ival : 0;
+        if (k < 1 || (size_t)k > c->scope->n_targets) {
+            *err = !sqlc_fail(c, "42P10", "ORDER BY position %d is not in select list", k);
+            return -1;
+        }
+        return k - 1;
+    }
+    if (n->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || n->column_ref->n_fields != 1 ||
+        !sqlc_str(n->column_ref->fields[0]))
+        return -1;
+    const char *name = sqlc_str(n->column_ref->fields[0]);
+    if (!name_first) { /* GROUP BY: an input column of that name wins */
+        sqlc_val_t probe;
+        am_err_t *saved = c->err, tmp = {0};
+        c->err = &tmp;
+        bool found = sqlc_expr(c, n, &probe);
+        c->err = saved;
+        if (found)
+            return -1;
+    }
+    int hit = -1;
+    for (size_t i = 0; i < c->scope->n_targets; i++)
+        if (c->scope->targets[i].name && strcmp(c->scope->targets[i].name, name) == 0) {
+            if (hit >= 0 && name_first) {
+                *err = !sqlc_fail(c, "42702", "ORDER BY \"%s\" is ambiguous", name);
+                return -1;
+            }
+            if (hit < 0)
+                hit = (int)i;
+        }
+    return hit;
+}
+
+static bool sort_key(sqlc_ctx_t *c, sqlc_val_t *v, am_buf_t *b)
+{
+    if (!sqlc_orderable(c, v->type, v->numv))
+        return false;
+    if (v->numv)
+        am_buf_printf(b, "am_num_sortkey(%s)", v->sql);
+    else if (proxy__pgtype_base(c->cat, v->type).oid == PG_OID_BPCHAR)
+        am_buf_printf(b, "rtrim(%s, ' ')", v->sql);
+    else
+        am_buf_puts(b, v->sql);
+    return true;
+}
+
+bool sqlc_sort_list(sqlc_ctx_t *c, PgQuery__Node **items, size_t n, bool outputs, am_buf_t *b)
+{
+    for (size_t i = 0; i < n; i++) {
+        const PgQuery__SortBy *sb = items[i]->sort_by;
+        if (!sb || sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_USING)
+            return sqlc_fail(c, "0A000", "ORDER BY ... USING is not supported on the mirror");
+        sqlc_val_t v;
+        bool err = false;
+        int k = outputs ? output_ref(c, sb->node, true, &err) : -1;
+        if (err)
+            return false;
+        if (k >= 0)
+            v = c->scope->targets[k].val;
+        else if (!sqlc_expr(c, sb->node, &v) || !sqlc_resolve_unknown(c, &v))
+            return false;
+        if (i)
+            am_buf_puts(b, ", ");
+        if (!sort_key(c, &v, b))
+            return false;
+        bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+        bool nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
+                           (sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST && desc);
+        am_buf_printf(b, " %s NULLS %s", desc ? "DESC" : "ASC", nulls_first ? "FIRST" : "LAST");
+    }
+    return true;
+}
+
+static bool group_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *b);
+
+static bool group_set(sqlc_ctx_t *c, const PgQuery__GroupingSet *g, am_buf_t *b)
+{
+    static const char *const kinds[] = {"", "()", "", "ROLLUP", "CUBE", "GROUPING SETS"};
+    if (g->kind == PG_QUERY__GROUPING_SET_KIND__GROUPING_SET_EMPTY) {
+        am_buf_puts(b, "()");
+        return true;
+    }
+    size_t k = (size_t)g->kind;
+    am_buf_printf(b, "%s(", k < AM_ARRAY_LEN(kinds) ? kinds[k] : "");
+    for (size_t i = 0; i < g->n_content; i++) {
+        if (i)
+            am_buf_puts(b, ", ");
+        if (!group_item(c, g->content[i], b))
+            return false;
+    }
+    am_buf_putc(b, ')');
+    return true;
+}
+
+static bool group_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *b)
+{
+    if (n->node_case == PG_QUERY__NODE__NODE_GROUPING_SET)
+        return group_set(c, n->grouping_set, b);
+    if (n->node_case == PG_QUERY__NODE__NODE_ROW_EXPR) {
+        am_buf_putc(b, '(');
+        for (size_t i = 0; i < n->row_expr->n_args; i++) {
+            if (i)
+                am_buf_puts(b, ", ");
+            if (!group_item(c, n->row_expr->args[i], b))
+                return false;
+        }
+        am_buf_putc(b, ')');
+        return true;
+    }
+    bool err = false;
+    int k = output_ref(c, n, false, &err);
+    if (err)
+        return false;
+    sqlc_val_t v;
+    if (k >= 0)
+        v = c->scope->targets[k].val;
+    else if (!sqlc_expr(c, n, &v) || !sqlc_resolve_unknown(c, &v))
+        return false;
+    if (v.has_agg)
+        return sqlc_fail(c, "42803", "aggregate functions are not allowed in GROUP BY");
+    am_buf_puts(b, v.sql);
+    return true;
+}
+
+/* ---- the plain SELECT ----------------------------------------------------------------------- */
+
+static bool from_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b)
+{
+    sqlc_scope_t *sc = c->scope;
+    sc->items = am_arena_alloc(c->arena, (s->n_from_clause + 1) * sizeof *sc->items);
+    for (size_t i = 0; i < s->n_from_clause; i++) {
+        am_buf_puts(b, i ? ", " : " FROM ");
+        sqlc_rte_t *item = NULL;
+        if (!sqlc_from_item(c, s->from_clause[i], b, &item))
+            return false;
+        sc->items[sc->n_items++] = item;
+    }
+    return true;
+}
+
+static bool clauses_before_list(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *tail)
+{
+    if (s->where_clause) {
+        sqlc_val_t w;
+        if (!sqlc_bool_expr(c, s->where_clause, "WHERE", &w))
+            return false;
+        if (w.has_agg)
+            return sqlc_fail(c, "42803", "aggregate functions are not allowed in WHERE");
+        am_buf_printf(tail, " WHERE %s", w.sql);
+    }
+    c->scope->windows = am_arena_alloc(c->arena, (s->n_window_clause + 1) * sizeof(void *));
+    for (size_t i = 0; i < s->n_window_clause; i++)
+        c->scope->windows[c->scope->n_windows++] = s->window_clause[i]->window_def;
+    return true;
+}
+
+static bool group_having(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b)
+{
+    if (s->n_group_clause) {
+        am_buf_puts(b, s->group_distinct ? " GROUP BY DISTINCT " : " GROUP BY ");
+        for (size_t i = 0; i < s->n_group_clause; i++) {
+            if (i)
+                am_buf_puts(b, ", ");
+            if (!group_item(c, s->group_clause[i], b))
+                return false;
+        }
+    }
+    if (s->having_clause) {
+        sqlc_val_t h;
+        c->scope->grouped = true;
+        if (!sqlc_bool_expr(c, s->having_clause, "HAVING", &h))
+            return false;
+        am_buf_printf(b, " HAVING %s", h.sql);
+    }
+    return true;
+}
+
+static bool distinct_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b)
+{
+    if (!s->n_distinct_clause)
+        return true;
+    /* DISTINCT is one NULL entry; DISTINCT ON lists expressions */
+    if (s->n_distinct_clause == 1 && !s->distinct_clause[0]) {
+        am_buf_puts(b, "DISTINCT ");
+        return true;
+    }
+    am_buf_puts(b, "DISTINCT ON (");
+    for (size_t i = 0; i < s->n_distinct_clause; i++) {
+        bool err = false;
+        int k = output_ref(c, s->distinct_clause[i], true, &err);
+        sqlc_val_t v;
+        if (err)
+            return false;
+        if (k >= 0)
+            v = c->scope->targets[k].val;
+        else if (!sqlc_expr(c, s->distinct_clause[i], &v))
+            return false;
+        am_buf_printf(b, "%s%s", i ? ", " : "", v.sql);
+    }
+    am_buf_puts(b, ") ");
+    return true;
+}
+
+static bool limit_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b)
+{
+    if (s->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES)
+        return sqlc_fail(c, "0A000", "FETCH ... WITH TIES is not supported on the mirror");
+    const sqlc_node_t *parts[2] = {s->limit_count, s->limit_offset};
+    const char *words[2] = {" LIMIT ", " OFFSET "};
+    for (int i = 0; i < 2; i++) {
+        if (!parts[i])
+            continue;
+        if (parts[i]->node_case == PG_QUERY__NODE__NODE_A_CONST && parts[i]->a_const->isnull)
+            continue; /* LIMIT ALL / LIMIT NULL */
+        sqlc_val_t v;
+        if (!sqlc_expr(c, parts[i], &v) || !sqlc_coerce(c, &v, sqlc_type(PG_OID_INT8), SQLC_IMPLICIT))
+            return false;
+        am_buf_printf(b, "%s%s", words[i], v.sql);
+    }
+    return true;
+}
+
+static bool plain_select(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
+                         tlist_t *l)
+{
+    am_buf_t from, tail, list;
+    am_buf_init(&from);
+    am_buf_init(&tail);
+    am_buf_init(&list);
+    bool ok = from_clause(c, s, &from) && clauses_before_list(c, s, &tail) &&
+              select_list(c, s, l) && group_having(c, s, &tail);
+    for (size_t i = 0; ok && i < l->n; i++)
+        am_buf_printf(&list, "%s%s AS %s", i ? ", " : "", l->items[i].val.sql, l->items[i].duck);
+    if (ok && l->n == 0)
+        am_buf_puts(&list, "NULL AS am_none");
+    if (ok) {
+        am_buf_puts(out, "SELECT ");
+        ok = distinct_clause(c, s, out);
+    }
+    if (ok)
+        am_buf_printf(out, "%s%s%s", list.data, from.data ? from.data : "",
+                      tail.data ? tail.data : "");
+    am_buf_destroy(&from);
+    am_buf_destroy(&tail);
+    am_buf_destroy(&list);
+    return ok;
+}
+
+/* ORDER BY and LIMIT of this level: over output columns only for VALUES and set operations. */
+bool sqlc_order_limit(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b, bool shell)
+{
+    if (s->n_sort_clause) {
+        am_buf_puts(b, " ORDER BY ");
+        if (shell) {
+            /* only output columns can be named after a set operation */
+            for (size_t i = 0; i < s->n_sort_clause; i++) {
+                const PgQuery__SortBy *sb = s->sort_clause[i]->sort_by;
+                bool err = false;
+                if (sb && output_ref(c, sb->node, true, &err) < 0 && !err)
+                    return sqlc_fail(c, "0A000", "ORDER BY on a UNION/INTERSECT/EXCEPT result "
+                                                 "must be on one of the result columns");
+                if (err)
+                    return false;
+            }
+            am_buf_t tmp;
+            am_buf_init(&tmp);
+            bool ok = sqlc_sort_list(c, s->sort_clause, s->n_sort_clause, true, &tmp);
+            if (ok) {
+                /* the shell orders the union's own columns o1..oN */
+                am_buf_puts(b, tmp.data);
+            }
+            am_buf_destroy(&tmp);
+            if (!ok)
+                return false;
+        } else if (!sqlc_sort_list(c, s->sort_clause, s->n_sort_clause, true, b)) {
+            return false;
+        }
+    }
+    return limit_clause(c, s, b);
+}
+
+bool sqlc_plain(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
+                sqlc_target_t **targets, size_t *n_targets)
+{
+    tlist_t l = {0};
+    if (!plain_select(c, s, out, &l) || !sqlc_order_limit(c, s, out, false))
+        return false;
+    *targets = l.items ? l.items : targets_new(c, 0);
+    *n_targets = l.n;
+    return true;
+}

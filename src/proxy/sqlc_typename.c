@@ -1,0 +1,165 @@
+/*
+ * proxy/sqlc_typename.c: TypeName nodes (the target of a cast, a parameter declaration) ->
+ * PostgreSQL type and typmod, as PostgreSQL's typenameTypeMod does: SQL-standard spellings come
+ * from the grammar as pg_catalog names, other names are looked up on the search path.
+ * Spec: PostgreSQL 15 docs "Data Types"; the typmod encodings of varchar, numeric, timestamp,
+ * interval and bit (the typmodin functions of src/backend/utils/adt, read for their rules).
+ */
+#include "proxy/sqlc_internal.h"
+
+#include <string.h>
+
+/* Integer typmod arguments of a TypeName; false (22023/42601) when one is not an integer. */
+static bool typmod_args(sqlc_ctx_t *c, const PgQuery__TypeName *tn, int32_t *args, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < tn->n_typmods; i++) {
+        const sqlc_node_t *m = tn->typmods[i];
+        if (i >= 4 || m->node_case != PG_QUERY__NODE__NODE_A_CONST ||
+            m->a_const->val_case != PG_QUERY__A__CONST__VAL_IVAL)
+            return sqlc_fail(c, "22023", "type modifiers must be simple constants or identifiers");
+        args[(*n)++] = m->a_const->ival ? m->a_const->ival->ival : 0;
+    }
+    return true;
+}
+
+static bool char_typmod(sqlc_ctx_t *c, const char *tname, const int32_t *a, size_t n, int32_t *tm)
+{
+    if (n == 0)
+        return true;
+    if (n > 1)
+        return sqlc_fail(c, "42601", "invalid type modifier");
+    if (a[0] < 1)
+        return sqlc_fail(c, "22023", "length for type %s must be at least 1", tname);
+    if (a[0] > 10485760)
+        return sqlc_fail(c, "22023", "length for type %s cannot exceed 10485760", tname);
+    *tm = a[0] + 4;
+    return true;
+}
+
+static bool numeric_typmod(sqlc_ctx_t *c, const int32_t *a, size_t n, int32_t *tm)
+{
+    if (n == 0)
+        return true;
+    if (n > 2)
+        return sqlc_fail(c, "42601", "invalid NUMERIC type modifier");
+    if (a[0] < 1 || a[0] > 1000)
+        return sqlc_fail(c, "22023", "NUMERIC precision %d must be between 1 and 1000", a[0]);
+    int32_t scale = n == 2 ? a[1] : 0;
+    if (scale < -1000 || scale > 1000)
+        return sqlc_fail(c, "22023", "NUMERIC scale %d must be between -1000 and 1000", scale);
+    *tm = (int32_t)((((uint32_t)a[0] << 16) | ((uint32_t)scale & 0x7ff)) + 4);
+    return true;
+}
+
+/* timestamp(p), time(p): precision 0..6 (PostgreSQL warns and uses 6 above that). */
+static bool time_typmod(sqlc_ctx_t *c, const int32_t *a, size_t n, int32_t *tm)
+{
+    if (n == 0)
+        return true;
+    if (n > 1)
+        return sqlc_fail(c, "42601", "invalid type modifier");
+    if (a[0] < 0)
+        return sqlc_fail(c, "22023", "TIMESTAMP(%d) precision must not be negative", a[0]);
+    *tm = a[0] > 6 ? 6 : a[0];
+    return true;
+}
+
+/* interval [fields] [(p)]: the grammar gives the field mask first, then the precision. */
+static bool interval_typmod(sqlc_ctx_t *c, const int32_t *a, size_t n, int32_t *tm)
+{
+    if (n == 0)
+        return true;
+    int32_t range = a[0], prec = n > 1 ? a[1] : 0xFFFF;
+    if (n > 2 || prec < 0)
+        return sqlc_fail(c, "42601", "invalid INTERVAL type modifier");
+    if (prec != 0xFFFF && prec > 6)
+        prec = 6;
+    if (range == 0x7FFF && prec == 0xFFFF)
+        return true;
+    *tm = (int32_t)(((uint32_t)range << 16) | ((uint32_t)prec & 0xFFFF));
+    return true;
+}
+
+static bool apply_typmod(sqlc_ctx_t *c, uint32_t oid, const PgQuery__TypeName *tn, int32_t *tm)
+{
+    int32_t a[4];
+    size_t n = 0;
+    *tm = -1;
+    if (!typmod_args(c, tn, a, &n))
+        return false;
+    switch (oid) {
+    case PG_OID_VARCHAR:
+        return char_typmod(c, "varchar", a, n, tm);
+    case PG_OID_BPCHAR:
+        return char_typmod(c, "char", a, n, tm);
+    case PG_OID_BIT:
+    case PG_OID_VARBIT:
+        if (n == 1 && a[0] >= 1)
+            *tm = a[0];
+        return n <= 1 || sqlc_fail(c, "42601", "invalid type modifier");
+    case PG_OID_NUMERIC:
+        return numeric_typmod(c, a, n, tm);
+    case PG_OID_TIMESTAMP:
+    case PG_OID_TIMESTAMPTZ:
+    case PG_OID_TIME:
+    case PG_OID_TIMETZ:
+        return time_typmod(c, a, n, tm);
+    case PG_OID_INTERVAL:
+        return interval_typmod(c, a, n, tm);
+    default:
+        return n == 0 ||
+               sqlc_fail(c, "42601", "type modifier is not allowed for type \"%s\"",
+                         sqlc_type_name(c, sqlc_type(oid)));
+    }
+}
+
+/* Looks a type name up: pg_catalog first (PostgreSQL searches it before the path), then the
+ * schemas of the search path, or exactly the schema given. */
+static uint32_t lookup(sqlc_ctx_t *c, const char *nsp, const char *name)
+{
+    if (!nsp || strcmp(nsp, "pg_catalog") == 0) {
+        const proxy_pgtype_info_t *b = proxy__pgtype_builtin_named(name);
+        if (b)
+            return b->oid;
+    }
+    if (!c->cat)
+        return 0;
+    if (nsp) {
+        const proxy_pgtype_t *t = proxy__pgcat_type_find(c->cat, nsp, name);
+        return t ? t->oid : 0;
+    }
+    const proxy_pgtype_t *t = proxy__pgcat_type_find(c->cat, "pg_catalog", name);
+    for (size_t i = 0; !t && i < c->env_path_n; i++)
+        t = proxy__pgcat_type_find(c->cat, c->env_path[i], name);
+    return t ? t->oid : 0;
+}
+
+bool sqlc_typename(sqlc_ctx_t *c, const PgQuery__TypeName *tn, proxy_pgtype_ref_t *out)
+{
+    if (tn->pct_type || tn->setof)
+        return sqlc_fail(c, "0A000", "%%TYPE and SETOF are not supported on the mirror");
+    const char *parts[3] = {NULL, NULL, NULL};
+    if (tn->n_names < 1 || tn->n_names > 3)
+        return sqlc_fail(c, "42601", "improper qualified name (too many dotted names)");
+    for (size_t i = 0; i < tn->n_names; i++)
+        parts[i] = sqlc_str(tn->names[i]);
+    const char *name = parts[tn->n_names - 1];
+    const char *nsp = tn->n_names >= 2 ? parts[tn->n_names - 2] : NULL;
+    uint32_t oid = name ? lookup(c, nsp, name) : 0;
+    if (!oid)
+        return sqlc_fail(c, "42704", "type \"%s%s%s\" does not exist", nsp ? nsp : "",
+                         nsp ? "." : "", name ? name : "?");
+    int32_t tm = -1;
+    if (!apply_typmod(c, oid, tn, &tm))
+        return false;
+    if (tn->n_array_bounds > 0) {
+        uint32_t arr = proxy__pgtype_array(c->cat, oid);
+        if (!arr)
+            return sqlc_fail(c, "42704", "could not find array type for data type %s",
+                             sqlc_type_name(c, sqlc_type(oid)));
+        oid = arr;
+    }
+    *out = (proxy_pgtype_ref_t){oid, tm};
+    return true;
+}
