@@ -63,7 +63,24 @@ void proxy__maybe_flush(proxy_session_t *s)
 
 void proxy__send_error(proxy_session_t *s, const am_err_t *err)
 {
-    proxy__wire_error(&s->out, 'E', "ERROR", err->sqlstate, err->msg, NULL, NULL);
+    proxy__send_error_at(s, err, 0);
+}
+
+/* A message may carry PostgreSQL's DETAIL and HINT after newlines ("msg\nDETAIL:  d"). */
+void proxy__send_error_at(proxy_session_t *s, const am_err_t *err, int position)
+{
+    char msg[sizeof err->msg];
+    memcpy(msg, err->msg, sizeof msg);
+    msg[sizeof msg - 1] = '\0';
+    const char *detail = NULL, *hint = NULL;
+    for (char *nl = strchr(msg, '\n'); nl; nl = strchr(nl + 1, '\n')) {
+        *nl = '\0';
+        if (strncmp(nl + 1, "DETAIL:  ", 9) == 0)
+            detail = nl + 10;
+        else if (strncmp(nl + 1, "HINT:  ", 7) == 0)
+            hint = nl + 8;
+    }
+    proxy__wire_error_at(&s->out, 'E', "ERROR", err->sqlstate, msg, detail, hint, position);
 }
 
 void proxy__send_notice(proxy_session_t *s, const char *sqlstate, const char *msg)

@@ -1,8 +1,10 @@
 /*
- * proxy/exec.c: one prepared read from DuckDB to the client. Streams: rows leave per DuckDB
- * data chunk (duckdb_pending_prepared_streaming + duckdb_fetch_chunk), never a whole result
- * in memory. A cursor may stop after N rows and go on later (Execute with a row limit,
- * PortalSuspended).
+ * proxy/exec.c: one prepared DuckDB statement to the client. Streams: rows leave per DuckDB
+ * data chunk (duckdb_pending_prepared_streaming + duckdb_fetch_chunk), never a whole result in
+ * memory, except for cursors that must stay open while other statements run (materialize). A
+ * cursor may stop after N rows and go on later (Execute with a row limit, PortalSuspended).
+ * Columns are described by the SQL compiler (PostgreSQL names and types), not by DuckDB.
+ * EXPLAIN's plan comes back as PostgreSQL shows one: a "QUERY PLAN" text column, a row a line.
  */
 #include "proxy/proxy_internal.h"
 
@@ -10,117 +12,83 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool needs_cast(duckdb_prepared_statement ps, size_t *n_bad)
+void proxy__cursor_open(proxy_cursor_t *c, duckdb_prepared_statement ps,
+                        const proxy_sqlcol_t *cols, size_t n_cols, const proxy_pgcat_t *cat)
 {
-    idx_t n = duckdb_prepared_statement_column_count(ps);
-    *n_bad = 0;
-    for (idx_t i = 0; i < n; i++) {
-        duckdb_logical_type t = duckdb_prepared_statement_column_logical_type(ps, i);
-        *n_bad += !proxy__type_supported(t);
-        duckdb_destroy_logical_type(&t);
-    }
-    return *n_bad > 0;
-}
-
-/* SELECT * REPLACE (CAST("c" AS VARCHAR) AS "c") FROM (<sql>) for each column DuckDB must print. */
-static char *cast_wrap(duckdb_prepared_statement ps, const char *sql)
-{
-    am_buf_t b;
-    am_buf_init(&b);
-    am_buf_puts(&b, "SELECT * REPLACE (");
-    idx_t n = duckdb_prepared_statement_column_count(ps);
-    bool first = true;
-    for (idx_t i = 0; i < n; i++) {
-        duckdb_logical_type t = duckdb_prepared_statement_column_logical_type(ps, i);
-        bool bad = !proxy__type_supported(t);
-        duckdb_destroy_logical_type(&t);
-        if (!bad)
-            continue;
-        const char *name = duckdb_prepared_statement_column_name(ps, i);
-        if (!first)
-            am_buf_puts(&b, ", ");
-        first = false;
-        am_buf_puts(&b, "CAST(");
-        am_sql_ident(&b, name ? name : "");
-        am_buf_puts(&b, " AS VARCHAR) AS ");
-        am_sql_ident(&b, name ? name : "");
-        duckdb_free((void *)name);
-    }
-    am_buf_printf(&b, ") FROM (%s\n) AS am_q", sql);
-    return am_buf_steal(&b, NULL);
-}
-
-duckdb_prepared_statement proxy__prepare_read(duckdb_connection con, const char *sql, am_err_t *err)
-{
-    duckdb_prepared_statement ps = proxy__guard_prepare(con, sql, err);
-    size_t n_bad = 0;
-    if (!ps || duckdb_prepared_statement_type(ps) != DUCKDB_STATEMENT_TYPE_SELECT ||
-        !needs_cast(ps, &n_bad))
-        return ps;
-    char *wrapped = cast_wrap(ps, sql);
-    duckdb_prepared_statement ps2 = proxy__guard_prepare(con, wrapped, err);
-    free(wrapped);
-    if (!ps2)
-        return ps; /* e.g. duplicate column names: keep the original, its values print raw */
-    duckdb_destroy_prepare(&ps);
-    return ps2;
-}
-
-/* DuckDB names a column by its expression; the renamed compatibility functions
- * (proxy/sqltext.c) show as PostgreSQL names them: am_version() -> version. */
-static char *column_name(const char *name)
-{
-    if (!name)
-        return am_xstrdup("?column?");
-    size_t n = strlen(name);
-    if (strncmp(name, "am_", 3) == 0 && n > 5 && strcmp(name + n - 2, "()") == 0)
-        return am_xstrndup(name + 3, n - 5);
-    return am_xstrdup(name);
-}
-
-bool proxy__cursor_open(proxy_cursor_t *c, duckdb_prepared_statement ps, am_err_t *err)
-{
-    (void)err;
     memset(c, 0, sizeof *c);
     c->ps = ps;
-    c->stype = duckdb_prepared_statement_type(ps);
-    c->n_cols = duckdb_prepared_statement_column_count(ps);
-    c->cols = am_xcalloc(c->n_cols + 1, sizeof *c->cols);
-    c->formats = am_xcalloc(c->n_cols + 1, sizeof *c->formats);
+    c->n_cols = n_cols;
+    c->cols = am_xcalloc(n_cols + 1, sizeof *c->cols);
+    c->formats = am_xcalloc(n_cols + 1, sizeof *c->formats);
+    idx_t duck_cols = duckdb_prepared_statement_column_count(ps);
+    for (size_t i = 0; i < n_cols; i++) {
+        proxy_col_t *col = &c->cols[i];
+        col->name = am_xstrdup(cols[i].name);
+        col->ltype = i < duck_cols ? duckdb_prepared_statement_column_logical_type(ps, i)
+                                   : duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+        col->pg = proxy__pgtype_base(cat, cols[i].type);
+        col->relid = cols[i].relid;
+        col->attnum = cols[i].attnum;
+        proxy__col_describe(cat, col);
+    }
+}
+
+bool proxy__cursor_set_formats(proxy_cursor_t *c, const int16_t *f, size_t n,
+                               const proxy_pgcat_t *cat, am_err_t *err)
+{
     for (size_t i = 0; i < c->n_cols; i++) {
-        const char *name = duckdb_prepared_statement_column_name(ps, i);
-        c->cols[i].name = column_name(name);
-        duckdb_free((void *)name);
-        c->cols[i].ltype = duckdb_prepared_statement_column_logical_type(ps, i);
-        proxy__col_describe(&c->cols[i]);
+        c->formats[i] = proxy__bind_format(f, n, i);
+        if (c->formats[i] == 1 && !proxy__type_has_binary(cat, c->cols[i].oid))
+            return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
+                              "binary output of type %u (column \"%s\") is not supported on the "
+                              "mirror; ask for text",
+                              c->cols[i].oid, c->cols[i].name);
+        if (c->formats[i] != 0 && c->formats[i] != 1)
+            return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
+                              "unsupported format code: %d", c->formats[i]);
     }
     return true;
 }
 
-void proxy__cursor_set_formats(proxy_cursor_t *c, const int16_t *f, size_t n)
+static void rowdesc(am_buf_t *out, const proxy_col_t *cols, size_t n, const int16_t *formats)
 {
-    for (size_t i = 0; i < c->n_cols; i++)
-        c->formats[i] = proxy__bind_format(f, n, i);
+    if (n == 0) {
+        proxy__wire_empty(out, 'n');
+        return;
+    }
+    size_t off = proxy__wire_rowdesc_begin(out, (uint16_t)n);
+    for (size_t i = 0; i < n; i++)
+        proxy__wire_rowdesc_field_at(out, cols[i].name, cols[i].relid, cols[i].attnum,
+                                     cols[i].oid, cols[i].typlen, cols[i].typmod, formats[i]);
+    proxy__msg_end(out, off);
 }
 
 void proxy__cursor_rowdesc(proxy_session_t *s, const proxy_cursor_t *c)
 {
-    if (c->n_cols == 0) {
-        proxy__wire_empty(&s->out, 'n');
-        return;
+    rowdesc(&s->out, c->cols, c->n_cols, c->formats);
+}
+
+void proxy__rowdesc_send(proxy_session_t *s, const proxy_sqlcol_t *cols, size_t n,
+                         const int16_t *formats, size_t n_formats)
+{
+    proxy_col_t *pc = am_xcalloc(n + 1, sizeof *pc);
+    int16_t *f = am_xcalloc(n + 1, sizeof *f);
+    for (size_t i = 0; i < n; i++) {
+        pc[i].name = cols[i].name;
+        pc[i].pg = proxy__pgtype_base(s->cat, cols[i].type);
+        pc[i].relid = cols[i].relid;
+        pc[i].attnum = cols[i].attnum;
+        proxy__col_describe(s->cat, &pc[i]);
+        f[i] = proxy__bind_format(formats, n_formats, i);
     }
-    size_t off = proxy__wire_rowdesc_begin(&s->out, (uint16_t)c->n_cols);
-    for (size_t i = 0; i < c->n_cols; i++) {
-        const proxy_col_t *col = &c->cols[i];
-        proxy__wire_rowdesc_field(&s->out, col->name, col->oid, col->typlen, col->typmod,
-                                  c->formats[i]);
-    }
-    proxy__msg_end(&s->out, off);
+    rowdesc(&s->out, pc, n, f);
+    free(pc);
+    free(f);
 }
 
 static bool start(proxy_cursor_t *c, am_err_t *err)
 {
-    if (c->materialize) {
+    if (c->materialize || c->is_explain) {
         c->has_result = true;
         if (duckdb_execute_prepared(c->ps, &c->result) == DuckDBSuccess)
             return true;
@@ -130,9 +98,7 @@ static bool start(proxy_cursor_t *c, am_err_t *err)
     }
     duckdb_pending_result pend = NULL;
     if (duckdb_pending_prepared_streaming(c->ps, &pend) != DuckDBSuccess) {
-        const char *m = duckdb_pending_error(pend);
-        proxy__duck_error(
-            err, strstr(m ? m : "", "nterrupt") ? DUCKDB_ERROR_INTERRUPT : DUCKDB_ERROR_INVALID, m);
+        proxy__duck_error(err, DUCKDB_ERROR_INVALID, duckdb_pending_error(pend));
         duckdb_destroy_pending(&pend);
         return false;
     }
@@ -166,16 +132,42 @@ static bool next_chunk(proxy_cursor_t *c, am_err_t *err)
     return true;
 }
 
+/* EXPLAIN: DuckDB's (key, plan text) row becomes one row per line of the plan. */
+static void send_explain(proxy_session_t *s, proxy_cursor_t *c)
+{
+    duckdb_vector v = duckdb_data_chunk_get_vector(c->chunk, duckdb_data_chunk_get_column_count(c->chunk) - 1);
+    duckdb_string_t *str = (duckdb_string_t *)duckdb_vector_get_data(v) + c->chunk_row;
+    const char *p = duckdb_string_t_data(str);
+    size_t n = duckdb_string_t_length(*str);
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        while (e < n && p[e] != '\n')
+            e++;
+        size_t off = proxy__wire_datarow_begin(&s->out, 1);
+        am_buf_put_u32(&s->out, (uint32_t)(e - i));
+        am_buf_append(&s->out, p + i, e - i);
+        proxy__msg_end(&s->out, off);
+        c->n_sent++;
+        i = e + 1;
+    }
+    c->chunk_row++;
+}
+
 static void send_row(proxy_session_t *s, proxy_cursor_t *c)
 {
+    if (c->is_explain) {
+        send_explain(s, c);
+        return;
+    }
     size_t off = proxy__wire_datarow_begin(&s->out, (uint16_t)c->n_cols);
     for (size_t i = 0; i < c->n_cols; i++) {
         duckdb_vector v = duckdb_data_chunk_get_vector(c->chunk, i);
-        (void)proxy__value_encode(s, c->cols[i].ltype, v, c->chunk_row, c->formats[i], &s->out);
+        (void)proxy__value_encode(s, &c->cols[i], v, c->chunk_row, c->formats[i], &s->out);
     }
     proxy__msg_end(&s->out, off);
     c->chunk_row++;
     c->n_sent++;
+    c->n_total++;
 }
 
 bool proxy__cursor_fetch(proxy_session_t *s, proxy_cursor_t *c, uint64_t max_rows, bool *suspended,
@@ -200,6 +192,25 @@ bool proxy__cursor_fetch(proxy_session_t *s, proxy_cursor_t *c, uint64_t max_row
             proxy__maybe_flush(s);
         if (s->io_failed)
             return am_err_set(err, AM_SQLSTATE_CONNECTION_FAILURE, "client went away");
+    }
+    return true;
+}
+
+bool proxy__cursor_rows(proxy_session_t *s, proxy_cursor_t *c,
+                        bool (*fn)(void *ud, proxy_cursor_t *c, idx_t row), void *ud, am_err_t *err)
+{
+    if (!c->has_result && !start(c, err))
+        return false;
+    while (!c->done) {
+        if (!c->chunk || c->chunk_row >= c->chunk_size) {
+            if (!next_chunk(c, err))
+                return false;
+            continue;
+        }
+        if (!fn(ud, c, c->chunk_row++))
+            return s->io_failed ? am_err_set(err, AM_SQLSTATE_CONNECTION_FAILURE,
+                                             "client went away")
+                                : false;
     }
     return true;
 }
@@ -231,7 +242,7 @@ bool proxy__cursor_skip(proxy_cursor_t *c, uint64_t max_rows, am_err_t *err)
 
 void proxy__cursor_tag(const proxy_cursor_t *c, char *tag, size_t tag_len)
 {
-    if (c->stype == DUCKDB_STATEMENT_TYPE_EXPLAIN)
+    if (c->is_explain)
         snprintf(tag, tag_len, "EXPLAIN");
     else
         snprintf(tag, tag_len, "SELECT %llu", (unsigned long long)c->n_sent);

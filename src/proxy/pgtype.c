@@ -177,3 +177,32 @@ void proxy__pgtype_duck(const proxy_pgcat_t *cat, proxy_pgtype_ref_t t, am_buf_t
     }
     am_buf_puts(out, "VARCHAR");
 }
+
+/* The SQL-standard names PostgreSQL's messages and format_type use for built-in types. */
+static const struct {
+    uint32_t oid;
+    const char *name;
+} sql_names[] = {
+    {PG_OID_BOOL, "boolean"},
+    {PG_OID_INT2, "smallint"},
+    {PG_OID_INT4, "integer"},
+    {PG_OID_INT8, "bigint"},
+    {PG_OID_FLOAT4, "real"},
+    {PG_OID_FLOAT8, "double precision"},
+    {PG_OID_VARCHAR, "character varying"},
+    {PG_OID_BPCHAR, "character"},
+    {PG_OID_TIMESTAMP, "timestamp without time zone"},
+    {PG_OID_TIMESTAMPTZ, "timestamp with time zone"},
+    {PG_OID_TIME, "time without time zone"},
+    {PG_OID_TIMETZ, "time with time zone"},
+    {PG_OID_VARBIT, "bit varying"},
+    {PG_OID_CHAR, "\"char\""},
+};
+
+const char *proxy__pgtype_sql_name(uint32_t oid)
+{
+    for (size_t i = 0; i < AM_ARRAY_LEN(sql_names); i++)
+        if (sql_names[i].oid == oid)
+            return sql_names[i].name;
+    return NULL;
+}

@@ -23,6 +23,8 @@ const proxy_pgtype_info_t *proxy__pgtype_builtin_named(const char *typname);
 /* Element type of an array type (0 if t is not one); the array type of a type (0 if none). */
 uint32_t proxy__pgtype_elem(const proxy_pgcat_t *cat, uint32_t oid);
 uint32_t proxy__pgtype_array(const proxy_pgcat_t *cat, uint32_t oid);
+/* The SQL-standard spelling format_type uses ("integer", "character varying"); NULL if none. */
+const char *proxy__pgtype_sql_name(uint32_t oid);
 /* numeric typmod -> precision and scale; false when unconstrained. */
 bool proxy__pgtype_numeric_typmod(int32_t typmod, int *precision, int *scale);
 /* numeric(p,s) that DuckDB's DECIMAL holds exactly (1 <= p <= 38, 0 <= s <= p). */

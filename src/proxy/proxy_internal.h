@@ -8,6 +8,14 @@
 #define AM_PROXY_INTERNAL_H
 
 #include "proxy/proxy.h"
+#include "proxy/sql_internal.h"
+
+/* parse tree nodes (pg_query/pg_query.pb-c.h), by reference only */
+struct PgQuery__VariableSetStmt;
+struct PgQuery__VariableShowStmt;
+struct PgQuery__TransactionStmt;
+struct PgQuery__FetchStmt;
+struct PgQuery__CopyStmt;
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -116,9 +124,15 @@ void proxy__wire_param_desc(am_buf_t *b, const uint32_t *oids, size_t n);
 /* 'E' or 'N'; detail and hint may be NULL. */
 void proxy__wire_error(am_buf_t *b, char type, const char *severity, const char *sqlstate,
                        const char *message, const char *detail, const char *hint);
+/* Same with the statement position ('P', 1-based characters; 0 = none). */
+void proxy__wire_error_at(am_buf_t *b, char type, const char *severity, const char *sqlstate,
+                          const char *message, const char *detail, const char *hint,
+                          int position);
 size_t proxy__wire_rowdesc_begin(am_buf_t *b, uint16_t n_fields);
 void proxy__wire_rowdesc_field(am_buf_t *b, const char *name, uint32_t oid, int16_t typlen,
                                int32_t typmod, int16_t format);
+void proxy__wire_rowdesc_field_at(am_buf_t *b, const char *name, uint32_t relid, int16_t attnum,
+                                  uint32_t oid, int16_t typlen, int32_t typmod, int16_t format);
 size_t proxy__wire_datarow_begin(am_buf_t *b, uint16_t n_values);
 
 /* ---- scram.c: SCRAM-SHA-256 server side (RFC 5802/7677 as PostgreSQL speaks it) --------- */
@@ -152,39 +166,6 @@ bool proxy__scram_first(proxy_scram_t *s, const uint8_t *data, size_t len, am_bu
 /* client-final -> server-final appended to out; false (28P01) when the proof is wrong. */
 bool proxy__scram_final(proxy_scram_t *s, const uint8_t *data, size_t len, am_buf_t *out,
                         am_err_t *err) AM_MUST_CHECK;
-
-/* ---- sqltext.c: tokens and statement boundaries of PostgreSQL-flavoured SQL -------------- */
-
-typedef enum proxy_tok_kind {
-    PROXY_TOK_END = 0,
-    PROXY_TOK_WORD,   /* keyword or bare identifier */
-    PROXY_TOK_QIDENT, /* "quoted identifier" (with quotes) */
-    PROXY_TOK_STRING, /* '...', E'...', $$...$$ (with delimiters) */
-    PROXY_TOK_NUMBER,
-    PROXY_TOK_PARAM, /* $1 */
-    PROXY_TOK_SYMBOL /* one or more operator characters, or one punctuation character */
-} proxy_tok_kind_t;
-
-typedef struct proxy_tok {
-    proxy_tok_kind_t kind;
-    size_t off; /* into the text */
-    size_t len;
-} proxy_tok_t;
-
-/* Skips blanks and comments from pos; returns the position after the token. */
-size_t proxy__sql_token(const char *sql, size_t len, size_t pos, proxy_tok_t *tok);
-bool proxy__tok_is(const char *sql, const proxy_tok_t *tok, const char *word);
-
-typedef struct proxy_span {
-    size_t off;
-    size_t len;
-} proxy_span_t;
-/* Statements between top-level ';' with their tokens trimmed; empty ones skipped. Caller frees. */
-proxy_span_t *proxy__sql_split(const char *sql, size_t len, size_t *n_out);
-/* Unquotes a string token ('a''b', E'a\'b', $$x$$) into out. */
-void proxy__sql_unquote(const char *sql, const proxy_tok_t *tok, am_buf_t *out);
-/* Rewrites PostgreSQL catalog spellings DuckDB lacks (pg_catalog.f, OPERATOR(pg_catalog.~)). */
-void proxy__sql_rewrite(const char *sql, size_t len, am_buf_t *out);
 
 /* ---- the server: struct proxy and its clients -------------------------------------------- */
 
@@ -236,6 +217,10 @@ struct proxy {
     char **view_names; /* guarded by refresh_lock: "schema\0name" of every view */
     size_t n_views;    /* guarded by refresh_lock */
     _Atomic uint64_t visible_lsn;
+    char *applied_catalog;       /* guarded by refresh_lock: the catalog file now loaded */
+    pthread_mutex_t cat_lock;    /* guards cat */
+    struct proxy_pgcat *cat;     /* guarded by cat_lock: the served catalog of the views */
+    int64_t start_us;            /* when the proxy started (pg_postmaster_start_time) */
     /* the watermark file as the poller last saw it; poller thread only */
     int64_t wm_mtime_ns;
     int64_t wm_size;
@@ -254,19 +239,19 @@ void proxy__client_set_con(proxy_client_t *c, duckdb_connection con);
 bool proxy__catalog_open(proxy_t *p, am_err_t *err) AM_MUST_CHECK;
 bool proxy__catalog_refresh(proxy_t *p, am_err_t *err) AM_MUST_CHECK;
 void proxy__catalog_close(proxy_t *p);
+/* The served catalog of the views now shown (a reference; NULL before the first one). */
+struct proxy_pgcat *proxy__catalog_current(proxy_t *p);
 /* Runs sql on con; err gets DuckDB's message. */
 bool proxy__duck_exec(duckdb_connection con, const char *sql, am_err_t *err) AM_MUST_CHECK;
-
 /* ---- session.c / conn.c: one client ------------------------------------------------------ */
 
 typedef struct proxy_setting {
-    char *name; /* lower case */
+    char *name; /* canonical spelling */
     char *value;
 } proxy_setting_t;
 
-typedef struct proxy_stmt proxy_stmt_t;
+typedef struct proxy_prep proxy_prep_t;
 typedef struct proxy_portal proxy_portal_t;
-typedef struct proxy_sqlcursor proxy_sqlcursor_t;
 
 typedef struct proxy_session {
     proxy_t *proxy;
@@ -278,14 +263,18 @@ typedef struct proxy_session {
     duckdb_connection con;
     char tx;      /* 'I' idle, 'T' in a block, 'E' failed block */
     bool duck_tx; /* a DuckDB transaction is open for the block */
+    bool implicit_tx; /* the extended protocol's implicit transaction (until Sync) is open */
+    int64_t tx_start_us; /* now() of the current transaction */
+    char *tx_isolation;  /* BEGIN ISOLATION LEVEL ... of the block, NULL = the default */
+    bool tx_read_only_set;
     proxy_setting_t *settings;
     size_t n_settings;
     int extra_float_digits;
     int32_t tz_fixed_s; /* offset east of UTC when tz_zone is NULL */
     struct proxy_tz *tz_zone;
-    proxy_stmt_t *stmts;           /* extended protocol: prepared statements */
-    proxy_portal_t *portals;       /* extended protocol: portals */
-    proxy_sqlcursor_t *sqlcursors; /* DECLARE ... CURSOR (proxy/cursor.c) */
+    struct proxy_pgcat *cat;       /* the served catalog this transaction reads (a reference) */
+    proxy_prep_t *preps;           /* prepared statements: protocol Parse and SQL PREPARE */
+    proxy_portal_t *portals;       /* protocol portals and DECLAREd cursors */
     bool skip_to_sync;             /* an extended-protocol error: ignore until Sync */
     am_arena_t *arena;             /* per message */
 } proxy_session_t;
@@ -294,29 +283,33 @@ typedef struct proxy_session {
 bool proxy__send(proxy_session_t *s); /* writes out and empties it */
 void proxy__maybe_flush(proxy_session_t *s);
 void proxy__send_error(proxy_session_t *s, const am_err_t *err);
+/* With a 1-based character position in the statement (psql's "LINE 1: ... ^"). */
+void proxy__send_error_at(proxy_session_t *s, const am_err_t *err, int position);
 void proxy__send_notice(proxy_session_t *s, const char *sqlstate, const char *msg);
 void *proxy__client_main(void *arg);
 
-/* session.c: settings, SET/SHOW/RESET/BEGIN/COMMIT/... answered without DuckDB */
+/* session.c: run-time settings and the transaction block */
 void proxy__session_init(proxy_session_t *s, const proxy_startup_t *st);
 void proxy__session_destroy(proxy_session_t *s);
 void proxy__session_report_all(proxy_session_t *s); /* ParameterStatus after auth */
 const char *proxy__setting_find(const proxy_session_t *s, const char *name);
-/*
- * If sql is a connection-level command, answers it (CommandComplete or rows) and returns true.
- * *handled is false for statements that go to DuckDB. Errors fill err.
- */
-bool proxy__session_command(proxy_session_t *s, const char *sql, size_t len, bool *handled,
-                            bool describe_rows, am_err_t *err) AM_MUST_CHECK;
-/* Extended protocol Describe of a session command: 'T' for SHOW, 'n' otherwise; false when
- * sql is not one. */
-bool proxy__session_describe(proxy_session_t *s, const char *sql, size_t len);
+/* SET/RESET/SET LOCAL/SET TRANSACTION ...; sends CommandComplete and ParameterStatus. */
+bool proxy__session_set(proxy_session_t *s, const struct PgQuery__VariableSetStmt *v,
+                        am_err_t *err) AM_MUST_CHECK;
+/* SHOW name | ALL: RowDescription (when describe) and rows; Describe-only when !run. */
+bool proxy__session_show(proxy_session_t *s, const struct PgQuery__VariableShowStmt *v,
+                         bool describe, bool run, am_err_t *err) AM_MUST_CHECK;
+bool proxy__session_transaction(proxy_session_t *s, const struct PgQuery__TransactionStmt *t,
+                                am_err_t *err) AM_MUST_CHECK;
 void proxy__session_reset_all(proxy_session_t *s);
-bool proxy__session_is_command(const char *sql, size_t len);
-/* Whether sql is ROLLBACK/COMMIT-like (allowed in a failed block). */
-bool proxy__session_ends_tx(const char *sql, size_t len);
 void proxy__session_fail_tx(proxy_session_t *s);
-void proxy__session_end_tx(proxy_session_t *s);
+/* The extended protocol's implicit transaction ends at Sync (and a failed one rolls back). */
+void proxy__session_sync(proxy_session_t *s);
+bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err) AM_MUST_CHECK;
+/* Starts the statement's transaction context when none is open: now(), the catalog. */
+void proxy__session_stmt_begin(proxy_session_t *s);
+/* The compiler's view of the session (valid until the session's settings change). */
+void proxy__session_env(proxy_session_t *s, struct proxy_sqlenv *env);
 
 /* tz.c: the TimeZone setting */
 typedef struct proxy_tz proxy_tz_t;
@@ -332,37 +325,39 @@ void proxy__fmt_time(int64_t us, am_buf_t *out);
 void proxy__fmt_timestamp(int64_t unix_us, bool has_tz, int32_t offset_s, am_buf_t *out);
 void proxy__fmt_interval(int32_t months, int32_t days, int64_t micros, am_buf_t *out);
 
-/* ---- guard.c: only reads reach DuckDB ---------------------------------------------------- */
-
-/* Parses and prepares one statement; refuses (25006/42501) anything but a read. */
-duckdb_prepared_statement proxy__guard_prepare(duckdb_connection con, const char *sql,
-                                               am_err_t *err);
-/* Parse check only (no binding): false with 42601 when sql does not parse. */
-bool proxy__guard_parses(duckdb_connection con, const char *sql, am_err_t *err) AM_MUST_CHECK;
-/* DuckDB error text and type -> err with a PostgreSQL SQLSTATE. */
+/* duckerr.c: DuckDB's errors as PostgreSQL's */
 void proxy__duck_error(am_err_t *err, duckdb_error_type type, const char *msg);
 
-/* ---- types.c: DuckDB values as PostgreSQL text and binary -------------------------------- */
+/* ---- types.c: values as PostgreSQL text and binary, by their PostgreSQL type ------------ */
 
 typedef struct proxy_col {
     char *name;
     duckdb_logical_type ltype;
     duckdb_type type;
-    uint32_t oid;
+    proxy_pgtype_ref_t pg; /* the PostgreSQL type (a domain's base type already) */
+    uint32_t oid;          /* RowDescription: type, typmod, typlen, table and column */
     int16_t typlen;
     int32_t typmod;
+    uint32_t relid;
+    int16_t attnum;
 } proxy_col_t;
 
-void proxy__col_describe(proxy_col_t *c); /* oid, typlen, typmod from ltype */
-/* Types the text encoder handles (the rest are cast to VARCHAR by the query wrapper). */
-bool proxy__type_supported(duckdb_logical_type t);
-/* Appends Int32 length + row's value of vec as text (format 0) or binary (format 1), or -1 for
- * NULL (returns false then). */
-bool proxy__value_encode(const proxy_session_t *s, duckdb_logical_type t, duckdb_vector vec,
+/* Fills oid, typlen, typmod from pg (and base type) for RowDescription. */
+void proxy__col_describe(const struct proxy_pgcat *cat, proxy_col_t *c);
+/* Appends Int32 length + the value as text (format 0) or binary (format 1), or -1 for NULL
+ * (returns false then); false with err->sqlstate set when binary is not available. */
+bool proxy__value_encode(const proxy_session_t *s, const proxy_col_t *col, duckdb_vector vec,
                          idx_t row, int16_t format, am_buf_t *out);
 bool proxy__value_is_valid(duckdb_vector vec, idx_t row);
+/* types.c: by the DuckDB vector's type alone (typeout.c's fallback). */
+bool proxy__duck_value_encode(const proxy_session_t *s, duckdb_logical_type t, duckdb_vector vec,
+                              idx_t row, int16_t format, am_buf_t *out);
+/* numeric's binary send format from its text ("-12.50", "NaN", "Infinity"). */
+void proxy__numeric_binary(const char *txt, size_t n, am_buf_t *out);
+/* The types whose binary form the proxy can send (Bind refuses the rest, 0A000). */
+bool proxy__type_has_binary(const struct proxy_pgcat *cat, uint32_t oid);
 
-/* ---- exec.c: running one statement and streaming its rows -------------------------------- */
+/* ---- exec.c: one DuckDB statement and the streaming of its rows ------------------------- */
 
 typedef struct proxy_cursor {
     duckdb_prepared_statement ps; /* owned */
@@ -375,65 +370,141 @@ typedef struct proxy_cursor {
     size_t n_cols;
     int16_t *formats; /* per column, owned */
     uint64_t n_sent;  /* rows sent by the current Execute */
+    uint64_t n_total; /* rows passed so far (FETCH/MOVE tags) */
     bool done;
     bool materialize; /* run to completion first (SQL cursors), not streamed */
-    duckdb_statement_type stype;
+    bool is_explain;
 } proxy_cursor_t;
 
-/* guard_prepare, then a VARCHAR cast around columns of types types.c cannot print. */
-duckdb_prepared_statement proxy__prepare_read(duckdb_connection con, const char *sql,
-                                              am_err_t *err);
-/* Columns of a prepared statement (for RowDescription before execution); takes ps. */
-bool proxy__cursor_open(proxy_cursor_t *c, duckdb_prepared_statement ps,
-                        am_err_t *err) AM_MUST_CHECK;
-void proxy__cursor_set_formats(proxy_cursor_t *c, const int16_t *f, size_t n);
+/* Takes ps; columns described by the compiler's cols. */
+void proxy__cursor_open(proxy_cursor_t *c, duckdb_prepared_statement ps,
+                        const struct proxy_sqlcol *cols, size_t n_cols,
+                        const struct proxy_pgcat *cat);
+/* Result formats per Bind's rules; 0A000 when binary is asked of a type without one here. */
+bool proxy__cursor_set_formats(proxy_cursor_t *c, const int16_t *f, size_t n,
+                               const struct proxy_pgcat *cat, am_err_t *err) AM_MUST_CHECK;
 void proxy__cursor_rowdesc(proxy_session_t *s, const proxy_cursor_t *c);
 /* Runs the statement if needed and sends up to max_rows DataRows (0 = all); *suspended when more.
  */
 bool proxy__cursor_fetch(proxy_session_t *s, proxy_cursor_t *c, uint64_t max_rows, bool *suspended,
                          am_err_t *err) AM_MUST_CHECK;
-/* Runs the statement now if it has not run yet. */
 bool proxy__cursor_run(proxy_cursor_t *c, am_err_t *err) AM_MUST_CHECK;
 /* Like fetch, but sends nothing (MOVE); n_sent counts the rows passed over. */
 bool proxy__cursor_skip(proxy_cursor_t *c, uint64_t max_rows, am_err_t *err) AM_MUST_CHECK;
 void proxy__cursor_tag(const proxy_cursor_t *c, char *tag, size_t tag_len);
+/* Runs the statement and calls fn for every row (c->chunk holds it); fn false stops (57014 if
+ * the client went away). */
+bool proxy__cursor_rows(proxy_session_t *s, proxy_cursor_t *c,
+                        bool (*fn)(void *ud, proxy_cursor_t *c, idx_t row), void *ud,
+                        am_err_t *err) AM_MUST_CHECK;
 void proxy__cursor_close(proxy_cursor_t *c);
+/* Sends a RowDescription for compiled columns (Describe of a statement). */
+void proxy__rowdesc_send(proxy_session_t *s, const struct proxy_sqlcol *cols, size_t n,
+                         const int16_t *formats, size_t n_formats);
 
-/* colname.c: PostgreSQL's names for result columns */
+/* ---- query.c: a read statement from tree to open cursor ---------------------------------- */
 
-/*
- * Per result column of ps (prepared from sql), the name PostgreSQL would give it where DuckDB's
- * differs (count(*) -> count, x::int -> x, a + b -> ?column?); NULL entries keep DuckDB's.
- * NULL when every name stands or the parse tree cannot be lined up with the columns.
- * Free with proxy__colnames_free(names, column count).
- */
-char **proxy__colnames(duckdb_connection con, const char *sql, duckdb_prepared_statement ps);
-void proxy__colnames_free(char **names, size_t n);
-/* Applies names (one per column of c, from proxy__colnames; NULL is a no-op). */
-void proxy__cursor_rename(proxy_cursor_t *c, char *const *names);
+/* Compiles node (SELECT/VALUES/EXPLAIN) with the session's environment, prepares it in
+ * DuckDB and binds the parameters (PostgreSQL text or binary, of the given types). */
+typedef struct proxy_params {
+    size_t n;
+    const uint8_t *const *values; /* NULL entry = SQL NULL */
+    const int32_t *lens;
+    const int16_t *formats; /* per Bind's format list rules */
+    size_t n_formats;
+} proxy_params_t;
+bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
+                       const uint32_t *param_oids, size_t n_param_oids,
+                       const proxy_params_t *params, proxy_cursor_t *cur,
+                       am_err_t *err) AM_MUST_CHECK;
+/* Compiles only (Parse, Describe): the result description and the parameter types. */
+bool proxy__query_describe(proxy_session_t *s, const struct PgQuery__Node *node,
+                           const uint32_t *param_oids, size_t n_param_oids,
+                           struct proxy_sqlquery *out, am_err_t *err) AM_MUST_CHECK;
+
+/* params.c: a binary parameter as PostgreSQL text of its type (then read by its input). */
+bool proxy__param_binary_text(uint32_t oid, const uint8_t *p, size_t len, am_buf_t *out,
+                              am_err_t *err) AM_MUST_CHECK;
+
+/* ---- stmt.c: what a statement is, and running one ----------------------------------------- */
+
+typedef enum proxy_stmt_kind {
+    PROXY_STMT_EMPTY = 0,
+    PROXY_STMT_QUERY,   /* SELECT, VALUES, TABLE, EXPLAIN: compiled to DuckDB */
+    PROXY_STMT_UTILITY, /* answered by the proxy: SET, SHOW, BEGIN, DECLARE, COPY TO STDOUT ... */
+} proxy_stmt_kind_t;
+
+/* Classifies node, refusing what the mirror does not run with PostgreSQL's SQLSTATE. */
+bool proxy__stmt_kind(const struct PgQuery__Node *node, proxy_stmt_kind_t *kind,
+                      am_err_t *err) AM_MUST_CHECK;
+/* Whether node ends a failed transaction block (COMMIT, ROLLBACK [TO SAVEPOINT]). */
+bool proxy__stmt_ends_failed_tx(const struct PgQuery__Node *node);
+/* Runs a utility statement; describe sends a RowDescription before rows (simple protocol). */
+bool proxy__stmt_utility(proxy_session_t *s, const struct PgQuery__Node *node, const char *text,
+                         bool describe, am_err_t *err) AM_MUST_CHECK;
+/* Describe of a utility statement: RowDescription (SHOW, FETCH, EXECUTE) or NoData. */
+void proxy__stmt_describe_utility(proxy_session_t *s, const struct PgQuery__Node *node);
 
 /* simple.c */
 void proxy__simple_query(proxy_session_t *s, const char *sql);
-/* Runs one DuckDB-bound statement (already rewritten) end to end, as Simple Query does. */
-bool proxy__run_statement(proxy_session_t *s, const char *sql, am_err_t *err) AM_MUST_CHECK;
-bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err) AM_MUST_CHECK;
 
-/* cursor.c: DECLARE, FETCH, MOVE, CLOSE */
+/* prepare.c: prepared statements, shared by Parse and SQL PREPARE (as PostgreSQL shares them) */
+struct proxy_prep {
+    char *name;
+    char *text;
+    proxy_sqlparse_t parse;           /* owned: zero or one statement (Parse) */
+    struct PgQuery__Node *owned;      /* owned: PREPARE's query, copied out of its tree */
+    const struct PgQuery__Node *node; /* NULL for an empty query */
+    proxy_stmt_kind_t kind;
+    uint32_t *param_oids;
+    size_t n_params;
+    proxy_sqlquery_t desc; /* queries: the description compiled at Parse */
+    bool from_sql;         /* made by PREPARE */
+    int refs;              /* the list holds one; each portal one more */
+    proxy_prep_t *next;
+};
+/* Parses and describes text as statement name (Parse); false + err (nothing added). */
+bool proxy__prep_add(proxy_session_t *s, const char *name, const char *text,
+                     const uint32_t *param_oids, size_t n_param_oids,
+                     am_err_t *err) AM_MUST_CHECK;
+proxy_prep_t *proxy__prep_find(proxy_session_t *s, const char *name);
+bool proxy__prep_drop(proxy_session_t *s, const char *name); /* NULL = all; false if absent */
+void proxy__prep_unref(proxy_prep_t *p);
+/* PREPARE, EXECUTE, DEALLOCATE */
+bool proxy__prep_sql(proxy_session_t *s, const struct PgQuery__Node *node, const char *text,
+                     bool describe, am_err_t *err) AM_MUST_CHECK;
 
-bool proxy__sqlcur_is_command(const char *sql, size_t len);
-/* Runs one of them; describe_rows sends a RowDescription before FETCHed rows (simple query). */
-bool proxy__sqlcur_command(proxy_session_t *s, const char *sql, size_t len, bool describe_rows,
-                           am_err_t *err) AM_MUST_CHECK;
-/* Extended protocol Describe: the cursor's RowDescription for FETCH, NoData otherwise. */
-void proxy__sqlcur_describe(proxy_session_t *s, const char *sql, size_t len);
-/* The transaction block ends: WITHOUT HOLD cursors close, and on rollback the block's own. */
-void proxy__sqlcur_end_tx(proxy_session_t *s, bool committed);
-void proxy__sqlcur_close_all(proxy_session_t *s);
+/* portal.c: portals: the extended protocol's and DECLAREd cursors (one namespace) */
+struct proxy_portal {
+    char *name;
+    proxy_prep_t *prep; /* a reference; NULL for DECLARE */
+    bool is_query;
+    proxy_cursor_t cur;
+    bool has_cur;
+    bool ran;      /* a utility statement runs once */
+    bool declared; /* DECLARE ... CURSOR */
+    bool hold;     /* WITH HOLD */
+    bool in_block; /* declared in the current block: a ROLLBACK takes it even WITH HOLD */
+    proxy_portal_t *next;
+};
+proxy_portal_t *proxy__portal_find(proxy_session_t *s, const char *name);
+proxy_portal_t *proxy__portal_new(proxy_session_t *s, const char *name);
+void proxy__portal_drop(proxy_session_t *s, const char *name);
+void proxy__portal_drop_all(proxy_session_t *s);
+/* The block ends: WITHOUT HOLD cursors close, and on rollback the block's own; protocol
+ * portals close with their transaction. */
+void proxy__portal_end_tx(proxy_session_t *s, bool committed);
+/* DECLARE, FETCH, MOVE, CLOSE */
+bool proxy__portal_sql(proxy_session_t *s, const struct PgQuery__Node *node, bool describe,
+                       am_err_t *err) AM_MUST_CHECK;
+void proxy__portal_describe_fetch(proxy_session_t *s, const struct PgQuery__FetchStmt *f);
+
+/* copy.c: COPY (query) TO STDOUT and COPY table TO STDOUT in text, csv and binary */
+bool proxy__copy_out(proxy_session_t *s, const struct PgQuery__CopyStmt *c,
+                     am_err_t *err) AM_MUST_CHECK;
 
 /* extended.c */
 void proxy__extended_message(proxy_session_t *s, char type, const uint8_t *body, size_t len);
 void proxy__extended_reset(proxy_session_t *s); /* DISCARD ALL, disconnect */
-void proxy__extended_drop_unnamed(proxy_session_t *s);
-bool proxy__extended_deallocate(proxy_session_t *s, const char *name); /* NULL = all */
 
 #endif /* AM_PROXY_INTERNAL_H */

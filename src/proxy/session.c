@@ -1,14 +1,17 @@
 /*
  * proxy/session.c: what a PostgreSQL backend answers without running a query: run-time
- * settings (SET, RESET, SHOW, the ParameterStatus reports), the transaction block state
- * (BEGIN, COMMIT, ROLLBACK, savepoints, the 25P02 failed block) and DISCARD/DEALLOCATE;
- * DECLARE/FETCH/MOVE/CLOSE are routed to proxy/cursor.c. The startup packet's parameters and
- * its "options" (-c name=value) become settings too.
+ * settings (SET, RESET, SHOW, the ParameterStatus reports) and the transaction block state
+ * (BEGIN with its characteristics, COMMIT [AND CHAIN], ROLLBACK, savepoints, the 25P02 failed
+ * block), all read from the parse tree; the startup packet's parameters and its "options"
+ * (-c name=value) become settings too; and the environment the SQL compiler sees.
  * DuckDB's own settings are locked (proxy/catalog.c); these live per session here and drive
  * the output encoding (TimeZone, extra_float_digits).
  * Spec: PostgreSQL docs "SET", "SHOW", "BEGIN"; postgres.md §4.3-4.4 (reports, tags).
  */
 #include "proxy/proxy_internal.h"
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,163 +252,140 @@ void proxy__session_report_all(proxy_session_t *s)
             proxy__wire_param_status(&s->out, defs[i].name, proxy__setting_find(s, defs[i].name));
 }
 
-/* ---- statements -------------------------------------------------------------------------- */
+/* ---- SET, RESET, SHOW ----------------------------------------------------------------------- */
 
-typedef struct words {
-    const char *sql;
-    size_t len;
-    proxy_tok_t t[8]; /* the first tokens */
-    size_t n;
-    size_t after[8]; /* position after t[i] */
-} words_t;
-
-static void words_read(words_t *w, const char *sql, size_t len)
+/* One SET argument as the GUC value text (flatten_set_variable_args). */
+static void arg_text(const PgQuery__Node *a, bool quote_ident_list, am_buf_t *b)
 {
-    w->sql = sql;
-    w->len = len;
-    w->n = 0;
-    size_t pos = 0;
-    while (w->n < AM_ARRAY_LEN(w->t)) {
-        pos = proxy__sql_token(sql, len, pos, &w->t[w->n]);
-        if (w->t[w->n].kind == PROXY_TOK_END)
-            break;
-        w->after[w->n++] = pos;
+    if (a->node_case == PG_QUERY__NODE__NODE_TYPE_CAST)
+        a = a->type_cast->arg; /* SET TIME ZONE INTERVAL '...' */
+    if (a->node_case != PG_QUERY__NODE__NODE_A_CONST) {
+        am_buf_puts(b, "?");
+        return;
+    }
+    const PgQuery__AConst *k = a->a_const;
+    switch (k->val_case) {
+    case PG_QUERY__A__CONST__VAL_IVAL:
+        am_buf_printf(b, "%d", k->ival ? k->ival->ival : 0);
+        break;
+    case PG_QUERY__A__CONST__VAL_FVAL:
+        am_buf_puts(b, k->fval && k->fval->fval ? k->fval->fval : "0");
+        break;
+    case PG_QUERY__A__CONST__VAL_BOOLVAL:
+        am_buf_puts(b, k->boolval && k->boolval->boolval ? "on" : "off");
+        break;
+    case PG_QUERY__A__CONST__VAL_SVAL: {
+        const char *v = k->sval && k->sval->sval ? k->sval->sval : "";
+        bool plain = v[0] != '\0';
+        for (const char *p = v; *p && plain; p++)
+            plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9' && p != v) || *p == '_';
+        if (quote_ident_list && !plain)
+            am_sql_ident(b, v);
+        else
+            am_buf_puts(b, v);
+        break;
+    }
+    default:
+        break;
     }
 }
 
-static bool w_is(const words_t *w, size_t i, const char *word)
-{
-    return i < w->n && proxy__tok_is(w->sql, &w->t[i], word);
-}
-
-/* Value list from pos: strings unquoted, commas as ", ", the rest verbatim. */
-static char *value_text(const char *sql, size_t len, size_t pos)
+static char *args_text(const PgQuery__VariableSetStmt *v)
 {
     am_buf_t b;
     am_buf_init(&b);
     am_buf_puts(&b, "");
-    for (;;) {
-        proxy_tok_t t;
-        pos = proxy__sql_token(sql, len, pos, &t);
-        if (t.kind == PROXY_TOK_END)
-            break;
-        if (t.kind == PROXY_TOK_SYMBOL && sql[t.off] == ',')
+    bool list = strcasecmp(v->name, "search_path") == 0;
+    for (size_t i = 0; i < v->n_args; i++) {
+        if (i)
             am_buf_puts(&b, ", ");
-        else if (t.kind == PROXY_TOK_STRING)
-            proxy__sql_unquote(sql, &t, &b);
-        else
-            am_buf_append(&b, sql + t.off, t.len);
+        arg_text(v->args[i], list, &b);
     }
     return am_buf_steal(&b, NULL);
 }
 
-static char *tok_name(const words_t *w, size_t i)
+static const char *canonical(const char *name)
 {
-    am_buf_t b;
-    am_buf_init(&b);
-    if (w->t[i].kind == PROXY_TOK_QIDENT)
-        proxy__sql_unquote(w->sql, &w->t[i], &b);
-    else
-        am_buf_append(&b, w->sql + w->t[i].off, w->t[i].len);
-    /* custom.name */
-    if (i + 2 < w->n && w->t[i + 1].kind == PROXY_TOK_SYMBOL && w->sql[w->t[i + 1].off] == '.') {
-        am_buf_putc(&b, '.');
-        am_buf_append(&b, w->sql + w->t[i + 2].off, w->t[i + 2].len);
-    }
-    return am_buf_steal(&b, NULL);
+    if (strcasecmp(name, "timezone") == 0)
+        return "TimeZone";
+    const setting_def_t *d = def_find(name);
+    return d ? d->name : name;
 }
 
-static bool cmd_set(proxy_session_t *s, const words_t *w, am_err_t *err)
+/* SET TRANSACTION / SESSION CHARACTERISTICS AS TRANSACTION: isolation kept for SHOW; read
+ * write refused as on a standby. */
+static bool set_tx_options(proxy_session_t *s, PgQuery__Node **opts, size_t n, bool session,
+                           am_err_t *err)
 {
-    size_t i = 1;
-    if (w_is(w, i, "SESSION") || w_is(w, i, "LOCAL"))
-        i++;
-    if (w_is(w, i, "TRANSACTION") || w_is(w, i, "CHARACTERISTICS") || w_is(w, i, "ROLE") ||
-        w_is(w, i, "AUTHORIZATION") || w_is(w, i, "CONSTRAINTS")) {
+    for (size_t i = 0; i < n; i++) {
+        const PgQuery__DefElem *d = opts[i]->def_elem;
+        if (!d || !d->defname)
+            continue;
+        const PgQuery__Node *arg = d->arg;
+        if (strcmp(d->defname, "transaction_isolation") == 0 && arg &&
+            arg->node_case == PG_QUERY__NODE__NODE_A_CONST && arg->a_const->sval) {
+            const char *lvl = arg->a_const->sval->sval;
+            if (session) {
+                if (!setting_set(s, "default_transaction_isolation", lvl, false, err))
+                    return false;
+            } else {
+                free(s->tx_isolation);
+                s->tx_isolation = am_xstrdup(lvl);
+            }
+        } else if (strcmp(d->defname, "transaction_read_only") == 0 && arg &&
+                   arg->node_case == PG_QUERY__NODE__NODE_A_CONST && arg->a_const->ival &&
+                   arg->a_const->ival->ival == 0) {
+            return am_err_set(err, PROXY_SQLSTATE_READ_ONLY,
+                              "cannot set transaction read-write mode on the mirror");
+        }
+    }
+    return true;
+}
+
+bool proxy__session_set(proxy_session_t *s, const PgQuery__VariableSetStmt *v, am_err_t *err)
+{
+    switch (v->kind) {
+    case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL:
+        proxy__wire_complete(&s->out, "RESET");
+        proxy__session_reset_all(s);
+        return true;
+    case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI: {
+        bool session = v->name && strcmp(v->name, "SESSION CHARACTERISTICS") == 0;
+        if (!set_tx_options(s, v->args, v->n_args, session, err))
+            return false;
         proxy__wire_complete(&s->out, "SET");
         return true;
     }
-    char *name, *value;
-    if (w_is(w, i, "TIME") && w_is(w, i + 1, "ZONE")) {
-        name = am_xstrdup("TimeZone");
-        value = value_text(w->sql, w->len, w->after[i + 1]);
-    } else if (w_is(w, i, "SCHEMA") || w_is(w, i, "NAMES")) {
-        name = am_xstrdup(w_is(w, i, "SCHEMA") ? "search_path" : "client_encoding");
-        value = value_text(w->sql, w->len, w->after[i]);
-    } else if (i < w->n) {
-        name = tok_name(w, i);
-        size_t v = strchr(name, '.') ? i + 3 : i + 1;
-        if (!w_is(w, v, "TO") && !(v < w->n && w->t[v].kind == PROXY_TOK_SYMBOL &&
-                                   w->t[v].len == 1 && w->sql[w->t[v].off] == '=')) {
-            free(name);
-            return am_err_set(err, AM_SQLSTATE_SYNTAX, "syntax error in SET statement");
-        }
-        value = value_text(w->sql, w->len, w->after[v]);
-    } else {
-        return am_err_set(err, AM_SQLSTATE_SYNTAX, "syntax error at end of input");
+    default:
+        break;
     }
-    bool ok;
-    if (strcasecmp(value, "DEFAULT") == 0) {
-        const setting_def_t *d = def_find(name);
-        ok = setting_set(s, name, d ? d->dflt : "", false, err);
-    } else {
-        ok = setting_set(s, name, value, false, err);
-    }
-    if (ok)
-        proxy__wire_complete(&s->out, "SET");
-    /* ParameterStatus follows CommandComplete */
-    const setting_def_t *d = def_find(name);
-    if (ok && d && d->reported)
-        proxy__wire_param_status(&s->out, d->name, proxy__setting_find(s, d->name));
-    free(name);
+    const char *name = v->name ? v->name : "";
+    if (!strcasecmp(name, "role") || !strcasecmp(name, "session_authorization"))
+        return am_err_set(err, PROXY_SQLSTATE_PRIVILEGE,
+                          "permission denied to set %s on the mirror", name);
+    const char *cname = canonical(name);
+    bool reset = v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ||
+                 v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT;
+    const setting_def_t *d = def_find(cname);
+    char *value = reset ? am_xstrdup(d ? d->dflt : "") : args_text(v);
+    if (v->is_local && s->tx == 'I')
+        proxy__send_notice(s, "25P01", "SET LOCAL can only be used in transaction blocks");
+    bool ok = (v->is_local && s->tx == 'I') || setting_set(s, cname, value, false, err);
     free(value);
-    return ok;
-}
-
-static void reset_one(proxy_session_t *s, const setting_def_t *d)
-{
-    am_err_t e = {0};
-    if (d->fixed)
-        return;
-    proxy_setting_t *st = setting_slot(s, d->name, true);
-    if (strcmp(st->value, d->dflt) == 0)
-        return;
-    if (setting_set(s, d->name, d->dflt, false, &e) && d->reported)
-        proxy__wire_param_status(&s->out, d->name, d->dflt);
-}
-
-void proxy__session_reset_all(proxy_session_t *s)
-{
-    for (size_t i = 0; i < AM_ARRAY_LEN(defs); i++)
-        reset_one(s, &defs[i]);
-}
-
-static bool cmd_reset(proxy_session_t *s, const words_t *w, am_err_t *err)
-{
-    size_t mark = s->out.len;
-    proxy__wire_complete(&s->out, "RESET");
-    if (w_is(w, 1, "ALL")) {
-        proxy__session_reset_all(s);
-    } else if (w->n >= 2) {
-        char *name = w_is(w, 1, "TIME") ? am_xstrdup("TimeZone") : tok_name(w, 1);
-        const setting_def_t *d = def_find(name);
-        if (!d && !strchr(name, '.')) {
-            am_err_set(err, PROXY_SQLSTATE_UNDEFINED_OBJECT,
-                       "unrecognized configuration parameter \"%s\"", name);
-            free(name);
-            s->out.len = mark; /* take back the CommandComplete */
-            return false;
-        }
-        if (d)
-            reset_one(s, d);
-        free(name);
-    }
+    if (!ok)
+        return false;
+    proxy__wire_complete(&s->out, reset && v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET
+                                      ? "RESET"
+                                      : "SET");
+    /* ParameterStatus follows CommandComplete */
+    if (d && d->reported)
+        proxy__wire_param_status(&s->out, d->name, proxy__setting_find(s, d->name));
     return true;
 }
 
 /* SHOW x: one text column named as the parameter, tag SHOW. */
 static void show_rows(proxy_session_t *s, const char *col, const char *const *vals, size_t n_cols,
-                      size_t n_rows, bool describe)
+                      size_t n_rows, bool describe, bool run)
 {
     if (describe) {
         size_t off = proxy__wire_rowdesc_begin(&s->out, (uint16_t)n_cols);
@@ -418,7 +398,7 @@ static void show_rows(proxy_session_t *s, const char *col, const char *const *va
                                       25, -1, -1, 0);
         proxy__msg_end(&s->out, off);
     }
-    for (size_t r = 0; r < n_rows; r++) {
+    for (size_t r = 0; run && r < n_rows; r++) {
         size_t off = proxy__wire_datarow_begin(&s->out, (uint16_t)n_cols);
         for (size_t c = 0; c < n_cols; c++) {
             const char *v = vals[r * n_cols + c];
@@ -427,46 +407,38 @@ static void show_rows(proxy_session_t *s, const char *col, const char *const *va
         }
         proxy__msg_end(&s->out, off);
     }
-    proxy__wire_complete(&s->out, "SHOW");
+    if (run)
+        proxy__wire_complete(&s->out, "SHOW");
 }
 
-static bool cmd_show(proxy_session_t *s, const words_t *w, bool describe, am_err_t *err)
+bool proxy__session_show(proxy_session_t *s, const PgQuery__VariableShowStmt *v, bool describe,
+                         bool run, am_err_t *err)
 {
-    if (w_is(w, 1, "ALL")) {
+    const char *name = v->name ? v->name : "";
+    if (strcasecmp(name, "all") == 0) {
         const char **vals = am_xcalloc(s->n_settings * 3 + 1, sizeof *vals);
         for (size_t i = 0; i < s->n_settings; i++) {
             vals[3 * i] = s->settings[i].name;
             vals[3 * i + 1] = s->settings[i].value;
             vals[3 * i + 2] = "";
         }
-        show_rows(s, NULL, vals, 3, s->n_settings, describe);
+        show_rows(s, NULL, vals, 3, s->n_settings, describe, run);
         free(vals);
         return true;
     }
-    if (w->n < 2)
-        return am_err_set(err, AM_SQLSTATE_SYNTAX, "syntax error at end of input");
-    char *name;
-    if (w_is(w, 1, "TIME") && w_is(w, 2, "ZONE"))
-        name = am_xstrdup("TimeZone");
-    else if (w_is(w, 1, "TRANSACTION") && w_is(w, 2, "ISOLATION"))
-        name = am_xstrdup("transaction_isolation");
-    else
-        name = tok_name(w, 1);
-    const setting_def_t *d = def_find(name);
-    const char *v = proxy__setting_find(s, name);
-    if (!v) {
-        am_err_set(err, PROXY_SQLSTATE_UNDEFINED_OBJECT,
-                   "unrecognized configuration parameter \"%s\"", name);
-        free(name);
-        return false;
-    }
-    const char *col = d ? d->name : name;
-    show_rows(s, strcasecmp(col, name) == 0 ? col : name, &v, 1, 1, describe);
-    free(name);
+    const char *cname = canonical(name);
+    const char *val = proxy__setting_find(s, cname);
+    if (!strcasecmp(cname, "transaction_isolation"))
+        val = s->tx_isolation && s->tx != 'I' ? s->tx_isolation
+                                              : proxy__setting_find(s, "default_transaction_isolation");
+    if (!val)
+        return am_err_set(err, PROXY_SQLSTATE_UNDEFINED_OBJECT,
+                          "unrecognized configuration parameter \"%s\"", name);
+    show_rows(s, cname, &val, 1, 1, describe, run);
     return true;
 }
 
-/* ---- transaction block ------------------------------------------------------------------- */
+/* ---- the transaction block ------------------------------------------------------------------ */
 
 static bool duck_run(proxy_session_t *s, const char *sql)
 {
@@ -488,13 +460,17 @@ bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err)
     return true;
 }
 
-void proxy__session_end_tx(proxy_session_t *s)
+/* The end of a block or of the implicit transaction: DuckDB's, portals, the catalog. */
+static void tx_end(proxy_session_t *s, bool commit)
 {
-    proxy__sqlcur_end_tx(s, false);
     if (s->duck_tx)
-        (void)duck_run(s, "ROLLBACK");
+        (void)duck_run(s, commit ? "COMMIT" : "ROLLBACK");
+    proxy__portal_end_tx(s, commit);
     s->duck_tx = false;
     s->tx = 'I';
+    s->implicit_tx = false;
+    free(s->tx_isolation);
+    s->tx_isolation = NULL;
 }
 
 void proxy__session_fail_tx(proxy_session_t *s)
@@ -503,39 +479,72 @@ void proxy__session_fail_tx(proxy_session_t *s)
         s->tx = 'E';
 }
 
-static bool cmd_begin(proxy_session_t *s, am_err_t *err)
+void proxy__session_sync(proxy_session_t *s)
+{
+    if (s->tx == 'I' && s->implicit_tx)
+        tx_end(s, true);
+}
+
+void proxy__session_stmt_begin(proxy_session_t *s)
+{
+    if (s->tx != 'I' || s->implicit_tx)
+        return;
+    s->tx_start_us = am_now_us();
+    proxy__pgcat_unref(s->cat);
+    s->cat = proxy__catalog_current(s->proxy);
+}
+
+static bool tx_begin(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_err_t *err)
 {
     if (s->tx != 'I') {
         proxy__send_notice(s, "25001", "there is already a transaction in progress");
     } else {
+        proxy__session_stmt_begin(s);
+        if (!set_tx_options(s, t->options, t->n_options, false, err))
+            return false;
+        if (!proxy__duck_tx_begin(s, err))
+            return false;
+        s->tx = 'T';
+        s->implicit_tx = false;
+    }
+    proxy__wire_complete(&s->out, t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START
+                                      ? "START TRANSACTION"
+                                      : "BEGIN");
+    return true;
+}
+
+static bool tx_finish(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_err_t *err)
+{
+    bool commit = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT;
+    const char *tag = commit && s->tx != 'E' ? "COMMIT" : "ROLLBACK";
+    if (s->tx == 'I') {
+        if (t->chain)
+            return am_err_set(err, "25P01", "%s AND CHAIN can only be used in transaction blocks",
+                              commit ? "COMMIT" : "ROLLBACK");
+        proxy__send_notice(s, "25P01", "there is no transaction in progress");
+    }
+    char *iso = t->chain && s->tx_isolation ? am_xstrdup(s->tx_isolation) : NULL;
+    bool was_block = s->tx != 'I';
+    tx_end(s, commit && s->tx == 'T');
+    proxy__wire_complete(&s->out, tag);
+    if (t->chain && was_block) {
+        proxy__session_stmt_begin(s);
+        s->tx_isolation = iso;
+        iso = NULL;
         if (!proxy__duck_tx_begin(s, err))
             return false;
         s->tx = 'T';
     }
-    proxy__wire_complete(&s->out, "BEGIN");
+    free(iso);
     return true;
 }
 
-static bool cmd_end(proxy_session_t *s, bool commit)
+static bool savepoint(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_err_t *err)
 {
-    const char *tag = commit && s->tx != 'E' ? "COMMIT" : "ROLLBACK";
-    if (s->tx == 'I')
-        proxy__send_notice(s, "25P01", "there is no transaction in progress");
-    if (s->duck_tx)
-        (void)duck_run(s, s->tx == 'T' && commit ? "COMMIT" : "ROLLBACK");
-    proxy__sqlcur_end_tx(s, s->tx == 'T' && commit);
-    s->duck_tx = false;
-    s->tx = 'I';
-    proxy__wire_complete(&s->out, tag);
-    return true;
-}
-
-static bool cmd_savepoint(proxy_session_t *s, const words_t *w, am_err_t *err)
-{
-    bool rollback_to = w_is(w, 0, "ROLLBACK");
-    const char *what = rollback_to               ? "ROLLBACK TO SAVEPOINT"
-                       : w_is(w, 0, "SAVEPOINT") ? "SAVEPOINT"
-                                                 : "RELEASE SAVEPOINT";
+    bool rollback_to = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO;
+    bool release = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE;
+    const char *what = rollback_to ? "ROLLBACK TO SAVEPOINT" : release ? "RELEASE SAVEPOINT"
+                                                                       : "SAVEPOINT";
     if (s->tx == 'I')
         return am_err_set(err, "25P01", "%s can only be used in transaction blocks", what);
     if (rollback_to && s->tx == 'E') {
@@ -547,147 +556,58 @@ static bool cmd_savepoint(proxy_session_t *s, const words_t *w, am_err_t *err)
             return false;
         s->tx = 'T';
     }
-    proxy__wire_complete(&s->out, rollback_to               ? "ROLLBACK"
-                                  : w_is(w, 0, "SAVEPOINT") ? "SAVEPOINT"
-                                                            : "RELEASE");
+    proxy__wire_complete(&s->out, rollback_to ? "ROLLBACK" : release ? "RELEASE" : "SAVEPOINT");
     return true;
 }
 
-static bool cmd_discard(proxy_session_t *s, const words_t *w, am_err_t *err)
+bool proxy__session_transaction(proxy_session_t *s, const PgQuery__TransactionStmt *t,
+                                am_err_t *err)
 {
-    if (!w_is(w, 1, "ALL")) {
-        char tag[32];
-        snprintf(tag, sizeof tag, "DISCARD %.*s", w->n > 1 ? (int)w->t[1].len : 0,
-                 w->n > 1 ? w->sql + w->t[1].off : "");
-        for (char *p = tag; *p; p++)
-            *p = (char)toupper((unsigned char)*p);
-        proxy__wire_complete(&s->out, tag);
-        return true;
+    switch (t->kind) {
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
+        return tx_begin(s, t, err);
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
+        return tx_finish(s, t, err);
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO:
+        return savepoint(s, t, err);
+    default:
+        return am_err_set(err, PROXY_SQLSTATE_READ_ONLY,
+                          "cannot execute PREPARE TRANSACTION in a read-only transaction");
     }
-    if (s->tx != 'I')
-        return am_err_set(err, "25001", "DISCARD ALL cannot run inside a transaction block");
-    proxy__wire_complete(&s->out, "DISCARD ALL");
-    proxy__session_reset_all(s);
-    proxy__extended_reset(s);
-    return true;
 }
 
-static bool cmd_deallocate(proxy_session_t *s, const words_t *w, am_err_t *err)
+/* ---- the compiler's view ------------------------------------------------------------------- */
+
+static const char *env_setting(void *ud, const char *name)
 {
-    size_t i = w_is(w, 1, "PREPARE") ? 2 : 1;
-    if (w_is(w, i, "ALL")) {
-        (void)proxy__extended_deallocate(s, NULL);
-        proxy__wire_complete(&s->out, "DEALLOCATE ALL");
-        return true;
-    }
-    if (i >= w->n)
-        return am_err_set(err, AM_SQLSTATE_SYNTAX, "syntax error at end of input");
-    char *name = tok_name(w, i);
-    bool ok = proxy__extended_deallocate(s, name);
-    if (!ok)
-        am_err_set(err, "26000", "prepared statement \"%s\" does not exist", name);
-    free(name);
-    if (ok)
-        proxy__wire_complete(&s->out, "DEALLOCATE");
-    return ok;
+    proxy_session_t *s = ud;
+    if (strcasecmp(name, "transaction_isolation") == 0)
+        return s->tx_isolation && s->tx != 'I'
+                   ? s->tx_isolation
+                   : proxy__setting_find(s, "default_transaction_isolation");
+    return proxy__setting_find(s, canonical(name));
 }
 
-bool proxy__session_ends_tx(const char *sql, size_t len)
+void proxy__session_env(proxy_session_t *s, proxy_sqlenv_t *env)
 {
-    words_t w;
-    words_read(&w, sql, len);
-    return w_is(&w, 0, "COMMIT") || w_is(&w, 0, "END") || w_is(&w, 0, "ABORT") ||
-           w_is(&w, 0, "ROLLBACK");
-}
-
-static bool is_rollback_to(const words_t *w)
-{
-    if (!w_is(w, 0, "ROLLBACK"))
-        return false;
-    size_t i = (w_is(w, 1, "WORK") || w_is(w, 1, "TRANSACTION")) ? 2 : 1;
-    return w_is(w, i, "TO");
-}
-
-static bool dispatch(proxy_session_t *s, const words_t *w, bool describe, am_err_t *err)
-{
-    if (w_is(w, 0, "SET"))
-        return cmd_set(s, w, err);
-    if (w_is(w, 0, "RESET"))
-        return cmd_reset(s, w, err);
-    if (w_is(w, 0, "SHOW"))
-        return cmd_show(s, w, describe, err);
-    if (w_is(w, 0, "BEGIN") || (w_is(w, 0, "START") && w_is(w, 1, "TRANSACTION")))
-        return cmd_begin(s, err);
-    if (is_rollback_to(w) || w_is(w, 0, "SAVEPOINT") || w_is(w, 0, "RELEASE"))
-        return cmd_savepoint(s, w, err);
-    if (w_is(w, 0, "COMMIT") || w_is(w, 0, "END"))
-        return cmd_end(s, true);
-    if (w_is(w, 0, "ROLLBACK") || w_is(w, 0, "ABORT"))
-        return cmd_end(s, false);
-    if (w_is(w, 0, "DISCARD"))
-        return cmd_discard(s, w, err);
-    if (w_is(w, 0, "DEALLOCATE"))
-        return cmd_deallocate(s, w, err);
-    return proxy__sqlcur_command(s, w->sql, w->len, describe, err);
-}
-
-static bool is_session_word(const words_t *w)
-{
-    static const char *const first[] = {
-        "SET",       "RESET",   "SHOW",    "BEGIN",      "COMMIT",  "END",   "ROLLBACK", "ABORT",
-        "SAVEPOINT", "RELEASE", "DISCARD", "DEALLOCATE", "DECLARE", "FETCH", "MOVE",     "CLOSE"};
-    if (w_is(w, 0, "START"))
-        return w_is(w, 1, "TRANSACTION");
-    for (size_t i = 0; i < AM_ARRAY_LEN(first); i++)
-        if (w_is(w, 0, first[i]))
-            return true;
-    return false;
-}
-
-bool proxy__session_is_command(const char *sql, size_t len)
-{
-    words_t w;
-    words_read(&w, sql, len);
-    return is_session_word(&w);
-}
-
-bool proxy__session_command(proxy_session_t *s, const char *sql, size_t len, bool *handled,
-                            bool describe_rows, am_err_t *err)
-{
-    words_t w;
-    words_read(&w, sql, len);
-    *handled = is_session_word(&w);
-    if (!*handled)
-        return true;
-    return dispatch(s, &w, describe_rows, err);
-}
-
-bool proxy__session_describe(proxy_session_t *s, const char *sql, size_t len)
-{
-    words_t w;
-    words_read(&w, sql, len);
-    if (!is_session_word(&w))
-        return false;
-    if (w_is(&w, 0, "FETCH")) {
-        proxy__sqlcur_describe(s, sql, len);
-        return true;
-    }
-    if (!w_is(&w, 0, "SHOW")) {
-        proxy__wire_empty(&s->out, 'n');
-        return true;
-    }
-    char *name = w_is(&w, 1, "ALL") ? NULL : w.n > 1 ? tok_name(&w, 1) : am_xstrdup("?");
-    const setting_def_t *d = name ? def_find(name) : NULL;
-    size_t off = proxy__wire_rowdesc_begin(&s->out, name ? 1 : 3);
-    if (name)
-        proxy__wire_rowdesc_field(&s->out, d ? d->name : name, 25, -1, -1, 0);
-    for (int i = 0; !name && i < 3; i++)
-        proxy__wire_rowdesc_field(&s->out,
-                                  i == 0   ? "name"
-                                  : i == 1 ? "setting"
-                                           : "description",
-                                  25, -1, -1, 0);
-    proxy__msg_end(&s->out, off);
-    free(name);
-    return true;
+    memset(env, 0, sizeof *env);
+    env->cat = s->cat;
+    env->search_path = proxy__setting_find(s, "search_path");
+    env->user = s->proxy->user;
+    env->database = s->proxy->database;
+    env->timezone = proxy__setting_find(s, "TimeZone");
+    env->datestyle = proxy__setting_find(s, "DateStyle");
+    env->intervalstyle = proxy__setting_find(s, "IntervalStyle");
+    env->extra_float_digits = s->extra_float_digits;
+    env->backend_pid = s->client ? s->client->pid : 0;
+    env->tx_start_us = s->tx_start_us ? s->tx_start_us : am_now_us();
+    env->stmt_start_us = am_now_us();
+    env->server_start_us = s->proxy->start_us;
+    env->server_port = s->proxy->port;
+    env->setting = env_setting;
+    env->setting_ud = s;
 }

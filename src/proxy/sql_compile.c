@@ -142,3 +142,25 @@ void proxy__sql_query_destroy(proxy_sqlquery_t *q)
     free(q->duck_sql);
     memset(q, 0, sizeof *q);
 }
+
+bool proxy__sql_typenames(const proxy_sqlenv_t *env, PgQuery__Node *const *names, size_t n,
+                          uint32_t *oids, am_err_t *err)
+{
+    sqlc_ctx_t c;
+    memset(&c, 0, sizeof c);
+    c.env = env;
+    c.cat = env->cat;
+    c.err = err;
+    c.arena = am_arena_new(4096);
+    resolve_path(&c);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
+        proxy_pgtype_ref_t t;
+        ok = names[i]->node_case == PG_QUERY__NODE__NODE_TYPE_NAME &&
+             sqlc_typename(&c, names[i]->type_name, &t);
+        if (ok)
+            oids[i] = t.oid;
+    }
+    am_arena_free(c.arena);
+    return ok;
+}

@@ -265,5 +265,8 @@ bool proxy__sql_compile(const proxy_sqlenv_t *env, const struct PgQuery__Node *s
                         const uint32_t *param_oids, size_t n_param_oids, proxy_sqlquery_t *out,
                         am_err_t *err) AM_MUST_CHECK;
 void proxy__sql_query_destroy(proxy_sqlquery_t *q);
+/* Type names (PREPARE's argument types) -> OIDs, resolved as in a cast. */
+bool proxy__sql_typenames(const proxy_sqlenv_t *env, struct PgQuery__Node *const *names, size_t n,
+                          uint32_t *oids, am_err_t *err) AM_MUST_CHECK;
 
 #endif /* AM_PROXY_SQL_INTERNAL_H */

@@ -97,32 +97,11 @@ char *sqlc_duck_type(sqlc_ctx_t *c, proxy_pgtype_ref_t t)
     return s;
 }
 
-/* The SQL-standard names PostgreSQL's messages and format_type use for built-in types. */
-static const struct {
-    uint32_t oid;
-    const char *name;
-} sql_names[] = {
-    {PG_OID_BOOL, "boolean"},
-    {PG_OID_INT2, "smallint"},
-    {PG_OID_INT4, "integer"},
-    {PG_OID_INT8, "bigint"},
-    {PG_OID_FLOAT4, "real"},
-    {PG_OID_FLOAT8, "double precision"},
-    {PG_OID_VARCHAR, "character varying"},
-    {PG_OID_BPCHAR, "character"},
-    {PG_OID_TIMESTAMP, "timestamp without time zone"},
-    {PG_OID_TIMESTAMPTZ, "timestamp with time zone"},
-    {PG_OID_TIME, "time without time zone"},
-    {PG_OID_TIMETZ, "time with time zone"},
-    {PG_OID_VARBIT, "bit varying"},
-    {PG_OID_CHAR, "\"char\""},
-};
-
 const char *sqlc_type_name(sqlc_ctx_t *c, proxy_pgtype_ref_t t)
 {
-    for (size_t i = 0; i < AM_ARRAY_LEN(sql_names); i++)
-        if (sql_names[i].oid == t.oid)
-            return sql_names[i].name;
+    const char *sql = proxy__pgtype_sql_name(t.oid);
+    if (sql)
+        return sql;
     uint32_t elem = proxy__pgtype_elem(c->cat, t.oid);
     if (elem)
         return sqlc_printf(c, "%s[]", sqlc_type_name(c, sqlc_type(elem)));

@@ -1,9 +1,9 @@
 /*
- * proxy/types.c: DuckDB result types as PostgreSQL types: OIDs for RowDescription, values in
- * PostgreSQL's text output (format 0) and binary send format (format 1), read straight from
- * DuckDB's data chunk vectors. Types without a PostgreSQL twin go out as text (OID 25), and
- * types this file cannot read (TIME WITH TIME ZONE, BIT, UNION, MAP ...) are cast to VARCHAR
- * by DuckDB first (proxy/exec.c wraps the query).
+ * proxy/types.c: DuckDB values in PostgreSQL's text output (format 0) and binary send format
+ * (format 1), read straight from DuckDB's data chunk vectors. Each PostgreSQL type has one
+ * DuckDB representation (docs/pgface.md section 2), so the vector's type decides the form;
+ * what only the PostgreSQL type can tell (reg* names, oid widths, numeric text, jsonb) is
+ * typeout.c's, which calls this file for the rest.
  * Spec: postgres.md §3 (binary formats) and §5 (OIDs, text output).
  */
 #include "proxy/proxy_internal.h"
@@ -32,17 +32,6 @@ typedef unsigned __int128 u128;
 #define OID_INTERVAL 1186
 #define OID_NUMERIC 1700
 #define OID_UUID 2950
-
-static const struct {
-    uint32_t oid, array_oid;
-    int16_t typlen;
-} oid_info[] = {
-    {OID_BOOL, 1000, 1},      {OID_BYTEA, 1001, -1},    {OID_INT8, 1016, 8},
-    {OID_INT2, 1005, 2},      {OID_INT4, 1007, 4},      {OID_TEXT, 1009, -1},
-    {OID_FLOAT4, 1021, 4},    {OID_FLOAT8, 1022, 8},    {OID_DATE, 1182, 4},
-    {OID_TIME, 1183, 8},      {OID_TIMESTAMP, 1115, 8}, {OID_TIMESTAMPTZ, 1185, 8},
-    {OID_INTERVAL, 1187, 16}, {OID_NUMERIC, 1231, -1},  {OID_UUID, 2951, 16},
-};
 
 static uint32_t scalar_oid(duckdb_type t)
 {
@@ -90,22 +79,6 @@ static uint32_t scalar_oid(duckdb_type t)
     }
 }
 
-static int16_t oid_typlen(uint32_t oid)
-{
-    for (size_t i = 0; i < AM_ARRAY_LEN(oid_info); i++)
-        if (oid_info[i].oid == oid)
-            return oid_info[i].typlen;
-    return -1;
-}
-
-static uint32_t array_oid(uint32_t elem)
-{
-    for (size_t i = 0; i < AM_ARRAY_LEN(oid_info); i++)
-        if (oid_info[i].oid == elem)
-            return oid_info[i].array_oid;
-    return 1009;
-}
-
 /* A one-dimensional LIST/ARRAY of a scalar becomes a PostgreSQL array; anything else text. */
 static duckdb_logical_type list_child(duckdb_logical_type t)
 {
@@ -115,60 +88,6 @@ static duckdb_logical_type list_child(duckdb_logical_type t)
     if (id == DUCKDB_TYPE_ARRAY)
         return duckdb_array_type_child_type(t);
     return NULL;
-}
-
-void proxy__col_describe(proxy_col_t *c)
-{
-    c->type = duckdb_get_type_id(c->ltype);
-    c->oid = scalar_oid(c->type);
-    c->typmod = -1;
-    duckdb_logical_type child = list_child(c->ltype);
-    if (child) {
-        duckdb_type ct = duckdb_get_type_id(child);
-        uint32_t eo = scalar_oid(ct);
-        c->oid = (ct == DUCKDB_TYPE_LIST || ct == DUCKDB_TYPE_ARRAY || ct == DUCKDB_TYPE_STRUCT ||
-                  ct == DUCKDB_TYPE_ENUM || ct == DUCKDB_TYPE_MAP)
-                     ? OID_TEXT
-                     : array_oid(eo);
-        duckdb_destroy_logical_type(&child);
-    }
-    if (c->type == DUCKDB_TYPE_DECIMAL) {
-        int w = duckdb_decimal_width(c->ltype), sc = duckdb_decimal_scale(c->ltype);
-        c->typmod = ((w << 16) | sc) + 4;
-    }
-    c->typlen = oid_typlen(c->oid);
-}
-
-bool proxy__type_supported(duckdb_logical_type t)
-{
-    duckdb_type id = duckdb_get_type_id(t);
-    switch (id) {
-    case DUCKDB_TYPE_LIST:
-    case DUCKDB_TYPE_ARRAY: {
-        duckdb_logical_type ch = list_child(t);
-        bool ok = proxy__type_supported(ch);
-        duckdb_destroy_logical_type(&ch);
-        return ok;
-    }
-    case DUCKDB_TYPE_STRUCT: {
-        bool ok = true;
-        idx_t n = duckdb_struct_type_child_count(t);
-        for (idx_t i = 0; ok && i < n; i++) {
-            duckdb_logical_type ch = duckdb_struct_type_child_type(t, i);
-            ok = proxy__type_supported(ch);
-            duckdb_destroy_logical_type(&ch);
-        }
-        return ok;
-    }
-    case DUCKDB_TYPE_VARCHAR:
-    case DUCKDB_TYPE_BLOB:
-    case DUCKDB_TYPE_UUID:
-    case DUCKDB_TYPE_ENUM:
-        return true;
-    default:
-        /* TIME WITH TIME ZONE, BIT, UNION, MAP, BIGNUM ... are cast to VARCHAR by DuckDB */
-        return scalar_oid(id) != OID_TEXT;
-    }
 }
 
 /* ---- numbers ----------------------------------------------------------------------------- */
@@ -578,8 +497,16 @@ static void put_be(am_buf_t *out, uint64_t v, int n)
 }
 
 /* numeric send format from canonical decimal text ("-12.50"): base-10000 digit groups. */
-static void numeric_binary(const char *txt, size_t n, am_buf_t *out)
+void proxy__numeric_binary(const char *txt, size_t n, am_buf_t *out)
 {
+    if ((n == 3 && !memcmp(txt, "NaN", 3)) || (n == 8 && !memcmp(txt, "Infinity", 8)) ||
+        (n == 9 && !memcmp(txt, "-Infinity", 9))) {
+        put_be(out, 0, 2);
+        put_be(out, 0, 2);
+        put_be(out, txt[0] == 'N' ? 0xC000 : txt[0] == 'I' ? 0xD000 : 0xF000, 2);
+        put_be(out, 0, 2);
+        return;
+    }
     bool neg = n > 0 && txt[0] == '-';
     const char *p = txt + neg, *end = txt + n;
     const char *dot = memchr(p, '.', (size_t)(end - p));
@@ -727,7 +654,7 @@ static bool value_binary(const proxy_session_t *s, duckdb_logical_type lt, duckd
         am_buf_t txt;
         am_buf_init(&txt);
         scalar_text(s, lt, t, data, row, &txt);
-        numeric_binary(txt.data, txt.len, out);
+        proxy__numeric_binary(txt.data, txt.len, out);
         am_buf_destroy(&txt);
         return true;
     }
@@ -769,8 +696,8 @@ static bool value_binary(const proxy_session_t *s, duckdb_logical_type lt, duckd
     }
 }
 
-bool proxy__value_encode(const proxy_session_t *s, duckdb_logical_type t, duckdb_vector vec,
-                         idx_t row, int16_t format, am_buf_t *out)
+bool proxy__duck_value_encode(const proxy_session_t *s, duckdb_logical_type t, duckdb_vector vec,
+                              idx_t row, int16_t format, am_buf_t *out)
 {
     if (!proxy__value_is_valid(vec, row)) {
         put_be(out, UINT32_MAX, 4);
@@ -780,15 +707,13 @@ bool proxy__value_encode(const proxy_session_t *s, duckdb_logical_type t, duckdb
     put_be(out, 0, 4);
     bool done = false;
     if (format == 1) {
-        proxy_col_t c = {.ltype = t};
-        proxy__col_describe(&c);
-        duckdb_type id = c.type;
-        if ((id == DUCKDB_TYPE_LIST || id == DUCKDB_TYPE_ARRAY) && c.oid != OID_TEXT) {
+        duckdb_type id = duckdb_get_type_id(t);
+        if (id == DUCKDB_TYPE_LIST || id == DUCKDB_TYPE_ARRAY) {
             duckdb_logical_type ct = list_child(t);
             array_binary(s, t, vec, row, scalar_oid(duckdb_get_type_id(ct)), out);
             duckdb_destroy_logical_type(&ct);
             done = true;
-        } else if (c.oid != OID_TEXT || id == DUCKDB_TYPE_VARCHAR) {
+        } else {
             done = value_binary(s, t, vec, row, out);
         }
     }

@@ -10,6 +10,7 @@
  */
 #include "proxy/proxy_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ---- decoders ---------------------------------------------------------------------------- */
@@ -291,6 +292,13 @@ static void put_field(am_buf_t *b, char code, const char *v)
 void proxy__wire_error(am_buf_t *b, char type, const char *severity, const char *sqlstate,
                        const char *message, const char *detail, const char *hint)
 {
+    proxy__wire_error_at(b, type, severity, sqlstate, message, detail, hint, 0);
+}
+
+void proxy__wire_error_at(am_buf_t *b, char type, const char *severity, const char *sqlstate,
+                          const char *message, const char *detail, const char *hint,
+                          int position)
+{
     size_t off = proxy__msg_begin(b, type);
     put_field(b, 'S', severity);
     put_field(b, 'V', severity);
@@ -299,6 +307,11 @@ void proxy__wire_error(am_buf_t *b, char type, const char *severity, const char 
     put_cstr(b, message ? message : "");
     put_field(b, 'D', detail);
     put_field(b, 'H', hint);
+    if (position > 0) {
+        char pos[16];
+        snprintf(pos, sizeof pos, "%d", position);
+        put_field(b, 'P', pos);
+    }
     am_buf_putc(b, '\0');
     proxy__msg_end(b, off);
 }
@@ -313,9 +326,15 @@ size_t proxy__wire_rowdesc_begin(am_buf_t *b, uint16_t n_fields)
 void proxy__wire_rowdesc_field(am_buf_t *b, const char *name, uint32_t oid, int16_t typlen,
                                int32_t typmod, int16_t format)
 {
+    proxy__wire_rowdesc_field_at(b, name, 0, 0, oid, typlen, typmod, format);
+}
+
+void proxy__wire_rowdesc_field_at(am_buf_t *b, const char *name, uint32_t relid, int16_t attnum,
+                                  uint32_t oid, int16_t typlen, int32_t typmod, int16_t format)
+{
     put_cstr(b, name);
-    am_buf_put_u32(b, 0); /* table OID: none, so pgjdbc does not ask pg_attribute */
-    am_buf_put_u16(b, 0);
+    am_buf_put_u32(b, relid); /* a plain table column: its table and column number */
+    am_buf_put_u16(b, (uint16_t)attnum);
     am_buf_put_u32(b, oid);
     am_buf_put_u16(b, (uint16_t)typlen);
     am_buf_put_u32(b, (uint32_t)typmod);

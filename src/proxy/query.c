@@ -1,0 +1,106 @@
+/*
+ * proxy/query.c: a read from its parse tree to an open cursor: compiled with the session's
+ * environment (proxy/sql_compile.c), prepared in DuckDB, parameters bound. Every parameter
+ * reaches DuckDB as PostgreSQL text (binary ones converted by params.c) and is read by the
+ * type's input function inside the compiled SQL, so a parameter means what PostgreSQL's input
+ * function makes of it.
+ */
+#include "proxy/proxy_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool proxy__query_describe(proxy_session_t *s, const struct PgQuery__Node *node,
+                           const uint32_t *param_oids, size_t n_param_oids, proxy_sqlquery_t *out,
+                           am_err_t *err)
+{
+    proxy_sqlenv_t env;
+    proxy__session_env(s, &env);
+    return proxy__sql_compile(&env, node, param_oids, n_param_oids, out, err);
+}
+
+/* PostgreSQL checks that text is valid in the client encoding (UTF8 here). */
+static bool valid_utf8(const uint8_t *p, size_t n, size_t *bad)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = p[i], len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
+                                            : (c >> 3) == 30 ? 4 : 0;
+        if (c == 0 || len == 0 || i + len > n) {
+            *bad = i;
+            return false;
+        }
+        for (unsigned k = 1; k < len; k++)
+            if ((p[i + k] & 0xC0) != 0x80) {
+                *bad = i;
+                return false;
+            }
+        i += len;
+    }
+    return true;
+}
+
+static bool bind_one(duckdb_prepared_statement ps, size_t i, uint32_t oid, const proxy_params_t *pa,
+                     am_err_t *err)
+{
+    const uint8_t *v = pa->values[i];
+    if (!v)
+        return duckdb_bind_null(ps, i + 1) == DuckDBSuccess ||
+               am_err_set(err, AM_SQLSTATE_BAD_INPUT, "could not bind parameter $%zu", i + 1);
+    size_t n = pa->lens[i] < 0 ? 0 : (size_t)pa->lens[i];
+    am_buf_t txt;
+    am_buf_init(&txt);
+    if (proxy__bind_format(pa->formats, pa->n_formats, i) == 1) {
+        if (!proxy__param_binary_text(oid, v, n, &txt, err)) {
+            am_buf_destroy(&txt);
+            return false;
+        }
+    } else {
+        am_buf_append(&txt, v, n);
+    }
+    size_t bad = 0;
+    if (!valid_utf8((const uint8_t *)(txt.data ? txt.data : ""), txt.len, &bad)) {
+        unsigned byte = (unsigned char)txt.data[bad];
+        am_buf_destroy(&txt);
+        return am_err_set(err, "22021", "invalid byte sequence for encoding \"UTF8\": 0x%02x",
+                          byte);
+    }
+    bool ok = duckdb_bind_varchar_length(ps, i + 1, txt.data ? txt.data : "", txt.len) ==
+              DuckDBSuccess;
+    am_buf_destroy(&txt);
+    return ok || am_err_set(err, AM_SQLSTATE_BAD_INPUT, "could not bind parameter $%zu", i + 1);
+}
+
+bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
+                       const uint32_t *param_oids, size_t n_param_oids,
+                       const proxy_params_t *params, proxy_cursor_t *cur, am_err_t *err)
+{
+    proxy_sqlquery_t q;
+    if (!proxy__query_describe(s, node, param_oids, n_param_oids, &q, err))
+        return false;
+    if (params->n != q.n_params) {
+        am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
+                   "bind message supplies %zu parameters, but prepared statement requires %zu",
+                   params->n, q.n_params);
+        proxy__sql_query_destroy(&q);
+        return false;
+    }
+    duckdb_prepared_statement ps = NULL;
+    bool ok = duckdb_prepare(s->con, q.duck_sql, &ps) == DuckDBSuccess;
+    if (!ok) {
+        const char *m = duckdb_prepare_error(ps);
+        proxy__duck_error(err, DUCKDB_ERROR_INVALID, m);
+        am_log_debug("proxy", "duckdb could not prepare", AM_KV_STR("sql", q.duck_sql),
+                     AM_KV_ERR(err));
+    }
+    for (size_t i = 0; ok && i < q.n_params; i++)
+        ok = bind_one(ps, i, q.param_oids[i], params, err);
+    if (!ok) {
+        duckdb_destroy_prepare(&ps);
+        proxy__sql_query_destroy(&q);
+        return false;
+    }
+    proxy__cursor_open(cur, ps, q.cols, q.n_cols, s->cat);
+    cur->is_explain = q.is_explain;
+    proxy__sql_query_destroy(&q);
+    return true;
+}

@@ -1,0 +1,222 @@
+/*
+ * proxy/typeout.c: values leave as their PostgreSQL type says: RowDescription's type OID,
+ * typmod and length (a domain's base type, as PostgreSQL sends it), and the forms DuckDB's
+ * vector alone cannot tell: reg* types print the object's name, oid and xid are 4 bytes in
+ * binary, int2vector/oidvector print space-separated, numeric text and jsonb have their own
+ * binary forms, types held as PostgreSQL text have no binary form here. The rest is types.c.
+ * Spec: postgres.md sections 3 and 5; PostgreSQL's regclassout/regtypeout for names.
+ */
+#include "proxy/proxy_internal.h"
+#include "proxy/pgtype_internal.h"
+
+#include <string.h>
+
+void proxy__col_describe(const proxy_pgcat_t *cat, proxy_col_t *c)
+{
+    c->type = c->ltype ? duckdb_get_type_id(c->ltype) : DUCKDB_TYPE_VARCHAR;
+    proxy_pgtype_ref_t b = proxy__pgtype_base(cat, c->pg);
+    c->oid = b.oid;
+    c->typmod = b.typmod;
+    const proxy_pgtype_info_t *bi = proxy__pgtype_builtin(b.oid);
+    const proxy_pgtype_t *pt = !bi && cat ? proxy__pgcat_type(cat, b.oid) : NULL;
+    c->typlen = bi ? bi->len : pt ? pt->len : -1;
+}
+
+static bool is_reg(uint32_t oid)
+{
+    return oid == PG_OID_REGCLASS || oid == PG_OID_REGTYPE || oid == PG_OID_REGPROC ||
+           oid == PG_OID_REGPROCEDURE || oid == PG_OID_REGNAMESPACE || oid == PG_OID_REGROLE;
+}
+
+static bool needs_quotes(const char *n)
+{
+    if (!n[0] || !((n[0] >= 'a' && n[0] <= 'z') || n[0] == '_'))
+        return true;
+    for (const char *p = n; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '$'))
+            return true;
+    return false;
+}
+
+static void put_ident(const char *n, am_buf_t *out)
+{
+    if (needs_quotes(n))
+        am_sql_ident(out, n);
+    else
+        am_buf_puts(out, n);
+}
+
+/* Whether nsp is on the session's search path (pg_catalog always is). */
+static bool on_path(const proxy_session_t *s, const char *nsp)
+{
+    if (!strcmp(nsp, "pg_catalog"))
+        return true;
+    const char *path = proxy__setting_find(s, "search_path");
+    if (!path)
+        return false;
+    size_t n = strlen(nsp);
+    for (const char *p = strstr(path, nsp); p; p = strstr(p + 1, nsp)) {
+        bool start = p == path || p[-1] == ' ' || p[-1] == ',' || p[-1] == '"';
+        bool end = p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '"';
+        if (start && end)
+            return true;
+    }
+    return !strcmp(nsp, "public") && strstr(path, "$user") && strstr(path, "public");
+}
+
+static void qualified(const proxy_session_t *s, const char *nsp, const char *name, am_buf_t *out)
+{
+    if (nsp && !on_path(s, nsp)) {
+        put_ident(nsp, out);
+        am_buf_putc(out, '.');
+    }
+    put_ident(name, out);
+}
+
+/* regclassout & co.: the name, schema-qualified when not visible; the number when unknown. */
+static void reg_text(const proxy_session_t *s, uint32_t type, int64_t oid, am_buf_t *out)
+{
+    const proxy_pgcat_t *cat = s->cat;
+    const char *name = NULL, *nsp = NULL;
+    uint32_t nspoid = 0;
+    if (cat && type == PG_OID_REGCLASS) {
+        const proxy_pgrel_t *r = proxy__pgcat_rel(cat, (uint32_t)oid);
+        name = r ? r->name : NULL;
+        nsp = r ? r->nspname : NULL;
+    } else if (cat && type == PG_OID_REGTYPE) {
+        const proxy_pgtype_info_t *b = proxy__pgtype_builtin((uint32_t)oid);
+        const proxy_pgtype_t *t = proxy__pgcat_type(cat, (uint32_t)oid);
+        if (b && proxy__pgtype_sql_name((uint32_t)oid)) {
+            am_buf_puts(out, proxy__pgtype_sql_name((uint32_t)oid));
+            return;
+        }
+        name = t ? t->name : b ? b->name : NULL;
+        nsp = t ? t->nspname : NULL;
+    } else if (cat && (type == PG_OID_REGPROC || type == PG_OID_REGPROCEDURE)) {
+        name = proxy__pgcat_proc_name(cat, (uint32_t)oid, &nspoid);
+        nsp = nspoid ? proxy__pgcat_nsp_name(cat, nspoid) : NULL;
+    } else if (cat && type == PG_OID_REGNAMESPACE) {
+        name = proxy__pgcat_nsp_name(cat, (uint32_t)oid);
+    } else if (cat && type == PG_OID_REGROLE) {
+        name = proxy__pgcat_role_name(cat, (uint32_t)oid);
+    }
+    if (oid == 0 && type != PG_OID_REGNAMESPACE && type != PG_OID_REGROLE) {
+        am_buf_putc(out, '-');
+        return;
+    }
+    if (name)
+        qualified(s, nsp, name, out);
+    else
+        am_buf_printf(out, "%lld", (long long)oid);
+}
+
+static int64_t int_at(duckdb_type t, duckdb_vector vec, idx_t row)
+{
+    void *d = duckdb_vector_get_data(vec);
+    switch (t) {
+    case DUCKDB_TYPE_SMALLINT:
+        return ((int16_t *)d)[row];
+    case DUCKDB_TYPE_INTEGER:
+        return ((int32_t *)d)[row];
+    case DUCKDB_TYPE_UINTEGER:
+        return ((uint32_t *)d)[row];
+    case DUCKDB_TYPE_BIGINT:
+        return ((int64_t *)d)[row];
+    default:
+        return 0;
+    }
+}
+
+/* int2vector / oidvector: elements separated by one space, no braces. */
+static void vector_text(duckdb_vector vec, idx_t row, am_buf_t *out)
+{
+    duckdb_list_entry e = ((duckdb_list_entry *)duckdb_vector_get_data(vec))[row];
+    duckdb_vector child = duckdb_list_vector_get_child(vec);
+    duckdb_logical_type ct = duckdb_vector_get_column_type(child);
+    duckdb_type t = duckdb_get_type_id(ct);
+    for (idx_t i = 0; i < e.length; i++)
+        am_buf_printf(out, "%s%lld", i ? " " : "", (long long)int_at(t, child, e.offset + i));
+    duckdb_destroy_logical_type(&ct);
+}
+
+static bool text_override(const proxy_session_t *s, const proxy_col_t *c, duckdb_vector vec,
+                          idx_t row, am_buf_t *out)
+{
+    if (is_reg(c->oid)) {
+        reg_text(s, c->oid, int_at(c->type, vec, row), out);
+        return true;
+    }
+    if ((c->oid == PG_OID_INT2VECTOR || c->oid == PG_OID_OIDVECTOR) &&
+        c->type == DUCKDB_TYPE_LIST) {
+        vector_text(vec, row, out);
+        return true;
+    }
+    return false;
+}
+
+/* Types whose binary form the mirror can send (checked at Bind, before any row). */
+bool proxy__type_has_binary(const proxy_pgcat_t *cat, uint32_t oid)
+{
+    const proxy_pgtype_info_t *b = proxy__pgtype_builtin(oid);
+    if (!b) {
+        uint32_t elem = proxy__pgtype_elem(cat, oid);
+        if (elem)
+            return proxy__type_has_binary(cat, elem);
+        const proxy_pgtype_t *t = cat ? proxy__pgcat_type(cat, oid) : NULL;
+        return t && t->typtype == 'e';
+    }
+    if (b->duck || is_reg(oid))
+        return oid != PG_OID_INT2VECTOR && oid != PG_OID_OIDVECTOR;
+    return oid == PG_OID_TEXT || oid == PG_OID_VARCHAR || oid == PG_OID_BPCHAR ||
+           oid == PG_OID_NAME || oid == PG_OID_JSON || oid == PG_OID_JSONB ||
+           oid == PG_OID_XML || oid == PG_OID_NUMERIC || oid == PG_OID_CHAR ||
+           oid == PG_OID_UNKNOWN;
+}
+
+static bool binary_override(const proxy_session_t *s, const proxy_col_t *c, duckdb_vector vec,
+                            idx_t row, am_buf_t *out)
+{
+    (void)s;
+    if (c->oid == PG_OID_OID || c->oid == PG_OID_XID || c->oid == PG_OID_CID || is_reg(c->oid)) {
+        am_buf_put_u32(out, (uint32_t)int_at(c->type, vec, row));
+        return true;
+    }
+    if (c->type != DUCKDB_TYPE_VARCHAR)
+        return false;
+    duckdb_string_t *str = (duckdb_string_t *)duckdb_vector_get_data(vec) + row;
+    const char *p = duckdb_string_t_data(str);
+    size_t n = duckdb_string_t_length(*str);
+    if (c->oid == PG_OID_NUMERIC) {
+        proxy__numeric_binary(p, n, out);
+        return true;
+    }
+    if (c->oid == PG_OID_JSONB) {
+        am_buf_put_u8(out, 1);
+        am_buf_append(out, p, n);
+        return true;
+    }
+    if (c->oid == PG_OID_CHAR) {
+        am_buf_append(out, p, n ? 1 : 0);
+        return true;
+    }
+    return false;
+}
+
+bool proxy__value_encode(const proxy_session_t *s, const proxy_col_t *c, duckdb_vector vec,
+                         idx_t row, int16_t format, am_buf_t *out)
+{
+    if (!proxy__value_is_valid(vec, row)) {
+        am_buf_put_u32(out, UINT32_MAX);
+        return false;
+    }
+    size_t len_off = out->len;
+    am_buf_put_u32(out, 0);
+    bool done = format == 1 ? binary_override(s, c, vec, row, out)
+                            : text_override(s, c, vec, row, out);
+    if (!done) {
+        out->len = len_off;
+        return proxy__duck_value_encode(s, c->ltype, vec, row, format, out);
+    }
+    am_buf_set_u32(out, len_off, (uint32_t)(out->len - len_off - 4));
+    return true;
+}
