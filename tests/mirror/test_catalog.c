@@ -97,6 +97,26 @@ static bool watermark_past(void *ud)
     return moved;
 }
 
+/* After a restart that found the catalog changed: 00000002.json, named at the durable LSN,
+ * and still named once data flushes. */
+static void check_changed(PGconn *c, const char *warehouse, const char *oid, am_lsn_t copied_at)
+{
+    lake_watermark_t wm = watermark(warehouse);
+    cr_assert_str_eq(wm.catalog, "00000002.json");
+    cr_assert_eq(wm.lsn, copied_at);
+    cr_assert_eq(wm.n_tables, CF_N_TABLES);
+    lake_watermark_destroy(&wm);
+    json_t *doc = catalog_doc(warehouse, "00000002.json");
+    cr_assert_str_eq(comment_of_customers(doc, oid), "changed while down");
+    json_decref(doc);
+    amt_pg_exec(c, "INSERT INTO measures VALUES ('2024-06-01', 2.5)");
+    lsn_wait_t w = {.warehouse = warehouse, .past = copied_at};
+    cr_assert(amt_wait_until(watermark_past, &w, 60000), "no flush after the insert");
+    wm = watermark(warehouse);
+    cr_assert_str_eq(wm.catalog, "00000002.json");
+    lake_watermark_destroy(&wm);
+}
+
 Test(mirror, writer_keeps_the_catalog_named_by_the_watermark, .timeout = 300)
 {
     const char *db = "mirror_catalog";
@@ -133,22 +153,7 @@ Test(mirror, writer_keeps_the_catalog_named_by_the_watermark, .timeout = 300)
     /* changed while the mirror was down: published, named at the same durable LSN */
     amt_pg_exec(c, "COMMENT ON TABLE customers IS 'changed while down'");
     runner_start(&r, db, warehouse);
-    wm = watermark(warehouse);
-    cr_assert_str_eq(wm.catalog, "00000002.json");
-    cr_assert_eq(wm.lsn, copied_at);
-    cr_assert_eq(wm.n_tables, CF_N_TABLES);
-    lake_watermark_destroy(&wm);
-    doc = catalog_doc(warehouse, "00000002.json");
-    cr_assert_str_eq(comment_of_customers(doc, oid), "changed while down");
-    json_decref(doc);
-
-    /* data flushes keep naming it */
-    amt_pg_exec(c, "INSERT INTO measures VALUES ('2024-06-01', 2.5)");
-    lsn_wait_t w = {.warehouse = warehouse, .past = copied_at};
-    cr_assert(amt_wait_until(watermark_past, &w, 60000), "no flush after the insert");
-    wm = watermark(warehouse);
-    cr_assert_str_eq(wm.catalog, "00000002.json");
-    lake_watermark_destroy(&wm);
+    check_changed(c, warehouse, oid, copied_at);
     runner_stop(&r);
     free(oid);
     PQfinish(c);
