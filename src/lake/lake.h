@@ -7,7 +7,8 @@
  * Threads: a lake_t and its tables and batches belong to one thread (the write path). The
  * read-side functions at the end take only a warehouse path and may run on any thread.
  *
- * Layout: <warehouse>/<schema>/<table>/{data,metadata}/..., <warehouse>/_arctic/watermark.json
+ * Layout: <warehouse>/<schema>/<table>/{data,metadata}/..., <warehouse>/_arctic/watermark.json,
+ * <warehouse>/_arctic/catalog/NNNNNNNN.json
  */
 #ifndef AM_LAKE_H
 #define AM_LAKE_H
@@ -112,13 +113,31 @@ typedef struct lake_watermark {
     int64_t written_at_ms;
     lake_watermark_table_t *tables;
     size_t n_tables;
+    char *catalog; /* "NNNNNNNN.json" (lake_catalog_write's name) or NULL when none */
 } lake_watermark_t;
 
+/* Durable once it returns true; then catalog files it does not name are pruned (the newest
+ * few stay, for readers of the previous watermarks). */
 bool lake_watermark_write(lake_t *lake, const lake_watermark_t *wm, am_err_t *err) AM_MUST_CHECK;
 /* *found is false (and wm empty) when the warehouse has no watermark yet. Any thread. */
 bool lake_watermark_read(const char *warehouse, lake_watermark_t *wm, bool *found,
                          am_err_t *err) AM_MUST_CHECK;
 void lake_watermark_destroy(lake_watermark_t *wm);
+
+/* ---- catalog documents: opaque bytes the watermark names ---------------------------------- */
+
+/*
+ * Publishes json as _arctic/catalog/<next free number>.json (atomic, fsynced, never
+ * overwriting) and returns its name "NNNNNNNN.json" in *name_out (the caller frees).
+ */
+bool lake_catalog_write(lake_t *lake, const char *json, size_t len, char **name_out,
+                        am_err_t *err) AM_MUST_CHECK;
+/*
+ * Appends the catalog file name to out. Any thread. name is untrusted: only NNNNNNNN.json is
+ * accepted (22023); a missing file fails with 58P01.
+ */
+bool lake_catalog_read(const char *warehouse, const char *name, am_buf_t *out,
+                       am_err_t *err) AM_MUST_CHECK;
 
 /* ---- read side (any thread) -------------------------------------------------------------- */
 

@@ -400,4 +400,11 @@ void lake__table_fetch_forget(lake_table_t *t);
 /* Best-effort removal of a file written by an abandoned commit. */
 void lake__remove_quietly(lake_t *lake, const char *rel);
 
+/* ---- catalog.c ----------------------------------------------------------------------------- */
+
+/* name is exactly [0-9]{8}\.json. */
+bool lake__catalog_name_ok(const char *name);
+/* Removes catalog files other than keep and the newest few (after a durable watermark). */
+void lake__catalog_prune(lake_t *lake, const char *keep);
+
 #endif /* AM_LAKE_INTERNAL_H */

@@ -4,7 +4,9 @@
  * Written atomically (temp file, fsync, rename, fsync dir); read by any thread, parsing it as
  * untrusted bytes.
  *   {"lsn":"16/B374D848","written_at_ms":1767225600000,
- *    "tables":[{"schema":"public","name":"users","snapshot_id":4187342193462375}]}
+ *    "tables":[{"schema":"public","name":"users","snapshot_id":4187342193462375}],
+ *    "catalog":"00000003.json"}
+ * "catalog" (catalog.c) is optional: watermarks written before it existed parse without it.
  */
 #include "lake/lake_internal.h"
 
@@ -26,6 +28,10 @@ bool lake_watermark_write(lake_t *lake, const lake_watermark_t *wm, am_err_t *er
     json_t *root = json_pack("{s:s, s:I, s:o}", "lsn", lsn, "written_at_ms",
                              (json_int_t)wm->written_at_ms, "tables", tables);
     AM_ASSERT(root != NULL);
+    if (wm->catalog) {
+        AM_ASSERT(lake__catalog_name_ok(wm->catalog));
+        json_object_set_new(root, "catalog", json_string(wm->catalog));
+    }
     char *text = json_dumps(root, JSON_COMPACT);
     AM_ASSERT(text != NULL);
     json_decref(root);
@@ -34,6 +40,8 @@ bool lake_watermark_write(lake_t *lake, const lake_watermark_t *wm, am_err_t *er
     if (!ok)
         am_err_prefix(err, "watermark");
     free(text);
+    if (ok && wm->catalog)
+        lake__catalog_prune(lake, wm->catalog);
     return ok;
 }
 
@@ -55,8 +63,15 @@ static bool parse_watermark(json_t *root, lake_watermark_t *wm)
     const char *lsn = json_string_value(json_object_get(root, "lsn"));
     json_t *at = json_object_get(root, "written_at_ms");
     json_t *tables = json_object_get(root, "tables");
+    json_t *catalog = json_object_get(root, "catalog");
+    if (json_is_null(catalog))
+        catalog = NULL;
     if (!lsn || !am_lsn_parse(lsn, &wm->lsn) || !json_is_integer(at) || !json_is_array(tables))
         return false;
+    if (catalog && !lake__catalog_name_ok(json_string_value(catalog)))
+        return false;
+    if (catalog)
+        wm->catalog = am_xstrdup(json_string_value(catalog));
     wm->written_at_ms = json_integer_value(at);
     size_t n = json_array_size(tables);
     wm->tables = am_xcalloc(n + 1, sizeof *wm->tables);
@@ -105,5 +120,6 @@ void lake_watermark_destroy(lake_watermark_t *wm)
         free(wm->tables[i].name);
     }
     free(wm->tables);
+    free(wm->catalog);
     memset(wm, 0, sizeof *wm);
 }

@@ -2,7 +2,8 @@
  * mirror/copy.c: the initial copy. The source creates the slot with an exported snapshot and
  * streams every table's rows as of that snapshot; each table becomes a new lake table whose
  * first snapshot records the slot's consistent point, and the watermark written afterwards is
- * what marks the copy complete (a crash before it copies everything again).
+ * what marks the copy complete (a crash before it copies everything again). The source's
+ * catalog, captured under the same snapshot, is published first and named by that watermark.
  */
 #include "mirror/mirror_internal.h"
 
@@ -24,6 +25,18 @@ static bool on_slot_created(void *ud, am_lsn_t consistent_point, am_err_t *err)
     char lsn[24];
     am_log_info("mirror", "slot created",
                 AM_KV_STR("consistent_point", am_lsn_format(consistent_point, lsn, sizeof lsn)));
+    return true;
+}
+
+/* The catalog under the copy's snapshot: the watermark written after the copy names it. */
+static bool on_catalog(void *ud, const char *json, size_t len, am_err_t *err)
+{
+    copy_ctx_t *ctx = ud;
+    char *name = NULL;
+    if (!lake_catalog_write(ctx->m->lake, json, len, &name, err))
+        return false;
+    free(ctx->m->catalog_name);
+    ctx->m->catalog_name = name;
     return true;
 }
 
@@ -93,6 +106,7 @@ bool mirror__initial_copy(mirror_t *m, am_err_t *err)
     copy_ctx_t ctx = {.m = m};
     source_copy_sink_t sink = {
         .slot_created = on_slot_created,
+        .catalog = on_catalog,
         .table_begin = on_table_begin,
         .row = on_row,
         .table_end = on_table_end,

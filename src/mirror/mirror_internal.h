@@ -28,8 +28,9 @@ typedef struct mirror_table {
     am_type_t *key_types; /* their types */
     size_t n_key_cols;
     am_lsn_t lake_lsn; /* LSN of the table's last commit: replayed transactions before it skip */
-    uint32_t relid;    /* from the stream's Relation message; 0 until seen */
-    size_t *col_map;   /* relation column i -> lake column (SIZE_MAX: not in the lake) */
+    int64_t wm_snapshot_id; /* the snapshot the durable watermark names (-1: none yet) */
+    uint32_t relid;         /* from the stream's Relation message; 0 until seen */
+    size_t *col_map;        /* relation column i -> lake column (SIZE_MAX: not in the lake) */
     size_t n_rel_cols;
     lake_batch_t *batch; /* changes since the last flush; NULL when none */
     mirror_pending_file_t *pending;
@@ -72,6 +73,7 @@ struct mirror {
     int64_t pending_since_us;
     int64_t pending_rows;
     am_lsn_t watermark_lsn; /* durable */
+    char *catalog_name;     /* the catalog file the next watermark names; NULL before one */
 
     pthread_mutex_t status_lock; /* guards status */
     mirror_status_t status;
@@ -107,6 +109,14 @@ bool mirror__initial_copy(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
 void mirror__set_phase(mirror_t *m, mirror_phase_t phase);
 void mirror__set_error(mirror_t *m, const am_err_t *err);
 bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err) AM_MUST_CHECK;
+/* The durable watermark again (same LSN, same table snapshots), naming catalog_name. */
+bool mirror__rewrite_watermark(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
+/*
+ * Captures the source's catalog and, if it differs from the one catalog_name holds (apart
+ * from its LSN), publishes it and, when a watermark exists, rewrites the watermark to name it.
+ * Callable at any transaction boundary: it never claims data that is not durable.
+ */
+bool mirror__catalog_refresh(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
 mirror_table_t *mirror__table_find(mirror_t *m, const char *schema, const char *name);
 mirror_table_t *mirror__table_by_relid(mirror_t *m, uint32_t relid);
 /* Closes the source, the lake and every table's state (names stay). */

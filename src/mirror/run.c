@@ -48,17 +48,25 @@ mirror_table_t *mirror__table_by_relid(mirror_t *m, uint32_t relid)
     return NULL;
 }
 
-bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err)
+/* current: name each table's newest snapshot (a flush just committed them); else the ones
+ * the durable watermark names (a table may hold a commit past it after a crash). */
+static bool watermark_put(mirror_t *m, am_lsn_t lsn, bool current, am_err_t *err)
 {
     lake_watermark_t wm = {.lsn = lsn, .written_at_ms = am_now_us() / 1000};
-    wm.tables = am_xcalloc(m->n_tables, sizeof *wm.tables);
+    wm.tables = am_xcalloc(m->n_tables ? m->n_tables : 1, sizeof *wm.tables);
     wm.n_tables = m->n_tables;
+    wm.catalog = m->catalog_name;
     for (size_t i = 0; i < m->n_tables; i++) {
-        wm.tables[i].schema = m->tables[i].schema;
-        wm.tables[i].name = m->tables[i].name;
-        wm.tables[i].snapshot_id = m->tables[i].lt ? lake_table_snapshot_id(m->tables[i].lt) : -1;
+        mirror_table_t *t = &m->tables[i];
+        wm.tables[i].schema = t->schema;
+        wm.tables[i].name = t->name;
+        wm.tables[i].snapshot_id = t->wm_snapshot_id;
+        if (current)
+            wm.tables[i].snapshot_id = t->lt ? lake_table_snapshot_id(t->lt) : -1;
     }
     bool ok = lake_watermark_write(m->lake, &wm, err);
+    for (size_t i = 0; ok && i < m->n_tables; i++)
+        m->tables[i].wm_snapshot_id = wm.tables[i].snapshot_id;
     free(wm.tables); /* strings are borrowed */
     if (!ok)
         return false;
@@ -71,6 +79,16 @@ bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err)
     if (m->opts.on_watermark)
         m->opts.on_watermark(m->opts.on_watermark_ud, lsn);
     return true;
+}
+
+bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err)
+{
+    return watermark_put(m, lsn, true, err);
+}
+
+bool mirror__rewrite_watermark(mirror_t *m, am_err_t *err)
+{
+    return watermark_put(m, m->watermark_lsn, false, err);
 }
 
 static void register_metrics(mirror_t *m)
@@ -122,6 +140,7 @@ mirror_t *mirror_new(const mirror_options_t *opts)
     for (size_t i = 0; i < m->n_tables; i++) {
         m->tables[i].schema = am_xstrdup(opts->source.tables[i].schema);
         m->tables[i].name = am_xstrdup(opts->source.tables[i].name);
+        m->tables[i].wm_snapshot_id = -1;
         m->table_refs[i].schema = m->tables[i].schema;
         m->table_refs[i].name = m->tables[i].name;
     }
@@ -158,7 +177,10 @@ void mirror__teardown(mirror_t *m)
         t->row_buf = NULL;
         t->relid = 0;
         t->n_key_cols = t->n_rel_cols = 0;
+        t->wm_snapshot_id = -1;
     }
+    free(m->catalog_name);
+    m->catalog_name = NULL;
     source_close(m->src);
     m->src = NULL;
     lake_close(m->lake);

@@ -18,10 +18,11 @@ static bool resume_tables(mirror_t *m, const lake_watermark_t *wm, am_err_t *err
 {
     for (size_t i = 0; i < m->n_tables; i++) {
         mirror_table_t *t = &m->tables[i];
-        bool listed = false;
-        for (size_t j = 0; j < wm->n_tables; j++)
-            listed |= strcmp(wm->tables[j].schema, t->schema) == 0 &&
-                      strcmp(wm->tables[j].name, t->name) == 0;
+        const lake_watermark_table_t *listed = NULL;
+        for (size_t j = 0; j < wm->n_tables && !listed; j++)
+            if (strcmp(wm->tables[j].schema, t->schema) == 0 &&
+                strcmp(wm->tables[j].name, t->name) == 0)
+                listed = &wm->tables[j];
         if (!listed)
             return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
                               "table %s.%s was added to the configuration after the initial "
@@ -31,6 +32,7 @@ static bool resume_tables(mirror_t *m, const lake_watermark_t *wm, am_err_t *err
         lake_table_t *lt = lake_table_open(m->lake, t->schema, t->name, err);
         if (!lt)
             return false;
+        t->wm_snapshot_id = listed->snapshot_id;
         if (!mirror__table_setup(t, lt, err) || !mirror__index_rebuild(t, err))
             return false;
     }
@@ -46,8 +48,11 @@ static bool start(mirror_t *m, am_err_t *err)
         return false;
     bool ok;
     if (found && slot) {
-        ok = resume_tables(m, &wm, err);
         m->watermark_lsn = wm.lsn;
+        m->catalog_name = wm.catalog;
+        wm.catalog = NULL;
+        /* the catalog may have changed while the mirror was down */
+        ok = resume_tables(m, &wm, err) && mirror__catalog_refresh(m, err);
     } else {
         if (found)
             am_log_warn("mirror",

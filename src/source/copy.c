@@ -7,7 +7,8 @@
  * reset per row and no other allocation, and go to the caller's sink.
  * Columns are read from pg_attribute the way pgoutput sends them (attnum order, no dropped or
  * generated columns); is_key follows the replica identity as pgoutput flags it (the primary
- * key by default, the identity index, or every column for FULL).
+ * key by default, the identity index, or every column for FULL). The catalog document
+ * (catalog.c) is captured under the same snapshot before the first table.
  */
 #include "source/source.h"
 #include "source/source_internal.h"
@@ -43,7 +44,7 @@ static bool exec_ok(PGconn *c, const char *sql, am_err_t *err)
 }
 
 /* BEGIN REPEATABLE READ and SET TRANSACTION SNAPSHOT as its first statement. */
-static bool import_snapshot(PGconn *c, const char *snapshot, am_err_t *err)
+bool source__snapshot_import(PGconn *c, const char *snapshot, am_err_t *err)
 {
     if (!exec_ok(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err))
         return false;
@@ -229,7 +230,7 @@ static bool copy_rows(copy_table_t *ct, am_err_t *err)
 static bool copy_table_run(copy_table_t *ct, const char *snapshot, am_err_t *err)
 {
     ct->conn = source__connect(&ct->src->opts, NULL, err);
-    if (!ct->conn || !import_snapshot(ct->conn, snapshot, err) || !read_class(ct, err) ||
+    if (!ct->conn || !source__snapshot_import(ct->conn, snapshot, err) || !read_class(ct, err) ||
         !read_columns(ct, err))
         return false;
     size_t n = ct->rel->n_cols ? ct->rel->n_cols : 1;
@@ -268,6 +269,25 @@ static bool copy_one_table(source_t *src, const source_table_ref_t *ref, const c
     return ok;
 }
 
+/* The catalog as of the copy's snapshot, so catalog and rows are one moment. */
+static bool copy_catalog(source_t *src, const char *snapshot, am_lsn_t point,
+                         const source_copy_sink_t *sink, void *ud, am_err_t *err)
+{
+    PGconn *c = source__connect(&src->opts, NULL, err);
+    if (!c)
+        return false;
+    am_buf_t doc;
+    am_buf_init(&doc);
+    bool ok = source__snapshot_import(c, snapshot, err) &&
+              source__catalog_capture_on(src, c, point, &doc, err) && exec_ok(c, "COMMIT", err);
+    if (!ok)
+        am_err_prefix(err, "catalog capture");
+    ok = ok && sink->catalog(ud, doc.data, doc.len, err);
+    am_buf_destroy(&doc);
+    PQfinish(c);
+    return ok;
+}
+
 /* The copy failed: the slot is useless without it, and would block the next attempt. */
 static void drop_failed_slot(source_t *src)
 {
@@ -289,7 +309,8 @@ bool source_initial_copy(source_t *src, const source_copy_sink_t *sink, void *ud
     am_lsn_t point = 0;
     if (!source__slot_create(src, &point, snapshot, sizeof snapshot, err))
         return false;
-    if (sink->slot_created && !sink->slot_created(ud, point, err)) {
+    if ((sink->slot_created && !sink->slot_created(ud, point, err)) ||
+        (sink->catalog && !copy_catalog(src, snapshot, point, sink, ud, err))) {
         drop_failed_slot(src);
         return false;
     }

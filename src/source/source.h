@@ -163,6 +163,10 @@ typedef struct source_copy_sink {
     /* Called once, right after the slot exists and before any table_begin: every row of the
      * copy is as of this LSN, and streaming starts here. */
     bool (*slot_created)(void *ud, am_lsn_t consistent_point, am_err_t *err);
+    /* Called once after slot_created, before any table_begin, with the catalog document
+     * (source_catalog_capture) taken under the copy's snapshot and recording the consistent
+     * point as its LSN; valid only during the call. NULL: no catalog is captured. */
+    bool (*catalog)(void *ud, const char *json, size_t len, am_err_t *err);
     /* est_rows comes from pg_class.reltuples (-1 when unknown). */
     bool (*table_begin)(void *ud, const source_relation_t *rel, int64_t est_rows, am_err_t *err);
     /* rel->n_cols values, valid only during the call. */
@@ -204,6 +208,18 @@ bool source_send_feedback(source_t *src, am_err_t *err) AM_MUST_CHECK;
 am_lsn_t source_wal_end(const source_t *src);
 /* LSN last reported as flushed; any thread. */
 am_lsn_t source_flushed_lsn(const source_t *src);
+
+/*
+ * The source's own catalog rows for the mirrored tables as one JSON document
+ * (docs/pgface.md section 3), appended to json_out: pg_catalog tables, system and
+ * information_schema views as the source computes them, and the am.* texts of its catalog
+ * functions. Runs read-only on the SQL connection in one REPEATABLE READ transaction and
+ * records pg_current_wal_lsn() as its LSN; callable at any transaction boundary of the
+ * stream. Needs only SELECT on the tables. A missing table fails with 42P01.
+ */
+bool source_catalog_capture(source_t *src, am_buf_t *json_out, am_err_t *err) AM_MUST_CHECK;
+/* Two catalog documents are the same apart from their LSN (false for anything else). */
+bool source_catalog_same(const char *a, size_t a_len, const char *b, size_t b_len);
 
 /* pg_current_wal_lsn() on the source's SQL connection (lag = this - acknowledged LSN). */
 bool source_current_wal_lsn(source_t *src, am_lsn_t *lsn, am_err_t *err) AM_MUST_CHECK;

@@ -117,6 +117,29 @@ bool source__pg_err(am_err_t *err, PGconn *c, const PGresult *res, const char *w
  * altering it as needed (publication.c). */
 bool source__publication_setup(source_t *src, am_err_t *err) AM_MUST_CHECK;
 
+/* BEGIN REPEATABLE READ READ ONLY and SET TRANSACTION SNAPSHOT snapshot (copy.c). */
+bool source__snapshot_import(PGconn *c, const char *snapshot, am_err_t *err) AM_MUST_CHECK;
+
+/* ---- the catalog document (catalog.c, catalog_rels.c) ----------------------------------- */
+
+/* One relation of the document: SELECT <from's columns> FROM from [WHERE where] ORDER BY
+ * order, with the seven oid[] parameters catalog_rels.c describes. */
+typedef struct source_catalog_rel {
+    const char *schema;
+    const char *name;
+    const char *from;
+    const char *where; /* NULL: every row */
+    const char *order;
+} source_catalog_rel_t;
+
+extern const source_catalog_rel_t source__catalog_rels[];
+extern const size_t source__n_catalog_rels;
+
+/* Appends the document captured on c, which must already be inside the transaction whose
+ * snapshot the document reflects; lsn is the LSN it records. */
+bool source__catalog_capture_on(source_t *src, PGconn *c, am_lsn_t lsn, am_buf_t *out,
+                                am_err_t *err) AM_MUST_CHECK;
+
 /* Creates the slot with an exported snapshot (slot.c). */
 bool source__slot_create(source_t *src, am_lsn_t *consistent_point, char *snapshot,
                          size_t snapshot_len, am_err_t *err) AM_MUST_CHECK;

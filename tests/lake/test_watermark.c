@@ -37,6 +37,7 @@ Test(lake, watermark_round_trip)
     cr_assert_eq(wm.tables[0].snapshot_id, 4187342193462375);
     cr_assert_str_eq(wm.tables[1].schema, "sales");
     cr_assert_eq(wm.tables[1].snapshot_id, -1);
+    cr_assert_null(wm.catalog, "a watermark without \"catalog\" names none");
     lake_watermark_destroy(&wm);
     char path[600];
     snprintf(path, sizeof path, "%s/_arctic/watermark.json", dir);
@@ -50,6 +51,45 @@ Test(lake, watermark_round_trip)
     cr_assert_not(lake_watermark_read(dir, &wm, &found, &err));
     cr_assert_not(found);
     cr_assert(strstr(err.msg, "watermark.json") != NULL, "%s", err.msg);
+    lake_close(lake);
+    free(dir);
+}
+
+static void write_text(const char *dir, const char *text)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/_arctic/watermark.json", dir);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(lake, watermark_catalog_round_trips_and_is_checked)
+{
+    char *dir;
+    lake_t *lake = lt_lake_open("watermark_catalog", &dir);
+    lake_watermark_t w = {.lsn = 7, .written_at_ms = 1, .catalog = "00000012.json"};
+    am_err_t err = {0};
+    cr_assert(lake_watermark_write(lake, &w, &err), "%s", err.msg);
+    lake_watermark_t wm = {0};
+    bool found = false;
+    cr_assert(lake_watermark_read(dir, &wm, &found, &err), "%s", err.msg);
+    cr_assert_str_eq(wm.catalog, "00000012.json");
+    lake_watermark_destroy(&wm);
+    write_text(dir, "{\"lsn\":\"0/7\",\"written_at_ms\":1,\"tables\":[],\"catalog\":null}");
+    cr_assert(lake_watermark_read(dir, &wm, &found, &err), "%s", err.msg);
+    cr_assert_null(wm.catalog);
+    lake_watermark_destroy(&wm);
+    const char *bad[] = {"\"../../etc/passwd\"", "12", "\"12.json\""};
+    for (size_t i = 0; i < AM_ARRAY_LEN(bad); i++) {
+        char text[200];
+        snprintf(text, sizeof text,
+                 "{\"lsn\":\"0/7\",\"written_at_ms\":1,\"tables\":[],\"catalog\":%s}", bad[i]);
+        write_text(dir, text);
+        cr_assert_not(lake_watermark_read(dir, &wm, &found, &err), "accepted %s", bad[i]);
+        cr_assert_str_eq(err.sqlstate, "XX001");
+    }
     lake_close(lake);
     free(dir);
 }
