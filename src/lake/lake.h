@@ -150,5 +150,15 @@ bool lake_catalog_read(const char *warehouse, const char *name, am_buf_t *out,
  */
 bool lake_read_plan(const char *warehouse, const char *schema, const char *name,
                     int64_t snapshot_id, am_buf_t *sql, am_err_t *err) AM_MUST_CHECK;
+/* The table's current columns as the plan names and types them. */
+typedef struct lake_read_cols {
+    lake_column_t *cols; /* names owned */
+    size_t n;
+} lake_read_cols_t;
+/* lake_read_plan, also giving the columns (free with lake_read_cols_destroy; cols may be NULL). */
+bool lake_read_plan_cols(const char *warehouse, const char *schema, const char *name,
+                         int64_t snapshot_id, am_buf_t *sql, lake_read_cols_t *cols,
+                         am_err_t *err) AM_MUST_CHECK;
+void lake_read_cols_destroy(lake_read_cols_t *c); /* NULL is a no-op */
 
 #endif /* AM_LAKE_H */

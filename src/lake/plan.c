@@ -95,8 +95,32 @@ static bool plan_snapshot(const lake__meta_t *m, int64_t snapshot_id, am_buf_t *
     return true;
 }
 
+static void copy_cols(const lake__meta_t *m, lake_read_cols_t *out)
+{
+    out->n = m->n_cols;
+    out->cols = am_xcalloc(m->n_cols + 1, sizeof *out->cols);
+    for (size_t i = 0; i < m->n_cols; i++) {
+        out->cols[i] = m->cols[i];
+        out->cols[i].name = am_xstrdup(m->cols[i].name);
+    }
+}
+
+void lake_read_cols_destroy(lake_read_cols_t *c)
+{
+    for (size_t i = 0; c && i < c->n; i++)
+        free((char *)c->cols[i].name);
+    if (c)
+        free(c->cols);
+}
+
 bool lake_read_plan(const char *warehouse, const char *schema, const char *name,
                     int64_t snapshot_id, am_buf_t *sql, am_err_t *err)
+{
+    return lake_read_plan_cols(warehouse, schema, name, snapshot_id, sql, NULL, err);
+}
+
+bool lake_read_plan_cols(const char *warehouse, const char *schema, const char *name,
+                         int64_t snapshot_id, am_buf_t *sql, lake_read_cols_t *cols, am_err_t *err)
 {
     if (!lake__name_check("schema", schema, err) || !lake__name_check("table", name, err))
         return false;
@@ -106,6 +130,8 @@ bool lake_read_plan(const char *warehouse, const char *schema, const char *name,
     free(dir);
     if (ok) {
         ok = plan_snapshot(&m, snapshot_id, sql, err);
+        if (ok && cols)
+            copy_cols(&m, cols);
         lake__meta_destroy(&m);
     }
     if (!ok)

@@ -1,13 +1,16 @@
 /*
- * proxy/catalog.c: the proxy's DuckDB database. Opens it in memory, adds the PostgreSQL
- * compatibility objects DuckDB lacks (version(), pg_get_userbyid(), a pg_class that shows the
- * mirrored tables as tables ...), locks it down (file access only inside the warehouse, no
- * extension installs or loads, configuration locked), and keeps one view per mirrored table
- * in step with the lake watermark: every view of a watermark is swapped in one DuckDB
- * transaction, so a query never mixes two source LSNs.
+ * proxy/catalog.c: the proxy's DuckDB database. Opens it in memory, registers the am_*
+ * functions, locks it down (file access only inside the warehouse, no extensions, settings
+ * locked, time zone UTC), and keeps it in step with the lake watermark: the served catalog
+ * (the source's own rows, docs/pgface.md section 3) as am_cat tables, and one view per
+ * mirrored table, am_data."t<relid>" with columns c<attnum> in their DuckDB representation.
+ * A watermark's views and catalog are swapped in one DuckDB transaction, so a query never
+ * mixes two source LSNs; the catalog model the compiler resolves names with is swapped with
+ * them.
  * Must not: write to the warehouse, or hold refresh_lock anywhere but around a rebuild.
  */
 #include "proxy/proxy_internal.h"
+#include "proxy/pgfn_internal.h"
 
 #include "lake/lake.h"
 
@@ -26,99 +29,7 @@ bool proxy__duck_exec(duckdb_connection con, const char *sql, am_err_t *err)
     return ok;
 }
 
-/*
- * PostgreSQL functions and catalog relations DuckDB lacks or answers differently. They live
- * in DuckDB's main schema (its pg_catalog is read-only); proxy/sqltext.c strips every
- * "pg_catalog." qualifier so qualified calls reach them too. The reg* types are plain oids
- * here: enough for psql's \d queries to bind (x::regclass::text shows the number).
- */
-static const char *const compat_sql[] = {
-    "CREATE OR REPLACE MACRO am_version() AS '" PROXY_VERSION_STRING "'",
-    "CREATE OR REPLACE MACRO am_current_schema() AS 'public'",
-    "CREATE OR REPLACE MACRO am_current_schemas(implicit) AS "
-    "CASE WHEN implicit THEN ['pg_catalog', 'public'] ELSE ['public'] END",
-    "CREATE OR REPLACE MACRO pg_encoding_to_char(enc) AS 'UTF8'",
-    "CREATE OR REPLACE MACRO pg_table_is_visible(rel) AS rel IN (SELECT oid FROM "
-    "pg_catalog.pg_class WHERE relnamespace IN (SELECT oid FROM pg_catalog.pg_namespace "
-    "WHERE nspname IN ('public', 'pg_catalog')))",
-    "CREATE OR REPLACE MACRO pg_get_indexdef(a, b := 0, c := false) AS NULL::VARCHAR",
-    "CREATE OR REPLACE MACRO pg_get_expr(expr, rel, pretty := false) AS NULL::VARCHAR",
-    "CREATE TYPE regclass AS BIGINT",
-    "CREATE TYPE regtype AS BIGINT",
-    "CREATE TYPE regnamespace AS BIGINT",
-    "CREATE TYPE regproc AS BIGINT",
-    "CREATE TYPE regrole AS BIGINT",
-    "CREATE OR REPLACE MACRO pg_is_in_recovery() AS false",
-    "CREATE OR REPLACE MACRO pg_postmaster_start_time() AS TIMESTAMPTZ '2000-01-01 00:00:00+00'",
-    "CREATE OR REPLACE MACRO pg_backend_pid() AS 0",
-    "CREATE OR REPLACE VIEW pg_class AS SELECT * REPLACE (CASE WHEN relkind = 'v' AND "
-    "relnamespace IN (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname NOT IN "
-    "('main', 'pg_catalog', 'information_schema')) THEN 'r' ELSE relkind END AS relkind), "
-    "false AS relforcerowsecurity FROM pg_catalog.pg_class",
-    "CREATE OR REPLACE VIEW pg_inherits AS SELECT 0::BIGINT AS inhrelid, 0::BIGINT AS inhparent, "
-    "0 AS inhseqno, false AS inhdetachpending WHERE false",
-    "CREATE OR REPLACE VIEW pg_policy AS SELECT 0::BIGINT AS oid, ''::VARCHAR AS polname, "
-    "0::BIGINT AS polrelid, ''::VARCHAR AS polcmd, true AS polpermissive, "
-    "[]::BIGINT[] AS polroles, NULL::VARCHAR AS polqual, NULL::VARCHAR AS polwithcheck "
-    "WHERE false",
-    "CREATE OR REPLACE VIEW pg_statistic_ext AS SELECT 0::BIGINT AS oid, 0::BIGINT AS stxrelid, "
-    "''::VARCHAR AS stxname, 0::BIGINT AS stxnamespace, 0::BIGINT AS stxowner, "
-    "[]::INTEGER[] AS stxkeys, []::VARCHAR[] AS stxkind, -1 AS stxstattarget WHERE false",
-    "CREATE OR REPLACE MACRO pg_get_statisticsobjdef_columns(oid) AS NULL::VARCHAR",
-    "CREATE OR REPLACE VIEW pg_collation AS SELECT 0::BIGINT AS oid, ''::VARCHAR AS collname "
-    "WHERE false",
-    "CREATE OR REPLACE VIEW pg_publication_namespace AS SELECT 0::BIGINT AS oid, "
-    "0::BIGINT AS pnpubid, 0::BIGINT AS pnnspid WHERE false",
-    "CREATE OR REPLACE VIEW pg_publication_rel AS SELECT 0::BIGINT AS oid, 0::BIGINT AS prpubid, "
-    "0::BIGINT AS prrelid, NULL::VARCHAR AS prqual, NULL::SMALLINT[] AS prattrs WHERE false",
-    "CREATE OR REPLACE MACRO pg_relation_is_publishable(rel) AS false",
-    "CREATE OR REPLACE MACRO array_upper(arr, dim) AS CASE WHEN dim = 1 AND len(arr) > 0 "
-    "THEN len(arr) END",
-    /* PostgreSQL's spelling of the types (psql's \d shows them); VARCHAR is text here */
-    "CREATE OR REPLACE MACRO format_type(t, m) AS CASE pg_catalog.format_type(t, m) "
-    "WHEN 'int8' THEN 'bigint' WHEN 'int4' THEN 'integer' WHEN 'int2' THEN 'smallint' "
-    "WHEN 'float8' THEN 'double precision' WHEN 'float4' THEN 'real' WHEN 'bool' THEN 'boolean' "
-    "WHEN 'varchar' THEN 'text' WHEN 'timestamp' THEN 'timestamp without time zone' "
-    "WHEN 'timestamptz' THEN 'timestamp with time zone' WHEN 'time' THEN "
-    "'time without time zone' ELSE pg_catalog.format_type(t, m) END",
-    "CREATE OR REPLACE VIEW pg_publication AS SELECT 0::BIGINT AS oid, ''::VARCHAR AS pubname, "
-    "false AS puballtables WHERE false",
-    "CREATE OR REPLACE VIEW pg_trigger AS SELECT 0::BIGINT AS oid, 0::BIGINT AS tgrelid, "
-    "''::VARCHAR AS tgname, false AS tgisinternal WHERE false",
-};
-
-/* Per-proxy objects: the user and database names are configuration. */
-static bool create_compat(proxy_t *p, duckdb_connection con, am_err_t *err)
-{
-    for (size_t i = 0; i < AM_ARRAY_LEN(compat_sql); i++)
-        if (!proxy__duck_exec(con, compat_sql[i], err))
-            return false;
-    am_buf_t b;
-    am_buf_init(&b);
-    am_buf_puts(&b, "CREATE OR REPLACE MACRO pg_get_userbyid(id) AS ");
-    am_sql_literal(&b, p->user);
-    am_buf_puts(&b, "; CREATE OR REPLACE MACRO am_current_database() AS ");
-    am_sql_literal(&b, p->database);
-    am_buf_puts(&b, "; CREATE OR REPLACE VIEW pg_roles AS SELECT 10::BIGINT AS oid, ");
-    am_sql_literal(&b, p->user);
-    am_buf_puts(&b, " AS rolname, false AS rolsuper, false AS rolcreatedb, true AS rolcanlogin, "
-                    "-1 AS rolconnlimit; CREATE OR REPLACE VIEW pg_user AS SELECT rolname AS "
-                    "usename, oid AS usesysid, false AS usesuper FROM pg_roles");
-    /* the one database clients can connect to, with the columns psql's \l reads */
-    am_buf_puts(&b, "; CREATE OR REPLACE VIEW pg_database AS SELECT 16384::BIGINT AS oid, ");
-    am_sql_literal(&b, p->database);
-    am_buf_puts(&b, " AS datname, 10::BIGINT AS datdba, 6 AS encoding, 'c' AS datlocprovider, "
-                    "false AS datistemplate, true AS datallowconn, -1 AS datconnlimit, "
-                    "'C.UTF-8' AS datcollate, 'C.UTF-8' AS datctype, "
-                    "NULL::VARCHAR AS daticulocale, NULL::VARCHAR[] AS datacl, "
-                    "0::BIGINT AS dattablespace");
-    bool ok = proxy__duck_exec(con, b.data, err);
-    am_buf_destroy(&b);
-    return ok;
-}
-
-/* Clients may read the warehouse (through the views) and nothing else on this machine; the
- * session defaults every connection inherits are set here too, before the lock. */
+/* Clients may read the warehouse (through the views) and nothing else on this machine. */
 static bool lock_down(proxy_t *p, duckdb_connection con, am_err_t *err)
 {
     am_buf_t b;
@@ -136,13 +47,8 @@ static bool lock_down(proxy_t *p, duckdb_connection con, am_err_t *err)
         am_sql_literal(&b, entry);
         free(entry);
     }
-    /* PostgreSQL semantics where DuckDB has a switch for them: int / int truncates, NULLs
-     * sort as the largest value (last ascending, first descending), unquoted identifiers fold
-     * to lower case (SELECT 1 AS Total names the column "total"). Global, before the lock, so
-     * every client connection starts with them. */
-    am_buf_puts(&b, "]; SET GLOBAL integer_division = true; "
-                    "SET GLOBAL default_null_order = 'nulls_last_on_asc_first_on_desc'; "
-                    "SET GLOBAL preserve_identifier_case = false; "
+    /* Every time zone computation is ours (am_* with the session's zone): DuckDB's is UTC. */
+    am_buf_puts(&b, "]; SET GLOBAL TimeZone = 'UTC'; "
                     "SET enable_external_access = false; "
                     "SET autoinstall_known_extensions = false; "
                     "SET autoload_known_extensions = false; "
@@ -172,8 +78,9 @@ bool proxy__catalog_open(proxy_t *p, am_err_t *err)
     duckdb_connection con;
     if (duckdb_connect(p->db, &con) != DuckDBSuccess)
         return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
-    ok = proxy__duck_exec(con, "CREATE SCHEMA IF NOT EXISTS public", err) &&
-         create_compat(p, con, err) && lock_down(p, con, err);
+    ok = proxy__duck_exec(con, "CREATE SCHEMA am_data; CREATE SCHEMA am_cat", err) &&
+         proxy__pgfn_register(con, err) && proxy__pgfn_cat_register(con, p, err) &&
+         lock_down(p, con, err);
     duckdb_disconnect(&con);
     if (!ok)
         am_err_prefix(err, "proxy: preparing DuckDB");
@@ -191,6 +98,18 @@ void proxy__catalog_close(proxy_t *p)
     p->n_views = 0;
     free(p->applied_wm);
     p->applied_wm = NULL;
+    free(p->applied_catalog);
+    p->applied_catalog = NULL;
+    proxy__pgcat_unref(p->cat);
+    p->cat = NULL;
+}
+
+proxy_pgcat_t *proxy__catalog_current(proxy_t *p)
+{
+    pthread_mutex_lock(&p->cat_lock);
+    proxy_pgcat_t *c = p->cat ? proxy__pgcat_ref(p->cat) : NULL;
+    pthread_mutex_unlock(&p->cat_lock);
+    return c;
 }
 
 /* ---- views ------------------------------------------------------------------------------- */
@@ -199,120 +118,200 @@ static char *wm_signature(const lake_watermark_t *wm)
 {
     am_buf_t b;
     am_buf_init(&b);
-    am_buf_printf(&b, AM_LSN_FMT, AM_LSN_ARGS(wm->lsn));
+    am_buf_printf(&b, AM_LSN_FMT "|%s", AM_LSN_ARGS(wm->lsn), wm->catalog ? wm->catalog : "");
     for (size_t i = 0; i < wm->n_tables; i++)
         am_buf_printf(&b, "|%s.%s=%lld", wm->tables[i].schema, wm->tables[i].name,
                       (long long)wm->tables[i].snapshot_id);
     return am_buf_steal(&b, NULL);
 }
 
-/* Unqualified names find public's tables: DuckDB resolves them in main (search_path is a
- * locked setting), so every public table also gets a view of the same name in main. */
-static bool aliased(const char *schema, const char *name)
+/* The table set and catalog file: when they change, the model is built again. */
+static char *model_signature(const lake_watermark_t *wm)
 {
-    return strcmp(schema, "public") == 0 && strncmp(name, "pg_", 3) != 0;
-}
-
-static void view_ddl(am_buf_t *b, const char *schema, const char *name, const char *sql)
-{
-    am_buf_puts(b, "CREATE SCHEMA IF NOT EXISTS ");
-    am_sql_ident(b, schema);
-    am_buf_puts(b, ";\nCREATE OR REPLACE VIEW ");
-    am_sql_ident(b, schema);
-    am_buf_putc(b, '.');
-    am_sql_ident(b, name);
-    am_buf_printf(b, " AS %s;\n", sql);
-    if (aliased(schema, name)) {
-        am_buf_puts(b, "CREATE OR REPLACE VIEW main.");
-        am_sql_ident(b, name);
-        am_buf_puts(b, " AS SELECT * FROM public.");
-        am_sql_ident(b, name);
-        am_buf_puts(b, ";\n");
-    }
-}
-
-static bool in_watermark(const lake_watermark_t *wm, const char *schema, const char *name)
-{
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_puts(&b, wm->catalog ? wm->catalog : "");
     for (size_t i = 0; i < wm->n_tables; i++)
-        if (!strcmp(wm->tables[i].schema, schema) && !strcmp(wm->tables[i].name, name))
-            return true;
-    return false;
+        am_buf_printf(&b, "|%s.%s", wm->tables[i].schema, wm->tables[i].name);
+    return am_buf_steal(&b, NULL);
 }
 
-/* DROP VIEW for tables the new watermark no longer names. */
-static void drop_gone(const proxy_t *p, const lake_watermark_t *wm, am_buf_t *b)
+static bool build_model(proxy_t *p, const lake_watermark_t *wm, proxy_pgcat_t **out, am_err_t *err)
 {
-    for (size_t i = 0; i < p->n_views; i++) {
-        const char *schema = p->view_names[i], *name = schema + strlen(schema) + 1;
-        if (in_watermark(wm, schema, name))
-            continue;
-        am_buf_puts(b, "DROP VIEW IF EXISTS ");
-        am_sql_ident(b, schema);
-        am_buf_putc(b, '.');
-        am_sql_ident(b, name);
-        am_buf_puts(b, ";\n");
-        if (aliased(schema, name)) {
-            am_buf_puts(b, "DROP VIEW IF EXISTS main.");
-            am_sql_ident(b, name);
-            am_buf_puts(b, ";\n");
-        }
+    *out = NULL;
+    if (!wm->catalog)
+        return true;
+    am_buf_t doc;
+    am_buf_init(&doc);
+    bool ok = lake_catalog_read(p->warehouse, wm->catalog, &doc, err);
+    proxy_pgcat_t *cat = ok ? proxy__pgcat_parse(doc.data ? doc.data : "", doc.len, err) : NULL;
+    am_buf_destroy(&doc);
+    if (!cat)
+        return false;
+    for (size_t i = 0; i < wm->n_tables; i++)
+        if (!proxy__pgcat_serve(cat, wm->tables[i].schema, wm->tables[i].name))
+            am_log_warn("proxy", "mirrored table missing from the catalog",
+                        AM_KV_STR("schema", wm->tables[i].schema),
+                        AM_KV_STR("table", wm->tables[i].name));
+    *out = cat;
+    return true;
+}
+
+/* The DuckDB type the lake reads a column as (the plan casts to it). */
+static const char *lake_duck(am_coltype_t t, char *buf, size_t n)
+{
+    switch (t.type) {
+    case AM_TYPE_BOOL:
+        return "BOOLEAN";
+    case AM_TYPE_INT16:
+    case AM_TYPE_INT32:
+        return "INTEGER";
+    case AM_TYPE_INT64:
+        return "BIGINT";
+    case AM_TYPE_FLOAT32:
+        return "FLOAT";
+    case AM_TYPE_FLOAT64:
+        return "DOUBLE";
+    case AM_TYPE_DECIMAL:
+        snprintf(buf, n, "DECIMAL(%d,%d)", t.precision, t.scale);
+        return buf;
+    case AM_TYPE_BINARY:
+        return "BLOB";
+    case AM_TYPE_DATE:
+        return "DATE";
+    case AM_TYPE_TIME:
+        return "TIME";
+    case AM_TYPE_TIMESTAMP:
+        return "TIMESTAMP";
+    case AM_TYPE_TIMESTAMPTZ:
+        return "TIMESTAMPTZ";
+    default:
+        return "VARCHAR";
     }
 }
 
-static bool build_script(const proxy_t *p, const lake_watermark_t *wm, am_buf_t *script,
-                         am_err_t *err)
+/* One column of a view: the lake's value in the DuckDB representation of its PostgreSQL
+ * type. Text-held values (intervals, enums, and arrays or uuids of tables written before
+ * those had their own storage) are read with the type's input. */
+static void view_col(const proxy_pgcat_t *cat, const proxy_pgcol_t *pc, const lake_column_t *lc,
+                     am_buf_t *b)
 {
+    proxy_pgtype_ref_t t = {pc->type_oid, pc->typmod};
+    am_buf_t repr;
+    am_buf_init(&repr);
+    proxy__pgtype_duck(cat, t, &repr);
+    am_buf_t x;
+    am_buf_init(&x);
+    am_buf_puts(&x, "q.");
+    am_sql_ident(&x, lc ? lc->name : "");
+    char tmp[40];
+    const char *from = lc ? lake_duck(lc->type, tmp, sizeof tmp) : NULL;
+    if (!lc)
+        am_buf_printf(b, "CAST(NULL AS %s)", repr.data);
+    else if (strcmp(from, repr.data) == 0)
+        am_buf_puts(b, x.data);
+    else if (strcmp(from, "VARCHAR") == 0 && strcmp(repr.data, "INTERVAL") == 0)
+        am_buf_printf(b, "am_interval_in(%s, 'postgres')", x.data);
+    else if (strcmp(from, "VARCHAR") == 0 && repr.len > 2 &&
+             strcmp(repr.data + repr.len - 2, "[]") == 0)
+        am_buf_printf(b, "list_transform(am_array_in(%s), am_e -> CAST(am_e AS %.*s))", x.data,
+                      (int)repr.len - 2, repr.data);
+    else
+        am_buf_printf(b, "CAST(%s AS %s)", x.data, repr.data);
+    am_buf_destroy(&repr);
+    am_buf_destroy(&x);
+}
+
+static const lake_column_t *lake_col(const lake_read_cols_t *lc, const char *name)
+{
+    for (size_t i = 0; i < lc->n; i++)
+        if (strcmp(lc->cols[i].name, name) == 0)
+            return &lc->cols[i];
+    return NULL;
+}
+
+static bool view_ddl(proxy_t *p, const proxy_pgcat_t *cat, const lake_watermark_table_t *t,
+                     am_buf_t *script, am_err_t *err)
+{
+    const proxy_pgrel_t *rel = proxy__pgcat_rel_find(cat, t->schema, t->name);
+    if (!rel)
+        return true; /* warned when the model was built */
     am_buf_t plan;
     am_buf_init(&plan);
-    am_buf_puts(script, "BEGIN TRANSACTION;\n");
-    for (size_t i = 0; i < wm->n_tables; i++) {
-        const lake_watermark_table_t *t = &wm->tables[i];
-        am_buf_reset(&plan);
-        if (!lake_read_plan(p->warehouse, t->schema, t->name, t->snapshot_id, &plan, err)) {
-            am_err_prefix(err, "proxy: view %s.%s", t->schema, t->name);
-            am_buf_destroy(&plan);
-            return false;
-        }
-        view_ddl(script, t->schema, t->name, plan.data ? plan.data : "SELECT 1 WHERE false");
+    lake_read_cols_t lc = {0};
+    if (!lake_read_plan_cols(p->warehouse, t->schema, t->name, t->snapshot_id, &plan, &lc, err)) {
+        am_err_prefix(err, "proxy: view %s.%s", t->schema, t->name);
+        am_buf_destroy(&plan);
+        return false;
     }
-    drop_gone(p, wm, script);
-    am_buf_puts(script, "COMMIT;\n");
+    am_buf_printf(script, "CREATE OR REPLACE VIEW am_data.\"t%u\" AS SELECT ", rel->oid);
+    for (size_t i = 0; i < rel->n_cols; i++) {
+        am_buf_puts(script, i ? ", " : "");
+        view_col(cat, &rel->cols[i], lake_col(&lc, rel->cols[i].name), script);
+        am_buf_printf(script, " AS c%d", rel->cols[i].attnum);
+    }
+    if (rel->n_cols == 0)
+        am_buf_puts(script, "NULL AS am_none");
+    am_buf_printf(script, " FROM (%s) AS q;\n", plan.data ? plan.data : "SELECT 1 WHERE false");
+    lake_read_cols_destroy(&lc);
     am_buf_destroy(&plan);
     return true;
 }
 
-static void remember_views(proxy_t *p, const lake_watermark_t *wm, char *sig)
+/* DROP VIEW for relations the new catalog no longer serves. */
+static void drop_gone(const proxy_t *p, const proxy_pgcat_t *cat, am_buf_t *b)
+{
+    for (size_t i = 0; i < p->n_views; i++) {
+        uint32_t oid = (uint32_t)strtoul(p->view_names[i], NULL, 10);
+        const proxy_pgrel_t *r = cat ? proxy__pgcat_rel(cat, oid) : NULL;
+        if (!r || r->served != PROXY_REL_MIRRORED)
+            am_buf_printf(b, "DROP VIEW IF EXISTS am_data.\"t%u\";\n", oid);
+    }
+}
+
+static void remember_views(proxy_t *p, const proxy_pgcat_t *cat)
 {
     for (size_t i = 0; i < p->n_views; i++)
         free(p->view_names[i]);
     free(p->view_names);
-    p->view_names = am_xcalloc(wm->n_tables + 1, sizeof *p->view_names);
-    for (size_t i = 0; i < wm->n_tables; i++) {
-        size_t ls = strlen(wm->tables[i].schema), ln = strlen(wm->tables[i].name);
-        char *v = am_xmalloc(ls + ln + 2);
-        memcpy(v, wm->tables[i].schema, ls + 1);
-        memcpy(v + ls + 1, wm->tables[i].name, ln + 1);
-        p->view_names[i] = v;
+    size_t n = cat ? proxy__pgcat_n_rels(cat) : 0, k = 0;
+    p->view_names = am_xcalloc(n + 1, sizeof *p->view_names);
+    for (size_t i = 0; i < n; i++) {
+        const proxy_pgrel_t *r = proxy__pgcat_rel_at(cat, i);
+        if (r->served == PROXY_REL_MIRRORED)
+            p->view_names[k++] = am_xasprintf("%u", r->oid);
     }
-    p->n_views = wm->n_tables;
-    free(p->applied_wm);
-    p->applied_wm = sig;
-    atomic_store(&p->visible_lsn, wm->lsn);
+    p->n_views = k;
 }
 
-static bool apply_script(proxy_t *p, const char *script, am_err_t *err)
+/* One DuckDB transaction: the catalog's tables (when new), every view, the drops. */
+static bool apply(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_watermark_t *wm,
+                  am_err_t *err)
 {
+    am_buf_t script;
+    am_buf_init(&script);
+    bool ok = true;
+    for (size_t i = 0; ok && cat && i < wm->n_tables; i++)
+        ok = view_ddl(p, cat, &wm->tables[i], &script, err);
+    drop_gone(p, cat, &script);
     duckdb_connection con;
-    if (duckdb_connect(p->db, &con) != DuckDBSuccess)
-        return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
-    bool ok = proxy__duck_exec(con, script, err);
-    if (!ok) {
-        am_err_t rb = {0};
-        if (!proxy__duck_exec(con, "ROLLBACK", &rb))
-            am_log_debug("proxy", "rollback after a failed view swap", AM_KV_ERR(&rb));
-        am_err_prefix(err, "proxy: swapping views");
+    if (ok && duckdb_connect(p->db, &con) != DuckDBSuccess)
+        ok = am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
+    else if (ok) {
+        ok = proxy__duck_exec(con, "BEGIN TRANSACTION", err) &&
+             (!new_cat || !cat ||
+              (proxy__pgcat_duck_load(cat, con, err) && proxy__pgcat_macros(cat, con, err))) &&
+             (!script.len || proxy__duck_exec(con, script.data, err)) &&
+             proxy__duck_exec(con, "COMMIT", err);
+        if (!ok) {
+            am_err_t rb = {0};
+            if (!proxy__duck_exec(con, "ROLLBACK", &rb))
+                am_log_debug("proxy", "rollback after a failed view swap", AM_KV_ERR(&rb));
+            am_err_prefix(err, "proxy: swapping views");
+        }
+        duckdb_disconnect(&con);
     }
-    duckdb_disconnect(&con);
+    am_buf_destroy(&script);
     return ok;
 }
 
@@ -323,24 +322,38 @@ static bool refresh_locked(proxy_t *p, am_err_t *err)
     memset(&wm, 0, sizeof wm);
     if (!lake_watermark_read(p->warehouse, &wm, &found, err))
         return false;
-    if (!found) {
-        lake_watermark_destroy(&wm);
-        return true;
-    }
-    char *sig = wm_signature(&wm);
+    char *sig = found ? wm_signature(&wm) : NULL;
     bool ok = true;
-    if (!p->applied_wm || strcmp(sig, p->applied_wm) != 0) {
-        am_buf_t script;
-        am_buf_init(&script);
-        ok = build_script(p, &wm, &script, err) && apply_script(p, script.data, err);
-        am_buf_destroy(&script);
+    if (found && (!p->applied_wm || strcmp(sig, p->applied_wm) != 0)) {
+        char *msig = model_signature(&wm);
+        bool new_cat = !p->applied_catalog || strcmp(msig, p->applied_catalog) != 0;
+        proxy_pgcat_t *cat = NULL;
+        if (new_cat)
+            ok = build_model(p, &wm, &cat, err);
+        else
+            cat = proxy__catalog_current(p);
+        ok = ok && apply(p, cat, new_cat, &wm, err);
         if (ok) {
-            remember_views(p, &wm, sig);
+            remember_views(p, cat);
+            pthread_mutex_lock(&p->cat_lock);
+            proxy_pgcat_t *old = p->cat;
+            p->cat = cat ? proxy__pgcat_ref(cat) : NULL;
+            pthread_mutex_unlock(&p->cat_lock);
+            proxy__pgcat_unref(old);
+            free(p->applied_wm);
+            p->applied_wm = sig;
             sig = NULL;
+            free(p->applied_catalog);
+            p->applied_catalog = msig;
+            msig = NULL;
+            atomic_store(&p->visible_lsn, wm.lsn);
             char lsn[32];
             am_log_info("proxy", "views refreshed", AM_KV_I64("tables", wm.n_tables),
-                        AM_KV_STR("lsn", am_lsn_format(wm.lsn, lsn, sizeof lsn)));
+                        AM_KV_STR("lsn", am_lsn_format(wm.lsn, lsn, sizeof lsn)),
+                        AM_KV_STR("catalog", wm.catalog ? wm.catalog : "none"));
         }
+        proxy__pgcat_unref(cat);
+        free(msig);
     }
     free(sig);
     lake_watermark_destroy(&wm);

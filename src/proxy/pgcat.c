@@ -639,3 +639,14 @@ uint32_t proxy__pgcat_role_find(const proxy_pgcat_t *cat, const char *rolname)
     uint64_t i = 0;
     return find_name(cat->role_by_name, 0, rolname, &i) ? cat->roles[i].oid : 0;
 }
+
+const char *proxy__pgcat_collate(const proxy_pgcat_t *cat)
+{
+    const proxy_pgcat_frel_t *f = proxy__pgcat_frel_find(cat, "pg_catalog", "pg_database");
+    if (!f || f->n_rows == 0)
+        return NULL;
+    for (size_t k = 0; k < f->n_cols; k++)
+        if (strcmp(f->col_names[k], "datcollate") == 0)
+            return f->cells[k];
+    return NULL;
+}

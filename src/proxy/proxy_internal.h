@@ -167,6 +167,12 @@ bool proxy__scram_first(proxy_scram_t *s, const uint8_t *data, size_t len, am_bu
 bool proxy__scram_final(proxy_scram_t *s, const uint8_t *data, size_t len, am_buf_t *out,
                         am_err_t *err) AM_MUST_CHECK;
 
+/* A resolved search path (existing schemas, "$user" expanded), for names and visibility. */
+typedef struct proxy_path {
+    const char *names[32];
+    size_t n;
+} proxy_path_t;
+
 /* ---- the server: struct proxy and its clients -------------------------------------------- */
 
 typedef struct proxy_client proxy_client_t;
@@ -239,6 +245,16 @@ void proxy__client_set_con(proxy_client_t *c, duckdb_connection con);
 bool proxy__catalog_open(proxy_t *p, am_err_t *err) AM_MUST_CHECK;
 bool proxy__catalog_refresh(proxy_t *p, am_err_t *err) AM_MUST_CHECK;
 void proxy__catalog_close(proxy_t *p);
+/* pgfn_cat.c: format_type, and a reg* value's name as regclassout & co. print it. */
+void proxy__format_type(const struct proxy_pgcat *cat, uint32_t oid, int32_t typmod, bool given,
+                        const proxy_path_t *pa, am_buf_t *b);
+void proxy__reg_out(const struct proxy_pgcat *cat, uint32_t type, int64_t oid,
+                    const proxy_path_t *pa, am_buf_t *b);
+/* The am_* functions that read the served catalog (names of reg* values, format_type ...). */
+bool proxy__pgfn_cat_register(duckdb_connection con, proxy_t *p, am_err_t *err) AM_MUST_CHECK;
+/* pgcat_macros.c: the DuckDB macros over am_cat tables the compiler's catalog functions call. */
+bool proxy__pgcat_macros(const struct proxy_pgcat *cat, duckdb_connection con,
+                         am_err_t *err) AM_MUST_CHECK;
 /* The served catalog of the views now shown (a reference; NULL before the first one). */
 struct proxy_pgcat *proxy__catalog_current(proxy_t *p);
 /* Runs sql on con; err gets DuckDB's message. */
@@ -308,6 +324,8 @@ void proxy__session_sync(proxy_session_t *s);
 bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err) AM_MUST_CHECK;
 /* Starts the statement's transaction context when none is open: now(), the catalog. */
 void proxy__session_stmt_begin(proxy_session_t *s);
+/* The session's search path resolved (strings in arena). */
+void proxy__session_path(const proxy_session_t *s, am_arena_t *arena, proxy_path_t *out);
 /* The compiler's view of the session (valid until the session's settings change). */
 void proxy__session_env(proxy_session_t *s, struct proxy_sqlenv *env);
 

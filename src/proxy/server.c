@@ -240,6 +240,8 @@ static proxy_t *proxy_alloc(const proxy_options_t *o)
     atomic_init(&p->visible_lsn, 0);
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->refresh_lock, NULL);
+    pthread_mutex_init(&p->cat_lock, NULL);
+    p->start_us = am_now_us();
     pthread_mutex_init(&p->poll_lock, NULL);
     pthread_cond_init(&p->poll_cond, NULL);
     uint32_t r;
@@ -363,6 +365,7 @@ void proxy_stop(proxy_t *p)
     proxy__catalog_close(p);
     pthread_mutex_destroy(&p->lock);
     pthread_mutex_destroy(&p->refresh_lock);
+    pthread_mutex_destroy(&p->cat_lock);
     pthread_mutex_destroy(&p->poll_lock);
     pthread_cond_destroy(&p->poll_cond);
     free(p->listen_host);

@@ -243,6 +243,10 @@ void proxy__session_destroy(proxy_session_t *s)
     s->n_settings = 0;
     proxy__tz_free(s->tz_zone);
     s->tz_zone = NULL;
+    free(s->tx_isolation);
+    s->tx_isolation = NULL;
+    proxy__pgcat_unref(s->cat);
+    s->cat = NULL;
 }
 
 void proxy__session_report_all(proxy_session_t *s)
@@ -250,6 +254,24 @@ void proxy__session_report_all(proxy_session_t *s)
     for (size_t i = 0; i < AM_ARRAY_LEN(defs); i++)
         if (defs[i].reported)
             proxy__wire_param_status(&s->out, defs[i].name, proxy__setting_find(s, defs[i].name));
+}
+
+static void reset_one(proxy_session_t *s, const setting_def_t *d)
+{
+    am_err_t e = {0};
+    if (d->fixed)
+        return;
+    proxy_setting_t *st = setting_slot(s, d->name, true);
+    if (strcmp(st->value, d->dflt) == 0)
+        return;
+    if (setting_set(s, d->name, d->dflt, false, &e) && d->reported)
+        proxy__wire_param_status(&s->out, d->name, d->dflt);
+}
+
+void proxy__session_reset_all(proxy_session_t *s)
+{
+    for (size_t i = 0; i < AM_ARRAY_LEN(defs); i++)
+        reset_one(s, &defs[i]);
 }
 
 /* ---- SET, RESET, SHOW ----------------------------------------------------------------------- */
@@ -610,4 +632,37 @@ void proxy__session_env(proxy_session_t *s, proxy_sqlenv_t *env)
     env->server_port = s->proxy->port;
     env->setting = env_setting;
     env->setting_ud = s;
+}
+
+/* search_path as PostgreSQL resolves it: "$user" is the role's schema, missing schemas skip. */
+void proxy__session_path(const proxy_session_t *s, am_arena_t *arena, proxy_path_t *out)
+{
+    const char *p = proxy__setting_find(s, "search_path");
+    out->n = 0;
+    while (p && *p && out->n < AM_ARRAY_LEN(out->names)) {
+        while (*p == ' ' || *p == ',' || *p == '\t')
+            p++;
+        if (!*p)
+            break;
+        am_buf_t b;
+        am_buf_init(&b);
+        if (*p == '"') {
+            for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
+                if (*p == '"')
+                    p++;
+                am_buf_putc(&b, *p);
+            }
+            p += *p == '"';
+        } else {
+            for (; *p && *p != ',' && *p != ' '; p++)
+                am_buf_putc(&b, (char)tolower((unsigned char)*p));
+        }
+        const char *name = am_arena_strndup(arena, b.data ? b.data : "", b.len);
+        am_buf_destroy(&b);
+        if (!strcmp(name, "$user"))
+            name = s->proxy->user;
+        if (s->cat && !proxy__pgcat_nsp_find(s->cat, name))
+            continue;
+        out->names[out->n++] = name;
+    }
 }

@@ -28,86 +28,14 @@ static bool is_reg(uint32_t oid)
            oid == PG_OID_REGPROCEDURE || oid == PG_OID_REGNAMESPACE || oid == PG_OID_REGROLE;
 }
 
-static bool needs_quotes(const char *n)
-{
-    if (!n[0] || !((n[0] >= 'a' && n[0] <= 'z') || n[0] == '_'))
-        return true;
-    for (const char *p = n; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '$'))
-            return true;
-    return false;
-}
-
-static void put_ident(const char *n, am_buf_t *out)
-{
-    if (needs_quotes(n))
-        am_sql_ident(out, n);
-    else
-        am_buf_puts(out, n);
-}
-
-/* Whether nsp is on the session's search path (pg_catalog always is). */
-static bool on_path(const proxy_session_t *s, const char *nsp)
-{
-    if (!strcmp(nsp, "pg_catalog"))
-        return true;
-    const char *path = proxy__setting_find(s, "search_path");
-    if (!path)
-        return false;
-    size_t n = strlen(nsp);
-    for (const char *p = strstr(path, nsp); p; p = strstr(p + 1, nsp)) {
-        bool start = p == path || p[-1] == ' ' || p[-1] == ',' || p[-1] == '"';
-        bool end = p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '"';
-        if (start && end)
-            return true;
-    }
-    return !strcmp(nsp, "public") && strstr(path, "$user") && strstr(path, "public");
-}
-
-static void qualified(const proxy_session_t *s, const char *nsp, const char *name, am_buf_t *out)
-{
-    if (nsp && !on_path(s, nsp)) {
-        put_ident(nsp, out);
-        am_buf_putc(out, '.');
-    }
-    put_ident(name, out);
-}
-
-/* regclassout & co.: the name, schema-qualified when not visible; the number when unknown. */
+/* regclassout & co., with the session's search path for visibility. */
 static void reg_text(const proxy_session_t *s, uint32_t type, int64_t oid, am_buf_t *out)
 {
-    const proxy_pgcat_t *cat = s->cat;
-    const char *name = NULL, *nsp = NULL;
-    uint32_t nspoid = 0;
-    if (cat && type == PG_OID_REGCLASS) {
-        const proxy_pgrel_t *r = proxy__pgcat_rel(cat, (uint32_t)oid);
-        name = r ? r->name : NULL;
-        nsp = r ? r->nspname : NULL;
-    } else if (cat && type == PG_OID_REGTYPE) {
-        const proxy_pgtype_info_t *b = proxy__pgtype_builtin((uint32_t)oid);
-        const proxy_pgtype_t *t = proxy__pgcat_type(cat, (uint32_t)oid);
-        if (b && proxy__pgtype_sql_name((uint32_t)oid)) {
-            am_buf_puts(out, proxy__pgtype_sql_name((uint32_t)oid));
-            return;
-        }
-        name = t ? t->name : b ? b->name : NULL;
-        nsp = t ? t->nspname : NULL;
-    } else if (cat && (type == PG_OID_REGPROC || type == PG_OID_REGPROCEDURE)) {
-        name = proxy__pgcat_proc_name(cat, (uint32_t)oid, &nspoid);
-        nsp = nspoid ? proxy__pgcat_nsp_name(cat, nspoid) : NULL;
-    } else if (cat && type == PG_OID_REGNAMESPACE) {
-        name = proxy__pgcat_nsp_name(cat, (uint32_t)oid);
-    } else if (cat && type == PG_OID_REGROLE) {
-        name = proxy__pgcat_role_name(cat, (uint32_t)oid);
-    }
-    if (oid == 0 && type != PG_OID_REGNAMESPACE && type != PG_OID_REGROLE) {
-        am_buf_putc(out, '-');
-        return;
-    }
-    if (name)
-        qualified(s, nsp, name, out);
-    else
-        am_buf_printf(out, "%lld", (long long)oid);
+    am_arena_t *arena = am_arena_new(1024);
+    proxy_path_t pa;
+    proxy__session_path(s, arena, &pa);
+    proxy__reg_out(s->cat, type, oid, &pa, out);
+    am_arena_free(arena);
 }
 
 static int64_t int_at(duckdb_type t, duckdb_vector vec, idx_t row)

@@ -2,8 +2,8 @@
  * tests/fuzz/fuzz_wire.c: the proxy's decoders of untrusted client bytes, no sockets.
  * Input: the startup packet body (after its Int32 length), then typed frontend messages
  * (Byte1 type, Int32 length counting itself, body) as a client sends them. Every message is
- * decoded by proxy/wire.c; Query and Parse text also goes through the statement splitter and
- * the catalog rewriter; 'p' messages drive the SCRAM exchange. Nothing may crash or leak.
+ * decoded by proxy/wire.c; Query and Parse text also goes through PostgreSQL's parser and the
+ * SQL compiler; 'p' messages drive the SCRAM exchange. Nothing may crash or leak.
  */
 #include "proxy/proxy_internal.h"
 
@@ -12,27 +12,30 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Query and Parse text: PostgreSQL's parser, then the compiler over every statement with a
+ * session environment and no catalog; each compiles or fails with a SQLSTATE, never crashes. */
 static void sql_text(const char *sql)
 {
-    size_t n = 0, len = strlen(sql);
-    proxy_span_t *spans = proxy__sql_split(sql, len, &n);
-    for (size_t i = 0; i < n; i++)
-        AM_ASSERT(spans[i].off + spans[i].len <= len);
-    free(spans);
-    am_buf_t out;
-    am_buf_init(&out);
-    proxy__sql_rewrite(sql, len, &out);
-    size_t pos = 0;
-    for (int i = 0; i < 64; i++) {
-        proxy_tok_t t;
-        pos = proxy__sql_token(sql, len, pos, &t);
-        if (t.kind == PROXY_TOK_END)
-            break;
-        AM_ASSERT(t.off + t.len <= len);
-        if (t.kind == PROXY_TOK_STRING || t.kind == PROXY_TOK_QIDENT)
-            proxy__sql_unquote(sql, &t, &out);
+    proxy_sqlparse_t parse;
+    am_err_t err = {0};
+    int pos = 0;
+    if (!proxy__sql_parse(sql, &parse, &pos, &err))
+        return;
+    proxy_sqlenv_t env = {.search_path = "\"$user\", public", .user = "fuzz",
+                          .database = "fuzz", .timezone = "UTC", .datestyle = "ISO, MDY",
+                          .intervalstyle = "postgres", .extra_float_digits = 1};
+    for (size_t i = 0; i < parse.n_stmts; i++) {
+        proxy_stmt_kind_t kind;
+        memset(&err, 0, sizeof err);
+        if (!proxy__stmt_kind(parse.stmts[i].node, &kind, &err) || kind != PROXY_STMT_QUERY)
+            continue;
+        proxy_sqlquery_t q;
+        if (proxy__sql_compile(&env, parse.stmts[i].node, NULL, 0, &q, &err))
+            proxy__sql_query_destroy(&q);
+        else
+            AM_ASSERT(err.sqlstate[0] != '\0');
     }
-    am_buf_destroy(&out);
+    proxy__sql_parse_destroy(&parse);
 }
 
 static const proxy_scram_secret_t *secret(void)
