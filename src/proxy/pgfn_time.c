@@ -155,15 +155,50 @@ void proxy__time_run(const proxy__tdef_t *d, duckdb_function_info info, duckdb_d
     am_buf_destroy(&c.text);
 }
 
+static duckdb_scalar_function make_fn(const proxy__treg_t *reg)
+{
+    const proxy__tdef_t *d = reg->def;
+    duckdb_scalar_function f = duckdb_create_scalar_function();
+    duckdb_scalar_function_set_name(f, d->name);
+    for (size_t i = 0; i < AM_ARRAY_LEN(d->params) && d->params[i] != DUCKDB_TYPE_INVALID; i++) {
+        duckdb_logical_type t = duckdb_create_logical_type(d->params[i]);
+        duckdb_scalar_function_add_parameter(f, t);
+        duckdb_destroy_logical_type(&t);
+    }
+    duckdb_logical_type rt = duckdb_create_logical_type(d->ret);
+    duckdb_scalar_function_set_return_type(f, rt);
+    duckdb_destroy_logical_type(&rt);
+    duckdb_scalar_function_set_function(f, reg->duck);
+    if (d->flags & PROXY_PGFN_NULLS)
+        duckdb_scalar_function_set_special_handling(f);
+    if (d->flags & PROXY_PGFN_VOLATILE)
+        duckdb_scalar_function_set_volatile(f);
+    return f;
+}
+
+/* DuckDB takes the overloads of one name together, as a set (a second registration of a name
+ * fails): every overload of a name must be in the same regs[]. */
 bool proxy__time_register(duckdb_connection con, const proxy__treg_t *regs, size_t n, am_err_t *err)
 {
     for (size_t i = 0; i < n; i++) {
-        const proxy__tdef_t *d = regs[i].def;
-        proxy_pgfn_def_t def = {
-            .name = d->name, .ret = d->ret, .fn = regs[i].duck, .flags = d->flags};
-        memcpy(def.params, d->params, sizeof def.params);
-        if (!proxy__pgfn_add(con, &def, err))
-            return false;
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strcmp(regs[k].def->name, regs[i].def->name) == 0;
+        if (seen)
+            continue;
+        duckdb_scalar_function_set set = duckdb_create_scalar_function_set(regs[i].def->name);
+        for (size_t k = i; k < n; k++) {
+            if (strcmp(regs[k].def->name, regs[i].def->name) != 0)
+                continue;
+            duckdb_scalar_function f = make_fn(&regs[k]);
+            (void)duckdb_add_scalar_function_to_set(set, f);
+            duckdb_destroy_scalar_function(&f);
+        }
+        bool ok = duckdb_register_scalar_function_set(con, set) == DuckDBSuccess;
+        duckdb_destroy_scalar_function_set(&set);
+        if (!ok)
+            return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot register function %s",
+                              regs[i].def->name);
     }
     return true;
 }
@@ -248,5 +283,5 @@ static const proxy__treg_t regs[] = {
 bool proxy__pgfn_time_register(duckdb_connection con, am_err_t *err)
 {
     return proxy__time_register(con, regs, AM_ARRAY_LEN(regs), err) &&
-           proxy__time_reg_arith(con, err);
+           proxy__time_reg_arith(con, err) && proxy__time_reg_part(con, err);
 }

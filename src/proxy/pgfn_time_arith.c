@@ -186,6 +186,10 @@ static int date_pli(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t 
 static int date_mii(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
 {
     proxy__tv_t b[2] = {a[0], {.i32 = 0}};
+    if (a[0].i32 == PROXY_PG_DATE_NOBEGIN || a[0].i32 == PROXY_PG_DATE_NOEND) {
+        r->i32 = a[0].i32;
+        return PROXY_TV_OK;
+    }
     if (a[1].i32 == INT32_MIN)
         return err_range(err, "date");
     b[1].i32 = -a[1].i32;

@@ -130,7 +130,7 @@ static TT_UNUSED bool tt_arg(tt_t *t, const char *arg, am_buf_t *pg, am_buf_t *d
         conv = "'(TIME ''00:00:00'' + to_microseconds(' || (extract(epoch from v) * "
                "1000000)::bigint || '::BIGINT))'";
     else if (strcmp(type, "float8") == 0 || strcmp(type, "int4") == 0 || strcmp(type, "int8") == 0)
-        conv = "'(' || v || ')::' || (CASE pg_typeof(v)::text WHEN 'integer' THEN 'INTEGER' "
+        conv = "'(''' || v || ''')::' || (CASE pg_typeof(v)::text WHEN 'integer' THEN 'INTEGER' "
                "WHEN 'bigint' THEN 'BIGINT' ELSE 'DOUBLE' END)";
     if (!conv) { /* text */
         tt_quote(duck, colon + 1);
