@@ -11,6 +11,7 @@
 
 #include <criterion/criterion.h>
 #include <libpq-fe.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +171,29 @@ static TT_UNUSED void tt_subst(const char *tmpl, const tt_t *t, am_buf_t *args, 
     }
 }
 
+/* float8 as PostgreSQL prints it (extra_float_digits 1): shortest round-trip digits. */
+static TT_UNUSED char *tt_float(double v)
+{
+    char tmp[64];
+    if (isnan(v))
+        return strdup("NaN");
+    if (isinf(v))
+        return strdup(v > 0 ? "Infinity" : "-Infinity");
+    int prec = 1;
+    for (; prec < 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
+        if (strtod(tmp, NULL) == v)
+            break;
+    }
+    snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
+    int exp10 = atoi(strchr(tmp, 'e') + 1);
+    if (exp10 < -4 || exp10 >= 15)
+        return strdup(tmp);
+    int decimals = prec - 1 - exp10;
+    snprintf(tmp, sizeof tmp, "%.*f", decimals < 0 ? 0 : decimals, v);
+    return strdup(tmp);
+}
+
 /* DuckDB's answer, or NULL with state/msg from "<SQLSTATE> <message>" in its error. */
 static TT_UNUSED char *tt_duck(tt_t *t, const char *sql, char state[6], char *msg, size_t cap)
 {
@@ -178,6 +202,8 @@ static TT_UNUSED char *tt_duck(tt_t *t, const char *sql, char state[6], char *ms
     if (duckdb_query(t->con, sql, &r) == DuckDBSuccess) {
         if (duckdb_value_is_null(&r, 0, 0)) {
             out = strdup("<NULL>");
+        } else if (duckdb_column_type(&r, 0) == DUCKDB_TYPE_DOUBLE) {
+            out = tt_float(duckdb_value_double(&r, 0, 0));
         } else {
             char *v = duckdb_value_varchar(&r, 0, 0);
             out = strdup(v ? v : "<?>");
@@ -215,6 +241,11 @@ static TT_UNUSED void tt_check(tt_t *t, const char *pg_tmpl, const char *duck_tm
     for (const char *a; n < 8 && (a = va_arg(ap, const char *)) != NULL; n++) {
         am_buf_init(&pa[n]);
         am_buf_init(&da[n]);
+        if (strncmp(a, "lit:", 4) == 0) {
+            tt_quote(&pa[n], a + 4);
+            tt_quote(&da[n], a + 4);
+            continue;
+        }
         if (strncmp(a, "null:", 5) == 0) {
             am_buf_puts(&pa[n], a + 5);
             am_buf_puts(&da[n], a + 5);
