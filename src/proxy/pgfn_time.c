@@ -283,5 +283,7 @@ static const proxy__treg_t regs[] = {
 bool proxy__pgfn_time_register(duckdb_connection con, am_err_t *err)
 {
     return proxy__time_register(con, regs, AM_ARRAY_LEN(regs), err) &&
-           proxy__time_reg_arith(con, err) && proxy__time_reg_part(con, err);
+           proxy__time_reg_arith(con, err) && proxy__time_reg_part(con, err) &&
+           proxy__time_reg_conv(con, err) && proxy__time_reg_make(con, err) &&
+           proxy__time_reg_series(con, err);
 }

@@ -28,5 +28,7 @@ int proxy__pg_decode_tz(const char *s, int32_t *gmtoff);
 bool proxy__time_reg_arith(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__time_reg_part(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__time_reg_conv(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
+bool proxy__time_reg_make(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
+bool proxy__time_reg_series(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 
 #endif /* AM_PROXY_PGFN_TIME_OPS_H */

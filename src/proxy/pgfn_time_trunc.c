@@ -324,6 +324,10 @@ static int trunc_tstz_fn(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_e
 static int trunc_zone_fn(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
 {
     (void)t;
+    if (!proxy__pg_ts_finite(a[1].i64)) {
+        r->i64 = a[1].i64;
+        return PROXY_TV_OK;
+    }
     const proxy_pgtz_t *z = proxy__pgtz_arg(a[2].s, err);
     return z ? trunc_ts(a[0].s, a[1].i64, z, &r->i64, err) : PROXY_TV_ERR;
 }
