@@ -275,6 +275,25 @@ const proxy_pgtz_t *proxy__pgtz_fixed(int32_t gmtoff)
 const proxy_pgtz_t *proxy__pgtz_session(const char *setting, am_err_t *err)
 {
     bool refused;
+    char *end;
+    double hours = strtod(setting, &end);
+    /* check_timezone: a plain number is hours EAST (SQL sign), unlike POSIX strings */
+    if (end != setting && *end == '\0' && !isspace((unsigned char)*setting)) {
+        if (!(hours >= -168 && hours <= 168))
+            return am_err_set(err, "22023", "invalid value for parameter \"TimeZone\": \"%s\"",
+                              setting),
+                   NULL;
+        /* pg_tzset_offset: the POSIX spelling, so the abbreviation is PostgreSQL's ("-08") */
+        long west = -(long)(hours * 3600), a = west < 0 ? -west : west;
+        char off[32], name[80];
+        int n = snprintf(off, sizeof off, "%02ld", a / 3600);
+        if (a % 3600 != 0)
+            n += snprintf(off + n, sizeof off - (size_t)n, ":%02ld", a / 60 % 60);
+        if (a % 60 != 0)
+            snprintf(off + n, sizeof off - (size_t)n, ":%02ld", a % 60);
+        snprintf(name, sizeof name, west > 0 ? "<-%s>+%s" : "<+%s>-%s", off, off);
+        return proxy__pgtz_find(name, &refused);
+    }
     const proxy_pgtz_t *z = proxy__pgtz_find(setting, &refused);
     if (z)
         return z;
