@@ -367,7 +367,7 @@ static bool iv_scale(const proxy_pgiv_t *s, double f, bool divide, proxy_pgiv_t 
     }
     if (__builtin_add_overflow(r->day, (int32_t)mrem, &r->day))
         return false;
-    double tv = rint((divide ? s->time / f : s->time * f) + srem * 1000000.0);
+    double tv = rint((divide ? (double)s->time / f : (double)s->time * f) + srem * 1000000.0);
     if (!fits_i64(tv))
         return false;
     r->time = (int64_t)tv;

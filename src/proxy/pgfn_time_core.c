@@ -91,7 +91,9 @@ int32_t proxy__pg_date_from_duck(int32_t duck_days)
         return PROXY_PG_DATE_NOEND;
     if (duck_days <= -DUCK_DATE_INF)
         return PROXY_PG_DATE_NOBEGIN;
-    return duck_days - PROXY_PG_EPOCH_DIFF_DAYS;
+    int64_t v = (int64_t)duck_days - PROXY_PG_EPOCH_DIFF_DAYS;
+    /* DuckDB dates before -5877641 have no PostgreSQL counterpart: out of every range */
+    return v <= INT32_MIN ? INT32_MIN + 1 : (int32_t)v;
 }
 
 bool proxy__pg_date_to_duck(int32_t pg, int32_t *duck_days)
@@ -199,7 +201,7 @@ int32_t proxy__pg_tm_offset(proxy_pgtm_t *tm, const proxy_pgtz_t *z)
     }
     int64_t day =
         (int64_t)proxy__pg_date2j(tm->year, tm->mon, tm->mday) - PROXY_PG_UNIX_EPOCH_JDATE;
-    int64_t local = day * 86400 + tm->hour * 3600 + tm->min * 60 + tm->sec;
+    int64_t local = day * 86400 + (int64_t)tm->hour * 3600 + (int64_t)tm->min * 60 + tm->sec;
     int isdst;
     int32_t off = proxy__pgtz_at_local(z, local, &isdst);
     tm->isdst = isdst;

@@ -129,7 +129,7 @@ static int make_tstz_at(const proxy__tv_t *a, proxy__tv_t *r, bool session, am_e
     if (make_ts(a, &ts, err) != PROXY_TV_OK)
         return PROXY_TV_ERR;
     proxy_pgtm_t tm;
-    int32_t fsec, off;
+    int32_t fsec, off = 0;
     if (!proxy__pg_ts2tm(ts, NULL, &tm, &fsec))
         return am_err_set(err, "22008", "timestamp out of range"), PROXY_TV_ERR;
     if (session) {

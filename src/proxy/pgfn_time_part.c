@@ -338,7 +338,7 @@ static bool nonfinite(int unit, bool negative, proxy_pgpart_t *p)
 static void ts_epoch(int64_t ts, proxy_pgpart_t *p)
 {
     int64_t epoch = -PROXY_PG_EPOCH_DIFF_US;
-    set_scaled(p, ts - epoch, 6, (ts - epoch) / 1000000.0);
+    set_scaled(p, ts - epoch, 6, (double)(ts - epoch) / 1000000.0);
 }
 
 int proxy__pg_part_ts(const char *units, int64_t ts, const proxy_pgtz_t *z, proxy_pgpart_t *p,
@@ -420,9 +420,9 @@ int proxy__pg_part_time(const char *units, int64_t t, const int32_t *gmtoff, pro
     int kind = proxy__pg_decode_units(low, true, &unit);
     if (kind == PROXY_UT_RESERV && unit == PU_EPOCH) {
         if (gmtoff)
-            set_scaled(p, t - (int64_t)*gmtoff * 1000000, 6, t / 1000000.0 - *gmtoff);
+            set_scaled(p, t - (int64_t)*gmtoff * 1000000, 6, (double)t / 1000000.0 - *gmtoff);
         else
-            set_scaled(p, t, 6, t / 1000000.0);
+            set_scaled(p, t, 6, (double)t / 1000000.0);
         return PROXY_TV_OK;
     }
     if (kind != PROXY_UT_UNITS)
@@ -441,10 +441,11 @@ static void iv_epoch(const proxy_pgiv_t *iv, proxy_pgpart_t *p)
                     (int64_t)(4 * 30) * (iv->month % 12) + (int64_t)4 * iv->day) *
                    (86400 / 4);
     __int128 v = (__int128)secs * 1000000 + iv->time;
-    double f = iv->time / 1000000.0;
-    f += (365.25 * 86400) * (iv->month / 12);
-    f += (30.0 * 86400) * (iv->month % 12);
-    f += 86400.0 * iv->day;
+    double f = (double)iv->time / 1000000.0;
+    int32_t years = iv->month / 12, months = iv->month % 12; /* whole years, as PostgreSQL */
+    f += (365.25 * 86400) * years;
+    f += (30.0 * 86400) * months;
+    f += 86400.0 * (double)iv->day;
     p->kind = PROXY_PART_SCALED128;
     p->big = v;
     p->scale = 6;

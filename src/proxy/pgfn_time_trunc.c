@@ -131,7 +131,7 @@ bool proxy__pg_timetz_canon(const char *s, int64_t *us, int32_t *gmtoff)
     int sign = *p == '-' ? -1 : 1, oh = 0, om = 0, os = 0;
     if (sscanf(p + 1, "%2d:%2d:%2d", &oh, &om, &os) < 1)
         return false;
-    *us = ((int64_t)h * 3600 + m * 60 + sec) * 1000000 + frac;
+    *us = ((int64_t)h * 3600 + (int64_t)m * 60 + sec) * 1000000 + frac;
     *gmtoff = sign * (oh * 3600 + om * 60 + os);
     return true;
 }

@@ -58,7 +58,7 @@ static bool tzif_counts(const uint8_t *h, size_t len, size_t c[6])
     if (len < 44 || memcmp(h, "TZif", 4) != 0)
         return false;
     for (int i = 0; i < 6; i++)
-        c[i] = (size_t)(uint32_t)be_get(h + 20 + 4 * i, 4);
+        c[i] = (size_t)(uint32_t)be_get(h + 20 + (ptrdiff_t)4 * i, 4);
     return true;
 }
 

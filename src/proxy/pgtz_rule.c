@@ -155,10 +155,12 @@ static void rule_changes(const proxy__pgtz_posix_t *r, int y, change_t c[6])
         int yy = y - 1 + i;
         int64_t y0 =
             (int64_t)(proxy__pg_date2j(yy, 1, 1) - PROXY_PG_UNIX_EPOCH_JDATE) * SECS_PER_DAY;
-        c[2 * i].at = y0 + rule_day_secs(yy, &r->start) + r->start.time_s - r->std_gmtoff;
-        c[2 * i].to_dst = true;
-        c[2 * i + 1].at = y0 + rule_day_secs(yy, &r->end) + r->end.time_s - r->dst_gmtoff;
-        c[2 * i + 1].to_dst = false;
+        c[(ptrdiff_t)2 * i].at =
+            y0 + rule_day_secs(yy, &r->start) + r->start.time_s - r->std_gmtoff;
+        c[(ptrdiff_t)2 * i].to_dst = true;
+        c[(ptrdiff_t)2 * i + 1].at =
+            y0 + rule_day_secs(yy, &r->end) + r->end.time_s - r->dst_gmtoff;
+        c[(ptrdiff_t)2 * i + 1].to_dst = false;
     }
     for (int i = 1; i < 6; i++)
         for (int j = i; j > 0 && c[j].at < c[j - 1].at; j--) {
