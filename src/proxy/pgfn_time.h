@@ -15,6 +15,47 @@
  *
  * Threads: every function here is pure or reads the immutable zone cache; any thread.
  */
+/*
+ * Registered am_* functions (DuckDB signature -> PostgreSQL). Arguments named zone are the
+ * session TimeZone as SHOWn unless marked "explicit" (read as AT TIME ZONE reads a zone);
+ * ds / is are DateStyle and IntervalStyle as SHOWn. NULL in -> NULL out unless noted.
+ *   am_date_out(DATE, ds) / am_time_out(TIME) / am_timestamp_out(TIMESTAMP, ds) /
+ *   am_timestamptz_out(TIMESTAMPTZ, zone, ds) / am_interval_out(INTERVAL, is) -> VARCHAR: output
+ *   am_timestamp_pl_interval / _mi_interval(TIMESTAMP, INTERVAL) -> TIMESTAMP: ts +/- interval
+ *   am_timestamptz_pl_interval / _mi_interval(TIMESTAMPTZ, INTERVAL, zone) -> TIMESTAMPTZ
+ *   am_date_pl_interval / _mi_interval(DATE, INTERVAL) -> TIMESTAMP; am_date_pli / _mii(DATE,
+ *   INTEGER) -> DATE; am_date_mi(DATE, DATE) -> INTEGER; am_timestamp_mi(TIMESTAMP, TIMESTAMP),
+ *   am_timestamptz_mi(TIMESTAMPTZ, TIMESTAMPTZ) -> INTERVAL (justify_hours'd)
+ *   am_interval_pl / _mi(INTERVAL, INTERVAL), am_interval_um(INTERVAL), am_interval_mul /
+ *   _div(INTERVAL, DOUBLE) -> INTERVAL; am_interval_cmp(INTERVAL, INTERVAL) -> INTEGER (-1/0/1);
+ *   am_interval_sort_key(INTERVAL) -> HUGEINT (µs, months as 30 days: ORDER BY / = / <)
+ *   am_justify_hours / _days / _interval(INTERVAL) -> INTERVAL
+ *   am_time_pl_interval / _mi_interval(TIME, INTERVAL) -> TIME; am_time_mi(TIME, TIME) -> INTERVAL
+ *   am_extract(VARCHAR unit, TIMESTAMP | DATE | TIME | INTERVAL) and (unit, TIMESTAMPTZ, zone),
+ *   am_extract_timetz(unit, VARCHAR timetz) -> VARCHAR numeric text: extract(unit from x)
+ *   am_date_part(same arguments) / am_date_part_timetz -> DOUBLE: date_part(unit, x)
+ *   am_date_trunc(unit, TIMESTAMP) -> TIMESTAMP; (unit, TIMESTAMPTZ, zone) -> TIMESTAMPTZ;
+ *   (unit, INTERVAL) -> INTERVAL; am_date_trunc_zone(unit, TIMESTAMPTZ, explicit zone)
+ *   am_age(TIMESTAMP, TIMESTAMP), am_age(TIMESTAMPTZ, TIMESTAMPTZ, zone) -> INTERVAL;
+ *   am_age_now(TIMESTAMP | TIMESTAMPTZ x, TIMESTAMPTZ transaction_now, zone): age(x)
+ *   am_timezone(explicit zone VARCHAR, TIMESTAMPTZ) -> TIMESTAMP, (zone, TIMESTAMP) ->
+ *   TIMESTAMPTZ, (INTERVAL, TIMESTAMPTZ | TIMESTAMP, is): AT TIME ZONE / timezone()
+ *   am_timestamptz_timestamp / _date / _time / _timetz(TIMESTAMPTZ, zone), am_timestamp_
+ *   timestamptz(TIMESTAMP, zone), am_date_timestamptz(DATE, zone), am_timestamp_date /
+ *   _time(TIMESTAMP), am_date_timestamp(DATE): the casts
+ *   am_make_date(INTEGER x3), am_make_time(INTEGER, INTEGER, DOUBLE), am_make_timestamp(INTEGER
+ *   x5, DOUBLE), am_make_timestamptz(INTEGER x5, DOUBLE, zone), am_make_timestamptz_zone(...,
+ *   explicit zone), am_make_interval(INTEGER x6, DOUBLE) (the emitter fills defaults)
+ *   am_isfinite(DATE | TIMESTAMP | TIMESTAMPTZ | INTERVAL) -> BOOLEAN
+ *   am_date_bin(INTERVAL, TIMESTAMP, TIMESTAMP) / (INTERVAL, TIMESTAMPTZ, TIMESTAMPTZ)
+ *   am_overlaps(4 x TIMESTAMP | TIMESTAMPTZ | TIME) -> BOOLEAN (SQL NULL rules: called on NULLs)
+ *   am_generate_series(TIMESTAMP, TIMESTAMP, INTERVAL) -> TIMESTAMP[],
+ *   (TIMESTAMPTZ, TIMESTAMPTZ, INTERVAL, zone) -> TIMESTAMPTZ[]: the emitter unnests
+ * Refused, never approximated: results DuckDB cannot hold (beyond 294247 AD) 22008; dynamic
+ * abbreviations and leap-second zones 0A000; series over 10M values 54000; integer overflow
+ * where PostgreSQL 15 wraps silently (timestamp - timestamp across ~292000 years,
+ * make_interval overflow) 22008 "... out of range".
+ */
 #ifndef AM_PROXY_PGFN_TIME_H
 #define AM_PROXY_PGFN_TIME_H
 
