@@ -331,7 +331,8 @@ void proxy__session_env(proxy_session_t *s, struct proxy_sqlenv *env);
 
 /* tz.c: the TimeZone setting */
 typedef struct proxy_tz proxy_tz_t;
-/* Fixed offsets ("UTC", "+05:30", "-3") set *fixed_s and return NULL; zone names load TZif. */
+/* PostgreSQL's TimeZone setting (check_timezone: a number is hours east, else pg_tzset: IANA
+ * names, POSIX strings); *zone is set, *fixed_s 0. False when PostgreSQL would reject it. */
 bool proxy__tz_parse(const char *name, int32_t *fixed_s, proxy_tz_t **zone) AM_MUST_CHECK;
 void proxy__tz_free(proxy_tz_t *z);
 int32_t proxy__tz_offset(const proxy_session_t *s, int64_t unix_s);

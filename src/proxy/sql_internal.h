@@ -121,8 +121,8 @@ typedef struct proxy_pgrel {
     uint32_t nsp_oid;
     const char *nspname; /* borrowed from the model */
     char *name;
-    char relkind;         /* 'r', 'v', 'i', 'S', 'p', ... */
-    proxy_pgcol_t *cols;  /* attnum > 0, not dropped, in attnum order */
+    char relkind;        /* 'r', 'v', 'i', 'S', 'p', ... */
+    proxy_pgcol_t *cols; /* attnum > 0, not dropped, in attnum order */
     size_t n_cols;
     proxy_rel_served_t served;
     char *duck_name; /* quoted DuckDB name to read it by; NULL when unserved */
@@ -133,16 +133,16 @@ typedef struct proxy_pgtype {
     char *name; /* typname */
     uint32_t nsp_oid;
     const char *nspname;
-    int16_t len;       /* typlen */
-    char typtype;      /* 'b' base, 'c' composite, 'd' domain, 'e' enum, 'p' pseudo, 'r' range, 'm' */
-    char category;     /* typcategory: 'N' numeric, 'S' string, 'D' datetime, 'A' array, ... */
-    bool preferred;    /* typispreferred */
-    char delim;        /* typdelim */
-    uint32_t elem;     /* typelem: element of an array type (0 if none) */
-    uint32_t array;    /* typarray: the array type of this one (0 if none) */
-    uint32_t basetype; /* typbasetype: base of a domain (0 if none) */
+    int16_t len;    /* typlen */
+    char typtype;   /* 'b' base, 'c' composite, 'd' domain, 'e' enum, 'p' pseudo, 'r' range, 'm' */
+    char category;  /* typcategory: 'N' numeric, 'S' string, 'D' datetime, 'A' array, ... */
+    bool preferred; /* typispreferred */
+    char delim;     /* typdelim */
+    uint32_t elem;  /* typelem: element of an array type (0 if none) */
+    uint32_t array; /* typarray: the array type of this one (0 if none) */
+    uint32_t basetype;  /* typbasetype: base of a domain (0 if none) */
     int32_t basetypmod; /* typtypmod of a domain */
-    uint32_t relid;    /* typrelid: the relation of a composite type */
+    uint32_t relid;     /* typrelid: the relation of a composite type */
     char **enum_labels; /* enums: labels in enumsortorder order */
     size_t n_enum_labels;
 } proxy_pgtype_t;

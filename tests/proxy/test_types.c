@@ -109,8 +109,9 @@ Test(proxy, timestamptz_follows_the_session_time_zone)
     cr_expect_str_eq(PQparameterStatus(c, "TimeZone"), "America/New_York");
     pt_expect_value(c, q, "2024-03-01 07:34:56.789-05");
     pt_expect_value(c, "SELECT TIMESTAMPTZ '2024-07-01 12:00:00+00'", "2024-07-01 08:00:00-04");
+    /* POSIX sign, as PostgreSQL reads it: '+05:30' is 5:30 WEST of UTC */
     PQclear(PQexec(c, "SET TIME ZONE '+05:30'"));
-    pt_expect_value(c, "SELECT TIMESTAMPTZ '2024-03-01 12:34:56+00'", "2024-03-01 18:04:56+05:30");
+    pt_expect_value(c, "SELECT TIMESTAMPTZ '2024-03-01 12:34:56+00'", "2024-03-01 07:04:56-05:30");
     pt_expect_error(c, "SET TimeZone = 'Mars/Olympus'", "22023");
     PQclear(PQexec(c, "RESET TimeZone"));
     pt_expect_value(c, q, "2024-03-01 12:34:56.789+00");
