@@ -243,6 +243,8 @@ bool proxy__f4_binary(proxy_f8_fn_t fn, float x, float y, float *out, am_err_t *
  * range" / "integer out of range" / "bigint out of range"; NaN is out of range. */
 bool proxy__f8_to_int(double x, int bits, int64_t *out, am_err_t *err) AM_MUST_CHECK;
 bool proxy__f4_to_int(float x, int bits, int64_t *out, am_err_t *err) AM_MUST_CHECK;
+/* float8 -> float4 (dtof): 22003 overflow / underflow when a finite nonzero value does not fit. */
+bool proxy__f8_to_f4(double x, float *out, am_err_t *err) AM_MUST_CHECK;
 /* int2/int4/int8 division and modulo (bits 16, 32, 64): 22012 "division by zero", and
  * MIN / -1: 22003 "smallint out of range" (...); MIN % -1 is 0. */
 bool proxy__int_div(int64_t x, int64_t y, int bits, int64_t *out, am_err_t *err) AM_MUST_CHECK;

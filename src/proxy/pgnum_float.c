@@ -504,6 +504,17 @@ bool proxy__f4_to_int(float x, int bits, int64_t *out, am_err_t *err)
     return true;
 }
 
+bool proxy__f8_to_f4(double x, float *out, am_err_t *err)
+{
+    float r = (float)x;
+    if (isinf(r) && !isinf(x))
+        return overflow(err);
+    if (r == 0.0f && x != 0.0)
+        return underflow(err);
+    *out = r;
+    return true;
+}
+
 bool proxy__int_div(int64_t x, int64_t y, int bits, int64_t *out, am_err_t *err)
 {
     int64_t min = bits == 16 ? INT16_MIN : bits == 32 ? INT32_MIN : INT64_MIN;
