@@ -74,6 +74,7 @@ typedef bool (*family_fn)(duckdb_connection con, am_err_t *err);
 
 /* Families are declared here rather than in the header: only this list calls them. */
 static const family_fn families[] = {
+    proxy__pgfn_json_register,
     NULL, /* each family adds its registration function above this line */
 };
 
