@@ -16,6 +16,7 @@ typedef struct jcol {
     uint64_t *validity;
     duckdb_string_t *child; /* LIST(VARCHAR) */
     uint64_t *child_validity;
+    duckdb_vector flat_child; /* a flat copy of the child, destroyed with the chunk */
 } jcol_t;
 
 /* The output vector and, for lists, how many child rows are used. */
@@ -42,6 +43,22 @@ static duckdb_type vector_type(duckdb_vector v, bool *list_of_struct)
     return id;
 }
 
+/* DuckDB flattens a function's argument vectors but not a list's child, which may be a
+ * constant or dictionary vector (a cast of [NULL, NULL] is): read a flat copy of it. */
+static duckdb_vector flat_copy(duckdb_vector child, idx_t n)
+{
+    duckdb_logical_type t = duckdb_vector_get_column_type(child);
+    duckdb_vector flat = duckdb_create_vector(t, n ? n : 1);
+    duckdb_destroy_logical_type(&t);
+    duckdb_selection_vector sel = duckdb_create_selection_vector(n ? n : 1);
+    sel_t *ix = duckdb_selection_vector_get_data_ptr(sel);
+    for (idx_t i = 0; i < n; i++)
+        ix[i] = (sel_t)i;
+    duckdb_vector_copy_sel(child, flat, sel, n, 0, 0);
+    duckdb_destroy_selection_vector(sel);
+    return flat;
+}
+
 static void col_init(jcol_t *c, duckdb_vector v)
 {
     c->type = vector_type(v, NULL);
@@ -49,10 +66,11 @@ static void col_init(jcol_t *c, duckdb_vector v)
     c->validity = duckdb_vector_get_validity(v);
     c->child = NULL;
     c->child_validity = NULL;
+    c->flat_child = NULL;
     if (c->type == DUCKDB_TYPE_LIST) {
-        duckdb_vector ch = duckdb_list_vector_get_child(v);
-        c->child = duckdb_vector_get_data(ch);
-        c->child_validity = duckdb_vector_get_validity(ch);
+        c->flat_child = flat_copy(duckdb_list_vector_get_child(v), duckdb_list_vector_get_size(v));
+        c->child = duckdb_vector_get_data(c->flat_child);
+        c->child_validity = duckdb_vector_get_validity(c->flat_child);
     }
 }
 
@@ -262,6 +280,9 @@ void proxy__jfn_run(duckdb_function_info info, duckdb_data_chunk input, duckdb_v
     am_buf_destroy(&c.text);
     am_buf_destroy(&c.elems);
     am_arena_free(c.arena);
+    for (size_t i = 0; i < n_cols; i++)
+        if (cols[i].flat_child)
+            duckdb_destroy_vector(&cols[i].flat_child);
     free(args);
     free(cols);
 }

@@ -79,9 +79,9 @@
  *     'string'     any other type's output text (text, varchar, interval, uuid, bytea, ...)
  *     'json'       json text;  'jsonb'  jsonb text
  *     'date', 'time', 'timetz', 'timestamp', 'timestamptz'
- *                  the type's output text with DateStyle ISO (timestamptz and timetz in the
- *                  session's TimeZone), e.g. "2024-01-02 03:04:05.5+01"; printed as
- *                  PostgreSQL's JSON form "2024-01-02T03:04:05.5+01:00"
+ *                  the type's output text with DateStyle ISO (timestamptz in the session's
+ *                  TimeZone), e.g. "2024-01-02 03:04:05.5+01"; timestamps print in XSD form
+ *                  "2024-01-02T03:04:05.5+01:00", the others as their text
  *     'array:<kind>'  the array's PostgreSQL output text ({1,2,NULL}, {{1,2},{3,4}},
  *                  [0:1]={1,2}) of elements of that kind
  *   Composite and record values have no kind: the emitter refuses them (0A000).

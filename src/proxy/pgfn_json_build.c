@@ -6,9 +6,10 @@
  *
  * Rules relied on: a number prints as written when it is a JSON number and is quoted
  * otherwise (NaN, Infinity); jsonb stores a number through numeric_in unless its text has an
- * 'N' or 'n'; dates and times print in XSD form (a 'T' between date and time, zone offsets as
- * +hh:mm[:ss]); json and jsonb values are inserted as they are; a key (json_build_object,
- * json_object_agg) is always a JSON string, and an array, json or jsonb key is refused.
+ * 'N' or 'n'; timestamps print in XSD form (a 'T' between date and time, zone offsets as
+ * +hh:mm[:ss]) while date, time and timetz print as their output text; json and jsonb values are
+ * inserted as they are; a key (json_build_object, json_object_agg) is always a JSON string, and an
+ * array, json or jsonb key is refused.
  */
 #include "proxy/pgfn_json.h"
 
@@ -67,7 +68,7 @@ static void put_datetime(am_buf_t *out, proxy_json_str_t t, proxy_json_vkind_bas
         sp++;
     bool has_date = k == PROXY_JSON_VK_TIMESTAMP || k == PROXY_JSON_VK_TIMESTAMPTZ;
     bool is_time = has_date && sp < t.len && sp + 3 < t.len && t.p[sp + 3] == ':';
-    bool zoned = k == PROXY_JSON_VK_TIMESTAMPTZ || k == PROXY_JSON_VK_TIMETZ;
+    bool zoned = k == PROXY_JSON_VK_TIMESTAMPTZ;
     am_buf_putc(out, '"');
     size_t from = 0;
     if (is_time) {
@@ -212,6 +213,8 @@ static bool put_scalar(am_buf_t *out, proxy_json_str_t t, proxy_json_vkind_base_
         am_buf_append(out, t.p, t.len);
         break;
     case PROXY_JSON_VK_STRING:
+    case PROXY_JSON_VK_TIME: /* time and timetz print as their output text */
+    case PROXY_JSON_VK_TIMETZ:
         proxy__json_escape(out, t.p, t.len);
         break;
     default:
@@ -301,6 +304,8 @@ static proxy_json_t *scalar_node(proxy_json_str_t t, proxy_json_vkind_base_t k, 
     case PROXY_JSON_VK_JSONB:
         return proxy__json_parse(t.p, t.len, PROXY_JSON_JSONB, arena, err);
     case PROXY_JSON_VK_STRING:
+    case PROXY_JSON_VK_TIME:
+    case PROXY_JSON_VK_TIMETZ:
         return text_node(arena, t);
     default:
         return datetime_node(arena, t, k);

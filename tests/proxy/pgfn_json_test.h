@@ -90,6 +90,22 @@ static JT_UNUSED void jt_list(am_buf_t *b, const char *spec, bool pg)
     am_buf_puts(b, pg ? "]::text[]" : "]::VARCHAR[]");
 }
 
+/* tpl with every "%T" replaced by type (json or jsonb). Caller frees. */
+static JT_UNUSED char *jt_typed(const char *tpl, const char *type)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    for (const char *p = tpl; *p; p++) {
+        if (p[0] == '%' && p[1] == 'T') {
+            am_buf_puts(&b, type);
+            p++;
+        } else {
+            am_buf_putc(&b, *p);
+        }
+    }
+    return am_buf_steal(&b, NULL);
+}
+
 /* The query of template tpl with args substituted (caller frees). */
 static JT_UNUSED char *jt_render(const char *tpl, const char *const *args, bool pg)
 {
@@ -135,6 +151,7 @@ static JT_UNUSED char *jt_pg(jt_t *t, const char *sql, bool as_float)
     PGresult *r = PQexec(t->pg, sql);
     am_buf_t b;
     am_buf_init(&b);
+    am_buf_append(&b, "", 0); /* no rows: an empty string */
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         const char *d = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
         const char *h = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
@@ -161,6 +178,7 @@ static JT_UNUSED char *jt_duck(jt_t *t, const char *sql, bool as_float)
     duckdb_result r;
     am_buf_t b;
     am_buf_init(&b);
+    am_buf_append(&b, "", 0);
     if (duckdb_query(t->duck, sql, &r) != DuckDBSuccess) {
         /* "<Kind> Error: <SQLSTATE> <message>..." */
         const char *e = duckdb_result_error(&r);
