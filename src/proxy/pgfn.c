@@ -76,6 +76,7 @@ typedef bool (*family_fn)(duckdb_connection con, am_err_t *err);
 static const family_fn families[] = {
     proxy__pgfn_time_register,
     proxy__pgfn_num_register,
+    proxy__pgfn_json_register,
     NULL, /* each family adds its registration function above this line */
 };
 

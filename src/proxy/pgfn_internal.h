@@ -46,5 +46,6 @@ void proxy__pgfn_error(duckdb_function_info info, const char *sqlstate, const ch
 bool proxy__pgfn_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__pgfn_time_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__pgfn_num_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pgfn_json_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 
 #endif /* AM_PROXY_PGFN_INTERNAL_H */
