@@ -15,11 +15,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const am_coltype_t TYPES[] = {
-    {AM_TYPE_INT32, 0, 0},       {AM_TYPE_STRING, 0, 0},   {AM_TYPE_BOOL, 0, 0},
-    {AM_TYPE_INT16, 0, 0},       {AM_TYPE_INT64, 0, 0},    {AM_TYPE_FLOAT32, 0, 0},
-    {AM_TYPE_FLOAT64, 0, 0},     {AM_TYPE_DECIMAL, 10, 2}, {AM_TYPE_BINARY, 0, 0},
-    {AM_TYPE_DATE, 0, 0},        {AM_TYPE_TIME, 0, 0},     {AM_TYPE_TIMESTAMP, 0, 0},
-    {AM_TYPE_TIMESTAMPTZ, 0, 0},
+    {AM_TYPE_INT32, 0, 0, 0},       {AM_TYPE_STRING, 0, 0, 0},   {AM_TYPE_BOOL, 0, 0, 0},
+    {AM_TYPE_INT16, 0, 0, 0},       {AM_TYPE_INT64, 0, 0, 0},    {AM_TYPE_FLOAT32, 0, 0, 0},
+    {AM_TYPE_FLOAT64, 0, 0, 0},     {AM_TYPE_DECIMAL, 10, 2, 0}, {AM_TYPE_BINARY, 0, 0, 0},
+    {AM_TYPE_DATE, 0, 0, 0},        {AM_TYPE_TIME, 0, 0, 0},     {AM_TYPE_TIMESTAMP, 0, 0, 0},
+    {AM_TYPE_TIMESTAMPTZ, 0, 0, 0},
 };
 
 static volatile uint64_t sink_sum;
