@@ -49,7 +49,7 @@ bool lake__batch_close_file(lake_batch_t *b, am_err_t *err)
     lake_t *lake = b->t->lake;
     char *abs = storage_path(lake->st, p->rel);
     p->written = true; /* from here on the file may exist: free removes it unless committed */
-    bool ok = lake__pq_finish(&b->pq, abs, b->t->meta.field_ids, err) &&
+    bool ok = lake__pq_finish(&b->pq, abs, b->t->meta.field_ids, b->t->meta.elem_ids, err) &&
               storage_sync(lake->st, p->rel, err) && storage_size(lake->st, p->rel, &p->size, err);
     free(abs);
     if (!ok) {

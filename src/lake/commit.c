@@ -329,9 +329,14 @@ static bool publish_metadata(commit_t *c, am_lsn_t lsn, am_err_t *err)
     json_decref(root);
     json_decref(summary);
     free(prev);
+    return lake__meta_publish(t, c->meta_text, err);
+}
+
+bool lake__meta_publish(lake_table_t *t, const char *text, am_err_t *err)
+{
     char *rel = am_xasprintf("%s/metadata/v%d.metadata.json", t->rel, t->meta.version + 1);
     am_err_t e = {0};
-    bool ok = storage_publish(t->lake->st, rel, c->meta_text, strlen(c->meta_text), &e);
+    bool ok = storage_publish(t->lake->st, rel, text, strlen(text), &e);
     if (!ok && strcmp(e.sqlstate, STORAGE_SQLSTATE_EXISTS) == 0)
         am_err_set(err, STORAGE_SQLSTATE_EXISTS, "another writer committed version %d first",
                    t->meta.version + 1);
@@ -341,10 +346,8 @@ static bool publish_metadata(commit_t *c, am_lsn_t lsn, am_err_t *err)
     return ok;
 }
 
-/* A lagging hint is harmless (readers probe on); a failed update is only logged. */
-static void update_hint(commit_t *c)
+void lake__hint_update(lake_table_t *t)
 {
-    lake_table_t *t = c->t;
     char *rel = am_xasprintf("%s/metadata/version-hint.text", t->rel);
     char digits[16];
     int n = snprintf(digits, sizeof digits, "%d", t->meta.version + 1);
@@ -353,6 +356,27 @@ static void update_hint(commit_t *c)
         am_log_warn("lake", "could not update version hint", AM_KV_STR("path", rel),
                     AM_KV_ERR(&err));
     free(rel);
+}
+
+void lake__meta_install(lake_table_t *t, const char *text)
+{
+    lake__meta_t m;
+    am_err_t err = {0};
+    bool parsed = lake__meta_parse(text, strlen(text), "(new)", &m, &err);
+    AM_ASSERT(parsed && m.n_cols == t->meta.n_cols); /* we just wrote it */
+    m.version = t->meta.version + 1;
+    /* the columns are the same: keep the array lake_table_columns() handed out, with the
+     * docs of the new version */
+    lake_column_t *cols = m.cols;
+    m.cols = t->meta.cols;
+    t->meta.cols = cols;
+    for (size_t i = 0; i < m.n_cols; i++) {
+        const char *doc = m.cols[i].doc;
+        m.cols[i].doc = cols[i].doc;
+        cols[i].doc = doc;
+    }
+    lake__meta_destroy(&t->meta);
+    t->meta = m;
 }
 
 /* ---- the commit -------------------------------------------------------------------------- */
@@ -427,17 +451,7 @@ static bool commit_files(commit_t *c, am_lsn_t lsn, am_err_t *err)
 static void commit_install(commit_t *c)
 {
     lake_table_t *t = c->t;
-    lake__meta_t m;
-    am_err_t err = {0};
-    bool parsed = lake__meta_parse(c->meta_text, strlen(c->meta_text), "(new)", &m, &err);
-    AM_ASSERT(parsed && m.n_cols == t->meta.n_cols); /* we just wrote it */
-    m.version = t->meta.version + 1;
-    /* the schema is unchanged: keep the column array lake_table_columns() handed out */
-    lake_column_t *cols = m.cols;
-    m.cols = t->meta.cols;
-    t->meta.cols = cols;
-    lake__meta_destroy(&t->meta);
-    t->meta = m;
+    lake__meta_install(t, c->meta_text);
     lake__state_destroy(&t->state);
     t->state = c->next;
     memset(&c->next, 0, sizeof c->next);
@@ -481,7 +495,7 @@ bool lake_batch_commit(lake_batch_t *b, am_lsn_t lsn, am_err_t *err)
         commit_destroy(&c, true);
         return false;
     }
-    update_hint(&c);
+    lake__hint_update(t);
     commit_install(&c);
     lake__expire_files(t, c.expired, c.n_expired);
     lake__remove_old_metadata(t);

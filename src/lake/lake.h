@@ -29,8 +29,9 @@ bool lake_check_writable(const char *warehouse, am_err_t *err) AM_MUST_CHECK;
 typedef struct lake_column {
     const char *name;
     am_coltype_t type;
-    bool required; /* NOT NULL in the source */
-    bool is_key;   /* part of the primary key: becomes an identifier field */
+    bool required;   /* NOT NULL in the source */
+    bool is_key;     /* part of the primary key: becomes an identifier field */
+    const char *doc; /* opaque text kept as the Iceberg field's doc; NULL for none */
 } lake_column_t;
 
 /* A live row's place: which data file of the table (an id the table assigns) and row. */
@@ -56,6 +57,12 @@ const char *lake_table_schema(const lake_table_t *t);
 const char *lake_table_name(const lake_table_t *t);
 size_t lake_table_n_columns(const lake_table_t *t);
 const lake_column_t *lake_table_columns(const lake_table_t *t); /* borrowed until close */
+/*
+ * Sets every column's doc (docs[i] for column i, NULL for none; copied) in a metadata-only
+ * commit: a new current schema with the same field ids and types, no new snapshot. Nothing is
+ * written when the docs are already these. May run while a batch is open.
+ */
+bool lake_table_set_docs(lake_table_t *t, const char *const *docs, am_err_t *err) AM_MUST_CHECK;
 /* "arctic-mirror.lsn" recorded by the current snapshot; 0 when there is none. */
 am_lsn_t lake_table_lsn(const lake_table_t *t);
 int64_t lake_table_snapshot_id(const lake_table_t *t); /* -1 when there is none */

@@ -215,17 +215,30 @@ int64_t lake__state_live_rows(const lake__state_t *s);
 
 /* ---- schema.c: types and schema JSON ----------------------------------------------------- */
 
-/* "long", "decimal(12,2)" into out (>= 32 bytes). */
+/* "long", "decimal(12,2)" into out (>= 48 bytes); a list as "list<int>" (messages only: the
+ * schema has lake__type_json). */
 void lake__type_iceberg(am_coltype_t t, char *out, size_t out_len);
-/* "BIGINT", "DECIMAL(12,2)" into out (>= 32 bytes). */
+/* "BIGINT", "DECIMAL(12,2)", "INTEGER[]" into out (>= 48 bytes). */
 void lake__type_duckdb(am_coltype_t t, char *out, size_t out_len);
+/* An Iceberg primitive type string (no lists). */
 bool lake__type_parse_iceberg(const char *s, am_coltype_t *out);
-/* Neutral type token for LAKE_PROP_COLUMN_TYPES: "int16", "decimal(12,2)". */
+/* Neutral type token for LAKE_PROP_COLUMN_TYPES: "int16", "decimal(12,2)", "list<int16>". */
 void lake__type_token(am_coltype_t t, char *out, size_t out_len);
 bool lake__type_parse_token(const char *s, size_t len, am_coltype_t *out);
-/* {"type":"struct","schema-id":id,"identifier-field-ids":[...],"fields":[...]} */
-json_t *lake__schema_json(const lake_column_t *cols, const int32_t *field_ids, size_t n,
-                          int32_t schema_id);
+/* The schema field's "type": a primitive string, or a list object with element id elem_id. */
+json_t *lake__type_json(am_coltype_t t, int32_t elem_id);
+/* The reverse, for primitives and lists of primitives; *elem_id 0 unless a list. */
+bool lake__type_parse_json(const json_t *type, am_coltype_t *out, int32_t *elem_id);
+/* The same Iceberg type (int16 and int32 are both "int"). */
+bool lake__type_same_iceberg(am_coltype_t a, am_coltype_t b);
+/* Fresh ids for a new table, as Java assigns them: columns 1..n, then list elements in column
+ * order (elem_ids[i] 0 for non-lists). Returns the highest id (last-column-id). */
+int32_t lake__ids_assign(const lake_column_t *cols, size_t n, int32_t *field_ids,
+                         int32_t *elem_ids);
+/* {"type":"struct","schema-id":id,"identifier-field-ids":[...],"fields":[...]}, each field with
+ * its doc when it has one. */
+json_t *lake__schema_json(const lake_column_t *cols, const int32_t *field_ids,
+                          const int32_t *elem_ids, size_t n, int32_t schema_id);
 /* The property value for LAKE_PROP_COLUMN_TYPES (caller frees). */
 char *lake__column_types_prop(const lake_column_t *cols, size_t n);
 /* Table and schema names become directories: no '/', not "." or "..", not empty. */
@@ -237,8 +250,9 @@ typedef struct lake__meta {
     json_t *root;    /* the whole document, kept so a commit changes only what it must */
     int32_t version; /* N of vN.metadata.json */
     char *location;
-    lake_column_t *cols; /* current schema; names owned */
+    lake_column_t *cols; /* current schema; names and docs owned */
     int32_t *field_ids;
+    int32_t *elem_ids; /* list columns: the element's field id; 0 for the others */
     size_t n_cols;
     int32_t schema_id;
     int32_t last_column_id;
@@ -277,6 +291,11 @@ typedef struct lake__snap {
  * metadata-log entries kept. */
 json_t *lake__meta_add_snapshot(const lake__meta_t *m, const lake__snap_t *s, const char *prev_uri,
                                 size_t log_max);
+/* A copy of m->root whose new current schema (schema-id: the highest so far + 1) is cols with
+ * m's field ids: a metadata-only change (docs), no snapshot. prev_uri, log_max as above. NULL
+ * when the highest schema-id is already INT32_MAX. */
+json_t *lake__meta_add_schema(const lake__meta_t *m, const lake_column_t *cols, int64_t now_ms,
+                              const char *prev_uri, size_t log_max);
 
 /* ---- maintain.c: snapshot expiry ------------------------------------------------------- */
 
@@ -296,12 +315,13 @@ void lake__remove_old_metadata(lake_table_t *t);
 bool lake__value_put(duckdb_vector vec, const lake_column_t *col, idx_t r, const am_value_t *v,
                      am_err_t *err) AM_MUST_CHECK;
 /* Reads row r of a result vector (a column cast to col's DuckDB type) into out; strings point
- * into the vector, decimal text goes to arena. */
+ * into the vector, decimal and uuid text and lists (items and their strings) go to arena. */
 bool lake__value_get(duckdb_vector vec, const lake_column_t *col, idx_t r, am_arena_t *arena,
                      am_value_t *out, am_err_t *err) AM_MUST_CHECK;
-/* Decimal text -> unscaled integer at scale; NaN/Infinity set *is_null. */
+/* Decimal text -> unscaled integer at scale; false for text that is no number or does not fit
+ * (*special: it is NaN or an infinity, which no decimal holds). */
 bool lake__decimal_parse(const char *s, size_t len, int precision, int scale, __int128 *out,
-                         bool *is_null);
+                         bool *special);
 /* Canonical text with exactly scale fraction digits into out (>= 48 bytes); returns length. */
 size_t lake__decimal_format(__int128 v, int scale, char *out, size_t out_len);
 
@@ -328,9 +348,10 @@ bool lake__pq_begin(lake__pq_t *w, lake_t *lake, const lake_column_t *cols, size
 bool lake__pq_append(lake__pq_t *w, const am_value_t *vals, am_err_t *err) AM_MUST_CHECK;
 /* Pushes buffered rows into the temp table (so it can be queried). */
 bool lake__pq_flush(lake__pq_t *w, am_err_t *err) AM_MUST_CHECK;
-/* COPY ordered by ordinal to abs_path with field ids, then drops the temp table. */
+/* COPY ordered by ordinal to abs_path with field ids (elem_ids: list element ids, 0 or NULL
+ * when none), then drops the temp table. */
 bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
-                     am_err_t *err) AM_MUST_CHECK;
+                     const int32_t *elem_ids, am_err_t *err) AM_MUST_CHECK;
 void lake__pq_abort(lake__pq_t *w); /* drops the temp table; no-op when not open */
 
 typedef struct lake__del_row {
@@ -397,6 +418,12 @@ bool lake__batch_close_file(lake_batch_t *b, am_err_t *err) AM_MUST_CHECK;
 const char *lake__table_file_uri(lake_table_t *t, int32_t id, int64_t row, am_err_t *err);
 /* Drops fetch_row's cached statement. */
 void lake__table_fetch_forget(lake_table_t *t);
+/* Publishes text as v(N+1).metadata.json without overwrite (40001-like STORAGE_SQLSTATE_EXISTS
+ * when another writer got there first); then the hint, then the parsed text installed as the
+ * table's metadata (the column array stays, docs updated). */
+bool lake__meta_publish(lake_table_t *t, const char *text, am_err_t *err) AM_MUST_CHECK;
+void lake__hint_update(lake_table_t *t);
+void lake__meta_install(lake_table_t *t, const char *text);
 /* Best-effort removal of a file written by an abandoned commit. */
 void lake__remove_quietly(lake_t *lake, const char *rel);
 

@@ -19,8 +19,8 @@
 json_t *lake__meta_create(const char *location, const lake_column_t *cols, size_t n, int64_t now_ms)
 {
     int32_t *ids = am_xcalloc(n + 1, sizeof *ids);
-    for (size_t i = 0; i < n; i++)
-        ids[i] = (int32_t)i + 1;
+    int32_t *elem_ids = am_xcalloc(n + 1, sizeof *elem_ids);
+    int32_t last_id = lake__ids_assign(cols, n, ids, elem_ids);
     char uuid[37];
     am_uuid4(uuid);
     char *types = lake__column_types_prop(cols, n);
@@ -28,14 +28,15 @@ json_t *lake__meta_create(const char *location, const lake_column_t *cols, size_
         "{s:i, s:s, s:s, s:i, s:I, s:i, s:i, s:[o], s:i, s:[{s:i, s:[]}], s:i, s:i,"
         " s:[{s:i, s:[]}], s:{s:s, s:s}, s:I, s:{}, s:[], s:[], s:[]}",
         "format-version", 2, "table-uuid", uuid, "location", location, "last-sequence-number", 0,
-        "last-updated-ms", (json_int_t)now_ms, "last-column-id", (int)n, "current-schema-id", 0,
-        "schemas", lake__schema_json(cols, ids, n, 0), "default-spec-id", 0, "partition-specs",
-        "spec-id", 0, "fields", "last-partition-id", 999, "default-sort-order-id", 0, "sort-orders",
-        "order-id", 0, "fields", "properties", "write.format.default", "parquet",
-        LAKE_PROP_COLUMN_TYPES, types, "current-snapshot-id", (json_int_t)-1, "refs", "snapshots",
-        "snapshot-log", "metadata-log");
+        "last-updated-ms", (json_int_t)now_ms, "last-column-id", (int)last_id, "current-schema-id",
+        0, "schemas", lake__schema_json(cols, ids, elem_ids, n, 0), "default-spec-id", 0,
+        "partition-specs", "spec-id", 0, "fields", "last-partition-id", 999,
+        "default-sort-order-id", 0, "sort-orders", "order-id", 0, "fields", "properties",
+        "write.format.default", "parquet", LAKE_PROP_COLUMN_TYPES, types, "current-snapshot-id",
+        (json_int_t)-1, "refs", "snapshots", "snapshot-log", "metadata-log");
     free(types);
     free(ids);
+    free(elem_ids);
     AM_ASSERT(root != NULL);
     return root;
 }
@@ -92,19 +93,26 @@ static json_t *find_by_id(json_t *arr, const char *id_key, int64_t id)
     return NULL;
 }
 
-static bool parse_field(meta_parser_t *p, json_t *f, lake_column_t *col, int32_t *id)
+static bool parse_field(meta_parser_t *p, json_t *f, lake_column_t *col, int32_t *id,
+                        int32_t *elem_id)
 {
     const char *name = json_string_value(json_object_get(f, "name"));
-    const char *type = json_string_value(json_object_get(f, "type"));
+    json_t *type = json_object_get(f, "type");
     json_t *req = json_object_get(f, "required");
+    json_t *doc = json_object_get(f, "doc");
     if (!json_is_object(f) || !name || !json_is_boolean(req) || !get_int32(p, f, "id", id))
         return bad(p, META_SQLSTATE_CORRUPT, "%s", "schema field lacks id, name or required");
-    if (!type)
-        return bad(p, AM_SQLSTATE_UNSUPPORTED, "column \"%s\": nested types are not supported",
-                   name);
-    if (!lake__type_parse_iceberg(type, &col->type))
-        return bad(p, AM_SQLSTATE_UNSUPPORTED, "column type \"%s\" is not supported", type);
+    if (doc && !json_is_string(doc))
+        return bad(p, META_SQLSTATE_CORRUPT, "column \"%s\": \"doc\" is not a string", name);
+    if (!lake__type_parse_json(type, &col->type, elem_id)) {
+        char *text = json_dumps(type, JSON_COMPACT | JSON_ENCODE_ANY);
+        bool r = bad(p, AM_SQLSTATE_UNSUPPORTED, "column \"%s\": type %.100s is not supported",
+                     name, text ? text : "(missing)");
+        free(text);
+        return r;
+    }
     col->name = am_xstrdup(name);
+    col->doc = doc ? am_xstrdup(json_string_value(doc)) : NULL;
     col->required = json_is_true(req);
     return true;
 }
@@ -116,10 +124,7 @@ static bool type_token_ok(const char *s, size_t len, const lake_column_t *col, a
     *key = len > 4 && memcmp(s + len - 4, ":key", 4) == 0;
     if (!lake__type_parse_token(s, *key ? len - 4 : len, t))
         return false;
-    char a[48], b[48];
-    lake__type_iceberg(*t, a, sizeof a);
-    lake__type_iceberg(col->type, b, sizeof b);
-    return strcmp(a, b) == 0;
+    return lake__type_same_iceberg(*t, col->type);
 }
 
 /* LAKE_PROP_COLUMN_TYPES restores int16 and key flags when it matches the schema. */
@@ -171,8 +176,10 @@ static bool parse_schema(meta_parser_t *p, lake__meta_t *m)
     m->n_cols = json_array_size(fields);
     m->cols = am_xcalloc(m->n_cols + 1, sizeof *m->cols);
     m->field_ids = am_xcalloc(m->n_cols + 1, sizeof *m->field_ids);
+    m->elem_ids = am_xcalloc(m->n_cols + 1, sizeof *m->elem_ids);
     for (size_t i = 0; i < m->n_cols; i++)
-        if (!parse_field(p, json_array_get(fields, i), &m->cols[i], &m->field_ids[i]))
+        if (!parse_field(p, json_array_get(fields, i), &m->cols[i], &m->field_ids[i],
+                         &m->elem_ids[i]))
             return false;
     mark_identifiers(m, schema);
     const char *prop = json_string_value(
@@ -261,10 +268,13 @@ void lake__meta_destroy(lake__meta_t *m)
 {
     if (m->root)
         json_decref(m->root);
-    for (size_t i = 0; i < m->n_cols; i++)
+    for (size_t i = 0; i < m->n_cols; i++) {
         free((char *)m->cols[i].name);
+        free((char *)m->cols[i].doc);
+    }
     free(m->cols);
     free(m->field_ids);
+    free(m->elem_ids);
     free(m->location);
     free(m->manifest_list);
     memset(m, 0, sizeof *m);
@@ -419,6 +429,39 @@ json_t *lake__meta_add_snapshot(const lake__meta_t *m, const lake__snap_t *s, co
                json_pack("{s:I, s:I}", "timestamp-ms", (json_int_t)s->timestamp_ms, "snapshot-id",
                          (json_int_t)s->id),
                0);
+    log_append(root, "metadata-log",
+               json_pack("{s:I, s:s}", "timestamp-ms", (json_int_t)m->last_updated_ms,
+                         "metadata-file", prev_uri),
+               log_max);
+    return root;
+}
+
+json_t *lake__meta_add_schema(const lake__meta_t *m, const lake_column_t *cols, int64_t now_ms,
+                              const char *prev_uri, size_t log_max)
+{
+    json_t *root = json_deep_copy(m->root);
+    AM_ASSERT(root != NULL);
+    json_t *schemas = json_object_get(root, "schemas");
+    int64_t max_id = m->schema_id;
+    size_t i;
+    json_t *v;
+    json_array_foreach(schemas, i, v)
+    {
+        json_t *id = json_object_get(v, "schema-id");
+        if (json_is_integer(id) && json_integer_value(id) > max_id)
+            max_id = json_integer_value(id);
+    }
+    if (max_id >= INT32_MAX) { /* a schema-id no writer of ours made: nothing to number */
+        json_decref(root);
+        return NULL;
+    }
+    int32_t schema_id = (int32_t)max_id + 1;
+    log_append(root, "schemas",
+               lake__schema_json(cols, m->field_ids, m->elem_ids, m->n_cols, schema_id), 0);
+    json_object_set_new(root, "current-schema-id", json_integer(schema_id));
+    /* Java rejects a metadata-log entry later than last-updated-ms */
+    int64_t updated = now_ms > m->last_updated_ms ? now_ms : m->last_updated_ms;
+    json_object_set_new(root, "last-updated-ms", json_integer(updated));
     log_append(root, "metadata-log",
                json_pack("{s:I, s:s}", "timestamp-ms", (json_int_t)m->last_updated_ms,
                          "metadata-file", prev_uri),

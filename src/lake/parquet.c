@@ -53,6 +53,14 @@ static duckdb_logical_type logical_type(am_coltype_t t)
         return duckdb_create_logical_type(DUCKDB_TYPE_TIMESTAMP);
     case AM_TYPE_TIMESTAMPTZ:
         return duckdb_create_logical_type(DUCKDB_TYPE_TIMESTAMP_TZ);
+    case AM_TYPE_UUID:
+        return duckdb_create_logical_type(DUCKDB_TYPE_UUID);
+    case AM_TYPE_LIST: {
+        duckdb_logical_type elem = logical_type(am_coltype_elem(t));
+        duckdb_logical_type list = duckdb_create_list_type(elem);
+        duckdb_destroy_logical_type(&elem);
+        return list;
+    }
     }
     AM_ASSERT(!"unknown am_type_t");
     return NULL;
@@ -146,7 +154,7 @@ bool lake__pq_append(lake__pq_t *w, const am_value_t *vals, am_err_t *err)
             return false; /* the row is not counted: the next append overwrites it */
         /* vals has n_cols entries; the analyzer loses that across the DuckDB calls */
         bool present = vals[i].kind == AM_VALUE_PRESENT; /* NOLINT(clang-analyzer-core.*) */
-        bytes += 8 + (present ? (int64_t)vals[i].len : 0);
+        bytes += 8 + (present ? (int64_t)vals[i].len + 16 * (int64_t)vals[i].n_items : 0);
     }
     w->n_bytes += bytes;
     w->chunk_rows++;
@@ -166,8 +174,27 @@ bool lake__pq_flush(lake__pq_t *w, am_err_t *err)
     return true;
 }
 
+/* FIELD_IDS {"a": 1, "tags": {__duckdb_field_id: 2, element: 5}}: DuckDB names a list's
+ * child "element" in the Parquet schema, and takes nested ids by that name. */
+static void field_ids_sql(const lake__pq_t *w, const int32_t *field_ids, const int32_t *elem_ids,
+                          am_buf_t *sql)
+{
+    am_buf_puts(sql, "FIELD_IDS {");
+    for (size_t i = 0; i < w->n_cols; i++) {
+        am_buf_puts(sql, i ? ", " : "");
+        am_sql_ident(sql, w->cols[i].name);
+        /* the id arrays have n_cols entries; the analyzer loses that across the calls above */
+        int32_t id = field_ids[i]; /* NOLINT(clang-analyzer-core.*) */
+        if (elem_ids && elem_ids[i] > 0)
+            am_buf_printf(sql, ": {__duckdb_field_id: %d, element: %d}", id, elem_ids[i]);
+        else
+            am_buf_printf(sql, ": %d", id);
+    }
+    am_buf_puts(sql, "}");
+}
+
 static void copy_sql(const lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
-                     am_buf_t *sql)
+                     const int32_t *elem_ids, am_buf_t *sql)
 {
     am_buf_puts(sql, "COPY (SELECT ");
     for (size_t i = 0; i < w->n_cols; i++) {
@@ -178,14 +205,9 @@ static void copy_sql(const lake__pq_t *w, const char *abs_path, const int32_t *f
     am_sql_literal(sql, abs_path);
     /* Small row groups: fetching one row by position (unchanged TOAST values) decodes one
      * row group, ~4x faster than DuckDB's default 122880 rows, for a few % of scan speed. */
-    am_buf_puts(sql, " (FORMAT parquet, ROW_GROUP_SIZE " LAKE_ROW_GROUP_ROWS ", FIELD_IDS {");
-    for (size_t i = 0; i < w->n_cols; i++) {
-        am_buf_puts(sql, i ? ", " : "");
-        am_sql_ident(sql, w->cols[i].name);
-        /* field_ids has n_cols entries; the analyzer loses that across the calls above */
-        am_buf_printf(sql, ": %d", field_ids[i]); /* NOLINT(clang-analyzer-core.CallAndMessage) */
-    }
-    am_buf_puts(sql, "})");
+    am_buf_puts(sql, " (FORMAT parquet, ROW_GROUP_SIZE " LAKE_ROW_GROUP_ROWS ", ");
+    field_ids_sql(w, field_ids, elem_ids, sql);
+    am_buf_puts(sql, ")");
 }
 
 void lake__pq_abort(lake__pq_t *w)
@@ -198,7 +220,8 @@ void lake__pq_abort(lake__pq_t *w)
     w->open = false;
 }
 
-bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_ids, am_err_t *err)
+bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
+                     const int32_t *elem_ids, am_err_t *err)
 {
     AM_ASSERT(w->open);
     bool ok = lake__pq_flush(w, err);
@@ -208,7 +231,7 @@ bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_i
     if (ok) {
         am_buf_t sql;
         am_buf_init(&sql);
-        copy_sql(w, abs_path, field_ids, &sql);
+        copy_sql(w, abs_path, field_ids, elem_ids, &sql);
         ok = lake__duck_exec(w->lake->con, sql.data, err);
         am_buf_destroy(&sql);
         if (!ok)
@@ -241,5 +264,5 @@ bool lake__pq_write_deletes(lake_t *lake, const lake__del_row_t *rows, size_t n,
         lake__pq_abort(&w);
         return false;
     }
-    return lake__pq_finish(&w, abs_path, ids, err);
+    return lake__pq_finish(&w, abs_path, ids, NULL, err);
 }

@@ -1,8 +1,9 @@
 /*
- * lake/schema.c: column types (am_coltype_t -> Iceberg type string -> DuckDB cast type), the
- * Iceberg schema JSON, and the table property that remembers the neutral types Iceberg
- * cannot tell apart (int16 and int32 are both "int"). Pure functions, no I/O.
- * Spec: Iceberg table spec "Schemas and Data Types"; reference/iceberg.md section 2.
+ * lake/schema.c: column types (am_coltype_t -> Iceberg type -> DuckDB cast type), the Iceberg
+ * schema JSON (field ids, list element ids, each field's doc), and the table property that
+ * remembers the neutral types Iceberg cannot tell apart (int16 and int32 are both "int").
+ * Lists are Iceberg list types of one primitive element, never nested. Pure functions, no I/O.
+ * Spec: Iceberg table spec "Schemas and Data Types"; reference/iceberg.md sections 1 and 2.
  */
 #include "lake/lake_internal.h"
 
@@ -32,6 +33,7 @@ static const type_row_t type_rows[] = {
     {AM_TYPE_TIME, "time", "time", "TIME"},
     {AM_TYPE_TIMESTAMP, "timestamp", "timestamp", "TIMESTAMP"},
     {AM_TYPE_TIMESTAMPTZ, "timestamptz", "timestamptz", "TIMESTAMPTZ"},
+    {AM_TYPE_UUID, "uuid", "uuid", "UUID"},
 };
 
 static const type_row_t *row_of(am_type_t t)
@@ -51,19 +53,41 @@ static void put_type(am_coltype_t t, const char *base, char *out, size_t out_len
         (void)snprintf(out, out_len, "%s", base);
 }
 
+/* A list column's name in one of the three vocabularies: "list<int16>" or "INTEGER[]". */
+static void put_list(am_coltype_t t, bool duckdb, size_t which, char *out, size_t out_len)
+{
+    am_coltype_t e = am_coltype_elem(t);
+    const type_row_t *r = row_of(e.type);
+    char elem[48];
+    put_type(e, which == 0 ? r->token : which == 1 ? r->iceberg : r->duckdb, elem, sizeof elem);
+    if (duckdb)
+        (void)snprintf(out, out_len, "%s[]", elem);
+    else
+        (void)snprintf(out, out_len, "list<%s>", elem);
+}
+
 void lake__type_iceberg(am_coltype_t t, char *out, size_t out_len)
 {
-    put_type(t, row_of(t.type)->iceberg, out, out_len);
+    if (t.type == AM_TYPE_LIST)
+        put_list(t, false, 1, out, out_len);
+    else
+        put_type(t, row_of(t.type)->iceberg, out, out_len);
 }
 
 void lake__type_duckdb(am_coltype_t t, char *out, size_t out_len)
 {
-    put_type(t, row_of(t.type)->duckdb, out, out_len);
+    if (t.type == AM_TYPE_LIST)
+        put_list(t, true, 2, out, out_len);
+    else
+        put_type(t, row_of(t.type)->duckdb, out, out_len);
 }
 
 void lake__type_token(am_coltype_t t, char *out, size_t out_len)
 {
-    put_type(t, row_of(t.type)->token, out, out_len);
+    if (t.type == AM_TYPE_LIST)
+        put_list(t, false, 0, out, out_len);
+    else
+        put_type(t, row_of(t.type)->token, out, out_len);
 }
 
 /* "(P,S)" after a decimal name, spaces allowed after the comma as Iceberg readers do. */
@@ -110,28 +134,96 @@ bool lake__type_parse_iceberg(const char *s, am_coltype_t *out)
 
 bool lake__type_parse_token(const char *s, size_t len, am_coltype_t *out)
 {
-    return parse_with(s, len, false, out);
+    if (len < 6 || memcmp(s, "list<", 5) != 0 || s[len - 1] != '>')
+        return parse_with(s, len, false, out);
+    am_coltype_t e;
+    if (!parse_with(s + 5, len - 6, false, &e))
+        return false;
+    *out = (am_coltype_t){
+        .type = AM_TYPE_LIST, .precision = e.precision, .scale = e.scale, .elem = e.type};
+    return true;
 }
 
-/* Iceberg forbids float/double identifier fields; they stay keys for us only. */
+json_t *lake__type_json(am_coltype_t t, int32_t elem_id)
+{
+    char type[48];
+    if (t.type != AM_TYPE_LIST) {
+        lake__type_iceberg(t, type, sizeof type);
+        return json_string(type);
+    }
+    lake__type_iceberg(am_coltype_elem(t), type, sizeof type);
+    /* PostgreSQL arrays hold NULL elements whatever the column's constraints */
+    return json_pack("{s:s, s:i, s:s, s:b}", "type", "list", "element-id", (json_int_t)elem_id,
+                     "element", type, "element-required", false);
+}
+
+bool lake__type_parse_json(const json_t *type, am_coltype_t *out, int32_t *elem_id)
+{
+    *elem_id = 0;
+    if (json_is_string(type))
+        return lake__type_parse_iceberg(json_string_value(type), out);
+    const char *kind = json_string_value(json_object_get(type, "type"));
+    const char *elem = json_string_value(json_object_get(type, "element"));
+    json_t *id = json_object_get(type, "element-id");
+    am_coltype_t e;
+    if (!kind || strcmp(kind, "list") != 0 || !elem || !json_is_integer(id) ||
+        json_integer_value(id) <= 0 || json_integer_value(id) > INT32_MAX ||
+        !lake__type_parse_iceberg(elem, &e))
+        return false;
+    *elem_id = (int32_t)json_integer_value(id);
+    *out = (am_coltype_t){
+        .type = AM_TYPE_LIST, .precision = e.precision, .scale = e.scale, .elem = e.type};
+    return true;
+}
+
+/* int16 is stored as Iceberg int: the property, not the schema, tells them apart. */
+static am_coltype_t iceberg_view(am_coltype_t t)
+{
+    if (t.type == AM_TYPE_INT16)
+        t.type = AM_TYPE_INT32;
+    if (t.elem == AM_TYPE_INT16)
+        t.elem = AM_TYPE_INT32;
+    return t;
+}
+
+bool lake__type_same_iceberg(am_coltype_t a, am_coltype_t b)
+{
+    return am_coltype_equal(iceberg_view(a), iceberg_view(b));
+}
+
+int32_t lake__ids_assign(const lake_column_t *cols, size_t n, int32_t *field_ids, int32_t *elem_ids)
+{
+    /* as Java's TypeUtil.assignFreshIds: the top-level fields first, then nested ids */
+    int32_t next = 1;
+    for (size_t i = 0; i < n; i++)
+        field_ids[i] = next++;
+    for (size_t i = 0; i < n; i++)
+        elem_ids[i] = cols[i].type.type == AM_TYPE_LIST ? next++ : 0;
+    return next - 1;
+}
+
+/* Iceberg identifier fields are primitive and not float/double; those stay keys for us only. */
 static bool identifier_ok(const lake_column_t *c)
 {
-    return c->is_key && c->type.type != AM_TYPE_FLOAT32 && c->type.type != AM_TYPE_FLOAT64;
+    am_type_t t = c->type.type;
+    return c->is_key && t != AM_TYPE_FLOAT32 && t != AM_TYPE_FLOAT64 && t != AM_TYPE_LIST;
 }
 
-json_t *lake__schema_json(const lake_column_t *cols, const int32_t *field_ids, size_t n,
-                          int32_t schema_id)
+json_t *lake__schema_json(const lake_column_t *cols, const int32_t *field_ids,
+                          const int32_t *elem_ids, size_t n, int32_t schema_id)
 {
     json_t *fields = json_array();
     json_t *ids = json_array();
     for (size_t i = 0; i < n; i++) {
-        char type[48];
-        lake__type_iceberg(cols[i].type, type, sizeof type);
         /* identifier fields must be required; a primary key column is NOT NULL anyway */
         bool required = cols[i].required || identifier_ok(&cols[i]);
-        json_array_append_new(fields,
-                              json_pack("{s:i, s:s, s:b, s:s}", "id", (json_int_t)field_ids[i],
-                                        "name", cols[i].name, "required", required, "type", type));
+        json_t *f =
+            json_pack("{s:i, s:s, s:b, s:o}", "id", (json_int_t)field_ids[i], "name", cols[i].name,
+                      "required", required, "type", lake__type_json(cols[i].type, elem_ids[i]));
+        AM_ASSERT(f != NULL);
+        if (cols[i].doc)
+            json_object_set_new(f, "doc", json_string(cols[i].doc));
+        json_array_append_new(fields, f);
         if (identifier_ok(&cols[i]))
             json_array_append_new(ids, json_integer(field_ids[i]));
     }

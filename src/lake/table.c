@@ -59,6 +59,23 @@ lake_table_t *lake_table_open(lake_t *lake, const char *schema, const char *name
     return t;
 }
 
+/* A known type; a list of one of the others; decimals within Iceberg's range. */
+static bool type_check(const lake_column_t *c, am_err_t *err)
+{
+    am_type_t t = c->type.type;
+    am_type_t base = t == AM_TYPE_LIST ? c->type.elem : t;
+    if (t < AM_TYPE_BOOL || t > AM_TYPE_LIST || base < AM_TYPE_BOOL || base >= AM_TYPE_LIST)
+        return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
+                          "column \"%s\": unknown type %d (element %d)", c->name, (int)t,
+                          (int)c->type.elem);
+    if (base == AM_TYPE_DECIMAL && (c->type.precision < 1 || c->type.precision > 38 ||
+                                    c->type.scale < 0 || c->type.scale > c->type.precision))
+        return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
+                          "column \"%s\": decimal(%d,%d) is out of Iceberg's range", c->name,
+                          c->type.precision, c->type.scale);
+    return true;
+}
+
 /* Names the lake's own queries add to read_parquet output cannot be column names. */
 static bool column_check(const lake_column_t *cols, size_t i, am_err_t *err)
 {
@@ -68,14 +85,8 @@ static bool column_check(const lake_column_t *cols, size_t i, am_err_t *err)
     if (strcmp(c->name, "file_row_number") == 0 || strcmp(c->name, LAKE_FILENAME_COL) == 0)
         return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
                           "column name \"%s\" is reserved by the Parquet reader", c->name);
-    if (c->type.type < AM_TYPE_BOOL || c->type.type > AM_TYPE_TIMESTAMPTZ)
-        return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER, "column \"%s\": unknown type %d",
-                          c->name, (int)c->type.type);
-    if (c->type.type == AM_TYPE_DECIMAL && (c->type.precision < 1 || c->type.precision > 38 ||
-                                            c->type.scale < 0 || c->type.scale > c->type.precision))
-        return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
-                          "column \"%s\": decimal(%d,%d) is out of Iceberg's range", c->name,
-                          c->type.precision, c->type.scale);
+    if (!type_check(c, err))
+        return false;
     for (size_t j = 0; j < i; j++)
         if (strcmp(cols[j].name, c->name) == 0)
             return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER, "column \"%s\" appears twice",
@@ -181,6 +192,43 @@ size_t lake_table_n_columns(const lake_table_t *t)
 const lake_column_t *lake_table_columns(const lake_table_t *t)
 {
     return t->meta.cols;
+}
+
+static bool same_doc(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+bool lake_table_set_docs(lake_table_t *t, const char *const *docs, am_err_t *err)
+{
+    size_t n = t->meta.n_cols;
+    bool changed = false;
+    for (size_t i = 0; i < n; i++)
+        changed |= !same_doc(docs[i], t->meta.cols[i].doc);
+    if (!changed)
+        return true;
+    lake_column_t *cols = am_xcalloc(n + 1, sizeof *cols);
+    memcpy(cols, t->meta.cols, n * sizeof *cols);
+    for (size_t i = 0; i < n; i++)
+        cols[i].doc = docs[i];
+    char *prev = am_xasprintf("%s/metadata/v%d.metadata.json", t->uri_prefix, t->meta.version);
+    json_t *root = lake__meta_add_schema(&t->meta, cols, am_now_us() / 1000, prev,
+                                         (size_t)t->lake->metadata_log_max);
+    char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+    bool ok = text ? lake__meta_publish(t, text, err)
+                   : am_err_set(err, "XX001", "the table's schema ids are exhausted");
+    if (ok) {
+        lake__hint_update(t);
+        lake__meta_install(t, text);
+        lake__remove_old_metadata(t);
+    } else {
+        am_err_prefix(err, "table %s.%s: record column docs", t->schema, t->name);
+    }
+    free(text);
+    json_decref(root);
+    free(prev);
+    free(cols);
+    return ok;
 }
 
 am_lsn_t lake_table_lsn(const lake_table_t *t)

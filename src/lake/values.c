@@ -2,8 +2,11 @@
  * lake/values.c: am_value_t <-> DuckDB vectors, one value at a time, for appending rows
  * (data chunks fed to the appender) and reading them back (scan_keys, fetch_row). The vector's
  * type is always the column's DuckDB type from schema.c, so physical layouts are fixed.
- * Decimals travel as canonical text in am_value_t and as scaled integers in DuckDB; the
- * conversion is here, exact, with no floating point.
+ * Decimals travel as canonical text in am_value_t and as scaled integers in DuckDB; uuids as
+ * their canonical text and as DuckDB's hugeint (top bit flipped, so signed order is byte
+ * order); lists as item arrays and as DuckDB list entries over a child vector. The
+ * conversions are here, exact, with no floating point. NaN and infinity have no decimal: an
+ * error (22003), never NULL.
  */
 #include "lake/lake_internal.h"
 
@@ -21,9 +24,9 @@ static bool is_word(const char *s, size_t len, const char *w)
 }
 
 bool lake__decimal_parse(const char *s, size_t len, int precision, int scale, __int128 *out,
-                         bool *is_null)
+                         bool *special)
 {
-    *is_null = false;
+    *special = false;
     *out = 0;
     size_t i = 0;
     bool neg = len > 0 && s[0] == '-';
@@ -31,8 +34,8 @@ bool lake__decimal_parse(const char *s, size_t len, int precision, int scale, __
         i++;
     if (is_word(s + i, len - i, "nan") || is_word(s + i, len - i, "infinity") ||
         is_word(s + i, len - i, "inf")) {
-        *is_null = true; /* no Iceberg value: stored as NULL */
-        return true;
+        *special = true;
+        return false;
     }
     int int_digits = 0, frac_digits = 0;
     bool seen_digit = false, dot = false;
@@ -92,13 +95,15 @@ size_t lake__decimal_format(__int128 v, int scale, char *out, size_t out_len)
 }
 
 static bool put_decimal(void *data, const lake_column_t *col, idx_t r, const am_value_t *v,
-                        bool *is_null, am_err_t *err)
+                        am_err_t *err)
 {
     __int128 d = 0;
-    if (!lake__decimal_parse(v->s, v->len, col->type.precision, col->type.scale, &d, is_null))
-        return am_err_set(err, AM_SQLSTATE_BAD_INPUT,
-                          "column \"%s\": \"%.*s\" is not a valid decimal(%d,%d)", col->name,
-                          (int)(v->len > 64 ? 64 : v->len), v->s, col->type.precision,
+    bool special = false;
+    if (!lake__decimal_parse(v->s, v->len, col->type.precision, col->type.scale, &d, &special))
+        return am_err_set(err, special ? "22003" : AM_SQLSTATE_BAD_INPUT,
+                          "column \"%s\": \"%.*s\" %s decimal(%d,%d)", col->name,
+                          (int)(v->len > 64 ? 64 : v->len), v->s,
+                          special ? "cannot be stored as" : "is not a valid", col->type.precision,
                           col->type.scale);
     switch (decimal_width(col->type.precision)) {
     case 2:
@@ -118,6 +123,90 @@ static bool put_decimal(void *data, const lake_column_t *col, idx_t r, const am_
     return true;
 }
 
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* 8-4-4-4-12 hex digits -> the 128-bit big-endian value as DuckDB holds it. */
+static bool uuid_parse(const char *s, size_t len, duckdb_hugeint *out)
+{
+    if (len != 36)
+        return false;
+    uint64_t hi = 0, lo = 0;
+    int n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-')
+                return false;
+            continue;
+        }
+        int d = hex_value(s[i]);
+        if (d < 0)
+            return false;
+        if (n++ < 16)
+            hi = hi << 4 | (uint64_t)d;
+        else
+            lo = lo << 4 | (uint64_t)d;
+    }
+    out->lower = lo;
+    out->upper = (int64_t)(hi ^ (UINT64_C(1) << 63));
+    return true;
+}
+
+static size_t uuid_format(duckdb_hugeint h, char out[37])
+{
+    static const char digits[] = "0123456789abcdef";
+    uint64_t hi = (uint64_t)h.upper ^ (UINT64_C(1) << 63);
+    size_t k = 0;
+    for (int n = 0; n < 32; n++) {
+        if (n == 8 || n == 12 || n == 16 || n == 20)
+            out[k++] = '-';
+        uint64_t word = n < 16 ? hi : h.lower;
+        out[k++] = digits[(word >> (60 - 4 * (n % 16))) & 0xf];
+    }
+    out[k] = '\0';
+    return k;
+}
+
+static bool put_uuid(void *data, const lake_column_t *col, idx_t r, const am_value_t *v,
+                     am_err_t *err)
+{
+    if (!uuid_parse(v->s, v->len, &((duckdb_hugeint *)data)[r]))
+        return am_err_set(err, AM_SQLSTATE_BAD_INPUT, "column \"%s\": \"%.*s\" is not a uuid",
+                          col->name, (int)(v->len > 64 ? 64 : v->len), v->s);
+    return true;
+}
+
+/* The items go to the list's child vector after what earlier rows of the chunk put there. */
+static bool put_list(duckdb_vector vec, const lake_column_t *col, idx_t r, const am_value_t *v,
+                     am_err_t *err)
+{
+    duckdb_list_entry *entries = duckdb_vector_get_data(vec);
+    idx_t base = duckdb_list_vector_get_size(vec);
+    idx_t n = v ? v->n_items : 0;
+    entries[r].offset = base;
+    entries[r].length = n;
+    if (n == 0)
+        return true;
+    if (duckdb_list_vector_reserve(vec, base + n) == DuckDBError)
+        return am_err_set(err, AM_SQLSTATE_INTERNAL, "column \"%s\": duckdb: list of %llu items",
+                          col->name, (unsigned long long)n);
+    duckdb_vector child = duckdb_list_vector_get_child(vec);
+    lake_column_t elem = {.name = col->name, .type = am_coltype_elem(col->type)};
+    for (idx_t k = 0; k < n; k++)
+        if (!lake__value_put(child, &elem, base + k, &v->items[k], err))
+            return false;
+    duckdb_list_vector_set_size(vec, base + n);
+    return true;
+}
+
 static bool put_int32(void *data, const lake_column_t *col, idx_t r, int64_t i, am_err_t *err)
 {
     if (i < INT32_MIN || i > INT32_MAX)
@@ -128,7 +217,7 @@ static bool put_int32(void *data, const lake_column_t *col, idx_t r, int64_t i, 
 }
 
 static bool put_present(duckdb_vector vec, const lake_column_t *col, idx_t r, const am_value_t *v,
-                        bool *is_null, am_err_t *err)
+                        am_err_t *err)
 {
     void *data = duckdb_vector_get_data(vec);
     switch (col->type.type) {
@@ -152,11 +241,15 @@ static bool put_present(duckdb_vector vec, const lake_column_t *col, idx_t r, co
         ((double *)data)[r] = v->f;
         return true;
     case AM_TYPE_DECIMAL:
-        return put_decimal(data, col, r, v, is_null, err);
+        return put_decimal(data, col, r, v, err);
     case AM_TYPE_STRING:
     case AM_TYPE_BINARY:
         duckdb_vector_assign_string_element_len(vec, r, v->s, v->len);
         return true;
+    case AM_TYPE_UUID:
+        return put_uuid(data, col, r, v, err);
+    case AM_TYPE_LIST:
+        return put_list(vec, col, r, v, err);
     }
     return am_err_set(err, AM_SQLSTATE_INTERNAL, "column \"%s\": unknown type", col->name);
 }
@@ -169,9 +262,11 @@ bool lake__value_put(duckdb_vector vec, const lake_column_t *col, idx_t r, const
         return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
                           "column \"%s\": an unchanged value must be resolved before append",
                           col->name);
-    if (!is_null && !put_present(vec, col, r, v, &is_null, err))
+    if (!is_null && !put_present(vec, col, r, v, err))
         return false;
     if (is_null) {
+        if (col->type.type == AM_TYPE_LIST) /* a null list still takes an (empty) entry */
+            (void)put_list(vec, col, r, NULL, err);
         duckdb_vector_ensure_validity_writable(vec);
         duckdb_validity_set_row_invalid(duckdb_vector_get_validity(vec), r);
         return true;
@@ -198,14 +293,48 @@ static __int128 get_decimal(const void *data, int precision, idx_t r)
     }
 }
 
-bool lake__value_get(duckdb_vector vec, const lake_column_t *col, idx_t r, am_arena_t *arena,
+static bool get_text(void *data, const lake_column_t *col, idx_t r, am_arena_t *arena,
+                     am_value_t *out)
+{
+    char text[64];
+    size_t n = 0;
+    if (col->type.type == AM_TYPE_UUID)
+        n = uuid_format(((const duckdb_hugeint *)data)[r], text);
+    else
+        n = lake__decimal_format(get_decimal(data, col->type.precision, r), col->type.scale, text,
+                                 sizeof text);
+    out->s = am_arena_strndup(arena, text, n);
+    out->len = (uint32_t)n;
+    return true;
+}
+
+/* Items go to arena, strings included: a list is read whole or not at all. */
+static bool get_list(duckdb_vector vec, const lake_column_t *col, idx_t r, am_arena_t *arena,
                      am_value_t *out, am_err_t *err)
 {
-    memset(out, 0, sizeof *out);
-    uint64_t *validity = duckdb_vector_get_validity(vec);
-    if (validity && !duckdb_validity_row_is_valid(validity, r))
-        return true; /* AM_VALUE_NULL */
-    out->kind = AM_VALUE_PRESENT;
+    duckdb_list_entry e = ((const duckdb_list_entry *)duckdb_vector_get_data(vec))[r];
+    if (e.length > UINT32_MAX)
+        return am_err_set(err, "54000", "column \"%s\": list of %llu items", col->name,
+                          (unsigned long long)e.length);
+    duckdb_vector child = duckdb_list_vector_get_child(vec);
+    lake_column_t elem = {.name = col->name, .type = am_coltype_elem(col->type)};
+    am_value_t *items = am_arena_alloc(arena, (e.length ? e.length : 1) * sizeof *items);
+    for (idx_t k = 0; k < e.length; k++) {
+        am_value_t *it = &items[k];
+        if (!lake__value_get(child, &elem, e.offset + k, arena, it, err))
+            return false;
+        bool borrowed = elem.type.type == AM_TYPE_STRING || elem.type.type == AM_TYPE_BINARY;
+        if (it->kind == AM_VALUE_PRESENT && borrowed)
+            it->s = am_arena_memdup(arena, it->s ? it->s : "", it->len);
+    }
+    out->items = items;
+    out->n_items = (uint32_t)e.length;
+    return true;
+}
+
+static bool get_present(duckdb_vector vec, const lake_column_t *col, idx_t r, am_arena_t *arena,
+                        am_value_t *out, am_err_t *err)
+{
     void *data = duckdb_vector_get_data(vec);
     switch (col->type.type) {
     case AM_TYPE_BOOL:
@@ -228,14 +357,9 @@ bool lake__value_get(duckdb_vector vec, const lake_column_t *col, idx_t r, am_ar
     case AM_TYPE_FLOAT64:
         out->f = ((double *)data)[r];
         return true;
-    case AM_TYPE_DECIMAL: {
-        char text[64];
-        size_t n = lake__decimal_format(get_decimal(data, col->type.precision, r), col->type.scale,
-                                        text, sizeof text);
-        out->s = am_arena_strndup(arena, text, n);
-        out->len = (uint32_t)n;
-        return true;
-    }
+    case AM_TYPE_DECIMAL:
+    case AM_TYPE_UUID:
+        return get_text(data, col, r, arena, out);
     case AM_TYPE_STRING:
     case AM_TYPE_BINARY: {
         duckdb_string_t *st = &((duckdb_string_t *)data)[r];
@@ -243,6 +367,19 @@ bool lake__value_get(duckdb_vector vec, const lake_column_t *col, idx_t r, am_ar
         out->s = duckdb_string_t_data(st);
         return true;
     }
+    case AM_TYPE_LIST:
+        return get_list(vec, col, r, arena, out, err);
     }
     return am_err_set(err, AM_SQLSTATE_INTERNAL, "column \"%s\": unknown type", col->name);
+}
+
+bool lake__value_get(duckdb_vector vec, const lake_column_t *col, idx_t r, am_arena_t *arena,
+                     am_value_t *out, am_err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    uint64_t *validity = duckdb_vector_get_validity(vec);
+    if (validity && !duckdb_validity_row_is_valid(validity, r))
+        return true; /* AM_VALUE_NULL */
+    out->kind = AM_VALUE_PRESENT;
+    return get_present(vec, col, r, arena, out, err);
 }

@@ -4,6 +4,7 @@
  * first snapshot records the slot's consistent point, and the watermark written afterwards is
  * what marks the copy complete (a crash before it copies everything again). The source's
  * catalog, captured under the same snapshot, is published first and named by that watermark.
+ * Each lake column records its PostgreSQL type in its doc (mirror__column_doc).
  */
 #include "mirror/mirror_internal.h"
 
@@ -54,10 +55,13 @@ static bool on_table_begin(void *ud, const source_relation_t *rel, int64_t est_r
         cols[i].type = rel->cols[i].type;
         cols[i].required = rel->cols[i].not_null;
         cols[i].is_key = rel->cols[i].is_key;
+        cols[i].doc = mirror__column_doc(&rel->cols[i]);
         has_key |= cols[i].is_key;
     }
     lake_table_t *lt =
         lake_table_create(ctx->m->lake, rel->schema, rel->name, cols, rel->n_cols, err);
+    for (size_t i = 0; i < rel->n_cols; i++)
+        free((char *)cols[i].doc);
     free(cols);
     if (!lt)
         return false;

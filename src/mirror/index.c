@@ -16,14 +16,25 @@ static void put_i64(am_buf_t *out, int64_t v)
     am_buf_put_u64(out, (uint64_t)v);
 }
 
-static void encode_one(am_buf_t *out, const am_value_t *v, am_type_t type)
+static void encode_one(am_buf_t *out, const am_value_t *v, am_coltype_t type);
+
+/* Lists (PostgreSQL arrays can be keys): the count, then each element as a key column. */
+static void encode_list(am_buf_t *out, const am_value_t *v, am_coltype_t type)
+{
+    am_coltype_t elem = am_coltype_elem(type);
+    am_buf_put_u32(out, v->n_items);
+    for (uint32_t i = 0; i < v->n_items; i++)
+        encode_one(out, &v->items[i], elem);
+}
+
+static void encode_one(am_buf_t *out, const am_value_t *v, am_coltype_t type)
 {
     if (v->kind != AM_VALUE_PRESENT) {
         am_buf_put_u8(out, 0);
         return;
     }
     am_buf_put_u8(out, 1);
-    switch (type) {
+    switch (type.type) {
     case AM_TYPE_FLOAT32: {
         /* the stream parses text to double, the lake widens a float: meet at float precision */
         double d = (double)(float)v->f;
@@ -38,9 +49,13 @@ static void encode_one(am_buf_t *out, const am_value_t *v, am_type_t type)
         put_i64(out, bits);
         return;
     }
+    case AM_TYPE_LIST:
+        encode_list(out, v, type);
+        return;
     case AM_TYPE_DECIMAL:
     case AM_TYPE_STRING:
     case AM_TYPE_BINARY:
+    case AM_TYPE_UUID:
         am_buf_put_u32(out, v->len);
         am_buf_append(out, v->s, v->len);
         return;
@@ -51,7 +66,7 @@ static void encode_one(am_buf_t *out, const am_value_t *v, am_type_t type)
 }
 
 void mirror__key_encode(am_buf_t *out, const am_value_t *vals, const size_t *cols, size_t n,
-                        const am_type_t *key_types)
+                        const am_coltype_t *key_types)
 {
     am_buf_reset(out);
     for (size_t i = 0; i < n; i++)

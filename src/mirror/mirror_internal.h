@@ -23,9 +23,9 @@ typedef struct mirror_table {
     char *schema;
     char *name;
     lake_table_t *lt;
-    am_map_t *index;      /* encoded key -> packed lake_pos_t of the live row */
-    size_t *key_cols;     /* lake column numbers of the key, in column order */
-    am_type_t *key_types; /* their types */
+    am_map_t *index;         /* encoded key -> packed lake_pos_t of the live row */
+    size_t *key_cols;        /* lake column numbers of the key, in column order */
+    am_coltype_t *key_types; /* their lake types */
     size_t n_key_cols;
     am_lsn_t lake_lsn; /* LSN of the table's last commit: replayed transactions before it skip */
     int64_t wm_snapshot_id; /* the snapshot the durable watermark names (-1: none yet) */
@@ -82,13 +82,23 @@ struct mirror {
 /* index.c: keys and positions */
 /* Key bytes of the key columns: vals[cols[i]] (cols NULL: vals[i]) of type key_types[i]. */
 void mirror__key_encode(am_buf_t *out, const am_value_t *vals, const size_t *cols, size_t n,
-                        const am_type_t *key_types);
+                        const am_coltype_t *key_types);
 uint64_t mirror__pos_pack(lake_pos_t pos);
 lake_pos_t mirror__pos_unpack(uint64_t v);
 bool mirror__index_rebuild(mirror_table_t *t, am_err_t *err) AM_MUST_CHECK;
 
 /* table.c: per-table state and applying changes */
 bool mirror__table_setup(mirror_table_t *t, lake_table_t *lt, am_err_t *err) AM_MUST_CHECK;
+/* The lake doc recording a source column's PostgreSQL type, "pg:<oid>:<typmod>:<format_type>"
+ * (caller frees), or NULL when its type was not resolved. */
+char *mirror__column_doc(const source_column_t *col);
+/* Each lake column's doc from the same-named column of rel, in a metadata-only commit when
+ * one differs (tables written before docs existed get theirs so). Storage is never changed. */
+bool mirror__table_sync_docs(mirror_table_t *t, const source_relation_t *rel,
+                             am_err_t *err) AM_MUST_CHECK;
+/* Opens t's lake table to resume it: docs from src's catalog (sync_docs), setup, index. */
+bool mirror__table_resume(mirror_table_t *t, lake_t *lake, source_t *src,
+                          am_err_t *err) AM_MUST_CHECK;
 void mirror__table_destroy(mirror_table_t *t);
 bool mirror__table_bind_relation(mirror_table_t *t, const source_relation_t *rel,
                                  am_err_t *err) AM_MUST_CHECK;

@@ -29,11 +29,8 @@ static bool resume_tables(mirror_t *m, const lake_watermark_t *wm, am_err_t *err
                               "copy; adding tables to a running mirror is not supported yet: "
                               "drop the replication slot to copy every table again",
                               t->schema, t->name);
-        lake_table_t *lt = lake_table_open(m->lake, t->schema, t->name, err);
-        if (!lt)
-            return false;
         t->wm_snapshot_id = listed->snapshot_id;
-        if (!mirror__table_setup(t, lt, err) || !mirror__index_rebuild(t, err))
+        if (!mirror__table_resume(t, m->lake, m->src, err))
             return false;
     }
     return true;

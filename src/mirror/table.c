@@ -1,9 +1,12 @@
 /*
  * mirror/table.c: one mirrored table on the write path. Maps the stream's relation columns to
- * the lake's, and applies inserts, updates, deletes and truncates to the table's open batch
- * while keeping the primary-key index in step. An UPDATE becomes a position delete of the old
- * row plus the new row; unchanged TOAST values are taken from the old row, so no table needs
- * REPLICA IDENTITY FULL.
+ * the lake's (recording each column's PostgreSQL type as the lake field's doc), and applies
+ * inserts, updates, deletes and truncates to the table's open batch while keeping the
+ * primary-key index in step. An UPDATE becomes a position delete of the old row plus the new
+ * row; unchanged TOAST values are taken from the old row, so no table needs REPLICA IDENTITY
+ * FULL. A lake column stored as text where the source type now has a closer home (tables
+ * written before it had one: uuid, arrays, domains) keeps its storage and takes the value's
+ * PostgreSQL text: the data is never rewritten.
  */
 #include "mirror/mirror_internal.h"
 
@@ -20,13 +23,13 @@ bool mirror__table_setup(mirror_table_t *t, lake_table_t *lt, am_err_t *err)
     size_t n = lake_table_n_columns(lt);
     const lake_column_t *cols = lake_table_columns(lt);
     t->key_cols = am_xcalloc(n, sizeof *t->key_cols);
-    t->key_types = am_xcalloc(n, sizeof *t->key_types);
+    t->key_types = am_xcalloc(n ? n : 1, sizeof *t->key_types);
     t->n_key_cols = 0;
     for (size_t i = 0; i < n; i++) {
         if (!cols[i].is_key)
             continue;
         t->key_cols[t->n_key_cols] = i;
-        t->key_types[t->n_key_cols++] = cols[i].type.type;
+        t->key_types[t->n_key_cols++] = cols[i].type;
     }
     t->index = am_map_new();
     t->batch_arena = am_arena_new(BATCH_ARENA_BLOCK);
@@ -72,11 +75,89 @@ void mirror__table_destroy(mirror_table_t *t)
     memset(t, 0, sizeof *t);
 }
 
-static bool same_type(am_coltype_t a, am_coltype_t b)
+/* The lake column can hold the source column's values: the same type, or text storage from
+ * before the source type had a closer home (every value but bytea carries its text). */
+static bool storable(am_coltype_t lake, am_coltype_t src)
 {
-    if (a.type != b.type)
+    return am_coltype_equal(lake, src) ||
+           (lake.type == AM_TYPE_STRING && src.type != AM_TYPE_BINARY);
+}
+
+char *mirror__column_doc(const source_column_t *col)
+{
+    if (!col->pg_type)
+        return NULL;
+    return am_xasprintf("pg:%u:%d:%s", col->type_oid, col->typmod, col->pg_type);
+}
+
+static bool same_doc(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+bool mirror__table_sync_docs(mirror_table_t *t, const source_relation_t *rel, am_err_t *err)
+{
+    size_t n = lake_table_n_columns(t->lt);
+    const lake_column_t *cols = lake_table_columns(t->lt);
+    const char **docs = am_xcalloc(n ? n : 1, sizeof *docs);
+    char **owned = am_xcalloc(n ? n : 1, sizeof *owned);
+    int64_t changed = 0;
+    for (size_t j = 0; j < n; j++) {
+        docs[j] = cols[j].doc;
+        for (size_t i = 0; i < rel->n_cols && !owned[j]; i++)
+            if (strcmp(rel->cols[i].name, cols[j].name) == 0)
+                owned[j] = mirror__column_doc(&rel->cols[i]);
+        if (owned[j] && !same_doc(owned[j], docs[j])) {
+            docs[j] = owned[j];
+            changed++;
+        }
+    }
+    bool ok = changed == 0 || lake_table_set_docs(t->lt, docs, err);
+    if (ok && changed > 0)
+        am_log_info("mirror", "recorded the PostgreSQL types of columns",
+                    AM_KV_STR("schema", t->schema), AM_KV_STR("table", t->name),
+                    AM_KV_I64("columns", changed));
+    for (size_t j = 0; j < n; j++)
+        free(owned[j]);
+    free(owned);
+    free(docs);
+    return ok;
+}
+
+bool mirror__table_resume(mirror_table_t *t, lake_t *lake, source_t *src, am_err_t *err)
+{
+    lake_table_t *lt = lake_table_open(lake, t->schema, t->name, err);
+    if (!lt)
         return false;
-    return a.type != AM_TYPE_DECIMAL || (a.precision == b.precision && a.scale == b.scale);
+    if (!mirror__table_setup(t, lt, err))
+        return false;
+    const lake_column_t *cols = lake_table_columns(lt);
+    bool undocumented = false;
+    for (size_t i = 0; i < lake_table_n_columns(lt); i++)
+        undocumented |= cols[i].doc == NULL;
+    if (undocumented) {
+        /* written before docs existed: the catalog says what the types are (storage stays) */
+        source_relation_t *rel = source_describe(src, t->schema, t->name, err);
+        bool ok = rel && mirror__table_sync_docs(t, rel, err);
+        source_relation_free(rel);
+        if (!ok)
+            return false;
+    }
+    return mirror__index_rebuild(t, err);
+}
+
+static bool bind_error(const mirror_table_t *t, const source_column_t *col, am_err_t *err)
+{
+    char type[64];
+    if (col->type.type == AM_TYPE_LIST)
+        (void)snprintf(type, sizeof type, "list of %s", am_type_name(col->type.elem));
+    else
+        (void)snprintf(type, sizeof type, "%s", am_type_name(col->type.type));
+    return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
+                      "table %s.%s: column \"%s\" (%s, stored as %s) is not in the mirrored "
+                      "schema; schema changes are not supported yet: re-create the slot to "
+                      "copy the table again",
+                      t->schema, t->name, col->name, col->pg_type ? col->pg_type : "?", type);
 }
 
 bool mirror__table_bind_relation(mirror_table_t *t, const source_relation_t *rel, am_err_t *err)
@@ -91,14 +172,9 @@ bool mirror__table_bind_relation(mirror_table_t *t, const source_relation_t *rel
             if (strcmp(rel->cols[i].name, cols[j].name) == 0)
                 map[i] = j;
         }
-        if (map[i] == SIZE_MAX || !same_type(rel->cols[i].type, cols[map[i]].type)) {
+        if (map[i] == SIZE_MAX || !storable(cols[map[i]].type, rel->cols[i].type)) {
             free(map);
-            return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
-                              "table %s.%s: column \"%s\" (%s) is not in the mirrored schema; "
-                              "schema changes are not supported yet: re-create the slot to "
-                              "copy the table again",
-                              t->schema, t->name, rel->cols[i].name,
-                              am_type_name(rel->cols[i].type.type));
+            return bind_error(t, &rel->cols[i], err);
         }
         matched++;
     }
@@ -108,6 +184,10 @@ bool mirror__table_bind_relation(mirror_table_t *t, const source_relation_t *rel
                           "table %s.%s: a column was dropped in PostgreSQL (%zu of %zu remain); "
                           "schema changes are not supported yet",
                           t->schema, t->name, matched, n);
+    }
+    if (!mirror__table_sync_docs(t, rel, err)) {
+        free(map);
+        return false;
     }
     free(t->col_map);
     t->col_map = map;
@@ -147,6 +227,21 @@ static mirror_pending_file_t *pending_find(mirror_table_t *t, int32_t file, bool
     return p;
 }
 
+/* A deep copy of v into arena: its text or bytes, and a list's items with theirs. */
+static void value_keep(am_arena_t *arena, am_value_t *v)
+{
+    if (v->kind != AM_VALUE_PRESENT)
+        return;
+    if (v->s)
+        v->s = am_arena_memdup(arena, v->s, v->len);
+    if (v->n_items == 0)
+        return;
+    am_value_t *items = am_arena_memdup(arena, v->items, v->n_items * sizeof *items);
+    for (uint32_t i = 0; i < v->n_items; i++)
+        value_keep(arena, &items[i]);
+    v->items = items;
+}
+
 /* Keeps a deep copy of the row just appended at pos (rows arrive in row order per file). */
 static void pending_keep(mirror_table_t *t, lake_pos_t pos, const am_value_t *row)
 {
@@ -155,10 +250,8 @@ static void pending_keep(mirror_table_t *t, lake_pos_t pos, const am_value_t *ro
         return; /* not sequential: lake_table_fetch_row will be asked instead */
     size_t n = lake_table_n_columns(t->lt);
     am_value_t *copy = am_arena_memdup(t->batch_arena, row, n * sizeof *row);
-    for (size_t i = 0; i < n; i++) {
-        if (copy[i].kind == AM_VALUE_PRESENT && copy[i].s)
-            copy[i].s = am_arena_memdup(t->batch_arena, copy[i].s, copy[i].len);
-    }
+    for (size_t i = 0; i < n; i++)
+        value_keep(t->batch_arena, &copy[i]);
     if (p->n_rows == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
         p->rows = am_xrealloc(p->rows, p->cap * sizeof(am_value_t *));

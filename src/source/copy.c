@@ -3,12 +3,11 @@
  * (slot.c), then copies each configured table on a connection of its own that imports that
  * snapshot, so every table shows exactly the state the stream continues from. The replication
  * connection stays silent meanwhile: its next command would end the export (postgres.md §1.2).
- * Rows come as COPY TEXT (copytext.c splits them, source_value_parse converts), one arena
+ * Rows come as COPY TEXT (copytext.c splits them, source_column_parse converts), one arena
  * reset per row and no other allocation, and go to the caller's sink.
- * Columns are read from pg_attribute the way pgoutput sends them (attnum order, no dropped or
- * generated columns); is_key follows the replica identity as pgoutput flags it (the primary
- * key by default, the identity index, or every column for FULL). The catalog document
- * (catalog.c) is captured under the same snapshot before the first table.
+ * The relation (relation.c) is read under the same snapshot: the columns as pgoutput sends
+ * them, their types resolved as the stream resolves them. The catalog document (catalog.c) is
+ * captured under the same snapshot before the first table.
  */
 #include "source/source.h"
 #include "source/source_internal.h"
@@ -30,7 +29,7 @@ typedef struct copy_table {
     int64_t n_rows;
     int64_t start_us;
     int64_t last_log_us;
-    am_arena_t *arena; /* one row's rewritten values (bytea) */
+    am_arena_t *arena; /* one row's rewritten values (bytea, arrays) */
     am_value_t *vals;
     source_copy_field_t *fields;
     am_buf_t scratch; /* one row's unescaped fields */
@@ -56,79 +55,6 @@ bool source__snapshot_import(PGconn *c, const char *snapshot, am_err_t *err)
     am_buf_destroy(&sql);
     /* a role's statement_timeout must not cut a long COPY short */
     return ok && exec_ok(c, "SET LOCAL statement_timeout = 0", err);
-}
-
-/* pg_class: OID, relkind, replica identity, estimated rows. */
-static bool read_class(copy_table_t *ct, am_err_t *err)
-{
-    const char *params[2] = {ct->ref->schema, ct->ref->name};
-    PGresult *res = source__exec(ct->conn,
-                                 "SELECT c.oid, c.relkind, c.relreplident, c.reltuples::float8 "
-                                 "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
-                                 "ON n.oid = c.relnamespace WHERE n.nspname = $1 "
-                                 "AND c.relname = $2 AND c.relkind IN ('r', 'p')",
-                                 2, params, PGRES_TUPLES_OK, err);
-    if (!res)
-        return false;
-    bool found = PQntuples(res) == 1;
-    if (found) {
-        ct->rel->relid = (uint32_t)strtoul(PQgetvalue(res, 0, 0), NULL, 10);
-        ct->partitioned = PQgetvalue(res, 0, 1)[0] == 'p';
-        ct->rel->replident = PQgetvalue(res, 0, 2)[0];
-        double tuples = strtod(PQgetvalue(res, 0, 3), NULL);
-        ct->est_rows = tuples >= 0 ? (int64_t)tuples : -1;
-    }
-    PQclear(res);
-    if (!found)
-        return am_err_set(err, AM_SQLSTATE_UNDEFINED_TABLE, "table \"%s.%s\" does not exist",
-                          ct->ref->schema, ct->ref->name);
-    return true;
-}
-
-#define COLUMNS_SQL                                                                                \
-    "SELECT a.attname, a.atttypid, a.atttypmod, a.attnotnull, "                                    \
-    "CASE c.relreplident WHEN 'f' THEN true "                                                      \
-    "WHEN 'd' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid "          \
-    "AND i.indisprimary AND a.attnum = ANY (i.indkey)) "                                           \
-    "WHEN 'i' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid "          \
-    "AND i.indisreplident AND a.attnum = ANY (i.indkey)) "                                         \
-    "ELSE false END "                                                                              \
-    "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "             \
-    "WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped %s ORDER BY a.attnum"
-
-static void fill_column(source_column_t *col, const PGresult *res, int row)
-{
-    col->name = am_xstrdup(PQgetvalue(res, row, 0));
-    col->type_oid = (uint32_t)strtoul(PQgetvalue(res, row, 1), NULL, 10);
-    col->typmod = (int32_t)strtol(PQgetvalue(res, row, 2), NULL, 10);
-    col->not_null = PQgetvalue(res, row, 3)[0] == 't';
-    col->is_key = PQgetvalue(res, row, 4)[0] == 't';
-    col->type = source_type_map(col->type_oid, col->typmod);
-}
-
-static bool read_columns(copy_table_t *ct, am_err_t *err)
-{
-    char relid[16], sql[sizeof COLUMNS_SQL + 32];
-    (void)snprintf(relid, sizeof relid, "%u", ct->rel->relid);
-    /* generated columns (12+) are not replicated, so they are not copied either */
-    (void)snprintf(sql, sizeof sql, COLUMNS_SQL,
-                   PQserverVersion(ct->conn) >= 120000 ? "AND a.attgenerated = ''" : "");
-    const char *params[1] = {relid};
-    PGresult *res = source__exec(ct->conn, sql, 1, params, PGRES_TUPLES_OK, err);
-    if (!res)
-        return false;
-    int n = PQntuples(res);
-    bool ok = n <= SOURCE_MAX_COLUMNS;
-    if (ok) {
-        ct->rel->n_cols = (size_t)n;
-        ct->rel->cols = am_xcalloc(n ? (size_t)n : 1, sizeof *ct->rel->cols);
-        for (int i = 0; i < n; i++)
-            fill_column(&ct->rel->cols[i], res, i);
-    }
-    PQclear(res);
-    if (!ok)
-        return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION, "table has %d columns", n);
-    return true;
 }
 
 static bool start_copy(copy_table_t *ct, am_err_t *err)
@@ -182,8 +108,7 @@ static bool copy_row(copy_table_t *ct, const char *line, size_t len, am_err_t *e
             ct->vals[i] = (am_value_t){.kind = AM_VALUE_NULL};
             continue;
         }
-        if (!source_value_parse(ct->rel->cols[i].type, f->p, f->len, ct->arena, &ct->vals[i],
-                                err)) {
+        if (!source_column_parse(&ct->rel->cols[i], f->p, f->len, ct->arena, &ct->vals[i], err)) {
             am_err_prefix(err, "column %s", ct->rel->cols[i].name);
             return false;
         }
@@ -230,8 +155,8 @@ static bool copy_rows(copy_table_t *ct, am_err_t *err)
 static bool copy_table_run(copy_table_t *ct, const char *snapshot, am_err_t *err)
 {
     ct->conn = source__connect(&ct->src->opts, NULL, err);
-    if (!ct->conn || !source__snapshot_import(ct->conn, snapshot, err) || !read_class(ct, err) ||
-        !read_columns(ct, err))
+    if (!ct->conn || !source__snapshot_import(ct->conn, snapshot, err) ||
+        !source__relation_read(ct->conn, ct->rel, &ct->partitioned, &ct->est_rows, err))
         return false;
     size_t n = ct->rel->n_cols ? ct->rel->n_cols : 1;
     ct->vals = am_xcalloc(n, sizeof *ct->vals);

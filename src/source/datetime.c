@@ -7,7 +7,9 @@
  *   time         HH:MM:SS[.f{1,6}]               (24:00:00 allowed)
  *   timestamp    YYYY-MM-DD HH:MM:SS[.f{1,6}][ BC]                  | infinity | -infinity
  *   timestamptz  ... HH:MM:SS[.f]{+|-}HH[:MM[:SS]][ BC]   offset parsed although TimeZone=UTC
- * Infinity and values outside int64 Unix microseconds become NULL: Iceberg cannot hold them.
+ * Infinity is DuckDB's (AM_DATE_INFINITY, AM_TS_INFINITY and their negatives). Every finite
+ * value is exact; one past int64 Unix microseconds (timestamps after 294247-01-10, which
+ * PostgreSQL allows up to 294276) or on an infinity sentinel fails with 22008 naming it.
  */
 #include "source/source.h"
 #include "source/source_internal.h"
@@ -123,20 +125,27 @@ static bool parse_offset(dt_cursor_t *c, int64_t *secs)
     return true;
 }
 
-static void set_null(am_value_t *out)
+static bool out_of_range(am_err_t *err, am_coltype_t t, const char *text, size_t len)
 {
-    out->kind = AM_VALUE_NULL;
-    out->i = 0;
+    char shown[SOURCE_VALUE_CLIP + 4];
+    source__value_shown(text, len, shown, sizeof shown);
+    return am_err_set(err, "22008",
+                      "%s \"%s\" is out of the range the lake can hold (DuckDB and Iceberg count "
+                      "microseconds since 1970 in 64 bits: up to 294247-01-10 04:00:54.775806)",
+                      am_type_name(t.type), shown);
 }
 
-/* date, timestamp or timestamptz without the infinity and BC handling. */
-static bool parse_stamp(am_type_t type, dt_cursor_t *c, bool bc, am_value_t *out)
+/* date, timestamp or timestamptz without the infinity and BC handling; *range false when the
+ * value is well-formed but has no finite lake value. */
+static bool parse_stamp(am_type_t type, dt_cursor_t *c, bool bc, am_value_t *out, bool *range)
 {
     int64_t days, tod = 0, offset = 0;
+    *range = true;
     if (!parse_ymd(c, bc, &days))
         return false;
     if (type == AM_TYPE_DATE) {
         out->i = days;
+        *range = days > AM_DATE_NEG_INFINITY && days < AM_DATE_INFINITY;
         return c->pos == c->len;
     }
     if (!expect(c, ' ') || !parse_hms(c, false, &tod))
@@ -146,11 +155,11 @@ static bool parse_stamp(am_type_t type, dt_cursor_t *c, bool bc, am_value_t *out
     if (c->pos != c->len)
         return false;
     int64_t us;
-    if (__builtin_mul_overflow(days, US_PER_DAY, &us) || __builtin_add_overflow(us, tod, &us) ||
-        __builtin_sub_overflow(us, offset * US_PER_SEC, &us))
-        set_null(out); /* past Unix microseconds' range (near 294276 AD): Iceberg's limit */
-    else
-        out->i = us;
+    *range = !__builtin_mul_overflow(days, US_PER_DAY, &us) &&
+             !__builtin_add_overflow(us, tod, &us) &&
+             !__builtin_sub_overflow(us, offset * US_PER_SEC, &us) && us > AM_TS_NEG_INFINITY &&
+             us < AM_TS_INFINITY;
+    out->i = *range ? us : 0;
     return true;
 }
 
@@ -163,15 +172,22 @@ bool source__parse_datetime(am_coltype_t t, const char *text, size_t len, am_val
             return source__bad_value(err, t, text, len);
         return true;
     }
-    if ((len == 8 && memcmp(text, "infinity", 8) == 0) ||
-        (len == 9 && memcmp(text, "-infinity", 9) == 0)) {
-        set_null(out);
+    bool date = t.type == AM_TYPE_DATE;
+    if (len == 8 && memcmp(text, "infinity", 8) == 0) {
+        out->i = date ? AM_DATE_INFINITY : AM_TS_INFINITY;
+        return true;
+    }
+    if (len == 9 && memcmp(text, "-infinity", 9) == 0) {
+        out->i = date ? AM_DATE_NEG_INFINITY : AM_TS_NEG_INFINITY;
         return true;
     }
     bool bc = len > 3 && memcmp(text + len - 3, " BC", 3) == 0;
     if (bc)
         c.len -= 3;
-    if (!parse_stamp(t.type, &c, bc, out))
+    bool range = true;
+    if (!parse_stamp(t.type, &c, bc, out, &range))
         return source__bad_value(err, t, text, len);
+    if (!range)
+        return out_of_range(err, t, text, len);
     return true;
 }

@@ -36,8 +36,10 @@ void source__relation_free(source_relation_t *rel)
 {
     if (!rel)
         return;
-    for (size_t i = 0; i < rel->n_cols; i++)
+    for (size_t i = 0; i < rel->n_cols; i++) {
         free(rel->cols[i].name);
+        free(rel->cols[i].pg_type);
+    }
     free(rel->cols);
     free(rel->schema);
     free(rel->name);
@@ -183,20 +185,33 @@ static bool same_relation(const source_relation_t *a, const source_relation_t *b
 
 /* Caches rel under its relid. An identical repeat keeps the cached copy, so pointers the
  * caller holds stay valid across the Relation messages PostgreSQL re-sends after every
- * invalidation; a real change replaces (and frees) the old one. */
-static const source_relation_t *cache_relation(source_decoder_t *dec, source_relation_t *rel)
+ * invalidation, and its types are not resolved again; a new or changed relation has its
+ * types resolved (when a resolver is set) and replaces (and frees) the old one. */
+static const source_relation_t *cache_relation(source_decoder_t *dec, source_relation_t *rel,
+                                               am_err_t *err)
 {
     uint64_t v;
+    source_relation_t *old = NULL;
     if (am_map_get(dec->rels, &rel->relid, sizeof rel->relid, &v)) {
-        source_relation_t *old = (source_relation_t *)(uintptr_t)v;
+        old = (source_relation_t *)(uintptr_t)v;
         if (same_relation(old, rel)) {
             source__relation_free(rel);
             return old;
         }
-        source__relation_free(old);
     }
+    if (dec->resolve && !dec->resolve(dec->resolve_ud, rel, err)) {
+        source__relation_free(rel);
+        return NULL;
+    }
+    source__relation_free(old);
     am_map_put(dec->rels, &rel->relid, sizeof rel->relid, (uint64_t)(uintptr_t)rel);
     return rel;
+}
+
+void source__decoder_set_resolver(source_decoder_t *dec, source_type_resolver_t fn, void *ud)
+{
+    dec->resolve = fn;
+    dec->resolve_ud = ud;
 }
 
 static bool decode_relation(source_decoder_t *dec, am_reader_t *r, bool has_xid,
@@ -229,8 +244,10 @@ static bool decode_relation(source_decoder_t *dec, am_reader_t *r, bool has_xid,
         return false;
     }
     AM_ASSERT(complete);
+    out->rel = cache_relation(dec, rel, err);
+    if (!out->rel)
+        return false;
     out->kind = SOURCE_MSG_RELATION;
-    out->rel = cache_relation(dec, rel);
     return true;
 }
 

@@ -1,8 +1,8 @@
 /*
  * source/pgoutput_change.c: the row messages of pgoutput (Insert, Update, Delete, Truncate)
  * and their TupleData, decoded against the relation cache (pgoutput.c).
- * Never touches the socket. Column values go through source_value_parse; text values point
- * into the message, rewritten ones (bytea) into the decoder's per-message arena.
+ * Never touches the socket. Column values go through source_column_parse; text values point
+ * into the message, rewritten ones (bytea, array items) into the decoder's per-message arena.
  * Spec: PostgreSQL docs, "Logical Replication Message Formats"; postgres.md §2.
  *   'I'  [xid u32] | relid u32 | 'N' | TupleData
  *   'U'  [xid u32] | relid u32 | ['K' | 'O' TupleData] | 'N' | TupleData
@@ -33,7 +33,7 @@ static bool decode_text_column(am_reader_t *r, const source_relation_t *rel, siz
         return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
                           "pgoutput %s, relation %s.%s, column %s: truncated value", what,
                           rel->schema, rel->name, rel->cols[i].name);
-    if (!source_value_parse(rel->cols[i].type, (const char *)text, len, arena, v, err)) {
+    if (!source_column_parse(&rel->cols[i], (const char *)text, len, arena, v, err)) {
         am_err_prefix(err, "pgoutput %s, relation %s.%s, column %s", what, rel->schema, rel->name,
                       rel->cols[i].name);
         return false;

@@ -7,10 +7,14 @@
  * Threads: a source_t and everything it returns belong to the thread that opened it (the
  * write path); only source_wal_end() and source_flushed_lsn() may be read from any thread.
  *
- * Values: every column arrives in PostgreSQL's text form (DateStyle ISO, TimeZone UTC,
- * extra_float_digits 3 are forced on every connection) and is converted once, here, to the
- * am_value_t form of its am_coltype_t (source_type_map). Values PostgreSQL can hold but
- * Iceberg cannot (numeric NaN, date/timestamp infinity) become NULL.
+ * Types: each column's type is resolved once per relation on a SQL connection (domains to their
+ * base type, enums to text, one-dimensional arrays to lists of their element type; relation.c)
+ * with its format_type() text, and mapped to an am_coltype_t (source_type_map).
+ * Values: every column arrives in PostgreSQL's text form (DateStyle ISO, IntervalStyle
+ * postgres, TimeZone UTC, extra_float_digits 3 are forced on every connection) and is
+ * converted once, here, to the am_value_t form of its am_coltype_t. Infinity is kept (as
+ * DuckDB's infinities); a value the lake cannot hold exactly (numeric NaN in numeric(p,s), a
+ * timestamp past 294247 AD, a multi-dimensional array) is an error naming it, never NULL.
  */
 #ifndef AM_SOURCE_H
 #define AM_SOURCE_H
@@ -25,7 +29,10 @@ typedef struct source_column {
     char *name;
     uint32_t type_oid;
     int32_t typmod;
-    am_coltype_t type; /* source_type_map(type_oid, typmod) */
+    am_coltype_t type; /* the resolved type's source_type_map (see above) */
+    char *pg_type;     /* format_type(type_oid, typmod), schema-qualified outside pg_catalog
+                          ("character varying(10)", "public.mood"); NULL if not resolved */
+    char elem_delim;   /* lists: the element type's array delimiter (',' but ';' for box) */
     bool is_key;       /* part of the replica identity (the primary key by default) */
     bool not_null;     /* known from the catalog (initial copy); false from pgoutput */
 } source_column_t;
@@ -39,7 +46,8 @@ typedef struct source_relation {
     size_t n_cols;
 } source_relation_t;
 
-/* PostgreSQL type -> neutral column type (text for everything without a better home). */
+/* Built-in PostgreSQL type -> neutral column type (text for everything without a better home;
+ * domains and arrays are resolved before they get here). */
 am_coltype_t source_type_map(uint32_t type_oid, int32_t typmod);
 
 /*
@@ -49,6 +57,11 @@ am_coltype_t source_type_map(uint32_t type_oid, int32_t typmod);
  */
 bool source_value_parse(am_coltype_t t, const char *text, size_t len, am_arena_t *arena,
                         am_value_t *out, am_err_t *err) AM_MUST_CHECK;
+/* The same for a value of col (a list's elements split at its element type's delimiter).
+ * Lists, arrays of items, live in arena. Unrepresentable values fail as the header says:
+ * 22003 (NaN in a decimal), 22008 (timestamp range), 0A000 (array shape). */
+bool source_column_parse(const source_column_t *col, const char *text, size_t len,
+                         am_arena_t *arena, am_value_t *out, am_err_t *err) AM_MUST_CHECK;
 
 /* ---- pgoutput decoding (pure: bytes in, changes out; fuzzable) ---------------------------- */
 
@@ -152,6 +165,15 @@ typedef struct source source_t;
  */
 source_t *source_open(const source_options_t *opts, am_err_t *err) AM_MUST_CHECK;
 void source_close(source_t *src); /* NULL is a no-op */
+
+/*
+ * The table's columns as the source's catalog describes them now, typed as the initial copy
+ * and the stream type them (the order pgoutput uses: attnum, no dropped or generated columns).
+ * 42P01 when there is no such table. Free with source_relation_free().
+ */
+source_relation_t *source_describe(source_t *src, const char *schema, const char *name,
+                                   am_err_t *err) AM_MUST_CHECK;
+void source_relation_free(source_relation_t *rel); /* NULL is a no-op */
 
 /* A same-named slot that is not a pgoutput slot of this database fails with 55000. */
 bool source_slot_exists(source_t *src, bool *exists, am_err_t *err) AM_MUST_CHECK;

@@ -13,12 +13,23 @@
 
 /* ---- values (value.c, datetime.c) ------------------------------------------------------- */
 
+#define SOURCE_VALUE_CLIP 64 /* bytes of a bad value quoted in an error message */
+
+/* text as an error message shows it (out >= SOURCE_VALUE_CLIP + 4 bytes): clipped, one line. */
+void source__value_shown(const char *text, size_t len, char *out, size_t out_len);
 /* Sets 22P02 "invalid input syntax for type <t>: "<text>"" (the value clipped for the log). */
 bool source__bad_value(am_err_t *err, am_coltype_t t, const char *text, size_t len);
+/* source_value_parse with the array delimiter of a list's element type (',' when 0). */
+bool source__parse_value(am_coltype_t t, char delim, const char *text, size_t len,
+                         am_arena_t *arena, am_value_t *out, am_err_t *err) AM_MUST_CHECK;
 
-/* The date/time types; *is_null for values Iceberg cannot hold (infinity, out of range). */
+/* The date/time types; infinity as DuckDB's sentinels, 22008 past what they can hold. */
 bool source__parse_datetime(am_coltype_t t, const char *text, size_t len, am_value_t *out,
                             am_err_t *err) AM_MUST_CHECK;
+/* A one-dimensional array's text into out->items (array.c); 0A000 for more dimensions or a
+ * lower bound other than 1. */
+bool source__parse_array(am_coltype_t t, char delim, const char *text, size_t len,
+                         am_arena_t *arena, am_value_t *out, am_err_t *err) AM_MUST_CHECK;
 
 /* ---- pgoutput decoder (pgoutput.c, pgoutput_change.c, pgoutput_stream.c, spool.c) ------ */
 
@@ -41,6 +52,10 @@ bool source__spool_spilled(const source_spool_t *sp);
 
 #define SOURCE_SPILL_BYTES_DEFAULT ((size_t)16 * 1024 * 1024)
 
+/* Resolves the column types of a new or changed relation (stream.c: relation.c's query on the
+ * SQL connection); false with err fails the Relation message. */
+typedef bool (*source_type_resolver_t)(void *ud, source_relation_t *rel, am_err_t *err);
+
 struct source_decoder {
     am_map_t *rels;         /* relid (4 bytes, host order) -> source_relation_t * */
     am_arena_t *arena;      /* the current message's values and arrays; reset per message */
@@ -50,8 +65,12 @@ struct source_decoder {
     am_map_t *spools;       /* top-level xid -> source_spool_t *: streamed, not yet committed */
     size_t spill_bytes;     /* a spool moves to a temp file past this many bytes */
     source_spool_t *replay; /* a committed streamed transaction being handed out */
-    source_change_t replay_commit; /* what ends the replay */
+    source_change_t replay_commit;  /* what ends the replay */
+    source_type_resolver_t resolve; /* NULL: built-in types only (source_type_map) */
+    void *resolve_ud;
 };
+
+void source__decoder_set_resolver(source_decoder_t *dec, source_type_resolver_t fn, void *ud);
 
 /* Replaces control characters in err->msg (names from the wire) so it stays one line. */
 void source__err_one_line(am_err_t *err);
@@ -112,6 +131,13 @@ PGresult *source__exec(PGconn *c, const char *sql, int n_params, const char *con
                        ExecStatusType want, am_err_t *err) AM_MUST_CHECK;
 /* Fills err from a failed result or connection: the server's SQLSTATE, else 08006. */
 bool source__pg_err(am_err_t *err, PGconn *c, const PGresult *res, const char *what);
+
+/* rel->schema and rel->name as the catalog has them now (relation.c): fills relid, replident
+ * and the columns with their types resolved. 42P01 when there is no such table. */
+bool source__relation_read(PGconn *c, source_relation_t *rel, bool *partitioned, int64_t *est_rows,
+                           am_err_t *err) AM_MUST_CHECK;
+/* Resolves every column's type (domains, arrays, format_type) with one query on c. */
+bool source__types_resolve(PGconn *c, source_relation_t *rel, am_err_t *err) AM_MUST_CHECK;
 
 /* Checks the configured tables exist (42P01) and that the publication has them, creating or
  * altering it as needed (publication.c). */

@@ -51,6 +51,14 @@ static void build_start(const source_t *src, am_lsn_t start_lsn, int proto, am_b
     am_buf_putc(sql, ')');
 }
 
+/* Relation messages carry type OIDs only: the SQL connection (idle while streaming, on this
+ * thread) says what they are. */
+static bool resolve_types(void *ud, source_relation_t *rel, am_err_t *err)
+{
+    source_t *src = ud;
+    return source__types_resolve(src->sql, rel, err);
+}
+
 bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err)
 {
     if (src->streaming)
@@ -69,6 +77,7 @@ bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err)
     PQclear(res);
     source_decoder_free(src->dec);
     src->dec = source_decoder_new();
+    source__decoder_set_resolver(src->dec, resolve_types, src);
     src->streaming = true;
     if (start_lsn > src->acked)
         src->acked = start_lsn; /* everything before it is durable downstream */

@@ -1,10 +1,15 @@
 /*
- * source/value.c: PostgreSQL types -> neutral column types, and PostgreSQL text output ->
- * am_value_t for the scalar types (dates and times are in datetime.c).
- * Every connection forces DateStyle ISO, extra_float_digits 3 and bytea_output hex, so each
- * type has exactly one text form to accept; anything else is 22P02, never a guess.
- * Hot path of the initial copy: no allocation except for bytea, no locale-dependent parsing
- * except strtod/strtof on a bounded copy (the process never calls setlocale).
+ * source/value.c: built-in PostgreSQL types -> neutral column types, and PostgreSQL text
+ * output -> am_value_t for the scalar types (dates and times are in datetime.c, arrays in
+ * array.c; domains, enums and arrays are resolved to these in relation.c).
+ * Every connection forces DateStyle ISO, IntervalStyle postgres, extra_float_digits 3 and
+ * bytea_output hex, so each type has exactly one text form to accept; anything else is 22P02,
+ * never a guess. A value PostgreSQL holds but its column type in the lake cannot (numeric NaN
+ * in a decimal(p,s)) is an error naming the value, never NULL.
+ * Every present value but bytea also keeps its text in s + len, so a column the lake stores as
+ * text (tables written before a type had a closer home) takes it verbatim.
+ * Hot path of the initial copy: no allocation except for bytea and arrays, no locale-dependent
+ * parsing except strtod/strtof on a bounded copy (the process never calls setlocale).
  * Spec: PostgreSQL docs, "Data Types" (output formats), postgres.md §5.
  */
 #include "source/source.h"
@@ -12,6 +17,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +28,8 @@ enum {
     OID_INT2 = 21,
     OID_INT4 = 23,
     OID_OID = 26,
+    OID_XID = 28,
+    OID_CID = 29,
     OID_FLOAT4 = 700,
     OID_FLOAT8 = 701,
     OID_DATE = 1082,
@@ -29,9 +37,8 @@ enum {
     OID_TIMESTAMP = 1114,
     OID_TIMESTAMPTZ = 1184,
     OID_NUMERIC = 1700,
+    OID_UUID = 2950,
 };
-
-#define VALUE_CLIP 64 /* bytes of a bad value quoted in an error message */
 
 static am_coltype_t coltype(am_type_t t)
 {
@@ -63,6 +70,8 @@ am_coltype_t source_type_map(uint32_t type_oid, int32_t typmod)
         return coltype(AM_TYPE_INT32);
     case OID_INT8:
     case OID_OID:
+    case OID_XID:
+    case OID_CID:
         return coltype(AM_TYPE_INT64);
     case OID_FLOAT4:
         return coltype(AM_TYPE_FLOAT32);
@@ -80,21 +89,29 @@ am_coltype_t source_type_map(uint32_t type_oid, int32_t typmod)
         return coltype(AM_TYPE_TIMESTAMPTZ);
     case OID_BYTEA:
         return coltype(AM_TYPE_BINARY);
+    case OID_UUID:
+        return coltype(AM_TYPE_UUID);
     default:
         return coltype(AM_TYPE_STRING);
     }
 }
 
-bool source__bad_value(am_err_t *err, am_coltype_t t, const char *text, size_t len)
+void source__value_shown(const char *text, size_t len, char *out, size_t out_len)
 {
     /* messages are one line: control characters of the bad value show as '?' */
-    char shown[VALUE_CLIP + 1];
-    size_t n = len > VALUE_CLIP ? VALUE_CLIP : len;
+    AM_ASSERT(out_len >= SOURCE_VALUE_CLIP + 4);
+    size_t n = len > SOURCE_VALUE_CLIP ? SOURCE_VALUE_CLIP : len;
     for (size_t i = 0; i < n; i++)
-        shown[i] = (char)((unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i]);
-    shown[n] = '\0';
-    return am_err_set(err, AM_SQLSTATE_BAD_INPUT, "invalid input syntax for type %s: \"%s%s\"",
-                      am_type_name(t.type), shown, len > VALUE_CLIP ? "..." : "");
+        out[i] = (char)((unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i]);
+    (void)snprintf(out + n, out_len - n, "%s", len > SOURCE_VALUE_CLIP ? "..." : "");
+}
+
+bool source__bad_value(am_err_t *err, am_coltype_t t, const char *text, size_t len)
+{
+    char shown[SOURCE_VALUE_CLIP + 4];
+    source__value_shown(text, len, shown, sizeof shown);
+    return am_err_set(err, AM_SQLSTATE_BAD_INPUT, "invalid input syntax for type %s: \"%s\"",
+                      am_type_name(t.type), shown);
 }
 
 /* -?[0-9]+ within [min, max]. */
@@ -218,10 +235,38 @@ static bool parse_integer_type(am_coltype_t t, const char *text, size_t len, am_
     }
 }
 
+/* PostgreSQL's uuid_out: 8-4-4-4-12 lowercase hex digits. */
+static bool check_uuid(const char *s, size_t len)
+{
+    if (len != 36)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        bool hyphen = i == 8 || i == 13 || i == 18 || i == 23;
+        if (hyphen ? s[i] != '-' : !((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    }
+    return true;
+}
+
+/* numeric(p,s) text; NaN (the one special value numeric(p,s) admits) has no decimal. */
+static bool parse_decimal(am_coltype_t t, const char *text, size_t len, am_err_t *err)
+{
+    bool special = false;
+    if (!check_decimal(text, len, &special))
+        return source__bad_value(err, t, text, len);
+    if (!special)
+        return true;
+    char shown[SOURCE_VALUE_CLIP + 4];
+    source__value_shown(text, len, shown, sizeof shown);
+    return am_err_set(err, "22003",
+                      "numeric value \"%s\" cannot be stored as decimal(%d,%d): Iceberg decimals "
+                      "hold neither NaN nor infinity",
+                      shown, t.precision, t.scale);
+}
+
 static bool parse_scalar(am_coltype_t t, const char *text, size_t len, am_arena_t *arena,
                          am_value_t *out)
 {
-    bool special = false;
     switch (t.type) {
     case AM_TYPE_BOOL:
         out->i = len == 1 && text[0] == 't';
@@ -233,39 +278,59 @@ static bool parse_scalar(am_coltype_t t, const char *text, size_t len, am_arena_
     case AM_TYPE_FLOAT32:
     case AM_TYPE_FLOAT64:
         return parse_float(text, len, t.type == AM_TYPE_FLOAT32, &out->f);
-    case AM_TYPE_DECIMAL:
-        if (!check_decimal(text, len, &special))
-            return false;
-        if (special) /* Iceberg decimals hold neither NaN nor infinity */
-            out->kind = AM_VALUE_NULL;
-        out->s = special ? NULL : text;
-        out->len = special ? 0 : (uint32_t)len;
-        return true;
     case AM_TYPE_BINARY:
         return parse_bytea(text, len, arena, out);
+    case AM_TYPE_UUID:
+        return check_uuid(text, len);
     default:
-        out->s = text;
-        out->len = (uint32_t)len;
         return true;
     }
 }
 
-bool source_value_parse(am_coltype_t t, const char *text, size_t len, am_arena_t *arena,
+static bool parse_typed(am_coltype_t t, char delim, const char *text, size_t len, am_arena_t *arena,
                         am_value_t *out, am_err_t *err)
 {
-    *out = (am_value_t){.kind = AM_VALUE_PRESENT};
-    if (len > UINT32_MAX)
-        return am_err_set(err, "54000", "value of type %s is too long: %zu bytes",
-                          am_type_name(t.type), len);
     switch (t.type) {
     case AM_TYPE_DATE:
     case AM_TYPE_TIME:
     case AM_TYPE_TIMESTAMP:
     case AM_TYPE_TIMESTAMPTZ:
         return source__parse_datetime(t, text, len, out, err);
+    case AM_TYPE_DECIMAL:
+        return parse_decimal(t, text, len, err);
+    case AM_TYPE_LIST:
+        return source__parse_array(t, delim, text, len, arena, out, err);
     default:
         if (!parse_scalar(t, text, len, arena, out))
             return source__bad_value(err, t, text, len);
         return true;
     }
+}
+
+bool source__parse_value(am_coltype_t t, char delim, const char *text, size_t len,
+                         am_arena_t *arena, am_value_t *out, am_err_t *err)
+{
+    *out = (am_value_t){.kind = AM_VALUE_PRESENT};
+    if (len > UINT32_MAX)
+        return am_err_set(err, "54000", "value of type %s is too long: %zu bytes",
+                          am_type_name(t.type), len);
+    if (!parse_typed(t, delim, text, len, arena, out, err))
+        return false;
+    if (t.type != AM_TYPE_BINARY) {
+        out->s = text;
+        out->len = (uint32_t)len;
+    }
+    return true;
+}
+
+bool source_value_parse(am_coltype_t t, const char *text, size_t len, am_arena_t *arena,
+                        am_value_t *out, am_err_t *err)
+{
+    return source__parse_value(t, ',', text, len, arena, out, err);
+}
+
+bool source_column_parse(const source_column_t *col, const char *text, size_t len,
+                         am_arena_t *arena, am_value_t *out, am_err_t *err)
+{
+    return source__parse_value(col->type, col->elem_delim, text, len, arena, out, err);
 }

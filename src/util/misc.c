@@ -183,6 +183,28 @@ const char *am_type_name(am_type_t t)
         return "timestamp";
     case AM_TYPE_TIMESTAMPTZ:
         return "timestamptz";
+    case AM_TYPE_UUID:
+        return "uuid";
+    case AM_TYPE_LIST:
+        return "list";
     }
     return "unknown";
+}
+
+am_coltype_t am_coltype_elem(am_coltype_t list)
+{
+    AM_ASSERT(list.type == AM_TYPE_LIST);
+    return (am_coltype_t){
+        .type = list.elem, .precision = list.precision, .scale = list.scale, .elem = 0};
+}
+
+bool am_coltype_equal(am_coltype_t a, am_coltype_t b)
+{
+    if (a.type != b.type)
+        return false;
+    if (a.type == AM_TYPE_LIST && a.elem != b.elem)
+        return false;
+    bool decimal =
+        a.type == AM_TYPE_DECIMAL || (a.type == AM_TYPE_LIST && a.elem == AM_TYPE_DECIMAL);
+    return !decimal || (a.precision == b.precision && a.scale == b.scale);
 }

@@ -239,19 +239,32 @@ typedef enum am_type {
     AM_TYPE_DECIMAL,     /* precision 1-38, scale 0-precision; value is canonical decimal text */
     AM_TYPE_STRING,      /* UTF-8 text; also the fallback for every type without a better home */
     AM_TYPE_BINARY,      /* raw bytes */
-    AM_TYPE_DATE,        /* days since 1970-01-01 */
+    AM_TYPE_DATE,        /* days since 1970-01-01; AM_DATE_(NEG_)INFINITY for +-infinity */
     AM_TYPE_TIME,        /* microseconds since midnight */
-    AM_TYPE_TIMESTAMP,   /* microseconds since 1970-01-01, no zone */
-    AM_TYPE_TIMESTAMPTZ, /* microseconds since 1970-01-01 UTC */
+    AM_TYPE_TIMESTAMP,   /* microseconds since 1970-01-01, no zone; AM_TS_(NEG_)INFINITY */
+    AM_TYPE_TIMESTAMPTZ, /* microseconds since 1970-01-01 UTC; AM_TS_(NEG_)INFINITY */
+    AM_TYPE_UUID,        /* value is the canonical text: 36 lowercase characters with hyphens */
+    AM_TYPE_LIST,        /* one-dimensional list of elements of type elem (never a list) */
 } am_type_t;
+
+/* Infinity as DuckDB (and so the lake) stores it: the extremes of the integer, less one. */
+#define AM_DATE_INFINITY INT32_MAX
+#define AM_DATE_NEG_INFINITY (-INT32_MAX)
+#define AM_TS_INFINITY INT64_MAX
+#define AM_TS_NEG_INFINITY (-INT64_MAX)
 
 typedef struct am_coltype {
     am_type_t type;
-    int16_t precision; /* AM_TYPE_DECIMAL only */
-    int16_t scale;     /* AM_TYPE_DECIMAL only */
+    int16_t precision; /* AM_TYPE_DECIMAL, or AM_TYPE_LIST of decimals */
+    int16_t scale;     /* AM_TYPE_DECIMAL, or AM_TYPE_LIST of decimals */
+    am_type_t elem;    /* AM_TYPE_LIST only: the element type; 0 otherwise */
 } am_coltype_t;
 
 const char *am_type_name(am_type_t t); /* "int64", "decimal", ... for messages */
+/* The element type of a list column (precision and scale carried over). */
+am_coltype_t am_coltype_elem(am_coltype_t list);
+/* Same type, precision and scale (decimals), element (lists). */
+bool am_coltype_equal(am_coltype_t a, am_coltype_t b);
 
 typedef enum am_value_kind {
     AM_VALUE_NULL = 0,
@@ -261,7 +274,11 @@ typedef enum am_value_kind {
 
 /*
  * One column value. bool, int16/32/64, date, time, timestamp(tz) use i; float32/64 use f;
- * decimal, string and binary use s + len (bytes borrowed from whoever decoded them).
+ * decimal, string, uuid and binary use s + len (bytes borrowed from whoever decoded them);
+ * lists use items (n_items element values, kind NULL for a null element).
+ * A value decoded from source text also keeps that text in s + len, whatever its type (all
+ * but binary, whose s holds the bytes): a column the lake stores as text takes it verbatim.
+ * Values read back from the lake have s only where the type needs it.
  */
 typedef struct am_value {
     uint8_t kind; /* am_value_kind_t */
@@ -269,6 +286,8 @@ typedef struct am_value {
     double f;
     const char *s;
     uint32_t len;
+    uint32_t n_items;
+    const struct am_value *items;
 } am_value_t;
 
 /* ---- SQL text building (for DuckDB statements; values go as parameters where possible) ---- */

@@ -2,7 +2,8 @@
  * tests/fuzz/fuzz_metadata.c: the Iceberg table metadata loader (vN.metadata.json through
  * jansson into lake__meta_t) on arbitrary bytes. Each input parses or fails with an error
  * naming the file; nothing may crash or leak. A document that parses is also turned into its
- * next version, as a commit would. Corpus: metadata files our writer produced.
+ * next version, as a commit would, and into a new schema (docs). Corpus: metadata files our
+ * writer produced.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,6 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     json_t *next = lake__meta_add_snapshot(&m, &s, "file:///prev", 100);
     json_decref(next);
     json_decref(summary);
+    /* and its docs changed in a metadata-only schema commit */
+    next = lake__meta_add_schema(&m, m.cols, m.last_updated_ms, "file:///prev", 100);
+    json_decref(next);
     lake__meta_destroy(&m);
     return 0;
 }

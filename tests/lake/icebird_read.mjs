@@ -41,10 +41,14 @@ globalThis.fetch = async (url, init = {}) => {
   return new Response(buf, { status: 206 })
 }
 
+// JSON-able values: bigints as decimal text, bytes (binary, uuid) as hex, lists item by item.
+// A JavaScript Date ends at year 275760: DuckDB's infinities (and anything past) print as
+// "invalid date" instead of throwing.
 function plain(v) {
   if (typeof v === 'bigint') return v.toString()
-  if (v instanceof Date) return v.toISOString()
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'invalid date' : v.toISOString()
   if (v instanceof Uint8Array) return Buffer.from(v).toString('hex')
+  if (Array.isArray(v)) return v.map(plain)
   return v
 }
 

@@ -393,3 +393,65 @@ Test(lake, commit_survives_every_storage_fault)
     lake_close(lake);
     free(dir);
 }
+
+/* Docs change in a new schema (same field ids and types) and no snapshot; commits after it
+ * carry the new schema, a reopen reads the docs back, and an unchanged set writes nothing. */
+Test(lake, set_docs_is_a_metadata_only_commit)
+{
+    char *dir;
+    lake_t *lake = lt_lake_open("set_docs", &dir);
+    lake_table_t *t = lt_create(lake, "orders");
+    lake_batch_t *b = lake_batch_new(t);
+    lt_append(b, 0, 5, NULL);
+    lt_commit(b, 100);
+    int64_t snap = lake_table_snapshot_id(t);
+    const char *docs[LT_NCOLS] = {"pg:20:-1:bigint", "pg:1043:14:character varying(10)", NULL,
+                                  "pg:1700:786438:numeric(12,2)"};
+    am_err_t err = {0};
+    cr_assert(lake_table_set_docs(t, docs, &err), "%s", err.msg);
+    cr_assert_eq(lake_table_snapshot_id(t), snap, "no new snapshot");
+    cr_assert_str_eq(lake_table_columns(t)[1].doc, docs[1]);
+    cr_assert_null(lake_table_columns(t)[2].doc);
+    json_t *m = load_metadata(dir, "orders", 3);
+    cr_assert_eq(json_integer_value(json_object_get(m, "current-schema-id")), 1);
+    cr_assert_eq(json_integer_value(json_object_get(m, "current-snapshot-id")), snap);
+    cr_assert_eq(json_array_size(json_object_get(m, "snapshots")), 1);
+    cr_assert_eq(json_array_size(json_object_get(m, "metadata-log")), 2);
+    json_t *schemas = json_object_get(m, "schemas");
+    cr_assert_eq(json_array_size(schemas), 2);
+    json_t *old = json_object_get(json_array_get(schemas, 0), "fields");
+    json_t *cur = json_object_get(json_array_get(schemas, 1), "fields");
+    for (size_t i = 0; i < LT_NCOLS; i++) {
+        json_t *a = json_array_get(old, i), *c = json_array_get(cur, i);
+        cr_assert(json_equal(json_object_get(a, "id"), json_object_get(c, "id")));
+        cr_assert(json_equal(json_object_get(a, "type"), json_object_get(c, "type")));
+        cr_assert(json_equal(json_object_get(a, "required"), json_object_get(c, "required")));
+        cr_assert_null(json_object_get(a, "doc"));
+        if (docs[i])
+            cr_assert_str_eq(json_string_value(json_object_get(c, "doc")), docs[i]);
+        else
+            cr_assert_null(json_object_get(c, "doc"));
+    }
+    json_decref(m);
+    cr_assert(lake_table_set_docs(t, docs, &err), "%s", err.msg);
+    char path[600];
+    snprintf(path, sizeof path, "%s/public/orders/metadata/v4.metadata.json", dir);
+    cr_assert_not(am_path_exists(path), "the same docs again write nothing");
+
+    lt_append(b, 5, 8, NULL);
+    lt_commit(b, 200);
+    lake_batch_free(b);
+    m = load_metadata(dir, "orders", 4);
+    json_t *snaps = json_object_get(m, "snapshots");
+    cr_assert_eq(json_integer_value(json_object_get(json_array_get(snaps, 1), "schema-id")), 1);
+    json_decref(m);
+    lake_table_close(t);
+
+    t = lt_open(lake, "orders");
+    cr_assert_str_eq(lake_table_columns(t)[3].doc, docs[3]);
+    cr_assert_eq(lake_table_live_rows(t), 8);
+    lake_table_close(t);
+    lt_expect_no_orphans(dir, "orders");
+    lake_close(lake);
+    free(dir);
+}

@@ -214,3 +214,61 @@ Test(lake, metadata_rejects_invalid_documents)
     json_decref(copy);
     json_decref(root);
 }
+
+Test(lake, metadata_lists_and_docs_parse_back)
+{
+    const lake_column_t typed[] = {
+        {.name = "id", .type = {.type = AM_TYPE_INT32}, .is_key = true, .doc = "pg:23:-1:integer"},
+        {.name = "tags",
+         .type = {.type = AM_TYPE_LIST, .elem = AM_TYPE_INT16},
+         .doc = "pg:1005:-1:smallint[]"},
+        {.name = "u", .type = {.type = AM_TYPE_UUID}},
+        {.name = "amounts",
+         .type = {.type = AM_TYPE_LIST, .precision = 8, .scale = 2, .elem = AM_TYPE_DECIMAL}},
+    };
+    json_t *root = lake__meta_create("file:///w/public/t", typed, 4, 1000);
+    lake__meta_t m;
+    parse_root(root, &m);
+    json_decref(root);
+    cr_assert_eq(m.last_column_id, 6);
+    cr_assert_eq(m.elem_ids[0], 0);
+    cr_assert_eq(m.elem_ids[1], 5);
+    cr_assert_eq(m.elem_ids[3], 6);
+    for (size_t i = 0; i < 4; i++) {
+        cr_assert(am_coltype_equal(m.cols[i].type, typed[i].type), "column %zu", i);
+        if (typed[i].doc)
+            cr_assert_str_eq(m.cols[i].doc, typed[i].doc);
+        else
+            cr_assert_null(m.cols[i].doc);
+    }
+    /* a new schema with other docs: same ids, next schema id, logged */
+    lake_column_t docs[4];
+    memcpy(docs, m.cols, sizeof docs);
+    docs[2].doc = "pg:2950:-1:uuid";
+    json_t *r2 =
+        lake__meta_add_schema(&m, docs, 500, "file:///w/public/t/metadata/v1.metadata.json", 100);
+    lake__meta_t m2;
+    parse_root(r2, &m2);
+    json_decref(r2);
+    cr_assert_eq(m2.schema_id, 1);
+    cr_assert_eq(m2.last_updated_ms, 1000, "never goes back in time");
+    cr_assert_str_eq(m2.cols[2].doc, "pg:2950:-1:uuid");
+    cr_assert_eq(m2.elem_ids[3], 6);
+    cr_assert_eq(m2.field_ids[3], 4);
+    cr_assert(m2.cols[0].is_key);
+    cr_assert_eq(json_array_size(json_object_get(m2.root, "metadata-log")), 1);
+    lake__meta_destroy(&m2);
+    lake__meta_destroy(&m);
+
+    const char *bad =
+        "{\"format-version\":2,\"table-uuid\":\"x\",\"location\":\"file:///w\","
+        "\"last-sequence-number\":0,\"last-updated-ms\":1,\"last-column-id\":3,"
+        "\"current-schema-id\":0,\"schemas\":[{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
+        "{\"id\":1,\"name\":\"m\",\"required\":false,\"type\":{\"type\":\"map\",\"key-id\":2,"
+        "\"key\":\"int\",\"value-id\":3,\"value\":\"int\",\"value-required\":false}}]}],"
+        "\"default-spec-id\":0,\"partition-specs\":[{\"spec-id\":0,\"fields\":[]}]}";
+    am_err_t err = {0};
+    cr_assert_not(lake__meta_parse(bad, strlen(bad), "map.json", &m, &err));
+    cr_assert_str_eq(err.sqlstate, "0A000");
+    cr_assert(strstr(err.msg, "\"m\"") && strstr(err.msg, "map"), "%s", err.msg);
+}

@@ -1,31 +1,36 @@
 /*
  * tests/lake/test_scan.c: reading rows back: every type comes out of fetch_row in the
  * am_value_t form append took (ints in .i, decimals as text with the column's scale, string
- * and binary bytes), scan_keys sees exactly the live rows with their positions after a
- * reopen, and rows of the open batch (temp table or rolled file) can be fetched too.
+ * and binary bytes, uuids as text, lists item by item, infinities as DuckDB's), scan_keys sees
+ * exactly the live rows with their positions after a reopen, and rows of the open batch (temp table
+ * or rolled file) can be fetched too.
  */
 #include "lake_test.h"
 
 #include "lake/lake_internal.h" /* rows_per_file, to roll files with few rows */
 
 static const lake_column_t all_cols[] = {
-    {.name = "k1", .type = {AM_TYPE_INT32, 0, 0}, .required = true, .is_key = true},
-    {.name = "k2", .type = {AM_TYPE_STRING, 0, 0}, .required = true, .is_key = true},
-    {.name = "b", .type = {AM_TYPE_BOOL, 0, 0}},
-    {.name = "i16", .type = {AM_TYPE_INT16, 0, 0}},
-    {.name = "i64", .type = {AM_TYPE_INT64, 0, 0}},
-    {.name = "f32", .type = {AM_TYPE_FLOAT32, 0, 0}},
-    {.name = "f64", .type = {AM_TYPE_FLOAT64, 0, 0}},
-    {.name = "dec", .type = {AM_TYPE_DECIMAL, 12, 2}},
-    {.name = "bigdec", .type = {AM_TYPE_DECIMAL, 38, 10}},
-    {.name = "bin", .type = {AM_TYPE_BINARY, 0, 0}},
-    {.name = "d", .type = {AM_TYPE_DATE, 0, 0}},
-    {.name = "t", .type = {AM_TYPE_TIME, 0, 0}},
-    {.name = "ts", .type = {AM_TYPE_TIMESTAMP, 0, 0}},
-    {.name = "tstz", .type = {AM_TYPE_TIMESTAMPTZ, 0, 0}},
-    {.name = "with \"quote\"", .type = {AM_TYPE_STRING, 0, 0}},
+    {.name = "k1", .type = {AM_TYPE_INT32, 0, 0, 0}, .required = true, .is_key = true},
+    {.name = "k2", .type = {AM_TYPE_STRING, 0, 0, 0}, .required = true, .is_key = true},
+    {.name = "b", .type = {AM_TYPE_BOOL, 0, 0, 0}},
+    {.name = "i16", .type = {AM_TYPE_INT16, 0, 0, 0}},
+    {.name = "i64", .type = {AM_TYPE_INT64, 0, 0, 0}},
+    {.name = "f32", .type = {AM_TYPE_FLOAT32, 0, 0, 0}},
+    {.name = "f64", .type = {AM_TYPE_FLOAT64, 0, 0, 0}},
+    {.name = "dec", .type = {AM_TYPE_DECIMAL, 12, 2, 0}},
+    {.name = "bigdec", .type = {AM_TYPE_DECIMAL, 38, 10, 0}},
+    {.name = "bin", .type = {AM_TYPE_BINARY, 0, 0, 0}},
+    {.name = "d", .type = {AM_TYPE_DATE, 0, 0, 0}},
+    {.name = "t", .type = {AM_TYPE_TIME, 0, 0, 0}},
+    {.name = "ts", .type = {AM_TYPE_TIMESTAMP, 0, 0, 0}},
+    {.name = "tstz", .type = {AM_TYPE_TIMESTAMPTZ, 0, 0, 0}},
+    {.name = "with \"quote\"", .type = {AM_TYPE_STRING, 0, 0, 0}},
+    {.name = "u", .type = {AM_TYPE_UUID, 0, 0, 0}},
+    {.name = "li", .type = {AM_TYPE_LIST, 0, 0, AM_TYPE_INT16}},
+    {.name = "ls", .type = {AM_TYPE_LIST, 0, 0, AM_TYPE_STRING}},
+    {.name = "ld", .type = {AM_TYPE_LIST, 8, 2, AM_TYPE_DECIMAL}},
 };
-#define N_ALL 15
+#define N_ALL 19
 
 #define P(field, v)                                                                                \
     {                                                                                              \
@@ -35,6 +40,10 @@ static const lake_column_t all_cols[] = {
     {                                                                                              \
         .kind = AM_VALUE_PRESENT, .s = str, .len = sizeof(str) - 1                                 \
     }
+
+static const am_value_t ints[] = {P(i, 1), {0}, P(i, -32768)};
+static const am_value_t strs[] = {S("x"), S(""), {0}, S("a longer element, past inlining")};
+static const am_value_t decs[] = {S("1.50"), S("-0.01")};
 
 static const am_value_t row_a[N_ALL] = {
     P(i, 1),
@@ -52,9 +61,32 @@ static const am_value_t row_a[N_ALL] = {
     P(i, -62135596800000000),
     P(i, 1700000000123456),
     S("it's \"quoted\""),
+    S("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
+    {.kind = AM_VALUE_PRESENT, .items = ints, .n_items = 3},
+    {.kind = AM_VALUE_PRESENT, .items = strs, .n_items = 4},
+    {.kind = AM_VALUE_PRESENT, .items = decs, .n_items = 2},
 };
+/* NULLs, DuckDB's infinities, empty lists */
 static const am_value_t row_b[N_ALL] = {
-    P(i, 2), S("beta"), P(i, 0), {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0},
+    P(i, 2),
+    S("beta"),
+    P(i, 0),
+    {0},
+    {0},
+    {0},
+    {0},
+    {0},
+    {0},
+    {0},
+    P(i, AM_DATE_NEG_INFINITY),
+    {0},
+    P(i, AM_TS_INFINITY),
+    P(i, AM_TS_NEG_INFINITY),
+    {0},
+    {0},
+    {.kind = AM_VALUE_PRESENT},
+    {.kind = AM_VALUE_PRESENT},
+    {0},
 };
 
 static void expect_same(const am_value_t *want, const am_value_t *got, const lake_column_t *c)
@@ -62,6 +94,13 @@ static void expect_same(const am_value_t *want, const am_value_t *got, const lak
     cr_assert_eq(got->kind, want->kind, "column %s", c->name);
     if (want->kind != AM_VALUE_PRESENT)
         return;
+    if (c->type.type == AM_TYPE_LIST) {
+        lake_column_t elem = {.name = c->name, .type = am_coltype_elem(c->type)};
+        cr_assert_eq(got->n_items, want->n_items, "column %s", c->name);
+        for (uint32_t k = 0; k < want->n_items; k++)
+            expect_same(&want->items[k], &got->items[k], &elem);
+        return;
+    }
     switch (c->type.type) {
     case AM_TYPE_FLOAT32:
     case AM_TYPE_FLOAT64:
@@ -71,6 +110,7 @@ static void expect_same(const am_value_t *want, const am_value_t *got, const lak
     case AM_TYPE_DECIMAL:
     case AM_TYPE_STRING:
     case AM_TYPE_BINARY:
+    case AM_TYPE_UUID:
         break;
     default:
         cr_assert_eq(got->i, want->i, "column %s", c->name);
@@ -82,7 +122,7 @@ static void expect_same(const am_value_t *want, const am_value_t *got, const lak
         return;
     }
     if (c->type.type == AM_TYPE_STRING || c->type.type == AM_TYPE_BINARY ||
-        c->type.type == AM_TYPE_DECIMAL)
+        c->type.type == AM_TYPE_DECIMAL || c->type.type == AM_TYPE_UUID)
         cr_assert(got->len == want->len && memcmp(got->s, want->s, want->len) == 0,
                   "column %s: %.*s", c->name, (int)got->len, got->s);
 }

@@ -81,7 +81,8 @@ static inline void srct_repr(am_buf_t *out, const am_value_t *v, am_type_t t)
         uint64_t bits;
         memcpy(&bits, &v->f, sizeof bits);
         am_buf_printf(out, "f:%016llx|", (unsigned long long)bits);
-    } else if (t == AM_TYPE_DECIMAL || t == AM_TYPE_STRING || t == AM_TYPE_BINARY) {
+    } else if (t == AM_TYPE_DECIMAL || t == AM_TYPE_STRING || t == AM_TYPE_BINARY ||
+               t == AM_TYPE_UUID || t == AM_TYPE_LIST) {
         am_buf_puts(out, "s:");
         for (uint32_t i = 0; i < v->len; i++)
             am_buf_printf(out, "%02x", (unsigned char)v->s[i]);
@@ -91,11 +92,15 @@ static inline void srct_repr(am_buf_t *out, const am_value_t *v, am_type_t t)
     }
 }
 
+/* Each value, then a list's items (elements typed as the list's element). */
 static inline void srct_row_repr(am_buf_t *out, const source_relation_t *rel,
                                  const am_value_t *vals)
 {
-    for (size_t i = 0; i < rel->n_cols; i++)
+    for (size_t i = 0; i < rel->n_cols; i++) {
         srct_repr(out, &vals[i], rel->cols[i].type.type);
+        for (uint32_t k = 0; k < vals[i].n_items; k++)
+            srct_repr(out, &vals[i].items[k], rel->cols[i].type.elem);
+    }
 }
 
 /* Calls source_next until a change arrives (OTHER never does) or 20 s pass. */

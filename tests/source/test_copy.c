@@ -102,7 +102,8 @@ static void rec_free(rec_sink_t *s)
     "'-infinity', 'infinity', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL), " \
     "(4, NULL, 32767, 2147483647, 9223372036854775807, 3.4028235e38, 1e-300, 0.001, "              \
     "'-Infinity', '5874897-12-31', '00:00:00', '1969-12-31 23:59:59.999999', "                     \
-    "'1900-01-01 00:00:00+00', '', '', '', '', 'null', 'null', NULL, '0', '{{1,2},{3,4}}', "       \
+    "'1900-01-01 00:00:00+00', '', '', '', '', 'null', 'null', NULL, '0', "                        \
+    "'{\"a,b\",\"{c}\",\"\"}', "                                                                   \
     "NULL, NULL)"
 
 /* What SELECT returns for t, each value parsed the way the copy parses it. */
@@ -129,6 +130,8 @@ static size_t select_rows(PGconn *c, const source_relation_t *rel, char **rows, 
                           "%s", err.msg);
             }
             srct_repr(&b, &v, rel->cols[col].type.type);
+            for (uint32_t k = 0; k < v.n_items; k++)
+                srct_repr(&b, &v.items[k], rel->cols[col].type.elem);
         }
         rows[row] = am_buf_steal(&b, NULL);
     }
@@ -160,22 +163,14 @@ Test(source, copy_types_equal_select)
     cr_assert_str_eq(s.rel_desc,
                      "id:int32:key:notnull,b:bool,i2:int16,i4:int32:notnull,i8:int64,f4:float32,"
                      "f8:float64,d:decimal,n:string,dt:date,tm:time,ts:timestamp,tz:timestamptz,"
-                     "by:binary,tx:string,vc:string,bp:string,js:string,jb:string,u:string,"
-                     "iv:string,ar:string,o:int64,en:string,");
+                     "by:binary,tx:string,vc:string,bp:string,js:string,jb:string,u:uuid,"
+                     "iv:string,ar:list,o:int64,en:string,");
     /* the copy's relation dies with the copy: describe it again from the catalog */
-    source_relation_t rel = {.n_cols = 24};
-    source_column_t cols[24];
-    PGresult *r = PQexec(c, "SELECT atttypid, atttypmod FROM pg_attribute WHERE attrelid = "
-                            "'t'::regclass AND attnum > 0 AND NOT attisdropped AND "
-                            "attgenerated = '' ORDER BY attnum");
-    cr_assert_eq(PQntuples(r), 24);
-    for (int i = 0; i < 24; i++)
-        cols[i].type =
-            source_type_map((uint32_t)atoi(PQgetvalue(r, i, 0)), atoi(PQgetvalue(r, i, 1)));
-    PQclear(r);
-    rel.cols = cols;
+    source_relation_t *rel = source_describe(src, "public", "t", &err);
+    cr_assert_not_null(rel, "%s", err.msg);
     char *want[8];
-    size_t n = select_rows(c, &rel, want, AM_ARRAY_LEN(want));
+    size_t n = select_rows(c, rel, want, AM_ARRAY_LEN(want));
+    source_relation_free(rel);
     cr_assert_eq(n, 4);
     for (size_t i = 0; i < n; i++) {
         cr_assert_str_eq(s.rows[i], want[i], "row %zu", i + 1);
@@ -185,6 +180,47 @@ Test(source, copy_types_equal_select)
     rec_free(&s);
     source_close(src);
     PQfinish(c);
+}
+
+/* A value PostgreSQL holds but the lake cannot hold exactly fails the copy, naming the table,
+ * the column and the value (and the slot is dropped again). */
+Test(source, copy_refuses_values_the_lake_cannot_hold)
+{
+    static const struct {
+        const char *ddl, *sqlstate, *column, *value;
+    } cases[] = {
+        {"CREATE TABLE t (id int, amount numeric(10,2)); INSERT INTO t VALUES (1, 'NaN')", "22003",
+         "amount", "NaN"},
+        {"CREATE TABLE t (id int, grid int[]); INSERT INTO t VALUES (1, '{{1,2},{3,4}}')", "0A000",
+         "grid", "{{1,2},{3,4}}"},
+        {"CREATE TABLE t (id int, shifted int[]); INSERT INTO t VALUES (1, '[2:3]={1,2}')", "0A000",
+         "shifted", "[2:3]={1,2}"},
+        {"CREATE TABLE t (id int, far timestamp); "
+         "INSERT INTO t VALUES (1, '294276-12-31 23:59:59')",
+         "22008", "far", "294276-12-31 23:59:59"},
+    };
+    for (size_t i = 0; i < AM_ARRAY_LEN(cases); i++) {
+        amt_create_db("src_copy_unheld");
+        PGconn *c = amt_pg_connect("src_copy_unheld");
+        amt_pg_exec(c, "%s", cases[i].ddl);
+        source_table_ref_t tables[] = {{"public", "t"}};
+        source_options_t o = srct_options("src_copy_unheld", tables, 1);
+        source_t *src = srct_open(&o);
+        rec_sink_t s = {0};
+        am_lsn_t point = 0;
+        am_err_t err = {0};
+        cr_assert_not(source_initial_copy(src, &REC_SINK, &s, &point, &err), "%s", cases[i].ddl);
+        cr_assert_str_eq(err.sqlstate, cases[i].sqlstate, "%s", err.msg);
+        cr_assert(strstr(err.msg, "public.t") && strstr(err.msg, cases[i].column) &&
+                      strstr(err.msg, cases[i].value),
+                  "%s", err.msg);
+        bool exists = true;
+        cr_assert(source_slot_exists(src, &exists, &err), "%s", err.msg);
+        cr_assert_not(exists, "the failed copy's slot is gone");
+        rec_free(&s);
+        source_close(src);
+        PQfinish(c);
+    }
 }
 
 Test(source, copy_sees_the_slot_snapshot_and_stream_continues)

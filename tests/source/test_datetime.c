@@ -96,17 +96,44 @@ Test(source, datetime_times)
     PQfinish(c);
 }
 
-Test(source, datetime_infinity_and_overflow_are_null)
+Test(source, datetime_infinity_is_duckdbs)
 {
-    const am_type_t types[] = {AM_TYPE_DATE, AM_TYPE_TIMESTAMP, AM_TYPE_TIMESTAMPTZ};
+    cr_assert_eq(parse_text(AM_TYPE_DATE, "infinity").i, INT32_MAX);
+    cr_assert_eq(parse_text(AM_TYPE_DATE, "-infinity").i, -INT32_MAX);
+    const am_type_t types[] = {AM_TYPE_TIMESTAMP, AM_TYPE_TIMESTAMPTZ};
     for (size_t i = 0; i < AM_ARRAY_LEN(types); i++) {
-        cr_assert_eq(parse_text(types[i], "infinity").kind, AM_VALUE_NULL);
-        cr_assert_eq(parse_text(types[i], "-infinity").kind, AM_VALUE_NULL);
+        am_value_t v = parse_text(types[i], "infinity");
+        cr_assert(v.kind == AM_VALUE_PRESENT && v.i == INT64_MAX);
+        v = parse_text(types[i], "-infinity");
+        cr_assert(v.kind == AM_VALUE_PRESENT && v.i == -INT64_MAX);
     }
-    /* past int64 Unix microseconds, although PostgreSQL holds it */
-    cr_assert_eq(parse_text(AM_TYPE_TIMESTAMP, "294276-12-31 23:59:59.999999").kind, AM_VALUE_NULL);
-    cr_assert_eq(parse_text(AM_TYPE_TIMESTAMPTZ, "294276-12-31 23:59:59.999999+00").kind,
-                 AM_VALUE_NULL);
+}
+
+static void expect_out_of_range(am_type_t t, const char *text)
+{
+    am_value_t v;
+    am_err_t err = {0};
+    cr_assert_not(source_value_parse((am_coltype_t){.type = t}, text, strlen(text), NULL, &v, &err),
+                  "%s accepted", text);
+    cr_assert_str_eq(err.sqlstate, "22008");
+    cr_assert(strstr(err.msg, text) != NULL, "%s", err.msg);
+}
+
+/* Exact wherever int64 Unix microseconds reach (BC included); past them an error naming the
+ * value (PostgreSQL goes on to 294276 AD), and never a value equal to an infinity. */
+Test(source, datetime_range_is_exact_or_an_error)
+{
+    PGconn *c = truth_conn("UTC");
+    check(c, AM_TYPE_TIMESTAMP, "timestamp", "294247-01-10 04:00:54.775806");
+    check(c, AM_TYPE_TIMESTAMP, "timestamp", "4713-11-24 00:00:00 BC");
+    check(c, AM_TYPE_TIMESTAMPTZ, "timestamptz", "4714-11-24 00:00:00+00 BC");
+    check(c, AM_TYPE_DATE, "date", "5874897-12-31");
+    check(c, AM_TYPE_DATE, "date", "4714-11-24 BC");
+    PQfinish(c);
+    expect_out_of_range(AM_TYPE_TIMESTAMP, "294247-01-10 04:00:54.775807");
+    expect_out_of_range(AM_TYPE_TIMESTAMP, "294276-12-31 23:59:59.999999");
+    expect_out_of_range(AM_TYPE_TIMESTAMPTZ, "294276-12-31 23:59:59.999999+00");
+    expect_out_of_range(AM_TYPE_DATE, "9999999-01-01");
 }
 
 Test(source, datetime_malformed_is_22P02)

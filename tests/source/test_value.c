@@ -1,6 +1,7 @@
 /*
  * tests/source/test_value.c: source_type_map and source_value_parse for the scalar types
- * (source/value.c), checked against what the real PostgreSQL prints and stores.
+ * (source/value.c), checked against what the real PostgreSQL prints and stores: every value
+ * keeps its text, NaN has no decimal (22003), uuids are checked and kept as text.
  */
 #include <math.h>
 
@@ -67,7 +68,13 @@ Test(source, type_map_scalars)
     cr_assert_eq(source_type_map(1114, -1).type, AM_TYPE_TIMESTAMP);
     cr_assert_eq(source_type_map(1184, -1).type, AM_TYPE_TIMESTAMPTZ);
     cr_assert_eq(source_type_map(17, -1).type, AM_TYPE_BINARY);
-    const uint32_t strings[] = {25, 1043, 1042, 19, 114, 3802, 2950, 869, 1186, 1266, 1007, 16390};
+    cr_assert_eq(source_type_map(2950, -1).type, AM_TYPE_UUID);
+    cr_assert_eq(source_type_map(28, -1).type, AM_TYPE_INT64, "xid");
+    cr_assert_eq(source_type_map(29, -1).type, AM_TYPE_INT64, "cid");
+    /* text, varchar, bpchar, name, json, jsonb, inet, interval, timetz, money, bit, regclass,
+     * and arrays or user types before relation.c resolves them */
+    const uint32_t strings[] = {25,   1043, 1042, 19,   114,  3802, 869,
+                                1186, 1266, 790,  1560, 2205, 1007, 16390};
     for (size_t i = 0; i < AM_ARRAY_LEN(strings); i++)
         cr_assert_eq(source_type_map(strings[i], -1).type, AM_TYPE_STRING, "oid %u", strings[i]);
 }
@@ -117,6 +124,8 @@ Test(source, value_bool_and_integers)
     cr_assert_eq(pg_parse(c, a, ty(AM_TYPE_INT64), "9223372036854775807::int8").i, INT64_MAX);
     cr_assert_eq(pg_parse(c, a, ty(AM_TYPE_INT64), "4294967295::oid").i, INT64_C(4294967295));
     cr_assert_eq(pg_parse(c, a, ty(AM_TYPE_INT32), "0::int4").i, 0);
+    /* the text stays with the value: a column stored as text takes it verbatim */
+    cr_assert_str_eq(pg_str(c, a, ty(AM_TYPE_INT32), "(-42)::int4"), "-42");
     expect_bad(ty(AM_TYPE_INT16), "32768");
     expect_bad(ty(AM_TYPE_INT32), "2147483648");
     expect_bad(ty(AM_TYPE_INT64), "9223372036854775808");
@@ -195,14 +204,25 @@ Test(source, value_decimals_and_long_numeric)
     am_coltype_t d38 = {.type = AM_TYPE_DECIMAL, .precision = 38, .scale = 0};
     am_value_t big = pg_parse(c, a, d38, "123456789012345678901234567890::numeric(38,0)");
     cr_assert_str_eq(srct_str(&big), "123456789012345678901234567890");
-    am_value_t nan = pg_parse(c, a, d10_2, "'NaN'::numeric");
-    cr_assert_eq(nan.kind, AM_VALUE_NULL, "numeric NaN becomes NULL");
-    cr_assert_eq(pg_parse(c, a, d38, "'Infinity'::numeric").kind, AM_VALUE_NULL);
-    cr_assert_eq(pg_parse(c, a, d38, "'-Infinity'::numeric").kind, AM_VALUE_NULL);
-    /* unconstrained numeric is kept as its exact text */
+    /* numeric(p,s) admits NaN; no decimal holds it: an error naming the value, never NULL */
+    const char *specials[] = {"NaN", "Infinity", "-Infinity"};
+    for (size_t i = 0; i < AM_ARRAY_LEN(specials); i++) {
+        am_value_t v;
+        am_err_t err = {0};
+        const char *text = specials[i];
+        cr_assert_not(source_value_parse(d10_2, text, strlen(text), a, &v, &err), "%s", text);
+        cr_assert_str_eq(err.sqlstate, "22003");
+        cr_assert(strstr(err.msg, text) && strstr(err.msg, "decimal(10,2)"), "%s", err.msg);
+    }
+    char *nan_text = amt_pg_value(c, "SELECT 'NaN'::numeric(10,2)");
+    cr_assert_str_eq(nan_text, "NaN", "PostgreSQL stores NaN in numeric(10,2)");
+    free(nan_text);
+    /* unconstrained numeric (and p > 38) is kept as its exact text, NaN and infinity too */
     am_value_t s = pg_parse(c, a, ty(AM_TYPE_STRING),
                             "'-123456789012345678901234567890.000000000000000000001'::numeric");
     cr_assert_str_eq(srct_str(&s), "-123456789012345678901234567890.000000000000000000001");
+    cr_assert_str_eq(pg_str(c, a, ty(AM_TYPE_STRING), "'NaN'::numeric"), "NaN");
+    cr_assert_str_eq(pg_str(c, a, ty(AM_TYPE_STRING), "'-Infinity'::numeric"), "-Infinity");
     expect_bad(d10_2, "1.");
     expect_bad(d10_2, ".5");
     expect_bad(d10_2, "1e5");
@@ -248,6 +268,22 @@ Test(source, value_strings_verbatim)
     cr_assert(source_value_parse(ty(AM_TYPE_STRING), "", 0, a, &empty, &err));
     cr_assert_eq(empty.kind, AM_VALUE_PRESENT);
     cr_assert_eq(empty.len, 0);
+    am_arena_free(a);
+    PQfinish(c);
+}
+
+Test(source, value_uuids_are_checked_and_kept_as_text)
+{
+    PGconn *c = truth_conn();
+    am_arena_t *a = am_arena_new(0);
+    cr_assert_str_eq(pg_str(c, a, ty(AM_TYPE_UUID), "'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'::uuid"),
+                     "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+    cr_assert_str_eq(pg_str(c, a, ty(AM_TYPE_UUID), "'{00000000000000000000000000000000}'::uuid"),
+                     "00000000-0000-0000-0000-000000000000");
+    expect_bad(ty(AM_TYPE_UUID), "a0eebc999c0b4ef8bb6d6bb9bd380a11");
+    expect_bad(ty(AM_TYPE_UUID), "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11");
+    expect_bad(ty(AM_TYPE_UUID), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1");
+    expect_bad(ty(AM_TYPE_UUID), "a0eebc99-9c0b-4ef8-bb6d_6bb9bd380a11");
     am_arena_free(a);
     PQfinish(c);
 }
