@@ -167,5 +167,7 @@ bool lake_read_plan_cols(const char *warehouse, const char *schema, const char *
                          int64_t snapshot_id, am_buf_t *sql, lake_read_cols_t *cols,
                          am_err_t *err) AM_MUST_CHECK;
 void lake_read_cols_destroy(lake_read_cols_t *c); /* NULL is a no-op */
+/* The DuckDB type a column of type t is read as ("INTEGER", "DECIMAL(10,2)", "VARCHAR[]"). */
+void lake_type_duckdb(am_coltype_t t, char *out, size_t out_len);
 
 #endif /* AM_LAKE_H */

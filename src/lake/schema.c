@@ -82,6 +82,11 @@ void lake__type_duckdb(am_coltype_t t, char *out, size_t out_len)
         put_type(t, row_of(t.type)->duckdb, out, out_len);
 }
 
+void lake_type_duckdb(am_coltype_t t, char *out, size_t out_len)
+{
+    lake__type_duckdb(t, out, out_len);
+}
+
 void lake__type_token(am_coltype_t t, char *out, size_t out_len)
 {
     if (t.type == AM_TYPE_LIST)

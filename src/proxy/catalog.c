@@ -157,39 +157,6 @@ static bool build_model(proxy_t *p, const lake_watermark_t *wm, proxy_pgcat_t **
     return true;
 }
 
-/* The DuckDB type the lake reads a column as (the plan casts to it). */
-static const char *lake_duck(am_coltype_t t, char *buf, size_t n)
-{
-    switch (t.type) {
-    case AM_TYPE_BOOL:
-        return "BOOLEAN";
-    case AM_TYPE_INT16:
-    case AM_TYPE_INT32:
-        return "INTEGER";
-    case AM_TYPE_INT64:
-        return "BIGINT";
-    case AM_TYPE_FLOAT32:
-        return "FLOAT";
-    case AM_TYPE_FLOAT64:
-        return "DOUBLE";
-    case AM_TYPE_DECIMAL:
-        snprintf(buf, n, "DECIMAL(%d,%d)", t.precision, t.scale);
-        return buf;
-    case AM_TYPE_BINARY:
-        return "BLOB";
-    case AM_TYPE_DATE:
-        return "DATE";
-    case AM_TYPE_TIME:
-        return "TIME";
-    case AM_TYPE_TIMESTAMP:
-        return "TIMESTAMP";
-    case AM_TYPE_TIMESTAMPTZ:
-        return "TIMESTAMPTZ";
-    default:
-        return "VARCHAR";
-    }
-}
-
 /* One column of a view: the lake's value in the DuckDB representation of its PostgreSQL
  * type. Text-held values (intervals, enums, and arrays or uuids of tables written before
  * those had their own storage) are read with the type's input. */
@@ -204,8 +171,10 @@ static void view_col(const proxy_pgcat_t *cat, const proxy_pgcol_t *pc, const la
     am_buf_init(&x);
     am_buf_puts(&x, "q.");
     am_sql_ident(&x, lc ? lc->name : "");
-    char tmp[40];
-    const char *from = lc ? lake_duck(lc->type, tmp, sizeof tmp) : NULL;
+    char tmp[64];
+    if (lc)
+        lake_type_duckdb(lc->type, tmp, sizeof tmp);
+    const char *from = lc ? tmp : NULL;
     if (!lc)
         am_buf_printf(b, "CAST(NULL AS %s)", repr.data);
     else if (strcmp(from, repr.data) == 0)

@@ -157,7 +157,7 @@ static bool fetch(proxy_session_t *s, const PgQuery__FetchStmt *f, bool describe
 
 static bool close_portal(proxy_session_t *s, const PgQuery__ClosePortalStmt *c, am_err_t *err)
 {
-    if (!c->portalname) {
+    if (!c->portalname || !c->portalname[0]) {
         proxy_portal_t **pp = &s->portals;
         while (*pp) {
             proxy_portal_t *po = *pp;

@@ -239,7 +239,7 @@ bool proxy__prep_sql(proxy_session_t *s, const PgQuery__Node *node, const char *
     if (node->node_case == PG_QUERY__NODE__NODE_EXECUTE_STMT)
         return sql_execute(s, node->execute_stmt, describe_rows, err);
     const PgQuery__DeallocateStmt *d = node->deallocate_stmt;
-    if (!d->name) {
+    if (!d->name || !d->name[0]) {
         (void)proxy__prep_drop(s, NULL);
         proxy__wire_complete(&s->out, "DEALLOCATE ALL");
         return true;

@@ -429,21 +429,25 @@ static char *cast_number(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t from, kind_t
 
 static char *cast_time(sqlc_ctx_t *c, const char *x, kind_t from, kind_t to)
 {
-    const char *tz = tz_lit(c);
-    if (from == K_DATE && to == K_TIMESTAMP)
-        return sqlc_printf(c, "CAST(%s AS TIMESTAMP)", x);
-    if (from == K_DATE && to == K_TIMESTAMPTZ)
-        return sqlc_printf(c, "am_local_to_tstz(CAST(%s AS TIMESTAMP), %s)", x, tz);
-    if (from == K_TIMESTAMP && to == K_TIMESTAMPTZ)
-        return sqlc_printf(c, "am_local_to_tstz(%s, %s)", x, tz);
-    if (from == K_TIMESTAMPTZ && to == K_TIMESTAMP)
-        return sqlc_printf(c, "am_tstz_to_local(%s, %s)", x, tz);
-    if (from == K_TIMESTAMPTZ && to == K_DATE)
-        return sqlc_printf(c, "CAST(am_tstz_to_local(%s, %s) AS DATE)", x, tz);
-    if (from == K_TIMESTAMPTZ && to == K_TIME)
-        return sqlc_printf(c, "CAST(am_tstz_to_local(%s, %s) AS TIME)", x, tz);
-    if (from == K_TIMESTAMP && (to == K_DATE || to == K_TIME))
-        return sqlc_printf(c, "CAST(%s AS %s)", x, to == K_DATE ? "DATE" : "TIME");
+    static const struct {
+        kind_t from, to;
+        const char *fn;
+        bool zone;
+    } casts[] = {
+        {K_DATE, K_TIMESTAMP, "am_date_timestamp", false},
+        {K_DATE, K_TIMESTAMPTZ, "am_date_timestamptz", true},
+        {K_TIMESTAMP, K_TIMESTAMPTZ, "am_timestamp_timestamptz", true},
+        {K_TIMESTAMPTZ, K_TIMESTAMP, "am_timestamptz_timestamp", true},
+        {K_TIMESTAMPTZ, K_DATE, "am_timestamptz_date", true},
+        {K_TIMESTAMPTZ, K_TIME, "am_timestamptz_time", true},
+        {K_TIMESTAMPTZ, K_TIMETZ, "am_timestamptz_timetz", true},
+        {K_TIMESTAMP, K_DATE, "am_timestamp_date", false},
+        {K_TIMESTAMP, K_TIME, "am_timestamp_time", false},
+    };
+    for (size_t i = 0; i < AM_ARRAY_LEN(casts); i++)
+        if (casts[i].from == from && casts[i].to == to)
+            return casts[i].zone ? sqlc_printf(c, "%s(%s, %s)", casts[i].fn, x, tz_lit(c))
+                                 : sqlc_printf(c, "%s(%s)", casts[i].fn, x);
     if (from == K_TIME && to == K_INTERVAL)
         return sqlc_printf(c, "to_microseconds(CAST(epoch_us(%s) AS BIGINT))", x);
     return NULL;

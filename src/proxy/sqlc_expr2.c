@@ -209,14 +209,19 @@ static char *utc_text(sqlc_ctx_t *c, int64_t us)
                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(us % 1000000));
 }
 
+const char *sqlc_now_literal(sqlc_ctx_t *c)
+{
+    return sqlc_printf(c, "CAST('%s' AS TIMESTAMPTZ)", utc_text(c, c->env->tx_start_us));
+}
+
 static bool value_function(sqlc_ctx_t *c, const PgQuery__SQLValueFunction *f, sqlc_val_t *out)
 {
-    const char *now = sqlc_printf(c, "CAST('%s' AS TIMESTAMPTZ)", utc_text(c, c->env->tx_start_us));
+    const char *now = sqlc_now_literal(c);
     const char *tz = sqlc_literal(c, c->env->timezone ? c->env->timezone : "UTC");
     const char *user = sqlc_literal(c, c->env->user ? c->env->user : "");
     switch (f->op) {
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_DATE:
-        *out = sqlc_val_of(sqlc_printf(c, "CAST(am_tstz_to_local(%s, %s) AS DATE)", now, tz),
+        *out = sqlc_val_of(sqlc_printf(c, "am_timestamptz_date(%s, %s)", now, tz),
                            sqlc_type(PG_OID_DATE));
         out->name = "current_date";
         break;
@@ -227,13 +232,13 @@ static bool value_function(sqlc_ctx_t *c, const PgQuery__SQLValueFunction *f, sq
         break;
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N:
-        *out = sqlc_val_of(sqlc_printf(c, "am_tstz_to_local(%s, %s)", now, tz),
+        *out = sqlc_val_of(sqlc_printf(c, "am_timestamptz_timestamp(%s, %s)", now, tz),
                            sqlc_type(PG_OID_TIMESTAMP));
         out->name = "localtimestamp";
         break;
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME_N:
-        *out = sqlc_val_of(sqlc_printf(c, "CAST(am_tstz_to_local(%s, %s) AS TIME)", now, tz),
+        *out = sqlc_val_of(sqlc_printf(c, "am_timestamptz_time(%s, %s)", now, tz),
                            sqlc_type(PG_OID_TIME));
         out->name = "localtime";
         break;

@@ -104,10 +104,11 @@ static bool expr_list(sqlc_ctx_t *c, PgQuery__Node **items, size_t n, const char
 static bool over_clause(sqlc_ctx_t *c, const PgQuery__WindowDef *w, am_buf_t *b)
 {
     const PgQuery__WindowDef *base = NULL;
-    const char *ref = w->refname ? w->refname : (w->name && !w->n_partition_clause &&
-                                                 !w->n_order_clause && !w->frame_options)
-                                                    ? w->name
-                                                    : NULL;
+    const char *ref = w->refname && w->refname[0] ? w->refname
+                      : (w->name && w->name[0] && !w->n_partition_clause && !w->n_order_clause &&
+                         !(w->frame_options & FO_NONDEFAULT))
+                          ? w->name
+                          : NULL;
     if (ref && ref[0]) {
         base = sqlc_window_find(c, ref);
         if (!base)

@@ -188,6 +188,8 @@ char *sqlc_ident(sqlc_ctx_t *c, const char *name);
 /* A DuckDB string literal for s (quotes doubled; DuckDB has no backslash escapes in '...'). */
 char *sqlc_literal(sqlc_ctx_t *c, const char *s);
 char *sqlc_alias(sqlc_ctx_t *c, char kind); /* "r12", "q13", "o14" */
+/* now() of the statement's transaction as a DuckDB TIMESTAMPTZ literal. */
+const char *sqlc_now_literal(sqlc_ctx_t *c);
 /* The resolved search path as a DuckDB VARCHAR[] literal. */
 const char *sqlc_path_list(sqlc_ctx_t *c);
 /* Fails with sqlstate and the formatted message; returns false. */

@@ -262,6 +262,8 @@ char *sqlc_expand(sqlc_ctx_t *c, const char *tmpl, const sqlc_val_t *args, size_
             am_sql_literal(&b, c->env->datestyle ? c->env->datestyle : "ISO, MDY");
         } else if (k == 'I') {
             am_sql_literal(&b, c->env->intervalstyle ? c->env->intervalstyle : "postgres");
+        } else if (k == 'W') {
+            am_buf_puts(&b, sqlc_now_literal(c));
         } else if (k == 'P') {
             am_buf_puts(&b, sqlc_path_list(c));
         } else if (k == 'F') {

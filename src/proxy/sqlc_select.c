@@ -129,7 +129,7 @@ static bool select_list(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, tlist_t *l)
         sqlc_target_t *t = tlist_add(c, l);
         if (!sqlc_expr(c, rt->val, &t->val) || !sqlc_resolve_unknown(c, &t->val))
             return false;
-        t->name = rt->name ? rt->name : t->val.name ? t->val.name : "?column?";
+        t->name = rt->name && rt->name[0] ? rt->name : t->val.name ? t->val.name : "?column?";
     }
     c->scope->allow_srf = false;
     for (size_t i = 0; i < l->n; i++)
@@ -185,9 +185,12 @@ static bool sort_key(sqlc_ctx_t *c, sqlc_val_t *v, am_buf_t *b)
 {
     if (!sqlc_orderable(c, v->type, v->numv))
         return false;
+    proxy_pgtype_ref_t base = proxy__pgtype_base(c->cat, v->type);
     if (v->numv)
         am_buf_printf(b, "am_num_sortkey(%s)", v->sql);
-    else if (proxy__pgtype_base(c->cat, v->type).oid == PG_OID_BPCHAR)
+    else if (base.oid == PG_OID_INTERVAL)
+        am_buf_printf(b, "am_interval_sort_key(%s)", v->sql);
+    else if (base.oid == PG_OID_BPCHAR)
         am_buf_printf(b, "rtrim(%s, ' ')", v->sql);
     else
         am_buf_puts(b, v->sql);
