@@ -43,6 +43,12 @@ static void build_start(const source_t *src, am_lsn_t start_lsn, int proto, am_b
     am_buf_t names;
     am_buf_init(&names);
     am_sql_ident(&names, src->opts.publication);
+    if (src->has_ins_pub) {
+        char ins[80];
+        source__ins_publication(src->opts.publication, ins, sizeof ins);
+        am_buf_putc(&names, ',');
+        am_sql_ident(&names, ins);
+    }
     am_sql_literal(sql, names.data);
     am_buf_destroy(&names);
     /* big transactions arrive while in progress and wait in the decoder's spools */
@@ -128,6 +134,18 @@ void source_ack(source_t *src, am_lsn_t lsn, bool idle)
     if (lsn > src->acked)
         src->acked = lsn;
     src->idle = idle;
+}
+
+const source_relation_t *source_relation_find(const source_t *src, uint32_t relid)
+{
+    return src->dec ? source_decoder_relation(src->dec, relid) : NULL;
+}
+
+am_lsn_t source_idle_lsn(const source_t *src)
+{
+    if (!src->streaming || !src->dec || source_decoder_busy(src->dec))
+        return 0;
+    return src->ka_wal_end;
 }
 
 am_lsn_t source_wal_end(const source_t *src)
