@@ -8,6 +8,8 @@
 
 #include "config/config.h"
 
+#include <yaml.h>
+
 /* PostgreSQL's NAMEDATALEN - 1: the longest identifier the server keeps. */
 #define CONFIG__MAX_IDENT 63
 
@@ -63,5 +65,14 @@ bool config__finish(config_t *cfg, const bool *seen, bool tables_seen, bool appl
  * bytes become '?', and a long value is cut with "..." so the message stays one line.
  */
 void config__show(char *out, size_t cap, const char *s, size_t len);
+
+/* mirror.c: the "mirror" section (k: its key node, v: its value), and the keys of a table
+ * entry other than schema and name (tables[i].insert_only, tables[i].on_drop). where prefixes
+ * messages ("config.yaml:7: key \"tables[0].on_drop\""). */
+bool config__mirror_load(config_t *cfg, yaml_document_t *doc, const yaml_node_t *k,
+                         const yaml_node_t *v, am_err_t *err) AM_MUST_CHECK;
+/* Whether the table key named key is one of mirror.c's; if so sets it from v (a scalar). */
+bool config__table_option(config_table_t *t, const char *key, const yaml_node_t *v,
+                          const char *where, bool *handled, am_err_t *err) AM_MUST_CHECK;
 
 #endif /* AM_CONFIG_INTERNAL_H */
