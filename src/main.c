@@ -23,17 +23,21 @@
 #endif
 
 static atomic_bool g_stop;
+static atomic_bool g_reload;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    atomic_store(&g_stop, true);
+    if (sig == SIGHUP)
+        atomic_store(&g_reload, true);
+    else
+        atomic_store(&g_stop, true);
 }
 
 typedef struct app {
     config_t cfg;
     config_args_t args;
     source_table_ref_t *tables;
+    mirror_table_spec_t *specs;
     source_options_t src_opts;
     proxy_t *proxy;
     mirror_t *mirror;
@@ -85,6 +89,7 @@ static bool check_replication(void *ud, health_report_t *r)
                           (double)(am_now_us() - st.last_flush_unix_us) / 1e6);
     if (st.last_error[0])
         health_report_str(r, "last_error", st.last_error);
+    mirror_report_tables(app->mirror, r);
     bool up =
         st.phase == MIRROR_STREAMING || st.phase == MIRROR_COPYING || st.phase == MIRROR_STARTING;
     health_report_message(r, "%s", up ? mirror_phase_name(st.phase) : st.last_error);
@@ -137,6 +142,31 @@ static void *mirror_main(void *ud)
     return NULL;
 }
 
+/* The configuration's table list as the write path takes it (borrowed from cfg). */
+static mirror_table_spec_t *table_specs(const config_t *c)
+{
+    mirror_table_spec_t *specs = am_xcalloc(c->n_tables + 1, sizeof *specs);
+    for (size_t i = 0; i < c->n_tables; i++)
+        specs[i] = (mirror_table_spec_t){c->tables[i].schema, c->tables[i].name,
+                                         c->tables[i].insert_only, c->tables[i].drop_lake};
+    return specs;
+}
+
+/* SIGHUP: the table list again from the file; other keys take effect at the next start. */
+static void reload_tables(app_t *app)
+{
+    config_t fresh;
+    am_err_t err = {0};
+    if (!config_load(&fresh, app->args.config_path, &err)) {
+        am_log_error("main", "configuration not reloaded", AM_KV_ERR(&err));
+        return;
+    }
+    mirror_table_spec_t *specs = table_specs(&fresh);
+    mirror_reload(app->mirror, specs, fresh.n_tables);
+    free(specs);
+    config_destroy(&fresh);
+}
+
 static void build_source_options(app_t *app)
 {
     const config_t *c = &app->cfg;
@@ -145,6 +175,7 @@ static void build_source_options(app_t *app)
         app->tables[i].schema = c->tables[i].schema;
         app->tables[i].name = c->tables[i].name;
     }
+    app->specs = table_specs(c);
     app->src_opts = (source_options_t){
         .host = c->postgres.host,
         .port = c->postgres.port,
@@ -173,6 +204,10 @@ static bool start_services(app_t *app, am_err_t *err)
         return false;
     mirror_options_t mopts = {
         .source = app->src_opts,
+        .specs = app->specs,
+        .n_specs = c->n_tables,
+        .resnapshot_on_slot_loss = c->mirror.resnapshot_on_slot_loss,
+        .catalog_check_ms = c->mirror.catalog_check_ms,
         .warehouse = c->iceberg.path,
         .on_watermark = on_watermark,
         .on_watermark_ud = app,
@@ -199,6 +234,7 @@ static void install_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN); /* a client that hangs up is an error return, not a death */
 }
 
@@ -214,8 +250,11 @@ static int run(app_t *app)
                 AM_KV_I64("proxy_port", proxy_port(app->proxy)),
                 AM_KV_I64("health_port", health_port(app->health)),
                 AM_KV_STR("warehouse", app->cfg.iceberg.path));
-    while (!atomic_load(&g_stop) && !atomic_load(&app->mirror_done))
+    while (!atomic_load(&g_stop) && !atomic_load(&app->mirror_done)) {
         am_sleep_ms(100);
+        if (atomic_exchange(&g_reload, false))
+            reload_tables(app);
+    }
     atomic_store(&g_stop, true);
     pthread_join(app->mirror_thread, NULL);
     if (!app->mirror_ok) {
@@ -253,6 +292,7 @@ int main(int argc, char **argv)
     proxy_stop(app.proxy);
     mirror_free(app.mirror);
     free(app.tables);
+    free(app.specs);
     config_destroy(&app.cfg);
     return rc;
 }

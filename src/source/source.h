@@ -319,6 +319,9 @@ bool source_initial_copy(source_t *src, const source_copy_sink_t *sink, void *ud
 /* START_REPLICATION from start_lsn with the highest proto_version the server speaks, reading
  * the publication and, when it exists, "<publication>_ins". */
 bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err) AM_MUST_CHECK;
+/* The stream does not read a publication that exists now ("<publication>_ins" created after
+ * it started): it must start again to see its tables' changes. */
+bool source_stream_stale(const source_t *src);
 /* The stream's latest description of relid (valid until the next source_next), or NULL. */
 const source_relation_t *source_relation_find(const source_t *src, uint32_t relid);
 /* The latest keepalive's walEnd when the decoder holds nothing (no open or waiting

@@ -114,6 +114,7 @@ struct source {
     int server_version;       /* server_version_num */
     source_decoder_t *dec;    /* one per START_REPLICATION: partial streams die with it */
     bool has_ins_pub;         /* "<publication>_ins" exists: the stream reads it too */
+    bool stream_ins_pub;      /* the running stream was started reading it */
     bool streaming;           /* repl is in CopyBoth mode */
     char *copy_buf;           /* the last PQgetCopyData buffer: *out points into it */
     am_lsn_t acked;           /* highest LSN the caller made durable */

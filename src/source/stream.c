@@ -85,6 +85,7 @@ bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err)
     src->dec = source_decoder_new();
     source__decoder_set_resolver(src->dec, resolve_types, src);
     src->streaming = true;
+    src->stream_ins_pub = src->has_ins_pub;
     if (start_lsn > src->acked)
         src->acked = start_lsn; /* everything before it is durable downstream */
     src->last_feedback_us = am_mono_us();
@@ -139,6 +140,11 @@ void source_ack(source_t *src, am_lsn_t lsn, bool idle)
 const source_relation_t *source_relation_find(const source_t *src, uint32_t relid)
 {
     return src->dec ? source_decoder_relation(src->dec, relid) : NULL;
+}
+
+bool source_stream_stale(const source_t *src)
+{
+    return src->streaming && src->has_ins_pub && !src->stream_ins_pub;
 }
 
 am_lsn_t source_idle_lsn(const source_t *src)
