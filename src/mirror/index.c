@@ -4,10 +4,9 @@
  * from the lake's scan at start, so a restart rebuilds exactly the index it lost.
  * A key may name several rows: always with REPLICA IDENTITY FULL (the key is the whole row,
  * and equal rows are allowed: a multiset), and for a moment with deferred constraints (two
- * rows swapping keys in one transaction). The map then holds, instead of a position, the
- * number of a duplicate list (top bit set) whose rows are kept oldest first: an UPDATE or
- * DELETE takes the oldest, the row that held the key before. NULLs encode alike, so they
- * compare equal, as PostgreSQL's replica identity does.
+ * rows swapping keys in one transaction). The table (pkhash.c) keeps them oldest first: an
+ * UPDATE or DELETE takes the oldest, the row that held the key before. NULLs encode alike, so
+ * they compare equal, as PostgreSQL's replica identity does.
  */
 #include "mirror/mirror_internal.h"
 
@@ -16,8 +15,7 @@
 #include <string.h>
 
 #define POS_ROW_BITS 40
-#define POS_FILE_MAX ((INT32_C(1) << 23) - 1)
-#define DUP_TAG (UINT64_C(1) << 63) /* a packed position never has it: 23 + 40 bits */
+#define POS_FILE_MAX ((INT32_C(1) << 23) - 1) /* 23 + 40 bits: the top bit is the table's */
 
 static void put_i64(am_buf_t *out, int64_t v)
 {
@@ -95,100 +93,58 @@ lake_pos_t mirror__pos_unpack(uint64_t v)
     return pos;
 }
 
-/* ---- keys naming several rows --------------------------------------------------------- */
+/* ---- the table ------------------------------------------------------------------------- */
 
-/* A list: [count, capacity, positions oldest first...]. */
-#define DUP_HEAD 2
-
-static uint64_t dup_new(mirror_table_t *t, uint64_t a, uint64_t b)
+/* One key column the encoding stores as a 64-bit integer (encode_one's default branch and
+ * the floats), never NULL (a replica identity index's columns are NOT NULL): the table keys
+ * it by that integer alone. */
+static bool key_is_fixed(const mirror_table_t *t)
 {
-    size_t slot;
-    if (t->n_free_dups > 0) {
-        slot = t->free_dups[--t->n_free_dups];
-    } else {
-        if (t->n_dups == t->cap_dups) {
-            t->cap_dups = t->cap_dups ? t->cap_dups * 2 : 16;
-            t->dups = am_xrealloc(t->dups, t->cap_dups * sizeof *t->dups);
-            t->free_dups = am_xrealloc(t->free_dups, t->cap_dups * sizeof *t->free_dups);
-        }
-        slot = t->n_dups++;
+    if (t->n_key_cols != 1 || t->full_identity)
+        return false;
+    switch (t->key_types[0].type) {
+    case AM_TYPE_DECIMAL:
+    case AM_TYPE_STRING:
+    case AM_TYPE_BINARY:
+    case AM_TYPE_UUID:
+    case AM_TYPE_LIST:
+        return false;
+    default:
+        return true;
     }
-    uint64_t *list = am_xmalloc((DUP_HEAD + 4) * sizeof *list);
-    list[0] = 2;
-    list[1] = 4;
-    list[DUP_HEAD] = a;
-    list[DUP_HEAD + 1] = b;
-    t->dups[slot] = list;
-    return DUP_TAG | slot;
-}
-
-static uint64_t *dup_push(uint64_t *list, uint64_t pos)
-{
-    if (list[0] == list[1]) {
-        list[1] *= 2;
-        list = am_xrealloc(list, (size_t)(DUP_HEAD + list[1]) * sizeof *list);
-    }
-    list[DUP_HEAD + list[0]++] = pos;
-    return list;
 }
 
 void mirror__index_put(mirror_table_t *t, lake_pos_t pos)
 {
-    uint64_t packed = mirror__pos_pack(pos), v;
-    const char *key = t->key_buf.data;
-    size_t len = t->key_buf.len;
-    if (!am_map_get(t->index, key, len, &v)) {
-        am_map_put(t->index, key, len, packed);
-    } else if (!(v & DUP_TAG)) {
-        am_map_put(t->index, key, len, dup_new(t, v, packed));
-    } else {
-        size_t slot = (size_t)(v & ~DUP_TAG);
-        t->dups[slot] = dup_push(t->dups[slot], packed);
-    }
+    mirror__pk_put(t->pk, t->key_buf.data, t->key_buf.len, mirror__pos_pack(pos));
+    t->index_changes++;
 }
 
 bool mirror__index_take(mirror_table_t *t, lake_pos_t *pos)
 {
     uint64_t v;
-    const char *key = t->key_buf.data;
-    size_t len = t->key_buf.len;
-    if (!am_map_get(t->index, key, len, &v))
+    if (!mirror__pk_take(t->pk, t->key_buf.data, t->key_buf.len, &v))
         return false;
-    if (!(v & DUP_TAG)) {
-        *pos = mirror__pos_unpack(v);
-        am_map_del(t->index, key, len);
-        return true;
-    }
-    size_t slot = (size_t)(v & ~DUP_TAG);
-    uint64_t *list = t->dups[slot];
-    *pos = mirror__pos_unpack(list[DUP_HEAD]);
-    uint64_t n = --list[0];
-    memmove(&list[DUP_HEAD], &list[DUP_HEAD + 1], (size_t)n * sizeof *list);
-    if (n == 1) { /* one row again: back to a plain position */
-        am_map_put(t->index, key, len, list[DUP_HEAD]);
-        free(list);
-        t->dups[slot] = NULL;
-        t->free_dups[t->n_free_dups++] = slot;
-    }
+    *pos = mirror__pos_unpack(v);
+    t->index_changes++;
     return true;
 }
 
 size_t mirror__index_shared(const mirror_table_t *t)
 {
-    return t->n_dups - t->n_free_dups;
+    return t->pk ? mirror__pk_shared(t->pk) : 0;
 }
 
 void mirror__index_clear(mirror_table_t *t)
 {
-    if (t->index)
-        am_map_clear(t->index);
-    for (size_t i = 0; i < t->n_dups; i++)
-        free(t->dups[i]);
-    free(t->dups);
-    free(t->free_dups);
-    t->dups = NULL;
-    t->free_dups = NULL;
-    t->n_dups = t->cap_dups = t->n_free_dups = 0;
+    if (t->pk)
+        mirror__pk_reset(t->pk, !key_is_fixed(t));
+}
+
+void mirror__index_reserve(mirror_table_t *t, int64_t rows)
+{
+    if (t->pk && t->n_key_cols > 0 && rows > 0)
+        mirror__pk_reserve(t->pk, (uint64_t)rows);
 }
 
 /* ---- rebuilding from the lake --------------------------------------------------------- */
@@ -216,6 +172,7 @@ bool mirror__index_rebuild(mirror_table_t *t, am_err_t *err)
     rebuild_ctx_t ctx = {.t = t};
     int64_t start = am_mono_us();
     if (!lake_table_scan(t->lt, t->key_cols, t->n_key_cols, rebuild_one, &ctx, err)) {
+        mirror__index_clear(t);
         am_err_prefix(err, "table %s.%s: rebuilding the identity index", t->schema, t->name);
         return false;
     }

@@ -54,6 +54,9 @@ typedef enum mirror_tstate {
 
 typedef struct mirror_worker mirror_worker_t;
 
+/* The identity index's hash table (pkhash.c; layout in pk_internal.h). */
+typedef struct mirror_pk mirror_pk_t;
+
 typedef struct mirror_table {
     uint32_t relid;
     char *schema; /* the source's name now (what the rec says) */
@@ -94,11 +97,8 @@ typedef struct mirror_table {
     size_t n_rel_cols;
 
     /* the index: identity key -> live row(s) */
-    am_map_t *index; /* key bytes -> packed lake_pos_t, or a duplicate list (index.c) */
-    uint64_t **dups; /* duplicate lists: [0] = count, then positions, oldest first */
-    size_t n_dups, cap_dups;
-    size_t *free_dups; /* reusable slots of dups */
-    size_t n_free_dups;
+    mirror_pk_t *pk;         /* key bytes -> packed lake_pos_t(s) (pkhash.c) */
+    int64_t index_changes;   /* keys put or taken since the index was last checkpointed */
     int16_t *key_attnums;    /* the key's attnums */
     size_t *key_cols;        /* lake column numbers of the key, in column order */
     am_coltype_t *key_types; /* their lake types */
@@ -185,6 +185,31 @@ struct mirror {
     size_t n_table_status;
 };
 
+/* ---- pkhash.c: the index's table ------------------------------------------------------------ */
+
+/* generic: keys are any bytes; otherwise each key is one present 64-bit value (mirror__
+ * key_encode of one integer-stored column: 9 bytes, the first 1), compared as an integer, and
+ * a key of another shape turns the table generic. */
+mirror_pk_t *mirror__pk_new(bool generic);
+void mirror__pk_free(mirror_pk_t *pk); /* NULL is a no-op */
+/* Empties the table and returns its memory. */
+void mirror__pk_reset(mirror_pk_t *pk, bool generic);
+bool mirror__pk_generic(const mirror_pk_t *pk);
+/* Room for n keys without growing. */
+void mirror__pk_reserve(mirror_pk_t *pk, uint64_t n);
+/* key now also names pos (a mirror__pos_pack value), after the positions it names already. */
+void mirror__pk_put(mirror_pk_t *pk, const char *key, size_t len, uint64_t pos);
+/* The oldest position key names, taken out; false when none. */
+bool mirror__pk_take(mirror_pk_t *pk, const char *key, size_t len, uint64_t *pos);
+/* Takes out exactly (key, pos); false when key does not name pos. */
+bool mirror__pk_remove(mirror_pk_t *pk, const char *key, size_t len, uint64_t pos);
+uint64_t mirror__pk_rows(const mirror_pk_t *pk); /* positions held */
+size_t mirror__pk_shared(const mirror_pk_t *pk); /* keys naming more than one */
+size_t mirror__pk_bytes(const mirror_pk_t *pk);  /* heap bytes the table holds */
+/* Every position becomes fn's answer; MIRROR_PK_GONE (pk_internal.h) takes it out. Returns
+ * how many were taken out. fn must not touch pk. */
+uint64_t mirror__pk_map(mirror_pk_t *pk, uint64_t (*fn)(void *ud, uint64_t pos), void *ud);
+
 /* ---- index.c: keys and positions ---------------------------------------------------------- */
 
 /* Key bytes of the key columns: vals[cols[i]] (cols NULL: vals[i]) of type key_types[i]. */
@@ -198,7 +223,10 @@ void mirror__index_put(mirror_table_t *t, lake_pos_t pos);
  * lets rows share a key inside a transaction (deferred constraints: two rows swapping keys);
  * the oldest is the one that held it before. */
 bool mirror__index_take(mirror_table_t *t, lake_pos_t *pos);
+/* Empties the index; its table keys integers when the key is one integer-stored column. */
 void mirror__index_clear(mirror_table_t *t);
+/* Room for rows keys (an initial copy's estimate). */
+void mirror__index_reserve(mirror_table_t *t, int64_t rows);
 /* Rows sharing a key with another (0 once every transaction settled, unless FULL). */
 size_t mirror__index_shared(const mirror_table_t *t);
 /* From the lake's live rows, keyed by t->key_cols. */

@@ -98,7 +98,8 @@ bool mirror__table_setup(mirror_table_t *t, lake_table_t *lt, am_err_t *err)
             t->key_types[t->n_key_cols++] = cols[i].type;
         }
     }
-    t->index = am_map_new();
+    t->pk = mirror__pk_new(true);
+    mirror__index_clear(t); /* the table's mode follows the key just found */
     t->batch_arena = am_arena_new(BATCH_ARENA_BLOCK);
     t->row_buf = am_xcalloc(n + 1, sizeof *t->row_buf);
     am_buf_init(&t->key_buf);
@@ -131,9 +132,8 @@ void mirror__table_close(mirror_table_t *t)
     mirror__table_discard(t);
     lake_table_close(t->lt);
     t->lt = NULL;
-    mirror__index_clear(t);
-    am_map_free(t->index);
-    t->index = NULL;
+    mirror__pk_free(t->pk);
+    t->pk = NULL;
     am_arena_free(t->batch_arena);
     t->batch_arena = NULL;
     am_buf_destroy(&t->key_buf);

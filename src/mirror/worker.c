@@ -187,8 +187,8 @@ static bool on_begin(void *ud, const source_relation_t *rel, int64_t est_rows, a
             attnums[k++] = j->st->attrs[i].attnum;
     bool ok = mirror__table_bind(&j->t, rel, attnums, 0, err);
     free(attnums);
-    if (ok && est_rows > 0)
-        am_map_reserve(j->t.index, (size_t)est_rows + (size_t)est_rows / 8);
+    if (ok)
+        mirror__index_reserve(&j->t, est_rows);
     return ok;
 }
 
