@@ -128,6 +128,17 @@ int64_t lake_batch_n_deleted(const lake_batch_t *b)
     return (int64_t)b->n_dels;
 }
 
+const lake_pos_t *lake_batch_deletes(const lake_batch_t *b, size_t *n)
+{
+    *n = b->n_dels;
+    return b->dels;
+}
+
+bool lake_batch_truncated(const lake_batch_t *b)
+{
+    return b->truncate;
+}
+
 /* Forgets the batch's files; removes those that exist unless a commit took them. */
 static void forget_files(lake_batch_t *b, bool committed)
 {

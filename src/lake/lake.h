@@ -119,6 +119,34 @@ bool lake_table_scan_keys(lake_table_t *t,
 bool lake_table_scan(lake_table_t *t, const size_t *cols, size_t n,
                      bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
                      am_err_t *err) AM_MUST_CHECK;
+
+/* ---- the files behind positions: what an index of positions checks itself against -------- */
+
+/* Data file ids run from 0 to this - 1 (a removed file keeps its id until the table is
+ * reopened; a reopened table numbers its files afresh: name files by their URIs). */
+size_t lake_table_n_file_ids(const lake_table_t *t);
+/* URI of data file id, or NULL when it is not a live file of the current snapshot. Borrowed
+ * until the next commit or close. */
+const char *lake_table_data_file(const lake_table_t *t, int32_t id);
+/* The current snapshot's position delete files, by index (URIs borrowed as above). */
+size_t lake_table_n_delete_files(const lake_table_t *t);
+const char *lake_table_delete_file(const lake_table_t *t, size_t i);
+/* lake_table_scan restricted to the live rows of data files ids (ids not live are skipped). */
+bool lake_table_scan_files(lake_table_t *t, const size_t *cols, size_t n, const int32_t *ids,
+                           size_t n_ids,
+                           bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
+                           am_err_t *err) AM_MUST_CHECK;
+/* The rows that the position delete files del_uris delete from live data files: their
+ * columns cols and positions (rows deleted twice come twice). */
+bool lake_table_scan_deleted(lake_table_t *t, const size_t *cols, size_t n,
+                             const char *const *del_uris, size_t n_dels,
+                             bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
+                             am_err_t *err) AM_MUST_CHECK;
+/* The rows at positions pos of committed data files, deleted or not: their columns cols
+ * (each position once, in no particular order). 22023 for a position of no such file. */
+bool lake_table_scan_rows(lake_table_t *t, const size_t *cols, size_t n, const lake_pos_t *pos,
+                          size_t n_pos, bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t p),
+                          void *ud, am_err_t *err) AM_MUST_CHECK;
 /* All column values of the row at pos (strings copied into arena). */
 bool lake_table_fetch_row(lake_table_t *t, lake_pos_t pos, am_arena_t *arena, am_value_t *out,
                           am_err_t *err) AM_MUST_CHECK;
@@ -139,6 +167,10 @@ bool lake_batch_delete(lake_batch_t *b, lake_pos_t pos, am_err_t *err) AM_MUST_C
 void lake_batch_truncate(lake_batch_t *b);
 int64_t lake_batch_n_appended(const lake_batch_t *b);
 int64_t lake_batch_n_deleted(const lake_batch_t *b);
+/* The positions deleted so far, in the order given (borrowed until the next change). */
+const lake_pos_t *lake_batch_deletes(const lake_batch_t *b, size_t *n);
+/* lake_batch_truncate was called since the batch began (or last committed). */
+bool lake_batch_truncated(const lake_batch_t *b);
 /*
  * Writes the data and delete files, manifests, manifest list and metadata, and publishes
  * vN+1.metadata.json; durable once it returns true. The snapshot records lsn and the current
