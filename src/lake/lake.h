@@ -136,10 +136,12 @@ bool lake_table_scan_files(lake_table_t *t, const size_t *cols, size_t n, const 
                            size_t n_ids,
                            bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
                            am_err_t *err) AM_MUST_CHECK;
-/* The rows that the position delete files del_uris delete from live data files: their
- * columns cols and positions (rows deleted twice come twice). */
+/* The rows that the position delete files del_uris delete from live data files (only from
+ * data files ids when ids is not NULL): their columns cols and positions (rows deleted twice
+ * come twice). */
 bool lake_table_scan_deleted(lake_table_t *t, const size_t *cols, size_t n,
-                             const char *const *del_uris, size_t n_dels,
+                             const char *const *del_uris, size_t n_dels, const int32_t *ids,
+                             size_t n_ids,
                              bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
                              am_err_t *err) AM_MUST_CHECK;
 /* The rows at positions pos of committed data files, deleted or not: their columns cols
@@ -192,6 +194,7 @@ typedef struct lake_watermark_table {
     uint32_t relid;      /* the source's id for the table; 0 when unknown */
     char *fp;            /* opaque to the lake: the writer's fingerprint of the served schema */
     char *state;         /* opaque to the lake: NULL, or what the writer is doing to it */
+    char *index;         /* opaque to the lake: NULL, or the writer's index checkpoint of it */
 } lake_watermark_table_t;
 
 typedef struct lake_watermark {

@@ -273,7 +273,8 @@ static void uri_list(am_buf_t *sql, const char *const *uris, size_t n)
 }
 
 bool lake_table_scan_deleted(lake_table_t *t, const size_t *cols, size_t n,
-                             const char *const *del_uris, size_t n_dels,
+                             const char *const *del_uris, size_t n_dels, const int32_t *ids,
+                             size_t n_ids,
                              bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
                              am_err_t *err)
 {
@@ -288,6 +289,16 @@ bool lake_table_scan_deleted(lake_table_t *t, const size_t *cols, size_t n,
     am_buf_puts(&sql, "SELECT DISTINCT file_path FROM ");
     uri_list(&sql, del_uris, n_dels);
     bool ok = stream_query(t->lake->con, sql.data, pick_chunk, &p, err);
+    if (ids) {
+        bool *allowed = am_xcalloc(t->state.n_data + 1, sizeof *allowed);
+        for (size_t i = 0; i < n_ids; i++)
+            if (ids[i] >= 0 && (size_t)ids[i] < t->state.n_data)
+                allowed[ids[i]] = true;
+        for (size_t i = 0; i < t->state.n_data; i++)
+            pick[i] = pick[i] && allowed[i];
+        free(allowed);
+    }
+
     am_buf_puts(&tail, " SEMI JOIN ");
     uri_list(&tail, del_uris, n_dels);
     am_buf_puts(&tail,

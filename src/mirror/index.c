@@ -14,8 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define POS_ROW_BITS 40
-#define POS_FILE_MAX ((INT32_C(1) << 23) - 1) /* 23 + 40 bits: the top bit is the table's */
+#define POS_ROW_BITS 40 /* 23 + 40 bits: the top bit is the table's */
 
 static void put_i64(am_buf_t *out, int64_t v)
 {
@@ -81,7 +80,7 @@ void mirror__key_encode(am_buf_t *out, const am_value_t *vals, const size_t *col
 
 uint64_t mirror__pos_pack(lake_pos_t pos)
 {
-    AM_ASSERT(pos.file >= 0 && pos.file <= POS_FILE_MAX);
+    AM_ASSERT(pos.file >= 0 && pos.file <= MIRROR_POS_FILE_MAX);
     AM_ASSERT(pos.row >= 0 && pos.row < (INT64_C(1) << POS_ROW_BITS));
     return ((uint64_t)pos.file << POS_ROW_BITS) | (uint64_t)pos.row;
 }
@@ -147,6 +146,47 @@ void mirror__index_reserve(mirror_table_t *t, int64_t rows)
         mirror__pk_reserve(t->pk, (uint64_t)rows);
 }
 
+/* How encode_one writes a value of type t: a change of type that keeps it (int4 -> int8, a
+ * decimal's precision) keeps every key's bytes. */
+static void put_encoding(am_buf_t *b, am_coltype_t t)
+{
+    switch (t.type) {
+    case AM_TYPE_FLOAT32:
+    case AM_TYPE_FLOAT64:
+    case AM_TYPE_STRING:
+    case AM_TYPE_BINARY:
+    case AM_TYPE_UUID:
+        am_buf_put_u8(b, (uint8_t)t.type);
+        return;
+    case AM_TYPE_DECIMAL:
+        am_buf_put_u8(b, (uint8_t)t.type);
+        am_buf_put_u16(b, (uint16_t)t.scale);
+        return;
+    case AM_TYPE_LIST:
+        am_buf_put_u8(b, (uint8_t)t.type);
+        put_encoding(b, am_coltype_elem(t));
+        return;
+    default:
+        am_buf_put_u8(b, 0); /* a 64-bit integer */
+        return;
+    }
+}
+
+uint64_t mirror__index_signature(const mirror_table_t *t)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_put_u8(&b, t->full_identity);
+    const lake_column_t *cols = lake_table_columns(t->lt);
+    for (size_t i = 0; i < t->n_key_cols; i++) {
+        am_buf_put_u32(&b, (uint32_t)cols[t->key_cols[i]].field_id);
+        put_encoding(&b, t->key_types[i]);
+    }
+    uint64_t h = am_hash_bytes(b.data, b.len);
+    am_buf_destroy(&b);
+    return h;
+}
+
 /* ---- rebuilding from the lake --------------------------------------------------------- */
 
 typedef struct rebuild_ctx {
@@ -167,6 +207,7 @@ static bool rebuild_one(void *ud, const am_value_t *key_vals, lake_pos_t pos)
 bool mirror__index_rebuild(mirror_table_t *t, am_err_t *err)
 {
     mirror__index_clear(t);
+    t->index_stale = true;
     if (t->n_key_cols == 0)
         return true; /* insert-only table: nothing to find later */
     rebuild_ctx_t ctx = {.t = t};
@@ -184,6 +225,7 @@ bool mirror__index_rebuild(mirror_table_t *t, am_err_t *err)
     snprintf(table, sizeof table, "%s.%s", t->schema, t->name);
     am_log_info("mirror", "identity index rebuilt", AM_KV_STR("table", table),
                 AM_KV_I64("rows", ctx.n), AM_KV_I64("shared_keys", mirror__index_shared(t)),
-                AM_KV_I64("ms", (am_mono_us() - start) / 1000));
+                AM_KV_I64("ms", (am_mono_us() - start) / 1000),
+                AM_KV_I64("bytes", mirror__pk_bytes(t->pk)));
     return true;
 }

@@ -21,6 +21,7 @@
 #include "health/health.h"
 #include "lake/lake.h"
 #include "mirror/mirror.h"
+#include "storage/storage.h"
 
 /* Table properties the mirror keeps. */
 #define MIRROR_PROP_SOURCE "arctic-mirror.source"       /* the rec, JSON */
@@ -56,6 +57,22 @@ typedef struct mirror_worker mirror_worker_t;
 
 /* The identity index's hash table (pkhash.c; layout in pk_internal.h). */
 typedef struct mirror_pk mirror_pk_t;
+
+/*
+ * An identity index apart from its table: its hash table and the lake files its positions
+ * name, as of one snapshot. A checkpoint file holds one (pkfile.c); a reconnect keeps one in
+ * memory; either is adopted by a table whose lake has moved on since (pkadopt.c).
+ */
+typedef struct mirror_pkimage {
+    mirror_pk_t *pk;
+    int64_t snapshot_id;
+    am_lsn_t lsn;
+    uint64_t key_sig; /* mirror__index_signature of the table it was made for */
+    char **files;     /* data file URI by the file id its positions use; NULL: no such file */
+    size_t n_files;
+    char **dels; /* the snapshot's delete files */
+    size_t n_dels;
+} mirror_pkimage_t;
 
 typedef struct mirror_table {
     uint32_t relid;
@@ -97,11 +114,16 @@ typedef struct mirror_table {
     size_t n_rel_cols;
 
     /* the index: identity key -> live row(s) */
-    mirror_pk_t *pk;         /* key bytes -> packed lake_pos_t(s) (pkhash.c) */
-    int64_t index_changes;   /* keys put or taken since the index was last checkpointed */
-    int16_t *key_attnums;    /* the key's attnums */
-    size_t *key_cols;        /* lake column numbers of the key, in column order */
-    am_coltype_t *key_types; /* their lake types */
+    mirror_pk_t *pk;       /* key bytes -> packed lake_pos_t(s) (pkhash.c) */
+    int64_t index_changes; /* keys put or taken since the index was last checkpointed */
+    bool index_stale;      /* rebuilt, or its key changed: the checkpoint no longer fits */
+    char *index_file;      /* the checkpoint the watermark names ("<snapshot>.pkidx"), or NULL */
+    char *index_file_old;  /* the one it replaced, removed once the watermark is durable */
+    int64_t index_ckpt_us; /* am_mono_us of the last checkpoint (or of the load) */
+    mirror_pkimage_t *index_image; /* a reconnect's in-memory index, adopted at resume */
+    int16_t *key_attnums;          /* the key's attnums */
+    size_t *key_cols;              /* lake column numbers of the key, in column order */
+    am_coltype_t *key_types;       /* their lake types */
     size_t n_key_cols;
     bool full_identity; /* REPLICA IDENTITY FULL: the key is the whole row, duplicates allowed */
 
@@ -141,11 +163,20 @@ typedef struct mirror_spec {
     bool pattern; /* schema or name holds * or ? */
 } mirror_spec_t;
 
+/* A table's index kept in memory across a reconnect, found again by location. */
+typedef struct mirror_stash {
+    char *location;
+    mirror_pkimage_t image;
+} mirror_stash_t;
+
 struct mirror {
     mirror_options_t opts;
     char *warehouse;
     lake_t *lake;
+    storage_t *store; /* the warehouse, for index checkpoints */
     source_t *src;
+    mirror_stash_t *stash; /* indexes kept across a reconnect, until the next start takes them */
+    size_t n_stash;
     mirror_spec_t *specs;
     size_t n_specs;
     mirror_table_t **tables; /* every table the mirror knows, dropped ones too */
@@ -206,11 +237,17 @@ bool mirror__pk_remove(mirror_pk_t *pk, const char *key, size_t len, uint64_t po
 uint64_t mirror__pk_rows(const mirror_pk_t *pk); /* positions held */
 size_t mirror__pk_shared(const mirror_pk_t *pk); /* keys naming more than one */
 size_t mirror__pk_bytes(const mirror_pk_t *pk);  /* heap bytes the table holds */
+/* A table read from a file: every slot where its hash puts it, every key record inside its
+ * slab, every duplicate list named once, the row count right. False with *why otherwise. */
+bool mirror__pk_check(mirror_pk_t *pk, const char **why);
 /* Every position becomes fn's answer; MIRROR_PK_GONE (pk_internal.h) takes it out. Returns
  * how many were taken out. fn must not touch pk. */
 uint64_t mirror__pk_map(mirror_pk_t *pk, uint64_t (*fn)(void *ud, uint64_t pos), void *ud);
 
 /* ---- index.c: keys and positions ---------------------------------------------------------- */
+
+/* The highest data file id a packed position holds (23 bits; rows have 40). */
+#define MIRROR_POS_FILE_MAX ((INT32_C(1) << 23) - 1)
 
 /* Key bytes of the key columns: vals[cols[i]] (cols NULL: vals[i]) of type key_types[i]. */
 void mirror__key_encode(am_buf_t *out, const am_value_t *vals, const size_t *cols, size_t n,
@@ -231,6 +268,85 @@ void mirror__index_reserve(mirror_table_t *t, int64_t rows);
 size_t mirror__index_shared(const mirror_table_t *t);
 /* From the lake's live rows, keyed by t->key_cols. */
 bool mirror__index_rebuild(mirror_table_t *t, am_err_t *err) AM_MUST_CHECK;
+/* What an index's keys are made of: the key columns' field ids and types, FULL or not. An
+ * image made for another signature cannot be adopted. */
+uint64_t mirror__index_signature(const mirror_table_t *t);
+
+/* ---- pkfile.c: index images and checkpoint files ------------------------------------------ */
+
+void mirror__pkimage_destroy(mirror_pkimage_t *im); /* NULL is a no-op */
+/* t's index as of its lake table's current snapshot (t's batch committed): the table is
+ * borrowed, or taken out of t when take (t->pk then NULL). */
+void mirror__pkimage_of(mirror_table_t *t, mirror_pkimage_t *out, bool take);
+/*
+ * A checkpoint file, written whole or not at all (storage_writer): a header (magic, version,
+ * lengths, its own hash), the body (file lists, the hash table's shards as they are in memory,
+ * duplicate lists) and a trailer hashing the body.
+ */
+bool mirror__pkfile_write(storage_t *st, const char *rel, const mirror_pkimage_t *im,
+                          am_err_t *err) AM_MUST_CHECK;
+/* Reads a checkpoint; anything torn, truncated, foreign or inconsistent fails with XX001
+ * naming what (the caller rebuilds instead). */
+bool mirror__pkfile_read(storage_t *st, const char *rel, mirror_pkimage_t *out,
+                         am_err_t *err) AM_MUST_CHECK;
+/* The same over bytes read by fn (len bytes into p, false at the end); size is the file's
+ * length. Fuzzed (tests/fuzz/fuzz_pkfile.c). */
+bool mirror__pkfile_decode(bool (*fn)(void *ud, void *p, size_t len), void *ud, uint64_t size,
+                           mirror_pkimage_t *out, am_err_t *err) AM_MUST_CHECK;
+/* The body hash a checkpoint's trailer holds (the fuzz target fixes it up with this). */
+uint64_t mirror__pkfile_hash(const void *p, size_t len);
+
+/* ---- pkadopt.c: an index catching up with its lake, undoing a batch, following a rewrite -- */
+
+/*
+ * Makes im (taken; destroyed either way) t's index, caught up with t's lake table: positions
+ * move to t's file ids, rows of files that are gone go, rows that delete files added since
+ * delete go, rows of data files added since come; then the index must hold exactly the lake's
+ * live row count. False (t's index empty, err saying why) when anything does not fit: the
+ * caller rebuilds. Costs O(rows in files added since, plus index size for the id pass).
+ */
+bool mirror__index_adopt(mirror_table_t *t, mirror_pkimage_t *im, am_err_t *err) AM_MUST_CHECK;
+/* Takes the uncommitted batch's changes back out of t's index (rows of new files go, rows it
+ * deleted from committed files come back), so the index describes the last commit again. A
+ * batch that truncated cannot be undone (0A000). */
+bool mirror__index_rollback(mirror_table_t *t, am_err_t *err) AM_MUST_CHECK;
+
+/* One data file a compaction rewrote: where each of its rows went. */
+typedef struct mirror_remap_file {
+    int32_t file;         /* its id in t->lt before the rewrite */
+    const lake_pos_t *to; /* to[row]: the row's place now (ids of t->lt after the rewrite);
+                             .file < 0: not kept (it was deleted) */
+    int64_t n_rows;       /* entries in to */
+} mirror_remap_file_t;
+
+/*
+ * After a rewrite of data files (compaction's "replace" commit, installed in t->lt): every
+ * index entry naming a row of one of files[0..n) takes the row's new position; entries of
+ * other files stay. Checked before anything changes: an entry naming a row the map does not
+ * keep fails with XX000 and leaves the index as it was. Write path thread only.
+ */
+bool mirror__index_remap(mirror_table_t *t, const mirror_remap_file_t *files, size_t n,
+                         am_err_t *err) AM_MUST_CHECK;
+
+/* ---- checkpoint.c: when index checkpoints are written, named, found and removed ---------- */
+
+/* "_arctic/index/<location>" (caller frees). */
+char *mirror__index_dir(const char *location);
+/* Before a watermark: writes a checkpoint of each table whose index changed enough since its
+ * last one (every changed table when all), naming it in t->index_file. A failed write keeps
+ * the previous checkpoint and is logged. */
+void mirror__checkpoints_write(mirror_t *m, bool all);
+/* After a durable watermark: the checkpoints it no longer names are removed. */
+void mirror__checkpoints_after_watermark(mirror_t *m);
+/* t's index at resume: the reconnect's image, else the checkpoint the watermark names, each
+ * caught up with the lake; else rebuilt from the lake. store may be NULL (rebuild). */
+bool mirror__index_load(mirror_table_t *t, storage_t *store, am_err_t *err) AM_MUST_CHECK;
+/* Before a reconnect's teardown: every streaming table's index, its open batch undone, kept
+ * in m->stash. */
+void mirror__index_stash(mirror_t *m);
+/* The stash entry for location moves to t->index_image (nothing when there is none). */
+void mirror__stash_take(mirror_t *m, mirror_table_t *t);
+void mirror__stash_clear(mirror_t *m);
 
 /* ---- rec.c: the source state a lake table reflects ----------------------------------------- */
 
@@ -364,8 +480,9 @@ mirror_spec_t *mirror__specs_copy(const mirror_table_spec_t *specs, size_t n);
 
 /* Opens t's lake table (t->location) to resume it: docs recorded for tables written before
  * docs existed, its rec (made from st, the catalog now, for tables written before recs), index
- * rebuilt, the served version protected. A table in COPY is only read (its copy starts later). */
-bool mirror__table_resume(mirror_table_t *t, lake_t *lake, source_t *src,
+ * loaded (mirror__index_load; store NULL: rebuilt), the served version protected. A table in
+ * COPY is only read (its copy starts later). */
+bool mirror__table_resume(mirror_table_t *t, lake_t *lake, storage_t *store, source_t *src,
                           const source_table_state_t *st, am_err_t *err) AM_MUST_CHECK;
 
 /* Opens lake and source, decides between the first copy, a copy of every table again (slot

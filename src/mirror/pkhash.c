@@ -562,3 +562,92 @@ uint64_t mirror__pk_map(mirror_pk_t *pk, uint64_t (*fn)(void *ud, uint64_t pos),
     pk->n_rows -= lost;
     return lost;
 }
+
+/* ---- a table read from a file ------------------------------------------------------------- */
+
+/* e belongs in shard si: its hash says so, and a generic key's record lies inside the slab. */
+static bool slot_belongs(const mirror_pk_t *pk, const mirror_pk_shard_t *s, size_t si,
+                         const mirror_pk_slot_t *e, uint64_t *rec_bytes)
+{
+    if (!pk->generic)
+        return mix64(e->k) >> 56 == si;
+    uint64_t off = (e->k & 0xffffffffu) * 4;
+    if (off + 4 > s->slab_len)
+        return false;
+    uint32_t len = 0;
+    const char *key = rec_key(s, e->k, &len);
+    if (off + rec_size(len) > s->slab_len)
+        return false;
+    uint64_t h = am_hash_bytes(key, len);
+    *rec_bytes += rec_size(len);
+    return h >> 56 == si && (uint32_t)h == (uint32_t)(e->k >> 32);
+}
+
+/* v is a position or names a list no other slot names; adds its rows. */
+static bool value_ok(const mirror_pk_t *pk, uint64_t v, bool *used, uint64_t *rows)
+{
+    if (!(v & MIRROR_PK_DUP)) {
+        (*rows)++;
+        return true;
+    }
+    uint64_t n = v & ~MIRROR_PK_DUP;
+    if (n >= pk->n_dups || !pk->dups[n] || used[n] || pk->dups[n][0] < 2)
+        return false;
+    used[n] = true;
+    *rows += pk->dups[n][0];
+    return true;
+}
+
+/* Robin Hood order from an empty slot round the shard: a run starts at its home and no slot
+ * is more than one step further from home than the one before it. */
+static const char *shard_check(mirror_pk_t *pk, size_t si, bool *used, uint64_t *rows)
+{
+    mirror_pk_shard_t *s = &pk->shards[si];
+    if (s->cap == 0)
+        return s->count == 0 ? NULL : "a shard without slots counts keys";
+    if (s->count >= s->cap)
+        return "a shard without a free slot";
+    uint32_t start = 0;
+    while (s->slots[start].v != MIRROR_PK_EMPTY)
+        start++; /* count < cap: there is one */
+    uint32_t seen = 0, prev = 0;
+    uint64_t live = 0;
+    bool after_empty = true;
+    for (uint32_t n = 0, i = start; n < s->cap; n++, i = next_slot(s, i)) {
+        const mirror_pk_slot_t *e = &s->slots[i];
+        if (e->v == MIRROR_PK_EMPTY) {
+            after_empty = true;
+            continue;
+        }
+        uint32_t d = displacement(pk, s, i);
+        if ((after_empty && d != 0) || (!after_empty && d > prev + 1))
+            return "a key out of its probe order";
+        if (!slot_belongs(pk, s, si, e, &live))
+            return "a key in the wrong shard, or its bytes outside the slab";
+        if (!value_ok(pk, e->v, used, rows))
+            return "a bad duplicate list";
+        after_empty = false;
+        prev = d;
+        seen++;
+    }
+    if (seen != s->count)
+        return "a shard's key count is wrong";
+    s->slab_dead = s->slab_len - live;
+    return NULL;
+}
+
+bool mirror__pk_check(mirror_pk_t *pk, const char **why)
+{
+    bool *used = am_xcalloc(pk->n_dups + 1, sizeof *used);
+    uint64_t rows = 0;
+    *why = NULL;
+    for (size_t i = 0; !*why && i < MIRROR_PK_SHARDS; i++)
+        *why = shard_check(pk, i, used, &rows);
+    for (size_t i = 0; !*why && i < pk->n_dups; i++)
+        if (pk->dups[i] && !used[i])
+            *why = "a duplicate list no key names";
+    if (!*why && rows != pk->n_rows)
+        *why = "the row count is wrong";
+    free(used);
+    return *why == NULL;
+}

@@ -137,6 +137,8 @@ void mirror__teardown(mirror_t *m)
     m->src = NULL;
     lake_close(m->lake);
     m->lake = NULL;
+    storage_free(m->store);
+    m->store = NULL;
     m->in_txn = false;
     m->pending_lsn = 0;
     m->pending_rows = 0;
@@ -150,6 +152,7 @@ void mirror_free(mirror_t *m)
     if (!m)
         return;
     mirror__teardown(m);
+    mirror__stash_clear(m);
     mirror__specs_free(m->specs, m->n_specs);
     mirror__specs_free(m->reload_specs, m->n_reload_specs);
     source_options_t *s = &m->opts.source;

@@ -134,6 +134,9 @@ void mirror__table_close(mirror_table_t *t)
     t->lt = NULL;
     mirror__pk_free(t->pk);
     t->pk = NULL;
+    mirror__pkimage_destroy(t->index_image);
+    free(t->index_image);
+    t->index_image = NULL;
     am_arena_free(t->batch_arena);
     t->batch_arena = NULL;
     am_buf_destroy(&t->key_buf);
@@ -165,6 +168,8 @@ void mirror__table_destroy(mirror_table_t *t)
     free(t->served_schema);
     free(t->served_name);
     free(t->trunc_xids);
+    free(t->index_file);
+    free(t->index_file_old);
     memset(t, 0, sizeof *t);
 }
 

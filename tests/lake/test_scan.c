@@ -339,7 +339,13 @@ Test(lake, scans_of_files_deletes_and_positions)
 
     memset(&s, 0, sizeof s);
     const char *del = lake_table_delete_file(t, 0);
-    cr_assert(lake_table_scan_deleted(t, &key, 1, &del, 1, note_id, &s, &err), "%s", err.msg);
+    int32_t first_two[] = {0, 1};
+    cr_assert(lake_table_scan_deleted(t, &key, 1, &del, 1, first_two, 2, note_id, &s, &err), "%s",
+              err.msg);
+    cr_assert_eq(s.n, 8, "only the rows of files 0 and 1");
+    memset(&s, 0, sizeof s);
+    cr_assert(lake_table_scan_deleted(t, &key, 1, &del, 1, NULL, 0, note_id, &s, &err), "%s",
+              err.msg);
     cr_assert_eq(s.n, 9);
     for (int i = 0; i < s.n; i++) {
         cr_assert(s.ids[i] % 10 == 0 || s.ids[i] == 85, "id %lld", (long long)s.ids[i]);
