@@ -87,7 +87,7 @@ bool lake_batch_append(lake_batch_t *b, const am_value_t *vals, lake_pos_t *pos,
     b->n_appended++;
     pos->file = (int32_t)(b->t->state.n_data + b->n_files - 1);
     pos->row = row;
-    if (b->pq.n_rows >= b->t->lake->rows_per_file || b->pq.n_bytes >= LAKE_BYTES_PER_FILE)
+    if (b->pq.n_rows >= b->t->lake->rows_per_file || b->pq.n_bytes >= b->t->lake->bytes_per_file)
         return lake__batch_close_file(b, err);
     return true;
 }

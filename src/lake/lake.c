@@ -29,6 +29,7 @@ lake_t *lake_open(const char *warehouse, am_err_t *err)
     lake->st = st;
     lake->warehouse = am_xstrdup(storage_root(st));
     lake->rows_per_file = LAKE_ROWS_PER_FILE;
+    lake->bytes_per_file = LAKE_BYTES_PER_FILE;
     lake->merge_manifests = LAKE_MERGE_MANIFESTS;
     lake->keep_snapshots = LAKE_KEEP_SNAPSHOTS;
     lake->metadata_log_max = LAKE_METADATA_LOG_MAX;
@@ -68,6 +69,11 @@ void lake_close(lake_t *lake)
     storage_free(lake->st);
     free(lake->warehouse);
     free(lake);
+}
+
+void lake_set_file_bytes(lake_t *lake, int64_t bytes)
+{
+    lake->bytes_per_file = bytes < (INT64_C(1) << 20) ? INT64_C(1) << 20 : bytes;
 }
 
 const char *lake_warehouse(const lake_t *lake)

@@ -23,6 +23,10 @@ typedef struct lake_batch lake_batch_t;
 lake_t *lake_open(const char *warehouse, am_err_t *err) AM_MUST_CHECK;
 void lake_close(lake_t *lake); /* NULL is a no-op; tables must be closed first */
 const char *lake_warehouse(const lake_t *lake);
+/* A batch rolls to a new data file once the rows of the open one would take about this many
+ * bytes (default 256 MB): how a writer bounds what one transaction holds in DuckDB. At least
+ * 1 MB. */
+void lake_set_file_bytes(lake_t *lake, int64_t bytes);
 /* The directory is writable (health check; any thread). */
 bool lake_check_writable(const char *warehouse, am_err_t *err) AM_MUST_CHECK;
 

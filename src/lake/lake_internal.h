@@ -51,6 +51,7 @@ struct lake {
     /* LAKE_ROWS_PER_FILE, LAKE_MERGE_MANIFESTS, LAKE_KEEP_SNAPSHOTS, LAKE_METADATA_LOG_MAX:
      * tests lower them to exercise rolling, merging and expiry with few rows and commits */
     int64_t rows_per_file;
+    int64_t bytes_per_file; /* LAKE_BYTES_PER_FILE, or the writer's budget (lake_set_file_bytes) */
     size_t merge_manifests;
     size_t keep_snapshots;
     int32_t metadata_log_max;
