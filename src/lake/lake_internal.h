@@ -372,6 +372,7 @@ typedef struct lake__pq {
     int64_t n_rows;
     int64_t n_bytes; /* approximate size of the rows so far */
     bool open;
+    const char *c0_sql; /* what the COPY selects instead of column 0, or NULL */
 } lake__pq_t;
 
 bool lake__pq_begin(lake__pq_t *w, lake_t *lake, const lake_column_t *cols, size_t n,

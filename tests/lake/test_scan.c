@@ -367,3 +367,37 @@ Test(lake, scans_of_files_deletes_and_positions)
     lake_close(lake);
     free(dir);
 }
+
+static bool ordinal_is_row(void *ud, const am_value_t *keys, lake_pos_t pos)
+{
+    int64_t *n = ud;
+    cr_assert_eq(pos.file, keys[0].i / 400000);
+    cr_assert_eq(pos.row, keys[0].i % 400000, "id %lld at row %lld", (long long)keys[0].i,
+                 (long long)pos.row);
+    (*n)++;
+    return true;
+}
+
+Test(lake, rows_land_at_their_append_order_in_large_files)
+{
+    char *dir;
+    lake_t *lake = lt_lake_open("scan_order", &dir);
+    lake->rows_per_file = 400000;
+    am_err_t err = {0};
+    /* more threads than rows groups per core: a parallel COPY must still keep the order */
+    cr_assert(lake__duck_exec(lake->con, "SET threads = 8", &err), "%s", err.msg);
+    lake_table_t *t = lt_create(lake, "orders");
+    lake_batch_t *b = lake_batch_new(t);
+    lt_append(b, 0, 1000000, NULL);
+    lt_commit(b, 1);
+    lake_batch_free(b);
+    lake_table_close(t);
+    t = lt_open(lake, "orders");
+    int64_t n = 0;
+    size_t key = 0;
+    cr_assert(lake_table_scan(t, &key, 1, ordinal_is_row, &n, &err), "%s", err.msg);
+    cr_assert_eq(n, 1000000);
+    lake_table_close(t);
+    lake_close(lake);
+    free(dir);
+}
