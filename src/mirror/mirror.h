@@ -42,6 +42,13 @@ typedef struct mirror_options {
     int flush_interval_ms;  /* longest a committed change waits before a flush; 0 = 1000 */
     int idle_flush_ms;      /* flush once the stream is this quiet; 0 = 20 */
     int64_t flush_max_rows; /* flush when a batch holds this many changed rows; 0 = 200000 */
+    /* The write path's memory budget in bytes (0 = 256 MB), per table being written: a data
+     * file being filled holds at most a quarter of it in DuckDB, then rolls to the next; row
+     * copies kept for unchanged TOAST values take at most a quarter (past it they are read back
+     * from the lake); a streamed transaction past an eighth waits in a temp file until its
+     * commit. Not in it: the identity index (at most 28 bytes per row of an integer key) and
+     * the batch's delete positions (16 bytes per deleted or updated row). */
+    int64_t max_memory;
     /* Called on the write path after each durable watermark (e.g. to refresh the proxy). */
     void (*on_watermark)(void *ud, am_lsn_t lsn);
     void *on_watermark_ud;

@@ -134,6 +134,7 @@ typedef struct mirror_table {
     am_value_t *row_buf; /* one row in lake column order */
     am_buf_t key_buf;
     int64_t n_changes; /* rows changed in the current batch */
+    int64_t keep_max;  /* bytes of the batch's row copies (pending_keep); 0: no limit */
 
     mirror_worker_t *worker; /* COPY: the thread copying it */
 } mirror_table_t;

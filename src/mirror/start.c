@@ -423,6 +423,7 @@ bool mirror__start(mirror_t *m, am_err_t *err)
     m->store = storage_local_new(m->warehouse, err);
     if (!m->store)
         return false;
+    lake_set_file_bytes(m->lake, m->opts.max_memory / 4);
     source_options_t so = m->opts.source;
     so.tables = NULL; /* published below, once each table's identity is known */
     so.n_tables = 0;

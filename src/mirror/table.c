@@ -315,6 +315,8 @@ static void pending_keep(mirror_table_t *t, lake_pos_t pos, const am_value_t *ro
     mirror_pending_file_t *p = pending_find(t, pos.file, true);
     if (pos.row != (int64_t)p->n_rows)
         return; /* not sequential: lake_table_fetch_row will be asked instead */
+    if (t->keep_max > 0 && (int64_t)am_arena_used(t->batch_arena) >= t->keep_max)
+        return; /* the budget is spent: later rows are read back from the lake */
     size_t n = lake_table_n_columns(t->lt);
     am_value_t *copy = am_arena_memdup(t->batch_arena, row, n * sizeof *row);
     for (size_t i = 0; i < n; i++)

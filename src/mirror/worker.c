@@ -49,6 +49,7 @@ struct mirror_worker {
     mirror_rec_t old; /* the rec of the version being replaced (n_attrs 0: none) */
     int64_t started_us;
     int64_t rows;
+    int64_t max_memory; /* the write path's budget (mirror_options_t) */
 };
 
 /* The worker's own state while it runs. */
@@ -351,6 +352,7 @@ static bool run_job(job_t *j, am_err_t *err)
     j->lake = lake_open(w->warehouse, err);
     if (!j->lake)
         return false;
+    lake_set_file_bytes(j->lake, w->max_memory / 4);
     j->src = source_open(&w->so, err);
     if (!j->src)
         return false;
@@ -371,6 +373,7 @@ static void *worker_main(void *ud)
     j.t.schema = am_xstrdup(w->ref.schema);
     j.t.name = am_xstrdup(w->ref.name);
     j.t.insert_only = w->insert_only;
+    j.t.keep_max = w->max_memory / 4;
     am_err_t err = {0};
     bool ok = run_job(&j, &err);
     mirror__table_destroy(&j.t);
@@ -420,7 +423,9 @@ static mirror_worker_t *worker_new(const mirror_t *m, const mirror_table_t *t)
                                .tables = &w->ref,
                                .n_tables = 1,
                                .insert_only = &w->insert_only,
-                               .temporary_slot = true};
+                               .temporary_slot = true,
+                               .spill_bytes = o->spill_bytes};
+    w->max_memory = m->opts.max_memory;
     w->warehouse = am_xstrdup(m->warehouse);
     w->location = am_xstrdup(t->location);
     w->spec = t->spec ? am_xstrdup(t->spec) : NULL;

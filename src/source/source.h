@@ -162,6 +162,8 @@ typedef struct source_options {
     bool temporary_slot;     /* source_initial_copy creates the slot TEMPORARY (gone with the
                                 connection), to copy and catch up one table while the main slot
                                 streams */
+    size_t spill_bytes;      /* a streamed transaction past this many bytes waits in a temp file
+                                until its commit; 0: 16 MB */
 } source_options_t;
 
 typedef struct source source_t;

@@ -82,6 +82,8 @@ bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err)
     source_decoder_free(src->dec);
     src->dec = source_decoder_new();
     source__decoder_set_resolver(src->dec, resolve_types, src);
+    if (src->opts.spill_bytes)
+        source_decoder_set_spill_bytes(src->dec, src->opts.spill_bytes);
     src->streaming = true;
     src->stream_ins_pub = src->has_ins_pub;
     if (start_lsn > src->acked)

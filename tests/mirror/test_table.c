@@ -4,7 +4,8 @@
  * committed Parquet file), deletes, truncate, and the identity index rebuilt from the lake;
  * REPLICA IDENTITY FULL as a multiset; keys swapped inside a transaction; composite and long
  * keys; tables written before column types were recorded getting their docs without a
- * rewrite. Real lake on a temp directory, checked through lake_read_plan in a private DuckDB.
+ * rewrite; row copies past their budget read back. Real lake on a temp directory, checked through
+ * lake_read_plan in a private DuckDB.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -86,6 +87,37 @@ Test(mirror, table_applies_changes_and_keeps_unchanged_toast_values)
     cr_assert(mirror__table_commit(&t, 400, &err), "%s", err.msg);
     got = rows_text(dir, t.lt);
     cr_assert_str_eq(got, "9:nine:9.00");
+    free(got);
+    mirror__table_destroy(&t);
+    lake_close(lake);
+    free(dir);
+}
+
+/* Past the batch's budget for row copies (keep_max) an unchanged TOAST value of a row appended
+ * in the same batch is read back from the file being filled, with the same result. */
+Test(mirror, unchanged_values_past_the_copy_budget_come_from_the_open_file)
+{
+    char *dir;
+    lake_t *lake = lt_lake_open("mirror-keep-budget", &dir);
+    mirror_table_t t;
+    setup_table(&t, lt_create(lake, "m"));
+    t.keep_max = 1; /* spent by the first copy */
+    am_err_t err = {0};
+    am_value_t v[4];
+    const char *names[] = {"", "one", "two", "three", "four"};
+    for (int64_t i = 1; i <= 4; i++) {
+        set_row(v, i, names[i], "1.00");
+        cr_assert(mirror__table_insert(&t, v, true, &err), "%s", err.msg);
+    }
+    cr_assert_eq(t.n_pending_files, 1);
+    cr_assert_lt(t.pending_files[0].n_rows, 4, "every row copied despite the budget");
+    set_row(v, 3, NULL, "3.25");
+    cr_assert(mirror__table_update(&t, NULL, v, &err), "%s", err.msg);
+    set_row(v, 4, NULL, "4.25");
+    cr_assert(mirror__table_update(&t, NULL, v, &err), "%s", err.msg);
+    cr_assert(mirror__table_commit(&t, 100, &err), "%s", err.msg);
+    char *got = rows_text(dir, t.lt);
+    cr_assert_str_eq(got, "1:one:1.00,2:two:1.00,3:three:3.25,4:four:4.25");
     free(got);
     mirror__table_destroy(&t);
     lake_close(lake);
