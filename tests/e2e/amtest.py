@@ -76,7 +76,7 @@ def drop_db(name):
 class Mirror:
     """One arctic-mirror process on its own config, warehouse and ports."""
 
-    def __init__(self, db, tables, workdir=None):
+    def __init__(self, db, tables, workdir=None, mirror=None):
         self.db = db
         self.dir = workdir or tempfile.mkdtemp(prefix=f"am-e2e-{db}-", dir=os.environ.get("AM_TEST_TMP"))
         self.warehouse = os.path.join(self.dir, "warehouse")
@@ -84,6 +84,9 @@ class Mirror:
         self.health_port = free_port()
         self.config = os.path.join(self.dir, "config.yaml")
         table_yaml = "".join(f"  - schema: {s}\n    name: {n}\n" for s, n in tables)
+        mirror_yaml = "".join(f"  {k}: {v}\n" for k, v in (mirror or {}).items())
+        if mirror_yaml:
+            table_yaml += "mirror:\n" + mirror_yaml
         with open(self.config, "w") as f:
             f.write(f"""postgres:
   host: {PGHOST}
