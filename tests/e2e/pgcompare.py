@@ -35,6 +35,9 @@ import tempfile
 import threading
 import time
 
+import amtest
+
+FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "fixture.sql")
 MARK = "@@AM "
 MARK_ERR = "@@AM-ERROR "
 MARK_END = "@@AM-END"
@@ -170,7 +173,8 @@ def load_dir(directory, skip=("fixture.sql",)):
 
 
 def load_allowlist(path):
-    """name -> reason. Lines: NAME  # reason (a comment line before it counts as the reason too)."""
+    """name -> reason. Lines: NAME  # reason; or comment lines giving the reason of the names that
+    follow them, up to a blank line."""
     allow = {}
     if not os.path.exists(path):
         return allow
@@ -186,7 +190,6 @@ def load_allowlist(path):
                 continue
             name, _, why = s.partition("#")
             allow[name.strip()] = (why.strip() or pending)
-            pending = ""
     return allow
 
 
@@ -429,6 +432,82 @@ def run_all(server, entries, fmts=("unaligned", "aligned"), jobs=2, tmpdir=None)
                 else:
                     out[f][k] = v
     return out
+
+
+# ---- the fixture and its mirror -----------------------------------------------------------
+
+def psql_file(path, db):
+    env = dict(os.environ, PGPASSWORD=amtest.PGPASSWORD)
+    p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", amtest.PGHOST, "-p", str(amtest.PGPORT),
+                        "-U", amtest.PGUSER, "-d", db, "-f", path], capture_output=True, text=True, env=env, timeout=300)
+    if p.returncode != 0:
+        raise RuntimeError(f"loading {path} failed: {p.stderr[-2000:]}")
+
+
+def create_fixture(db):
+    """Creates db with the fixture; returns [(schema, table, row count)] of its tables."""
+    amtest.create_db(db)
+    psql_file(FIXTURE, db)
+    c = amtest.pg_connect(db)
+    try:
+        cur = c.cursor()
+        cur.execute("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2")
+        tables = cur.fetchall()
+        out = []
+        for s, t in tables:
+            cur.execute(f'SELECT count(*) FROM "{s}"."{t}"')
+            out.append((s, t, cur.fetchone()[0]))
+        return out
+    finally:
+        c.close()
+
+
+def start_mirror(db, tables, timeout=240):
+    """A mirror of every table; returns (mirror, None) once the proxy shows every table's row
+    count, or (mirror, the log line) as soon as the mirror logs that it failed to write."""
+    m = amtest.Mirror(db, [(s, t) for s, t, _ in tables]).start()
+    want = {f"{s}.{t}": n for s, t, n in tables}
+    t0 = time.monotonic()
+
+    def synced():
+        if not m.alive():
+            raise RuntimeError(f"arctic-mirror exited ({m.proc.returncode}):\n{m.log()[-3000:]}")
+        c = m.connect()
+        try:
+            cur = c.cursor()
+            for s, t, n in tables:
+                cur.execute(f'SELECT count(*) FROM "{s}"."{t}"')
+                if cur.fetchone()[0] != n:
+                    return False
+            return True
+        finally:
+            c.close()
+
+    def check():
+        try:
+            return synced()
+        except RuntimeError:
+            raise
+        except Exception as e:  # noqa: BLE001 - not up yet
+            check.last = e
+            return False
+
+    check.last = None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            print(f"proxy shows every table ({len(tables)}, {sum(want.values())} rows) after "
+                  f"{time.monotonic() - t0:.1f}s", flush=True)
+            return m, None
+        # The mirror retries a failed copy every 30 s, and fails the same way each time: say so
+        # at once and compare what the proxy answers without the data.
+        failed = [x for x in m.log().split("\n") if 'msg="write path failed' in x or "level=error" in x]
+        if failed:
+            return m, failed[0]
+        time.sleep(0.25)
+    raise TimeoutError(f"the proxy did not show all of {sorted(want)} within {timeout}s "
+                       f"(last error: {check.last})\n--- mirror log (tail) ---\n{m.log()[-3000:]}")
 
 
 # ---- comparing ------------------------------------------------------------------------------

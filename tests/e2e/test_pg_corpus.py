@@ -20,7 +20,6 @@ Environment:
   AM_CORPUS_REPORT=PATH  also write every differing statement with both full outputs to PATH
 """
 import os
-import subprocess
 import sys
 import time
 
@@ -30,80 +29,6 @@ import pgcompare
 DB = "e2e_corpus"
 E2E = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.join(E2E, "corpus")
-
-
-def psql_file(path, db):
-    env = dict(os.environ, PGPASSWORD=amtest.PGPASSWORD)
-    p = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", amtest.PGHOST, "-p", str(amtest.PGPORT),
-                        "-U", amtest.PGUSER, "-d", db, "-f", path], capture_output=True, text=True, env=env, timeout=300)
-    if p.returncode != 0:
-        raise RuntimeError(f"loading {path} failed: {p.stderr[-2000:]}")
-
-
-def create_fixture(db):
-    """Creates db with the fixture; returns [(schema, table, row count)] of its tables."""
-    amtest.create_db(db)
-    psql_file(os.path.join(CORPUS, "fixture.sql"), db)
-    c = amtest.pg_connect(db)
-    try:
-        cur = c.cursor()
-        cur.execute("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                    "WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2")
-        tables = cur.fetchall()
-        out = []
-        for s, t in tables:
-            cur.execute(f'SELECT count(*) FROM "{s}"."{t}"')
-            out.append((s, t, cur.fetchone()[0]))
-        return out
-    finally:
-        c.close()
-
-
-def start_mirror(db, tables, timeout=240):
-    """A mirror of every table; returns (mirror, None) once the proxy shows every table's row
-    count, or (mirror, the log line) as soon as the mirror logs that it failed to write."""
-    m = amtest.Mirror(db, [(s, t) for s, t, _ in tables]).start()
-    want = {f"{s}.{t}": n for s, t, n in tables}
-    t0 = time.monotonic()
-
-    def synced():
-        if not m.alive():
-            raise RuntimeError(f"arctic-mirror exited ({m.proc.returncode}):\n{m.log()[-3000:]}")
-        c = m.connect()
-        try:
-            cur = c.cursor()
-            for s, t, n in tables:
-                cur.execute(f'SELECT count(*) FROM "{s}"."{t}"')
-                if cur.fetchone()[0] != n:
-                    return False
-            return True
-        finally:
-            c.close()
-
-    def check():
-        try:
-            return synced()
-        except RuntimeError:
-            raise
-        except Exception as e:  # noqa: BLE001 - not up yet
-            check.last = e
-            return False
-
-    check.last = None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            print(f"proxy shows every table ({len(tables)}, {sum(want.values())} rows) after "
-                  f"{time.monotonic() - t0:.1f}s", flush=True)
-            return m, None
-        # The mirror retries a failed copy every 30 s, and fails the same way each time: say so
-        # at once and compare what the proxy answers without the data.
-        failed = [x for x in m.log().split("\n") if 'msg="write path failed' in x or "level=error" in x]
-        if failed:
-            return m, failed[0]
-        time.sleep(0.25)
-    raise TimeoutError(f"the proxy did not show all of {sorted(want)} within {timeout}s "
-                       f"(last error: {check.last})\n--- mirror log (tail) ---\n{m.log()[-3000:]}")
 
 
 def corpus_entries():
@@ -124,7 +49,7 @@ def main():
     if unknown and not os.environ.get("AM_CORPUS_FILES"):
         print(f"allowlist names no corpus entry: {unknown}")
         sys.exit(1)
-    tables = create_fixture(DB)
+    tables = pgcompare.create_fixture(DB)
     m, copy_failed = None, None
     rc = 1
     try:
@@ -133,7 +58,7 @@ def main():
             other = pgcompare.Server("postgres (second connection)", amtest.PGPORT, DB, amtest.PGUSER,
                                      amtest.PGPASSWORD, amtest.PGHOST)
         else:
-            m, copy_failed = start_mirror(DB, tables)
+            m, copy_failed = pgcompare.start_mirror(DB, tables)
             if copy_failed:
                 print(f"FAIL the mirror did not copy the fixture; the corpus runs anyway, against a proxy without "
                       f"the data: {copy_failed}", flush=True)

@@ -261,4 +261,4 @@ INSERT INTO sales.targets
 SELECT code, y, round(population / 1000.0 * (y - 2019), 2)
 FROM sales.regions, generate_series(2020, 2024) y WHERE parent IS NOT NULL AND parent <> 'WO';
 
-ANALYZE;
+VACUUM ANALYZE;
