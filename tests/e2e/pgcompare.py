@@ -12,6 +12,9 @@ statements are comments, except two directives:
         compared too.
     -- name: version
         names the next statement (for the allowlist); otherwise it is named FILE:LINE.
+    -- unordered
+        the next statement has no ORDER BY because the tool that sends it has none: its output
+        lines are compared sorted (PostgreSQL promises no row order there).
 
 How one run works: the entries go to `psql -X -f SCRIPT` (once with -A -t, once aligned), each
 preceded by `\\echo @@AM <n>` and followed by `\\if :ERROR \\echo @@AM-ERROR :LAST_ERROR_SQLSTATE
@@ -49,11 +52,11 @@ class CorpusError(Exception):
 
 
 class Entry:
-    __slots__ = ("file", "line", "name", "sql", "session", "index")
+    __slots__ = ("file", "line", "name", "sql", "session", "index", "unordered")
 
-    def __init__(self, file, line, name, sql, session):
+    def __init__(self, file, line, name, sql, session, unordered=False):
         self.file, self.line, self.name, self.sql, self.session = file, line, name, sql, session
-        self.index = None
+        self.index, self.unordered = None, unordered
 
     @property
     def id(self):
@@ -131,7 +134,7 @@ def _ends_statement(text):
 def load_file(path, display=None):
     """Entries of one corpus file; raises CorpusError naming FILE:LINE for a malformed one."""
     display = display or os.path.basename(path)
-    entries, session, name = [], (), None
+    entries, session, name, unordered = [], (), None, False
     cur, start = [], 0
     with open(path, encoding="utf-8") as f:
         lines = f.read().split("\n")
@@ -147,6 +150,8 @@ def load_file(path, display=None):
                     session = tuple(x.strip() + ";" for x in stmts.split(";") if x.strip())
                 elif body.startswith("name:"):
                     name = body[len("name:"):].strip()
+                elif body == "unordered":
+                    unordered = True
                 continue
             if s.startswith("\\"):
                 raise CorpusError(f"{display}:{no}: psql meta-commands are not corpus entries")
@@ -155,8 +160,8 @@ def load_file(path, display=None):
         text = "\n".join(cur)
         if _ends_statement(text):
             nm = f"{display}:{name}" if name else f"{display}:{start}"
-            entries.append(Entry(display, start, nm, text.strip(), session))
-            cur, name = [], None
+            entries.append(Entry(display, start, nm, text.strip(), session, unordered))
+            cur, name, unordered = [], None, False
     if cur:
         raise CorpusError(f"{display}:{start}: statement does not end with ';' (or a quote is open)")
     return entries
@@ -236,7 +241,7 @@ def _script(items, session):
     return "\n".join(out) + "\n", ranges
 
 
-_STDERR_RE = re.compile(r"^psql:[^:]*:(\d+): (NOTICE|WARNING|INFO|LOG|DEBUG\d?):  (.*)$")
+_STDERR_RE = re.compile(r"^psql:[^:]*:(\d+): (ERROR|NOTICE|WARNING|INFO|LOG|DEBUG\d?):  (.*)$")
 
 
 def _parse(stdout, stderr, ranges):
@@ -270,7 +275,13 @@ def _parse(stdout, stderr, ranges):
         for first, last, key in ranges:
             if first <= ln <= last:
                 if key in res:
-                    res[key] += f"\n{m.group(2)}: {m.group(3)}"
+                    line_out = f"{m.group(2)}: {m.group(3)}"
+                    # the error that ends the statement is already there, with its SQLSTATE; an
+                    # ERROR of an earlier statement on the same line (BEGIN;DECLARE;FETCH;...)
+                    # is not, so it is added
+                    if m.group(2) == "ERROR" and res[key].endswith(" " + m.group(3)):
+                        break
+                    res[key] += "\n" + line_out
                 break
     return res, ended
 
@@ -458,6 +469,16 @@ def create_fixture(db):
         for s, t in tables:
             cur.execute(f'SELECT count(*) FROM "{s}"."{t}"')
             out.append((s, t, cur.fetchone()[0]))
+        # The loading session's table statistics reach pg_stat_user_tables (n_live_tup, which
+        # Metabase reads) a moment after it ends: wait for them, so that both servers are asked
+        # about settled statistics.
+        total = sum(n for _, _, n in out)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            cur.execute("SELECT coalesce(sum(n_live_tup), 0) FROM pg_stat_user_tables")
+            if cur.fetchone()[0] == total:
+                break
+            time.sleep(0.1)
         return out
     finally:
         c.close()
@@ -584,6 +605,8 @@ def compare(entries, pg, px, allow=None, fmts=("unaligned", "aligned")):
         diffs = []
         for fmt in fmts:
             w, g = pg[fmt].get(e.index, "HARNESS no output"), px[fmt].get(e.index, "HARNESS no output")
+            if e.unordered:
+                w, g = "\n".join(sorted(w.split("\n"))), "\n".join(sorted(g.split("\n")))
             if w != g:
                 diffs.append((fmt, w, g))
         if not diffs:
@@ -649,6 +672,62 @@ def wait_for(pred, timeout, what, interval=0.2):
             last = e
         time.sleep(interval)
     raise TimeoutError(f"timed out after {timeout}s waiting for {what}" + (f" (last error: {last})" if last else ""))
+
+
+# ---- a corpus test: fixture, mirror, both servers, comparison -------------------------------
+
+def corpus_main(test_name, title, directory, db, selftest=False, only="", report_path=None):
+    """Runs every entry of directory/*.sql against PostgreSQL and the proxy of a mirror of the
+    fixture (or PostgreSQL again when selftest), prints the report; returns the exit status."""
+    only = [x.strip() for x in only.split(",") if x.strip()]
+    entries = load_dir(directory)
+    if only:
+        entries = [e for e in entries if e.file in only]
+        for i, e in enumerate(entries):
+            e.index = i
+    allow = load_allowlist(os.path.join(directory, "allowlist.txt"))
+    unknown = [n for n in allow if n not in {e.name for e in entries}]
+    if unknown and not only:
+        print(f"FAIL {directory}/allowlist.txt names no entry: {unknown}")
+        return 1
+    tables = create_fixture(db)
+    m, copy_failed, rc = None, None, 1
+    try:
+        pg = Server("postgres", amtest.PGPORT, db, amtest.PGUSER, amtest.PGPASSWORD, amtest.PGHOST)
+        if selftest:
+            other = Server("postgres (second connection)", amtest.PGPORT, db, amtest.PGUSER, amtest.PGPASSWORD,
+                           amtest.PGHOST)
+        else:
+            m, copy_failed = start_mirror(db, tables)
+            if copy_failed:
+                print(f"FAIL the mirror did not copy the fixture; {title} runs anyway, against a proxy without "
+                      f"the data: {copy_failed}", flush=True)
+            other = Server("proxy", m.proxy_port, db, amtest.PGUSER, amtest.PGPASSWORD)
+        tmp = os.environ.get("AM_TEST_TMP")
+        t0 = time.monotonic()
+        want = run_all(pg, entries, tmpdir=tmp)
+        t1 = time.monotonic()
+        got = run_all(other, entries, tmpdir=tmp)
+        t2 = time.monotonic()
+        print(f"{len(entries)} statements in {len({e.file for e in entries})} files: postgres {t1 - t0:.1f}s, "
+              f"{other.label} {t2 - t1:.1f}s", flush=True)
+        o = compare(entries, want, got, allow=allow)
+        report(o, title, report_path, want, got, entries)
+        if selftest and o.same != o.total:
+            print("selftest: PostgreSQL differs from itself: a statement is not deterministic (or the harness is wrong)")
+        rc = 1 if o.failed or copy_failed else 0
+        if m is not None and not m.alive():
+            print(f"arctic-mirror died during the run:\n{m.log()[-3000:]}")
+            rc = 1
+    except Exception as e:  # noqa: BLE001 - report and fail
+        print(f"FAIL {title} run: {type(e).__name__}: {e}")
+        rc = 1
+    finally:
+        if m is not None:
+            m.stop()
+        amtest.drop_db(db)
+    print(f"{test_name}: {1 - rc} passed, {rc} failed")
+    return rc
 
 
 def _main(argv):
