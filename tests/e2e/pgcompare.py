@@ -472,11 +472,14 @@ def create_fixture(db):
         # The loading session's table statistics reach pg_stat_user_tables (n_live_tup, which
         # Metabase reads) a moment after it ends: wait for them, so that both servers are asked
         # about settled statistics.
-        total = sum(n for _, _, n in out)
-        deadline = time.monotonic() + 20
+        deadline, last, since = time.monotonic() + 10, None, time.monotonic()
         while time.monotonic() < deadline:
-            cur.execute("SELECT coalesce(sum(n_live_tup), 0) FROM pg_stat_user_tables")
-            if cur.fetchone()[0] == total:
+            cur.execute("SELECT array_agg(ROW(relid, n_live_tup, n_tup_ins, n_mod_since_analyze) ORDER BY relid)::text "
+                        "FROM pg_stat_user_tables")
+            now = cur.fetchone()[0]
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= 1.0 and "(" in (now or ""):
                 break
             time.sleep(0.1)
         return out
