@@ -18,16 +18,23 @@ size_t lake__plan_n_live(const lake__state_t *s)
     return n;
 }
 
+void lake__plan_project_pick(am_buf_t *sql, const lake_column_t *cols, size_t n,
+                             const size_t *pick, size_t n_pick)
+{
+    for (size_t k = 0; k < n_pick; k++) {
+        size_t i = pick ? pick[k] : k;
+        char type[64];
+        lake__type_duckdb(cols[i].type, type, sizeof type);
+        am_buf_puts(sql, k ? ", CAST(d." : "CAST(d.");
+        lake__phys_name(cols, n, i, sql);
+        am_buf_printf(sql, " AS %s) AS ", type);
+        lake__phys_name(cols, n, i, sql);
+    }
+}
+
 void lake__plan_project(am_buf_t *sql, const lake_column_t *cols, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        char type[48];
-        lake__type_duckdb(cols[i].type, type, sizeof type);
-        am_buf_puts(sql, i ? ", CAST(d." : "CAST(d.");
-        am_sql_ident(sql, cols[i].name);
-        am_buf_printf(sql, " AS %s) AS ", type);
-        am_sql_ident(sql, cols[i].name);
-    }
+    lake__plan_project_pick(sql, cols, n, NULL, n);
 }
 
 static void file_list(am_buf_t *sql, const lake__file_t *files, size_t n)
@@ -66,7 +73,7 @@ static void empty_select(am_buf_t *sql, const lake_column_t *cols, size_t n)
         char type[48];
         lake__type_duckdb(cols[i].type, type, sizeof type);
         am_buf_printf(sql, "%sCAST(NULL AS %s) AS ", i ? ", " : "", type);
-        am_sql_ident(sql, cols[i].name);
+        lake__phys_name(cols, n, i, sql);
     }
     am_buf_puts(sql, " WHERE false");
 }

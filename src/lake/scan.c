@@ -60,6 +60,7 @@ static bool stream_query(duckdb_connection con, const char *sql, chunk_fn_t fn, 
 typedef struct key_scan {
     lake_table_t *t;
     lake_column_t *keys; /* is_key columns, in column order */
+    size_t *key_pos;     /* their positions in the table's columns */
     size_t n_keys;
     am_value_t *vals;
     am_map_t *ids; /* data file URI -> file id */
@@ -121,7 +122,7 @@ static void key_scan_sql(const key_scan_t *k, am_buf_t *sql)
     am_buf_puts(sql, "SELECT d." LAKE_FILENAME_COL ", d.file_row_number");
     if (k->n_keys > 0)
         am_buf_puts(sql, ", ");
-    lake__plan_project(sql, k->keys, k->n_keys);
+    lake__plan_project_pick(sql, k->t->meta.cols, k->t->meta.n_cols, k->key_pos, k->n_keys);
     am_buf_puts(sql, " FROM ");
     lake__plan_from(sql, &k->t->state);
 }
@@ -135,9 +136,12 @@ bool lake_table_scan_keys(lake_table_t *t,
     key_scan_t k = {.t = t, .fn = fn, .ud = ud};
     k.keys = am_xcalloc(t->meta.n_cols + 1, sizeof *k.keys);
     k.vals = am_xcalloc(t->meta.n_cols + 1, sizeof *k.vals);
+    k.key_pos = am_xcalloc(t->meta.n_cols + 1, sizeof *k.key_pos);
     for (size_t i = 0; i < t->meta.n_cols; i++)
-        if (t->meta.cols[i].is_key)
+        if (t->meta.cols[i].is_key) {
+            k.key_pos[k.n_keys] = i;
             k.keys[k.n_keys++] = t->meta.cols[i];
+        }
     k.ids = am_map_new();
     for (size_t i = 0; i < t->state.n_data; i++)
         if (t->state.data[i].live)
@@ -153,6 +157,7 @@ bool lake_table_scan_keys(lake_table_t *t,
     am_arena_free(k.arena);
     am_map_free(k.ids);
     free(k.keys);
+    free(k.key_pos);
     free(k.vals);
     return ok;
 }

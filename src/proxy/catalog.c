@@ -253,33 +253,96 @@ static void remember_views(proxy_t *p, const proxy_pgcat_t *cat)
     p->n_views = k;
 }
 
-/* One DuckDB transaction: the catalog's tables (when new), every view, the drops. */
+/* A view DuckDB cannot bind (a type the server cannot read yet) must not take every other
+ * table down: its relation is left unserved, with a warning naming it. */
+static bool view_binds(duckdb_connection con, const char *ddl, am_err_t *err)
+{
+    const char *sel = strstr(ddl, " AS SELECT ");
+    if (!sel)
+        return true;
+    duckdb_prepared_statement ps = NULL;
+    bool ok = duckdb_prepare(con, sel + 4, &ps) == DuckDBSuccess;
+    if (!ok)
+        proxy__duck_error(err, DUCKDB_ERROR_INVALID, duckdb_prepare_error(ps));
+    duckdb_destroy_prepare(&ps);
+    return ok;
+}
+
+/* Every mirrored table's view; one whose SELECT does not bind is left out (a new model marks
+ * its relation unserved; an old model keeps the view it had). */
+static bool views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_watermark_t *wm,
+                  am_buf_t *script, am_err_t *err)
+{
+    duckdb_connection con;
+    if (duckdb_connect(p->db, &con) != DuckDBSuccess)
+        return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
+    am_buf_t one;
+    am_buf_init(&one);
+    bool ok = true;
+    for (size_t i = 0; ok && cat && i < wm->n_tables; i++) {
+        am_buf_reset(&one);
+        ok = view_ddl(p, cat, &wm->tables[i], &one, err);
+        am_err_t verr = {0};
+        if (ok && one.len && !view_binds(con, one.data, &verr)) {
+            am_log_warn("proxy", "table not served: its view does not bind",
+                        AM_KV_STR("schema", wm->tables[i].schema),
+                        AM_KV_STR("table", wm->tables[i].name), AM_KV_ERR(&verr));
+            if (new_cat)
+                proxy__pgcat_unserve(cat, wm->tables[i].schema, wm->tables[i].name);
+            continue;
+        }
+        if (ok && one.len)
+            am_buf_append(script, one.data, one.len);
+    }
+    am_buf_destroy(&one);
+    duckdb_disconnect(&con);
+    return ok;
+}
+
+static bool run_tx(proxy_t *p, bool (*fn)(void *, duckdb_connection, am_err_t *), void *ud,
+                   am_err_t *err)
+{
+    duckdb_connection con;
+    if (duckdb_connect(p->db, &con) != DuckDBSuccess)
+        return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
+    bool ok = proxy__duck_exec(con, "BEGIN TRANSACTION", err) && fn(ud, con, err) &&
+              proxy__duck_exec(con, "COMMIT", err);
+    if (!ok) {
+        am_err_t rb = {0};
+        if (!proxy__duck_exec(con, "ROLLBACK", &rb))
+            am_log_debug("proxy", "rollback after a failed swap", AM_KV_ERR(&rb));
+    }
+    duckdb_disconnect(&con);
+    return ok;
+}
+
+static bool load_catalog(void *ud, duckdb_connection con, am_err_t *err)
+{
+    const proxy_pgcat_t *cat = ud;
+    return proxy__pgcat_duck_load(cat, con, err) && proxy__pgcat_macros(cat, con, err);
+}
+
+static bool run_script(void *ud, duckdb_connection con, am_err_t *err)
+{
+    const am_buf_t *script = ud;
+    return !script->len || proxy__duck_exec(con, script->data, err);
+}
+
+/* The catalog's tables (when new) in one transaction, then every view and drop in another:
+ * a query sees all tables at one watermark; the catalog may lead its views by a moment. */
 static bool apply(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_watermark_t *wm,
                   am_err_t *err)
 {
+    bool ok = !new_cat || !cat || run_tx(p, load_catalog, cat, err);
     am_buf_t script;
     am_buf_init(&script);
-    bool ok = true;
-    for (size_t i = 0; ok && cat && i < wm->n_tables; i++)
-        ok = view_ddl(p, cat, &wm->tables[i], &script, err);
-    drop_gone(p, cat, &script);
-    duckdb_connection con;
-    if (ok && duckdb_connect(p->db, &con) != DuckDBSuccess)
-        ok = am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
-    else if (ok) {
-        ok = proxy__duck_exec(con, "BEGIN TRANSACTION", err) &&
-             (!new_cat || !cat ||
-              (proxy__pgcat_duck_load(cat, con, err) && proxy__pgcat_macros(cat, con, err))) &&
-             (!script.len || proxy__duck_exec(con, script.data, err)) &&
-             proxy__duck_exec(con, "COMMIT", err);
-        if (!ok) {
-            am_err_t rb = {0};
-            if (!proxy__duck_exec(con, "ROLLBACK", &rb))
-                am_log_debug("proxy", "rollback after a failed view swap", AM_KV_ERR(&rb));
-            am_err_prefix(err, "proxy: swapping views");
-        }
-        duckdb_disconnect(&con);
+    ok = ok && views(p, cat, new_cat, wm, &script, err);
+    if (ok) {
+        drop_gone(p, cat, &script);
+        ok = run_tx(p, run_script, &script, err);
     }
+    if (!ok)
+        am_err_prefix(err, "proxy: swapping views");
     am_buf_destroy(&script);
     return ok;
 }

@@ -548,6 +548,15 @@ bool proxy__pgcat_serve(proxy_pgcat_t *cat, const char *nspname, const char *rel
     return true;
 }
 
+void proxy__pgcat_unserve(proxy_pgcat_t *cat, const char *nspname, const char *relname)
+{
+    proxy_pgrel_t *rel = (proxy_pgrel_t *)proxy__pgcat_rel_find(cat, nspname, relname);
+    if (rel && rel->served == PROXY_REL_MIRRORED) {
+        rel->served = PROXY_REL_UNSERVED;
+        rel->duck_name = NULL;
+    }
+}
+
 proxy_pgcat_t *proxy__pgcat_ref(proxy_pgcat_t *cat)
 {
     atomic_fetch_add_explicit(&cat->refs, 1, memory_order_relaxed);

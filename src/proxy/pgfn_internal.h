@@ -44,6 +44,7 @@ void proxy__pgfn_error(duckdb_function_info info, const char *sqlstate, const ch
 
 /* Every am_* function; each family registers its own in its file. */
 bool proxy__pgfn_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pgfn_misc_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__pgfn_time_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__pgfn_num_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__pgfn_json_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;

@@ -158,6 +158,8 @@ typedef struct proxy_pgcat proxy_pgcat_t;
 proxy_pgcat_t *proxy__pgcat_parse(const char *json, size_t len, am_err_t *err) AM_MUST_CHECK;
 /* Marks the relation oid (found by nspname.relname) as mirrored; false if it is not there. */
 bool proxy__pgcat_serve(proxy_pgcat_t *cat, const char *nspname, const char *relname);
+/* Takes the mark back (a view that cannot be built); before the model is shared only. */
+void proxy__pgcat_unserve(proxy_pgcat_t *cat, const char *nspname, const char *relname);
 /*
  * Creates (or replaces) every am_cat table and enum type of the model in DuckDB and fills the
  * tables with the file's rows. Runs on con inside the caller's transaction.

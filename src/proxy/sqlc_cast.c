@@ -346,7 +346,7 @@ static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *
     case K_BOOL:
         return sqlc_printf(c, "am_bool_in(%s)", x);
     case K_UUID:
-        return sqlc_printf(c, "am_uuid_in(%s)", x);
+        return sqlc_printf(c, "CAST(am_uuid_in(%s) AS UUID)", x);
     case K_BYTEA:
         return sqlc_printf(c, "am_bytea_in(%s)", x);
     case K_DATE:

@@ -410,10 +410,9 @@ bool sqlc_within_group(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *na
         if (!sqlc_orderable(c, x.type, x.numv))
             return false;
         /* the most frequent value; ties go to the first in sort order, as PostgreSQL scans */
-        *out = sqlc_val_of(sqlc_printf(c, "list_sort(list(%s), '%s', 'NULLS LAST')", x.sql,
-                                       desc ? "DESC" : "ASC"),
-                           x.type);
-        out->sql = sqlc_printf(c, "am_mode(%s)", out->sql);
+        const char *l = sqlc_printf(c, "list_sort(list(%s) FILTER (WHERE %s IS NOT NULL), '%s')",
+                                    x.sql, x.sql, desc ? "DESC" : "ASC");
+        *out = sqlc_val_of(sqlc_printf(c, "list_extract(%s, am_mode_index(%s))", l, l), x.type);
         out->numv = x.numv;
         return true;
     }

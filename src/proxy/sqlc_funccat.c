@@ -101,3 +101,9 @@ size_t sqlc_functab_catalog_find(sqlc_ctx_t *c, const char *name, size_t nargs,
             out[k++] = &catfuncs[i];
     return k;
 }
+
+const sqlc_sig_t *sqlc_funccat_all(size_t *n)
+{
+    *n = AM_ARRAY_LEN(catfuncs);
+    return catfuncs;
+}

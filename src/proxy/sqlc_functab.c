@@ -370,3 +370,9 @@ const sqlc_sig_t *const *sqlc_functab_find(sqlc_ctx_t *c, const char *name, size
     *n = k;
     return out;
 }
+
+const sqlc_sig_t *sqlc_functab_all(size_t *n)
+{
+    *n = AM_ARRAY_LEN(funcs);
+    return funcs;
+}

@@ -174,6 +174,10 @@ const char *sqlc_json_kind(sqlc_ctx_t *c, const sqlc_val_t *v);
 const PgQuery__WindowDef *sqlc_window_find(sqlc_ctx_t *c, const char *name);
 /* ORDER BY items as DuckDB text, with PostgreSQL's NULLS defaults (NULLs sort as largest). */
 bool sqlc_sort_list(sqlc_ctx_t *c, PgQuery__Node **items, size_t n, bool outputs, am_buf_t *b);
+/* Every entry of the three tables (tests check that each template's functions exist). */
+const sqlc_sig_t *sqlc_optab_all(size_t *n);
+const sqlc_sig_t *sqlc_functab_all(size_t *n);
+const sqlc_sig_t *sqlc_funccat_all(size_t *n);
 /* Types DuckDB orders exactly as PostgreSQL (0A000 otherwise, naming the type). */
 bool sqlc_orderable(sqlc_ctx_t *c, proxy_pgtype_ref_t t, bool numv);
 /* The source database's collation sorts as DuckDB does (C, POSIX, C.UTF-8). */

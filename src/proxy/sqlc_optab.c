@@ -244,3 +244,9 @@ const sqlc_sig_t *const *sqlc_optab_find(sqlc_ctx_t *c, const char *op, bool pre
     *n = k;
     return out;
 }
+
+const sqlc_sig_t *sqlc_optab_all(size_t *n)
+{
+    *n = AM_ARRAY_LEN(ops);
+    return ops;
+}

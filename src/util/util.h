@@ -294,6 +294,8 @@ typedef struct am_value {
 
 /* Appends name as a double-quoted identifier, doubling any quote. */
 void am_sql_ident(am_buf_t *b, const char *name);
+/* Appends "name~N" as one quoted identifier (name's quotes doubled). */
+void am_sql_ident_suffix(am_buf_t *b, const char *name, size_t n);
 /* Appends s as a single-quoted literal, doubling any quote (file paths in COPY ... TO). */
 void am_sql_literal(am_buf_t *b, const char *s);
 
