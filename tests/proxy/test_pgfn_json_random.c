@@ -27,9 +27,9 @@ static void ws(gen_t *g)
 
 static void gen_string(gen_t *g)
 {
-    static const char *const parts[] = {"a",      "b",      "ab",     "é",    "\\u00e9", "\\n",
-                                        "\\\"",   "\\\\",   "\\/",    "\\u0041", "A",   "",
-                                        "\\t",    "€",      "\\ud83d\\ude00", "x y", "1",   "aa"};
+    static const char *const parts[] = {
+        "a", "b", "ab",  "é", "\\u00e9",        "\\n", "\\\"", "\\\\", "\\/", "\\u0041",
+        "A", "",  "\\t", "€", "\\ud83d\\ude00", "x y", "1",    "aa"};
     am_buf_putc(&g->b, '"');
     unsigned n = rnd(g, 3);
     for (unsigned i = 0; i < n; i++)
@@ -120,23 +120,24 @@ Test(pgfn_json_random, input_and_lookups)
         const char *d = docs[i];
         jt_case(&t, "SELECT $1::json::text", "SELECT am_json_in($1)", d, 0, 0, 0);
         jt_case(&t, "SELECT $1::jsonb::text", "SELECT am_jsonb_in($1)", d, 0, 0, 0);
-        jt_case(&t, "SELECT jsonb_pretty($1::jsonb)", "SELECT am_jsonb_pretty(am_jsonb_in($1))",
-                d, 0, 0, 0);
+        jt_case(&t, "SELECT jsonb_pretty($1::jsonb)", "SELECT am_jsonb_pretty(am_jsonb_in($1))", d,
+                0, 0, 0);
         jt_case(&t, "SELECT json_strip_nulls($1::json)::text",
                 "SELECT am_json_strip_nulls(am_json_in($1))", d, 0, 0, 0);
         const char *k = keys[i % AM_ARRAY_LEN(keys)], *p = paths[i % AM_ARRAY_LEN(paths)];
         jt_case(&t, "SELECT $1::json ->> $2", "SELECT am_json_get_text(am_json_in($1), $2)", d, k,
                 0, 0);
-        jt_case(&t, "SELECT ($1::jsonb -> $2)::text", "SELECT am_jsonb_get(am_jsonb_in($1), $2)",
-                d, k, 0, 0);
+        jt_case(&t, "SELECT ($1::jsonb -> $2)::text", "SELECT am_jsonb_get(am_jsonb_in($1), $2)", d,
+                k, 0, 0);
         jt_case(&t, "SELECT ($1::json #> @2)::text", "SELECT am_json_path(am_json_in($1), @2)", d,
                 p, 0, 0);
-        jt_case(&t, "SELECT $1::jsonb #>> @2", "SELECT am_jsonb_path_text(am_jsonb_in($1), @2)",
-                d, p, 0, 0);
-        jt_case(&t, "SELECT k, v::text FROM json_each($1::json) WITH ORDINALITY t(k, v, n) "
-                    "ORDER BY n",
-                "SELECT e.key, e.value FROM (SELECT unnest(am_json_each(am_json_in($1))) AS e)",
-                d, 0, 0, 0);
+        jt_case(&t, "SELECT $1::jsonb #>> @2", "SELECT am_jsonb_path_text(am_jsonb_in($1), @2)", d,
+                p, 0, 0);
+        jt_case(&t,
+                "SELECT k, v::text FROM json_each($1::json) WITH ORDINALITY t(k, v, n) "
+                "ORDER BY n",
+                "SELECT e.key, e.value FROM (SELECT unnest(am_json_each(am_json_in($1))) AS e)", d,
+                0, 0, 0);
         jt_case(&t, "SELECT jsonb_set($1::jsonb, @2, '[\"new\"]')::text",
                 "SELECT am_jsonb_set(am_jsonb_in($1), @2, '[\"new\"]')", d, p, 0, 0);
     }
