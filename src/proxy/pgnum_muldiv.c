@@ -68,13 +68,15 @@ void proxy__numv_mul(am_arena_t *a, const proxy_num_t *x, const proxy_num_t *y, 
 
 static bool div_zero(am_err_t *err)
 {
-    return am_err_set(err, "22012", "division by zero");
+    am_err_set(err, "22012", "division by zero");
+    return false;
 }
 
 /* q[0..nu-nv] = floor(u / v) for digit strings u (nu digits) and v (nv >= 2 digits, v[0] != 0):
  * Knuth's algorithm D in base 10000. u is clobbered. */
 static void long_divide(int32_t *u, int nu, const int16_t *vd, int nv, int16_t *q)
 {
+    AM_ASSERT(nv >= 2 && nu > nv);
     int32_t *v = malloc((size_t)nv * sizeof *v);
     AM_ASSERT(v);
     int d = NUMV_NBASE / (vd[0] + 1); /* scale so the divisor's top digit is >= NBASE/2 */
@@ -221,7 +223,7 @@ bool proxy__numv_mod(am_arena_t *a, const proxy_num_t *x, const proxy_num_t *y, 
                      am_err_t *err)
 {
     /* x - trunc(x / y) * y */
-    proxy_num_t t;
+    proxy_num_t t = proxy__numv_zero;
     if (!proxy__numv_div(a, x, y, &t, 0, false, err))
         return false;
     proxy__numv_mul(a, y, &t, &t, y->dscale);
