@@ -37,12 +37,12 @@ bool proxy__pgfn_add(duckdb_connection con, const proxy_pgfn_def_t *def, am_err_
         duckdb_scalar_function_set_varargs(f, t);
         duckdb_destroy_logical_type(&t);
     }
-    duckdb_logical_type rt = def->ret_sql ? proxy__pgfn_type(con, def->ret_sql)
-                                          : duckdb_create_logical_type(def->ret);
+    duckdb_logical_type rt =
+        def->ret_sql ? proxy__pgfn_type(con, def->ret_sql) : duckdb_create_logical_type(def->ret);
     if (!rt) {
         duckdb_destroy_scalar_function(&f);
-        return am_err_set(err, AM_SQLSTATE_INTERNAL, "function %s: bad return type %s",
-                          def->name, def->ret_sql);
+        return am_err_set(err, AM_SQLSTATE_INTERNAL, "function %s: bad return type %s", def->name,
+                          def->ret_sql);
     }
     duckdb_scalar_function_set_return_type(f, rt);
     duckdb_destroy_logical_type(&rt);
@@ -74,6 +74,7 @@ typedef bool (*family_fn)(duckdb_connection con, am_err_t *err);
 
 /* Families are declared here rather than in the header: only this list calls them. */
 static const family_fn families[] = {
+    proxy__pgfn_text_register,
     NULL, /* each family adds its registration function above this line */
 };
 

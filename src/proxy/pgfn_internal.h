@@ -23,11 +23,11 @@
 #define PROXY_PGFN_VOLATILE 2u /* not constant-folded (random, clock) */
 
 typedef struct proxy_pgfn_def {
-    const char *name;           /* am_... */
-    duckdb_type ret;            /* DUCKDB_TYPE_VARCHAR, ... (DECIMAL/LIST: use ret_sql) */
-    const char *ret_sql;        /* when not NULL: the return type as DuckDB SQL, e.g. "VARCHAR[]" */
-    duckdb_type params[8];      /* DUCKDB_TYPE_INVALID ends the list */
-    duckdb_type varargs;        /* DUCKDB_TYPE_INVALID: none */
+    const char *name;      /* am_... */
+    duckdb_type ret;       /* DUCKDB_TYPE_VARCHAR, ... (DECIMAL/LIST: use ret_sql) */
+    const char *ret_sql;   /* when not NULL: the return type as DuckDB SQL, e.g. "VARCHAR[]" */
+    duckdb_type params[8]; /* DUCKDB_TYPE_INVALID ends the list */
+    duckdb_type varargs;   /* DUCKDB_TYPE_INVALID: none */
     duckdb_scalar_function_t fn;
     unsigned flags;
 } proxy_pgfn_def_t;
@@ -44,5 +44,6 @@ void proxy__pgfn_error(duckdb_function_info info, const char *sqlstate, const ch
 
 /* Every am_* function; each family registers its own in its file. */
 bool proxy__pgfn_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pgfn_text_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 
 #endif /* AM_PROXY_PGFN_INTERNAL_H */
