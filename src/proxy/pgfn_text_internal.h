@@ -30,6 +30,8 @@ extern const pgfn_text_fn_t proxy__pgfn_text_fmt_fns[];
 extern const size_t proxy__pgfn_text_fmt_n;
 extern const pgfn_text_fn_t proxy__pgfn_text_bin_fns[];
 extern const size_t proxy__pgfn_text_bin_n;
+extern const pgfn_text_fn_t proxy__pgfn_text_like_fns[];
+extern const size_t proxy__pgfn_text_like_n;
 extern const pgfn_text_fn_t proxy__pgfn_text_array_fns[];
 extern const size_t proxy__pgfn_text_array_n;
 

@@ -84,5 +84,6 @@ bool proxy__pgfn_text_register(duckdb_connection con, am_err_t *err)
     return add_table(con, proxy__pgfn_text_str_fns, proxy__pgfn_text_str_n, err) &&
            add_table(con, proxy__pgfn_text_fmt_fns, proxy__pgfn_text_fmt_n, err) &&
            add_table(con, proxy__pgfn_text_bin_fns, proxy__pgfn_text_bin_n, err) &&
-           add_table(con, proxy__pgfn_text_array_fns, proxy__pgfn_text_array_n, err);
+           add_table(con, proxy__pgfn_text_array_fns, proxy__pgfn_text_array_n, err) &&
+           add_table(con, proxy__pgfn_text_like_fns, proxy__pgfn_text_like_n, err);
 }

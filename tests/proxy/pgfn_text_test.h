@@ -23,7 +23,7 @@ typedef enum tt_kind {
     TT_TEXT = 0, /* VARCHAR, integers: CAST AS VARCHAR */
     TT_LIST,     /* VARCHAR[]: am_array_out */
     TT_BLOB,     /* BLOB: \x and lower-case hex, as bytea_output hex */
-    TT_BOOL,     /* BOOLEAN: t / f */
+    TT_BOOL,     /* BOOLEAN: true / false, as boolean::text */
     TT_LIST2,    /* VARCHAR[][] of regexp_matches: one array text per inner list, joined by | */
 } tt_kind_t;
 
@@ -114,7 +114,7 @@ static TT_UNUSED char *tt_wrap(tt_kind_t k, const char *expr)
         pre = "SELECT '\\x' || lower(hex((", post = ")))";
         break;
     case TT_BOOL:
-        pre = "SELECT CASE (", post = ") WHEN true THEN 't' WHEN false THEN 'f' END";
+        pre = "SELECT CASE (", post = ") WHEN true THEN 'true' WHEN false THEN 'false' END";
         break;
     case TT_LIST2:
         pre = "SELECT array_to_string(list_transform((";
