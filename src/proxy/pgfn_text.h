@@ -46,7 +46,44 @@
  *   am_array_in(VARCHAR) -> VARCHAR[]             array_in for 1-D arrays from 1 (element texts);
  *       refuses other dimensions or bounds with 0A000
  *
- * Regular expressions (pgfn_regex*.c): see pgfn_regex_*, below.
+ * LIKE (pgfn_text_like.c):
+ *   am_like(VARCHAR s, VARCHAR pattern, VARCHAR escape, BOOLEAN case_insensitive) -> BOOLEAN
+ *       s LIKE / ILIKE pattern ESCAPE escape (default escape: pass '\\'; '' disables it).
+ *       DuckDB's like_escape differs (see the file). ILIKE refuses non-ASCII patterns and the
+ *       two characters that lower to ASCII (U+0130, U+212A): case depends on the locale.
+ *
+ * Regular expressions (pgfn_regex*.c; PostgreSQL's ARE engine as Tcl 8.6 ships it). flags
+ * are PostgreSQL's option letters (b c e g i m n p q s t w x; others: 22023). Compile errors
+ * are PostgreSQL's 2201B "invalid regular expression: ..." texts. Refused with 0A000: lookbehind
+ * constraints; the b and e flavors; back-references to groups inside a quantifier; more than
+ * 64 groups; \U escapes and \x beyond U+FFFF; characters beyond U+FFFF in the pattern (in the
+ * text they are fine unless the pattern names non-ASCII characters); class escapes, [[:...:]]
+ * and word constraints on non-ASCII text, case-insensitive non-ASCII patterns (locale); \A and
+ * word constraints when a search resumes after a word character (regexp_matches g, replace g,
+ * count, ...); group values where the two engines differ: a quantified group that matched
+ * nothing (PostgreSQL says "", Tcl no match) and groups of patterns with {1} or {1,1}.
+ *   am_re_match(VARCHAR, VARCHAR pattern, VARCHAR flags) -> BOOLEAN   ~ (flags ''), ~* ('i');
+ *       !~ and !~* are its negation
+ *   am_regexp_like(VARCHAR, VARCHAR[, VARCHAR flags]) -> BOOLEAN
+ *   am_regexp_match(VARCHAR, VARCHAR[, VARCHAR flags]) -> VARCHAR[]
+ *   am_regexp_matches(VARCHAR, VARCHAR[, VARCHAR flags]) -> VARCHAR[][]   one list per row
+ *       regexp_matches() returns ([] for none; unnest it)
+ *   am_regexp_replace(VARCHAR, VARCHAR, VARCHAR[, VARCHAR flags]) -> VARCHAR
+ *   am_regexp_replace(VARCHAR, VARCHAR, VARCHAR, BIGINT start[, BIGINT n[, VARCHAR flags]])
+ *   am_regexp_split_to_array(VARCHAR, VARCHAR[, VARCHAR flags]) -> VARCHAR[]
+ *   am_regexp_count(VARCHAR, VARCHAR[, BIGINT start[, VARCHAR flags]]) -> BIGINT
+ *   am_regexp_instr(VARCHAR, VARCHAR[, start[, n[, endoption[, VARCHAR flags[, subexpr]]]]])
+ *   am_regexp_substr(VARCHAR, VARCHAR[, start[, n[, VARCHAR flags[, subexpr]]]]) -> VARCHAR
+ *   am_substring_re(VARCHAR, VARCHAR pattern) -> VARCHAR        substring(s from pattern)
+ *   am_similar_to_regex(VARCHAR pattern, VARCHAR escape) -> VARCHAR   similar_to_escape()
+ *   am_similar_match(VARCHAR, VARCHAR pattern, VARCHAR escape) -> BOOLEAN   SIMILAR TO
+ *       (no ESCAPE clause: pass '\\')
+ *   am_substring_similar(VARCHAR, VARCHAR pattern, VARCHAR escape) -> VARCHAR
+ *       substring(s similar pattern escape escape); refuses text over 4000 characters when
+ *       the pattern has #" markers
+ *
+ * Errors carry PostgreSQL's message; where PostgreSQL adds a DETAIL, it follows the message
+ * after a newline ("malformed array literal: ...\nUnexpected end of input.").
  *
  * Threads: every function may run on any DuckDB worker thread at once; the regular
  * expression cache is per thread.

@@ -85,5 +85,7 @@ bool proxy__pgfn_text_register(duckdb_connection con, am_err_t *err)
            add_table(con, proxy__pgfn_text_fmt_fns, proxy__pgfn_text_fmt_n, err) &&
            add_table(con, proxy__pgfn_text_bin_fns, proxy__pgfn_text_bin_n, err) &&
            add_table(con, proxy__pgfn_text_array_fns, proxy__pgfn_text_array_n, err) &&
-           add_table(con, proxy__pgfn_text_like_fns, proxy__pgfn_text_like_n, err);
+           add_table(con, proxy__pgfn_text_like_fns, proxy__pgfn_text_like_n, err) &&
+           add_table(con, proxy__pgfn_regex_fns, proxy__pgfn_regex_n, err) &&
+           add_table(con, proxy__pgfn_regex_similar_fns, proxy__pgfn_regex_similar_n, err);
 }
