@@ -51,12 +51,16 @@ static void entry_free(pgfn_re_t *e)
     free(e);
 }
 
+/* Thread exit (the key's destructor): the thread's patterns, then Tcl's own per-thread data,
+ * which Tcl frees only when told the thread is done. */
 static void cache_free(void *p)
 {
     re_cache_t *c = p;
     for (int i = 0; i < c->n; i++)
         entry_free(c->slot[i]);
     free(c);
+    tls_cache = NULL;
+    Tcl_FinalizeThread();
 }
 
 static void tcl_init(void)

@@ -2491,3 +2491,28 @@ Test(pgfn_regex, random_backref)
 {
     tt_run(random_backref_cases, AM_ARRAY_LEN(random_backref_cases));
 }
+
+static const tt_case_t many_rows_cases[] = {
+    {"(SELECT count(*) FROM generate_series(1, 200000) g WHERE g::text ~ '7$')",
+     "(SELECT count(*) FROM range(1, 200001) t(g) WHERE am_re_match(CAST(g AS VARCHAR), '7$', ''))",
+     TT_TEXT, 0},
+    {"(SELECT sum(length(regexp_replace(g::text, '(1)|(3)', '<\\1\\2>', 'g'))) FROM "
+     "generate_series(1, 100000) g)",
+     "(SELECT sum(length(am_regexp_replace(CAST(g AS VARCHAR), '(1)|(3)', '<\\1\\2>', 'g'))) FROM "
+     "range(1, 100001) t(g))",
+     TT_TEXT, 0},
+    {"(SELECT count(*) FROM generate_series(1, 50000) g WHERE g::text ~ ('^' || (g % 97)::text))",
+     "(SELECT count(*) FROM range(1, 50001) t(g) WHERE am_re_match(CAST(g AS VARCHAR), '^' || "
+     "CAST(g % 97 AS VARCHAR), ''))",
+     TT_TEXT, 0},
+    {"(SELECT string_agg(x, ',' ORDER BY x) FROM (SELECT DISTINCT (regexp_match(g::text, "
+     "'(.)(.)$'))[2] x FROM generate_series(10, 20000) g) q)",
+     "(SELECT string_agg(x, ',' ORDER BY x) FROM (SELECT DISTINCT am_regexp_match(CAST(g AS "
+     "VARCHAR), '(.)(.)$')[2] x FROM range(10, 20001) t(g)) q)",
+     TT_TEXT, 0},
+};
+
+Test(pgfn_regex, many_rows)
+{
+    tt_run(many_rows_cases, AM_ARRAY_LEN(many_rows_cases));
+}
