@@ -8,8 +8,8 @@
  * characters absent from the subject, one per distinct character, which is exact as long as
  * the pattern cannot name either (pgfn_re_subject_init refuses otherwise).
  * Tcl searches a subject from an offset without seeing what precedes it, where PostgreSQL
- * looks back: \A and word constraints after a word character are refused there, and ^ is
- * told whether a newline precedes (pgfn_re_exec).
+ * looks back: ^ is told whether a newline precedes, and patterns with \A or word constraints
+ * are searched from one character earlier behind a one-character prefix (pgfn_re_exec).
  * Refusals (0A000) name the feature; compile errors are PostgreSQL's 2201B texts, which Tcl
  * shares word for word.
  */
@@ -21,6 +21,8 @@
 #include <tcl.h>
 
 #define CACHE_SIZE 32
+/* Internal compile flag: the pattern's body behind one character of left context. */
+#define RE_CONTEXT 0x10000u
 #define PUA_FIRST 0xe000u
 #define PUA_LAST 0xf8ffu
 
@@ -181,8 +183,33 @@ static bool compile_refusals(const pgfn_re_t *e, am_err_t *err)
     return true;
 }
 
+static pgfn_re_t *entry_new(const char *pat, size_t len, unsigned flags, am_err_t *err);
+
+/* "[any character](?:body)": searched from one character before where PostgreSQL resumes, it
+ * finds PostgreSQL's next match one character later, with that character as the left context
+ * that \A, ^ and the word constraints look at. A bracket, unlike an alternation, gives the
+ * pattern no greediness of its own. */
+static pgfn_re_t *context_new(const char *pat, size_t len, unsigned flags, am_err_t *err)
+{
+    pgfn_re_info_t in;
+    pgfn_re_scan(pat, len, flags & ~RE_CONTEXT, &in);
+    char *w =
+        am_xasprintf("[\\u0001-\\uffff](?:%.*s)", (int)(len - in.body_off), pat + in.body_off);
+    pgfn_re_t *e = entry_new(w, strlen(w), in.flags, err);
+    free(w);
+    if (!e)
+        return NULL;
+    free(e->pat);
+    e->pat = am_xstrndup(pat, len);
+    e->len = len;
+    e->flags = flags;
+    return e;
+}
+
 static pgfn_re_t *entry_new(const char *pat, size_t len, unsigned flags, am_err_t *err)
 {
+    if (flags & RE_CONTEXT)
+        return context_new(pat, len, flags, err);
     Tcl_UniChar *u = am_xmalloc((len + 1) * sizeof *u);
     size_t n;
     bool bmp = to_uni(pat, len, u, &n);
@@ -330,13 +357,6 @@ void pgfn_re_subject_destroy(pgfn_re_subject_t *sub)
     memset(sub, 0, sizeof *sub);
 }
 
-static bool word_char(const pgfn_re_subject_t *sub, size_t i)
-{
-    char c = sub->s[sub->byte_off[i]];
-    return (unsigned char)c >= 0x80 || c == '_' || (c >= '0' && c <= '9') ||
-           (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 static bool exec_error(const pgfn_re_t *re, pgfn_re_subject_t *sub, size_t start, int eflags,
                        am_err_t *err)
 {
@@ -347,23 +367,9 @@ static bool exec_error(const pgfn_re_t *re, pgfn_re_subject_t *sub, size_t start
     return false;
 }
 
-bool pgfn_re_exec(const pgfn_re_t *re, pgfn_re_subject_t *sub, size_t start, pgfn_re_match_t *m,
-                  am_err_t *err)
+static bool exec_at(const pgfn_re_t *re, pgfn_re_subject_t *sub, size_t start, int eflags,
+                    long shift, pgfn_re_match_t *m, am_err_t *err)
 {
-    int eflags = 0;
-    m->found = false;
-    if (start > sub->n_chars)
-        return true;
-    if (start > 0) {
-        if (re->info.string_anchor)
-            return refuse(err, "\\A in a regular expression searched past the string's start");
-        if (re->info.word_bounds && word_char(sub, start - 1))
-            return refuse(err, "a word constraint in a regular expression searched after a "
-                               "word character");
-        bool nl = sub->s[sub->byte_off[start - 1]] == '\n';
-        if (!(nl && (re->info.flags & PGFN_RE_NLANCH)))
-            eflags = TCL_REG_NOTBOL;
-    }
     int r = Tcl_RegExpExecObj(NULL, re->re, (Tcl_Obj *)sub->obj, (int)start, -1, eflags);
     if (r < 0)
         return exec_error(re, sub, start, eflags, err);
@@ -378,5 +384,24 @@ bool pgfn_re_exec(const pgfn_re_t *re, pgfn_re_subject_t *sub, size_t start, pgf
         m->so[g] = set ? (long)start + info.matches[g].start : -1;
         m->eo[g] = set ? (long)start + info.matches[g].end : -1;
     }
+    m->so[0] += shift;
     return true;
+}
+
+bool pgfn_re_exec(const pgfn_re_t *re, pgfn_re_subject_t *sub, size_t start, pgfn_re_match_t *m,
+                  am_err_t *err)
+{
+    m->found = false;
+    if (start > sub->n_chars)
+        return true;
+    if (start == 0)
+        return exec_at(re, sub, 0, 0, 0, m, err);
+    if (re->info.string_anchor || re->info.word_bounds) {
+        /* re stays cached: it is the most recently used entry */
+        const pgfn_re_t *ctx = pgfn_re_compile(re->pat, re->len, re->flags | RE_CONTEXT, err);
+        return ctx && exec_at(ctx, sub, start - 1, 0, 1, m, err);
+    }
+    bool nl = sub->s[sub->byte_off[start - 1]] == '\n';
+    int eflags = nl && (re->info.flags & PGFN_RE_NLANCH) ? 0 : TCL_REG_NOTBOL;
+    return exec_at(re, sub, start, eflags, 0, m, err);
 }

@@ -284,6 +284,7 @@ void pgfn_re_scan(const char *pat, size_t len, unsigned flags, pgfn_re_info_t *i
     if ((flags & PGFN_RE_FLAVOR) == PGFN_RE_ADVANCED)
         scan_options(&s, &flags);
     info->flags = flags;
+    info->body_off = (size_t)(s.p - pat);
     if ((flags & PGFN_RE_FLAVOR) == PGFN_RE_QUOTE) {
         for (; s.p < s.end; s.p++)
             note_char(&s, (unsigned char)*s.p);

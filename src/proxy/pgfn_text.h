@@ -58,10 +58,9 @@
  * constraints; the b and e flavors; back-references to groups inside a quantifier; more than
  * 64 groups; \U escapes and \x beyond U+FFFF; characters beyond U+FFFF in the pattern (in the
  * text they are fine unless the pattern names non-ASCII characters); class escapes, [[:...:]]
- * and word constraints on non-ASCII text, case-insensitive non-ASCII patterns (locale); \A and
- * word constraints when a search resumes after a word character (regexp_matches g, replace g,
- * count, ...); group values where the two engines differ: a quantified group that matched
- * nothing (PostgreSQL says "", Tcl no match) and groups of patterns with {1} or {1,1}.
+ * and word constraints on non-ASCII text, case-insensitive non-ASCII patterns (locale); group
+ * values where the two engines differ: a quantified group that matched nothing (PostgreSQL
+ * says "", Tcl no match) and groups of patterns with {1} or {1,1}.
  *   am_re_match(VARCHAR, VARCHAR pattern, VARCHAR flags) -> BOOLEAN   ~ (flags ''), ~* ('i');
  *       !~ and !~* are its negation
  *   am_regexp_like(VARCHAR, VARCHAR[, VARCHAR flags]) -> BOOLEAN

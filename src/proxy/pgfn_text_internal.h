@@ -61,6 +61,7 @@ bool proxy__pgfn_text_fits(uint64_t n);
 /* What pgfn_re_scan() learnt of a pattern the engine accepted. */
 typedef struct pgfn_re_info {
     unsigned flags;       /* the flags after embedded options and directors */
+    size_t body_off;      /* where the pattern starts after them */
     bool flavor_refused;  /* BRE or ERE flavor (options b, e) */
     bool lookbehind;      /* (?<= or (?<! */
     bool classes;         /* class escapes, [: :] [= =] [. .], word constraints */
