@@ -78,6 +78,7 @@ static const family_fn families[] = {
     proxy__pgfn_num_register,
     proxy__pgfn_json_register,
     proxy__pgfn_misc_register,
+    proxy__pgfn_text_register,
     NULL, /* each family adds its registration function above this line */
 };
 
