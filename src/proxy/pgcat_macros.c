@@ -61,6 +61,28 @@ static const struct {
     /* the mirror is read-only: SELECT is the only privilege it can grant */
     {"am_has_table_privilege", "t, priv",
      "(upper(priv) IN ('SELECT', 'SELECT WITH GRANT OPTION'))"},
+    /* set-returning catalog functions: a LIST of STRUCTs the compiler unnests */
+    {"am_keywords", "",
+     "(SELECT list({'word': word, 'catcode': catcode, 'barelabel': barelabel, 'catdesc': "
+     "catdesc, 'baredesc': baredesc} ORDER BY word) FROM " AM "keywords\")"},
+    /* the relation itself, then its parents up the tree; nothing when it is not partitioned */
+    {"am_partition_ancestors", "r",
+     "(WITH RECURSIVE a(relid, d) AS (SELECT c.oid, 0 FROM " CAT "pg_class\" c WHERE c.oid = r "
+     "AND (c.relispartition OR c.relkind IN ('p', 'I')) UNION ALL SELECT i.inhparent, a.d + 1 "
+     "FROM a JOIN " CAT "pg_inherits\" i ON i.inhrelid = a.relid) SELECT list(relid ORDER BY d) "
+     "FROM a)"},
+    {"am_partition_tree", "r",
+     "(WITH RECURSIVE t(relid, parentrelid, level) AS (SELECT c.oid, (SELECT i.inhparent FROM " CAT
+     "pg_inherits\" i WHERE i.inhrelid = c.oid LIMIT 1), 0 FROM " CAT "pg_class\" c WHERE "
+     "c.oid = r AND (c.relispartition OR c.relkind IN ('p', 'I')) UNION ALL SELECT i.inhrelid, "
+     "i.inhparent, t.level + 1 FROM t JOIN " CAT "pg_inherits\" i ON i.inhparent = t.relid) "
+     "SELECT list({'relid': t.relid, 'parentrelid': t.parentrelid, 'isleaf': c.relkind NOT IN "
+     "('p', 'I'), 'level': CAST(t.level AS INTEGER)} ORDER BY t.level, t.relid) FROM t JOIN " CAT
+     "pg_class\" c ON c.oid = t.relid)"},
+    /* is_publishable_class: a permanent user table */
+    {"am_relation_is_publishable", "r",
+     "(SELECT c.relkind IN ('r', 'p') AND c.relpersistence = 'p' AND c.oid >= 16384 FROM " CAT
+     "pg_class\" c WHERE c.oid = r)"},
     {"am_has_role", "r, priv",
      "true"},
     {"am_function_arguments", "o",

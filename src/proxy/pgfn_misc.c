@@ -7,7 +7,9 @@
 #include "proxy/pgfn_internal.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -70,6 +72,55 @@ static void f_bool_in(duckdb_function_info info, duckdb_data_chunk in, duckdb_ve
             return;
         }
         res[r] = b == 1;
+    }
+}
+
+/* oidin: base-10 digits around optional white space; negative values down to -2^31 wrap. */
+static int oid_of(const char *p, size_t n, int64_t *out)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof buf)
+        return n == 0 ? -1 : -2 + (int)(strspn(p, " \t\n\r\f\v+-0123456789") != n);
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    errno = 0;
+    char *end;
+    unsigned long v = strtoul(buf, &end, 10);
+    if (end == buf)
+        return -1;
+    bool range = errno == ERANGE;
+    while (*end && isspace((unsigned char)*end))
+        end++;
+    if (*end)
+        return -1;
+    if (range || (v != (unsigned long)(uint32_t)v && v != (unsigned long)(long)(int32_t)v))
+        return -2;
+    *out = (int64_t)(uint32_t)v;
+    return 0;
+}
+
+static void f_oid_in(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
+{
+    duckdb_vector a = duckdb_data_chunk_get_vector(in, 0);
+    int64_t *res = duckdb_vector_get_data(out);
+    for (idx_t r = 0; r < duckdb_data_chunk_get_size(in); r++) {
+        if (!valid(a, r)) {
+            set_null(out, r);
+            continue;
+        }
+        size_t n;
+        const char *p = text_at(a, r, &n);
+        int rc = oid_of(p, n, &res[r]);
+        if (rc == -1) {
+            proxy__pgfn_error(info, "22P02", "invalid input syntax for type oid: \"%.*s\"",
+                              (int)(n > 400 ? 400 : n), p);
+            return;
+        }
+        if (rc == -2) {
+            proxy__pgfn_error(info, "22003", "value \"%.*s\" is out of range for type oid",
+                              (int)(n > 400 ? 400 : n), p);
+            return;
+        }
     }
 }
 
@@ -236,11 +287,12 @@ static bool same_elem(duckdb_vector child, int w, idx_t a, idx_t b)
 static void f_mode_index(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector out)
 {
     duckdb_vector a = duckdb_data_chunk_get_vector(in, 0);
-    duckdb_vector child = duckdb_list_vector_get_child(a);
+    duckdb_vector child = proxy__pgfn_flat_child(a);
     duckdb_logical_type ct = duckdb_vector_get_column_type(child);
     int w = elem_width(duckdb_get_type_id(ct));
     duckdb_destroy_logical_type(&ct);
     if (w < 0) {
+        duckdb_destroy_vector(&child);
         proxy__pgfn_error(info, "0A000", "mode() of this type is not supported on the mirror");
         return;
     }
@@ -263,6 +315,7 @@ static void f_mode_index(duckdb_function_info info, duckdb_data_chunk in, duckdb
         }
         res[r] = (int32_t)best + 1;
     }
+    duckdb_destroy_vector(&child);
 }
 
 /* timestamp(p), time(p): microseconds rounded to p digits, half away from zero. */
@@ -341,6 +394,8 @@ bool proxy__pgfn_misc_register(duckdb_connection con, am_err_t *err)
          f_bool_in, 0},
         {"am_uuid_in", DUCKDB_TYPE_VARCHAR, NULL, {DUCKDB_TYPE_VARCHAR}, DUCKDB_TYPE_INVALID,
          f_uuid_in, 0},
+        {"am_oid_in", DUCKDB_TYPE_BIGINT, NULL, {DUCKDB_TYPE_VARCHAR}, DUCKDB_TYPE_INVALID,
+         f_oid_in, 0},
         {"am_bytea_in", DUCKDB_TYPE_BLOB, NULL, {DUCKDB_TYPE_VARCHAR}, DUCKDB_TYPE_INVALID,
          f_bytea_in, 0},
         {"am_mode_index", DUCKDB_TYPE_INTEGER, NULL, {DUCKDB_TYPE_ANY}, DUCKDB_TYPE_INVALID,

@@ -206,6 +206,16 @@ static char *output_elem(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, boo
     return sqlc_printf(c, "am_array_out(list_transform(%s, %s -> %s), ',')", x, var, inner);
 }
 
+char *sqlc_elem_texts(sqlc_ctx_t *c, const sqlc_val_t *v)
+{
+    proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, v->type.oid), v->type.typmod};
+    char *var = sqlc_alias(c, 'e');
+    char *inner = output_of(c, var, et, v->numv);
+    if (strcmp(inner, var) == 0)
+        return sqlc_strdup(c, v->sql);
+    return sqlc_printf(c, "list_transform(%s, %s -> %s)", v->sql, var, inner);
+}
+
 char *sqlc_to_text(sqlc_ctx_t *c, const sqlc_val_t *v)
 {
     if (v->type.oid == PG_OID_UNKNOWN)
@@ -369,6 +379,14 @@ static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *
         return sqlc_strdup(c, x);
     case K_ENUM:
         return sqlc_printf(c, "CAST(%s AS %s)", x, sqlc_duck_type(c, b));
+    case K_OID:
+        if (b.oid == PG_OID_OID || b.oid == PG_OID_XID || b.oid == PG_OID_CID)
+            return sqlc_printf(c, "am_oid_in(%s)", x);
+        sqlc_fail(c, "0A000",
+                  "input of type %s from a value computed at run time is not supported on "
+                  "the mirror",
+                  sqlc_type_name(c, b));
+        return NULL;
     case K_ARRAY: {
         proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, b.oid), b.typmod};
         char *var = sqlc_alias(c, 'e');
@@ -453,6 +471,26 @@ static char *cast_time(sqlc_ctx_t *c, const char *x, kind_t from, kind_t to)
     return NULL;
 }
 
+/* int4 -> oid is binary-coercible (negative values wrap); int8 -> oid checks the range. */
+static char *int_to_oid(sqlc_ctx_t *c, const char *x, uint32_t from)
+{
+    if (from == PG_OID_INT8)
+        return sqlc_printf(c, "(CASE WHEN (%s) < 0 OR (%s) > 4294967295 THEN "
+                              "error('22003 OID out of range') ELSE CAST(%s AS BIGINT) END)",
+                           x, x, x);
+    return sqlc_printf(c, "(CAST(%s AS BIGINT) & 4294967295)", x);
+}
+
+/* oid -> int4 is binary-coercible: OIDs above 2^31 read as negative numbers. */
+static char *oid_to_int(sqlc_ctx_t *c, const char *x, uint32_t to)
+{
+    if (to == PG_OID_INT4)
+        return sqlc_printf(c, "CAST(CASE WHEN (%s) > 2147483647 THEN (%s) - 4294967296 ELSE (%s) "
+                              "END AS INTEGER)",
+                           x, x, x);
+    return NULL; /* oid -> int2 has no cast in PostgreSQL */
+}
+
 /* One conversion between base types; NULL when the mirror has none (err not yet set). */
 static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, bool as_cast,
                      bool *numv)
@@ -470,8 +508,18 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
                                v->sql);
         return output_of(c, v->sql, fb, v->numv);
     }
-    if (from == K_TEXT && to != K_OID)
+    if (from == K_TEXT)
         return input_of(c, v->sql, tb, numv);
+    /* int2vector and oidvector are binary-coercible with int2[] and oid[] */
+    if ((fb.oid == PG_OID_INT2VECTOR && tb.oid == proxy__pgtype_array(c->cat, PG_OID_INT2)) ||
+        (tb.oid == PG_OID_INT2VECTOR && fb.oid == proxy__pgtype_array(c->cat, PG_OID_INT2)) ||
+        (fb.oid == PG_OID_OIDVECTOR && tb.oid == proxy__pgtype_array(c->cat, PG_OID_OID)) ||
+        (tb.oid == PG_OID_OIDVECTOR && fb.oid == proxy__pgtype_array(c->cat, PG_OID_OID)))
+        return sqlc_strdup(c, v->sql);
+    if (from == K_INT && to == K_OID)
+        return int_to_oid(c, v->sql, fb.oid);
+    if (from == K_OID && to == K_INT && tb.oid != PG_OID_INT8)
+        return oid_to_int(c, v->sql, tb.oid);
     if ((from == K_INT || from == K_FLOAT || from == K_NUMERIC || from == K_OID) &&
         (to == K_INT || to == K_FLOAT || to == K_NUMERIC || to == K_OID || to == K_BOOL))
         return cast_number(c, v, from == K_OID ? K_INT : from, to, tb, numv);
@@ -504,9 +552,15 @@ bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_cconte
     if (v->type.oid == PG_OID_UNKNOWN && v->param) {
         /* an untyped $n takes the type its context gives it, as PostgreSQL infers it */
         c->params[v->param - 1].type = t;
-        v->sql = sqlc_printf(c, "CAST($%d AS %s)", v->param, sqlc_duck_type(c, t));
+        /* parameters arrive as PostgreSQL text: read them with the type's input function */
+        proxy_pgtype_ref_t pb = proxy__pgtype_base(c->cat, t);
+        bool pnumv = false;
+        char *x = input_of(c, sqlc_printf(c, "$%d", v->param), pb, &pnumv);
+        if (!x)
+            return false;
+        v->sql = length_coerce(c, x, t, &pnumv);
         v->type = t;
-        v->numv = sqlc_numv_type(c, t);
+        v->numv = pnumv;
         v->param = 0;
         return true;
     }

@@ -152,10 +152,18 @@ static bool type_cast(sqlc_ctx_t *c, const PgQuery__TypeCast *tc, sqlc_val_t *ou
     if (!sqlc_expr(c, tc->arg, out) || !sqlc_typename(c, tc->type_name, &t))
         return false;
     const char *name = out->name;
+    bool weak = out->name_weak;
     if (!sqlc_coerce(c, out, t, SQLC_EXPLICIT))
         return false;
+    /* FigureColname: a cast names the column after its type unless the operand has a strong
+     * name (a column, a function ...) */
     const PgQuery__TypeName *tn = tc->type_name;
-    out->name = name ? name : tn->n_names ? sqlc_str(tn->names[tn->n_names - 1]) : NULL;
+    out->name = name;
+    out->name_weak = weak;
+    if ((!name || weak) && tn->n_names) {
+        out->name = sqlc_str(tn->names[tn->n_names - 1]);
+        out->name_weak = true;
+    }
     return true;
 }
 

@@ -83,7 +83,13 @@ static bool case_expr(sqlc_ctx_t *c, const PgQuery__CaseExpr *e, sqlc_val_t *out
     am_buf_puts(&b, " END");
     out->sql = am_arena_strndup(c->arena, b.data, b.len);
     out->numv = res[0].numv;
-    out->name = "case";
+    /* named after the ELSE result when that has a strong name */
+    if (e->defresult && res[nres - 1].name && !res[nres - 1].name_weak) {
+        out->name = res[nres - 1].name;
+    } else {
+        out->name = "case";
+        out->name_weak = true;
+    }
     am_buf_destroy(&b);
     return true;
 }
@@ -155,11 +161,18 @@ static bool array_expr(sqlc_ctx_t *c, const PgQuery__AArrayExpr *e, sqlc_val_t *
     return true;
 }
 
+/* PostgreSQL subscripts: out of range (zero and negative included) is NULL, slices clamp to the
+ * array's bounds; DuckDB counts negative indexes from the end, so they are guarded. int2vector
+ * and oidvector count from 0. */
 static bool subscript(sqlc_ctx_t *c, sqlc_val_t *base, const PgQuery__AIndices *ix)
 {
-    uint32_t elem = sqlc_is_array(c, proxy__pgtype_base(c->cat, base->type).oid)
-                        ? proxy__pgtype_elem(c->cat, proxy__pgtype_base(c->cat, base->type).oid)
-                        : 0;
+    uint32_t b = proxy__pgtype_base(c->cat, base->type).oid;
+    uint32_t elem = sqlc_is_array(c, b) ? proxy__pgtype_elem(c->cat, b) : 0;
+    int shift = 0;
+    if (b == PG_OID_INT2VECTOR || b == PG_OID_OIDVECTOR) {
+        elem = b == PG_OID_INT2VECTOR ? PG_OID_INT2 : PG_OID_OID;
+        shift = 1;
+    }
     if (!elem)
         return sqlc_fail(c, "42804", "cannot subscript type %s because it does not support "
                                      "subscripting",
@@ -171,10 +184,17 @@ static bool subscript(sqlc_ctx_t *c, sqlc_val_t *base, const PgQuery__AIndices *
     if (ix->uidx && (!sqlc_expr(c, ix->uidx, &hi) || !sqlc_coerce(c, &hi, i4, SQLC_IMPLICIT)))
         return false;
     if (ix->is_slice) {
-        base->sql = sqlc_printf(c, "%s[%s:%s]", base->sql, ix->lidx ? lo.sql : "",
-                                ix->uidx ? hi.sql : "");
+        const char *l = ix->lidx ? sqlc_printf(c, "greatest((%s) + %d, 1)", lo.sql, shift) : "1";
+        const char *h = ix->uidx ? sqlc_printf(c, "CASE WHEN (%s) + %d < 1 THEN 0 ELSE (%s) + %d "
+                                                  "END",
+                                               hi.sql, shift, hi.sql, shift)
+                                 : "2147483647";
+        base->sql = sqlc_printf(c, "list_slice(%s, %s, %s)", base->sql, l, h);
+        if (shift) /* a slice of a vector is an ordinary array */
+            base->type = (proxy_pgtype_ref_t){proxy__pgtype_array(c->cat, elem), -1};
     } else {
-        base->sql = sqlc_printf(c, "%s[%s]", base->sql, hi.sql);
+        base->sql = sqlc_printf(c, "%s[CASE WHEN (%s) + %d >= 1 THEN (%s) + %d END]", base->sql,
+                                hi.sql, shift, hi.sql, shift);
         base->type = (proxy_pgtype_ref_t){elem, base->type.typmod};
     }
     sqlc_merge_flags(base, &lo);

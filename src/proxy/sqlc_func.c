@@ -312,17 +312,56 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
     return true;
 }
 
-/* Set-returning functions whose rows have several columns: jsonb_each and friends. */
-static const struct {
+/* Set-returning functions whose rows have several columns (or a named one): the template makes
+ * a LIST of STRUCTs whose fields are the columns; arg is the one argument's type (0: none). */
+typedef struct multi_srf {
     const char *name;
-    const char *fields[2];
-    uint32_t types[2];
-} multi_srfs[] = {
-    {"jsonb_each", {"key", "value"}, {PG_OID_TEXT, PG_OID_JSONB}},
-    {"jsonb_each_text", {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
-    {"json_each", {"key", "value"}, {PG_OID_TEXT, PG_OID_JSON}},
-    {"json_each_text", {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
+    uint32_t arg;
+    const char *tmpl;
+    size_t n;
+    const char *fields[5];
+    uint32_t types[5];
+} multi_srf_t;
+
+static const multi_srf_t multi_srfs[] = {
+    {"jsonb_each", PG_OID_JSONB, "am_jsonb_each(%s)", 2, {"key", "value"},
+     {PG_OID_TEXT, PG_OID_JSONB}},
+    {"jsonb_each_text", PG_OID_JSONB, "am_jsonb_each_text(%s)", 2, {"key", "value"},
+     {PG_OID_TEXT, PG_OID_TEXT}},
+    {"json_each", PG_OID_JSON, "am_json_each(%s)", 2, {"key", "value"},
+     {PG_OID_TEXT, PG_OID_JSON}},
+    {"json_each_text", PG_OID_JSON, "am_json_each_text(%s)", 2, {"key", "value"},
+     {PG_OID_TEXT, PG_OID_TEXT}},
+    /* the source's own keyword list, copied with the catalog */
+    {"pg_get_keywords", 0, "am_keywords()", 5,
+     {"word", "catcode", "barelabel", "catdesc", "baredesc"},
+     {PG_OID_TEXT, PG_OID_CHAR, PG_OID_BOOL, PG_OID_TEXT, PG_OID_TEXT}},
+    {"pg_partition_tree", PG_OID_REGCLASS, "am_partition_tree(%s)", 4,
+     {"relid", "parentrelid", "isleaf", "level"},
+     {PG_OID_REGCLASS, PG_OID_REGCLASS, PG_OID_BOOL, PG_OID_INT4}},
 };
+
+static bool multi_srf_call(sqlc_ctx_t *c, const multi_srf_t *m, sqlc_val_t *args, size_t n,
+                           sqlc_srf_t *out)
+{
+    if (n != (m->arg ? 1u : 0u))
+        return no_function(c, m->name, args, n, false);
+    if (m->arg && !sqlc_coerce(c, &args[0], sqlc_type(m->arg), SQLC_IMPLICIT))
+        return false;
+    const char *hole = strstr(m->tmpl, "%s");
+    out->list_sql = hole ? sqlc_printf(c, "%.*s%s%s", (int)(hole - m->tmpl), m->tmpl,
+                                       args[0].sql, hole + 2)
+                         : sqlc_strdup(c, m->tmpl);
+    out->n_cols = m->n;
+    out->cols = am_arena_alloc(c->arena, (m->n + 1) * sizeof *out->cols);
+    memset(out->cols, 0, (m->n + 1) * sizeof *out->cols);
+    for (size_t k = 0; k < m->n; k++) {
+        out->cols[k].name = m->fields[k];
+        out->cols[k].type = sqlc_type(m->types[k]);
+        out->cols[k].sql = sqlc_printf(c, "am_x.%s", m->fields[k]);
+    }
+    return true;
+}
 
 bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
 {
@@ -336,23 +375,9 @@ bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
     size_t n = 0;
     if (!compile_args(c, f, args, &n))
         return false;
-    for (size_t i = 0; i < AM_ARRAY_LEN(multi_srfs); i++) {
-        if (strcmp(multi_srfs[i].name, name) != 0)
-            continue;
-        proxy_pgtype_ref_t want = sqlc_type(strstr(name, "jsonb") ? PG_OID_JSONB : PG_OID_JSON);
-        if (n != 1 || !sqlc_coerce(c, &args[0], want, SQLC_IMPLICIT))
-            return n != 1 ? no_function(c, name, args, n, false) : false;
-        out->list_sql = sqlc_printf(c, "am_%s(%s)", name, args[0].sql);
-        out->n_cols = 2;
-        out->cols = am_arena_alloc(c->arena, 3 * sizeof *out->cols);
-        memset(out->cols, 0, 3 * sizeof *out->cols);
-        for (size_t k = 0; k < 2; k++) {
-            out->cols[k].name = multi_srfs[i].fields[k];
-            out->cols[k].type = sqlc_type(multi_srfs[i].types[k]);
-            out->cols[k].sql = sqlc_printf(c, "am_x.%s", multi_srfs[i].fields[k]);
-        }
-        return true;
-    }
+    for (size_t i = 0; i < AM_ARRAY_LEN(multi_srfs); i++)
+        if (strcmp(multi_srfs[i].name, name) == 0)
+            return multi_srf_call(c, &multi_srfs[i], args, n, out);
     const sqlc_sig_t *sig = NULL;
     sqlc_val_t v;
     if (!sqlc_call(c, name, args, n, 0, &sig, &v))
@@ -366,7 +391,8 @@ bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
     out->scalar = true;
     out->cols = am_arena_alloc(c->arena, 2 * sizeof *out->cols);
     memset(out->cols, 0, 2 * sizeof *out->cols);
-    out->cols[0].name = name;
+    /* a single OUT parameter names the column; otherwise the function does */
+    out->cols[0].name = strcmp(name, "pg_partition_ancestors") == 0 ? "relid" : name;
     out->cols[0].type = v.type;
     out->cols[0].numv = v.numv;
     out->cols[0].sql = "am_x";

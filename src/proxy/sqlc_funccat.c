@@ -23,6 +23,7 @@
 #define C1(name, a, res, t) {name, 1, {a}, res, t, NULL, 0, NULL}
 #define C2(name, a, b, res, t) {name, 2, {a, b}, res, t, NULL, 0, NULL}
 #define C3(name, a, b, c, res, t) {name, 3, {a, b, c}, res, t, NULL, 0, NULL}
+#define SRF1(name, a, res, t) {name, 1, {a}, res, t, NULL, SQLC_F_SRF, NULL}
 
 /* %P is the session's resolved search path as a DuckDB list (visibility, name output). */
 static const sqlc_sig_t catfuncs[] = {
@@ -89,6 +90,8 @@ static const sqlc_sig_t catfuncs[] = {
     C2("pg_has_role", O, T, B, "true"),
     C1("pg_char_to_encoding", NM, I4, "CASE WHEN upper(%1) IN ('UTF8', 'UTF-8') THEN 6 ELSE -1 END"),
     C1("pg_tablespace_location", O, T, "''"),
+    C1("pg_relation_is_publishable", RC, B, "am_relation_is_publishable(%1)"),
+    SRF1("pg_partition_ancestors", RC, RC, "am_partition_ancestors(%1)"),
 };
 
 size_t sqlc_functab_catalog_find(sqlc_ctx_t *c, const char *name, size_t nargs,

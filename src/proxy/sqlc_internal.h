@@ -29,6 +29,7 @@ typedef struct sqlc_val {
     bool has_srf;            /* a set-returning function inside */
     bool numv;               /* numeric held as PostgreSQL numeric text (VARCHAR), not DECIMAL */
     const char *name;        /* the column name PostgreSQL gives it; NULL = ?column? */
+    bool name_weak;          /* the name came from a cast or CASE: an outer cast replaces it */
     uint32_t relid;          /* a plain column of a table: its relation and attnum */
     int16_t attnum;
     int param;               /* an untyped $n (type unknown until context decides), else 0 */
@@ -214,6 +215,8 @@ bool sqlc_preferred(sqlc_ctx_t *c, uint32_t oid);
 /* Whether PostgreSQL casts from -> to implicitly (pg_cast castcontext 'i', or binary). */
 bool sqlc_implicit(sqlc_ctx_t *c, uint32_t from, uint32_t to);
 /* select_common_type for UNION/CASE/COALESCE/ARRAY/VALUES; false + 42804 when none. */
+/* The same test without an error: can polymorphic arguments be unified? */
+bool sqlc_common_type_exists(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n);
 bool sqlc_common_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *context,
                       proxy_pgtype_ref_t *out);
 bool sqlc_is_string(sqlc_ctx_t *c, uint32_t oid); /* text, varchar, bpchar, name, char */
@@ -248,6 +251,8 @@ bool sqlc_resolve_unknown(sqlc_ctx_t *c, sqlc_val_t *v);
 bool sqlc_typename(sqlc_ctx_t *c, const PgQuery__TypeName *tn, proxy_pgtype_ref_t *out);
 /* DuckDB text expression producing PostgreSQL's text output of v (for ::text, ||, format). */
 char *sqlc_to_text(sqlc_ctx_t *c, const sqlc_val_t *v);
+/* An array's elements as their output texts (a VARCHAR[]): template placeholder %E<n>. */
+char *sqlc_elem_texts(sqlc_ctx_t *c, const sqlc_val_t *v);
 
 /* ---- sqlc_expr.c, sqlc_oper.c, sqlc_func.c: expressions ------------------------------------- */
 

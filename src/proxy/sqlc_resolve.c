@@ -127,6 +127,9 @@ static const sqlc_sig_t *same_type_rule(sqlc_ctx_t *c, const sqlc_sig_t **cands,
     return hit;
 }
 
+static size_t poly_probe(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *args, size_t n,
+                         sqlc_val_t *probe);
+
 const sqlc_sig_t *sqlc_resolve(sqlc_ctx_t *c, const sqlc_sig_t *const *all, size_t n_all,
                                const sqlc_val_t *args, size_t nargs, bool *ambiguous)
 {
@@ -151,9 +154,17 @@ const sqlc_sig_t *sqlc_resolve(sqlc_ctx_t *c, const sqlc_sig_t *const *all, size
             return all[k];
     }
     for (size_t k = 0; k < n_all; k++) {
-        bool ok = true;
-        for (size_t i = 0; i < nargs && ok; i++)
+        bool ok = true, poly = false;
+        for (size_t i = 0; i < nargs && ok; i++) {
             ok = accepts(c, &args[i], all[k]->args[i]);
+            poly = poly || is_poly(all[k]->args[i]);
+        }
+        /* check_generic_type_consistency: the polymorphic arguments must unify */
+        if (ok && poly) {
+            sqlc_val_t probe[SQLC_MAX_ARGS];
+            size_t m = poly_probe(c, all[k], args, nargs, probe);
+            ok = m == 0 || sqlc_common_type_exists(c, probe, m);
+        }
         if (ok)
             cands[n++] = all[k];
     }
@@ -175,11 +186,10 @@ const sqlc_sig_t *sqlc_resolve(sqlc_ctx_t *c, const sqlc_sig_t *const *all, size
     return s;
 }
 
-/* The actual type a polymorphic signature binds anyelement to (the arguments' common type). */
-static bool bind_poly(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
-                      proxy_pgtype_ref_t *elem)
+/* The values anyelement must unify: polymorphic element arguments and anyarray elements. */
+static size_t poly_probe(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *args, size_t n,
+                         sqlc_val_t *probe)
 {
-    sqlc_val_t probe[SQLC_MAX_ARGS];
     size_t m = 0;
     for (size_t i = 0; i < n && m < SQLC_MAX_ARGS; i++) {
         if (s->args[i] == PG_OID_ANYELEMENT || s->args[i] == SQLC_ANYNONARRAY ||
@@ -193,6 +203,15 @@ static bool bind_poly(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size
             m++;
         }
     }
+    return m;
+}
+
+/* The actual type a polymorphic signature binds anyelement to (the arguments' common type). */
+static bool bind_poly(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                      proxy_pgtype_ref_t *elem)
+{
+    sqlc_val_t probe[SQLC_MAX_ARGS];
+    size_t m = poly_probe(c, s, args, n, probe);
     elem->oid = 0;
     elem->typmod = -1;
     if (m == 0)
@@ -235,7 +254,8 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
 
 /* Writes tmpl with %1..%9 replaced by the arguments' SQL, %T the TimeZone, %D DateStyle, %I
  * IntervalStyle, %F extra_float_digits, %N1..%N9 an argument as numeric text, %S1..%S9 an
- * argument as PostgreSQL text output, %% a percent sign. */
+ * argument as PostgreSQL text output, %E1..%E9 an array argument as its elements' output texts,
+ * %P the search path list, %W now() as a literal, %% a percent sign. */
 char *sqlc_expand(sqlc_ctx_t *c, const char *tmpl, const sqlc_val_t *args, size_t n)
 {
     am_buf_t b;
@@ -249,10 +269,12 @@ char *sqlc_expand(sqlc_ctx_t *c, const char *tmpl, const sqlc_val_t *args, size_
         size_t i = (size_t)(p[1] - '1');
         if (k >= '1' && k <= '9' && (size_t)(k - '1') < n) {
             am_buf_printf(&b, "(%s)", args[k - '1'].sql);
-        } else if ((k == 'N' || k == 'S') && p[1] >= '1' && p[1] <= '9' && i < n) {
+        } else if ((k == 'N' || k == 'S' || k == 'E') && p[1] >= '1' && p[1] <= '9' && i < n) {
             const sqlc_val_t *a = &args[i];
             if (k == 'S')
                 am_buf_puts(&b, sqlc_to_text(c, a));
+            else if (k == 'E')
+                am_buf_puts(&b, sqlc_elem_texts(c, a));
             else
                 am_buf_printf(&b, a->numv ? "(%s)" : "CAST(%s AS VARCHAR)", a->sql);
             p++;

@@ -410,8 +410,9 @@ bool sqlc_order_limit(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b, 
                 const PgQuery__SortBy *sb = s->sort_clause[i]->sort_by;
                 bool err = false;
                 if (sb && output_ref(c, sb->node, true, &err) < 0 && !err)
-                    return sqlc_fail(c, "0A000", "ORDER BY on a UNION/INTERSECT/EXCEPT result "
-                                                 "must be on one of the result columns");
+                    return sqlc_fail(c, "0A000", "invalid UNION/INTERSECT/EXCEPT ORDER BY clause\n"
+                                                 "DETAIL:  Only result column names can be used, "
+                                                 "not expressions or functions.");
                 if (err)
                     return false;
             }

@@ -46,6 +46,7 @@ static bool values(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
         t[k].val.numv = v[k].numv;
         t[k].name = sqlc_printf(c, "column%zu", k + 1);
         t[k].duck = sqlc_printf(c, "o%zu", k + 1);
+        t[k].val.sql = sqlc_strdup(c, t[k].duck); /* ORDER BY names the output column */
     }
     am_buf_puts(out, "SELECT * FROM (VALUES ");
     for (size_t r = 0; r < rows; r++) {
@@ -121,6 +122,7 @@ static bool setop(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
         t[k].val.numv = lt[k].val.numv || rt[k].val.numv || sqlc_numv_type(c, ct);
         t[k].name = lt[k].name;
         t[k].duck = sqlc_printf(c, "o%zu", k + 1);
+        t[k].val.sql = sqlc_strdup(c, t[k].duck); /* ORDER BY names the output column */
     }
     bool ok = true;
     char *l2 = recast(c, lsql, lt, t, ln, &ok);

@@ -7,6 +7,7 @@
  * Spec: postgres.md §3 (binary formats) and §5 (OIDs, text output).
  */
 #include "proxy/proxy_internal.h"
+#include "proxy/pgfn_num.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -145,36 +146,13 @@ static void put_decimal(i128 v, int scale, am_buf_t *out)
  * PostgreSQL 12+ float output: the shortest digits that read back to the same value, in
  * exponent form when the exponent is below -4 or at least 15 (float8) / 6 (float4).
  */
+/* float4out/float8out exactly (pgfn_num.c reproduces PostgreSQL's shortest-text rules). */
 static void put_float(double v, bool is_float4, int extra_digits, am_buf_t *out)
 {
-    if (isnan(v)) {
-        am_buf_puts(out, "NaN");
-        return;
-    }
-    if (isinf(v)) {
-        am_buf_puts(out, v > 0 ? "Infinity" : "-Infinity");
-        return;
-    }
-    int dig = is_float4 ? 6 : 15;
-    if (extra_digits <= 0) {
-        am_buf_printf(out, "%.*g", dig + extra_digits < 1 ? 1 : dig + extra_digits, v);
-        return;
-    }
     char tmp[64];
-    int prec = 1;
-    for (; prec < 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
-        if (is_float4 ? strtof(tmp, NULL) == (float)v : strtod(tmp, NULL) == v)
-            break;
-    }
-    snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
-    int exp10 = atoi(strchr(tmp, 'e') + 1);
-    if (exp10 < -4 || exp10 >= dig) {
-        am_buf_puts(out, tmp);
-        return;
-    }
-    int decimals = prec - 1 - exp10;
-    am_buf_printf(out, "%.*f", decimals < 0 ? 0 : decimals, v);
+    size_t n = is_float4 ? proxy__f4_out((float)v, extra_digits, tmp)
+                         : proxy__f8_out(v, extra_digits, tmp);
+    am_buf_append(out, tmp, n);
 }
 
 /* ---- strings and blobs ------------------------------------------------------------------- */

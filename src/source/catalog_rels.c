@@ -214,6 +214,7 @@ const source_catalog_rel_t source__catalog_rels[] = {
     PGC(pg_views, "(x.schemaname, x.viewname)" REL_IN_C, "x.schemaname, x.viewname"),
     PGC(pg_matviews, "(x.schemaname, x.matviewname)" REL_IN_C, "x.schemaname, x.matviewname"),
     PGC(pg_user, "x.usesysid = ANY ($7)", "x.usesysid"),
+    PGC(pg_auth_members, "x.roleid = ANY ($7) AND x.member = ANY ($7)", "x.roleid, x.member"),
     /* information_schema: what exists (the relations pg_class holds), details for M */
     ISC(tables, "(x.table_schema, x.table_name)" REL_IN_C, "x.table_schema, x.table_name"),
     ISC(columns, "(x.table_schema, x.table_name)" REL_IN_C,
@@ -259,6 +260,8 @@ const source_catalog_rel_t source__catalog_rels[] = {
     AMR(statisticsobjdef, STATSDEF_FROM, "x.oid"),
     AMR(partkeydef, PARTKEYDEF_FROM, "x.oid"),
     AMR(serial_sequence, SERIAL_FROM, "x.relid, x.attname"),
+    /* pg_get_keywords(): the source server's own list */
+    AMR(keywords, "pg_catalog.pg_get_keywords() x", "x.word"),
 };
 
 const size_t source__n_catalog_rels = AM_ARRAY_LEN(source__catalog_rels);
