@@ -56,6 +56,7 @@ typedef struct health__check {
 
 struct health {
     struct MHD_Daemon *daemon;
+    char *host; /* the numeric address to listen on; "127.0.0.1" unless set */
     int port;
     health__check_t *checks; /* fixed once health_start runs: HTTP threads read it unlocked */
     size_t n_checks;
