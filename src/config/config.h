@@ -74,6 +74,11 @@ typedef struct config_args {
     const char *config_path; /* --config, default "config.yaml" */
     int health_port;         /* --health-port, default 8080 */
     bool help;               /* --help / -h */
+    /* Set by the supervisor for its children only (not in --help): */
+    const char *role;     /* --role writer|server; NULL = the supervisor */
+    int status_fd;        /* --status-fd: the child's status page; -1 when absent */
+    int listen_fd;        /* --listen-fd: the proxy's listening socket; -1 when absent */
+    const char *temp_dir; /* --temp-dir: the server's private spill directory */
 } config_args_t;
 
 /* Exit status for bad flags or config. */

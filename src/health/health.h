@@ -66,6 +66,10 @@ typedef struct health health_t;
 health_t *health_new(void);
 /* Call before health_start. name: "postgres", "replication", "duckdb", "iceberg", "config". */
 void health_check_add(health_t *h, const char *name, health_check_fn fn, void *ud);
+/* With detailed false (the default), /health/detailed and /health leave out what a check
+ * reports as "host", "port", "path" or "file", and show "[path]" and "[address]" for file
+ * paths and IP addresses in other texts. Call before health_start. */
+void health_set_detailed(health_t *h, bool detailed);
 /* The numeric address health_start binds (default "127.0.0.1"; "0.0.0.0" for every IPv4
  * interface, "::" for every one). Call before health_start. */
 void health_set_host(health_t *h, const char *host);

@@ -131,6 +131,12 @@ void health_check_add(health_t *h, const char *name, health_check_fn fn, void *u
     h->checks[h->n_checks++] = (health__check_t){.name = am_xstrdup(name), .fn = fn, .ud = ud};
 }
 
+void health_set_detailed(health_t *h, bool detailed)
+{
+    AM_ASSERT(!h->daemon);
+    h->detailed = detailed;
+}
+
 void health_set_host(health_t *h, const char *host)
 {
     AM_ASSERT(!h->daemon);
