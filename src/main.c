@@ -473,14 +473,19 @@ static size_t add_role(app_t *app, const char *role, int page_fd, int listen_fd,
 
 static bool start_children(app_t *app, const char *exe, am_err_t *err)
 {
-    size_t area = health_metrics_area_size();
-    app->writer_page = proc_page_new(area, err);
-    app->server_page = app->writer_page ? proc_page_new(area, err) : NULL;
+    size_t area_size = health_metrics_area_size();
+    app->writer_page = proc_page_new(area_size, err);
+    app->server_page = app->writer_page ? proc_page_new(area_size, err) : NULL;
     if (!app->server_page)
         return false;
     size_t len = 0;
-    health_metrics_attach(proc_page_extra(app->writer_page, &len), len);
-    health_metrics_attach(proc_page_extra(app->server_page, &len), len);
+    void *area = proc_page_extra(app->writer_page, &len);
+    health_metrics_attach(area, len);
+    area = proc_page_extra(app->server_page, &len);
+    health_metrics_attach(area, len);
+    /* the server's sandbox names the warehouse: it must exist before the first copy */
+    if (!am_mkdir_p(app->cfg.iceberg.path, err))
+        return false;
     int listen_fd = proxy_listen(app->cfg.proxy.host, app->cfg.proxy.port, err);
     if (listen_fd < 0)
         return false;
@@ -506,6 +511,34 @@ static bool start_health(app_t *app, am_err_t *err)
     return health_start(app->health, app->args.health_port, err);
 }
 
+/* A server that cannot answer (DuckDB failing, e.g. out of memory, or silent) for this long is
+ * killed, so the supervisor starts a fresh one. */
+#define SERVER_SICK_US (INT64_C(5) * 1000 * 1000)
+
+static void watch_server(app_t *app, int64_t *sick_since)
+{
+    pid_t pid = proc_super_pid(app->super, app->server);
+    server_status_t st;
+    size_t len = 0;
+    int64_t age = 0;
+    bool read =
+        pid > 0 && proc_page_read(app->server_page, &st, sizeof st, &len, &age) && len == sizeof st;
+    bool sick = read && (!st.duck_ok || age > STALE_US);
+    if (!sick) {
+        *sick_since = 0;
+        return;
+    }
+    if (*sick_since == 0)
+        *sick_since = am_mono_us();
+    if (am_mono_us() - *sick_since < SERVER_SICK_US)
+        return;
+    st.duck_err[sizeof st.duck_err - 1] = '\0';
+    am_log_error("main", "server unhealthy; killing it to start a fresh one", AM_KV_I64("pid", pid),
+                 AM_KV_STR("reason", st.duck_ok ? "silent" : st.duck_err));
+    kill(pid, SIGKILL);
+    *sick_since = 0;
+}
+
 static int supervise(app_t *app, const char *exe)
 {
     am_err_t err = {0};
@@ -519,8 +552,10 @@ static int supervise(app_t *app, const char *exe)
                     AM_KV_I64("proxy_port", app->cfg.proxy.port),
                     AM_KV_I64("health_port", health_port(app->health)),
                     AM_KV_I64("landlock_abi", proc_landlock_abi()));
+        int64_t sick_since = 0;
         while (!atomic_load(&g_stop)) {
             proc_super_tick(app->super);
+            watch_server(app, &sick_since);
             am_sleep_ms(TICK_MS);
         }
     }

@@ -181,7 +181,6 @@ void config_usage(FILE *out, const char *argv0)
           "    port: 5433                   # default 5433\n"
           "  health:\n"
           "    host: 127.0.0.1              # default 127.0.0.1\n"
-          "\n"
-          "Limits, TLS and users: see config.example.yaml and README.md.\n",
+          "  # limits, TLS and users: see config.example.yaml and README.md\n",
           out);
 }

@@ -318,9 +318,6 @@ static bool slot_copy(const health_metric_t *src, health_metric_t *dst)
     atomic_store_explicit(
         &dst->bits, atomic_load_explicit(&((health_metric_t *)src)->bits, memory_order_relaxed),
         memory_order_relaxed);
-    for (char *p = dst->help; *p; p++)
-        if (*p == '\n' || *p == '\r')
-            *p = ' ';
     return name_valid(dst->name) && labels_valid(dst->labels);
 }
 

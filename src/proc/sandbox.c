@@ -41,10 +41,11 @@
 
 /* What libc, OpenSSL, libpq (the auth query) and DuckDB read after start. */
 static const char *const system_reads[] = {
-    "/usr/share/zoneinfo",     "/etc/ssl",           "/usr/lib/ssl",   "/etc/hosts",
-    "/etc/resolv.conf",        "/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf",
-    "/etc/services",           "/etc/localtime",     "/etc/passwd",    "/etc/group",
-    "/sys/devices/system/cpu", "/sys/fs/cgroup"};
+    "/usr/share/zoneinfo", "/etc/ssl", "/usr/lib/ssl", "/etc/hosts", "/etc/resolv.conf",
+    "/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf", "/etc/services", "/etc/localtime",
+    "/etc/passwd", "/etc/group", "/sys/devices/system/cpu", "/sys/fs/cgroup",
+    /* this process only (DuckDB reads its cgroup and limits), never another process's */
+    "/proc/self", "/proc/meminfo", "/proc/cpuinfo", "/proc/stat"};
 static const char *const system_libs[] = {"/usr/lib", "/lib", "/lib64", "/usr/lib64"};
 static const char *const devices[] = {"/dev/null", "/dev/urandom", "/dev/random", "/dev/zero"};
 

@@ -135,7 +135,7 @@ def statements(wh):
         "SELECT * FROM pragma_table_info('items')",
         "SELECT * FROM duckdb_tables()",
         "SELECT * FROM duckdb_databases()",
-        "SELECT * FROM information_schema.tables WHERE table_schema = 'am_data'",
+        "SELECT * FROM am_data.\"t1\" LIMIT 1",
         "SELECT * FROM query('SELECT 1')",
         f"SELECT * FROM query_table('{data}')",
     ]
