@@ -257,7 +257,8 @@ static void memory_limit(const char *v, char *out, size_t cap)
         return;
     }
     long pct = strtol(v, NULL, 10);
-    double bytes = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) * pct / 100.0;
+    double bytes =
+        (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) * (double)pct / 100.0;
     snprintf(out, cap, "%lldMiB", (long long)(bytes / 1048576.0));
 }
 

@@ -106,7 +106,7 @@ static void *watchdog_main(void *arg)
 {
     proxy_t *p = arg;
     struct pollfd *pf = am_xcalloc(WATCH_MAX, sizeof *pf);
-    proxy_client_t **pc = am_xcalloc(WATCH_MAX, sizeof *pc);
+    proxy_client_t **pc = am_xcalloc(WATCH_MAX, sizeof(proxy_client_t *));
     while (!atomic_load(&p->stopping)) {
         tick(p, pf, pc);
         am_sleep_ms(WATCHDOG_TICK_MS);
