@@ -67,6 +67,7 @@ bool proxy__catalog_open(proxy_t *p, am_err_t *err)
         return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot create a config");
     (void)duckdb_set_config(cfg, "autoinstall_known_extensions", "false");
     (void)duckdb_set_config(cfg, "autoload_known_extensions", "false");
+    proxy__limits_duck_config(p, cfg);
     bool ok = duckdb_open_ext(NULL, &p->db, cfg, &open_err) == DuckDBSuccess;
     duckdb_destroy_config(&cfg);
     if (!ok) {

@@ -84,7 +84,7 @@ static void msg_bind(proxy_session_t *s, const uint8_t *body, size_t len)
         fail(s, &err);
         return;
     }
-    if (failed_block(s, p->node, &err)) {
+    if (failed_block(s, p->node, &err) || !proxy__limits_portal_room(s, m.portal, &err)) {
         fail(s, &err);
         return;
     }

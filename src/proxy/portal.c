@@ -96,6 +96,8 @@ static bool declare(proxy_session_t *s, const PgQuery__DeclareCursorStmt *d, am_
         return am_err_set(err, "25P01", "DECLARE CURSOR can only be used in transaction blocks");
     if (*slot(s, d->portalname))
         return am_err_set(err, "42P03", "cursor \"%s\" already exists", d->portalname);
+    if (!proxy__limits_portal_room(s, d->portalname, err))
+        return false;
     if (!d->query || d->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
         return am_err_set(err, "42601", "DECLARE CURSOR must be a SELECT");
     if (s->tx == 'T' && !proxy__duck_tx_begin(s, err))

@@ -84,7 +84,7 @@ static proxy_setting_t *setting_slot(proxy_session_t *s, const char *name, bool 
     proxy_setting_t *st = &s->settings[s->n_settings++];
     const setting_def_t *d = def_find(name);
     st->name = am_xstrdup(d ? d->name : name);
-    st->value = am_xstrdup(d ? d->dflt : "");
+    st->value = am_xstrdup(d ? proxy__limits_default(s->proxy, d->name, d->dflt) : "");
     return st;
 }
 
@@ -101,6 +101,8 @@ static bool apply(proxy_session_t *s, const char *name, const char *value, char 
                   am_err_t *err)
 {
     *norm = NULL;
+    if (!proxy__limits_setting_check(name, value, err))
+        return false;
     if (strcasecmp(name, "client_encoding") == 0) {
         if (strcasecmp(value, "UTF8") != 0 && strcasecmp(value, "UTF-8") != 0 &&
             strcasecmp(value, "unicode") != 0)
@@ -217,7 +219,7 @@ void proxy__session_init(proxy_session_t *s, const proxy_startup_t *st)
         (void)setting_slot(s, defs[i].name, true);
     proxy_setting_t *auth = setting_slot(s, "session_authorization", true);
     free(auth->value);
-    auth->value = am_xstrdup(s->proxy->user);
+    auth->value = am_xstrdup(s->role ? s->role : s->proxy->user);
     for (size_t i = 0; st && i < st->n_params; i++) {
         const char *n = st->names[i];
         if (!strcmp(n, "options"))
@@ -389,7 +391,8 @@ bool proxy__session_set(proxy_session_t *s, const PgQuery__VariableSetStmt *v, a
     bool reset = v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ||
                  v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT;
     const setting_def_t *d = def_find(cname);
-    char *value = reset ? am_xstrdup(d ? d->dflt : "") : args_text(v);
+    char *value = reset ? am_xstrdup(d ? proxy__limits_default(s->proxy, d->name, d->dflt) : "")
+                        : args_text(v);
     if (v->is_local && s->tx == 'I')
         proxy__send_notice(s, "25P01", "SET LOCAL can only be used in transaction blocks");
     bool ok = (v->is_local && s->tx == 'I') || setting_set(s, cname, value, false, err);
@@ -619,7 +622,7 @@ void proxy__session_env(proxy_session_t *s, proxy_sqlenv_t *env)
     memset(env, 0, sizeof *env);
     env->cat = s->cat;
     env->search_path = proxy__setting_find(s, "search_path");
-    env->user = s->proxy->user;
+    env->user = s->role ? s->role : s->proxy->user;
     env->database = s->proxy->database;
     env->timezone = proxy__setting_find(s, "TimeZone");
     env->datestyle = proxy__setting_find(s, "DateStyle");
@@ -660,7 +663,7 @@ void proxy__session_path(const proxy_session_t *s, am_arena_t *arena, proxy_path
         const char *name = am_arena_strndup(arena, b.data ? b.data : "", b.len);
         am_buf_destroy(&b);
         if (!strcmp(name, "$user"))
-            name = s->proxy->user;
+            name = s->role ? s->role : s->proxy->user;
         if (s->cat && !proxy__pgcat_nsp_find(s->cat, name))
             continue;
         out->names[out->n++] = name;

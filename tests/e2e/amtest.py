@@ -76,7 +76,7 @@ def drop_db(name):
 class Mirror:
     """One arctic-mirror process on its own config, warehouse and ports."""
 
-    def __init__(self, db, tables, workdir=None):
+    def __init__(self, db, tables, workdir=None, proxy_extra="", extra=""):
         self.db = db
         self.dir = workdir or tempfile.mkdtemp(prefix=f"am-e2e-{db}-", dir=os.environ.get("AM_TEST_TMP"))
         self.warehouse = os.path.join(self.dir, "warehouse")
@@ -98,7 +98,7 @@ tables:
   path: {self.warehouse}
 proxy:
   port: {self.proxy_port}
-""")
+{proxy_extra}{extra}""")
         self.proc = None
         self.log_path = os.path.join(self.dir, "mirror.log")
         self.starts = 0
