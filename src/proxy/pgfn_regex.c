@@ -146,23 +146,28 @@ static bool compile_error(Tcl_Obj *obj, unsigned flags, am_err_t *err)
     return false;
 }
 
-/* \U escapes and \x escapes of more than four digits name characters Tcl cannot hold. */
-static bool wide_escape(const char *pat, size_t len)
+/* Escapes Tcl reads otherwise: PostgreSQL takes every hex digit of \x (Tcl two at most) and
+ * wants exactly four after \u (Tcl takes fewer); \U names characters Tcl cannot hold.
+ * Returns false with err set (0A000, or PostgreSQL's 2201B for a short \u). */
+static bool check_escapes(const char *pat, size_t len, am_err_t *err)
 {
     for (size_t k = 0; k + 1 < len; k++) {
         if (pat[k] != '\\')
             continue;
-        if (pat[k + 1] == 'U')
-            return true;
+        char e = pat[++k];
         size_t d = 0;
-        while (pat[k + 1] == 'x' && k + 2 + d < len &&
-               strchr("0123456789abcdefABCDEF", pat[k + 2 + d]))
+        while (k + 1 + d < len && d < 9 && strchr("0123456789abcdefABCDEF", pat[k + 1 + d]))
             d++;
-        if (d > 4)
-            return true;
-        k++;
+        if (e == 'U')
+            return refuse(err, "a regular expression escape \\U");
+        if (e == 'x' && d > 2)
+            return refuse(err, "a regular expression escape \\x with more than two digits");
+        if (e == 'u' && d < 4)
+            return am_err_set(err, "2201B",
+                              "invalid regular expression: invalid escape \\ "
+                              "sequence");
     }
-    return false;
+    return true;
 }
 
 static bool compile_refusals(const pgfn_re_t *e, am_err_t *err)
@@ -177,13 +182,16 @@ static bool compile_refusals(const pgfn_re_t *e, am_err_t *err)
     if ((in->flags & PGFN_RE_ICASE) && in->nonascii)
         return refuse(err, "case-insensitive matching of a non-ASCII regular expression (it "
                            "depends on the source's locale)");
+    if (in->neg_escape && (in->flags & PGFN_RE_NLSTOP))
+        return refuse(err, "\\D or \\W in a newline-sensitive regular expression (PostgreSQL's "
+                           "match newlines, Tcl's do not)");
     if (in->fixes_overflow)
         return refuse(err, "a regular expression with more than 16 [:punct:], [:upper:] or "
                            "[:lower:] classes");
     if (in->n_groups > PGFN_RE_MAX_GROUPS)
         return refuse(err, "a regular expression with more than 64 capturing groups");
-    if (wide_escape(e->pat, e->len))
-        return refuse(err, "a regular expression escape beyond U+FFFF");
+    if ((in->flags & PGFN_RE_FLAVOR) == PGFN_RE_ADVANCED)
+        return check_escapes(e->pat + in->body_off, e->len - in->body_off, err);
     return true;
 }
 

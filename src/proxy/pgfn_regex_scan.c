@@ -131,6 +131,7 @@ static bool scan_escape(scan_t *s, bool *nullable)
     *nullable = false;
     if (strchr("dswDSW", e)) {
         s->info->classes = true;
+        s->info->neg_escape |= e == 'D' || e == 'W';
     } else if (strchr("mMyY", e)) {
         s->info->classes = true;
         s->info->word_bounds = true;
