@@ -614,6 +614,21 @@ static const tt_case_t format_cases[] = {
     {"format(NULL::text, 'a')", "am_format(NULL::text, 'a')", TT_TEXT, false},
     {"format(NULL::text)", "am_format(NULL::text)", TT_TEXT, false},
     {"format('no args')", "am_format('no args')", TT_TEXT, false},
+    {"format('%s%s%s%s%s%s%s%s%s%s%s%s|%12$s %1$s', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', "
+     "'a7', 'a8', 'a9', 'a10', 'a11')",
+     "am_format('%s%s%s%s%s%s%s%s%s%s%s%s|%12$s %1$s', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', "
+     "'a7', 'a8', 'a9', 'a10', 'a11')",
+     TT_TEXT, false},
+    {"format('%s %s', 'x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9', 'x10', 'x11', "
+     "'x12', 'x13', 'x14', 'x15', 'x16', 'x17', 'x18', 'x19')",
+     "am_format('%s %s', 'x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9', 'x10', 'x11', "
+     "'x12', 'x13', 'x14', 'x15', 'x16', 'x17', 'x18', 'x19')",
+     TT_TEXT, false},
+    {"format('%20$s', 'x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9', 'x10', 'x11', "
+     "'x12', 'x13', 'x14', 'x15', 'x16', 'x17', 'x18', 'x19')",
+     "am_format('%20$s', 'x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9', 'x10', 'x11', "
+     "'x12', 'x13', 'x14', 'x15', 'x16', 'x17', 'x18', 'x19')",
+     TT_TEXT, false},
     {"format('%--5s|', 'a')", "am_format('%--5s|', 'a')", TT_TEXT, false},
     {"format('%s %2$s', 'a', 'b')", "am_format('%s %2$s', 'a', 'b')", TT_TEXT, false},
     {"format('%1$s%', 'a')", "am_format('%1$s%', 'a')", TT_TEXT, false},
