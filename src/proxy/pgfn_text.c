@@ -368,8 +368,8 @@ void proxy__pgfn_text_run(duckdb_function_info info, duckdb_data_chunk input, du
         col_open(duckdb_data_chunk_get_vector(input, k), &cols[k]);
     bool nested;
     duckdb_type rt = out_type(out, &nested);
-    scratch_t sc = {am_xcalloc(n_cols + 1, sizeof *sc.items),
-                    am_xcalloc(n_cols + 1, sizeof *sc.cap)};
+    scratch_t sc = {am_xcalloc(n_cols + 1, sizeof(pgfn_text_item_t *)),
+                    am_xcalloc(n_cols + 1, sizeof(size_t))};
     pgfn_text_arg_t *args = am_xcalloc(n_cols + 1, sizeof *args);
     pgfn_text_res_t res;
     pgfn_text_res_init(&res);
