@@ -2076,3 +2076,38 @@ Test(pgfn_text, random_format)
 {
     tt_run(random_format_cases, AM_ARRAY_LEN(random_format_cases));
 }
+
+static const tt_case_t vectors_cases[] = {
+    {"(SELECT string_agg(reverse(x), ',' ORDER BY i) FROM (SELECT i, CASE WHEN i % 3 = 0 THEN 'ab' "
+     "WHEN i % 3 = 1 THEN 'cd' ELSE NULL END x FROM generate_series(0, 4999) i) q)",
+     "(SELECT string_agg(am_reverse(CAST(e AS VARCHAR)), ',' ORDER BY i) FROM (SELECT i, CAST(CASE "
+     "WHEN i % 3 = 0 THEN 'ab' WHEN i % 3 = 1 THEN 'cd' ELSE NULL END AS ENUM('ab', 'cd')) e FROM "
+     "range(0, 5000) t(i)) q)",
+     TT_TEXT, 0},
+    {"(SELECT string_agg(lpad(x, i % 7, y), ',' ORDER BY i) FROM (SELECT i, "
+     "(ARRAY['a','bé','c'])[1 + i % 3] x, (ARRAY['-','*'])[1 + i % 2] y FROM generate_series(0, "
+     "2999) i) q)",
+     "(SELECT string_agg(am_lpad(x, i % 7, y), ',' ORDER BY i) FROM (SELECT i, ['a','bé','c'][1 + "
+     "i % 3] x, ['-','*'][1 + i % 2] y FROM range(0, 3000) t(i)) q)",
+     TT_TEXT, 0},
+    {"(SELECT string_agg(array_to_string(a, '+'), ',' ORDER BY i) FROM (SELECT i, CASE WHEN i % 4 "
+     "= 0 THEN NULL ELSE ARRAY['x', NULL, i::text] END a FROM generate_series(0, 2999) i) q)",
+     "(SELECT string_agg(am_array_to_string(a, '+'), ',' ORDER BY i) FROM (SELECT i, CASE WHEN i % "
+     "4 = 0 THEN NULL ELSE ['x', NULL, CAST(i AS VARCHAR)] END a FROM range(0, 3000) t(i)) q)",
+     TT_TEXT, 0},
+    {"(SELECT string_agg(array_to_string(string_to_array(x, ','), '|', '*'), ';' ORDER BY i) FROM "
+     "(SELECT i, repeat('a,', i % 5) || 'b' x FROM generate_series(0, 2999) i) q)",
+     "(SELECT string_agg(am_array_to_string(am_string_to_array(x, ','), '|', '*'), ';' ORDER BY i) "
+     "FROM (SELECT i, repeat('a,', CAST(i % 5 AS INTEGER)) || 'b' x FROM range(0, 3000) t(i)) q)",
+     TT_TEXT, 0},
+    {"(SELECT string_agg(format('%s-%s', i, x), ',' ORDER BY i) FROM (SELECT i, CASE WHEN i % 2 = "
+     "0 THEN NULL ELSE 'v' END x FROM generate_series(0, 2999) i) q)",
+     "(SELECT string_agg(am_format('%s-%s', CAST(i AS VARCHAR), x), ',' ORDER BY i) FROM (SELECT "
+     "i, CASE WHEN i % 2 = 0 THEN NULL ELSE 'v' END x FROM range(0, 3000) t(i)) q)",
+     TT_TEXT, 0},
+};
+
+Test(pgfn_text, vectors)
+{
+    tt_run(vectors_cases, AM_ARRAY_LEN(vectors_cases));
+}
