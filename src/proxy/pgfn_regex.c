@@ -48,7 +48,8 @@ static void entry_free(pgfn_re_t *e)
 {
     if (!e)
         return;
-    Tcl_DecrRefCount(e->obj);
+    if (e->obj)
+        Tcl_DecrRefCount(e->obj);
     free(e->pat);
     free(e);
 }
@@ -145,23 +146,28 @@ static bool compile_error(Tcl_Obj *obj, unsigned flags, am_err_t *err)
     return false;
 }
 
-/* \U escapes and \x escapes of more than four digits name characters Tcl cannot hold. */
-static bool wide_escape(const char *pat, size_t len)
+/* Escapes Tcl reads otherwise: PostgreSQL takes every hex digit of \x (Tcl two at most) and
+ * wants exactly four after \u (Tcl takes fewer); \U names characters Tcl cannot hold.
+ * Returns false with err set (0A000, or PostgreSQL's 2201B for a short \u). */
+static bool check_escapes(const char *pat, size_t len, am_err_t *err)
 {
     for (size_t k = 0; k + 1 < len; k++) {
         if (pat[k] != '\\')
             continue;
-        if (pat[k + 1] == 'U')
-            return true;
+        char e = pat[++k];
         size_t d = 0;
-        while (pat[k + 1] == 'x' && k + 2 + d < len &&
-               strchr("0123456789abcdefABCDEF", pat[k + 2 + d]))
+        while (k + 1 + d < len && d < 9 && strchr("0123456789abcdefABCDEF", pat[k + 1 + d]))
             d++;
-        if (d > 4)
-            return true;
-        k++;
+        if (e == 'U')
+            return refuse(err, "a regular expression escape \\U");
+        if (e == 'x' && d > 2)
+            return refuse(err, "a regular expression escape \\x with more than two digits");
+        if (e == 'u' && d < 4)
+            return am_err_set(err, "2201B",
+                              "invalid regular expression: invalid escape \\ "
+                              "sequence");
     }
-    return false;
+    return true;
 }
 
 static bool compile_refusals(const pgfn_re_t *e, am_err_t *err)
@@ -176,14 +182,43 @@ static bool compile_refusals(const pgfn_re_t *e, am_err_t *err)
     if ((in->flags & PGFN_RE_ICASE) && in->nonascii)
         return refuse(err, "case-insensitive matching of a non-ASCII regular expression (it "
                            "depends on the source's locale)");
+    if (in->neg_escape && (in->flags & PGFN_RE_NLSTOP))
+        return refuse(err, "\\D or \\W in a newline-sensitive regular expression (PostgreSQL's "
+                           "match newlines, Tcl's do not)");
+    if (in->fixes_overflow)
+        return refuse(err, "a regular expression with more than 16 [:punct:], [:upper:] or "
+                           "[:lower:] classes");
     if (in->n_groups > PGFN_RE_MAX_GROUPS)
         return refuse(err, "a regular expression with more than 64 capturing groups");
-    if (wide_escape(e->pat, e->len))
-        return refuse(err, "a regular expression escape beyond U+FFFF");
+    if ((in->flags & PGFN_RE_FLAVOR) == PGFN_RE_ADVANCED)
+        return check_escapes(e->pat + in->body_off, e->len - in->body_off, err);
     return true;
 }
 
 static pgfn_re_t *entry_new(const char *pat, size_t len, unsigned flags, am_err_t *err);
+
+/* The pattern as Tcl must read it: Tcl's [:punct:] leaves out the ASCII symbols $+<=>^`|~
+ * (Unicode calls them symbols), and its [:upper:] and [:lower:] take in the digits under
+ * case-insensitive matching; PostgreSQL's classes on ASCII are the C library's. (Non-ASCII
+ * text with classes is refused.) Caller frees. */
+static char *fix_classes(const char *pat, size_t len, const pgfn_re_info_t *in, size_t *out_len)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    size_t at = 0;
+    for (int k = 0; k < in->n_fixes; k++) {
+        am_buf_append(&b, pat + at, in->fixes[k].off - at);
+        if (in->fixes[k].kind == 'p')
+            am_buf_puts(&b, "!-/:-@[-`{-~");
+        else if (in->flags & PGFN_RE_ICASE)
+            am_buf_puts(&b, "[:alpha:]");
+        else
+            am_buf_append(&b, pat + in->fixes[k].off, in->fixes[k].len);
+        at = in->fixes[k].off + in->fixes[k].len;
+    }
+    am_buf_append(&b, pat + at, len - at);
+    return am_buf_steal(&b, out_len);
+}
 
 /* "[any character](?:body)": searched from one character before where PostgreSQL resumes, it
  * finds PostgreSQL's next match one character later, with that character as the left context
@@ -210,27 +245,32 @@ static pgfn_re_t *entry_new(const char *pat, size_t len, unsigned flags, am_err_
 {
     if (flags & RE_CONTEXT)
         return context_new(pat, len, flags, err);
-    Tcl_UniChar *u = am_xmalloc((len + 1) * sizeof *u);
-    size_t n;
-    bool bmp = to_uni(pat, len, u, &n);
-    Tcl_Obj *obj = bmp ? Tcl_NewUnicodeObj(u, (int)n) : NULL;
-    free(u);
-    if (!bmp) {
-        refuse(err, "a regular expression with characters beyond U+FFFF");
-        return NULL;
-    }
-    Tcl_IncrRefCount(obj);
     pgfn_re_t *e = am_xcalloc(1, sizeof *e);
     e->pat = am_xstrndup(pat, len);
     e->len = len;
     e->flags = flags;
-    e->obj = obj;
-    e->re = Tcl_GetRegExpFromObj(NULL, obj, (int)flags);
     pgfn_re_scan(pat, len, flags, &e->info);
-    bool ok =
-        e->re ? compile_refusals(e, err)
-              : (e->info.lookbehind ? refuse(err, "a lookbehind constraint in a regular expression")
-                                    : compile_error(obj, flags, err));
+    size_t tl;
+    char *text = fix_classes(pat, len, &e->info, &tl);
+    Tcl_UniChar *u = am_xmalloc((tl + 1) * sizeof *u);
+    size_t n;
+    bool bmp = to_uni(text, tl, u, &n);
+    free(text);
+    if (bmp) {
+        e->obj = Tcl_NewUnicodeObj(u, (int)n);
+        Tcl_IncrRefCount(e->obj);
+        e->re = Tcl_GetRegExpFromObj(NULL, e->obj, (int)flags);
+    }
+    free(u);
+    bool ok;
+    if (!bmp)
+        ok = refuse(err, "a regular expression with characters beyond U+FFFF");
+    else if (e->re)
+        ok = compile_refusals(e, err);
+    else if (e->info.lookbehind)
+        ok = refuse(err, "a lookbehind constraint in a regular expression");
+    else
+        ok = compile_error(e->obj, flags, err);
     if (!ok) {
         entry_free(e);
         return NULL;

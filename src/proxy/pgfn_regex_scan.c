@@ -18,7 +18,7 @@
 #include <string.h>
 
 typedef struct scan {
-    const char *p, *end;
+    const char *start, *p, *end;
     bool expanded;
     pgfn_re_info_t *info;
     int open_groups[64]; /* group numbers of the enclosing capturing groups */
@@ -63,6 +63,25 @@ static void note_char(scan_t *s, unsigned char c)
         s->info->nonascii = true;
 }
 
+/* "[:name:]" at p inside a bracket: the classes whose ASCII members Tcl sees otherwise. */
+static void note_class(scan_t *s)
+{
+    static const char *const names[] = {"[:punct:]", "[:upper:]", "[:lower:]"};
+    pgfn_re_info_t *in = s->info;
+    for (size_t k = 0; k < AM_ARRAY_LEN(names); k++) {
+        size_t n = strlen(names[k]);
+        if ((size_t)(s->end - s->p) < n || memcmp(s->p, names[k], n) != 0)
+            continue;
+        if (in->n_fixes == (int)AM_ARRAY_LEN(in->fixes)) {
+            in->fixes_overflow = true;
+            return;
+        }
+        in->fixes[in->n_fixes].off = (size_t)(s->p - s->start);
+        in->fixes[in->n_fixes].len = n;
+        in->fixes[in->n_fixes++].kind = names[k][2];
+    }
+}
+
 /* A bracket expression starting at p ('['); sets classes for [: [= [. and class escapes. */
 static void scan_bracket(scan_t *s)
 {
@@ -76,6 +95,8 @@ static void scan_bracket(scan_t *s)
         if (c == '[' && s->p + 1 < s->end && (s->p[1] == ':' || s->p[1] == '=' || s->p[1] == '.')) {
             char kind = s->p[1];
             s->info->classes = true;
+            if (kind == ':')
+                note_class(s);
             if (kind == ':' && s->p + 3 < s->end && (s->p[2] == '<' || s->p[2] == '>'))
                 s->info->word_bounds = true;
             s->p += 2;
@@ -110,6 +131,7 @@ static bool scan_escape(scan_t *s, bool *nullable)
     *nullable = false;
     if (strchr("dswDSW", e)) {
         s->info->classes = true;
+        s->info->neg_escape |= e == 'D' || e == 'W';
     } else if (strchr("mMyY", e)) {
         s->info->classes = true;
         s->info->word_bounds = true;
@@ -273,7 +295,7 @@ static void scan_options(scan_t *s, unsigned *flags)
 void pgfn_re_scan(const char *pat, size_t len, unsigned flags, pgfn_re_info_t *info)
 {
     memset(info, 0, sizeof *info);
-    scan_t s = {.p = pat, .end = pat + len, .info = info};
+    scan_t s = {.start = pat, .p = pat, .end = pat + len, .info = info};
     if (len >= 4 && memcmp(pat, "***=", 4) == 0) {
         flags = (flags & ~PGFN_RE_FLAVOR) | PGFN_RE_QUOTE;
         s.p += 4;

@@ -204,9 +204,10 @@ static void list_get(const in_col_t *c, idx_t row, pgfn_text_item_t **scratch, s
     a->n_items = e->length;
 }
 
+/* Per-column list items, reused across rows. */
 typedef struct scratch {
-    pgfn_text_item_t *items[PGFN_TEXT_MAX_ARGS];
-    size_t cap[PGFN_TEXT_MAX_ARGS];
+    pgfn_text_item_t **items;
+    size_t *cap;
 } scratch_t;
 
 static void arg_get(const in_col_t *c, idx_t row, scratch_t *sc, size_t k, pgfn_text_arg_t *a)
@@ -348,25 +349,28 @@ static bool any_null(const pgfn_text_arg_t *args, size_t n)
     return false;
 }
 
-static void scratch_free(scratch_t *sc)
+static void scratch_free(scratch_t *sc, size_t n_cols)
 {
-    for (size_t k = 0; k < PGFN_TEXT_MAX_ARGS; k++)
+    for (size_t k = 0; k < n_cols; k++)
         free(sc->items[k]);
+    free(sc->items);
+    free(sc->cap);
 }
 
 void proxy__pgfn_text_run(duckdb_function_info info, duckdb_data_chunk input, duckdb_vector out,
                           pgfn_text_row_fn fn, bool strict)
 {
+    /* varargs (format) may bring any number of columns */
     size_t n_cols = duckdb_data_chunk_get_column_count(input);
     idx_t n_rows = duckdb_data_chunk_get_size(input);
-    AM_ASSERT(n_cols <= PGFN_TEXT_MAX_ARGS);
-    in_col_t cols[PGFN_TEXT_MAX_ARGS];
+    in_col_t *cols = am_xcalloc(n_cols + 1, sizeof *cols);
     for (size_t k = 0; k < n_cols; k++)
         col_open(duckdb_data_chunk_get_vector(input, k), &cols[k]);
     bool nested;
     duckdb_type rt = out_type(out, &nested);
-    scratch_t sc = {0};
-    pgfn_text_arg_t args[PGFN_TEXT_MAX_ARGS];
+    scratch_t sc = {am_xcalloc(n_cols + 1, sizeof(pgfn_text_item_t *)),
+                    am_xcalloc(n_cols + 1, sizeof(size_t))};
+    pgfn_text_arg_t *args = am_xcalloc(n_cols + 1, sizeof *args);
     pgfn_text_res_t res;
     pgfn_text_res_init(&res);
     am_err_t err = {0};
@@ -383,5 +387,7 @@ void proxy__pgfn_text_run(duckdb_function_info info, duckdb_data_chunk input, du
         out_put(out, rt, nested, row, &res);
     }
     pgfn_text_res_destroy(&res);
-    scratch_free(&sc);
+    scratch_free(&sc, n_cols);
+    free(args);
+    free(cols);
 }

@@ -56,7 +56,8 @@
  * are PostgreSQL's option letters (b c e g i m n p q s t w x; others: 22023). Compile errors
  * are PostgreSQL's 2201B "invalid regular expression: ..." texts. Refused with 0A000: lookbehind
  * constraints; the b and e flavors; back-references to groups inside a quantifier; more than
- * 64 groups; \U escapes and \x beyond U+FFFF; characters beyond U+FFFF in the pattern (in the
+ * 64 groups; \U escapes and \x with more than two digits; \D and \W in newline-sensitive
+ * mode; characters beyond U+FFFF in the pattern (in the
  * text they are fine unless the pattern names non-ASCII characters); class escapes, [[:...:]]
  * and word constraints on non-ASCII text, case-insensitive non-ASCII patterns (locale); group
  * values where the two engines differ: a quantified group that matched nothing (PostgreSQL

@@ -194,9 +194,14 @@ static bool count_char(const ain_t *a, counter_t *c, const char *p, const char *
     return count_other(a, c, ch, item_done);
 }
 
-/* PostgreSQL's ArrayCount: checks the brace structure at p and counts dimensions. */
-static bool array_count(const ain_t *a, const char *p, const char *end, int *ndim_out, int *dim)
+/* PostgreSQL's ArrayCount: checks the brace structure at p and counts dimensions. Its messages
+ * quote the literal from p on, as PostgreSQL's do. */
+static bool array_count(const ain_t *whole, const char *p, const char *end, int *ndim_out, int *dim)
 {
+    ain_t sub = *whole;
+    const ain_t *a = &sub;
+    sub.s = p;
+    sub.len = (size_t)(end - p);
     counter_t c = {.ndim = 1, .empty = true, .st = ST_NO_LEVEL};
     for (int i = 0; i < PG_MAXDIM; i++)
         c.nelems[i] = 1;

@@ -71,6 +71,13 @@ typedef struct pgfn_re_info {
     bool big_escape;      /* \u \U \x escapes */
     bool backref_refused; /* a back-reference Tcl may not answer as PostgreSQL does */
     bool exact_one;       /* a {1} or {1,1} quantifier: group boundaries may differ */
+    bool neg_escape;      /* \\D or \\W outside a bracket */
+    int n_fixes;          /* [:punct:], [:upper:], [:lower:] items to rewrite for Tcl */
+    struct {
+        size_t off, len;
+        char kind; /* 'p', 'u', 'l' */
+    } fixes[16];
+    bool fixes_overflow;
     int n_groups;
     int n_backrefs;
     int backrefs[16];
