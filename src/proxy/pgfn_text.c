@@ -158,6 +158,7 @@ typedef struct in_col {
     /* VARCHAR[] */
     duckdb_string_t *child_data;
     uint64_t *child_validity;
+    duckdb_vector flat_child; /* owned: the list's child, flattened */
 } in_col_t;
 
 static void col_open(duckdb_vector v, in_col_t *c)
@@ -169,10 +170,11 @@ static void col_open(duckdb_vector v, in_col_t *c)
     c->validity = duckdb_vector_get_validity(v);
     c->child_data = NULL;
     c->child_validity = NULL;
+    c->flat_child = NULL;
     if (c->type == DUCKDB_TYPE_LIST) {
-        duckdb_vector child = duckdb_list_vector_get_child(v);
-        c->child_data = duckdb_vector_get_data(child);
-        c->child_validity = duckdb_vector_get_validity(child);
+        c->flat_child = proxy__pgfn_flat_child(v);
+        c->child_data = duckdb_vector_get_data(c->flat_child);
+        c->child_validity = duckdb_vector_get_validity(c->flat_child);
     }
 }
 
@@ -389,5 +391,8 @@ void proxy__pgfn_text_run(duckdb_function_info info, duckdb_data_chunk input, du
     pgfn_text_res_destroy(&res);
     scratch_free(&sc, n_cols);
     free(args);
+    for (size_t k = 0; k < n_cols; k++)
+        if (cols[k].flat_child)
+            duckdb_destroy_vector(&cols[k].flat_child);
     free(cols);
 }

@@ -664,7 +664,11 @@ void proxy__session_path(const proxy_session_t *s, am_arena_t *arena, proxy_path
         am_buf_destroy(&b);
         if (!strcmp(name, "$user"))
             name = s->role ? s->role : s->proxy->user;
-        if (s->cat && !proxy__pgcat_nsp_find(s->cat, name))
+        /* schemas that do not exist are skipped; without a catalog only the built-in ones
+         * and public exist */
+        if (s->cat ? !proxy__pgcat_nsp_find(s->cat, name)
+                   : strcmp(name, "public") != 0 && strcmp(name, "pg_catalog") != 0 &&
+                         strcmp(name, "information_schema") != 0)
             continue;
         out->names[out->n++] = name;
     }
