@@ -58,7 +58,11 @@
  *   timetz_out prints it ("10:00:00+02")
  *   am_timestamp_in(VARCHAR, ds) / (VARCHAR, ds, zone, now) -> TIMESTAMP: timestamp_in
  *   am_timestamptz_in(VARCHAR, ds, zone) / (VARCHAR, ds, zone, now) -> TIMESTAMPTZ
- *   am_interval_in(VARCHAR, is) -> INTERVAL: interval_in (no typmod: the full range)
+ *   am_interval_in(VARCHAR, is [, INTEGER typmod]) -> INTERVAL: interval_in; the typmod's
+ *   range reads bare numbers (INTERVAL '1' YEAR) and truncates, its precision rounds
+ *   am_interval_scale(INTERVAL, INTEGER typmod), am_timestamp_scale(TIMESTAMP | TIMESTAMPTZ,
+ *   INTEGER p), am_time_scale(TIME, INTEGER p), am_timetz_scale(VARCHAR timetz, INTEGER p):
+ *   the typmod casts (interval(p), INTERVAL DAY TO SECOND, timestamp(p), time(p), timetz(p))
  *   The shorter forms refuse (0A000) text that needs what they lack: now, today, tomorrow,
  *   yesterday (transaction time); a numeric date whose field order DateStyle decides
  *   (am_time_in/am_timetz_in(VARCHAR)); a timetz without a zone in the text (TimeZone and
@@ -231,6 +235,12 @@ bool proxy__pg_timestamp_in(const char *s, const proxy_pgdtin_t *ctx, int64_t *t
                             am_err_t *err) AM_MUST_CHECK;
 bool proxy__pg_timestamptz_in(const char *s, const proxy_pgdtin_t *ctx, int64_t *ts,
                               am_err_t *err) AM_MUST_CHECK;
-bool proxy__pg_interval_in(const char *s, int style, proxy_pgiv_t *iv, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_interval_in(const char *s, int style, int32_t typmod, proxy_pgiv_t *iv,
+                           am_err_t *err) AM_MUST_CHECK;
+/* Typmods (-1: none): AdjustIntervalForTypmod (22023 bad precision, XX000 bad range),
+ * AdjustTimestampForTypmod (22023), AdjustTimeForTypmod. */
+bool proxy__pg_interval_scale(proxy_pgiv_t *iv, int32_t typmod, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_timestamp_scale(int64_t *ts, int32_t typmod, am_err_t *err) AM_MUST_CHECK;
+void proxy__pg_time_scale(int64_t *us, int32_t typmod);
 
 #endif /* AM_PROXY_PGFN_TIME_H */

@@ -258,8 +258,19 @@ int proxy__dt_number_field(int len, char *str, int fmask, int *tmask, proxy_pgtm
     return DV_TIME;
 }
 
-int proxy__dt_time_common(const char *str, int *tmask, int64_t *hour, int *min, int *sec,
-                          int32_t *fsec)
+/* "a:b" (or "a:b.c") read as minutes and seconds. */
+static int as_min_sec(int64_t *hour, int *min, int *sec)
+{
+    if (*hour > INT32_MAX || *hour < INT32_MIN)
+        return DT_ERR_FIELD;
+    *sec = *min;
+    *min = (int)*hour;
+    *hour = 0;
+    return 0;
+}
+
+int proxy__dt_time_common(const char *str, bool mm_ss, int *tmask, int64_t *hour, int *min,
+                          int *sec, int32_t *fsec)
 {
     char *cp;
     *tmask = DT_TIME_M;
@@ -271,15 +282,15 @@ int proxy__dt_time_common(const char *str, int *tmask, int64_t *hour, int *min, 
         return DT_ERR_FORMAT;
     if (!proxy__dt_strtoint(cp + 1, &cp, min))
         return DT_ERR_FIELD;
-    if (*cp == '.') { /* mm:ss.sss */
+    if (*cp == '\0' && mm_ss) {
+        if (as_min_sec(hour, min, sec) != 0)
+            return DT_ERR_FIELD;
+    } else if (*cp == '.') { /* mm:ss.sss */
         int rc = proxy__dt_fsec(cp, fsec);
         if (rc)
             return rc;
-        if (*hour > INT32_MAX || *hour < INT32_MIN)
+        if (as_min_sec(hour, min, sec) != 0)
             return DT_ERR_FIELD;
-        *sec = *min;
-        *min = (int)*hour;
-        *hour = 0;
     } else if (*cp == ':') {
         if (!proxy__dt_strtoint(cp + 1, &cp, sec))
             return DT_ERR_FIELD;
@@ -302,7 +313,7 @@ int proxy__dt_time_common(const char *str, int *tmask, int64_t *hour, int *min, 
 int proxy__dt_time(const char *str, int *tmask, proxy_pgtm_t *tm, int32_t *fsec)
 {
     int64_t hour;
-    int rc = proxy__dt_time_common(str, tmask, &hour, &tm->min, &tm->sec, fsec);
+    int rc = proxy__dt_time_common(str, false, tmask, &hour, &tm->min, &tm->sec, fsec);
     if (rc)
         return rc;
     if (hour > INT32_MAX)

@@ -140,9 +140,10 @@ int proxy__dt_number(dt_state_t *st, int flen, char *str, bool textmonth, int fm
 int proxy__dt_number_field(int len, char *str, int fmask, int *tmask, proxy_pgtm_t *tm,
                            int32_t *fsec, bool *is2digits);
 int proxy__dt_time(const char *str, int *tmask, proxy_pgtm_t *tm, int32_t *fsec);
-/* DecodeTimeCommon for intervals (full range): hours may exceed int. */
-int proxy__dt_time_common(const char *str, int *tmask, int64_t *hour, int *min, int *sec,
-                          int32_t *fsec);
+/* DecodeTimeCommon: hours may exceed int; mm_ss (INTERVAL MINUTE TO SECOND) reads "a:b" as
+ * minutes and seconds. */
+int proxy__dt_time_common(const char *str, bool mm_ss, int *tmask, int64_t *hour, int *min,
+                          int *sec, int32_t *fsec);
 int proxy__dt_validate(int fmask, bool isjulian, bool is2digits, bool bc, proxy_pgtm_t *tm);
 bool proxy__dt_time_overflows(int hour, int min, int sec, int32_t fsec);
 /* The transaction time in the session zone (GetCurrentTimeUsec); records what is missing. */

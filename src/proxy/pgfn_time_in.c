@@ -9,6 +9,7 @@
  */
 #include "proxy/pgfn_time_dt.h"
 #include "proxy/pgfn_time_ops.h"
+#include "proxy/pgfn_time_part.h"
 
 #include <string.h>
 
@@ -304,13 +305,83 @@ static int tstz_in4(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t 
     return ts_in_n(a, r, 3, true, err);
 }
 
+static int interval_in_n(const proxy__tv_t *a, proxy__tv_t *r, int32_t typmod, am_err_t *err)
+{
+    int style;
+    if (!proxy__tv_intervalstyle(a[1].s, &style, err) ||
+        !proxy__pg_interval_in(a[0].s, style, typmod, &r->iv, err))
+        return PROXY_TV_ERR;
+    return PROXY_TV_OK;
+}
+
 static int interval_in(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
 {
     (void)t;
-    int style;
-    if (!proxy__tv_intervalstyle(a[1].s, &style, err) ||
-        !proxy__pg_interval_in(a[0].s, style, &r->iv, err))
-        return PROXY_TV_ERR;
+    return interval_in_n(a, r, -1, err);
+}
+
+static int interval_in3(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+{
+    (void)t;
+    return interval_in_n(a, r, a[2].i32, err);
+}
+
+/* ---- typmods ------------------------------------------------------------------------------ */
+
+bool proxy__pg_timestamp_scale(int64_t *ts, int32_t typmod, am_err_t *err)
+{
+    static const int64_t scales[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
+    if (!proxy__pg_ts_finite(*ts) || typmod == -1 || typmod == 6)
+        return true;
+    if (typmod < 0 || typmod > 6)
+        return am_err_set(err, "22023", "timestamp(%d) precision must be between 0 and 6", typmod);
+    int64_t sc = scales[typmod], off = sc / 2;
+    *ts = *ts >= 0 ? (*ts + off) / sc * sc : -((-*ts + off) / sc * sc);
+    return true;
+}
+
+void proxy__pg_time_scale(int64_t *us, int32_t typmod)
+{
+    static const int64_t scales[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
+    if (typmod < 0 || typmod > 6)
+        return;
+    int64_t sc = scales[typmod], off = sc / 2;
+    *us = *us >= 0 ? (*us + off) / sc * sc : -((-*us + off) / sc * sc);
+}
+
+static int interval_scale(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+{
+    (void)t;
+    r->iv = a[0].iv;
+    return proxy__pg_interval_scale(&r->iv, a[1].i32, err) ? PROXY_TV_OK : PROXY_TV_ERR;
+}
+
+static int timestamp_scale(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+{
+    (void)t;
+    r->i64 = a[0].i64;
+    return proxy__pg_timestamp_scale(&r->i64, a[1].i32, err) ? PROXY_TV_OK : PROXY_TV_ERR;
+}
+
+static int time_scale(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+{
+    (void)t, (void)err;
+    r->i64 = a[0].i64;
+    proxy__pg_time_scale(&r->i64, a[1].i32);
+    return PROXY_TV_OK;
+}
+
+static int timetz_scale(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+{
+    (void)r;
+    int64_t us;
+    int32_t off;
+    if (!proxy__pg_timetz_canon(a[0].s, &us, &off))
+        return am_err_set(err, "22007", "invalid input syntax for type time with time zone: \"%s\"",
+                          a[0].s),
+               PROXY_TV_ERR;
+    proxy__pg_time_scale(&us, a[1].i32);
+    proxy__pg_timetz_out(us, off, t);
     return PROXY_TV_OK;
 }
 
@@ -325,11 +396,19 @@ PROXY_TDEF(ts4, "am_timestamp_in", ts_in4, 0, TV_TS, TV_TEXT, TV_TEXT, TV_TEXT, 
 PROXY_TDEF(tstz3, "am_timestamptz_in", tstz_in3, 0, TV_TSTZ, TV_TEXT, TV_TEXT, TV_TEXT)
 PROXY_TDEF(tstz4, "am_timestamptz_in", tstz_in4, 0, TV_TSTZ, TV_TEXT, TV_TEXT, TV_TEXT, TV_TSTZ)
 PROXY_TDEF(iv2, "am_interval_in", interval_in, 0, TV_IV, TV_TEXT, TV_TEXT)
+PROXY_TDEF(iv3, "am_interval_in", interval_in3, 0, TV_IV, TV_TEXT, TV_TEXT, TV_I4)
+PROXY_TDEF(iv_sc, "am_interval_scale", interval_scale, 0, TV_IV, TV_IV, TV_I4)
+PROXY_TDEF(ts_sc, "am_timestamp_scale", timestamp_scale, 0, TV_TS, TV_TS, TV_I4)
+PROXY_TDEF(tstz_sc, "am_timestamp_scale", timestamp_scale, 0, TV_TSTZ, TV_TSTZ, TV_I4)
+PROXY_TDEF(time_sc, "am_time_scale", time_scale, 0, TV_TIME, TV_TIME, TV_I4)
+PROXY_TDEF(timetz_sc, "am_timetz_scale", timetz_scale, 0, TV_TEXT, TV_TEXT, TV_I4)
 
 static const proxy__treg_t regs[] = {
-    PROXY_TREG(date2),   PROXY_TREG(date4),   PROXY_TREG(time1), PROXY_TREG(time4),
-    PROXY_TREG(timetz1), PROXY_TREG(timetz4), PROXY_TREG(ts2),   PROXY_TREG(ts4),
-    PROXY_TREG(tstz3),   PROXY_TREG(tstz4),   PROXY_TREG(iv2),
+    PROXY_TREG(date2),     PROXY_TREG(date4),   PROXY_TREG(time1),   PROXY_TREG(time4),
+    PROXY_TREG(timetz1),   PROXY_TREG(timetz4), PROXY_TREG(ts2),     PROXY_TREG(ts4),
+    PROXY_TREG(tstz3),     PROXY_TREG(tstz4),   PROXY_TREG(iv2),     PROXY_TREG(iv3),
+    PROXY_TREG(iv_sc),     PROXY_TREG(ts_sc),   PROXY_TREG(tstz_sc), PROXY_TREG(time_sc),
+    PROXY_TREG(timetz_sc),
 };
 
 bool proxy__time_reg_in(duckdb_connection con, am_err_t *err)

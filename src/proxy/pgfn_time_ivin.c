@@ -4,9 +4,10 @@
  * '@ 1 hour ago'), SQL-standard ('1-2', '3 4:05:06', a leading sign spread over every field in
  * IntervalStyle sql_standard), bare numbers as seconds, fractional units cascading down
  * ('1.5 months' = 1 mon 15 days), and ISO 8601 with designators or in the alternative format.
- * Pure. Interval typmods (INTERVAL YEAR TO MONTH ...) are not handled: the full range only.
+ * With a typmod (INTERVAL DAY TO SECOND(3) ...), its range decides a bare number's unit and
+ * "a:b" under MINUTE TO SECOND, and the value is then truncated and rounded to it. Pure.
  * Spec: PostgreSQL 15 datetime.c DecodeInterval, DecodeISO8601Interval, the Adjust* helpers;
- * timestamp.c interval_in, itmin2interval; read for behaviour.
+ * timestamp.c interval_in, itmin2interval, AdjustIntervalForTypmod; read for behaviour.
  */
 #include "proxy/pgfn_time_dt.h"
 #include "proxy/pgfn_time_part.h"
@@ -83,8 +84,18 @@ static bool add_years(int64_t val, int scale, itm_in_t *m)
 
 /* ---- the postgres / SQL-standard forms (DecodeInterval) ------------------------------------- */
 
+/* Interval typmod ranges: INTERVAL_MASK of YEAR, MONTH, DAY, HOUR, MINUTE, SECOND. */
+#define R_YEAR (1 << 2)
+#define R_MONTH (1 << 1)
+#define R_DAY (1 << 3)
+#define R_HOUR (1 << 10)
+#define R_MINUTE (1 << 11)
+#define R_SECOND (1 << 12)
+#define R_FULL 0x7FFF
+
 typedef struct iv_dec {
     itm_in_t *m;
+    int range;
     int type;            /* unit of the next number to the left; -1: none yet */
     bool force_negative; /* sql_standard: a leading '-' applies to every field */
     bool is_before;      /* "ago" */
@@ -96,7 +107,8 @@ static int time_field(iv_dec_t *v, const char *s)
     int64_t hour, t;
     int min, sec;
     int32_t fsec;
-    int rc = proxy__dt_time_common(s, &v->tmask, &hour, &min, &sec, &fsec);
+    bool mm_ss = v->range == (R_MINUTE | R_SECOND);
+    int rc = proxy__dt_time_common(s, mm_ss, &v->tmask, &hour, &min, &sec, &fsec);
     if (rc)
         return rc;
     v->m->usec = fsec; /* PostgreSQL replaces what the fields to the right accumulated */
@@ -190,13 +202,36 @@ static int year_month(const char *field, char *cp, int64_t *val)
     return 0;
 }
 
+/* The unit of the rightmost bare number: the typmod's last field, else seconds. */
+static int default_unit(int range)
+{
+    switch (range) {
+    case R_YEAR:
+        return PU_YEAR;
+    case R_MONTH:
+    case R_YEAR | R_MONTH:
+        return PU_MONTH;
+    case R_DAY:
+        return PU_DAY;
+    case R_HOUR:
+    case R_DAY | R_HOUR:
+        return PU_HOUR;
+    case R_MINUTE:
+    case R_HOUR | R_MINUTE:
+    case R_DAY | R_HOUR | R_MINUTE:
+        return PU_MINUTE;
+    default:
+        return PU_SECOND;
+    }
+}
+
 static int number_field(iv_dec_t *v, const char *field)
 {
     char *cp;
     int64_t val;
     double fval = 0;
     if (v->type < 0)
-        v->type = PU_SECOND; /* the rightmost bare number: seconds */
+        v->type = default_unit(v->range);
     if (!proxy__dt_strtoi64(field, &cp, &val))
         return DT_ERR_FIELD;
     if (*cp == '-') {
@@ -274,9 +309,9 @@ static bool leading_sign_only(const dt_fields_t *f)
     return true;
 }
 
-static int decode_interval(const dt_fields_t *f, int style, itm_in_t *m)
+static int decode_interval(const dt_fields_t *f, int style, int range, itm_in_t *m)
 {
-    iv_dec_t v = {.m = m, .type = -1};
+    iv_dec_t v = {.m = m, .type = -1, .range = range};
     int fmask = 0;
     v.force_negative = style == PROXY_PG_INTSTYLE_SQL_STANDARD && leading_sign_only(f);
     for (int i = f->nf - 1; i >= 0; i--) { /* right to left: units before their numbers */
@@ -495,13 +530,67 @@ static int decode_iso8601(const char *str, itm_in_t *m)
     return 0;
 }
 
-bool proxy__pg_interval_in(const char *s, int style, proxy_pgiv_t *iv, am_err_t *err)
+/* The fields a range keeps: the time part truncated to its last field. */
+static bool truncate_range(proxy_pgiv_t *iv, int range)
+{
+    switch (range) {
+    case R_FULL:
+    case R_SECOND:
+    case R_DAY | R_HOUR | R_MINUTE | R_SECOND:
+    case R_HOUR | R_MINUTE | R_SECOND:
+    case R_MINUTE | R_SECOND:
+        return true;
+    case R_YEAR:
+        iv->month = iv->month / 12 * 12;
+        iv->day = 0, iv->time = 0;
+        return true;
+    case R_MONTH:
+    case R_YEAR | R_MONTH:
+        iv->day = 0, iv->time = 0;
+        return true;
+    case R_DAY:
+        iv->time = 0;
+        return true;
+    case R_HOUR:
+    case R_DAY | R_HOUR:
+        iv->time = iv->time / PROXY_PG_USECS_PER_HOUR * PROXY_PG_USECS_PER_HOUR;
+        return true;
+    case R_MINUTE:
+    case R_DAY | R_HOUR | R_MINUTE:
+    case R_HOUR | R_MINUTE:
+        iv->time = iv->time / PROXY_PG_USECS_PER_MINUTE * PROXY_PG_USECS_PER_MINUTE;
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool proxy__pg_interval_scale(proxy_pgiv_t *iv, int32_t typmod, am_err_t *err)
+{
+    static const int64_t scales[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
+    if (typmod < 0)
+        return true;
+    int range = (typmod >> 16) & R_FULL, prec = typmod & 0xFFFF;
+    if (!truncate_range(iv, range))
+        return am_err_set(err, "XX000", "unrecognized interval typmod: %d", typmod);
+    if (prec == 0xFFFF)
+        return true;
+    if (prec > 6)
+        return am_err_set(err, "22023", "interval(%d) precision must be between 0 and 6", prec);
+    int64_t sc = scales[prec], off = sc / 2;
+    iv->time = iv->time >= 0 ? (iv->time + off) / sc * sc : -((-iv->time + off) / sc * sc);
+    return true;
+}
+
+bool proxy__pg_interval_in(const char *s, int style, int32_t typmod, proxy_pgiv_t *iv,
+                           am_err_t *err)
 {
     dt_fields_t f = {.nf = 0};
     itm_in_t m = {0};
+    int range = typmod >= 0 ? (typmod >> 16) & R_FULL : R_FULL;
     int rc = proxy__dt_parse(s, 256, &f);
     if (rc == 0)
-        rc = decode_interval(&f, style, &m);
+        rc = decode_interval(&f, style, range, &m);
     if (rc == DT_ERR_FORMAT)
         rc = decode_iso8601(s, &m);
     if (rc != 0)
@@ -510,5 +599,5 @@ bool proxy__pg_interval_in(const char *s, int style, proxy_pgiv_t *iv, am_err_t 
     if (months > INT32_MAX || months < INT32_MIN)
         return am_err_set(err, "22008", "interval out of range");
     *iv = (proxy_pgiv_t){.month = (int32_t)months, .day = m.mday, .time = m.usec};
-    return true;
+    return proxy__pg_interval_scale(iv, typmod, err);
 }

@@ -390,3 +390,82 @@ Test(pgfn_time_fmt, to_timestamp_epoch)
     }
     tt_close(t);
 }
+
+/* ---- generated templates: a fixed seed, the same cases every run --------------------------- */
+
+static uint32_t rnd_next(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
+static const char *const g_pieces[] = {
+    "YYYY", "YYY",  "YY",     "Y",     "Y,YYY", "IYYY", "IYY", "IY",   "I",    "MM",   "MON",
+    "Mon",  "mon",  "MONTH",  "Month", "month", "DD",   "DDD", "IDDD", "D",    "ID",   "DAY",
+    "Day",  "dy",   "HH",     "HH12",  "HH24",  "MI",   "SS",  "MS",   "US",   "FF1",  "FF3",
+    "FF6",  "SSSS", "AM",     "pm",    "A.M.",  "p.m.", "BC",  "ad",   "B.C.", "W",    "WW",
+    "IW",   "CC",   "J",      "Q",     "RM",    "rm",   "TZ",  "tz",   "TZH",  "TZM",  "OF",
+    "FM",   "TM",   "FX",     "TH",    "th",    "SP",   "-",   "/",    ":",    " ",    ".",
+    ",",    "T",    "\"at\"", "\\",    "x",     "  ",   "-",   " ",    "dd",   "hh24", "ss"};
+
+static void gen_template(uint32_t *s, char *out, size_t cap)
+{
+    size_t len = 0;
+    int k = 1 + (int)(rnd_next(s) % 7);
+    out[0] = '\0';
+    for (int i = 0; i < k && len + 12 < cap; i++)
+        len += (size_t)snprintf(out + len, cap - len, "%s", g_pieces[rnd_next(s) % N(g_pieces)]);
+}
+
+/* PostgreSQL's to_char of a timestamp, as the text to parse back; NULL if none. */
+static char *pg_to_char(tt_t *t, const char *stamp, const char *fmt)
+{
+    char st[6], msg[256];
+    am_buf_t q;
+    am_buf_init(&q);
+    am_buf_printf(&q, "SELECT to_char('%s'::timestamptz, ", stamp);
+    tt_quote(&q, fmt);
+    am_buf_puts(&q, ")");
+    char *v = tt_pg(t, q.data, st, msg, sizeof msg);
+    am_buf_destroy(&q);
+    if (v && strcmp(v, "<NULL>") == 0) {
+        free(v);
+        v = NULL;
+    }
+    return v;
+}
+
+Test(pgfn_time_fmt, generated_templates)
+{
+    tt_t *t = tt_open();
+    t->allow_refusal = true; /* TM over non-ASCII input */
+    t->allow_range = true;   /* years past 294247 */
+    uint32_t seed = 7654321;
+    char fmt[160], a[128], b[200];
+    for (int round = 0; round < 3; round++) {
+        tt_set(t, zones[round * 3], "ISO, MDY", "postgres");
+        for (int i = 0; i < 500; i++) {
+            gen_template(&seed, fmt, sizeof fmt);
+            const char *stamp = stamps[rnd_next(&seed) % N(stamps)];
+            snprintf(a, sizeof a, "timestamptz:%s", stamp);
+            snprintf(b, sizeof b, "lit:%s", fmt);
+            tt_check(t, "to_char($1, $2)", "am_to_char_tstz($1, $2, {tz})", a, b, NULL);
+            snprintf(a, sizeof a, "interval:%d days %d:%02d:%02d.%d", i - 250, i % 30, i % 60,
+                     (i * 7) % 60, i);
+            tt_check(t, "to_char($1, $2)", "am_to_char_interval($1, $2)", a, b, NULL);
+            char *text = pg_to_char(t, stamp, fmt);
+            if (!text)
+                continue;
+            if (rnd_next(&seed) % 3 == 0 && text[0]) /* a damaged copy too */
+                text[rnd_next(&seed) % strlen(text)] = "0 -x9"[rnd_next(&seed) % 5];
+            snprintf(a, sizeof a, "lit:%s", text);
+            free(text);
+            tt_check(t, "to_timestamp($1, $2)",
+                     "am_timestamptz_out(am_to_timestamp($1, $2, {tz}), {tz}, {ds})", a, b, NULL);
+            tt_check(t, "to_date($1, $2)", "am_date_out(am_to_date($1, $2), {ds})", a, b, NULL);
+        }
+    }
+    tt_close(t);
+}

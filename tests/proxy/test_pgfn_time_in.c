@@ -519,3 +519,247 @@ Test(pgfn_time_in, interval)
     }
     tt_close(t);
 }
+
+/* ---- generated inputs: token soup from a fixed seed, the same cases every run ------------- */
+
+static uint32_t rnd_next(uint32_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 17;
+    *s ^= *s << 5;
+    return *s;
+}
+
+static const char *rnd_pick(uint32_t *s, const char *const *a, size_t n)
+{
+    return a[rnd_next(s) % n];
+}
+
+static const char *const g_nums[] = {
+    "1",        "01",     "12",   "31", "2024",    "99",      "0",    "13",      "123",
+    "20240102", "24",     "60",   "59", "366",     "1.5",     ".5",   "00",      "007",
+    "7",        "040506", "29",   "02", "2451187", "100000",  "1999", "12.30",   "0.001",
+    "2000",     "30",     "9999", "5",  "366.5",   "1234567", "23",   "2024.06", "1.000001"};
+static const char *const g_seps[] = {"-", "/", ".", ":", " ", ",", "T", "  ", " ", " ", "-", ":"};
+static const char *const g_words[] = {"jan",
+                                      "January",
+                                      "feb",
+                                      "Mon",
+                                      "monday",
+                                      "am",
+                                      "pm",
+                                      "AM",
+                                      "bc",
+                                      "ad",
+                                      "BC",
+                                      "PST",
+                                      "pdt",
+                                      "EST",
+                                      "UTC",
+                                      "Z",
+                                      "zulu",
+                                      "GMT",
+                                      "Europe/Paris",
+                                      "America/New_York",
+                                      "Asia/Kolkata",
+                                      "UTC+3",
+                                      "GMT-2",
+                                      "EST5EDT",
+                                      "today",
+                                      "now",
+                                      "epoch",
+                                      "infinity",
+                                      "-infinity",
+                                      "allballs",
+                                      "tomorrow",
+                                      "yesterday",
+                                      "J",
+                                      "y",
+                                      "m",
+                                      "d",
+                                      "h",
+                                      "mm",
+                                      "s",
+                                      "t",
+                                      "dst",
+                                      "at",
+                                      "on",
+                                      "xyz",
+                                      "dow",
+                                      "julian",
+                                      "sept",
+                                      "thursday",
+                                      "+05:30",
+                                      "-08",
+                                      "+1",
+                                      "-0830",
+                                      "cest",
+                                      "MET",
+                                      "Etc/GMT+5"};
+static const char *const g_ivwords[] = {
+    "day",          "days", "hour", "year", "mons", "min",   "sec",   "week", "decade", "century",
+    "millennium",   "ms",   "us",   "ago",  "@",    "years", "hours", "mon",  "months", "qtr",
+    "microseconds", "h",    "m",    "s",    "y",    "d",     "w",     "mils", "secs",   "x"};
+static const char *const g_ivnums[] = {
+    "1",          "-1",    "+2",         "1.5",    "-1.5",  "0",      "100",
+    "1-2",        "-1-2",  "10:00",      "-10:00", "1:2:3", "+3:04",  ".5",
+    "2147483647", "12.25", "00:00:00.5", "P1Y",    "PT1H",  "P1DT2H", "P0001-02-03"};
+
+static void gen_datetime(uint32_t *s, char *out, size_t cap)
+{
+    size_t len = 0;
+    int k = 1 + (int)(rnd_next(s) % 6);
+    out[0] = '\0';
+    for (int i = 0; i < k && len + 40 < cap; i++) {
+        const char *piece =
+            rnd_next(s) % 3 ? rnd_pick(s, g_nums, N(g_nums)) : rnd_pick(s, g_words, N(g_words));
+        const char *sep = i ? rnd_pick(s, g_seps, N(g_seps)) : "";
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", sep, piece);
+    }
+}
+
+static void gen_interval(uint32_t *s, char *out, size_t cap)
+{
+    size_t len = 0;
+    int k = 1 + (int)(rnd_next(s) % 5);
+    out[0] = '\0';
+    for (int i = 0; i < k && len + 40 < cap; i++) {
+        const char *piece = rnd_next(s) % 2 ? rnd_pick(s, g_ivnums, N(g_ivnums))
+                                            : rnd_pick(s, g_ivwords, N(g_ivwords));
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", i ? " " : "", piece);
+    }
+}
+
+Test(pgfn_time_in, generated_inputs)
+{
+    tt_t *t = tt_open();
+    tt_begin(t);
+    t->allow_refusal = true; /* zones PostgreSQL completes from 'posixrules' ("est5edt/12") */
+    uint32_t seed = 20240102;
+    char text[256], lit[300];
+    for (int round = 0; round < 3; round++) {
+        tt_set(t, zones[round * 2], styles[round], "postgres");
+        for (int i = 0; i < 400; i++) {
+            gen_datetime(&seed, text, sizeof text);
+            snprintf(lit, sizeof lit, "lit:%s", text);
+            tt_check(t, "$1::date", "am_date_out(am_date_in($1, {ds}, {tz}, {now}), {ds})", lit,
+                     NULL);
+            tt_check(t, "$1::timestamp",
+                     "am_timestamp_out(am_timestamp_in($1, {ds}, {tz}, {now}), {ds})", lit, NULL);
+            tt_check(t, "$1::timestamptz",
+                     "am_timestamptz_out(am_timestamptz_in($1, {ds}, {tz}, {now}), {tz}, {ds})",
+                     lit, NULL);
+            tt_check(t, "$1::time", "am_time_out(am_time_in($1, {ds}, {tz}, {now}))", lit, NULL);
+            tt_check(t, "$1::timetz", "am_timetz_in($1, {ds}, {tz}, {now})", lit, NULL);
+        }
+    }
+    static const char *const istyles[] = {"postgres", "sql_standard", "iso_8601"};
+    for (int round = 0; round < 3; round++) {
+        tt_set(t, "UTC", "ISO, MDY", istyles[round]);
+        for (int i = 0; i < 400; i++) {
+            gen_interval(&seed, text, sizeof text);
+            snprintf(lit, sizeof lit, "lit:%s", text);
+            tt_check(t, "$1::interval", "am_interval_out(am_interval_in($1, {is}), {is})", lit,
+                     NULL);
+        }
+    }
+    tt_commit(t);
+    tt_close(t);
+}
+
+Test(pgfn_time_in, typmods)
+{
+    static const struct {
+        const char *pg;
+        int typmod;
+    } itm[] = {
+        {"interval year", (4 << 16) | 0xFFFF},
+        {"interval month", (2 << 16) | 0xFFFF},
+        {"interval day", (8 << 16) | 0xFFFF},
+        {"interval hour", (1024 << 16) | 0xFFFF},
+        {"interval minute", (2048 << 16) | 0xFFFF},
+        {"interval second", (4096 << 16) | 0xFFFF},
+        {"interval year to month", (6 << 16) | 0xFFFF},
+        {"interval day to hour", ((8 | 1024) << 16) | 0xFFFF},
+        {"interval day to minute", ((8 | 1024 | 2048) << 16) | 0xFFFF},
+        {"interval day to second", ((8 | 1024 | 2048 | 4096) << 16) | 0xFFFF},
+        {"interval hour to minute", ((1024 | 2048) << 16) | 0xFFFF},
+        {"interval hour to second", ((1024 | 2048 | 4096) << 16) | 0xFFFF},
+        {"interval minute to second", ((2048 | 4096) << 16) | 0xFFFF},
+        {"interval second(3)", (4096 << 16) | 3},
+        {"interval(2)", (0x7FFF << 16) | 2},
+        {"interval(0)", (0x7FFF << 16) | 0},
+        {"interval day to second(0)", ((8 | 1024 | 2048 | 4096) << 16) | 0},
+        {"interval minute to second(1)", ((2048 | 4096) << 16) | 1},
+    };
+    static const char *const texts[] = {"1",
+                                        "1.5",
+                                        "-1.5",
+                                        "1:2",
+                                        "1:2:3.456789",
+                                        "1 2:03:04.5678",
+                                        "1-2",
+                                        "1 year 2 mons 3 days 04:05:06.789",
+                                        "-1 day -00:00:00.5",
+                                        "100",
+                                        "12:34",
+                                        "1:2.5",
+                                        "P1Y2M3DT4H5M6.789S",
+                                        "@ 2 days 3 hours ago",
+                                        "0.0000005",
+                                        "23:59:59.99",
+                                        "-23:59:59.99",
+                                        "2147483647 minutes",
+                                        "99999999999:00"};
+    tt_t *t = tt_open();
+    char pg[128], dk[160], lit[128];
+    tt_set(t, "UTC", "ISO, MDY", "postgres");
+    for (size_t k = 0; k < N(itm); k++)
+        for (size_t i = 0; i < N(texts); i++) {
+            snprintf(lit, sizeof lit, "lit:%s", texts[i]);
+            snprintf(pg, sizeof pg, "$1::%s", itm[k].pg);
+            snprintf(dk, sizeof dk, "am_interval_out(am_interval_in($1, {is}, %d), {is})",
+                     itm[k].typmod);
+            tt_check(t, pg, dk, lit, NULL);
+            snprintf(pg, sizeof pg, "($1::interval)::%s", itm[k].pg);
+            snprintf(dk, sizeof dk,
+                     "am_interval_out(am_interval_scale(am_interval_in($1, {is}), %d), {is})",
+                     itm[k].typmod);
+            tt_check(t, pg, dk, lit, NULL);
+        }
+    static const char *const stamps2[] = {"2024-01-02 10:00:00.5",
+                                          "2024-01-02 10:00:00.4999995",
+                                          "2024-12-31 23:59:59.999999",
+                                          "1999-01-01 00:00:00.05 BC",
+                                          "infinity",
+                                          "2024-01-02 10:00:00.123456"};
+    for (int p = 0; p <= 6; p++)
+        for (size_t i = 0; i < N(stamps2); i++) {
+            snprintf(lit, sizeof lit, "lit:%s", stamps2[i]);
+            snprintf(pg, sizeof pg, "($1::timestamp)::timestamp(%d)", p);
+            snprintf(dk, sizeof dk,
+                     "am_timestamp_out(am_timestamp_scale(am_timestamp_in($1, {ds}), %d), {ds})",
+                     p);
+            tt_check(t, pg, dk, lit, NULL);
+            snprintf(pg, sizeof pg, "($1::timestamptz)::timestamptz(%d)", p);
+            snprintf(dk, sizeof dk,
+                     "am_timestamptz_out(am_timestamp_scale(am_timestamptz_in($1, {ds}, {tz}), "
+                     "%d), {tz}, {ds})",
+                     p);
+            tt_check(t, pg, dk, lit, NULL);
+            snprintf(lit, sizeof lit, "lit:%s",
+                     strchr(stamps2[i], ' ') ? strchr(stamps2[i], ' ') + 1 : "23:59:59.9");
+            snprintf(pg, sizeof pg, "($1::time)::time(%d)", p);
+            snprintf(dk, sizeof dk, "am_time_out(am_time_scale(am_time_in($1), %d))", p);
+            tt_check(t, pg, dk, lit, NULL);
+            snprintf(pg, sizeof pg, "($1::timetz)::timetz(%d)", p);
+            snprintf(dk, sizeof dk,
+                     "am_timetz_scale(am_timetz_in($1, {ds}, {tz}, '2024-01-01'::"
+                     "TIMESTAMPTZ), %d)",
+                     p);
+            snprintf(lit, sizeof lit, "lit:%s+05:30",
+                     strchr(stamps2[i], ' ') ? strchr(stamps2[i], ' ') + 1 : "23:59:59.9");
+            tt_check(t, pg, dk, lit, NULL);
+        }
+    tt_close(t);
+}
