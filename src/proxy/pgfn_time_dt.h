@@ -53,7 +53,7 @@ enum {
     TK_DTZMOD = 28,
     TK_UNKNOWN = 31
 };
-#define DT_M(t) (1 << (t))
+#define DT_M(t) ((int)(1u << (t))) /* TK_UNKNOWN sets the sign bit, as PostgreSQL does */
 #define DT_DATE_M (DT_M(TK_YEAR) | DT_M(TK_MONTH) | DT_M(TK_DAY))
 #define DT_ALLSECS_M (DT_M(TK_SECOND) | DT_M(TK_MILLISECOND) | DT_M(TK_MICROSECOND))
 #define DT_TIME_M (DT_M(TK_HOUR) | DT_M(TK_MINUTE) | DT_ALLSECS_M)

@@ -311,7 +311,7 @@ static void put_roman_month(am_buf_t *out, const fmt_node_t *n, const fmt_tm_t *
         idx = -1 * (tm->mon + 1);
     else
         idx = 12 - tm->mon;
-    const char *s = (n->key->id == FK_RM ? rm_upper : rm_lower)[idx];
+    const char *s = n->key->id == FK_RM ? rm_upper[idx] : rm_lower[idx];
     am_buf_printf(out, "%*s", (n->suffix & FS_FM) ? 0 : -4, s);
 }
 
@@ -433,7 +433,8 @@ static void put_month_name(am_buf_t *out, const fmt_node_t *n, const fmt_tm_t *t
     int id = n->key->id;
     bool full = id == FK_MONTH || id == FK_Month || id == FK_month;
     int kase = (id == FK_MONTH || id == FK_MON) ? 1 : (id == FK_month || id == FK_mon) ? -1 : 0;
-    put_name(out, n, (full ? months_full : months_abbr)[tm->mon - 1], kase, full);
+    const char *name = full ? months_full[tm->mon - 1] : months_abbr[tm->mon - 1];
+    put_name(out, n, name, kase, full);
 }
 
 static void put_day_name(am_buf_t *out, const fmt_node_t *n, const fmt_tm_t *tm, bool iv)
@@ -442,7 +443,8 @@ static void put_day_name(am_buf_t *out, const fmt_node_t *n, const fmt_tm_t *tm,
     int id = n->key->id;
     bool full = id == FK_DAY || id == FK_Day || id == FK_day;
     int kase = (id == FK_DAY || id == FK_DY) ? 1 : (id == FK_day || id == FK_dy) ? -1 : 0;
-    put_name(out, n, (full ? days_full : days_abbr)[tm->wday], kase, full);
+    const char *name = full ? days_full[tm->wday] : days_abbr[tm->wday];
+    put_name(out, n, name, kase, full);
 }
 
 static void put_fraction(am_buf_t *out, const fmt_node_t *n, const fmt_tm_t *tm, bool iv)
@@ -518,14 +520,14 @@ static void put_date_field(am_buf_t *out, const fmt_node_t *n, const fmt_tm_t *t
     case FK_ID:
         put_plain(out, n, tm->wday == 0 ? 7 : tm->wday);
         break;
-    case FK_WW:
-        put_num(out, n, 2, (tm->yday - 1) / 7 + 1);
+    case FK_WW: /* int arithmetic that wraps, as PostgreSQL's (an interval's yday) */
+        put_num(out, n, 2, (int32_t)((uint32_t)tm->yday - 1u) / 7 + 1);
         break;
     case FK_IW:
         put_num(out, n, 2, proxy__pgx_date2isoweek(tm->year, tm->mon, tm->mday));
         break;
     case FK_W:
-        put_plain(out, n, (tm->mday - 1) / 7 + 1);
+        put_plain(out, n, (int32_t)((uint32_t)tm->mday - 1u) / 7 + 1);
         break;
     case FK_J:
         put_plain(out, n, proxy__pgx_date2j(tm->year, tm->mon, tm->mday));

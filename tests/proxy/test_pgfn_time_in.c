@@ -763,3 +763,51 @@ Test(pgfn_time_in, typmods)
         }
     tt_close(t);
 }
+
+/* PostgreSQL's work buffers: 129 bytes for date and time, 153 for timestamps, 256 for
+ * intervals; at most 25 fields. */
+Test(pgfn_time_in, buffer_limits)
+{
+    tt_t *t = tt_open();
+    tt_set(t, "UTC", "ISO, MDY", "postgres");
+    char text[400], lit[420];
+    for (int n = 100; n <= 140; n += 4) {
+        for (int kind = 0; kind < 4; kind++) {
+            int len = 0;
+            if (kind == 0) /* a long fraction */
+                len = snprintf(text, sizeof text, "2024-01-02 10:00:00.");
+            else if (kind == 1) /* a long word */
+                len = snprintf(text, sizeof text, "2024-01-02 10:00 ");
+            else if (kind == 2) /* many short fields */
+                len = snprintf(text, sizeof text, "2024-01-02");
+            else
+                len = snprintf(text, sizeof text, "1 day");
+            for (int i = 0; i < n - 20 && len + 3 < (int)sizeof text; i++)
+                len += snprintf(text + len, sizeof text - (size_t)len, "%s",
+                                kind == 0   ? "0"
+                                : kind == 1 ? "a"
+                                : kind == 2 ? (i % 2 ? "," : " ")
+                                            : (i % 8 ? "0" : " "));
+            snprintf(lit, sizeof lit, "lit:%s", text);
+            tt_check(t, "$1::date", "am_date_out(am_date_in($1, {ds}), {ds})", lit, NULL);
+            tt_check(t, "$1::timestamp", "am_timestamp_out(am_timestamp_in($1, {ds}), {ds})", lit,
+                     NULL);
+            tt_check(t, "$1::time", "am_time_out(am_time_in($1))", lit, NULL);
+            tt_check(t, "$1::interval", "am_interval_out(am_interval_in($1, {is}), {is})", lit,
+                     NULL);
+        }
+    }
+    static const char *const many[] = {
+        "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25",
+        "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26",
+        "1 day 1 day 1 day 1 day 1 day 1 day 1 day 1 day 1 day 1 day 1 day 1 day 1 day",
+        "2024-01-02 10:00 on on on on on on on on on on on on on on on on on on on on on on",
+        "2024-01-02 10:00 on on on on on on on on on on on on on on on on on on on on on on on",
+    };
+    for (size_t i = 0; i < N(many); i++) {
+        snprintf(lit, sizeof lit, "lit:%s", many[i]);
+        tt_check(t, "$1::date", "am_date_out(am_date_in($1, {ds}), {ds})", lit, NULL);
+        tt_check(t, "$1::interval", "am_interval_out(am_interval_in($1, {is}), {is})", lit, NULL);
+    }
+    tt_close(t);
+}
