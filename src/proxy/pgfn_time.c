@@ -4,6 +4,7 @@
  * functions am_*_out. Computation lives in the pure files (pgfn_time_*.c, pgtz*.c).
  */
 #include "proxy/pgfn_time_internal.h"
+#include "proxy/pgfn_time_fmt.h"
 #include "proxy/pgfn_time_ops.h"
 
 #include <stdlib.h>
@@ -285,5 +286,6 @@ bool proxy__pgfn_time_register(duckdb_connection con, am_err_t *err)
     return proxy__time_register(con, regs, AM_ARRAY_LEN(regs), err) &&
            proxy__time_reg_arith(con, err) && proxy__time_reg_part(con, err) &&
            proxy__time_reg_conv(con, err) && proxy__time_reg_make(con, err) &&
-           proxy__time_reg_series(con, err);
+           proxy__time_reg_series(con, err) && proxy__time_reg_in(con, err) &&
+           proxy__time_reg_fmt(con, err) && proxy__time_reg_fmtin(con, err);
 }

@@ -332,3 +332,17 @@ const proxy_pgtz_t *proxy__pgtz_arg(const char *zone, am_err_t *err)
         am_err_set(err, "22023", "time zone \"%s\" not recognized", zone);
     return NULL;
 }
+
+bool proxy__pgtz_constant(const proxy_pgtz_t *z, int32_t *gmtoff)
+{
+    int32_t off = z->types[0].gmtoff;
+    for (size_t i = 1; i < z->ntypes; i++)
+        if (z->types[i].gmtoff != off)
+            return false;
+    /* PostgreSQL counts the footer rule's types with the file's */
+    if (z->has_rule &&
+        (z->rule.std_gmtoff != off || (z->rule.has_dst && z->rule.dst_gmtoff != off)))
+        return false;
+    *gmtoff = off;
+    return true;
+}
