@@ -167,6 +167,9 @@ bool lake_read_plan_cols(const char *warehouse, const char *schema, const char *
                          int64_t snapshot_id, am_buf_t *sql, lake_read_cols_t *cols,
                          am_err_t *err) AM_MUST_CHECK;
 void lake_read_cols_destroy(lake_read_cols_t *c); /* NULL is a no-op */
+/* The quoted name column i has in a read plan's output: DuckDB compares names ignoring case,
+ * so of names differing only in case the later ones are "name~<position>". */
+void lake_phys_name(const lake_column_t *cols, size_t n, size_t i, am_buf_t *out);
 /* The DuckDB type a column of type t is read as ("INTEGER", "DECIMAL(10,2)", "VARCHAR[]"). */
 void lake_type_duckdb(am_coltype_t t, char *out, size_t out_len);
 

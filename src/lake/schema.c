@@ -278,3 +278,8 @@ void lake__phys_name(const lake_column_t *cols, size_t n, size_t i, am_buf_t *ou
         }
     am_sql_ident(out, cols[i].name);
 }
+
+void lake_phys_name(const lake_column_t *cols, size_t n, size_t i, am_buf_t *out)
+{
+    lake__phys_name(cols, n, i, out);
+}

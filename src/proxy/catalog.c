@@ -161,8 +161,8 @@ static bool build_model(proxy_t *p, const lake_watermark_t *wm, proxy_pgcat_t **
 /* One column of a view: the lake's value in the DuckDB representation of its PostgreSQL
  * type. Text-held values (intervals, enums, and arrays or uuids of tables written before
  * those had their own storage) are read with the type's input. */
-static void view_col(const proxy_pgcat_t *cat, const proxy_pgcol_t *pc, const lake_column_t *lc,
-                     am_buf_t *b)
+static void view_col(const proxy_pgcat_t *cat, const proxy_pgcol_t *pc, const lake_read_cols_t *all,
+                     const lake_column_t *lc, am_buf_t *b)
 {
     proxy_pgtype_ref_t t = {pc->type_oid, pc->typmod};
     am_buf_t repr;
@@ -171,7 +171,8 @@ static void view_col(const proxy_pgcat_t *cat, const proxy_pgcol_t *pc, const la
     am_buf_t x;
     am_buf_init(&x);
     am_buf_puts(&x, "q.");
-    am_sql_ident(&x, lc ? lc->name : "");
+    if (lc)
+        lake_phys_name(all->cols, all->n, (size_t)(lc - all->cols), &x);
     char tmp[64];
     if (lc)
         lake_type_duckdb(lc->type, tmp, sizeof tmp);
@@ -217,7 +218,7 @@ static bool view_ddl(proxy_t *p, const proxy_pgcat_t *cat, const lake_watermark_
     am_buf_printf(script, "CREATE OR REPLACE VIEW am_data.\"t%u\" AS SELECT ", rel->oid);
     for (size_t i = 0; i < rel->n_cols; i++) {
         am_buf_puts(script, i ? ", " : "");
-        view_col(cat, &rel->cols[i], lake_col(&lc, rel->cols[i].name), script);
+        view_col(cat, &rel->cols[i], &lc, lake_col(&lc, rel->cols[i].name), script);
         am_buf_printf(script, " AS c%d", rel->cols[i].attnum);
     }
     if (rel->n_cols == 0)

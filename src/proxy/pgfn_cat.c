@@ -122,6 +122,10 @@ static bool special(uint32_t oid, int32_t tm, bool given, am_buf_t *b)
 void proxy__format_type(const proxy_pgcat_t *cat, uint32_t oid, int32_t typmod, bool given,
                         const path_t *pa, am_buf_t *b)
 {
+    if (oid == 0) {
+        am_buf_putc(b, '-');
+        return;
+    }
     if (special(oid, typmod, given, b))
         return;
     uint32_t elem = proxy__pgtype_elem(cat, oid);
@@ -152,7 +156,12 @@ static void reg_out(const proxy_pgcat_t *cat, int which, int64_t oid, const path
     uint32_t nspoid = 0, o = (uint32_t)oid;
     bool (*has)(const proxy_pgcat_t *, const char *, const char *) = has_rel;
     if (which == PG_OID_REGTYPE) {
-        proxy__format_type(cat, o, -1, false, pa, b);
+        /* regtypeout: "-" for 0, the number for a type it does not know */
+        if (o != 0 && !(cat && proxy__pgcat_type(cat, o)) && !proxy__pgtype_builtin(o) &&
+            !proxy__pgtype_elem(cat, o))
+            am_buf_printf(b, "%u", o);
+        else
+            proxy__format_type(cat, o, -1, false, pa, b);
         return;
     }
     if (oid == 0 && which != PG_OID_REGNAMESPACE && which != PG_OID_REGROLE) {

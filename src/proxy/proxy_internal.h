@@ -385,6 +385,8 @@ typedef struct proxy_session {
     proxy_setting_t *settings;
     size_t n_settings;
     int extra_float_digits;
+    int date_style, date_order; /* DateStyle: PROXY_PG_*_DATES, PROXY_PG_DATEORDER_* */
+    int interval_style;         /* IntervalStyle: PROXY_PG_INTSTYLE_* */
     int32_t tz_fixed_s; /* offset east of UTC when tz_zone is NULL */
     struct proxy_tz *tz_zone;
     struct proxy_pgcat *cat;       /* the served catalog this transaction reads (a reference) */
@@ -437,11 +439,17 @@ void proxy__tz_free(proxy_tz_t *z);
 int32_t proxy__tz_offset(const proxy_session_t *s, int64_t unix_s);
 
 /* datetime.c: PostgreSQL's ISO output (DateStyle ISO, IntervalStyle postgres) */
-void proxy__fmt_date(int64_t days_1970, am_buf_t *out);
+void proxy__fmt_date(const proxy_session_t *s, int64_t days_1970, am_buf_t *out);
 void proxy__fmt_time(int64_t us, am_buf_t *out);
 /* With has_tz the value is shifted by offset_s and the offset printed (+00, -05, +05:30). */
-void proxy__fmt_timestamp(int64_t unix_us, bool has_tz, int32_t offset_s, am_buf_t *out);
-void proxy__fmt_interval(int32_t months, int32_t days, int64_t micros, am_buf_t *out);
+void proxy__fmt_timestamp(const proxy_session_t *s, int64_t unix_us, bool has_tz, am_buf_t *out);
+void proxy__fmt_interval(const proxy_session_t *s, int32_t months, int32_t days, int64_t micros,
+                         am_buf_t *out);
+/* SET DateStyle / IntervalStyle as PostgreSQL checks and normalises them (22023). */
+bool proxy__datestyle_set(proxy_session_t *s, const char *value, char **norm,
+                          am_err_t *err) AM_MUST_CHECK;
+bool proxy__intervalstyle_set(proxy_session_t *s, const char *value, char **norm,
+                              am_err_t *err) AM_MUST_CHECK;
 
 /* duckerr.c: DuckDB's errors as PostgreSQL's */
 void proxy__duck_error(am_err_t *err, duckdb_error_type type, const char *msg);

@@ -96,6 +96,59 @@ const char *proxy__setting_find(const proxy_session_t *s, const char *name)
     return NULL;
 }
 
+/* A duration GUC (base unit ms) or memory GUC (base unit kB) shown as PostgreSQL shows it: in
+ * the largest unit that divides the value. */
+static bool is_ms_guc(const char *name)
+{
+    return strcasecmp(name, "statement_timeout") == 0 || strcasecmp(name, "lock_timeout") == 0 ||
+           strcasecmp(name, "idle_in_transaction_session_timeout") == 0;
+}
+
+static char *ms_text(int64_t ms)
+{
+    static const struct {
+        const char *unit;
+        int64_t ms;
+    } units[] = {{"d", 86400000}, {"h", 3600000}, {"min", 60000}, {"s", 1000}, {"ms", 1}};
+    if (ms == 0)
+        return am_xstrdup("0");
+    for (size_t i = 0; i < AM_ARRAY_LEN(units); i++)
+        if (ms % units[i].ms == 0)
+            return am_xasprintf("%lld%s", (long long)(ms / units[i].ms), units[i].unit);
+    return am_xasprintf("%lldms", (long long)ms);
+}
+
+static bool kb_of(const char *v, int64_t *kb)
+{
+    static const struct {
+        const char *unit;
+        double kb;
+    } units[] = {{"", 1}, {"B", 1.0 / 1024}, {"kB", 1}, {"MB", 1024}, {"GB", 1048576},
+                 {"TB", 1073741824.0}};
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || x < 0)
+        return false;
+    while (*end == ' ')
+        end++;
+    for (size_t i = 0; i < AM_ARRAY_LEN(units); i++)
+        if (strcmp(end, units[i].unit) == 0 && x * units[i].kb <= 2147483647.0) {
+            *kb = (int64_t)(x * units[i].kb + 0.5);
+            return true;
+        }
+    return false;
+}
+
+static char *kb_text(int64_t kb)
+{
+    static const char *const units[] = {"TB", "GB", "MB", "kB"};
+    int64_t scale = INT64_C(1073741824);
+    for (size_t i = 0; i < AM_ARRAY_LEN(units); i++, scale /= 1024)
+        if (kb != 0 && kb % scale == 0)
+            return am_xasprintf("%lld%s", (long long)(kb / scale), units[i]);
+    return am_xasprintf("%lldkB", (long long)kb);
+}
+
 /* Checks and normalises a value; applies the ones that steer encoding. */
 static bool apply(proxy_session_t *s, const char *name, const char *value, char **norm,
                   am_err_t *err)
@@ -103,6 +156,20 @@ static bool apply(proxy_session_t *s, const char *name, const char *value, char 
     *norm = NULL;
     if (!proxy__limits_setting_check(name, value, err))
         return false;
+    if (is_ms_guc(name)) {
+        int64_t ms = 0;
+        if (am_duration_ms_parse(value, &ms))
+            *norm = ms_text(ms);
+        return true;
+    }
+    if (strcasecmp(name, "work_mem") == 0 || strcasecmp(name, "maintenance_work_mem") == 0) {
+        int64_t kb = 0;
+        if (!kb_of(value, &kb) || kb < 64)
+            return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
+                              "invalid value for parameter \"%s\": \"%s\"", name, value);
+        *norm = kb_text(kb);
+        return true;
+    }
     if (strcasecmp(name, "client_encoding") == 0) {
         if (strcasecmp(value, "UTF8") != 0 && strcasecmp(value, "UTF-8") != 0 &&
             strcasecmp(value, "unicode") != 0)
@@ -110,13 +177,9 @@ static bool apply(proxy_session_t *s, const char *name, const char *value, char 
                               "conversion between %s and UTF8 is not supported", value);
         *norm = am_xstrdup("UTF8");
     } else if (strcasecmp(name, "DateStyle") == 0) {
-        if (strcasestr(value, "SQL") || strcasestr(value, "German") ||
-            strcasestr(value, "Postgres"))
-            return am_err_set(err, AM_SQLSTATE_UNSUPPORTED, "only DateStyle ISO is supported");
-        const char *order = strcasestr(value, "DMY") || strcasestr(value, "European") ? "DMY"
-                            : strcasestr(value, "YMD")                                ? "YMD"
-                                                                                      : "MDY";
-        *norm = am_xasprintf("ISO, %s", order);
+        return proxy__datestyle_set(s, value, norm, err);
+    } else if (strcasecmp(name, "IntervalStyle") == 0) {
+        return proxy__intervalstyle_set(s, value, norm, err);
     } else if (strcasecmp(name, "TimeZone") == 0) {
         int32_t fixed;
         proxy_tz_t *z;
@@ -133,8 +196,7 @@ static bool apply(proxy_session_t *s, const char *name, const char *value, char 
             return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
                               "invalid value for parameter \"extra_float_digits\": \"%s\"", value);
         s->extra_float_digits = (int)v;
-    } else if ((strcasecmp(name, "IntervalStyle") == 0 && strcasecmp(value, "postgres") != 0) ||
-               (strcasecmp(name, "bytea_output") == 0 && strcasecmp(value, "hex") != 0) ||
+    } else if ((strcasecmp(name, "bytea_output") == 0 && strcasecmp(value, "hex") != 0) ||
                (strcasecmp(name, "standard_conforming_strings") == 0 &&
                 strcasecmp(value, "on") != 0 && strcasecmp(value, "true") != 0)) {
         return am_err_set(err, AM_SQLSTATE_UNSUPPORTED, "%s = %s is not supported", name, value);
@@ -215,6 +277,9 @@ void proxy__session_init(proxy_session_t *s, const proxy_startup_t *st)
 {
     s->tx = 'I';
     s->extra_float_digits = 1;
+    s->date_style = 1;     /* ISO (PROXY_PG_ISO_DATES) */
+    s->date_order = 2;     /* MDY */
+    s->interval_style = 0; /* postgres */
     for (size_t i = 0; i < AM_ARRAY_LEN(defs); i++)
         (void)setting_slot(s, defs[i].name, true);
     proxy_setting_t *auth = setting_slot(s, "session_authorization", true);

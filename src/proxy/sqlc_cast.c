@@ -98,6 +98,26 @@ static kind_t kind_of(sqlc_ctx_t *c, uint32_t oid)
     return K_OPAQUE;
 }
 
+char *sqlc_num_text(sqlc_ctx_t *c, const sqlc_val_t *v)
+{
+    if (v->numv)
+        return v->sql;
+    /* DuckDB prints DECIMAL(p,p) without its leading zero: numeric_in puts it back */
+    return sqlc_printf(c, "am_num_in(CAST(%s AS VARCHAR))", v->sql);
+}
+
+void sqlc_numeric_unify(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, proxy_pgtype_ref_t t)
+{
+    if (!sqlc_numv_type(c, t))
+        return;
+    /* values of one unconstrained numeric keep their own scales (DuckDB would unify the
+     * scales of DECIMALs): all become numeric text */
+    for (size_t i = 0; i < n; i++) {
+        vals[i].sql = sqlc_num_text(c, &vals[i]);
+        vals[i].numv = true;
+    }
+}
+
 bool sqlc_numv_type(sqlc_ctx_t *c, proxy_pgtype_ref_t t)
 {
     t = proxy__pgtype_base(c->cat, t);
@@ -251,6 +271,12 @@ static char *length_coerce(sqlc_ctx_t *c, char *x, proxy_pgtype_ref_t to, bool *
         if (to.typmod < 0 || to.typmod >= 6)
             return x;
         return sqlc_printf(c, "am_time_round(%s, %d)", x, to.typmod);
+    case PG_OID_TIMETZ:
+        if (to.typmod < 0 || to.typmod >= 6)
+            return x;
+        return sqlc_printf(c, "am_timetz_scale(%s, %d)", x, to.typmod);
+    case PG_OID_INTERVAL:
+        return to.typmod < 0 ? x : sqlc_printf(c, "am_interval_scale(%s, %d)", x, to.typmod);
     default:
         return x;
     }
@@ -359,18 +385,27 @@ static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *
         return sqlc_printf(c, "CAST(am_uuid_in(%s) AS UUID)", x);
     case K_BYTEA:
         return sqlc_printf(c, "am_bytea_in(%s)", x);
+    /* the four-argument forms read now, today, tomorrow and yesterday at the transaction's
+     * start, as PostgreSQL does */
     case K_DATE:
-        return sqlc_printf(c, "am_date_in(%s, %s)", x, datestyle_lit(c));
+        return sqlc_printf(c, "am_date_in(%s, %s, %s, %s)", x, datestyle_lit(c), tz_lit(c),
+                           sqlc_now_literal(c));
     case K_TIME:
-        return sqlc_printf(c, "am_time_in(%s)", x);
+        return sqlc_printf(c, "am_time_in(%s, %s, %s, %s)", x, datestyle_lit(c), tz_lit(c),
+                           sqlc_now_literal(c));
     case K_TIMESTAMP:
-        return sqlc_printf(c, "am_timestamp_in(%s, %s)", x, datestyle_lit(c));
+        return sqlc_printf(c, "am_timestamp_in(%s, %s, %s, %s)", x, datestyle_lit(c), tz_lit(c),
+                           sqlc_now_literal(c));
     case K_TIMESTAMPTZ:
-        return sqlc_printf(c, "am_timestamptz_in(%s, %s, %s)", x, datestyle_lit(c), tz_lit(c));
+        return sqlc_printf(c, "am_timestamptz_in(%s, %s, %s, %s)", x, datestyle_lit(c),
+                           tz_lit(c), sqlc_now_literal(c));
     case K_INTERVAL:
-        return sqlc_printf(c, "am_interval_in(%s, %s)", x, intervalstyle_lit(c));
+        return b.typmod >= 0 ? sqlc_printf(c, "am_interval_in(%s, %s, %d)", x,
+                                           intervalstyle_lit(c), b.typmod)
+                             : sqlc_printf(c, "am_interval_in(%s, %s)", x, intervalstyle_lit(c));
     case K_TIMETZ:
-        return sqlc_printf(c, "am_timetz_in(%s)", x);
+        return sqlc_printf(c, "am_timetz_in(%s, %s, %s, %s)", x, datestyle_lit(c), tz_lit(c),
+                           sqlc_now_literal(c));
     case K_JSON:
         return sqlc_printf(c, "am_json_in(%s)", x);
     case K_JSONB:

@@ -29,6 +29,7 @@ static bool common_list(sqlc_ctx_t *c, PgQuery__Node **nodes, size_t n, const ch
     for (size_t i = 0; i < n; i++)
         if (!sqlc_coerce(c, &vals[i], *t, SQLC_IMPLICIT))
             return false;
+    sqlc_numeric_unify(c, vals, n, *t);
     return true;
 }
 
@@ -133,7 +134,18 @@ static bool minmax_expr(sqlc_ctx_t *c, const PgQuery__MinMaxExpr *e, sqlc_val_t 
     if (!sqlc_orderable(c, t, v[0].numv))
         return false;
     *out = sqlc_val_of(NULL, t);
-    out->sql = sqlc_printf(c, "%s(%s)", name, join_vals(c, v, e->n_args, out));
+    const char *list = join_vals(c, v, e->n_args, out);
+    const char *ka = sqlc_key_expr(c, "am_a", t, v[0].numv);
+    if (strcmp(ka, "am_a") == 0) {
+        out->sql = sqlc_printf(c, "%s(%s)", name, list);
+    } else {
+        /* compared through a sort key; the first of equal values wins, as in PostgreSQL */
+        const char *kb = sqlc_key_expr(c, "am_b", t, v[0].numv);
+        const char *l = sqlc_printf(c, "list_filter([%s], am_e -> am_e IS NOT NULL)", list);
+        out->sql = sqlc_printf(c, "CASE WHEN len(%s) = 0 THEN NULL ELSE list_reduce(%s, (am_a, "
+                                  "am_b) -> CASE WHEN %s %s %s THEN am_b ELSE am_a END) END",
+                               l, l, kb, greatest ? ">" : "<", ka);
+    }
     out->numv = v[0].numv;
     out->name = name;
     return true;

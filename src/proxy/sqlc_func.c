@@ -93,9 +93,11 @@ static bool expr_list(sqlc_ctx_t *c, PgQuery__Node **items, size_t n, const char
 {
     for (size_t i = 0; i < n; i++) {
         sqlc_val_t v;
-        if (!sqlc_expr(c, items[i], &v) || !sqlc_resolve_unknown(c, &v))
+        if (!sqlc_expr(c, items[i], &v) || !sqlc_resolve_unknown(c, &v) ||
+            !sqlc_orderable(c, v.type, v.numv))
             return false;
-        am_buf_printf(b, "%s%s", i ? ", " : head, v.sql);
+        /* partitions are PostgreSQL's equal values: compared through the same keys as ORDER BY */
+        am_buf_printf(b, "%s%s", i ? ", " : head, sqlc_key_expr(c, v.sql, v.type, v.numv));
     }
     return true;
 }
@@ -147,17 +149,22 @@ static bool compile_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *
     return true;
 }
 
-static bool no_function(sqlc_ctx_t *c, const char *name, const sqlc_val_t *args, size_t n,
-                        bool ambiguous)
+bool sqlc_no_function(sqlc_ctx_t *c, const char *name, const sqlc_val_t *args, size_t n,
+                      bool ambiguous)
 {
     am_buf_t b;
     am_buf_init(&b);
     for (size_t i = 0; i < n; i++)
         am_buf_printf(&b, "%s%s", i ? ", " : "", sqlc_type_name(c, args[i].type));
-    bool r = ambiguous ? sqlc_fail(c, "42725", "function %s(%s) is not unique", name,
-                                   b.data ? b.data : "")
-                       : sqlc_fail(c, "42883", "function %s(%s) does not exist", name,
-                                   b.data ? b.data : "");
+    bool r = ambiguous ? sqlc_fail(c, "42725",
+                                   "function %s(%s) is not unique\nHINT:  Could not choose a best "
+                                   "candidate function. You might need to add explicit type casts.",
+                                   name, b.data ? b.data : "")
+                       : sqlc_fail(c, "42883",
+                                   "function %s(%s) does not exist\nHINT:  No function matches the "
+                                   "given name and argument types. You might need to add explicit "
+                                   "type casts.",
+                                   name, b.data ? b.data : "");
     am_buf_destroy(&b);
     return r;
 }
@@ -171,7 +178,7 @@ bool sqlc_call(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n, unsi
     bool ambiguous = false;
     const sqlc_sig_t *s = sqlc_resolve(c, cands, nc, args, n, &ambiguous);
     if (!s)
-        return no_function(c, name, args, n, ambiguous);
+        return sqlc_no_function(c, name, args, n, ambiguous);
     if (sig_out)
         *sig_out = s;
     if ((want & SQLC_F_AGG) && !(s->flags & (SQLC_F_AGG | SQLC_F_WINDOW)))
@@ -188,7 +195,9 @@ bool sqlc_call(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n, unsi
         any_numv = any_numv || args[i].numv;
     const char *tmpl = any_numv && s->tmpl_numv ? s->tmpl_numv : s->tmpl;
     *out = sqlc_val_of(sqlc_expand(c, tmpl, args, n), rt);
-    out->numv = (s->flags & SQLC_F_NUMV) || (rt.oid == PG_OID_NUMERIC && any_numv && s->tmpl_numv);
+    bool poly_result = s->result == PG_OID_ANYELEMENT || s->result == SQLC_SAME1;
+    out->numv = (s->flags & SQLC_F_NUMV) ||
+                (rt.oid == PG_OID_NUMERIC && any_numv && (s->tmpl_numv || poly_result));
     out->is_const = !(s->flags & (SQLC_F_VOLATILE | SQLC_F_AGG | SQLC_F_WINDOW));
     for (size_t i = 0; i < n; i++)
         sqlc_merge_flags(out, &args[i]);
@@ -345,7 +354,7 @@ static bool multi_srf_call(sqlc_ctx_t *c, const multi_srf_t *m, sqlc_val_t *args
                            sqlc_srf_t *out)
 {
     if (n != (m->arg ? 1u : 0u))
-        return no_function(c, m->name, args, n, false);
+        return sqlc_no_function(c, m->name, args, n, false);
     if (m->arg && !sqlc_coerce(c, &args[0], sqlc_type(m->arg), SQLC_IMPLICIT))
         return false;
     const char *hole = strstr(m->tmpl, "%s");

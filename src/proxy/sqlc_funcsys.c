@@ -133,8 +133,15 @@ static bool e_setting(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t 
 static bool e_typeof(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, sqlc_val_t *out)
 {
     (void)n;
-    return done(c, out, sqlc_printf(c, "CAST(%u AS BIGINT)", a[0].type.oid), PG_OID_REGTYPE,
-                s->name);
+    /* the argument is still evaluated (its aggregates, set-returning functions and errors
+     * count), as PostgreSQL evaluates it */
+    char *t = sqlc_printf(c, "CAST(%u AS BIGINT)", a[0].type.oid);
+    if (a[0].type.oid == PG_OID_UNKNOWN || a[0].is_null)
+        return done(c, out, t, PG_OID_REGTYPE, s->name);
+    bool ok = done(c, out, sqlc_printf(c, "CASE WHEN (%s) IS NULL THEN %s ELSE %s END", a[0].sql, t, t),
+                   PG_OID_REGTYPE, s->name);
+    sqlc_merge_flags(out, &a[0]);
+    return ok;
 }
 
 static bool e_recovery(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,

@@ -46,6 +46,36 @@
 #define SRF(name, n, args, res, t) {name, n, args, res, t, NULL, SQLC_F_SRF, NULL}
 #define A(...) {__VA_ARGS__}
 
+/* min/max: PostgreSQL has them for numbers, dates and times, intervals, text, enums, arrays
+ * and inet; the mirror computes them where its ordering is PostgreSQL's (sqlc_orderable). */
+static bool emit_minmax(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                        sqlc_val_t *out)
+{
+    proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, args[0].type);
+    char cat = sqlc_category(c, b.oid);
+    if (!strchr("NDTSEAI", cat) || b.oid == PG_OID_CHAR)
+        return sqlc_no_function(c, s->name, args, n, false);
+    if (!sqlc_orderable(c, args[0].type, args[0].numv))
+        return false;
+    const char *fn = strcmp(s->name, "min") == 0 ? "min" : "max";
+    const char *x = args[0].sql;
+    char *sql;
+    if (args[0].numv)
+        sql = sqlc_printf(c, "arg_%s(%s, am_num_sortkey(%s))", fn, x, x);
+    else if (b.oid == PG_OID_INTERVAL)
+        sql = sqlc_printf(c, "arg_%s(%s, am_interval_sort_key(%s))", fn, x, x);
+    else if (b.oid == PG_OID_BPCHAR)
+        sql = sqlc_printf(c, "arg_%s(%s, rtrim(%s, ' '))", fn, x, x);
+    else
+        sql = sqlc_printf(c, "%s(%s)", fn, x);
+    *out = sqlc_val_of(sql, args[0].type);
+    out->numv = args[0].numv;
+    sqlc_merge_flags(out, &args[0]);
+    out->is_const = false;
+    out->name = s->name;
+    return true;
+}
+
 static const sqlc_sig_t funcs[] = {
     /* ---- aggregates ---- */
     {"count(*)", 0, {0}, I8, "count(*)", NULL, SQLC_F_AGG, NULL},
@@ -67,8 +97,8 @@ static const sqlc_sig_t funcs[] = {
        "am_num_avg(%1)", SQLC_F_AGG | SQLC_F_NUMV),
     AG1("avg", F4, F8, "avg(CAST(%1 AS DOUBLE))"),
     AG1("avg", F8, F8, "avg(%1)"),
-    AG1("min", ANY, ANY, "min(%1)"),
-    AG1("max", ANY, ANY, "max(%1)"),
+    {"min", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
+    {"max", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
     AG1("bool_and", B, B, "bool_and(%1)"),
     AG1("bool_or", B, B, "bool_or(%1)"),
     AG1("every", B, B, "bool_and(%1)"),
@@ -190,6 +220,8 @@ static const sqlc_sig_t funcs[] = {
     F1("length", PG_OID_BPCHAR, I4, "CAST(length(rtrim(%1, ' ')) AS INTEGER)"),
     F1("char_length", PG_OID_BPCHAR, I4, "CAST(length(rtrim(%1, ' ')) AS INTEGER)"),
     F1("octet_length", T, I4, "CAST(strlen(%1) AS INTEGER)"),
+    /* char(n) counts its padding: the mirror holds it padded, as PostgreSQL stores it */
+    F1("octet_length", PG_OID_BPCHAR, I4, "CAST(strlen(%1) AS INTEGER)"),
     F1("octet_length", BY, I4, "CAST(octet_length(%1) AS INTEGER)"),
     F1("length", BY, I4, "CAST(octet_length(%1) AS INTEGER)"),
     F1("bit_length", T, I4, "CAST(strlen(%1) * 8 AS INTEGER)"),

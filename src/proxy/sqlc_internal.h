@@ -161,6 +161,9 @@ size_t sqlc_functab_catalog_find(sqlc_ctx_t *c, const char *name, size_t nargs,
                                  const sqlc_sig_t **out, size_t max);
 bool sqlc_functab_is_agg(sqlc_ctx_t *c, const char *name);
 /* Functions answered from the session (version(), now(), current_setting() ...). */
+/* 42883 "function f(types) does not exist" (42725 when ambiguous), PostgreSQL's HINT. */
+bool sqlc_no_function(sqlc_ctx_t *c, const char *name, const sqlc_val_t *args, size_t n,
+                      bool ambiguous);
 bool sqlc_funcsys_emit(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                        sqlc_val_t *out);
 /* Resolves name among the functions and writes the call on compiled args. */
@@ -251,6 +254,13 @@ bool sqlc_resolve_unknown(sqlc_ctx_t *c, sqlc_val_t *v);
 bool sqlc_typename(sqlc_ctx_t *c, const PgQuery__TypeName *tn, proxy_pgtype_ref_t *out);
 /* DuckDB text expression producing PostgreSQL's text output of v (for ::text, ||, format). */
 char *sqlc_to_text(sqlc_ctx_t *c, const sqlc_val_t *v);
+/* What DuckDB must compare for PostgreSQL's order of x (type t): x itself or a sort key. */
+const char *sqlc_key_expr(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv);
+/* A numeric value as numeric text (the numv representation), keeping its scale. */
+char *sqlc_num_text(sqlc_ctx_t *c, const sqlc_val_t *v);
+/* After coercing values to their common type t: an unconstrained numeric makes them all
+ * numeric text, so that each keeps its own scale as in PostgreSQL. */
+void sqlc_numeric_unify(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, proxy_pgtype_ref_t t);
 /* An array's elements as their output texts (a VARCHAR[]): template placeholder %E<n>. */
 char *sqlc_elem_texts(sqlc_ctx_t *c, const sqlc_val_t *v);
 

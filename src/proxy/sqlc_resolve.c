@@ -240,6 +240,14 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
             !sqlc_coerce(c, &args[i], t, SQLC_IMPLICIT))
             return false;
     }
+    /* an unconstrained numeric element: each value keeps its own scale (numeric text) */
+    size_t n_elem = 0;
+    for (size_t i = 0; i < n; i++)
+        n_elem += s->args[i] == PG_OID_ANYELEMENT || s->args[i] == SQLC_ANYNONARRAY;
+    if (n_elem > 1 && elem.oid && sqlc_numv_type(c, elem))
+        for (size_t i = 0; i < n; i++)
+            if (s->args[i] == PG_OID_ANYELEMENT || s->args[i] == SQLC_ANYNONARRAY)
+                sqlc_numeric_unify(c, &args[i], 1, elem);
     uint32_t r = s->result;
     if (r == PG_OID_ANYELEMENT)
         *result = elem;

@@ -181,19 +181,27 @@ static int output_ref(sqlc_ctx_t *c, const sqlc_node_t *n, bool name_first, bool
     return hit;
 }
 
+const char *sqlc_key_expr(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv)
+{
+    proxy_pgtype_ref_t base = proxy__pgtype_base(c->cat, t);
+    if (numv)
+        return sqlc_printf(c, "am_num_sortkey(%s)", x);
+    if (base.oid == PG_OID_INTERVAL)
+        return sqlc_printf(c, "am_interval_sort_key(%s)", x);
+    if (base.oid == PG_OID_BPCHAR)
+        return sqlc_printf(c, "rtrim(%s, ' ')", x);
+    /* DuckDB rebuilds a sorted column from its normalised sort key, which turns -0 into 0:
+     * sorting on an expression keeps the column's own value */
+    if (base.oid == PG_OID_FLOAT4 || base.oid == PG_OID_FLOAT8)
+        return sqlc_printf(c, "(%s + 0.0)", x);
+    return x;
+}
+
 static bool sort_key(sqlc_ctx_t *c, sqlc_val_t *v, am_buf_t *b)
 {
     if (!sqlc_orderable(c, v->type, v->numv))
         return false;
-    proxy_pgtype_ref_t base = proxy__pgtype_base(c->cat, v->type);
-    if (v->numv)
-        am_buf_printf(b, "am_num_sortkey(%s)", v->sql);
-    else if (base.oid == PG_OID_INTERVAL)
-        am_buf_printf(b, "am_interval_sort_key(%s)", v->sql);
-    else if (base.oid == PG_OID_BPCHAR)
-        am_buf_printf(b, "rtrim(%s, ' ')", v->sql);
-    else
-        am_buf_puts(b, v->sql);
+    am_buf_puts(b, sqlc_key_expr(c, v->sql, v->type, v->numv));
     return true;
 }
 

@@ -39,9 +39,11 @@ static bool values(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
         proxy_pgtype_ref_t ct;
         if (!sqlc_common_type(c, col, rows, "VALUES", &ct))
             return false;
-        for (size_t r = 0; r < rows; r++)
+        for (size_t r = 0; r < rows; r++) {
             if (!sqlc_coerce(c, &v[r * cols + k], ct, SQLC_IMPLICIT))
                 return false;
+            sqlc_numeric_unify(c, &v[r * cols + k], 1, ct);
+        }
         t[k].val = sqlc_val_of(NULL, ct);
         t[k].val.numv = v[k].numv;
         t[k].name = sqlc_printf(c, "column%zu", k + 1);
@@ -91,8 +93,9 @@ static char *recast(sqlc_ctx_t *c, const char *sql, sqlc_target_t *side, const s
         v.sql = sqlc_printf(c, "am_s.o%zu", k + 1);
         *ok = sqlc_coerce(c, &v, t[k].val.type, SQLC_IMPLICIT);
         if (*ok && v.numv != t[k].val.numv)
-            v.sql = v.numv ? sqlc_printf(c, "am_num_in(%s)", v.sql)
-                           : sqlc_printf(c, "CAST(%s AS VARCHAR)", v.sql);
+            v.sql = t[k].val.numv ? sqlc_num_text(c, &v)
+                                  : sqlc_printf(c, "CAST(%s AS %s)", v.sql,
+                                                sqlc_duck_type(c, t[k].val.type));
         am_buf_printf(&b, "%s%s AS o%zu", k ? ", " : "", v.sql, k + 1);
     }
     am_buf_printf(&b, " FROM (%s) AS am_s", sql);

@@ -293,7 +293,7 @@ static bool temporal_text(const proxy_session_t *s, duckdb_type t, void *data, i
 {
     switch (t) {
     case DUCKDB_TYPE_DATE:
-        proxy__fmt_date(((int32_t *)data)[row], out);
+        proxy__fmt_date(s, ((int32_t *)data)[row], out);
         return true;
     case DUCKDB_TYPE_TIME:
         proxy__fmt_time(((int64_t *)data)[row], out);
@@ -302,17 +302,14 @@ static bool temporal_text(const proxy_session_t *s, duckdb_type t, void *data, i
     case DUCKDB_TYPE_TIMESTAMP_S:
     case DUCKDB_TYPE_TIMESTAMP_MS:
     case DUCKDB_TYPE_TIMESTAMP_NS:
-        proxy__fmt_timestamp(ts_micros(t, ((int64_t *)data)[row]), false, 0, out);
+        proxy__fmt_timestamp(s, ts_micros(t, ((int64_t *)data)[row]), false, out);
         return true;
-    case DUCKDB_TYPE_TIMESTAMP_TZ: {
-        int64_t us = ((int64_t *)data)[row];
-        int32_t off = proxy__tz_offset(s, us / 1000000 - (us % 1000000 < 0));
-        proxy__fmt_timestamp(us, true, off, out);
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+        proxy__fmt_timestamp(s, ((int64_t *)data)[row], true, out);
         return true;
-    }
     case DUCKDB_TYPE_INTERVAL: {
         duckdb_interval iv = ((duckdb_interval *)data)[row];
-        proxy__fmt_interval(iv.months, iv.days, iv.micros, out);
+        proxy__fmt_interval(s, iv.months, iv.days, iv.micros, out);
         return true;
     }
     default:

@@ -214,7 +214,7 @@ const source_catalog_rel_t source__catalog_rels[] = {
     PGC(pg_views, "(x.schemaname, x.viewname)" REL_IN_C, "x.schemaname, x.viewname"),
     PGC(pg_matviews, "(x.schemaname, x.matviewname)" REL_IN_C, "x.schemaname, x.matviewname"),
     PGC(pg_user, "x.usesysid = ANY ($7)", "x.usesysid"),
-    PGC(pg_auth_members, "x.roleid = ANY ($7) AND x.member = ANY ($7)", "x.roleid, x.member"),
+    PGC(pg_auth_members, NULL, "x.roleid, x.member"),
     /* information_schema: what exists (the relations pg_class holds), details for M */
     ISC(tables, "(x.table_schema, x.table_name)" REL_IN_C, "x.table_schema, x.table_name"),
     ISC(columns, "(x.table_schema, x.table_name)" REL_IN_C,

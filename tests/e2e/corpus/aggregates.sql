@@ -36,9 +36,9 @@ SELECT count(*) FROM customers c WHERE (SELECT count(*) FROM orders o WHERE o.cu
 SELECT country, count(*) FROM customers GROUP BY ROLLUP (country) ORDER BY country NULLS LAST;
 SELECT status, extract(quarter FROM ordered_at) AS q, count(*), sum(total) FROM orders GROUP BY ROLLUP (status, q) ORDER BY status NULLS LAST, q NULLS LAST;
 SELECT country, vip, count(*), grouping(country, vip) FROM customers GROUP BY CUBE (country, vip) ORDER BY country NULLS FIRST, vip NULLS FIRST;
-SELECT country, mood, count(*) FROM customers GROUP BY GROUPING SETS ((country), (mood), ()) ORDER BY country NULLS FIRST, mood NULLS FIRST;
+SELECT country, mood, count(*) FROM customers GROUP BY GROUPING SETS ((country), (mood), ()) ORDER BY country NULLS FIRST, mood NULLS FIRST, 3;
 SELECT grouping(status), status, count(*) FROM orders GROUP BY GROUPING SETS (status, ()) ORDER BY 1, 2;
-SELECT country, city, count(*) FROM customers WHERE id <= 100 GROUP BY country, ROLLUP (city) ORDER BY 1, 2 NULLS FIRST;
+SELECT country, city, count(*) FROM customers WHERE id <= 100 GROUP BY country, ROLLUP (city) ORDER BY 1, 2 NULLS FIRST, 3;
 SELECT count(*), count(*) OVER () FROM orders;
 SELECT name, count(*) FROM customers GROUP BY country;
 SELECT sum(name) FROM customers;

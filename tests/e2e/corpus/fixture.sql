@@ -18,6 +18,7 @@ CREATE DOMAIN email_addr AS varchar(120) CHECK (VALUE LIKE '%@%');
 COMMENT ON TYPE mood IS 'How a customer feels';
 CREATE SCHEMA sales;
 COMMENT ON SCHEMA sales IS 'Sales organisation';
+DO $$ BEGIN EXECUTE format('COMMENT ON DATABASE %I IS %L', current_database(), 'The corpus database'); END $$;
 
 CREATE TABLE customers (
     id bigint PRIMARY KEY,

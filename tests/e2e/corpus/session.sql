@@ -11,9 +11,11 @@ SHOW client_encoding;
 SHOW integer_datetimes;
 SHOW extra_float_digits;
 SHOW transaction_isolation;
+-- name: default_read_only
 SHOW default_transaction_read_only;
 SHOW lc_collate;
 SHOW max_identifier_length;
+-- name: is_superuser
 SHOW is_superuser;
 SHOW no_such_thing;
 -- name: server_version
