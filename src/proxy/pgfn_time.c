@@ -172,7 +172,10 @@ static duckdb_scalar_function make_fn(const proxy__treg_t *reg)
     duckdb_scalar_function_set_function(f, reg->duck);
     if (d->flags & PROXY_PGFN_NULLS)
         duckdb_scalar_function_set_special_handling(f);
-    if (d->flags & PROXY_PGFN_VOLATILE)
+    /* DuckDB's interval equality treats 1 day as 24 hours, so two folded interval constants
+     * that PostgreSQL tells apart would be merged as one common subexpression: interval
+     * results are never folded */
+    if ((d->flags & PROXY_PGFN_VOLATILE) || d->ret == DUCKDB_TYPE_INTERVAL)
         duckdb_scalar_function_set_volatile(f);
     return f;
 }

@@ -541,6 +541,11 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
         if (from == K_BOOL && as_cast)
             return sqlc_printf(c, "CASE %s WHEN true THEN 'true' WHEN false THEN 'false' END",
                                v->sql);
+        /* text(inet) always shows the netmask, inet's output only when it is not a host's */
+        if (fb.oid == PG_OID_INET)
+            return sqlc_printf(c, "CASE WHEN contains(%s, '/') THEN %s WHEN contains(%s, ':') "
+                                  "THEN %s || '/128' ELSE %s || '/32' END",
+                               v->sql, v->sql, v->sql, v->sql, v->sql);
         return output_of(c, v->sql, fb, v->numv);
     }
     if (from == K_TEXT)
@@ -578,6 +583,18 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
 
 bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_ccontext_t how)
 {
+    /* a domain's CHECK and NOT NULL constraints live in the source's catalog as expressions
+     * the mirror does not evaluate: values already of the domain (its columns) pass, new
+     * ones are refused rather than let through unchecked */
+    const proxy_pgtype_t *dom = c->cat ? proxy__pgcat_type(c->cat, t.oid) : NULL;
+    if (proxy__pgtype_base(c->cat, t).oid != t.oid && v->type.oid != t.oid &&
+        !(v->is_null && how != SQLC_EXPLICIT) &&
+        /* information_schema's unconstrained domains (sql_identifier, character_data ...) */
+        !(dom && dom->nspname && strcmp(dom->nspname, "information_schema") == 0 &&
+          strcmp(dom->name, "cardinal_number") != 0 && strcmp(dom->name, "yes_or_no") != 0))
+        return sqlc_fail(c, "0A000", "converting a value to domain %s is not supported on the "
+                                     "mirror: its constraints are not checked here",
+                         sqlc_type_name(c, t));
     if (v->is_null) {
         v->sql = sqlc_printf(c, "CAST(NULL AS %s)", sqlc_duck_type(c, t));
         v->type = t;

@@ -83,6 +83,11 @@ static bool case_expr(sqlc_ctx_t *c, const PgQuery__CaseExpr *e, sqlc_val_t *out
     }
     am_buf_puts(&b, " END");
     out->sql = am_arena_strndup(c->arena, b.data, b.len);
+    am_buf_destroy(&b);
+    if (out->has_srf)
+        return sqlc_fail(c, "0A000", "set-returning functions are not allowed in CASE\nHINT:  You "
+                                     "might be able to move the set-returning function into a "
+                                     "LATERAL FROM item.");
     out->numv = res[0].numv;
     /* named after the ELSE result when that has a strong name */
     if (e->defresult && res[nres - 1].name && !res[nres - 1].name_weak) {
@@ -91,7 +96,6 @@ static bool case_expr(sqlc_ctx_t *c, const PgQuery__CaseExpr *e, sqlc_val_t *out
         out->name = "case";
         out->name_weak = true;
     }
-    am_buf_destroy(&b);
     return true;
 }
 
@@ -117,6 +121,10 @@ static bool coalesce_expr(sqlc_ctx_t *c, const PgQuery__CoalesceExpr *e, sqlc_va
         return false;
     *out = sqlc_val_of(NULL, t);
     out->sql = sqlc_printf(c, "COALESCE(%s)", join_vals(c, v, e->n_args, out));
+    if (out->has_srf)
+        return sqlc_fail(c, "0A000", "set-returning functions are not allowed in COALESCE\nHINT:  "
+                                     "You might be able to move the set-returning function into "
+                                     "a LATERAL FROM item.");
     out->numv = v[0].numv;
     out->name = "coalesce";
     return true;

@@ -205,63 +205,84 @@ bool sqlc_call(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n, unsi
     return true;
 }
 
-/* Aggregate modifiers: DISTINCT, ORDER BY inside the call, FILTER; the call text ends in ")". */
-static bool agg_modifiers(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
+/* A template without %! markers is one call "f(...)": DISTINCT after its first parenthesis,
+ * ORDER BY before its last, FILTER and OVER after it. */
+static bool mods_default(sqlc_ctx_t *c, const sqlc_callmods_t *m, sqlc_val_t *out)
 {
     size_t len = strlen(out->sql);
-    if (len == 0 || out->sql[len - 1] != ')')
-        return sqlc_fail(c, "0A000", "DISTINCT or ORDER BY is not supported for this aggregate on "
-                                     "the mirror");
-    am_buf_t b;
-    am_buf_init(&b);
-    am_buf_append(&b, out->sql, len - 1);
-    bool ok = true;
-    if (f->n_agg_order) {
-        am_buf_puts(&b, " ORDER BY ");
-        ok = sqlc_sort_list(c, f->agg_order, f->n_agg_order, false, &b);
-    }
-    am_buf_putc(&b, ')');
-    if (ok && f->agg_filter) {
-        sqlc_val_t w;
-        c->scope->agg_depth--;
-        ok = sqlc_bool_expr(c, f->agg_filter, "FILTER", &w);
-        c->scope->agg_depth++;
-        if (ok)
-            am_buf_printf(&b, " FILTER (WHERE %s)", w.sql);
-    }
-    char *s = am_arena_strndup(c->arena, b.data, b.len);
-    am_buf_destroy(&b);
-    if (ok && f->agg_distinct) {
-        char *open = strchr(s, '(');
-        if (!open)
-            return sqlc_fail(c, "0A000", "DISTINCT is not supported for this aggregate");
-        s = sqlc_printf(c, "%.*sDISTINCT %s", (int)(open - s + 1), s, open + 1);
-    }
-    out->sql = s;
-    return ok;
+    char *open = strchr(out->sql, '(');
+    if (len == 0 || out->sql[len - 1] != ')' || !open)
+        return sqlc_fail(c, "0A000", "DISTINCT, ORDER BY, FILTER or OVER are not supported for "
+                                     "this function on the mirror");
+    out->sql = sqlc_printf(c, "%.*s%s%.*s%s)%s", (int)(open - out->sql + 1), out->sql,
+                           m->distinct, (int)(len - 1 - (size_t)(open - out->sql + 1)), open + 1,
+                           m->order, m->post);
+    return true;
 }
 
-static bool aggregate_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name,
-                           sqlc_val_t *out)
+/* The modifiers of an aggregate or window call as DuckDB text; over is " OVER (...)" or "". */
+static bool call_mods(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *over,
+                      sqlc_callmods_t *m)
 {
-    if (c->scope->agg_depth > 0)
+    m->distinct = f->agg_distinct ? "DISTINCT " : "";
+    m->order = "";
+    m->post = over;
+    if (f->n_agg_order) {
+        am_buf_t b;
+        am_buf_init(&b);
+        am_buf_puts(&b, " ORDER BY ");
+        bool ok = sqlc_sort_list(c, f->agg_order, f->n_agg_order, false, &b);
+        m->order = am_arena_strndup(c->arena, b.data, b.len);
+        am_buf_destroy(&b);
+        if (!ok)
+            return false;
+    }
+    if (f->agg_filter) {
+        sqlc_val_t w;
+        c->scope->agg_depth--;
+        bool ok = sqlc_bool_expr(c, f->agg_filter, "FILTER", &w);
+        c->scope->agg_depth++;
+        if (!ok)
+            return false;
+        m->post = sqlc_printf(c, " FILTER (WHERE %s)%s", w.sql, over);
+    }
+    return true;
+}
+
+/* An aggregate, or a window function (over set): its arguments are at this query level for a
+ * window, inside the aggregate otherwise. */
+static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name,
+                          bool agg, const char *over, sqlc_val_t *out)
+{
+    bool windowed = over[0] != '\0';
+    if (agg && !windowed && c->scope->agg_depth > 0)
         return sqlc_fail(c, "42803", "aggregate function calls cannot be nested");
+    if (agg && !windowed)
+        c->scope->agg_depth++;
     sqlc_val_t args[SQLC_MAX_ARGS];
     size_t n = 0;
-    c->scope->agg_depth++;
-    bool ok = f->agg_star ? true : compile_args(c, f, args, &n);
     const sqlc_sig_t *sig = NULL;
-    if (ok && f->agg_within_group)
+    sqlc_callmods_t m;
+    bool ok = (f->agg_star || compile_args(c, f, args, &n)) && call_mods(c, f, over, &m);
+    if (ok && f->agg_within_group) {
         ok = sqlc_within_group(c, f, name, args, n, out);
-    else if (ok)
-        ok = sqlc_call(c, f->agg_star ? "count(*)" : name, args, n, SQLC_F_AGG, &sig, out) &&
-             (f->agg_distinct || f->n_agg_order || f->agg_filter ? agg_modifiers(c, f, out)
-                                                                  : true);
-    c->scope->agg_depth--;
+    } else if (ok) {
+        const sqlc_callmods_t *saved = c->mods;
+        c->mods = &m;
+        ok = sqlc_call(c, f->agg_star ? "count(*)" : name, args, n, agg ? SQLC_F_AGG : 0, &sig,
+                       out);
+        c->mods = saved;
+        /* emitters and marked templates place the modifiers themselves */
+        bool marked = ok && (sig->emit || (sig->tmpl && strstr(sig->tmpl, "%!")));
+        if (ok && !marked && (m.distinct[0] || m.order[0] || m.post[0]))
+            ok = mods_default(c, &m, out);
+    }
+    if (agg && !windowed)
+        c->scope->agg_depth--;
     if (!ok)
         return false;
     out->name = name;
-    out->has_agg = !f->over;
+    out->has_agg = agg && !windowed;
     out->is_const = false;
     return true;
 }
@@ -278,29 +299,18 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
                f->agg_within_group || sqlc_functab_is_agg(c, name);
     if (agg || f->over) {
         bool saved = c->scope->grouped;
-        if (agg && !f->over && !aggregate_call(c, f, name, out))
-            return false;
+        const char *over = "";
         if (f->over) {
-            sqlc_val_t args[SQLC_MAX_ARGS];
-            size_t n = 0;
-            const sqlc_sig_t *sig = NULL;
-            if (agg && !aggregate_call(c, f, name, out))
-                return false;
-            if (!agg && (!compile_args(c, f, args, &n) ||
-                         !sqlc_call(c, name, args, n, 0, &sig, out)))
-                return false;
             am_buf_t b;
             am_buf_init(&b);
-            am_buf_puts(&b, out->sql);
-            if (!over_clause(c, f->over, &b)) {
-                am_buf_destroy(&b);
-                return false;
-            }
-            out->sql = am_arena_strndup(c->arena, b.data, b.len);
+            bool over_ok = over_clause(c, f->over, &b);
+            over = am_arena_strndup(c->arena, b.data ? b.data : "", b.len);
             am_buf_destroy(&b);
-            out->has_agg = false;
-            out->is_const = false;
+            if (!over_ok)
+                return false;
         }
+        if (!modified_call(c, f, name, agg, over, out))
+            return false;
         c->scope->grouped = saved || (agg && !f->over);
         return true;
     }
@@ -349,6 +359,20 @@ static const multi_srf_t multi_srfs[] = {
      {"relid", "parentrelid", "isleaf", "level"},
      {PG_OID_REGCLASS, PG_OID_REGCLASS, PG_OID_BOOL, PG_OID_INT4}},
 };
+
+/* A set-returning function's one column is named by its OUT parameter, else by the function. */
+static const char *srf_column_name(const char *fn)
+{
+    static const char *const named[][2] = {
+        {"pg_partition_ancestors", "relid"},  {"jsonb_array_elements", "value"},
+        {"jsonb_array_elements_text", "value"}, {"json_array_elements", "value"},
+        {"json_array_elements_text", "value"},
+    };
+    for (size_t i = 0; i < AM_ARRAY_LEN(named); i++)
+        if (strcmp(named[i][0], fn) == 0)
+            return named[i][1];
+    return fn;
+}
 
 static bool multi_srf_call(sqlc_ctx_t *c, const multi_srf_t *m, sqlc_val_t *args, size_t n,
                            sqlc_srf_t *out)
@@ -401,7 +425,7 @@ bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
     out->cols = am_arena_alloc(c->arena, 2 * sizeof *out->cols);
     memset(out->cols, 0, 2 * sizeof *out->cols);
     /* a single OUT parameter names the column; otherwise the function does */
-    out->cols[0].name = strcmp(name, "pg_partition_ancestors") == 0 ? "relid" : name;
+    out->cols[0].name = srf_column_name(name);
     out->cols[0].type = v.type;
     out->cols[0].numv = v.numv;
     out->cols[0].sql = "am_x";

@@ -59,15 +59,11 @@ static bool emit_minmax(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, si
         return false;
     const char *fn = strcmp(s->name, "min") == 0 ? "min" : "max";
     const char *x = args[0].sql;
-    char *sql;
-    if (args[0].numv)
-        sql = sqlc_printf(c, "arg_%s(%s, am_num_sortkey(%s))", fn, x, x);
-    else if (b.oid == PG_OID_INTERVAL)
-        sql = sqlc_printf(c, "arg_%s(%s, am_interval_sort_key(%s))", fn, x, x);
-    else if (b.oid == PG_OID_BPCHAR)
-        sql = sqlc_printf(c, "arg_%s(%s, rtrim(%s, ' '))", fn, x, x);
-    else
-        sql = sqlc_printf(c, "%s(%s)", fn, x);
+    /* DISTINCT and an ORDER BY inside change nothing for min/max; FILTER and OVER do */
+    const char *post = c->mods ? c->mods->post : "";
+    const char *key = sqlc_key_expr(c, x, args[0].type, args[0].numv);
+    char *sql = strcmp(key, x) == 0 ? sqlc_printf(c, "%s(%s)%s", fn, x, post)
+                                    : sqlc_printf(c, "arg_%s(%s, %s)%s", fn, x, key, post);
     *out = sqlc_val_of(sql, args[0].type);
     out->numv = args[0].numv;
     sqlc_merge_flags(out, &args[0]);
@@ -80,22 +76,22 @@ static const sqlc_sig_t funcs[] = {
     /* ---- aggregates ---- */
     {"count(*)", 0, {0}, I8, "count(*)", NULL, SQLC_F_AGG, NULL},
     AG1("count", ANYV, I8, "count(%1)"),
-    AG1("sum", I2, I8, "CAST(sum(%1) AS BIGINT)"),
-    AG1("sum", I4, I8, "CAST(sum(%1) AS BIGINT)"),
-    AG1("sum", I8, N, "CAST(sum(%1) AS DECIMAL(38,0))"),
-    AG1("sum", F4, F4, "CAST(sum(%1) AS FLOAT)"),
+    AG1("sum", I2, I8, "CAST(sum(%<%1%>)%! AS BIGINT)"),
+    AG1("sum", I4, I8, "CAST(sum(%<%1%>)%! AS BIGINT)"),
+    AG1("sum", I8, N, "CAST(sum(%<%1%>)%! AS DECIMAL(38,0))"),
+    AG1("sum", F4, F4, "CAST(sum(%<%1%>)%! AS FLOAT)"),
     AG1("sum", F8, F8, "sum(%1)"),
     FN("sum", 1, A(N), N, "sum(%1)", "am_num_sum(%1)", SQLC_F_AGG),
     AG1("sum", IV, IV, "sum(%1)"),
-    FN("avg", 1, A(I2), N, "am_num_avg_final(CAST(sum(%1) AS VARCHAR), count(%1))", NULL,
+    FN("avg", 1, A(I2), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)", NULL,
        SQLC_F_AGG | SQLC_F_NUMV),
-    FN("avg", 1, A(I4), N, "am_num_avg_final(CAST(sum(%1) AS VARCHAR), count(%1))", NULL,
+    FN("avg", 1, A(I4), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)", NULL,
        SQLC_F_AGG | SQLC_F_NUMV),
-    FN("avg", 1, A(I8), N, "am_num_avg_final(CAST(sum(%1) AS VARCHAR), count(%1))", NULL,
+    FN("avg", 1, A(I8), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)", NULL,
        SQLC_F_AGG | SQLC_F_NUMV),
-    FN("avg", 1, A(N), N, "am_num_avg_final(CAST(sum(%1) AS VARCHAR), count(%1))",
+    FN("avg", 1, A(N), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
        "am_num_avg(%1)", SQLC_F_AGG | SQLC_F_NUMV),
-    AG1("avg", F4, F8, "avg(CAST(%1 AS DOUBLE))"),
+    AG1("avg", F4, F8, "avg(%<CAST(%1 AS DOUBLE)%>)%!"),
     AG1("avg", F8, F8, "avg(%1)"),
     {"min", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
     {"max", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
@@ -128,7 +124,7 @@ static const sqlc_sig_t funcs[] = {
     W0("dense_rank", I8, "dense_rank()"),
     W0("percent_rank", F8, "percent_rank()"),
     W0("cume_dist", F8, "cume_dist()"),
-    {"ntile", 1, {I4}, I4, "CAST(ntile(%1) AS INTEGER)", NULL, SQLC_F_WINDOW, NULL},
+    {"ntile", 1, {I4}, I4, "CAST(ntile(%1)%! AS INTEGER)", NULL, SQLC_F_WINDOW, NULL},
     {"lag", 1, {ANY}, ANY, "lag(%1)", NULL, SQLC_F_WINDOW, NULL},
     {"lag", 2, {ANY, I4}, ANY, "lag(%1, %2)", NULL, SQLC_F_WINDOW, NULL},
     {"lag", 3, {ANY, I4, ANY}, ANY, "lag(%1, %2, %3)", NULL, SQLC_F_WINDOW, NULL},
@@ -139,10 +135,12 @@ static const sqlc_sig_t funcs[] = {
     {"last_value", 1, {ANY}, ANY, "last_value(%1)", NULL, SQLC_F_WINDOW, NULL},
     {"nth_value", 2, {ANY, I4}, ANY, "nth_value(%1, %2)", NULL, SQLC_F_WINDOW, NULL},
     /* ---- set-returning ---- */
-    SRF("generate_series", 2, A(I4, I4), I4, "generate_series(%1, %2)"),
+    /* DuckDB counts in BIGINT: the int4 series is cast back, so arithmetic on it overflows
+     * where PostgreSQL's does */
+    SRF("generate_series", 2, A(I4, I4), I4, "CAST(generate_series(%1, %2) AS INTEGER[])"),
     SRF("generate_series", 3, A(I4, I4, I4), I4,
         "CASE WHEN %3 = 0 THEN error('22023 step size cannot equal zero') ELSE "
-        "generate_series(%1, %2, %3) END"),
+        "CAST(generate_series(%1, %2, %3) AS INTEGER[]) END"),
     SRF("generate_series", 2, A(I8, I8), I8, "generate_series(%1, %2)"),
     SRF("generate_series", 3, A(I8, I8, I8), I8,
         "CASE WHEN %3 = 0 THEN error('22023 step size cannot equal zero') ELSE "
@@ -151,7 +149,7 @@ static const sqlc_sig_t funcs[] = {
     SRF("generate_series", 3, A(TZ, TZ, IV), TZ, "am_generate_series(%1, %2, %3, %T)"),
     SRF("unnest", 1, A(ARR), ANY, "%1"),
     SRF("generate_subscripts", 2, A(ARR, I4), I4,
-        "CASE WHEN %2 = 1 THEN generate_series(1, len(%1)) END"),
+        "CASE WHEN %2 = 1 THEN CAST(generate_series(1, len(%1)) AS INTEGER[]) END"),
     SRF("regexp_split_to_table", 2, A(T, T), T, "am_regexp_split_to_array(%1, %2)"),
     SRF("regexp_split_to_table", 3, A(T, T, T), T, "am_regexp_split_to_array(%1, %2, %3)"),
     SRF("regexp_matches", 2, A(T, T), TA, "am_regexp_matches(%1, %2)"),

@@ -109,7 +109,16 @@ struct sqlc_ctx {
     sqlc_scope_t *scope; /* the current query level */
     const char **env_path; /* search_path resolved: existing schemas, "$user" expanded */
     size_t env_path_n;
+    /* while an aggregate or window call is expanded: what its template's %< %> %! stand for
+     * (DISTINCT, the ORDER BY inside the call, FILTER and OVER after it); NULL otherwise */
+    const struct sqlc_callmods *mods;
 };
+
+typedef struct sqlc_callmods {
+    const char *distinct; /* "DISTINCT " or "" */
+    const char *order;    /* " ORDER BY ..." or "" */
+    const char *post;     /* " FILTER (WHERE ...)" and/or " OVER (...)", or "" */
+} sqlc_callmods_t;
 
 /* ---- signatures of operators and functions (sqlc_resolve.c, sqlc_optab.c, sqlc_functab.c) -- */
 

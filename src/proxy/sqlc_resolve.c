@@ -263,7 +263,9 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
 /* Writes tmpl with %1..%9 replaced by the arguments' SQL, %T the TimeZone, %D DateStyle, %I
  * IntervalStyle, %F extra_float_digits, %N1..%N9 an argument as numeric text, %S1..%S9 an
  * argument as PostgreSQL text output, %E1..%E9 an array argument as its elements' output texts,
- * %P the search path list, %W now() as a literal, %% a percent sign. */
+ * %P the search path list, %W now() as a literal; in aggregate and window templates %< where
+ * DISTINCT goes (after an inner call's parenthesis), %> where its ORDER BY goes (before the
+ * closing one) and %! where FILTER and OVER go (after it); %% a percent sign. */
 char *sqlc_expand(sqlc_ctx_t *c, const char *tmpl, const sqlc_val_t *args, size_t n)
 {
     am_buf_t b;
@@ -298,6 +300,9 @@ char *sqlc_expand(sqlc_ctx_t *c, const char *tmpl, const sqlc_val_t *args, size_
             am_buf_puts(&b, sqlc_path_list(c));
         } else if (k == 'F') {
             am_buf_printf(&b, "%d", c->env->extra_float_digits);
+        } else if (k == '<' || k == '>' || k == '!') {
+            const sqlc_callmods_t *m = c->mods;
+            am_buf_puts(&b, !m ? "" : k == '<' ? m->distinct : k == '>' ? m->order : m->post);
         } else {
             am_buf_putc(&b, k);
         }

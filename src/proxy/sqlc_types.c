@@ -104,8 +104,10 @@ static bool common_type(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n, const c
     bool have = false, same_mod = true;
     for (size_t i = 0; i < n; i++) {
         proxy_pgtype_ref_t t = vals[i].type;
-        if (t.oid == PG_OID_UNKNOWN)
+        if (t.oid == PG_OID_UNKNOWN) {
+            same_mod = false; /* an untyped literal has no typmod */
             continue;
+        }
         if (!have) {
             p = t;
             have = true;
@@ -115,6 +117,8 @@ static bool common_type(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n, const c
             same_mod = same_mod && t.typmod == p.typmod;
             continue;
         }
+        /* select_common_typmod: values of different types keep no typmod */
+        same_mod = false;
         proxy_pgtype_ref_t pb = proxy__pgtype_base(c->cat, p), tb = proxy__pgtype_base(c->cat, t);
         char pc = sqlc_category(c, pb.oid), tc = sqlc_category(c, tb.oid);
         if (pc != tc)
@@ -126,10 +130,8 @@ static bool common_type(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n, const c
             continue;
         }
         if (!sqlc_preferred(c, pb.oid) && sqlc_implicit(c, pb.oid, tb.oid) &&
-            !sqlc_implicit(c, tb.oid, pb.oid)) {
+            !sqlc_implicit(c, tb.oid, pb.oid))
             p = tb;
-            same_mod = true;
-        }
     }
     if (!have)
         p = sqlc_type(PG_OID_TEXT);
