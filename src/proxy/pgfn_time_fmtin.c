@@ -655,21 +655,26 @@ static bool do_to_timestamp(const char *str, const char *fmt, tsparts_t *p, am_e
     return true;
 }
 
-static int to_date_fn(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+bool proxy__pg_to_date(const char *s, const char *fmt, int32_t *pg_date, am_err_t *err)
 {
-    (void)t;
     tsparts_t p;
-    if (!do_to_timestamp(a[0].s, a[1].s, &p, err))
-        return PROXY_TV_ERR;
+    if (!do_to_timestamp(s, fmt, &p, err))
+        return false;
     int64_t d = 0;
     bool ok = proxy__pg_date_valid_julian(p.tm.year, p.tm.mon, p.tm.mday);
     if (ok)
         d = (int64_t)proxy__pgx_date2j(p.tm.year, p.tm.mon, p.tm.mday) - PROXY_PG_EPOCH_JDATE;
     if (!ok || d < PROXY_PG_DATETIME_MIN_JULIAN - PROXY_PG_EPOCH_JDATE ||
         d >= PROXY_PG_DATE_END_JULIAN - PROXY_PG_EPOCH_JDATE)
-        return am_err_set(err, "22008", "date out of range: \"%s\"", a[0].s), PROXY_TV_ERR;
-    r->i32 = (int32_t)d;
-    return PROXY_TV_OK;
+        return am_err_set(err, "22008", "date out of range: \"%s\"", s);
+    *pg_date = (int32_t)d;
+    return true;
+}
+
+static int to_date_fn(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+{
+    (void)t;
+    return proxy__pg_to_date(a[0].s, a[1].s, &r->i32, err) ? PROXY_TV_OK : PROXY_TV_ERR;
 }
 
 /* AdjustTimestampForTypmod: round to prec fraction digits. */
@@ -682,18 +687,26 @@ static int64_t round_prec(int64_t ts, int prec)
     return ts >= 0 ? (ts + off) / sc * sc : -((-ts + off) / sc * sc);
 }
 
+bool proxy__pg_to_timestamp(const char *s, const char *fmt, const proxy_pgtz_t *z, int64_t *ts,
+                            am_err_t *err)
+{
+    tsparts_t p;
+    if (!do_to_timestamp(s, fmt, &p, err))
+        return false;
+    int32_t east = p.has_tz ? p.tz_east : -proxy__dt_zone_offset(&p.tm, z);
+    if (!proxy__pg_tm2ts(&p.tm, p.fsec, east, ts))
+        return am_err_set(err, "22008", "timestamp out of range");
+    if (p.fprec)
+        *ts = round_prec(*ts, p.fprec);
+    return true;
+}
+
 static int to_timestamp_fn(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
 {
     (void)t;
-    tsparts_t p;
     const proxy_pgtz_t *z = proxy__pgtz_session(a[2].s, err);
-    if (!z || !do_to_timestamp(a[0].s, a[1].s, &p, err))
+    if (!z || !proxy__pg_to_timestamp(a[0].s, a[1].s, z, &r->i64, err))
         return PROXY_TV_ERR;
-    int32_t east = p.has_tz ? p.tz_east : -proxy__dt_zone_offset(&p.tm, z);
-    if (!proxy__pg_tm2ts(&p.tm, p.fsec, east, &r->i64))
-        return am_err_set(err, "22008", "timestamp out of range"), PROXY_TV_ERR;
-    if (p.fprec)
-        r->i64 = round_prec(r->i64, p.fprec);
     return PROXY_TV_OK;
 }
 
