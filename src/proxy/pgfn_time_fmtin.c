@@ -297,7 +297,8 @@ static bool name_field(fin_t *f, const fmt_node_t *n, const char *const *array, 
     }
 }
 
-static bool text_action(fin_t *f, const fmt_node_t *n)
+/* AM/PM and AD/BC, with or without periods; 1 when n is neither. */
+static int meridian_era(fin_t *f, const fmt_node_t *n)
 {
     tmfc_t *o = f->out;
     switch (n->key->id) {
@@ -305,22 +306,34 @@ static bool text_action(fin_t *f, const fmt_node_t *n)
     case FK_P_M:
     case FK_a_m:
     case FK_p_m:
-        return name_field(f, n, ampm_long, &o->pm, 0);
+        return name_field(f, n, ampm_long, &o->pm, 0) ? 0 : -1;
     case FK_AM:
     case FK_PM:
     case FK_am:
     case FK_pm:
-        return name_field(f, n, ampm_short, &o->pm, 0);
+        return name_field(f, n, ampm_short, &o->pm, 0) ? 0 : -1;
     case FK_A_D:
     case FK_B_C:
     case FK_a_d:
     case FK_b_c:
-        return name_field(f, n, adbc_long, &o->bc, 0);
+        return name_field(f, n, adbc_long, &o->bc, 0) ? 0 : -1;
     case FK_AD:
     case FK_BC:
     case FK_ad:
     case FK_bc:
-        return name_field(f, n, adbc_short, &o->bc, 0);
+        return name_field(f, n, adbc_short, &o->bc, 0) ? 0 : -1;
+    default:
+        return 1;
+    }
+}
+
+static bool text_action(fin_t *f, const fmt_node_t *n)
+{
+    tmfc_t *o = f->out;
+    int rc = meridian_era(f, n);
+    if (rc <= 0)
+        return rc == 0;
+    switch (n->key->id) {
     case FK_MONTH:
     case FK_Month:
     case FK_month:
