@@ -237,6 +237,17 @@ bool proxy__pg_timestamptz_in(const char *s, const proxy_pgdtin_t *ctx, int64_t 
                               am_err_t *err) AM_MUST_CHECK;
 bool proxy__pg_interval_in(const char *s, int style, int32_t typmod, proxy_pgiv_t *iv,
                            am_err_t *err) AM_MUST_CHECK;
+/* to_char of a timestamp (z NULL) or timestamptz shown in zone z, of an interval: *is_null
+ * for an empty template or an infinite timestamp. to_date / to_timestamp(text, text), the
+ * latter in zone z. Errors as PostgreSQL's (22007, 22008, 22009, 0A000). */
+bool proxy__pg_to_char_ts(int64_t ts, const proxy_pgtz_t *z, const char *fmt, am_buf_t *out,
+                          bool *is_null, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_to_char_interval(const proxy_pgiv_t *iv, const char *fmt, am_buf_t *out,
+                                bool *is_null, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_to_date(const char *s, const char *fmt, int32_t *pg_date,
+                       am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_to_timestamp(const char *s, const char *fmt, const proxy_pgtz_t *z, int64_t *ts,
+                            am_err_t *err) AM_MUST_CHECK;
 /* Typmods (-1: none): AdjustIntervalForTypmod (22023 bad precision, XX000 bad range),
  * AdjustTimestampForTypmod (22023), AdjustTimeForTypmod. */
 bool proxy__pg_interval_scale(proxy_pgiv_t *iv, int32_t typmod, am_err_t *err) AM_MUST_CHECK;

@@ -613,15 +613,16 @@ static bool to_char(const char *fmt, const fmt_tm_t *tm, bool iv, am_buf_t *out,
 }
 
 /* timestamp (z NULL) or timestamptz in zone z: PROXY_TV_NULL for infinities. */
-static int ts_to_char(int64_t ts, const proxy_pgtz_t *z, const char *fmt, am_buf_t *out,
-                      am_err_t *err)
+bool proxy__pg_to_char_ts(int64_t ts, const proxy_pgtz_t *z, const char *fmt, am_buf_t *out,
+                          bool *is_null, am_err_t *err)
 {
-    if (!*fmt || !proxy__pg_ts_finite(ts))
-        return PROXY_TV_NULL;
+    *is_null = !*fmt || !proxy__pg_ts_finite(ts);
+    if (*is_null)
+        return true;
     proxy_pgtm_t t;
     int32_t fsec;
     if (!proxy__pg_ts2tm(ts, z, &t, &fsec))
-        return am_err_set(err, "22008", "timestamp out of range"), PROXY_TV_ERR;
+        return am_err_set(err, "22008", "timestamp out of range");
     int jd = proxy__pgx_date2j(t.year, t.mon, t.mday);
     fmt_tm_t tm = {.sec = t.sec,
                    .min = t.min,
@@ -634,29 +635,17 @@ static int ts_to_char(int64_t ts, const proxy_pgtz_t *z, const char *fmt, am_buf
                    .gmtoff = z ? t.gmtoff : 0,
                    .fsec = fsec,
                    .tzn = z ? t.zone : NULL};
-    return to_char(fmt, &tm, false, out, err) ? PROXY_TV_OK : PROXY_TV_ERR;
+    return to_char(fmt, &tm, false, out, err);
 }
 
-static int to_char_ts(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+bool proxy__pg_to_char_interval(const proxy_pgiv_t *iv, const char *fmt, am_buf_t *out,
+                                bool *is_null, am_err_t *err)
 {
-    (void)r;
-    return ts_to_char(a[0].i64, NULL, a[1].s, t, err);
-}
-
-static int to_char_tstz(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
-{
-    (void)r;
-    const proxy_pgtz_t *z = proxy__pgtz_session(a[2].s, err);
-    return z ? ts_to_char(a[0].i64, z, a[1].s, t, err) : PROXY_TV_ERR;
-}
-
-static int to_char_iv(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
-{
-    (void)r;
-    if (!*a[1].s)
-        return PROXY_TV_NULL;
+    *is_null = !*fmt;
+    if (*is_null)
+        return true;
     proxy_pgitm_t m;
-    proxy__pg_iv2itm(&a[0].iv, &m);
+    proxy__pg_iv2itm(iv, &m);
     fmt_tm_t tm = {.sec = m.sec,
                    .min = m.min,
                    .hour = m.hour,
@@ -667,7 +656,37 @@ static int to_char_iv(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_
     /* yday approximates the span in days (months of 30), in int as PostgreSQL computes it */
     uint32_t months = (uint32_t)tm.year * 12u + (uint32_t)tm.mon;
     tm.yday = (int32_t)(months * 30u + (uint32_t)tm.mday);
-    return to_char(a[1].s, &tm, true, t, err) ? PROXY_TV_OK : PROXY_TV_ERR;
+    return to_char(fmt, &tm, true, out, err);
+}
+
+static int tv_result(bool ok, bool is_null)
+{
+    return !ok ? PROXY_TV_ERR : is_null ? PROXY_TV_NULL : PROXY_TV_OK;
+}
+
+static int to_char_ts(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+{
+    (void)r;
+    bool is_null = false;
+    bool ok = proxy__pg_to_char_ts(a[0].i64, NULL, a[1].s, t, &is_null, err);
+    return tv_result(ok, is_null);
+}
+
+static int to_char_tstz(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+{
+    (void)r;
+    bool is_null = false;
+    const proxy_pgtz_t *z = proxy__pgtz_session(a[2].s, err);
+    bool ok = z && proxy__pg_to_char_ts(a[0].i64, z, a[1].s, t, &is_null, err);
+    return tv_result(ok, is_null);
+}
+
+static int to_char_iv(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+{
+    (void)r;
+    bool is_null = false;
+    bool ok = proxy__pg_to_char_interval(&a[0].iv, a[1].s, t, &is_null, err);
+    return tv_result(ok, is_null);
 }
 
 PROXY_TDEF(tc_ts, "am_to_char_ts", to_char_ts, 0, TV_TEXT, TV_TS, TV_TEXT)

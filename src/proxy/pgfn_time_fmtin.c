@@ -297,7 +297,8 @@ static bool name_field(fin_t *f, const fmt_node_t *n, const char *const *array, 
     }
 }
 
-static bool text_action(fin_t *f, const fmt_node_t *n)
+/* AM/PM and AD/BC, with or without periods; 1 when n is neither. */
+static int meridian_era(fin_t *f, const fmt_node_t *n)
 {
     tmfc_t *o = f->out;
     switch (n->key->id) {
@@ -305,22 +306,34 @@ static bool text_action(fin_t *f, const fmt_node_t *n)
     case FK_P_M:
     case FK_a_m:
     case FK_p_m:
-        return name_field(f, n, ampm_long, &o->pm, 0);
+        return name_field(f, n, ampm_long, &o->pm, 0) ? 0 : -1;
     case FK_AM:
     case FK_PM:
     case FK_am:
     case FK_pm:
-        return name_field(f, n, ampm_short, &o->pm, 0);
+        return name_field(f, n, ampm_short, &o->pm, 0) ? 0 : -1;
     case FK_A_D:
     case FK_B_C:
     case FK_a_d:
     case FK_b_c:
-        return name_field(f, n, adbc_long, &o->bc, 0);
+        return name_field(f, n, adbc_long, &o->bc, 0) ? 0 : -1;
     case FK_AD:
     case FK_BC:
     case FK_ad:
     case FK_bc:
-        return name_field(f, n, adbc_short, &o->bc, 0);
+        return name_field(f, n, adbc_short, &o->bc, 0) ? 0 : -1;
+    default:
+        return 1;
+    }
+}
+
+static bool text_action(fin_t *f, const fmt_node_t *n)
+{
+    tmfc_t *o = f->out;
+    int rc = meridian_era(f, n);
+    if (rc <= 0)
+        return rc == 0;
+    switch (n->key->id) {
     case FK_MONTH:
     case FK_Month:
     case FK_month:
@@ -655,21 +668,26 @@ static bool do_to_timestamp(const char *str, const char *fmt, tsparts_t *p, am_e
     return true;
 }
 
-static int to_date_fn(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+bool proxy__pg_to_date(const char *s, const char *fmt, int32_t *pg_date, am_err_t *err)
 {
-    (void)t;
     tsparts_t p;
-    if (!do_to_timestamp(a[0].s, a[1].s, &p, err))
-        return PROXY_TV_ERR;
+    if (!do_to_timestamp(s, fmt, &p, err))
+        return false;
     int64_t d = 0;
     bool ok = proxy__pg_date_valid_julian(p.tm.year, p.tm.mon, p.tm.mday);
     if (ok)
         d = (int64_t)proxy__pgx_date2j(p.tm.year, p.tm.mon, p.tm.mday) - PROXY_PG_EPOCH_JDATE;
     if (!ok || d < PROXY_PG_DATETIME_MIN_JULIAN - PROXY_PG_EPOCH_JDATE ||
         d >= PROXY_PG_DATE_END_JULIAN - PROXY_PG_EPOCH_JDATE)
-        return am_err_set(err, "22008", "date out of range: \"%s\"", a[0].s), PROXY_TV_ERR;
-    r->i32 = (int32_t)d;
-    return PROXY_TV_OK;
+        return am_err_set(err, "22008", "date out of range: \"%s\"", s);
+    *pg_date = (int32_t)d;
+    return true;
+}
+
+static int to_date_fn(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
+{
+    (void)t;
+    return proxy__pg_to_date(a[0].s, a[1].s, &r->i32, err) ? PROXY_TV_OK : PROXY_TV_ERR;
 }
 
 /* AdjustTimestampForTypmod: round to prec fraction digits. */
@@ -682,18 +700,26 @@ static int64_t round_prec(int64_t ts, int prec)
     return ts >= 0 ? (ts + off) / sc * sc : -((-ts + off) / sc * sc);
 }
 
+bool proxy__pg_to_timestamp(const char *s, const char *fmt, const proxy_pgtz_t *z, int64_t *ts,
+                            am_err_t *err)
+{
+    tsparts_t p;
+    if (!do_to_timestamp(s, fmt, &p, err))
+        return false;
+    int32_t east = p.has_tz ? p.tz_east : -proxy__dt_zone_offset(&p.tm, z);
+    if (!proxy__pg_tm2ts(&p.tm, p.fsec, east, ts))
+        return am_err_set(err, "22008", "timestamp out of range");
+    if (p.fprec)
+        *ts = round_prec(*ts, p.fprec);
+    return true;
+}
+
 static int to_timestamp_fn(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *err)
 {
     (void)t;
-    tsparts_t p;
     const proxy_pgtz_t *z = proxy__pgtz_session(a[2].s, err);
-    if (!z || !do_to_timestamp(a[0].s, a[1].s, &p, err))
+    if (!z || !proxy__pg_to_timestamp(a[0].s, a[1].s, z, &r->i64, err))
         return PROXY_TV_ERR;
-    int32_t east = p.has_tz ? p.tz_east : -proxy__dt_zone_offset(&p.tm, z);
-    if (!proxy__pg_tm2ts(&p.tm, p.fsec, east, &r->i64))
-        return am_err_set(err, "22008", "timestamp out of range"), PROXY_TV_ERR;
-    if (p.fprec)
-        r->i64 = round_prec(r->i64, p.fprec);
     return PROXY_TV_OK;
 }
 

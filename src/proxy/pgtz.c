@@ -237,6 +237,13 @@ static const cache_entry_t *cache_get(const char *key, bool fixed, int32_t gmtof
     } else {
         ne->z = tz_load(key, &ne->refused);
     }
+    if (!ne->z) { /* misses are not kept: clients send any names they like */
+        static const cache_entry_t rejected = {0}, refused = {.refused = true};
+        bool was_refused = ne->refused;
+        free(ne->key);
+        free(ne);
+        return was_refused ? &refused : &rejected;
+    }
     pthread_mutex_lock(&cache_lock);
     for (e = cache_head; e && strcasecmp(e->key, key) != 0; e = e->next)
         ;

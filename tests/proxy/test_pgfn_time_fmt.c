@@ -469,3 +469,23 @@ Test(pgfn_time_fmt, generated_templates)
     }
     tt_close(t);
 }
+
+/* TM reads the C locale's English names; input only another locale's case rules could match
+ * is refused, never guessed. */
+Test(pgfn_time_fmt, tm_matching)
+{
+    static const char *const cases[][2] = {
+        {"février 5", "TMMonth DD"}, {"Février 5", "Month DD"}, {"JANUARY 5", "TMMonth DD"},
+        {"january 5", "TMmonth DD"}, {"Ätna 5", "TMMon DD"},    {"MAR 5", "TMMON DD"},
+        {"ßunday", "TMDay"},         {"sunday", "TMDay"},       {"Mon", "TMDy"},
+    };
+    tt_t *t = tt_open();
+    t->allow_refusal = true;
+    char a[64], b[64];
+    for (size_t i = 0; i < N(cases); i++) {
+        snprintf(a, sizeof a, "lit:%s", cases[i][0]);
+        snprintf(b, sizeof b, "lit:%s", cases[i][1]);
+        tt_check(t, "to_date($1, $2)", "am_date_out(am_to_date($1, $2), {ds})", a, b, NULL);
+    }
+    tt_close(t);
+}
