@@ -441,6 +441,44 @@ static bool load_attributes(proxy_pgcat_t *cat, am_err_t *err)
     return true;
 }
 
+/* Primary keys from pg_index (indisprimary; indkey is int2vector text "1 3"): the columns a
+ * GROUP BY may name to cover the rest of the table (functional dependency). */
+static bool load_pkeys(proxy_pgcat_t *cat, am_err_t *err)
+{
+    static const char *const cols[3] = {"indrelid", "indisprimary", "indkey"};
+    const proxy_pgcat_frel_t *r = proxy__pgcat_frel_find(cat, "pg_catalog", "pg_index");
+    int idx[3];
+    if (!r)
+        return true; /* optional: no table then has a primary key */
+    if (!columns_of(r, cols, idx, 3, err))
+        return false;
+    cells_t c = {.r = r, .err = err};
+    for (c.row = 0; c.row < r->n_rows; c.row++) {
+        uint64_t i = 0;
+        uint32_t relid = cell_oid(&c, idx[0]);
+        bool primary = cell_bool(&c, idx[1]);
+        const char *key = cell_text(&c, idx[2]);
+        if (c.failed)
+            return false;
+        if (!primary || !key || !find_oid(cat->rel_by_oid, relid, &i))
+            continue;
+        proxy_pgrel_t *rel = &cat->rels[i];
+        rel->n_pk = 0;
+        for (const char *p = key; *p && rel->n_pk < AM_ARRAY_LEN(rel->pk);) {
+            char *end;
+            long v = strtol(p, &end, 10);
+            if (end == p || v <= 0 || v > INT16_MAX)
+                return am_err_set(err, PROXY_PGCAT_SQLSTATE,
+                                  "catalog file: pg_index.indkey \"%s\" is not a column list", key);
+            rel->pk[rel->n_pk++] = (int16_t)v;
+            p = end;
+            while (*p == ' ')
+                p++;
+        }
+    }
+    return true;
+}
+
 /* Sorts each relation's columns and refuses a repeated attnum. */
 static bool order_columns(proxy_pgcat_t *cat, am_err_t *err)
 {
@@ -527,7 +565,8 @@ proxy_pgcat_t *proxy__pgcat_parse(const char *json, size_t len, am_err_t *err)
     proxy_pgcat_t *cat = pgcat_new();
     bool ok = proxy__pgcat_file_parse(cat, json, len, err) && load_names(cat, err) &&
               load_types(cat, err) && check_type_chains(cat, err) && load_enums(cat, err) &&
-              load_class(cat, err) && load_attributes(cat, err) && order_columns(cat, err);
+              load_class(cat, err) && load_attributes(cat, err) && order_columns(cat, err) &&
+              load_pkeys(cat, err);
     if (!ok) {
         pgcat_free(cat);
         return NULL;

@@ -126,6 +126,8 @@ typedef struct proxy_pgrel {
     size_t n_cols;
     proxy_rel_served_t served;
     char *duck_name; /* quoted DuckDB name to read it by; NULL when unserved */
+    int16_t pk[32];  /* the primary key's attnums (pg_index.indkey), n_pk of them */
+    uint8_t n_pk;
 } proxy_pgrel_t;
 
 typedef struct proxy_pgtype {

@@ -369,6 +369,9 @@ static bool sublink(sqlc_ctx_t *c, const PgQuery__SubLink *s, sqlc_val_t *out)
     if (s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK) {
         *out = tg[0].val;
         out->sql = sqlc_printf(c, "(%s)", sub);
+        /* the subquery's aggregates and set-returning functions are its own */
+        out->has_agg = false;
+        out->has_srf = false;
         out->relid = 0;
         out->attnum = 0;
         out->name = tg[0].name;

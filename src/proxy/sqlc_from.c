@@ -393,15 +393,14 @@ bool sqlc_from_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *out, sqlc_rte
 
 /* ---- column references -------------------------------------------------------------------- */
 
-static bool col_val(sqlc_ctx_t *c, const sqlc_col_t *col, sqlc_scope_t *level, sqlc_val_t *out)
+static bool col_val(sqlc_ctx_t *c, const sqlc_col_t *col, sqlc_scope_t *level,
+                    const sqlc_rte_t *rte, sqlc_val_t *out)
 {
-    *out = sqlc_val_of((char *)col->sql, col->type);
+    *out = sqlc_val_of((char *)sqlc_group_ref(c, level, col, rte), col->type);
     out->numv = col->numv;
     out->relid = col->relid;
     out->attnum = col->attnum;
     out->name = col->name;
-    (void)level;
-    (void)c;
     return true;
 }
 
@@ -412,21 +411,25 @@ static bool find_unqualified(sqlc_ctx_t *c, const char *name, sqlc_val_t *out)
             continue;
         int count = 0;
         sqlc_col_t *hit = NULL;
+        const sqlc_rte_t *hit_rte = NULL;
         for (size_t i = 0; i < s->n_rtes; i++) {
             if (s->rtes[i]->hidden)
                 continue;
             sqlc_col_t *h = rte_col(s->rtes[i], name, true, &count);
+            if (h && !hit)
+                hit_rte = s->rtes[i];
             hit = hit ? hit : h;
         }
         if (count > 1)
             return sqlc_fail(c, "42702", "column reference \"%s\" is ambiguous", name);
         if (hit)
-            return col_val(c, hit, s, out);
+            return col_val(c, hit, s, hit_rte, out);
     }
     return sqlc_fail(c, "42703", "column \"%s\" does not exist", name);
 }
 
-sqlc_rte_t *sqlc_rte_find(sqlc_ctx_t *c, const char *nsp, const char *rel, bool *ambiguous)
+static sqlc_rte_t *rte_find_at(sqlc_ctx_t *c, const char *nsp, const char *rel,
+                               bool *ambiguous, sqlc_scope_t **level)
 {
     *ambiguous = false;
     for (sqlc_scope_t *s = c->scope; s; s = s->parent) {
@@ -443,10 +446,18 @@ sqlc_rte_t *sqlc_rte_find(sqlc_ctx_t *c, const char *nsp, const char *rel, bool 
                 *ambiguous = true;
             hit = r;
         }
-        if (hit)
+        if (hit) {
+            *level = s;
             return hit;
+        }
     }
     return NULL;
+}
+
+sqlc_rte_t *sqlc_rte_find(sqlc_ctx_t *c, const char *nsp, const char *rel, bool *ambiguous)
+{
+    sqlc_scope_t *level = NULL;
+    return rte_find_at(c, nsp, rel, ambiguous, &level);
 }
 
 bool sqlc_column_ref(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, sqlc_val_t *out)
@@ -467,7 +478,8 @@ bool sqlc_column_ref(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, sqlc_val_t *ou
                          f[0], f[1], f[2], f[3]);
     const char *nsp = n >= 3 ? f[n - 3] : NULL, *rel = f[n - 2], *col = f[n - 1];
     bool amb = false;
-    sqlc_rte_t *r = sqlc_rte_find(c, nsp, rel, &amb);
+    sqlc_scope_t *level = c->scope;
+    sqlc_rte_t *r = rte_find_at(c, nsp, rel, &amb, &level);
     if (amb)
         return sqlc_fail(c, "42P09", "table reference \"%s\" is ambiguous", rel);
     if (!r)
@@ -476,5 +488,5 @@ bool sqlc_column_ref(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, sqlc_val_t *ou
     sqlc_col_t *hit = rte_col(r, col, false, &count);
     if (!hit)
         return sqlc_fail(c, "42703", "column %s.%s does not exist", rel, col);
-    return col_val(c, hit, c->scope, out);
+    return col_val(c, hit, level, r, out);
 }

@@ -91,7 +91,35 @@ struct sqlc_scope {
     bool rtes_hidden;  /* a non-LATERAL subquery of this level's FROM is being compiled */
     PgQuery__WindowDef **windows; /* WINDOW w AS (...) of this level */
     size_t n_windows;
+    /* the grouping check (sqlc_group.c): while mark_refs, this level's column references are
+     * written as markers, resolved once GROUP BY and the aggregates are known */
+    int depth;
+    bool mark_refs;
+    struct sqlc_gref *grefs;
+    size_t n_grefs, cap_grefs;
+    const char **group_items; /* GROUP BY expressions as written (markers included) */
+    size_t n_group_items, cap_group_items;
 };
+
+/* A column reference of a level under the grouping check. */
+typedef struct sqlc_gref {
+    const char *raw;    /* its DuckDB expression */
+    const char *marker; /* what the level's SQL holds instead until the check */
+    const struct sqlc_rte *rte;
+    const char *colname;
+    uint32_t relid; /* the table it belongs to (0: not a table column) */
+    bool covered;   /* functionally dependent on the grouped primary key: any_value() */
+} sqlc_gref_t;
+
+/* The marker a column reference of level is written as (registering it); raw when the level
+ * is not under the check. */
+const char *sqlc_group_ref(sqlc_ctx_t *c, sqlc_scope_t *level, const sqlc_col_t *col,
+                           const struct sqlc_rte *rte);
+void sqlc_group_item(sqlc_ctx_t *c, const char *sql);
+/* After the level's SELECT is complete in out[start..]: PostgreSQL's check that every column
+ * outside aggregates is grouped (or depends on a grouped primary key), then the markers
+ * replaced by the references (any_value() for dependent ones). */
+bool sqlc_group_finalize(sqlc_ctx_t *c, am_buf_t *out, size_t start);
 
 typedef struct sqlc_param {
     proxy_pgtype_ref_t type; /* oid 0 until known */

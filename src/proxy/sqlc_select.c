@@ -17,6 +17,7 @@ sqlc_scope_t *sqlc_scope_push(sqlc_ctx_t *c)
     sqlc_scope_t *s = am_arena_alloc(c->arena, sizeof *s);
     memset(s, 0, sizeof *s);
     s->parent = c->scope;
+    s->depth = c->scope ? c->scope->depth + 1 : 0;
     c->scope = s;
     return s;
 }
@@ -279,6 +280,7 @@ static bool group_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *b)
         return false;
     if (v.has_agg)
         return sqlc_fail(c, "42803", "aggregate functions are not allowed in GROUP BY");
+    sqlc_group_item(c, v.sql);
     am_buf_puts(b, v.sql);
     return true;
 }
@@ -388,8 +390,10 @@ static bool plain_select(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *
     am_buf_init(&from);
     am_buf_init(&tail);
     am_buf_init(&list);
-    bool ok = from_clause(c, s, &from) && clauses_before_list(c, s, &tail) &&
-              select_list(c, s, l) && group_having(c, s, &tail);
+    bool ok = from_clause(c, s, &from) && clauses_before_list(c, s, &tail);
+    /* from here to ORDER BY, column references go through the grouping check */
+    c->scope->mark_refs = true;
+    ok = ok && select_list(c, s, l) && group_having(c, s, &tail);
     for (size_t i = 0; ok && i < l->n; i++)
         am_buf_printf(&list, "%s%s AS %s", i ? ", " : "", l->items[i].val.sql, l->items[i].duck);
     if (ok && l->n == 0)
@@ -445,7 +449,9 @@ bool sqlc_plain(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
                 sqlc_target_t **targets, size_t *n_targets)
 {
     tlist_t l = {0};
-    if (!plain_select(c, s, out, &l) || !sqlc_order_limit(c, s, out, false))
+    size_t start = out->len;
+    if (!plain_select(c, s, out, &l) || !sqlc_order_limit(c, s, out, false) ||
+        !sqlc_group_finalize(c, out, start))
         return false;
     *targets = l.items ? l.items : targets_new(c, 0);
     *n_targets = l.n;

@@ -256,6 +256,13 @@ bool sqlc_query(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, char **sql, sqlc_ta
     if (ok && shell) {
         c->scope->targets = *targets;
         c->scope->n_targets = *n_targets;
+        if (s->n_sort_clause || s->limit_count || s->limit_offset) {
+            /* DuckDB orders a set operation only by its plain columns: order the result of
+             * a subquery, where sort keys may be expressions of them */
+            char *inner = am_arena_strndup(c->arena, body.data ? body.data : "", body.len);
+            am_buf_reset(&body);
+            am_buf_printf(&body, "SELECT * FROM (%s) AS am_u", inner);
+        }
         ok = sqlc_order_limit(c, s, &body, true);
     }
     if (ok)
