@@ -163,8 +163,38 @@ static PT_UNUSED const char *pt_field(const PGresult *r, int field)
     return v ? v : "";
 }
 
+static PT_UNUSED void pt_expect_same_columns(const char *what, PGresult *px, PGresult *pg)
+{
+    for (int f = 0; f < PQnfields(px); f++) {
+        cr_expect_str_eq(PQfname(px, f), PQfname(pg, f), "%s: column %d named %s, PostgreSQL %s",
+                         what, f, PQfname(px, f), PQfname(pg, f));
+        cr_expect_eq(PQftype(px, f), PQftype(pg, f), "%s: column %s type %u, PostgreSQL %u", what,
+                     PQfname(pg, f), PQftype(px, f), PQftype(pg, f));
+        cr_expect_eq(PQfmod(px, f), PQfmod(pg, f), "%s: column %s typmod %d, PostgreSQL %d", what,
+                     PQfname(pg, f), PQfmod(px, f), PQfmod(pg, f));
+        cr_expect_eq(PQfformat(px, f), PQfformat(pg, f), "%s: column %s format %d, PostgreSQL %d",
+                     what, PQfname(pg, f), PQfformat(px, f), PQfformat(pg, f));
+    }
+}
+
+static PT_UNUSED void pt_expect_same_rows(const char *what, PGresult *px, PGresult *pg)
+{
+    int nr = PQntuples(px);
+    cr_expect_eq(nr, PQntuples(pg), "%s: %d rows, PostgreSQL %d", what, nr, PQntuples(pg));
+    for (int r = 0; r < nr && r < PQntuples(pg); r++) {
+        for (int f = 0; f < PQnfields(px); f++) {
+            bool xn = PQgetisnull(px, r, f), gn = PQgetisnull(pg, r, f);
+            int xl = PQgetlength(px, r, f), gl = PQgetlength(pg, r, f);
+            bool same = xn == gn && xl == gl &&
+                        memcmp(PQgetvalue(px, r, f), PQgetvalue(pg, r, f), (size_t)xl) == 0;
+            cr_expect(same, "%s: row %d column %s: %s, PostgreSQL %s", what, r, PQfname(pg, f),
+                      xn ? "NULL" : PQgetvalue(px, r, f), gn ? "NULL" : PQgetvalue(pg, r, f));
+        }
+    }
+}
+
 /* Two results of what: same status; for errors the same SQLSTATE and message; else the same
- * columns (names, type OIDs, typmods, formats), rows (bytes and NULLs) and command tag. */
+ * command tag, columns (names, type OIDs, typmods, formats) and rows (bytes and NULLs). */
 static PT_UNUSED void pt_expect_same_result(const char *what, PGresult *px, PGresult *pg)
 {
     ExecStatusType a = PQresultStatus(px), b = PQresultStatus(pg);
@@ -184,32 +214,12 @@ static PT_UNUSED void pt_expect_same_result(const char *what, PGresult *px, PGre
     }
     cr_expect_str_eq(PQcmdStatus(px), PQcmdStatus(pg), "%s: tag %s, PostgreSQL %s", what,
                      PQcmdStatus(px), PQcmdStatus(pg));
-    int nf = PQnfields(px);
-    cr_expect_eq(nf, PQnfields(pg), "%s: %d columns, PostgreSQL %d", what, nf, PQnfields(pg));
-    if (nf != PQnfields(pg))
+    cr_expect_eq(PQnfields(px), PQnfields(pg), "%s: %d columns, PostgreSQL %d", what, PQnfields(px),
+                 PQnfields(pg));
+    if (PQnfields(px) != PQnfields(pg))
         return;
-    for (int f = 0; f < nf; f++) {
-        cr_expect_str_eq(PQfname(px, f), PQfname(pg, f), "%s: column %d named %s, PostgreSQL %s",
-                         what, f, PQfname(px, f), PQfname(pg, f));
-        cr_expect_eq(PQftype(px, f), PQftype(pg, f), "%s: column %s type %u, PostgreSQL %u", what,
-                     PQfname(pg, f), PQftype(px, f), PQftype(pg, f));
-        cr_expect_eq(PQfmod(px, f), PQfmod(pg, f), "%s: column %s typmod %d, PostgreSQL %d", what,
-                     PQfname(pg, f), PQfmod(px, f), PQfmod(pg, f));
-        cr_expect_eq(PQfformat(px, f), PQfformat(pg, f), "%s: column %s format %d, PostgreSQL %d",
-                     what, PQfname(pg, f), PQfformat(px, f), PQfformat(pg, f));
-    }
-    int nr = PQntuples(px);
-    cr_expect_eq(nr, PQntuples(pg), "%s: %d rows, PostgreSQL %d", what, nr, PQntuples(pg));
-    for (int r = 0; r < nr && r < PQntuples(pg); r++) {
-        for (int f = 0; f < nf; f++) {
-            bool xn = PQgetisnull(px, r, f), gn = PQgetisnull(pg, r, f);
-            int xl = PQgetlength(px, r, f), gl = PQgetlength(pg, r, f);
-            bool same = xn == gn && xl == gl &&
-                        memcmp(PQgetvalue(px, r, f), PQgetvalue(pg, r, f), (size_t)xl) == 0;
-            cr_expect(same, "%s: row %d column %s: %s, PostgreSQL %s", what, r, PQfname(pg, f),
-                      xn ? "NULL" : PQgetvalue(px, r, f), gn ? "NULL" : PQgetvalue(pg, r, f));
-        }
-    }
+    pt_expect_same_columns(what, px, pg);
+    pt_expect_same_rows(what, px, pg);
 }
 
 /* sql (simple protocol) on the proxy and on PostgreSQL gives the same result. */
