@@ -98,6 +98,23 @@ Test(proxy, errors_carry_sqlstates)
     pt_stop(&t);
 }
 
+/* PostgreSQL counts a series of any length (slowly). The mirror must give that count or refuse
+ * (0A000), never an error PostgreSQL has no reason to raise. */
+Test(proxy, a_series_past_2_32_rows_is_counted_or_refused)
+{
+    pt_proxy_t t = pt_start("bigseries");
+    PGconn *c = pt_connect(&t);
+    PGresult *r = PQexec(c, "SELECT count(*) FROM generate_series(1, 5000000000)");
+    const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    if (PQresultStatus(r) == PGRES_TUPLES_OK)
+        cr_expect_str_eq(PQgetvalue(r, 0, 0), "5000000000");
+    else
+        cr_expect_str_eq(st ? st : "-", "0A000", "%s", PQresultErrorMessage(r));
+    PQclear(r);
+    PQfinish(c);
+    pt_stop(&t);
+}
+
 Test(proxy, transaction_status_and_failed_block)
 {
     pt_proxy_t t = pt_start("tx");
