@@ -607,10 +607,11 @@ struct proxy_portal {
     bool is_query;
     proxy_cursor_t cur;
     bool has_cur;
-    bool ran;      /* a utility statement runs once */
-    bool declared; /* DECLARE ... CURSOR */
-    bool hold;     /* WITH HOLD */
-    bool in_block; /* declared in the current block: a ROLLBACK takes it even WITH HOLD */
+    bool ran;       /* a utility statement runs once */
+    bool declared;  /* DECLARE ... CURSOR */
+    bool hold;      /* WITH HOLD */
+    bool no_scroll; /* NO SCROLL: backward moves fail as in PostgreSQL */
+    bool in_block;  /* declared in the current block: a ROLLBACK takes it even WITH HOLD */
     proxy_portal_t *next;
 };
 proxy_portal_t *proxy__portal_find(proxy_session_t *s, const char *name);

@@ -14,7 +14,7 @@ Test(proxy, startup_options_set_parameters)
     cr_expect_str_eq(PQparameterStatus(c, "application_name"), "a b");
     pt_expect_value(c, "SHOW extra_float_digits", "0");
     pt_expect_value(c, "SELECT TIMESTAMPTZ '2024-01-01 00:00:00+00'", "2024-01-01 05:30:00+05:30");
-    pt_expect_value(c, "SELECT 0.1::DOUBLE + 0.2::DOUBLE", "0.3");
+    pt_expect_value(c, "SELECT 0.1::float8 + 0.2::float8", "0.3");
     PQfinish(c);
     /* a bad value is left out, as other startup parameters are; the session still starts */
     c = pt_connect_extra(&t, "options='-c TimeZone=No/Such_Zone -c nosuch=1'");
