@@ -90,6 +90,7 @@ static void msg_bind(proxy_session_t *s, const uint8_t *body, size_t len)
     }
     implicit_begin(s);
     proxy__portal_drop(s, "");
+    proxy__session_stmt_snapshot(s);
     proxy_cursor_t cur;
     bool is_query = p->kind == PROXY_STMT_QUERY;
     if (is_query) {

@@ -424,6 +424,8 @@ void proxy__session_fail_tx(proxy_session_t *s);
 void proxy__session_sync(proxy_session_t *s);
 bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err) AM_MUST_CHECK;
 /* Starts the statement's transaction context when none is open: now(), the catalog. */
+/* A statement of a READ COMMITTED block starts: the newest catalog and views (session.c). */
+void proxy__session_stmt_snapshot(proxy_session_t *s);
 void proxy__session_stmt_begin(proxy_session_t *s);
 /* The session's search path resolved (strings in arena). */
 void proxy__session_path(const proxy_session_t *s, am_arena_t *arena, proxy_path_t *out);

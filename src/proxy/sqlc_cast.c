@@ -443,6 +443,12 @@ static char *cast_numeric(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t to, proxy_p
     const char *x = v->sql;
     const char *duck = sqlc_duck_type(c, tb);
     *numv = false;
+    if (to == K_INT && v->numv) /* PostgreSQL's rounding, range and NaN errors */
+        return sqlc_printf(c, "%s(%s)",
+                           tb.oid == PG_OID_INT2   ? "am_num_to_int2"
+                           : tb.oid == PG_OID_INT4 ? "am_num_to_int4"
+                                                   : "am_num_to_int8",
+                           x);
     if (to == K_INT || to == K_OID)
         return v->numv ? sqlc_printf(c, "CAST(am_num_round(%s, 0) AS %s)", x, duck)
                        : sqlc_printf(c, "CAST(%s AS %s)", x, duck);

@@ -186,11 +186,19 @@ static bool range_function(sqlc_ctx_t *c, const PgQuery__RangeFunction *rf, am_b
     /* a single result column is named by the alias when the alias gives no column names */
     if (rf->alias && rf->alias->n_colnames == 0 && srf.n_cols == 1 && srf.scalar)
         r->cols[0].name = rf->alias->aliasname;
-    am_buf_printf(out,
-                  "LATERAL (SELECT %s FROM (SELECT unnest(am_l) AS am_x, "
-                  "generate_subscripts(am_l, 1) AS am_ord FROM (SELECT %s AS am_l) AS am_f) AS "
-                  "am_g) AS %s",
-                  sel.data, srf.list_sql, alias);
+    if (srf.series_args)
+        am_buf_printf(out,
+                      "(SELECT %s FROM (SELECT CAST(generate_series AS %s) AS am_x, "
+                      "(generate_series - CAST(%s AS BIGINT)) // CAST(%s AS BIGINT) + 1 AS am_ord "
+                      "FROM generate_series(%s)) AS am_g) AS %s",
+                      sel.data, srf.cols[0].type.oid == PG_OID_INT4 ? "INTEGER" : "BIGINT",
+                      srf.series_start, srf.series_step, srf.series_args, alias);
+    else
+        am_buf_printf(out,
+                      "LATERAL (SELECT %s FROM (SELECT unnest(am_l) AS am_x, "
+                      "generate_subscripts(am_l, 1) AS am_ord FROM (SELECT %s AS am_l) AS am_f) "
+                      "AS am_g) AS %s",
+                      sel.data, srf.list_sql, alias);
     am_buf_destroy(&sel);
     scope_add(c, r);
     return true;

@@ -429,6 +429,20 @@ bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
     out->cols[0].type = v.type;
     out->cols[0].numv = v.numv;
     out->cols[0].sql = "am_x";
+    uint32_t rt = v.type.oid;
+    bool consts = n >= 2 && n <= 3;
+    for (size_t i = 0; i < n; i++)
+        consts = consts && args[i].is_const;
+    if (strcmp(name, "generate_series") == 0 && consts &&
+        (rt == PG_OID_INT4 || rt == PG_OID_INT8)) {
+        const char *step = n == 3 ? args[2].sql : "1";
+        out->series_start = args[0].sql;
+        out->series_step = step;
+        out->series_args =
+            sqlc_printf(c, "CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(CASE WHEN (%s) = 0 THEN "
+                           "error('22023 step size cannot equal zero') ELSE %s END AS BIGINT)",
+                        args[0].sql, args[1].sql, step, step);
+    }
     return true;
 }
 

@@ -94,6 +94,8 @@ struct sqlc_scope {
     /* the grouping check (sqlc_group.c): while mark_refs, this level's column references are
      * written as markers, resolved once GROUP BY and the aggregates are known */
     int depth;
+    bool keep_unknown; /* a set operation's leaf: untyped literals stay unknown (PostgreSQL
+                        * resolves them with the other branches) */
     bool mark_refs;
     struct sqlc_gref *grefs;
     size_t n_grefs, cap_grefs;
@@ -140,6 +142,7 @@ struct sqlc_ctx {
     /* while an aggregate or window call is expanded: what its template's %< %> %! stand for
      * (DISTINCT, the ORDER BY inside the call, FILTER and OVER after it); NULL otherwise */
     const struct sqlc_callmods *mods;
+    bool setop_leaf; /* the next query level is a set operation's branch */
 };
 
 typedef struct sqlc_callmods {
@@ -348,6 +351,10 @@ typedef struct sqlc_srf {
     sqlc_col_t *cols;     /* sql in terms of am_x, the unnested element */
     size_t n_cols;
     bool scalar;          /* one column that is the element itself */
+    /* an integer generate_series with constant bounds: DuckDB's table function streams it
+     * (a LIST would hold every value); NULL otherwise */
+    const char *series_args; /* "start, stop, step" */
+    const char *series_start, *series_step;
 } sqlc_srf_t;
 bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out);
 /* The range table entry named [nsp.]rel visible here (innermost level first); NULL if none. */

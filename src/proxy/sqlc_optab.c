@@ -80,9 +80,10 @@ static const sqlc_sig_t ops[] = {
     BIN("%", I2, I2, I2, INTMOD),
     BIN("%", I4, I4, I4, INTMOD),
     BIN("%", I8, I8, I8, INTMOD),
-    PRE("-", I2, I2, "(-%1)"),
-    PRE("-", I4, I4, "(-%1)"),
-    PRE("-", I8, I8, "(-%1)"),
+    /* as subtractions: DuckDB's overflow message then names the width */
+    PRE("-", I2, I2, "(CAST(0 AS SMALLINT) - %1)"),
+    PRE("-", I4, I4, "(0 - %1)"),
+    PRE("-", I8, I8, "(CAST(0 AS BIGINT) - %1)"),
     PRE("+", I2, I2, "%1"),
     PRE("+", I4, I4, "%1"),
     PRE("+", I8, I8, "%1"),

@@ -128,7 +128,8 @@ static bool select_list(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, tlist_t *l)
             continue;
         }
         sqlc_target_t *t = tlist_add(c, l);
-        if (!sqlc_expr(c, rt->val, &t->val) || !sqlc_resolve_unknown(c, &t->val))
+        if (!sqlc_expr(c, rt->val, &t->val) ||
+            !((c->scope->keep_unknown && !t->val.param) || sqlc_resolve_unknown(c, &t->val)))
             return false;
         t->name = rt->name && rt->name[0] ? rt->name : t->val.name ? t->val.name : "?column?";
     }
@@ -338,12 +339,14 @@ static bool group_having(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *
     return true;
 }
 
+static bool is_plain_distinct(const PgQuery__SelectStmt *s);
+
 static bool distinct_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b)
 {
     if (!s->n_distinct_clause)
         return true;
     /* DISTINCT is one NULL entry; DISTINCT ON lists expressions */
-    if (s->n_distinct_clause == 1 && !s->distinct_clause[0]) {
+    if (is_plain_distinct(s)) {
         am_buf_puts(b, "DISTINCT ");
         return true;
     }
@@ -375,6 +378,10 @@ static bool limit_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *
             continue;
         if (parts[i]->node_case == PG_QUERY__NODE__NODE_A_CONST && parts[i]->a_const->isnull)
             continue; /* LIMIT ALL / LIMIT NULL */
+        if (parts[i]->node_case == PG_QUERY__NODE__NODE_A_CONST && parts[i]->a_const->ival &&
+            parts[i]->a_const->ival->ival < 0)
+            return sqlc_fail(c, i == 0 ? "2201W" : "2201X", "%s must not be negative",
+                             i == 0 ? "LIMIT" : "OFFSET");
         sqlc_val_t v;
         if (!sqlc_expr(c, parts[i], &v) || !sqlc_coerce(c, &v, sqlc_type(PG_OID_INT8), SQLC_IMPLICIT))
             return false;
@@ -445,13 +452,67 @@ bool sqlc_order_limit(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b, 
     return limit_clause(c, s, b);
 }
 
+/* SELECT DISTINCT ... ORDER BY: the sort keys must be output columns (42P10); DuckDB sorts the
+ * distinct rows of a subquery, by the same keys as any ORDER BY. */
+static bool distinct_order(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
+                           size_t start)
+{
+    char *inner = am_arena_strndup(c->arena, out->data + start, out->len - start);
+    out->len = start;
+    out->data[start] = '\0';
+    am_buf_printf(out, "SELECT * FROM (%s) AS am_d ORDER BY ", inner);
+    sqlc_scope_t *sc = c->scope;
+    for (size_t i = 0; i < s->n_sort_clause; i++) {
+        const PgQuery__SortBy *sb = s->sort_clause[i]->sort_by;
+        if (!sb || sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_USING)
+            return sqlc_fail(c, "0A000", "ORDER BY ... USING is not supported on the mirror");
+        bool err = false;
+        int k = output_ref(c, sb->node, true, &err);
+        if (err)
+            return false;
+        sqlc_val_t v;
+        if (k < 0) {
+            if (!sqlc_expr(c, sb->node, &v))
+                return false;
+            for (size_t t = 0; t < sc->n_targets && k < 0; t++)
+                if (strcmp(sc->targets[t].val.sql, v.sql) == 0)
+                    k = (int)t;
+        }
+        if (k < 0)
+            return sqlc_fail(c, "42P10", "for SELECT DISTINCT, ORDER BY expressions must appear "
+                                         "in select list");
+        const sqlc_target_t *t = &sc->targets[k];
+        if (!sqlc_orderable(c, t->val.type, t->val.numv))
+            return false;
+        bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+        bool nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
+                           (sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST && desc);
+        am_buf_printf(out, "%s%s %s NULLS %s", i ? ", " : "",
+                      sqlc_key_expr(c, sqlc_printf(c, "am_d.%s", t->duck), t->val.type,
+                                    t->val.numv),
+                      desc ? "DESC" : "ASC", nulls_first ? "FIRST" : "LAST");
+    }
+    return limit_clause(c, s, out);
+}
+
+static bool is_plain_distinct(const PgQuery__SelectStmt *s)
+{
+    return s->n_distinct_clause == 1 &&
+           (!s->distinct_clause[0] ||
+            s->distinct_clause[0]->node_case == PG_QUERY__NODE__NODE__NOT_SET);
+}
+
 bool sqlc_plain(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
                 sqlc_target_t **targets, size_t *n_targets)
 {
     tlist_t l = {0};
     size_t start = out->len;
-    if (!plain_select(c, s, out, &l) || !sqlc_order_limit(c, s, out, false) ||
-        !sqlc_group_finalize(c, out, start))
+    bool ok = plain_select(c, s, out, &l);
+    if (ok && is_plain_distinct(s) && s->n_sort_clause)
+        ok = distinct_order(c, s, out, start);
+    else if (ok)
+        ok = sqlc_order_limit(c, s, out, false);
+    if (!ok || !sqlc_group_finalize(c, out, start))
         return false;
     *targets = l.items ? l.items : targets_new(c, 0);
     *n_targets = l.n;

@@ -110,7 +110,12 @@ static bool setop(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
     char *lsql = NULL, *rsql = NULL;
     sqlc_target_t *lt = NULL, *rt = NULL;
     size_t ln = 0, rn = 0;
-    if (!sqlc_query(c, s->larg, &lsql, &lt, &ln) || !sqlc_query(c, s->rarg, &rsql, &rt, &rn))
+    c->setop_leaf = true;
+    bool lok = sqlc_query(c, s->larg, &lsql, &lt, &ln);
+    c->setop_leaf = true;
+    bool rok = lok && sqlc_query(c, s->rarg, &rsql, &rt, &rn);
+    c->setop_leaf = false;
+    if (!lok || !rok)
         return false;
     const char *word = setop_word(s->op, s->all);
     if (ln != rn)
@@ -240,7 +245,8 @@ bool sqlc_query(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, char **sql, sqlc_ta
         return sqlc_fail(c, "25006", "cannot execute SELECT INTO in a read-only transaction");
     if (s->n_locking_clause)
         return sqlc_fail(c, "25006", "cannot execute SELECT FOR UPDATE in a read-only transaction");
-    sqlc_scope_push(c);
+    sqlc_scope_push(c)->keep_unknown = c->setop_leaf;
+    c->setop_leaf = false;
     am_buf_t b;
     am_buf_init(&b);
     bool ok = !s->with_clause || with_clause(c, s->with_clause, &b);
