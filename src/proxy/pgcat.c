@@ -676,6 +676,20 @@ const char *proxy__pgcat_proc_name(const proxy_pgcat_t *cat, uint32_t oid, uint3
     return cat->procs[i].name;
 }
 
+uint32_t proxy__pgcat_proc_find(const proxy_pgcat_t *cat, uint32_t nsp_oid, const char *name,
+                                size_t *count)
+{
+    uint32_t hit = 0;
+    *count = 0;
+    for (size_t i = 0; i < cat->n_procs; i++)
+        if ((!nsp_oid || cat->procs[i].nsp_oid == nsp_oid) &&
+            strcmp(cat->procs[i].name, name) == 0) {
+            hit = hit ? hit : cat->procs[i].oid;
+            (*count)++;
+        }
+    return hit;
+}
+
 const char *proxy__pgcat_role_name(const proxy_pgcat_t *cat, uint32_t oid)
 {
     uint64_t i = 0;

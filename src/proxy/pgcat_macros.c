@@ -86,9 +86,15 @@ static const struct {
     {"am_has_role", "r, priv",
      "true"},
     {"am_function_arguments", "o",
-     "CAST(NULL AS VARCHAR)"},
+     "(SELECT args FROM " AM "functions\" WHERE oid = o LIMIT 1)"},
+    {"am_function_identity_arguments", "o",
+     "(SELECT identity_args FROM " AM "functions\" WHERE oid = o LIMIT 1)"},
     {"am_function_result", "o",
-     "CAST(NULL AS VARCHAR)"},
+     "(SELECT result FROM " AM "functions\" WHERE oid = o LIMIT 1)"},
+    /* visible when its schema is on the path (pg_catalog always is) */
+    {"am_operator_is_visible", "o, path",
+     "(SELECT n.nspname = 'pg_catalog' OR list_contains(path, n.nspname) FROM " CAT
+     "pg_operator\" x JOIN " CAT "pg_namespace\" n ON n.oid = x.oprnamespace WHERE x.oid = o)"},
     {"am_relsize", "r",
      "CAST(NULL AS BIGINT)"},
     {"am_database_size", "",

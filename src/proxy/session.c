@@ -709,6 +709,19 @@ static const char *env_setting(void *ud, const char *name)
     return proxy__setting_find(s, canonical(name));
 }
 
+static bool env_setting_at(void *ud, size_t i, const char **name, const char **value,
+                           const char **boot)
+{
+    const proxy_session_t *s = ud;
+    if (i >= s->n_settings)
+        return false;
+    *name = s->settings[i].name;
+    *value = s->settings[i].value;
+    const setting_def_t *d = def_find(*name);
+    *boot = d ? proxy__limits_default(s->proxy, d->name, d->dflt) : *value;
+    return true;
+}
+
 void proxy__session_env(proxy_session_t *s, proxy_sqlenv_t *env)
 {
     memset(env, 0, sizeof *env);
@@ -726,6 +739,7 @@ void proxy__session_env(proxy_session_t *s, proxy_sqlenv_t *env)
     env->server_start_us = s->proxy->start_us;
     env->server_port = s->proxy->port;
     env->setting = env_setting;
+    env->setting_at = env_setting_at;
     env->setting_ud = s;
 }
 

@@ -188,6 +188,9 @@ const char *proxy__pgcat_nsp_name(const proxy_pgcat_t *cat, uint32_t nsp_oid);
 /* pg_proc (oid -> proname, pronamespace) and pg_roles / pg_authid (oid <-> rolname). */
 const char *proxy__pgcat_proc_name(const proxy_pgcat_t *cat, uint32_t oid, uint32_t *nsp_oid);
 const char *proxy__pgcat_role_name(const proxy_pgcat_t *cat, uint32_t oid);
+/* A function named name (in schema nsp_oid, or any when 0): its OID and how many match. */
+uint32_t proxy__pgcat_proc_find(const proxy_pgcat_t *cat, uint32_t nsp_oid, const char *name,
+                                size_t *count);
 uint32_t proxy__pgcat_role_find(const proxy_pgcat_t *cat, const char *rolname);
 
 /* ---- PostgreSQL types in DuckDB (pgtype.c) ----------------------------------------------- */
@@ -241,6 +244,9 @@ typedef struct proxy_sqlenv {
     int server_port;         /* inet_server_port() */
     /* current_setting(name) and SHOW: the value, or NULL for an unknown name */
     const char *(*setting)(void *ud, const char *name);
+    /* pg_settings: the i-th setting (false past the last): name, value, value at start */
+    bool (*setting_at)(void *ud, size_t i, const char **name, const char **value,
+                       const char **boot);
     void *setting_ud;
 } proxy_sqlenv_t;
 

@@ -92,10 +92,16 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
                              rv->relname);
         return sqlc_fail(c, "42P01", "relation \"%s\" does not exist", rv->relname);
     }
-    if (rel->served == PROXY_REL_UNSERVED || !rel->duck_name)
+    char *alias = sqlc_alias(c, 'r');
+    am_buf_t view;
+    am_buf_init(&view);
+    bool served_view = (rel->served == PROXY_REL_UNSERVED || !rel->duck_name) &&
+                       sqlc_served_view(c, rel, alias, &view);
+    if (!served_view && (rel->served == PROXY_REL_UNSERVED || !rel->duck_name)) {
+        am_buf_destroy(&view);
         return sqlc_fail(c, "0A000", "relation \"%s.%s\" is not available on the mirror",
                          rel->nspname, rel->name);
-    char *alias = sqlc_alias(c, 'r');
+    }
     sqlc_rte_t *r = rte_new(c, rel->name, rel->n_cols);
     r->nspname = rel->nspname;
     for (size_t i = 0; i < rel->n_cols; i++) {
@@ -110,9 +116,15 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
                        ? sqlc_printf(c, "%s.c%d", alias, pc->attnum)
                        : sqlc_printf(c, "%s.%s", alias, sqlc_ident(c, pc->name));
     }
-    if (!apply_alias(c, r, rv->alias))
+    if (!apply_alias(c, r, rv->alias)) {
+        am_buf_destroy(&view);
         return false;
-    am_buf_printf(out, "%s AS %s", rel->duck_name, alias);
+    }
+    if (served_view)
+        am_buf_puts(out, view.data);
+    else
+        am_buf_printf(out, "%s AS %s", rel->duck_name, alias);
+    am_buf_destroy(&view);
     scope_add(c, r);
     return true;
 }
@@ -412,6 +424,32 @@ static bool col_val(sqlc_ctx_t *c, const sqlc_col_t *col, sqlc_scope_t *level,
     return true;
 }
 
+/* System columns: tableoid is the relation's OID; the others describe heap tuples the mirror
+ * does not have. */
+static bool system_column(sqlc_ctx_t *c, const sqlc_rte_t *r, const char *name, sqlc_val_t *out,
+                          bool *handled)
+{
+    static const char *const others[] = {"ctid", "xmin", "xmax", "cmin", "cmax"};
+    uint32_t relid = r && r->n_cols ? r->cols[0].relid : 0;
+    *handled = false;
+    if (!relid)
+        return false;
+    if (strcmp(name, "tableoid") == 0) {
+        *handled = true;
+        *out = sqlc_val_of(sqlc_printf(c, "CAST(%u AS BIGINT)", relid), sqlc_type(PG_OID_OID));
+        out->name = "tableoid";
+        out->is_const = false;
+        return true;
+    }
+    for (size_t i = 0; i < AM_ARRAY_LEN(others); i++)
+        if (strcmp(name, others[i]) == 0) {
+            *handled = true;
+            return sqlc_fail(c, "0A000", "system column \"%s\" is not available on the mirror",
+                             name);
+        }
+    return false;
+}
+
 static bool find_unqualified(sqlc_ctx_t *c, const char *name, sqlc_val_t *out)
 {
     for (sqlc_scope_t *s = c->scope; s; s = s->parent) {
@@ -432,6 +470,14 @@ static bool find_unqualified(sqlc_ctx_t *c, const char *name, sqlc_val_t *out)
             return sqlc_fail(c, "42702", "column reference \"%s\" is ambiguous", name);
         if (hit)
             return col_val(c, hit, s, hit_rte, out);
+    }
+    /* a system column of the one relation in FROM */
+    sqlc_scope_t *s = c->scope;
+    if (s && s->n_rtes == 1) {
+        bool handled = false;
+        bool ok = system_column(c, s->rtes[0], name, out, &handled);
+        if (handled)
+            return ok;
     }
     return sqlc_fail(c, "42703", "column \"%s\" does not exist", name);
 }
@@ -494,7 +540,12 @@ bool sqlc_column_ref(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, sqlc_val_t *ou
         return sqlc_fail(c, "42P01", "missing FROM-clause entry for table \"%s\"", rel);
     int count = 0;
     sqlc_col_t *hit = rte_col(r, col, false, &count);
-    if (!hit)
+    if (!hit) {
+        bool handled = false;
+        bool ok = system_column(c, r, col, out, &handled);
+        if (handled)
+            return ok;
         return sqlc_fail(c, "42703", "column %s.%s does not exist", rel, col);
+    }
     return col_val(c, hit, level, r, out);
 }

@@ -48,7 +48,10 @@ static const sqlc_sig_t catfuncs[] = {
     C1("pg_get_viewdef", O, T, "CAST(NULL AS VARCHAR)"),
     C2("pg_get_viewdef", O, B, T, "CAST(NULL AS VARCHAR)"),
     C1("pg_get_function_arguments", O, T, "am_function_arguments(%1)"),
-    C1("pg_get_function_identity_arguments", O, T, "am_function_arguments(%1)"),
+    C1("pg_get_function_identity_arguments", O, T, "am_function_identity_arguments(%1)"),
+    /* the copied functions are pg_catalog's own, written in C or internal: no SQL body */
+    C1("pg_get_function_sqlbody", O, T, "CAST(NULL AS VARCHAR)"),
+    C1("pg_operator_is_visible", O, B, "am_operator_is_visible(%1, %P)"),
     C1("pg_get_function_result", O, T, "am_function_result(%1)"),
     C2("obj_description", O, NM, T, "am_obj_description(%1, %2)"),
     C1("obj_description", O, T, "am_obj_description(%1, NULL)"),

@@ -357,6 +357,9 @@ typedef struct sqlc_srf {
     const char *series_start, *series_step;
 } sqlc_srf_t;
 bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out);
+/* A pg_catalog view whose rows are the mirror's own (pg_settings, pg_stat_*_tables): its
+ * FROM text "(...) AS alias"; false when rel is not one of them. */
+bool sqlc_served_view(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const char *alias, am_buf_t *out);
 /* The range table entry named [nsp.]rel visible here (innermost level first); NULL if none. */
 sqlc_rte_t *sqlc_rte_find(sqlc_ctx_t *c, const char *nsp, const char *rel, bool *ambiguous);
 /* Finds a CTE by name in this and outer levels. */

@@ -318,6 +318,19 @@ bool sqlc_lit_reg(sqlc_ctx_t *c, const char *text, uint32_t oid, sqlc_val_t *out
     }
     if (oid == PG_OID_REGTYPE)
         return sqlc_lit_regtype(c, text, out);
+    if (oid == PG_OID_REGPROC && !bad && n >= 1 && n <= 2 && c->cat) {
+        /* regprocin: a name that must be unique; pg_catalog is on every path */
+        uint32_t nsp = n == 2 ? proxy__pgcat_nsp_find(c->cat, parts[0]) : 0;
+        if (n == 2 && !nsp)
+            return sqlc_fail(c, "3F000", "schema \"%s\" does not exist", parts[0]);
+        size_t count = 0;
+        uint32_t p = proxy__pgcat_proc_find(c->cat, nsp, parts[n - 1], &count);
+        if (count > 1)
+            return sqlc_fail(c, "42725", "more than one function named \"%s\"", text);
+        if (!p)
+            return sqlc_fail(c, "42883", "function \"%s\" does not exist", text);
+        return reg_oid(c, p, oid, out);
+    }
     return sqlc_fail(c, "0A000", "input of type %s is not supported on the mirror",
                      sqlc_type_name(c, sqlc_type(oid)));
 }

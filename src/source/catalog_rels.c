@@ -33,7 +33,8 @@
     " IN (SELECT n.nspname, t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n "   \
     "ON n.oid = t.typnamespace WHERE t.oid = ANY ($6))"
 /* the pg_constraint rows copied */
-#define CON_OF_M "(k.conrelid = ANY ($1) OR k.contypid = ANY ($6))"
+/* constraints of every copied relation (system catalogs' keys show in \d too) and domain */
+#define CON_OF_M "(k.conrelid = ANY ($4) OR k.contypid = ANY ($6))"
 /* (schema, name) of a constraint of M, including the NOT NULL ones information_schema
  * synthesizes as <namespace oid>_<table oid>_<attnum>_not_null */
 #define CON_IN                                                                                     \
@@ -93,7 +94,7 @@
     "(SELECT i.indexrelid, k.colno, p.pretty, pg_catalog.pg_get_indexdef(i.indexrelid, "           \
     "k.colno, p.pretty) AS def FROM pg_catalog.pg_index i CROSS JOIN LATERAL "                     \
     "pg_catalog.generate_series(0, i.indnatts::pg_catalog.int4) AS k(colno) "                      \
-    "CROSS JOIN " BOTH_PRETTY " WHERE i.indrelid = ANY ($1)) x"
+    "CROSS JOIN " BOTH_PRETTY " WHERE i.indrelid = ANY ($4)) x"
 
 #define CONSTRAINTDEF_FROM                                                                         \
     "(SELECT k.oid, p.pretty, pg_catalog.pg_get_constraintdef(k.oid, p.pretty) AS def FROM "       \
@@ -174,8 +175,8 @@ const source_catalog_rel_t source__catalog_rels[] = {
     PGC(pg_class, "x.oid = ANY ($4)", "x.oid"),
     PGC(pg_attribute, "x.attrelid = ANY ($4)", "x.attrelid, x.attnum"),
     PGC(pg_type, NULL, "x.oid"),
-    PGC(pg_index, "x.indrelid = ANY ($1)", "x.indexrelid"),
-    PGC(pg_constraint, "x.conrelid = ANY ($1) OR x.contypid = ANY ($6)", "x.oid"),
+    PGC(pg_index, "x.indrelid = ANY ($4)", "x.indexrelid"),
+    PGC(pg_constraint, "x.conrelid = ANY ($4) OR x.contypid = ANY ($6)", "x.oid"),
     PGC(pg_attrdef, "x.adrelid = ANY ($1)", "x.oid"),
     PGC(pg_description, DESC_WHERE, "x.objoid, x.classoid, x.objsubid"),
     PGC(pg_shdescription, SHDESC_WHERE, "x.objoid, x.classoid"),
@@ -260,6 +261,14 @@ const source_catalog_rel_t source__catalog_rels[] = {
     AMR(statisticsobjdef, STATSDEF_FROM, "x.oid"),
     AMR(partkeydef, PARTKEYDEF_FROM, "x.oid"),
     AMR(serial_sequence, SERIAL_FROM, "x.relid, x.attname"),
+    /* what pg_get_function_result and pg_get_function_(identity_)arguments print for the
+     * copied functions */
+    AMR(functions,
+        "(SELECT p.oid, pg_catalog.pg_get_function_result(p.oid) AS result, "
+        "pg_catalog.pg_get_function_arguments(p.oid) AS args, "
+        "pg_catalog.pg_get_function_identity_arguments(p.oid) AS identity_args FROM "
+        "pg_catalog.pg_proc p WHERE p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace) x",
+        "x.oid"),
     /* pg_get_keywords(): the source server's own list */
     AMR(keywords, "pg_catalog.pg_get_keywords() x", "x.word"),
 };
