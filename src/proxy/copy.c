@@ -129,7 +129,7 @@ static PgQuery__ParseResult *table_query(const PgQuery__CopyStmt *c, am_err_t *e
     if (!c->n_attlist)
         am_buf_puts(&b, "*");
     am_buf_puts(&b, " FROM ONLY ");
-    if (c->relation->schemaname) {
+    if (c->relation->schemaname && c->relation->schemaname[0]) {
         am_sql_ident(&b, c->relation->schemaname);
         am_buf_putc(&b, '.');
     }

@@ -92,6 +92,12 @@ static const struct {
     {"am_function_result", "o",
      "(SELECT result FROM " AM "functions\" WHERE oid = o LIMIT 1)"},
     /* visible when its schema is on the path (pg_catalog always is) */
+    {"am_opfamily_is_visible", "o, path",
+     "(SELECT n.nspname = 'pg_catalog' OR list_contains(path, n.nspname) FROM " CAT
+     "pg_opfamily\" x JOIN " CAT "pg_namespace\" n ON n.oid = x.opfnamespace WHERE x.oid = o)"},
+    {"am_opclass_is_visible", "o, path",
+     "(SELECT n.nspname = 'pg_catalog' OR list_contains(path, n.nspname) FROM " CAT
+     "pg_opclass\" x JOIN " CAT "pg_namespace\" n ON n.oid = x.opcnamespace WHERE x.oid = o)"},
     {"am_operator_is_visible", "o, path",
      "(SELECT n.nspname = 'pg_catalog' OR list_contains(path, n.nspname) FROM " CAT
      "pg_operator\" x JOIN " CAT "pg_namespace\" n ON n.oid = x.oprnamespace WHERE x.oid = o)"},

@@ -52,6 +52,7 @@ static const sqlc_sig_t catfuncs[] = {
     /* the copied functions are pg_catalog's own, written in C or internal: no SQL body */
     C1("pg_get_function_sqlbody", O, T, "CAST(NULL AS VARCHAR)"),
     C1("pg_operator_is_visible", O, B, "am_operator_is_visible(%1, %P)"),
+    C1("pg_opfamily_is_visible", O, B, "am_opfamily_is_visible(%1, %P)"),
     C1("pg_get_function_result", O, T, "am_function_result(%1)"),
     C2("obj_description", O, NM, T, "am_obj_description(%1, %2)"),
     C1("obj_description", O, T, "am_obj_description(%1, NULL)"),
@@ -61,7 +62,7 @@ static const sqlc_sig_t catfuncs[] = {
     C1("pg_type_is_visible", O, B, "am_type_is_visible(%1, %P)"),
     C1("pg_function_is_visible", O, B, "am_function_is_visible(%1, %P)"),
     C1("pg_collation_is_visible", O, B, "true"),
-    C1("pg_opclass_is_visible", O, B, "true"),
+    C1("pg_opclass_is_visible", O, B, "am_opclass_is_visible(%1, %P)"),
     C1("pg_conversion_is_visible", O, B, "true"),
     C1("pg_statistics_obj_is_visible", O, B, "true"),
     C1("pg_ts_config_is_visible", O, B, "true"),

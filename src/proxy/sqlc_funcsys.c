@@ -109,12 +109,44 @@ static bool e_pid(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, s
                 s->name);
 }
 
+/* current_setting(expr): every setting of the session, chosen by the name's value. */
+static bool setting_by_value(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
+                             sqlc_val_t *out)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_printf(&b, "CASE lower(%s)", a[0].sql);
+    const char *name, *value, *boot;
+    for (size_t i = 0; c->env->setting_at &&
+                       c->env->setting_at(c->env->setting_ud, i, &name, &value, &boot);
+         i++) {
+        const char *shown = c->env->setting ? c->env->setting(c->env->setting_ud, name) : value;
+        char *lower = sqlc_strdup(c, name);
+        for (char *p = lower; *p; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        am_buf_printf(&b, " WHEN %s THEN %s", sqlc_literal(c, lower),
+                      sqlc_literal(c, shown ? shown : value));
+    }
+    bool missing_ok = n > 1 && strcmp(a[1].sql, "true") == 0;
+    if (missing_ok)
+        am_buf_puts(&b, " ELSE CAST(NULL AS VARCHAR) END");
+    else
+        am_buf_printf(&b, " ELSE error('42704 unrecognized configuration parameter \"' || %s || "
+                          "'\"') END",
+                      a[0].sql);
+    *out = sqlc_val_of(am_arena_strndup(c->arena, b.data, b.len), sqlc_type(PG_OID_TEXT));
+    am_buf_destroy(&b);
+    out->name = s->name;
+    sqlc_merge_flags(out, &a[0]);
+    return true;
+}
+
 /* current_setting(name [, missing_ok]): settings are per session, known now. */
 static bool e_setting(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
                       sqlc_val_t *out)
 {
     if (!a[0].literal && !(a[0].is_const && a[0].sql[0] == '\''))
-        return sqlc_fail(c, "0A000", "current_setting() needs a constant name on the mirror");
+        return setting_by_value(c, s, a, n, out);
     const char *name = a[0].literal;
     char *tmp = NULL;
     if (!name) { /* a coerced literal: '...' */
