@@ -219,6 +219,18 @@ static bool null_test(sqlc_ctx_t *c, const PgQuery__NullTest *t, sqlc_val_t *out
     bool is = t->nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NULL;
     *out = sqlc_val_of(sqlc_printf(c, "(%s IS %sNULL)", a.sql, is ? "" : "NOT "),
                        sqlc_type(PG_OID_BOOL));
+    if (a.rec) {
+        /* a row IS NULL when every field is, IS NOT NULL when none is */
+        am_buf_t b;
+        am_buf_init(&b);
+        am_buf_putc(&b, '(');
+        for (size_t i = 0; i < a.rec->n; i++)
+            am_buf_printf(&b, "%sstruct_extract(%s, 'f%zu') IS %sNULL", i ? " AND " : "", a.sql,
+                          i + 1, is ? "" : "NOT ");
+        am_buf_putc(&b, ')');
+        out->sql = am_arena_strndup(c->arena, b.data, b.len);
+        am_buf_destroy(&b);
+    }
     out->has_agg = a.has_agg;
     out->is_const = a.is_const;
     return true;

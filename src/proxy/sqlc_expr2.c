@@ -230,8 +230,13 @@ static bool indirection(sqlc_ctx_t *c, const PgQuery__AIndirection *e, sqlc_val_
         return false;
     for (size_t i = 0; i < e->n_indirection; i++) {
         const sqlc_node_t *ind = e->indirection[i];
+        if (ind->node_case == PG_QUERY__NODE__NODE_STRING) {
+            if (!sqlc_field_select(c, out, ind->string->sval))
+                return false;
+            continue;
+        }
         if (ind->node_case != PG_QUERY__NODE__NODE_A_INDICES)
-            return sqlc_fail(c, "0A000", "field selection from a row is not supported on the "
+            return sqlc_fail(c, "0A000", "this kind of field selection is not supported on the "
                                          "mirror");
         if (!subscript(c, out, ind->a_indices))
             return false;
@@ -443,8 +448,7 @@ bool sqlc_expr_more(sqlc_ctx_t *c, const sqlc_node_t *n, sqlc_val_t *out)
     case PG_QUERY__NODE__NODE_GROUPING_FUNC:
         return grouping(c, n->grouping_func, out);
     case PG_QUERY__NODE__NODE_ROW_EXPR:
-        return sqlc_fail(c, "0A000", "row constructors are supported on the mirror only in "
-                                     "comparisons");
+        return sqlc_row_expr(c, n->row_expr, out);
     default:
         return sqlc_fail(c, "0A000", "this kind of expression is not supported on the mirror");
     }

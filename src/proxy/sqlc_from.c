@@ -150,6 +150,7 @@ static bool range_subselect(sqlc_ctx_t *c, const PgQuery__RangeSubselect *rs, am
         r->cols[i].numv = tg[i].val.numv;
         r->cols[i].relid = tg[i].val.relid;
         r->cols[i].attnum = tg[i].val.attnum;
+        r->cols[i].rec = tg[i].val.rec;
         r->cols[i].sql = sqlc_printf(c, "%s.%s", alias, tg[i].duck);
     }
     if (!apply_alias(c, r, rs->alias))
@@ -418,6 +419,7 @@ static bool col_val(sqlc_ctx_t *c, const sqlc_col_t *col, sqlc_scope_t *level,
 {
     *out = sqlc_val_of((char *)sqlc_group_ref(c, level, col, rte), col->type);
     out->numv = col->numv;
+    out->rec = col->rec;
     out->relid = col->relid;
     out->attnum = col->attnum;
     out->name = col->name;
@@ -470,6 +472,15 @@ static bool find_unqualified(sqlc_ctx_t *c, const char *name, sqlc_val_t *out)
             return sqlc_fail(c, "42702", "column reference \"%s\" is ambiguous", name);
         if (hit)
             return col_val(c, hit, s, hit_rte, out);
+    }
+    /* a FROM item's name alone: its whole row */
+    for (sqlc_scope_t *ws = c->scope; ws; ws = ws->parent) {
+        if (ws->rtes_hidden)
+            continue;
+        for (size_t i = 0; i < ws->n_rtes; i++)
+            if (!ws->rtes[i]->hidden && ws->rtes[i]->refname &&
+                strcmp(ws->rtes[i]->refname, name) == 0)
+                return sqlc_whole_row(c, ws->rtes[i], out);
     }
     /* a system column of the one relation in FROM */
     sqlc_scope_t *s = c->scope;

@@ -35,7 +35,10 @@ static const char *func_name(sqlc_ctx_t *c, const PgQuery__FuncCall *f, bool *ok
     *ok = true;
     if (f->n_funcname == 2) {
         const char *nsp = sqlc_str(f->funcname[0]);
-        if (!nsp || strcmp(nsp, "pg_catalog") != 0) {
+        const char *fn = sqlc_str(f->funcname[1]);
+        bool expand = nsp && fn && !strcmp(nsp, "information_schema") &&
+                      !strcmp(fn, "_pg_expandarray");
+        if (!expand && (!nsp || strcmp(nsp, "pg_catalog") != 0)) {
             *ok = sqlc_fail(c, "42883", "function %s.%s does not exist", nsp ? nsp : "?",
                             sqlc_str(f->funcname[1]) ? sqlc_str(f->funcname[1]) : "?");
             return NULL;
@@ -317,6 +320,15 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
     sqlc_val_t args[SQLC_MAX_ARGS];
     size_t n = 0;
     const sqlc_sig_t *sig = NULL;
+    if (strcmp(name, "_pg_expandarray") == 0 && f->n_funcname == 2) {
+        if (!compile_args(c, f, args, &n))
+            return false;
+        if (n != 1)
+            return sqlc_no_function(c, "information_schema._pg_expandarray", args, n, false);
+        if (!c->scope->allow_srf)
+            return sqlc_fail(c, "0A000", "set-returning functions are not allowed here");
+        return sqlc_expandarray(c, &args[0], out);
+    }
     if (!compile_args(c, f, args, &n) || !sqlc_call(c, name, args, n, 0, &sig, out))
         return false;
     if (sig->flags & (SQLC_F_AGG | SQLC_F_WINDOW))

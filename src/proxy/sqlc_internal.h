@@ -18,6 +18,15 @@
 typedef PgQuery__Node sqlc_node_t;
 typedef struct sqlc_ctx sqlc_ctx_t;
 
+/* The fields of a record value (ROW(...), a whole-row reference, a record-returning function):
+ * a DuckDB STRUCT whose keys are f1..fn. */
+typedef struct sqlc_rec {
+    size_t n;
+    const char **names;
+    proxy_pgtype_ref_t *types;
+    bool *numv;
+} sqlc_rec_t;
+
 /* A typed DuckDB expression. */
 typedef struct sqlc_val {
     char *sql;               /* DuckDB SQL (arena) */
@@ -33,6 +42,7 @@ typedef struct sqlc_val {
     uint32_t relid;          /* a plain column of a table: its relation and attnum */
     int16_t attnum;
     int param;               /* an untyped $n (type unknown until context decides), else 0 */
+    const sqlc_rec_t *rec;   /* a record: its fields */
 } sqlc_val_t;
 
 /* A column of a FROM item as the query sees it. */
@@ -46,6 +56,7 @@ typedef struct sqlc_col {
     bool hidden;             /* not found by an unqualified name (USING merged it, or a
                                 join's copy of an input's column) */
     bool merged;             /* an input column that USING/NATURAL merged */
+    const struct sqlc_rec *rec; /* a record column: its fields */
 } sqlc_col_t;
 
 /* A FROM item (range table entry). */
@@ -357,6 +368,11 @@ typedef struct sqlc_srf {
     const char *series_start, *series_step;
 } sqlc_srf_t;
 bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out);
+/* Records (sqlc_record.c): ROW(...), t as a whole row, (rec).field, _pg_expandarray. */
+bool sqlc_row_expr(sqlc_ctx_t *c, const PgQuery__RowExpr *e, sqlc_val_t *out);
+bool sqlc_whole_row(sqlc_ctx_t *c, const sqlc_rte_t *r, sqlc_val_t *out);
+bool sqlc_field_select(sqlc_ctx_t *c, sqlc_val_t *base, const char *field);
+bool sqlc_expandarray(sqlc_ctx_t *c, sqlc_val_t *arr, sqlc_val_t *out);
 /* A pg_catalog view whose rows are the mirror's own (pg_settings, pg_stat_*_tables): its
  * FROM text "(...) AS alias"; false when rel is not one of them. */
 bool sqlc_served_view(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const char *alias, am_buf_t *out);
