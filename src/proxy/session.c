@@ -63,6 +63,13 @@ static const setting_def_t defs[] = {
     {"default_transaction_deferrable", "off", false, false},
     {"timezone_abbreviations", "Default", false, false},
     {"datestyle_order", "MDY", false, true},
+    /* the server's compile-time limits, as PostgreSQL 15 reports them (pgjdbc reads
+     * max_index_keys from pg_settings) */
+    {"max_index_keys", "32", false, true},
+    {"max_function_args", "100", false, true},
+    {"block_size", "8192", false, true},
+    {"wal_block_size", "8192", false, true},
+    {"data_checksums", "off", false, true},
 };
 
 static const setting_def_t *def_find(const char *name)

@@ -587,6 +587,13 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
     return cast_time(c, v->sql, from, to);
 }
 
+char *sqlc_param_input(sqlc_ctx_t *c, int number, proxy_pgtype_ref_t t, bool *numv)
+{
+    proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, t);
+    char *x = input_of(c, sqlc_printf(c, "$%d", number), b, numv);
+    return x ? length_coerce(c, x, t, numv) : NULL;
+}
+
 bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_ccontext_t how)
 {
     /* a domain's CHECK and NOT NULL constraints live in the source's catalog as expressions

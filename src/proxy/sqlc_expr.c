@@ -141,8 +141,12 @@ static bool param_ref(sqlc_ctx_t *c, const PgQuery__ParamRef *p, sqlc_val_t *out
         out->param = p->number;
         return true;
     }
-    *out = sqlc_val_of(sqlc_printf(c, "CAST($%d AS %s)", p->number, sqlc_duck_type(c, t)), t);
-    out->numv = sqlc_numv_type(c, t);
+    bool numv = false;
+    char *x = sqlc_param_input(c, p->number, t, &numv);
+    if (!x)
+        return false;
+    *out = sqlc_val_of(x, t);
+    out->numv = numv;
     return true;
 }
 

@@ -241,11 +241,9 @@ static bool call_mods(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *ove
             return false;
     }
     if (f->agg_filter) {
+        /* FILTER reads the aggregate's input rows: its columns are aggregated, not grouped */
         sqlc_val_t w;
-        c->scope->agg_depth--;
-        bool ok = sqlc_bool_expr(c, f->agg_filter, "FILTER", &w);
-        c->scope->agg_depth++;
-        if (!ok)
+        if (!sqlc_bool_expr(c, f->agg_filter, "FILTER", &w))
             return false;
         m->post = sqlc_printf(c, " FILTER (WHERE %s)%s", w.sql, over);
     }

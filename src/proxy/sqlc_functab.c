@@ -148,6 +148,11 @@ static const sqlc_sig_t funcs[] = {
     SRF("generate_series", 3, A(TS, TS, IV), TS, "am_generate_series(%1, %2, %3)"),
     SRF("generate_series", 3, A(TZ, TZ, IV), TZ, "am_generate_series(%1, %2, %3, %T)"),
     SRF("unnest", 1, A(ARR), ANY, "%1"),
+    /* int2vector and oidvector count from 0 */
+    SRF("generate_subscripts", 2, A(PG_OID_INT2VECTOR, I4), I4,
+        "CASE WHEN %2 = 1 THEN CAST(generate_series(0, len(%1) - 1) AS INTEGER[]) END"),
+    SRF("generate_subscripts", 2, A(PG_OID_OIDVECTOR, I4), I4,
+        "CASE WHEN %2 = 1 THEN CAST(generate_series(0, len(%1) - 1) AS INTEGER[]) END"),
     SRF("generate_subscripts", 2, A(ARR, I4), I4,
         "CASE WHEN %2 = 1 THEN CAST(generate_series(1, len(%1)) AS INTEGER[]) END"),
     SRF("regexp_split_to_table", 2, A(T, T), T, "am_regexp_split_to_array(%1, %2)"),

@@ -305,6 +305,9 @@ bool sqlc_resolve_unknown(sqlc_ctx_t *c, sqlc_val_t *v);
 bool sqlc_typename(sqlc_ctx_t *c, const PgQuery__TypeName *tn, proxy_pgtype_ref_t *out);
 /* DuckDB text expression producing PostgreSQL's text output of v (for ::text, ||, format). */
 char *sqlc_to_text(sqlc_ctx_t *c, const sqlc_val_t *v);
+/* Parameter $number (bound as PostgreSQL text) read by type t's input function; NULL + err
+ * when the mirror has none. */
+char *sqlc_param_input(sqlc_ctx_t *c, int number, proxy_pgtype_ref_t t, bool *numv);
 /* What DuckDB must compare for PostgreSQL's order of x (type t): x itself or a sort key. */
 const char *sqlc_key_expr(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv);
 /* A numeric value as numeric text (the numv representation), keeping its scale. */

@@ -26,8 +26,8 @@ static bool accepts(sqlc_ctx_t *c, const sqlc_val_t *v, uint32_t want)
     case PG_OID_ANY:
     case PG_OID_ANYELEMENT:
         return true;
-    case PG_OID_ANYARRAY:
-        return sqlc_is_array(c, have);
+    case PG_OID_ANYARRAY: /* int2vector and oidvector are arrays to polymorphism */
+        return sqlc_is_array(c, have) || have == PG_OID_INT2VECTOR || have == PG_OID_OIDVECTOR;
     case SQLC_ANYNONARRAY:
         return !sqlc_is_array(c, have);
     case SQLC_ANYENUM:
