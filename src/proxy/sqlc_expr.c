@@ -153,6 +153,22 @@ static bool param_ref(sqlc_ctx_t *c, const PgQuery__ParamRef *p, sqlc_val_t *out
 static bool type_cast(sqlc_ctx_t *c, const PgQuery__TypeCast *tc, sqlc_val_t *out)
 {
     proxy_pgtype_ref_t t;
+    /* ARRAY[]::t[]: the cast gives the empty array its type */
+    if (tc->arg && tc->arg->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR &&
+        tc->arg->a_array_expr->n_elements == 0) {
+        if (!sqlc_typename(c, tc->type_name, &t))
+            return false;
+        if (!proxy__pgtype_elem(c->cat, proxy__pgtype_base(c->cat, t).oid))
+            return sqlc_fail(c, "42846", "cannot cast type %s[] to %s", "unknown",
+                             sqlc_type_name(c, t));
+        *out = sqlc_val_of(sqlc_printf(c, "CAST([] AS %s)", sqlc_duck_type(c, t)), t);
+        out->is_const = true;
+        out->numv = sqlc_numv_type(c, sqlc_type(proxy__pgtype_elem(c->cat, t.oid)));
+        const PgQuery__TypeName *tn = tc->type_name;
+        out->name = tn->n_names ? sqlc_str(tn->names[tn->n_names - 1]) : NULL;
+        out->name_weak = true;
+        return true;
+    }
     if (!sqlc_expr(c, tc->arg, out) || !sqlc_typename(c, tc->type_name, &t))
         return false;
     const char *name = out->name;

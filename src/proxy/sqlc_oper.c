@@ -326,21 +326,24 @@ static bool any_all(sqlc_ctx_t *c, const PgQuery__AExpr *e, bool all, sqlc_val_t
     uint32_t elem = proxy__pgtype_elem(c->cat, proxy__pgtype_base(c->cat, arr.type).oid);
     if (!elem)
         return sqlc_fail(c, "42809", "op ANY/ALL (array) requires array on right side");
-    sqlc_val_t ev = sqlc_val_of(sqlc_strdup(c, "am_u.e"), (proxy_pgtype_ref_t){elem, arr.type.typmod});
+    /* the comparison applied to each element in a lambda (no subquery: DuckDB allows none in
+     * an outer join's condition); PostgreSQL's NULL rules over the results */
+    char *var = sqlc_alias(c, 'e');
+    sqlc_val_t ev = sqlc_val_of(var, (proxy_pgtype_ref_t){elem, arr.type.typmod});
     ev.numv = arr.numv;
     sqlc_val_t cmp;
     if (!sqlc_operator(c, op, &l, &ev, &cmp))
         return false;
+    const char *lst = sqlc_printf(c, "list_transform(%s, %s -> %s)", arr.sql, var, cmp.sql);
     const char *body =
-        all ? sqlc_printf(c, "CASE WHEN count(*) = 0 THEN true WHEN bool_or(NOT %s) THEN false "
-                             "WHEN bool_or(%s IS NULL) THEN NULL ELSE true END",
-                          cmp.sql, cmp.sql)
-            : sqlc_printf(c, "CASE WHEN bool_or(%s) THEN true WHEN bool_or(%s IS NULL) THEN NULL "
-                             "ELSE false END",
-                          cmp.sql, cmp.sql);
-    *out = sqlc_val_of(sqlc_printf(c, "(CASE WHEN %s IS NULL THEN NULL ELSE (SELECT %s FROM "
-                                      "unnest(%s) AS am_u(e)) END)",
-                                   arr.sql, body, arr.sql),
+        all ? sqlc_printf(c, "WHEN len(%s) = 0 THEN true WHEN list_bool_or(list_transform(%s, "
+                             "am_b -> NOT am_b)) THEN false WHEN list_count(%s) < len(%s) THEN "
+                             "NULL ELSE true",
+                          lst, lst, lst, lst)
+            : sqlc_printf(c, "WHEN list_bool_or(%s) THEN true WHEN list_count(%s) < len(%s) THEN "
+                             "NULL ELSE false",
+                          lst, lst, lst);
+    *out = sqlc_val_of(sqlc_printf(c, "(CASE WHEN %s IS NULL THEN NULL %s END)", arr.sql, body),
                        sqlc_type(PG_OID_BOOL));
     sqlc_merge_flags(out, &l);
     sqlc_merge_flags(out, &arr);
