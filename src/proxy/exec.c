@@ -121,8 +121,19 @@ static bool next_chunk(proxy_cursor_t *c, am_err_t *err)
     c->chunk = duckdb_fetch_chunk(c->result);
     c->chunk_row = 0;
     c->chunk_size = c->chunk ? duckdb_data_chunk_get_size(c->chunk) : 0;
-    if (c->chunk && c->chunk_size > 0)
+    if (c->chunk && c->chunk_size > 0) {
+        /* the executed plan's types: a statement with parameters may be prepared before
+         * DuckDB knows its result types (they read INVALID until bound) */
+        idx_t nv = duckdb_data_chunk_get_column_count(c->chunk);
+        for (size_t i = 0; i < c->n_cols && i < nv; i++) {
+            duckdb_logical_type lt =
+                duckdb_vector_get_column_type(duckdb_data_chunk_get_vector(c->chunk, i));
+            duckdb_destroy_logical_type(&c->cols[i].ltype);
+            c->cols[i].ltype = lt;
+            c->cols[i].type = duckdb_get_type_id(lt);
+        }
         return true;
+    }
     const char *m = duckdb_result_error(&c->result);
     if (m) {
         proxy__duck_error(err, duckdb_result_error_type(&c->result), m);

@@ -181,6 +181,8 @@ static char *output_elem(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, boo
 static char *output_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv)
 {
     t = proxy__pgtype_base(c->cat, t);
+    if (t.oid == PG_OID_INT2VECTOR || t.oid == PG_OID_OIDVECTOR) /* "1 3": int2vectorout */
+        return sqlc_printf(c, "array_to_string(%s, ' ')", x);
     switch (kind_of(c, t.oid)) {
     case K_INT:
     case K_UUID:

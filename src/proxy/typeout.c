@@ -9,6 +9,7 @@
 #include "proxy/proxy_internal.h"
 #include "proxy/pgtype_internal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void proxy__col_describe(const proxy_pgcat_t *cat, proxy_col_t *c)
@@ -98,7 +99,37 @@ bool proxy__type_has_binary(const proxy_pgcat_t *cat, uint32_t oid)
     return oid == PG_OID_TEXT || oid == PG_OID_VARCHAR || oid == PG_OID_BPCHAR ||
            oid == PG_OID_NAME || oid == PG_OID_JSON || oid == PG_OID_JSONB ||
            oid == PG_OID_XML || oid == PG_OID_NUMERIC || oid == PG_OID_CHAR ||
-           oid == PG_OID_UNKNOWN;
+           oid == PG_OID_UNKNOWN || oid == PG_OID_TIMETZ;
+}
+
+/* timetz's text "hh:mm:ss[.ffffff]+hh[:mm[:ss]]" as timetz_send: µs of day, seconds west. */
+static bool timetz_binary(const char *p, size_t n, am_buf_t *out)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof buf)
+        return false;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    int h = 0, m = 0, sec = 0, used = 0;
+    if (sscanf(buf, "%d:%d:%d%n", &h, &m, &sec, &used) != 3)
+        return false;
+    int64_t us = ((int64_t)h * 3600 + m * 60 + sec) * 1000000;
+    const char *q = buf + used;
+    if (*q == '.') {
+        int64_t scale = 100000;
+        for (q++; *q >= '0' && *q <= '9'; q++, scale /= 10)
+            us += (*q - '0') * scale;
+    }
+    if (*q != '+' && *q != '-')
+        return false;
+    int sign = *q == '-' ? -1 : 1, zh = 0, zm = 0, zs = 0;
+    if (sscanf(q + 1, "%d:%d:%d", &zh, &zm, &zs) < 1)
+        return false;
+    int32_t east = sign * (zh * 3600 + zm * 60 + zs);
+    am_buf_put_u32(out, (uint32_t)((uint64_t)us >> 32));
+    am_buf_put_u32(out, (uint32_t)us);
+    am_buf_put_u32(out, (uint32_t)(-east));
+    return true;
 }
 
 static bool binary_override(const proxy_session_t *s, const proxy_col_t *c, duckdb_vector vec,
@@ -127,6 +158,8 @@ static bool binary_override(const proxy_session_t *s, const proxy_col_t *c, duck
         am_buf_append(out, p, n ? 1 : 0);
         return true;
     }
+    if (c->oid == PG_OID_TIMETZ)
+        return timetz_binary(p, n, out);
     return false;
 }
 

@@ -170,19 +170,21 @@
         "am", #name, from, NULL, order                                                             \
     }
 
+/* Base catalogs keep their heap order (ctid): a query without ORDER BY then sees their rows
+ * in the order PostgreSQL's sequential scan gives (tools list tables that way). */
 const source_catalog_rel_t source__catalog_rels[] = {
-    PGC(pg_namespace, "x.oid = ANY ($5)", "x.oid"),
-    PGC(pg_class, "x.oid = ANY ($4)", "x.oid"),
+    PGC(pg_namespace, "x.oid = ANY ($5)", "x.ctid"),
+    PGC(pg_class, "x.oid = ANY ($4)", "x.ctid"),
     PGC(pg_attribute, "x.attrelid = ANY ($4)", "x.attrelid, x.attnum"),
-    PGC(pg_type, NULL, "x.oid"),
-    PGC(pg_index, "x.indrelid = ANY ($4)", "x.indexrelid"),
-    PGC(pg_constraint, "x.conrelid = ANY ($4) OR x.contypid = ANY ($6)", "x.oid"),
+    PGC(pg_type, NULL, "x.ctid"),
+    PGC(pg_index, "x.indrelid = ANY ($4)", "x.ctid"),
+    PGC(pg_constraint, "x.conrelid = ANY ($4) OR x.contypid = ANY ($6)", "x.ctid"),
     PGC(pg_attrdef, "x.adrelid = ANY ($1)", "x.oid"),
     PGC(pg_description, DESC_WHERE, "x.objoid, x.classoid, x.objsubid"),
     PGC(pg_shdescription, SHDESC_WHERE, "x.objoid, x.classoid"),
     PGC(pg_enum, NULL, "x.enumtypid, x.enumsortorder"),
     PGC(pg_range, NULL, "x.rngtypid"),
-    PGC(pg_proc, "x.pronamespace = 'pg_catalog'::pg_catalog.regnamespace", "x.oid"),
+    PGC(pg_proc, "x.pronamespace = 'pg_catalog'::pg_catalog.regnamespace", "x.ctid"),
     PGC(pg_am, NULL, "x.oid"),
     PGC(pg_collation, NULL, "x.oid"),
     PGC(pg_tablespace, NULL, "x.oid"),
