@@ -563,8 +563,19 @@ static void array_binary(const proxy_session_t *s, duckdb_logical_type lt, duckd
         }
         size_t len_off = out->len;
         put_be(out, 0, 4);
-        if (!value_binary(s, ct, child, off + i, out))
+        bool text_held = duckdb_get_type_id(ct) == DUCKDB_TYPE_VARCHAR;
+        if (text_held && elem_oid == PG_OID_NUMERIC) { /* numeric text -> numeric_send */
+            am_buf_t txt;
+            am_buf_init(&txt);
+            value_text(s, ct, child, off + i, &txt);
+            proxy__numeric_binary(txt.data ? txt.data : "", txt.len, out);
+            am_buf_destroy(&txt);
+        } else if (text_held && elem_oid == PG_OID_JSONB) { /* jsonb_send: version 1, text */
+            put_be(out, 1, 1);
             value_text(s, ct, child, off + i, out);
+        } else if (!value_binary(s, ct, child, off + i, out)) {
+            value_text(s, ct, child, off + i, out);
+        }
         am_buf_set_u32(out, len_off, (uint32_t)(out->len - len_off - 4));
     }
     duckdb_destroy_logical_type(&ct);
