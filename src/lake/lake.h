@@ -161,6 +161,8 @@ bool lake_read_plan(const char *warehouse, const char *schema, const char *name,
 typedef struct lake_read_cols {
     lake_column_t *cols; /* names owned */
     size_t n;
+    int64_t live_rows; /* of the snapshot planned */
+    int64_t bytes;     /* its live data and delete files' sizes */
 } lake_read_cols_t;
 /* lake_read_plan, also giving the columns (free with lake_read_cols_destroy; cols may be NULL). */
 bool lake_read_plan_cols(const char *warehouse, const char *schema, const char *name,

@@ -78,7 +78,23 @@ static void empty_select(am_buf_t *sql, const lake_column_t *cols, size_t n)
     am_buf_puts(sql, " WHERE false");
 }
 
-static bool plan_snapshot(const lake__meta_t *m, int64_t snapshot_id, am_buf_t *sql, am_err_t *err)
+/* Live rows (records of live data files minus live position deletes) and bytes on disk. */
+static void snapshot_size(const lake__state_t *s, lake_read_cols_t *out)
+{
+    for (size_t i = 0; out && i < s->n_data; i++)
+        if (s->data[i].live) {
+            out->live_rows += s->data[i].record_count;
+            out->bytes += s->data[i].size;
+        }
+    for (size_t i = 0; out && i < s->n_dels; i++)
+        if (s->dels[i].live) {
+            out->live_rows -= s->dels[i].record_count;
+            out->bytes += s->dels[i].size;
+        }
+}
+
+static bool plan_snapshot(const lake__meta_t *m, int64_t snapshot_id, am_buf_t *sql,
+                          lake_read_cols_t *size, am_err_t *err)
 {
     const char *ml = NULL;
     if (snapshot_id < 0) {
@@ -90,6 +106,7 @@ static bool plan_snapshot(const lake__meta_t *m, int64_t snapshot_id, am_buf_t *
     lake__state_t s;
     if (!lake__state_load(ml, &s, err))
         return false;
+    snapshot_size(&s, size);
     if (lake__plan_n_live(&s) == 0) {
         empty_select(sql, m->cols, m->n_cols);
     } else {
@@ -136,7 +153,11 @@ bool lake_read_plan_cols(const char *warehouse, const char *schema, const char *
     bool ok = lake__meta_load_dir(dir, &m, err);
     free(dir);
     if (ok) {
-        ok = plan_snapshot(&m, snapshot_id, sql, err);
+        if (cols) {
+            cols->live_rows = 0;
+            cols->bytes = 0;
+        }
+        ok = plan_snapshot(&m, snapshot_id, sql, cols, err);
         if (ok && cols)
             copy_cols(&m, cols);
         lake__meta_destroy(&m);

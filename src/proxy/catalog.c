@@ -79,7 +79,10 @@ bool proxy__catalog_open(proxy_t *p, am_err_t *err)
     duckdb_connection con;
     if (duckdb_connect(p->db, &con) != DuckDBSuccess)
         return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
-    ok = proxy__duck_exec(con, "CREATE SCHEMA am_data; CREATE SCHEMA am_cat", err) &&
+    ok = proxy__duck_exec(con,
+                          "CREATE SCHEMA am_data; CREATE SCHEMA am_cat; CREATE TABLE "
+                          "am_data.am_stats(relid BIGINT, live_rows BIGINT, bytes BIGINT)",
+                          err) &&
          proxy__pgfn_register(con, err) && proxy__pgfn_cat_register(con, p, err) &&
          lock_down(p, con, err);
     duckdb_disconnect(&con);
@@ -202,7 +205,7 @@ static const lake_column_t *lake_col(const lake_read_cols_t *lc, const char *nam
 }
 
 static bool view_ddl(proxy_t *p, const proxy_pgcat_t *cat, const lake_watermark_table_t *t,
-                     am_buf_t *script, am_err_t *err)
+                     am_buf_t *script, am_buf_t *stats, am_err_t *err)
 {
     const proxy_pgrel_t *rel = proxy__pgcat_rel_find(cat, t->schema, t->name);
     if (!rel)
@@ -224,6 +227,9 @@ static bool view_ddl(proxy_t *p, const proxy_pgcat_t *cat, const lake_watermark_
     if (rel->n_cols == 0)
         am_buf_puts(script, "NULL AS am_none");
     am_buf_printf(script, " FROM (%s) AS q;\n", plan.data ? plan.data : "SELECT 1 WHERE false");
+    /* the snapshot's size: pg_stat_user_tables.n_live_tup, pg_relation_size() */
+    am_buf_printf(stats, "%s(%u, %lld, %lld)", stats->len ? ", " : "", rel->oid,
+                  (long long)lc.live_rows, (long long)lc.bytes);
     lake_read_cols_destroy(&lc);
     am_buf_destroy(&plan);
     return true;
@@ -278,12 +284,15 @@ static bool views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_water
     duckdb_connection con;
     if (duckdb_connect(p->db, &con) != DuckDBSuccess)
         return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
-    am_buf_t one;
+    am_buf_t one, stats, st1;
     am_buf_init(&one);
+    am_buf_init(&stats);
+    am_buf_init(&st1);
     bool ok = true;
     for (size_t i = 0; ok && cat && i < wm->n_tables; i++) {
         am_buf_reset(&one);
-        ok = view_ddl(p, cat, &wm->tables[i], &one, err);
+        am_buf_reset(&st1);
+        ok = view_ddl(p, cat, &wm->tables[i], &one, &st1, err);
         am_err_t verr = {0};
         if (ok && one.len && !view_binds(con, one.data, &verr)) {
             am_log_warn("proxy", "table not served: its view does not bind",
@@ -293,10 +302,18 @@ static bool views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_water
                 proxy__pgcat_unserve(cat, wm->tables[i].schema, wm->tables[i].name);
             continue;
         }
-        if (ok && one.len)
+        if (ok && one.len) {
             am_buf_append(script, one.data, one.len);
+            am_buf_printf(&stats, "%s%s", stats.len ? ", " : "", st1.data ? st1.data : "");
+        }
     }
+    if (ok && stats.len)
+        am_buf_printf(script,
+                      "DELETE FROM am_data.am_stats; INSERT INTO am_data.am_stats VALUES %s;\n",
+                      stats.data);
     am_buf_destroy(&one);
+    am_buf_destroy(&stats);
+    am_buf_destroy(&st1);
     duckdb_disconnect(&con);
     return ok;
 }

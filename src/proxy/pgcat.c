@@ -712,3 +712,8 @@ const char *proxy__pgcat_collate(const proxy_pgcat_t *cat)
             return f->cells[k];
     return NULL;
 }
+
+bool proxy__pgcat_has(const proxy_pgcat_t *cat, const char *schema, const char *name)
+{
+    return cat && proxy__pgcat_frel_find(cat, schema, name) != NULL;
+}

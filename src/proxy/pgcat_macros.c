@@ -101,10 +101,11 @@ static const struct {
     {"am_operator_is_visible", "o, path",
      "(SELECT n.nspname = 'pg_catalog' OR list_contains(path, n.nspname) FROM " CAT
      "pg_operator\" x JOIN " CAT "pg_namespace\" n ON n.oid = x.oprnamespace WHERE x.oid = o)"},
+    /* the lake's bytes: the live data and delete files of each table's snapshot */
     {"am_relsize", "r",
-     "CAST(NULL AS BIGINT)"},
+     "(SELECT bytes FROM am_data.am_stats WHERE relid = r)"},
     {"am_database_size", "",
-     "CAST(NULL AS BIGINT)"},
+     "(SELECT CAST(sum(bytes) AS BIGINT) FROM am_data.am_stats)"},
 };
 
 bool proxy__pgcat_macros(const proxy_pgcat_t *cat, duckdb_connection con, am_err_t *err)

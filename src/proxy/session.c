@@ -65,6 +65,8 @@ static const setting_def_t defs[] = {
     {"datestyle_order", "MDY", false, true},
     /* the server's compile-time limits, as PostgreSQL 15 reports them (pgjdbc reads
      * max_index_keys from pg_settings) */
+    {"lc_collate", "C.UTF-8", false, true}, /* the source database's, once its catalog is read */
+    {"lc_ctype", "C.UTF-8", false, true},
     {"max_index_keys", "32", false, true},
     {"max_function_args", "100", false, true},
     {"block_size", "8192", false, true},
@@ -589,6 +591,14 @@ void proxy__session_stmt_begin(proxy_session_t *s)
     s->tx_start_us = am_now_us();
     proxy__pgcat_unref(s->cat);
     s->cat = proxy__catalog_current(s->proxy);
+    const char *coll = s->cat ? proxy__pgcat_collate(s->cat) : NULL;
+    for (size_t i = 0; coll && i < s->n_settings; i++)
+        if ((!strcasecmp(s->settings[i].name, "lc_collate") ||
+             !strcasecmp(s->settings[i].name, "lc_ctype")) &&
+            strcmp(s->settings[i].value, coll) != 0) {
+            free(s->settings[i].value);
+            s->settings[i].value = am_xstrdup(coll);
+        }
 }
 
 /* READ COMMITTED (PostgreSQL's default): each statement of a block sees the newest watermark.

@@ -174,6 +174,8 @@ void proxy__pgcat_unref(proxy_pgcat_t *cat); /* NULL is a no-op */
 const char *proxy__pgcat_database(const proxy_pgcat_t *cat); /* the source database's name */
 /* pg_database.datcollate of the source database (NULL if unknown). */
 const char *proxy__pgcat_collate(const proxy_pgcat_t *cat);
+/* The catalog file carries relation schema.name (e.g. "am", "settings"). */
+bool proxy__pgcat_has(const proxy_pgcat_t *cat, const char *schema, const char *name);
 const proxy_pgrel_t *proxy__pgcat_rel(const proxy_pgcat_t *cat, uint32_t oid);
 const proxy_pgrel_t *proxy__pgcat_rel_find(const proxy_pgcat_t *cat, const char *nspname,
                                            const char *relname);

@@ -86,6 +86,8 @@ static const sqlc_sig_t catfuncs[] = {
     C3("has_column_privilege", T, T, T, B, "true"),
     C3("has_column_privilege", O, PG_OID_INT2, T, B, "true"),
     C2("has_any_column_privilege", T, T, B, "true"),
+    C3("has_any_column_privilege", NM, T, T, B, "true"),
+    C3("has_any_column_privilege", NM, O, T, B, "true"),
     C2("has_any_column_privilege", O, T, B, "true"),
     C2("has_function_privilege", O, T, B, "true"),
     C2("has_sequence_privilege", T, T, B, "false"),

@@ -2,8 +2,8 @@
  * proxy/sqlc_views.c: system views whose rows are the mirror's own state, not copied rows:
  * pg_settings (this session's settings, in their base units as PostgreSQL lists them) and the
  * table statistics views pg_stat_user_tables / pg_stat_all_tables / pg_statio_user_tables (one
- * row per mirrored table; the mirror keeps no scan counters, so they read zero, and no vacuum
- * or analyze times). Each is written as a VALUES list with the view's own columns, as the
+ * row per mirrored table: n_live_tup is the table's exact row count; the mirror keeps no scan
+ * counters, so they read zero, and no vacuum or analyze times). Each is written as a VALUES list with the view's own columns, as the
  * source's pg_attribute describes them.
  * Spec: PostgreSQL 15 docs 54.24 "pg_settings", 28.2.19 "pg_stat_all_tables".
  */
@@ -76,6 +76,18 @@ static const char *base_value(sqlc_ctx_t *c, const char *name, const char *value
     return value;
 }
 
+/* With the source's pg_settings copied (am.settings), the descriptive columns come from it. */
+static const char *settings_join_col(const char *col)
+{
+    static const char *const from_source[] = {"category", "short_desc", "extra_desc", "context",
+                                              "vartype", "unit", "min_val", "max_val",
+                                              "enumvals"};
+    for (size_t i = 0; i < AM_ARRAY_LEN(from_source); i++)
+        if (!strcmp(col, from_source[i]))
+            return from_source[i];
+    return NULL;
+}
+
 static const char *settings_cell(sqlc_ctx_t *c, const char *col, const char *name,
                                  const char *value, const char *boot)
 {
@@ -110,6 +122,9 @@ static const char *stats_cell(sqlc_ctx_t *c, const proxy_pgcol_t *col, const pro
         return sqlc_literal(c, t->nspname);
     if (!strcmp(col->name, "relname"))
         return sqlc_literal(c, t->name);
+    /* the mirror knows each table's exact row count (its snapshot's live rows) */
+    if (!strcmp(col->name, "n_live_tup"))
+        return sqlc_printf(c, "(SELECT live_rows FROM am_data.am_stats WHERE relid = %u)", t->oid);
     return col->type_oid == PG_OID_INT8 ? "0" : NULL;
 }
 
@@ -144,7 +159,23 @@ bool sqlc_served_view(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const char *alias
         return false;
     am_buf_t b;
     am_buf_init(&b);
-    am_buf_puts(&b, "(SELECT * FROM (VALUES ");
+    bool joined = settings && proxy__pgcat_has(c->cat, "am", "settings");
+    if (joined) {
+        /* the session's rows joined to the source's descriptions */
+        am_buf_puts(&b, "(SELECT ");
+        for (size_t k = 0; k < rel->n_cols; k++) {
+            const char *src = settings_join_col(rel->cols[k].name);
+            const char *id = sqlc_ident(c, rel->cols[k].name);
+            if (src)
+                am_buf_printf(&b, "%scoalesce(am_s.%s, am_v.%s) AS %s", k ? ", " : "", src, id,
+                              id);
+            else
+                am_buf_printf(&b, "%sam_v.%s AS %s", k ? ", " : "", id, id);
+        }
+        am_buf_puts(&b, " FROM (SELECT * FROM (VALUES ");
+    } else {
+        am_buf_puts(&b, "(SELECT * FROM (VALUES ");
+    }
     size_t rows = 0;
     const char *name, *value, *boot;
     for (size_t i = 0; settings && c->env->setting_at &&
@@ -179,6 +210,9 @@ bool sqlc_served_view(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const char *alias
     }
     columns(c, &b, rel);
     am_buf_puts(&b, rows == 0 ? " WHERE false)" : ")");
+    if (joined)
+        am_buf_puts(&b, " AS am_v LEFT JOIN am_cat.\"am.settings\" AS am_s ON am_s.name = "
+                        "am_v.name)");
     am_buf_printf(out, "%s AS %s", b.data, alias);
     am_buf_destroy(&b);
     return true;

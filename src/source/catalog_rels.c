@@ -271,6 +271,11 @@ const source_catalog_rel_t source__catalog_rels[] = {
         "pg_catalog.pg_get_function_identity_arguments(p.oid) AS identity_args FROM "
         "pg_catalog.pg_proc p WHERE p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace) x",
         "x.oid"),
+    /* pg_settings' descriptions (the mirror's own values replace the source's) */
+    AMR(settings,
+        "(SELECT name, category, short_desc, extra_desc, context, vartype, unit, min_val, "
+        "max_val, enumvals, boot_val FROM pg_catalog.pg_settings) x",
+        "x.name"),
     /* pg_get_keywords(): the source server's own list */
     AMR(keywords, "pg_catalog.pg_get_keywords() x", "x.word"),
 };
