@@ -15,6 +15,7 @@ show transaction isolation level;
 show standard_conforming_strings;
 -- Superset: catalogs, then the schema list and tables of a schema
 -- unordered
+-- name: databases
 SELECT datname FROM pg_database
 WHERE datistemplate = false;
 SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg_%' ORDER BY nspname;
