@@ -717,3 +717,21 @@ bool proxy__pgcat_has(const proxy_pgcat_t *cat, const char *schema, const char *
 {
     return cat && proxy__pgcat_frel_find(cat, schema, name) != NULL;
 }
+
+uint32_t proxy__pgcat_index_table(const proxy_pgcat_t *cat, uint32_t indexrelid)
+{
+    const proxy_pgcat_frel_t *r = proxy__pgcat_frel_find(cat, "pg_catalog", "pg_index");
+    int idx[2];
+    static const char *const cols[2] = {"indexrelid", "indrelid"};
+    am_err_t err = {0};
+    if (!r || !columns_of(r, cols, idx, 2, &err))
+        return 0;
+    for (size_t row = 0; row < r->n_rows; row++) {
+        const char *a = r->cells[row * r->n_cols + (size_t)idx[0]];
+        if (a && (uint32_t)strtoul(a, NULL, 10) == indexrelid) {
+            const char *b = r->cells[row * r->n_cols + (size_t)idx[1]];
+            return b ? (uint32_t)strtoul(b, NULL, 10) : 0;
+        }
+    }
+    return 0;
+}

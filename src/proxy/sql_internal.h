@@ -174,6 +174,11 @@ void proxy__pgcat_unref(proxy_pgcat_t *cat); /* NULL is a no-op */
 const char *proxy__pgcat_database(const proxy_pgcat_t *cat); /* the source database's name */
 /* pg_database.datcollate of the source database (NULL if unknown). */
 const char *proxy__pgcat_collate(const proxy_pgcat_t *cat);
+/* The table an index belongs to (pg_index.indrelid); 0 when unknown. */
+uint32_t proxy__pgcat_index_table(const proxy_pgcat_t *cat, uint32_t indexrelid);
+/* May role rolname read mirrored table relid, as the source would let it (pgcat_acl.c)? */
+typedef enum proxy_acl { PROXY_ACL_READ, PROXY_ACL_DENIED, PROXY_ACL_RLS } proxy_acl_t;
+proxy_acl_t proxy__pgcat_acl(const proxy_pgcat_t *cat, const char *rolname, uint32_t relid);
 /* The catalog file carries relation schema.name (e.g. "am", "settings"). */
 bool proxy__pgcat_has(const proxy_pgcat_t *cat, const char *schema, const char *name);
 const proxy_pgrel_t *proxy__pgcat_rel(const proxy_pgcat_t *cat, uint32_t oid);

@@ -92,6 +92,8 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
                              rv->relname);
         return sqlc_fail(c, "42P01", "relation \"%s\" does not exist", rv->relname);
     }
+    if (rel->served == PROXY_REL_MIRRORED && !sqlc_acl_check(c, rel))
+        return false;
     char *alias = sqlc_alias(c, 'r');
     am_buf_t view;
     am_buf_init(&view);
@@ -120,8 +122,11 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
         am_buf_destroy(&view);
         return false;
     }
+    const char *filter = rel->served == PROXY_REL_CATALOG ? sqlc_acl_filter(c, rel) : "";
     if (served_view)
         am_buf_puts(out, view.data);
+    else if (filter[0])
+        am_buf_printf(out, "(SELECT * FROM %s WHERE %s) AS %s", rel->duck_name, filter, alias);
     else
         am_buf_printf(out, "%s AS %s", rel->duck_name, alias);
     am_buf_destroy(&view);

@@ -154,6 +154,11 @@ struct sqlc_ctx {
      * (DISTINCT, the ORDER BY inside the call, FILTER and OVER after it); NULL otherwise */
     const struct sqlc_callmods *mods;
     bool setop_leaf; /* the next query level is a set operation's branch */
+    /* relations the session's role may not read (and their indexes), computed on first use:
+     * they are refused, and hidden from the catalogs (sqlc_acl.c) */
+    bool acl_done;
+    uint32_t *hidden;
+    size_t n_hidden;
 };
 
 typedef struct sqlc_callmods {
@@ -376,6 +381,11 @@ bool sqlc_row_expr(sqlc_ctx_t *c, const PgQuery__RowExpr *e, sqlc_val_t *out);
 bool sqlc_whole_row(sqlc_ctx_t *c, const sqlc_rte_t *r, sqlc_val_t *out);
 bool sqlc_field_select(sqlc_ctx_t *c, sqlc_val_t *base, const char *field);
 bool sqlc_expandarray(sqlc_ctx_t *c, sqlc_val_t *arr, sqlc_val_t *out);
+/* Privileges (sqlc_acl.c): 42501/0A000 for a mirrored relation the role may not read; the
+ * filter that hides unreadable relations from a catalog relation ("" when none). */
+bool sqlc_acl_check(sqlc_ctx_t *c, const proxy_pgrel_t *rel);
+const char *sqlc_acl_filter(sqlc_ctx_t *c, const proxy_pgrel_t *catalog_rel);
+bool sqlc_acl_hidden(sqlc_ctx_t *c, uint32_t relid);
 /* A pg_catalog view whose rows are the mirror's own (pg_settings, pg_stat_*_tables): its
  * FROM text "(...) AS alias"; false when rel is not one of them. */
 bool sqlc_served_view(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const char *alias, am_buf_t *out);

@@ -191,7 +191,7 @@ bool sqlc_served_view(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const char *alias
     size_t n = !settings && c->cat ? proxy__pgcat_n_rels(c->cat) : 0;
     for (size_t i = 0; i < n; i++) {
         const proxy_pgrel_t *t = proxy__pgcat_rel_at(c->cat, i);
-        if (t->served != PROXY_REL_MIRRORED)
+        if (t->served != PROXY_REL_MIRRORED || sqlc_acl_hidden(c, t->oid))
             continue;
         am_buf_puts(&b, rows++ ? ", (" : "(");
         for (size_t k = 0; k < rel->n_cols; k++) {

@@ -33,6 +33,11 @@ JAR = "/usr/share/java/postgresql.jar"
 SCHEMA = """
 CREATE TABLE items (id bigint PRIMARY KEY, v text NOT NULL, n int NOT NULL);
 INSERT INTO items SELECT g, md5(g::text), g % 1000 FROM generate_series(1, 3000) g;
+CREATE TABLE secrets (id int PRIMARY KEY, s text);
+INSERT INTO secrets VALUES (1, 'only for the owner');
+CREATE TABLE guarded (id int PRIMARY KEY, owner_name text);
+INSERT INTO guarded VALUES (1, 'someone');
+ALTER TABLE guarded ENABLE ROW LEVEL SECURITY;
 """
 
 AUTH_SQL = f"""
@@ -47,6 +52,8 @@ REVOKE ALL ON SCHEMA arctic_mirror FROM PUBLIC;
 REVOKE ALL ON FUNCTION arctic_mirror.lookup_role(text) FROM PUBLIC;
 GRANT USAGE ON SCHEMA arctic_mirror TO {AUTH_ROLE};
 GRANT EXECUTE ON FUNCTION arctic_mirror.lookup_role(text) TO {AUTH_ROLE};
+GRANT SELECT ON items TO {ALICE};
+GRANT SELECT ON guarded TO {ALICE};
 """
 
 LONG_QUERY = "SELECT count(*) FROM items a, items b, items c WHERE a.n + b.n + c.n = -1"
@@ -417,6 +424,25 @@ def check_health(m):
     R.check("the server says which sandbox is active at start", "server sandboxed" in log)
 
 
+def check_privileges(m):
+    """A source role sees and reads only what the source lets it SELECT."""
+    base = f"host=127.0.0.1 port={m.proxy_port} dbname={DB} user={ALICE} sslmode=disable"
+    rc, out, err = psql(m, base, "\\dt", ALICE_PW)
+    R.check("\\dt as a role without SELECT on secrets does not list it",
+            rc == 0 and "items" in out and "secrets" not in out, out + err)
+    rc, out, err = psql(m, base, "SELECT count(*) FROM secrets", ALICE_PW)
+    R.check("reading a table the role may not SELECT is refused (42501)",
+            rc != 0 and "permission denied for table secrets" in err, out + err)
+    rc, out, err = psql(m, base, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'secrets'",
+                        ALICE_PW)
+    R.check("information_schema does not show it either", rc == 0 and out == "0", out + err)
+    rc, out, err = psql(m, base, "SELECT count(*) FROM guarded", ALICE_PW)
+    R.check("a table under row-level security is refused, not served unfiltered",
+            rc != 0 and "row-level security" in err, out + err)
+    rc, out, err = psql(m, base, "SELECT count(*) FROM items", ALICE_PW)
+    R.check("a granted table reads", rc == 0 and int(out or 0) >= 3000, out + err)
+
+
 def drop_roles():
     c = amtest.pg_connect("postgres")
     c.cursor().execute(f"DROP ROLE IF EXISTS {ALICE}; DROP ROLE IF EXISTS {AUTH_ROLE}")
@@ -439,10 +465,12 @@ def main():
         proxy_extra = (f"  max_connections: 70\n  max_prepared_statements: 20\n  max_portals: 5\n"
                        f"  auth_user: {AUTH_ROLE}\n  auth_password: {AUTH_PW}\n  memory_limit: 512MB\n"
                        f"  tls:\n    cert: {cert}\n    key: {key}\n")
-        m = amtest.Mirror(DB, [("public", "items")], workdir=workdir, proxy_extra=proxy_extra).start()
+        m = amtest.Mirror(DB, [("public", "items"), ("public", "secrets"), ("public", "guarded")],
+                          workdir=workdir, proxy_extra=proxy_extra).start()
         amtest.wait_until(lambda: can_query(m) and m.query("SELECT count(*) FROM items")[0][0] >= 3000, 90, "initial copy visible")
         check_health(m)
         check_tls_and_auth(m, ca)
+        check_privileges(m)
         check_timeouts(m)
         check_caps(m)
         check_flood(m)
