@@ -177,6 +177,18 @@ def load_dir(directory, skip=("fixture.sql",)):
     return entries
 
 
+def load_refused(path):
+    """name -> (SQLSTATE, reason): entries the mirror refuses by design, where it cannot answer
+    exactly as PostgreSQL (a wrong answer is worse than an error). Lines: NAME SQLSTATE, after
+    comment lines giving the reason, as in the allowlist."""
+    refused = {}
+    for name, why in load_allowlist(path).items():
+        parts = name.split()
+        if len(parts) == 2:
+            refused[parts[0]] = (parts[1], why)
+    return refused
+
+
 def load_allowlist(path):
     """name -> reason. Lines: NAME  # reason; or comment lines giving the reason of the names that
     follow them, up to a blank line."""
@@ -579,7 +591,7 @@ def diff_line(label, sql, want, got, kind, width=400):
 
 class Outcome:
     def __init__(self):
-        self.same, self.total, self.allowed, self.lines = 0, 0, 0, []
+        self.same, self.total, self.allowed, self.refused, self.lines = 0, 0, 0, 0, []
         self.by_kind, self.by_file = {}, {}
         self.failed_entries = []
 
@@ -596,9 +608,10 @@ def _allowed(want, got):
     return _is_error(want) == _is_error(got)
 
 
-def compare(entries, pg, px, allow=None, fmts=("unaligned", "aligned")):
+def compare(entries, pg, px, allow=None, fmts=("unaligned", "aligned"), refused=None):
     """pg, px: run_all results. Returns an Outcome with one DIFF line per differing entry."""
     allow = allow or {}
+    refused = refused or {}
     o = Outcome()
     seen_session = set()
     for e in entries:
@@ -617,6 +630,12 @@ def compare(entries, pg, px, allow=None, fmts=("unaligned", "aligned")):
             f[0] += 1
             continue
         fmt, w, g = diffs[0]
+        got_u = px["unaligned"].get(e.index, "")
+        if e.name in refused and got_u.startswith(f"ERROR {refused[e.name][0]} "):
+            o.refused += 1
+            o.lines.append(f"refused {e.id} ({refused[e.name][1]}): {e.short_sql(80)} || proxy: "
+                           f"{_flat(got_u, 160)}")
+            continue
         if e.name in allow:
             if _allowed(pg["unaligned"].get(e.index, ""), px["unaligned"].get(e.index, "")):
                 o.allowed += 1
@@ -660,7 +679,8 @@ def report(o, title, out_path=None, pg=None, px=None, entries=None):
                     if w != g:
                         f.write(f"==== {e.id} ({fmt})\n{e.sql}\n---- postgres\n{w}\n---- proxy\n{g}\n\n")
         print(f"-- full outputs of every difference: {out_path}")
-    print(f"{title}: {o.same} same of {o.total}" + (f" ({o.allowed} allowlisted)" if o.allowed else ""), flush=True)
+    print(f"{title}: {o.same} same of {o.total}" + (f" ({o.allowed} allowlisted)" if o.allowed else "")
+          + (f" ({o.refused} refused by design, see refused.txt)" if o.refused else ""), flush=True)
 
 
 def wait_for(pred, timeout, what, interval=0.2):
@@ -689,9 +709,10 @@ def corpus_main(test_name, title, directory, db, selftest=False, only="", report
         for i, e in enumerate(entries):
             e.index = i
     allow = load_allowlist(os.path.join(directory, "allowlist.txt"))
-    unknown = [n for n in allow if n not in {e.name for e in entries}]
+    refused = load_refused(os.path.join(directory, "refused.txt"))
+    unknown = [n for n in list(allow) + list(refused) if n not in {e.name for e in entries}]
     if unknown and not only:
-        print(f"FAIL {directory}/allowlist.txt names no entry: {unknown}")
+        print(f"FAIL {directory}/allowlist.txt or refused.txt names no entry: {unknown}")
         return 1
     tables = create_fixture(db)
     m, copy_failed, rc = None, None, 1
@@ -714,7 +735,7 @@ def corpus_main(test_name, title, directory, db, selftest=False, only="", report
         t2 = time.monotonic()
         print(f"{len(entries)} statements in {len({e.file for e in entries})} files: postgres {t1 - t0:.1f}s, "
               f"{other.label} {t2 - t1:.1f}s", flush=True)
-        o = compare(entries, want, got, allow=allow)
+        o = compare(entries, want, got, allow=allow, refused=refused)
         report(o, title, report_path, want, got, entries)
         if selftest and o.same != o.total:
             print("selftest: PostgreSQL differs from itself: a statement is not deterministic (or the harness is wrong)")
