@@ -25,9 +25,14 @@ static bool ours(const char *msg, am_err_t *err)
 {
     const char *p = strstr(msg, "Error: ");
     p = p ? p + 7 : msg;
-    for (int i = 0; i < 5; i++)
+    bool digit = false; /* every SQLSTATE we raise has one; "WHERE clause ..." has none */
+    for (int i = 0; i < 5; i++) {
         if (!isdigit((unsigned char)p[i]) && !isupper((unsigned char)p[i]))
             return false;
+        digit = digit || isdigit((unsigned char)p[i]);
+    }
+    if (!digit)
+        return false;
     if (p[5] != ' ')
         return false;
     char line[sizeof err->msg];
@@ -78,6 +83,10 @@ static bool reworded(const char *msg, am_err_t *err)
         {"Could not convert string 'Infinity' to INT", "0A000", "cannot convert infinity to integer"},
         {"Could not convert string '-Infinity' to INT", "0A000",
          "cannot convert infinity to integer"},
+        {"Could not convert string \"NaN\" to DECIMAL", "0A000",
+         "NaN and infinity in numeric with a precision are not supported on the mirror"},
+        {"Could not convert string \"Infinity\" to DECIMAL", "0A000",
+         "NaN and infinity in numeric with a precision are not supported on the mirror"},
     };
     for (size_t i = 0; i < AM_ARRAY_LEN(map); i++)
         if (strstr(msg, map[i].has)) {

@@ -50,12 +50,9 @@ bool proxy__cursor_set_formats(proxy_cursor_t *c, const int16_t *f, size_t n,
     return true;
 }
 
+/* A query's rows are described even when they have no columns (SELECT FROM t). */
 static void rowdesc(am_buf_t *out, const proxy_col_t *cols, size_t n, const int16_t *formats)
 {
-    if (n == 0) {
-        proxy__wire_empty(out, 'n');
-        return;
-    }
     size_t off = proxy__wire_rowdesc_begin(out, (uint16_t)n);
     for (size_t i = 0; i < n; i++)
         proxy__wire_rowdesc_field_at(out, cols[i].name, cols[i].relid, cols[i].attnum,

@@ -564,6 +564,10 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
         (fb.oid == PG_OID_OIDVECTOR && tb.oid == proxy__pgtype_array(c->cat, PG_OID_OID)) ||
         (tb.oid == PG_OID_OIDVECTOR && fb.oid == proxy__pgtype_array(c->cat, PG_OID_OID)))
         return sqlc_strdup(c, v->sql);
+    /* oidvector -> regtype[] and the other reg* arrays: the same OIDs, relabelled */
+    if (fb.oid == PG_OID_OIDVECTOR && to == K_ARRAY &&
+        kind_of(c, proxy__pgtype_elem(c->cat, tb.oid)) == K_OID)
+        return sqlc_strdup(c, v->sql);
     if (from == K_INT && to == K_OID)
         return int_to_oid(c, v->sql, fb.oid);
     if (from == K_OID && to == K_INT && tb.oid != PG_OID_INT8)

@@ -93,7 +93,10 @@ static bool a_const(sqlc_ctx_t *c, const PgQuery__AConst *k, sqlc_val_t *out)
     }
     switch (k->val_case) {
     case PG_QUERY__A__CONST__VAL_IVAL:
-        *out = sqlc_val_of(sqlc_printf(c, "%d", k->ival ? k->ival->ival : 0), sqlc_type(PG_OID_INT4));
+        /* typed: DuckDB would give a bare literal the other operand's width (smallint + 1
+         * would overflow at 32767, where PostgreSQL's int2 + int4 is an int4) */
+        *out = sqlc_val_of(sqlc_printf(c, "CAST(%d AS INTEGER)", k->ival ? k->ival->ival : 0),
+                           sqlc_type(PG_OID_INT4));
         out->is_const = true;
         return true;
     case PG_QUERY__A__CONST__VAL_FVAL:

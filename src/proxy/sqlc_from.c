@@ -106,6 +106,7 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
     }
     sqlc_rte_t *r = rte_new(c, rel->name, rel->n_cols);
     r->nspname = rel->nspname;
+    r->relname = rel->name;
     for (size_t i = 0; i < rel->n_cols; i++) {
         const proxy_pgcol_t *pc = &rel->cols[i];
         sqlc_col_t *col = &r->cols[i];
@@ -552,8 +553,19 @@ bool sqlc_column_ref(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, sqlc_val_t *ou
     sqlc_rte_t *r = rte_find_at(c, nsp, rel, &amb, &level);
     if (amb)
         return sqlc_fail(c, "42P09", "table reference \"%s\" is ambiguous", rel);
-    if (!r)
+    if (!r) {
+        /* a relation in FROM under an alias: PostgreSQL names the alias */
+        for (sqlc_scope_t *ws = c->scope; ws; ws = ws->parent)
+            for (size_t i = 0; i < ws->n_rtes; i++)
+                if (ws->rtes[i]->relname && ws->rtes[i]->refname &&
+                    strcmp(ws->rtes[i]->relname, rel) == 0 &&
+                    strcmp(ws->rtes[i]->refname, rel) != 0)
+                    return sqlc_fail(c, "42P01",
+                                     "invalid reference to FROM-clause entry for table \"%s\"\n"
+                                     "HINT:  Perhaps you meant to reference the table alias \"%s\".",
+                                     rel, ws->rtes[i]->refname);
         return sqlc_fail(c, "42P01", "missing FROM-clause entry for table \"%s\"", rel);
+    }
     int count = 0;
     sqlc_col_t *hit = rte_col(r, col, false, &count);
     if (!hit) {

@@ -265,6 +265,13 @@ static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char 
     const sqlc_sig_t *sig = NULL;
     sqlc_callmods_t m;
     bool ok = (f->agg_star || compile_args(c, f, args, &n)) && call_mods(c, f, over, &m);
+    for (size_t i = 0; ok && i < n; i++)
+        if (args[i].has_srf)
+            ok = sqlc_fail(c, "0A000",
+                           "%s function calls cannot contain set-returning function calls\nHINT:  "
+                           "You might be able to move the set-returning function into a LATERAL "
+                           "FROM item.",
+                           agg && !windowed ? "aggregate" : "window");
     if (ok && f->agg_within_group) {
         ok = sqlc_within_group(c, f, name, args, n, out);
     } else if (ok) {

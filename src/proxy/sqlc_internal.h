@@ -63,6 +63,7 @@ typedef struct sqlc_col {
 typedef struct sqlc_rte {
     const char *refname; /* alias or relation name; NULL for an unaliased join */
     const char *nspname; /* schema when it is a relation without alias (for s.t.col) */
+    const char *relname; /* the relation's own name, aliased or not */
     sqlc_col_t *cols;
     size_t n_cols;
     bool hidden;      /* inside an aliased join: not visible at all */

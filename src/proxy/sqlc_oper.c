@@ -266,11 +266,10 @@ static bool pattern_match(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *ou
     if (similar)
         out->sql = sqlc_printf(c, "(%sam_similar_match(%s, %s, %s))", neg ? "NOT " : "", l.sql,
                                p.sql, has_esc ? esc.sql : "'\\'");
-    else
-        out->sql = sqlc_printf(c, "(%s%s(%s, %s, %s))", neg ? "NOT " : "",
-                               e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE ? "ilike_escape"
-                                                                               : "like_escape",
-                               l.sql, p.sql, esc.sql);
+    else /* PostgreSQL's LIKE: DuckDB's like_escape differs on escape strings (pgfn_text.h) */
+        out->sql = sqlc_printf(c, "(%sam_like(%s, %s, %s, %s))", neg ? "NOT " : "", l.sql, p.sql,
+                               esc.sql,
+                               e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE ? "true" : "false");
     out->is_const = l.is_const && p.is_const;
     sqlc_merge_flags(out, &l);
     return true;

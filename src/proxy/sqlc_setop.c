@@ -221,6 +221,10 @@ bool sqlc_cte_body(sqlc_ctx_t *c, bool recursive, sqlc_cte_t *q, const PgQuery__
     sc->n_ctes = saved_n;
     if (!ok)
         return false;
+    for (size_t k = 0; k < rn; k++)
+        if (rt[k].val.has_agg)
+            return sqlc_fail(c, "42P19", "aggregate functions are not allowed in a recursive "
+                                         "query's recursive term");
     if (rn != *n)
         return sqlc_fail(c, "42601", "each UNION query must have the same number of columns");
     for (size_t k = 0; k < rn; k++)

@@ -216,6 +216,7 @@ const source_catalog_rel_t source__catalog_rels[] = {
     PGC(pg_sequences, "(x.schemaname, x.sequencename)" REL_IN_S, "x.schemaname, x.sequencename"),
     PGC(pg_views, "(x.schemaname, x.viewname)" REL_IN_C, "x.schemaname, x.viewname"),
     PGC(pg_matviews, "(x.schemaname, x.matviewname)" REL_IN_C, "x.schemaname, x.matviewname"),
+    PGC(pg_rules, "(x.schemaname, x.tablename)" REL_IN_M, "x.schemaname, x.tablename, x.rulename"),
     PGC(pg_user, "x.usesysid = ANY ($7)", "x.usesysid"),
     PGC(pg_auth_members, NULL, "x.roleid, x.member"),
     /* information_schema: what exists (the relations pg_class holds), details for M */
