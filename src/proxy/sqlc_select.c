@@ -445,6 +445,23 @@ bool sqlc_order_limit(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b, 
             am_buf_destroy(&tmp);
             if (!ok)
                 return false;
+        } else if (s->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES &&
+                   !s->limit_offset && s->limit_count) {
+            /* FETCH FIRST n ROWS WITH TIES: the rows whose rank in this order is at most n */
+            am_buf_t keys;
+            am_buf_init(&keys);
+            sqlc_val_t n;
+            bool ok = sqlc_sort_list(c, s->sort_clause, s->n_sort_clause, true, &keys) &&
+                      sqlc_expr(c, s->limit_count, &n) &&
+                      sqlc_coerce(c, &n, sqlc_type(PG_OID_INT8), SQLC_IMPLICIT);
+            if (ok) {
+                b->len -= strlen(" ORDER BY ");
+                b->data[b->len] = '\0';
+                am_buf_printf(b, " QUALIFY rank() OVER (ORDER BY %s) <= %s ORDER BY %s", keys.data,
+                              n.sql, keys.data);
+            }
+            am_buf_destroy(&keys);
+            return ok;
         } else if (!sqlc_sort_list(c, s->sort_clause, s->n_sort_clause, true, b)) {
             return false;
         }
