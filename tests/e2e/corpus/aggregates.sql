@@ -15,6 +15,7 @@ SELECT status, count(*) FROM orders GROUP BY status HAVING sum(total) > 1500000 
 SELECT mood, count(*) FROM customers GROUP BY mood ORDER BY mood NULLS FIRST;
 SELECT min(mood), max(mood), min(status::text), max(status) FROM customers, (SELECT status FROM orders WHERE id < 10) o;
 SELECT min(signup_date), max(signup_date), min(created_at), max(created_at), min(tags), max(tags), min(country), max(city) FROM customers;
+-- name: minmax_inet
 SELECT min(iv), max(iv), min(ip), max(ip), min(ttz), max(tm), min(ai), max(an) FROM alltypes;
 SELECT min(u) FROM alltypes;
 SELECT max(ba) FROM alltypes;
@@ -52,6 +53,7 @@ SELECT country, count(*) FROM customers GROUP BY 1 ORDER BY 2 DESC, 1;
 SELECT count(*) AS n FROM customers HAVING count(*) > 0;
 SELECT 1 AS one FROM customers HAVING false;
 SELECT string_agg(sku, ',') FROM (SELECT sku FROM products ORDER BY price DESC, sku LIMIT 5) s;
+-- name: array_agg_arrays
 SELECT array_agg(ARRAY[id, id * 2] ORDER BY id) FROM orders WHERE id <= 3;
 SELECT sum(qty * unit_price), sum(qty) * 1.0 / count(*), avg(qty)::numeric(10,3), max(unit_price * qty) FROM items;
 SELECT o.status, sum(i.qty * i.unit_price) AS gross, count(DISTINCT o.customer_id) AS buyers FROM orders o JOIN items i ON i.order_id = o.id GROUP BY o.status ORDER BY gross DESC;

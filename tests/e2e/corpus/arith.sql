@@ -29,7 +29,9 @@ SELECT 'abc'::int;
 SELECT ''::int;
 SELECT '99999999999'::int;
 SELECT '0x1F'::int;
+-- name: underscore_literal
 SELECT 1_000;
+-- name: hex_literal
 SELECT 0x1F;
 SELECT 2 ^ 10, 2 ^ -1, 2.0 ^ 0.5, pg_typeof(2 ^ 10), pg_typeof(2.0 ^ 2);
 SELECT (-8) ^ (1.0 / 3);

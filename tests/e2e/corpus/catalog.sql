@@ -21,6 +21,7 @@ SELECT 'integer'::regtype, 'int4'::regtype, 'character varying'::regtype, 'varch
 SELECT 'sales'::regnamespace, 'public'::regnamespace::oid, 'pg_catalog'::regnamespace::oid, 11::regnamespace, 2200::regnamespace;
 SELECT 'nope'::regnamespace;
 SELECT to_regclass('customers') IS NOT NULL, to_regclass('nope'), to_regtype('mood'), to_regtype('nope'), to_regnamespace('sales'), to_regnamespace('nope'), to_regproc('lower'), to_regclass('sales.regions');
+-- name: reg_other_inputs
 SELECT 'lower(text)'::regprocedure, 'now'::regproc, '+(int4,int4)'::regoperator, 'english'::regconfig, 'simple'::regdictionary;
 SELECT format_type(1043, 14), format_type(1700, 655366), format_type(1700, -1), format_type(1042, 9), format_type(1184, 2), format_type(1186, -1), format_type(1083, 3), format_type(0, NULL), format_type(1007, NULL), format_type(1560, 12), format_type('mood'::regtype, NULL), format_type('posint'::regtype, -1), format_type(99999999, NULL);
 SELECT i.indexrelid::regclass, i.indrelid::regclass, i.indisunique, i.indisprimary, i.indnatts, i.indnkeyatts, i.indkey, i.indisvalid, i.indimmediate, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace IN ('public'::regnamespace, 'sales'::regnamespace) ORDER BY i.indexrelid::regclass::text;
@@ -63,6 +64,7 @@ SELECT current_setting('search_path'), current_setting('server_encoding'), curre
 SELECT current_setting('no.such_setting');
 SELECT current_setting('no.such_setting', true) IS NULL, set_config('application_name', 'corpus', false), current_setting('application_name');
 SELECT c.relname, count(a.attnum) FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace GROUP BY c.relname ORDER BY 1;
+-- name: functiondef_regprocedure
 SELECT pg_get_viewdef('pg_tables'::regclass) IS NOT NULL, pg_get_functiondef('lower(text)'::regprocedure) IS NOT NULL;
 SELECT p.proname, p.pronargs, p.prorettype::regtype, p.proargtypes::regtype[] FROM pg_proc p WHERE p.proname IN ('lower', 'upper', 'length') AND p.pronamespace = 'pg_catalog'::regnamespace ORDER BY 1, 4::text;
 SELECT oprname, oprleft::regtype, oprright::regtype, oprresult::regtype FROM pg_operator WHERE oprname = '||' AND oprleft = 'text'::regtype ORDER BY 3::text;

@@ -31,7 +31,9 @@ SELECT key, value FROM docs, jsonb_each(body) WHERE id = 3 ORDER BY key;
 SELECT key, value FROM docs, json_each_text(raw) WHERE id = 3 ORDER BY key, value;
 SELECT d.id, t.tag FROM docs d, jsonb_array_elements_text(d.body -> 'tags') t(tag) WHERE d.id <= 4 ORDER BY d.id, t.tag;
 SELECT jsonb_array_elements('[1, "a", null, [2], {"b": 3}]');
+-- name: to_record
 SELECT * FROM jsonb_to_record('{"a":1,"b":"x","c":[1,2]}') AS x(a int, b text, c int[]);
+-- name: to_recordset
 SELECT * FROM json_to_recordset('[{"a":1,"b":"x"},{"a":2}]') AS x(a int, b text) ORDER BY a;
 SELECT * FROM jsonb_populate_record(NULL::sales.regions, '{"code":"XX","name":"Nowhere","population":5}');
 SELECT body @? '$.tags[*] ? (@ == "u")', body @@ '$.score > 100', jsonb_path_query_first(body, '$.meta.rev'), jsonb_path_exists(body, '$.nope') FROM docs WHERE id = 99;
@@ -44,7 +46,9 @@ SELECT '{"a":'::jsonb;
 SELECT '{"a":1}'::json = '{"a":1}'::json;
 SELECT '[1,2]'::json -> 'a', '{"a":[]}'::jsonb -> 'a' -> 0, 'null'::jsonb ->> 0, 'null'::jsonb IS NULL, ('null'::jsonb ->> 0) IS NULL;
 SELECT jsonb_each_text('{"a":1,"b":[1,2],"c":null}') ORDER BY 1;
+-- name: order_jsonb_union
 SELECT body -> 'name' AS n FROM docs WHERE id = 1 UNION ALL SELECT '"x"'::jsonb ORDER BY 1;
+-- name: order_jsonb_distinct
 SELECT DISTINCT body -> 'meta' -> 'rev' FROM docs ORDER BY 1;
 SELECT max(body ->> 'name'), min((body ->> 'score')::numeric), sum((body -> 'meta' ->> 'rev')::int) FROM docs;
 SELECT j::text, jb::text, j::jsonb, jb::json, pg_typeof(jb -> 'a') FROM alltypes WHERE id = 3;

@@ -10,6 +10,7 @@ SELECT 1.5::numeric(1,0), 8.5::numeric(1,0), (-8.5)::numeric(1,0);
 SELECT 9.5::numeric(1,0);
 SELECT 'NaN'::numeric + 1, 'Infinity'::numeric - 'Infinity'::numeric, '-Infinity'::numeric * 2, 'NaN'::numeric = 'NaN'::numeric;
 SELECT 'Infinity'::numeric > 1e300, 'NaN'::numeric > 'Infinity'::numeric, 'NaN'::numeric::float8, 'Infinity'::float8::numeric;
+-- name: nan_typmod
 SELECT 'NaN'::numeric(10,2);
 SELECT 'Infinity'::numeric::int;
 SELECT scale(1.2300), min_scale(1.2300), trim_scale(1.2300), trim_scale(0.000), scale(0.0::numeric(10,4));

@@ -41,4 +41,5 @@ SELECT regexp_split_to_array('a,b;c', '[,;]'), regexp_split_to_array('abc', ''),
 SELECT id, regexp_replace(name, '[^a-z]', '', 'g'), (regexp_match(email, '@(.*)$'))[1] FROM customers WHERE id IN (1, 2, 2004, 2005, 2006) ORDER BY id;
 SELECT (regexp_match(email, '\.([a-z]+)$'))[1] AS tld, count(*) FROM customers GROUP BY 1 ORDER BY 1;
 SELECT 'aaa' ~ '(a)\1', 'ab' ~ '(?i)AB', 'x1' ~ '[[:digit:]]', 'abc' ~ '\mabc\M', 'foo bar' ~ '\ybar\y', 'a\b' ~ '\\';
+-- name: lookbehind
 SELECT 'abc' ~ '(?<=a)b', 'abc' ~ 'a(?=b)', 'abc' ~ 'a(?!c)', 'aXb' ~ 'a[^[:lower:]]b';

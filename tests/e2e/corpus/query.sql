@@ -7,7 +7,9 @@ WITH big AS (SELECT customer_id, sum(total) AS spent FROM orders GROUP BY custom
 WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 10) SELECT sum(n), max(n), count(*) FROM t;
 WITH RECURSIVE tree AS (SELECT code, name, parent, 0 AS depth, name::text AS path FROM sales.regions WHERE parent IS NULL UNION ALL SELECT r.code, r.name, r.parent, t.depth + 1, t.path || ' > ' || r.name FROM sales.regions r JOIN tree t ON r.parent = t.code) SELECT code, depth, path FROM tree ORDER BY path;
 WITH RECURSIVE fib(a, b, n) AS (SELECT 0::numeric, 1::numeric, 1 UNION ALL SELECT b, a + b, n + 1 FROM fib WHERE n < 100) SELECT n, a FROM fib WHERE n % 20 = 0 ORDER BY n;
+-- name: search_clause
 WITH RECURSIVE up AS (SELECT code, parent FROM sales.regions WHERE code = 'DE' UNION SELECT r.code, r.parent FROM sales.regions r JOIN up ON r.code = up.parent) SEARCH DEPTH FIRST BY code SET ord SELECT code FROM up ORDER BY ord;
+-- name: cycle_clause
 WITH RECURSIVE loop(n) AS (SELECT 1 UNION SELECT (n % 5) + 1 FROM loop) CYCLE n SET is_cycle USING path SELECT n, is_cycle, path FROM loop ORDER BY path;
 WITH x AS MATERIALIZED (SELECT id FROM orders WHERE total > 999), y AS NOT MATERIALIZED (SELECT count(*) AS n FROM x) SELECT n, (SELECT min(id) FROM x) FROM y;
 WITH a AS (SELECT 1 AS v), b AS (SELECT v + 1 AS v FROM a), c AS (SELECT v * 10 AS v FROM b) SELECT * FROM a, b, c;
@@ -46,6 +48,7 @@ SELECT * FROM (VALUES (1, 'a'), (2, 'b')) a(id, x) JOIN (VALUES (2, 'B'), (3, 'C
 SELECT * FROM (VALUES (1, 'a'), (2, 'b')) a(id, x) FULL JOIN (VALUES (2, 'B'), (3, 'C')) b(id, y) USING (id) ORDER BY id;
 SELECT * FROM (VALUES (1, 'a'), (2, 'b')) a(id, x) NATURAL JOIN (VALUES (2, 'b'), (2, 'c')) b(id, x);
 SELECT id, a.x, b.x FROM (VALUES (1, 'a'), (2, 'b')) a(id, x) LEFT JOIN (VALUES (2, 'B')) b(id, x) USING (id) ORDER BY id;
+-- name: join_using_alias
 SELECT j.id, j.x FROM (VALUES (1, 'a')) a(id, x) JOIN (VALUES (1, 'z')) b(id, y) USING (id) AS j;
 SELECT region, year, amount, r.name FROM sales.targets t JOIN sales.regions r ON r.code = t.region WHERE year = 2022 ORDER BY amount DESC;
 SELECT i.order_id, i.line, p.name, o.status, c.country FROM items i JOIN products p USING (sku) JOIN orders o ON o.id = i.order_id JOIN customers c ON c.id = o.customer_id WHERE i.order_id <= 4 ORDER BY 1, 2;
@@ -99,6 +102,7 @@ SELECT * FROM sales.regions ORDER BY code;
 SELECT * FROM orders, customers WHERE false;
 SELECT FROM customers LIMIT 2;
 SELECT;
+-- name: tablesample
 SELECT id FROM customers TABLESAMPLE SYSTEM (10) REPEATABLE (1) WHERE false;
 TABLE sales.regions ORDER BY population DESC;
 SELECT 1 WHERE 1 IN (SELECT 1 WHERE false);

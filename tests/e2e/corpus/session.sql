@@ -75,8 +75,10 @@ SELECT current_setting('TimeZone'), timestamptz '2024-01-01 00:00+00';
 SHOW TimeZone;
 SHOW DateStyle;
 
--- session: SET standard_conforming_strings = off
+-- session: SET application_name = 'scs'
 SELECT 'a\\b', E'a\\b';
+-- name: scs_off
+SET standard_conforming_strings = off;
 
 -- session: SET no_such_setting = 1
 SELECT 1;

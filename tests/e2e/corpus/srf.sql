@@ -12,6 +12,7 @@ SELECT generate_series(1::int8, 2::int8) * 4611686018427387903;
 SELECT * FROM generate_series(1, 5) AS g WHERE g % 2 = 1;
 SELECT g.n, g.i FROM generate_series(10, 40, 10) WITH ORDINALITY AS g(n, i) ORDER BY i DESC;
 SELECT * FROM generate_series(1, 2) a, generate_series(1, 2) b ORDER BY 1, 2;
+-- name: rows_from
 SELECT * FROM ROWS FROM (generate_series(1, 3), unnest(ARRAY['a', 'b'])) AS r(n, s) ORDER BY 1;
 SELECT count(*), sum(g), min(g), max(g) FROM generate_series(-1000, 1000) g;
 SELECT extract(dow FROM d) AS dow, count(*) FROM generate_series(date '2024-01-01', date '2024-12-31', '1 day') d GROUP BY 1 ORDER BY 1;

@@ -3,6 +3,7 @@
 
 SELECT 'a' || 'b', 'a' || NULL, 'a' || 1, 1 || 'a', 'x' || 1.50 || true, concat('a', NULL, 2, true), concat_ws(',', 'a', NULL, 'c', 3);
 SELECT length('héllo'), char_length('日本語'), octet_length('日本語'), bit_length('a'), length(''), length(NULL::text);
+-- name: initcap_unicode
 SELECT upper('héllo ß'), lower('ÀÉÎ Straße'), initcap('hello wORLD foo-bar o''neil 3rd'), initcap('ÉCOLE élève');
 SELECT lpad('abc', 6), lpad('abc', 6, 'xy'), lpad('abcdef', 3), rpad('abc', 6, '*'), rpad('日本', 4, '語'), lpad('x', -1);
 SELECT btrim('  xx  '), ltrim('  xx  '), rtrim('  xx  '), btrim('xxabcxx', 'x'), trim(both 'ab' from 'abxyzba'), trim(leading from '  a'), trim(trailing 'z' from 'azz');
@@ -33,6 +34,7 @@ SELECT starts_with('hello', 'he'), 'hello' ^@ 'lo', left(name, 9) FROM customers
 SELECT length('ab '::char(5)), octet_length('ab'::char(5)), 'ab'::char(5)::text || '|', ('ab'::char(5))::varchar || '|', 'ab '::varchar(5) || '|';
 SELECT 'abcdef'::varchar(3), 'abcdef'::char(3), 'ab'::char(3) = 'ab'::char(4), '日本語日本'::varchar(2);
 SELECT CAST('abcdef' AS varchar(3)), CAST(12345 AS varchar(3)), CAST(12345 AS char(3));
+-- name: initcap_names
 SELECT id, name, length(name), upper(name), initcap(name), md5(name) FROM customers WHERE id > 2000 ORDER BY id;
 SELECT id, name || '|' || coalesce(city, '?') || '|' || country || '|' AS line FROM customers WHERE id BETWEEN 2000 AND 2010 ORDER BY id;
 SELECT country, length(country), country || '|', octet_length(country) FROM customers WHERE id = 1;

@@ -45,24 +45,37 @@ SELECT count(*) FROM customers WHERE mood IN ('sad', 'angry');
 SELECT status, count(*) FROM orders WHERE status BETWEEN 'paid' AND 'delivered' GROUP BY status ORDER BY status;
 SELECT id, dom, dom + 1, dom * 2, pg_typeof(dom + 1), dom::text FROM alltypes WHERE dom < 100 ORDER BY id;
 SELECT dom + 1 FROM alltypes WHERE id = 4;
+-- name: domain_cast_neg
 SELECT -1::posint, pg_typeof(-1::posint);
+-- name: domain_zero
 SELECT 0::posint;
+-- name: domain_minus_one
 SELECT (-1)::posint;
+-- name: domain_values
 SELECT 5::posint, 'a@b'::email_addr, pg_typeof(5::posint), pg_typeof(email) FROM customers WHERE id = 1;
 SELECT id, ip, host(ip), masklen(ip), family(ip), network(ip), ip << '10.0.0.0/8', text(ip), abbrev(ip) FROM alltypes WHERE ip IS NOT NULL ORDER BY id;
+-- name: inet_order
 SELECT id, ip FROM alltypes ORDER BY ip NULLS FIRST, id;
+-- name: inet_input
 SELECT '192.168.1.5/24'::inet, '192.168.1.5/24'::cidr;
 SELECT id, mn, mn + 1::money, mn * 2, mn / 4, mn::numeric FROM alltypes WHERE mn IS NOT NULL ORDER BY id;
+-- name: money_order
 SELECT id, mn FROM alltypes ORDER BY mn NULLS LAST, id;
+-- name: money_input
 SELECT '12.345'::money, '$1,000.00'::money, 5.125::money, (-1)::money, 100::money / 3;
+-- name: bit_ops
 SELECT id, bt, bt & B'11110000', bt | B'00000001', ~bt, bt << 2, bit_count(bt), bt::int, length(bt), get_bit(bt, 0) FROM alltypes WHERE bt IS NOT NULL ORDER BY id;
+-- name: bit_order
 SELECT id, bt FROM alltypes ORDER BY bt NULLS LAST, id;
+-- name: bit_constants
 SELECT B'101'::bit(8), B'101010101'::bit(8), 5::bit(8), X'1F', B'10' || B'01';
+-- name: bit_and_sizes
 SELECT B'101'::bit(3) & B'11'::bit(2);
 SELECT id, d, d + 1, d - date '2000-01-01', d < date '2000-01-01', extract(year FROM d) FROM alltypes WHERE id <> 3 ORDER BY id;
 SELECT d - date '2000-01-01' FROM alltypes WHERE id = 3;
 SELECT id, d FROM alltypes ORDER BY d NULLS FIRST, id;
 SELECT id, tm, tm + interval '1 hour', tm - time '12:00', tm < time '12:00' FROM alltypes ORDER BY tm, id;
+-- name: timetz_arith
 SELECT id, ttz, ttz + interval '1 hour', ttz::time FROM alltypes ORDER BY 2, 1;
 SELECT id, ts, ts + interval '1 day', ts < timestamp '2000-01-01', date_trunc('year', ts) FROM alltypes ORDER BY ts, id;
 SELECT id, tstz, tstz::timestamp, tstz::date, tstz < timestamptz '2024-03-10 07:00+00' FROM alltypes ORDER BY 2 NULLS FIRST, 1;
