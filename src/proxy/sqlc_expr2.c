@@ -347,6 +347,48 @@ static bool sublink_any(sqlc_ctx_t *c, const PgQuery__SubLink *s, const char *su
     return true;
 }
 
+/* (a, b) IN (SELECT x, y ...) and the other row comparisons with a subquery: the columns
+ * compared pairwise, = and <> combined as PostgreSQL's row comparison does (AND / OR). */
+static bool sublink_row(sqlc_ctx_t *c, const PgQuery__SubLink *s, const char *sub,
+                        sqlc_target_t *tg, size_t nt, sqlc_val_t *out)
+{
+    const PgQuery__RowExpr *row = s->testexpr->row_expr;
+    const char *op = s->n_oper_name ? sqlc_str(s->oper_name[s->n_oper_name - 1]) : "=";
+    if (!op || (strcmp(op, "=") != 0 && strcmp(op, "<>") != 0))
+        return sqlc_fail(c, "0A000", "row comparison with a subquery by %s is not supported on "
+                                     "the mirror",
+                         op ? op : "?");
+    if (row->n_args != nt)
+        return sqlc_fail(c, "42601", row->n_args < nt ? "subquery has too many columns"
+                                                       : "subquery has too few columns");
+    am_buf_t b;
+    am_buf_init(&b);
+    *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
+    for (size_t i = 0; i < nt; i++) {
+        sqlc_val_t l, r = tg[i].val, cmp;
+        r.sql = sqlc_printf(c, "am_sub.%s", tg[i].duck);
+        r.rec = NULL;
+        if (!sqlc_expr(c, row->args[i], &l) || !sqlc_operator(c, op, &l, &r, &cmp)) {
+            am_buf_destroy(&b);
+            return false;
+        }
+        am_buf_printf(&b, "%s%s", i ? (op[0] == '=' ? " AND " : " OR ") : "", cmp.sql);
+        sqlc_merge_flags(out, &l);
+    }
+    char *cmp = sqlc_printf(c, "(%s)", b.data);
+    am_buf_destroy(&b);
+    bool all = s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK;
+    out->sql = all ? sqlc_printf(c, "(SELECT bool_and(%s) IS NOT FALSE AND (count(*) = 0 OR "
+                                    "bool_and(%s) IS NOT NULL) FROM (%s) AS am_sub)",
+                                 cmp, cmp, sub)
+                   : sqlc_printf(c, "(SELECT CASE WHEN bool_or(%s) THEN true WHEN count(*) = 0 "
+                                    "THEN false WHEN bool_or(%s IS NULL) THEN NULL ELSE false END "
+                                    "FROM (%s) AS am_sub)",
+                                 cmp, cmp, sub);
+    out->is_const = false;
+    return true;
+}
+
 static bool sublink(sqlc_ctx_t *c, const PgQuery__SubLink *s, sqlc_val_t *out)
 {
     char *sub = NULL;
@@ -368,6 +410,11 @@ static bool sublink(sqlc_ctx_t *c, const PgQuery__SubLink *s, sqlc_val_t *out)
     default:
         return sqlc_fail(c, "0A000", "this kind of subquery is not supported on the mirror");
     }
+    const sqlc_node_t *te = s->testexpr;
+    if ((s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK ||
+         s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK) &&
+        te && te->node_case == PG_QUERY__NODE__NODE_ROW_EXPR)
+        return sublink_row(c, s, sub, tg, nt, out);
     if (nt != 1)
         return sqlc_fail(c, "42601", nt > 1 ? "subquery must return only one column"
                                             : "subquery must return a column");

@@ -478,21 +478,48 @@ bool sqlc_within_group(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *na
     bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
     bool cont = strcmp(name, "percentile_cont") == 0, disc = strcmp(name, "percentile_disc") == 0;
     if ((cont || disc) && n == 1) {
+        /* percentile_cont over float8 (PostgreSQL's interval form interpolates intervals in
+         * its own way: refused), percentile_disc over any ordered type; one fraction or an
+         * array of them */
         sqlc_val_t frac = args[0];
-        if (!sqlc_coerce(c, &frac, sqlc_type(PG_OID_FLOAT8), SQLC_IMPLICIT))
+        bool many = sqlc_is_array(c, proxy__pgtype_base(c->cat, frac.type).oid);
+        proxy_pgtype_ref_t f8 = sqlc_type(PG_OID_FLOAT8);
+        if (!sqlc_coerce(c, &frac, many ? sqlc_type(proxy__pgtype_array(c->cat, PG_OID_FLOAT8)) : f8,
+                         SQLC_IMPLICIT))
             return false;
-        if (cont && !sqlc_coerce(c, &x, sqlc_type(PG_OID_FLOAT8), SQLC_IMPLICIT))
+        if (cont && proxy__pgtype_base(c->cat, x.type).oid == PG_OID_INTERVAL)
+            return sqlc_fail(c, "0A000", "percentile_cont of intervals is not supported on the "
+                                         "mirror");
+        if ((cont && !sqlc_coerce(c, &x, f8, SQLC_IMPLICIT)) ||
+            (disc && !sqlc_orderable(c, x.type, x.numv)))
             return false;
         if (!frac.is_const)
             return sqlc_fail(c, "0A000", "a non-constant percentile fraction is not supported on "
                                          "the mirror");
-        const char *p = desc ? sqlc_printf(c, "1 - %s", frac.sql) : frac.sql;
-        *out = sqlc_val_of(sqlc_printf(c, "CASE WHEN %s < 0 OR %s > 1 THEN error('22003 "
-                                          "percentile value %%g is not between 0 and 1') ELSE "
-                                          "%s(%s, %s) END",
-                                       frac.sql, frac.sql, cont ? "quantile_cont" : "quantile_disc",
-                                       x.sql, p),
-                           cont ? sqlc_type(PG_OID_FLOAT8) : x.type);
+        const char *fn = cont ? "quantile_cont" : "quantile_disc";
+        const char *bad = many ? sqlc_printf(c, "list_bool_or(list_transform(%s, am_f -> am_f < 0 OR "
+                                                "am_f > 1))",
+                                             frac.sql)
+                               : sqlc_printf(c, "(%s < 0 OR %s > 1)", frac.sql, frac.sql);
+        const char *p = !desc ? frac.sql
+                        : many ? sqlc_printf(c, "list_transform(%s, am_f -> 1 - am_f)", frac.sql)
+                               : sqlc_printf(c, "1 - %s", frac.sql);
+        const char *which = many ? sqlc_printf(c, "CAST(list_filter(%s, am_f -> am_f < 0 OR am_f "
+                                                  "> 1)[1] AS VARCHAR)",
+                                               frac.sql)
+                                 : sqlc_printf(c, "CAST(%s AS VARCHAR)", frac.sql);
+        proxy_pgtype_ref_t rt = cont ? f8 : x.type;
+        if (many)
+            rt = (proxy_pgtype_ref_t){proxy__pgtype_array(c->cat, rt.oid), -1};
+        uint32_t xb = proxy__pgtype_base(c->cat, x.type).oid;
+        if (disc && (x.numv || xb == PG_OID_INTERVAL || xb == PG_OID_BPCHAR))
+            return sqlc_fail(c, "0A000", "percentile_disc of type %s is not supported on the "
+                                         "mirror",
+                             sqlc_type_name(c, x.type));
+        *out = sqlc_val_of(sqlc_printf(c, "CASE WHEN %s THEN error('22003 percentile value ' || %s "
+                                          "|| ' is not between 0 and 1') ELSE %s(%s, %s) END",
+                                       bad, which, fn, x.sql, p),
+                           rt);
         out->numv = x.numv;
         return true;
     }
@@ -518,9 +545,17 @@ const char *sqlc_json_kind(sqlc_ctx_t *c, const sqlc_val_t *v)
     case 'B':
         return "bool";
     case 'D':
-        return "datetime";
-    case 'A':
-        return "array";
+        return b.oid == PG_OID_DATE          ? "date"
+               : b.oid == PG_OID_TIME        ? "time"
+               : b.oid == PG_OID_TIMETZ      ? "timetz"
+               : b.oid == PG_OID_TIMESTAMP   ? "timestamp"
+               : b.oid == PG_OID_TIMESTAMPTZ ? "timestamptz"
+                                             : "string";
+    case 'A': {
+        /* "array:<element kind>" (pgfn_json.h) */
+        sqlc_val_t e = sqlc_val_of(NULL, sqlc_type(proxy__pgtype_elem(c->cat, b.oid)));
+        return sqlc_printf(c, "array:%s", sqlc_json_kind(c, &e));
+    }
     default:
         break;
     }

@@ -243,6 +243,8 @@ const sqlc_sig_t *sqlc_funccat_all(size_t *n);
 bool sqlc_orderable(sqlc_ctx_t *c, proxy_pgtype_ref_t t, bool numv);
 /* The source database's collation sorts as DuckDB does (C, POSIX, C.UTF-8). */
 bool sqlc_default_collation_is_c(sqlc_ctx_t *c);
+/* The source database's locale is C.UTF-8: case folds as Unicode's simple mappings. */
+bool sqlc_ctype_unicode(sqlc_ctx_t *c);
 
 /* ---- sqlc_util.c ---------------------------------------------------------------------------- */
 

@@ -250,8 +250,11 @@ static bool pattern_match(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *ou
         rx && rx->node_case == PG_QUERY__NODE__NODE_FUNC_CALL ? rx->func_call : NULL;
     const char *fname = f && f->n_funcname ? sqlc_str(f->funcname[f->n_funcname - 1]) : NULL;
     bool similar = e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_SIMILAR;
-    if (!similar && !(fname && strcmp(fname, "like_escape") == 0))
+    bool ilike = e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE;
+    if (!similar && !ilike && !(fname && strcmp(fname, "like_escape") == 0))
         return binary(c, e, out);
+    if (!(fname && strcmp(fname, "like_escape") == 0))
+        f = NULL; /* ILIKE without ESCAPE: the pattern is the right operand itself */
     sqlc_val_t l, p, esc = {0};
     proxy_pgtype_ref_t text = sqlc_type(PG_OID_TEXT);
     const sqlc_node_t *pat = f && f->n_args > 0 ? f->args[0] : rx;
@@ -266,10 +269,14 @@ static bool pattern_match(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *ou
     if (similar)
         out->sql = sqlc_printf(c, "(%sam_similar_match(%s, %s, %s))", neg ? "NOT " : "", l.sql,
                                p.sql, has_esc ? esc.sql : "'\\'");
-    else /* PostgreSQL's LIKE: DuckDB's like_escape differs on escape strings (pgfn_text.h) */
+    else if (ilike && sqlc_ctype_unicode(c))
+        /* under C.UTF-8 PostgreSQL folds case as Unicode does: DuckDB's ilike agrees */
+        out->sql = sqlc_printf(c, "(%silike_escape(%s, %s, %s))", neg ? "NOT " : "", l.sql, p.sql,
+                               has_esc ? esc.sql : "'\\'");
+    else /* PostgreSQL's LIKE: DuckDB's like_escape differs on escape strings (pgfn_text.h);
+          * ILIKE of non-ASCII text under another locale is refused there */
         out->sql = sqlc_printf(c, "(%sam_like(%s, %s, %s, %s))", neg ? "NOT " : "", l.sql, p.sql,
-                               esc.sql,
-                               e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE ? "true" : "false");
+                               has_esc ? esc.sql : "'\\'", ilike ? "true" : "false");
     out->is_const = l.is_const && p.is_const;
     sqlc_merge_flags(out, &l);
     return true;

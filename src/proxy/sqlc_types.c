@@ -157,6 +157,12 @@ bool sqlc_common_type_exists(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n)
     return common_type(c, vals, n, "", true, &out);
 }
 
+bool sqlc_ctype_unicode(sqlc_ctx_t *c)
+{
+    const char *coll = c->cat ? proxy__pgcat_collate(c->cat) : NULL;
+    return coll && (!strcmp(coll, "C.UTF-8") || !strcmp(coll, "C.utf8"));
+}
+
 bool sqlc_default_collation_is_c(sqlc_ctx_t *c)
 {
     const char *coll = c->cat ? proxy__pgcat_collate(c->cat) : NULL;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void proxy__col_describe(const proxy_pgcat_t *cat, proxy_col_t *c)
 {
@@ -70,9 +71,48 @@ static void vector_text(duckdb_vector vec, idx_t row, am_buf_t *out)
     duckdb_destroy_logical_type(&ct);
 }
 
+/* An array of reg* values: each element as its name, quoted as array_out quotes. */
+static void reg_array_text(const proxy_session_t *s, uint32_t elem, duckdb_vector vec, idx_t row,
+                           am_buf_t *out)
+{
+    duckdb_list_entry e = ((duckdb_list_entry *)duckdb_vector_get_data(vec))[row];
+    duckdb_vector child = duckdb_list_vector_get_child(vec);
+    duckdb_logical_type ct = duckdb_vector_get_column_type(child);
+    duckdb_type t = duckdb_get_type_id(ct);
+    duckdb_destroy_logical_type(&ct);
+    am_buf_t one;
+    am_buf_init(&one);
+    am_buf_putc(out, '{');
+    for (idx_t i = 0; i < e.length; i++) {
+        am_buf_puts(out, i ? "," : "");
+        if (!proxy__value_is_valid(child, e.offset + i)) {
+            am_buf_puts(out, "NULL");
+            continue;
+        }
+        am_buf_reset(&one);
+        reg_text(s, elem, int_at(t, child, e.offset + i), &one);
+        bool quote = one.len == 0 || strpbrk(one.data, "{},\"\\ \t\n") != NULL ||
+                     (one.len == 4 && strncasecmp(one.data, "NULL", 4) == 0);
+        am_buf_puts(out, quote ? "\"" : "");
+        for (size_t k = 0; k < one.len; k++) {
+            if (one.data[k] == '"' || one.data[k] == '\\')
+                am_buf_putc(out, '\\');
+            am_buf_putc(out, one.data[k]);
+        }
+        am_buf_puts(out, quote ? "\"" : "");
+    }
+    am_buf_putc(out, '}');
+    am_buf_destroy(&one);
+}
+
 static bool text_override(const proxy_session_t *s, const proxy_col_t *c, duckdb_vector vec,
                           idx_t row, am_buf_t *out)
 {
+    uint32_t elem = c->type == DUCKDB_TYPE_LIST ? proxy__pgtype_elem(s->cat, c->oid) : 0;
+    if (elem && is_reg(elem)) {
+        reg_array_text(s, elem, vec, row, out);
+        return true;
+    }
     if (is_reg(c->oid)) {
         reg_text(s, c->oid, int_at(c->type, vec, row), out);
         return true;
