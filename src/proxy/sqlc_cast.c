@@ -558,16 +558,17 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
     }
     if (from == K_TEXT)
         return input_of(c, v->sql, tb, numv);
-    /* int2vector and oidvector are binary-coercible with int2[] and oid[] */
-    if ((fb.oid == PG_OID_INT2VECTOR && tb.oid == proxy__pgtype_array(c->cat, PG_OID_INT2)) ||
-        (tb.oid == PG_OID_INT2VECTOR && fb.oid == proxy__pgtype_array(c->cat, PG_OID_INT2)) ||
-        (fb.oid == PG_OID_OIDVECTOR && tb.oid == proxy__pgtype_array(c->cat, PG_OID_OID)) ||
+    /* int2vector and oidvector count from 0: as arrays PostgreSQL prints "[0:1]={...}", a
+     * lower bound the mirror's arrays do not keep; the other way round is exact */
+    if ((tb.oid == PG_OID_INT2VECTOR && fb.oid == proxy__pgtype_array(c->cat, PG_OID_INT2)) ||
         (tb.oid == PG_OID_OIDVECTOR && fb.oid == proxy__pgtype_array(c->cat, PG_OID_OID)))
         return sqlc_strdup(c, v->sql);
-    /* oidvector -> regtype[] and the other reg* arrays: the same OIDs, relabelled */
-    if (fb.oid == PG_OID_OIDVECTOR && to == K_ARRAY &&
-        kind_of(c, proxy__pgtype_elem(c->cat, tb.oid)) == K_OID)
-        return sqlc_strdup(c, v->sql);
+    if ((fb.oid == PG_OID_INT2VECTOR || fb.oid == PG_OID_OIDVECTOR) && to == K_ARRAY) {
+        sqlc_fail(c, "0A000", "casting %s to an array is not supported on the mirror: the array "
+                              "would start at subscript 0",
+                  sqlc_type_name(c, v->type));
+        return NULL;
+    }
     if (from == K_INT && to == K_OID)
         return int_to_oid(c, v->sql, fb.oid);
     if (from == K_OID && to == K_INT && tb.oid != PG_OID_INT8)

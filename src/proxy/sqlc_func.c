@@ -496,14 +496,27 @@ bool sqlc_within_group(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *na
         if (!frac.is_const)
             return sqlc_fail(c, "0A000", "a non-constant percentile fraction is not supported on "
                                          "the mirror");
-        const char *fn = cont ? "quantile_cont" : "quantile_disc";
-        const char *bad = many ? sqlc_printf(c, "list_bool_or(list_transform(%s, am_f -> am_f < 0 OR "
-                                                "am_f > 1))",
+        /* PostgreSQL's own arithmetic over the sorted values (NULLs left out): cont
+         * interpolates first + (second - first) * fraction between rows floor and ceil of
+         * f * (n - 1); disc takes row ceil(f * n) (at least the first) */
+        const char *l = sqlc_printf(c, "list_sort(list(%s) FILTER (WHERE %s IS NOT NULL), '%s')",
+                                    x.sql, x.sql, desc ? "DESC" : "ASC");
+        const char *one =
+            cont ? sqlc_printf(c, "CASE WHEN len(am_l) = 0 THEN NULL ELSE am_l[CAST(floor(am_p * "
+                                  "(len(am_l) - 1)) AS BIGINT) + 1] + (am_l[CAST(ceil(am_p * "
+                                  "(len(am_l) - 1)) AS BIGINT) + 1] - am_l[CAST(floor(am_p * "
+                                  "(len(am_l) - 1)) AS BIGINT) + 1]) * (am_p * (len(am_l) - 1) - "
+                                  "floor(am_p * (len(am_l) - 1))) END")
+                 : sqlc_printf(c, "CASE WHEN len(am_l) = 0 THEN NULL ELSE am_l[greatest(CAST(ceil("
+                                  "am_p * len(am_l)) AS BIGINT), 1)] END");
+        /* lambdas name the sorted list and each fraction: the aggregate stays at this level */
+        const char *body =
+            many ? sqlc_printf(c, "list_transform(%s, am_p -> %s)", frac.sql, one)
+                 : sqlc_printf(c, "list_transform([%s], am_p -> %s)[1]", frac.sql, one);
+        const char *bad = many ? sqlc_printf(c, "list_bool_or(list_transform(%s, am_f -> am_f < 0 "
+                                                "OR am_f > 1))",
                                              frac.sql)
                                : sqlc_printf(c, "(%s < 0 OR %s > 1)", frac.sql, frac.sql);
-        const char *p = !desc ? frac.sql
-                        : many ? sqlc_printf(c, "list_transform(%s, am_f -> 1 - am_f)", frac.sql)
-                               : sqlc_printf(c, "1 - %s", frac.sql);
         const char *which = many ? sqlc_printf(c, "CAST(list_filter(%s, am_f -> am_f < 0 OR am_f "
                                                   "> 1)[1] AS VARCHAR)",
                                                frac.sql)
@@ -517,8 +530,9 @@ bool sqlc_within_group(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *na
                                          "mirror",
                              sqlc_type_name(c, x.type));
         *out = sqlc_val_of(sqlc_printf(c, "CASE WHEN %s THEN error('22003 percentile value ' || %s "
-                                          "|| ' is not between 0 and 1') ELSE %s(%s, %s) END",
-                                       bad, which, fn, x.sql, p),
+                                          "|| ' is not between 0 and 1') ELSE list_transform([%s], "
+                                          "am_l -> %s)[1] END",
+                                       bad, which, l, body),
                            rt);
         out->numv = x.numv;
         return true;

@@ -235,6 +235,10 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
             t = (proxy_pgtype_ref_t){arr, elem.typmod};
         else if (want == PG_OID_ANY)
             t = args[i].type.oid == PG_OID_UNKNOWN ? sqlc_type(PG_OID_TEXT) : args[i].type;
+        /* a vector stays one (the same list): it is not an array starting at 1 */
+        uint32_t ab = proxy__pgtype_base(c->cat, args[i].type).oid;
+        if (want == PG_OID_ANYARRAY && (ab == PG_OID_INT2VECTOR || ab == PG_OID_OIDVECTOR))
+            continue;
         if (t.oid && !sqlc_type_eq(args[i].type, t) &&
             !(proxy__pgtype_base(c->cat, args[i].type).oid == t.oid && t.typmod < 0) &&
             !sqlc_coerce(c, &args[i], t, SQLC_IMPLICIT))
