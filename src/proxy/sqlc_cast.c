@@ -651,6 +651,18 @@ bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_cconte
     }
     if (how == SQLC_EXPLICIT || (tb.oid == PG_OID_NUMERIC && tb.typmod >= 0))
         x = length_coerce(c, x, tb, &numv);
+    /* a DECIMAL's size for the arithmetic on it (sqlc_oper.c): the typmod's, an integer's */
+    int p = 0, sc = 0;
+    if (tb.oid == PG_OID_NUMERIC && !numv && fb.oid != tb.oid)
+        v->dec_p = v->dec_s = 0;
+    if (tb.oid == PG_OID_NUMERIC && !numv && proxy__pgtype_numeric_typmod(tb.typmod, &p, &sc) &&
+        proxy__pgtype_numeric_is_decimal(tb.typmod)) {
+        v->dec_p = (uint8_t)p;
+        v->dec_s = (uint8_t)sc;
+    } else if (tb.oid == PG_OID_NUMERIC && !numv && fb.oid != tb.oid) {
+        v->dec_p = fb.oid == PG_OID_INT2 ? 5 : fb.oid == PG_OID_INT4 ? 10 : fb.oid == PG_OID_INT8 ? 19 : 0;
+        v->dec_s = 0;
+    }
     v->sql = x;
     v->type = t;
     v->numv = numv;

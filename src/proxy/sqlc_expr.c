@@ -76,6 +76,8 @@ static bool num_literal(sqlc_ctx_t *c, const char *s, sqlc_val_t *out)
     out->is_const = true;
     if (nd <= 38) {
         out->sql = sqlc_printf(c, "CAST('%s' AS DECIMAL(%zu,%d))", text, nd, scale);
+        out->dec_p = (uint8_t)nd;
+        out->dec_s = (uint8_t)scale;
     } else {
         out->sql = sqlc_literal(c, text);
         out->numv = true;

@@ -426,6 +426,12 @@ static bool col_val(sqlc_ctx_t *c, const sqlc_col_t *col, sqlc_scope_t *level,
     *out = sqlc_val_of((char *)sqlc_group_ref(c, level, col, rte), col->type);
     out->numv = col->numv;
     out->rec = col->rec;
+    int p = 0, sc = 0;
+    proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, col->type);
+    if (b.oid == PG_OID_NUMERIC && !col->numv && proxy__pgtype_numeric_typmod(b.typmod, &p, &sc)) {
+        out->dec_p = (uint8_t)p;
+        out->dec_s = (uint8_t)sc;
+    }
     out->relid = col->relid;
     out->attnum = col->attnum;
     out->name = col->name;

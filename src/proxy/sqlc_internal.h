@@ -43,6 +43,8 @@ typedef struct sqlc_val {
     int16_t attnum;
     int param;               /* an untyped $n (type unknown until context decides), else 0 */
     const sqlc_rec_t *rec;   /* a record: its fields */
+    uint8_t dec_p, dec_s;    /* a numeric held as DECIMAL: its DuckDB precision and scale
+                              * (dec_p 0: unknown) */
 } sqlc_val_t;
 
 /* A column of a FROM item as the query sees it. */

@@ -58,6 +58,37 @@ static bool no_operator(sqlc_ctx_t *c, const char *op, const sqlc_val_t *a, cons
                      op, r);
 }
 
+/* DECIMAL + - * of known precisions: the result's, or both operands turned to numeric text
+ * when it would not fit DuckDB's 38 digits (PostgreSQL's numeric has no such limit). */
+static void decimal_result(sqlc_ctx_t *c, const char *op, sqlc_val_t *args, uint8_t *dp,
+                           uint8_t *ds)
+{
+    bool add = !strcmp(op, "+") || !strcmp(op, "-"), mul = !strcmp(op, "*");
+    sqlc_val_t *a = &args[0], *b = &args[1];
+    if (a->numv || b->numv || (!add && !mul))
+        return;
+    int p, sc;
+    if (a->dec_p && b->dec_p) {
+        int ia = a->dec_p - a->dec_s, ib = b->dec_p - b->dec_s;
+        sc = mul ? a->dec_s + b->dec_s : (a->dec_s > b->dec_s ? a->dec_s : b->dec_s);
+        p = mul ? a->dec_p + b->dec_p : (ia > ib ? ia : ib) + sc + 1;
+    } else {
+        p = 99; /* unknown sizes: exact arithmetic */
+        sc = 0;
+    }
+    /* DuckDB multiplies DECIMALs of up to 18 digits in 64 bits and reports an overflow
+     * beyond: a product wider than 18 digits is computed on numeric text */
+    if (p <= (mul ? 18 : 38)) {
+        *dp = (uint8_t)p;
+        *ds = (uint8_t)sc;
+        return;
+    }
+    for (int i = 0; i < 2; i++) {
+        args[i].sql = sqlc_num_text(c, &args[i]);
+        args[i].numv = true;
+    }
+}
+
 bool sqlc_operator2(sqlc_ctx_t *c, const char *op, sqlc_val_t *a, sqlc_val_t *b, sqlc_val_t *out,
                     sqlc_val_t *coerced)
 {
@@ -77,11 +108,16 @@ bool sqlc_operator2(sqlc_ctx_t *c, const char *op, sqlc_val_t *a, sqlc_val_t *b,
     if (is_ordering(op) && sqlc_is_string(c, s->args[0]) && !sqlc_default_collation_is_c(c))
         return sqlc_fail(c, "0A000", "comparing text by the database's collation is not "
                                      "supported on the mirror (use COLLATE \"C\")");
+    uint8_t dp = 0, ds = 0;
+    if (n == 2 && rt.oid == PG_OID_NUMERIC && s->tmpl_numv)
+        decimal_result(c, op, args, &dp, &ds);
     bool any_numv = false;
     for (size_t i = 0; i < n; i++)
         any_numv = any_numv || args[i].numv;
     const char *tmpl = any_numv && s->tmpl_numv ? s->tmpl_numv : s->tmpl;
     *out = sqlc_val_of(sqlc_expand(c, tmpl, args, n), rt);
+    out->dec_p = any_numv ? 0 : dp;
+    out->dec_s = any_numv ? 0 : ds;
     out->numv = (s->flags & SQLC_F_NUMV) || (rt.oid == PG_OID_NUMERIC && any_numv && s->tmpl_numv);
     out->is_const = true;
     for (size_t i = 0; i < n; i++)

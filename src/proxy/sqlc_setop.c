@@ -194,6 +194,34 @@ void sqlc_cte_set_cols(sqlc_ctx_t *c, sqlc_cte_t *q, const sqlc_target_t *t, siz
 
 /* A recursive CTE: the non-recursive term first (it fixes the types), then the whole union
  * with the CTE visible. */
+/* A recursive term's unconstrained numeric columns grow past any DECIMAL: both terms give them
+ * as numeric text (each value keeps its scale, as PostgreSQL's numeric). */
+static char *numv_recast(sqlc_ctx_t *c, char *sql, sqlc_target_t *t, size_t n)
+{
+    bool any = false;
+    for (size_t k = 0; k < n; k++)
+        any = any || (!t[k].val.numv && sqlc_numv_type(c, t[k].val.type));
+    if (!any)
+        return sql;
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_puts(&b, "SELECT ");
+    for (size_t k = 0; k < n; k++) {
+        sqlc_val_t v = t[k].val;
+        v.sql = sqlc_printf(c, "am_r.%s", t[k].duck);
+        const char *x = v.sql;
+        if (!v.numv && sqlc_numv_type(c, v.type)) {
+            x = sqlc_num_text(c, &v);
+            t[k].val.numv = true;
+        }
+        am_buf_printf(&b, "%s%s AS %s", k ? ", " : "", x, t[k].duck);
+    }
+    am_buf_printf(&b, " FROM (%s) AS am_r", sql);
+    char *r = am_arena_strndup(c->arena, b.data, b.len);
+    am_buf_destroy(&b);
+    return r;
+}
+
 bool sqlc_cte_body(sqlc_ctx_t *c, bool recursive, sqlc_cte_t *q, const PgQuery__CommonTableExpr *cte,
                    char **sql, sqlc_target_t **t, size_t *n)
 {
@@ -203,6 +231,7 @@ bool sqlc_cte_body(sqlc_ctx_t *c, bool recursive, sqlc_cte_t *q, const PgQuery__
     char *lsql = NULL;
     if (!sqlc_query(c, s->larg, &lsql, t, n))
         return false;
+    lsql = numv_recast(c, lsql, *t, *n);
     sqlc_cte_set_cols(c, q, *t, *n, cte);
     sqlc_scope_t *sc = c->scope;
     sqlc_cte_t **saved = sc->ctes;
@@ -234,6 +263,7 @@ bool sqlc_cte_body(sqlc_ctx_t *c, bool recursive, sqlc_cte_t *q, const PgQuery__
                                          "non-recursive term but type %s overall",
                              q->name, k + 1, sqlc_type_name(c, (*t)[k].val.type),
                              sqlc_type_name(c, rt[k].val.type));
+    rsql = numv_recast(c, rsql, rt, rn);
     *sql = sqlc_printf(c, "(%s) %s (%s)", lsql, s->all ? "UNION ALL" : "UNION", rsql);
     return true;
 }
