@@ -30,6 +30,9 @@ bool proxy__duck_exec(duckdb_connection con, const char *sql, am_err_t *err)
 }
 
 /* Clients may read the warehouse (through the views) and nothing else on this machine. */
+struct proxy_viewstate;
+static void vstates_free(struct proxy_viewstate *v, size_t n);
+
 static bool lock_down(proxy_t *p, duckdb_connection con, am_err_t *err)
 {
     am_buf_t b;
@@ -53,6 +56,8 @@ static bool lock_down(proxy_t *p, duckdb_connection con, am_err_t *err)
                     "SET autoinstall_known_extensions = false; "
                     "SET autoload_known_extensions = false; "
                     "SET allow_community_extensions = false; "
+                    /* footers of the lake's immutable files are read once, not per query */
+                    "SET parquet_metadata_cache = true; "
                     "SET lock_configuration = true");
     bool ok = proxy__duck_exec(con, b.data, err);
     am_buf_destroy(&b);
@@ -98,6 +103,9 @@ void proxy__catalog_close(proxy_t *p)
     for (size_t i = 0; i < p->n_views; i++)
         free(p->view_names[i]);
     free(p->view_names);
+    vstates_free(p->vstates, p->n_vstates);
+    p->vstates = NULL;
+    p->n_vstates = 0;
     p->view_names = NULL;
     p->n_views = 0;
     free(p->applied_wm);
@@ -276,10 +284,59 @@ static bool view_binds(duckdb_connection con, const char *ddl, am_err_t *err)
     return ok;
 }
 
+/* What a view was last written for: a table whose snapshot and relation are unchanged keeps
+ * its view (planning reads every manifest of the table) and its size figures. */
+struct proxy_viewstate {
+    char *schema, *name;
+    int64_t snapshot;
+    uint32_t relid;
+    char *stats;
+};
+
+typedef struct vstates {
+    struct proxy_viewstate *v;
+    size_t n;
+} vstates_t;
+
+static void vstates_free(struct proxy_viewstate *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].schema);
+        free(v[i].name);
+        free(v[i].stats);
+    }
+    free(v);
+}
+
+static const struct proxy_viewstate *vstate_find(const proxy_t *p, const lake_watermark_table_t *t,
+                                                 uint32_t relid)
+{
+    for (size_t i = 0; i < p->n_vstates; i++) {
+        const struct proxy_viewstate *v = &p->vstates[i];
+        if (!strcmp(v->schema, t->schema) && !strcmp(v->name, t->name) &&
+            v->snapshot == t->snapshot_id && v->relid == relid)
+            return v;
+    }
+    return NULL;
+}
+
+static void vstate_add(vstates_t *out, const lake_watermark_table_t *t, uint32_t relid,
+                       const char *stats)
+{
+    out->v = am_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+    struct proxy_viewstate *v = &out->v[out->n++];
+    v->schema = am_xstrdup(t->schema);
+    v->name = am_xstrdup(t->name);
+    v->snapshot = t->snapshot_id;
+    v->relid = relid;
+    v->stats = am_xstrdup(stats);
+}
+
 /* Every mirrored table's view; one whose SELECT does not bind is left out (a new model marks
- * its relation unserved; an old model keeps the view it had). */
+ * its relation unserved; an old model keeps the view it had). Only tables whose snapshot
+ * changed are planned again, unless the catalog is new. */
 static bool views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_watermark_t *wm,
-                  am_buf_t *script, am_err_t *err)
+                  am_buf_t *script, vstates_t *states, am_err_t *err)
 {
     duckdb_connection con;
     if (duckdb_connect(p->db, &con) != DuckDBSuccess)
@@ -292,6 +349,15 @@ static bool views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_water
     for (size_t i = 0; ok && cat && i < wm->n_tables; i++) {
         am_buf_reset(&one);
         am_buf_reset(&st1);
+        const proxy_pgrel_t *rel =
+            proxy__pgcat_rel_find(cat, wm->tables[i].schema, wm->tables[i].name);
+        const struct proxy_viewstate *kept =
+            !new_cat && rel ? vstate_find(p, &wm->tables[i], rel->oid) : NULL;
+        if (kept) {
+            am_buf_printf(&stats, "%s%s", stats.len ? ", " : "", kept->stats);
+            vstate_add(states, &wm->tables[i], rel->oid, kept->stats);
+            continue;
+        }
         ok = view_ddl(p, cat, &wm->tables[i], &one, &st1, err);
         am_err_t verr = {0};
         if (ok && one.len && !view_binds(con, one.data, &verr)) {
@@ -305,6 +371,7 @@ static bool views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_water
         if (ok && one.len) {
             am_buf_append(script, one.data, one.len);
             am_buf_printf(&stats, "%s%s", stats.len ? ", " : "", st1.data ? st1.data : "");
+            vstate_add(states, &wm->tables[i], rel ? rel->oid : 0, st1.data ? st1.data : "");
         }
     }
     if (ok && stats.len)
@@ -355,13 +422,20 @@ static bool apply(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_water
     bool ok = !new_cat || !cat || run_tx(p, load_catalog, cat, err);
     am_buf_t script;
     am_buf_init(&script);
-    ok = ok && views(p, cat, new_cat, wm, &script, err);
+    vstates_t states = {0};
+    ok = ok && views(p, cat, new_cat, wm, &script, &states, err);
     if (ok) {
         drop_gone(p, cat, &script);
         ok = run_tx(p, run_script, &script, err);
     }
-    if (!ok)
+    if (ok) { /* the views DuckDB now has */
+        vstates_free(p->vstates, p->n_vstates);
+        p->vstates = states.v;
+        p->n_vstates = states.n;
+    } else {
+        vstates_free(states.v, states.n);
         am_err_prefix(err, "proxy: swapping views");
+    }
     am_buf_destroy(&script);
     return ok;
 }

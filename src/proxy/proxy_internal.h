@@ -259,6 +259,10 @@ struct proxy {
     char *applied_wm;  /* guarded by refresh_lock: signature of the views shown */
     char **view_names; /* guarded by refresh_lock: "schema\0name" of every view */
     size_t n_views;    /* guarded by refresh_lock */
+    /* guarded by refresh_lock: each view's table, snapshot and relation when it was last
+     * written, so that a new watermark rewrites only the views of tables that changed */
+    struct proxy_viewstate *vstates;
+    size_t n_vstates;
     _Atomic uint64_t visible_lsn;
     char *applied_catalog;       /* guarded by refresh_lock: the catalog file now loaded */
     pthread_mutex_t cat_lock;    /* guards cat */
