@@ -135,8 +135,70 @@ static bool over_clause(sqlc_ctx_t *c, const PgQuery__WindowDef *w, am_buf_t *b)
     return ok;
 }
 
+/* Functions callable with named arguments (name => value): their parameters in order, with
+ * the default of each trailing one (NULL: required). */
+static const struct {
+    const char *fn;
+    const char *params[8];
+    const char *defaults[8];
+} named_fns[] = {
+    {"make_interval",
+     {"years", "months", "weeks", "days", "hours", "mins", "secs"},
+     {"0", "0", "0", "0", "0", "0", "0.0"}},
+};
+
+static bool named_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *fn,
+                       sqlc_val_t *args, size_t *n)
+{
+    size_t k = 0;
+    while (k < AM_ARRAY_LEN(named_fns) && strcmp(named_fns[k].fn, fn) != 0)
+        k++;
+    if (k == AM_ARRAY_LEN(named_fns))
+        return sqlc_fail(c, "0A000", "named arguments of %s are not supported on the mirror", fn);
+    const sqlc_node_t *given[8] = {0};
+    size_t np = 0;
+    while (np < 8 && named_fns[k].params[np])
+        np++;
+    for (size_t i = 0; i < f->n_args; i++) {
+        const sqlc_node_t *a = f->args[i];
+        size_t at = i;
+        if (a->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR) {
+            const char *nm = a->named_arg_expr->name;
+            for (at = 0; at < np && strcmp(named_fns[k].params[at], nm ? nm : "") != 0; at++)
+                ;
+            if (at == np)
+                return sqlc_fail(c, "42883", "function %s(%s => ...) does not exist", fn,
+                                 nm ? nm : "?");
+            a = a->named_arg_expr->arg;
+        }
+        if (at >= np || given[at])
+            return sqlc_fail(c, "42601", "argument name \"%s\" used more than once",
+                             at < np ? named_fns[k].params[at] : "?");
+        given[at] = a;
+    }
+    *n = 0;
+    for (size_t i = 0; i < np; i++) {
+        if (given[i]) {
+            if (!sqlc_expr(c, given[i], &args[(*n)++]))
+                return false;
+            continue;
+        }
+        bool frac = strchr(named_fns[k].defaults[i], '.') != NULL;
+        args[*n] = sqlc_val_of(sqlc_printf(c, "CAST(%s AS %s)", named_fns[k].defaults[i],
+                                           frac ? "DOUBLE" : "INTEGER"),
+                               sqlc_type(frac ? PG_OID_FLOAT8 : PG_OID_INT4));
+        args[(*n)++].is_const = true;
+    }
+    return true;
+}
+
 static bool compile_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *args, size_t *n)
 {
+    for (size_t i = 0; i < f->n_args; i++)
+        if (f->args[i]->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR) {
+            const char *fn = sqlc_str(f->funcname[f->n_funcname - 1]);
+            return named_args(c, f, fn ? fn : "", args, n);
+        }
     *n = f->n_args;
     if (f->n_args > SQLC_MAX_ARGS)
         return sqlc_fail(c, "54023", "cannot pass more than %d arguments to a function on the "
