@@ -368,25 +368,41 @@ static bool any_all(sqlc_ctx_t *c, const PgQuery__AExpr *e, bool all, sqlc_val_t
     uint32_t elem = proxy__pgtype_elem(c->cat, proxy__pgtype_base(c->cat, arr.type).oid);
     if (!elem)
         return sqlc_fail(c, "42809", "op ANY/ALL (array) requires array on right side");
-    /* the comparison applied to each element in a lambda (no subquery: DuckDB allows none in
-     * an outer join's condition); PostgreSQL's NULL rules over the results */
     char *var = sqlc_alias(c, 'e');
     sqlc_val_t ev = sqlc_val_of(var, (proxy_pgtype_ref_t){elem, arr.type.typmod});
     ev.numv = arr.numv;
-    sqlc_val_t cmp;
-    if (!sqlc_operator(c, op, &l, &ev, &cmp))
+    sqlc_val_t cmp, co[2];
+    if (!sqlc_operator2(c, op, &l, &ev, &cmp, co))
         return false;
-    const char *lst = sqlc_printf(c, "list_transform(%s, %s -> %s)", arr.sql, var, cmp.sql);
-    const char *body =
-        all ? sqlc_printf(c, "WHEN len(%s) = 0 THEN true WHEN list_bool_or(list_transform(%s, "
-                             "am_b -> NOT am_b)) THEN false WHEN list_count(%s) < len(%s) THEN "
-                             "NULL ELSE true",
-                          lst, lst, lst, lst)
-            : sqlc_printf(c, "WHEN list_bool_or(%s) THEN true WHEN list_count(%s) < len(%s) THEN "
-                             "NULL ELSE false",
-                          lst, lst, lst);
-    *out = sqlc_val_of(sqlc_printf(c, "(CASE WHEN %s IS NULL THEN NULL %s END)", arr.sql, body),
-                       sqlc_type(PG_OID_BOOL));
+    *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
+    bool eq = !strcmp(op, "=") && !all, ne = !strcmp(op, "<>") && all;
+    bool plain = !strcmp(cmp.sql, sqlc_printf(c, "((%s) %s (%s))", co[0].sql, op, co[1].sql)) &&
+                 !strcmp(co[1].sql, var) &&
+                 !strcmp(sqlc_key_expr(c, co[0].sql, co[0].type, co[0].numv), co[0].sql);
+    if ((eq || ne) && plain) {
+        /* = ANY / <> ALL on DuckDB-native equality: list_contains, with PostgreSQL's NULL rules
+         * (no subquery and no lambda: both fail in some places, e.g. an outer join's ON) */
+        const char *x = co[0].sql, *a = arr.sql;
+        out->sql = sqlc_printf(c, "(CASE WHEN %s IS NULL THEN NULL WHEN len(%s) = 0 THEN %s WHEN "
+                                  "list_contains(%s, %s) THEN %s WHEN %s IS NULL OR "
+                                  "list_count(%s) < len(%s) THEN NULL ELSE %s END)",
+                               a, a, eq ? "false" : "true", a, x, eq ? "true" : "false", x, a, a,
+                               eq ? "false" : "true");
+    } else {
+        /* the comparison with each element, in a subquery over the array */
+        const char *sub = sqlc_printf(c, "(SELECT %s AS am_c FROM unnest(%s) AS am_u(%s))",
+                                      cmp.sql, arr.sql, var);
+        out->sql = all ? sqlc_printf(c, "(CASE WHEN %s IS NULL THEN NULL ELSE (SELECT CASE WHEN "
+                                        "count(*) = 0 THEN true WHEN bool_or(NOT am_c) THEN false "
+                                        "WHEN bool_or(am_c IS NULL) THEN NULL ELSE true END FROM "
+                                        "%s AS am_s) END)",
+                                     arr.sql, sub)
+                       : sqlc_printf(c, "(CASE WHEN %s IS NULL THEN NULL ELSE (SELECT CASE WHEN "
+                                        "bool_or(am_c) THEN true WHEN bool_or(am_c IS NULL) THEN "
+                                        "NULL ELSE false END FROM %s AS am_s) END)",
+                                     arr.sql, sub);
+    }
+    out->type = sqlc_type(PG_OID_BOOL);
     sqlc_merge_flags(out, &l);
     sqlc_merge_flags(out, &arr);
     return true;
