@@ -288,14 +288,27 @@ static void report_progress(mirror_t *m)
     pthread_mutex_unlock(&m->status_lock);
 }
 
+/* A table holds commits past the watermark (a copy caught up ahead of the stream): the next
+ * watermark serves them. */
+static bool table_ahead(const mirror_t *m)
+{
+    for (size_t i = 0; i < m->n_tables; i++) {
+        const mirror_table_t *t = m->tables[i];
+        if (t->state == MIRROR_T_ACTIVE && t->lt && lake_table_lsn(t->lt) > m->watermark_lsn)
+            return true;
+    }
+    return false;
+}
+
 /* Between transactions with nothing to flush: the watermark follows the server's walEnd now
- * and then, and only then is it acknowledged. */
+ * and then (at once when a table waits for it), and only then is it acknowledged. */
 static bool idle(mirror_t *m, am_err_t *err)
 {
     am_lsn_t at = source_idle_lsn(m->src);
     if (at > m->position)
         m->position = at;
-    if (at <= m->watermark_lsn || am_mono_us() - m->watermark_at_us < IDLE_WATERMARK_US)
+    if (at <= m->watermark_lsn ||
+        (am_mono_us() - m->watermark_at_us < IDLE_WATERMARK_US && !table_ahead(m)))
         return true;
     return mirror__write_watermark(m, at, err) && acknowledge(m, at, err);
 }

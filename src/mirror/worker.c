@@ -273,7 +273,7 @@ static bool try_handover(job_t *j, am_lsn_t y, bool *handed, am_err_t *err)
     bool due = am_mono_us() - j->flushed_us >= WORKER_FLUSH_US;
     if (!ready && !due)
         return true;
-    if (ready) { /* a snapshot at y even when nothing changed: the table says where it is */
+    if (ready && y > j->t.lake_lsn) { /* a snapshot at y even when nothing changed */
         char lsn[32];
         lake_table_set_property(j->t.lt, MIRROR_PROP_CAUGHT_UP, am_lsn_format(y, lsn, sizeof lsn));
         if (!j->t.batch)
@@ -323,10 +323,15 @@ static bool stream_step(job_t *j, const source_change_t *ch, bool *handed, am_er
 
 static bool catch_up(job_t *j, am_err_t *err)
 {
+    /* the main stream has skipped nothing at or after the copy's snapshot (the usual case
+     * when it is not far behind): it applies everything after it itself */
+    bool handed = false;
+    j->flushed_us = 0;
+    if (!try_handover(j, j->point, &handed, err) || handed)
+        return handed;
     if (!source_stream_start(j->src, j->point, err))
         return false;
     j->flushed_us = am_mono_us();
-    bool handed = false;
     while (!handed && !atomic_load(&j->w->stop)) {
         source_change_t ch;
         bool got = false;
