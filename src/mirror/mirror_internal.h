@@ -171,6 +171,7 @@ struct mirror {
     am_lsn_t slot_lsn;
     bool recopy_all;    /* a copy of every table is in progress (watermark "recopy") */
     bool catalog_dirty; /* a table's written version changed: try a new catalog */
+    bool catalog_fresh; /* the copy just captured it under its snapshot */
     int64_t catalog_tried_us;
     int64_t checked_us; /* am_mono_us of the last catalog check */
 

@@ -436,8 +436,10 @@ bool mirror__start(mirror_t *m, am_err_t *err)
     if (!ok)
         return false;
     mirror__tables_publish_status(m);
-    if (!mirror__catalog_refresh(m, err))
+    /* the catalog may have changed while the mirror was down (a copy just captured it) */
+    if (!m->catalog_fresh && !mirror__catalog_refresh(m, err))
         return false;
+    m->catalog_fresh = false;
     char lsn[24];
     am_log_info("mirror", "streaming",
                 AM_KV_STR("from", am_lsn_format(m->watermark_lsn, lsn, sizeof lsn)));

@@ -357,10 +357,13 @@ static bool stream_loop(mirror_t *m, atomic_bool *stop, am_err_t *err)
     return true;
 }
 
+/* Connections, resources, cancels and I/O, and a lock or a visibility that never came in
+ * time: the next start from the watermark may fare better. */
 static bool retryable(const am_err_t *err)
 {
     return strncmp(err->sqlstate, "08", 2) == 0 || strncmp(err->sqlstate, "53", 2) == 0 ||
-           strncmp(err->sqlstate, "57", 2) == 0 || strncmp(err->sqlstate, "58", 2) == 0;
+           strncmp(err->sqlstate, "57", 2) == 0 || strncmp(err->sqlstate, "58", 2) == 0 ||
+           strcmp(err->sqlstate, "55P03") == 0;
 }
 
 static void sleep_interruptible(atomic_bool *stop, int ms)

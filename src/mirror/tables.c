@@ -244,9 +244,12 @@ static void check_one(mirror_t *m, mirror_table_t *t, const source_table_state_t
         return;
     }
     bool differs = !mirror__state_equal(&t->rec.st, st);
+    char at[32], pos[32];
     if (differs && !t->pending)
         am_log_info("mirror", "catalog change seen: stale until the stream reaches it",
-                    AM_KV_STR("schema", t->schema), AM_KV_STR("table", t->name));
+                    AM_KV_STR("schema", t->schema), AM_KV_STR("table", t->name),
+                    AM_KV_STR("seen_at", am_lsn_format(after, at, sizeof at)),
+                    AM_KV_STR("stream_at", am_lsn_format(m->position, pos, sizeof pos)));
     if (differs)
         t->pending_lsn = after;
     if (differs != t->pending) {
