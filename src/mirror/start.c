@@ -307,8 +307,9 @@ static const char *slot_problem(const mirror_t *m, const lake_watermark_t *wm,
         return "is missing";
     if (strcmp(info->wal_status, "lost") == 0)
         return "was invalidated (wal_status lost): the WAL it needed is gone";
-    /* only a watermark that records its slot acknowledges nothing past itself */
-    if (wm->slot && info->confirmed_flush > wm->lsn) {
+    /* only a watermark that records its slot acknowledges nothing past itself (take_watermark
+     * moved the recorded name to m) */
+    if (m->slot_name && info->confirmed_flush > wm->lsn) {
         (void)snprintf(buf, len,
                        "has confirmed %s but the lake holds changes up to %s only: the "
                        "warehouse was restored from an older copy, or the slot was created "
@@ -317,7 +318,6 @@ static const char *slot_problem(const mirror_t *m, const lake_watermark_t *wm,
                        am_lsn_format(wm->lsn, b, sizeof b));
         return buf;
     }
-    (void)m;
     return NULL;
 }
 
