@@ -163,6 +163,21 @@ static bool in_ids(const source_table_id_t *ids, size_t n, uint32_t relid)
     return false;
 }
 
+/* The configuration entry the lake recorded for t (its rec's spec), before t is opened for
+ * good: a renamed table stays selected by the entry that brought it in. */
+static void peek_spec(mirror_t *m, mirror_table_t *t)
+{
+    am_err_t err = {0};
+    lake_table_t *lt = t->spec ? NULL : lake_table_open_at(m->lake, t->location, &err);
+    const char *json = lt ? lake_table_property(lt, MIRROR_PROP_SOURCE) : NULL;
+    mirror_rec_t rec;
+    if (json && mirror__rec_decode(json, &rec, &err)) {
+        t->spec = rec.spec ? am_xstrdup(rec.spec) : NULL;
+        mirror__rec_destroy(&rec);
+    }
+    lake_table_close(lt);
+}
+
 /* A known table that is no longer mirrored: dropped meanwhile, or no longer configured. */
 static void settle_known(mirror_t *m, mirror_table_t *t, const source_table_state_t *st,
                          const source_table_id_t *ids, size_t n_ids, am_err_t *err, bool *ok)
@@ -179,6 +194,7 @@ static void settle_known(mirror_t *m, mirror_table_t *t, const source_table_stat
         mirror__table_set_state(m, t, MIRROR_T_DROPPED, "dropped at the source");
         return;
     }
+    peek_spec(m, t);
     const mirror_spec_t *s = still_selected(m, t, st, m->automatic && in_ids(ids, n_ids, t->relid));
     if (!s) {
         am_log_info("mirror",
@@ -191,6 +207,12 @@ static void settle_known(mirror_t *m, mirror_table_t *t, const source_table_stat
     t->insert_only = s->insert_only;
     t->drop_lake = s->drop_lake;
     *ok = *ok && mirror__table_resume(t, m->lake, m->src, st, err);
+    /* renamed while the mirror was down: the source knows it by its name now (publication,
+     * copy); the lake takes the name when the stream reaches the rename */
+    free(t->schema);
+    free(t->name);
+    t->schema = am_xstrdup(st->schema);
+    t->name = am_xstrdup(st->name);
 }
 
 static bool resolve_known(mirror_t *m, const source_table_id_t *ids, size_t n_ids, am_err_t *err)
