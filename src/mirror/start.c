@@ -288,7 +288,7 @@ static bool publish(mirror_t *m, am_err_t *err)
 {
     source_table_ref_t *refs = am_xcalloc(m->n_tables + 1, sizeof *refs);
     bool *ins = am_xcalloc(m->n_tables + 1, sizeof *ins);
-    mirror_table_t **which = am_xcalloc(m->n_tables + 1, sizeof *which);
+    mirror_table_t **which = am_xcalloc(m->n_tables + 1, sizeof(mirror_table_t *));
     source_publish_t *result = am_xcalloc(m->n_tables + 1, sizeof *result);
     size_t n = 0;
     for (size_t i = 0; i < m->n_tables; i++) {

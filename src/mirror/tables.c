@@ -48,7 +48,7 @@ mirror_table_t *mirror__table_add(mirror_t *m, uint32_t relid, const char *schem
         t->insert_only = spec->insert_only;
         t->drop_lake = spec->drop_lake;
     }
-    m->tables = am_xrealloc(m->tables, (m->n_tables + 1) * sizeof *m->tables);
+    m->tables = am_xrealloc(m->tables, (m->n_tables + 1) * sizeof(mirror_table_t *));
     m->tables[m->n_tables++] = t;
     return t;
 }
