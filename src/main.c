@@ -6,7 +6,8 @@
  *  - the server (--role server): the proxy over the lake, sandboxed (read-only warehouse).
  * They share only the warehouse on disk and a status page per child (its status and metrics,
  * read by the supervisor), so a crash or a hostile query on the server side never stops or
- * corrupts replication. SIGINT/SIGTERM stop everything.
+ * corrupts replication. SIGINT/SIGTERM stop everything; SIGHUP reloads the table list (the
+ * supervisor passes it on to the writer).
  * Exit status: 0 clean stop, 1 runtime failure, 2 bad flags or config.
  */
 #include <limits.h>
@@ -37,11 +38,14 @@
 #define STOP_GRACE_MS 30000
 
 static atomic_bool g_stop;
+static atomic_bool g_reload;
 
 static void on_signal(int sig)
 {
-    (void)sig;
-    atomic_store(&g_stop, true);
+    if (sig == SIGHUP)
+        atomic_store(&g_reload, true);
+    else
+        atomic_store(&g_stop, true);
 }
 
 static void install_signals(void)
@@ -52,6 +56,7 @@ static void install_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN); /* a client that hangs up is an error return, not a death */
 }
 
@@ -69,6 +74,7 @@ typedef struct app {
     config_t cfg;
     config_args_t args;
     source_table_ref_t *tables;
+    mirror_table_spec_t *specs;
     source_options_t src_opts;
     proc_super_t *super;
     size_t writer, server; /* role indexes */
@@ -79,6 +85,24 @@ typedef struct app {
     char sandbox[64]; /* server role */
 } app_t;
 
+/* What the writer publishes on its status page: the write path's status, then one line per
+ * table that is not simply streaming ("schema.name\tstate\tdetail\n"), then every table's
+ * "schema.name=state" list, as much as fits. */
+typedef struct writer_status {
+    mirror_status_t st;
+    char tables[PROC_STATUS_MAX - sizeof(mirror_status_t)];
+} writer_status_t;
+
+/* The configuration's table list as the write path takes it (borrowed from cfg). */
+static mirror_table_spec_t *table_specs(const config_t *c)
+{
+    mirror_table_spec_t *specs = am_xcalloc(c->n_tables + 1, sizeof *specs);
+    for (size_t i = 0; i < c->n_tables; i++)
+        specs[i] = (mirror_table_spec_t){c->tables[i].schema, c->tables[i].name,
+                                         c->tables[i].insert_only, c->tables[i].drop_lake};
+    return specs;
+}
+
 static void build_source_options(app_t *app)
 {
     const config_t *c = &app->cfg;
@@ -87,6 +111,7 @@ static void build_source_options(app_t *app)
         app->tables[i].schema = c->tables[i].schema;
         app->tables[i].name = c->tables[i].name;
     }
+    app->specs = table_specs(c);
     app->src_opts = (source_options_t){
         .host = c->postgres.host,
         .port = c->postgres.port,
@@ -136,12 +161,60 @@ static void *writer_thread(void *ud)
     return NULL;
 }
 
+/* SIGHUP: the table list again from the file; other keys take effect at the next start. */
+static void reload_tables(app_t *app, mirror_t *m)
+{
+    config_t fresh;
+    am_err_t err = {0};
+    if (!config_load(&fresh, app->args.config_path, &err)) {
+        am_log_error("main", "configuration not reloaded", AM_KV_ERR(&err));
+        return;
+    }
+    mirror_table_spec_t *specs = table_specs(&fresh);
+    mirror_reload(m, specs, fresh.n_tables);
+    free(specs);
+    config_destroy(&fresh);
+}
+
+static void writer_publish(proc_page_t *pg, const mirror_t *m)
+{
+    static writer_status_t ws;
+    memset(&ws, 0, sizeof ws);
+    mirror_status(m, &ws.st);
+    mirror_table_status_t ts[256];
+    size_t n = mirror_table_statuses(m, ts, sizeof ts / sizeof *ts);
+    if (n > sizeof ts / sizeof *ts)
+        n = sizeof ts / sizeof *ts;
+    size_t used = 0, cap = sizeof ws.tables;
+    for (size_t i = 0; i < n && used < cap; i++)
+        if (strcmp(ts[i].state, "streaming") != 0) {
+            int w = snprintf(ws.tables + used, cap - used, "%s\t%s\t%s\n", ts[i].table,
+                             ts[i].state, ts[i].detail);
+            used = w < 0 ? used : used + (size_t)w;
+        }
+    for (size_t i = 0; i < n && used < cap; i++) {
+        int w = snprintf(ws.tables + used, cap - used, "%s%s=%s", i ? ", " : "", ts[i].table,
+                         ts[i].state);
+        used = w < 0 ? used : used + (size_t)w;
+    }
+    ws.tables[cap - 1] = '\0';
+    proc_page_publish(pg, &ws, sizeof ws);
+}
+
 static int writer_main(app_t *app)
 {
     proc_page_t *pg = child_page(app);
     if (!pg)
         return 1;
-    mirror_options_t mopts = {.source = app->src_opts, .warehouse = app->cfg.iceberg.path};
+    const config_t *c = &app->cfg;
+    mirror_options_t mopts = {
+        .source = app->src_opts,
+        .specs = app->specs,
+        .n_specs = c->n_tables,
+        .resnapshot_on_slot_loss = c->mirror.resnapshot_on_slot_loss,
+        .catalog_check_ms = c->mirror.catalog_check_ms,
+        .warehouse = c->iceberg.path,
+    };
     writer_run_t w = {.mirror = mirror_new(&mopts)};
     atomic_init(&w.done, false);
     pthread_t t;
@@ -150,15 +223,13 @@ static int writer_main(app_t *app)
         return 1;
     }
     while (!atomic_load(&w.done)) {
-        mirror_status_t st;
-        mirror_status(w.mirror, &st);
-        proc_page_publish(pg, &st, sizeof st);
+        writer_publish(pg, w.mirror);
+        if (atomic_exchange(&g_reload, false))
+            reload_tables(app, w.mirror);
         am_sleep_ms(PUBLISH_MS);
     }
     pthread_join(t, NULL);
-    mirror_status_t st;
-    mirror_status(w.mirror, &st);
-    proc_page_publish(pg, &st, sizeof st);
+    writer_publish(pg, w.mirror);
     mirror_free(w.mirror);
     proc_page_free(pg);
     if (!w.ok) {
@@ -345,16 +416,44 @@ static bool report_child(app_t *app, size_t role, const char *name, health_repor
     return false;
 }
 
+/* The writer's table lines (writer_status_t.tables) as report entries: "table <name>" with
+ * "state: detail" for each that is not streaming, "tables" with them all, and counts. */
+static void report_tables(health_report_t *r, char *text, size_t cap)
+{
+    text[cap - 1] = '\0';
+    int stale = 0, copying = 0;
+    char *line = text;
+    for (char *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+        *nl = '\0';
+        char *state = strchr(line, '\t');
+        char *detail = state ? strchr(state + 1, '\t') : NULL;
+        if (!detail)
+            continue;
+        *state++ = '\0';
+        *detail++ = '\0';
+        stale += strcmp(state, "stale") == 0;
+        copying += strcmp(state, "copying") == 0;
+        char key[160], value[440];
+        snprintf(key, sizeof key, "table %.150s", line);
+        snprintf(value, sizeof value, "%.15s: %.399s", state, detail);
+        health_report_str(r, key, value);
+    }
+    health_report_str(r, "tables", line);
+    health_report_num(r, "tables_stale", stale);
+    health_report_num(r, "tables_copying", copying);
+}
+
 static bool check_replication(void *ud, health_report_t *r)
 {
     app_t *app = ud;
     if (!report_child(app, app->writer, "writer", r))
         return false;
-    mirror_status_t st;
+    static writer_status_t ws; /* health checks run one at a time */
     size_t len = 0;
     int64_t age = 0;
-    if (!proc_page_read(app->writer_page, &st, sizeof st, &len, &age) || len != sizeof st ||
-        (unsigned)st.phase > MIRROR_FAILED) {
+    mirror_status_t st;
+    if (!proc_page_read(app->writer_page, &ws, sizeof ws, &len, &age) || len != sizeof ws ||
+        (st = ws.st, (unsigned)st.phase > MIRROR_FAILED)) {
         health_report_message(r, "starting");
         return true;
     }
@@ -374,6 +473,7 @@ static bool check_replication(void *ud, health_report_t *r)
                           (double)(am_now_us() - st.last_flush_unix_us) / 1e6);
     if (st.last_error[0])
         health_report_str(r, "last_error", st.last_error);
+    report_tables(r, ws.tables, sizeof ws.tables);
     bool up =
         st.phase == MIRROR_STREAMING || st.phase == MIRROR_COPYING || st.phase == MIRROR_STARTING;
     health_report_message(r, "%s", up ? mirror_phase_name(st.phase) : st.last_error);
@@ -555,6 +655,13 @@ static int supervise(app_t *app, const char *exe)
                     AM_KV_I64("landlock_abi", proc_landlock_abi()));
         int64_t sick_since = 0;
         while (!atomic_load(&g_stop)) {
+            if (atomic_exchange(&g_reload, false)) {
+                pid_t pid = proc_super_pid(app->super, app->writer);
+                am_log_info("main", "SIGHUP: the writer reloads the table list",
+                            AM_KV_I64("pid", pid));
+                if (pid > 0)
+                    kill(pid, SIGHUP);
+            }
             proc_super_tick(app->super);
             watch_server(app, &sick_since);
             am_sleep_ms(TICK_MS);
@@ -601,6 +708,7 @@ int main(int argc, char **argv)
     else
         rc = server_main(&app);
     free(app.tables);
+    free(app.specs);
     config_destroy(&app.cfg);
     return rc;
 }

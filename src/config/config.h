@@ -12,8 +12,11 @@
 #include "util/util.h"
 
 typedef struct config_table {
-    char *schema;
-    char *name;
+    char *schema;     /* may be a pattern: * and ? as in a shell ("*" = every schema) */
+    char *name;       /* may be a pattern too */
+    bool insert_only; /* no replica identity: mirror inserts and truncates only */
+    bool drop_lake;   /* on_drop: drop (remove the Iceberg table when the source drops it);
+                         false = keep (the default) */
 } config_table_t;
 
 /* proxy.users: a role that may log in, with its SCRAM verifier as pg_authid.rolpassword keeps
@@ -36,6 +39,10 @@ typedef struct config {
     } postgres;
     config_table_t *tables; /* at least one; no duplicates */
     size_t n_tables;
+    struct {
+        bool resnapshot_on_slot_loss; /* copy every table again when the slot is lost */
+        int catalog_check_ms;         /* how often the source catalog is compared; 0 = 1000 */
+    } mirror;
     struct {
         char *path; /* required: the warehouse directory */
     } iceberg;
@@ -80,6 +87,9 @@ typedef struct config_args {
     int listen_fd;        /* --listen-fd: the proxy's listening socket; -1 when absent */
     const char *temp_dir; /* --temp-dir: the server's private spill directory */
 } config_args_t;
+
+/* Whether s holds pattern characters (* or ?). */
+bool config_is_pattern(const char *s);
 
 /* Exit status for bad flags or config. */
 #define CONFIG_EXIT_USAGE 2

@@ -78,5 +78,13 @@ void config__show(char *out, size_t cap, const char *s, size_t len);
 /* users.c: proxy.users, a list of {name, verifier}; k is the key node (for its line). */
 bool config__users_load(config_t *cfg, yaml_document_t *doc, const yaml_node_t *k,
                         const yaml_node_t *v, am_err_t *err) AM_MUST_CHECK;
+/* mirror.c: the "mirror" section (k: its key node, v: its value), and the keys of a table
+ * entry other than schema and name (tables[i].insert_only, tables[i].on_drop). where prefixes
+ * messages ("config.yaml:7: key \"tables[0].on_drop\""). */
+bool config__mirror_load(config_t *cfg, yaml_document_t *doc, const yaml_node_t *k,
+                         const yaml_node_t *v, am_err_t *err) AM_MUST_CHECK;
+/* Whether the table key named key is one of mirror.c's; if so sets it from v (a scalar). */
+bool config__table_option(config_table_t *t, const char *key, const yaml_node_t *v,
+                          const char *where, bool *handled, am_err_t *err) AM_MUST_CHECK;
 
 #endif /* AM_CONFIG_INTERNAL_H */

@@ -153,6 +153,8 @@ static bool load_entry(loader_t *ld, const yaml_node_t *k, const yaml_node_t *v,
         return load_tables(ld, k, v);
     if (strcmp(path, "proxy.users") == 0)
         return config__users_load(ld->cfg, ld->doc, k, v, ld->err);
+    if (top && strcmp(path, "mirror") == 0)
+        return config__mirror_load(ld->cfg, ld->doc, k, v, ld->err);
     if (!config__is_section(path, strlen(path)))
         return fail_at(ld, k, "unknown key", path);
     if (is_null(v)) /* a section with every key commented out */
@@ -184,8 +186,14 @@ static bool table_key(loader_t *ld, config_table_t *t, const yaml_node_t *k, con
                       const char *path)
 {
     bool is_name = strcmp(strrchr(path, '.') + 1, "name") == 0;
-    if (!is_name && strcmp(strrchr(path, '.') + 1, "schema") != 0)
-        return fail_at(ld, k, "unknown key", path);
+    if (!is_name && strcmp(strrchr(path, '.') + 1, "schema") != 0) {
+        char where[384];
+        snprintf(where, sizeof where, "%s:%zu: key \"%s\"", ld->cfg->file, line_of(k), path);
+        bool handled = false;
+        if (!config__table_option(t, strrchr(path, '.') + 1, v, where, &handled, ld->err))
+            return false;
+        return handled || fail_at(ld, k, "unknown key", path);
+    }
     if (v->type != YAML_SCALAR_NODE)
         return fail_type(ld, k, v, path, "a non-empty name");
     char where[384]; /* the file name may be a long path */

@@ -31,8 +31,10 @@ static bool start_file(lake_batch_t *b, am_err_t *err)
         b->files = am_xrealloc(b->files, (b->n_files ? b->n_files * 2 : 1) * sizeof *b->files);
     lake__pending_t *p = &b->files[b->n_files++];
     memset(p, 0, sizeof *p);
-    p->rel = am_xasprintf("%s/data/%s.parquet", t->rel, uuid);
-    p->uri = am_xasprintf("%s/data/%s.parquet", t->uri_prefix, uuid);
+    p->rel = am_xasprintf("%s/data/%s" LAKE_FILE_SCHEMA_TAG "%d.parquet", t->rel, uuid,
+                          t->meta.schema_id);
+    p->uri = am_xasprintf("%s/data/%s" LAKE_FILE_SCHEMA_TAG "%d.parquet", t->uri_prefix, uuid,
+                          t->meta.schema_id);
     return true;
 }
 
@@ -49,8 +51,11 @@ bool lake__batch_close_file(lake_batch_t *b, am_err_t *err)
     lake_t *lake = b->t->lake;
     char *abs = storage_path(lake->st, p->rel);
     p->written = true; /* from here on the file may exist: free removes it unless committed */
-    bool ok = lake__pq_finish(&b->pq, abs, b->t->meta.field_ids, b->t->meta.elem_ids, err) &&
-              storage_sync(lake->st, p->rel, err) && storage_size(lake->st, p->rel, &p->size, err);
+    char *schema = lake__meta_schema_text(&b->t->meta);
+    bool ok =
+        lake__pq_finish(&b->pq, abs, b->t->meta.field_ids, b->t->meta.elem_ids, schema, err) &&
+        storage_sync(lake->st, p->rel, err) && storage_size(lake->st, p->rel, &p->size, err);
+    free(schema);
     free(abs);
     if (!ok) {
         b->broken = true;

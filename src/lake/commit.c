@@ -286,10 +286,13 @@ static json_t *summary_new(const commit_t *c, am_lsn_t lsn)
     bool adds = c->added_data_files > 0;
     bool removes = c->del.path || c->removed_data_files > 0 || c->removed_del_files > 0;
     json_t *s = json_object();
+    /* no data change at all: a schema or properties change, which Java would not snapshot;
+     * we do, so a watermark can name the table with its new schema */
     json_object_set_new(s, "operation",
-                        json_string(!removes ? "append"
-                                    : !adds  ? "delete"
-                                             : "overwrite"));
+                        json_string(!removes && !adds ? "replace"
+                                    : !removes        ? "append"
+                                    : !adds           ? "delete"
+                                                      : "overwrite"));
     put_count(s, "added-data-files", c->added_data_files, false);
     put_count(s, "added-records", c->added_records, false);
     put_count(s, "added-files-size", c->added_size, false);
@@ -323,7 +326,8 @@ static bool publish_metadata(commit_t *c, am_lsn_t lsn, am_err_t *err)
                       .summary = summary};
     char *prev = am_xasprintf("%s/metadata/v%d.metadata.json", t->uri_prefix, t->meta.version);
     json_t *root = lake__meta_add_snapshot(&t->meta, &s, prev, (size_t)t->lake->metadata_log_max);
-    lake__meta_expire(root, t->lake->keep_snapshots, &c->expired, &c->n_expired);
+    lake__table_apply_staged(t, root);
+    lake__meta_expire(root, t->lake->keep_snapshots, t->protect_id, &c->expired, &c->n_expired);
     c->meta_text = json_dumps(root, JSON_COMPACT);
     AM_ASSERT(c->meta_text != NULL);
     json_decref(root);
@@ -363,20 +367,26 @@ void lake__meta_install(lake_table_t *t, const char *text)
     lake__meta_t m;
     am_err_t err = {0};
     bool parsed = lake__meta_parse(text, strlen(text), "(new)", &m, &err);
-    AM_ASSERT(parsed && m.n_cols == t->meta.n_cols); /* we just wrote it */
+    AM_ASSERT(parsed); /* we just wrote it */
     m.version = t->meta.version + 1;
-    /* the columns are the same: keep the array lake_table_columns() handed out, with the
-     * docs of the new version */
-    lake_column_t *cols = m.cols;
-    m.cols = t->meta.cols;
-    t->meta.cols = cols;
-    for (size_t i = 0; i < m.n_cols; i++) {
-        const char *doc = m.cols[i].doc;
-        m.cols[i].doc = cols[i].doc;
-        cols[i].doc = doc;
+    if (!t->staged_schema && m.n_cols == t->meta.n_cols) {
+        /* the columns are the same: keep the array lake_table_columns() handed out, with the
+         * docs of the new version */
+        lake_column_t *cols = m.cols;
+        m.cols = t->meta.cols;
+        t->meta.cols = cols;
+        for (size_t i = 0; i < m.n_cols; i++) {
+            const char *doc = m.cols[i].doc;
+            m.cols[i].doc = cols[i].doc;
+            cols[i].doc = doc;
+        }
     }
     lake__meta_destroy(&t->meta);
     t->meta = m;
+    t->staged_schema = false;
+    if (t->staged_props)
+        json_decref(t->staged_props);
+    t->staged_props = NULL;
 }
 
 /* ---- the commit -------------------------------------------------------------------------- */
@@ -482,7 +492,7 @@ bool lake_batch_commit(lake_batch_t *b, am_lsn_t lsn, am_err_t *err)
                           t->name);
     if (!lake__batch_close_file(b, err))
         return false;
-    if (!has_changes(b)) {
+    if (!has_changes(b) && !lake__table_staged(t)) {
         lake__batch_reset(b);
         return true;
     }

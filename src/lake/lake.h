@@ -29,9 +29,11 @@ bool lake_check_writable(const char *warehouse, am_err_t *err) AM_MUST_CHECK;
 typedef struct lake_column {
     const char *name;
     am_coltype_t type;
-    bool required;   /* NOT NULL in the source */
-    bool is_key;     /* part of the primary key: becomes an identifier field */
-    const char *doc; /* opaque text kept as the Iceberg field's doc; NULL for none */
+    bool required;    /* NOT NULL in the source */
+    bool is_key;      /* part of the primary key: an identifier field when required */
+    const char *doc;  /* opaque text kept as the Iceberg field's doc; NULL for none */
+    int32_t field_id; /* the Iceberg field id (lake_table_columns fills it); as input to
+                         lake_table_set_schema: a current column's id to keep it, 0 for new */
 } lake_column_t;
 
 /* A live row's place: which data file of the table (an id the table assigns) and row. */
@@ -40,21 +42,32 @@ typedef struct lake_pos {
     int64_t row;
 } lake_pos_t;
 
-/* NULL + 42P01 if the table has no metadata. */
+/* NULL + 42P01 if the table has no metadata. The table lives at <schema>/<name>. */
 lake_table_t *lake_table_open(lake_t *lake, const char *schema, const char *name,
                               am_err_t *err) AM_MUST_CHECK;
+/* The same for a table at location, a directory under the warehouse ("public/orders"): a
+ * table keeps the directory it was created in whatever it is called later (the watermark
+ * maps names to locations). Two path components, each checked as lake_table_open checks
+ * names. */
+lake_table_t *lake_table_open_at(lake_t *lake, const char *location, am_err_t *err) AM_MUST_CHECK;
 /* Writes v1.metadata.json (no snapshot). Fails if the table exists (42P07). Needs at least
  * one column; "file_row_number" and "__am_file" are reserved by the Parquet reader (0A000). */
 lake_table_t *lake_table_create(lake_t *lake, const char *schema, const char *name,
                                 const lake_column_t *cols, size_t n_cols,
                                 am_err_t *err) AM_MUST_CHECK;
-/* Removes the whole table directory (used only for tables no watermark ever published). */
+lake_table_t *lake_table_create_at(lake_t *lake, const char *location, const lake_column_t *cols,
+                                   size_t n_cols, am_err_t *err) AM_MUST_CHECK;
+/* Removes the whole table directory (tables no watermark names any more). */
 bool lake_table_drop(lake_t *lake, const char *schema, const char *name,
                      am_err_t *err) AM_MUST_CHECK;
+bool lake_table_drop_at(lake_t *lake, const char *location, am_err_t *err) AM_MUST_CHECK;
+/* Whether a table (its metadata) exists at location. */
+bool lake_table_exists_at(const lake_t *lake, const char *location);
 void lake_table_close(lake_table_t *t); /* NULL is a no-op */
 
-const char *lake_table_schema(const lake_table_t *t);
-const char *lake_table_name(const lake_table_t *t);
+const char *lake_table_schema(const lake_table_t *t); /* first component of the location */
+const char *lake_table_name(const lake_table_t *t);   /* second component */
+const char *lake_table_location(const lake_table_t *t);
 size_t lake_table_n_columns(const lake_table_t *t);
 const lake_column_t *lake_table_columns(const lake_table_t *t); /* borrowed until close */
 /*
@@ -63,6 +76,30 @@ const lake_column_t *lake_table_columns(const lake_table_t *t); /* borrowed unti
  * written when the docs are already these. May run while a batch is open.
  */
 bool lake_table_set_docs(lake_table_t *t, const char *const *docs, am_err_t *err) AM_MUST_CHECK;
+/*
+ * Schema evolution by field id. Stages cols as the next commit's current schema: a column
+ * with a field_id keeps that field (its name, doc, required flag may change; its type may only
+ * widen as Iceberg v2 allows: int -> long, float -> double, decimal(P,S) -> decimal(P',S) with
+ * P' >= P), a column with field_id 0 is a new field (last-column-id + 1, plus an element id for
+ * a list), fields left out are dropped (their ids are never reused). A field already optional
+ * stays optional and new fields are optional (v2 cannot add required ones); identifier fields
+ * are the is_key columns that end up required. Files written before keep their columns: reads
+ * project each file's fields by id, so a rename or a drop rewrites nothing. 0A000 for a type
+ * change Iceberg cannot express, 22023 for an unknown field id or a bad column. The batch must
+ * hold no appended rows yet (a truncate may come first: that is how a table is replaced).
+ * lake_table_columns() describes the staged schema from here on. The next lake_batch_commit
+ * commits it with a snapshot even when the batch has no data change.
+ */
+bool lake_table_set_schema(lake_table_t *t, const lake_column_t *cols, size_t n_cols,
+                           am_err_t *err) AM_MUST_CHECK;
+/* Stages a table property for the next commit (value NULL removes it); copied. Like a staged
+ * schema, it makes the next lake_batch_commit write a snapshot. */
+void lake_table_set_property(lake_table_t *t, const char *key, const char *value);
+/* The property as staged or committed (borrowed until the next commit or close), or NULL. */
+const char *lake_table_property(const lake_table_t *t, const char *key);
+/* Snapshot expiry keeps this snapshot (and the files it reaches) however old it gets: the one
+ * a watermark still names while newer commits are not served yet. -1 protects none. */
+void lake_table_protect(lake_table_t *t, int64_t snapshot_id);
 /* "arctic-mirror.lsn" recorded by the current snapshot; 0 when there is none. */
 am_lsn_t lake_table_lsn(const lake_table_t *t);
 int64_t lake_table_snapshot_id(const lake_table_t *t); /* -1 when there is none */
@@ -77,6 +114,11 @@ int64_t lake_table_live_rows(const lake_table_t *t);   /* records minus position
 bool lake_table_scan_keys(lake_table_t *t,
                           bool (*fn)(void *ud, const am_value_t *key_vals, lake_pos_t pos),
                           void *ud, am_err_t *err) AM_MUST_CHECK;
+/* The same for any columns: fn gets the values of columns cols[0..n) (indexes into
+ * lake_table_columns()). */
+bool lake_table_scan(lake_table_t *t, const size_t *cols, size_t n,
+                     bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
+                     am_err_t *err) AM_MUST_CHECK;
 /* All column values of the row at pos (strings copied into arena). */
 bool lake_table_fetch_row(lake_table_t *t, lake_pos_t pos, am_arena_t *arena, am_value_t *out,
                           am_err_t *err) AM_MUST_CHECK;
@@ -99,10 +141,11 @@ int64_t lake_batch_n_appended(const lake_batch_t *b);
 int64_t lake_batch_n_deleted(const lake_batch_t *b);
 /*
  * Writes the data and delete files, manifests, manifest list and metadata, and publishes
- * vN+1.metadata.json; durable once it returns true. The snapshot records lsn. A batch with no
- * change commits nothing and succeeds. On failure the table is unchanged and the batch must
- * be freed; 40001 means another writer published that version first (reopen the table).
- * After success the batch is empty and may take more changes.
+ * vN+1.metadata.json; durable once it returns true. The snapshot records lsn and the current
+ * schema. A batch with no change commits nothing and succeeds, unless a schema or property
+ * change is staged: then the snapshot keeps the parent's files (operation "replace"). On failure
+ * the table is unchanged and the batch must be freed; 40001 means another writer published that
+ * version first (reopen the table). After success the batch is empty and may take more changes.
  */
 bool lake_batch_commit(lake_batch_t *b, am_lsn_t lsn, am_err_t *err) AM_MUST_CHECK;
 void lake_batch_free(lake_batch_t *b); /* NULL is a no-op; discards anything uncommitted */
@@ -110,17 +153,26 @@ void lake_batch_free(lake_batch_t *b); /* NULL is a no-op; discards anything unc
 /* ---- the watermark: one LSN and the snapshot of every table, written atomically ---------- */
 
 typedef struct lake_watermark_table {
-    char *schema;
+    char *schema; /* the name readers know the table by */
     char *name;
     int64_t snapshot_id; /* -1: table exists, no snapshot yet */
+    char *location;      /* its directory under the warehouse; "<schema>/<name>" when absent */
+    uint32_t relid;      /* the source's id for the table; 0 when unknown */
+    char *fp;            /* opaque to the lake: the writer's fingerprint of the served schema */
+    char *state;         /* opaque to the lake: NULL, or what the writer is doing to it */
 } lake_watermark_table_t;
 
 typedef struct lake_watermark {
     am_lsn_t lsn;
     int64_t written_at_ms;
-    lake_watermark_table_t *tables;
+    lake_watermark_table_t *tables; /* served: readers plan each at its snapshot */
     size_t n_tables;
-    char *catalog; /* "NNNNNNNN.json" (lake_catalog_write's name) or NULL when none */
+    lake_watermark_table_t *gone; /* no longer served (dropped at the source, ...), kept */
+    size_t n_gone;
+    char *catalog;     /* "NNNNNNNN.json" (lake_catalog_write's name) or NULL when none */
+    char *slot;        /* the replication slot the lake follows; NULL when not recorded */
+    am_lsn_t slot_lsn; /* where that slot started (its consistent point) */
+    bool recopy;       /* every table is being copied again into new snapshots */
 } lake_watermark_t;
 
 /* Durable once it returns true; then catalog files it does not name are pruned (the newest
@@ -151,13 +203,14 @@ bool lake_catalog_read(const char *warehouse, const char *name, am_buf_t *out,
 /*
  * Appends to sql a DuckDB SELECT yielding the table's rows at snapshot_id: its live data
  * files read with read_parquet, minus its position deletes, columns named and typed as in the
- * table schema. Works for a table with no data files (no rows, right columns). Each commit
- * expires snapshots older than the table's newest 100 (and removes files only they reached):
- * an expired or unknown snapshot_id fails with 42P01.
+ * schema that snapshot was committed with (the current one for -1); each file's columns are
+ * found by field id, so renamed, dropped and added columns read right. Works for a table with no
+ * data files (no rows, right columns). Each commit expires snapshots older than the table's newest
+ * 100 (and removes files only they reached): an expired or unknown snapshot_id fails with 42P01.
  */
 bool lake_read_plan(const char *warehouse, const char *schema, const char *name,
                     int64_t snapshot_id, am_buf_t *sql, am_err_t *err) AM_MUST_CHECK;
-/* The table's current columns as the plan names and types them. */
+/* The columns as the plan names and types them. */
 typedef struct lake_read_cols {
     lake_column_t *cols; /* names owned */
     size_t n;
@@ -172,6 +225,10 @@ void lake_read_cols_destroy(lake_read_cols_t *c); /* NULL is a no-op */
 /* The quoted name column i has in a read plan's output: DuckDB compares names ignoring case,
  * so of names differing only in case the later ones are "name~<position>". */
 void lake_phys_name(const lake_column_t *cols, size_t n, size_t i, am_buf_t *out);
+/* lake_read_plan for the table at location (lake_table_open_at): the snapshot's own schema
+ * names and types the columns. */
+bool lake_read_plan_at(const char *warehouse, const char *location, int64_t snapshot_id,
+                       am_buf_t *sql, lake_read_cols_t *cols, am_err_t *err) AM_MUST_CHECK;
 /* The DuckDB type a column of type t is read as ("INTEGER", "DECIMAL(10,2)", "VARCHAR[]"). */
 void lake_type_duckdb(am_coltype_t t, char *out, size_t out_len);
 

@@ -37,6 +37,10 @@
 #define LAKE_PROP_COLUMN_TYPES "arctic-mirror.column-types"
 /* The name read_parquet gives its filename column in our queries (a table may own "filename"). */
 #define LAKE_FILENAME_COL "__am_file"
+/* Data files are named <uuid>-s<schema id>.parquet: the schema their columns were written
+ * with, which says what each field id is called in the file. Files without it predate schema
+ * evolution and were written with the table's first schema's names. */
+#define LAKE_FILE_SCHEMA_TAG "-s"
 
 struct lake {
     char *warehouse; /* absolute path, no trailing slash */
@@ -266,6 +270,30 @@ typedef struct lake__meta {
 
 json_t *lake__meta_create(const char *location, const lake_column_t *cols, size_t n,
                           int64_t now_ms);
+
+/* One schema of a table's metadata. */
+typedef struct lake__schema {
+    int32_t id;
+    lake_column_t *cols; /* names and docs owned; field_id filled */
+    int32_t *elem_ids;   /* list columns: the element's field id; 0 for the others */
+    size_t n;
+} lake__schema_t;
+
+/* The schema with this schema-id (the current one for -1), parsed from m->root. 42P01 when
+ * m has none with that id. */
+bool lake__meta_schema(const lake__meta_t *m, int32_t schema_id, lake__schema_t *out,
+                       am_err_t *err) AM_MUST_CHECK;
+void lake__schema_destroy(lake__schema_t *s);
+/* The schema id a data file's columns were written with: its name's LAKE_FILE_SCHEMA_TAG, or
+ * for older files the table's lowest schema id. */
+int32_t lake__file_schema_id(const lake__meta_t *m, const char *path);
+/* Puts a schema (cols with their field ids and elem_ids) into root as schema schema_id, makes
+ * it current, sets last-column-id and the column types property. */
+void lake__root_put_schema(json_t *root, const lake_column_t *cols, const int32_t *field_ids,
+                           const int32_t *elem_ids, size_t n, int32_t schema_id,
+                           int32_t last_column_id);
+/* The highest schema-id in m->root. */
+int32_t lake__meta_max_schema_id(const lake__meta_t *m);
 bool lake__meta_parse(const char *text, size_t len, const char *what, lake__meta_t *out,
                       am_err_t *err) AM_MUST_CHECK;
 void lake__meta_destroy(lake__meta_t *m);
@@ -275,6 +303,8 @@ bool lake__meta_load_dir(const char *table_dir, lake__meta_t *out, am_err_t *err
 /* Sequence number and manifest list of snapshot id (borrowed from m). */
 bool lake__meta_snapshot_find(const lake__meta_t *m, int64_t id, const char **manifest_list,
                               am_err_t *err) AM_MUST_CHECK;
+/* The schema-id snapshot id was committed with (the current one when it names none). */
+int32_t lake__meta_snapshot_schema(const lake__meta_t *m, int64_t id);
 /* The current schema object as compact JSON (caller frees). */
 char *lake__meta_schema_text(const lake__meta_t *m);
 
@@ -299,10 +329,10 @@ json_t *lake__meta_add_schema(const lake__meta_t *m, const lake_column_t *cols, 
 
 /* ---- maintain.c: snapshot expiry ------------------------------------------------------- */
 
-/* Drops all but the newest keep snapshots from root (the current one always stays) and their
- * snapshot-log entries; *lists receives the dropped snapshots' manifest lists (caller frees
- * each and the array). */
-void lake__meta_expire(json_t *root, size_t keep, char ***lists, size_t *n_lists);
+/* Drops all but the newest keep snapshots from root (the current one always stays, and so
+ * does snapshot protect unless it is -1) and their snapshot-log entries; *lists receives the
+ * dropped snapshots' manifest lists (caller frees each and the array). */
+void lake__meta_expire(json_t *root, size_t keep, int64_t protect, char ***lists, size_t *n_lists);
 /* After a commit that expired snapshots with manifest lists lists: removes those lists, the
  * manifests no kept snapshot lists, and the files no kept snapshot reaches. Best effort. */
 void lake__expire_files(lake_table_t *t, char *const *lists, size_t n_lists);
@@ -349,9 +379,10 @@ bool lake__pq_append(lake__pq_t *w, const am_value_t *vals, am_err_t *err) AM_MU
 /* Pushes buffered rows into the temp table (so it can be queried). */
 bool lake__pq_flush(lake__pq_t *w, am_err_t *err) AM_MUST_CHECK;
 /* COPY ordered by ordinal to abs_path with field ids (elem_ids: list element ids, 0 or NULL
- * when none), then drops the temp table. */
+ * when none) and, unless NULL, the Iceberg schema JSON as the "iceberg.schema" key-value
+ * metadata; then drops the temp table. */
 bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
-                     const int32_t *elem_ids, am_err_t *err) AM_MUST_CHECK;
+                     const int32_t *elem_ids, const char *schema_json, am_err_t *err) AM_MUST_CHECK;
 void lake__pq_abort(lake__pq_t *w); /* drops the temp table; no-op when not open */
 
 typedef struct lake__del_row {
@@ -373,8 +404,13 @@ void lake__plan_project_pick(am_buf_t *sql, const lake_column_t *cols, size_t n,
 /* The quoted Parquet column name of cols[i] (see schema.c: case collisions get a suffix). */
 void lake__phys_name(const lake_column_t *cols, size_t n, size_t i, am_buf_t *out);
 /* FROM clause over data files minus deletes, aliased d, with d.__am_file and
- * d.file_row_number available; only live data files. */
-void lake__plan_from(am_buf_t *sql, const lake__state_t *s);
+ * d.file_row_number available; only live data files. Each file's fields are found by field id
+ * and named as cols (with their field_id) name them; a field a file lacks reads NULL. */
+bool lake__plan_from(am_buf_t *sql, const lake__meta_t *m, const lake__state_t *s,
+                     const lake_column_t *cols, size_t n, am_err_t *err) AM_MUST_CHECK;
+/* The select list reading cols from the data file at path (alias d), by field id. */
+bool lake__plan_file_columns(am_buf_t *sql, const lake__meta_t *m, const char *path,
+                             const lake_column_t *cols, size_t n, am_err_t *err) AM_MUST_CHECK;
 /* Number of live data files. */
 size_t lake__plan_n_live(const lake__state_t *s);
 
@@ -400,6 +436,9 @@ struct lake_table {
     lake_batch_t *batch;                  /* the open batch, if any */
     duckdb_prepared_statement fetch_stmt; /* fetch_row's statement for fetch_uri, or NULL */
     char *fetch_uri;
+    bool staged_schema;   /* meta's columns (and schema_id) are a schema not committed yet */
+    json_t *staged_props; /* properties to set at the next commit (null values remove) */
+    int64_t protect_id;   /* snapshot expiry keeps; -1 none */
 };
 
 struct lake_batch {
@@ -423,11 +462,18 @@ bool lake__batch_close_file(lake_batch_t *b, am_err_t *err) AM_MUST_CHECK;
 const char *lake__table_file_uri(lake_table_t *t, int32_t id, int64_t row, am_err_t *err);
 /* Drops fetch_row's cached statement. */
 void lake__table_fetch_forget(lake_table_t *t);
+/* At least one column, names usable and unique, types known (table.c). */
+bool lake__columns_check(const lake_column_t *cols, size_t n, am_err_t *err) AM_MUST_CHECK;
+/* Whether a schema or properties wait for the next commit. */
+bool lake__table_staged(const lake_table_t *t);
+/* Puts the staged schema and properties into root (a copy of the metadata being committed). */
+void lake__table_apply_staged(const lake_table_t *t, json_t *root);
 /* Publishes text as v(N+1).metadata.json without overwrite (40001-like STORAGE_SQLSTATE_EXISTS
  * when another writer got there first); then the hint, then the parsed text installed as the
  * table's metadata (the column array stays, docs updated). */
 bool lake__meta_publish(lake_table_t *t, const char *text, am_err_t *err) AM_MUST_CHECK;
 void lake__hint_update(lake_table_t *t);
+/* Installs the parsed text as the table's metadata; staged changes are now committed. */
 void lake__meta_install(lake_table_t *t, const char *text);
 /* Best-effort removal of a file written by an abandoned commit. */
 void lake__remove_quietly(lake_t *lake, const char *rel);

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void lake__meta_expire(json_t *root, size_t keep, char ***lists, size_t *n_lists)
+void lake__meta_expire(json_t *root, size_t keep, int64_t protect, char ***lists, size_t *n_lists)
 {
     *lists = NULL;
     *n_lists = 0;
@@ -30,18 +30,22 @@ void lake__meta_expire(json_t *root, size_t keep, char ***lists, size_t *n_lists
     size_t drop = n - keep;
     *lists = am_xcalloc(drop, sizeof(char *));
     json_t *log = json_object_get(root, "snapshot-log");
-    for (size_t i = 0; i < drop; i++) {
-        json_t *snap = json_array_get(snaps, 0);
-        const char *ml = json_string_value(json_object_get(snap, "manifest-list"));
+    /* snapshots are appended in commit order: the oldest come first */
+    for (size_t i = 0, k = 0; i < drop; i++) {
+        json_t *snap = json_array_get(snaps, k);
         json_int_t id = json_integer_value(json_object_get(snap, "snapshot-id"));
+        if (protect >= 0 && id == protect) {
+            k++; /* a watermark names it: it stays, the next oldest goes */
+            continue;
+        }
+        const char *ml = json_string_value(json_object_get(snap, "manifest-list"));
         if (ml)
             (*lists)[(*n_lists)++] = am_xstrdup(ml);
-        /* snapshots are appended in commit order: the oldest is first */
-        json_array_remove(snaps, 0);
-        for (size_t k = 0; k < json_array_size(log); k++) {
-            json_t *e = json_array_get(log, k);
-            if (json_integer_value(json_object_get(e, "snapshot-id")) == id)
-                json_array_remove(log, k--);
+        json_array_remove(snaps, k);
+        for (size_t e = 0; e < json_array_size(log); e++) {
+            json_t *entry = json_array_get(log, e);
+            if (json_integer_value(json_object_get(entry, "snapshot-id")) == id)
+                json_array_remove(log, e--);
         }
     }
 }
@@ -149,11 +153,21 @@ void lake__expire_files(lake_table_t *t, char *const *lists, size_t n_lists)
 {
     if (n_lists == 0)
         return;
-    json_t *oldest = json_array_get(json_object_get(t->meta.root, "snapshots"), 0);
-    const char *ml = json_string_value(json_object_get(oldest, "manifest-list"));
+    /* what stays reachable: the oldest snapshot of the kept run, and a protected older one */
+    json_t *snaps = json_object_get(t->meta.root, "snapshots");
     kept_t k = {.manifests = am_map_new(), .files = am_map_new(), .done = am_map_new()};
     am_err_t err = {0};
-    if (ml && kept_load(&k, ml, &err)) {
+    bool ok = true, run_seen = false;
+    for (size_t i = 0; ok && i < json_array_size(snaps) && !run_seen; i++) {
+        json_t *snap = json_array_get(snaps, i);
+        const char *ml = json_string_value(json_object_get(snap, "manifest-list"));
+        bool protected_one =
+            json_integer_value(json_object_get(snap, "snapshot-id")) == t->protect_id &&
+            t->protect_id >= 0;
+        run_seen = !protected_one;
+        ok = ml && kept_load(&k, ml, &err);
+    }
+    if (ok) {
         for (size_t i = 0; i < n_lists; i++)
             expire_list(t->lake, &k, lists[i]);
         am_log_debug("lake", "expired snapshots", AM_KV_STR("table", t->rel),

@@ -114,6 +114,7 @@ static bool parse_field(meta_parser_t *p, json_t *f, lake_column_t *col, int32_t
     col->name = am_xstrdup(name);
     col->doc = doc ? am_xstrdup(json_string_value(doc)) : NULL;
     col->required = json_is_true(req);
+    col->field_id = *id;
     return true;
 }
 
@@ -164,29 +165,107 @@ static void mark_identifiers(lake__meta_t *m, json_t *schema)
     }
 }
 
+/* The fields of one schema object into cols, ids and elem_ids (n entries each, allocated). */
+static bool parse_fields(meta_parser_t *p, json_t *schema, lake_column_t **cols, int32_t **ids,
+                         int32_t **elem_ids, size_t *n)
+{
+    json_t *fields = json_object_get(schema, "fields");
+    if (!json_is_array(fields))
+        return bad(p, META_SQLSTATE_CORRUPT, "%s", "a schema is missing or has no fields");
+    *n = json_array_size(fields);
+    *cols = am_xcalloc(*n + 1, sizeof **cols);
+    *ids = am_xcalloc(*n + 1, sizeof **ids);
+    *elem_ids = am_xcalloc(*n + 1, sizeof **elem_ids);
+    for (size_t i = 0; i < *n; i++)
+        if (!parse_field(p, json_array_get(fields, i), &(*cols)[i], &(*ids)[i], &(*elem_ids)[i])) {
+            *n = i; /* the caller frees what was parsed */
+            return false;
+        }
+    return true;
+}
+
 static bool parse_schema(meta_parser_t *p, lake__meta_t *m)
 {
     if (!get_int32(p, m->root, "current-schema-id", &m->schema_id) ||
         !get_int32(p, m->root, "last-column-id", &m->last_column_id))
         return false;
     json_t *schema = find_by_id(json_object_get(m->root, "schemas"), "schema-id", m->schema_id);
-    json_t *fields = json_object_get(schema, "fields");
-    if (!json_is_array(fields))
-        return bad(p, META_SQLSTATE_CORRUPT, "%s", "current schema is missing or has no fields");
-    m->n_cols = json_array_size(fields);
-    m->cols = am_xcalloc(m->n_cols + 1, sizeof *m->cols);
-    m->field_ids = am_xcalloc(m->n_cols + 1, sizeof *m->field_ids);
-    m->elem_ids = am_xcalloc(m->n_cols + 1, sizeof *m->elem_ids);
-    for (size_t i = 0; i < m->n_cols; i++)
-        if (!parse_field(p, json_array_get(fields, i), &m->cols[i], &m->field_ids[i],
-                         &m->elem_ids[i]))
-            return false;
+    if (!parse_fields(p, schema, &m->cols, &m->field_ids, &m->elem_ids, &m->n_cols))
+        return false;
     mark_identifiers(m, schema);
     const char *prop = json_string_value(
         json_object_get(json_object_get(m->root, "properties"), LAKE_PROP_COLUMN_TYPES));
     if (prop)
         apply_type_prop(m, prop);
     return true;
+}
+
+void lake__schema_destroy(lake__schema_t *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free((char *)s->cols[i].name);
+        free((char *)s->cols[i].doc);
+    }
+    free(s->cols);
+    free(s->elem_ids);
+    memset(s, 0, sizeof *s);
+}
+
+bool lake__meta_schema(const lake__meta_t *m, int32_t schema_id, lake__schema_t *out, am_err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    if (schema_id < 0)
+        schema_id = m->schema_id;
+    json_t *schema = find_by_id(json_object_get(m->root, "schemas"), "schema-id", schema_id);
+    if (!schema)
+        return am_err_set(err, AM_SQLSTATE_UNDEFINED_TABLE, "table at %s has no schema %d",
+                          m->location, schema_id);
+    meta_parser_t p = {.what = m->location, .err = err};
+    int32_t *ids = NULL;
+    bool ok = parse_fields(&p, schema, &out->cols, &ids, &out->elem_ids, &out->n);
+    free(ids); /* cols carry their field ids */
+    out->id = schema_id;
+    if (!ok)
+        lake__schema_destroy(out);
+    return ok;
+}
+
+int32_t lake__meta_max_schema_id(const lake__meta_t *m)
+{
+    int64_t max_id = m->schema_id;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(m->root, "schemas"), i, v)
+    {
+        json_t *id = json_object_get(v, "schema-id");
+        if (json_is_integer(id) && json_integer_value(id) > max_id &&
+            json_integer_value(id) <= INT32_MAX)
+            max_id = json_integer_value(id);
+    }
+    return (int32_t)max_id;
+}
+
+int32_t lake__file_schema_id(const lake__meta_t *m, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *tag = strstr(base, LAKE_FILE_SCHEMA_TAG);
+    if (tag) {
+        char *end = NULL;
+        long v = strtol(tag + strlen(LAKE_FILE_SCHEMA_TAG), &end, 10);
+        if (end && strcmp(end, ".parquet") == 0 && v >= 0 && v <= INT32_MAX)
+            return (int32_t)v;
+    }
+    int64_t low = m->schema_id;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(m->root, "schemas"), i, v)
+    {
+        json_t *id = json_object_get(v, "schema-id");
+        if (json_is_integer(id) && json_integer_value(id) < low && json_integer_value(id) >= 0)
+            low = json_integer_value(id);
+    }
+    return (int32_t)low;
 }
 
 /* Only unpartitioned tables: every file of ours lives in the one empty partition. */
@@ -379,12 +458,23 @@ bool lake__meta_snapshot_find(const lake__meta_t *m, int64_t id, const char **ma
     return true;
 }
 
+int32_t lake__meta_snapshot_schema(const lake__meta_t *m, int64_t id)
+{
+    json_t *snap = find_by_id(json_object_get(m->root, "snapshots"), "snapshot-id", id);
+    json_t *sid = json_object_get(snap, "schema-id");
+    if (json_is_integer(sid) && json_integer_value(sid) >= 0 &&
+        json_integer_value(sid) <= INT32_MAX)
+        return (int32_t)json_integer_value(sid);
+    return m->schema_id;
+}
+
 char *lake__meta_schema_text(const lake__meta_t *m)
 {
-    json_t *schema = find_by_id(json_object_get(m->root, "schemas"), "schema-id", m->schema_id);
-    AM_ASSERT(schema != NULL); /* lake__meta_parse checked it */
+    /* from the columns, not the document: a staged schema is not in the document yet */
+    json_t *schema = lake__schema_json(m->cols, m->field_ids, m->elem_ids, m->n_cols, m->schema_id);
     char *s = json_dumps(schema, JSON_COMPACT);
     AM_ASSERT(s != NULL);
+    json_decref(schema);
     return s;
 }
 
@@ -436,29 +526,35 @@ json_t *lake__meta_add_snapshot(const lake__meta_t *m, const lake__snap_t *s, co
     return root;
 }
 
+void lake__root_put_schema(json_t *root, const lake_column_t *cols, const int32_t *field_ids,
+                           const int32_t *elem_ids, size_t n, int32_t schema_id,
+                           int32_t last_column_id)
+{
+    json_t *schemas = json_object_get(root, "schemas");
+    if (!find_by_id(schemas, "schema-id", schema_id))
+        log_append(root, "schemas", lake__schema_json(cols, field_ids, elem_ids, n, schema_id), 0);
+    json_object_set_new(root, "current-schema-id", json_integer(schema_id));
+    json_object_set_new(root, "last-column-id", json_integer(last_column_id));
+    json_t *props = json_object_get(root, "properties");
+    if (!json_is_object(props)) {
+        props = json_object();
+        json_object_set_new(root, "properties", props);
+    }
+    char *types = lake__column_types_prop(cols, n);
+    json_object_set_new(props, LAKE_PROP_COLUMN_TYPES, json_string(types));
+    free(types);
+}
+
 json_t *lake__meta_add_schema(const lake__meta_t *m, const lake_column_t *cols, int64_t now_ms,
                               const char *prev_uri, size_t log_max)
 {
+    int32_t max_id = lake__meta_max_schema_id(m);
+    if (max_id >= INT32_MAX) /* a schema-id no writer of ours made: nothing to number */
+        return NULL;
     json_t *root = json_deep_copy(m->root);
     AM_ASSERT(root != NULL);
-    json_t *schemas = json_object_get(root, "schemas");
-    int64_t max_id = m->schema_id;
-    size_t i;
-    json_t *v;
-    json_array_foreach(schemas, i, v)
-    {
-        json_t *id = json_object_get(v, "schema-id");
-        if (json_is_integer(id) && json_integer_value(id) > max_id)
-            max_id = json_integer_value(id);
-    }
-    if (max_id >= INT32_MAX) { /* a schema-id no writer of ours made: nothing to number */
-        json_decref(root);
-        return NULL;
-    }
-    int32_t schema_id = (int32_t)max_id + 1;
-    log_append(root, "schemas",
-               lake__schema_json(cols, m->field_ids, m->elem_ids, m->n_cols, schema_id), 0);
-    json_object_set_new(root, "current-schema-id", json_integer(schema_id));
+    lake__root_put_schema(root, cols, m->field_ids, m->elem_ids, m->n_cols, max_id + 1,
+                          m->last_column_id);
     /* Java rejects a metadata-log entry later than last-updated-ms */
     int64_t updated = now_ms > m->last_updated_ms ? now_ms : m->last_updated_ms;
     json_object_set_new(root, "last-updated-ms", json_integer(updated));

@@ -194,7 +194,7 @@ static void field_ids_sql(const lake__pq_t *w, const int32_t *field_ids, const i
 }
 
 static void copy_sql(const lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
-                     const int32_t *elem_ids, am_buf_t *sql)
+                     const int32_t *elem_ids, const char *schema_json, am_buf_t *sql)
 {
     am_buf_puts(sql, "COPY (SELECT ");
     for (size_t i = 0; i < w->n_cols; i++) {
@@ -207,6 +207,13 @@ static void copy_sql(const lake__pq_t *w, const char *abs_path, const int32_t *f
      * row group, ~4x faster than DuckDB's default 122880 rows, for a few % of scan speed. */
     am_buf_puts(sql, " (FORMAT parquet, ROW_GROUP_SIZE " LAKE_ROW_GROUP_ROWS ", ");
     field_ids_sql(w, field_ids, elem_ids, sql);
+    if (schema_json) {
+        /* as Java writes it: readers that map by name (icebird) find each field's name in
+         * this file through it, whatever the field is called now */
+        am_buf_puts(sql, ", KV_METADATA {\"iceberg.schema\": ");
+        am_sql_literal(sql, schema_json);
+        am_buf_puts(sql, "}");
+    }
     am_buf_puts(sql, ")");
 }
 
@@ -221,7 +228,7 @@ void lake__pq_abort(lake__pq_t *w)
 }
 
 bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
-                     const int32_t *elem_ids, am_err_t *err)
+                     const int32_t *elem_ids, const char *schema_json, am_err_t *err)
 {
     AM_ASSERT(w->open);
     bool ok = lake__pq_flush(w, err);
@@ -231,7 +238,7 @@ bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_i
     if (ok) {
         am_buf_t sql;
         am_buf_init(&sql);
-        copy_sql(w, abs_path, field_ids, elem_ids, &sql);
+        copy_sql(w, abs_path, field_ids, elem_ids, schema_json, &sql);
         ok = lake__duck_exec(w->lake->con, sql.data, err);
         am_buf_destroy(&sql);
         if (!ok)
@@ -264,5 +271,5 @@ bool lake__pq_write_deletes(lake_t *lake, const lake__del_row_t *rows, size_t n,
         lake__pq_abort(&w);
         return false;
     }
-    return lake__pq_finish(&w, abs_path, ids, NULL, err);
+    return lake__pq_finish(&w, abs_path, ids, NULL, NULL, err);
 }

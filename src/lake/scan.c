@@ -59,7 +59,7 @@ static bool stream_query(duckdb_connection con, const char *sql, chunk_fn_t fn, 
 
 typedef struct key_scan {
     lake_table_t *t;
-    lake_column_t *keys; /* is_key columns, in column order */
+    lake_column_t *keys; /* the scanned columns */
     size_t *key_pos;     /* their positions in the table's columns */
     size_t n_keys;
     am_value_t *vals;
@@ -117,31 +117,46 @@ static bool key_chunk(void *ud, duckdb_data_chunk chunk, am_err_t *err)
     return true;
 }
 
-static void key_scan_sql(const key_scan_t *k, am_buf_t *sql)
+static bool key_scan_sql(const key_scan_t *k, am_buf_t *sql, am_err_t *err)
 {
     am_buf_puts(sql, "SELECT d." LAKE_FILENAME_COL ", d.file_row_number");
     if (k->n_keys > 0)
         am_buf_puts(sql, ", ");
     lake__plan_project_pick(sql, k->t->meta.cols, k->t->meta.n_cols, k->key_pos, k->n_keys);
     am_buf_puts(sql, " FROM ");
-    lake__plan_from(sql, &k->t->state);
+    const lake__meta_t *m = &k->t->meta;
+    return lake__plan_from(sql, m, &k->t->state, m->cols, m->n_cols, err);
 }
 
 bool lake_table_scan_keys(lake_table_t *t,
                           bool (*fn)(void *ud, const am_value_t *key_vals, lake_pos_t pos),
                           void *ud, am_err_t *err)
 {
+    size_t *cols = am_xcalloc(t->meta.n_cols + 1, sizeof *cols);
+    size_t n = 0;
+    for (size_t i = 0; i < t->meta.n_cols; i++)
+        if (t->meta.cols[i].is_key)
+            cols[n++] = i;
+    bool ok = lake_table_scan(t, cols, n, fn, ud, err);
+    free(cols);
+    return ok;
+}
+
+bool lake_table_scan(lake_table_t *t, const size_t *cols, size_t n,
+                     bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
+                     am_err_t *err)
+{
     if (lake__plan_n_live(&t->state) == 0)
         return true;
     key_scan_t k = {.t = t, .fn = fn, .ud = ud};
-    k.keys = am_xcalloc(t->meta.n_cols + 1, sizeof *k.keys);
-    k.vals = am_xcalloc(t->meta.n_cols + 1, sizeof *k.vals);
-    k.key_pos = am_xcalloc(t->meta.n_cols + 1, sizeof *k.key_pos);
-    for (size_t i = 0; i < t->meta.n_cols; i++)
-        if (t->meta.cols[i].is_key) {
-            k.key_pos[k.n_keys] = i;
-            k.keys[k.n_keys++] = t->meta.cols[i];
-        }
+    k.keys = am_xcalloc(n + 1, sizeof *k.keys);
+    k.vals = am_xcalloc(n + 1, sizeof *k.vals);
+    k.key_pos = am_xcalloc(n + 1, sizeof *k.key_pos);
+    for (size_t i = 0; i < n; i++) {
+        AM_ASSERT(cols[i] < t->meta.n_cols);
+        k.key_pos[k.n_keys] = cols[i];
+        k.keys[k.n_keys++] = t->meta.cols[cols[i]];
+    }
     k.ids = am_map_new();
     for (size_t i = 0; i < t->state.n_data; i++)
         if (t->state.data[i].live)
@@ -149,10 +164,10 @@ bool lake_table_scan_keys(lake_table_t *t,
     k.arena = am_arena_new((size_t)64 * 1024);
     am_buf_t sql;
     am_buf_init(&sql);
-    key_scan_sql(&k, &sql);
-    bool ok = stream_query(t->lake->con, sql.data, key_chunk, &k, err);
+    bool ok =
+        key_scan_sql(&k, &sql, err) && stream_query(t->lake->con, sql.data, key_chunk, &k, err);
     if (!ok)
-        am_err_prefix(err, "table %s.%s: scan keys", t->schema, t->name);
+        am_err_prefix(err, "table %s.%s: scan", t->schema, t->name);
     am_buf_destroy(&sql);
     am_arena_free(k.arena);
     am_map_free(k.ids);
@@ -221,10 +236,12 @@ static bool fetch_stmt(lake_table_t *t, const char *uri, am_err_t *err)
     am_buf_init(&sql);
     am_buf_puts(&sql, "SELECT ");
     lake__plan_project(&sql, t->meta.cols, t->meta.n_cols);
+    am_buf_puts(&sql, " FROM (SELECT ");
+    bool ok = lake__plan_file_columns(&sql, &t->meta, uri, t->meta.cols, t->meta.n_cols, err);
     am_buf_puts(&sql, " FROM read_parquet(");
     am_sql_literal(&sql, uri);
-    am_buf_puts(&sql, ", file_row_number = true) AS d WHERE d.file_row_number = $1");
-    bool ok = prepare(t->lake->con, sql.data, &t->fetch_stmt, err);
+    am_buf_puts(&sql, ", file_row_number = true) AS d WHERE d.file_row_number = $1) AS d");
+    ok = ok && prepare(t->lake->con, sql.data, &t->fetch_stmt, err);
     am_buf_destroy(&sql);
     if (ok)
         t->fetch_uri = am_xstrdup(uri);

@@ -22,8 +22,26 @@ static lake_table_t *table_new(lake_t *lake, const char *schema, const char *nam
     t->rel = am_xasprintf("%s/%s", schema, name);
     t->uri_prefix = am_xasprintf("file://%s/%s", lake->warehouse, t->rel);
     t->meta.snap_id = -1;
+    t->protect_id = -1;
     lake->n_tables++;
     return t;
+}
+
+/* "<schema>/<name>" -> its two components, each a valid directory name. */
+static bool location_split(const char *location, char **schema, char **name, am_err_t *err)
+{
+    const char *slash = location ? strchr(location, '/') : NULL;
+    *schema = slash ? am_xstrndup(location, (size_t)(slash - location)) : NULL;
+    *name = slash ? am_xstrdup(slash + 1) : NULL;
+    if (slash && lake__name_check("schema", *schema, err) && lake__name_check("table", *name, err))
+        return true;
+    if (!slash)
+        am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
+                   "table location \"%s\" is not <schema>/<table>", location ? location : "");
+    free(*schema);
+    free(*name);
+    *schema = *name = NULL;
+    return false;
 }
 
 void lake_table_close(lake_table_t *t)
@@ -32,6 +50,8 @@ void lake_table_close(lake_table_t *t)
         return;
     AM_ASSERT(t->batch == NULL); /* free the batch first */
     lake__table_fetch_forget(t);
+    if (t->staged_props)
+        json_decref(t->staged_props);
     lake__meta_destroy(&t->meta);
     lake__state_destroy(&t->state);
     t->lake->n_tables--;
@@ -40,6 +60,17 @@ void lake_table_close(lake_table_t *t)
     free(t->rel);
     free(t->uri_prefix);
     free(t);
+}
+
+lake_table_t *lake_table_open_at(lake_t *lake, const char *location, am_err_t *err)
+{
+    char *schema = NULL, *name = NULL;
+    if (!location_split(location, &schema, &name, err))
+        return NULL;
+    lake_table_t *t = lake_table_open(lake, schema, name, err);
+    free(schema);
+    free(name);
+    return t;
 }
 
 lake_table_t *lake_table_open(lake_t *lake, const char *schema, const char *name, am_err_t *err)
@@ -94,7 +125,7 @@ static bool column_check(const lake_column_t *cols, size_t i, am_err_t *err)
     return true;
 }
 
-static bool columns_check(const lake_column_t *cols, size_t n, am_err_t *err)
+bool lake__columns_check(const lake_column_t *cols, size_t n, am_err_t *err)
 {
     if (n == 0)
         return am_err_set(err, AM_SQLSTATE_UNSUPPORTED, "a table needs at least one column");
@@ -139,7 +170,7 @@ lake_table_t *lake_table_create(lake_t *lake, const char *schema, const char *na
                                 const lake_column_t *cols, size_t n_cols, am_err_t *err)
 {
     if (!lake__name_check("schema", schema, err) || !lake__name_check("table", name, err) ||
-        !columns_check(cols, n_cols, err)) {
+        !lake__columns_check(cols, n_cols, err)) {
         am_err_prefix(err, "create table %s.%s", schema ? schema : "", name ? name : "");
         return NULL;
     }
@@ -162,6 +193,43 @@ lake_table_t *lake_table_create(lake_t *lake, const char *schema, const char *na
     return t;
 }
 
+lake_table_t *lake_table_create_at(lake_t *lake, const char *location, const lake_column_t *cols,
+                                   size_t n_cols, am_err_t *err)
+{
+    char *schema = NULL, *name = NULL;
+    if (!location_split(location, &schema, &name, err))
+        return NULL;
+    lake_table_t *t = lake_table_create(lake, schema, name, cols, n_cols, err);
+    free(schema);
+    free(name);
+    return t;
+}
+
+bool lake_table_drop_at(lake_t *lake, const char *location, am_err_t *err)
+{
+    char *schema = NULL, *name = NULL;
+    bool ok =
+        location_split(location, &schema, &name, err) && lake_table_drop(lake, schema, name, err);
+    free(schema);
+    free(name);
+    return ok;
+}
+
+bool lake_table_exists_at(const lake_t *lake, const char *location)
+{
+    char *schema = NULL, *name = NULL;
+    if (!location_split(location, &schema, &name, NULL))
+        return false;
+    char *rel = am_xasprintf("%s/%s/metadata", schema, name);
+    char *dir = storage_path(lake->st, rel);
+    bool found = am_path_exists(dir);
+    free(dir);
+    free(rel);
+    free(schema);
+    free(name);
+    return found;
+}
+
 bool lake_table_drop(lake_t *lake, const char *schema, const char *name, am_err_t *err)
 {
     if (!lake__name_check("schema", schema, err) || !lake__name_check("table", name, err))
@@ -182,6 +250,11 @@ const char *lake_table_schema(const lake_table_t *t)
 const char *lake_table_name(const lake_table_t *t)
 {
     return t->name;
+}
+
+const char *lake_table_location(const lake_table_t *t)
+{
+    return t->rel;
 }
 
 size_t lake_table_n_columns(const lake_table_t *t)
@@ -211,6 +284,12 @@ bool lake_table_set_docs(lake_table_t *t, const char *const *docs, am_err_t *err
     memcpy(cols, t->meta.cols, n * sizeof *cols);
     for (size_t i = 0; i < n; i++)
         cols[i].doc = docs[i];
+    if (lake__table_staged(t)) {
+        /* a commit is coming anyway: the docs go with it (publishing now would lose it) */
+        bool ok = lake_table_set_schema(t, cols, n, err);
+        free(cols);
+        return ok;
+    }
     char *prev = am_xasprintf("%s/metadata/v%d.metadata.json", t->uri_prefix, t->meta.version);
     json_t *root = lake__meta_add_schema(&t->meta, cols, am_now_us() / 1000, prev,
                                          (size_t)t->lake->metadata_log_max);

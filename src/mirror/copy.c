@@ -1,10 +1,12 @@
 /*
- * mirror/copy.c: the initial copy. The source creates the slot with an exported snapshot and
- * streams every table's rows as of that snapshot; each table becomes a new lake table whose
- * first snapshot records the slot's consistent point, and the watermark written afterwards is
- * what marks the copy complete (a crash before it copies everything again). The source's
- * catalog, captured under the same snapshot, is published first and named by that watermark.
- * Each lake column records its PostgreSQL type in its doc (mirror__column_doc).
+ * mirror/copy.c: copying every table under the main slot's exported snapshot: the first start,
+ * and a copy of everything again (slot lost, or behind the lake). The source creates the slot
+ * and streams every table's rows as of its snapshot; each table becomes a new lake table, or a
+ * new snapshot of its existing one replacing every row and the schema in one commit, recording
+ * the slot's consistent point. Readers keep the snapshots the watermark names until the
+ * watermark written after the last table names the new ones: it alone marks the copy complete
+ * (a crash before it copies everything again). The source's catalog, captured under the same
+ * snapshot, is published first and named by that watermark.
  */
 #include "mirror/mirror_internal.h"
 
@@ -15,6 +17,7 @@
 typedef struct copy_ctx {
     mirror_t *m;
     mirror_table_t *cur;
+    source_table_state_t *st; /* the current table's, under the snapshot */
     am_lsn_t consistent_point;
 } copy_ctx_t;
 
@@ -38,46 +41,112 @@ static bool on_catalog(void *ud, const char *json, size_t len, am_err_t *err)
         return false;
     free(ctx->m->catalog_name);
     ctx->m->catalog_name = name;
+    ctx->m->catalog_fresh = true;
     return true;
+}
+
+static bool on_state(void *ud, const source_table_state_t *st, am_err_t *err)
+{
+    (void)err;
+    copy_ctx_t *ctx = ud;
+    source_table_states_free(ctx->st, ctx->st ? 1 : 0);
+    ctx->st = am_xcalloc(1, sizeof *ctx->st);
+    mirror__state_copy(ctx->st, st);
+    return true;
+}
+
+/* A new lake table, or every row and the schema of the existing one replaced in one commit. */
+static lake_table_t *open_target(copy_ctx_t *ctx, mirror_table_t *t, const source_relation_t *rel,
+                                 am_err_t *err)
+{
+    mirror_t *m = ctx->m;
+    const mirror_rec_t *old = t->has_rec ? &t->rec : NULL;
+    lake_column_t *cols = mirror__lake_columns(rel, ctx->st, old, NULL);
+    lake_table_t *lt = NULL;
+    if (!lake_table_exists_at(m->lake, t->location)) {
+        lt = lake_table_create_at(m->lake, t->location, cols, rel->n_cols, err);
+    } else if ((lt = lake_table_open_at(m->lake, t->location, err)) != NULL) {
+        lake_table_protect(lt, t->served_snapshot);
+        t->batch = lake_batch_new(lt);
+        lake_batch_truncate(t->batch);
+        am_err_t e = {0};
+        bool ok = lake_table_set_schema(lt, cols, rel->n_cols, &e);
+        for (size_t i = 0;
+             !ok && strcmp(e.sqlstate, AM_SQLSTATE_UNSUPPORTED) == 0 && i < rel->n_cols; i++)
+            cols[i].field_id = 0; /* a type the kept field cannot widen to: all new fields */
+        if (!ok && strcmp(e.sqlstate, AM_SQLSTATE_UNSUPPORTED) == 0)
+            ok = lake_table_set_schema(lt, cols, rel->n_cols, &e);
+        if (!ok) {
+            *err = e;
+            lake_batch_free(t->batch);
+            t->batch = NULL;
+            lake_table_close(lt);
+            lt = NULL;
+        }
+    }
+    mirror__lake_columns_free(cols, rel->n_cols);
+    return lt;
+}
+
+/* The rec of the copy: the snapshot's state, the lake's fields, the names it had before. */
+static void copy_rec(copy_ctx_t *ctx, mirror_table_t *t, lake_table_t *lt)
+{
+    size_t n = lake_table_n_columns(lt);
+    int32_t *fields = am_xcalloc(n + 1, sizeof *fields);
+    for (size_t i = 0; i < n; i++)
+        fields[i] = lake_table_columns(lt)[i].field_id;
+    mirror_rec_t next;
+    mirror__rec_from_state(&next, ctx->st, fields, n);
+    free(fields);
+    if (t->has_rec) {
+        free(next.names);
+        next.names = am_xcalloc(t->rec.n_names + 1, sizeof *next.names);
+        for (size_t i = 0; i < t->rec.n_names; i++)
+            next.names[next.n_names++] = am_xstrdup(t->rec.names[i]);
+        mirror__rec_destroy(&t->rec);
+    }
+    next.spec = t->spec ? am_xstrdup(t->spec) : NULL;
+    t->rec = next;
+    t->has_rec = true;
+    char *json = mirror__rec_encode(&t->rec);
+    lake_table_set_property(lt, MIRROR_PROP_SOURCE, json);
+    free(json);
 }
 
 static bool on_table_begin(void *ud, const source_relation_t *rel, int64_t est_rows, am_err_t *err)
 {
     copy_ctx_t *ctx = ud;
-    mirror_table_t *t = mirror__table_find(ctx->m, rel->schema, rel->name);
-    if (!t)
-        return am_err_set(err, AM_SQLSTATE_INTERNAL, "initial copy of unconfigured table %s.%s",
+    mirror_table_t *t = mirror__table_by_relid(ctx->m, rel->relid);
+    if (!t || !ctx->st || ctx->st->relid != rel->relid)
+        return am_err_set(err, AM_SQLSTATE_INTERNAL, "initial copy of unknown table %s.%s",
                           rel->schema, rel->name);
-    lake_column_t *cols = am_xcalloc(rel->n_cols ? rel->n_cols : 1, sizeof *cols);
-    bool has_key = false;
-    for (size_t i = 0; i < rel->n_cols; i++) {
-        cols[i].name = rel->cols[i].name;
-        cols[i].type = rel->cols[i].type;
-        cols[i].required = rel->cols[i].not_null;
-        cols[i].is_key = rel->cols[i].is_key;
-        cols[i].doc = mirror__column_doc(&rel->cols[i]);
-        has_key |= cols[i].is_key;
-    }
-    lake_table_t *lt =
-        lake_table_create(ctx->m->lake, rel->schema, rel->name, cols, rel->n_cols, err);
-    for (size_t i = 0; i < rel->n_cols; i++)
-        free((char *)cols[i].doc);
-    free(cols);
+    if (!t->location)
+        t->location = mirror__location_for(ctx->m, t->relid, rel->schema, rel->name);
+    lake_table_t *lt = open_target(ctx, t, rel, err);
     if (!lt)
         return false;
-    if (!mirror__table_setup(t, lt, err) || !mirror__table_bind_relation(t, rel, err)) {
-        lake_table_close(lt);
-        t->lt = NULL;
+    copy_rec(ctx, t, lt);
+    lake_batch_t *b = t->batch;
+    if (!mirror__table_setup(t, lt, err)) {
+        lake_batch_free(b);
+        t->batch = NULL;
         return false;
     }
-    t->relid = 0; /* the stream's Relation message binds it again */
-    if (has_key && est_rows > 0)
+    t->batch = b ? b : lake_batch_new(lt); /* the rec is committed with the rows */
+    int16_t *attnums = am_xcalloc(rel->n_cols + 1, sizeof *attnums);
+    for (size_t i = 0, k = 0; i < ctx->st->n_attrs && k < rel->n_cols; i++)
+        if (!ctx->st->attrs[i].generated)
+            attnums[k++] = ctx->st->attrs[i].attnum;
+    bool ok = mirror__table_bind(t, rel, attnums, 0, err);
+    free(attnums);
+    if (!ok)
+        return false;
+    t->bound = NULL; /* the stream's own Relation message binds it again */
+    if (t->n_key_cols > 0 && est_rows > 0)
         am_map_reserve(t->index, (size_t)est_rows + (size_t)est_rows / 8);
-    if (!has_key)
-        am_log_warn("mirror", "table has no primary key: inserts only, updates and deletes fail",
-                    AM_KV_STR("table", rel->name));
     am_log_info("mirror", "copying table", AM_KV_STR("schema", rel->schema),
-                AM_KV_STR("table", rel->name), AM_KV_I64("estimated_rows", est_rows));
+                AM_KV_STR("table", rel->name), AM_KV_I64("estimated_rows", est_rows),
+                AM_KV_STR("location", t->location));
     ctx->cur = t;
     return true;
 }
@@ -99,6 +168,13 @@ static bool on_table_end(void *ud, const source_relation_t *rel, int64_t n_rows,
     if (!mirror__table_commit(t, ctx->consistent_point, err))
         return false;
     ctx->cur = NULL;
+    free(t->schema);
+    free(t->name);
+    t->schema = am_xstrdup(t->rec.st.schema);
+    t->name = am_xstrdup(t->rec.st.name);
+    t->write_fp = mirror__state_fp(&t->rec.st);
+    t->state = MIRROR_T_ACTIVE;
+    t->reason[0] = '\0';
     am_log_info("mirror", "table copied", AM_KV_STR("schema", rel->schema),
                 AM_KV_STR("table", rel->name), AM_KV_I64("rows", n_rows),
                 AM_KV_I64("commit_ms", (am_mono_us() - start) / 1000));
@@ -114,16 +190,36 @@ bool mirror__initial_copy(mirror_t *m, am_err_t *err)
         .table_begin = on_table_begin,
         .row = on_row,
         .table_end = on_table_end,
+        .table_state = on_state,
     };
     mirror__set_phase(m, MIRROR_COPYING);
     int64_t start = am_mono_us();
     am_lsn_t cp = 0;
-    if (!source_initial_copy(m->src, &sink, &ctx, &cp, err)) {
+    bool ok = source_initial_copy(m->src, &sink, &ctx, &cp, err);
+    source_table_states_free(ctx.st, ctx.st ? 1 : 0);
+    if (!ok) {
         am_err_prefix(err, "initial copy");
         return false;
     }
     if (ctx.consistent_point == 0)
         ctx.consistent_point = cp;
+    /* every table is at the snapshot the catalog was captured under: all served as written */
+    for (size_t i = 0; i < m->n_tables; i++) {
+        mirror_table_t *t = m->tables[i];
+        if (t->state != MIRROR_T_ACTIVE)
+            continue;
+        t->served_fp = t->write_fp;
+        free(t->served_schema);
+        free(t->served_name);
+        t->served_schema = am_xstrdup(t->schema);
+        t->served_name = am_xstrdup(t->name);
+        t->served_snapshot = lake_table_snapshot_id(t->lt);
+    }
+    free(m->slot_name);
+    m->slot_name = am_xstrdup(m->opts.source.slot);
+    m->slot_lsn = ctx.consistent_point;
+    m->recopy_all = false;
+    m->position = ctx.consistent_point;
     if (!mirror__write_watermark(m, ctx.consistent_point, err))
         return false;
     char lsn[24];

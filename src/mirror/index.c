@@ -1,15 +1,23 @@
 /*
- * mirror/index.c: the primary-key index, key -> (data file, row) of the live row. Keys are the
- * key columns' values encoded to bytes the same way whether they come from the stream or from
- * the lake's scan at start, so a restart rebuilds exactly the index it lost.
+ * mirror/index.c: the identity index, key -> (data file, row) of the live row. Keys are the
+ * identity columns' values encoded to bytes the same way whether they come from the stream or
+ * from the lake's scan at start, so a restart rebuilds exactly the index it lost.
+ * A key may name several rows: always with REPLICA IDENTITY FULL (the key is the whole row,
+ * and equal rows are allowed: a multiset), and for a moment with deferred constraints (two
+ * rows swapping keys in one transaction). The map then holds, instead of a position, the
+ * number of a duplicate list (top bit set) whose rows are kept oldest first: an UPDATE or
+ * DELETE takes the oldest, the row that held the key before. NULLs encode alike, so they
+ * compare equal, as PostgreSQL's replica identity does.
  */
 #include "mirror/mirror_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define POS_ROW_BITS 40
 #define POS_FILE_MAX ((INT32_C(1) << 23) - 1)
+#define DUP_TAG (UINT64_C(1) << 63) /* a packed position never has it: 23 + 40 bits */
 
 static void put_i64(am_buf_t *out, int64_t v)
 {
@@ -87,10 +95,107 @@ lake_pos_t mirror__pos_unpack(uint64_t v)
     return pos;
 }
 
+/* ---- keys naming several rows --------------------------------------------------------- */
+
+/* A list: [count, capacity, positions oldest first...]. */
+#define DUP_HEAD 2
+
+static uint64_t dup_new(mirror_table_t *t, uint64_t a, uint64_t b)
+{
+    size_t slot;
+    if (t->n_free_dups > 0) {
+        slot = t->free_dups[--t->n_free_dups];
+    } else {
+        if (t->n_dups == t->cap_dups) {
+            t->cap_dups = t->cap_dups ? t->cap_dups * 2 : 16;
+            t->dups = am_xrealloc(t->dups, t->cap_dups * sizeof *t->dups);
+            t->free_dups = am_xrealloc(t->free_dups, t->cap_dups * sizeof *t->free_dups);
+        }
+        slot = t->n_dups++;
+    }
+    uint64_t *list = am_xmalloc((DUP_HEAD + 4) * sizeof *list);
+    list[0] = 2;
+    list[1] = 4;
+    list[DUP_HEAD] = a;
+    list[DUP_HEAD + 1] = b;
+    t->dups[slot] = list;
+    return DUP_TAG | slot;
+}
+
+static uint64_t *dup_push(uint64_t *list, uint64_t pos)
+{
+    if (list[0] == list[1]) {
+        list[1] *= 2;
+        list = am_xrealloc(list, (size_t)(DUP_HEAD + list[1]) * sizeof *list);
+    }
+    list[DUP_HEAD + list[0]++] = pos;
+    return list;
+}
+
+void mirror__index_put(mirror_table_t *t, lake_pos_t pos)
+{
+    uint64_t packed = mirror__pos_pack(pos), v;
+    const char *key = t->key_buf.data;
+    size_t len = t->key_buf.len;
+    if (!am_map_get(t->index, key, len, &v)) {
+        am_map_put(t->index, key, len, packed);
+    } else if (!(v & DUP_TAG)) {
+        am_map_put(t->index, key, len, dup_new(t, v, packed));
+    } else {
+        size_t slot = (size_t)(v & ~DUP_TAG);
+        t->dups[slot] = dup_push(t->dups[slot], packed);
+    }
+}
+
+bool mirror__index_take(mirror_table_t *t, lake_pos_t *pos)
+{
+    uint64_t v;
+    const char *key = t->key_buf.data;
+    size_t len = t->key_buf.len;
+    if (!am_map_get(t->index, key, len, &v))
+        return false;
+    if (!(v & DUP_TAG)) {
+        *pos = mirror__pos_unpack(v);
+        am_map_del(t->index, key, len);
+        return true;
+    }
+    size_t slot = (size_t)(v & ~DUP_TAG);
+    uint64_t *list = t->dups[slot];
+    *pos = mirror__pos_unpack(list[DUP_HEAD]);
+    uint64_t n = --list[0];
+    memmove(&list[DUP_HEAD], &list[DUP_HEAD + 1], (size_t)n * sizeof *list);
+    if (n == 1) { /* one row again: back to a plain position */
+        am_map_put(t->index, key, len, list[DUP_HEAD]);
+        free(list);
+        t->dups[slot] = NULL;
+        t->free_dups[t->n_free_dups++] = slot;
+    }
+    return true;
+}
+
+size_t mirror__index_shared(const mirror_table_t *t)
+{
+    return t->n_dups - t->n_free_dups;
+}
+
+void mirror__index_clear(mirror_table_t *t)
+{
+    if (t->index)
+        am_map_clear(t->index);
+    for (size_t i = 0; i < t->n_dups; i++)
+        free(t->dups[i]);
+    free(t->dups);
+    free(t->free_dups);
+    t->dups = NULL;
+    t->free_dups = NULL;
+    t->n_dups = t->cap_dups = t->n_free_dups = 0;
+}
+
+/* ---- rebuilding from the lake --------------------------------------------------------- */
+
 typedef struct rebuild_ctx {
     mirror_table_t *t;
     int64_t n;
-    int64_t duplicates;
 } rebuild_ctx_t;
 
 static bool rebuild_one(void *ud, const am_value_t *key_vals, lake_pos_t pos)
@@ -98,30 +203,30 @@ static bool rebuild_one(void *ud, const am_value_t *key_vals, lake_pos_t pos)
     rebuild_ctx_t *ctx = ud;
     mirror_table_t *t = ctx->t;
     mirror__key_encode(&t->key_buf, key_vals, NULL, t->n_key_cols, t->key_types);
-    if (!am_map_put(t->index, t->key_buf.data, t->key_buf.len, mirror__pos_pack(pos)))
-        ctx->duplicates++;
+    mirror__index_put(t, pos);
     ctx->n++;
     return true;
 }
 
 bool mirror__index_rebuild(mirror_table_t *t, am_err_t *err)
 {
-    am_map_clear(t->index);
+    mirror__index_clear(t);
     if (t->n_key_cols == 0)
-        return true; /* append-only table: nothing to find later */
+        return true; /* insert-only table: nothing to find later */
     rebuild_ctx_t ctx = {.t = t};
     int64_t start = am_mono_us();
-    if (!lake_table_scan_keys(t->lt, rebuild_one, &ctx, err)) {
-        am_err_prefix(err, "table %s.%s: rebuilding the primary-key index", t->schema, t->name);
+    if (!lake_table_scan(t->lt, t->key_cols, t->n_key_cols, rebuild_one, &ctx, err)) {
+        am_err_prefix(err, "table %s.%s: rebuilding the identity index", t->schema, t->name);
         return false;
     }
-    if (ctx.duplicates > 0)
+    if (!t->full_identity && mirror__index_shared(t) > 0)
         return am_err_set(err, AM_SQLSTATE_INTERNAL,
-                          "table %s.%s: %lld live rows share a primary key with another", t->schema,
-                          t->name, (long long)ctx.duplicates);
+                          "table %s.%s: %zu keys name more than one live row", t->schema, t->name,
+                          mirror__index_shared(t));
     char table[300];
     snprintf(table, sizeof table, "%s.%s", t->schema, t->name);
-    am_log_info("mirror", "primary-key index rebuilt", AM_KV_STR("table", table),
-                AM_KV_I64("keys", ctx.n), AM_KV_I64("ms", (am_mono_us() - start) / 1000));
+    am_log_info("mirror", "identity index rebuilt", AM_KV_STR("table", table),
+                AM_KV_I64("rows", ctx.n), AM_KV_I64("shared_keys", mirror__index_shared(t)),
+                AM_KV_I64("ms", (am_mono_us() - start) / 1000));
     return true;
 }

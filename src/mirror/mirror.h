@@ -1,24 +1,43 @@
 /*
  * mirror/mirror.h: the write path. Turns the source's stream of changes into lake commits:
- * decides between the initial copy and resuming, keeps the primary-key index (key -> data file
+ * decides between the initial copy and resuming, keeps the identity index (key -> data file
  * and row), applies inserts, updates (old TOAST values included), deletes and truncates to one
  * batch per table, flushes at transaction boundaries, writes the watermark and only then
- * acknowledges the LSN to PostgreSQL. Knows nothing of the wire protocol or HTTP.
+ * acknowledges the LSN to PostgreSQL. Tables are identities (source relation ids): schema
+ * changes evolve their Iceberg schema by field id or copy them again while the others stream;
+ * renames follow them; tables come (configuration, patterns, publications) and go (dropped,
+ * kept in the lake). Knows nothing of the wire protocol or HTTP.
  *
  * Threads: mirror_run() is the write path and runs on the caller's thread until stop is set or
  * a fatal error; connection failures (SQLSTATE class 08) are retried with backoff inside it.
- * mirror_status() may be called from any thread.
+ * A table being copied while the others stream has a thread of its own (worker.c), which stops
+ * and is joined with the write path. mirror_status(), mirror_table_statuses() and
+ * mirror_reload() may be called from any thread.
  */
 #ifndef AM_MIRROR_H
 #define AM_MIRROR_H
 
 #include <stdatomic.h>
 
+#include "health/health.h"
 #include "source/source.h"
 #include "util/util.h"
 
+/* One entry of the configuration's table list. */
+typedef struct mirror_table_spec {
+    const char *schema; /* a name, or a pattern with * and ? */
+    const char *name;
+    bool insert_only; /* a table without replica identity: mirror inserts and truncates */
+    bool drop_lake;   /* on_drop: drop (remove the Iceberg table when the source drops it) */
+} mirror_table_spec_t;
+
 typedef struct mirror_options {
-    source_options_t source; /* copied, strings included */
+    source_options_t source; /* copied, strings included; its tables are the specs when specs
+                                is NULL */
+    const mirror_table_spec_t *specs; /* copied */
+    size_t n_specs;
+    bool resnapshot_on_slot_loss; /* slot lost, or behind the lake: copy everything again */
+    int catalog_check_ms;         /* how often the source catalog is compared; 0 = 1000 */
     const char *warehouse;
     int flush_interval_ms;  /* longest a committed change waits before a flush; 0 = 1000 */
     int idle_flush_ms;      /* flush once the stream is this quiet; 0 = 20 */
@@ -55,5 +74,21 @@ typedef struct mirror_status {
 
 void mirror_status(const mirror_t *m, mirror_status_t *out);
 const char *mirror_phase_name(mirror_phase_t phase);
+
+typedef struct mirror_table_status {
+    char table[132]; /* "schema.name" as the source calls it now */
+    char state[16];  /* "streaming", "stale", "copying", "dropped", "refused" */
+    char detail[400];
+} mirror_table_status_t;
+
+/* Each table's state, at most cap of them; returns how many there are. Any thread. */
+size_t mirror_table_statuses(const mirror_t *m, mirror_table_status_t *out, size_t cap);
+/* Reports the tables on r: "tables" (each "schema.name=state"), "tables_stale",
+ * "tables_copying", and the detail of every table that is not streaming. Any thread. */
+void mirror_report_tables(const mirror_t *m, health_report_t *r);
+/* A new table list (SIGHUP): tables it adds start mirroring (each with its own copy); tables
+ * it no longer has stop at the next start. Copied; the write path takes it at its next step.
+ * Any thread. */
+void mirror_reload(mirror_t *m, const mirror_table_spec_t *specs, size_t n);
 
 #endif /* AM_MIRROR_H */

@@ -1,5 +1,17 @@
 /*
  * mirror/mirror_internal.h: shared by the mirror's own files only.
+ *
+ * A mirrored table is an identity, its source relation id, not a name. Each lake table keeps
+ * in its properties the source state it reflects (the "rec": relid, names, columns by attnum
+ * with their field ids, identity, storage), so schema changes are told apart by attnum, and a
+ * rename or a drop and re-add cannot be mistaken for each other.
+ *
+ * Two versions of every table exist: the written one (the lake table's newest snapshot, the
+ * rec's schema) and the served one (the snapshot the watermark names, described by the
+ * served catalog document). They differ while a change is in flight; the watermark switches
+ * every table to its written version at once when a catalog document captured from the source
+ * agrees with all of them (catalog.c), so a reader never pairs one table's rows with another
+ * schema.
  */
 #ifndef AM_MIRROR_INTERNAL_H
 #define AM_MIRROR_INTERNAL_H
@@ -10,6 +22,10 @@
 #include "lake/lake.h"
 #include "mirror/mirror.h"
 
+/* Table properties the mirror keeps. */
+#define MIRROR_PROP_SOURCE "arctic-mirror.source"       /* the rec, JSON */
+#define MIRROR_PROP_CAUGHT_UP "arctic-mirror.caught-up" /* LSN a copy caught up to */
+
 /* Rows appended to the current batch, kept so an UPDATE with unchanged TOAST values can take
  * them from the row it replaces even before that row reaches a Parquet file. */
 typedef struct mirror_pending_file {
@@ -19,26 +35,85 @@ typedef struct mirror_pending_file {
     size_t cap;
 } mirror_pending_file_t;
 
+/* The source state a lake table reflects. */
+typedef struct mirror_rec {
+    source_table_state_t st; /* owned */
+    int32_t *fields;         /* per st.attrs[i]: its lake field id (0: generated, not kept) */
+    char **names;            /* earlier "schema.name"s, oldest first */
+    size_t n_names;
+    char *spec; /* the configuration entry that brought it in ("public.users", "public.*") */
+} mirror_rec_t;
+
+typedef enum mirror_tstate {
+    MIRROR_T_ACTIVE = 0, /* bound by relid, applying the stream's changes */
+    MIRROR_T_COPY,       /* a worker copies it (new, or again); its changes are the worker's */
+    MIRROR_T_DROPPING,   /* dropped at the source: applies what the stream still holds */
+    MIRROR_T_DROPPED,    /* not mirrored any more (dropped, or no longer configured); kept */
+    MIRROR_T_REFUSED,    /* no replica identity and not insert_only */
+} mirror_tstate_t;
+
+typedef struct mirror_worker mirror_worker_t;
+
 typedef struct mirror_table {
-    char *schema;
+    uint32_t relid;
+    char *schema; /* the source's name now (what the rec says) */
     char *name;
+    char *location;   /* the lake table's directory, fixed at its creation */
+    char *spec;       /* the configuration entry that selects it */
+    bool insert_only; /* from the configuration */
+    bool drop_lake;   /* on_drop: drop */
+    mirror_tstate_t state;
+    char reason[400]; /* why it is stale, copied, dropped or refused (health, logs) */
+
+    /* the served version: what the watermark names */
+    char *served_schema;
+    char *served_name;
+    int64_t served_snapshot; /* -1: not served yet */
+    uint64_t served_fp;      /* fingerprint of its schema in the served catalog; 0 unknown */
+
+    /* the written version */
     lake_table_t *lt;
-    am_map_t *index;         /* encoded key -> packed lake_pos_t of the live row */
+    mirror_rec_t rec;
+    bool has_rec;
+    uint64_t write_fp;
+    am_lsn_t lake_lsn; /* LSN of the table's last commit: replayed transactions before it skip */
+
+    /* schema change detection */
+    bool pending;         /* the catalog differs from the rec: stale until resolved */
+    am_lsn_t pending_lsn; /* resolved without a Relation message once the stream passes it */
+    am_lsn_t drop_lsn;    /* DROPPING: finished once the stream passes it */
+    uint32_t *trunc_xids; /* transactions whose TRUNCATE gave it a new relfilenode */
+    size_t n_trunc_xids;
+    bool txn_touched;    /* a change of the open transaction was applied */
+    int64_t retry_at_us; /* COPY: when a failed worker may start again */
+
+    /* the stream's relation, bound by attnum */
+    const source_relation_t *bound; /* the relation col_map was made for; NULL: bind anew */
+    int16_t *rel_attnums;           /* relation column i -> attnum */
+    size_t *col_map;                /* relation column i -> lake column (SIZE_MAX: none) */
+    size_t n_rel_cols;
+
+    /* the index: identity key -> live row(s) */
+    am_map_t *index; /* key bytes -> packed lake_pos_t, or a duplicate list (index.c) */
+    uint64_t **dups; /* duplicate lists: [0] = count, then positions, oldest first */
+    size_t n_dups, cap_dups;
+    size_t *free_dups; /* reusable slots of dups */
+    size_t n_free_dups;
+    int16_t *key_attnums;    /* the key's attnums */
     size_t *key_cols;        /* lake column numbers of the key, in column order */
     am_coltype_t *key_types; /* their lake types */
     size_t n_key_cols;
-    am_lsn_t lake_lsn; /* LSN of the table's last commit: replayed transactions before it skip */
-    int64_t wm_snapshot_id; /* the snapshot the durable watermark names (-1: none yet) */
-    uint32_t relid;         /* from the stream's Relation message; 0 until seen */
-    size_t *col_map;        /* relation column i -> lake column (SIZE_MAX: not in the lake) */
-    size_t n_rel_cols;
+    bool full_identity; /* REPLICA IDENTITY FULL: the key is the whole row, duplicates allowed */
+
     lake_batch_t *batch; /* changes since the last flush; NULL when none */
-    mirror_pending_file_t *pending;
-    size_t n_pending;
+    mirror_pending_file_t *pending_files;
+    size_t n_pending_files;
     am_arena_t *batch_arena;
     am_value_t *row_buf; /* one row in lake column order */
     am_buf_t key_buf;
     int64_t n_changes; /* rows changed in the current batch */
+
+    mirror_worker_t *worker; /* COPY: the thread copying it */
 } mirror_table_t;
 
 typedef struct mirror_metrics {
@@ -53,55 +128,126 @@ typedef struct mirror_metrics {
     health_metric_t *committed_lsn;
     health_metric_t *copy_rows;
     health_metric_t *flush_seconds;
+    health_metric_t *schema_changes;
+    health_metric_t *recopies;
 } mirror_metrics_t;
+
+/* One entry of the configuration's table list, copied. */
+typedef struct mirror_spec {
+    char *schema;
+    char *name;
+    bool insert_only;
+    bool drop_lake;
+    bool pattern; /* schema or name holds * or ? */
+} mirror_spec_t;
 
 struct mirror {
     mirror_options_t opts;
     char *warehouse;
-    source_table_ref_t *table_refs;
     lake_t *lake;
     source_t *src;
-    mirror_table_t *tables;
+    mirror_spec_t *specs;
+    size_t n_specs;
+    mirror_table_t **tables; /* every table the mirror knows, dropped ones too */
     size_t n_tables;
+    uint32_t *ignored; /* relids in the publication that no configuration entry selects */
+    size_t n_ignored;
+    bool automatic; /* the publication is FOR ALL TABLES / FOR TABLES IN SCHEMA */
     mirror_metrics_t metrics;
 
     /* the transaction being received */
     bool in_txn;
     am_lsn_t txn_final_lsn;
+    uint32_t txn_xid;
     /* committed but not yet flushed */
     am_lsn_t pending_lsn; /* end_lsn of the last COMMIT applied to the batches; 0 when none */
     int64_t pending_since_us;
     int64_t pending_rows;
+    am_lsn_t position;      /* everything before it has been received and applied */
     am_lsn_t watermark_lsn; /* durable */
-    char *catalog_name;     /* the catalog file the next watermark names; NULL before one */
+    int64_t watermark_at_us;
+    char *catalog_name; /* the catalog file the next watermark names; NULL before one */
+    char *slot_name;    /* recorded in the watermark */
+    am_lsn_t slot_lsn;
+    bool recopy_all;    /* a copy of every table is in progress (watermark "recopy") */
+    bool catalog_dirty; /* a table's written version changed: try a new catalog */
+    bool catalog_fresh; /* the copy just captured it under its snapshot */
+    int64_t catalog_tried_us;
+    int64_t checked_us; /* am_mono_us of the last catalog check */
 
-    pthread_mutex_t status_lock; /* guards status */
+    pthread_mutex_t reload_lock; /* guards reload_specs, n_reload_specs */
+    mirror_spec_t *reload_specs; /* a SIGHUP's new table list, for the write path to take */
+    size_t n_reload_specs;
+    bool reload_pending;
+
+    pthread_mutex_t status_lock; /* guards status, table_status, n_table_status */
     mirror_status_t status;
+    mirror_table_status_t *table_status;
+    size_t n_table_status;
 };
 
-/* index.c: keys and positions */
+/* ---- index.c: keys and positions ---------------------------------------------------------- */
+
 /* Key bytes of the key columns: vals[cols[i]] (cols NULL: vals[i]) of type key_types[i]. */
 void mirror__key_encode(am_buf_t *out, const am_value_t *vals, const size_t *cols, size_t n,
                         const am_coltype_t *key_types);
 uint64_t mirror__pos_pack(lake_pos_t pos);
 lake_pos_t mirror__pos_unpack(uint64_t v);
+/* t->key_buf's key now also names pos (after the rows it names already). */
+void mirror__index_put(mirror_table_t *t, lake_pos_t pos);
+/* The oldest row t->key_buf's key names, taken out of the index; false when none. PostgreSQL
+ * lets rows share a key inside a transaction (deferred constraints: two rows swapping keys);
+ * the oldest is the one that held it before. */
+bool mirror__index_take(mirror_table_t *t, lake_pos_t *pos);
+void mirror__index_clear(mirror_table_t *t);
+/* Rows sharing a key with another (0 once every transaction settled, unless FULL). */
+size_t mirror__index_shared(const mirror_table_t *t);
+/* From the lake's live rows, keyed by t->key_cols. */
 bool mirror__index_rebuild(mirror_table_t *t, am_err_t *err) AM_MUST_CHECK;
 
-/* table.c: per-table state and applying changes */
-bool mirror__table_setup(mirror_table_t *t, lake_table_t *lt, am_err_t *err) AM_MUST_CHECK;
-/* The lake doc recording a source column's PostgreSQL type, "pg:<oid>:<typmod>:<format_type>"
- * (caller frees), or NULL when its type was not resolved. */
+/* ---- rec.c: the source state a lake table reflects ----------------------------------------- */
+
+void mirror__rec_destroy(mirror_rec_t *r);
+void mirror__state_copy(source_table_state_t *dst, const source_table_state_t *src);
+void mirror__rec_copy(mirror_rec_t *dst, const mirror_rec_t *src);
+/* st copied; fields from rel order: the i-th published attr gets fields[i]. */
+void mirror__rec_from_state(mirror_rec_t *r, const source_table_state_t *st, const int32_t *fields,
+                            size_t n_fields);
+char *mirror__rec_encode(const mirror_rec_t *r);
+bool mirror__rec_decode(const char *json, mirror_rec_t *out, am_err_t *err) AM_MUST_CHECK;
+/* What the served catalog shows of the table: its names and published columns (attnum, name,
+ * type, typmod). */
+uint64_t mirror__state_fp(const source_table_state_t *st);
+/* The attr with attnum, or NULL. */
+const source_attr_t *mirror__state_attr(const source_table_state_t *st, int16_t attnum,
+                                        size_t *index);
+/* The field id the rec gives attnum (0: none). */
+int32_t mirror__rec_field(const mirror_rec_t *r, int16_t attnum);
+/* Same columns, types, identity, storage and names. */
+bool mirror__state_equal(const source_table_state_t *a, const source_table_state_t *b);
+
+/* ---- table.c: per-table state and applying changes ----------------------------------------- */
+
+/* The lake column doc recording a source column's PostgreSQL type,
+ * "pg:<oid>:<typmod>:<format_type>" (caller frees), or NULL when its type was not resolved. */
 char *mirror__column_doc(const source_column_t *col);
-/* Each lake column's doc from the same-named column of rel, in a metadata-only commit when
- * one differs (tables written before docs existed get theirs so). Storage is never changed. */
-bool mirror__table_sync_docs(mirror_table_t *t, const source_relation_t *rel,
-                             am_err_t *err) AM_MUST_CHECK;
-/* Opens t's lake table to resume it: docs from src's catalog (sync_docs), setup, index. */
-bool mirror__table_resume(mirror_table_t *t, lake_t *lake, source_t *src,
-                          am_err_t *err) AM_MUST_CHECK;
+/* Takes lt (open, its rec read from its properties by the caller into t->rec): index
+ * structures, key columns from the rec's identity, lake LSN. */
+bool mirror__table_setup(mirror_table_t *t, lake_table_t *lt, am_err_t *err) AM_MUST_CHECK;
+/* Closes t's lake table and forgets its index, batch and binding (names and rec stay). */
+void mirror__table_close(mirror_table_t *t);
 void mirror__table_destroy(mirror_table_t *t);
-bool mirror__table_bind_relation(mirror_table_t *t, const source_relation_t *rel,
-                                 am_err_t *err) AM_MUST_CHECK;
+/* After a schema change: buffers sized by the column count follow, the key's columns are
+ * found again by attnum. */
+void mirror__table_reshape(mirror_table_t *t);
+/* The lake column holding attnum, or SIZE_MAX. */
+size_t mirror__table_column(const mirror_table_t *t, int16_t attnum);
+/* Binds rel's columns to lake columns through attnums (rel column i is attnums[i]); the
+ * identity key becomes rel's identity columns. A key change settles (at settle_lsn) and
+ * rebuilds the index; 55000 when the open transaction already changed the table. 0A000 when a
+ * value's type cannot be stored. */
+bool mirror__table_bind(mirror_table_t *t, const source_relation_t *rel, const int16_t *attnums,
+                        am_lsn_t settle_lsn, am_err_t *err) AM_MUST_CHECK;
 bool mirror__table_insert(mirror_table_t *t, const am_value_t *rel_vals, bool keep_copy,
                           am_err_t *err) AM_MUST_CHECK;
 bool mirror__table_update(mirror_table_t *t, const am_value_t *old_vals, const am_value_t *new_vals,
@@ -109,27 +255,122 @@ bool mirror__table_update(mirror_table_t *t, const am_value_t *old_vals, const a
 bool mirror__table_delete(mirror_table_t *t, const am_value_t *old_vals,
                           am_err_t *err) AM_MUST_CHECK;
 void mirror__table_truncate(mirror_table_t *t);
+/* Commits the batch at lsn (nothing when it is empty, unless a schema or property is
+ * staged). */
 bool mirror__table_commit(mirror_table_t *t, am_lsn_t lsn, am_err_t *err) AM_MUST_CHECK;
 void mirror__table_discard(mirror_table_t *t);
+/* Commits what t holds at lsn when the open transaction has not touched it, so its lake
+ * schema can change; false without err when it has. */
+bool mirror__table_settle(mirror_table_t *t, am_lsn_t lsn, bool *settled,
+                          am_err_t *err) AM_MUST_CHECK;
+/* The lake columns of a relation read under state st (rel: published columns in attnum order,
+ * types resolved); fields: the rec of the table being replaced (NULL: all new). Caller frees
+ * the array and each doc. */
+lake_column_t *mirror__lake_columns(const source_relation_t *rel, const source_table_state_t *st,
+                                    const mirror_rec_t *old, int32_t *fields_out);
+void mirror__lake_columns_free(lake_column_t *cols, size_t n);
 
-/* copy.c: the initial copy */
+/* ---- evolve.c: schema changes ------------------------------------------------------------- */
+
+/*
+ * The source's catalog may have moved on from t's rec: compares them (rel: the Relation
+ * message that came, or NULL when the stream passed the change without one) and either
+ * changes the lake schema in place (renames, drops, additions with no value for old rows,
+ * widenings PostgreSQL made without a rewrite, NOT NULL, defaults, identity, the table's
+ * name) or starts a copy of the table again (a rewrite, new contents, what Iceberg cannot
+ * express, or a relation that fits the catalog more than one way). Binds rel when given.
+ */
+bool mirror__table_evaluate(mirror_t *m, mirror_table_t *t, const source_relation_t *rel,
+                            am_err_t *err) AM_MUST_CHECK;
+
+/* ---- worker.c: copying one table while the others stream ----------------------------------- */
+
+/* Starts copying t (new, or again into new snapshots of its lake table) under a temporary
+ * slot's snapshot, then catching it up from that slot until it is ahead of the main stream. */
+void mirror__copy_start(mirror_t *m, mirror_table_t *t, const char *why);
+/* Main stream's side: a change of t (in COPY) in the transaction ending at final_lsn is
+ * skipped; true when the worker has handed t over and t must take it instead (after
+ * mirror__copy_poll adopted it). */
+void mirror__copy_skipped(mirror_table_t *t, am_lsn_t final_lsn);
+/* Adopts a finished copy (opens its lake table, rebuilds its index), restarts a failed one
+ * after a pause. *changed when t became active. */
+bool mirror__copy_poll(mirror_t *m, mirror_table_t *t, bool *changed, am_err_t *err) AM_MUST_CHECK;
+/* Stops and joins t's worker (teardown, drops). */
+void mirror__copy_stop(mirror_table_t *t);
+
+/* ---- tables.c: which tables, how they come and go ------------------------------------------ */
+
+mirror_table_t *mirror__table_by_relid(mirror_t *m, uint32_t relid);
+mirror_table_t *mirror__table_add(mirror_t *m, uint32_t relid, const char *schema, const char *name,
+                                  const mirror_spec_t *spec);
+/* The configuration entry selecting a table of that name (explicit entries first). */
+const mirror_spec_t *mirror__spec_match(const mirror_t *m, const char *schema, const char *name);
+/* A free lake location for a new table: "<schema>/<name>", or "<schema>/<name>~<relid>" when
+ * another table holds that directory. */
+char *mirror__location_for(mirror_t *m, uint32_t relid, const char *schema, const char *name);
+/* Compares the catalog with every table's rec, finds dropped and new tables (a short timer's
+ * cheap query on the SQL connection). */
+bool mirror__tables_check(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
+/* Resolves what the stream has passed: pending changes, drops. */
+bool mirror__tables_resolve(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
+/* After a durable watermark that no longer names them: dropped tables' lake directories go
+ * (on_drop: drop). */
+void mirror__tables_after_watermark(mirror_t *m);
+/* A Relation message for a relid no table has: a table to start mirroring, or one the
+ * configuration leaves out (logged once). */
+bool mirror__relation_unknown(mirror_t *m, const source_relation_t *rel,
+                              am_err_t *err) AM_MUST_CHECK;
+bool mirror__relid_ignored(const mirror_t *m, uint32_t relid);
+/* Takes a SIGHUP's table list. */
+bool mirror__tables_reload(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
+/* Publishes the table statuses for mirror_table_statuses (status_lock). */
+void mirror__tables_publish_status(mirror_t *m);
+void mirror__table_set_state(mirror_t *m, mirror_table_t *t, mirror_tstate_t state,
+                             const char *reason);
+/* Starts mirroring tables the configuration now selects and the start left out. */
+bool mirror__tables_discover(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
+void mirror__specs_free(mirror_spec_t *specs, size_t n);
+mirror_spec_t *mirror__specs_copy(const mirror_table_spec_t *specs, size_t n);
+
+/* ---- start.c: what a start finds ----------------------------------------------------------- */
+
+/* Opens t's lake table (t->location) to resume it: docs recorded for tables written before
+ * docs existed, its rec (made from st, the catalog now, for tables written before recs), index
+ * rebuilt, the served version protected. A table in COPY is only read (its copy starts later). */
+bool mirror__table_resume(mirror_table_t *t, lake_t *lake, source_t *src,
+                          const source_table_state_t *st, am_err_t *err) AM_MUST_CHECK;
+
+/* Opens lake and source, decides between the first copy, a copy of every table again (slot
+ * lost or behind the lake) and resuming, and starts the stream. */
+bool mirror__start(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
+
+/* ---- copy.c: copying every table under the main slot's snapshot ----------------------------- */
+
+/* Every table in m->tables not refused, into new lake tables or new snapshots of existing
+ * ones; the watermark written at the end switches to all of them at once. */
 bool mirror__initial_copy(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
 
-/* run.c */
+/* ---- run.c, stream.c ---------------------------------------------------------------------- */
+
 void mirror__set_phase(mirror_t *m, mirror_phase_t phase);
 void mirror__set_error(mirror_t *m, const am_err_t *err);
+/* Writes the watermark at lsn: each table's served snapshot (its newest when its written
+ * version is the served catalog's), the catalog, the slot. */
 bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err) AM_MUST_CHECK;
-/* The durable watermark again (same LSN, same table snapshots), naming catalog_name. */
-bool mirror__rewrite_watermark(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
+/* Commits every table's batch at the last applied transaction's end and writes the watermark
+ * there; acknowledges it. */
+bool mirror__flush(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
 /*
- * Captures the source's catalog and, if it differs from the one catalog_name holds (apart
- * from its LSN), publishes it and, when a watermark exists, rewrites the watermark to name it.
+ * Captures the source's catalog with every served table's state in one transaction; when
+ * every table's written version agrees with it, publishes it (unless equal to the current one
+ * apart from its LSN) and rewrites the watermark naming it with each table's newest snapshot.
+ * Otherwise keeps the current one: the tables that changed stay at their served version.
  * Callable at any transaction boundary: it never claims data that is not durable.
  */
 bool mirror__catalog_refresh(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
-mirror_table_t *mirror__table_find(mirror_t *m, const char *schema, const char *name);
-mirror_table_t *mirror__table_by_relid(mirror_t *m, uint32_t relid);
-/* Closes the source, the lake and every table's state (names stay). */
+/* Closes the source, the lake and every table's state (identities and names stay). */
 void mirror__teardown(mirror_t *m);
+char *mirror__fp_text(uint64_t fp); /* caller frees */
+uint64_t mirror__fp_parse(const char *s);
 
 #endif /* AM_MIRROR_INTERNAL_H */

@@ -1,8 +1,8 @@
 /*
- * mirror/run.c: the write path's life: open the lake and the source, copy or resume, then
- * stream, flush at transaction boundaries, write the watermark, acknowledge. Any failure tears
- * everything down and starts again from the durable watermark (connection and disk-full
- * errors with backoff); nothing in memory survives a restart except what the lake says.
+ * mirror/run.c: the write path's object: options, metrics, status for other threads, and
+ * tearing everything down before a restart from the durable watermark (connection and
+ * disk-full errors restart with backoff, stream.c); nothing in memory survives a restart
+ * except what the lake and the configuration say.
  */
 #include "mirror/mirror_internal.h"
 
@@ -28,67 +28,6 @@ void mirror__set_error(mirror_t *m, const am_err_t *err)
     m->status.last_error[n] = '\0';
     am_buf_destroy(&b);
     pthread_mutex_unlock(&m->status_lock);
-}
-
-mirror_table_t *mirror__table_find(mirror_t *m, const char *schema, const char *name)
-{
-    for (size_t i = 0; i < m->n_tables; i++) {
-        if (strcmp(m->tables[i].schema, schema) == 0 && strcmp(m->tables[i].name, name) == 0)
-            return &m->tables[i];
-    }
-    return NULL;
-}
-
-mirror_table_t *mirror__table_by_relid(mirror_t *m, uint32_t relid)
-{
-    for (size_t i = 0; i < m->n_tables; i++) {
-        if (m->tables[i].relid == relid && m->tables[i].lt)
-            return &m->tables[i];
-    }
-    return NULL;
-}
-
-/* current: name each table's newest snapshot (a flush just committed them); else the ones
- * the durable watermark names (a table may hold a commit past it after a crash). */
-static bool watermark_put(mirror_t *m, am_lsn_t lsn, bool current, am_err_t *err)
-{
-    lake_watermark_t wm = {.lsn = lsn, .written_at_ms = am_now_us() / 1000};
-    wm.tables = am_xcalloc(m->n_tables ? m->n_tables : 1, sizeof *wm.tables);
-    wm.n_tables = m->n_tables;
-    wm.catalog = m->catalog_name;
-    for (size_t i = 0; i < m->n_tables; i++) {
-        mirror_table_t *t = &m->tables[i];
-        wm.tables[i].schema = t->schema;
-        wm.tables[i].name = t->name;
-        wm.tables[i].snapshot_id = t->wm_snapshot_id;
-        if (current)
-            wm.tables[i].snapshot_id = t->lt ? lake_table_snapshot_id(t->lt) : -1;
-    }
-    bool ok = lake_watermark_write(m->lake, &wm, err);
-    for (size_t i = 0; ok && i < m->n_tables; i++)
-        m->tables[i].wm_snapshot_id = wm.tables[i].snapshot_id;
-    free(wm.tables); /* strings are borrowed */
-    if (!ok)
-        return false;
-    m->watermark_lsn = lsn;
-    pthread_mutex_lock(&m->status_lock);
-    m->status.committed_lsn = lsn;
-    m->status.last_flush_unix_us = am_now_us();
-    pthread_mutex_unlock(&m->status_lock);
-    health_metric_set(m->metrics.committed_lsn, (double)lsn);
-    if (m->opts.on_watermark)
-        m->opts.on_watermark(m->opts.on_watermark_ud, lsn);
-    return true;
-}
-
-bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err)
-{
-    return watermark_put(m, lsn, true, err);
-}
-
-bool mirror__rewrite_watermark(mirror_t *m, am_err_t *err)
-{
-    return watermark_put(m, m->watermark_lsn, false, err);
 }
 
 static void register_metrics(mirror_t *m)
@@ -119,11 +58,16 @@ static void register_metrics(mirror_t *m)
     x->flush_seconds =
         health_metric("arctic_mirror_flush_seconds_total",
                       "Time spent flushing batches to the lake.", HEALTH_COUNTER, NULL);
+    x->schema_changes =
+        health_metric("arctic_mirror_schema_changes_total",
+                      "Source schema changes applied to the lake in place.", HEALTH_COUNTER, NULL);
+    x->recopies =
+        health_metric("arctic_mirror_table_recopies_total",
+                      "Tables copied again while the others streamed.", HEALTH_COUNTER, NULL);
 }
 
-mirror_t *mirror_new(const mirror_options_t *opts)
+static void options_copy(mirror_t *m, const mirror_options_t *opts)
 {
-    mirror_t *m = am_xcalloc(1, sizeof *m);
     m->opts = *opts;
     source_options_t *s = &m->opts.source;
     s->host = am_xstrdup(opts->source.host ? opts->source.host : "localhost");
@@ -132,19 +76,35 @@ mirror_t *mirror_new(const mirror_options_t *opts)
     s->database = am_xstrdup(opts->source.database ? opts->source.database : "");
     s->slot = am_xstrdup(opts->source.slot);
     s->publication = am_xstrdup(opts->source.publication);
+    s->tables = NULL;
+    s->n_tables = 0;
+    s->insert_only = NULL;
+    m->opts.specs = NULL;
+    m->opts.n_specs = 0;
+    if (opts->specs) {
+        m->specs = mirror__specs_copy(opts->specs, opts->n_specs);
+        m->n_specs = opts->n_specs;
+        return;
+    }
+    /* the source's table list: exact names, everything published */
+    size_t n = opts->source.n_tables;
+    mirror_table_spec_t *specs = am_xcalloc(n + 1, sizeof *specs);
+    for (size_t i = 0; i < n; i++) {
+        specs[i].schema = opts->source.tables[i].schema;
+        specs[i].name = opts->source.tables[i].name;
+        specs[i].insert_only = opts->source.insert_only && opts->source.insert_only[i];
+    }
+    m->specs = mirror__specs_copy(specs, n);
+    m->n_specs = n;
+    free(specs);
+}
+
+mirror_t *mirror_new(const mirror_options_t *opts)
+{
+    mirror_t *m = am_xcalloc(1, sizeof *m);
+    options_copy(m, opts);
     m->warehouse = am_xstrdup(opts->warehouse);
     m->opts.warehouse = m->warehouse;
-    m->n_tables = opts->source.n_tables;
-    m->table_refs = am_xcalloc(m->n_tables ? m->n_tables : 1, sizeof *m->table_refs);
-    m->tables = am_xcalloc(m->n_tables ? m->n_tables : 1, sizeof *m->tables);
-    for (size_t i = 0; i < m->n_tables; i++) {
-        m->tables[i].schema = am_xstrdup(opts->source.tables[i].schema);
-        m->tables[i].name = am_xstrdup(opts->source.tables[i].name);
-        m->tables[i].wm_snapshot_id = -1;
-        m->table_refs[i].schema = m->tables[i].schema;
-        m->table_refs[i].name = m->tables[i].name;
-    }
-    s->tables = m->table_refs;
     if (m->opts.flush_interval_ms <= 0)
         m->opts.flush_interval_ms = 1000;
     if (m->opts.idle_flush_ms <= 0)
@@ -152,6 +112,7 @@ mirror_t *mirror_new(const mirror_options_t *opts)
     if (m->opts.flush_max_rows <= 0)
         m->opts.flush_max_rows = 200000;
     pthread_mutex_init(&m->status_lock, NULL);
+    pthread_mutex_init(&m->reload_lock, NULL);
     register_metrics(m);
     return m;
 }
@@ -159,28 +120,19 @@ mirror_t *mirror_new(const mirror_options_t *opts)
 void mirror__teardown(mirror_t *m)
 {
     for (size_t i = 0; i < m->n_tables; i++) {
-        mirror_table_t *t = &m->tables[i];
-        mirror__table_discard(t);
-        lake_table_close(t->lt);
-        t->lt = NULL;
-        am_map_free(t->index);
-        t->index = NULL;
-        am_arena_free(t->batch_arena);
-        t->batch_arena = NULL;
-        am_buf_destroy(&t->key_buf);
-        free(t->key_cols);
-        free(t->key_types);
-        free(t->col_map);
-        free(t->row_buf);
-        t->key_cols = t->col_map = NULL;
-        t->key_types = NULL;
-        t->row_buf = NULL;
-        t->relid = 0;
-        t->n_key_cols = t->n_rel_cols = 0;
-        t->wm_snapshot_id = -1;
+        mirror__table_destroy(m->tables[i]);
+        free(m->tables[i]);
     }
+    free(m->tables);
+    m->tables = NULL;
+    m->n_tables = 0;
+    free(m->ignored);
+    m->ignored = NULL;
+    m->n_ignored = 0;
     free(m->catalog_name);
     m->catalog_name = NULL;
+    free(m->slot_name);
+    m->slot_name = NULL;
     source_close(m->src);
     m->src = NULL;
     lake_close(m->lake);
@@ -189,6 +141,8 @@ void mirror__teardown(mirror_t *m)
     m->pending_lsn = 0;
     m->pending_rows = 0;
     m->pending_since_us = 0;
+    m->recopy_all = false;
+    m->catalog_dirty = false;
 }
 
 void mirror_free(mirror_t *m)
@@ -196,12 +150,8 @@ void mirror_free(mirror_t *m)
     if (!m)
         return;
     mirror__teardown(m);
-    for (size_t i = 0; i < m->n_tables; i++) {
-        free(m->tables[i].schema);
-        free(m->tables[i].name);
-    }
-    free(m->tables);
-    free(m->table_refs);
+    mirror__specs_free(m->specs, m->n_specs);
+    mirror__specs_free(m->reload_specs, m->n_reload_specs);
     source_options_t *s = &m->opts.source;
     free((char *)s->host);
     free((char *)s->user);
@@ -210,7 +160,9 @@ void mirror_free(mirror_t *m)
     free((char *)s->slot);
     free((char *)s->publication);
     free(m->warehouse);
+    free(m->table_status);
     pthread_mutex_destroy(&m->status_lock);
+    pthread_mutex_destroy(&m->reload_lock);
     free(m);
 }
 

@@ -1,9 +1,14 @@
 /*
- * mirror/stream.c: deciding where to start, the streaming loop and the flush. A flush happens
- * only between transactions: every table with changes commits its batch (each snapshot records
- * the LSN), then the watermark names all of them, then PostgreSQL hears the LSN as flushed.
- * Replaying after a crash skips, per table, transactions its last snapshot already holds, so
- * nothing is applied twice even when a crash fell between two tables' commits.
+ * mirror/stream.c: the streaming loop and the flush. A flush happens only between
+ * transactions: every table with changes commits its batch (each snapshot records the LSN),
+ * then the watermark names, per table, its newest snapshot when the served catalog describes
+ * it and its last served one otherwise, then PostgreSQL hears the LSN as flushed. Replaying
+ * after a crash skips, per table, transactions its last snapshot already holds, so nothing is
+ * applied twice even when a crash fell between two tables' commits.
+ * Changes are bound by relation id: a change for a relation the mirror has no record of is an
+ * error, never skipped. Between transactions the timer compares the catalog (tables.c) and
+ * what the stream has passed is resolved; when idle, the watermark follows the server's
+ * walEnd, so the slot never confirms more than the lake holds.
  */
 #include "mirror/mirror_internal.h"
 
@@ -11,78 +16,111 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BACKOFF_MIN_MS 500
-#define BACKOFF_MAX_MS 30000
+#define IDLE_WATERMARK_US (INT64_C(10) * 1000 * 1000)
 
-static bool resume_tables(mirror_t *m, const lake_watermark_t *wm, am_err_t *err)
+/* ---- the watermark ---------------------------------------------------------------------- */
+
+/* What the watermark says of t: its served version (newest when the written one is what the
+ * served catalog describes), or, gone, where it was. */
+static void served_entry(mirror_t *m, mirror_table_t *t, am_lsn_t lsn, lake_watermark_table_t *e,
+                         char **fp_text)
 {
-    for (size_t i = 0; i < m->n_tables; i++) {
-        mirror_table_t *t = &m->tables[i];
-        const lake_watermark_table_t *listed = NULL;
-        for (size_t j = 0; j < wm->n_tables && !listed; j++)
-            if (strcmp(wm->tables[j].schema, t->schema) == 0 &&
-                strcmp(wm->tables[j].name, t->name) == 0)
-                listed = &wm->tables[j];
-        if (!listed)
-            return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
-                              "table %s.%s was added to the configuration after the initial "
-                              "copy; adding tables to a running mirror is not supported yet: "
-                              "drop the replication slot to copy every table again",
-                              t->schema, t->name);
-        t->wm_snapshot_id = listed->snapshot_id;
-        if (!mirror__table_resume(t, m->lake, m->src, err))
-            return false;
+    /* a table that holds commits past lsn (a crash between its commit and the watermark) is
+     * served as before until the stream catches up with it */
+    bool current = !m->recopy_all && t->lt && t->state != MIRROR_T_COPY &&
+                   t->write_fp == t->served_fp && lake_table_snapshot_id(t->lt) >= 0 &&
+                   lake_table_lsn(t->lt) <= lsn;
+    if (current) {
+        t->served_snapshot = lake_table_snapshot_id(t->lt);
+        free(t->served_schema);
+        free(t->served_name);
+        t->served_schema = am_xstrdup(t->schema);
+        t->served_name = am_xstrdup(t->name);
     }
+    if (t->lt) /* a newer written version waits for the catalog: expiry keeps the served one */
+        lake_table_protect(t->lt, current ? -1 : t->served_snapshot);
+    *fp_text = mirror__fp_text(t->served_fp);
+    *e = (lake_watermark_table_t){.schema = t->served_schema ? t->served_schema : t->schema,
+                                  .name = t->served_name ? t->served_name : t->name,
+                                  .snapshot_id = t->served_snapshot,
+                                  .location = t->location,
+                                  .relid = t->relid,
+                                  .fp = *fp_text,
+                                  .state = t->state == MIRROR_T_COPY ? "recopy" : NULL};
+}
+
+static bool served(const mirror_table_t *t)
+{
+    if (t->state == MIRROR_T_DROPPED || t->state == MIRROR_T_REFUSED || !t->location)
+        return false;
+    return t->served_snapshot >= 0 || (t->served_fp && t->served_fp == t->write_fp && t->lt);
+}
+
+bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err)
+{
+    lake_watermark_t wm = {.lsn = lsn,
+                           .written_at_ms = am_now_us() / 1000,
+                           .catalog = m->catalog_name,
+                           .slot = m->slot_name,
+                           .slot_lsn = m->slot_lsn,
+                           .recopy = m->recopy_all};
+    wm.tables = am_xcalloc(m->n_tables + 1, sizeof *wm.tables);
+    wm.gone = am_xcalloc(m->n_tables + 1, sizeof *wm.gone);
+    char **fps = am_xcalloc(m->n_tables + 1, sizeof *fps);
+    for (size_t i = 0; i < m->n_tables; i++) {
+        mirror_table_t *t = m->tables[i];
+        if (served(t)) {
+            served_entry(m, t, lsn, &wm.tables[wm.n_tables++], &fps[i]);
+        } else if (t->state == MIRROR_T_DROPPED && t->location && t->relid) {
+            wm.gone[wm.n_gone++] = (lake_watermark_table_t){.schema = t->schema,
+                                                            .name = t->name,
+                                                            .snapshot_id = -1,
+                                                            .location = t->location,
+                                                            .relid = t->relid,
+                                                            .state = t->reason};
+        }
+    }
+    bool ok = lake_watermark_write(m->lake, &wm, err);
+    for (size_t i = 0; i < m->n_tables; i++)
+        free(fps[i]);
+    free(fps);
+    free(wm.tables); /* strings are borrowed */
+    free(wm.gone);
+    if (!ok)
+        return false;
+    m->watermark_lsn = lsn;
+    m->watermark_at_us = am_mono_us();
+    pthread_mutex_lock(&m->status_lock);
+    m->status.committed_lsn = lsn;
+    m->status.last_flush_unix_us = am_now_us();
+    pthread_mutex_unlock(&m->status_lock);
+    health_metric_set(m->metrics.committed_lsn, (double)lsn);
+    mirror__tables_after_watermark(m);
+    mirror__tables_publish_status(m);
+    if (m->opts.on_watermark)
+        m->opts.on_watermark(m->opts.on_watermark_ud, lsn);
     return true;
 }
 
-static bool start(mirror_t *m, am_err_t *err)
+/* ---- the flush ---------------------------------------------------------------------------- */
+
+static bool acknowledge(mirror_t *m, am_lsn_t lsn, am_err_t *err)
 {
-    lake_watermark_t wm = {0};
-    bool found = false, slot = false;
-    if (!lake_watermark_read(m->warehouse, &wm, &found, err) ||
-        !source_slot_exists(m->src, &slot, err))
-        return false;
-    bool ok;
-    if (found && slot) {
-        m->watermark_lsn = wm.lsn;
-        m->catalog_name = wm.catalog;
-        wm.catalog = NULL;
-        /* the catalog may have changed while the mirror was down */
-        ok = resume_tables(m, &wm, err) && mirror__catalog_refresh(m, err);
-    } else {
-        if (found)
-            am_log_warn("mirror",
-                        "replication slot is gone: the WAL since the watermark is "
-                        "lost, copying every table again",
-                        AM_KV_STR("slot", m->opts.source.slot));
-        ok = !slot || source_slot_drop(m->src, err);
-        for (size_t i = 0; ok && i < m->n_tables; i++)
-            ok = lake_table_drop(m->lake, m->tables[i].schema, m->tables[i].name, err);
-        ok = ok && mirror__initial_copy(m, err);
-    }
-    lake_watermark_destroy(&wm);
-    if (!ok)
-        return false;
-    char lsn[24];
-    am_log_info("mirror", "streaming",
-                AM_KV_STR("from", am_lsn_format(m->watermark_lsn, lsn, sizeof lsn)));
-    mirror__set_phase(m, MIRROR_STREAMING);
-    return source_stream_start(m->src, m->watermark_lsn, err);
+    source_ack(m->src, lsn, false);
+    return source_send_feedback(m->src, err);
 }
 
-static bool flush(mirror_t *m, am_err_t *err)
+bool mirror__flush(mirror_t *m, am_err_t *err)
 {
     int64_t start = am_mono_us();
     am_lsn_t lsn = m->pending_lsn;
     for (size_t i = 0; i < m->n_tables; i++) {
-        if (!mirror__table_commit(&m->tables[i], lsn, err))
+        mirror_table_t *t = m->tables[i];
+        if ((t->state == MIRROR_T_ACTIVE || t->state == MIRROR_T_DROPPING) &&
+            !mirror__table_commit(t, lsn, err))
             return false;
     }
-    if (!mirror__write_watermark(m, lsn, err))
-        return false;
-    source_ack(m->src, lsn, false);
-    if (!source_send_feedback(m->src, err))
+    if (!mirror__write_watermark(m, lsn, err) || !acknowledge(m, lsn, err))
         return false;
     char lsn_s[24];
     am_log_debug("mirror", "flushed", AM_KV_STR("lsn", am_lsn_format(lsn, lsn_s, sizeof lsn_s)),
@@ -95,20 +133,51 @@ static bool flush(mirror_t *m, am_err_t *err)
     return true;
 }
 
-/* The table a row change belongs to, or NULL when this transaction is already in its lake. */
-static mirror_table_t *target(mirror_t *m, const source_change_t *ch)
+/* ---- dispatch ----------------------------------------------------------------------------- */
+
+/* The table a row change belongs to and may be applied to, or NULL to skip it. A relation
+ * the mirror has no record of is an error. */
+static bool target(mirror_t *m, const source_change_t *ch, mirror_table_t **out, am_err_t *err)
 {
-    mirror_table_t *t = mirror__table_by_relid(m, ch->rel->relid);
-    if (!t || m->txn_final_lsn < t->lake_lsn)
-        return NULL;
-    return t;
+    *out = NULL;
+    uint32_t relid = ch->rel->relid;
+    mirror_table_t *t = mirror__table_by_relid(m, relid);
+    if (!t) {
+        if (mirror__relid_ignored(m, relid))
+            return true;
+        return am_err_set(err, AM_SQLSTATE_INTERNAL,
+                          "a change for relation %u (%s.%s), which the mirror has no record of",
+                          relid, ch->rel->schema, ch->rel->name);
+    }
+    bool changed = false;
+    if (t->state == MIRROR_T_COPY && !mirror__copy_poll(m, t, &changed, err))
+        return false;
+    if (t->state == MIRROR_T_COPY) {
+        mirror__copy_skipped(t, m->txn_final_lsn);
+        return true;
+    }
+    if ((t->state != MIRROR_T_ACTIVE && t->state != MIRROR_T_DROPPING) ||
+        m->txn_final_lsn < t->lake_lsn)
+        return true;
+    /* the first change since a relation changed or the table was (re)opened binds it */
+    if (t->bound != ch->rel && !mirror__table_evaluate(m, t, ch->rel, err))
+        return false;
+    if (t->state == MIRROR_T_COPY) { /* the evaluation started a copy */
+        mirror__copy_skipped(t, m->txn_final_lsn);
+        return true;
+    }
+    *out = t;
+    return true;
 }
 
 static bool on_row_change(mirror_t *m, const source_change_t *ch, am_err_t *err)
 {
-    mirror_table_t *t = target(m, ch);
+    mirror_table_t *t = NULL;
+    if (!target(m, ch, &t, err))
+        return false;
     if (!t)
         return true;
+    t->txn_touched = true;
     bool ok;
     if (ch->kind == SOURCE_MSG_INSERT) {
         ok = mirror__table_insert(t, ch->new_vals, true, err);
@@ -126,22 +195,59 @@ static bool on_row_change(mirror_t *m, const source_change_t *ch, am_err_t *err)
 
 static bool on_relation(mirror_t *m, const source_change_t *ch, am_err_t *err)
 {
-    mirror_table_t *t = mirror__table_find(m, ch->rel->schema, ch->rel->name);
-    if (!t || !t->lt)
-        return true; /* not ours: the publication may hold more than we mirror */
-    return mirror__table_bind_relation(t, ch->rel, err);
+    mirror_table_t *t = mirror__table_by_relid(m, ch->rel->relid);
+    if (!t)
+        return mirror__relation_unknown(m, ch->rel, err);
+    if (t->state != MIRROR_T_ACTIVE && t->state != MIRROR_T_DROPPING)
+        return true; /* a copy binds its own; a dropped or refused table has none */
+    if (m->txn_final_lsn < t->lake_lsn) {
+        /* a transaction replayed after a restart that the table holds already: its relation
+         * may be older than the table's schema; the first change applied binds anew */
+        t->bound = NULL;
+        return true;
+    }
+    return mirror__table_evaluate(m, t, ch->rel, err);
 }
 
-static void on_truncate(mirror_t *m, const source_change_t *ch)
+static void note_truncate(mirror_table_t *t, uint32_t xid)
+{
+    t->trunc_xids = am_xrealloc(t->trunc_xids, (t->n_trunc_xids + 1) * sizeof *t->trunc_xids);
+    t->trunc_xids[t->n_trunc_xids++] = xid;
+}
+
+static bool on_truncate(mirror_t *m, const source_change_t *ch, am_err_t *err)
 {
     for (size_t i = 0; i < ch->n_truncate; i++) {
-        mirror_table_t *t = mirror__table_by_relid(m, ch->truncate_relids[i]);
-        if (!t || m->txn_final_lsn < t->lake_lsn)
+        source_change_t one = *ch;
+        const source_relation_t *rel = source_relation_find(m->src, ch->truncate_relids[i]);
+        if (!rel)
+            return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
+                              "TRUNCATE of relation %u, never described", ch->truncate_relids[i]);
+        one.rel = rel;
+        mirror_table_t *t = NULL;
+        if (!target(m, &one, &t, err))
+            return false;
+        if (!t)
             continue;
         mirror__table_truncate(t);
+        note_truncate(t, m->txn_xid);
+        t->txn_touched = true;
         health_metric_add(m->metrics.truncates, 1);
         m->pending_rows++;
     }
+    return true;
+}
+
+static void on_commit(mirror_t *m, const source_change_t *ch)
+{
+    m->in_txn = false;
+    m->pending_lsn = ch->end_lsn;
+    m->position = ch->end_lsn;
+    if (!m->pending_since_us)
+        m->pending_since_us = am_mono_us();
+    for (size_t i = 0; i < m->n_tables; i++)
+        m->tables[i]->txn_touched = false;
+    health_metric_add(m->metrics.transactions, 1);
 }
 
 static bool dispatch(mirror_t *m, const source_change_t *ch, am_err_t *err)
@@ -150,13 +256,10 @@ static bool dispatch(mirror_t *m, const source_change_t *ch, am_err_t *err)
     case SOURCE_MSG_BEGIN:
         m->in_txn = true;
         m->txn_final_lsn = ch->final_lsn;
+        m->txn_xid = ch->xid;
         return true;
     case SOURCE_MSG_COMMIT:
-        m->in_txn = false;
-        m->pending_lsn = ch->end_lsn;
-        if (!m->pending_since_us)
-            m->pending_since_us = am_mono_us();
-        health_metric_add(m->metrics.transactions, 1);
+        on_commit(m, ch);
         return true;
     case SOURCE_MSG_RELATION:
         return on_relation(m, ch, err);
@@ -165,12 +268,13 @@ static bool dispatch(mirror_t *m, const source_change_t *ch, am_err_t *err)
     case SOURCE_MSG_DELETE:
         return on_row_change(m, ch, err);
     case SOURCE_MSG_TRUNCATE:
-        on_truncate(m, ch);
-        return true;
+        return on_truncate(m, ch, err);
     default:
         return true;
     }
 }
+
+/* ---- the loop ----------------------------------------------------------------------------- */
 
 static bool flush_due(const mirror_t *m)
 {
@@ -190,6 +294,47 @@ static void report_progress(mirror_t *m)
     pthread_mutex_unlock(&m->status_lock);
 }
 
+/* A table holds commits past the watermark (a copy caught up ahead of the stream): the next
+ * watermark serves them. */
+static bool table_ahead(const mirror_t *m)
+{
+    for (size_t i = 0; i < m->n_tables; i++) {
+        const mirror_table_t *t = m->tables[i];
+        if (t->state == MIRROR_T_ACTIVE && t->lt && lake_table_lsn(t->lt) > m->watermark_lsn)
+            return true;
+    }
+    return false;
+}
+
+/* Between transactions with nothing to flush: the watermark follows the server's walEnd now
+ * and then (at once when a table waits for it), and only then is it acknowledged. */
+static bool idle(mirror_t *m, am_err_t *err)
+{
+    am_lsn_t at = source_idle_lsn(m->src);
+    if (at > m->position)
+        m->position = at;
+    if (at <= m->watermark_lsn ||
+        (am_mono_us() - m->watermark_at_us < IDLE_WATERMARK_US && !table_ahead(m)))
+        return true;
+    return mirror__write_watermark(m, at, err) && acknowledge(m, at, err);
+}
+
+/* What happens between transactions: flushes, the timer, what the stream has passed. */
+static bool between(mirror_t *m, am_err_t *err)
+{
+    if (m->in_txn)
+        return true;
+    if (!mirror__tables_reload(m, err) || !mirror__tables_check(m, err) ||
+        !mirror__tables_resolve(m, err))
+        return false;
+    bool dirty = m->catalog_dirty && am_mono_us() - m->catalog_tried_us >= (int64_t)500 * 1000;
+    if (dirty && m->pending_lsn && !mirror__flush(m, err))
+        return false;
+    if (dirty && !mirror__catalog_refresh(m, err))
+        return false;
+    return true;
+}
+
 static bool stream_loop(mirror_t *m, atomic_bool *stop, am_err_t *err)
 {
     while (!atomic_load(stop)) {
@@ -200,36 +345,31 @@ static bool stream_loop(mirror_t *m, atomic_bool *stop, am_err_t *err)
             return false;
         if (!got) {
             report_progress(m);
-            if (m->pending_lsn && !m->in_txn && !flush(m, err))
+            if (m->pending_lsn && !m->in_txn && !mirror__flush(m, err))
                 return false;
-            if (!m->pending_lsn && !m->in_txn)
-                source_ack(m->src, m->watermark_lsn, true);
+            if (!m->pending_lsn && !m->in_txn && !idle(m, err))
+                return false;
+            if (!between(m, err))
+                return false;
             continue;
         }
         if (!dispatch(m, &ch, err))
             return false;
-        if (flush_due(m) && !flush(m, err))
+        if (flush_due(m) && !mirror__flush(m, err))
+            return false;
+        if (ch.kind == SOURCE_MSG_COMMIT && !between(m, err))
             return false;
     }
     return true;
 }
 
+/* Connections, resources, cancels and I/O, and a lock or a visibility that never came in
+ * time: the next start from the watermark may fare better. */
 static bool retryable(const am_err_t *err)
 {
     return strncmp(err->sqlstate, "08", 2) == 0 || strncmp(err->sqlstate, "53", 2) == 0 ||
-           strncmp(err->sqlstate, "57", 2) == 0 || strncmp(err->sqlstate, "58", 2) == 0;
-}
-
-static bool run_once(mirror_t *m, atomic_bool *stop, am_err_t *err)
-{
-    mirror__set_phase(m, MIRROR_STARTING);
-    m->lake = lake_open(m->warehouse, err);
-    if (!m->lake)
-        return false;
-    m->src = source_open(&m->opts.source, err);
-    if (!m->src)
-        return false;
-    return start(m, err) && stream_loop(m, stop, err);
+           strncmp(err->sqlstate, "57", 2) == 0 || strncmp(err->sqlstate, "58", 2) == 0 ||
+           strcmp(err->sqlstate, "55P03") == 0;
 }
 
 static void sleep_interruptible(atomic_bool *stop, int ms)
@@ -238,12 +378,16 @@ static void sleep_interruptible(atomic_bool *stop, int ms)
         am_sleep_ms(50);
 }
 
+#define BACKOFF_MIN_MS 500
+#define BACKOFF_MAX_MS 30000
+
 bool mirror_run(mirror_t *m, atomic_bool *stop, am_err_t *err)
 {
     int backoff = BACKOFF_MIN_MS;
     while (!atomic_load(stop)) {
         am_err_t e = {0};
-        bool ok = run_once(m, stop, &e);
+        mirror__set_phase(m, MIRROR_STARTING);
+        bool ok = mirror__start(m, &e) && stream_loop(m, stop, &e);
         mirror__teardown(m);
         if (ok)
             break;

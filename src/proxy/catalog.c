@@ -221,7 +221,7 @@ static bool view_ddl(proxy_t *p, const proxy_pgcat_t *cat, const lake_watermark_
     am_buf_t plan;
     am_buf_init(&plan);
     lake_read_cols_t lc = {0};
-    if (!lake_read_plan_cols(p->warehouse, t->schema, t->name, t->snapshot_id, &plan, &lc, err)) {
+    if (!lake_read_plan_at(p->warehouse, t->location, t->snapshot_id, &plan, &lc, err)) {
         am_err_prefix(err, "proxy: view %s.%s", t->schema, t->name);
         am_buf_destroy(&plan);
         return false;

@@ -32,6 +32,8 @@
 typedef struct capture {
     source_t *src;
     PGconn *conn;
+    const uint32_t *relids; /* the tables by id; NULL: the configured ones by name */
+    size_t n_relids;
     char *sets[CATALOG_N_SETS]; /* oid[] literals: M, I, S, C, N, T, R */
     char *database;
     am_buf_t *out;
@@ -285,9 +287,37 @@ static bool capture_rel(capture_t *cap, const source_catalog_rel_t *rel, bool fi
     return ok;
 }
 
+/* M from relids: those still ordinary or partitioned tables (a dropped one is left out). */
+static bool resolve_relids(capture_t *cap, am_err_t *err)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_putc(&b, '{');
+    for (size_t i = 0; i < cap->n_relids; i++)
+        am_buf_printf(&b, "%s%u", i ? "," : "", cap->relids[i]);
+    am_buf_putc(&b, '}');
+    const char *params[1] = {b.data};
+    PGresult *res = source__exec(cap->conn,
+                                 "SELECT coalesce(pg_catalog.array_agg(c.oid ORDER BY c.oid), "
+                                 "'{}')::pg_catalog.text FROM pg_catalog.pg_class c WHERE c.oid = "
+                                 "ANY ($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p')",
+                                 1, params, PGRES_TUPLES_OK, err);
+    am_buf_destroy(&b);
+    if (!res)
+        return false;
+    bool ok = PQntuples(res) == 1;
+    if (ok)
+        cap->sets[0] = am_xstrdup(PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (!ok)
+        return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION, "catalog tables: unexpected answer");
+    return true;
+}
+
 static bool capture_all(capture_t *cap, am_lsn_t lsn, am_err_t *err)
 {
-    if (!resolve_tables(cap, err) || !compute_sets(cap, err))
+    if (!(cap->relids ? resolve_relids(cap, err) : resolve_tables(cap, err)) ||
+        !compute_sets(cap, err))
         return false;
     am_buf_printf(cap->out, DOC_PREFIX AM_LSN_FMT "\",\"server_version_num\":%d,\"database\":",
                   AM_LSN_ARGS(lsn), cap->src->server_version);
@@ -301,10 +331,10 @@ static bool capture_all(capture_t *cap, am_lsn_t lsn, am_err_t *err)
     return true;
 }
 
-bool source__catalog_capture_on(source_t *src, PGconn *c, am_lsn_t lsn, am_buf_t *out,
-                                am_err_t *err)
+static bool capture_on(source_t *src, PGconn *c, const uint32_t *relids, size_t n_relids,
+                       am_lsn_t lsn, am_buf_t *out, am_err_t *err)
 {
-    capture_t cap = {.src = src, .conn = c, .out = out};
+    capture_t cap = {.src = src, .conn = c, .out = out, .relids = relids, .n_relids = n_relids};
     am_buf_init(&cap.sql);
     size_t start_len = out->len;
     int64_t start_us = am_mono_us();
@@ -322,22 +352,50 @@ bool source__catalog_capture_on(source_t *src, PGconn *c, am_lsn_t lsn, am_buf_t
     return ok;
 }
 
-bool source_catalog_capture(source_t *src, am_buf_t *json_out, am_err_t *err)
+bool source__catalog_capture_on(source_t *src, PGconn *c, am_lsn_t lsn, am_buf_t *out,
+                                am_err_t *err)
+{
+    return capture_on(src, c, NULL, 0, lsn, out, err);
+}
+
+/* One REPEATABLE READ transaction: the document and, when states is not NULL, the states. */
+static bool capture_txn(source_t *src, const uint32_t *relids, size_t n, am_buf_t *json_out,
+                        source_table_state_t **states, size_t *n_states, am_err_t *err)
 {
     if (!exec_cmd(src->sql, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err))
         return false;
     am_lsn_t lsn = 0;
     bool ok = exec_cmd(src->sql, "SET LOCAL statement_timeout = 0", err) &&
               source_current_wal_lsn(src, &lsn, err) &&
-              source__catalog_capture_on(src, src->sql, lsn, json_out, err);
+              capture_on(src, src->sql, relids, n, lsn, json_out, err) &&
+              (!states || source__table_states_on(src->sql, relids, n, states, n_states, err));
     am_err_t end_err = {0};
     if (!exec_cmd(src->sql, ok ? "COMMIT" : "ROLLBACK", &end_err) && ok) {
         *err = end_err;
         ok = false;
     }
+    if (!ok && states && *states) {
+        source_table_states_free(*states, *n_states);
+        *states = NULL;
+        *n_states = 0;
+    }
     if (!ok)
         am_err_prefix(err, "catalog capture");
     return ok;
+}
+
+bool source_catalog_capture(source_t *src, am_buf_t *json_out, am_err_t *err)
+{
+    return capture_txn(src, NULL, 0, json_out, NULL, NULL, err);
+}
+
+bool source_catalog_capture_rels(source_t *src, const uint32_t *relids, size_t n,
+                                 am_buf_t *json_out, source_table_state_t **states,
+                                 size_t *n_states, am_err_t *err)
+{
+    *states = NULL;
+    *n_states = 0;
+    return capture_txn(src, relids, n, json_out, states, n_states, err);
 }
 
 /* Skips DOC_PREFIX and the LSN string; NULL when doc does not start that way. */

@@ -133,11 +133,27 @@ static void options_copy(source_options_t *dst, const source_options_t *src)
     dst->slot = am_xstrdup(src->slot ? src->slot : "");
     dst->publication = am_xstrdup(src->publication ? src->publication : "");
     source_table_ref_t *tables = am_xcalloc(src->n_tables ? src->n_tables : 1, sizeof *tables);
+    bool *ins = am_xcalloc(src->n_tables ? src->n_tables : 1, sizeof *ins);
     for (size_t i = 0; i < src->n_tables; i++) {
         tables[i].schema = am_xstrdup(src->tables[i].schema ? src->tables[i].schema : "public");
         tables[i].name = am_xstrdup(src->tables[i].name);
+        ins[i] = src->insert_only && src->insert_only[i];
     }
     dst->tables = tables;
+    dst->insert_only = ins;
+}
+
+void source__tables_free(source_options_t *o)
+{
+    for (size_t i = 0; i < o->n_tables && o->tables; i++) {
+        free((char *)o->tables[i].schema);
+        free((char *)o->tables[i].name);
+    }
+    free((source_table_ref_t *)o->tables);
+    free((bool *)o->insert_only);
+    o->tables = NULL;
+    o->insert_only = NULL;
+    o->n_tables = 0;
 }
 
 static void options_free(source_options_t *o)
@@ -148,11 +164,7 @@ static void options_free(source_options_t *o)
     free((char *)o->database);
     free((char *)o->slot);
     free((char *)o->publication);
-    for (size_t i = 0; i < o->n_tables && o->tables; i++) {
-        free((char *)o->tables[i].schema);
-        free((char *)o->tables[i].name);
-    }
-    free((source_table_ref_t *)o->tables);
+    source__tables_free(o);
 }
 
 source_t *source_open(const source_options_t *opts, am_err_t *err)

@@ -152,11 +152,29 @@ static bool copy_rows(copy_table_t *ct, am_err_t *err)
     return ok;
 }
 
+/* The table's catalog state under the same snapshot, for the sink (schema changes are told
+ * apart from it later). */
+static bool copy_state(copy_table_t *ct, am_err_t *err)
+{
+    if (!ct->sink->table_state)
+        return true;
+    source_table_state_t *st = NULL;
+    size_t n = 0;
+    if (!source__table_states_on(ct->conn, &ct->rel->relid, 1, &st, &n, err))
+        return false;
+    bool ok = n == 1 ? ct->sink->table_state(ct->ud, st, err)
+                     : am_err_set(err, AM_SQLSTATE_UNDEFINED_TABLE,
+                                  "table \"%s.%s\" does not exist", ct->ref->schema, ct->ref->name);
+    source_table_states_free(st, n);
+    return ok;
+}
+
 static bool copy_table_run(copy_table_t *ct, const char *snapshot, am_err_t *err)
 {
     ct->conn = source__connect(&ct->src->opts, NULL, err);
     if (!ct->conn || !source__snapshot_import(ct->conn, snapshot, err) ||
-        !source__relation_read(ct->conn, ct->rel, &ct->partitioned, &ct->est_rows, err))
+        !source__relation_read(ct->conn, ct->rel, &ct->partitioned, &ct->est_rows, err) ||
+        !copy_state(ct, err))
         return false;
     size_t n = ct->rel->n_cols ? ct->rel->n_cols : 1;
     ct->vals = am_xcalloc(n, sizeof *ct->vals);
@@ -213,9 +231,12 @@ static bool copy_catalog(source_t *src, const char *snapshot, am_lsn_t point,
     return ok;
 }
 
-/* The copy failed: the slot is useless without it, and would block the next attempt. */
+/* The copy failed: the slot is useless without it, and would block the next attempt. A
+ * temporary one goes with the connection. */
 static void drop_failed_slot(source_t *src)
 {
+    if (src->opts.temporary_slot)
+        return;
     am_err_t drop_err = {0};
     if (!source_slot_drop(src, &drop_err))
         am_log_warn("source", "could not drop the slot of a failed initial copy",

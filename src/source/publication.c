@@ -1,28 +1,67 @@
 /*
- * source/publication.c: the publication the stream reads: every configured table must exist,
- * and the publication must publish it. A missing publication is created FOR TABLE the
- * configured tables; an existing one gains any table it lacks (ALTER PUBLICATION ... ADD
- * TABLE); FOR ALL TABLES already covers everything. Never drops or narrows a publication: it
- * may be shared. Names are quoted with am_sql_ident, values go as parameters.
- * Spec: PostgreSQL docs, CREATE PUBLICATION / ALTER PUBLICATION; postgres.md §1.1.
+ * source/publication.c: the publications the stream reads, set up so that installing the
+ * mirror never changes what the source application may do. PostgreSQL refuses UPDATE and
+ * DELETE on a table that has no replica identity and is in a publication publishing them
+ * (55000, postgres.md §1.6); so each table's identity is checked before any publication is
+ * touched:
+ *   primary key, REPLICA IDENTITY USING INDEX or FULL -> the publication (every change)
+ *   no identity, insert_only                          -> "<publication>_ins", created with
+ *                                                        publish = 'insert, truncate'
+ *   no identity otherwise                             -> refused, and removed from our
+ *                                                        publication if an earlier version
+ *                                                        had added it
+ * A missing publication is created FOR TABLE; an existing one gains what it lacks (a FOR
+ * TABLES IN SCHEMA one too); a FOR ALL TABLES one has everything and stays as it is. Replica
+ * identity itself is never changed. Names are quoted with am_sql_ident, values go as
+ * parameters.
+ * Spec: PostgreSQL docs, CREATE PUBLICATION / ALTER PUBLICATION, "Replica Identity";
+ * postgres.md §1.1, §1.6.
  */
 #include "source/source.h"
 #include "source/source_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-static bool table_check(PGconn *c, const source_table_ref_t *t, am_err_t *err)
+#define INS_SUFFIX "_ins"
+#define NAME_MAX_BYTES 63
+
+void source__ins_publication(const char *publication, char *out, size_t out_len)
+{
+    size_t keep = strlen(publication);
+    if (keep > NAME_MAX_BYTES - strlen(INS_SUFFIX))
+        keep = NAME_MAX_BYTES - strlen(INS_SUFFIX);
+    (void)snprintf(out, out_len, "%.*s" INS_SUFFIX, (int)keep, publication);
+}
+
+void source_refusal_message(const char *schema, const char *name, char *out, size_t out_len)
+{
+    (void)snprintf(out, out_len,
+                   "table %s.%s has no replica identity (no primary key): publishing its "
+                   "updates and deletes would make PostgreSQL refuse them to the application; "
+                   "add a primary key, or run ALTER TABLE %s.%s REPLICA IDENTITY FULL, or set "
+                   "insert_only: true for it in the configuration to mirror its inserts only",
+                   schema, name, schema, name);
+}
+
+/* relreplident and whether that identity has columns: 'd' with a primary key, 'i' with its
+ * index, 'f'. 42P01 when there is no such table. */
+#define IDENTITY_SQL                                                                               \
+    "SELECT c.relreplident, CASE c.relreplident WHEN 'f' THEN true "                               \
+    "WHEN 'd' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid "          \
+    "AND i.indisprimary) WHEN 'i' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_index i "               \
+    "WHERE i.indrelid = c.oid AND i.indisreplident) ELSE false END "                               \
+    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "         \
+    "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')"
+
+static bool identity_check(PGconn *c, const source_table_ref_t *t, bool *has, am_err_t *err)
 {
     const char *params[2] = {t->schema, t->name};
-    PGresult *res = source__exec(c,
-                                 "SELECT 1 FROM pg_catalog.pg_class c "
-                                 "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-                                 "WHERE n.nspname = $1 AND c.relname = $2 "
-                                 "AND c.relkind IN ('r', 'p')",
-                                 2, params, PGRES_TUPLES_OK, err);
+    PGresult *res = source__exec(c, IDENTITY_SQL, 2, params, PGRES_TUPLES_OK, err);
     if (!res)
         return false;
     bool found = PQntuples(res) > 0;
+    *has = found && PQgetvalue(res, 0, 1)[0] == 't';
     PQclear(res);
     if (!found)
         return am_err_set(err, AM_SQLSTATE_UNDEFINED_TABLE, "table \"%s.%s\" does not exist",
@@ -44,31 +83,32 @@ static bool run(PGconn *c, const am_buf_t *sql, am_err_t *err)
     return res != NULL;
 }
 
-static bool publication_create(source_t *src, am_err_t *err)
+typedef struct pub {
+    const char *name;
+    bool inserts_only;
+    bool exists;
+    bool automatic; /* FOR ALL TABLES: it has every table already; left alone */
+} pub_t;
+
+static bool pub_find(source_t *src, pub_t *p, am_err_t *err)
 {
-    am_buf_t sql;
-    am_buf_init(&sql);
-    am_buf_puts(&sql, "CREATE PUBLICATION ");
-    am_sql_ident(&sql, src->opts.publication);
-    for (size_t i = 0; i < src->opts.n_tables; i++) {
-        am_buf_puts(&sql, i == 0 ? " FOR TABLE " : ", ");
-        put_table(&sql, &src->opts.tables[i]);
-    }
-    /* changes of partitions arrive under the configured (root) table's name and OID */
-    if (src->server_version >= 130000)
-        am_buf_puts(&sql, " WITH (publish_via_partition_root = true)");
-    bool ok = run(src->sql, &sql, err);
-    am_buf_destroy(&sql);
-    if (ok)
-        am_log_info("source", "created publication",
-                    AM_KV_STR("publication", src->opts.publication),
-                    AM_KV_I64("tables", src->opts.n_tables));
-    return ok;
+    const char *params[1] = {p->name};
+    PGresult *res = source__exec(src->sql,
+                                 "SELECT puballtables FROM pg_catalog.pg_publication "
+                                 "WHERE pubname = $1",
+                                 1, params, PGRES_TUPLES_OK, err);
+    if (!res)
+        return false;
+    p->exists = PQntuples(res) > 0;
+    p->automatic = p->exists && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return true;
 }
 
-static bool publication_has(source_t *src, const source_table_ref_t *t, bool *has, am_err_t *err)
+static bool pub_has(source_t *src, const pub_t *p, const source_table_ref_t *t, bool *has,
+                    am_err_t *err)
 {
-    const char *params[3] = {src->opts.publication, t->schema, t->name};
+    const char *params[3] = {p->name, t->schema, t->name};
     PGresult *res = source__exec(src->sql,
                                  "SELECT 1 FROM pg_catalog.pg_publication_tables "
                                  "WHERE pubname = $1 AND schemaname = $2 AND tablename = $3",
@@ -80,55 +120,179 @@ static bool publication_has(source_t *src, const source_table_ref_t *t, bool *ha
     return true;
 }
 
-static bool publication_add(source_t *src, const source_table_ref_t *t, am_err_t *err)
+/* CREATE PUBLICATION p FOR TABLE t (no table: an empty one the stream can name). */
+static bool pub_create(source_t *src, pub_t *p, const source_table_ref_t *t, am_err_t *err)
+{
+    am_buf_t sql;
+    am_buf_init(&sql);
+    am_buf_puts(&sql, "CREATE PUBLICATION ");
+    am_sql_ident(&sql, p->name);
+    if (t) {
+        am_buf_puts(&sql, " FOR TABLE ");
+        put_table(&sql, t);
+    }
+    /* changes of partitions arrive under the configured (root) table's name and OID */
+    const char *via_root =
+        src->server_version >= 130000 ? "publish_via_partition_root = true" : NULL;
+    if (p->inserts_only)
+        am_buf_printf(&sql, " WITH (publish = 'insert, truncate'%s%s)", via_root ? ", " : "",
+                      via_root ? via_root : "");
+    else if (via_root)
+        am_buf_printf(&sql, " WITH (%s)", via_root);
+    bool ok = run(src->sql, &sql, err);
+    am_buf_destroy(&sql);
+    if (ok) {
+        p->exists = true;
+        am_log_info("source", "created publication", AM_KV_STR("publication", p->name),
+                    AM_KV_STR("publish", p->inserts_only ? "insert, truncate" : "all"));
+    }
+    return ok;
+}
+
+/* ALTER PUBLICATION p ADD or DROP TABLE t. */
+static bool pub_alter(source_t *src, const pub_t *p, const source_table_ref_t *t, bool add,
+                      am_err_t *err)
 {
     am_buf_t sql;
     am_buf_init(&sql);
     am_buf_puts(&sql, "ALTER PUBLICATION ");
-    am_sql_ident(&sql, src->opts.publication);
-    am_buf_puts(&sql, " ADD TABLE ");
+    am_sql_ident(&sql, p->name);
+    am_buf_puts(&sql, add ? " ADD TABLE " : " DROP TABLE ");
     put_table(&sql, t);
     bool ok = run(src->sql, &sql, err);
     am_buf_destroy(&sql);
     if (ok)
-        am_log_info("source", "added table to publication",
-                    AM_KV_STR("publication", src->opts.publication), AM_KV_STR("schema", t->schema),
+        am_log_info("source", add ? "added table to publication" : "removed table from publication",
+                    AM_KV_STR("publication", p->name), AM_KV_STR("schema", t->schema),
                     AM_KV_STR("table", t->name));
     return ok;
 }
 
-/* *exists, and *all_tables for FOR ALL TABLES publications. */
-static bool publication_find(source_t *src, bool *exists, bool *all_tables, am_err_t *err)
+/* t must be in p (add) or out of it (!add), unless p is the owner's automatic one. */
+static bool pub_ensure(source_t *src, pub_t *p, const source_table_ref_t *t, bool add,
+                       am_err_t *err)
 {
-    const char *params[1] = {src->opts.publication};
-    PGresult *res = source__exec(src->sql,
-                                 "SELECT puballtables FROM pg_catalog.pg_publication "
-                                 "WHERE pubname = $1",
-                                 1, params, PGRES_TUPLES_OK, err);
-    if (!res)
+    if (!p->exists)
+        return !add || pub_create(src, p, t, err);
+    if (p->automatic)
+        return true;
+    bool has = false;
+    if (!pub_has(src, p, t, &has, err))
         return false;
-    *exists = PQntuples(res) > 0;
-    *all_tables = *exists && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
+    return has == add || pub_alter(src, p, t, add, err);
+}
+
+/* What happens to t, from its identity: checked for every table before anything changes. */
+static bool classify(source_t *src, const source_table_ref_t *t, bool insert_only,
+                     source_publish_t *result, am_err_t *err)
+{
+    bool has = false;
+    if (!identity_check(src->sql, t, &has, err))
+        return false;
+    *result = has ? SOURCE_PUBLISHED : insert_only ? SOURCE_PUBLISHED_INSERTS : SOURCE_REFUSED;
     return true;
+}
+
+/* A table we will not publish must not stay in our publication; when we cannot take it out
+ * (not the owner), saying so is all we can do. */
+static void keep_out(source_t *src, pub_t *main_pub, const source_table_ref_t *t)
+{
+    am_err_t err = {0};
+    char why[512];
+    source_refusal_message(t->schema, t->name, why, sizeof why);
+    if (main_pub->automatic)
+        am_log_warn("source",
+                    "the publication publishes every change of a table without a "
+                    "replica identity; it is not ours to change",
+                    AM_KV_STR("publication", main_pub->name), AM_KV_STR("detail", why));
+    else if (!pub_ensure(src, main_pub, t, false, &err))
+        am_log_warn("source",
+                    "could not take a table without a replica identity out of the "
+                    "publication",
+                    AM_KV_STR("publication", main_pub->name), AM_KV_ERR(&err),
+                    AM_KV_STR("detail", why));
+}
+
+static bool publish_one(source_t *src, pub_t *main_pub, pub_t *ins, const source_table_ref_t *t,
+                        source_publish_t result, am_err_t *err)
+{
+    if (result == SOURCE_PUBLISHED)
+        return pub_ensure(src, main_pub, t, true, err);
+    keep_out(src, main_pub, t);
+    return result == SOURCE_REFUSED || pub_ensure(src, ins, t, true, err);
+}
+
+static void set_tables(source_t *src, const source_table_ref_t *tables, size_t n,
+                       const source_publish_t *result, bool keep_refused)
+{
+    source__tables_free(&src->opts);
+    source_table_ref_t *copy = am_xcalloc(n + 1, sizeof *copy);
+    bool *ins = am_xcalloc(n + 1, sizeof *ins);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (result[i] == SOURCE_REFUSED && !keep_refused)
+            continue;
+        copy[k].schema = am_xstrdup(tables[i].schema ? tables[i].schema : "public");
+        copy[k].name = am_xstrdup(tables[i].name);
+        ins[k++] = result[i] == SOURCE_PUBLISHED_INSERTS;
+    }
+    src->opts.tables = copy;
+    src->opts.insert_only = ins;
+    src->opts.n_tables = k;
+}
+
+static bool publish_all(source_t *src, const source_table_ref_t *tables, const bool *insert_only,
+                        size_t n, source_publish_t *result, bool keep_refused, am_err_t *err)
+{
+    char ins_name[NAME_MAX_BYTES + 1];
+    source__ins_publication(src->opts.publication, ins_name, sizeof ins_name);
+    pub_t main_pub = {.name = src->opts.publication};
+    pub_t ins = {.name = ins_name, .inserts_only = true};
+    if (!pub_find(src, &main_pub, err) || !pub_find(src, &ins, err))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!classify(src, &tables[i], insert_only && insert_only[i], &result[i], err))
+            return false;
+    for (size_t i = 0; i < n; i++) {
+        if (!publish_one(src, &main_pub, &ins, &tables[i], result[i], err)) {
+            am_err_prefix(err, "table %s.%s", tables[i].schema, tables[i].name);
+            return false;
+        }
+    }
+    /* START_REPLICATION names it: it must exist even while it publishes nothing */
+    if (!main_pub.exists && !pub_create(src, &main_pub, NULL, err))
+        return false;
+    src->has_ins_pub = ins.exists;
+    set_tables(src, tables, n, result, keep_refused);
+    return true;
+}
+
+bool source_tables_publish(source_t *src, const source_table_ref_t *tables, const bool *insert_only,
+                           size_t n, source_publish_t *result, am_err_t *err)
+{
+    return publish_all(src, tables, insert_only, n, result, false, err);
 }
 
 bool source__publication_setup(source_t *src, am_err_t *err)
 {
-    for (size_t i = 0; i < src->opts.n_tables; i++)
-        if (!table_check(src->sql, &src->opts.tables[i], err))
-            return false;
-    bool exists = false, all_tables = false;
-    if (!publication_find(src, &exists, &all_tables, err))
-        return false;
-    if (!exists)
-        return publication_create(src, err);
-    for (size_t i = 0; i < src->opts.n_tables && !all_tables; i++) {
-        bool has = false;
-        if (!publication_has(src, &src->opts.tables[i], &has, err))
-            return false;
-        if (!has && !publication_add(src, &src->opts.tables[i], err))
-            return false;
+    size_t n = src->opts.n_tables;
+    source_table_ref_t *tables = am_xcalloc(n + 1, sizeof *tables);
+    bool *ins = am_xcalloc(n + 1, sizeof *ins);
+    source_publish_t *result = am_xcalloc(n + 1, sizeof *result);
+    for (size_t i = 0; i < n; i++) { /* set_tables replaces the strings: borrow copies */
+        tables[i].schema = am_xstrdup(src->opts.tables[i].schema);
+        tables[i].name = am_xstrdup(src->opts.tables[i].name);
+        ins[i] = src->opts.insert_only && src->opts.insert_only[i];
     }
-    return true;
+    /* a refused table stays listed (it can be copied and described) but out of the
+     * publications: its changes do not come, and the application's keep working */
+    bool ok = publish_all(src, tables, ins, n, result, true, err);
+    for (size_t i = 0; i < n; i++) {
+        free((char *)tables[i].schema);
+        free((char *)tables[i].name);
+    }
+    free(tables);
+    free(ins);
+    free(result);
+    return ok;
 }

@@ -34,6 +34,43 @@ bool source_slot_exists(source_t *src, bool *exists, am_err_t *err)
     return ok;
 }
 
+bool source_slot_info(source_t *src, source_slot_info_t *out, am_err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    bool exists = false;
+    if (!source_slot_exists(src, &exists, err))
+        return false;
+    if (!exists)
+        return true;
+    const char *params[1] = {src->opts.slot};
+    PGresult *res =
+        source__exec(src->sql,
+                     src->server_version >= 130000
+                         ? "SELECT coalesce(confirmed_flush_lsn, '0/0')::text, "
+                           "coalesce(restart_lsn, '0/0')::text, coalesce(wal_status, ''), active "
+                           "FROM pg_catalog.pg_replication_slots WHERE slot_name = $1"
+                         : "SELECT coalesce(confirmed_flush_lsn, '0/0')::text, "
+                           "coalesce(restart_lsn, '0/0')::text, '', active "
+                           "FROM pg_catalog.pg_replication_slots WHERE slot_name = $1",
+                     1, params, PGRES_TUPLES_OK, err);
+    if (!res)
+        return false;
+    bool ok = PQntuples(res) == 1 && am_lsn_parse(PQgetvalue(res, 0, 0), &out->confirmed_flush) &&
+              am_lsn_parse(PQgetvalue(res, 0, 1), &out->restart_lsn);
+    if (ok) {
+        out->exists = true;
+        (void)snprintf(out->wal_status, sizeof out->wal_status, "%s", PQgetvalue(res, 0, 2));
+        out->active = PQgetvalue(res, 0, 3)[0] == 't';
+    } else if (PQntuples(res) != 0) {
+        am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION, "replication slot \"%s\": bad answer",
+                   src->opts.slot);
+    } else {
+        ok = true; /* dropped between the two looks */
+    }
+    PQclear(res);
+    return ok;
+}
+
 bool source_slot_drop(source_t *src, am_err_t *err)
 {
     const char *params[1] = {src->opts.slot};
@@ -58,6 +95,8 @@ bool source__slot_create(source_t *src, am_lsn_t *consistent_point, char *snapsh
     am_buf_init(&sql);
     am_buf_puts(&sql, "CREATE_REPLICATION_SLOT ");
     am_sql_ident(&sql, src->opts.slot);
+    if (src->opts.temporary_slot)
+        am_buf_puts(&sql, " TEMPORARY");
     am_buf_puts(&sql, src->server_version >= 150000 ? " LOGICAL pgoutput (SNAPSHOT 'export')"
                                                     : " LOGICAL pgoutput EXPORT_SNAPSHOT");
     PGresult *res = source__exec(src->repl, sql.data, 0, NULL, PGRES_TUPLES_OK, err);

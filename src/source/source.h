@@ -151,19 +151,135 @@ typedef struct source_options {
     const char *database;
     const char *slot;
     const char *publication;
-    const source_table_ref_t *tables;
+    const source_table_ref_t *tables; /* checked and published by source_open */
     size_t n_tables;
+    const bool *insert_only; /* NULL, or per table: publish its inserts and truncates only */
+    bool temporary_slot;     /* source_initial_copy creates the slot TEMPORARY (gone with the
+                                connection), to copy and catch up one table while the main slot
+                                streams */
 } source_options_t;
 
 typedef struct source source_t;
 
 /*
  * Connects (a normal connection for SQL and a replication=database one), checks wal_level,
- * and creates the publication for the configured tables if it is missing (adding any
- * configured table it lacks). Connection failures are class 08; missing tables 42P01.
- * The options are copied.
+ * and publishes the configured tables as source_tables_publish does, except that a refused
+ * table stays in the table list (copied, described, its changes not published). Connection
+ * failures are class 08; missing tables 42P01. The options are copied.
  */
 source_t *source_open(const source_options_t *opts, am_err_t *err) AM_MUST_CHECK;
+
+/* ---- which tables, and how they are published -------------------------------------------- */
+
+typedef enum source_publish {
+    SOURCE_PUBLISHED = 0,     /* fully: every change (a primary key, an identity index or FULL) */
+    SOURCE_PUBLISHED_INSERTS, /* insert_only: in the second publication, inserts and truncates */
+    SOURCE_REFUSED,           /* no replica identity and not insert_only: kept out of both */
+} source_publish_t;
+
+/*
+ * Never breaks the source: checks each table's replica identity before any publication
+ * changes (insert_only: NULL, or one flag per table). A table with a primary key, a REPLICA
+ * IDENTITY USING INDEX or FULL goes into the publication (created FOR TABLE if missing, altered if
+ * it lacks the table). A table without one goes, when insert_only, into "<publication>_ins", which
+ * publishes inserts and truncates only, so the application's UPDATE and DELETE keep working;
+ * otherwise it is refused, and taken out of the publication if an earlier version had put it there.
+ * result[i] says what happened to tables[i]; a missing table fails with 42P01. Replica identity
+ * itself is never changed. src's table list (source_initial_copy, source_catalog_capture) becomes
+ * the tables not refused.
+ */
+bool source_tables_publish(source_t *src, const source_table_ref_t *tables, const bool *insert_only,
+                           size_t n, source_publish_t *result, am_err_t *err) AM_MUST_CHECK;
+/* The message naming a refused table and the two fixes, for logs and errors. */
+void source_refusal_message(const char *schema, const char *name, char *out, size_t out_len);
+
+/* One ordinary or partitioned table of the source (not a partition: their changes come under
+ * their root). */
+typedef struct source_table_id {
+    uint32_t relid;
+    char *schema;
+    char *name;
+} source_table_id_t;
+
+/*
+ * Every user table whose schema and name match one of the glob pairs (fnmatch: * and ?, no
+ * escapes), and, when the publication is FOR ALL TABLES or FOR TABLES IN SCHEMA, every table it
+ * publishes (*automatic tells whether it is one). Free with source_table_ids_free.
+ */
+bool source_tables_match(source_t *src, const source_table_ref_t *globs, size_t n_globs,
+                         source_table_id_t **out, size_t *n_out, bool *automatic,
+                         am_err_t *err) AM_MUST_CHECK;
+void source_table_ids_free(source_table_id_t *ids, size_t n);
+
+/* ---- the catalog's view of a table: what schema changes are detected against ------------ */
+
+typedef struct source_attr {
+    int16_t attnum;
+    char *name;
+    uint32_t type_oid;
+    int32_t typmod;
+    bool not_null;
+    bool has_missing;   /* rows older than the column read a value PostgreSQL fills in */
+    bool generated;     /* not published, not copied */
+    char *default_expr; /* pg_get_expr of its DEFAULT, or NULL */
+} source_attr_t;
+
+/* The table or one partition below it: a new relfilenode means new contents (a rewrite, a
+ * TRUNCATE); xmin tells which transaction last changed its pg_class row. */
+typedef struct source_storage {
+    uint32_t relid;
+    uint32_t relfilenode;
+    uint32_t xmin;
+} source_storage_t;
+
+typedef struct source_table_state {
+    uint32_t relid;
+    char *schema;
+    char *name;
+    char relkind;   /* 'r' ordinary, 'p' partitioned */
+    char replident; /* 'd', 'i', 'f', 'n' */
+    int16_t *key;   /* the replica identity's attnums (FULL: every published column); none
+                       when the table has no identity */
+    size_t n_key;
+    source_attr_t *attrs; /* every column not dropped, attnum order */
+    size_t n_attrs;
+    source_storage_t *storage; /* the table and its partitions, by relid */
+    size_t n_storage;
+} source_table_state_t;
+
+/*
+ * The current state of each of relids (on the SQL connection; nothing is installed on the
+ * source). A relid with no ordinary or partitioned table left is absent from *out (dropped).
+ * *after_lsn: pg_current_wal_insert_lsn() taken after the states were read, so every change
+ * they show was committed before it. Free with source_table_states_free.
+ */
+bool source_table_states(source_t *src, const uint32_t *relids, size_t n,
+                         source_table_state_t **out, size_t *n_out, am_lsn_t *after_lsn,
+                         am_err_t *err) AM_MUST_CHECK;
+void source_table_states_free(source_table_state_t *states, size_t n);
+/*
+ * The same, read in one snapshot that sees transaction xid (a 32-bit xid of the stream's
+ * Begin) committed: logical decoding may deliver a transaction a moment before other sessions
+ * see it, and the catalog read for its Relation message must not be older than it. Waits (a
+ * few ms at a time, up to wait_ms) for that; 55P03 when it never comes.
+ */
+bool source_table_states_seeing(source_t *src, uint32_t xid, int wait_ms, const uint32_t *relids,
+                                size_t n, source_table_state_t **out, size_t *n_out,
+                                am_err_t *err) AM_MUST_CHECK;
+const source_table_state_t *source_table_state_find(const source_table_state_t *states, size_t n,
+                                                    uint32_t relid);
+
+/* ---- the replication slot ------------------------------------------------------------------ */
+
+typedef struct source_slot_info {
+    bool exists;
+    am_lsn_t confirmed_flush; /* where the server resumes it */
+    am_lsn_t restart_lsn;
+    char wal_status[16]; /* "reserved", "extended", "unreserved", "lost" ("" before 13) */
+    bool active;
+} source_slot_info_t;
+
+bool source_slot_info(source_t *src, source_slot_info_t *out, am_err_t *err) AM_MUST_CHECK;
 void source_close(source_t *src); /* NULL is a no-op */
 
 /*
@@ -194,6 +310,9 @@ typedef struct source_copy_sink {
     /* rel->n_cols values, valid only during the call. */
     bool (*row)(void *ud, const am_value_t *vals, am_err_t *err);
     bool (*table_end)(void *ud, const source_relation_t *rel, int64_t n_rows, am_err_t *err);
+    /* Called before each table_begin with the table's state (source_table_states) under the
+     * copy's snapshot; valid only during the call. NULL: not read. */
+    bool (*table_state)(void *ud, const source_table_state_t *st, am_err_t *err);
 } source_copy_sink_t;
 
 /*
@@ -206,8 +325,17 @@ typedef struct source_copy_sink {
 bool source_initial_copy(source_t *src, const source_copy_sink_t *sink, void *ud,
                          am_lsn_t *consistent_point, am_err_t *err) AM_MUST_CHECK;
 
-/* START_REPLICATION from start_lsn with the highest proto_version the server speaks. */
+/* START_REPLICATION from start_lsn with the highest proto_version the server speaks, reading
+ * the publication and, when it exists, "<publication>_ins". */
 bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err) AM_MUST_CHECK;
+/* The stream does not read a publication that exists now ("<publication>_ins" created after
+ * it started): it must start again to see its tables' changes. */
+bool source_stream_stale(const source_t *src);
+/* The stream's latest description of relid (valid until the next source_next), or NULL. */
+const source_relation_t *source_relation_find(const source_t *src, uint32_t relid);
+/* The latest keepalive's walEnd when the decoder holds nothing (no open or waiting
+ * transaction): every transaction committed before it has been delivered. 0 otherwise. */
+am_lsn_t source_idle_lsn(const source_t *src);
 
 /*
  * Waits up to timeout_ms for the next change. *got is false on timeout. Answers keepalives and
@@ -240,6 +368,11 @@ am_lsn_t source_flushed_lsn(const source_t *src);
  * stream. Needs only SELECT on the tables. A missing table fails with 42P01.
  */
 bool source_catalog_capture(source_t *src, am_buf_t *json_out, am_err_t *err) AM_MUST_CHECK;
+/* The same for the tables relids (those that still exist), plus their states
+ * (source_table_states) read in the same transaction, so document and states are one moment. */
+bool source_catalog_capture_rels(source_t *src, const uint32_t *relids, size_t n,
+                                 am_buf_t *json_out, source_table_state_t **states,
+                                 size_t *n_states, am_err_t *err) AM_MUST_CHECK;
 /* Two catalog documents are the same apart from their LSN (false for anything else). */
 bool source_catalog_same(const char *a, size_t a_len, const char *b, size_t b_len);
 

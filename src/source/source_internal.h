@@ -113,6 +113,8 @@ struct source {
     PGconn *repl;             /* replication=database: slot creation and the stream */
     int server_version;       /* server_version_num */
     source_decoder_t *dec;    /* one per START_REPLICATION: partial streams die with it */
+    bool has_ins_pub;         /* "<publication>_ins" exists: the stream reads it too */
+    bool stream_ins_pub;      /* the running stream was started reading it */
     bool streaming;           /* repl is in CopyBoth mode */
     char *copy_buf;           /* the last PQgetCopyData buffer: *out points into it */
     am_lsn_t acked;           /* highest LSN the caller made durable */
@@ -139,9 +141,17 @@ bool source__relation_read(PGconn *c, source_relation_t *rel, bool *partitioned,
 /* Resolves every column's type (domains, arrays, format_type) with one query on c. */
 bool source__types_resolve(PGconn *c, source_relation_t *rel, am_err_t *err) AM_MUST_CHECK;
 
-/* Checks the configured tables exist (42P01) and that the publication has them, creating or
- * altering it as needed (publication.c). */
+/* source_tables_publish for the configured tables; a refused one fails with 55000
+ * (publication.c). */
 bool source__publication_setup(source_t *src, am_err_t *err) AM_MUST_CHECK;
+/* "<publication>_ins", cut to fit 63 bytes. */
+void source__ins_publication(const char *publication, char *out, size_t out_len);
+/* Frees opts->tables and their strings (conn.c). */
+void source__tables_free(source_options_t *opts);
+/* source_table_states on connection c, without the LSN (tables.c). */
+bool source__table_states_on(PGconn *c, const uint32_t *relids, size_t n,
+                             source_table_state_t **out, size_t *n_out,
+                             am_err_t *err) AM_MUST_CHECK;
 
 /* BEGIN REPEATABLE READ READ ONLY and SET TRANSACTION SNAPSHOT snapshot (copy.c). */
 bool source__snapshot_import(PGconn *c, const char *snapshot, am_err_t *err) AM_MUST_CHECK;

@@ -43,6 +43,12 @@ static void build_start(const source_t *src, am_lsn_t start_lsn, int proto, am_b
     am_buf_t names;
     am_buf_init(&names);
     am_sql_ident(&names, src->opts.publication);
+    if (src->has_ins_pub) {
+        char ins[80];
+        source__ins_publication(src->opts.publication, ins, sizeof ins);
+        am_buf_putc(&names, ',');
+        am_sql_ident(&names, ins);
+    }
     am_sql_literal(sql, names.data);
     am_buf_destroy(&names);
     /* big transactions arrive while in progress and wait in the decoder's spools */
@@ -79,6 +85,7 @@ bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err)
     src->dec = source_decoder_new();
     source__decoder_set_resolver(src->dec, resolve_types, src);
     src->streaming = true;
+    src->stream_ins_pub = src->has_ins_pub;
     if (start_lsn > src->acked)
         src->acked = start_lsn; /* everything before it is durable downstream */
     src->last_feedback_us = am_mono_us();
@@ -128,6 +135,23 @@ void source_ack(source_t *src, am_lsn_t lsn, bool idle)
     if (lsn > src->acked)
         src->acked = lsn;
     src->idle = idle;
+}
+
+const source_relation_t *source_relation_find(const source_t *src, uint32_t relid)
+{
+    return src->dec ? source_decoder_relation(src->dec, relid) : NULL;
+}
+
+bool source_stream_stale(const source_t *src)
+{
+    return src->streaming && src->has_ins_pub && !src->stream_ins_pub;
+}
+
+am_lsn_t source_idle_lsn(const source_t *src)
+{
+    if (!src->streaming || !src->dec || source_decoder_busy(src->dec))
+        return 0;
+    return src->ka_wal_end;
 }
 
 am_lsn_t source_wal_end(const source_t *src)

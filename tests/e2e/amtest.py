@@ -50,8 +50,8 @@ def free_port():
     return port
 
 
-def pg_connect(db, autocommit=True):
-    c = psycopg2.connect(host=PGHOST, port=PGPORT, user=PGUSER, password=PGPASSWORD, dbname=db)
+def pg_connect(db, autocommit=True, port=None):
+    c = psycopg2.connect(host=PGHOST, port=port or PGPORT, user=PGUSER, password=PGPASSWORD, dbname=db)
     c.autocommit = autocommit
     return c
 
@@ -76,32 +76,56 @@ def drop_db(name):
 class Mirror:
     """One arctic-mirror process on its own config, warehouse and ports."""
 
-    def __init__(self, db, tables, workdir=None, proxy_extra="", extra=""):
+    def __init__(self, db, tables, workdir=None, mirror=None, pgport=None, publication=None,
+                 proxy_extra="", extra=""):
+        """tables: (schema, name) pairs or dicts with schema, name and options (insert_only,
+        on_drop); mirror: the mirror section's keys; proxy_extra: more proxy keys (indented
+        YAML); extra: more top-level YAML."""
+        self.proxy_extra = proxy_extra
+        self.extra = extra
         self.db = db
         self.dir = workdir or tempfile.mkdtemp(prefix=f"am-e2e-{db}-", dir=os.environ.get("AM_TEST_TMP"))
         self.warehouse = os.path.join(self.dir, "warehouse")
         self.proxy_port = free_port()
         self.health_port = free_port()
         self.config = os.path.join(self.dir, "config.yaml")
-        table_yaml = "".join(f"  - schema: {s}\n    name: {n}\n" for s, n in tables)
-        with open(self.config, "w") as f:
+        self.pgport = pgport or PGPORT
+        self.publication = publication or f"am_{db}_pub"
+        self.mirror_keys = dict(mirror or {})
+        self.write_config(tables)
+        self.proc = None
+        self.log_path = os.path.join(self.dir, "mirror.log")
+        self.starts = 0
+
+    def write_config(self, tables):
+        """(Re)writes the configuration with this table list (SIGHUP picks it up)."""
+        def entry(t):
+            if isinstance(t, dict):
+                extra = "".join(f"    {k}: {v}\n" for k, v in t.items() if k not in ("schema", "name"))
+                return f"  - schema: \"{t.get('schema', 'public')}\"\n    name: \"{t['name']}\"\n{extra}"
+            return f"  - schema: \"{t[0]}\"\n    name: \"{t[1]}\"\n"
+        table_yaml = "".join(entry(t) for t in tables)
+        mirror_yaml = "".join(f"  {k}: {v}\n" for k, v in self.mirror_keys.items())
+        with open(self.config + ".tmp", "w") as f:
             f.write(f"""postgres:
   host: {PGHOST}
-  port: {PGPORT}
+  port: {self.pgport}
   user: {PGUSER}
   password: {PGPASSWORD}
-  database: {db}
-  slot: am_{db}
-  publication: am_{db}_pub
+  database: {self.db}
+  slot: am_{self.db}
+  publication: {self.publication}
 tables:
 {table_yaml}iceberg:
   path: {self.warehouse}
 proxy:
   port: {self.proxy_port}
-{proxy_extra}{extra}""")
-        self.proc = None
-        self.log_path = os.path.join(self.dir, "mirror.log")
-        self.starts = 0
+{self.proxy_extra}{self.extra}""" + (f"mirror:\n{mirror_yaml}" if mirror_yaml else ""))
+        os.replace(self.config + ".tmp", self.config)
+
+    def reload(self, tables):
+        self.write_config(tables)
+        self.proc.send_signal(signal.SIGHUP)
 
     def start(self):
         self.starts += 1

@@ -38,7 +38,13 @@ static bool streaming(void *ud)
 static void runner_start(runner_t *r, const char *db, const char *warehouse)
 {
     source_options_t so = srct_options(db, cf_tables, CF_N_TABLES);
-    mirror_options_t o = {.source = so, .warehouse = warehouse};
+    /* measures has no key: mirrored insert-only */
+    mirror_table_spec_t specs[CF_N_TABLES];
+    for (size_t i = 0; i < CF_N_TABLES; i++)
+        specs[i] = (mirror_table_spec_t){cf_tables[i].schema, cf_tables[i].name,
+                                         strcmp(cf_tables[i].name, "measures") == 0, false};
+    mirror_options_t o = {
+        .source = so, .specs = specs, .n_specs = CF_N_TABLES, .warehouse = warehouse};
     r->m = mirror_new(&o);
     atomic_init(&r->stop, false);
     cr_assert_eq(pthread_create(&r->thread, NULL, run_thread, r), 0);

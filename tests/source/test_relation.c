@@ -125,7 +125,7 @@ Test(source, stream_relation_types_are_resolved)
     source_table_ref_t tables[] = {{"public", "t"}};
     source_options_t o = srct_options("src_stream_types", tables, 1);
     source_t *src = srct_open(&o);
-    source_copy_sink_t sink = {ignore_slot, NULL, ignore_begin, ignore_row, ignore_end};
+    source_copy_sink_t sink = {ignore_slot, NULL, ignore_begin, ignore_row, ignore_end, NULL};
     int begun = 0;
     am_lsn_t point = 0;
     am_err_t err = {0};

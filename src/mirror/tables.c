@@ -1,0 +1,461 @@
+/*
+ * mirror/tables.c: which tables are mirrored, and how they come and go while the stream runs.
+ * The configuration selects tables by name or pattern; a FOR ALL TABLES / FOR TABLES IN
+ * SCHEMA publication selects every table it publishes. Once mirrored, a table is its relation
+ * id: a rename follows it, a drop stops it (its lake table kept, or removed with on_drop:
+ * drop), a new table with an old name is a new table in a directory of its own.
+ * A short timer compares the catalog with each table's rec (a cheap query on the SQL
+ * connection): a difference marks the table stale until the stream reaches the change (a
+ * Relation message) or passes the LSN the difference was seen at (a change that sends none);
+ * a table gone from the catalog is dropped once the stream passes that LSN; tables the
+ * configuration newly selects get their own copy (worker.c).
+ */
+#include "mirror/mirror_internal.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK_MS_DEFAULT 1000
+#define CATALOG_RETRY_US (INT64_C(500) * 1000)
+
+static const char *const STATE_NAMES[] = {"streaming", "copying", "dropping", "dropped", "refused"};
+
+mirror_table_t *mirror__table_by_relid(mirror_t *m, uint32_t relid)
+{
+    for (size_t i = 0; i < m->n_tables; i++)
+        if (m->tables[i]->relid == relid)
+            return m->tables[i];
+    return NULL;
+}
+
+static char *spec_key(const mirror_spec_t *s)
+{
+    return am_xasprintf("%s.%s", s->schema, s->name);
+}
+
+mirror_table_t *mirror__table_add(mirror_t *m, uint32_t relid, const char *schema, const char *name,
+                                  const mirror_spec_t *spec)
+{
+    mirror_table_t *t = am_xcalloc(1, sizeof *t);
+    t->relid = relid;
+    t->schema = am_xstrdup(schema);
+    t->name = am_xstrdup(name);
+    t->served_snapshot = -1;
+    if (spec) {
+        t->spec = spec_key(spec);
+        t->insert_only = spec->insert_only;
+        t->drop_lake = spec->drop_lake;
+    }
+    m->tables = am_xrealloc(m->tables, (m->n_tables + 1) * sizeof(mirror_table_t *));
+    m->tables[m->n_tables++] = t;
+    return t;
+}
+
+const mirror_spec_t *mirror__spec_match(const mirror_t *m, const char *schema, const char *name)
+{
+    for (size_t i = 0; i < m->n_specs; i++)
+        if (!m->specs[i].pattern && strcmp(m->specs[i].schema, schema) == 0 &&
+            strcmp(m->specs[i].name, name) == 0)
+            return &m->specs[i];
+    for (size_t i = 0; i < m->n_specs; i++)
+        if (m->specs[i].pattern && fnmatch(m->specs[i].schema, schema, FNM_NOESCAPE) == 0 &&
+            fnmatch(m->specs[i].name, name, FNM_NOESCAPE) == 0)
+            return &m->specs[i];
+    return NULL;
+}
+
+/* A directory name for a source name: what a path cannot hold becomes '_'. */
+static char *dir_name(const char *s)
+{
+    char *d = am_xstrdup(*s ? s : "_");
+    for (char *p = d; *p; p++)
+        if (strchr("/%*?[]{}", *p))
+            *p = '_';
+    if (strcmp(d, ".") == 0 || strcmp(d, "..") == 0)
+        d[0] = '_';
+    return d;
+}
+
+/* The lake table at location belongs to relid (its rec says so), or there is none. */
+static bool location_free(mirror_t *m, const char *location, uint32_t relid)
+{
+    for (size_t i = 0; i < m->n_tables; i++)
+        if (m->tables[i]->location && strcmp(m->tables[i]->location, location) == 0)
+            return m->tables[i]->relid == relid;
+    if (!lake_table_exists_at(m->lake, location))
+        return true;
+    am_err_t err = {0};
+    lake_table_t *lt = lake_table_open_at(m->lake, location, &err);
+    const char *json = lt ? lake_table_property(lt, MIRROR_PROP_SOURCE) : NULL;
+    mirror_rec_t rec;
+    bool same = json && mirror__rec_decode(json, &rec, &err) && rec.st.relid == relid;
+    if (json && same)
+        mirror__rec_destroy(&rec);
+    lake_table_close(lt);
+    return same;
+}
+
+char *mirror__location_for(mirror_t *m, uint32_t relid, const char *schema, const char *name)
+{
+    char *s = dir_name(schema), *n = dir_name(name);
+    char *loc = am_xasprintf("%s/%s", s, n);
+    if (!location_free(m, loc, relid)) {
+        free(loc);
+        loc = am_xasprintf("%s/%s~%u", s, n, relid);
+    }
+    free(s);
+    free(n);
+    return loc;
+}
+
+bool mirror__relid_ignored(const mirror_t *m, uint32_t relid)
+{
+    for (size_t i = 0; i < m->n_ignored; i++)
+        if (m->ignored[i] == relid)
+            return true;
+    return false;
+}
+
+static void ignore(mirror_t *m, uint32_t relid, const char *schema, const char *name)
+{
+    if (mirror__relid_ignored(m, relid))
+        return;
+    m->ignored = am_xrealloc(m->ignored, (m->n_ignored + 1) * sizeof *m->ignored);
+    m->ignored[m->n_ignored++] = relid;
+    char table[300];
+    snprintf(table, sizeof table, "%s.%s", schema, name);
+    am_log_info("mirror", "table in the publication but not in the configuration: not mirrored",
+                AM_KV_STR("table", table), AM_KV_I64("relid", relid));
+}
+
+void mirror__table_set_state(mirror_t *m, mirror_table_t *t, mirror_tstate_t state,
+                             const char *reason)
+{
+    t->state = state;
+    (void)snprintf(t->reason, sizeof t->reason, "%.399s", reason ? reason : "");
+    mirror__tables_publish_status(m);
+}
+
+/* ---- status ------------------------------------------------------------------------------ */
+
+static const char *state_of(const mirror_table_t *t)
+{
+    if (t->state == MIRROR_T_ACTIVE && (t->pending || t->write_fp != t->served_fp))
+        return "stale";
+    return STATE_NAMES[t->state];
+}
+
+void mirror__tables_publish_status(mirror_t *m)
+{
+    mirror_table_status_t *s = am_xcalloc(m->n_tables + 1, sizeof *s);
+    for (size_t i = 0; i < m->n_tables; i++) {
+        const mirror_table_t *t = m->tables[i];
+        snprintf(s[i].table, sizeof s[i].table, "%s.%s", t->schema, t->name);
+        snprintf(s[i].state, sizeof s[i].state, "%s", state_of(t));
+        const char *detail = t->reason;
+        if (!*detail && t->pending)
+            detail = "a schema change the stream has not reached yet";
+        else if (!*detail && strcmp(s[i].state, "stale") == 0)
+            detail = "changed; served as before until the served catalog agrees";
+        snprintf(s[i].detail, sizeof s[i].detail, "%.399s", detail);
+    }
+    pthread_mutex_lock(&m->status_lock);
+    free(m->table_status);
+    m->table_status = s;
+    m->n_table_status = m->n_tables;
+    pthread_mutex_unlock(&m->status_lock);
+}
+
+size_t mirror_table_statuses(const mirror_t *m, mirror_table_status_t *out, size_t cap)
+{
+    pthread_mutex_lock((pthread_mutex_t *)&m->status_lock);
+    size_t n = m->n_table_status;
+    for (size_t i = 0; i < n && i < cap; i++)
+        out[i] = m->table_status[i];
+    pthread_mutex_unlock((pthread_mutex_t *)&m->status_lock);
+    return n;
+}
+
+void mirror_report_tables(const mirror_t *m, health_report_t *r)
+{
+    pthread_mutex_lock((pthread_mutex_t *)&m->status_lock);
+    am_buf_t all;
+    am_buf_init(&all);
+    int stale = 0, copying = 0;
+    for (size_t i = 0; i < m->n_table_status; i++) {
+        const mirror_table_status_t *s = &m->table_status[i];
+        am_buf_printf(&all, "%s%s=%s", i ? ", " : "", s->table, s->state);
+        stale += strcmp(s->state, "stale") == 0;
+        copying += strcmp(s->state, "copying") == 0;
+        if (strcmp(s->state, "streaming") != 0) {
+            char key[160];
+            snprintf(key, sizeof key, "table %s", s->table);
+            char value[440];
+            snprintf(value, sizeof value, "%s: %.399s", s->state, s->detail);
+            health_report_str(r, key, value);
+        }
+    }
+    pthread_mutex_unlock((pthread_mutex_t *)&m->status_lock);
+    health_report_str(r, "tables", all.data ? all.data : "");
+    health_report_num(r, "tables_stale", stale);
+    health_report_num(r, "tables_copying", copying);
+    am_buf_destroy(&all);
+}
+
+/* ---- the timer ----------------------------------------------------------------------------- */
+
+static void mark_dropping(mirror_t *m, mirror_table_t *t, am_lsn_t after)
+{
+    t->drop_lsn = after;
+    char lsn[32];
+    am_log_info("mirror",
+                "table dropped at the source: mirroring stops once the stream passes "
+                "the drop",
+                AM_KV_STR("schema", t->schema), AM_KV_STR("table", t->name),
+                AM_KV_STR("lsn", am_lsn_format(after, lsn, sizeof lsn)));
+    mirror__table_set_state(m, t, MIRROR_T_DROPPING, "dropped at the source");
+}
+
+static void check_one(mirror_t *m, mirror_table_t *t, const source_table_state_t *st,
+                      am_lsn_t after)
+{
+    if (t->state == MIRROR_T_COPY && !st) {
+        mirror__copy_stop(t);
+        mirror__table_set_state(m, t, MIRROR_T_DROPPED, "dropped at the source while copied");
+        return;
+    }
+    if (t->state != MIRROR_T_ACTIVE || !t->has_rec)
+        return;
+    if (!st) {
+        mark_dropping(m, t, after);
+        return;
+    }
+    bool differs = !mirror__state_equal(&t->rec.st, st);
+    char at[32], pos[32];
+    if (differs && !t->pending)
+        am_log_info("mirror", "catalog change seen: stale until the stream reaches it",
+                    AM_KV_STR("schema", t->schema), AM_KV_STR("table", t->name),
+                    AM_KV_STR("seen_at", am_lsn_format(after, at, sizeof at)),
+                    AM_KV_STR("stream_at", am_lsn_format(m->position, pos, sizeof pos)));
+    if (differs)
+        t->pending_lsn = after;
+    if (differs != t->pending) {
+        t->pending = differs;
+        mirror__tables_publish_status(m);
+    }
+}
+
+bool mirror__tables_check(mirror_t *m, am_err_t *err)
+{
+    int interval = m->opts.catalog_check_ms > 0 ? m->opts.catalog_check_ms : CHECK_MS_DEFAULT;
+    if (am_mono_us() - m->checked_us < (int64_t)interval * 1000)
+        return true;
+    m->checked_us = am_mono_us();
+    uint32_t *relids = am_xcalloc(m->n_tables + 1, sizeof *relids);
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_tables; i++)
+        if (m->tables[i]->state == MIRROR_T_ACTIVE || m->tables[i]->state == MIRROR_T_COPY)
+            relids[n++] = m->tables[i]->relid;
+    source_table_state_t *states = NULL;
+    size_t n_states = 0;
+    am_lsn_t after = 0;
+    bool ok = n == 0 || source_table_states(m->src, relids, n, &states, &n_states, &after, err);
+    for (size_t i = 0; ok && i < m->n_tables; i++) {
+        mirror_table_t *t = m->tables[i];
+        check_one(m, t, source_table_state_find(states, n_states, t->relid), after);
+    }
+    source_table_states_free(states, n_states);
+    free(relids);
+    return ok && mirror__tables_discover(m, err);
+}
+
+/* Removes a dropped table's lake directory when on_drop says so (the watermark no longer
+ * names it: the caller wrote one since). */
+static void drop_lake(mirror_t *m, mirror_table_t *t)
+{
+    am_err_t err = {0};
+    if (!t->drop_lake || !t->location)
+        return;
+    if (!lake_table_drop_at(m->lake, t->location, &err))
+        am_log_warn("mirror", "could not remove a dropped table's lake directory",
+                    AM_KV_STR("location", t->location), AM_KV_ERR(&err));
+    else
+        am_log_info("mirror", "removed a dropped table's lake directory (on_drop: drop)",
+                    AM_KV_STR("location", t->location));
+    t->drop_lake = false;
+}
+
+static bool finish_drop(mirror_t *m, mirror_table_t *t, am_err_t *err)
+{
+    am_lsn_t at = m->pending_lsn ? m->pending_lsn : t->lake_lsn;
+    if (!mirror__table_commit(t, at, err))
+        return false;
+    char table[300];
+    snprintf(table, sizeof table, "%s.%s", t->schema, t->name);
+    am_log_info("mirror",
+                "table dropped at the source: no longer mirrored, its Iceberg table "
+                "is kept",
+                AM_KV_STR("table", table), AM_KV_STR("location", t->location ? t->location : ""),
+                AM_KV_STR("on_drop", t->drop_lake ? "drop" : "keep"));
+    mirror__table_close(t);
+    mirror__table_set_state(m, t, MIRROR_T_DROPPED, "dropped at the source");
+    m->catalog_dirty = true;
+    return true;
+}
+
+bool mirror__tables_resolve(mirror_t *m, am_err_t *err)
+{
+    if (m->in_txn)
+        return true;
+    for (size_t i = 0; i < m->n_tables; i++) {
+        mirror_table_t *t = m->tables[i];
+        bool changed = false;
+        if (t->state == MIRROR_T_COPY && !mirror__copy_poll(m, t, &changed, err))
+            return false;
+        if (t->state == MIRROR_T_ACTIVE && t->pending && t->pending_lsn <= m->position &&
+            !mirror__table_evaluate(m, t, NULL, err))
+            return false;
+        if (t->state == MIRROR_T_DROPPING && t->drop_lsn <= m->position && !finish_drop(m, t, err))
+            return false;
+        if (changed)
+            mirror__tables_publish_status(m);
+    }
+    return true;
+}
+
+/* After a durable watermark that no longer names them. */
+void mirror__tables_after_watermark(mirror_t *m)
+{
+    for (size_t i = 0; i < m->n_tables; i++)
+        if (m->tables[i]->state == MIRROR_T_DROPPED && m->tables[i]->drop_lake)
+            drop_lake(m, m->tables[i]);
+}
+
+/* ---- tables that come ------------------------------------------------------------------------ */
+
+/* Checks t's replica identity, publishes it, and starts its copy (or refuses it). */
+static bool start_new(mirror_t *m, mirror_table_t *t, am_err_t *err)
+{
+    source_table_ref_t ref = {.schema = t->schema, .name = t->name};
+    source_publish_t result = SOURCE_REFUSED;
+    if (!source_tables_publish(m->src, &ref, &t->insert_only, 1, &result, err))
+        return false;
+    if (source_stream_stale(m->src)) /* the first insert-only table: a publication to read */
+        return am_err_set(err, AM_SQLSTATE_CONNECTION_FAILURE,
+                          "publication \"%s_ins\" created for table %s.%s: restarting the "
+                          "stream to read it",
+                          m->opts.source.publication, t->schema, t->name);
+    if (result == SOURCE_REFUSED) {
+        char why[512];
+        source_refusal_message(t->schema, t->name, why, sizeof why);
+        am_log_error("mirror", "table refused", AM_KV_STR("detail", why));
+        mirror__table_set_state(m, t, MIRROR_T_REFUSED, why);
+        return true;
+    }
+    if (!t->location)
+        t->location = mirror__location_for(m, t->relid, t->schema, t->name);
+    mirror__copy_start(m, t, "the configuration selects it");
+    return true;
+}
+
+bool mirror__tables_discover(mirror_t *m, am_err_t *err)
+{
+    source_table_ref_t *globs = am_xcalloc(m->n_specs + 1, sizeof *globs);
+    for (size_t i = 0; i < m->n_specs; i++)
+        globs[i] = (source_table_ref_t){m->specs[i].schema, m->specs[i].name};
+    source_table_id_t *ids = NULL;
+    size_t n = 0;
+    bool ok = source_tables_match(m->src, globs, m->n_specs, &ids, &n, &m->automatic, err);
+    free(globs);
+    for (size_t i = 0; ok && i < n; i++) {
+        if (mirror__table_by_relid(m, ids[i].relid) || mirror__relid_ignored(m, ids[i].relid))
+            continue;
+        const mirror_spec_t *spec = mirror__spec_match(m, ids[i].schema, ids[i].name);
+        mirror_table_t *t = mirror__table_add(m, ids[i].relid, ids[i].schema, ids[i].name, spec);
+        ok = start_new(m, t, err);
+    }
+    source_table_ids_free(ids, n);
+    return ok;
+}
+
+bool mirror__relation_unknown(mirror_t *m, const source_relation_t *rel, am_err_t *err)
+{
+    if (mirror__relid_ignored(m, rel->relid))
+        return true;
+    if (!mirror__spec_match(m, rel->schema, rel->name) && !m->automatic) {
+        ignore(m, rel->relid, rel->schema, rel->name);
+        return true;
+    }
+    /* a table the configuration selects, new since the last look: the timer's discovery */
+    m->checked_us = 0;
+    return mirror__tables_check(m, err);
+}
+
+/* ---- the configuration ------------------------------------------------------------------- */
+
+mirror_spec_t *mirror__specs_copy(const mirror_table_spec_t *specs, size_t n)
+{
+    mirror_spec_t *out = am_xcalloc(n + 1, sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        out[i].schema = am_xstrdup(specs[i].schema ? specs[i].schema : "public");
+        out[i].name = am_xstrdup(specs[i].name);
+        out[i].insert_only = specs[i].insert_only;
+        out[i].drop_lake = specs[i].drop_lake;
+        out[i].pattern = strpbrk(out[i].schema, "*?") || strpbrk(out[i].name, "*?");
+    }
+    return out;
+}
+
+void mirror__specs_free(mirror_spec_t *specs, size_t n)
+{
+    for (size_t i = 0; specs && i < n; i++) {
+        free(specs[i].schema);
+        free(specs[i].name);
+    }
+    free(specs);
+}
+
+void mirror_reload(mirror_t *m, const mirror_table_spec_t *specs, size_t n)
+{
+    mirror_spec_t *copy = mirror__specs_copy(specs, n);
+    pthread_mutex_lock(&m->reload_lock);
+    mirror__specs_free(m->reload_specs, m->n_reload_specs);
+    m->reload_specs = copy;
+    m->n_reload_specs = n;
+    m->reload_pending = true;
+    pthread_mutex_unlock(&m->reload_lock);
+}
+
+bool mirror__tables_reload(mirror_t *m, am_err_t *err)
+{
+    pthread_mutex_lock(&m->reload_lock);
+    bool pending = m->reload_pending;
+    mirror_spec_t *specs = m->reload_specs;
+    size_t n = m->n_reload_specs;
+    m->reload_specs = NULL;
+    m->n_reload_specs = 0;
+    m->reload_pending = false;
+    pthread_mutex_unlock(&m->reload_lock);
+    if (!pending)
+        return true;
+    mirror__specs_free(m->specs, m->n_specs);
+    m->specs = specs;
+    m->n_specs = n;
+    am_log_info("mirror",
+                "table list reloaded: new tables start now, removed ones at the next "
+                "start",
+                AM_KV_I64("entries", n));
+    for (size_t i = 0; i < m->n_tables; i++) { /* a table refused before may be insert_only now */
+        mirror_table_t *t = m->tables[i];
+        const mirror_spec_t *s = mirror__spec_match(m, t->schema, t->name);
+        if (t->state == MIRROR_T_REFUSED && s && s->insert_only) {
+            t->insert_only = true;
+            if (!start_new(m, t, err))
+                return false;
+        }
+    }
+    m->checked_us = 0;
+    return mirror__tables_check(m, err);
+}
