@@ -177,6 +177,7 @@ const proxy_pgrel_t *proxy__pgcat_rel_find(const proxy_pgcat_t *cat, const char 
                                            const char *relname);
 size_t proxy__pgcat_n_rels(const proxy_pgcat_t *cat);
 const proxy_pgrel_t *proxy__pgcat_rel_at(const proxy_pgcat_t *cat, size_t i);
+/* NULL when absent, or when cat is NULL (no catalog loaded yet: a client may name any OID). */
 const proxy_pgtype_t *proxy__pgcat_type(const proxy_pgcat_t *cat, uint32_t oid);
 const proxy_pgtype_t *proxy__pgcat_type_find(const proxy_pgcat_t *cat, const char *nspname,
                                              const char *typname);

@@ -258,6 +258,10 @@ EXTENDED = {
     run("SELECT count(*) FROM generate_series(1, 2000) a, generate_series(1, 2000) b, generate_series(1, 2000) c"),
     "duplicate_portal": (run("BEGIN") + parse("SELECT 1", name="a") + bind(stmt="a", portal="p") +
                          bind(stmt="a", portal="p") + SYNC + run("COMMIT")),
+    # a parameter type no catalog knows, before the first catalog is loaded (it crashed the
+    # server: found by fuzz_extended)
+    "unknown_param_type_no_catalog": run("SELECT g FROM generate_series(1, 3) g WHERE g > $1", [16777449], [b"1"]),
+    "unknown_param_types": run("SELECT $1 || $2, $3 = $3", [99999, 4294967295, 1], [b"a", b"b", None]),
     "text_functions": run("SELECT upper($1), regexp_replace($1, 'b+', 'X', 'g'), format('%s-%I', $1, $2), "
                           "to_char(now(), 'YYYY'), md5($1)", [TEXT, TEXT], [b"abbbc", b"Mixed Case"]),
 }
