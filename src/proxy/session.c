@@ -321,7 +321,7 @@ static char *args_text(const PgQuery__VariableSetStmt *v)
     am_buf_t b;
     am_buf_init(&b);
     am_buf_puts(&b, "");
-    bool list = strcasecmp(v->name, "search_path") == 0;
+    bool list = v->name && strcasecmp(v->name, "search_path") == 0;
     for (size_t i = 0; i < v->n_args; i++) {
         if (i)
             am_buf_puts(&b, ", ");

@@ -234,8 +234,8 @@ typedef struct proxy_sqlenv {
     const char *intervalstyle;
     int extra_float_digits;
     uint32_t backend_pid;
-    int64_t tx_start_us;   /* now(), current_timestamp: start of the transaction, Unix µs */
-    int64_t stmt_start_us; /* statement_timestamp() */
+    int64_t tx_start_us;     /* now(), current_timestamp: start of the transaction, Unix µs */
+    int64_t stmt_start_us;   /* statement_timestamp() */
     int64_t server_start_us; /* pg_postmaster_start_time() */
     int server_port;         /* inet_server_port() */
     /* current_setting(name) and SHOW: the value, or NULL for an unknown name */
