@@ -159,6 +159,33 @@ proxy:
         return self.proc is not None and self.proc.poll() is None
 
 
+def children(m):
+    """{role: pid} of the supervisor's children (the writer and the server)."""
+    out = {}
+    with open(f"/proc/{m.proc.pid}/task/{m.proc.pid}/children") as f:
+        for pid in f.read().split():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as c:
+                    args = c.read().split(b"\0")
+            except OSError:
+                continue
+            if b"--role" in args:
+                out[args[args.index(b"--role") + 1].decode()] = int(pid)
+    return out
+
+
+def rss_kb(pid):
+    """Resident set size of a process in kB (VmRSS), or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def wait_until(pred, timeout, what, interval=0.05):
     """Polls pred until it returns a truthy value; raises naming what was awaited."""
     deadline = time.monotonic() + timeout
