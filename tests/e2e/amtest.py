@@ -27,6 +27,7 @@ class Results:
 
     def __init__(self, name):
         self.name, self.passed, self.failed = name, 0, 0
+        self.failures = []
 
     def check(self, what, ok, detail=""):
         if ok:
@@ -34,10 +35,14 @@ class Results:
             print(f"ok   {what}", flush=True)
         else:
             self.failed += 1
+            self.failures.append(what)
             print(f"FAIL {what} {detail}", flush=True)
         return ok
 
     def finish(self):
+        # again at the end, where scripts/test.sh's tail of a failed test's output shows them
+        for what in self.failures:
+            print(f"FAILED: {what}", flush=True)
         print(f"{self.name}: {self.passed} passed, {self.failed} failed", flush=True)
         sys.exit(1 if self.failed else 0)
 
