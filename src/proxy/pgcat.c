@@ -643,7 +643,7 @@ const proxy_pgrel_t *proxy__pgcat_rel_at(const proxy_pgcat_t *cat, size_t i)
 const proxy_pgtype_t *proxy__pgcat_type(const proxy_pgcat_t *cat, uint32_t oid)
 {
     uint64_t i = 0;
-    return find_oid(cat->type_by_oid, oid, &i) ? &cat->types[i] : NULL;
+    return cat && find_oid(cat->type_by_oid, oid, &i) ? &cat->types[i] : NULL;
 }
 
 const proxy_pgtype_t *proxy__pgcat_type_find(const proxy_pgcat_t *cat, const char *nspname,

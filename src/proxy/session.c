@@ -332,16 +332,18 @@ void proxy__session_report_all(proxy_session_t *s)
             proxy__wire_param_status(&s->out, defs[i].name, proxy__setting_find(s, defs[i].name));
 }
 
+/* RESET ALL and DISCARD ALL: the configured default (proxy.statement_timeout ...), as RESET of
+ * one name does, else the built-in one. */
 static void reset_one(proxy_session_t *s, const setting_def_t *d)
 {
     am_err_t e = {0};
     if (d->fixed)
         return;
+    char *dflt = am_xstrdup(proxy__limits_default(s->proxy, d->name, d->dflt));
     proxy_setting_t *st = setting_slot(s, d->name, true);
-    if (strcmp(st->value, d->dflt) == 0)
-        return;
-    if (setting_set(s, d->name, d->dflt, false, &e) && d->reported)
-        proxy__wire_param_status(&s->out, d->name, d->dflt);
+    if (strcmp(st->value, dflt) != 0 && setting_set(s, d->name, dflt, false, &e) && d->reported)
+        proxy__wire_param_status(&s->out, d->name, dflt);
+    free(dflt);
 }
 
 void proxy__session_reset_all(proxy_session_t *s)
@@ -393,7 +395,7 @@ static char *args_text(const PgQuery__VariableSetStmt *v)
     am_buf_t b;
     am_buf_init(&b);
     am_buf_puts(&b, "");
-    bool list = strcasecmp(v->name, "search_path") == 0;
+    bool list = v->name && strcasecmp(v->name, "search_path") == 0;
     for (size_t i = 0; i < v->n_args; i++) {
         if (i)
             am_buf_puts(&b, ", ");
@@ -473,9 +475,8 @@ bool proxy__session_set(proxy_session_t *s, const PgQuery__VariableSetStmt *v, a
     free(value);
     if (!ok)
         return false;
-    proxy__wire_complete(&s->out, reset && v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET
-                                      ? "RESET"
-                                      : "SET");
+    proxy__wire_complete(
+        &s->out, reset && v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ? "RESET" : "SET");
     /* ParameterStatus follows CommandComplete */
     if (d && d->reported)
         proxy__wire_param_status(&s->out, d->name, proxy__setting_find(s, d->name));
@@ -528,8 +529,9 @@ bool proxy__session_show(proxy_session_t *s, const PgQuery__VariableShowStmt *v,
     const char *cname = canonical(name);
     const char *val = proxy__setting_find(s, cname);
     if (!strcasecmp(cname, "transaction_isolation"))
-        val = s->tx_isolation && s->tx != 'I' ? s->tx_isolation
-                                              : proxy__setting_find(s, "default_transaction_isolation");
+        val = s->tx_isolation && s->tx != 'I'
+                  ? s->tx_isolation
+                  : proxy__setting_find(s, "default_transaction_isolation");
     if (!val)
         return am_err_set(err, PROXY_SQLSTATE_UNDEFINED_OBJECT,
                           "unrecognized configuration parameter \"%s\"", name);
@@ -677,8 +679,9 @@ static bool savepoint(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_
 {
     bool rollback_to = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO;
     bool release = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE;
-    const char *what = rollback_to ? "ROLLBACK TO SAVEPOINT" : release ? "RELEASE SAVEPOINT"
-                                                                       : "SAVEPOINT";
+    const char *what = rollback_to ? "ROLLBACK TO SAVEPOINT"
+                       : release   ? "RELEASE SAVEPOINT"
+                                   : "SAVEPOINT";
     if (s->tx == 'I')
         return am_err_set(err, "25P01", "%s can only be used in transaction blocks", what);
     if (rollback_to && s->tx == 'E') {

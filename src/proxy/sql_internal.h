@@ -186,6 +186,7 @@ const proxy_pgrel_t *proxy__pgcat_rel_find(const proxy_pgcat_t *cat, const char 
                                            const char *relname);
 size_t proxy__pgcat_n_rels(const proxy_pgcat_t *cat);
 const proxy_pgrel_t *proxy__pgcat_rel_at(const proxy_pgcat_t *cat, size_t i);
+/* NULL when absent, or when cat is NULL (no catalog loaded yet: a client may name any OID). */
 const proxy_pgtype_t *proxy__pgcat_type(const proxy_pgcat_t *cat, uint32_t oid);
 const proxy_pgtype_t *proxy__pgcat_type_find(const proxy_pgcat_t *cat, const char *nspname,
                                              const char *typname);
@@ -245,8 +246,8 @@ typedef struct proxy_sqlenv {
     const char *intervalstyle;
     int extra_float_digits;
     uint32_t backend_pid;
-    int64_t tx_start_us;   /* now(), current_timestamp: start of the transaction, Unix µs */
-    int64_t stmt_start_us; /* statement_timestamp() */
+    int64_t tx_start_us;     /* now(), current_timestamp: start of the transaction, Unix µs */
+    int64_t stmt_start_us;   /* statement_timestamp() */
     int64_t server_start_us; /* pg_postmaster_start_time() */
     int server_port;         /* inet_server_port() */
     /* current_setting(name) and SHOW: the value, or NULL for an unknown name */

@@ -27,6 +27,7 @@ class Results:
 
     def __init__(self, name):
         self.name, self.passed, self.failed = name, 0, 0
+        self.failures = []
 
     def check(self, what, ok, detail=""):
         if ok:
@@ -34,10 +35,14 @@ class Results:
             print(f"ok   {what}", flush=True)
         else:
             self.failed += 1
+            self.failures.append(what)
             print(f"FAIL {what} {detail}", flush=True)
         return ok
 
     def finish(self):
+        # again at the end, where scripts/test.sh's tail of a failed test's output shows them
+        for what in self.failures:
+            print(f"FAILED: {what}", flush=True)
         print(f"{self.name}: {self.passed} passed, {self.failed} failed", flush=True)
         sys.exit(1 if self.failed else 0)
 
@@ -181,6 +186,33 @@ proxy:
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
+
+
+def children(m):
+    """{role: pid} of the supervisor's children (the writer and the server)."""
+    out = {}
+    with open(f"/proc/{m.proc.pid}/task/{m.proc.pid}/children") as f:
+        for pid in f.read().split():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as c:
+                    args = c.read().split(b"\0")
+            except OSError:
+                continue
+            if b"--role" in args:
+                out[args[args.index(b"--role") + 1].decode()] = int(pid)
+    return out
+
+
+def rss_kb(pid):
+    """Resident set size of a process in kB (VmRSS), or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 def wait_until(pred, timeout, what, interval=0.05):

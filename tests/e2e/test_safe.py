@@ -73,23 +73,8 @@ def make_ca(d):
     return [os.path.join(d, n) for n in ("ca.pem", "server.pem", "server.key")]
 
 
-def children(m):
-    """{role: pid} of the supervisor's children."""
-    out = {}
-    with open(f"/proc/{m.proc.pid}/task/{m.proc.pid}/children") as f:
-        for pid in f.read().split():
-            try:
-                with open(f"/proc/{pid}/cmdline", "rb") as c:
-                    args = c.read().split(b"\0")
-            except OSError:
-                continue
-            if b"--role" in args:
-                out[args[args.index(b"--role") + 1].decode()] = int(pid)
-    return out
-
-
 def server_pid(m):
-    return children(m).get("server")
+    return amtest.children(m).get("server")
 
 
 def proc_threads(pid):
