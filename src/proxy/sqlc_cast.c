@@ -526,6 +526,23 @@ static char *oid_to_int(sqlc_ctx_t *c, const char *x, uint32_t to)
     return NULL; /* oid -> int2 has no cast in PostgreSQL */
 }
 
+static char *jsonb_cast(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t tb, bool *numv)
+{
+    static const struct {
+        uint32_t oid;
+        const char *fn;
+    } fns[] = {{PG_OID_INT2, "am_jsonb_to_int2"},     {PG_OID_INT4, "am_jsonb_to_int4"},
+               {PG_OID_INT8, "am_jsonb_to_int8"},     {PG_OID_FLOAT4, "am_jsonb_to_float4"},
+               {PG_OID_FLOAT8, "am_jsonb_to_float8"}, {PG_OID_NUMERIC, "am_jsonb_to_numeric"},
+               {PG_OID_BOOL, "am_jsonb_to_bool"}};
+    for (size_t i = 0; i < AM_ARRAY_LEN(fns); i++)
+        if (fns[i].oid == tb.oid) {
+            *numv = tb.oid == PG_OID_NUMERIC;
+            return sqlc_printf(c, "%s(%s)", fns[i].fn, x);
+        }
+    return NULL;
+}
+
 /* One conversion between base types; NULL when the mirror has none (err not yet set). */
 static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, bool as_cast,
                      bool *numv)
@@ -550,6 +567,16 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
     }
     if (from == K_TEXT)
         return input_of(c, v->sql, tb, numv);
+    /* a vector read as another array keeps its lower bound 0, which the mirror's arrays lack */
+    uint32_t vec_elem = fb.oid == PG_OID_OIDVECTOR ? PG_OID_OID : PG_OID_INT2;
+    if ((fb.oid == PG_OID_INT2VECTOR || fb.oid == PG_OID_OIDVECTOR) && to == K_ARRAY &&
+        tb.oid != proxy__pgtype_array(c->cat, vec_elem)) {
+        sqlc_fail(c, "0A000",
+                  "arrays with lower bounds other than 1 are not supported on the "
+                  "mirror: a vector read as %s",
+                  sqlc_type_name(c, tb));
+        return NULL;
+    }
     /* int2vector and oidvector are binary-coercible with int2[] and oid[] */
     if ((fb.oid == PG_OID_INT2VECTOR && tb.oid == proxy__pgtype_array(c->cat, PG_OID_INT2)) ||
         (tb.oid == PG_OID_INT2VECTOR && fb.oid == proxy__pgtype_array(c->cat, PG_OID_INT2)) ||
@@ -565,6 +592,10 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
         return cast_number(c, v, from == K_OID ? K_INT : from, to, tb, numv);
     if (from == K_BOOL && to == K_INT && tb.oid == PG_OID_INT4)
         return sqlc_printf(c, "CAST(%s AS INTEGER)", v->sql);
+    /* jsonb's explicit casts to numbers and bool (22023 for another kind of value) */
+    if (from == K_JSONB && as_cast &&
+        (to == K_INT || to == K_FLOAT || to == K_NUMERIC || to == K_BOOL))
+        return jsonb_cast(c, v->sql, tb, numv);
     if (from == K_JSON && to == K_JSONB)
         return sqlc_printf(c, "am_jsonb_in(%s)", v->sql);
     if (from == K_JSONB && to == K_JSON)
@@ -624,8 +655,8 @@ bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_cconte
     char *x = v->sql;
     if (fb.oid != tb.oid) {
         x = convert(c, v, tb, how == SQLC_EXPLICIT, &numv);
-        if (!x)
-            return c->err->sqlstate[0] ||
+        if (!x) /* convert may have said why already */
+            return !c->err->sqlstate[0] &&
                    sqlc_fail(c, "42846", "cannot cast type %s to %s", sqlc_type_name(c, v->type),
                              sqlc_type_name(c, t));
     }

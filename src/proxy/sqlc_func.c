@@ -132,18 +132,19 @@ static bool over_clause(sqlc_ctx_t *c, const PgQuery__WindowDef *w, am_buf_t *b)
     return ok;
 }
 
-static bool compile_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *args, size_t *n)
+/* The call's arguments compiled into *args (arena memory, room for one more). */
+static bool compile_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t **args, size_t *n)
 {
     *n = f->n_args;
-    if (f->n_args > SQLC_MAX_ARGS)
-        return sqlc_fail(c, "54023", "cannot pass more than %d arguments to a function on the "
-                                     "mirror",
-                         SQLC_MAX_ARGS);
+    *args = am_arena_alloc(c->arena, (f->n_args + 1) * sizeof **args);
+    if (f->n_args > SQLC_FUNC_MAX_ARGS)
+        return sqlc_fail(c, "54023", "cannot pass more than %d arguments to a function",
+                         SQLC_FUNC_MAX_ARGS);
     for (size_t i = 0; i < f->n_args; i++) {
         if (f->args[i]->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR)
             return sqlc_fail(c, "0A000", "named function arguments are not supported on the "
                                          "mirror");
-        if (!sqlc_expr(c, f->args[i], &args[i]))
+        if (!sqlc_expr(c, f->args[i], &(*args)[i]))
             return false;
     }
     return true;
@@ -259,11 +260,11 @@ static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char 
         return sqlc_fail(c, "42803", "aggregate function calls cannot be nested");
     if (agg && !windowed)
         c->scope->agg_depth++;
-    sqlc_val_t args[SQLC_MAX_ARGS];
+    sqlc_val_t *args = NULL;
     size_t n = 0;
     const sqlc_sig_t *sig = NULL;
     sqlc_callmods_t m;
-    bool ok = (f->agg_star || compile_args(c, f, args, &n)) && call_mods(c, f, over, &m);
+    bool ok = (f->agg_star || compile_args(c, f, &args, &n)) && call_mods(c, f, over, &m);
     if (ok && f->agg_within_group) {
         ok = sqlc_within_group(c, f, name, args, n, out);
     } else if (ok) {
@@ -314,10 +315,10 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
         c->scope->grouped = saved || (agg && !f->over);
         return true;
     }
-    sqlc_val_t args[SQLC_MAX_ARGS];
+    sqlc_val_t *args = NULL;
     size_t n = 0;
     const sqlc_sig_t *sig = NULL;
-    if (!compile_args(c, f, args, &n) || !sqlc_call(c, name, args, n, 0, &sig, out))
+    if (!compile_args(c, f, &args, &n) || !sqlc_call(c, name, args, n, 0, &sig, out))
         return false;
     if (sig->flags & (SQLC_F_AGG | SQLC_F_WINDOW))
         return sqlc_fail(c, "42809", "window function %s requires an OVER clause", name);
@@ -404,9 +405,9 @@ bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
         return false;
     memset(out, 0, sizeof *out);
     out->name = name;
-    sqlc_val_t args[SQLC_MAX_ARGS];
+    sqlc_val_t *args = NULL;
     size_t n = 0;
-    if (!compile_args(c, f, args, &n))
+    if (!compile_args(c, f, &args, &n))
         return false;
     for (size_t i = 0; i < AM_ARRAY_LEN(multi_srfs); i++)
         if (strcmp(multi_srfs[i].name, name) == 0)
@@ -476,26 +477,4 @@ bool sqlc_within_group(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *na
         return true;
     }
     return sqlc_fail(c, "0A000", "%s WITHIN GROUP is not supported on the mirror", name);
-}
-
-const char *sqlc_json_kind(sqlc_ctx_t *c, const sqlc_val_t *v)
-{
-    proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, v->type);
-    switch (sqlc_category(c, b.oid)) {
-    case 'N':
-        return b.oid == PG_OID_MONEY ? "string" : "number";
-    case 'B':
-        return "bool";
-    case 'D':
-        return "datetime";
-    case 'A':
-        return "array";
-    default:
-        break;
-    }
-    if (b.oid == PG_OID_JSON)
-        return "json";
-    if (b.oid == PG_OID_JSONB)
-        return "jsonb";
-    return v->is_null ? "null" : "string";
 }

@@ -174,8 +174,11 @@ static bool e_to_json(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t 
 {
     (void)n;
     bool b = strcmp(s->name, "to_jsonb") == 0;
+    const char *kind = sqlc_json_kind(c, &a[0]);
+    if (!kind)
+        return false;
     *out = sqlc_val_of(sqlc_printf(c, "%s(%s, %s)", b ? "am_to_jsonb" : "am_to_json",
-                                   sqlc_to_text(c, &a[0]), sqlc_literal(c, sqlc_json_kind(c, &a[0]))),
+                                   sqlc_json_text(c, &a[0]), sqlc_literal(c, kind)),
                        sqlc_type(b ? PG_OID_JSONB : PG_OID_JSON));
     sqlc_merge_flags(out, &a[0]);
     out->name = s->name;

@@ -79,10 +79,8 @@ static const sqlc_sig_t funcs[] = {
     AG1("sum", I2, I8, "CAST(sum(%<%1%>)%! AS BIGINT)"),
     AG1("sum", I4, I8, "CAST(sum(%<%1%>)%! AS BIGINT)"),
     AG1("sum", I8, N, "CAST(sum(%<%1%>)%! AS DECIMAL(38,0))"),
-    AG1("sum", F4, F4, "CAST(sum(%<%1%>)%! AS FLOAT)"),
-    AG1("sum", F8, F8, "sum(%1)"),
     FN("sum", 1, A(N), N, "sum(%1)", "am_num_sum(%1)", SQLC_F_AGG),
-    AG1("sum", IV, IV, "sum(%1)"),
+    AG1("sum", IV, IV, "am_interval_sum(%1)"),
     FN("avg", 1, A(I2), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)", NULL,
        SQLC_F_AGG | SQLC_F_NUMV),
     FN("avg", 1, A(I4), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)", NULL,
@@ -91,8 +89,6 @@ static const sqlc_sig_t funcs[] = {
        SQLC_F_AGG | SQLC_F_NUMV),
     FN("avg", 1, A(N), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
        "am_num_avg(%1)", SQLC_F_AGG | SQLC_F_NUMV),
-    AG1("avg", F4, F8, "avg(%<CAST(%1 AS DOUBLE)%>)%!"),
-    AG1("avg", F8, F8, "avg(%1)"),
     {"min", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
     {"max", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
     AG1("bool_and", B, B, "bool_and(%1)"),
@@ -101,19 +97,6 @@ static const sqlc_sig_t funcs[] = {
     AG2("string_agg", T, T, T, "string_agg(%1, %2)"),
     AG2("string_agg", BY, BY, BY, "string_agg(%1, %2)"),
     AG1("array_agg", SQLC_ANYNONARRAY, ARR, "list(%1)"),
-    AG1("stddev", F8, F8, "stddev_samp(%1)"),
-    AG1("stddev_samp", F8, F8, "stddev_samp(%1)"),
-    AG1("stddev_pop", F8, F8, "stddev_pop(%1)"),
-    AG1("variance", F8, F8, "var_samp(%1)"),
-    AG1("var_samp", F8, F8, "var_samp(%1)"),
-    AG1("var_pop", F8, F8, "var_pop(%1)"),
-    AG2("corr", F8, F8, F8, "corr(%1, %2)"),
-    AG2("covar_pop", F8, F8, F8, "covar_pop(%1, %2)"),
-    AG2("covar_samp", F8, F8, F8, "covar_samp(%1, %2)"),
-    AG2("regr_slope", F8, F8, F8, "regr_slope(%1, %2)"),
-    AG2("regr_intercept", F8, F8, F8, "regr_intercept(%1, %2)"),
-    AG2("regr_count", F8, F8, I8, "regr_count(%1, %2)"),
-    AG2("regr_r2", F8, F8, F8, "regr_r2(%1, %2)"),
     AG1("bit_and", I4, I4, "bit_and(%1)"),
     AG1("bit_or", I4, I4, "bit_or(%1)"),
     AG1("bit_and", I8, I8, "bit_and(%1)"),
@@ -162,7 +145,10 @@ static const sqlc_sig_t funcs[] = {
     SRF("jsonb_object_keys", 1, A(JB), T, "am_jsonb_object_keys(%1)"),
     SRF("json_object_keys", 1, A(JS), T, "am_json_object_keys(%1)"),
     /* ---- math ---- */
-    F1("abs", I2, I2, "abs(%1)"), F1("abs", I4, I4, "abs(%1)"), F1("abs", I8, I8, "abs(%1)"),
+    /* integer overflow as PostgreSQL reports it, not as DuckDB does */
+    F1("abs", I2, I2, "CAST(am_int_abs(%1, 16) AS SMALLINT)"),
+    F1("abs", I4, I4, "CAST(am_int_abs(%1, 32) AS INTEGER)"),
+    F1("abs", I8, I8, "am_int_abs(%1, 64)"),
     F1("abs", F4, F4, "abs(%1)"), F1("abs", F8, F8, "abs(%1)"),
     FN("abs", 1, A(N), N, "abs(%1)", "am_num_abs(%N1)", 0),
     F1("sign", F8, F8, "am_f8_sign(%1)"),
@@ -270,7 +256,6 @@ static const sqlc_sig_t funcs[] = {
     F3("string_to_array", T, T, T, TA, "am_string_to_array(%1, %2, %3)"),
     F2("array_to_string", ARR, T, T, "am_array_to_string(%E1, %2)"),
     F3("array_to_string", ARR, T, T, T, "am_array_to_string(%E1, %2, %3)"),
-    F2("regexp_replace", T, T, T, "am_regexp_replace(%1, %2, '')"),
     F3("regexp_replace", T, T, T, T, "am_regexp_replace(%1, %2, %3)"),
     F4A("regexp_replace", T, T, T, T, T, "am_regexp_replace(%1, %2, %3, %4)"),
     F2("regexp_match", T, T, TA, "am_regexp_match(%1, %2)"),
@@ -385,18 +370,22 @@ bool sqlc_functab_is_agg(sqlc_ctx_t *c, const char *name)
     for (size_t i = 0; i < AM_ARRAY_LEN(funcs); i++)
         if ((funcs[i].flags & SQLC_F_AGG) && strcmp(funcs[i].name, name) == 0)
             return true;
-    return false;
+    return sqlc_functab_more_is_agg(name);
 }
 
 const sqlc_sig_t *const *sqlc_functab_find(sqlc_ctx_t *c, const char *name, size_t nargs, size_t *n)
 {
-    const sqlc_sig_t **out = am_arena_alloc(c->arena, (AM_ARRAY_LEN(funcs) + 1) * sizeof *out);
+    size_t n_more = 0, n_cat = 0;
+    (void)sqlc_functab_more_all(&n_more);
+    (void)sqlc_funccat_all(&n_cat);
+    size_t cap = AM_ARRAY_LEN(funcs) + n_more + n_cat;
+    const sqlc_sig_t **out = am_arena_alloc(c->arena, (cap + 1) * sizeof *out);
     size_t k = 0;
     for (size_t i = 0; i < AM_ARRAY_LEN(funcs); i++)
         if (funcs[i].nargs == nargs && strcmp(funcs[i].name, name) == 0)
             out[k++] = &funcs[i];
-    k += sqlc_functab_catalog_find(c, name, nargs, out + k,
-                                   AM_ARRAY_LEN(funcs) - k);
+    k += sqlc_functab_more_find(name, nargs, out + k, cap - k);
+    k += sqlc_functab_catalog_find(c, name, nargs, out + k, cap - k);
     *n = k;
     return out;
 }
