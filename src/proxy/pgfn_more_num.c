@@ -171,11 +171,12 @@ static bool f_int_neg(const pgfn_more_arg_t *args, size_t n, pgfn_more_res_t *re
     return int_opposite(args, res, false, err);
 }
 
-/* The bucket of an operand strictly inside the bounds, truncated as C converts to int32. */
+/* The bucket of an operand strictly inside the bounds, truncated to int32 as x86-64 converts:
+ * a value out of range (an overflowed or NaN quotient) becomes INT32_MIN. */
 static int64_t inner_bucket(double count, double num, double den)
 {
     double r = count * num / den + 1;
-    return r >= 2147483647.0 ? INT32_MAX : r <= -2147483648.0 ? INT32_MIN : (int64_t)r;
+    return r > -2147483649.0 && r < 2147483648.0 ? (int64_t)r : INT32_MIN;
 }
 
 static bool f_width_bucket(const pgfn_more_arg_t *args, size_t n, pgfn_more_res_t *res,

@@ -334,8 +334,11 @@ bool sqlc_textanycat(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_
     if (!sqlc_coerce(c, &a, sqlc_type(PG_OID_TEXT), SQLC_EXPLICIT) ||
         !sqlc_coerce(c, &b, sqlc_type(PG_OID_TEXT), SQLC_EXPLICIT))
         return false;
-    return done(c, s, args, n, sqlc_printf(c, "(%s || %s)", a.sql, b.sql), sqlc_type(PG_OID_TEXT),
-                out);
+    if (!done(c, s, args, n, sqlc_printf(c, "(%s || %s)", a.sql, b.sql), sqlc_type(PG_OID_TEXT),
+              out))
+        return false;
+    out->name = NULL; /* an operator's column is ?column? */
+    return true;
 }
 
 /* pg_column_size of a fixed-length type is its length; a varlena's depends on its storage. */
