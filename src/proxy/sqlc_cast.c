@@ -443,7 +443,14 @@ static char *cast_numeric(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t to, proxy_p
     const char *x = v->sql;
     const char *duck = sqlc_duck_type(c, tb);
     *numv = false;
-    if (to == K_INT || to == K_OID)
+    /* numeric_int2/4/8: rounding, and PostgreSQL's errors for NaN, infinity and range */
+    if (to == K_INT)
+        return sqlc_printf(c, "am_num_to_int%d(%s%s%s)",
+                           tb.oid == PG_OID_INT2   ? 2
+                           : tb.oid == PG_OID_INT4 ? 4
+                                                   : 8,
+                           v->numv ? "" : "CAST(", x, v->numv ? "" : " AS VARCHAR)");
+    if (to == K_OID)
         return v->numv ? sqlc_printf(c, "CAST(am_num_round(%s, 0) AS %s)", x, duck)
                        : sqlc_printf(c, "CAST(%s AS %s)", x, duck);
     if (to == K_FLOAT)
@@ -464,6 +471,14 @@ static char *cast_number(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t from, kind_t
     *numv = false;
     if (from == K_NUMERIC)
         return cast_numeric(c, v, to, tb, numv);
+    /* float to integer: rint, then PostgreSQL's range error */
+    if (from == K_FLOAT && to == K_INT)
+        return sqlc_printf(c, "am_%s_to_int%d(%s)",
+                           proxy__pgtype_base(c->cat, v->type).oid == PG_OID_FLOAT4 ? "f4" : "f8",
+                           tb.oid == PG_OID_INT2   ? 2
+                           : tb.oid == PG_OID_INT4 ? 4
+                                                   : 8,
+                           x);
     if (to == K_INT || to == K_OID || to == K_FLOAT)
         return sqlc_printf(c, "CAST(%s AS %s)", x, sqlc_duck_type(c, tb));
     if (to == K_NUMERIC && from == K_FLOAT) {

@@ -107,7 +107,10 @@ static const sqlc_sig_t funcs[] = {
     W0("dense_rank", I8, "dense_rank()"),
     W0("percent_rank", F8, "percent_rank()"),
     W0("cume_dist", F8, "cume_dist()"),
-    {"ntile", 1, {I4}, I4, "CAST(ntile(%1)%! AS INTEGER)", NULL, SQLC_F_WINDOW, NULL},
+    {"ntile", 1, {I4}, I4,
+     "CAST(ntile(CASE WHEN %1 <= 0 THEN error('22014 argument of ntile must be greater than "
+     "zero') ELSE %1 END)%! AS INTEGER)",
+     NULL, SQLC_F_WINDOW, NULL},
     {"lag", 1, {ANY}, ANY, "lag(%1)", NULL, SQLC_F_WINDOW, NULL},
     {"lag", 2, {ANY, I4}, ANY, "lag(%1, %2)", NULL, SQLC_F_WINDOW, NULL},
     {"lag", 3, {ANY, I4, ANY}, ANY, "lag(%1, %2, %3)", NULL, SQLC_F_WINDOW, NULL},
