@@ -266,7 +266,10 @@ static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char 
     sqlc_callmods_t m;
     bool ok = (f->agg_star || compile_args(c, f, &args, &n)) && call_mods(c, f, over, &m);
     if (ok && f->agg_within_group) {
+        const sqlc_callmods_t *saved = c->mods;
+        c->mods = &m; /* its FILTER (sqlc_ordset.c) */
         ok = sqlc_within_group(c, f, name, args, n, out);
+        c->mods = saved;
     } else if (ok) {
         const sqlc_callmods_t *saved = c->mods;
         c->mods = &m;
@@ -431,50 +434,4 @@ bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
     out->cols[0].numv = v.numv;
     out->cols[0].sql = "am_x";
     return true;
-}
-
-/* Ordered-set aggregates: the direct argument (fraction) and the ORDER BY value. */
-bool sqlc_within_group(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name,
-                       sqlc_val_t *args, size_t n, sqlc_val_t *out)
-{
-    if (f->n_agg_order != 1)
-        return sqlc_fail(c, "0A000", "WITHIN GROUP with %zu sort keys is not supported on the "
-                                     "mirror",
-                         f->n_agg_order);
-    const PgQuery__SortBy *sb = f->agg_order[0]->sort_by;
-    sqlc_val_t x;
-    if (!sqlc_expr(c, sb->node, &x) || !sqlc_resolve_unknown(c, &x))
-        return false;
-    bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
-    bool cont = strcmp(name, "percentile_cont") == 0, disc = strcmp(name, "percentile_disc") == 0;
-    if ((cont || disc) && n == 1) {
-        sqlc_val_t frac = args[0];
-        if (!sqlc_coerce(c, &frac, sqlc_type(PG_OID_FLOAT8), SQLC_IMPLICIT))
-            return false;
-        if (cont && !sqlc_coerce(c, &x, sqlc_type(PG_OID_FLOAT8), SQLC_IMPLICIT))
-            return false;
-        if (!frac.is_const)
-            return sqlc_fail(c, "0A000", "a non-constant percentile fraction is not supported on "
-                                         "the mirror");
-        const char *p = desc ? sqlc_printf(c, "1 - %s", frac.sql) : frac.sql;
-        *out = sqlc_val_of(sqlc_printf(c, "CASE WHEN %s < 0 OR %s > 1 THEN error('22003 "
-                                          "percentile value %%g is not between 0 and 1') ELSE "
-                                          "%s(%s, %s) END",
-                                       frac.sql, frac.sql, cont ? "quantile_cont" : "quantile_disc",
-                                       x.sql, p),
-                           cont ? sqlc_type(PG_OID_FLOAT8) : x.type);
-        out->numv = x.numv;
-        return true;
-    }
-    if (strcmp(name, "mode") == 0 && n == 0) {
-        if (!sqlc_orderable(c, x.type, x.numv))
-            return false;
-        /* the most frequent value; ties go to the first in sort order, as PostgreSQL scans */
-        const char *l = sqlc_printf(c, "list_sort(list(%s) FILTER (WHERE %s IS NOT NULL), '%s')",
-                                    x.sql, x.sql, desc ? "DESC" : "ASC");
-        *out = sqlc_val_of(sqlc_printf(c, "list_extract(%s, am_mode_index(%s))", l, l), x.type);
-        out->numv = x.numv;
-        return true;
-    }
-    return sqlc_fail(c, "0A000", "%s WITHIN GROUP is not supported on the mirror", name);
 }

@@ -196,7 +196,8 @@ bool sqlc_funcsys_emit(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, siz
 /* Resolves name among the functions and writes the call on compiled args. */
 bool sqlc_call(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n, unsigned want,
                const sqlc_sig_t **sig_out, sqlc_val_t *out);
-/* percentile_cont/disc, mode ... WITHIN GROUP (ORDER BY ...). */
+/* percentile_cont/disc, mode, rank ... WITHIN GROUP (ORDER BY ...) (sqlc_ordset.c); the call's
+ * FILTER in c->mods. */
 bool sqlc_within_group(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name,
                        sqlc_val_t *args, size_t n, sqlc_val_t *out);
 /* The kind to_json(b) and json_build_* give a value of this type ("number", "string",
