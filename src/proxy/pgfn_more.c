@@ -333,6 +333,7 @@ bool proxy__pgfn_more_register(duckdb_connection con, am_err_t *err)
         {proxy__pgfn_more_num_defs, proxy__pgfn_more_num_n},
         {proxy__pgfn_more_bin_defs, proxy__pgfn_more_bin_n},
         {proxy__pgfn_more_json_defs, proxy__pgfn_more_json_n},
+        {proxy__pgfn_more_inet_defs, proxy__pgfn_more_inet_n},
     };
     for (size_t f = 0; f < AM_ARRAY_LEN(files); f++)
         if (!add_table(con, files[f].defs, files[f].n, err))

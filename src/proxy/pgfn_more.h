@@ -53,6 +53,23 @@
  *       number of elements", "mismatched array dimensions"; 22004 "null value not allowed for
  *       object key"
  *
+ * inet and cidr (pgfn_more_inet.c), as PostgreSQL's output text (VARCHAR):
+ *   am_inet_in(VARCHAR) -> VARCHAR, am_cidr_in(VARCHAR) -> VARCHAR   inet_in / cidr_in then
+ *       their output: 22P02 "invalid input syntax for type inet: ...", "invalid cidr value: ..."
+ *       (DETAIL "Value has bits set to right of mask."); a cidr read as inet also goes through
+ *       am_inet_in (cidr_out always shows the mask length, inet_out not for a host)
+ *   am_inet_host / am_inet_text / am_inet_abbrev / am_cidr_abbrev(VARCHAR) -> VARCHAR
+ *       host(), text(inet), abbrev(inet), abbrev(cidr)
+ *   am_inet_masklen / am_inet_family(VARCHAR) -> INTEGER
+ *   am_inet_network(VARCHAR) -> VARCHAR cidr, am_inet_broadcast / am_inet_netmask /
+ *       am_inet_hostmask(VARCHAR) -> VARCHAR inet
+ *   am_inet_set_masklen / am_cidr_set_masklen(VARCHAR, INTEGER) -> VARCHAR   22023 "invalid
+ *       mask length: N"
+ *   am_inet_op(VARCHAR a, VARCHAR b, INTEGER op) -> BOOLEAN   op 0..4: a << b, <<=, >>, >>=, &&
+ *   am_inet_same_family(VARCHAR, VARCHAR) -> BOOLEAN, am_inet_merge(VARCHAR, VARCHAR) -> VARCHAR
+ *       cidr (22023 "cannot merge addresses from different families")
+ *   am_inet_sortkey(VARCHAR) -> BLOB   bytes in network_cmp's order (inet = < > by it)
+ *
  * Threads: every function may run on any DuckDB worker thread at once.
  */
 #ifndef AM_PROXY_PGFN_MORE_H
@@ -129,6 +146,8 @@ extern const pgfn_more_def_t proxy__pgfn_more_bin_defs[];
 extern const size_t proxy__pgfn_more_bin_n;
 extern const pgfn_more_def_t proxy__pgfn_more_json_defs[];
 extern const size_t proxy__pgfn_more_json_n;
+extern const pgfn_more_def_t proxy__pgfn_more_inet_defs[];
+extern const size_t proxy__pgfn_more_inet_n;
 
 /* The float aggregates (pgfn_more_agg.c). */
 bool proxy__pgfn_more_agg_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;

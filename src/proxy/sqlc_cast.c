@@ -431,6 +431,8 @@ static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *
                      : NULL;
     }
     default:
+        if (b.oid == PG_OID_INET || b.oid == PG_OID_CIDR)
+            return sqlc_printf(c, "%s(%s)", b.oid == PG_OID_INET ? "am_inet_in" : "am_cidr_in", x);
         sqlc_fail(c, "0A000", "input of type %s is not supported on the mirror",
                   sqlc_type_name(c, b));
         return NULL;
@@ -598,6 +600,11 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
         (fb.oid == PG_OID_OIDVECTOR && tb.oid == proxy__pgtype_array(c->cat, PG_OID_OID)) ||
         (tb.oid == PG_OID_OIDVECTOR && fb.oid == proxy__pgtype_array(c->cat, PG_OID_OID)))
         return sqlc_strdup(c, v->sql);
+    /* cidr -> inet keeps the bits but prints as inet; inet -> cidr drops the host bits */
+    if (fb.oid == PG_OID_CIDR && tb.oid == PG_OID_INET)
+        return sqlc_printf(c, "am_inet_in(%s)", v->sql);
+    if (fb.oid == PG_OID_INET && tb.oid == PG_OID_CIDR)
+        return sqlc_printf(c, "am_inet_network(%s)", v->sql);
     if (from == K_INT && to == K_OID)
         return int_to_oid(c, v->sql, fb.oid);
     if (from == K_OID && to == K_INT && tb.oid != PG_OID_INT8)

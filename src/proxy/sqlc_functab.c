@@ -55,13 +55,18 @@ static bool emit_minmax(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, si
     char cat = sqlc_category(c, b.oid);
     if (!strchr("NDTSEAI", cat) || b.oid == PG_OID_CHAR)
         return sqlc_no_function(c, s->name, args, n, false);
-    if (!sqlc_orderable(c, args[0].type, args[0].numv))
+    bool inet = b.oid == PG_OID_INET || b.oid == PG_OID_CIDR;
+    /* PostgreSQL has max(inet) only: a cidr argument is read as inet */
+    if (b.oid == PG_OID_CIDR && !sqlc_coerce(c, &args[0], sqlc_type(PG_OID_INET), SQLC_IMPLICIT))
+        return false;
+    if (!inet && !sqlc_orderable(c, args[0].type, args[0].numv))
         return false;
     const char *fn = strcmp(s->name, "min") == 0 ? "min" : "max";
     const char *x = args[0].sql;
     /* DISTINCT and an ORDER BY inside change nothing for min/max; FILTER and OVER do */
     const char *post = c->mods ? c->mods->post : "";
-    const char *key = sqlc_key_expr(c, x, args[0].type, args[0].numv);
+    const char *key = inet ? sqlc_printf(c, "am_inet_sortkey(%s)", x)
+                           : sqlc_key_expr(c, x, args[0].type, args[0].numv);
     char *sql = strcmp(key, x) == 0 ? sqlc_printf(c, "%s(%s)%s", fn, x, post)
                                     : sqlc_printf(c, "arg_%s(%s, %s)%s", fn, x, key, post);
     *out = sqlc_val_of(sql, args[0].type);

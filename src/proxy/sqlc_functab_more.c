@@ -32,6 +32,8 @@
 #define I4A PG_OID_INT4_ARRAY
 #define JP 4072u /* jsonpath */
 #define MONEY PG_OID_MONEY
+#define INET PG_OID_INET
+#define CIDR PG_OID_CIDR
 #define V SQLC_F_VARIADIC
 
 #define F0(name, res, t)                                                                           \
@@ -771,6 +773,21 @@ static const sqlc_sig_t more[] = {
     E("enum_last", 1, A(ENM), ANY, 0, e_enum_end),
     E("enum_range", 1, A(ENM), ARR, 0, e_enum_range),
     E("enum_range", 2, A(ENM, ENM), ARR, 0, e_enum_range),
+    /* ---- inet and cidr (held as their output text) ---- */
+    F1("host", INET, T, "am_inet_host(%1)"),
+    F1("text", INET, T, "am_inet_text(%1)"),
+    F1("masklen", INET, I4, "am_inet_masklen(%1)"),
+    F1("family", INET, I4, "am_inet_family(%1)"),
+    F1("network", INET, CIDR, "am_inet_network(%1)"),
+    F1("broadcast", INET, INET, "am_inet_broadcast(%1)"),
+    F1("netmask", INET, INET, "am_inet_netmask(%1)"),
+    F1("hostmask", INET, INET, "am_inet_hostmask(%1)"),
+    F1("abbrev", INET, T, "am_inet_abbrev(%1)"),
+    F1("abbrev", CIDR, T, "am_cidr_abbrev(%1)"),
+    F2("set_masklen", INET, I4, INET, "am_inet_set_masklen(%1, %2)"),
+    F2("set_masklen", CIDR, I4, CIDR, "am_cidr_set_masklen(%1, %2)"),
+    F2("inet_same_family", INET, INET, B, "am_inet_same_family(%1, %2)"),
+    F2("inet_merge", INET, INET, CIDR, "am_inet_merge(%1, %2)"),
     /* ---- system ---- */
     E("to_regclass", 1, A(T), PG_OID_REGCLASS, 0, e_to_reg),
     E("to_regtype", 1, A(T), PG_OID_REGTYPE, 0, e_to_reg),

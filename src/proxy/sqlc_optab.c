@@ -39,6 +39,7 @@
 #define NAR SQLC_ANYNONARRAY
 #define ENM SQLC_ANYENUM
 #define TXA PG_OID_TEXT_ARRAY
+#define INE PG_OID_INET
 
 #define BIN(op, l, r, res, t) {op, 2, {l, r}, res, t, NULL, 0, NULL}
 #define BINV(op, l, r, res, t, tv, f) {op, 2, {l, r}, res, t, tv, f, NULL}
@@ -239,6 +240,13 @@ static const sqlc_sig_t ops[] = {
     BIN("-", JSB, TXA, JSB, "am_jsonb_delete_keys(%1, %2)"),
     BIN("#-", JSB, TXA, JSB, "am_jsonb_delete_path(%1, %2)"),
     CMP6(JSB, JSB, "am_jsonb_cmp(%1, %2)", "0"),
+    /* inet (cidr through its implicit cast): network.c's containment and order */
+    BIN("<<", INE, INE, BOO, "am_inet_op(%1, %2, 0)"),
+    BIN("<<=", INE, INE, BOO, "am_inet_op(%1, %2, 1)"),
+    BIN(">>", INE, INE, BOO, "am_inet_op(%1, %2, 2)"),
+    BIN(">>=", INE, INE, BOO, "am_inet_op(%1, %2, 3)"),
+    BIN("&&", INE, INE, BOO, "am_inet_op(%1, %2, 4)"),
+    CMP6(INE, INE, "am_inet_sortkey(%1)", "am_inet_sortkey(%2)"),
     /* arrays */
     BIN("||", ARR, ARR, ARR, "list_concat(%1, %2)"),
     BIN("||", ARR, ANY, ARR, "list_append(%1, %2)"),
