@@ -283,8 +283,15 @@ static const sqlc_sig_t funcs[] = {
     F2("array_append", ARR, ANY, ARR, "list_append(%1, %2)"),
     F2("array_prepend", ANY, ARR, ARR, "list_prepend(%1, %2)"),
     F2("array_cat", ARR, ARR, ARR, "list_concat(%1, %2)"),
-    F2("array_remove", ARR, ANY, ARR, "list_filter(%1, am_e -> am_e IS DISTINCT FROM %2)"),
-    F2("array_position", ARR, ANY, I4, "CAST(list_position(%1, %2) AS INTEGER)"),
+    /* an unconstrained numeric element is numeric text: compared as numbers */
+    FN("array_remove", 2, A(ARR, ANY), ARR, "list_filter(%1, am_e -> am_e IS DISTINCT FROM %2)",
+       "list_filter(%1, am_e -> NOT coalesce((am_e IS NULL AND %2 IS NULL) OR "
+       "am_num_cmp(am_e, %2) = 0, false))",
+       0),
+    FN("array_position", 2, A(ARR, ANY), I4, "CAST(list_position(%1, %2) AS INTEGER)",
+       "CAST(list_position(list_transform(%1, am_e -> (am_e IS NULL AND %2 IS NULL) OR "
+       "am_num_cmp(am_e, %2) = 0), true) AS INTEGER)",
+       0),
     /* ---- conditional and misc ---- */
     F2("num_nonnulls", ANYV, ANYV, I4, "CAST((%1 IS NOT NULL) AS INTEGER) + CAST((%2 IS NOT NULL) AS INTEGER)"),
     F1("pg_typeof", ANYV, PG_OID_REGTYPE, NULL),

@@ -705,7 +705,11 @@ static const sqlc_sig_t more[] = {
        "CASE WHEN %1 IS NULL THEN NULL WHEN %3 IS NULL THEN error('22004 initial position must "
        "not be null') ELSE CAST(list_position(list_slice(%1, greatest(%3, 1), len(%1)), %2) + "
        "greatest(%3, 1) - 1 AS INTEGER) END",
-       NULL, 0),
+       "CASE WHEN %1 IS NULL THEN NULL WHEN %3 IS NULL THEN error('22004 initial position must "
+       "not be null') ELSE CAST(list_position(list_transform(list_slice(%1, greatest(%3, 1), "
+       "len(%1)), am_e -> (am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, %2) = 0), true) + "
+       "greatest(%3, 1) - 1 AS INTEGER) END",
+       0),
     FV("array_positions", 2, A(ARR, ANY), I4A,
        "CAST(list_filter(list_transform(%1, (am_e, am_i) -> CASE WHEN am_e IS NOT DISTINCT FROM "
        "%2 THEN am_i END), am_p -> am_p IS NOT NULL) AS INTEGER[])",

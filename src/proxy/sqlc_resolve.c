@@ -241,10 +241,13 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
             return false;
     }
     /* an unconstrained numeric element: each value keeps its own scale (numeric text) */
-    size_t n_elem = 0;
-    for (size_t i = 0; i < n; i++)
+    /* ... and beside an array of them, whose elements are numeric text too */
+    size_t n_elem = 0, n_arr = 0;
+    for (size_t i = 0; i < n; i++) {
         n_elem += sqlc_sig_arg(s, i) == PG_OID_ANYELEMENT || sqlc_sig_arg(s, i) == SQLC_ANYNONARRAY;
-    if (n_elem > 1 && elem.oid && sqlc_numv_type(c, elem))
+        n_arr += sqlc_sig_arg(s, i) == PG_OID_ANYARRAY;
+    }
+    if ((n_elem > 1 || (n_elem > 0 && n_arr > 0)) && elem.oid && sqlc_numv_type(c, elem))
         for (size_t i = 0; i < n; i++)
             if (sqlc_sig_arg(s, i) == PG_OID_ANYELEMENT || sqlc_sig_arg(s, i) == SQLC_ANYNONARRAY)
                 sqlc_numeric_unify(c, &args[i], 1, elem);
