@@ -168,7 +168,7 @@ static bool utf8_to_latin1(const char *p, size_t len, am_buf_t *out, am_err_t *e
 }
 
 /* pg_convert(bytes, src, dst), the database encoding being UTF8. */
-static bool convert(const pgfn_more_arg_t *str, const pgfn_more_arg_t *src,
+static bool convert(const char *p, size_t len, const pgfn_more_arg_t *src,
                     const pgfn_more_arg_t *dst, pgfn_more_res_t *res, am_err_t *err)
 {
     char cs[64], cd[64];
@@ -185,21 +185,21 @@ static bool convert(const pgfn_more_arg_t *str, const pgfn_more_arg_t *src,
                           "conversion from encoding \"%s\" to \"%s\" is not supported on the "
                           "mirror",
                           src ? cs : "utf8", dst ? cd : "utf8");
-    if (!verify(s, str->s, str->len, err))
+    if (!verify(s, p, len, err))
         return false;
     if (s == d || d == ENC_SQL_ASCII) {
-        am_buf_append(&res->buf, str->s, str->len);
+        am_buf_append(&res->buf, p, len);
         return true;
     }
     if (s == ENC_SQL_ASCII) {
-        am_buf_append(&res->buf, str->s, str->len);
-        return verify(d, str->s, str->len, err);
+        am_buf_append(&res->buf, p, len);
+        return verify(d, p, len, err);
     }
     if (s == ENC_LATIN1) {
-        latin1_to_utf8(str->s, str->len, &res->buf);
+        latin1_to_utf8(p, len, &res->buf);
         return true;
     }
-    return utf8_to_latin1(str->s, str->len, &res->buf, err);
+    return utf8_to_latin1(p, len, &res->buf, err);
 }
 
 static bool f_convert_from(const pgfn_more_arg_t *args, size_t n, pgfn_more_res_t *res,
@@ -207,7 +207,7 @@ static bool f_convert_from(const pgfn_more_arg_t *args, size_t n, pgfn_more_res_
 {
     (void)n;
     (void)scratch;
-    return convert(&args[0], &args[1], NULL, res, err);
+    return convert(args[0].s, args[0].len, &args[1], NULL, res, err);
 }
 
 static bool f_convert_to(const pgfn_more_arg_t *args, size_t n, pgfn_more_res_t *res,
@@ -215,7 +215,7 @@ static bool f_convert_to(const pgfn_more_arg_t *args, size_t n, pgfn_more_res_t 
 {
     (void)n;
     (void)scratch;
-    return convert(&args[0], NULL, &args[1], res, err);
+    return convert(args[0].s, args[0].len, NULL, &args[1], res, err);
 }
 
 static bool f_convert(const pgfn_more_arg_t *args, size_t n, pgfn_more_res_t *res,
@@ -223,7 +223,7 @@ static bool f_convert(const pgfn_more_arg_t *args, size_t n, pgfn_more_res_t *re
 {
     (void)n;
     (void)scratch;
-    return convert(&args[0], &args[1], &args[2], res, err);
+    return convert(args[0].s, args[0].len, &args[1], &args[2], res, err);
 }
 
 /* ---- bytes and bits ----------------------------------------------------------------------- */

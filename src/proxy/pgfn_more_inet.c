@@ -241,12 +241,12 @@ static bool inet_parse(const char *s, size_t len, bool cidr, inet_t *out, am_err
 {
     char buf[128];
     const char *type = cidr ? "cidr" : "inet";
+    memset(out, 0, sizeof *out);
     if (len >= sizeof buf || memchr(s, '\0', len))
         return am_err_set(err, "22P02", "invalid input syntax for type %s: \"%.*s\"", type,
                           (int)(len > 200 ? 200 : len), s);
     memcpy(buf, s, len);
     buf[len] = '\0';
-    memset(out, 0, sizeof *out);
     out->family = strchr(buf, ':') ? 6 : 4;
     out->bits = out->family == 6 ? v6_parse(buf, out->a)
                 : cidr           ? v4_cidr(buf, out->a)
@@ -263,6 +263,12 @@ static bool inet_parse(const char *s, size_t len, bool cidr, inet_t *out, am_err
 
 /* ---- printing ----------------------------------------------------------------------------- */
 
+/* The 16-bit word i of an address. */
+static unsigned word_at(const uint8_t *a, int i)
+{
+    return (unsigned)a[(size_t)i * 2] << 8 | a[(size_t)i * 2 + 1];
+}
+
 /* The longest run (first of equals, at least two) of zero 16-bit words among the first n. */
 static void zero_run(const uint8_t *a, int n, int *base, int *len)
 {
@@ -270,7 +276,7 @@ static void zero_run(const uint8_t *a, int n, int *base, int *len)
     *len = 0;
     for (int i = 0; i < n;) {
         int j = i;
-        while (j < n && a[2 * j] == 0 && a[2 * j + 1] == 0)
+        while (j < n && word_at(a, j) == 0)
             j++;
         if (j - i > *len) {
             *base = i;
@@ -291,7 +297,7 @@ static void ntop(const inet_t *x, int bits, am_buf_t *out)
         int base, len;
         zero_run(x->a, 8, &base, &len);
         for (int i = 0; i < 8; i++) {
-            unsigned w = (unsigned)x->a[2 * i] << 8 | x->a[2 * i + 1];
+            unsigned w = word_at(x->a, i);
             if (base >= 0 && i >= base && i < base + len) {
                 if (i == base)
                     am_buf_putc(out, ':');
@@ -330,7 +336,7 @@ static void cidr_zero_run(const uint8_t *s, int words, int *zs, int *zl)
     int ts = 0, tl = 0;
     *zs = *zl = 0;
     for (int i = 0; i < words; i++) {
-        if (s[2 * i] == 0 && s[2 * i + 1] == 0) {
+        if (word_at(s, i) == 0) {
             ts = tl == 0 ? i : ts;
             tl++;
         } else if (tl && *zl < tl) {
@@ -367,13 +373,13 @@ static void cidr_abbrev6(const inet_t *x, am_buf_t *out)
             if (i == words - 1)
                 am_buf_putc(out, ':');
         } else if (v4 && i > 5) {
-            am_buf_printf(out, "%c%u", i == 6 ? ':' : '.', s[2 * i]);
+            am_buf_printf(out, "%c%u", i == 6 ? ':' : '.', s[(size_t)i * 2]);
             if (i != 7 || x->bits > 120)
-                am_buf_printf(out, ".%u", s[2 * i + 1]);
+                am_buf_printf(out, ".%u", s[(size_t)i * 2 + 1]);
         } else {
             if (out->len != start)
                 am_buf_putc(out, ':');
-            am_buf_printf(out, "%x", (unsigned)s[2 * i] << 8 | s[2 * i + 1]);
+            am_buf_printf(out, "%x", word_at(s, i));
         }
     }
     am_buf_printf(out, "/%d", x->bits);
