@@ -285,8 +285,8 @@ static const sqlc_sig_t funcs[] = {
     F2("array_cat", ARR, ARR, ARR, "list_concat(%1, %2)"),
     /* an unconstrained numeric element is numeric text: compared as numbers */
     FN("array_remove", 2, A(ARR, ANY), ARR, "list_filter(%1, am_e -> am_e IS DISTINCT FROM %2)",
-       "list_filter(%1, am_e -> NOT coalesce((am_e IS NULL AND %2 IS NULL) OR "
-       "am_num_cmp(am_e, %2) = 0, false))",
+       "list_filter(%1, am_e -> ((am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, %2) = 0) IS "
+       "NOT TRUE)",
        0),
     FN("array_position", 2, A(ARR, ANY), I4, "CAST(list_position(%1, %2) AS INTEGER)",
        "CAST(list_position(list_transform(%1, am_e -> (am_e IS NULL AND %2 IS NULL) OR "

@@ -9,6 +9,7 @@
  */
 #include "proxy/sqlc_internal.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #define B PG_OID_BOOL
@@ -480,6 +481,54 @@ static bool e_to_reg(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_
     return done(c, s, args, n, v.sql, sqlc_type(s->result), out);
 }
 
+/* An identifier of a function name as stringToQualifiedNameList reads it, lower-cased; NULL
+ * for anything quoted or unusual (refused: the mirror does not reproduce those rules). */
+static char *plain_ident(sqlc_ctx_t *c, const char *s, size_t len)
+{
+    if (len == 0 || len > 63 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+        return NULL;
+    char *out = am_arena_strndup(c->arena, s, len);
+    for (size_t i = 0; i < len; i++) {
+        if (!isalnum((unsigned char)out[i]) && out[i] != '_' && out[i] != '$')
+            return NULL;
+        out[i] = (char)tolower((unsigned char)out[i]);
+    }
+    return out;
+}
+
+/* to_regproc(text): the served catalog has pg_catalog's functions only, so the answer is exact
+ * when the name is pg_catalog-qualified, or unqualified and overloaded there (NULL either way
+ * a user function adds). */
+static bool e_to_regproc(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                         sqlc_val_t *out)
+{
+    if (args[0].is_null)
+        return done(c, s, args, n, sqlc_strdup(c, "CAST(NULL AS BIGINT)"), sqlc_type(s->result),
+                    out);
+    const char *text = const_text(c, &args[0]);
+    const char *dot = text ? strchr(text, '.') : NULL;
+    char *nsp = dot ? plain_ident(c, text, (size_t)(dot - text)) : NULL;
+    char *name = text ? plain_ident(c, dot ? dot + 1 : text, strlen(dot ? dot + 1 : text)) : NULL;
+    bool other_nsp = nsp && strcmp(nsp, "pg_catalog") != 0;
+    if (!c->cat || !name || (dot && !nsp) || (other_nsp && proxy__pgcat_nsp_find(c->cat, nsp) != 0))
+        return sqlc_fail(c, "0A000",
+                         "to_regproc() of this name is not supported on the mirror: "
+                         "the mirror knows pg_catalog's functions only");
+    if (other_nsp) /* no such schema */
+        return done(c, s, args, n, sqlc_strdup(c, "CAST(NULL AS BIGINT)"), sqlc_type(s->result),
+                    out);
+    const char *lit = sqlc_literal(c, name);
+    const char *pick = nsp ? "CASE WHEN count(*) = 1 THEN min(oid) END"
+                           : "CASE WHEN count(*) >= 2 THEN CAST(NULL AS BIGINT) ELSE "
+                             "error('0A000 to_regproc() of this name is not supported on the "
+                             "mirror: the mirror knows pg_catalog''s functions only') END";
+    char *sql = sqlc_printf(c,
+                            "(SELECT %s FROM am_cat.\"pg_catalog.pg_proc\" WHERE proname = %s AND "
+                            "pronamespace = 11)",
+                            pick, lit);
+    return done(c, s, args, n, sql, sqlc_type(s->result), out);
+}
+
 /* ---- the table ------------------------------------------------------------------------------ */
 
 #define STAT_F(name, fn)                                                                           \
@@ -797,7 +846,7 @@ static const sqlc_sig_t more[] = {
     E("to_regtype", 1, A(T), PG_OID_REGTYPE, 0, e_to_reg),
     E("to_regnamespace", 1, A(T), PG_OID_REGNAMESPACE, 0, e_to_reg),
     E("to_regrole", 1, A(T), PG_OID_REGROLE, 0, e_to_reg),
-    E("to_regproc", 1, A(T), PG_OID_REGPROC, 0, refuse),
+    E("to_regproc", 1, A(T), PG_OID_REGPROC, 0, e_to_regproc),
     E("to_regprocedure", 1, A(T), PG_OID_REGPROCEDURE, 0, refuse),
     E("to_regoper", 1, A(T), PG_OID_REGOPER, 0, refuse),
     E("to_regoperator", 1, A(T), PG_OID_REGOPERATOR, 0, refuse),
