@@ -95,6 +95,7 @@ static const family_fn families[] = {
     proxy__pgfn_json_register,
     proxy__pgfn_misc_register,
     proxy__pgfn_text_register,
+    proxy__pgfn_more_register,
     NULL, /* each family adds its registration function above this line */
 };
 

@@ -53,5 +53,6 @@ bool proxy__pgfn_time_register(duckdb_connection con, am_err_t *err) AM_MUST_CHE
 bool proxy__pgfn_num_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__pgfn_json_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__pgfn_text_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pgfn_more_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 
 #endif /* AM_PROXY_PGFN_INTERNAL_H */

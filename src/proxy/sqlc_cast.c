@@ -433,6 +433,8 @@ static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *
                      : NULL;
     }
     default:
+        if (b.oid == PG_OID_INET || b.oid == PG_OID_CIDR)
+            return sqlc_printf(c, "%s(%s)", b.oid == PG_OID_INET ? "am_inet_in" : "am_cidr_in", x);
         sqlc_fail(c, "0A000", "input of type %s is not supported on the mirror",
                   sqlc_type_name(c, b));
         return NULL;
@@ -445,13 +447,14 @@ static char *cast_numeric(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t to, proxy_p
     const char *x = v->sql;
     const char *duck = sqlc_duck_type(c, tb);
     *numv = false;
-    if (to == K_INT && v->numv) /* PostgreSQL's rounding, range and NaN errors */
-        return sqlc_printf(c, "%s(%s)",
-                           tb.oid == PG_OID_INT2   ? "am_num_to_int2"
-                           : tb.oid == PG_OID_INT4 ? "am_num_to_int4"
-                                                   : "am_num_to_int8",
-                           x);
-    if (to == K_INT || to == K_OID)
+    /* numeric_int2/4/8: rounding, and PostgreSQL's errors for NaN, infinity and range */
+    if (to == K_INT)
+        return sqlc_printf(c, "am_num_to_int%d(%s%s%s)",
+                           tb.oid == PG_OID_INT2   ? 2
+                           : tb.oid == PG_OID_INT4 ? 4
+                                                   : 8,
+                           v->numv ? "" : "CAST(", x, v->numv ? "" : " AS VARCHAR)");
+    if (to == K_OID)
         return v->numv ? sqlc_printf(c, "CAST(am_num_round(%s, 0) AS %s)", x, duck)
                        : sqlc_printf(c, "CAST(%s AS %s)", x, duck);
     if (to == K_FLOAT)
@@ -472,6 +475,14 @@ static char *cast_number(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t from, kind_t
     *numv = false;
     if (from == K_NUMERIC)
         return cast_numeric(c, v, to, tb, numv);
+    /* float to integer: rint, then PostgreSQL's range error */
+    if (from == K_FLOAT && to == K_INT)
+        return sqlc_printf(c, "am_%s_to_int%d(%s)",
+                           proxy__pgtype_base(c->cat, v->type).oid == PG_OID_FLOAT4 ? "f4" : "f8",
+                           tb.oid == PG_OID_INT2   ? 2
+                           : tb.oid == PG_OID_INT4 ? 4
+                                                   : 8,
+                           x);
     if (to == K_INT || to == K_OID || to == K_FLOAT)
         return sqlc_printf(c, "CAST(%s AS %s)", x, sqlc_duck_type(c, tb));
     if (to == K_NUMERIC && from == K_FLOAT) {
@@ -534,6 +545,23 @@ static char *oid_to_int(sqlc_ctx_t *c, const char *x, uint32_t to)
     return NULL; /* oid -> int2 has no cast in PostgreSQL */
 }
 
+static char *jsonb_cast(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t tb, bool *numv)
+{
+    static const struct {
+        uint32_t oid;
+        const char *fn;
+    } fns[] = {{PG_OID_INT2, "am_jsonb_to_int2"},     {PG_OID_INT4, "am_jsonb_to_int4"},
+               {PG_OID_INT8, "am_jsonb_to_int8"},     {PG_OID_FLOAT4, "am_jsonb_to_float4"},
+               {PG_OID_FLOAT8, "am_jsonb_to_float8"}, {PG_OID_NUMERIC, "am_jsonb_to_numeric"},
+               {PG_OID_BOOL, "am_jsonb_to_bool"}};
+    for (size_t i = 0; i < AM_ARRAY_LEN(fns); i++)
+        if (fns[i].oid == tb.oid) {
+            *numv = tb.oid == PG_OID_NUMERIC;
+            return sqlc_printf(c, "%s(%s)", fns[i].fn, x);
+        }
+    return NULL;
+}
+
 /* One conversion between base types; NULL when the mirror has none (err not yet set). */
 static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, bool as_cast,
                      bool *numv)
@@ -569,6 +597,11 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
                   sqlc_type_name(c, v->type));
         return NULL;
     }
+    /* cidr -> inet keeps the bits but prints as inet; inet -> cidr drops the host bits */
+    if (fb.oid == PG_OID_CIDR && tb.oid == PG_OID_INET)
+        return sqlc_printf(c, "am_inet_in(%s)", v->sql);
+    if (fb.oid == PG_OID_INET && tb.oid == PG_OID_CIDR)
+        return sqlc_printf(c, "am_inet_network(%s)", v->sql);
     if (from == K_INT && to == K_OID)
         return int_to_oid(c, v->sql, fb.oid);
     if (from == K_OID && to == K_INT && tb.oid != PG_OID_INT8)
@@ -578,6 +611,10 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
         return cast_number(c, v, from == K_OID ? K_INT : from, to, tb, numv);
     if (from == K_BOOL && to == K_INT && tb.oid == PG_OID_INT4)
         return sqlc_printf(c, "CAST(%s AS INTEGER)", v->sql);
+    /* jsonb's explicit casts to numbers and bool (22023 for another kind of value) */
+    if (from == K_JSONB && as_cast &&
+        (to == K_INT || to == K_FLOAT || to == K_NUMERIC || to == K_BOOL))
+        return jsonb_cast(c, v->sql, tb, numv);
     if (from == K_JSON && to == K_JSONB)
         return sqlc_printf(c, "am_jsonb_in(%s)", v->sql);
     if (from == K_JSONB && to == K_JSON)
@@ -640,12 +677,18 @@ bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_cconte
         return coerce_literal(c, v, t);
     proxy_pgtype_ref_t tb = proxy__pgtype_base(c->cat, t);
     proxy_pgtype_ref_t fb = proxy__pgtype_base(c->cat, v->type);
+    /* int2vector::int2[] and oidvector::oid[] are binary coercions in PostgreSQL: the array
+     * keeps lower bound 0. The value stays the vector here, whose subscripts, bounds and
+     * generate_subscripts count from 0 the same way (it prints as the vector does) */
+    if ((fb.oid == PG_OID_INT2VECTOR && tb.oid == proxy__pgtype_array(c->cat, PG_OID_INT2)) ||
+        (fb.oid == PG_OID_OIDVECTOR && tb.oid == proxy__pgtype_array(c->cat, PG_OID_OID)))
+        return true;
     bool numv = v->numv;
     char *x = v->sql;
     if (fb.oid != tb.oid) {
         x = convert(c, v, tb, how == SQLC_EXPLICIT, &numv);
-        if (!x)
-            return c->err->sqlstate[0] ||
+        if (!x) /* convert may have said why already */
+            return !c->err->sqlstate[0] &&
                    sqlc_fail(c, "42846", "cannot cast type %s to %s", sqlc_type_name(c, v->type),
                              sqlc_type_name(c, t));
     }

@@ -148,7 +148,7 @@ static const struct {
 };
 
 static bool named_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *fn,
-                       sqlc_val_t *args, size_t *n)
+                       sqlc_val_t **argv, size_t *n)
 {
     size_t k = 0;
     while (k < AM_ARRAY_LEN(named_fns) && strcmp(named_fns[k].fn, fn) != 0)
@@ -177,6 +177,7 @@ static bool named_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *fn
         given[at] = a;
     }
     *n = 0;
+    sqlc_val_t *args = *argv = am_arena_alloc(c->arena, (np + 1) * sizeof *args);
     for (size_t i = 0; i < np; i++) {
         if (given[i]) {
             if (!sqlc_expr(c, given[i], &args[(*n)++]))
@@ -192,7 +193,8 @@ static bool named_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *fn
     return true;
 }
 
-static bool compile_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *args, size_t *n)
+/* The call's arguments compiled into *args (arena memory, room for one more). */
+static bool compile_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t **args, size_t *n)
 {
     for (size_t i = 0; i < f->n_args; i++)
         if (f->args[i]->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR) {
@@ -200,15 +202,15 @@ static bool compile_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *
             return named_args(c, f, fn ? fn : "", args, n);
         }
     *n = f->n_args;
-    if (f->n_args > SQLC_MAX_ARGS)
-        return sqlc_fail(c, "54023", "cannot pass more than %d arguments to a function on the "
-                                     "mirror",
-                         SQLC_MAX_ARGS);
+    *args = am_arena_alloc(c->arena, (f->n_args + 1) * sizeof **args);
+    if (f->n_args > SQLC_FUNC_MAX_ARGS)
+        return sqlc_fail(c, "54023", "cannot pass more than %d arguments to a function",
+                         SQLC_FUNC_MAX_ARGS);
     for (size_t i = 0; i < f->n_args; i++) {
         if (f->args[i]->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR)
             return sqlc_fail(c, "0A000", "named function arguments are not supported on the "
                                          "mirror");
-        if (!sqlc_expr(c, f->args[i], &args[i]))
+        if (!sqlc_expr(c, f->args[i], &(*args)[i]))
             return false;
     }
     return true;
@@ -322,11 +324,11 @@ static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char 
         return sqlc_fail(c, "42803", "aggregate function calls cannot be nested");
     if (agg && !windowed)
         c->scope->agg_depth++;
-    sqlc_val_t args[SQLC_MAX_ARGS];
+    sqlc_val_t *args = NULL;
     size_t n = 0;
     const sqlc_sig_t *sig = NULL;
     sqlc_callmods_t m;
-    bool ok = (f->agg_star || compile_args(c, f, args, &n)) && call_mods(c, f, over, &m);
+    bool ok = (f->agg_star || compile_args(c, f, &args, &n)) && call_mods(c, f, over, &m);
     for (size_t i = 0; ok && i < n; i++)
         if (args[i].has_srf)
             ok = sqlc_fail(c, "0A000",
@@ -335,7 +337,10 @@ static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char 
                            "FROM item.",
                            agg && !windowed ? "aggregate" : "window");
     if (ok && f->agg_within_group) {
+        const sqlc_callmods_t *saved = c->mods;
+        c->mods = &m; /* its FILTER (sqlc_ordset.c) */
         ok = sqlc_within_group(c, f, name, args, n, out);
+        c->mods = saved;
     } else if (ok) {
         const sqlc_callmods_t *saved = c->mods;
         c->mods = &m;
@@ -384,11 +389,11 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
         c->scope->grouped = saved || (agg && !f->over);
         return true;
     }
-    sqlc_val_t args[SQLC_MAX_ARGS];
+    sqlc_val_t *args = NULL;
     size_t n = 0;
     const sqlc_sig_t *sig = NULL;
     if (strcmp(name, "_pg_expandarray") == 0 && f->n_funcname == 2) {
-        if (!compile_args(c, f, args, &n))
+        if (!compile_args(c, f, &args, &n))
             return false;
         if (n != 1)
             return sqlc_no_function(c, "information_schema._pg_expandarray", args, n, false);
@@ -396,7 +401,7 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
             return sqlc_fail(c, "0A000", "set-returning functions are not allowed here");
         return sqlc_expandarray(c, &args[0], out);
     }
-    if (!compile_args(c, f, args, &n) || !sqlc_call(c, name, args, n, 0, &sig, out))
+    if (!compile_args(c, f, &args, &n) || !sqlc_call(c, name, args, n, 0, &sig, out))
         return false;
     if (sig->flags & (SQLC_F_AGG | SQLC_F_WINDOW))
         return sqlc_fail(c, "42809", "window function %s requires an OVER clause", name);
@@ -483,9 +488,9 @@ bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
         return false;
     memset(out, 0, sizeof *out);
     out->name = name;
-    sqlc_val_t args[SQLC_MAX_ARGS];
+    sqlc_val_t *args = NULL;
     size_t n = 0;
-    if (!compile_args(c, f, args, &n))
+    if (!compile_args(c, f, &args, &n))
         return false;
     for (size_t i = 0; i < AM_ARRAY_LEN(multi_srfs); i++)
         if (strcmp(multi_srfs[i].name, name) == 0)
@@ -523,121 +528,4 @@ bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
                         args[0].sql, args[1].sql, step, step);
     }
     return true;
-}
-
-/* Ordered-set aggregates: the direct argument (fraction) and the ORDER BY value. */
-bool sqlc_within_group(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name,
-                       sqlc_val_t *args, size_t n, sqlc_val_t *out)
-{
-    if (f->n_agg_order != 1)
-        return sqlc_fail(c, "0A000", "WITHIN GROUP with %zu sort keys is not supported on the "
-                                     "mirror",
-                         f->n_agg_order);
-    const PgQuery__SortBy *sb = f->agg_order[0]->sort_by;
-    sqlc_val_t x;
-    if (!sqlc_expr(c, sb->node, &x) || !sqlc_resolve_unknown(c, &x))
-        return false;
-    bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
-    bool cont = strcmp(name, "percentile_cont") == 0, disc = strcmp(name, "percentile_disc") == 0;
-    if ((cont || disc) && n == 1) {
-        /* percentile_cont over float8 (PostgreSQL's interval form interpolates intervals in
-         * its own way: refused), percentile_disc over any ordered type; one fraction or an
-         * array of them */
-        sqlc_val_t frac = args[0];
-        bool many = sqlc_is_array(c, proxy__pgtype_base(c->cat, frac.type).oid);
-        proxy_pgtype_ref_t f8 = sqlc_type(PG_OID_FLOAT8);
-        if (!sqlc_coerce(c, &frac, many ? sqlc_type(proxy__pgtype_array(c->cat, PG_OID_FLOAT8)) : f8,
-                         SQLC_IMPLICIT))
-            return false;
-        if (cont && proxy__pgtype_base(c->cat, x.type).oid == PG_OID_INTERVAL)
-            return sqlc_fail(c, "0A000", "percentile_cont of intervals is not supported on the "
-                                         "mirror");
-        if ((cont && !sqlc_coerce(c, &x, f8, SQLC_IMPLICIT)) ||
-            (disc && !sqlc_orderable(c, x.type, x.numv)))
-            return false;
-        if (!frac.is_const)
-            return sqlc_fail(c, "0A000", "a non-constant percentile fraction is not supported on "
-                                         "the mirror");
-        /* PostgreSQL's own arithmetic over the sorted values (NULLs left out): cont
-         * interpolates first + (second - first) * fraction between rows floor and ceil of
-         * f * (n - 1); disc takes row ceil(f * n) (at least the first) */
-        const char *l = sqlc_printf(c, "list_sort(list(%s) FILTER (WHERE %s IS NOT NULL), '%s')",
-                                    x.sql, x.sql, desc ? "DESC" : "ASC");
-        const char *one =
-            cont ? sqlc_printf(c, "CASE WHEN len(am_l) = 0 THEN NULL ELSE am_l[CAST(floor(am_p * "
-                                  "(len(am_l) - 1)) AS BIGINT) + 1] + (am_l[CAST(ceil(am_p * "
-                                  "(len(am_l) - 1)) AS BIGINT) + 1] - am_l[CAST(floor(am_p * "
-                                  "(len(am_l) - 1)) AS BIGINT) + 1]) * (am_p * (len(am_l) - 1) - "
-                                  "floor(am_p * (len(am_l) - 1))) END")
-                 : sqlc_printf(c, "CASE WHEN len(am_l) = 0 THEN NULL ELSE am_l[greatest(CAST(ceil("
-                                  "am_p * len(am_l)) AS BIGINT), 1)] END");
-        /* lambdas name the sorted list and each fraction: the aggregate stays at this level */
-        const char *body =
-            many ? sqlc_printf(c, "list_transform(%s, am_p -> %s)", frac.sql, one)
-                 : sqlc_printf(c, "list_transform([%s], am_p -> %s)[1]", frac.sql, one);
-        const char *bad = many ? sqlc_printf(c, "list_bool_or(list_transform(%s, am_f -> am_f < 0 "
-                                                "OR am_f > 1))",
-                                             frac.sql)
-                               : sqlc_printf(c, "(%s < 0 OR %s > 1)", frac.sql, frac.sql);
-        const char *which = many ? sqlc_printf(c, "CAST(list_filter(%s, am_f -> am_f < 0 OR am_f "
-                                                  "> 1)[1] AS VARCHAR)",
-                                               frac.sql)
-                                 : sqlc_printf(c, "CAST(%s AS VARCHAR)", frac.sql);
-        proxy_pgtype_ref_t rt = cont ? f8 : x.type;
-        if (many)
-            rt = (proxy_pgtype_ref_t){proxy__pgtype_array(c->cat, rt.oid), -1};
-        uint32_t xb = proxy__pgtype_base(c->cat, x.type).oid;
-        if (disc && (x.numv || xb == PG_OID_INTERVAL || xb == PG_OID_BPCHAR))
-            return sqlc_fail(c, "0A000", "percentile_disc of type %s is not supported on the "
-                                         "mirror",
-                             sqlc_type_name(c, x.type));
-        *out = sqlc_val_of(sqlc_printf(c, "CASE WHEN %s THEN error('22003 percentile value ' || %s "
-                                          "|| ' is not between 0 and 1') ELSE list_transform([%s], "
-                                          "am_l -> %s)[1] END",
-                                       bad, which, l, body),
-                           rt);
-        out->numv = x.numv;
-        return true;
-    }
-    if (strcmp(name, "mode") == 0 && n == 0) {
-        if (!sqlc_orderable(c, x.type, x.numv))
-            return false;
-        /* the most frequent value; ties go to the first in sort order, as PostgreSQL scans */
-        const char *l = sqlc_printf(c, "list_sort(list(%s) FILTER (WHERE %s IS NOT NULL), '%s')",
-                                    x.sql, x.sql, desc ? "DESC" : "ASC");
-        *out = sqlc_val_of(sqlc_printf(c, "list_extract(%s, am_mode_index(%s))", l, l), x.type);
-        out->numv = x.numv;
-        return true;
-    }
-    return sqlc_fail(c, "0A000", "%s WITHIN GROUP is not supported on the mirror", name);
-}
-
-const char *sqlc_json_kind(sqlc_ctx_t *c, const sqlc_val_t *v)
-{
-    proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, v->type);
-    switch (sqlc_category(c, b.oid)) {
-    case 'N':
-        return b.oid == PG_OID_MONEY ? "string" : "number";
-    case 'B':
-        return "bool";
-    case 'D':
-        return b.oid == PG_OID_DATE          ? "date"
-               : b.oid == PG_OID_TIME        ? "time"
-               : b.oid == PG_OID_TIMETZ      ? "timetz"
-               : b.oid == PG_OID_TIMESTAMP   ? "timestamp"
-               : b.oid == PG_OID_TIMESTAMPTZ ? "timestamptz"
-                                             : "string";
-    case 'A': {
-        /* "array:<element kind>" (pgfn_json.h) */
-        sqlc_val_t e = sqlc_val_of(NULL, sqlc_type(proxy__pgtype_elem(c->cat, b.oid)));
-        return sqlc_printf(c, "array:%s", sqlc_json_kind(c, &e));
-    }
-    default:
-        break;
-    }
-    if (b.oid == PG_OID_JSON)
-        return "json";
-    if (b.oid == PG_OID_JSONB)
-        return "jsonb";
-    return v->is_null ? "null" : "string";
 }

@@ -217,9 +217,14 @@ static bool e_to_json(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t 
                 am_buf_destroy(&args);
                 return false;
             }
+            const char *fk = sqlc_json_kind(c, &f);
+            if (!fk) {
+                am_buf_destroy(&args);
+                return false;
+            }
             am_buf_printf(&args, "%s%s, 'string', %s, %s", i ? ", " : "",
-                          sqlc_literal(c, a[0].rec->names[i]), sqlc_to_text(c, &f),
-                          sqlc_literal(c, sqlc_json_kind(c, &f)));
+                          sqlc_literal(c, a[0].rec->names[i]), sqlc_json_text(c, &f),
+                          sqlc_literal(c, fk));
         }
         *out = sqlc_val_of(sqlc_printf(c, "am_jsonb_build_object(%s)", args.data ? args.data : ""),
                            sqlc_type(PG_OID_JSONB));
@@ -231,8 +236,11 @@ static bool e_to_json(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t 
     if (a[0].rec)
         return sqlc_fail(c, "0A000", "to_json of a record is not supported on the mirror (use "
                                      "to_jsonb or json_build_object)");
+    const char *kind = sqlc_json_kind(c, &a[0]);
+    if (!kind)
+        return false;
     *out = sqlc_val_of(sqlc_printf(c, "%s(%s, %s)", b ? "am_to_jsonb" : "am_to_json",
-                                   sqlc_to_text(c, &a[0]), sqlc_literal(c, sqlc_json_kind(c, &a[0]))),
+                                   sqlc_json_text(c, &a[0]), sqlc_literal(c, kind)),
                        sqlc_type(b ? PG_OID_JSONB : PG_OID_JSON));
     sqlc_merge_flags(out, &a[0]);
     out->name = s->name;

@@ -55,13 +55,18 @@ static bool emit_minmax(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, si
     char cat = sqlc_category(c, b.oid);
     if (!strchr("NDTSEAI", cat) || b.oid == PG_OID_CHAR)
         return sqlc_no_function(c, s->name, args, n, false);
-    if (!sqlc_orderable(c, args[0].type, args[0].numv))
+    bool inet = b.oid == PG_OID_INET || b.oid == PG_OID_CIDR;
+    /* PostgreSQL has max(inet) only: a cidr argument is read as inet */
+    if (b.oid == PG_OID_CIDR && !sqlc_coerce(c, &args[0], sqlc_type(PG_OID_INET), SQLC_IMPLICIT))
+        return false;
+    if (!inet && !sqlc_orderable(c, args[0].type, args[0].numv))
         return false;
     const char *fn = strcmp(s->name, "min") == 0 ? "min" : "max";
     const char *x = args[0].sql;
     /* DISTINCT and an ORDER BY inside change nothing for min/max; FILTER and OVER do */
     const char *post = c->mods ? c->mods->post : "";
-    const char *key = sqlc_key_expr(c, x, args[0].type, args[0].numv);
+    const char *key = inet ? sqlc_printf(c, "am_inet_sortkey(%s)", x)
+                           : sqlc_key_expr(c, x, args[0].type, args[0].numv);
     char *sql = strcmp(key, x) == 0 ? sqlc_printf(c, "%s(%s)%s", fn, x, post)
                                     : sqlc_printf(c, "arg_%s(%s, %s)%s", fn, x, key, post);
     *out = sqlc_val_of(sql, args[0].type);
@@ -79,10 +84,8 @@ static const sqlc_sig_t funcs[] = {
     AG1("sum", I2, I8, "CAST(sum(%<%1%>)%! AS BIGINT)"),
     AG1("sum", I4, I8, "CAST(sum(%<%1%>)%! AS BIGINT)"),
     AG1("sum", I8, N, "CAST(sum(%<%1%>)%! AS DECIMAL(38,0))"),
-    AG1("sum", F4, F4, "CAST(sum(%<%1%>)%! AS FLOAT)"),
-    AG1("sum", F8, F8, "sum(%1)"),
     FN("sum", 1, A(N), N, "sum(%1)", "am_num_sum(%1)", SQLC_F_AGG),
-    AG1("sum", IV, IV, "sum(%1)"),
+    AG1("sum", IV, IV, "am_interval_sum(%1)"),
     FN("avg", 1, A(I2), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)", NULL,
        SQLC_F_AGG | SQLC_F_NUMV),
     FN("avg", 1, A(I4), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)", NULL,
@@ -91,8 +94,6 @@ static const sqlc_sig_t funcs[] = {
        SQLC_F_AGG | SQLC_F_NUMV),
     FN("avg", 1, A(N), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
        "am_num_avg(%1)", SQLC_F_AGG | SQLC_F_NUMV),
-    AG1("avg", F4, F8, "avg(%<CAST(%1 AS DOUBLE)%>)%!"),
-    AG1("avg", F8, F8, "avg(%1)"),
     {"min", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
     {"max", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
     AG1("bool_and", B, B, "bool_and(%1)"),
@@ -101,19 +102,6 @@ static const sqlc_sig_t funcs[] = {
     AG2("string_agg", T, T, T, "string_agg(%1, %2)"),
     AG2("string_agg", BY, BY, BY, "string_agg(%1, %2)"),
     AG1("array_agg", SQLC_ANYNONARRAY, ARR, "list(%1)"),
-    AG1("stddev", F8, F8, "stddev_samp(%1)"),
-    AG1("stddev_samp", F8, F8, "stddev_samp(%1)"),
-    AG1("stddev_pop", F8, F8, "stddev_pop(%1)"),
-    AG1("variance", F8, F8, "var_samp(%1)"),
-    AG1("var_samp", F8, F8, "var_samp(%1)"),
-    AG1("var_pop", F8, F8, "var_pop(%1)"),
-    AG2("corr", F8, F8, F8, "corr(%1, %2)"),
-    AG2("covar_pop", F8, F8, F8, "covar_pop(%1, %2)"),
-    AG2("covar_samp", F8, F8, F8, "covar_samp(%1, %2)"),
-    AG2("regr_slope", F8, F8, F8, "regr_slope(%1, %2)"),
-    AG2("regr_intercept", F8, F8, F8, "regr_intercept(%1, %2)"),
-    AG2("regr_count", F8, F8, I8, "regr_count(%1, %2)"),
-    AG2("regr_r2", F8, F8, F8, "regr_r2(%1, %2)"),
     AG1("bit_and", I4, I4, "bit_and(%1)"),
     AG1("bit_or", I4, I4, "bit_or(%1)"),
     AG1("bit_and", I8, I8, "bit_and(%1)"),
@@ -124,7 +112,10 @@ static const sqlc_sig_t funcs[] = {
     W0("dense_rank", I8, "dense_rank()"),
     W0("percent_rank", F8, "percent_rank()"),
     W0("cume_dist", F8, "cume_dist()"),
-    {"ntile", 1, {I4}, I4, "CAST(ntile(%1)%! AS INTEGER)", NULL, SQLC_F_WINDOW, NULL},
+    {"ntile", 1, {I4}, I4,
+     "CAST(ntile(CASE WHEN %1 <= 0 THEN error('22014 argument of ntile must be greater than "
+     "zero') ELSE %1 END)%! AS INTEGER)",
+     NULL, SQLC_F_WINDOW, NULL},
     {"lag", 1, {ANY}, ANY, "lag(%1)", NULL, SQLC_F_WINDOW, NULL},
     {"lag", 2, {ANY, I4}, ANY, "lag(%1, %2)", NULL, SQLC_F_WINDOW, NULL},
     {"lag", 3, {ANY, I4, ANY}, ANY, "lag(%1, %2, %3)", NULL, SQLC_F_WINDOW, NULL},
@@ -167,7 +158,10 @@ static const sqlc_sig_t funcs[] = {
     SRF("jsonb_object_keys", 1, A(JB), T, "am_jsonb_object_keys(%1)"),
     SRF("json_object_keys", 1, A(JS), T, "am_json_object_keys(%1)"),
     /* ---- math ---- */
-    F1("abs", I2, I2, "abs(%1)"), F1("abs", I4, I4, "abs(%1)"), F1("abs", I8, I8, "abs(%1)"),
+    /* integer overflow as PostgreSQL reports it, not as DuckDB does */
+    F1("abs", I2, I2, "CAST(am_int_abs(%1, 16) AS SMALLINT)"),
+    F1("abs", I4, I4, "CAST(am_int_abs(%1, 32) AS INTEGER)"),
+    F1("abs", I8, I8, "am_int_abs(%1, 64)"),
     F1("abs", F4, F4, "abs(%1)"), F1("abs", F8, F8, "abs(%1)"),
     FN("abs", 1, A(N), N, "abs(%1)", "am_num_abs(%N1)", 0),
     F1("sign", F8, F8, "am_f8_sign(%1)"),
@@ -275,7 +269,6 @@ static const sqlc_sig_t funcs[] = {
     F3("string_to_array", T, T, T, TA, "am_string_to_array(%1, %2, %3)"),
     F2("array_to_string", ARR, T, T, "am_array_to_string(%E1, %2)"),
     F3("array_to_string", ARR, T, T, T, "am_array_to_string(%E1, %2, %3)"),
-    F2("regexp_replace", T, T, T, "am_regexp_replace(%1, %2, '')"),
     F3("regexp_replace", T, T, T, T, "am_regexp_replace(%1, %2, %3)"),
     F4A("regexp_replace", T, T, T, T, T, "am_regexp_replace(%1, %2, %3, %4)"),
     F2("regexp_match", T, T, TA, "am_regexp_match(%1, %2)"),
@@ -295,8 +288,15 @@ static const sqlc_sig_t funcs[] = {
     F2("array_append", ARR, ANY, ARR, "list_append(%1, %2)"),
     F2("array_prepend", ANY, ARR, ARR, "list_prepend(%1, %2)"),
     F2("array_cat", ARR, ARR, ARR, "list_concat(%1, %2)"),
-    F2("array_remove", ARR, ANY, ARR, "list_filter(%1, am_e -> am_e IS DISTINCT FROM %2)"),
-    F2("array_position", ARR, ANY, I4, "CAST(list_position(%1, %2) AS INTEGER)"),
+    /* an unconstrained numeric element is numeric text: compared as numbers */
+    FN("array_remove", 2, A(ARR, ANY), ARR, "list_filter(%1, am_e -> am_e IS DISTINCT FROM %2)",
+       "list_filter(%1, am_e -> ((am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, %2) = 0) IS "
+       "NOT TRUE)",
+       0),
+    FN("array_position", 2, A(ARR, ANY), I4, "CAST(list_position(%1, %2) AS INTEGER)",
+       "CAST(list_position(list_transform(%1, am_e -> (am_e IS NULL AND %2 IS NULL) OR "
+       "am_num_cmp(am_e, %2) = 0), true) AS INTEGER)",
+       0),
     /* ---- conditional and misc ---- */
     F2("num_nonnulls", ANYV, ANYV, I4, "CAST((%1 IS NOT NULL) AS INTEGER) + CAST((%2 IS NOT NULL) AS INTEGER)"),
     F1("pg_typeof", ANYV, PG_OID_REGTYPE, NULL),
@@ -405,18 +405,22 @@ bool sqlc_functab_is_agg(sqlc_ctx_t *c, const char *name)
     for (size_t i = 0; i < AM_ARRAY_LEN(funcs); i++)
         if ((funcs[i].flags & SQLC_F_AGG) && strcmp(funcs[i].name, name) == 0)
             return true;
-    return false;
+    return sqlc_functab_more_is_agg(name);
 }
 
 const sqlc_sig_t *const *sqlc_functab_find(sqlc_ctx_t *c, const char *name, size_t nargs, size_t *n)
 {
-    const sqlc_sig_t **out = am_arena_alloc(c->arena, (AM_ARRAY_LEN(funcs) + 1) * sizeof *out);
+    size_t n_more = 0, n_cat = 0;
+    (void)sqlc_functab_more_all(&n_more);
+    (void)sqlc_funccat_all(&n_cat);
+    size_t cap = AM_ARRAY_LEN(funcs) + n_more + n_cat;
+    const sqlc_sig_t **out = am_arena_alloc(c->arena, (cap + 1) * sizeof *out);
     size_t k = 0;
     for (size_t i = 0; i < AM_ARRAY_LEN(funcs); i++)
         if (funcs[i].nargs == nargs && strcmp(funcs[i].name, name) == 0)
             out[k++] = &funcs[i];
-    k += sqlc_functab_catalog_find(c, name, nargs, out + k,
-                                   AM_ARRAY_LEN(funcs) - k);
+    k += sqlc_functab_more_find(name, nargs, out + k, cap - k);
+    k += sqlc_functab_catalog_find(c, name, nargs, out + k, cap - k);
     *n = k;
     return out;
 }

@@ -172,7 +172,8 @@ typedef struct sqlc_callmods {
 
 /* ---- signatures of operators and functions (sqlc_resolve.c, sqlc_optab.c, sqlc_functab.c) -- */
 
-#define SQLC_MAX_ARGS 8
+#define SQLC_MAX_ARGS 8        /* declared arguments of one signature */
+#define SQLC_FUNC_MAX_ARGS 100 /* arguments of one call: PostgreSQL's FUNC_MAX_ARGS */
 #define SQLC_ANYNONARRAY 2776u
 #define SQLC_ANYENUM 3500u
 #define SQLC_SAME1 1u /* result type: the first argument's, typmod included */
@@ -201,6 +202,13 @@ struct sqlc_sig {
     sqlc_emit_fn emit; /* for what a template cannot say */
 };
 
+/* The type a signature wants at argument i: past the declared ones, a variadic signature's
+ * last type again (SQLC_F_VARIADIC: that argument may repeat, at least once). */
+static inline uint32_t sqlc_sig_arg(const sqlc_sig_t *s, size_t i)
+{
+    return i >= s->nargs && s->nargs > 0 ? s->args[s->nargs - 1] : s->args[i];
+}
+
 /* PostgreSQL's choice among candidates (all with nargs arguments); NULL when none fits, with
  * *ambiguous when several do. */
 const sqlc_sig_t *sqlc_resolve(sqlc_ctx_t *c, const sqlc_sig_t *const *all, size_t n_all,
@@ -219,6 +227,16 @@ const sqlc_sig_t *const *sqlc_functab_find(sqlc_ctx_t *c, const char *name, size
 size_t sqlc_functab_catalog_find(sqlc_ctx_t *c, const char *name, size_t nargs,
                                  const sqlc_sig_t **out, size_t max);
 bool sqlc_functab_is_agg(sqlc_ctx_t *c, const char *name);
+/* The second part of the function table (sqlc_functab_more.c), variadic signatures included
+ * when nargs reaches theirs: appends up to max signatures to out, returns how many. */
+size_t sqlc_functab_more_find(const char *name, size_t nargs, const sqlc_sig_t **out, size_t max);
+bool sqlc_functab_more_is_agg(const char *name);
+/* text || anynonarray and the reverse: the other operand cast to text, as textanycat does. */
+bool sqlc_textanycat(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                     sqlc_val_t *out);
+/* 0A000 "jsonpath is not supported on the mirror" (functions and the @? @@ operators). */
+bool sqlc_refuse_jsonpath(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                          sqlc_val_t *out);
 /* Functions answered from the session (version(), now(), current_setting() ...). */
 /* 42883 "function f(types) does not exist" (42725 when ambiguous), PostgreSQL's HINT. */
 bool sqlc_no_function(sqlc_ctx_t *c, const char *name, const sqlc_val_t *args, size_t n,
@@ -228,11 +246,15 @@ bool sqlc_funcsys_emit(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, siz
 /* Resolves name among the functions and writes the call on compiled args. */
 bool sqlc_call(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n, unsigned want,
                const sqlc_sig_t **sig_out, sqlc_val_t *out);
-/* percentile_cont/disc, mode ... WITHIN GROUP (ORDER BY ...). */
+/* percentile_cont/disc, mode, rank ... WITHIN GROUP (ORDER BY ...) (sqlc_ordset.c); the call's
+ * FILTER in c->mods. */
 bool sqlc_within_group(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name,
                        sqlc_val_t *args, size_t n, sqlc_val_t *out);
-/* The kind to_json(b) and json_build_* give a value of this type ("number", "string" ...). */
+/* The kind to_json(b) and json_build_* give a value of this type ("number", "string",
+ * "array:date" ..., pgfn_json.h); NULL + 0A000 for a type without a JSON form here. */
 const char *sqlc_json_kind(sqlc_ctx_t *c, const sqlc_val_t *v);
+/* The value's text as the am_json functions read it: its output, dates in DateStyle ISO. */
+char *sqlc_json_text(sqlc_ctx_t *c, const sqlc_val_t *v);
 /* A named window of this level (WINDOW w AS ...); NULL if none. */
 const PgQuery__WindowDef *sqlc_window_find(sqlc_ctx_t *c, const char *name);
 /* ORDER BY items as DuckDB text, with PostgreSQL's NULLS defaults (NULLs sort as largest). */
@@ -241,6 +263,7 @@ bool sqlc_sort_list(sqlc_ctx_t *c, PgQuery__Node **items, size_t n, bool outputs
 const sqlc_sig_t *sqlc_optab_all(size_t *n);
 const sqlc_sig_t *sqlc_functab_all(size_t *n);
 const sqlc_sig_t *sqlc_funccat_all(size_t *n);
+const sqlc_sig_t *sqlc_functab_more_all(size_t *n);
 /* Types DuckDB orders exactly as PostgreSQL (0A000 otherwise, naming the type). */
 bool sqlc_orderable(sqlc_ctx_t *c, proxy_pgtype_ref_t t, bool numv);
 /* The source database's collation sorts as DuckDB does (C, POSIX, C.UTF-8). */

@@ -108,6 +108,10 @@ bool sqlc_operator2(sqlc_ctx_t *c, const char *op, sqlc_val_t *a, sqlc_val_t *b,
     if (is_ordering(op) && sqlc_is_string(c, s->args[0]) && !sqlc_default_collation_is_c(c))
         return sqlc_fail(c, "0A000", "comparing text by the database's collation is not "
                                      "supported on the mirror (use COLLATE \"C\")");
+    if (coerced)
+        memcpy(coerced, args, n * sizeof *args);
+    if (s->emit)
+        return s->emit(c, s, args, n, out);
     uint8_t dp = 0, ds = 0;
     if (n == 2 && rt.oid == PG_OID_NUMERIC && s->tmpl_numv)
         decimal_result(c, op, args, &dp, &ds);
@@ -122,8 +126,6 @@ bool sqlc_operator2(sqlc_ctx_t *c, const char *op, sqlc_val_t *a, sqlc_val_t *b,
     out->is_const = true;
     for (size_t i = 0; i < n; i++)
         sqlc_merge_flags(out, &args[i]);
-    if (coerced)
-        memcpy(coerced, args, n * sizeof *args);
     return true;
 }
 

@@ -43,7 +43,7 @@ static int exact_matches(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *a
     int k = 0;
     for (size_t i = 0; i < n; i++)
         k += args[i].type.oid != PG_OID_UNKNOWN &&
-             proxy__pgtype_base(c->cat, args[i].type).oid == s->args[i];
+             proxy__pgtype_base(c->cat, args[i].type).oid == sqlc_sig_arg(s, i);
     return k;
 }
 
@@ -51,8 +51,8 @@ static int preferred_matches(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_
 {
     int k = 0;
     for (size_t i = 0; i < n; i++)
-        k += args[i].type.oid != PG_OID_UNKNOWN && !is_poly(s->args[i]) &&
-             sqlc_preferred(c, s->args[i]);
+        k += args[i].type.oid != PG_OID_UNKNOWN && !is_poly(sqlc_sig_arg(s, i)) &&
+             sqlc_preferred(c, sqlc_sig_arg(s, i));
     return k;
 }
 
@@ -79,21 +79,21 @@ static size_t unknown_rule(sqlc_ctx_t *c, const sqlc_sig_t **cands, size_t n,
             continue;
         bool any_string = false;
         for (size_t k = 0; k < n; k++)
-            any_string = any_string || sqlc_category(c, cands[k]->args[i]) == 'S';
+            any_string = any_string || sqlc_category(c, sqlc_sig_arg(cands[k], i)) == 'S';
         size_t m = 0;
         for (size_t k = 0; k < n; k++) {
-            bool string = sqlc_category(c, cands[k]->args[i]) == 'S';
+            bool string = sqlc_category(c, sqlc_sig_arg(cands[k], i)) == 'S';
             if (!any_string || string)
                 cands[m++] = cands[k];
         }
         n = m;
         size_t p = 0;
         for (size_t k = 0; k < n; k++)
-            p += sqlc_preferred(c, cands[k]->args[i]);
+            p += sqlc_preferred(c, sqlc_sig_arg(cands[k], i));
         if (p > 0 && p < n) {
             m = 0;
             for (size_t k = 0; k < n; k++)
-                if (sqlc_preferred(c, cands[k]->args[i]))
+                if (sqlc_preferred(c, sqlc_sig_arg(cands[k], i)))
                     cands[m++] = cands[k];
             n = m;
         }
@@ -118,7 +118,7 @@ static const sqlc_sig_t *same_type_rule(sqlc_ctx_t *c, const sqlc_sig_t **cands,
     for (size_t k = 0; k < n && known; k++) {
         bool all = true;
         for (size_t i = 0; i < nargs; i++)
-            all = all && cands[k]->args[i] == known;
+            all = all && sqlc_sig_arg(cands[k], i) == known;
         if (all && hit)
             return NULL;
         if (all)
@@ -148,7 +148,7 @@ const sqlc_sig_t *sqlc_resolve(sqlc_ctx_t *c, const sqlc_sig_t *const *all, size
                     if (args[j].type.oid != PG_OID_UNKNOWN)
                         b = proxy__pgtype_base(c->cat, args[j].type).oid;
             }
-            exact = b == all[k]->args[i];
+            exact = b == sqlc_sig_arg(all[k], i);
         }
         if (exact)
             return all[k];
@@ -156,12 +156,12 @@ const sqlc_sig_t *sqlc_resolve(sqlc_ctx_t *c, const sqlc_sig_t *const *all, size
     for (size_t k = 0; k < n_all; k++) {
         bool ok = true, poly = false;
         for (size_t i = 0; i < nargs && ok; i++) {
-            ok = accepts(c, &args[i], all[k]->args[i]);
-            poly = poly || is_poly(all[k]->args[i]);
+            ok = accepts(c, &args[i], sqlc_sig_arg(all[k], i));
+            poly = poly || is_poly(sqlc_sig_arg(all[k], i));
         }
         /* check_generic_type_consistency: the polymorphic arguments must unify */
         if (ok && poly) {
-            sqlc_val_t probe[SQLC_MAX_ARGS];
+            sqlc_val_t *probe = am_arena_alloc(c->arena, (nargs + 1) * sizeof *probe);
             size_t m = poly_probe(c, all[k], args, nargs, probe);
             ok = m == 0 || sqlc_common_type_exists(c, probe, m);
         }
@@ -191,11 +191,11 @@ static size_t poly_probe(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *a
                          sqlc_val_t *probe)
 {
     size_t m = 0;
-    for (size_t i = 0; i < n && m < SQLC_MAX_ARGS; i++) {
-        if (s->args[i] == PG_OID_ANYELEMENT || s->args[i] == SQLC_ANYNONARRAY ||
-            s->args[i] == SQLC_ANYENUM) {
+    for (size_t i = 0; i < n; i++) {
+        if (sqlc_sig_arg(s, i) == PG_OID_ANYELEMENT || sqlc_sig_arg(s, i) == SQLC_ANYNONARRAY ||
+            sqlc_sig_arg(s, i) == SQLC_ANYENUM) {
             probe[m++] = args[i];
-        } else if (s->args[i] == PG_OID_ANYARRAY && args[i].type.oid != PG_OID_UNKNOWN) {
+        } else if (sqlc_sig_arg(s, i) == PG_OID_ANYARRAY && args[i].type.oid != PG_OID_UNKNOWN) {
             probe[m] = args[i];
             probe[m].type = (proxy_pgtype_ref_t){
                 proxy__pgtype_elem(c->cat, proxy__pgtype_base(c->cat, args[i].type).oid),
@@ -210,7 +210,7 @@ static size_t poly_probe(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *a
 static bool bind_poly(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                       proxy_pgtype_ref_t *elem)
 {
-    sqlc_val_t probe[SQLC_MAX_ARGS];
+    sqlc_val_t *probe = am_arena_alloc(c->arena, (n + 1) * sizeof *probe);
     size_t m = poly_probe(c, s, args, n, probe);
     elem->oid = 0;
     elem->typmod = -1;
@@ -227,7 +227,7 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
         return false;
     uint32_t arr = elem.oid ? proxy__pgtype_array(c->cat, elem.oid) : 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t want = s->args[i];
+        uint32_t want = sqlc_sig_arg(s, i);
         proxy_pgtype_ref_t t = sqlc_type(want);
         if (want == PG_OID_ANYELEMENT || want == SQLC_ANYNONARRAY || want == SQLC_ANYENUM)
             t = elem;
@@ -245,12 +245,15 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
             return false;
     }
     /* an unconstrained numeric element: each value keeps its own scale (numeric text) */
-    size_t n_elem = 0;
-    for (size_t i = 0; i < n; i++)
-        n_elem += s->args[i] == PG_OID_ANYELEMENT || s->args[i] == SQLC_ANYNONARRAY;
-    if (n_elem > 1 && elem.oid && sqlc_numv_type(c, elem))
+    /* ... and beside an array of them, whose elements are numeric text too */
+    size_t n_elem = 0, n_arr = 0;
+    for (size_t i = 0; i < n; i++) {
+        n_elem += sqlc_sig_arg(s, i) == PG_OID_ANYELEMENT || sqlc_sig_arg(s, i) == SQLC_ANYNONARRAY;
+        n_arr += sqlc_sig_arg(s, i) == PG_OID_ANYARRAY;
+    }
+    if ((n_elem > 1 || (n_elem > 0 && n_arr > 0)) && elem.oid && sqlc_numv_type(c, elem))
         for (size_t i = 0; i < n; i++)
-            if (s->args[i] == PG_OID_ANYELEMENT || s->args[i] == SQLC_ANYNONARRAY)
+            if (sqlc_sig_arg(s, i) == PG_OID_ANYELEMENT || sqlc_sig_arg(s, i) == SQLC_ANYNONARRAY)
                 sqlc_numeric_unify(c, &args[i], 1, elem);
     uint32_t r = s->result;
     if (r == PG_OID_ANYELEMENT)

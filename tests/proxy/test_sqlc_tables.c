@@ -97,6 +97,8 @@ Test(proxy_sqlc, every_template_names_an_existing_function)
     missing += check_table(t, n, "operator");
     t = sqlc_functab_all(&n);
     missing += check_table(t, n, "function");
+    t = sqlc_functab_more_all(&n);
+    missing += check_table(t, n, "function");
     t = sqlc_funccat_all(&n);
     missing += check_table(t, n, "catalog function");
     cr_expect_eq(missing, 0, "%zu templates name functions DuckDB does not have", missing);
