@@ -50,12 +50,9 @@ bool proxy__cursor_set_formats(proxy_cursor_t *c, const int16_t *f, size_t n,
     return true;
 }
 
+/* A query's rows are described even when they have no columns (SELECT FROM t). */
 static void rowdesc(am_buf_t *out, const proxy_col_t *cols, size_t n, const int16_t *formats)
 {
-    if (n == 0) {
-        proxy__wire_empty(out, 'n');
-        return;
-    }
     size_t off = proxy__wire_rowdesc_begin(out, (uint16_t)n);
     for (size_t i = 0; i < n; i++)
         proxy__wire_rowdesc_field_at(out, cols[i].name, cols[i].relid, cols[i].attnum,
@@ -121,8 +118,19 @@ static bool next_chunk(proxy_cursor_t *c, am_err_t *err)
     c->chunk = duckdb_fetch_chunk(c->result);
     c->chunk_row = 0;
     c->chunk_size = c->chunk ? duckdb_data_chunk_get_size(c->chunk) : 0;
-    if (c->chunk && c->chunk_size > 0)
+    if (c->chunk && c->chunk_size > 0) {
+        /* the executed plan's types: a statement with parameters may be prepared before
+         * DuckDB knows its result types (they read INVALID until bound) */
+        idx_t nv = duckdb_data_chunk_get_column_count(c->chunk);
+        for (size_t i = 0; i < c->n_cols && i < nv; i++) {
+            duckdb_logical_type lt =
+                duckdb_vector_get_column_type(duckdb_data_chunk_get_vector(c->chunk, i));
+            duckdb_destroy_logical_type(&c->cols[i].ltype);
+            c->cols[i].ltype = lt;
+            c->cols[i].type = duckdb_get_type_id(lt);
+        }
         return true;
+    }
     const char *m = duckdb_result_error(&c->result);
     if (m) {
         proxy__duck_error(err, duckdb_result_error_type(&c->result), m);

@@ -84,12 +84,13 @@ static void msg_bind(proxy_session_t *s, const uint8_t *body, size_t len)
         fail(s, &err);
         return;
     }
-    if (failed_block(s, p->node, &err)) {
+    if (failed_block(s, p->node, &err) || !proxy__limits_portal_room(s, m.portal, &err)) {
         fail(s, &err);
         return;
     }
     implicit_begin(s);
     proxy__portal_drop(s, "");
+    proxy__session_stmt_snapshot(s);
     proxy_cursor_t cur;
     bool is_query = p->kind == PROXY_STMT_QUERY;
     if (is_query) {

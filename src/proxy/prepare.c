@@ -100,6 +100,8 @@ bool proxy__prep_add(proxy_session_t *s, const char *name, const char *text,
 {
     if (name[0] && *slot(s, name))
         return am_err_set(err, "42P05", "prepared statement \"%s\" already exists", name);
+    if (!proxy__limits_prep_room(s, name, err))
+        return false;
     proxy_prep_t *p = am_xcalloc(1, sizeof *p);
     p->name = am_xstrdup(name);
     p->text = am_xstrdup(text);
@@ -128,6 +130,8 @@ static bool sql_prepare(proxy_session_t *s, const PgQuery__PrepareStmt *ps, cons
         return am_err_set(err, "42P05", "invalid statement name");
     if (*slot(s, ps->name))
         return am_err_set(err, "42P05", "prepared statement \"%s\" already exists", ps->name);
+    if (!proxy__limits_prep_room(s, ps->name, err))
+        return false;
     uint32_t *oids = am_xcalloc(ps->n_argtypes + 1, sizeof *oids);
     proxy_sqlenv_t env;
     proxy__session_stmt_begin(s);

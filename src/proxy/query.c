@@ -84,6 +84,7 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
         proxy__sql_query_destroy(&q);
         return false;
     }
+    am_log_debug("proxy", "compiled", AM_KV_STR("sql", q.duck_sql));
     duckdb_prepared_statement ps = NULL;
     bool ok = duckdb_prepare(s->con, q.duck_sql, &ps) == DuckDBSuccess;
     if (!ok) {

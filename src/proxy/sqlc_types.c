@@ -97,15 +97,17 @@ bool sqlc_implicit(sqlc_ctx_t *c, uint32_t from, uint32_t to)
 
 /* select_common_type: the first known type's category rules; a preferred type or one the
  * current candidate casts to implicitly (but not back) wins. */
-bool sqlc_common_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *context,
-                      proxy_pgtype_ref_t *out)
+static bool common_type(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n, const char *context,
+                        bool quiet, proxy_pgtype_ref_t *out)
 {
     proxy_pgtype_ref_t p = sqlc_type(PG_OID_UNKNOWN);
     bool have = false, same_mod = true;
     for (size_t i = 0; i < n; i++) {
         proxy_pgtype_ref_t t = vals[i].type;
-        if (t.oid == PG_OID_UNKNOWN)
+        if (t.oid == PG_OID_UNKNOWN) {
+            same_mod = false; /* an untyped literal has no typmod */
             continue;
+        }
         if (!have) {
             p = t;
             have = true;
@@ -115,21 +117,21 @@ bool sqlc_common_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *con
             same_mod = same_mod && t.typmod == p.typmod;
             continue;
         }
+        /* select_common_typmod: values of different types keep no typmod */
+        same_mod = false;
         proxy_pgtype_ref_t pb = proxy__pgtype_base(c->cat, p), tb = proxy__pgtype_base(c->cat, t);
         char pc = sqlc_category(c, pb.oid), tc = sqlc_category(c, tb.oid);
         if (pc != tc)
-            return sqlc_fail(c, "42804", "%s types %s and %s cannot be matched", context,
-                             sqlc_type_name(c, p), sqlc_type_name(c, t));
+            return !quiet && sqlc_fail(c, "42804", "%s types %s and %s cannot be matched",
+                                       context, sqlc_type_name(c, p), sqlc_type_name(c, t));
         if (pb.oid == tb.oid) {
             p = pb; /* domain and its base: the base */
             same_mod = false;
             continue;
         }
         if (!sqlc_preferred(c, pb.oid) && sqlc_implicit(c, pb.oid, tb.oid) &&
-            !sqlc_implicit(c, tb.oid, pb.oid)) {
+            !sqlc_implicit(c, tb.oid, pb.oid))
             p = tb;
-            same_mod = true;
-        }
     }
     if (!have)
         p = sqlc_type(PG_OID_TEXT);
@@ -137,10 +139,28 @@ bool sqlc_common_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *con
         p.typmod = -1;
     for (size_t i = 0; i < n; i++)
         if (vals[i].type.oid != p.oid && !sqlc_implicit(c, vals[i].type.oid, p.oid))
-            return sqlc_fail(c, "42804", "%s could not convert type %s to %s", context,
-                             sqlc_type_name(c, vals[i].type), sqlc_type_name(c, p));
+            return !quiet && sqlc_fail(c, "42804", "%s could not convert type %s to %s", context,
+                                       sqlc_type_name(c, vals[i].type), sqlc_type_name(c, p));
     *out = p;
     return true;
+}
+
+bool sqlc_common_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *context,
+                      proxy_pgtype_ref_t *out)
+{
+    return common_type(c, vals, n, context, false, out);
+}
+
+bool sqlc_common_type_exists(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n)
+{
+    proxy_pgtype_ref_t out;
+    return common_type(c, vals, n, "", true, &out);
+}
+
+bool sqlc_ctype_unicode(sqlc_ctx_t *c)
+{
+    const char *coll = c->cat ? proxy__pgcat_collate(c->cat) : NULL;
+    return coll && (!strcmp(coll, "C.UTF-8") || !strcmp(coll, "C.utf8"));
 }
 
 bool sqlc_default_collation_is_c(sqlc_ctx_t *c)

@@ -90,7 +90,7 @@ static bool refuse_copy(const PgQuery__CopyStmt *c, am_err_t *err)
     if (c->is_from)
         return am_err_set(err, PROXY_SQLSTATE_READ_ONLY,
                           "cannot execute COPY FROM in a read-only transaction");
-    if (c->filename || c->is_program)
+    if ((c->filename && c->filename[0]) || c->is_program)
         return am_err_set(err, PROXY_SQLSTATE_PRIVILEGE,
                           "COPY to a file or program is not allowed on the mirror; use COPY ... "
                           "TO STDOUT (psql: \\copy)");
