@@ -188,8 +188,8 @@ static void writer_publish(proc_page_t *pg, const mirror_t *m)
     size_t used = 0, cap = sizeof ws.tables;
     for (size_t i = 0; i < n && used < cap; i++)
         if (strcmp(ts[i].state, "streaming") != 0) {
-            int w = snprintf(ws.tables + used, cap - used, "%s\t%s\t%s\n", ts[i].table,
-                             ts[i].state, ts[i].detail);
+            int w = snprintf(ws.tables + used, cap - used, "%s\t%s\t%s\n", ts[i].table, ts[i].state,
+                             ts[i].detail);
             used = w < 0 ? used : used + (size_t)w;
         }
     for (size_t i = 0; i < n && used < cap; i++) {

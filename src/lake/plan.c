@@ -18,8 +18,8 @@ size_t lake__plan_n_live(const lake__state_t *s)
     return n;
 }
 
-void lake__plan_project_pick(am_buf_t *sql, const lake_column_t *cols, size_t n,
-                             const size_t *pick, size_t n_pick)
+void lake__plan_project_pick(am_buf_t *sql, const lake_column_t *cols, size_t n, const size_t *pick,
+                             size_t n_pick)
 {
     for (size_t k = 0; k < n_pick; k++) {
         size_t i = pick ? pick[k] : k;

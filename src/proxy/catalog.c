@@ -472,6 +472,7 @@ static bool refresh_locked(proxy_t *p, am_err_t *err)
             p->applied_catalog = msig;
             msig = NULL;
             atomic_store(&p->visible_lsn, wm.lsn);
+            atomic_fetch_add(&p->views_gen, 1);
             char lsn[32];
             am_log_info("proxy", "views refreshed", AM_KV_I64("tables", wm.n_tables),
                         AM_KV_STR("lsn", am_lsn_format(wm.lsn, lsn, sizeof lsn)),

@@ -55,8 +55,7 @@ static bool one_char(const PgQuery__DefElem *d, char *out, am_err_t *err)
 {
     const char *s = opt_str(d);
     if (!s || strlen(s) != 1)
-        return am_err_set(err, "0A000", "COPY %s must be a single one-byte character",
-                          d->defname);
+        return am_err_set(err, "0A000", "COPY %s must be a single one-byte character", d->defname);
     *out = s[0];
     return true;
 }
@@ -90,8 +89,9 @@ static bool parse_opt(const PgQuery__DefElem *d, copy_opts_t *o, am_err_t *err)
     if (!strcmp(n, "force_quote")) {
         if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_A_STAR)
             return (o->force_all = true), true;
-        return am_err_set(err, "0A000", "FORCE_QUOTE with a column list is not supported on "
-                                        "the mirror (FORCE_QUOTE * is)");
+        return am_err_set(err, "0A000",
+                          "FORCE_QUOTE with a column list is not supported on "
+                          "the mirror (FORCE_QUOTE * is)");
     }
     return am_err_set(err, "42601", "option \"%s\" not recognized", n);
 }
@@ -153,8 +153,8 @@ static void text_field(const char *p, size_t n, const copy_opts_t *o, am_buf_t *
         char ch = p[i];
         /* control characters by their letters first (a tab delimiter included), as COPY does */
         if (ch == '\n' || ch == '\r' || ch == '\t' || ch == '\b' || ch == '\f' || ch == '\v') {
-            static const char map[] = {['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', ['\b'] = 'b',
-                                       ['\f'] = 'f', ['\v'] = 'v'};
+            static const char map[] = {
+                ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', ['\b'] = 'b', ['\f'] = 'f', ['\v'] = 'v'};
             am_buf_putc(out, '\\');
             am_buf_putc(out, map[(unsigned char)ch]);
         } else if (ch == '\\' || ch == o->delim) {

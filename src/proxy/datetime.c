@@ -1,8 +1,8 @@
 /*
  * proxy/datetime.c: the wire encoder's dates, times, timestamps and intervals in the session's
- * DateStyle and IntervalStyle, those settings, and the session TimeZone, as thin wrappers over the time family's
- * printer and zone engine (pgfn_time.h): one printer, one set of zone rules for the proxy.
- * DuckDB's own TimeZone is locked at UTC for every connection (lock_configuration), so
+ * DateStyle and IntervalStyle, those settings, and the session TimeZone, as thin wrappers over the
+ * time family's printer and zone engine (pgfn_time.h): one printer, one set of zone rules for the
+ * proxy. DuckDB's own TimeZone is locked at UTC for every connection (lock_configuration), so
  * timestamptz values are shifted here.
  */
 #include "proxy/proxy_internal.h"
@@ -80,25 +80,18 @@ static const char *const style_names[] = {"Postgres", "ISO", "SQL", "German"};
 static const char *const order_names[] = {"YMD", "DMY", "MDY"};
 
 /* One word of a DateStyle value: a style, an order, or DEFAULT; -1 when unknown. */
-static int datestyle_word(const char *w, int *style, int *order, bool *have_style,
-                          bool *have_order)
+static int datestyle_word(const char *w, int *style, int *order, bool *have_style, bool *have_order)
 {
     static const struct {
         const char *word;
         int style, order;
     } words[] = {
-        {"iso", PROXY_PG_ISO_DATES, -1},
-        {"sql", PROXY_PG_SQL_DATES, -1},
-        {"postgres", PROXY_PG_POSTGRES_DATES, -1},
-        {"german", PROXY_PG_GERMAN_DATES, -1},
-        {"ymd", -1, PROXY_PG_DATEORDER_YMD},
-        {"dmy", -1, PROXY_PG_DATEORDER_DMY},
-        {"euro", -1, PROXY_PG_DATEORDER_DMY},
-        {"european", -1, PROXY_PG_DATEORDER_DMY},
-        {"mdy", -1, PROXY_PG_DATEORDER_MDY},
-        {"us", -1, PROXY_PG_DATEORDER_MDY},
-        {"noneuro", -1, PROXY_PG_DATEORDER_MDY},
-        {"noneuropean", -1, PROXY_PG_DATEORDER_MDY},
+        {"iso", PROXY_PG_ISO_DATES, -1},           {"sql", PROXY_PG_SQL_DATES, -1},
+        {"postgres", PROXY_PG_POSTGRES_DATES, -1}, {"german", PROXY_PG_GERMAN_DATES, -1},
+        {"ymd", -1, PROXY_PG_DATEORDER_YMD},       {"dmy", -1, PROXY_PG_DATEORDER_DMY},
+        {"euro", -1, PROXY_PG_DATEORDER_DMY},      {"european", -1, PROXY_PG_DATEORDER_DMY},
+        {"mdy", -1, PROXY_PG_DATEORDER_MDY},       {"us", -1, PROXY_PG_DATEORDER_MDY},
+        {"noneuro", -1, PROXY_PG_DATEORDER_MDY},   {"noneuropean", -1, PROXY_PG_DATEORDER_MDY},
     };
     if (strcasecmp(w, "default") == 0) {
         /* the boot value ISO, MDY for whatever was not given yet */
@@ -159,8 +152,7 @@ bool proxy__datestyle_set(proxy_session_t *s, const char *value, char **norm, am
 
 bool proxy__intervalstyle_set(proxy_session_t *s, const char *value, char **norm, am_err_t *err)
 {
-    static const char *const names[] = {"postgres", "postgres_verbose", "sql_standard",
-                                        "iso_8601"};
+    static const char *const names[] = {"postgres", "postgres_verbose", "sql_standard", "iso_8601"};
     for (int i = 0; i < 4; i++)
         if (strcasecmp(value, names[i]) == 0) {
             s->interval_style = i;
@@ -174,7 +166,6 @@ bool proxy__intervalstyle_set(proxy_session_t *s, const char *value, char **norm
 }
 
 /* ---- TimeZone ---------------------------------------------------------------------------- */
-
 
 void proxy__tz_free(proxy_tz_t *z)
 {

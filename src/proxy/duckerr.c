@@ -63,9 +63,9 @@ static const char *width_of_min(const char *msg, const char *after)
     if (!p)
         return NULL;
     p += strlen(after);
-    return strncmp(p, "-32768", 6) == 0 && !isdigit((unsigned char)p[6])        ? "smallint"
+    return strncmp(p, "-32768", 6) == 0 && !isdigit((unsigned char)p[6])          ? "smallint"
            : strncmp(p, "-2147483648", 11) == 0 && !isdigit((unsigned char)p[11]) ? "integer"
-                                                                                 : "bigint";
+                                                                                  : "bigint";
 }
 
 /* DuckDB's texts for what PostgreSQL reports in its own words. */
@@ -80,7 +80,8 @@ static bool reworded(const char *msg, am_err_t *err)
         {"Argument for ntile must be greater than zero", "22014",
          "argument of ntile must be greater than zero"},
         {"Could not convert string 'NaN' to INT", "0A000", "cannot convert NaN to integer"},
-        {"Could not convert string 'Infinity' to INT", "0A000", "cannot convert infinity to integer"},
+        {"Could not convert string 'Infinity' to INT", "0A000",
+         "cannot convert infinity to integer"},
         {"Could not convert string '-Infinity' to INT", "0A000",
          "cannot convert infinity to integer"},
         {"Could not convert string \"NaN\" to DECIMAL", "0A000",
@@ -111,9 +112,10 @@ static bool overflow(const char *msg, am_err_t *err)
     bool range = strstr(msg, "Overflow in") || strstr(msg, "out of range");
     if (!range)
         return false;
-    const char *what = strstr(msg, "DECIMAL")                               ? "numeric field overflow"
-                       : strstr(msg, "FLOAT") || strstr(msg, "DOUBLE") ? "value out of range: overflow"
-                                                                       : NULL;
+    const char *what = strstr(msg, "DECIMAL") ? "numeric field overflow"
+                       : strstr(msg, "FLOAT") || strstr(msg, "DOUBLE")
+                           ? "value out of range: overflow"
+                           : NULL;
     const char *n = what ? NULL : int_name(msg);
     if (!what && !n)
         return false;

@@ -133,8 +133,8 @@ static bool acl_grants_select(const proxy_pgcat_t *cat, const char *acl, const u
 proxy_acl_t proxy__pgcat_acl(const proxy_pgcat_t *cat, const char *rolname, uint32_t relid)
 {
     uint32_t role = cat && rolname ? proxy__pgcat_role_find(cat, rolname) : 0;
-    const proxy_pgcat_frel_t *cls = cat ? proxy__pgcat_frel_find(cat, "pg_catalog", "pg_class")
-                                        : NULL;
+    const proxy_pgcat_frel_t *cls =
+        cat ? proxy__pgcat_frel_find(cat, "pg_catalog", "pg_class") : NULL;
     if (!role || !cls)
         return PROXY_ACL_READ; /* a login of the mirror's own: every table */
     size_t row = cls->n_rows;

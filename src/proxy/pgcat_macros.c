@@ -16,48 +16,46 @@ static const struct {
 } macros[] = {
     {"am_indexdef", "i, c, p",
      "(SELECT def FROM " AM "indexdef\" "
-    "WHERE indexrelid = i AND colno = c AND pretty = p LIMIT 1)"},
+     "WHERE indexrelid = i AND colno = c AND pretty = p LIMIT 1)"},
     {"am_constraintdef", "o, p",
      "(SELECT def FROM " AM "constraintdef\" "
-    "WHERE oid = o AND pretty = p LIMIT 1)"},
+     "WHERE oid = o AND pretty = p LIMIT 1)"},
     {"am_expr", "n, r, p",
      "(SELECT def FROM " AM "expr\" "
-    "WHERE node = n AND relid = r AND pretty = p LIMIT 1)"},
+     "WHERE node = n AND relid = r AND pretty = p LIMIT 1)"},
     {"am_triggerdef", "o, p",
      "(SELECT def FROM " AM "triggerdef\" "
-    "WHERE oid = o AND pretty = p LIMIT 1)"},
+     "WHERE oid = o AND pretty = p LIMIT 1)"},
     {"am_ruledef", "o, p",
      "(SELECT def FROM " AM "ruledef\" "
-    "WHERE oid = o AND pretty = p LIMIT 1)"},
+     "WHERE oid = o AND pretty = p LIMIT 1)"},
     {"am_statisticsobjdef", "o",
-     "(SELECT def FROM " AM
-    "statisticsobjdef\" WHERE oid = o LIMIT 1)"},
+     "(SELECT def FROM " AM "statisticsobjdef\" WHERE oid = o LIMIT 1)"},
     {"am_statisticsobjdef_columns", "o",
-     "(SELECT columns FROM " AM
-    "statisticsobjdef\" WHERE oid = o LIMIT 1)"},
+     "(SELECT columns FROM " AM "statisticsobjdef\" WHERE oid = o LIMIT 1)"},
     {"am_partkeydef", "o",
      "(SELECT def FROM " AM "partkeydef\" "
-    "WHERE oid = o LIMIT 1)"},
+     "WHERE oid = o LIMIT 1)"},
     /* pg_get_serial_sequence('[schema.]table', 'column'): the table name folds to lower case,
      * the column name is taken as it is (PostgreSQL's documented rule) */
     {"am_serial_sequence", "t, col, path",
-     "(SELECT s.seq FROM " AM
-    "serial_sequence\" s JOIN " CAT "pg_class\" c ON c.oid = s.relid JOIN " CAT
-    "pg_namespace\" n ON n.oid = c.relnamespace WHERE s.attname = col AND (n.nspname || '.' "
-    "|| c.relname = lower(t) OR (c.relname = lower(t) AND list_contains(path, n.nspname))) "
-    "LIMIT 1)"},
+     "(SELECT s.seq FROM " AM "serial_sequence\" s JOIN " CAT
+     "pg_class\" c ON c.oid = s.relid JOIN " CAT
+     "pg_namespace\" n ON n.oid = c.relnamespace WHERE s.attname = col AND (n.nspname || '.' "
+     "|| c.relname = lower(t) OR (c.relname = lower(t) AND list_contains(path, n.nspname))) "
+     "LIMIT 1)"},
     {"am_obj_description", "o, catname",
      "(SELECT d.description FROM " CAT
-    "pg_description\" d WHERE d.objoid = o AND d.objsubid = 0 AND (catname IS NULL OR "
-    "d.classoid = (SELECT c.oid FROM " CAT "pg_class\" c WHERE c.relname = catname AND "
-    "c.relnamespace = 11)) LIMIT 1)"},
+     "pg_description\" d WHERE d.objoid = o AND d.objsubid = 0 AND (catname IS NULL OR "
+     "d.classoid = (SELECT c.oid FROM " CAT "pg_class\" c WHERE c.relname = catname AND "
+     "c.relnamespace = 11)) LIMIT 1)"},
     {"am_col_description", "t, n",
      "(SELECT d.description FROM " CAT
-    "pg_description\" d WHERE d.objoid = t AND d.classoid = 1259 AND d.objsubid = n LIMIT 1)"},
+     "pg_description\" d WHERE d.objoid = t AND d.classoid = 1259 AND d.objsubid = n LIMIT 1)"},
     {"am_shobj_description", "o, catname",
      "(SELECT d.description FROM " CAT
-    "pg_shdescription\" d WHERE d.objoid = o AND d.classoid = (SELECT c.oid FROM " CAT
-    "pg_class\" c WHERE c.relname = catname AND c.relnamespace = 11) LIMIT 1)"},
+     "pg_shdescription\" d WHERE d.objoid = o AND d.classoid = (SELECT c.oid FROM " CAT
+     "pg_class\" c WHERE c.relname = catname AND c.relnamespace = 11) LIMIT 1)"},
     /* the mirror is read-only: SELECT is the only privilege it can grant */
     {"am_has_table_privilege", "t, priv",
      "(upper(priv) IN ('SELECT', 'SELECT WITH GRANT OPTION'))"},
@@ -83,14 +81,11 @@ static const struct {
     {"am_relation_is_publishable", "r",
      "(SELECT c.relkind IN ('r', 'p') AND c.relpersistence = 'p' AND c.oid >= 16384 FROM " CAT
      "pg_class\" c WHERE c.oid = r)"},
-    {"am_has_role", "r, priv",
-     "true"},
-    {"am_function_arguments", "o",
-     "(SELECT args FROM " AM "functions\" WHERE oid = o LIMIT 1)"},
+    {"am_has_role", "r, priv", "true"},
+    {"am_function_arguments", "o", "(SELECT args FROM " AM "functions\" WHERE oid = o LIMIT 1)"},
     {"am_function_identity_arguments", "o",
      "(SELECT identity_args FROM " AM "functions\" WHERE oid = o LIMIT 1)"},
-    {"am_function_result", "o",
-     "(SELECT result FROM " AM "functions\" WHERE oid = o LIMIT 1)"},
+    {"am_function_result", "o", "(SELECT result FROM " AM "functions\" WHERE oid = o LIMIT 1)"},
     /* visible when its schema is on the path (pg_catalog always is) */
     {"am_opfamily_is_visible", "o, path",
      "(SELECT n.nspname = 'pg_catalog' OR list_contains(path, n.nspname) FROM " CAT
@@ -102,10 +97,8 @@ static const struct {
      "(SELECT n.nspname = 'pg_catalog' OR list_contains(path, n.nspname) FROM " CAT
      "pg_operator\" x JOIN " CAT "pg_namespace\" n ON n.oid = x.oprnamespace WHERE x.oid = o)"},
     /* the lake's bytes: the live data and delete files of each table's snapshot */
-    {"am_relsize", "r",
-     "(SELECT bytes FROM am_data.am_stats WHERE relid = r)"},
-    {"am_database_size", "",
-     "(SELECT CAST(sum(bytes) AS BIGINT) FROM am_data.am_stats)"},
+    {"am_relsize", "r", "(SELECT bytes FROM am_data.am_stats WHERE relid = r)"},
+    {"am_database_size", "", "(SELECT CAST(sum(bytes) AS BIGINT) FROM am_data.am_stats)"},
 };
 
 bool proxy__pgcat_macros(const proxy_pgcat_t *cat, duckdb_connection con, am_err_t *err)

@@ -212,8 +212,7 @@ typedef struct catfn {
 
 /* The path argument: a VARCHAR[] whose child was flattened (child); copies live in arena
  * until the row is done. */
-static void path_at(duckdb_vector v, duckdb_vector child, idx_t row, am_arena_t *arena,
-                    path_t *pa)
+static void path_at(duckdb_vector v, duckdb_vector child, idx_t row, am_arena_t *arena, path_t *pa)
 {
     pa->n = 0;
     if (!child || !proxy__value_is_valid(v, row))

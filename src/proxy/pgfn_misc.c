@@ -46,7 +46,7 @@ static int bool_of(const char *p, size_t n)
         size_t min;
         int val;
     } words[] = {{"true", 1, 1}, {"false", 1, 0}, {"yes", 1, 1}, {"no", 1, 0},
-                 {"on", 2, 1},   {"off", 2, 0},  {"1", 1, 1},   {"0", 1, 0}};
+                 {"on", 2, 1},   {"off", 2, 0},   {"1", 1, 1},   {"0", 1, 0}};
     for (size_t i = 0; i < AM_ARRAY_LEN(words); i++)
         if (n >= words[i].min && n <= strlen(words[i].word) &&
             strncasecmp(p, words[i].word, n) == 0)
@@ -200,7 +200,8 @@ static bool bytea_decode(const char *p, size_t n, am_buf_t *out, const char **wh
             i += 2;
         } else if (i + 3 < n && p[i + 1] >= '0' && p[i + 1] <= '3' && p[i + 2] >= '0' &&
                    p[i + 2] <= '7' && p[i + 3] >= '0' && p[i + 3] <= '7') {
-            am_buf_putc(out, (char)((p[i + 1] - '0') * 64 + (p[i + 2] - '0') * 8 + (p[i + 3] - '0')));
+            am_buf_putc(out,
+                        (char)((p[i + 1] - '0') * 64 + (p[i + 2] - '0') * 8 + (p[i + 3] - '0')));
             i += 4;
         } else {
             *why = "escape";
@@ -353,7 +354,7 @@ static void size_pretty(int64_t size, char *buf, size_t n)
         int64_t limit;
         bool round;
         int bits;
-    } units[] = {{"bytes", 10 * 1024, false, 0}, {"kB", 20 * 1024 - 1, true, 10},
+    } units[] = {{"bytes", 10 * 1024, false, 0},  {"kB", 20 * 1024 - 1, true, 10},
                  {"MB", 20 * 1024 - 1, true, 20}, {"GB", 20 * 1024 - 1, true, 30},
                  {"TB", 20 * 1024 - 1, true, 40}, {"PB", 20 * 1024 - 1, true, 50}};
     for (size_t u = 0; u < AM_ARRAY_LEN(units); u++) {
@@ -390,18 +391,48 @@ static void f_size_pretty(duckdb_function_info info, duckdb_data_chunk in, duckd
 bool proxy__pgfn_misc_register(duckdb_connection con, am_err_t *err)
 {
     const proxy_pgfn_def_t defs[] = {
-        {"am_bool_in", DUCKDB_TYPE_BOOLEAN, NULL, {DUCKDB_TYPE_VARCHAR}, DUCKDB_TYPE_INVALID,
-         f_bool_in, 0},
-        {"am_uuid_in", DUCKDB_TYPE_VARCHAR, NULL, {DUCKDB_TYPE_VARCHAR}, DUCKDB_TYPE_INVALID,
-         f_uuid_in, 0},
-        {"am_oid_in", DUCKDB_TYPE_BIGINT, NULL, {DUCKDB_TYPE_VARCHAR}, DUCKDB_TYPE_INVALID,
-         f_oid_in, 0},
-        {"am_bytea_in", DUCKDB_TYPE_BLOB, NULL, {DUCKDB_TYPE_VARCHAR}, DUCKDB_TYPE_INVALID,
-         f_bytea_in, 0},
-        {"am_mode_index", DUCKDB_TYPE_INTEGER, NULL, {DUCKDB_TYPE_ANY}, DUCKDB_TYPE_INVALID,
-         f_mode_index, 0},
-        {"am_size_pretty", DUCKDB_TYPE_VARCHAR, NULL, {DUCKDB_TYPE_BIGINT}, DUCKDB_TYPE_INVALID,
-         f_size_pretty, 0},
+        {"am_bool_in",
+         DUCKDB_TYPE_BOOLEAN,
+         NULL,
+         {DUCKDB_TYPE_VARCHAR},
+         DUCKDB_TYPE_INVALID,
+         f_bool_in,
+         0},
+        {"am_uuid_in",
+         DUCKDB_TYPE_VARCHAR,
+         NULL,
+         {DUCKDB_TYPE_VARCHAR},
+         DUCKDB_TYPE_INVALID,
+         f_uuid_in,
+         0},
+        {"am_oid_in",
+         DUCKDB_TYPE_BIGINT,
+         NULL,
+         {DUCKDB_TYPE_VARCHAR},
+         DUCKDB_TYPE_INVALID,
+         f_oid_in,
+         0},
+        {"am_bytea_in",
+         DUCKDB_TYPE_BLOB,
+         NULL,
+         {DUCKDB_TYPE_VARCHAR},
+         DUCKDB_TYPE_INVALID,
+         f_bytea_in,
+         0},
+        {"am_mode_index",
+         DUCKDB_TYPE_INTEGER,
+         NULL,
+         {DUCKDB_TYPE_ANY},
+         DUCKDB_TYPE_INVALID,
+         f_mode_index,
+         0},
+        {"am_size_pretty",
+         DUCKDB_TYPE_VARCHAR,
+         NULL,
+         {DUCKDB_TYPE_BIGINT},
+         DUCKDB_TYPE_INVALID,
+         f_size_pretty,
+         0},
     };
     for (size_t i = 0; i < AM_ARRAY_LEN(defs); i++)
         if (!proxy__pgfn_add(con, &defs[i], err))

@@ -127,8 +127,7 @@ void proxy__wire_error(am_buf_t *b, char type, const char *severity, const char 
                        const char *message, const char *detail, const char *hint);
 /* Same with the statement position ('P', 1-based characters; 0 = none). */
 void proxy__wire_error_at(am_buf_t *b, char type, const char *severity, const char *sqlstate,
-                          const char *message, const char *detail, const char *hint,
-                          int position);
+                          const char *message, const char *detail, const char *hint, int position);
 size_t proxy__wire_rowdesc_begin(am_buf_t *b, uint16_t n_fields);
 void proxy__wire_rowdesc_field(am_buf_t *b, const char *name, uint32_t oid, int16_t typlen,
                                int32_t typmod, int16_t format);
@@ -264,10 +263,11 @@ struct proxy {
     struct proxy_viewstate *vstates;
     size_t n_vstates;
     _Atomic uint64_t visible_lsn;
-    char *applied_catalog;       /* guarded by refresh_lock: the catalog file now loaded */
-    pthread_mutex_t cat_lock;    /* guards cat */
-    struct proxy_pgcat *cat;     /* guarded by cat_lock: the served catalog of the views */
-    int64_t start_us;            /* when the proxy started (pg_postmaster_start_time) */
+    _Atomic uint64_t views_gen; /* +1 at every successful view refresh */
+    char *applied_catalog;      /* guarded by refresh_lock: the catalog file now loaded */
+    pthread_mutex_t cat_lock;   /* guards cat */
+    struct proxy_pgcat *cat;    /* guarded by cat_lock: the served catalog of the views */
+    int64_t start_us;           /* when the proxy started (pg_postmaster_start_time) */
     /* the watermark file as the poller last saw it; poller thread only */
     int64_t wm_mtime_ns;
     int64_t wm_size;
@@ -378,11 +378,12 @@ typedef struct proxy_session {
     am_buf_t in;
     bool io_failed;
     duckdb_connection con;
-    struct ssl_st *ssl; /* the TLS connection, NULL in plain text (conn.c, tls.c) */
-    char *role;         /* the authenticated role */
-    char tx;      /* 'I' idle, 'T' in a block, 'E' failed block */
-    bool duck_tx; /* a DuckDB transaction is open for the block */
-    bool implicit_tx; /* the extended protocol's implicit transaction (until Sync) is open */
+    struct ssl_st *ssl;  /* the TLS connection, NULL in plain text (conn.c, tls.c) */
+    char *role;          /* the authenticated role */
+    char tx;             /* 'I' idle, 'T' in a block, 'E' failed block */
+    bool duck_tx;        /* a DuckDB transaction is open for the block */
+    uint64_t duck_gen;   /* proxy views_gen when that transaction began */
+    bool implicit_tx;    /* the extended protocol's implicit transaction (until Sync) is open */
     int64_t tx_start_us; /* now() of the current transaction */
     char *tx_isolation;  /* BEGIN ISOLATION LEVEL ... of the block, NULL = the default */
     bool tx_read_only_set;
@@ -391,13 +392,13 @@ typedef struct proxy_session {
     int extra_float_digits;
     int date_style, date_order; /* DateStyle: PROXY_PG_*_DATES, PROXY_PG_DATEORDER_* */
     int interval_style;         /* IntervalStyle: PROXY_PG_INTSTYLE_* */
-    int32_t tz_fixed_s; /* offset east of UTC when tz_zone is NULL */
+    int32_t tz_fixed_s;         /* offset east of UTC when tz_zone is NULL */
     struct proxy_tz *tz_zone;
-    struct proxy_pgcat *cat;       /* the served catalog this transaction reads (a reference) */
-    proxy_prep_t *preps;           /* prepared statements: protocol Parse and SQL PREPARE */
-    proxy_portal_t *portals;       /* protocol portals and DECLAREd cursors */
-    bool skip_to_sync;             /* an extended-protocol error: ignore until Sync */
-    am_arena_t *arena;             /* per message */
+    struct proxy_pgcat *cat; /* the served catalog this transaction reads (a reference) */
+    proxy_prep_t *preps;     /* prepared statements: protocol Parse and SQL PREPARE */
+    proxy_portal_t *portals; /* protocol portals and DECLAREd cursors */
+    bool skip_to_sync;       /* an extended-protocol error: ignore until Sync */
+    am_arena_t *arena;       /* per message */
 } proxy_session_t;
 
 /* conn.c */
@@ -597,8 +598,7 @@ struct proxy_prep {
 };
 /* Parses and describes text as statement name (Parse); false + err (nothing added). */
 bool proxy__prep_add(proxy_session_t *s, const char *name, const char *text,
-                     const uint32_t *param_oids, size_t n_param_oids,
-                     am_err_t *err) AM_MUST_CHECK;
+                     const uint32_t *param_oids, size_t n_param_oids, am_err_t *err) AM_MUST_CHECK;
 proxy_prep_t *proxy__prep_find(proxy_session_t *s, const char *name);
 bool proxy__prep_drop(proxy_session_t *s, const char *name); /* NULL = all; false if absent */
 void proxy__prep_unref(proxy_prep_t *p);

@@ -132,8 +132,8 @@ static bool kb_of(const char *v, int64_t *kb)
     static const struct {
         const char *unit;
         double kb;
-    } units[] = {{"", 1}, {"B", 1.0 / 1024}, {"kB", 1}, {"MB", 1024}, {"GB", 1048576},
-                 {"TB", 1073741824.0}};
+    } units[] = {{"", 1},      {"B", 1.0 / 1024}, {"kB", 1},
+                 {"MB", 1024}, {"GB", 1048576},   {"TB", 1073741824.0}};
     char *end;
     double x = strtod(v, &end);
     if (end == v || x < 0)
@@ -555,9 +555,11 @@ bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err)
 {
     if (s->duck_tx)
         return true;
+    uint64_t gen = atomic_load(&s->proxy->views_gen);
     if (!proxy__duck_exec(s->con, "BEGIN TRANSACTION", err))
         return false;
     s->duck_tx = true;
+    s->duck_gen = gen;
     return true;
 }
 
@@ -611,15 +613,17 @@ void proxy__session_stmt_snapshot(proxy_session_t *s)
 {
     if (s->tx != 'T' || s->implicit_tx)
         return;
-    const char *iso = s->tx_isolation ? s->tx_isolation
-                                      : proxy__setting_find(s, "default_transaction_isolation");
+    const char *iso =
+        s->tx_isolation ? s->tx_isolation : proxy__setting_find(s, "default_transaction_isolation");
     if (iso && strncasecmp(iso, "read ", 5) != 0)
         return;
     for (const proxy_portal_t *p = s->portals; p; p = p->next)
         if (p->has_cur && !p->declared && p->name[0])
             return;
+    /* the views may change with the catalog unchanged (new rows only): DuckDB's transaction
+     * then still sees the old ones */
     proxy_pgcat_t *now = proxy__catalog_current(s->proxy);
-    if (now == s->cat) {
+    if (now == s->cat && (!s->duck_tx || s->duck_gen == atomic_load(&s->proxy->views_gen))) {
         proxy__pgcat_unref(now);
         return;
     }

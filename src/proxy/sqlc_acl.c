@@ -37,8 +37,8 @@ static void acl_compute(sqlc_ctx_t *c)
     size_t tables = c->n_hidden;
     for (size_t i = 0; i < n && tables; i++) {
         const proxy_pgrel_t *r = proxy__pgcat_rel_at(c->cat, i);
-        uint32_t of = r->relkind == 'i' || r->relkind == 'I' ? proxy__pgcat_index_table(c->cat, r->oid)
-                                                              : 0;
+        uint32_t of =
+            r->relkind == 'i' || r->relkind == 'I' ? proxy__pgcat_index_table(c->cat, r->oid) : 0;
         for (size_t k = 0; of && k < tables; k++)
             if (c->hidden[k] == of)
                 hidden_add(c, r->oid, &cap);
@@ -58,8 +58,9 @@ bool sqlc_acl_check(sqlc_ctx_t *c, const proxy_pgrel_t *rel)
 {
     proxy_acl_t a = proxy__pgcat_acl(c->cat, c->env->user, rel->oid);
     if (a == PROXY_ACL_RLS)
-        return sqlc_fail(c, "0A000", "table \"%s\" has row-level security, which the mirror does "
-                                     "not apply: it is not readable here",
+        return sqlc_fail(c, "0A000",
+                         "table \"%s\" has row-level security, which the mirror does "
+                         "not apply: it is not readable here",
                          rel->name);
     if (a == PROXY_ACL_DENIED)
         return sqlc_fail(c, "42501", "permission denied for table %s", rel->name);
@@ -69,8 +70,8 @@ bool sqlc_acl_check(sqlc_ctx_t *c, const proxy_pgrel_t *rel)
 /* How each catalog relation names the relation a row is about. */
 static const struct {
     const char *nsp, *rel;
-    const char *oid_col;              /* a column holding the relation's OID */
-    const char *nsp_col, *name_col;   /* or its schema and name */
+    const char *oid_col;            /* a column holding the relation's OID */
+    const char *nsp_col, *name_col; /* or its schema and name */
 } rules[] = {
     {"pg_catalog", "pg_class", "oid", NULL, NULL},
     {"pg_catalog", "pg_attribute", "attrelid", NULL, NULL},
@@ -111,8 +112,7 @@ const char *sqlc_acl_filter(sqlc_ctx_t *c, const proxy_pgrel_t *cr)
             for (size_t k = 0; k < c->n_hidden; k++)
                 am_buf_printf(&b, "%s%u", k ? ", " : "", c->hidden[k]);
         } else {
-            am_buf_printf(&b, "(%s || chr(1) || %s) NOT IN (", rules[i].nsp_col,
-                          rules[i].name_col);
+            am_buf_printf(&b, "(%s || chr(1) || %s) NOT IN (", rules[i].nsp_col, rules[i].name_col);
             bool first = true;
             for (size_t k = 0; k < c->n_hidden; k++) {
                 const proxy_pgrel_t *h = proxy__pgcat_rel(c->cat, c->hidden[k]);

@@ -13,11 +13,11 @@
 
 typedef enum kind {
     K_OTHER = 0,
-    K_INT,      /* int2 int4 int8 */
-    K_OID,      /* oid xid cid and the reg* types */
-    K_FLOAT,    /* float4 float8 */
-    K_NUMERIC,  /* numeric (DECIMAL or numeric text, see numv) */
-    K_TEXT,     /* text varchar bpchar name "char" */
+    K_INT,     /* int2 int4 int8 */
+    K_OID,     /* oid xid cid and the reg* types */
+    K_FLOAT,   /* float4 float8 */
+    K_NUMERIC, /* numeric (DECIMAL or numeric text, see numv) */
+    K_TEXT,    /* text varchar bpchar name "char" */
     K_BOOL,
     K_DATE,
     K_TIME,
@@ -303,14 +303,14 @@ static bool literal_enum(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t)
     const proxy_pgtype_t *pt = proxy__pgcat_type(c->cat, t.oid);
     for (size_t i = 0; pt && i < pt->n_enum_labels; i++)
         if (strcmp(pt->enum_labels[i], v->literal) == 0) {
-            *v = sqlc_val_of(sqlc_printf(c, "CAST(%s AS %s)", sqlc_literal(c, v->literal),
-                                         sqlc_duck_type(c, t)),
-                             t);
+            *v = sqlc_val_of(
+                sqlc_printf(c, "CAST(%s AS %s)", sqlc_literal(c, v->literal), sqlc_duck_type(c, t)),
+                t);
             v->is_const = true;
             return true;
         }
-    return sqlc_fail(c, "22P02", "invalid input value for enum %s: \"%s\"",
-                     pt ? pt->name : "?", v->literal);
+    return sqlc_fail(c, "22P02", "invalid input value for enum %s: \"%s\"", pt ? pt->name : "?",
+                     v->literal);
 }
 
 static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *numv);
@@ -399,12 +399,12 @@ static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *
         return sqlc_printf(c, "am_timestamp_in(%s, %s, %s, %s)", x, datestyle_lit(c), tz_lit(c),
                            sqlc_now_literal(c));
     case K_TIMESTAMPTZ:
-        return sqlc_printf(c, "am_timestamptz_in(%s, %s, %s, %s)", x, datestyle_lit(c),
-                           tz_lit(c), sqlc_now_literal(c));
+        return sqlc_printf(c, "am_timestamptz_in(%s, %s, %s, %s)", x, datestyle_lit(c), tz_lit(c),
+                           sqlc_now_literal(c));
     case K_INTERVAL:
-        return b.typmod >= 0 ? sqlc_printf(c, "am_interval_in(%s, %s, %d)", x,
-                                           intervalstyle_lit(c), b.typmod)
-                             : sqlc_printf(c, "am_interval_in(%s, %s)", x, intervalstyle_lit(c));
+        return b.typmod >= 0
+                   ? sqlc_printf(c, "am_interval_in(%s, %s, %d)", x, intervalstyle_lit(c), b.typmod)
+                   : sqlc_printf(c, "am_interval_in(%s, %s)", x, intervalstyle_lit(c));
     case K_TIMETZ:
         return sqlc_printf(c, "am_timetz_in(%s, %s, %s, %s)", x, datestyle_lit(c), tz_lit(c),
                            sqlc_now_literal(c));
@@ -487,13 +487,15 @@ static char *cast_number(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t from, kind_t
         return sqlc_printf(c, "CAST(%s AS %s)", x, sqlc_duck_type(c, tb));
     if (to == K_NUMERIC && from == K_FLOAT) {
         *numv = true;
-        return sqlc_printf(c, "%s(%s)",
-                           v->type.oid == PG_OID_FLOAT4 ? "am_num_from_float4" : "am_num_from_float8",
-                           x);
+        return sqlc_printf(
+            c, "%s(%s)", v->type.oid == PG_OID_FLOAT4 ? "am_num_from_float4" : "am_num_from_float8",
+            x);
     }
     if (to == K_NUMERIC) /* integers are exact as DECIMAL(p,0) */
         return sqlc_printf(c, "CAST(%s AS DECIMAL(%d,0))", x,
-                           v->type.oid == PG_OID_INT2 ? 5 : v->type.oid == PG_OID_INT4 ? 10 : 19);
+                           v->type.oid == PG_OID_INT2   ? 5
+                           : v->type.oid == PG_OID_INT4 ? 10
+                                                        : 19);
     if (to == K_BOOL && v->type.oid == PG_OID_INT4)
         return sqlc_printf(c, "(%s <> 0)", x);
     return NULL;
@@ -529,8 +531,9 @@ static char *cast_time(sqlc_ctx_t *c, const char *x, kind_t from, kind_t to)
 static char *int_to_oid(sqlc_ctx_t *c, const char *x, uint32_t from)
 {
     if (from == PG_OID_INT8)
-        return sqlc_printf(c, "(CASE WHEN (%s) < 0 OR (%s) > 4294967295 THEN "
-                              "error('22003 OID out of range') ELSE CAST(%s AS BIGINT) END)",
+        return sqlc_printf(c,
+                           "(CASE WHEN (%s) < 0 OR (%s) > 4294967295 THEN "
+                           "error('22003 OID out of range') ELSE CAST(%s AS BIGINT) END)",
                            x, x, x);
     return sqlc_printf(c, "(CAST(%s AS BIGINT) & 4294967295)", x);
 }
@@ -539,8 +542,9 @@ static char *int_to_oid(sqlc_ctx_t *c, const char *x, uint32_t from)
 static char *oid_to_int(sqlc_ctx_t *c, const char *x, uint32_t to)
 {
     if (to == PG_OID_INT4)
-        return sqlc_printf(c, "CAST(CASE WHEN (%s) > 2147483647 THEN (%s) - 4294967296 ELSE (%s) "
-                              "END AS INTEGER)",
+        return sqlc_printf(c,
+                           "CAST(CASE WHEN (%s) > 2147483647 THEN (%s) - 4294967296 ELSE (%s) "
+                           "END AS INTEGER)",
                            x, x, x);
     return NULL; /* oid -> int2 has no cast in PostgreSQL */
 }
@@ -579,8 +583,9 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
                                v->sql);
         /* text(inet) always shows the netmask, inet's output only when it is not a host's */
         if (fb.oid == PG_OID_INET)
-            return sqlc_printf(c, "CASE WHEN contains(%s, '/') THEN %s WHEN contains(%s, ':') "
-                                  "THEN %s || '/128' ELSE %s || '/32' END",
+            return sqlc_printf(c,
+                               "CASE WHEN contains(%s, '/') THEN %s WHEN contains(%s, ':') "
+                               "THEN %s || '/128' ELSE %s || '/32' END",
                                v->sql, v->sql, v->sql, v->sql, v->sql);
         return output_of(c, v->sql, fb, v->numv);
     }
@@ -592,8 +597,9 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
         (tb.oid == PG_OID_OIDVECTOR && fb.oid == proxy__pgtype_array(c->cat, PG_OID_OID)))
         return sqlc_strdup(c, v->sql);
     if ((fb.oid == PG_OID_INT2VECTOR || fb.oid == PG_OID_OIDVECTOR) && to == K_ARRAY) {
-        sqlc_fail(c, "0A000", "casting %s to an array is not supported on the mirror: the array "
-                              "would start at subscript 0",
+        sqlc_fail(c, "0A000",
+                  "casting %s to an array is not supported on the mirror: the array "
+                  "would start at subscript 0",
                   sqlc_type_name(c, v->type));
         return NULL;
     }
@@ -620,7 +626,8 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
     if (from == K_JSONB && to == K_JSON)
         return sqlc_strdup(c, v->sql);
     if (from == K_ARRAY && to == K_ARRAY) {
-        sqlc_val_t e = sqlc_val_of(sqlc_alias(c, 'e'), sqlc_type(proxy__pgtype_elem(c->cat, fb.oid)));
+        sqlc_val_t e =
+            sqlc_val_of(sqlc_alias(c, 'e'), sqlc_type(proxy__pgtype_elem(c->cat, fb.oid)));
         e.numv = v->numv;
         proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, tb.oid), tb.typmod};
         bool en = false;
@@ -649,8 +656,9 @@ bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_cconte
         /* information_schema's unconstrained domains (sql_identifier, character_data ...) */
         !(dom && dom->nspname && strcmp(dom->nspname, "information_schema") == 0 &&
           strcmp(dom->name, "cardinal_number") != 0 && strcmp(dom->name, "yes_or_no") != 0))
-        return sqlc_fail(c, "0A000", "converting a value to domain %s is not supported on the "
-                                     "mirror: its constraints are not checked here",
+        return sqlc_fail(c, "0A000",
+                         "converting a value to domain %s is not supported on the "
+                         "mirror: its constraints are not checked here",
                          sqlc_type_name(c, t));
     if (v->is_null) {
         v->sql = sqlc_printf(c, "CAST(NULL AS %s)", sqlc_duck_type(c, t));
@@ -703,7 +711,10 @@ bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_cconte
         v->dec_p = (uint8_t)p;
         v->dec_s = (uint8_t)sc;
     } else if (tb.oid == PG_OID_NUMERIC && !numv && fb.oid != tb.oid) {
-        v->dec_p = fb.oid == PG_OID_INT2 ? 5 : fb.oid == PG_OID_INT4 ? 10 : fb.oid == PG_OID_INT8 ? 19 : 0;
+        v->dec_p = fb.oid == PG_OID_INT2   ? 5
+                   : fb.oid == PG_OID_INT4 ? 10
+                   : fb.oid == PG_OID_INT8 ? 19
+                                           : 0;
         v->dec_s = 0;
     }
     v->sql = x;

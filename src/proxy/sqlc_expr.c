@@ -55,7 +55,8 @@ static bool num_literal(sqlc_ctx_t *c, const char *s, sqlc_val_t *out)
     }
     /* strip leading zeros, keep at least scale + 1 digits */
     size_t lead = 0;
-    while (lead + 1 < digits.len && digits.data[lead] == '0' && digits.len - lead > (size_t)scale + 1)
+    while (lead + 1 < digits.len && digits.data[lead] == '0' &&
+           digits.len - lead > (size_t)scale + 1)
         lead++;
     const char *d = digits.data + lead;
     size_t nd = digits.len - lead;
@@ -208,7 +209,7 @@ static bool bool_op(sqlc_ctx_t *c, const PgQuery__BoolExpr *b, sqlc_val_t *out)
 {
     const char *word = b->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR  ? "AND"
                        : b->boolop == PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR ? "OR"
-                                                                         : "NOT";
+                                                                        : "NOT";
     am_buf_t sql;
     am_buf_init(&sql);
     bool flags[3] = {true, false, false};
@@ -263,8 +264,8 @@ static bool null_test(sqlc_ctx_t *c, const PgQuery__NullTest *t, sqlc_val_t *out
 
 static bool boolean_test(sqlc_ctx_t *c, const PgQuery__BooleanTest *t, sqlc_val_t *out)
 {
-    static const char *const forms[] = {"", "IS TRUE", "IS NOT TRUE", "IS FALSE", "IS NOT FALSE",
-                                        "IS NULL", "IS NOT NULL"};
+    static const char *const forms[] = {
+        "", "IS TRUE", "IS NOT TRUE", "IS FALSE", "IS NOT FALSE", "IS NULL", "IS NOT NULL"};
     sqlc_val_t a;
     if (!sqlc_bool_expr(c, t->arg, "IS TRUE", &a))
         return false;

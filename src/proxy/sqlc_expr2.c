@@ -85,9 +85,10 @@ static bool case_expr(sqlc_ctx_t *c, const PgQuery__CaseExpr *e, sqlc_val_t *out
     out->sql = am_arena_strndup(c->arena, b.data, b.len);
     am_buf_destroy(&b);
     if (out->has_srf)
-        return sqlc_fail(c, "0A000", "set-returning functions are not allowed in CASE\nHINT:  You "
-                                     "might be able to move the set-returning function into a "
-                                     "LATERAL FROM item.");
+        return sqlc_fail(c, "0A000",
+                         "set-returning functions are not allowed in CASE\nHINT:  You "
+                         "might be able to move the set-returning function into a "
+                         "LATERAL FROM item.");
     out->numv = res[0].numv;
     /* named after the ELSE result when that has a strong name */
     if (e->defresult && res[nres - 1].name && !res[nres - 1].name_weak) {
@@ -122,9 +123,10 @@ static bool coalesce_expr(sqlc_ctx_t *c, const PgQuery__CoalesceExpr *e, sqlc_va
     *out = sqlc_val_of(NULL, t);
     out->sql = sqlc_printf(c, "COALESCE(%s)", join_vals(c, v, e->n_args, out));
     if (out->has_srf)
-        return sqlc_fail(c, "0A000", "set-returning functions are not allowed in COALESCE\nHINT:  "
-                                     "You might be able to move the set-returning function into "
-                                     "a LATERAL FROM item.");
+        return sqlc_fail(c, "0A000",
+                         "set-returning functions are not allowed in COALESCE\nHINT:  "
+                         "You might be able to move the set-returning function into "
+                         "a LATERAL FROM item.");
     out->numv = v[0].numv;
     out->name = "coalesce";
     return true;
@@ -150,8 +152,9 @@ static bool minmax_expr(sqlc_ctx_t *c, const PgQuery__MinMaxExpr *e, sqlc_val_t 
         /* compared through a sort key; the first of equal values wins, as in PostgreSQL */
         const char *kb = sqlc_key_expr(c, "am_b", t, v[0].numv);
         const char *l = sqlc_printf(c, "list_filter([%s], am_e -> am_e IS NOT NULL)", list);
-        out->sql = sqlc_printf(c, "CASE WHEN len(%s) = 0 THEN NULL ELSE list_reduce(%s, (am_a, "
-                                  "am_b) -> CASE WHEN %s %s %s THEN am_b ELSE am_a END) END",
+        out->sql = sqlc_printf(c,
+                               "CASE WHEN len(%s) = 0 THEN NULL ELSE list_reduce(%s, (am_a, "
+                               "am_b) -> CASE WHEN %s %s %s THEN am_b ELSE am_a END) END",
                                l, l, kb, greatest ? ">" : "<", ka);
     }
     out->numv = v[0].numv;
@@ -194,8 +197,9 @@ static bool subscript(sqlc_ctx_t *c, sqlc_val_t *base, const PgQuery__AIndices *
         shift = 1;
     }
     if (!elem)
-        return sqlc_fail(c, "42804", "cannot subscript type %s because it does not support "
-                                     "subscripting",
+        return sqlc_fail(c, "42804",
+                         "cannot subscript type %s because it does not support "
+                         "subscripting",
                          sqlc_type_name(c, base->type));
     sqlc_val_t lo = {0}, hi = {0};
     proxy_pgtype_ref_t i4 = sqlc_type(PG_OID_INT4);
@@ -205,8 +209,9 @@ static bool subscript(sqlc_ctx_t *c, sqlc_val_t *base, const PgQuery__AIndices *
         return false;
     if (ix->is_slice) {
         const char *l = ix->lidx ? sqlc_printf(c, "greatest((%s) + %d, 1)", lo.sql, shift) : "1";
-        const char *h = ix->uidx ? sqlc_printf(c, "CASE WHEN (%s) + %d < 1 THEN 0 ELSE (%s) + %d "
-                                                  "END",
+        const char *h = ix->uidx ? sqlc_printf(c,
+                                               "CASE WHEN (%s) + %d < 1 THEN 0 ELSE (%s) + %d "
+                                               "END",
                                                hi.sql, shift, hi.sql, shift)
                                  : "2147483647";
         base->sql = sqlc_printf(c, "list_slice(%s, %s, %s)", base->sql, l, h);
@@ -236,8 +241,9 @@ static bool indirection(sqlc_ctx_t *c, const PgQuery__AIndirection *e, sqlc_val_
             continue;
         }
         if (ind->node_case != PG_QUERY__NODE__NODE_A_INDICES)
-            return sqlc_fail(c, "0A000", "this kind of field selection is not supported on the "
-                                         "mirror");
+            return sqlc_fail(c, "0A000",
+                             "this kind of field selection is not supported on the "
+                             "mirror");
         if (!subscript(c, out, ind->a_indices))
             return false;
     }
@@ -291,8 +297,19 @@ static bool value_function(sqlc_ctx_t *c, const PgQuery__SQLValueFunction *f, sq
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: {
-        static const char *const names[] = {"", "", "", "", "", "", "", "", "", "",
-                                            "current_role", "current_user", "user",
+        static const char *const names[] = {"",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "current_role",
+                                            "current_user",
+                                            "user",
                                             "session_user"};
         *out = sqlc_val_of(sqlc_strdup(c, user), sqlc_type(PG_OID_NAME));
         out->name = names[f->op];
@@ -310,8 +327,9 @@ static bool value_function(sqlc_ctx_t *c, const PgQuery__SQLValueFunction *f, sq
         out->name = "current_schema";
         break;
     default:
-        return sqlc_fail(c, "0A000", "CURRENT_TIME (time with time zone) is not supported on the "
-                                     "mirror");
+        return sqlc_fail(c, "0A000",
+                         "CURRENT_TIME (time with time zone) is not supported on the "
+                         "mirror");
     }
     out->is_const = true;
     return true;
@@ -334,12 +352,14 @@ static bool sublink_any(sqlc_ctx_t *c, const PgQuery__SubLink *s, const char *su
     if (strcmp(cmp.sql, sqlc_printf(c, "(%s %s %s)", l.sql, op, r.sql)) != 0 ||
         strcmp(op, "=") != 0) {
         /* not a plain equality: quantified comparison through EXISTS keeps NULL semantics */
-        out->sql = all ? sqlc_printf(c, "(SELECT bool_and(%s) IS NOT FALSE AND (count(*) = 0 OR "
-                                        "bool_and(%s) IS NOT NULL) FROM (%s) AS am_sub(o))",
+        out->sql = all ? sqlc_printf(c,
+                                     "(SELECT bool_and(%s) IS NOT FALSE AND (count(*) = 0 OR "
+                                     "bool_and(%s) IS NOT NULL) FROM (%s) AS am_sub(o))",
                                      cmp.sql, cmp.sql, sub)
-                       : sqlc_printf(c, "(SELECT CASE WHEN bool_or(%s) THEN true WHEN "
-                                        "count(*) = 0 THEN false WHEN bool_or(%s IS NULL) THEN "
-                                        "NULL ELSE false END FROM (%s) AS am_sub(o))",
+                       : sqlc_printf(c,
+                                     "(SELECT CASE WHEN bool_or(%s) THEN true WHEN "
+                                     "count(*) = 0 THEN false WHEN bool_or(%s IS NULL) THEN "
+                                     "NULL ELSE false END FROM (%s) AS am_sub(o))",
                                      cmp.sql, cmp.sql, sub);
     }
     out->type = sqlc_type(PG_OID_BOOL);
@@ -355,12 +375,14 @@ static bool sublink_row(sqlc_ctx_t *c, const PgQuery__SubLink *s, const char *su
     const PgQuery__RowExpr *row = s->testexpr->row_expr;
     const char *op = s->n_oper_name ? sqlc_str(s->oper_name[s->n_oper_name - 1]) : "=";
     if (!op || (strcmp(op, "=") != 0 && strcmp(op, "<>") != 0))
-        return sqlc_fail(c, "0A000", "row comparison with a subquery by %s is not supported on "
-                                     "the mirror",
+        return sqlc_fail(c, "0A000",
+                         "row comparison with a subquery by %s is not supported on "
+                         "the mirror",
                          op ? op : "?");
     if (row->n_args != nt)
-        return sqlc_fail(c, "42601", row->n_args < nt ? "subquery has too many columns"
-                                                       : "subquery has too few columns");
+        return sqlc_fail(c, "42601",
+                         row->n_args < nt ? "subquery has too many columns"
+                                          : "subquery has too few columns");
     am_buf_t b;
     am_buf_init(&b);
     *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
@@ -378,12 +400,14 @@ static bool sublink_row(sqlc_ctx_t *c, const PgQuery__SubLink *s, const char *su
     char *cmp = sqlc_printf(c, "(%s)", b.data);
     am_buf_destroy(&b);
     bool all = s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK;
-    out->sql = all ? sqlc_printf(c, "(SELECT bool_and(%s) IS NOT FALSE AND (count(*) = 0 OR "
-                                    "bool_and(%s) IS NOT NULL) FROM (%s) AS am_sub)",
+    out->sql = all ? sqlc_printf(c,
+                                 "(SELECT bool_and(%s) IS NOT FALSE AND (count(*) = 0 OR "
+                                 "bool_and(%s) IS NOT NULL) FROM (%s) AS am_sub)",
                                  cmp, cmp, sub)
-                   : sqlc_printf(c, "(SELECT CASE WHEN bool_or(%s) THEN true WHEN count(*) = 0 "
-                                    "THEN false WHEN bool_or(%s IS NULL) THEN NULL ELSE false END "
-                                    "FROM (%s) AS am_sub)",
+                   : sqlc_printf(c,
+                                 "(SELECT CASE WHEN bool_or(%s) THEN true WHEN count(*) = 0 "
+                                 "THEN false WHEN bool_or(%s IS NULL) THEN NULL ELSE false END "
+                                 "FROM (%s) AS am_sub)",
                                  cmp, cmp, sub);
     out->is_const = false;
     return true;
@@ -416,8 +440,9 @@ static bool sublink(sqlc_ctx_t *c, const PgQuery__SubLink *s, sqlc_val_t *out)
         te && te->node_case == PG_QUERY__NODE__NODE_ROW_EXPR)
         return sublink_row(c, s, sub, tg, nt, out);
     if (nt != 1)
-        return sqlc_fail(c, "42601", nt > 1 ? "subquery must return only one column"
-                                            : "subquery must return a column");
+        return sqlc_fail(c, "42601",
+                         nt > 1 ? "subquery must return only one column"
+                                : "subquery must return a column");
     if (s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK) {
         *out = tg[0].val;
         out->sql = sqlc_printf(c, "(%s)", sub);
@@ -435,9 +460,10 @@ static bool sublink(sqlc_ctx_t *c, const PgQuery__SubLink *s, sqlc_val_t *out)
         if (!arr)
             return sqlc_fail(c, "42704", "could not find array type for data type %s",
                              sqlc_type_name(c, tg[0].val.type));
-        *out = sqlc_val_of(sqlc_printf(c, "(SELECT coalesce(list(am_sub.o ORDER BY am_sub.n), []) "
-                                          "FROM (SELECT %s AS o, row_number() OVER () AS n "
-                                          "FROM (%s) AS am_q) AS am_sub)",
+        *out = sqlc_val_of(sqlc_printf(c,
+                                       "(SELECT coalesce(list(am_sub.o ORDER BY am_sub.n), []) "
+                                       "FROM (SELECT %s AS o, row_number() OVER () AS n "
+                                       "FROM (%s) AS am_q) AS am_sub)",
                                        tg[0].duck, sub),
                            (proxy_pgtype_ref_t){arr, tg[0].val.type.typmod});
         out->numv = tg[0].val.numv;

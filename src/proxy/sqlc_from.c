@@ -39,8 +39,9 @@ static bool apply_alias(sqlc_ctx_t *c, sqlc_rte_t *r, const PgQuery__Alias *a)
     r->refname = a->aliasname;
     r->nspname = NULL;
     if (a->n_colnames > r->n_cols)
-        return sqlc_fail(c, "42P10", "table \"%s\" has %zu columns available but %zu columns "
-                                     "specified",
+        return sqlc_fail(c, "42P10",
+                         "table \"%s\" has %zu columns available but %zu columns "
+                         "specified",
                          a->aliasname, r->n_cols, a->n_colnames);
     for (size_t i = 0; i < a->n_colnames; i++)
         r->cols[i].name = sqlc_str(a->colnames[i]);
@@ -171,8 +172,9 @@ static bool range_subselect(sqlc_ctx_t *c, const PgQuery__RangeSubselect *rs, am
 static bool range_function(sqlc_ctx_t *c, const PgQuery__RangeFunction *rf, am_buf_t *out)
 {
     if (rf->is_rowsfrom || rf->n_functions != 1 || rf->n_coldeflist > 0)
-        return sqlc_fail(c, "0A000", "ROWS FROM and column definition lists are not supported on "
-                                     "the mirror");
+        return sqlc_fail(c, "0A000",
+                         "ROWS FROM and column definition lists are not supported on "
+                         "the mirror");
     const PgQuery__List *fl = rf->functions[0]->list;
     const sqlc_node_t *fn = fl && fl->n_items ? fl->items[0] : NULL;
     if (!fn || fn->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
@@ -292,8 +294,8 @@ static bool merge_using(sqlc_ctx_t *c, const PgQuery__JoinExpr *j, size_t l0, si
         sqlc_col_t *rc = lc ? side_col(c, mid, end, names[i], "right") : NULL;
         if (!rc)
             return false;
-        sqlc_val_t a = sqlc_val_of((char *)lc->sql, lc->type), b = sqlc_val_of((char *)rc->sql,
-                                                                               rc->type), eq, co[2];
+        sqlc_val_t a = sqlc_val_of((char *)lc->sql, lc->type),
+                   b = sqlc_val_of((char *)rc->sql, rc->type), eq, co[2];
         a.numv = lc->numv;
         b.numv = rc->numv;
         if (!sqlc_operator2(c, "=", &a, &b, &eq, co))
@@ -505,8 +507,8 @@ static bool find_unqualified(sqlc_ctx_t *c, const char *name, sqlc_val_t *out)
     return sqlc_fail(c, "42703", "column \"%s\" does not exist", name);
 }
 
-static sqlc_rte_t *rte_find_at(sqlc_ctx_t *c, const char *nsp, const char *rel,
-                               bool *ambiguous, sqlc_scope_t **level)
+static sqlc_rte_t *rte_find_at(sqlc_ctx_t *c, const char *nsp, const char *rel, bool *ambiguous,
+                               sqlc_scope_t **level)
 {
     *ambiguous = false;
     for (sqlc_scope_t *s = c->scope; s; s = s->parent) {
@@ -566,10 +568,11 @@ bool sqlc_column_ref(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, sqlc_val_t *ou
                 if (ws->rtes[i]->relname && ws->rtes[i]->refname &&
                     strcmp(ws->rtes[i]->relname, rel) == 0 &&
                     strcmp(ws->rtes[i]->refname, rel) != 0)
-                    return sqlc_fail(c, "42P01",
-                                     "invalid reference to FROM-clause entry for table \"%s\"\n"
-                                     "HINT:  Perhaps you meant to reference the table alias \"%s\".",
-                                     rel, ws->rtes[i]->refname);
+                    return sqlc_fail(
+                        c, "42P01",
+                        "invalid reference to FROM-clause entry for table \"%s\"\n"
+                        "HINT:  Perhaps you meant to reference the table alias \"%s\".",
+                        rel, ws->rtes[i]->refname);
         return sqlc_fail(c, "42P01", "missing FROM-clause entry for table \"%s\"", rel);
     }
     int count = 0;

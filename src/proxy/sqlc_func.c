@@ -36,8 +36,8 @@ static const char *func_name(sqlc_ctx_t *c, const PgQuery__FuncCall *f, bool *ok
     if (f->n_funcname == 2) {
         const char *nsp = sqlc_str(f->funcname[0]);
         const char *fn = sqlc_str(f->funcname[1]);
-        bool expand = nsp && fn && !strcmp(nsp, "information_schema") &&
-                      !strcmp(fn, "_pg_expandarray");
+        bool expand =
+            nsp && fn && !strcmp(nsp, "information_schema") && !strcmp(fn, "_pg_expandarray");
         if (!expand && (!nsp || strcmp(nsp, "pg_catalog") != 0)) {
             *ok = sqlc_fail(c, "42883", "function %s.%s does not exist", nsp ? nsp : "?",
                             sqlc_str(f->funcname[1]) ? sqlc_str(f->funcname[1]) : "?");
@@ -147,8 +147,8 @@ static const struct {
      {"0", "0", "0", "0", "0", "0", "0.0"}},
 };
 
-static bool named_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *fn,
-                       sqlc_val_t **argv, size_t *n)
+static bool named_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *fn, sqlc_val_t **argv,
+                       size_t *n)
 {
     size_t k = 0;
     while (k < AM_ARRAY_LEN(named_fns) && strcmp(named_fns[k].fn, fn) != 0)
@@ -185,9 +185,9 @@ static bool named_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *fn
             continue;
         }
         bool frac = strchr(named_fns[k].defaults[i], '.') != NULL;
-        args[*n] = sqlc_val_of(sqlc_printf(c, "CAST(%s AS %s)", named_fns[k].defaults[i],
-                                           frac ? "DOUBLE" : "INTEGER"),
-                               sqlc_type(frac ? PG_OID_FLOAT8 : PG_OID_INT4));
+        args[*n] = sqlc_val_of(
+            sqlc_printf(c, "CAST(%s AS %s)", named_fns[k].defaults[i], frac ? "DOUBLE" : "INTEGER"),
+            sqlc_type(frac ? PG_OID_FLOAT8 : PG_OID_INT4));
         args[(*n)++].is_const = true;
     }
     return true;
@@ -208,8 +208,9 @@ static bool compile_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *
                          SQLC_FUNC_MAX_ARGS);
     for (size_t i = 0; i < f->n_args; i++) {
         if (f->args[i]->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR)
-            return sqlc_fail(c, "0A000", "named function arguments are not supported on the "
-                                         "mirror");
+            return sqlc_fail(c, "0A000",
+                             "named function arguments are not supported on the "
+                             "mirror");
         if (!sqlc_expr(c, f->args[i], &(*args)[i]))
             return false;
     }
@@ -279,11 +280,12 @@ static bool mods_default(sqlc_ctx_t *c, const sqlc_callmods_t *m, sqlc_val_t *ou
     size_t len = strlen(out->sql);
     char *open = strchr(out->sql, '(');
     if (len == 0 || out->sql[len - 1] != ')' || !open)
-        return sqlc_fail(c, "0A000", "DISTINCT, ORDER BY, FILTER or OVER are not supported for "
-                                     "this function on the mirror");
-    out->sql = sqlc_printf(c, "%.*s%s%.*s%s)%s", (int)(open - out->sql + 1), out->sql,
-                           m->distinct, (int)(len - 1 - (size_t)(open - out->sql + 1)), open + 1,
-                           m->order, m->post);
+        return sqlc_fail(c, "0A000",
+                         "DISTINCT, ORDER BY, FILTER or OVER are not supported for "
+                         "this function on the mirror");
+    out->sql =
+        sqlc_printf(c, "%.*s%s%.*s%s)%s", (int)(open - out->sql + 1), out->sql, m->distinct,
+                    (int)(len - 1 - (size_t)(open - out->sql + 1)), open + 1, m->order, m->post);
     return true;
 }
 
@@ -316,8 +318,8 @@ static bool call_mods(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *ove
 
 /* An aggregate, or a window function (over set): its arguments are at this query level for a
  * window, inside the aggregate otherwise. */
-static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name,
-                          bool agg, const char *over, sqlc_val_t *out)
+static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name, bool agg,
+                          const char *over, sqlc_val_t *out)
 {
     bool windowed = over[0] != '\0';
     if (agg && !windowed && c->scope->agg_depth > 0)
@@ -344,8 +346,8 @@ static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char 
     } else if (ok) {
         const sqlc_callmods_t *saved = c->mods;
         c->mods = &m;
-        ok = sqlc_call(c, f->agg_star ? "count(*)" : name, args, n, agg ? SQLC_F_AGG : 0, &sig,
-                       out);
+        ok =
+            sqlc_call(c, f->agg_star ? "count(*)" : name, args, n, agg ? SQLC_F_AGG : 0, &sig, out);
         c->mods = saved;
         /* emitters and marked templates place the modifiers themselves */
         bool marked = ok && (sig->emit || (sig->tmpl && strstr(sig->tmpl, "%!")));
@@ -427,19 +429,36 @@ typedef struct multi_srf {
 } multi_srf_t;
 
 static const multi_srf_t multi_srfs[] = {
-    {"jsonb_each", PG_OID_JSONB, "am_jsonb_each(%s)", 2, {"key", "value"},
+    {"jsonb_each",
+     PG_OID_JSONB,
+     "am_jsonb_each(%s)",
+     2,
+     {"key", "value"},
      {PG_OID_TEXT, PG_OID_JSONB}},
-    {"jsonb_each_text", PG_OID_JSONB, "am_jsonb_each_text(%s)", 2, {"key", "value"},
+    {"jsonb_each_text",
+     PG_OID_JSONB,
+     "am_jsonb_each_text(%s)",
+     2,
+     {"key", "value"},
      {PG_OID_TEXT, PG_OID_TEXT}},
-    {"json_each", PG_OID_JSON, "am_json_each(%s)", 2, {"key", "value"},
-     {PG_OID_TEXT, PG_OID_JSON}},
-    {"json_each_text", PG_OID_JSON, "am_json_each_text(%s)", 2, {"key", "value"},
+    {"json_each", PG_OID_JSON, "am_json_each(%s)", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_JSON}},
+    {"json_each_text",
+     PG_OID_JSON,
+     "am_json_each_text(%s)",
+     2,
+     {"key", "value"},
      {PG_OID_TEXT, PG_OID_TEXT}},
     /* the source's own keyword list, copied with the catalog */
-    {"pg_get_keywords", 0, "am_keywords()", 5,
+    {"pg_get_keywords",
+     0,
+     "am_keywords()",
+     5,
      {"word", "catcode", "barelabel", "catdesc", "baredesc"},
      {PG_OID_TEXT, PG_OID_CHAR, PG_OID_BOOL, PG_OID_TEXT, PG_OID_TEXT}},
-    {"pg_partition_tree", PG_OID_REGCLASS, "am_partition_tree(%s)", 4,
+    {"pg_partition_tree",
+     PG_OID_REGCLASS,
+     "am_partition_tree(%s)",
+     4,
      {"relid", "parentrelid", "isleaf", "level"},
      {PG_OID_REGCLASS, PG_OID_REGCLASS, PG_OID_BOOL, PG_OID_INT4}},
 };
@@ -448,7 +467,7 @@ static const multi_srf_t multi_srfs[] = {
 static const char *srf_column_name(const char *fn)
 {
     static const char *const named[][2] = {
-        {"pg_partition_ancestors", "relid"},  {"jsonb_array_elements", "value"},
+        {"pg_partition_ancestors", "relid"},    {"jsonb_array_elements", "value"},
         {"jsonb_array_elements_text", "value"}, {"json_array_elements", "value"},
         {"json_array_elements_text", "value"},
     };
@@ -466,9 +485,9 @@ static bool multi_srf_call(sqlc_ctx_t *c, const multi_srf_t *m, sqlc_val_t *args
     if (m->arg && !sqlc_coerce(c, &args[0], sqlc_type(m->arg), SQLC_IMPLICIT))
         return false;
     const char *hole = strstr(m->tmpl, "%s");
-    out->list_sql = hole ? sqlc_printf(c, "%.*s%s%s", (int)(hole - m->tmpl), m->tmpl,
-                                       args[0].sql, hole + 2)
-                         : sqlc_strdup(c, m->tmpl);
+    out->list_sql =
+        hole ? sqlc_printf(c, "%.*s%s%s", (int)(hole - m->tmpl), m->tmpl, args[0].sql, hole + 2)
+             : sqlc_strdup(c, m->tmpl);
     out->n_cols = m->n;
     out->cols = am_arena_alloc(c->arena, (m->n + 1) * sizeof *out->cols);
     memset(out->cols, 0, (m->n + 1) * sizeof *out->cols);
@@ -523,8 +542,9 @@ bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
         out->series_start = args[0].sql;
         out->series_step = step;
         out->series_args =
-            sqlc_printf(c, "CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(CASE WHEN (%s) = 0 THEN "
-                           "error('22023 step size cannot equal zero') ELSE %s END AS BIGINT)",
+            sqlc_printf(c,
+                        "CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(CASE WHEN (%s) = 0 THEN "
+                        "error('22023 step size cannot equal zero') ELSE %s END AS BIGINT)",
                         args[0].sql, args[1].sql, step, step);
     }
     return true;

@@ -20,10 +20,22 @@
 #define N PG_OID_NUMERIC
 #define RC PG_OID_REGCLASS
 
-#define C1(name, a, res, t) {name, 1, {a}, res, t, NULL, 0, NULL}
-#define C2(name, a, b, res, t) {name, 2, {a, b}, res, t, NULL, 0, NULL}
-#define C3(name, a, b, c, res, t) {name, 3, {a, b, c}, res, t, NULL, 0, NULL}
-#define SRF1(name, a, res, t) {name, 1, {a}, res, t, NULL, SQLC_F_SRF, NULL}
+#define C1(name, a, res, t)                                                                        \
+    {                                                                                              \
+        name, 1, {a}, res, t, NULL, 0, NULL                                                        \
+    }
+#define C2(name, a, b, res, t)                                                                     \
+    {                                                                                              \
+        name, 2, {a, b}, res, t, NULL, 0, NULL                                                     \
+    }
+#define C3(name, a, b, c, res, t)                                                                  \
+    {                                                                                              \
+        name, 3, {a, b, c}, res, t, NULL, 0, NULL                                                  \
+    }
+#define SRF1(name, a, res, t)                                                                      \
+    {                                                                                              \
+        name, 1, {a}, res, t, NULL, SQLC_F_SRF, NULL                                               \
+    }
 
 /* %P is the session's resolved search path as a DuckDB list (visibility, name output). */
 static const sqlc_sig_t catfuncs[] = {
@@ -95,7 +107,8 @@ static const sqlc_sig_t catfuncs[] = {
     C3("pg_has_role", NM, T, T, B, "am_has_role(%1, %2)"),
     C2("pg_has_role", T, T, B, "am_has_role(%1, CAST(NULL AS VARCHAR))"),
     C2("pg_has_role", O, T, B, "true"),
-    C1("pg_char_to_encoding", NM, I4, "CASE WHEN upper(%1) IN ('UTF8', 'UTF-8') THEN 6 ELSE -1 END"),
+    C1("pg_char_to_encoding", NM, I4,
+       "CASE WHEN upper(%1) IN ('UTF8', 'UTF-8') THEN 6 ELSE -1 END"),
     C1("pg_tablespace_location", O, T, "''"),
     C1("pg_relation_is_publishable", RC, B, "am_relation_is_publishable(%1)"),
     SRF1("pg_partition_ancestors", RC, RC, "am_partition_ancestors(%1)"),

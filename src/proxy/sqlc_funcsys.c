@@ -45,13 +45,12 @@ static bool e_now(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, s
         out->name = s->name;
         return true;
     }
-    int64_t us = strcmp(s->name, "statement_timestamp") == 0 ? c->env->stmt_start_us
-                                                            : c->env->tx_start_us;
+    int64_t us =
+        strcmp(s->name, "statement_timestamp") == 0 ? c->env->stmt_start_us : c->env->tx_start_us;
     return done(c, out, utc_lit(c, us), PG_OID_TIMESTAMPTZ, s->name);
 }
 
-static bool e_database(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
-                       sqlc_val_t *out)
+static bool e_database(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, sqlc_val_t *out)
 {
     (void)a;
     (void)n;
@@ -70,8 +69,7 @@ static bool e_schema(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n
 }
 
 /* current_schemas(include_implicit): pg_catalog first when asked, as PostgreSQL lists it. */
-static bool e_schemas(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
-                      sqlc_val_t *out)
+static bool e_schemas(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, sqlc_val_t *out)
 {
     (void)n;
     am_buf_t b;
@@ -117,8 +115,8 @@ static bool setting_by_value(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, 
     am_buf_init(&b);
     am_buf_printf(&b, "CASE lower(%s)", a[0].sql);
     const char *name, *value, *boot;
-    for (size_t i = 0; c->env->setting_at &&
-                       c->env->setting_at(c->env->setting_ud, i, &name, &value, &boot);
+    for (size_t i = 0;
+         c->env->setting_at && c->env->setting_at(c->env->setting_ud, i, &name, &value, &boot);
          i++) {
         const char *shown = c->env->setting ? c->env->setting(c->env->setting_ud, name) : value;
         char *lower = sqlc_strdup(c, name);
@@ -131,8 +129,9 @@ static bool setting_by_value(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, 
     if (missing_ok)
         am_buf_puts(&b, " ELSE CAST(NULL AS VARCHAR) END");
     else
-        am_buf_printf(&b, " ELSE error('42704 unrecognized configuration parameter \"' || %s || "
-                          "'\"') END",
+        am_buf_printf(&b,
+                      " ELSE error('42704 unrecognized configuration parameter \"' || %s || "
+                      "'\"') END",
                       a[0].sql);
     *out = sqlc_val_of(am_arena_strndup(c->arena, b.data, b.len), sqlc_type(PG_OID_TEXT));
     am_buf_destroy(&b);
@@ -142,8 +141,7 @@ static bool setting_by_value(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, 
 }
 
 /* current_setting(name [, missing_ok]): settings are per session, known now. */
-static bool e_setting(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
-                      sqlc_val_t *out)
+static bool e_setting(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, sqlc_val_t *out)
 {
     if (!a[0].literal && !(a[0].is_const && a[0].sql[0] == '\''))
         return setting_by_value(c, s, a, n, out);
@@ -170,14 +168,14 @@ static bool e_typeof(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n
     char *t = sqlc_printf(c, "CAST(%u AS BIGINT)", a[0].type.oid);
     if (a[0].type.oid == PG_OID_UNKNOWN || a[0].is_null)
         return done(c, out, t, PG_OID_REGTYPE, s->name);
-    bool ok = done(c, out, sqlc_printf(c, "CASE WHEN (%s) IS NULL THEN %s ELSE %s END", a[0].sql, t, t),
-                   PG_OID_REGTYPE, s->name);
+    bool ok =
+        done(c, out, sqlc_printf(c, "CASE WHEN (%s) IS NULL THEN %s ELSE %s END", a[0].sql, t, t),
+             PG_OID_REGTYPE, s->name);
     sqlc_merge_flags(out, &a[0]);
     return ok;
 }
 
-static bool e_recovery(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
-                       sqlc_val_t *out)
+static bool e_recovery(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, sqlc_val_t *out)
 {
     (void)a;
     (void)n;
@@ -201,8 +199,7 @@ static bool e_port(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, 
                 s->name);
 }
 
-static bool e_to_json(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
-                      sqlc_val_t *out)
+static bool e_to_json(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, sqlc_val_t *out)
 {
     (void)n;
     bool b = strcmp(s->name, "to_jsonb") == 0;
@@ -234,8 +231,9 @@ static bool e_to_json(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t 
         return true;
     }
     if (a[0].rec)
-        return sqlc_fail(c, "0A000", "to_json of a record is not supported on the mirror (use "
-                                     "to_jsonb or json_build_object)");
+        return sqlc_fail(c, "0A000",
+                         "to_json of a record is not supported on the mirror (use "
+                         "to_jsonb or json_build_object)");
     const char *kind = sqlc_json_kind(c, &a[0]);
     if (!kind)
         return false;

@@ -34,17 +34,50 @@
 #define RC PG_OID_REGCLASS
 #define ANYV PG_OID_ANY
 
-#define F0(name, res, t) {name, 0, {0}, res, t, NULL, 0, NULL}
-#define F1(name, a, res, t) {name, 1, {a}, res, t, NULL, 0, NULL}
-#define F2(name, a, b, res, t) {name, 2, {a, b}, res, t, NULL, 0, NULL}
-#define F3(name, a, b, c, res, t) {name, 3, {a, b, c}, res, t, NULL, 0, NULL}
-#define F4A(name, a, b, c, d, res, t) {name, 4, {a, b, c, d}, res, t, NULL, 0, NULL}
-#define FN(name, n, args, res, t, tv, fl) {name, n, args, res, t, tv, fl, NULL}
-#define AG1(name, a, res, t) {name, 1, {a}, res, t, NULL, SQLC_F_AGG, NULL}
-#define AG2(name, a, b, res, t) {name, 2, {a, b}, res, t, NULL, SQLC_F_AGG, NULL}
-#define W0(name, res, t) {name, 0, {0}, res, t, NULL, SQLC_F_WINDOW, NULL}
-#define SRF(name, n, args, res, t) {name, n, args, res, t, NULL, SQLC_F_SRF, NULL}
-#define A(...) {__VA_ARGS__}
+#define F0(name, res, t)                                                                           \
+    {                                                                                              \
+        name, 0, {0}, res, t, NULL, 0, NULL                                                        \
+    }
+#define F1(name, a, res, t)                                                                        \
+    {                                                                                              \
+        name, 1, {a}, res, t, NULL, 0, NULL                                                        \
+    }
+#define F2(name, a, b, res, t)                                                                     \
+    {                                                                                              \
+        name, 2, {a, b}, res, t, NULL, 0, NULL                                                     \
+    }
+#define F3(name, a, b, c, res, t)                                                                  \
+    {                                                                                              \
+        name, 3, {a, b, c}, res, t, NULL, 0, NULL                                                  \
+    }
+#define F4A(name, a, b, c, d, res, t)                                                              \
+    {                                                                                              \
+        name, 4, {a, b, c, d}, res, t, NULL, 0, NULL                                               \
+    }
+#define FN(name, n, args, res, t, tv, fl)                                                          \
+    {                                                                                              \
+        name, n, args, res, t, tv, fl, NULL                                                        \
+    }
+#define AG1(name, a, res, t)                                                                       \
+    {                                                                                              \
+        name, 1, {a}, res, t, NULL, SQLC_F_AGG, NULL                                               \
+    }
+#define AG2(name, a, b, res, t)                                                                    \
+    {                                                                                              \
+        name, 2, {a, b}, res, t, NULL, SQLC_F_AGG, NULL                                            \
+    }
+#define W0(name, res, t)                                                                           \
+    {                                                                                              \
+        name, 0, {0}, res, t, NULL, SQLC_F_WINDOW, NULL                                            \
+    }
+#define SRF(name, n, args, res, t)                                                                 \
+    {                                                                                              \
+        name, n, args, res, t, NULL, SQLC_F_SRF, NULL                                              \
+    }
+#define A(...)                                                                                     \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }
 
 /* min/max: PostgreSQL has them for numbers, dates and times, intervals, text, enums, arrays
  * and inet; the mirror computes them where its ordering is PostgreSQL's (sqlc_orderable). */
@@ -86,12 +119,12 @@ static const sqlc_sig_t funcs[] = {
     AG1("sum", I8, N, "CAST(sum(%<%1%>)%! AS DECIMAL(38,0))"),
     FN("sum", 1, A(N), N, "sum(%1)", "am_num_sum(%1)", SQLC_F_AGG),
     AG1("sum", IV, IV, "am_interval_sum(%1)"),
-    FN("avg", 1, A(I2), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)", NULL,
-       SQLC_F_AGG | SQLC_F_NUMV),
-    FN("avg", 1, A(I4), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)", NULL,
-       SQLC_F_AGG | SQLC_F_NUMV),
-    FN("avg", 1, A(I8), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)", NULL,
-       SQLC_F_AGG | SQLC_F_NUMV),
+    FN("avg", 1, A(I2), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
+       NULL, SQLC_F_AGG | SQLC_F_NUMV),
+    FN("avg", 1, A(I4), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
+       NULL, SQLC_F_AGG | SQLC_F_NUMV),
+    FN("avg", 1, A(I8), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
+       NULL, SQLC_F_AGG | SQLC_F_NUMV),
     FN("avg", 1, A(N), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
        "am_num_avg(%1)", SQLC_F_AGG | SQLC_F_NUMV),
     {"min", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
@@ -112,10 +145,15 @@ static const sqlc_sig_t funcs[] = {
     W0("dense_rank", I8, "dense_rank()"),
     W0("percent_rank", F8, "percent_rank()"),
     W0("cume_dist", F8, "cume_dist()"),
-    {"ntile", 1, {I4}, I4,
+    {"ntile",
+     1,
+     {I4},
+     I4,
      "CAST(ntile(CASE WHEN %1 <= 0 THEN error('22014 argument of ntile must be greater than "
      "zero') ELSE %1 END)%! AS INTEGER)",
-     NULL, SQLC_F_WINDOW, NULL},
+     NULL,
+     SQLC_F_WINDOW,
+     NULL},
     {"lag", 1, {ANY}, ANY, "lag(%1)", NULL, SQLC_F_WINDOW, NULL},
     {"lag", 2, {ANY, I4}, ANY, "lag(%1, %2)", NULL, SQLC_F_WINDOW, NULL},
     {"lag", 3, {ANY, I4, ANY}, ANY, "lag(%1, %2, %3)", NULL, SQLC_F_WINDOW, NULL},
@@ -162,11 +200,13 @@ static const sqlc_sig_t funcs[] = {
     F1("abs", I2, I2, "CAST(am_int_abs(%1, 16) AS SMALLINT)"),
     F1("abs", I4, I4, "CAST(am_int_abs(%1, 32) AS INTEGER)"),
     F1("abs", I8, I8, "am_int_abs(%1, 64)"),
-    F1("abs", F4, F4, "abs(%1)"), F1("abs", F8, F8, "abs(%1)"),
+    F1("abs", F4, F4, "abs(%1)"),
+    F1("abs", F8, F8, "abs(%1)"),
     FN("abs", 1, A(N), N, "abs(%1)", "am_num_abs(%N1)", 0),
     F1("sign", F8, F8, "am_f8_sign(%1)"),
     FN("sign", 1, A(N), N, "CAST(sign(%1) AS DECIMAL(1,0))", "am_num_sign(%N1)", 0),
-    F1("ceil", F8, F8, "ceil(%1)"), F1("ceiling", F8, F8, "ceil(%1)"),
+    F1("ceil", F8, F8, "ceil(%1)"),
+    F1("ceiling", F8, F8, "ceil(%1)"),
     F1("floor", F8, F8, "floor(%1)"),
     FN("ceil", 1, A(N), N, "CAST(ceil(%1) AS DECIMAL(38,0))", "am_num_ceil(%N1)", 0),
     FN("ceiling", 1, A(N), N, "CAST(ceil(%1) AS DECIMAL(38,0))", "am_num_ceil(%N1)", 0),
@@ -192,23 +232,31 @@ static const sqlc_sig_t funcs[] = {
     F2("pow", F8, F8, F8, "am_f8_pow(%1, %2)"),
     FN("power", 2, A(N, N), N, "am_num_power(%N1, %N2)", NULL, SQLC_F_NUMV),
     FN("pow", 2, A(N, N), N, "am_num_power(%N1, %N2)", NULL, SQLC_F_NUMV),
-    F2("mod", I2, I2, I2, "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
-                          "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
-    F2("mod", I4, I4, I4, "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
-                          "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
-    F2("mod", I8, I8, I8, "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
-                          "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
+    F2("mod", I2, I2, I2,
+       "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
+       "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
+    F2("mod", I4, I4, I4,
+       "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
+       "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
+    F2("mod", I8, I8, I8,
+       "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
+       "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
     FN("mod", 2, A(N, N), N, "am_num_mod(%N1, %N2)", NULL, SQLC_F_NUMV),
     FN("div", 2, A(N, N), N, "am_num_div_trunc(%N1, %N2)", NULL, SQLC_F_NUMV),
     F0("pi", F8, "pi()"),
     F1("degrees", F8, F8, "degrees(%1)"),
     F1("radians", F8, F8, "radians(%1)"),
-    F1("sin", F8, F8, "am_f8_sin(%1)"), F1("cos", F8, F8, "am_f8_cos(%1)"),
-    F1("tan", F8, F8, "am_f8_tan(%1)"), F1("asin", F8, F8, "am_f8_asin(%1)"),
-    F1("acos", F8, F8, "am_f8_acos(%1)"), F1("atan", F8, F8, "am_f8_atan(%1)"),
+    F1("sin", F8, F8, "am_f8_sin(%1)"),
+    F1("cos", F8, F8, "am_f8_cos(%1)"),
+    F1("tan", F8, F8, "am_f8_tan(%1)"),
+    F1("asin", F8, F8, "am_f8_asin(%1)"),
+    F1("acos", F8, F8, "am_f8_acos(%1)"),
+    F1("atan", F8, F8, "am_f8_atan(%1)"),
     F2("atan2", F8, F8, F8, "am_f8_atan2(%1, %2)"),
-    F2("gcd", I4, I4, I4, "gcd(%1, %2)"), F2("gcd", I8, I8, I8, "gcd(%1, %2)"),
-    F2("lcm", I4, I4, I4, "lcm(%1, %2)"), F2("lcm", I8, I8, I8, "lcm(%1, %2)"),
+    F2("gcd", I4, I4, I4, "gcd(%1, %2)"),
+    F2("gcd", I8, I8, I8, "gcd(%1, %2)"),
+    F2("lcm", I4, I4, I4, "lcm(%1, %2)"),
+    F2("lcm", I8, I8, I8, "lcm(%1, %2)"),
     FN("scale", 1, A(N), I4, "am_num_scale(%N1)", NULL, 0),
     /* ---- strings ---- */
     F1("length", T, I4, "CAST(length(%1) AS INTEGER)"),
@@ -231,9 +279,12 @@ static const sqlc_sig_t funcs[] = {
     F2("lpad", T, I4, T, "am_lpad(%1, %2, ' ')"),
     F3("rpad", T, I4, T, T, "am_rpad(%1, %2, %3)"),
     F2("rpad", T, I4, T, "am_rpad(%1, %2, ' ')"),
-    F1("btrim", T, T, "am_btrim(%1, ' ')"), F2("btrim", T, T, T, "am_btrim(%1, %2)"),
-    F1("ltrim", T, T, "am_ltrim(%1, ' ')"), F2("ltrim", T, T, T, "am_ltrim(%1, %2)"),
-    F1("rtrim", T, T, "am_rtrim(%1, ' ')"), F2("rtrim", T, T, T, "am_rtrim(%1, %2)"),
+    F1("btrim", T, T, "am_btrim(%1, ' ')"),
+    F2("btrim", T, T, T, "am_btrim(%1, %2)"),
+    F1("ltrim", T, T, "am_ltrim(%1, ' ')"),
+    F2("ltrim", T, T, T, "am_ltrim(%1, %2)"),
+    F1("rtrim", T, T, "am_rtrim(%1, ' ')"),
+    F2("rtrim", T, T, T, "am_rtrim(%1, %2)"),
     F3("replace", T, T, T, T, "am_replace(%1, %2, %3)"),
     F3("translate", T, T, T, T, "am_translate(%1, %2, %3)"),
     F2("repeat", T, I4, T, "am_repeat(%1, %2)"),
@@ -280,9 +331,11 @@ static const sqlc_sig_t funcs[] = {
     F3("regexp_like", T, T, T, B, "am_regexp_like(%1, %2, %3)"),
     F2("regexp_substr", T, T, T, "am_regexp_substr(%1, %2)"),
     /* ---- arrays ---- */
-    F2("array_length", ARR, I4, I4, "CASE WHEN %2 = 1 AND len(%1) > 0 THEN CAST(len(%1) AS INTEGER) END"),
+    F2("array_length", ARR, I4, I4,
+       "CASE WHEN %2 = 1 AND len(%1) > 0 THEN CAST(len(%1) AS INTEGER) END"),
     F1("cardinality", ARR, I4, "CAST(len(%1) AS INTEGER)"),
-    F2("array_upper", ARR, I4, I4, "CASE WHEN %2 = 1 AND len(%1) > 0 THEN CAST(len(%1) AS INTEGER) END"),
+    F2("array_upper", ARR, I4, I4,
+       "CASE WHEN %2 = 1 AND len(%1) > 0 THEN CAST(len(%1) AS INTEGER) END"),
     F2("array_lower", ARR, I4, I4, "CASE WHEN %2 = 1 AND len(%1) > 0 THEN 1 END"),
     F1("array_ndims", ARR, I4, "CASE WHEN len(%1) > 0 THEN 1 END"),
     F2("array_append", ARR, ANY, ARR, "list_append(%1, %2)"),
@@ -298,7 +351,8 @@ static const sqlc_sig_t funcs[] = {
        "am_num_cmp(am_e, %2) = 0), true) AS INTEGER)",
        0),
     /* ---- conditional and misc ---- */
-    F2("num_nonnulls", ANYV, ANYV, I4, "CAST((%1 IS NOT NULL) AS INTEGER) + CAST((%2 IS NOT NULL) AS INTEGER)"),
+    F2("num_nonnulls", ANYV, ANYV, I4,
+       "CAST((%1 IS NOT NULL) AS INTEGER) + CAST((%2 IS NOT NULL) AS INTEGER)"),
     F1("pg_typeof", ANYV, PG_OID_REGTYPE, NULL),
     /* ---- uuid ---- */
     F0("gen_random_uuid", U, "gen_random_uuid()"),
@@ -348,23 +402,71 @@ static const sqlc_sig_t funcs[] = {
     {"make_interval", 0, {0}, IV, "am_make_interval(0, 0, 0, 0, 0, 0, 0.0)", NULL, 0, NULL},
     {"make_interval", 1, {I4}, IV, "am_make_interval(%1, 0, 0, 0, 0, 0, 0.0)", NULL, 0, NULL},
     {"make_interval", 2, {I4, I4}, IV, "am_make_interval(%1, %2, 0, 0, 0, 0, 0.0)", NULL, 0, NULL},
-    {"make_interval", 3, {I4, I4, I4}, IV, "am_make_interval(%1, %2, %3, 0, 0, 0, 0.0)", NULL, 0,
+    {"make_interval",
+     3,
+     {I4, I4, I4},
+     IV,
+     "am_make_interval(%1, %2, %3, 0, 0, 0, 0.0)",
+     NULL,
+     0,
      NULL},
-    {"make_interval", 4, {I4, I4, I4, I4}, IV, "am_make_interval(%1, %2, %3, %4, 0, 0, 0.0)", NULL,
-     0, NULL},
-    {"make_interval", 5, {I4, I4, I4, I4, I4}, IV, "am_make_interval(%1, %2, %3, %4, %5, 0, 0.0)",
-     NULL, 0, NULL},
-    {"make_interval", 6, {I4, I4, I4, I4, I4, I4}, IV,
-     "am_make_interval(%1, %2, %3, %4, %5, %6, 0.0)", NULL, 0, NULL},
-    {"make_interval", 7, {I4, I4, I4, I4, I4, I4, F8}, IV,
-     "am_make_interval(%1, %2, %3, %4, %5, %6, %7)", NULL, 0, NULL},
+    {"make_interval",
+     4,
+     {I4, I4, I4, I4},
+     IV,
+     "am_make_interval(%1, %2, %3, %4, 0, 0, 0.0)",
+     NULL,
+     0,
+     NULL},
+    {"make_interval",
+     5,
+     {I4, I4, I4, I4, I4},
+     IV,
+     "am_make_interval(%1, %2, %3, %4, %5, 0, 0.0)",
+     NULL,
+     0,
+     NULL},
+    {"make_interval",
+     6,
+     {I4, I4, I4, I4, I4, I4},
+     IV,
+     "am_make_interval(%1, %2, %3, %4, %5, %6, 0.0)",
+     NULL,
+     0,
+     NULL},
+    {"make_interval",
+     7,
+     {I4, I4, I4, I4, I4, I4, F8},
+     IV,
+     "am_make_interval(%1, %2, %3, %4, %5, %6, %7)",
+     NULL,
+     0,
+     NULL},
     F3("make_time", I4, I4, F8, TM, "am_make_time(%1, %2, %3)"),
-    {"make_timestamp", 6, {I4, I4, I4, I4, I4, F8}, TS, "am_make_timestamp(%1, %2, %3, %4, %5, %6)",
-     NULL, 0, NULL},
-    {"make_timestamptz", 6, {I4, I4, I4, I4, I4, F8}, TZ,
-     "am_make_timestamptz(%1, %2, %3, %4, %5, %6, %T)", NULL, 0, NULL},
-    {"make_timestamptz", 7, {I4, I4, I4, I4, I4, F8, T}, TZ,
-     "am_make_timestamptz_zone(%1, %2, %3, %4, %5, %6, %7)", NULL, 0, NULL},
+    {"make_timestamp",
+     6,
+     {I4, I4, I4, I4, I4, F8},
+     TS,
+     "am_make_timestamp(%1, %2, %3, %4, %5, %6)",
+     NULL,
+     0,
+     NULL},
+    {"make_timestamptz",
+     6,
+     {I4, I4, I4, I4, I4, F8},
+     TZ,
+     "am_make_timestamptz(%1, %2, %3, %4, %5, %6, %T)",
+     NULL,
+     0,
+     NULL},
+    {"make_timestamptz",
+     7,
+     {I4, I4, I4, I4, I4, F8, T},
+     TZ,
+     "am_make_timestamptz_zone(%1, %2, %3, %4, %5, %6, %7)",
+     NULL,
+     0,
+     NULL},
     F1("justify_days", IV, IV, "am_justify_days(%1)"),
     F1("justify_hours", IV, IV, "am_justify_hours(%1)"),
     F1("justify_interval", IV, IV, "am_justify_interval(%1)"),

@@ -97,7 +97,8 @@ static bool check(sqlc_ctx_t *c, sqlc_scope_t *s, const char *text)
     for (size_t pass = 0; pass < s->n_group_items; pass++) {
         size_t best = 0, len = 0;
         for (size_t i = 0; i < s->n_group_items; i++)
-            if (s->group_items[i] && strlen(s->group_items[i]) >= len && strstr(t, s->group_items[i])) {
+            if (s->group_items[i] && strlen(s->group_items[i]) >= len &&
+                strstr(t, s->group_items[i])) {
                 best = i;
                 len = strlen(s->group_items[i]);
             }

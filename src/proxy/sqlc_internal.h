@@ -41,23 +41,23 @@ typedef struct sqlc_val {
     bool name_weak;          /* the name came from a cast or CASE: an outer cast replaces it */
     uint32_t relid;          /* a plain column of a table: its relation and attnum */
     int16_t attnum;
-    int param;               /* an untyped $n (type unknown until context decides), else 0 */
-    const sqlc_rec_t *rec;   /* a record: its fields */
-    uint8_t dec_p, dec_s;    /* a numeric held as DECIMAL: its DuckDB precision and scale
-                              * (dec_p 0: unknown) */
+    int param;             /* an untyped $n (type unknown until context decides), else 0 */
+    const sqlc_rec_t *rec; /* a record: its fields */
+    uint8_t dec_p, dec_s;  /* a numeric held as DECIMAL: its DuckDB precision and scale
+                            * (dec_p 0: unknown) */
 } sqlc_val_t;
 
 /* A column of a FROM item as the query sees it. */
 typedef struct sqlc_col {
-    const char *name;        /* PostgreSQL name */
+    const char *name; /* PostgreSQL name */
     proxy_pgtype_ref_t type;
-    const char *sql;         /* DuckDB expression: "r3.c2", "r4.o1", COALESCE(...) for USING */
+    const char *sql; /* DuckDB expression: "r3.c2", "r4.o1", COALESCE(...) for USING */
     uint32_t relid;
     int16_t attnum;
-    bool numv;               /* numeric held as VARCHAR text (see sqlc_val_t) */
-    bool hidden;             /* not found by an unqualified name (USING merged it, or a
-                                join's copy of an input's column) */
-    bool merged;             /* an input column that USING/NATURAL merged */
+    bool numv;                  /* numeric held as VARCHAR text (see sqlc_val_t) */
+    bool hidden;                /* not found by an unqualified name (USING merged it, or a
+                                   join's copy of an input's column) */
+    bool merged;                /* an input column that USING/NATURAL merged */
     const struct sqlc_rec *rec; /* a record column: its fields */
 } sqlc_col_t;
 
@@ -68,7 +68,7 @@ typedef struct sqlc_rte {
     const char *relname; /* the relation's own name, aliased or not */
     sqlc_col_t *cols;
     size_t n_cols;
-    bool hidden;      /* inside an aliased join: not visible at all */
+    bool hidden; /* inside an aliased join: not visible at all */
 } sqlc_rte_t;
 
 typedef struct sqlc_cte {
@@ -82,15 +82,15 @@ typedef struct sqlc_cte {
 /* One output column of a SELECT level. */
 typedef struct sqlc_target {
     sqlc_val_t val;
-    const char *name;  /* PostgreSQL name */
-    const char *duck;  /* o<n> */
-    bool resjunk;      /* added for ORDER BY only */
+    const char *name; /* PostgreSQL name */
+    const char *duck; /* o<n> */
+    bool resjunk;     /* added for ORDER BY only */
 } sqlc_target_t;
 
 typedef struct sqlc_scope sqlc_scope_t;
 struct sqlc_scope {
     sqlc_scope_t *parent; /* the query level outside (correlated references) */
-    sqlc_rte_t **rtes; /* every range table entry of this level (joins' inputs included) */
+    sqlc_rte_t **rtes;    /* every range table entry of this level (joins' inputs included) */
     size_t n_rtes;
     sqlc_rte_t **items; /* the top-level FROM items, in order: what * expands to */
     size_t n_items;
@@ -98,11 +98,11 @@ struct sqlc_scope {
     size_t n_ctes;
     sqlc_target_t *targets; /* set once the select list is compiled (ORDER BY, GROUP BY) */
     size_t n_targets;
-    bool grouped;      /* GROUP BY or aggregates: references outside aggregates checked */
-    int agg_depth;     /* >0 inside an aggregate's arguments */
-    bool in_window;    /* inside OVER (...) */
-    bool allow_srf;    /* select list: set-returning functions allowed */
-    bool rtes_hidden;  /* a non-LATERAL subquery of this level's FROM is being compiled */
+    bool grouped;     /* GROUP BY or aggregates: references outside aggregates checked */
+    int agg_depth;    /* >0 inside an aggregate's arguments */
+    bool in_window;   /* inside OVER (...) */
+    bool allow_srf;   /* select list: set-returning functions allowed */
+    bool rtes_hidden; /* a non-LATERAL subquery of this level's FROM is being compiled */
     PgQuery__WindowDef **windows; /* WINDOW w AS (...) of this level */
     size_t n_windows;
     /* the grouping check (sqlc_group.c): while mark_refs, this level's column references are
@@ -150,7 +150,7 @@ struct sqlc_ctx {
     sqlc_param_t *params;
     size_t n_params;
     size_t cap_params;
-    sqlc_scope_t *scope; /* the current query level */
+    sqlc_scope_t *scope;   /* the current query level */
     const char **env_path; /* search_path resolved: existing schemas, "$user" expanded */
     size_t env_path_n;
     /* while an aggregate or window call is expanded: what its template's %< %> %! stand for
@@ -179,10 +179,10 @@ typedef struct sqlc_callmods {
 #define SQLC_SAME1 1u /* result type: the first argument's, typmod included */
 
 /* Flags of a signature. */
-#define SQLC_F_NUMV 1u    /* the result is numeric text (VARCHAR) */
-#define SQLC_F_AGG 2u     /* an aggregate */
-#define SQLC_F_WINDOW 4u  /* a window-only function (row_number, lag ...) */
-#define SQLC_F_SRF 8u     /* set-returning: the template yields a LIST, unnested by the caller */
+#define SQLC_F_NUMV 1u   /* the result is numeric text (VARCHAR) */
+#define SQLC_F_AGG 2u    /* an aggregate */
+#define SQLC_F_WINDOW 4u /* a window-only function (row_number, lag ...) */
+#define SQLC_F_SRF 8u    /* set-returning: the template yields a LIST, unnested by the caller */
 #define SQLC_F_VOLATILE 16u
 #define SQLC_F_VARIADIC 32u /* the last argument type repeats */
 
@@ -288,7 +288,8 @@ const char *sqlc_path_list(sqlc_ctx_t *c);
 bool sqlc_fail(sqlc_ctx_t *c, const char *sqlstate, const char *fmt, ...) AM_PRINTF(3, 4);
 /* The string of a String node (NULL otherwise). */
 const char *sqlc_str(const sqlc_node_t *n);
-const char *sqlc_type_name(sqlc_ctx_t *c, proxy_pgtype_ref_t t); /* format_type-like, for messages */
+const char *sqlc_type_name(sqlc_ctx_t *c,
+                           proxy_pgtype_ref_t t); /* format_type-like, for messages */
 /* "integer", "text"... as PostgreSQL names a type in "operator does not exist: ..." */
 sqlc_val_t sqlc_val_of(char *sql, proxy_pgtype_ref_t t);
 proxy_pgtype_ref_t sqlc_type(uint32_t oid);
@@ -379,8 +380,8 @@ bool sqlc_column_ref(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, sqlc_val_t *ou
 bool sqlc_query(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, char **sql, sqlc_target_t **targets,
                 size_t *n_targets);
 /* A plain SELECT (FROM ... LIMIT) of the current level. */
-bool sqlc_plain(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
-                sqlc_target_t **targets, size_t *n_targets);
+bool sqlc_plain(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out, sqlc_target_t **targets,
+                size_t *n_targets);
 bool sqlc_order_limit(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b, bool shell);
 sqlc_scope_t *sqlc_scope_push(sqlc_ctx_t *c);
 void sqlc_scope_pop(sqlc_ctx_t *c);
@@ -393,11 +394,11 @@ bool sqlc_from_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *out, sqlc_rte
 
 /* A set-returning function call as a LIST expression and the columns of its elements. */
 typedef struct sqlc_srf {
-    const char *name;     /* the function's name (a FROM item's default alias) */
-    char *list_sql;       /* DuckDB LIST expression */
-    sqlc_col_t *cols;     /* sql in terms of am_x, the unnested element */
+    const char *name; /* the function's name (a FROM item's default alias) */
+    char *list_sql;   /* DuckDB LIST expression */
+    sqlc_col_t *cols; /* sql in terms of am_x, the unnested element */
     size_t n_cols;
-    bool scalar;          /* one column that is the element itself */
+    bool scalar; /* one column that is the element itself */
     /* an integer generate_series with constant bounds: DuckDB's table function streams it
      * (a LIST would hold every value); NULL otherwise */
     const char *series_args; /* "start, stop, step" */

@@ -49,9 +49,9 @@ bool sqlc_lit_int(sqlc_ctx_t *c, const char *text, uint32_t oid, sqlc_val_t *out
     if (over || v > lim + (neg ? 1u : 0u))
         return sqlc_fail(c, "22003", "value \"%s\" is out of range for type %s", text, tname);
     const char *duck = oid == PG_OID_INT2 ? "SMALLINT" : oid == PG_OID_INT4 ? "INTEGER" : "BIGINT";
-    *out = sqlc_val_of(sqlc_printf(c, "CAST(%s%llu AS %s)", neg ? "-" : "", (unsigned long long)v,
-                                   duck),
-                       sqlc_type(oid));
+    *out = sqlc_val_of(
+        sqlc_printf(c, "CAST(%s%llu AS %s)", neg ? "-" : "", (unsigned long long)v, duck),
+        sqlc_type(oid));
     out->is_const = true;
     return true;
 }
@@ -162,8 +162,10 @@ bool sqlc_lit_bytea(sqlc_ctx_t *c, const char *text, sqlc_val_t *out)
                 continue;
             }
             /* hex_decode's order of checks: the first digit, the pair's end, the second */
-            const char *badc = hexval(p[0]) < 0 ? p : !p[1] ? NULL : hexval(p[1]) < 0 ? p + 1
-                                                                                      : NULL;
+            const char *badc = hexval(p[0]) < 0   ? p
+                               : !p[1]            ? NULL
+                               : hexval(p[1]) < 0 ? p + 1
+                                                  : NULL;
             if (badc || !p[1]) {
                 am_buf_destroy(&hex);
                 if (!badc)
@@ -216,8 +218,8 @@ bool sqlc_lit_float(sqlc_ctx_t *c, const char *text, uint32_t oid, sqlc_val_t *o
     const char *lit = isnan(d)   ? "'NaN'"
                       : isinf(d) ? (d > 0 ? "'Infinity'" : "'-Infinity'")
                                  : sqlc_printf(c, "'%.*g'", f4 ? 9 : 17, d);
-    *out = sqlc_val_of(sqlc_printf(c, "CAST(%s AS %s)", lit, f4 ? "FLOAT" : "DOUBLE"),
-                       sqlc_type(oid));
+    *out =
+        sqlc_val_of(sqlc_printf(c, "CAST(%s AS %s)", lit, f4 ? "FLOAT" : "DOUBLE"), sqlc_type(oid));
     out->is_const = true;
     return true;
 }

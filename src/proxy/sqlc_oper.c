@@ -54,8 +54,8 @@ static bool no_operator(sqlc_ctx_t *c, const char *op, const sqlc_val_t *a, cons
     if (ambiguous)
         return sqlc_fail(c, "42725", "operator is not unique: %s%s%s %s", l ? l : "", l ? " " : "",
                          op, r);
-    return sqlc_fail(c, "42883", "operator does not exist: %s%s%s %s", l ? l : "", l ? " " : "",
-                     op, r);
+    return sqlc_fail(c, "42883", "operator does not exist: %s%s%s %s", l ? l : "", l ? " " : "", op,
+                     r);
 }
 
 /* DECIMAL + - * of known precisions: the result's, or both operands turned to numeric text
@@ -106,8 +106,9 @@ bool sqlc_operator2(sqlc_ctx_t *c, const char *op, sqlc_val_t *a, sqlc_val_t *b,
     if (!sqlc_apply_sig(c, s, args, n, &rt))
         return false;
     if (is_ordering(op) && sqlc_is_string(c, s->args[0]) && !sqlc_default_collation_is_c(c))
-        return sqlc_fail(c, "0A000", "comparing text by the database's collation is not "
-                                     "supported on the mirror (use COLLATE \"C\")");
+        return sqlc_fail(c, "0A000",
+                         "comparing text by the database's collation is not "
+                         "supported on the mirror (use COLLATE \"C\")");
     if (coerced)
         memcpy(coerced, args, n * sizeof *args);
     if (s->emit)
@@ -151,7 +152,8 @@ static bool row_compare(sqlc_ctx_t *c, const char *op, const sqlc_node_t *l, con
     PgQuery__Node **li, **ri;
     size_t ln, rn;
     if (!row_args(l, &li, &ln) || !row_args(r, &ri, &rn))
-        return sqlc_fail(c, "0A000", "row comparison with a non-row is not supported on the mirror");
+        return sqlc_fail(c, "0A000",
+                         "row comparison with a non-row is not supported on the mirror");
     if (ln != rn)
         return sqlc_fail(c, "42601", "unequal number of entries in row expressions");
     bool eq = !strcmp(op, "="), ne = !strcmp(op, "<>");
@@ -385,23 +387,26 @@ static bool any_all(sqlc_ctx_t *c, const PgQuery__AExpr *e, bool all, sqlc_val_t
         /* = ANY / <> ALL on DuckDB-native equality: list_contains, with PostgreSQL's NULL rules
          * (no subquery and no lambda: both fail in some places, e.g. an outer join's ON) */
         const char *x = co[0].sql, *a = arr.sql;
-        out->sql = sqlc_printf(c, "(CASE WHEN %s IS NULL THEN NULL WHEN len(%s) = 0 THEN %s WHEN "
-                                  "list_contains(%s, %s) THEN %s WHEN %s IS NULL OR "
-                                  "list_count(%s) < len(%s) THEN NULL ELSE %s END)",
+        out->sql = sqlc_printf(c,
+                               "(CASE WHEN %s IS NULL THEN NULL WHEN len(%s) = 0 THEN %s WHEN "
+                               "list_contains(%s, %s) THEN %s WHEN %s IS NULL OR "
+                               "list_count(%s) < len(%s) THEN NULL ELSE %s END)",
                                a, a, eq ? "false" : "true", a, x, eq ? "true" : "false", x, a, a,
                                eq ? "false" : "true");
     } else {
         /* the comparison with each element, in a subquery over the array */
-        const char *sub = sqlc_printf(c, "(SELECT %s AS am_c FROM unnest(%s) AS am_u(%s))",
-                                      cmp.sql, arr.sql, var);
-        out->sql = all ? sqlc_printf(c, "(CASE WHEN %s IS NULL THEN NULL ELSE (SELECT CASE WHEN "
-                                        "count(*) = 0 THEN true WHEN bool_or(NOT am_c) THEN false "
-                                        "WHEN bool_or(am_c IS NULL) THEN NULL ELSE true END FROM "
-                                        "%s AS am_s) END)",
+        const char *sub = sqlc_printf(c, "(SELECT %s AS am_c FROM unnest(%s) AS am_u(%s))", cmp.sql,
+                                      arr.sql, var);
+        out->sql = all ? sqlc_printf(c,
+                                     "(CASE WHEN %s IS NULL THEN NULL ELSE (SELECT CASE WHEN "
+                                     "count(*) = 0 THEN true WHEN bool_or(NOT am_c) THEN false "
+                                     "WHEN bool_or(am_c IS NULL) THEN NULL ELSE true END FROM "
+                                     "%s AS am_s) END)",
                                      arr.sql, sub)
-                       : sqlc_printf(c, "(CASE WHEN %s IS NULL THEN NULL ELSE (SELECT CASE WHEN "
-                                        "bool_or(am_c) THEN true WHEN bool_or(am_c IS NULL) THEN "
-                                        "NULL ELSE false END FROM %s AS am_s) END)",
+                       : sqlc_printf(c,
+                                     "(CASE WHEN %s IS NULL THEN NULL ELSE (SELECT CASE WHEN "
+                                     "bool_or(am_c) THEN true WHEN bool_or(am_c IS NULL) THEN "
+                                     "NULL ELSE false END FROM %s AS am_s) END)",
                                      arr.sql, sub);
     }
     out->type = sqlc_type(PG_OID_BOOL);

@@ -41,9 +41,18 @@
 #define TXA PG_OID_TEXT_ARRAY
 #define INE PG_OID_INET
 
-#define BIN(op, l, r, res, t) {op, 2, {l, r}, res, t, NULL, 0, NULL}
-#define BINV(op, l, r, res, t, tv, f) {op, 2, {l, r}, res, t, tv, f, NULL}
-#define PRE(op, a, res, t) {op, 1, {a}, res, t, NULL, 0, NULL}
+#define BIN(op, l, r, res, t)                                                                      \
+    {                                                                                              \
+        op, 2, {l, r}, res, t, NULL, 0, NULL                                                       \
+    }
+#define BINV(op, l, r, res, t, tv, f)                                                              \
+    {                                                                                              \
+        op, 2, {l, r}, res, t, tv, f, NULL                                                         \
+    }
+#define PRE(op, a, res, t)                                                                         \
+    {                                                                                              \
+        op, 1, {a}, res, t, NULL, 0, NULL                                                          \
+    }
 
 #define INTMOD                                                                                     \
     "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by zero') WHEN %2 = -1 THEN "  \
@@ -122,8 +131,15 @@ static const sqlc_sig_t ops[] = {
     BIN(">>", I2, I4, I2, "CAST(am_int_shr(%1, %2, 16) AS SMALLINT)"),
     BIN(">>", I4, I4, I4, "CAST(am_int_shr(%1, %2, 32) AS INTEGER)"),
     BIN(">>", I8, I4, I8, "am_int_shr(%1, %2, 64)"),
-    INT_CMP(I2, I2), INT_CMP(I4, I4), INT_CMP(I8, I8), INT_CMP(I2, I4), INT_CMP(I4, I2),
-    INT_CMP(I2, I8), INT_CMP(I8, I2), INT_CMP(I4, I8), INT_CMP(I8, I4),
+    INT_CMP(I2, I2),
+    INT_CMP(I4, I4),
+    INT_CMP(I8, I8),
+    INT_CMP(I2, I4),
+    INT_CMP(I4, I2),
+    INT_CMP(I2, I8),
+    INT_CMP(I8, I2),
+    INT_CMP(I4, I8),
+    INT_CMP(I8, I4),
     /* floats */
     FLT_ARITH("+", "am_f4_add", "am_f8_add"),
     FLT_ARITH("-", "am_f4_sub", "am_f8_sub"),
@@ -138,8 +154,10 @@ static const sqlc_sig_t ops[] = {
     BIN("^", F8, F8, F8, "am_f8_pow(%1, %2)"),
     PRE("|/", F8, F8, "am_f8_sqrt(%1)"),
     PRE("||/", F8, F8, "am_f8_cbrt(%1)"),
-    CMP6(F4, F4, "%1", "%2"), CMP6(F8, F8, "%1", "%2"),
-    CMP6(F4, F8, "CAST(%1 AS DOUBLE)", "%2"), CMP6(F8, F4, "%1", "CAST(%2 AS DOUBLE)"),
+    CMP6(F4, F4, "%1", "%2"),
+    CMP6(F8, F8, "%1", "%2"),
+    CMP6(F4, F8, "CAST(%1 AS DOUBLE)", "%2"),
+    CMP6(F8, F4, "%1", "CAST(%2 AS DOUBLE)"),
     /* numeric */
     BINV("+", NUM, NUM, NUM, "(%1 + %2)", "am_num_add(%N1, %N2)", 0),
     BINV("-", NUM, NUM, NUM, "(%1 - %2)", "am_num_sub(%N1, %N2)", 0),
@@ -155,8 +173,11 @@ static const sqlc_sig_t ops[] = {
     BIN("||", TXT, TXT, TXT, "(%1 || %2)"),
     {"||", 2, {TXT, NAR}, TXT, NULL, NULL, 0, sqlc_textanycat},
     {"||", 2, {NAR, TXT}, TXT, NULL, NULL, 0, sqlc_textanycat},
-    CMP6(TXT, TXT, "%1", "%2"), CMP6(NAM, NAM, "%1", "%2"), CMP6(NAM, TXT, "%1", "%2"),
-    CMP6(TXT, NAM, "%1", "%2"), CMP6(CHR, CHR, "%1", "%2"),
+    CMP6(TXT, TXT, "%1", "%2"),
+    CMP6(NAM, NAM, "%1", "%2"),
+    CMP6(NAM, TXT, "%1", "%2"),
+    CMP6(TXT, NAM, "%1", "%2"),
+    CMP6(CHR, CHR, "%1", "%2"),
     CMP6(BPC, BPC, "rtrim(%1, ' ')", "rtrim(%2, ' ')"),
     BIN("~~", TXT, TXT, BOO, "like_escape(%1, %2, '\\')"),
     BIN("!~~", TXT, TXT, BOO, "(NOT like_escape(%1, %2, '\\'))"),
@@ -179,8 +200,11 @@ static const sqlc_sig_t ops[] = {
     BIN("~*", BPC, TXT, BOO, "am_re_match(%1, %2, 'i')"),
     BIN("^@", TXT, TXT, BOO, "starts_with(%1, %2)"),
     /* bool, bytea, uuid, oid, enum */
-    CMP6(BOO, BOO, "%1", "%2"), CMP6(BYT, BYT, "%1", "%2"), CMP6(UID, UID, "%1", "%2"),
-    CMP6(OID, OID, "%1", "%2"), CMP6(ENM, ENM, "%1", "%2"),
+    CMP6(BOO, BOO, "%1", "%2"),
+    CMP6(BYT, BYT, "%1", "%2"),
+    CMP6(UID, UID, "%1", "%2"),
+    CMP6(OID, OID, "%1", "%2"),
+    CMP6(ENM, ENM, "%1", "%2"),
     BIN("||", BYT, BYT, BYT, "(%1 || %2)"),
     /* date and time (PostgreSQL's arithmetic, infinities and time zones: am_* of pgfn_time) */
     BIN("+", DAT, I4, DAT, "am_date_pli(%1, %2)"),
@@ -209,9 +233,13 @@ static const sqlc_sig_t ops[] = {
     BIN("/", IVL, F8, IVL, "am_interval_div(%1, %2)"),
     PRE("-", IVL, IVL, "am_interval_um(%1)"),
     PRE("+", IVL, IVL, "%1"),
-    CMP6(DAT, DAT, "%1", "%2"), CMP6(TIM, TIM, "%1", "%2"), CMP6(TS, TS, "%1", "%2"),
-    CMP6(TSZ, TSZ, "%1", "%2"), CMP6(IVL, IVL, "am_interval_cmp(%1, %2)", "0"),
-    CMP6(DAT, TS, "am_date_timestamp(%1)", "%2"), CMP6(TS, DAT, "%1", "am_date_timestamp(%2)"),
+    CMP6(DAT, DAT, "%1", "%2"),
+    CMP6(TIM, TIM, "%1", "%2"),
+    CMP6(TS, TS, "%1", "%2"),
+    CMP6(TSZ, TSZ, "%1", "%2"),
+    CMP6(IVL, IVL, "am_interval_cmp(%1, %2)", "0"),
+    CMP6(DAT, TS, "am_date_timestamp(%1)", "%2"),
+    CMP6(TS, DAT, "%1", "am_date_timestamp(%2)"),
     CMP6(DAT, TSZ, "am_date_timestamptz(%1, %T)", "%2"),
     CMP6(TSZ, DAT, "%1", "am_date_timestamptz(%2, %T)"),
     CMP6(TS, TSZ, "am_timestamp_timestamptz(%1, %T)", "%2"),

@@ -46,8 +46,9 @@ bool sqlc_row_expr(sqlc_ctx_t *c, const PgQuery__RowExpr *e, sqlc_val_t *out)
         if (!sqlc_expr(c, e->args[i], &v) || !sqlc_resolve_unknown(c, &v))
             return false;
         if (v.has_srf)
-            return sqlc_fail(c, "0A000", "set-returning functions in a row constructor are not "
-                                         "supported on the mirror");
+            return sqlc_fail(c, "0A000",
+                             "set-returning functions in a row constructor are not "
+                             "supported on the mirror");
         r->names[i] = sqlc_printf(c, "f%zu", i + 1);
         r->types[i] = v.type;
         r->numv[i] = v.numv;
@@ -98,8 +99,9 @@ bool sqlc_whole_row(sqlc_ctx_t *c, const sqlc_rte_t *rte, sqlc_val_t *out)
 bool sqlc_field_select(sqlc_ctx_t *c, sqlc_val_t *base, const char *field)
 {
     if (!base->rec)
-        return sqlc_fail(c, "42809", "column notation .%s applied to type %s, which is not a "
-                                     "composite type",
+        return sqlc_fail(c, "42809",
+                         "column notation .%s applied to type %s, which is not a "
+                         "composite type",
                          field, sqlc_type_name(c, base->type));
     for (size_t i = 0; i < base->rec->n; i++)
         if (strcmp(base->rec->names[i], field) == 0) {
@@ -125,8 +127,9 @@ bool sqlc_expandarray(sqlc_ctx_t *c, sqlc_val_t *arr, sqlc_val_t *out)
     if (b.oid == PG_OID_INT2VECTOR || b.oid == PG_OID_OIDVECTOR)
         elem = b.oid == PG_OID_INT2VECTOR ? PG_OID_INT2 : PG_OID_OID;
     if (!elem)
-        return sqlc_fail(c, "42883", "function information_schema._pg_expandarray(%s) does not "
-                                     "exist",
+        return sqlc_fail(c, "42883",
+                         "function information_schema._pg_expandarray(%s) does not "
+                         "exist",
                          sqlc_type_name(c, arr->type));
     sqlc_rec_t *r = rec_new(c, 2);
     r->names[0] = "x";

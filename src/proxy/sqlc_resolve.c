@@ -31,8 +31,9 @@ static bool accepts(sqlc_ctx_t *c, const sqlc_val_t *v, uint32_t want)
     case SQLC_ANYNONARRAY:
         return !sqlc_is_array(c, have);
     case SQLC_ANYENUM:
-        return v->type.oid != have ? false : (proxy__pgcat_type(c->cat, have) &&
-                                             proxy__pgcat_type(c->cat, have)->typtype == 'e');
+        return v->type.oid != have ? false
+                                   : (proxy__pgcat_type(c->cat, have) &&
+                                      proxy__pgcat_type(c->cat, have)->typtype == 'e');
     default:
         return have == want || v->type.oid == want || sqlc_implicit(c, have, want);
     }

@@ -112,7 +112,8 @@ static bool is_star(const sqlc_node_t *n)
     if (!n || n->node_case != PG_QUERY__NODE__NODE_COLUMN_REF)
         return false;
     const PgQuery__ColumnRef *cr = n->column_ref;
-    return cr->n_fields > 0 && cr->fields[cr->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR;
+    return cr->n_fields > 0 &&
+           cr->fields[cr->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR;
 }
 
 static bool select_list(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, tlist_t *l)
@@ -383,15 +384,15 @@ static bool limit_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *
             return sqlc_fail(c, i == 0 ? "2201W" : "2201X", "%s must not be negative",
                              i == 0 ? "LIMIT" : "OFFSET");
         sqlc_val_t v;
-        if (!sqlc_expr(c, parts[i], &v) || !sqlc_coerce(c, &v, sqlc_type(PG_OID_INT8), SQLC_IMPLICIT))
+        if (!sqlc_expr(c, parts[i], &v) ||
+            !sqlc_coerce(c, &v, sqlc_type(PG_OID_INT8), SQLC_IMPLICIT))
             return false;
         am_buf_printf(b, "%s%s", words[i], v.sql);
     }
     return true;
 }
 
-static bool plain_select(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
-                         tlist_t *l)
+static bool plain_select(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out, tlist_t *l)
 {
     am_buf_t from, tail, list;
     am_buf_init(&from);
@@ -429,9 +430,10 @@ bool sqlc_order_limit(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b, 
                 const PgQuery__SortBy *sb = s->sort_clause[i]->sort_by;
                 bool err = false;
                 if (sb && output_ref(c, sb->node, true, &err) < 0 && !err)
-                    return sqlc_fail(c, "0A000", "invalid UNION/INTERSECT/EXCEPT ORDER BY clause\n"
-                                                 "DETAIL:  Only result column names can be used, "
-                                                 "not expressions or functions.");
+                    return sqlc_fail(c, "0A000",
+                                     "invalid UNION/INTERSECT/EXCEPT ORDER BY clause\n"
+                                     "DETAIL:  Only result column names can be used, "
+                                     "not expressions or functions.");
                 if (err)
                     return false;
             }
@@ -471,8 +473,7 @@ bool sqlc_order_limit(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b, 
 
 /* SELECT DISTINCT ... ORDER BY: the sort keys must be output columns (42P10); DuckDB sorts the
  * distinct rows of a subquery, by the same keys as any ORDER BY. */
-static bool distinct_order(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
-                           size_t start)
+static bool distinct_order(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out, size_t start)
 {
     char *inner = am_arena_strndup(c->arena, out->data + start, out->len - start);
     out->len = start;
@@ -496,18 +497,19 @@ static bool distinct_order(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t
                     k = (int)t;
         }
         if (k < 0)
-            return sqlc_fail(c, "42P10", "for SELECT DISTINCT, ORDER BY expressions must appear "
-                                         "in select list");
+            return sqlc_fail(c, "42P10",
+                             "for SELECT DISTINCT, ORDER BY expressions must appear "
+                             "in select list");
         const sqlc_target_t *t = &sc->targets[k];
         if (!sqlc_orderable(c, t->val.type, t->val.numv))
             return false;
         bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
         bool nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
                            (sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST && desc);
-        am_buf_printf(out, "%s%s %s NULLS %s", i ? ", " : "",
-                      sqlc_key_expr(c, sqlc_printf(c, "am_d.%s", t->duck), t->val.type,
-                                    t->val.numv),
-                      desc ? "DESC" : "ASC", nulls_first ? "FIRST" : "LAST");
+        am_buf_printf(
+            out, "%s%s %s NULLS %s", i ? ", " : "",
+            sqlc_key_expr(c, sqlc_printf(c, "am_d.%s", t->duck), t->val.type, t->val.numv),
+            desc ? "DESC" : "ASC", nulls_first ? "FIRST" : "LAST");
     }
     return limit_clause(c, s, out);
 }
@@ -519,8 +521,8 @@ static bool is_plain_distinct(const PgQuery__SelectStmt *s)
             s->distinct_clause[0]->node_case == PG_QUERY__NODE__NODE__NOT_SET);
 }
 
-bool sqlc_plain(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
-                sqlc_target_t **targets, size_t *n_targets)
+bool sqlc_plain(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out, sqlc_target_t **targets,
+                size_t *n_targets)
 {
     tlist_t l = {0};
     size_t start = out->len;

@@ -93,9 +93,9 @@ static char *recast(sqlc_ctx_t *c, const char *sql, sqlc_target_t *side, const s
         v.sql = sqlc_printf(c, "am_s.o%zu", k + 1);
         *ok = sqlc_coerce(c, &v, t[k].val.type, SQLC_IMPLICIT);
         if (*ok && v.numv != t[k].val.numv)
-            v.sql = t[k].val.numv ? sqlc_num_text(c, &v)
-                                  : sqlc_printf(c, "CAST(%s AS %s)", v.sql,
-                                                sqlc_duck_type(c, t[k].val.type));
+            v.sql = t[k].val.numv
+                        ? sqlc_num_text(c, &v)
+                        : sqlc_printf(c, "CAST(%s AS %s)", v.sql, sqlc_duck_type(c, t[k].val.type));
         am_buf_printf(&b, "%s%s AS o%zu", k ? ", " : "", v.sql, k + 1);
     }
     am_buf_printf(&b, " FROM (%s) AS am_s", sql);
@@ -155,8 +155,9 @@ static bool with_clause(sqlc_ctx_t *c, const PgQuery__WithClause *w, am_buf_t *o
         if (cte->search_clause || cte->cycle_clause)
             return sqlc_fail(c, "0A000", "SEARCH and CYCLE are not supported on the mirror");
         if (!cte->ctequery || cte->ctequery->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
-            return sqlc_fail(c, "25006", "cannot execute a data-modifying WITH query in a "
-                                         "read-only transaction");
+            return sqlc_fail(c, "25006",
+                             "cannot execute a data-modifying WITH query in a "
+                             "read-only transaction");
         sqlc_cte_t *q = am_arena_alloc(c->arena, sizeof *q);
         memset(q, 0, sizeof *q);
         q->name = cte->ctename;
@@ -167,8 +168,9 @@ static bool with_clause(sqlc_ctx_t *c, const PgQuery__WithClause *w, am_buf_t *o
         if (!sqlc_cte_body(c, w->recursive, q, cte, &sql, &t, &n))
             return false;
         if (cte->n_aliascolnames > n)
-            return sqlc_fail(c, "42P10", "WITH query \"%s\" has %zu columns available but %zu "
-                                         "columns specified",
+            return sqlc_fail(c, "42P10",
+                             "WITH query \"%s\" has %zu columns available but %zu "
+                             "columns specified",
                              q->name, n, cte->n_aliascolnames);
         sqlc_cte_set_cols(c, q, t, n, cte);
         sc->ctes[sc->n_ctes++] = q;
@@ -222,8 +224,8 @@ static char *numv_recast(sqlc_ctx_t *c, char *sql, sqlc_target_t *t, size_t n)
     return r;
 }
 
-bool sqlc_cte_body(sqlc_ctx_t *c, bool recursive, sqlc_cte_t *q, const PgQuery__CommonTableExpr *cte,
-                   char **sql, sqlc_target_t **t, size_t *n)
+bool sqlc_cte_body(sqlc_ctx_t *c, bool recursive, sqlc_cte_t *q,
+                   const PgQuery__CommonTableExpr *cte, char **sql, sqlc_target_t **t, size_t *n)
 {
     const PgQuery__SelectStmt *s = cte->ctequery->select_stmt;
     if (!recursive || s->op != PG_QUERY__SET_OPERATION__SETOP_UNION)
@@ -252,15 +254,17 @@ bool sqlc_cte_body(sqlc_ctx_t *c, bool recursive, sqlc_cte_t *q, const PgQuery__
         return false;
     for (size_t k = 0; k < rn; k++)
         if (rt[k].val.has_agg)
-            return sqlc_fail(c, "42P19", "aggregate functions are not allowed in a recursive "
-                                         "query's recursive term");
+            return sqlc_fail(c, "42P19",
+                             "aggregate functions are not allowed in a recursive "
+                             "query's recursive term");
     if (rn != *n)
         return sqlc_fail(c, "42601", "each UNION query must have the same number of columns");
     for (size_t k = 0; k < rn; k++)
         if (proxy__pgtype_base(c->cat, rt[k].val.type).oid !=
             proxy__pgtype_base(c->cat, (*t)[k].val.type).oid)
-            return sqlc_fail(c, "42804", "recursive query \"%s\" column %zu has type %s in "
-                                         "non-recursive term but type %s overall",
+            return sqlc_fail(c, "42804",
+                             "recursive query \"%s\" column %zu has type %s in "
+                             "non-recursive term but type %s overall",
                              q->name, k + 1, sqlc_type_name(c, (*t)[k].val.type),
                              sqlc_type_name(c, rt[k].val.type));
     rsql = numv_recast(c, rsql, rt, rn);

@@ -52,25 +52,44 @@ static bool is_reg(uint32_t oid)
 static const struct {
     uint32_t from, to;
 } implicit_casts[] = {
-    {PG_OID_INT2, PG_OID_INT4},         {PG_OID_INT2, PG_OID_INT8},
-    {PG_OID_INT2, PG_OID_FLOAT4},       {PG_OID_INT2, PG_OID_FLOAT8},
-    {PG_OID_INT2, PG_OID_NUMERIC},      {PG_OID_INT4, PG_OID_INT8},
-    {PG_OID_INT4, PG_OID_FLOAT4},       {PG_OID_INT4, PG_OID_FLOAT8},
-    {PG_OID_INT4, PG_OID_NUMERIC},      {PG_OID_INT4, PG_OID_OID},
-    {PG_OID_INT8, PG_OID_FLOAT4},       {PG_OID_INT8, PG_OID_FLOAT8},
-    {PG_OID_INT8, PG_OID_NUMERIC},      {PG_OID_INT8, PG_OID_OID},
-    {PG_OID_FLOAT4, PG_OID_FLOAT8},     {PG_OID_NUMERIC, PG_OID_FLOAT4},
-    {PG_OID_NUMERIC, PG_OID_FLOAT8},    {PG_OID_VARCHAR, PG_OID_TEXT},
-    {PG_OID_BPCHAR, PG_OID_TEXT},       {PG_OID_NAME, PG_OID_TEXT},
-    {PG_OID_TEXT, PG_OID_NAME},         {PG_OID_TEXT, PG_OID_VARCHAR},
-    {PG_OID_TEXT, PG_OID_BPCHAR},       {PG_OID_VARCHAR, PG_OID_BPCHAR},
-    {PG_OID_BPCHAR, PG_OID_VARCHAR},    {PG_OID_CHAR, PG_OID_TEXT},
-    {PG_OID_VARCHAR, PG_OID_NAME},      {PG_OID_BPCHAR, PG_OID_NAME},
-    {PG_OID_DATE, PG_OID_TIMESTAMP},    {PG_OID_DATE, PG_OID_TIMESTAMPTZ},
-    {PG_OID_TIMESTAMP, PG_OID_TIMESTAMPTZ}, {PG_OID_TIME, PG_OID_INTERVAL},
-    {PG_OID_TIME, PG_OID_TIMETZ},       {PG_OID_BIT, PG_OID_VARBIT},
-    {PG_OID_VARBIT, PG_OID_BIT},        {PG_OID_CIDR, PG_OID_INET},
-    {PG_OID_TEXT, PG_OID_REGCLASS},     {PG_OID_VARCHAR, PG_OID_REGCLASS},
+    {PG_OID_INT2, PG_OID_INT4},
+    {PG_OID_INT2, PG_OID_INT8},
+    {PG_OID_INT2, PG_OID_FLOAT4},
+    {PG_OID_INT2, PG_OID_FLOAT8},
+    {PG_OID_INT2, PG_OID_NUMERIC},
+    {PG_OID_INT4, PG_OID_INT8},
+    {PG_OID_INT4, PG_OID_FLOAT4},
+    {PG_OID_INT4, PG_OID_FLOAT8},
+    {PG_OID_INT4, PG_OID_NUMERIC},
+    {PG_OID_INT4, PG_OID_OID},
+    {PG_OID_INT8, PG_OID_FLOAT4},
+    {PG_OID_INT8, PG_OID_FLOAT8},
+    {PG_OID_INT8, PG_OID_NUMERIC},
+    {PG_OID_INT8, PG_OID_OID},
+    {PG_OID_FLOAT4, PG_OID_FLOAT8},
+    {PG_OID_NUMERIC, PG_OID_FLOAT4},
+    {PG_OID_NUMERIC, PG_OID_FLOAT8},
+    {PG_OID_VARCHAR, PG_OID_TEXT},
+    {PG_OID_BPCHAR, PG_OID_TEXT},
+    {PG_OID_NAME, PG_OID_TEXT},
+    {PG_OID_TEXT, PG_OID_NAME},
+    {PG_OID_TEXT, PG_OID_VARCHAR},
+    {PG_OID_TEXT, PG_OID_BPCHAR},
+    {PG_OID_VARCHAR, PG_OID_BPCHAR},
+    {PG_OID_BPCHAR, PG_OID_VARCHAR},
+    {PG_OID_CHAR, PG_OID_TEXT},
+    {PG_OID_VARCHAR, PG_OID_NAME},
+    {PG_OID_BPCHAR, PG_OID_NAME},
+    {PG_OID_DATE, PG_OID_TIMESTAMP},
+    {PG_OID_DATE, PG_OID_TIMESTAMPTZ},
+    {PG_OID_TIMESTAMP, PG_OID_TIMESTAMPTZ},
+    {PG_OID_TIME, PG_OID_INTERVAL},
+    {PG_OID_TIME, PG_OID_TIMETZ},
+    {PG_OID_BIT, PG_OID_VARBIT},
+    {PG_OID_VARBIT, PG_OID_BIT},
+    {PG_OID_CIDR, PG_OID_INET},
+    {PG_OID_TEXT, PG_OID_REGCLASS},
+    {PG_OID_VARCHAR, PG_OID_REGCLASS},
 };
 
 bool sqlc_implicit(sqlc_ctx_t *c, uint32_t from, uint32_t to)
@@ -122,8 +141,8 @@ static bool common_type(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n, const c
         proxy_pgtype_ref_t pb = proxy__pgtype_base(c->cat, p), tb = proxy__pgtype_base(c->cat, t);
         char pc = sqlc_category(c, pb.oid), tc = sqlc_category(c, tb.oid);
         if (pc != tc)
-            return !quiet && sqlc_fail(c, "42804", "%s types %s and %s cannot be matched",
-                                       context, sqlc_type_name(c, p), sqlc_type_name(c, t));
+            return !quiet && sqlc_fail(c, "42804", "%s types %s and %s cannot be matched", context,
+                                       sqlc_type_name(c, p), sqlc_type_name(c, t));
         if (pb.oid == tb.oid) {
             p = pb; /* domain and its base: the base */
             same_mod = false;
@@ -187,15 +206,17 @@ bool sqlc_orderable(sqlc_ctx_t *c, proxy_pgtype_ref_t t, bool numv)
     case 'E':
         return b.oid != PG_OID_MONEY && b.oid != PG_OID_TIMETZ
                    ? true
-                   : sqlc_fail(c, "0A000", "ordering values of type %s is not supported on the "
-                                           "mirror",
+                   : sqlc_fail(c, "0A000",
+                               "ordering values of type %s is not supported on the "
+                               "mirror",
                                sqlc_type_name(c, t));
     case 'T':
         return true;
     case 'S':
         return sqlc_default_collation_is_c(c) ||
-               sqlc_fail(c, "0A000", "ordering text by the database's collation is not "
-                                     "supported on the mirror (use COLLATE \"C\")");
+               sqlc_fail(c, "0A000",
+                         "ordering text by the database's collation is not "
+                         "supported on the mirror (use COLLATE \"C\")");
     default:
         break;
     }

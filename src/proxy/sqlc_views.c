@@ -3,9 +3,9 @@
  * pg_settings (this session's settings, in their base units as PostgreSQL lists them) and the
  * table statistics views pg_stat_user_tables / pg_stat_all_tables / pg_statio_user_tables (one
  * row per mirrored table: n_live_tup is the table's exact row count; the mirror keeps no scan
- * counters, so they read zero, and no vacuum or analyze times). Each is written as a VALUES list with the view's own columns, as the
- * source's pg_attribute describes them.
- * Spec: PostgreSQL 15 docs 54.24 "pg_settings", 28.2.19 "pg_stat_all_tables".
+ * counters, so they read zero, and no vacuum or analyze times). Each is written as a VALUES list
+ * with the view's own columns, as the source's pg_attribute describes them. Spec: PostgreSQL 15
+ * docs 54.24 "pg_settings", 28.2.19 "pg_stat_all_tables".
  */
 #include "proxy/sqlc_internal.h"
 #include "util/util.h"
@@ -30,8 +30,8 @@ static bool is_kb(const char *name)
 static bool is_bool(const char *name)
 {
     static const char *const names[] = {
-        "standard_conforming_strings", "integer_datetimes", "is_superuser", "in_hot_standby",
-        "default_transaction_read_only", "transaction_read_only", "jit", "row_security",
+        "standard_conforming_strings",   "integer_datetimes",     "is_superuser", "in_hot_standby",
+        "default_transaction_read_only", "transaction_read_only", "jit",          "row_security",
         "default_transaction_deferrable"};
     for (size_t i = 0; i < AM_ARRAY_LEN(names); i++)
         if (!strcasecmp(names[i], name))
@@ -54,11 +54,12 @@ static bool kb_of(const char *v, int64_t *kb)
         return false;
     while (*end == ' ')
         end++;
-    double f = !*end || !strcmp(end, "kB") ? 1 : !strcmp(end, "MB") ? 1024
-               : !strcmp(end, "GB")                                  ? 1048576
-               : !strcmp(end, "TB")                                  ? 1073741824.0
-               : !strcmp(end, "B")                                   ? 1.0 / 1024
-                                                                     : -1;
+    double f = !*end || !strcmp(end, "kB") ? 1
+               : !strcmp(end, "MB")        ? 1024
+               : !strcmp(end, "GB")        ? 1048576
+               : !strcmp(end, "TB")        ? 1073741824.0
+               : !strcmp(end, "B")         ? 1.0 / 1024
+                                           : -1;
     if (f < 0)
         return false;
     *kb = (int64_t)(x * f + 0.5);
@@ -79,9 +80,9 @@ static const char *base_value(sqlc_ctx_t *c, const char *name, const char *value
 /* With the source's pg_settings copied (am.settings), the descriptive columns come from it. */
 static const char *settings_join_col(const char *col)
 {
-    static const char *const from_source[] = {"category", "short_desc", "extra_desc", "context",
-                                              "vartype", "unit", "min_val", "max_val",
-                                              "enumvals"};
+    static const char *const from_source[] = {"category", "short_desc", "extra_desc",
+                                              "context",  "vartype",    "unit",
+                                              "min_val",  "max_val",    "enumvals"};
     for (size_t i = 0; i < AM_ARRAY_LEN(from_source); i++)
         if (!strcmp(col, from_source[i]))
             return from_source[i];
@@ -167,8 +168,7 @@ bool sqlc_served_view(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const char *alias
             const char *src = settings_join_col(rel->cols[k].name);
             const char *id = sqlc_ident(c, rel->cols[k].name);
             if (src)
-                am_buf_printf(&b, "%scoalesce(am_s.%s, am_v.%s) AS %s", k ? ", " : "", src, id,
-                              id);
+                am_buf_printf(&b, "%scoalesce(am_s.%s, am_v.%s) AS %s", k ? ", " : "", src, id, id);
             else
                 am_buf_printf(&b, "%sam_v.%s AS %s", k ? ", " : "", id, id);
         }

@@ -134,19 +134,19 @@ bool proxy__type_has_binary(const proxy_pgcat_t *cat, uint32_t oid)
         /* array elements go out by their DuckDB type: not the ones whose binary form is
          * rebuilt from text (timetz, inet, money, bit); numeric and jsonb are (types.c) */
         if (elem)
-            return proxy__type_has_binary(cat, elem) && elem != PG_OID_TIMETZ && elem != PG_OID_INET &&
-                   elem != PG_OID_CIDR && elem != PG_OID_MONEY && elem != PG_OID_BIT &&
-                   elem != PG_OID_VARBIT;
+            return proxy__type_has_binary(cat, elem) && elem != PG_OID_TIMETZ &&
+                   elem != PG_OID_INET && elem != PG_OID_CIDR && elem != PG_OID_MONEY &&
+                   elem != PG_OID_BIT && elem != PG_OID_VARBIT;
         const proxy_pgtype_t *t = cat ? proxy__pgcat_type(cat, oid) : NULL;
         return t && t->typtype == 'e';
     }
     if (b->duck || is_reg(oid))
         return oid != PG_OID_INT2VECTOR && oid != PG_OID_OIDVECTOR;
     return oid == PG_OID_TEXT || oid == PG_OID_VARCHAR || oid == PG_OID_BPCHAR ||
-           oid == PG_OID_NAME || oid == PG_OID_JSON || oid == PG_OID_JSONB ||
-           oid == PG_OID_XML || oid == PG_OID_NUMERIC || oid == PG_OID_CHAR ||
-           oid == PG_OID_UNKNOWN || oid == PG_OID_TIMETZ || oid == PG_OID_INET ||
-           oid == PG_OID_CIDR || oid == PG_OID_MONEY || oid == PG_OID_BIT || oid == PG_OID_VARBIT;
+           oid == PG_OID_NAME || oid == PG_OID_JSON || oid == PG_OID_JSONB || oid == PG_OID_XML ||
+           oid == PG_OID_NUMERIC || oid == PG_OID_CHAR || oid == PG_OID_UNKNOWN ||
+           oid == PG_OID_TIMETZ || oid == PG_OID_INET || oid == PG_OID_CIDR ||
+           oid == PG_OID_MONEY || oid == PG_OID_BIT || oid == PG_OID_VARBIT;
 }
 
 /* timetz's text "hh:mm:ss[.ffffff]+hh[:mm[:ss]]" as timetz_send: µs of day, seconds west. */
@@ -287,8 +287,8 @@ bool proxy__value_encode(const proxy_session_t *s, const proxy_col_t *c, duckdb_
     }
     size_t len_off = out->len;
     am_buf_put_u32(out, 0);
-    bool done = format == 1 ? binary_override(s, c, vec, row, out)
-                            : text_override(s, c, vec, row, out);
+    bool done =
+        format == 1 ? binary_override(s, c, vec, row, out) : text_override(s, c, vec, row, out);
     if (!done) {
         out->len = len_off;
         return proxy__duck_value_encode(s, c->ltype, vec, row, format, out);

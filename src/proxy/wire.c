@@ -301,8 +301,7 @@ void proxy__wire_error(am_buf_t *b, char type, const char *severity, const char 
 }
 
 void proxy__wire_error_at(am_buf_t *b, char type, const char *severity, const char *sqlstate,
-                          const char *message, const char *detail, const char *hint,
-                          int position)
+                          const char *message, const char *detail, const char *hint, int position)
 {
     size_t off = proxy__msg_begin(b, type);
     put_field(b, 'S', severity);

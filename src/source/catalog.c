@@ -154,13 +154,14 @@ static bool resolve_tables(capture_t *cap, am_err_t *err)
     "ON y.oid = t.oid CROSS JOIN LATERAL (VALUES (y.typelem), (y.typbasetype)) AS v(x) "           \
     "WHERE v.x <> 0), "                                                                            \
     "n AS (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname IN ('pg_catalog', "               \
-    "'information_schema', 'public', 'pg_toast') UNION SELECT relnamespace FROM pg_catalog.pg_class "          \
+    "'information_schema', 'public', 'pg_toast') UNION SELECT relnamespace FROM "                  \
+    "pg_catalog.pg_class "                                                                         \
     "WHERE oid IN (SELECT oid FROM mis) UNION SELECT typnamespace FROM pg_catalog.pg_type "        \
     "UNION SELECT oprnamespace FROM pg_catalog.pg_operator UNION SELECT opcnamespace FROM "        \
     "pg_catalog.pg_opclass UNION SELECT opfnamespace FROM pg_catalog.pg_opfamily UNION SELECT "    \
     "collnamespace FROM pg_catalog.pg_collation UNION SELECT extnamespace FROM "                   \
-    "pg_catalog.pg_extension), "                                                                   \
-    /* every role: privileges are checked against the session's role and its memberships */ \
+    "pg_catalog.pg_extension), " /* every role: privileges are checked against the session's role  \
+                                    and its memberships */                                         \
     "r AS (SELECT oid FROM pg_catalog.pg_roles) "                                                  \
     "SELECT (SELECT COALESCE(pg_catalog.array_agg(oid ORDER BY oid), '{}') FROM i)::text, "        \
     "(SELECT COALESCE(pg_catalog.array_agg(oid ORDER BY oid), '{}') FROM s)::text, "               \

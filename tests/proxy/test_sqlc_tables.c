@@ -41,13 +41,14 @@ static size_t check_template(const char *tmpl, const char *what)
 {
     /* keywords, type names and window functions (DuckDB lists no window functions) */
     static const char *const not_functions[] = {
-        "CAST",       "CASE",         "EXISTS",      "IN",        "NOT",        "AND",
-        "OR",         "OVER",         "FILTER",      "VALUES",    "SELECT",     "DECIMAL",
-        "row_number", "rank",         "dense_rank",  "percent_rank", "cume_dist", "ntile",
-        "lag",        "lead",         "first_value", "last_value",   "nth_value"};
+        "CAST",       "CASE", "EXISTS",      "IN",           "NOT",       "AND",
+        "OR",         "OVER", "FILTER",      "VALUES",       "SELECT",    "DECIMAL",
+        "row_number", "rank", "dense_rank",  "percent_rank", "cume_dist", "ntile",
+        "lag",        "lead", "first_value", "last_value",   "nth_value"};
     size_t missing = 0;
     for (const char *p = tmpl; p && *p; p++) {
-        if (!(isalpha((unsigned char)*p) || *p == '_') || (p > tmpl && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '%')))
+        if (!(isalpha((unsigned char)*p) || *p == '_') ||
+            (p > tmpl && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '%')))
             continue;
         const char *e = p;
         while (isalnum((unsigned char)*e) || *e == '_')
