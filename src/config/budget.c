@@ -1,9 +1,10 @@
 /*
  * config/budget.c: the keys that bound the write path's flush cadence and memory:
- * mirror.flush_interval (a duration: "250ms", "1s", "2min"; a bare number is milliseconds),
- * mirror.flush_rows (a row count) and mirror.max_memory (a size: "64MB", "1GB", "512kB"; a
- * bare number is bytes), each with an environment override (MIRROR_FLUSH_INTERVAL,
- * MIRROR_FLUSH_ROWS, MIRROR_MAX_MEMORY) checked the same way and named in its message:
+ * mirror.flush_interval (a duration, read by am_duration_ms_parse: "250ms", "1s", "2min"; bare
+ * is milliseconds), mirror.flush_rows (a row count) and mirror.max_memory (a size, read by
+ * am_size_parse: "64MB", "1GB", "512kB", powers of 1024; bare is bytes). Each has an
+ * environment override (MIRROR_FLUSH_INTERVAL, MIRROR_FLUSH_ROWS, MIRROR_MAX_MEMORY) checked
+ * the same way and named in its message:
  *   config.yaml:9: key "mirror.max_memory": expected a size from 16MB to 1TB ("256MB", "1GB"),
  *   got "2"
  * Must not: know what the write path does with them.
@@ -11,10 +12,10 @@
 #include "config/config.h"
 #include "config/config_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define INTERVAL_MIN_MS 10
 #define INTERVAL_MAX_MS 3600000
@@ -26,46 +27,46 @@
 #define EXPECT_ROWS "an integer from 1 to 1000000000"
 #define EXPECT_MEMORY "a size from 16MB to 1TB (\"256MB\", \"1GB\")"
 
-typedef struct unit {
-    const char *name;
-    int64_t factor;
-} unit_t;
-
-static const unit_t plain[] = {{"", 1}};
-static const unit_t time_units[] = {
-    {"", 1}, {"ms", 1}, {"s", 1000}, {"min", 60000}, {"h", 3600000}};
-static const unit_t size_units[] = {{"", 1},
-                                    {"B", 1},
-                                    {"kB", INT64_C(1) << 10},
-                                    {"MB", INT64_C(1) << 20},
-                                    {"GB", INT64_C(1) << 30},
-                                    {"TB", INT64_C(1) << 40}};
-
-/* Digits, optional spaces, then one of units (case-insensitive); *out = number * factor, at
- * most max. */
-static bool parse_scaled(const char *s, size_t len, const unit_t *units, size_t n_units,
-                         int64_t max, int64_t *out)
+/* s (len bytes) as a C string in buf (cap bytes); false when it does not fit or holds a NUL. */
+static bool terminated(const char *s, size_t len, char *buf, size_t cap)
 {
-    size_t i = 0;
-    int64_t v = 0;
-    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
-        if (v > max)
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    if (i == 0 || i > 13)
+    if (len == 0 || len >= cap || memchr(s, '\0', len))
         return false;
-    while (i < len && s[i] == ' ')
-        i++;
-    for (size_t u = 0; u < n_units; u++) {
-        if (len - i != strlen(units[u].name) || strncasecmp(s + i, units[u].name, len - i) != 0)
-            continue;
-        if (v > max / units[u].factor)
-            return false;
-        *out = v * units[u].factor;
-        return true;
-    }
-    return false;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return true;
+}
+
+static bool parse_interval(const char *s, size_t len, int64_t *out)
+{
+    char buf[48];
+    return terminated(s, len, buf, sizeof buf) && am_duration_ms_parse(buf, out) &&
+           *out >= INTERVAL_MIN_MS && *out <= INTERVAL_MAX_MS;
+}
+
+static bool parse_rows(const char *s, size_t len, int64_t *out)
+{
+    char buf[48];
+    if (!terminated(s, len, buf, sizeof buf) || buf[0] < '0' || buf[0] > '9')
+        return false;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(buf, &end, 10);
+    if (errno || *end || v < 1 || v > ROWS_MAX)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_memory(const char *s, size_t len, int64_t *out)
+{
+    char buf[48];
+    uint64_t v = 0;
+    if (!terminated(s, len, buf, sizeof buf) || !am_size_parse(buf, &v) ||
+        v < (uint64_t)MEMORY_MIN || v > (uint64_t)MEMORY_MAX)
+        return false;
+    *out = (int64_t)v;
+    return true;
 }
 
 static bool bad(const char *where, const char *expected, const char *s, size_t len, am_err_t *err)
@@ -82,21 +83,19 @@ bool config__budget_set(config_t *cfg, const char *key, const char *s, size_t le
     int64_t v = 0;
     *handled = true;
     if (strcmp(key, "flush_interval") == 0) {
-        if (!parse_scaled(s, len, time_units, AM_ARRAY_LEN(time_units), INTERVAL_MAX_MS, &v) ||
-            v < INTERVAL_MIN_MS)
+        if (!parse_interval(s, len, &v))
             return bad(where, EXPECT_INTERVAL, s, len, err);
         cfg->mirror.flush_interval_ms = (int)v;
         return true;
     }
     if (strcmp(key, "flush_rows") == 0) {
-        if (!parse_scaled(s, len, plain, AM_ARRAY_LEN(plain), ROWS_MAX, &v) || v < 1)
+        if (!parse_rows(s, len, &v))
             return bad(where, EXPECT_ROWS, s, len, err);
         cfg->mirror.flush_rows = v;
         return true;
     }
     if (strcmp(key, "max_memory") == 0) {
-        if (!parse_scaled(s, len, size_units, AM_ARRAY_LEN(size_units), MEMORY_MAX, &v) ||
-            v < MEMORY_MIN)
+        if (!parse_memory(s, len, &v))
             return bad(where, EXPECT_MEMORY, s, len, err);
         cfg->mirror.max_memory = v;
         return true;

@@ -53,6 +53,7 @@ Test(config, budget_keys_take_units)
         {"mirror:\n  flush_interval: 500\n  max_memory: 20000000\n", 500, 200000, 20000000},
         {"mirror:\n  flush_interval: 1min\n  max_memory: 32768kB\n", 60000, 200000,
          INT64_C(32) << 20},
+        {"mirror:\n  flush_interval: 1.5s\n  max_memory: 2GiB\n", 1500, 200000, INT64_C(2) << 30},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         config_t cfg;
