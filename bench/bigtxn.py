@@ -3,10 +3,12 @@
 
 One table (id bigint primary key, v text, n int), copied empty; then one transaction inserts
 BENCH_BIGTXN_ROWS rows (2,000,000), and (BENCH_BIGTXN_UPDATE=1) a second one updates them all.
-The mirror runs with mirror.max_memory = BENCH_BIGTXN_MEMORY (64MB). Baseline is the mirror's
+The mirror runs with mirror.max_memory = BENCH_BIGTXN_MEMORY (64MB). Baseline is the writer's
 VmRSS once idle before the transaction; the peak is VmHWM (reset through /proc/<pid>/clear_refs
 right before it) once the rows are visible through the proxy. Printed: baseline (the fixed
-overhead), peak, peak - baseline, and the identity index's bytes after (its own log line)."""
+overhead), peak, peak - baseline, and the identity index's bytes after (its own log line).
+Measured is the writer process (the supervisor's child that runs the write path): the server
+process, with the proxy's DuckDB, is not in it."""
 import json
 import os
 import re
@@ -47,7 +49,7 @@ def watermark_lsn(m):
 
 
 def one(m, pg, what, sql, want):
-    pid = m.proc.pid
+    pid = amtest.children(m)["writer"]
     time.sleep(3)  # idle: the baseline is what the mirror holds with nothing to do
     base = status_kb(pid, "VmRSS")
     reset_peak(pid)
