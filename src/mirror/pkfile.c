@@ -87,6 +87,8 @@ static void stripe(hasher_t *h, const uint8_t *p)
 static void hasher_update(hasher_t *h, const void *data, size_t len)
 {
     const uint8_t *p = data;
+    if (len == 0)
+        return; /* p may be NULL: nothing to hash, and memcpy must not see it */
     h->total += len;
     if (h->n_buf + len < 32) {
         memcpy(h->buf + h->n_buf, p, len);

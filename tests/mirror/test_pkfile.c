@@ -162,7 +162,9 @@ Test(pkfile, torn_or_damaged_files_never_load)
         expect_refused(st, "a damaged file");
         good[at] ^= 0x10;
     }
-    spill(path, "not an index checkpoint at all, but long enough to hold a header and more", 75);
+    static const char foreign[] =
+        "not an index checkpoint at all, but long enough to hold a header and more";
+    spill(path, foreign, sizeof foreign);
     expect_refused(st, "a foreign file");
     spill(path, good, len);
     mirror_pkimage_t back;
