@@ -18,6 +18,7 @@
  * sooner when the rows' bytes would make the temp table large (wide text rows). */
 #define LAKE_ROWS_PER_FILE (INT64_C(1) << 20)
 #define LAKE_BYTES_PER_FILE (INT64_C(256) << 20)
+#define LAKE_MEMORY_LIMIT_MIN (INT64_C(32) << 20)
 /* A commit rewrites the parent's manifests into one per content once there are this many. */
 #define LAKE_MERGE_MANIFESTS 100
 /* Snapshots kept in the metadata; older ones expire and files only they reach are removed.
@@ -52,6 +53,7 @@ struct lake {
      * tests lower them to exercise rolling, merging and expiry with few rows and commits */
     int64_t rows_per_file;
     int64_t bytes_per_file; /* LAKE_BYTES_PER_FILE, or the writer's budget (lake_set_file_bytes) */
+    char *spill_dir; /* DuckDB's temp_directory once lake_set_memory_limit ran; NULL before */
     size_t merge_manifests;
     size_t keep_snapshots;
     int32_t metadata_log_max;

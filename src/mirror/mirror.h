@@ -43,7 +43,8 @@ typedef struct mirror_options {
     int idle_flush_ms;      /* flush once the stream is this quiet; 0 = 20 */
     int64_t flush_max_rows; /* flush when a batch holds this many changed rows; 0 = 200000 */
     /* The write path's memory budget in bytes (0 = 256 MB), per table being written: a data
-     * file being filled holds at most a quarter of it in DuckDB, then rolls to the next; row
+     * file being filled holds at most a quarter of it in DuckDB, then rolls to the next, and
+     * DuckDB as a whole at most half (at least 32 MB; then it spills to a temp directory); row
      * copies kept for unchanged TOAST values take at most a quarter (past it they are read back
      * from the lake); a streamed transaction past an eighth waits in a temp file until its
      * commit. Not in it: the identity index (at most 28 bytes per row of an integer key) and

@@ -446,6 +446,8 @@ bool mirror__start(mirror_t *m, am_err_t *err)
     if (!m->store)
         return false;
     lake_set_file_bytes(m->lake, m->opts.max_memory / 4);
+    if (!lake_set_memory_limit(m->lake, m->opts.max_memory / 2, err))
+        return false;
     source_options_t so = m->opts.source;
     so.tables = NULL; /* published below, once each table's identity is known */
     so.n_tables = 0;

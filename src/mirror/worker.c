@@ -383,6 +383,8 @@ static bool run_job(job_t *j, am_err_t *err)
     if (!j->lake)
         return false;
     lake_set_file_bytes(j->lake, w->max_memory / 4);
+    if (!lake_set_memory_limit(j->lake, w->max_memory / 2, err))
+        return false;
     j->src = source_open(&w->so, err);
     if (!j->src)
         return false;

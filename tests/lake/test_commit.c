@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <sys/stat.h>
 
 #include "lake/lake_internal.h" /* before lake_test.h: the orphan checks */
 #include "lake_test.h"
@@ -457,13 +458,22 @@ Test(lake, set_docs_is_a_metadata_only_commit)
 }
 
 /* The writer's byte budget (lake_set_file_bytes) rolls a batch to a new data file long before
- * the row count does; every row stays where its position says, and all of them commit. */
+ * the row count does; every row stays where its position says, and all of them commit, with
+ * DuckDB held to its floor (lake_set_memory_limit) and its spill directory gone at close. */
 Test(lake, batch_rolls_data_files_at_the_byte_budget)
 {
     char *dir;
     lake_t *lake = lt_lake_open("roll_bytes", &dir);
     lake_set_file_bytes(lake, 1); /* raised to the 1 MB floor */
     cr_assert_eq(lake->bytes_per_file, INT64_C(1) << 20);
+    am_err_t err = {0};
+    cr_assert(lake_set_memory_limit(lake, 1, &err), "%s", err.msg); /* raised to 32 MB */
+    char *spill = strdup(lake->spill_dir);
+    struct stat sb;
+    cr_assert_eq(stat(spill, &sb), 0, "spill directory %s", spill);
+    char *limit = lt_query_text(lake->con, "SELECT current_setting('memory_limit')");
+    cr_assert_str_eq(limit, "32.0 MiB");
+    free(limit);
     lake_table_t *t = lt_create(lake, "orders");
     lake_batch_t *b = lake_batch_new(t);
     enum { N = 100000 };
@@ -493,5 +503,7 @@ Test(lake, batch_rolls_data_files_at_the_byte_budget)
     free(pos);
     lake_table_close(t);
     lake_close(lake);
+    cr_assert_neq(stat(spill, &sb), 0, "lake_close leaves %s behind", spill);
+    free(spill);
     free(dir);
 }
