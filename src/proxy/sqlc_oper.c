@@ -293,7 +293,8 @@ static bool pattern_match(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *ou
     bool ilike = e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE;
     if (!similar && !ilike && !(fname && strcmp(fname, "like_escape") == 0))
         return binary(c, e, out);
-    if (!(fname && strcmp(fname, "like_escape") == 0))
+    const char *wrapper = similar ? "similar_to_escape" : "like_escape";
+    if (!(fname && strcmp(fname, wrapper) == 0))
         f = NULL; /* ILIKE without ESCAPE: the pattern is the right operand itself */
     sqlc_val_t l, p, esc = {0};
     proxy_pgtype_ref_t text = sqlc_type(PG_OID_TEXT);
