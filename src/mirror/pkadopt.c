@@ -280,7 +280,7 @@ bool mirror__index_remap(mirror_table_t *t, const mirror_remap_file_t *files, si
         if ((size_t)files[i].file + 1 > r.n)
             r.n = (size_t)files[i].file + 1;
     }
-    r.by_file = am_xcalloc(r.n + 1, sizeof *r.by_file);
+    r.by_file = am_xcalloc(r.n + 1, sizeof(const mirror_remap_file_t *));
     for (size_t i = 0; i < n; i++)
         r.by_file[files[i].file] = &files[i];
     (void)mirror__pk_map(t->pk, remap_check, &r); /* every callback returns v: nothing moves */

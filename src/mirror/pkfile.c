@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PKFILE_MAGIC "AMPKIDX\1"
+static const uint8_t pkfile_magic[8] = {'A', 'M', 'P', 'K', 'I', 'D', 'X', 1};
 #define PKFILE_END "AMPKEND\1"
 #define PKFILE_VERSION 1
 #define PKFILE_ENDIAN UINT64_C(0x0102030405060708)
@@ -80,7 +80,7 @@ static void hasher_init(hasher_t *h)
 
 static void stripe(hasher_t *h, const uint8_t *p)
 {
-    for (int i = 0; i < 4; i++)
+    for (size_t i = 0; i < 4; i++)
         h->v[i] = round64(h->v[i], rd64(p + 8 * i));
 }
 
@@ -252,7 +252,7 @@ static void put_header(out_t *o, const mirror_pkimage_t *im, uint64_t len)
     uint32_t version = PKFILE_VERSION, flags = im->pk->generic ? 1 : 0;
     uint64_t words[] = {
         PKFILE_ENDIAN, (uint64_t)im->snapshot_id, im->lsn, im->key_sig, im->pk->n_rows, len};
-    memcpy(hdr, PKFILE_MAGIC, 8);
+    memcpy(hdr, pkfile_magic, sizeof pkfile_magic);
     memcpy(hdr + 8, &version, 4);
     memcpy(hdr + 12, &flags, 4);
     memcpy(hdr + 16, words, sizeof words);
@@ -450,7 +450,7 @@ static bool get_header(in_t *in, uint64_t size, mirror_pkimage_t *out, bool *gen
     memcpy(&flags, hdr + 12, 4);
     memcpy(w, hdr + 16, sizeof w);
     memcpy(&hh, hdr + 64, 8);
-    if (memcmp(hdr, PKFILE_MAGIC, 8) != 0 || hh != mirror__pkfile_hash(hdr, 64))
+    if (memcmp(hdr, pkfile_magic, sizeof pkfile_magic) != 0 || hh != mirror__pkfile_hash(hdr, 64))
         return am_err_set(err, PKFILE_CORRUPT,
                           "index checkpoint: not a checkpoint, or its header "
                           "is damaged");
@@ -462,7 +462,7 @@ static bool get_header(in_t *in, uint64_t size, mirror_pkimage_t *out, bool *gen
         return am_err_set(err, PKFILE_CORRUPT,
                           "index checkpoint: %llu bytes where its header promises %llu (torn)",
                           (unsigned long long)size,
-                          (unsigned long long)(w[5] + PKFILE_HEADER + PKFILE_TRAILER));
+                          (unsigned long long)w[5] + PKFILE_HEADER + PKFILE_TRAILER);
     out->snapshot_id = (int64_t)w[1];
     out->lsn = w[2];
     out->key_sig = w[3];

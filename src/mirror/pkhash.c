@@ -416,7 +416,8 @@ static void to_generic(mirror_pk_t *pk)
             for (int b = 0; b < 8; b++)
                 key[1 + b] = (char)(old[i].slots[j].k >> (56 - 8 * b));
             probe_t p;
-            (void)probe_make(pk, key, sizeof key, &p);
+            bool made = probe_make(pk, key, sizeof key, &p);
+            AM_ASSERT(made); /* a generic table takes every key */
             insert_new(pk, &p, old[i].slots[j].v);
         }
         shard_destroy(&old[i]);
@@ -430,7 +431,8 @@ void mirror__pk_put(mirror_pk_t *pk, const char *key, size_t len, uint64_t pos)
     probe_t p;
     if (!probe_make(pk, key, len, &p)) {
         to_generic(pk);
-        (void)probe_make(pk, key, len, &p);
+        bool made = probe_make(pk, key, len, &p);
+        AM_ASSERT(made); /* a generic table takes every key */
     }
     mirror_pk_shard_t *s = shard_of(pk, &p);
     int64_t i = shard_find(pk, s, &p);
