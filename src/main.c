@@ -233,8 +233,10 @@ static int writer_main(app_t *app)
     mirror_free(w.mirror);
     proc_page_free(pg);
     if (!w.ok) {
+        /* mirror_run retries what may pass (connections, disks) itself: what it returns is
+         * for the operator to fix, and the supervisor stops rather than start it again */
         am_log_error("main", "write path stopped", AM_KV_ERR(&w.err));
-        return 1;
+        return PROC_EXIT_FINAL;
     }
     return 0;
 }
@@ -663,6 +665,13 @@ static int supervise(app_t *app, const char *exe)
                     kill(pid, SIGHUP);
             }
             proc_super_tick(app->super);
+            const char *failed = NULL;
+            if (proc_super_failed(app->super, &failed)) {
+                am_log_error("main", "stopping: a process failed for good",
+                             AM_KV_STR("role", failed));
+                rc = 1;
+                break;
+            }
             watch_server(app, &sick_since);
             am_sleep_ms(TICK_MS);
         }
