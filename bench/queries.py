@@ -61,7 +61,7 @@ def setup():
         INSERT INTO orders SELECT g, (g * 31) % {users} + 1,
                (ARRAY['pending','shipped','delivered','cancelled'])[g % 4 + 1],
                ((g * 7919) % 50000000) / 100.0, date '1992-01-01' + ((g * 17) % 2406)::int, g % 5
-        FROM generate_series(1, {orders}) g;
+        FROM generate_series(1::bigint, {orders}) g;
         ALTER TABLE orders ADD PRIMARY KEY (id);
         CREATE TABLE lineitem (l_orderkey bigint NOT NULL, l_linenumber integer NOT NULL,
                                l_quantity numeric(12,2) NOT NULL, l_extendedprice numeric(12,2) NOT NULL,
@@ -74,7 +74,7 @@ def setup():
                                ((g * 7919) % 100000) / 100.0 + 900, ((g * 13) % 11) / 100.0, ((g * 17) % 9) / 100.0,
                                substr('ANR', (g % 3)::int + 1, 1), substr('FO', (g % 2)::int + 1, 1),
                                date '1992-01-01' + ((g * 31) % 2526)::int
-                        FROM generate_series({lo}, {hi}) g""")
+                        FROM generate_series({lo}::bigint, {hi}) g""")
     cur.execute("ALTER TABLE lineitem ADD PRIMARY KEY (l_orderkey, l_linenumber)")
     cur.execute("VACUUM ANALYZE")
     pg.close()
