@@ -48,6 +48,7 @@ typedef struct config_args {
     const char *config_path; /* --config, default "config.yaml" */
     int health_port;         /* --health-port, default 8080 */
     bool help;               /* --help / -h */
+    bool status;             /* the "status" command: print a running mirror's state */
 } config_args_t;
 
 /* Whether s holds pattern characters (* or ?). */

@@ -2,9 +2,10 @@
  * health/metrics.c: the process-wide metric registry and its Prometheus text exposition.
  * Spec: Prometheus "Exposition formats", text format 0.0.4:
  *   # HELP <name> <help, \ and newline escaped>
- *   # TYPE <name> counter|gauge
+ *   # TYPE <name> counter|gauge|histogram
  *   <name>{<label>="<value, \ " and newline escaped>",...} <float>
- * HELP and TYPE come once per name, every sample of a name right after them.
+ * HELP and TYPE come once per name, every sample of a name right after them; a histogram's
+ * samples (<name>_bucket, _sum, _count) come under its name (histogram.c registers them).
  * Hand-written: no C library in Debian renders this format, and it is a few lines.
  *
  * Registration takes a mutex and only appends; a slot, once counted in n, never changes
@@ -18,9 +19,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define HEALTH_MAX_METRICS 256
+#define HEALTH_MAX_METRICS 1024
 
 struct health_metric {
     const char *name;
@@ -188,8 +190,14 @@ health_metric_t *health_metric(const char *name, const char *help, health_metric
                                const char *labels)
 {
     /* Names and kinds are constants in our code: a bad one is a bug, found by any test. */
+    AM_ASSERT(kind == HEALTH_GAUGE || (kind == HEALTH_COUNTER && ends_with(name, "_total")));
+    return health__metric_register(name, help, kind, labels);
+}
+
+health_metric_t *health__metric_register(const char *name, const char *help,
+                                         health_metric_kind_t kind, const char *labels)
+{
     AM_ASSERT(name_valid(name));
-    AM_ASSERT(kind == HEALTH_GAUGE || ends_with(name, "_total"));
     for (size_t i = 0; i < AM_ARRAY_LEN(builtin_names); i++)
         AM_ASSERT(strcmp(name, builtin_names[i]) != 0);
     health__clock_init();
@@ -261,9 +269,29 @@ void health__format_value(double v, char *out, size_t cap)
 static void render_header(am_buf_t *out, const char *name, const char *help,
                           health_metric_kind_t kind)
 {
+    static const char *const kinds[] = {"counter", "gauge", "histogram"};
     am_buf_printf(out, "# HELP %s ", name);
     escape_help(out, help);
-    am_buf_printf(out, "\n# TYPE %s %s\n", name, kind == HEALTH_COUNTER ? "counter" : "gauge");
+    am_buf_printf(out, "\n# TYPE %s %s\n", name, kinds[kind]);
+}
+
+/* The name HELP and TYPE give m: a histogram's samples share their histogram's. */
+static size_t family_len(const health_metric_t *m)
+{
+    size_t n = strlen(m->name);
+    if (m->kind != HEALTH_HISTOGRAM)
+        return n;
+    static const char *const suffixes[] = {"_bucket", "_sum", "_count"};
+    for (size_t i = 0; i < AM_ARRAY_LEN(suffixes); i++)
+        if (ends_with(m->name, suffixes[i]))
+            return n - strlen(suffixes[i]);
+    return n;
+}
+
+static bool same_family(const health_metric_t *a, const health_metric_t *b)
+{
+    size_t n = family_len(a);
+    return n == family_len(b) && strncmp(a->name, b->name, n) == 0;
 }
 
 static void render_sample(am_buf_t *out, const health_metric_t *m)
@@ -298,12 +326,14 @@ void health_metrics_render(am_buf_t *out)
         const health_metric_t *m = &registry.slots[i];
         bool first = true;
         for (size_t j = 0; j < i && first; j++)
-            first = strcmp(registry.slots[j].name, m->name) != 0;
+            first = !same_family(&registry.slots[j], m);
         if (!first)
             continue;
-        render_header(out, m->name, m->help, m->kind);
+        char *family = am_xstrndup(m->name, family_len(m));
+        render_header(out, family, m->help, m->kind);
+        free(family);
         for (size_t j = i; j < n; j++) {
-            if (strcmp(registry.slots[j].name, m->name) == 0)
+            if (same_family(&registry.slots[j], m))
                 render_sample(out, &registry.slots[j]);
         }
     }

@@ -214,6 +214,7 @@ bool mirror__initial_copy(mirror_t *m, am_err_t *err)
         t->served_schema = am_xstrdup(t->schema);
         t->served_name = am_xstrdup(t->name);
         t->served_snapshot = lake_table_snapshot_id(t->lt);
+        t->visible_unix_us = am_now_us();
     }
     free(m->slot_name);
     m->slot_name = am_xstrdup(m->opts.source.slot);

@@ -191,6 +191,7 @@ bool proxy__session_register(proxy_t *p, proxy_client_t *c)
     if (ok) {
         p->n_sessions++;
         c->is_session = true;
+        proxy__metrics_connections(p->n_sessions);
     }
     pthread_mutex_unlock(&p->lock);
     return ok;
@@ -199,8 +200,10 @@ bool proxy__session_register(proxy_t *p, proxy_client_t *c)
 void proxy__session_unregister(proxy_t *p, proxy_client_t *c)
 {
     pthread_mutex_lock(&p->lock);
-    if (c->is_session)
+    if (c->is_session) {
         p->n_sessions--;
+        proxy__metrics_connections(p->n_sessions);
+    }
     c->is_session = false;
     pthread_mutex_unlock(&p->lock);
 }
@@ -259,6 +262,7 @@ proxy_t *proxy_start(const proxy_options_t *opts, am_err_t *err)
         return NULL;
     }
     proxy_t *p = proxy_alloc(opts);
+    proxy__metrics_init();
     (void)wm_changed(p); /* the state the first refresh reads */
     if (!proxy__catalog_open(p, err) || !proxy__catalog_refresh(p, err) ||
         !open_listener(p, opts->port, err))

@@ -356,6 +356,9 @@ bool source_send_feedback(source_t *src, am_err_t *err) AM_MUST_CHECK;
 
 /* Latest walEnd the server reported (for lag); any thread. */
 am_lsn_t source_wal_end(const source_t *src);
+/* Highest LSN of a change the server sent (XLogData dataStart): unlike walEnd, it moves only
+ * with WAL that decoded into messages for the publication; any thread. */
+am_lsn_t source_received_lsn(const source_t *src);
 /* LSN last reported as flushed; any thread. */
 am_lsn_t source_flushed_lsn(const source_t *src);
 

@@ -123,6 +123,7 @@ struct source {
     int64_t last_feedback_us; /* am_mono_us of the last standby status update */
     _Atomic uint64_t wal_end; /* max walEnd seen, any thread reads */
     _Atomic uint64_t flushed; /* last flush LSN reported, any thread reads */
+    _Atomic uint64_t rcv_lsn; /* highest XLogData dataStart, any thread reads */
 };
 
 /* Opens a connection (extra appended to the conninfo, e.g. "replication=database"). */
