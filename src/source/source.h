@@ -182,6 +182,8 @@ typedef struct source_options {
     bool temporary_slot;     /* source_initial_copy creates the slot TEMPORARY (gone with the
                                 connection), to copy and catch up one table while the main slot
                                 streams */
+    int copy_workers;        /* connections reading the initial copy at once; 0 = the cores */
+    int copy_range_pages;    /* pages per CTID range of a split table; 0 = automatic */
 } source_options_t;
 
 typedef struct source source_t;
