@@ -193,6 +193,7 @@ static void build_source_options(app_t *app)
         .publication = c->postgres.publication,
         .tables = app->tables,
         .n_tables = c->n_tables,
+        .copy_workers = c->mirror.copy_workers,
     };
 }
 

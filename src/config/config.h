@@ -35,6 +35,7 @@ typedef struct config {
     struct {
         bool resnapshot_on_slot_loss; /* copy every table again when the slot is lost */
         int catalog_check_ms;         /* how often the source catalog is compared; 0 = 1000 */
+        int copy_workers;             /* connections reading the initial copy; 0 = the cores */
     } mirror;
     struct {
         char *path; /* required: the warehouse directory */
