@@ -19,6 +19,11 @@ typedef enum config__kind {
     CONFIG__PORT,   /* integer 1-65535 */
     CONFIG__IDENT,  /* slot-style name: [a-z0-9_], 1-63 bytes */
     CONFIG__PATH,   /* non-empty; made absolute once loading ends */
+    CONFIG__TEXT,   /* may be empty */
+    CONFIG__INT,    /* integer lo-hi */
+    CONFIG__MS,     /* a duration ("10s", "250ms", bare = ms), 0 to 2^31-1 ms, kept as int */
+    CONFIG__BOOL,   /* true/false, yes/no, on/off */
+    CONFIG__SIZE,   /* a byte size ("512MB") or a share of RAM ("50%"), kept as text */
 } config__kind_t;
 
 typedef struct config__field {
@@ -27,7 +32,11 @@ typedef struct config__field {
     size_t offset;       /* of the value inside config_t */
     const char *env;     /* overriding environment variable, or NULL */
     const char *def;     /* default as text, or NULL when the key is required */
+    int lo, hi;          /* CONFIG__INT's range */
 } config__field_t;
+
+/* Whether the field's C type is a char * (freed by config_destroy). */
+bool config__kind_is_text(config__kind_t kind);
 
 extern const config__field_t config__fields[];
 extern const size_t config__n_fields;
@@ -66,6 +75,9 @@ bool config__finish(config_t *cfg, const bool *seen, bool tables_seen, bool appl
  */
 void config__show(char *out, size_t cap, const char *s, size_t len);
 
+/* users.c: proxy.users, a list of {name, verifier}; k is the key node (for its line). */
+bool config__users_load(config_t *cfg, yaml_document_t *doc, const yaml_node_t *k,
+                        const yaml_node_t *v, am_err_t *err) AM_MUST_CHECK;
 /* mirror.c: the "mirror" section (k: its key node, v: its value), and the keys of a table
  * entry other than schema and name (tables[i].insert_only, tables[i].on_drop). where prefixes
  * messages ("config.yaml:7: key \"tables[0].on_drop\""). */

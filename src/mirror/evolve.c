@@ -53,15 +53,15 @@ static size_t candidates(const source_table_state_t *rec, const source_table_sta
         const source_attr_t *a = i < rec->n_attrs ? &rec->attrs[i] : NULL;
         const source_attr_t *b = j < now->n_attrs ? &now->attrs[j] : NULL;
         candidate_t c = {0};
-        if (a && (!b || a->attnum < b->attnum)) {
-            c = (candidate_t){a->attnum, a, NULL};
-            i++;
-        } else if (b && (!a || b->attnum < a->attnum)) {
-            c = (candidate_t){b->attnum, NULL, b};
-            j++;
-        } else {
+        if (a && b && a->attnum == b->attnum) {
             c = (candidate_t){a->attnum, a, b};
             i++;
+            j++;
+        } else if (a && (!b || a->attnum < b->attnum)) {
+            c = (candidate_t){a->attnum, a, NULL};
+            i++;
+        } else if (b) {
+            c = (candidate_t){b->attnum, NULL, b};
             j++;
         }
         if (c.rec && c.rec->generated)

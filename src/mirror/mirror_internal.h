@@ -317,7 +317,6 @@ void mirror__copy_stop(mirror_table_t *t);
 
 /* ---- tables.c: which tables, how they come and go ------------------------------------------ */
 
-mirror_table_t *mirror__table_find(mirror_t *m, const char *schema, const char *name);
 mirror_table_t *mirror__table_by_relid(mirror_t *m, uint32_t relid);
 mirror_table_t *mirror__table_add(mirror_t *m, uint32_t relid, const char *schema, const char *name,
                                   const mirror_spec_t *spec);

@@ -209,6 +209,12 @@ static bool on_relation(mirror_t *m, const source_change_t *ch, am_err_t *err)
         return mirror__relation_unknown(m, ch->rel, err);
     if (t->state != MIRROR_T_ACTIVE && t->state != MIRROR_T_DROPPING)
         return true; /* a copy binds its own; a dropped or refused table has none */
+    if (m->txn_final_lsn < t->lake_lsn) {
+        /* a transaction replayed after a restart that the table holds already: its relation
+         * may be older than the table's schema; the first change applied binds anew */
+        t->bound = NULL;
+        return true;
+    }
     return mirror__table_evaluate(m, t, ch->rel, err);
 }
 

@@ -350,6 +350,31 @@ static bool catch_up(job_t *j, am_err_t *err)
     return true;
 }
 
+/* The table's name now: it may have been renamed since the write path last looked (the copy
+ * finds its table by name; a rename between this and its snapshot fails it, and it is tried
+ * again). */
+static bool current_name(job_t *j, am_err_t *err)
+{
+    mirror_worker_t *w = j->w;
+    source_table_state_t *st = NULL;
+    size_t n = 0;
+    am_lsn_t after = 0;
+    if (!source_table_states(j->src, &w->relid, 1, &st, &n, &after, err))
+        return false;
+    bool ok = n == 1;
+    if (!ok)
+        am_err_set(err, AM_SQLSTATE_UNDEFINED_TABLE, "table %s.%s (relation id %u) does not exist",
+                   w->ref.schema, w->ref.name, w->relid);
+    else if (strcmp(st->schema, w->ref.schema) != 0 || strcmp(st->name, w->ref.name) != 0) {
+        free((char *)w->ref.schema);
+        free((char *)w->ref.name);
+        w->ref.schema = am_xstrdup(st->schema);
+        w->ref.name = am_xstrdup(st->name);
+    }
+    source_table_states_free(st, n);
+    return ok;
+}
+
 static bool run_job(job_t *j, am_err_t *err)
 {
     mirror_worker_t *w = j->w;
@@ -365,7 +390,8 @@ static bool run_job(job_t *j, am_err_t *err)
                                .table_end = on_end,
                                .table_state = on_state};
     am_lsn_t point = 0;
-    return source_initial_copy(j->src, &sink, j, &point, err) && catch_up(j, err);
+    return current_name(j, err) && source_initial_copy(j->src, &sink, j, &point, err) &&
+           catch_up(j, err);
 }
 
 static void *worker_main(void *ud)

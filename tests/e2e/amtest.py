@@ -27,6 +27,7 @@ class Results:
 
     def __init__(self, name):
         self.name, self.passed, self.failed = name, 0, 0
+        self.failures = []
 
     def check(self, what, ok, detail=""):
         if ok:
@@ -34,10 +35,14 @@ class Results:
             print(f"ok   {what}", flush=True)
         else:
             self.failed += 1
+            self.failures.append(what)
             print(f"FAIL {what} {detail}", flush=True)
         return ok
 
     def finish(self):
+        # again at the end, where scripts/test.sh's tail of a failed test's output shows them
+        for what in self.failures:
+            print(f"FAILED: {what}", flush=True)
         print(f"{self.name}: {self.passed} passed, {self.failed} failed", flush=True)
         sys.exit(1 if self.failed else 0)
 
@@ -76,9 +81,13 @@ def drop_db(name):
 class Mirror:
     """One arctic-mirror process on its own config, warehouse and ports."""
 
-    def __init__(self, db, tables, workdir=None, mirror=None, pgport=None, publication=None):
+    def __init__(self, db, tables, workdir=None, mirror=None, pgport=None, publication=None,
+                 proxy_extra="", extra=""):
         """tables: (schema, name) pairs or dicts with schema, name and options (insert_only,
-        on_drop); mirror: the mirror section's keys."""
+        on_drop); mirror: the mirror section's keys; proxy_extra: more proxy keys (indented
+        YAML); extra: more top-level YAML."""
+        self.proxy_extra = proxy_extra
+        self.extra = extra
         self.db = db
         self.dir = workdir or tempfile.mkdtemp(prefix=f"am-e2e-{db}-", dir=os.environ.get("AM_TEST_TMP"))
         self.warehouse = os.path.join(self.dir, "warehouse")
@@ -116,7 +125,7 @@ tables:
   path: {self.warehouse}
 proxy:
   port: {self.proxy_port}
-""" + (f"mirror:\n{mirror_yaml}" if mirror_yaml else ""))
+{self.proxy_extra}{self.extra}""" + (f"mirror:\n{mirror_yaml}" if mirror_yaml else ""))
         os.replace(self.config + ".tmp", self.config)
 
     def reload(self, tables):
@@ -177,6 +186,33 @@ proxy:
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
+
+
+def children(m):
+    """{role: pid} of the supervisor's children (the writer and the server)."""
+    out = {}
+    with open(f"/proc/{m.proc.pid}/task/{m.proc.pid}/children") as f:
+        for pid in f.read().split():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as c:
+                    args = c.read().split(b"\0")
+            except OSError:
+                continue
+            if b"--role" in args:
+                out[args[args.index(b"--role") + 1].decode()] = int(pid)
+    return out
+
+
+def rss_kb(pid):
+    """Resident set size of a process in kB (VmRSS), or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 def wait_until(pred, timeout, what, interval=0.05):

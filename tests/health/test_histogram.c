@@ -102,3 +102,29 @@ Test(histogram, seconds_buckets_ascend)
     health_histogram_observe(h, 0.2);
     cr_assert_float_eq(health_histogram_count(h), 1, 1e-12);
 }
+
+/* The supervisor renders its children's registries (shared pages) beside its own: a histogram
+ * observed in a child comes under one TYPE line with the same family's samples from others. */
+Test(histogram, families_span_attached_registries)
+{
+    size_t size = health_metrics_area_size();
+    void *child = calloc(1, size), *parent = calloc(1, size);
+    health_metrics_bind(child, size);
+    health_histogram_t *h =
+        health_histogram("am_test_fresh_seconds", "Freshness.", "role=\"writer\"", bounds, 3);
+    health_histogram_observe(h, 0.25);
+    health_metrics_bind(parent, size);
+    health_metrics_attach(child, size);
+    health_histogram_t *p =
+        health_histogram("am_test_fresh_seconds", "Freshness.", "role=\"super\"", bounds, 3);
+    health_histogram_observe(p, 2);
+    char *text = render();
+    cr_assert_eq(count(text, "# TYPE am_test_fresh_seconds histogram\n"), 1, "%s", text);
+    cr_assert_eq(count(text, "# TYPE am_test_fresh_seconds"), 1, "%s", text);
+    cr_assert(strstr(text, "am_test_fresh_seconds_bucket{role=\"writer\",le=\"0.5\"} 1\n"), "%s",
+              text);
+    cr_assert(strstr(text, "am_test_fresh_seconds_bucket{role=\"super\",le=\"+Inf\"} 1\n"), "%s",
+              text);
+    cr_assert(strstr(text, "am_test_fresh_seconds_count{role=\"writer\"} 1\n"), "%s", text);
+    free(text);
+}
