@@ -106,17 +106,38 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def _descendants(pid):
+    """pid and every live process under it (the supervisor's writer and server children)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except OSError:
+            pass
+    return out
+
+
 def proc_usage(pid):
-    """CPU seconds (user + system, every thread) and peak RSS in bytes of a live process."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
+    """CPU seconds (user + system, every thread) and peak RSS in bytes of a live process and
+    its children (the writer and server processes the supervisor starts), summed: the peak RSS
+    is the sum of each process's own peak, an upper bound of the whole's."""
     tick = os.sysconf("SC_CLK_TCK")
-    cpu = (int(fields[11]) + int(fields[12])) / tick
-    hwm = 0
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                hwm = int(line.split()[1]) * 1024
+    cpu, hwm = 0.0, 0
+    for p in _descendants(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            cpu += (int(fields[11]) + int(fields[12])) / tick
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        hwm += int(line.split()[1]) * 1024
+        except OSError:
+            continue
     return cpu, hwm
 
 

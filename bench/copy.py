@@ -5,10 +5,13 @@ One 7-column table of BENCH_COPY_ROWS rows (default BENCH_ROWS, 10 M). The refer
 `\\copy (SELECT ...) TO '/dev/null' WITH (FORMAT binary)` of the same columns, best of three
 (warm cache), on the same server in the same run. Arctic Mirror then copies the table into
 Iceberg once per worker count in BENCH_COPY_WORKERS (slot, snapshot, COPY, Parquet, manifests,
-commit), timed by its own "initial copy done" log line; its CPU seconds (every thread) and
-peak RSS are read from /proc before it stops. Ratio: our time / the reference's time (target
+commit), timed by its own "initial copy done" log line; its CPU seconds (every thread of the
+supervisor and its children) and peak RSS are read from /proc before it stops. The same log
+splits the time: catalog capture ("captured catalog" ms) and the table's commit (Parquet,
+manifests: "table copied" commit_ms) besides reading and appending rows. Ratio: our time / the reference's time (target
 <= 1.5), CPU-seconds per million rows (target <= 1.5), peak RSS (target < 1 GB)."""
 import os
+import re
 
 import benchlib as bl
 from benchlib import amtest
@@ -52,10 +55,18 @@ def ours(workers):
         cpu, rss = bl.proc_usage(m.proc.pid)
         ms = bl.copy_done_ms(m)
         amtest.wait_until(lambda: m.query("SELECT count(*) FROM t")[0][0] == ROWS, 600, "rows visible")
-        return ms / 1000.0, cpu, rss
+        return ms / 1000.0, cpu, rss, split(m.log())
     finally:
         m.stop()
         drop_slot(DB)
+
+
+def split(log):
+    """Seconds of the catalog capture and of the table's commit, from the mirror's log."""
+    cat = re.search(r'msg="captured catalog".* ms=(\d+)', log)
+    com = re.search(r'msg="table copied".* commit_ms=(\d+)', log)
+    return {"catalog_seconds": int(cat.group(1)) / 1000.0 if cat else None,
+            "commit_seconds": int(com.group(1)) / 1000.0 if com else None}
 
 
 def drop_slot(db):
@@ -72,10 +83,10 @@ def main():
         ref = reference(server)
         runs = []
         for w in WORKERS or [None]:
-            secs, cpu, rss = ours(w)
+            secs, cpu, rss, parts = ours(w)
             runs.append({"workers": w or "default", "seconds": secs, "rows_per_s": ROWS / secs,
                          "ratio_to_binary_copy": secs / ref, "cpu_seconds": cpu,
-                         "cpu_s_per_million_rows": cpu / (ROWS / 1e6), "peak_rss_bytes": rss})
+                         "cpu_s_per_million_rows": cpu / (ROWS / 1e6), "peak_rss_bytes": rss, **parts})
         rows = [["binary COPY to /dev/null", "-", ref, ROWS / ref, 1.0, None, None]]
         rows += [["arctic-mirror", r["workers"], r["seconds"], r["rows_per_s"], r["ratio_to_binary_copy"],
                   r["cpu_s_per_million_rows"], r["peak_rss_bytes"] / 2**20] for r in runs]
