@@ -43,7 +43,7 @@ void mirror__state_copy(source_table_state_t *d, const source_table_state_t *s)
     d->schema = am_xstrdup(s->schema);
     d->name = am_xstrdup(s->name);
     d->key = am_xcalloc(s->n_key + 1, sizeof *d->key);
-    if (s->n_key) /* key and storage may be NULL when empty: memcpy must not see NULL */
+    if (s->n_key) /* key and storage may be NULL when empty: memcpy takes no NULL */
         memcpy(d->key, s->key, s->n_key * sizeof *d->key);
     d->attrs = am_xcalloc(s->n_attrs + 1, sizeof *d->attrs);
     for (size_t i = 0; i < s->n_attrs; i++) {

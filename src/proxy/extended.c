@@ -225,7 +225,10 @@ static void msg_execute(proxy_session_t *s, const uint8_t *body, size_t len)
         return;
     }
     implicit_begin(s);
-    if (!execute_portal(s, po, max_rows, &err))
+    int64_t start = am_mono_us();
+    bool ok = execute_portal(s, po, max_rows, &err);
+    proxy__metrics_query(ok ? NULL : &err, start);
+    if (!ok)
         fail(s, &err);
 }
 

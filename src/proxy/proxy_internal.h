@@ -341,6 +341,13 @@ bool proxy__session_register(proxy_t *p, proxy_client_t *c);
 void proxy__session_unregister(proxy_t *p, proxy_client_t *c);
 void proxy__client_set_con(proxy_client_t *c, duckdb_connection con);
 
+/* ---- metrics.c: sessions, statements by outcome, statement duration ----------------------- */
+
+void proxy__metrics_init(void);
+/* One statement ended (err NULL: ok; 57014: cancelled) that began at start_us (am_mono_us). */
+void proxy__metrics_query(const am_err_t *err, int64_t start_us);
+void proxy__metrics_connections(int n);
+
 /* ---- catalog.c: the DuckDB database, its lockdown, views over the lake ------------------- */
 
 bool proxy__catalog_open(proxy_t *p, am_err_t *err) AM_MUST_CHECK;
