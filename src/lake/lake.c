@@ -84,22 +84,18 @@ void lake_set_file_bytes(lake_t *lake, int64_t bytes)
 
 /* Without a limit DuckDB keeps up to 80% of RAM: an ordered COPY buffers whole batches of the
  * rows it writes (a position delete file of a million rows took 130 MB). With one, it holds
- * back, and spills what does not fit to spill_dir (made here, private to this database, never
- * the working directory, DuckDB's default). */
+ * back, and spills what does not fit to spill_dir, never the working directory (DuckDB's
+ * default). DuckDB makes that directory only when it first spills and removes it at close, so
+ * a crash leaves one behind only if it came while spilling; the name is unpredictable. */
 bool lake_set_memory_limit(lake_t *lake, int64_t bytes, am_err_t *err)
 {
     if (bytes < LAKE_MEMORY_LIMIT_MIN)
         bytes = LAKE_MEMORY_LIMIT_MIN;
     if (!lake->spill_dir) {
         const char *tmp = getenv("TMPDIR");
-        char *tmpl = am_xasprintf("%s/arctic-mirror-lake-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
-        if (!mkdtemp(tmpl)) {
-            am_err_set(err, AM_SQLSTATE_IO, "could not create directory \"%s\": %s", tmpl,
-                       strerror(errno));
-            free(tmpl);
-            return false;
-        }
-        lake->spill_dir = tmpl;
+        lake->spill_dir =
+            am_xasprintf("%s/arctic-mirror-lake-%d-%llx", tmp && tmp[0] ? tmp : "/tmp",
+                         (int)getpid(), (unsigned long long)am_random_id53());
     }
     am_buf_t sql;
     am_buf_init(&sql);

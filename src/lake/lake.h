@@ -28,7 +28,7 @@ const char *lake_warehouse(const lake_t *lake);
  * 1 MB. */
 void lake_set_file_bytes(lake_t *lake, int64_t bytes);
 /* The most this lake's DuckDB may hold (at least 32 MB; default: DuckDB's, 80% of RAM); past
- * it, it spills to a private directory under $TMPDIR (or /tmp), removed by lake_close. */
+ * it, it spills to a private directory under $TMPDIR (or /tmp), gone after lake_close. */
 bool lake_set_memory_limit(lake_t *lake, int64_t bytes, am_err_t *err) AM_MUST_CHECK;
 /* The directory is writable (health check; any thread). */
 bool lake_check_writable(const char *warehouse, am_err_t *err) AM_MUST_CHECK;

@@ -53,7 +53,7 @@ struct lake {
      * tests lower them to exercise rolling, merging and expiry with few rows and commits */
     int64_t rows_per_file;
     int64_t bytes_per_file; /* LAKE_BYTES_PER_FILE, or the writer's budget (lake_set_file_bytes) */
-    char *spill_dir; /* DuckDB's temp_directory once lake_set_memory_limit ran; NULL before */
+    char *spill_dir; /* DuckDB's temp_directory (made by DuckDB if it spills); NULL until set */
     size_t merge_manifests;
     size_t keep_snapshots;
     int32_t metadata_log_max;
