@@ -3,6 +3,7 @@ one must be refused (or, for a few harmless reads, answer without touching anyth
 warehouse is hashed before and after, and the write path must still commit afterwards.
 Run through psycopg2 (simple protocol) and, for each, through hand-made extended-protocol
 messages (Parse/Bind/Execute/Sync)."""
+import os
 import struct
 import time
 
@@ -184,7 +185,13 @@ def run(m, pg, R, warehouse_hash):
     R.check(f"every hostile statement ({len(stmts)}) is refused in both protocols", not allowed,
             "; ".join(f"{s!r} simple={a!r} extended={b!r}" for s, a, b in allowed[:8]))
     after = warehouse_hash(wh)
-    R.check("the warehouse is byte for byte unchanged by the barrage", before == after)
+    # the writer moves the watermark's LSN on while the source is idle (its own file, which
+    # the server cannot write): its content may change, it must stay a file
+    wm = os.path.join(wh, "_arctic", "watermark.json")
+    changed = sorted(k for k in set(before) | set(after)
+                     if before.get(k) != after.get(k) and not (k == wm and k in before and k in after))
+    R.check("the warehouse is byte for byte unchanged by the barrage", not changed,
+            "changed: " + ", ".join(os.path.relpath(k, wh) for k in changed[:10]))
     cur = pg.cursor()
     cur.execute("INSERT INTO items VALUES (900000001, 'after the barrage', 7)")
     try:

@@ -92,17 +92,16 @@ def proc_cpu_s(pid):
 
 
 def warehouse_hash(wh):
-    h = hashlib.sha256()
-    for root, dirs, files in sorted(os.walk(wh)):
-        dirs.sort()
-        for name in sorted(files):
-            p = os.path.join(root, name)
-            h.update(p.encode())
-            with open(p, "rb") as f:
-                h.update(f.read())
+    """{path: sha256} of every file and directory under the warehouse."""
+    out = {}
+    for root, dirs, files in os.walk(wh):
         for name in dirs:
-            h.update(os.path.join(root, name).encode())
-    return h.hexdigest()
+            out[os.path.join(root, name) + "/"] = ""
+        for name in files:
+            p = os.path.join(root, name)
+            with open(p, "rb") as f:
+                out[p] = hashlib.sha256(f.read()).hexdigest()
+    return out
 
 
 class Ingest:
