@@ -46,7 +46,7 @@ static bool numeric_text(const uint8_t *p, size_t n, am_buf_t *out, am_err_t *er
     if (weight < 0)
         am_buf_putc(out, '0');
     for (int g = 0; g <= weight; g++) {
-        int d = g < nd ? (int)be(p + 8 + 2 * g, 2) : 0;
+        int d = g < nd ? (int)be(p + 8 + 2 * (ptrdiff_t)g, 2) : 0;
         if (d > 9999)
             return bad(err, PG_OID_NUMERIC, "digit");
         am_buf_printf(out, g == 0 ? "%d" : "%04d", d);
@@ -54,7 +54,8 @@ static bool numeric_text(const uint8_t *p, size_t n, am_buf_t *out, am_err_t *er
     if (dscale > 0) {
         am_buf_putc(out, '.');
         for (int k = 0; k < dscale; k++) {
-            int g = weight + 1 + k / 4, d = g >= 0 && g < nd ? (int)be(p + 8 + 2 * g, 2) : 0;
+            int g = weight + 1 + k / 4,
+                d = g >= 0 && g < nd ? (int)be(p + 8 + 2 * (ptrdiff_t)g, 2) : 0;
             static const int div[4] = {1000, 100, 10, 1};
             am_buf_putc(out, (char)('0' + (d / div[k % 4]) % 10));
         }

@@ -185,10 +185,8 @@ static void reg_out(const proxy_pgcat_t *cat, int which, int64_t oid, const path
         am_buf_printf(b, "%u", o);
         return;
     }
-    if (nsp && has && !visible(pa, nsp, has, cat, name)) {
-        put_ident(b, nsp);
-        am_buf_putc(b, '.');
-    } else if (nsp && !has && strcmp(nsp, "pg_catalog") != 0) {
+    if ((nsp && has && !visible(pa, nsp, has, cat, name)) ||
+        (nsp && !has && strcmp(nsp, "pg_catalog") != 0)) {
         put_ident(b, nsp);
         am_buf_putc(b, '.');
     }

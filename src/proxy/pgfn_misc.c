@@ -354,9 +354,9 @@ static void size_pretty(int64_t size, char *buf, size_t n)
         int64_t limit;
         bool round;
         int bits;
-    } units[] = {{"bytes", 10 * 1024, false, 0},  {"kB", 20 * 1024 - 1, true, 10},
-                 {"MB", 20 * 1024 - 1, true, 20}, {"GB", 20 * 1024 - 1, true, 30},
-                 {"TB", 20 * 1024 - 1, true, 40}, {"PB", 20 * 1024 - 1, true, 50}};
+    } units[] = {{"bytes", INT64_C(10240), false, 0}, {"kB", INT64_C(20479), true, 10},
+                 {"MB", INT64_C(20479), true, 20},    {"GB", INT64_C(20479), true, 30},
+                 {"TB", INT64_C(20479), true, 40},    {"PB", INT64_C(20479), true, 50}};
     for (size_t u = 0; u < AM_ARRAY_LEN(units); u++) {
         bool last = u + 1 == AM_ARRAY_LEN(units);
         int64_t mag = size < 0 ? -(size + 1) + 1 : size;

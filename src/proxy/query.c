@@ -61,8 +61,9 @@ static bool bind_one(duckdb_prepared_statement ps, size_t i, uint32_t oid, const
         am_buf_append(&txt, v, n);
     }
     size_t bad = 0;
-    if (!valid_utf8((const uint8_t *)(txt.data ? txt.data : ""), txt.len, &bad)) {
-        unsigned byte = (unsigned char)txt.data[bad];
+    const char *bytes = txt.data ? txt.data : "";
+    if (!valid_utf8((const uint8_t *)bytes, txt.len, &bad)) {
+        unsigned byte = (unsigned char)bytes[bad];
         am_buf_destroy(&txt);
         return am_err_set(err, "22021", "invalid byte sequence for encoding \"UTF8\": 0x%02x",
                           byte);

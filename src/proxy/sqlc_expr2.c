@@ -44,7 +44,7 @@ static bool case_expr(sqlc_ctx_t *c, const PgQuery__CaseExpr *e, sqlc_val_t *out
 {
     size_t n = e->n_args + 1;
     sqlc_val_t *res = vals_new(c, n);
-    PgQuery__Node **rn = am_arena_alloc(c->arena, n * sizeof *rn);
+    PgQuery__Node **rn = am_arena_alloc(c->arena, n * sizeof(PgQuery__Node *));
     for (size_t i = 0; i < e->n_args; i++)
         rn[i] = e->args[i]->case_when->result;
     size_t nres = e->n_args;
@@ -339,6 +339,8 @@ static bool sublink_any(sqlc_ctx_t *c, const PgQuery__SubLink *s, const char *su
                         sqlc_target_t *tg, sqlc_val_t *out)
 {
     const char *op = s->n_oper_name ? sqlc_str(s->oper_name[s->n_oper_name - 1]) : "=";
+    if (!op)
+        op = "=";
     sqlc_val_t l, r = tg[0].val, cmp;
     if (!sqlc_expr(c, s->testexpr, &l))
         return false;
@@ -374,6 +376,8 @@ static bool sublink_row(sqlc_ctx_t *c, const PgQuery__SubLink *s, const char *su
 {
     const PgQuery__RowExpr *row = s->testexpr->row_expr;
     const char *op = s->n_oper_name ? sqlc_str(s->oper_name[s->n_oper_name - 1]) : "=";
+    if (!op)
+        op = "=";
     if (!op || (strcmp(op, "=") != 0 && strcmp(op, "<>") != 0))
         return sqlc_fail(c, "0A000",
                          "row comparison with a subquery by %s is not supported on "

@@ -24,9 +24,9 @@ static sqlc_rte_t *rte_new(sqlc_ctx_t *c, const char *refname, size_t n_cols)
 static void scope_add(sqlc_ctx_t *c, sqlc_rte_t *r)
 {
     sqlc_scope_t *s = c->scope;
-    sqlc_rte_t **n = am_arena_alloc(c->arena, (s->n_rtes + 1) * sizeof *n);
+    sqlc_rte_t **n = am_arena_alloc(c->arena, (s->n_rtes + 1) * sizeof(sqlc_rte_t *));
     if (s->n_rtes)
-        memcpy(n, s->rtes, s->n_rtes * sizeof *n);
+        memcpy(n, s->rtes, s->n_rtes * sizeof(sqlc_rte_t *));
     n[s->n_rtes++] = r;
     s->rtes = n;
 }
@@ -318,6 +318,9 @@ static sqlc_col_t *side_col(sqlc_ctx_t *c, size_t from, size_t to, const char *n
 static size_t natural_names(sqlc_ctx_t *c, const sqlc_rte_t *l, const sqlc_rte_t *r,
                             const char ***names)
 {
+    *names = NULL;
+    if (!l || !r)
+        return 0;
     *names = am_arena_alloc(c->arena, (l->n_cols + 1) * sizeof **names);
     size_t n = 0;
     for (size_t i = 0; i < l->n_cols; i++)
@@ -334,6 +337,8 @@ static bool merge_using(sqlc_ctx_t *c, const PgQuery__JoinExpr *j, size_t l0, si
                         size_t end, sqlc_rte_t *jr, const sqlc_rte_t *li, const sqlc_rte_t *ri,
                         am_buf_t *on)
 {
+    if (!jr)
+        return false;
     const char **names = NULL;
     size_t n = 0;
     if (j->is_natural) {
@@ -377,6 +382,8 @@ static bool merge_using(sqlc_ctx_t *c, const PgQuery__JoinExpr *j, size_t l0, si
  * columns USING merged were marked hidden in their inputs and are left out). */
 static void join_rest(sqlc_rte_t *jr, const sqlc_rte_t *side, bool using)
 {
+    if (!jr || !side)
+        return;
     for (size_t i = 0; i < side->n_cols; i++) {
         if (using && side->cols[i].hidden && side->cols[i].merged)
             continue;
@@ -414,11 +421,12 @@ static bool join_expr(sqlc_ctx_t *c, const PgQuery__JoinExpr *j, am_buf_t *out, 
     size_t mid = c->scope->n_rtes;
     ok = ok && sqlc_from_item(c, j->rarg, &rb, &ri);
     size_t end = c->scope->n_rtes;
-    sqlc_rte_t *jr = ok ? rte_new(c, NULL, li->n_cols + ri->n_cols) : NULL;
+    sqlc_rte_t *jr = ok && li && ri ? rte_new(c, NULL, li->n_cols + ri->n_cols) : NULL;
     if (jr)
         jr->n_cols = 0;
     if (ok && (j->is_natural || j->n_using_clause))
         ok = merge_using(c, j, l0, mid, end, jr, li, ri, &on);
+    ok = ok && jr;
     if (ok) {
         bool using = j->is_natural || j->n_using_clause;
         join_rest(jr, li, using);

@@ -350,7 +350,7 @@ static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char 
             sqlc_call(c, f->agg_star ? "count(*)" : name, args, n, agg ? SQLC_F_AGG : 0, &sig, out);
         c->mods = saved;
         /* emitters and marked templates place the modifiers themselves */
-        bool marked = ok && (sig->emit || (sig->tmpl && strstr(sig->tmpl, "%!")));
+        bool marked = ok && sig && (sig->emit || (sig->tmpl && strstr(sig->tmpl, "%!")));
         if (ok && !marked && (m.distinct[0] || m.order[0] || m.post[0]))
             ok = mods_default(c, &m, out);
     }
@@ -405,9 +405,9 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
     }
     if (!compile_args(c, f, &args, &n) || !sqlc_call(c, name, args, n, 0, &sig, out))
         return false;
-    if (sig->flags & (SQLC_F_AGG | SQLC_F_WINDOW))
+    if (sig && (sig->flags & (SQLC_F_AGG | SQLC_F_WINDOW)))
         return sqlc_fail(c, "42809", "window function %s requires an OVER clause", name);
-    if (sig->flags & SQLC_F_SRF) {
+    if (sig && (sig->flags & SQLC_F_SRF)) {
         if (!c->scope->allow_srf)
             return sqlc_fail(c, "0A000", "set-returning functions are not allowed here");
         out->sql = sqlc_printf(c, "unnest(%s)", out->sql);
@@ -421,11 +421,11 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
  * a LIST of STRUCTs whose fields are the columns; arg is the one argument's type (0: none). */
 typedef struct multi_srf {
     const char *name;
-    uint32_t arg;
+    uint64_t arg; /* a type OID (64 bits: the initializers' order without padding) */
     const char *tmpl;
     size_t n;
     const char *fields[5];
-    uint32_t types[5];
+    uint32_t types[6];
 } multi_srf_t;
 
 static const multi_srf_t multi_srfs[] = {
@@ -485,9 +485,9 @@ static bool multi_srf_call(sqlc_ctx_t *c, const multi_srf_t *m, sqlc_val_t *args
     if (m->arg && !sqlc_coerce(c, &args[0], sqlc_type(m->arg), SQLC_IMPLICIT))
         return false;
     const char *hole = strstr(m->tmpl, "%s");
-    out->list_sql =
-        hole ? sqlc_printf(c, "%.*s%s%s", (int)(hole - m->tmpl), m->tmpl, args[0].sql, hole + 2)
-             : sqlc_strdup(c, m->tmpl);
+    out->list_sql = hole && n > 0 ? sqlc_printf(c, "%.*s%s%s", (int)(hole - m->tmpl), m->tmpl,
+                                                args[0].sql, hole + 2)
+                                  : sqlc_strdup(c, m->tmpl);
     out->n_cols = m->n;
     out->cols = am_arena_alloc(c->arena, (m->n + 1) * sizeof *out->cols);
     memset(out->cols, 0, (m->n + 1) * sizeof *out->cols);

@@ -516,7 +516,7 @@ const sqlc_sig_t *const *sqlc_functab_find(sqlc_ctx_t *c, const char *name, size
     (void)sqlc_functab_more_all(&n_more);
     (void)sqlc_funccat_all(&n_cat);
     size_t cap = AM_ARRAY_LEN(funcs) + n_more + n_cat;
-    const sqlc_sig_t **out = am_arena_alloc(c->arena, (cap + 1) * sizeof *out);
+    const sqlc_sig_t **out = am_arena_alloc(c->arena, (cap + 1) * sizeof(const sqlc_sig_t *));
     size_t k = 0;
     for (size_t i = 0; i < AM_ARRAY_LEN(funcs); i++)
         if (funcs[i].nargs == nargs && strcmp(funcs[i].name, name) == 0)

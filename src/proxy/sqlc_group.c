@@ -57,7 +57,7 @@ void sqlc_group_item(sqlc_ctx_t *c, const char *sql)
 static bool is_group_item(const sqlc_scope_t *s, const char *sql)
 {
     for (size_t i = 0; i < s->n_group_items; i++)
-        if (strcmp(s->group_items[i], sql) == 0)
+        if (s->group_items[i] && strcmp(s->group_items[i], sql) == 0)
             return true;
     return false;
 }

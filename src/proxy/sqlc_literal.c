@@ -65,20 +65,19 @@ bool sqlc_lit_bool(sqlc_ctx_t *c, const char *text, sqlc_val_t *out)
     size_t n = strlen(p);
     while (n > 0 && isspace((unsigned char)p[n - 1]))
         n--;
+    /* boolin: a prefix of these words (on and off need two letters), or 1 and 0 */
+    static const struct {
+        const char *word;
+        size_t min;
+        int value;
+    } words[] = {{"true", 1, 1}, {"false", 1, 0}, {"yes", 1, 1},
+                 {"no", 1, 0},   {"on", 2, 1},    {"off", 2, 0}};
     int r = -1;
-    if (n > 0 && strncasecmp(p, "true", n) == 0 && n <= 4)
-        r = 1;
-    else if (n > 0 && strncasecmp(p, "false", n) == 0 && n <= 5)
-        r = 0;
-    else if (n > 0 && strncasecmp(p, "yes", n) == 0 && n <= 3)
-        r = 1;
-    else if (n > 0 && strncasecmp(p, "no", n) == 0 && n <= 2)
-        r = 0;
-    else if (n >= 2 && n <= 2 && strncasecmp(p, "on", n) == 0)
-        r = 1;
-    else if (n >= 2 && n <= 3 && strncasecmp(p, "off", n) == 0)
-        r = 0;
-    else if (n == 1 && (*p == '1' || *p == '0'))
+    for (size_t i = 0; r < 0 && i < sizeof words / sizeof *words; i++)
+        if (n >= words[i].min && n <= strlen(words[i].word) &&
+            strncasecmp(p, words[i].word, n) == 0)
+            r = words[i].value;
+    if (r < 0 && n == 1 && (*p == '1' || *p == '0'))
         r = *p == '1';
     if (r < 0)
         return bad_input(c, "boolean", text);

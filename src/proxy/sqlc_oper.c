@@ -173,7 +173,7 @@ static bool row_compare(sqlc_ctx_t *c, const char *op, const sqlc_node_t *l, con
     am_buf_init(&prefix);
     bool ok = true;
     for (size_t i = 0; i < ln && ok; i++) {
-        sqlc_val_t x, y, cmp, e;
+        sqlc_val_t x = {0}, y = {0}, cmp = {0}, e = {0};
         ok = sqlc_expr(c, li[i], &x) && sqlc_expr(c, ri[i], &y);
         sqlc_val_t x2 = x, y2 = y;
         if (ok && (eq || ne)) {
@@ -206,7 +206,7 @@ static bool binary(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
     if (!ok)
         return false;
     if (e->lexpr && (e->lexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR ||
-                     e->rexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR))
+                     (e->rexpr && e->rexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR)))
         return row_compare(c, op, e->lexpr, e->rexpr, out);
     sqlc_val_t l, r;
     if (e->lexpr && !sqlc_expr(c, e->lexpr, &l))
@@ -219,7 +219,7 @@ static bool binary(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
 /* IS [NOT] DISTINCT FROM through the resolved "=" (so bpchar, numeric text compare right). */
 static bool distinct(sqlc_ctx_t *c, const PgQuery__AExpr *e, bool is_not, sqlc_val_t *out)
 {
-    sqlc_val_t l, r, eq, args[2];
+    sqlc_val_t l = {0}, r = {0}, eq = {0}, args[2] = {{0}};
     if (!sqlc_expr(c, e->lexpr, &l) || !sqlc_expr(c, e->rexpr, &r) ||
         !sqlc_operator2(c, "=", &l, &r, &eq, args))
         return false;
@@ -235,7 +235,7 @@ static bool distinct(sqlc_ctx_t *c, const PgQuery__AExpr *e, bool is_not, sqlc_v
 
 static bool nullif(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
 {
-    sqlc_val_t l, r, eq, args[2];
+    sqlc_val_t l = {0}, r = {0}, eq = {0}, args[2] = {{0}};
     if (!sqlc_expr(c, e->lexpr, &l) || !sqlc_expr(c, e->rexpr, &r) ||
         !sqlc_operator2(c, "=", &l, &r, &eq, args))
         return false;
@@ -264,7 +264,7 @@ static bool in_list(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
     *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
     out->is_const = true;
     for (size_t i = 0; i < list->n_items; i++) {
-        sqlc_val_t l, r, cmp;
+        sqlc_val_t l = {0}, r = {0}, cmp = {0};
         bool row = e->lexpr->node_case == PG_QUERY__NODE__NODE_ROW_EXPR;
         ok = row ? row_compare(c, op, e->lexpr, list->items[i], &cmp)
                  : sqlc_expr(c, e->lexpr, &l) && sqlc_expr(c, list->items[i], &r) &&
@@ -341,12 +341,13 @@ static bool between(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
     sqlc_val_t a[4], lo[2], hi[2];
     for (int k = 0; k < (sym ? 2 : 1); k++) {
         const sqlc_node_t *low = list->items[k], *high = list->items[1 - k];
-        if (!sqlc_expr(c, e->lexpr, &a[2 * k]) || !sqlc_expr(c, e->lexpr, &a[2 * k + 1]) ||
-            !sqlc_expr(c, low, &lo[k]) || !sqlc_expr(c, high, &hi[k]))
+        if (!sqlc_expr(c, e->lexpr, &a[2 * (size_t)k]) ||
+            !sqlc_expr(c, e->lexpr, &a[2 * (size_t)k + 1]) || !sqlc_expr(c, low, &lo[k]) ||
+            !sqlc_expr(c, high, &hi[k]))
             return false;
         sqlc_val_t x = lo[k], y = hi[k];
-        if (!sqlc_operator(c, neg ? "<" : ">=", &a[2 * k], &x, &lo[k]) ||
-            !sqlc_operator(c, neg ? ">" : "<=", &a[2 * k + 1], &y, &hi[k]))
+        if (!sqlc_operator(c, neg ? "<" : ">=", &a[2 * (size_t)k], &x, &lo[k]) ||
+            !sqlc_operator(c, neg ? ">" : "<=", &a[2 * (size_t)k + 1], &y, &hi[k]))
             return false;
     }
     const char *join = neg ? "OR" : "AND";
@@ -381,11 +382,13 @@ static bool any_all(sqlc_ctx_t *c, const PgQuery__AExpr *e, bool all, sqlc_val_t
     char *var = sqlc_alias(c, 'e');
     sqlc_val_t ev = sqlc_val_of(var, (proxy_pgtype_ref_t){elem, arr.type.typmod});
     ev.numv = arr.numv;
-    sqlc_val_t cmp, co[2];
+    sqlc_val_t cmp = {0}, co[2] = {{0}};
     if (!sqlc_operator2(c, op, &l, &ev, &cmp, co))
         return false;
     *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
     bool eq = !strcmp(op, "=") && !all, ne = !strcmp(op, "<>") && all;
+    if (!cmp.sql || !co[0].sql || !co[1].sql) /* operator2 sets all three when it succeeds */
+        return sqlc_fail(c, "XX000", "internal error: comparison without SQL");
     bool plain = !strcmp(cmp.sql, sqlc_printf(c, "((%s) %s (%s))", co[0].sql, op, co[1].sql)) &&
                  !strcmp(co[1].sql, var) &&
                  !strcmp(sqlc_key_expr(c, co[0].sql, co[0].type, co[0].numv), co[0].sql);

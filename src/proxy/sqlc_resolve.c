@@ -135,7 +135,7 @@ const sqlc_sig_t *sqlc_resolve(sqlc_ctx_t *c, const sqlc_sig_t *const *all, size
                                const sqlc_val_t *args, size_t nargs, bool *ambiguous)
 {
     *ambiguous = false;
-    const sqlc_sig_t **cands = am_arena_alloc(c->arena, (n_all + 1) * sizeof *cands);
+    const sqlc_sig_t **cands = am_arena_alloc(c->arena, (n_all + 1) * sizeof(const sqlc_sig_t *));
     int *score = am_arena_alloc(c->arena, (n_all + 1) * sizeof *score);
     size_t n = 0;
     /* exact match, an unknown taking the other argument's type (operators) */

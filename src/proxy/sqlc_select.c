@@ -292,7 +292,7 @@ static bool group_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *b)
 static bool from_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b)
 {
     sqlc_scope_t *sc = c->scope;
-    sc->items = am_arena_alloc(c->arena, (s->n_from_clause + 1) * sizeof *sc->items);
+    sc->items = am_arena_alloc(c->arena, (s->n_from_clause + 1) * sizeof(sqlc_rte_t *));
     for (size_t i = 0; i < s->n_from_clause; i++) {
         am_buf_puts(b, i ? ", " : " FROM ");
         sqlc_rte_t *item = NULL;
@@ -496,7 +496,7 @@ static bool distinct_order(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t
                 if (strcmp(sc->targets[t].val.sql, v.sql) == 0)
                     k = (int)t;
         }
-        if (k < 0)
+        if (k < 0 || !sc->targets)
             return sqlc_fail(c, "42P10",
                              "for SELECT DISTINCT, ORDER BY expressions must appear "
                              "in select list");

@@ -148,7 +148,7 @@ static bool setop(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
 static bool with_clause(sqlc_ctx_t *c, const PgQuery__WithClause *w, am_buf_t *out)
 {
     sqlc_scope_t *sc = c->scope;
-    sc->ctes = am_arena_alloc(c->arena, (w->n_ctes + 1) * sizeof *sc->ctes);
+    sc->ctes = am_arena_alloc(c->arena, (w->n_ctes + 1) * sizeof(sqlc_cte_t *));
     am_buf_puts(out, w->recursive ? "WITH RECURSIVE " : "WITH ");
     for (size_t i = 0; i < w->n_ctes; i++) {
         const PgQuery__CommonTableExpr *cte = w->ctes[i]->common_table_expr;
@@ -238,9 +238,9 @@ bool sqlc_cte_body(sqlc_ctx_t *c, bool recursive, sqlc_cte_t *q,
     sqlc_scope_t *sc = c->scope;
     sqlc_cte_t **saved = sc->ctes;
     size_t saved_n = sc->n_ctes;
-    sqlc_cte_t **tmp = am_arena_alloc(c->arena, (saved_n + 1) * sizeof *tmp);
+    sqlc_cte_t **tmp = am_arena_alloc(c->arena, (saved_n + 1) * sizeof(sqlc_cte_t *));
     if (saved_n)
-        memcpy(tmp, saved, saved_n * sizeof *tmp);
+        memcpy(tmp, saved, saved_n * sizeof(sqlc_cte_t *));
     tmp[saved_n] = q;
     sc->ctes = tmp;
     sc->n_ctes = saved_n + 1;

@@ -16,7 +16,9 @@ char sqlc_category(sqlc_ctx_t *c, uint32_t oid)
     if (proxy__pgtype_elem(c->cat, oid))
         return 'A';
     const proxy_pgtype_t *t = c->cat ? proxy__pgcat_type(c->cat, oid) : NULL;
-    return t ? t->category : 'U';
+    if (t)
+        return t->category;
+    return 'U';
 }
 
 bool sqlc_preferred(sqlc_ctx_t *c, uint32_t oid)

@@ -23,7 +23,11 @@ void proxy__col_describe(const proxy_pgcat_t *cat, proxy_col_t *c)
     c->typmod = b.typmod;
     const proxy_pgtype_info_t *bi = proxy__pgtype_builtin(b.oid);
     const proxy_pgtype_t *pt = !bi && cat ? proxy__pgcat_type(cat, b.oid) : NULL;
-    c->typlen = bi ? bi->len : pt ? pt->len : -1;
+    c->typlen = -1;
+    if (bi)
+        c->typlen = bi->len;
+    else if (pt)
+        c->typlen = pt->len;
 }
 
 static bool is_reg(uint32_t oid)
@@ -160,7 +164,7 @@ static bool timetz_binary(const char *p, size_t n, am_buf_t *out)
     int h = 0, m = 0, sec = 0, used = 0;
     if (sscanf(buf, "%d:%d:%d%n", &h, &m, &sec, &used) != 3)
         return false;
-    int64_t us = ((int64_t)h * 3600 + m * 60 + sec) * 1000000;
+    int64_t us = ((int64_t)h * 3600 + (int64_t)m * 60 + sec) * 1000000;
     const char *q = buf + used;
     if (*q == '.') {
         int64_t scale = 100000;

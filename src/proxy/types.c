@@ -354,8 +354,12 @@ static void put_elem(const char *p, size_t n, bool is_record, am_buf_t *out)
     am_buf_putc(out, '"');
     for (size_t i = 0; i < n; i++) {
         /* array_out escapes with a backslash, record_out doubles the character */
-        if (p[i] == '"' || p[i] == '\\')
-            am_buf_putc(out, is_record ? p[i] : '\\');
+        if (p[i] == '"' || p[i] == '\\') {
+            char esc = '\\';
+            if (is_record)
+                esc = p[i];
+            am_buf_putc(out, esc);
+        }
         am_buf_putc(out, p[i]);
     }
     am_buf_putc(out, '"');
