@@ -52,6 +52,14 @@ bool proxy__pending_admit(proxy_t *p)
     if (n_pending >= p->max_pending && victim) {
         victim->evicted = true;
         shutdown(victim->fd, SHUT_RDWR);
+        /* at most once a second: a flood of sockets must not flood the log too */
+        static int64_t last_log_us;
+        int64_t now = am_mono_us();
+        if (now - last_log_us >= 1000000) {
+            last_log_us = now;
+            am_log_warn("proxy", "too many connections authenticating: dropped the least advanced",
+                        AM_KV_I64("max_auth_connections", p->max_pending));
+        }
     }
     pthread_mutex_unlock(&p->lock);
     return true;
