@@ -6,6 +6,8 @@
 # second(s)", and exec/s in the status lines before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# the same leak suppressions as the tests (tests/lsan.supp: libtcl's per-thread caches)
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 secs=${1:-60}
 shift || true
 names=("$@")
