@@ -209,9 +209,11 @@ def main():
             R.check("a second table written in the same transactions matches too", True)
         except TimeoutError as e:
             R.check("a second table written in the same transactions matches too", False, str(e))
-        cur.execute("SELECT count(*) FROM items WHERE length(blob) = 6400 AND (qty < 0 OR note = 'toast kept')")
+        # the load updates blob rows too (and deletes some), so count every surviving blob: the
+        # updated ones must still carry theirs (the exact contents were compared above)
+        cur.execute("SELECT count(*) FROM items WHERE length(blob) = 6400")
         want_blobs = cur.fetchone()[0]
-        blobs = m.query("SELECT count(*) FROM items WHERE length(blob) = 6400 AND (qty < 0 OR note = 'toast kept')")[0][0]
+        blobs = m.query("SELECT count(*) FROM items WHERE length(blob) = 6400")[0][0]
         R.check("TOASTed values survive updates that leave them unchanged", blobs == want_blobs and blobs > 10,
                 f"{blobs} rows vs {want_blobs}")
 
