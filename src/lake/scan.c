@@ -147,6 +147,10 @@ bool lake_table_scan(lake_table_t *t, const size_t *cols, size_t n,
 {
     if (lake__plan_n_live(&t->state) == 0)
         return true;
+    if (t->state.n_data > (size_t)t->lake->file_id_max + 1)
+        return am_err_set(err, "54000",
+                          "table %s.%s: %zu data files, more than positions can address (%d)",
+                          t->schema, t->name, t->state.n_data, t->lake->file_id_max + 1);
     key_scan_t k = {.t = t, .fn = fn, .ud = ud};
     k.keys = am_xcalloc(n + 1, sizeof *k.keys);
     k.vals = am_xcalloc(n + 1, sizeof *k.vals);
