@@ -19,15 +19,23 @@ typedef enum config__kind {
     CONFIG__PORT,   /* integer 1-65535 */
     CONFIG__IDENT,  /* slot-style name: [a-z0-9_], 1-63 bytes */
     CONFIG__PATH,   /* non-empty; made absolute once loading ends */
+    CONFIG__BOOL,   /* true/false, yes/no, on/off (bool) */
+    CONFIG__COUNT,  /* decimal integer min-max (int) */
+    CONFIG__BYTES,  /* integer with an optional unit B, kB, MB, GB, TB, min-max bytes (int64_t) */
+    CONFIG__MS,     /* decimal integer milliseconds min-max (int64_t) */
 } config__kind_t;
 
 typedef struct config__field {
     const char *path;    /* dotted key path: "postgres.port" */
-    config__kind_t kind; /* decides the C type at offset: int for PORT, char * otherwise */
+    config__kind_t kind; /* decides the C type at offset (config__kind_is_text: char *) */
     size_t offset;       /* of the value inside config_t */
     const char *env;     /* overriding environment variable, or NULL */
     const char *def;     /* default as text, or NULL when the key is required */
+    int64_t min, max;    /* COUNT, BYTES, MS: the accepted range */
 } config__field_t;
+
+/* Whether values of this kind are strings the config owns (freed by config_destroy). */
+bool config__kind_is_text(config__kind_t kind);
 
 extern const config__field_t config__fields[];
 extern const size_t config__n_fields;
@@ -38,6 +46,8 @@ const config__field_t *config__field_find(const char *path, size_t len);
 bool config__is_section(const char *prefix, size_t len);
 /* What a value of this kind must be, for messages: "an integer 1-65535". */
 const char *config__kind_expect(config__kind_t kind);
+/* The same for field f, its range included ("an integer 2-100000"); into buf (cap bytes). */
+const char *config__field_expect(const config__field_t *f, char *buf, size_t cap);
 
 /*
  * Validates text (len bytes, may hold NULs) for f and stores a copy in cfg, replacing any
@@ -45,6 +55,10 @@ const char *config__kind_expect(config__kind_t kind);
  */
 bool config__field_set(config_t *cfg, const config__field_t *f, const char *text, size_t len,
                        const char *where, am_err_t *err) AM_MUST_CHECK;
+
+/* numbers.c: validates and stores a BOOL, COUNT, BYTES or MS value (like config__field_set). */
+bool config__number_set(config_t *cfg, const config__field_t *f, const char *text, size_t len,
+                        const char *where, am_err_t *err) AM_MUST_CHECK;
 
 /* Decimal 1-65535 in exactly len bytes (no sign, no spaces); *out untouched on failure. */
 bool config__port_parse(const char *text, size_t len, int *out) AM_MUST_CHECK;

@@ -14,18 +14,39 @@
 
 const config__field_t config__fields[] = {
     {"postgres.host", CONFIG__STRING, offsetof(config_t, postgres.host), "POSTGRES_HOST",
-     "localhost"},
-    {"postgres.port", CONFIG__PORT, offsetof(config_t, postgres.port), "POSTGRES_PORT", "5432"},
-    {"postgres.user", CONFIG__STRING, offsetof(config_t, postgres.user), "POSTGRES_USER", NULL},
+     "localhost", 0, 0},
+    {"postgres.port", CONFIG__PORT, offsetof(config_t, postgres.port), "POSTGRES_PORT", "5432", 0,
+     0},
+    {"postgres.user", CONFIG__STRING, offsetof(config_t, postgres.user), "POSTGRES_USER", NULL, 0,
+     0},
     {"postgres.password", CONFIG__SECRET, offsetof(config_t, postgres.password),
-     "POSTGRES_PASSWORD", ""},
+     "POSTGRES_PASSWORD", "", 0, 0},
     {"postgres.database", CONFIG__STRING, offsetof(config_t, postgres.database), "POSTGRES_DB",
-     NULL},
-    {"postgres.slot", CONFIG__IDENT, offsetof(config_t, postgres.slot), NULL, "arctic_mirror"},
+     NULL, 0, 0},
+    {"postgres.slot", CONFIG__IDENT, offsetof(config_t, postgres.slot), NULL, "arctic_mirror", 0,
+     0},
     {"postgres.publication", CONFIG__IDENT, offsetof(config_t, postgres.publication), NULL,
-     "arctic_mirror_pub"},
-    {"iceberg.path", CONFIG__PATH, offsetof(config_t, iceberg.path), NULL, NULL},
-    {"proxy.port", CONFIG__PORT, offsetof(config_t, proxy.port), NULL, "5433"},
+     "arctic_mirror_pub", 0, 0},
+    {"iceberg.path", CONFIG__PATH, offsetof(config_t, iceberg.path), NULL, NULL, 0, 0},
+    {"proxy.port", CONFIG__PORT, offsetof(config_t, proxy.port), NULL, "5433", 0, 0},
+    {"lake.compaction.enabled", CONFIG__BOOL, offsetof(config_t, lake.compaction.enabled),
+     "LAKE_COMPACTION_ENABLED", "true", 0, 0},
+    {"lake.compaction.target_file_size", CONFIG__BYTES,
+     offsetof(config_t, lake.compaction.target_file_size), "LAKE_COMPACTION_TARGET_FILE_SIZE",
+     "128MB", INT64_C(1) << 20, INT64_C(16) << 30},
+    {"lake.compaction.small_file_size", CONFIG__BYTES,
+     offsetof(config_t, lake.compaction.small_file_size), "LAKE_COMPACTION_SMALL_FILE_SIZE", "32MB",
+     INT64_C(1) << 10, INT64_C(16) << 30},
+    {"lake.compaction.max_small_files", CONFIG__COUNT,
+     offsetof(config_t, lake.compaction.max_small_files), "LAKE_COMPACTION_MAX_SMALL_FILES", "32",
+     2, 100000},
+    {"lake.compaction.max_deleted_percent", CONFIG__COUNT,
+     offsetof(config_t, lake.compaction.max_deleted_percent), "LAKE_COMPACTION_MAX_DELETED_PERCENT",
+     "10", 1, 100},
+    {"lake.file_retention_ms", CONFIG__MS, offsetof(config_t, lake.file_retention_ms),
+     "LAKE_FILE_RETENTION_MS", "600000", 0, INT64_C(30) * 24 * 3600 * 1000},
+    {"lake.orphan_check_ms", CONFIG__MS, offsetof(config_t, lake.orphan_check_ms),
+     "LAKE_ORPHAN_CHECK_MS", "300000", 100, INT64_C(24) * 3600 * 1000},
 };
 const size_t config__n_fields = AM_ARRAY_LEN(config__fields);
 
@@ -58,6 +79,13 @@ const char *config__kind_expect(config__kind_t kind)
         return "a name of 1-63 lower case letters, digits or underscores";
     case CONFIG__SECRET:
         return "a string";
+    case CONFIG__BOOL:
+        return "true or false";
+    case CONFIG__COUNT:
+    case CONFIG__MS:
+        return "an integer";
+    case CONFIG__BYTES:
+        return "a size";
     case CONFIG__STRING:
     case CONFIG__PATH:
         break;
@@ -131,6 +159,10 @@ static bool check_text(const config__field_t *f, const char *text, size_t len, c
     case CONFIG__STRING:
     case CONFIG__PATH:
     case CONFIG__PORT:
+    case CONFIG__BOOL:
+    case CONFIG__COUNT:
+    case CONFIG__BYTES:
+    case CONFIG__MS:
         break;
     }
     if (len == 0)
@@ -156,6 +188,8 @@ bool config__field_set(config_t *cfg, const config__field_t *f, const char *text
         memcpy(slot, &port, sizeof port);
         return true;
     }
+    if (!config__kind_is_text(f->kind))
+        return config__number_set(cfg, f, text, len, where, err);
     if (!check_text(f, text, len, where, err))
         return false;
     char *old = NULL;
@@ -254,5 +288,11 @@ bool config__finish(config_t *cfg, const bool *seen_in, bool tables_seen, bool a
     if (!tables_seen)
         return am_err_set(err, AM_SQLSTATE_CONFIG, "%s: missing required key \"tables\"",
                           cfg->file);
+    if (cfg->lake.compaction.small_file_size > cfg->lake.compaction.target_file_size)
+        return am_err_set(err, AM_SQLSTATE_CONFIG,
+                          "%s: key \"lake.compaction.small_file_size\" (%lld bytes) must not "
+                          "exceed \"lake.compaction.target_file_size\" (%lld bytes)",
+                          cfg->file, (long long)cfg->lake.compaction.small_file_size,
+                          (long long)cfg->lake.compaction.target_file_size);
     return make_absolute(cfg->file, &cfg->iceberg.path, err);
 }
