@@ -202,8 +202,20 @@ static bool start_services(app_t *app, am_err_t *err)
     app->proxy = proxy_start(&popts, err);
     if (!app->proxy)
         return false;
+    lake_maintain_options_t maintain = {
+        .compact = c->lake.compaction.enabled,
+        .target_file_bytes = c->lake.compaction.target_file_size,
+        .small_file_bytes = c->lake.compaction.small_file_size,
+        .max_small_files = c->lake.compaction.max_small_files,
+        .max_deleted_percent = c->lake.compaction.max_deleted_percent,
+        .file_retention_ms = c->lake.file_retention_ms,
+        .orphan_check_ms = c->lake.orphan_check_ms,
+    };
+    if (!lake_maintain_check(&maintain, err))
+        return false;
     mirror_options_t mopts = {
         .source = app->src_opts,
+        .maintain = &maintain,
         .specs = app->specs,
         .n_specs = c->n_tables,
         .resnapshot_on_slot_loss = c->mirror.resnapshot_on_slot_loss,

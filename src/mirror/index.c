@@ -16,8 +16,8 @@
 #include <string.h>
 
 #define POS_ROW_BITS 40
-#define POS_FILE_MAX ((INT32_C(1) << 23) - 1)
-#define DUP_TAG (UINT64_C(1) << 63) /* a packed position never has it: 23 + 40 bits */
+#define POS_FILE_MAX LAKE_FILE_ID_MAX /* the lake refuses higher ids before writing a file */
+#define DUP_TAG (UINT64_C(1) << 63)   /* a packed position never has it: 23 + 40 bits */
 
 static void put_i64(am_buf_t *out, int64_t v)
 {
@@ -189,6 +189,42 @@ void mirror__index_clear(mirror_table_t *t)
     t->dups = NULL;
     t->free_dups = NULL;
     t->n_dups = t->cap_dups = t->n_free_dups = 0;
+}
+
+/* ---- following the lake's row positions ---------------------------------------------- */
+
+typedef struct remap_ctx {
+    const lake_remap_t *r;
+    size_t lost;
+} remap_ctx_t;
+
+static void remap_one(uint64_t *v, void *ud)
+{
+    remap_ctx_t *ctx = ud;
+    if (*v & DUP_TAG)
+        return; /* a duplicate list: its positions are remapped in place below */
+    lake_pos_t pos = mirror__pos_unpack(*v);
+    if (lake_remap_pos(ctx->r, &pos))
+        *v = mirror__pos_pack(pos);
+    else
+        ctx->lost++;
+}
+
+bool mirror__index_remap(mirror_table_t *t, const lake_remap_t *r, am_err_t *err)
+{
+    remap_ctx_t ctx = {.r = r};
+    if (t->index)
+        am_map_update_values(t->index, remap_one, &ctx);
+    for (size_t i = 0; i < t->n_dups; i++) {
+        uint64_t *list = t->dups[i];
+        for (uint64_t j = 0; list && j < list[0]; j++)
+            remap_one(&list[DUP_HEAD + j], &ctx);
+    }
+    if (ctx.lost == 0)
+        return true;
+    return am_err_set(err, AM_SQLSTATE_INTERNAL,
+                      "table %s.%s: %zu keys of the index name rows the lake no longer has",
+                      t->schema, t->name, ctx.lost);
 }
 
 /* ---- rebuilding from the lake --------------------------------------------------------- */

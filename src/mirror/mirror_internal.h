@@ -141,8 +141,12 @@ typedef struct mirror_spec {
     bool pattern; /* schema or name holds * or ? */
 } mirror_spec_t;
 
+typedef struct mirror_maint mirror_maint_t;
+
 struct mirror {
     mirror_options_t opts;
+    lake_maintain_options_t maintain; /* opts.maintain points here */
+    mirror_maint_t *maint;            /* the maintenance thread's state (maintain.c); NULL: none */
     char *warehouse;
     lake_t *lake;
     source_t *src;
@@ -203,6 +207,14 @@ void mirror__index_clear(mirror_table_t *t);
 size_t mirror__index_shared(const mirror_table_t *t);
 /* From the lake's live rows, keyed by t->key_cols. */
 bool mirror__index_rebuild(mirror_table_t *t, am_err_t *err) AM_MUST_CHECK;
+/*
+ * The one call through which the index follows a change of row positions made by the lake (a
+ * compaction's commit, a renumbering of file ids): every position it holds is translated by r.
+ * The write path calls it right after the lake change, before it applies anything else, so no
+ * change ever meets a position of the files before it. A position r does not know means the
+ * index and the lake disagree: XX000 (the write path restarts and rebuilds the index).
+ */
+bool mirror__index_remap(mirror_table_t *t, const lake_remap_t *r, am_err_t *err) AM_MUST_CHECK;
 
 /* ---- rec.c: the source state a lake table reflects ----------------------------------------- */
 
@@ -331,6 +343,22 @@ void mirror__table_set_state(mirror_t *m, mirror_table_t *t, mirror_tstate_t sta
 bool mirror__tables_discover(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
 void mirror__specs_free(mirror_spec_t *specs, size_t n);
 mirror_spec_t *mirror__specs_copy(const mirror_table_spec_t *specs, size_t n);
+
+/* ---- maintain.c: compaction, file ids, orphan files ------------------------------------------ */
+
+/* After a start: the lake's file retention, the maintenance thread (when compaction is on),
+ * and a sweep of every active table's orphan files. */
+bool mirror__maint_start(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
+/* Interrupts and joins the maintenance thread; a job not committed goes with its files. */
+void mirror__maint_stop(mirror_t *m);
+/*
+ * Between transactions, every batch committed (after a flush's commits, or idle): commits a
+ * finished compaction and remaps its table's index, renumbers file ids running high, plans the
+ * next job, sweeps orphan files when due. *changed when a table got a new snapshot (the
+ * watermark should name it). A failed fsync anywhere, the maintenance thread's included, fails
+ * with STORAGE_SQLSTATE_SYNC's XX000: fatal.
+ */
+bool mirror__maint_step(mirror_t *m, bool *changed, am_err_t *err) AM_MUST_CHECK;
 
 /* ---- start.c: what a start finds ----------------------------------------------------------- */
 

@@ -111,6 +111,11 @@ mirror_t *mirror_new(const mirror_options_t *opts)
         m->opts.idle_flush_ms = 20;
     if (m->opts.flush_max_rows <= 0)
         m->opts.flush_max_rows = 200000;
+    if (opts->maintain)
+        m->maintain = *opts->maintain;
+    else
+        lake_maintain_defaults(&m->maintain);
+    m->opts.maintain = &m->maintain;
     pthread_mutex_init(&m->status_lock, NULL);
     pthread_mutex_init(&m->reload_lock, NULL);
     register_metrics(m);
@@ -119,6 +124,7 @@ mirror_t *mirror_new(const mirror_options_t *opts)
 
 void mirror__teardown(mirror_t *m)
 {
+    mirror__maint_stop(m);
     for (size_t i = 0; i < m->n_tables; i++) {
         mirror__table_destroy(m->tables[i]);
         free(m->tables[i]);

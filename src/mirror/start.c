@@ -418,6 +418,7 @@ bool mirror__start(mirror_t *m, am_err_t *err)
     m->lake = lake_open(m->warehouse, err);
     if (!m->lake)
         return false;
+    lake_set_file_retention(m->lake, m->maintain.file_retention_ms);
     source_options_t so = m->opts.source;
     so.tables = NULL; /* published below, once each table's identity is known */
     so.n_tables = 0;
@@ -436,7 +437,7 @@ bool mirror__start(mirror_t *m, am_err_t *err)
     if (!ok)
         return false;
     mirror__tables_publish_status(m);
-    if (!mirror__catalog_refresh(m, err))
+    if (!mirror__catalog_refresh(m, err) || !mirror__maint_start(m, err))
         return false;
     char lsn[24];
     am_log_info("mirror", "streaming",

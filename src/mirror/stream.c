@@ -120,7 +120,11 @@ bool mirror__flush(mirror_t *m, am_err_t *err)
             !mirror__table_commit(t, lsn, err))
             return false;
     }
-    if (!mirror__write_watermark(m, lsn, err) || !acknowledge(m, lsn, err))
+    /* every batch is committed: a finished compaction goes in now, and this watermark names
+     * it */
+    bool compacted = false;
+    if (!mirror__maint_step(m, &compacted, err) || !mirror__write_watermark(m, lsn, err) ||
+        !acknowledge(m, lsn, err))
         return false;
     char lsn_s[24];
     am_log_debug("mirror", "flushed", AM_KV_STR("lsn", am_lsn_format(lsn, lsn_s, sizeof lsn_s)),
@@ -288,10 +292,16 @@ static void report_progress(mirror_t *m)
     pthread_mutex_unlock(&m->status_lock);
 }
 
-/* Between transactions with nothing to flush: the watermark follows the server's walEnd now
- * and then, and only then is it acknowledged. */
+/* Between transactions with nothing to flush: maintenance (a compaction committed now gets
+ * a watermark at the same LSN naming it); the watermark follows the server's walEnd now and
+ * then, and only then is it acknowledged. */
 static bool idle(mirror_t *m, am_err_t *err)
 {
+    bool compacted = false;
+    if (!mirror__maint_step(m, &compacted, err))
+        return false;
+    if (compacted && !mirror__write_watermark(m, m->watermark_lsn, err))
+        return false;
     am_lsn_t at = source_idle_lsn(m->src);
     if (at > m->position)
         m->position = at;
