@@ -9,7 +9,7 @@ tests/support/pg.sh start "$tmp/pg" || exit 1
 . "$tmp/pg/env"
 export AM_TEST_TMP=$tmp AM_TEST_ROOT=$(pwd) AM_BIN=$(pwd)/bin/arctic-mirror LOG_LEVEL=info
 status=0
-for b in ${BENCH:-copy freshness}; do
+for b in ${BENCH:-copy freshness compaction}; do
   echo "== bench/$b.py"
   /usr/bin/python3 "bench/$b.py" || status=1
 done

@@ -76,7 +76,7 @@ def drop_db(name):
 class Mirror:
     """One arctic-mirror process on its own config, warehouse and ports."""
 
-    def __init__(self, db, tables, workdir=None):
+    def __init__(self, db, tables, workdir=None, extra_yaml=""):
         self.db = db
         self.dir = workdir or tempfile.mkdtemp(prefix=f"am-e2e-{db}-", dir=os.environ.get("AM_TEST_TMP"))
         self.warehouse = os.path.join(self.dir, "warehouse")
@@ -98,15 +98,16 @@ tables:
   path: {self.warehouse}
 proxy:
   port: {self.proxy_port}
-""")
+{extra_yaml}""")
         self.proc = None
         self.log_path = os.path.join(self.dir, "mirror.log")
         self.starts = 0
 
-    def start(self):
+    def start(self, env_extra=None):
+        """Starts the binary; env_extra adds environment variables (AM_FAULT=<point>)."""
         self.starts += 1
         log = open(self.log_path, "a")
-        env = dict(os.environ, LOG_LEVEL=os.environ.get("LOG_LEVEL", "info"))
+        env = dict(os.environ, LOG_LEVEL=os.environ.get("LOG_LEVEL", "info"), **(env_extra or {}))
         self.proc = subprocess.Popen([BIN, "--config", self.config, "--health-port", str(self.health_port)],
                                      stdout=log, stderr=log, env=env)
         return self
