@@ -437,7 +437,8 @@ bool lake_compact_commit(lake_table_t *t, lake_compact_job_t *job, lake_remap_t 
                           "table %s: a batch or a schema change is pending: commit it first",
                           t->rel);
     int64_t start = am_mono_us();
-    ccommit_t cc = {.t = t, .job = job, .rw = am_map_new(), .arena = am_arena_new((size_t)64 * 1024)};
+    ccommit_t cc = {
+        .t = t, .job = job, .rw = am_map_new(), .arena = am_arena_new((size_t)64 * 1024)};
     cc.del_removed = am_xcalloc(t->state.n_dels + 1, sizeof *cc.del_removed);
     lake__commit_init(&cc.c, t);
     cc.c.operation = "replace";

@@ -61,6 +61,12 @@ void lake_compactor_free(lake_compactor_t *c)
     free(c);
 }
 
+bool lake_compactor_sweep(lake_compactor_t *c, const char *location, int64_t min_age_ms,
+                          int64_t *n_removed, am_err_t *err)
+{
+    return lake__sweep_at(c->lake, location, min_age_ms, n_removed, err);
+}
+
 /* ---- deleted rows ------------------------------------------------------------------------ */
 
 static void cin_push(lake__cin_t *in, int64_t pos)

@@ -273,6 +273,12 @@ size_t lake_table_live_files(const lake_table_t *t);
  */
 bool lake_table_remove_orphans(lake_table_t *t, int64_t min_age_ms, int64_t *n_removed,
                                am_err_t *err) AM_MUST_CHECK;
+/* The same on the compactor's thread for the table at location (lake_table_location), read
+ * from disk, while the table's thread goes on committing (what a commit adds meanwhile is
+ * younger than the margin, here at least a second); no job of c's may be written and not yet
+ * committed. */
+bool lake_compactor_sweep(lake_compactor_t *c, const char *location, int64_t min_age_ms,
+                          int64_t *n_removed, am_err_t *err) AM_MUST_CHECK;
 
 /* ---- the watermark: one LSN and the snapshot of every table, written atomically ---------- */
 

@@ -591,6 +591,12 @@ struct lake_compact_job {
  * the row was deleted at the job's snapshot. */
 bool lake__cin_map(const lake__cin_t *in, int64_t row, int32_t *out_file, int64_t *out_row);
 
+/* ---- orphans.c ------------------------------------------------------------------------------ */
+
+/* lake_table_remove_orphans for the table at location, read from disk through lake. */
+bool lake__sweep_at(lake_t *lake, const char *location, int64_t min_age_ms, int64_t *n_removed,
+                    am_err_t *err) AM_MUST_CHECK;
+
 /* ---- catalog.c ----------------------------------------------------------------------------- */
 
 /* name is exactly [0-9]{8}\.json. */

@@ -9,13 +9,20 @@
  * metadata log, and temp files (".name.hex.tmp") - each only once its mtime is older than the
  * table's newest commit by min_age_ms, which keeps the files of a commit in flight (and of a
  * running reader, for file retention) safe. Anything else in the directories is left alone.
- * Runs on the table's thread: a commit of this table cannot be in flight meanwhile.
+ * Runs on the table's thread (lake_table_remove_orphans) or, reading the table from disk, on
+ * the compactor's (lake_compactor_sweep) while the table's thread goes on committing: the
+ * directories are listed before the metadata is read, so a file a newer commit references
+ * that the sweep does not know is younger than that commit and stays. There the margin is at
+ * least SWEEP_MARGIN_MIN_MS: a batch in flight wrote its files after the newest commit, but
+ * file times come from the kernel's coarse clock, which may trail the commit's timestamp.
  * Spec: Iceberg "Delete orphan files"; reference/iceberg.md section 10.
  */
 #include "lake/lake_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#define SWEEP_MARGIN_MIN_MS 1000 /* off the table's thread: many clock ticks */
 
 typedef struct names {
     char **v;
@@ -100,36 +107,57 @@ static bool reach_snapshot(const char *ml, am_map_t *set, am_err_t *err)
     return ok;
 }
 
-static bool reach_all(const lake_table_t *t, am_map_t *set, am_err_t *err)
-{
-    json_t *snaps = json_object_get(t->meta.root, "snapshots");
-    bool ok = true;
-    for (size_t i = 0; ok && i < json_array_size(snaps); i++) {
-        const char *ml =
-            json_string_value(json_object_get(json_array_get(snaps, i), "manifest-list"));
-        ok = !ml || reach_snapshot(ml, set, err);
-    }
-    return ok;
-}
-
 /* ---- the sweep ----------------------------------------------------------------------------- */
 
+/* One table, as its thread holds it or as read from disk. */
 typedef struct sweep {
-    lake_table_t *t;
+    lake_t *lake;
+    const char *rel;        /* "<schema>/<name>" */
+    const char *uri_prefix; /* "file://<warehouse>/<rel>" */
+    const lake__meta_t *m;
+    const lake__state_t *cur; /* the current snapshot's live files */
     am_map_t *reached;
     int64_t cutoff_ms; /* files modified before it may go */
     int64_t removed;
 } sweep_t;
 
+static bool reach_all(sweep_t *sw, am_err_t *err)
+{
+    json_t *snaps = json_object_get(sw->m->root, "snapshots");
+    bool ok = true;
+    for (size_t i = 0; ok && i < json_array_size(snaps); i++) {
+        const char *ml =
+            json_string_value(json_object_get(json_array_get(snaps, i), "manifest-list"));
+        ok = !ml || reach_snapshot(ml, sw->reached, err);
+    }
+    return ok;
+}
+
+/* Every path the current snapshot names is spelled under the table's own prefix: otherwise
+ * (a warehouse reached through another path) nothing here could be told apart from an orphan. */
+static bool paths_ours(const sweep_t *sw, am_err_t *err)
+{
+    size_t n = strlen(sw->uri_prefix);
+    const lake__state_t *s = sw->cur;
+    for (size_t i = 0; i < s->n_data + s->n_dels; i++) {
+        const char *p = i < s->n_data ? s->data[i].path : s->dels[i - s->n_data].path;
+        if (strncmp(p, sw->uri_prefix, n) != 0 || p[n] != '/')
+            return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
+                              "file \"%s\" is not under \"%s\": orphan files are not looked for", p,
+                              sw->uri_prefix);
+    }
+    return true;
+}
+
 /* vN.metadata.json that fell out of the metadata log (older than what the log keeps). */
-static bool old_metadata(const lake_table_t *t, const char *name)
+static bool old_metadata(const sweep_t *sw, const char *name)
 {
     char *end = NULL;
     if (name[0] != 'v' || !has_suffix(name, ".metadata.json"))
         return false;
     long v = strtol(name + 1, &end, 10);
     return end && strcmp(end, ".metadata.json") == 0 && v >= 1 &&
-           v < (long)t->meta.version - t->lake->metadata_log_max;
+           v < (long)sw->m->version - sw->lake->metadata_log_max;
 }
 
 static bool candidate(const sweep_t *sw, const char *sub, const char *name)
@@ -137,10 +165,10 @@ static bool candidate(const sweep_t *sw, const char *sub, const char *name)
     if (name[0] == '.')
         return has_suffix(name, ".tmp");
     bool ours = strcmp(sub, "data") == 0 ? has_suffix(name, ".parquet")
-                                         : has_suffix(name, ".avro") || old_metadata(sw->t, name);
+                                         : has_suffix(name, ".avro") || old_metadata(sw, name);
     if (!ours)
         return false;
-    char *uri = am_xasprintf("%s/%s/%s", sw->t->uri_prefix, sub, name);
+    char *uri = am_xasprintf("%s/%s/%s", sw->uri_prefix, sub, name);
     uint64_t v = 0;
     bool reached = am_map_get(sw->reached, uri, strlen(uri), &v);
     free(uri);
@@ -149,15 +177,14 @@ static bool candidate(const sweep_t *sw, const char *sub, const char *name)
 
 static void sweep_dir(sweep_t *sw, const char *sub, const names_t *ns)
 {
-    lake_t *lake = sw->t->lake;
     for (size_t i = 0; i < ns->n; i++) {
         if (!candidate(sw, sub, ns->v[i]))
             continue;
-        char *rel = am_xasprintf("%s/%s/%s", sw->t->rel, sub, ns->v[i]);
+        char *rel = am_xasprintf("%s/%s/%s", sw->rel, sub, ns->v[i]);
         int64_t mtime = 0;
         am_err_t err = {0};
-        if (storage_mtime_ms(lake->st, rel, &mtime, &err) && mtime < sw->cutoff_ms) {
-            if (storage_remove(lake->st, rel, &err))
+        if (storage_mtime_ms(sw->lake->st, rel, &mtime, &err) && mtime < sw->cutoff_ms) {
+            if (storage_remove(sw->lake->st, rel, &err))
                 sw->removed++;
             else
                 am_log_warn("lake", "could not remove an orphan file", AM_KV_STR("path", rel),
@@ -167,53 +194,80 @@ static void sweep_dir(sweep_t *sw, const char *sub, const names_t *ns)
     }
 }
 
-/* Every path the current snapshot names is spelled under the table's own prefix: otherwise
- * (a warehouse reached through another path) nothing here could be told apart from an orphan. */
-static bool paths_ours(const lake_table_t *t, am_err_t *err)
+static bool sweep_run(sweep_t *sw, const names_t *data, const names_t *meta, int64_t min_age_ms,
+                      am_err_t *err)
 {
-    size_t n = strlen(t->uri_prefix);
-    const lake__state_t *s = &t->state;
-    for (size_t i = 0; i < s->n_data + s->n_dels; i++) {
-        const char *p = i < s->n_data ? s->data[i].path : s->dels[i - s->n_data].path;
-        if (strncmp(p, t->uri_prefix, n) != 0 || p[n] != '/')
-            return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
-                              "file \"%s\" is not under \"%s\": orphan files are not looked for", p,
-                              t->uri_prefix);
+    sw->cutoff_ms = sw->m->last_updated_ms - min_age_ms;
+    sw->reached = am_map_new();
+    bool ok = paths_ours(sw, err) && reach_all(sw, err);
+    if (ok) {
+        sweep_dir(sw, "data", data);
+        sweep_dir(sw, "metadata", meta);
     }
-    return true;
+    if (sw->removed > 0)
+        am_log_info("lake", "removed orphan files", AM_KV_STR("table", sw->rel),
+                    AM_KV_I64("files", sw->removed));
+    am_map_free(sw->reached);
+    return ok;
+}
+
+/* The names in the table's data/ and metadata/ directories. */
+static bool list_dirs(lake_t *lake, const char *rel, names_t *data, names_t *meta, am_err_t *err)
+{
+    char *data_rel = am_xasprintf("%s/data", rel);
+    char *meta_rel = am_xasprintf("%s/metadata", rel);
+    bool ok = storage_list(lake->st, data_rel, name_add, data, err) &&
+              storage_list(lake->st, meta_rel, name_add, meta, err);
+    free(data_rel);
+    free(meta_rel);
+    return ok;
 }
 
 bool lake_table_remove_orphans(lake_table_t *t, int64_t min_age_ms, int64_t *n_removed,
                                am_err_t *err)
 {
-    *n_removed = 0;
-    if (!paths_ours(t, err)) {
-        am_err_prefix(err, "table %s.%s", t->schema, t->name);
-        return false;
-    }
-    sweep_t sw = {
-        .t = t, .reached = am_map_new(), .cutoff_ms = t->meta.last_updated_ms - min_age_ms};
+    sweep_t sw = {.lake = t->lake,
+                  .rel = t->rel,
+                  .uri_prefix = t->uri_prefix,
+                  .m = &t->meta,
+                  .cur = &t->state};
     names_t data = {0}, meta = {0};
-    char *data_rel = am_xasprintf("%s/data", t->rel);
-    char *meta_rel = am_xasprintf("%s/metadata", t->rel);
-    /* listed before the snapshots are read: a file that appears later is newer anyway */
-    bool ok = storage_list(t->lake->st, data_rel, name_add, &data, err) &&
-              storage_list(t->lake->st, meta_rel, name_add, &meta, err) &&
-              reach_all(t, sw.reached, err);
-    if (ok) {
-        sweep_dir(&sw, "data", &data);
-        sweep_dir(&sw, "metadata", &meta);
-        *n_removed = sw.removed;
-    } else {
+    bool ok = list_dirs(t->lake, t->rel, &data, &meta, err) &&
+              sweep_run(&sw, &data, &meta, min_age_ms, err);
+    *n_removed = sw.removed;
+    if (!ok)
         am_err_prefix(err, "table %s.%s: orphan files", t->schema, t->name);
-    }
-    if (sw.removed > 0)
-        am_log_info("lake", "removed orphan files", AM_KV_STR("table", t->rel),
-                    AM_KV_I64("files", sw.removed));
     names_free(&data);
     names_free(&meta);
-    free(data_rel);
-    free(meta_rel);
-    am_map_free(sw.reached);
+    return ok;
+}
+
+bool lake__sweep_at(lake_t *lake, const char *location, int64_t min_age_ms, int64_t *n_removed,
+                    am_err_t *err)
+{
+    *n_removed = 0;
+    names_t data = {0}, meta = {0};
+    lake__meta_t m;
+    lake__state_t cur;
+    memset(&m, 0, sizeof m);
+    memset(&cur, 0, sizeof cur);
+    char *dir = storage_path(lake->st, location);
+    char *prefix = am_xasprintf("file://%s", dir);
+    sweep_t sw = {.lake = lake, .rel = location, .uri_prefix = prefix, .m = &m, .cur = &cur};
+    int64_t margin_ms = min_age_ms > SWEEP_MARGIN_MIN_MS ? min_age_ms : SWEEP_MARGIN_MIN_MS;
+    /* listed first: what a commit adds after it is younger than the metadata read next */
+    bool ok = list_dirs(lake, location, &data, &meta, err) && lake__meta_load_dir(dir, &m, err) &&
+              lake__state_load(m.manifest_list, &cur, err) &&
+              sweep_run(&sw, &data, &meta, margin_ms, err);
+    *n_removed = sw.removed;
+    if (!ok)
+        am_err_prefix(err, "table at %s: orphan files", location);
+    lake__state_destroy(&cur);
+    if (m.root)
+        lake__meta_destroy(&m);
+    names_free(&data);
+    names_free(&meta);
+    free(prefix);
+    free(dir);
     return ok;
 }
