@@ -11,10 +11,10 @@
  * Threads: mirror_run() is the write path and runs on the caller's thread until stop is set or
  * a fatal error; connection failures (SQLSTATE class 08) are retried with backoff inside it.
  * A table being copied while the others stream has a thread of its own (worker.c), which stops
- * and is joined with the write path. Compaction runs on one maintenance thread (maintain.c)
- * that only rewrites files; the write path plans its jobs and commits them between flushes, so
- * the primary-key index follows every commit at once. It is interrupted and joined when the
- * write path stops or restarts. mirror_status(), mirror_table_statuses() and
+ * and is joined with the write path. One maintenance thread (maintain.c) rewrites files for
+ * compaction and sweeps orphan files; the write path plans its jobs and commits them between
+ * flushes, so the primary-key index follows every commit at once. It is interrupted and joined
+ * when the write path stops or restarts. mirror_status(), mirror_table_statuses() and
  * mirror_reload() may be called from any thread.
  */
 #ifndef AM_MIRROR_H

@@ -346,17 +346,17 @@ mirror_spec_t *mirror__specs_copy(const mirror_table_spec_t *specs, size_t n);
 
 /* ---- maintain.c: compaction, file ids, orphan files ------------------------------------------ */
 
-/* After a start: the lake's file retention, the maintenance thread (when compaction is on),
- * and a sweep of every active table's orphan files. */
+/* After a start: the lake's file retention and the maintenance thread (compaction when on,
+ * and orphan sweeps, the first at the next step). */
 bool mirror__maint_start(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
 /* Interrupts and joins the maintenance thread; a job not committed goes with its files. */
 void mirror__maint_stop(mirror_t *m);
 /*
  * Between transactions, every batch committed (after a flush's commits, or idle): commits a
- * finished compaction and remaps its table's index, renumbers file ids running high, plans the
- * next job, sweeps orphan files when due. *changed when a table got a new snapshot (the
- * watermark should name it). A failed fsync anywhere, the maintenance thread's included, fails
- * with STORAGE_SQLSTATE_SYNC's XX000: fatal.
+ * finished compaction and remaps its table's index, renumbers file ids running high, hands the
+ * thread its next work (an orphan sweep when due, else a compaction a table needs). *changed
+ * when a table got a new snapshot (the watermark should name it). A failed fsync anywhere, the
+ * maintenance thread's included, fails with LAKE_SQLSTATE_SYNC: fatal.
  */
 bool mirror__maint_step(mirror_t *m, bool *changed, am_err_t *err) AM_MUST_CHECK;
 
