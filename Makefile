@@ -7,7 +7,7 @@ SHELL := /bin/bash
 VARIANT ?= plain
 BUILD := build/$(VARIANT)
 DUCK := third_party/duckdb
-PKGS := libpq jansson yaml-0.1 libmicrohttpd openssl zlib
+PKGS := libpq jansson yaml-0.1 libmicrohttpd openssl zlib tcl8.6
 CONFIG ?= config.yaml
 VERSION := 0.1.0
 HEALTH_PORT ?= 8080
@@ -21,8 +21,13 @@ else ifeq ($(VARIANT),asan)
 OPT := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 else ifeq ($(VARIANT),tsan)
 OPT := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+else ifeq ($(VARIANT),fuzz)
+# scripts/fuzz.sh, with CC=clang: coverage for libFuzzer; its binaries add -fsanitize=fuzzer.
+# Warnings are gcc's to enforce (clang 14 also flags designated initializers that omit fields).
+OPT := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+       -fno-omit-frame-pointer -Wno-error -Wno-missing-field-initializers
 else
-$(error VARIANT must be plain, asan or tsan)
+$(error VARIANT must be plain, asan, tsan or fuzz)
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -74,10 +79,16 @@ $(BUILD)/obj/src/main.o: src/main.c
 $(BUILD)/unit_tests: $(TEST_OBJ) $(BUILD)/libam.a
 	$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lcriterion
 
-$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(BUILD)/libam.a
+$(BUILD)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(wildcard tests/fuzz/*.h) $(BUILD)/libam.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) tests/fuzz/fuzz_$*.c \
 	    tests/fuzz/replay_main.c $(BUILD)/libam.a -o $@ $(LDLIBS)
+
+# libFuzzer binaries (VARIANT=fuzz, CC=clang; scripts/fuzz.sh builds and runs them).
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(BUILD)/libam.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer tests/fuzz/fuzz_$*.c \
+	    $(BUILD)/libam.a -o $@ $(LDLIBS)
 
 # make test: plain, then ASan+UBSan, against one private PostgreSQL that the script starts
 # and always stops.
@@ -90,10 +101,10 @@ test-race: deps
 	@$(MAKE) --no-print-directory VARIANT=tsan variant
 	@scripts/test.sh tsan
 
-# Coverage-guided fuzzing with clang's libFuzzer: FUZZ_SECONDS per target.
+# Coverage-guided fuzzing with clang's libFuzzer: FUZZ_SECONDS per target (FUZZ_TARGETS: some).
 FUZZ_SECONDS ?= 60
 fuzz: deps
-	@scripts/fuzz.sh $(FUZZ_SECONDS)
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: deps build
 	@scripts/bench.sh

@@ -10,18 +10,18 @@ DUCKDB_VERSION=1.4.4
 DUCKDB_BINDINGS_VERSION=1.4.4-r.4
 DUCKDB_BINDINGS_SHA256=732fac4dc6b8f198870b9c4bb6ddf13544466daca00ad28ba2f1d80de5d7aa4b
 DUCKDB_SRC_SHA256=5bb967dcbcd517670ba5f169f238fb9d6787e53752c60ebe24386169d76941ed
-NODE_PACKAGES="icebird@0.3.1 pg@8.16.3"
+NODE_PACKAGES="icebird@0.3.1 pg@8.16.3 postgres@3.4.9"
 
 # DEPS_PROFILE=build (the Dockerfile) installs only what `make build` needs.
 BUILD_PACKAGES=(
   build-essential pkg-config libpq-dev libjansson-dev libyaml-dev libmicrohttpd-dev libssl-dev
-  zlib1g-dev libpg-query-dev nodejs npm ca-certificates
+  zlib1g-dev libpg-query-dev tcl8.6-dev nodejs npm ca-certificates
 )
 APT_PACKAGES=(
   "${BUILD_PACKAGES[@]}" clang clang-tidy clang-format cppcheck libclang-rt-14-dev libcriterion-dev
   postgresql-15 postgresql-client-15 prometheus
   python3 python3-psycopg2 python3-psycopg python3-sqlalchemy python3-avro libpostgresql-jdbc-java
-  default-jdk-headless odbc-postgresql unixodbc
+  default-jdk-headless odbc-postgresql unixodbc python3-pyodbc
   curl procps util-linux
 )
 [ "${DEPS_PROFILE:-all}" = build ] && APT_PACKAGES=("${BUILD_PACKAGES[@]}")

@@ -26,7 +26,7 @@ cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability \
   --suppress=missingIncludeSystem --inline-suppr -Isrc src || status=1
 
 echo "lint: clang-tidy"
-flags="-std=c11 -D_GNU_SOURCE -Isrc -isystem third_party/duckdb/include $(pkg-config --cflags libpq jansson yaml-0.1 libmicrohttpd openssl zlib)"
+flags="-std=c11 -D_GNU_SOURCE -Isrc -isystem third_party/duckdb/include $(pkg-config --cflags libpq jansson yaml-0.1 libmicrohttpd openssl zlib tcl8.6)"
 checks='-*,bugprone-*,-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,-bugprone-assignment-in-if-condition,clang-analyzer-*,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,cert-err33-c,readability-function-size'
 # cert-err33-c: results that must be looked at. The printf family is left out on purpose:
 # snprintf truncation is how we cut over-long messages, and a failed write to stderr or a

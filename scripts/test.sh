@@ -21,6 +21,7 @@ export AM_TEST_TMP=$tmp AM_TEST_ROOT=$ROOT
 san=$tmp/san; mkdir -p "$san"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$san/ubsan"
 export ASAN_OPTIONS="abort_on_error=0:detect_leaks=1:log_path=$san/asan"
+export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
 export TSAN_OPTIONS="suppressions=$ROOT/tests/tsan.supp halt_on_error=1 log_path=$san/tsan"
 san_check() { # step name
   if compgen -G "$san/*" >/dev/null; then

@@ -7,9 +7,18 @@
 #include "config/config.h"
 #include "config/config_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-typedef enum flag_id { FLAG_CONFIG, FLAG_HEALTH_PORT, FLAG_HELP } flag_id_t;
+typedef enum flag_id {
+    FLAG_CONFIG,
+    FLAG_HEALTH_PORT,
+    FLAG_HELP,
+    FLAG_ROLE,
+    FLAG_STATUS_FD,
+    FLAG_LISTEN_FD,
+    FLAG_TEMP_DIR
+} flag_id_t;
 
 typedef struct flag {
     const char *name; /* "--config" */
@@ -22,7 +31,36 @@ static const flag_t flags[] = {
     {"--config", NULL, FLAG_CONFIG, true},
     {"--health-port", NULL, FLAG_HEALTH_PORT, true},
     {"--help", "-h", FLAG_HELP, false},
+    /* the supervisor's, for the processes it starts */
+    {"--role", NULL, FLAG_ROLE, true},
+    {"--status-fd", NULL, FLAG_STATUS_FD, true},
+    {"--listen-fd", NULL, FLAG_LISTEN_FD, true},
+    {"--temp-dir", NULL, FLAG_TEMP_DIR, true},
 };
+
+/* The supervisor's flags: a role and descriptors it passes to a child. */
+static bool internal_apply(const flag_t *f, const char *value, config_args_t *out, am_err_t *err)
+{
+    if (f->id == FLAG_ROLE) {
+        if (strcmp(value, "writer") != 0 && strcmp(value, "server") != 0)
+            return am_err_set(err, AM_SQLSTATE_CONFIG, "flag --role: expected writer or server");
+        out->role = value;
+        return true;
+    }
+    if (f->id == FLAG_TEMP_DIR) {
+        out->temp_dir = value;
+        return true;
+    }
+    char *end = NULL;
+    long fd = strtol(value, &end, 10);
+    if (end == value || *end || fd < 0 || fd > 65535)
+        return am_err_set(err, AM_SQLSTATE_CONFIG, "flag %s: expected a descriptor", f->name);
+    if (f->id == FLAG_STATUS_FD)
+        out->status_fd = (int)fd;
+    else
+        out->listen_fd = (int)fd;
+    return true;
+}
 
 /* arg is "--name" or "--name=value"; *value points after '=' when present. */
 static const flag_t *flag_find(const char *arg, const char **value)
@@ -53,6 +91,8 @@ static bool flag_apply(const flag_t *f, const char *value, config_args_t *out, a
         return true;
     }
     AM_ASSERT(value != NULL); /* config_args_parse found one for every flag that takes it */
+    if (f->id >= FLAG_ROLE)
+        return internal_apply(f, value, out, err);
     if (f->id == FLAG_CONFIG) {
         if (*value == '\0')
             return am_err_set(err, AM_SQLSTATE_CONFIG, "flag %s: expected a file name", f->name);
@@ -67,7 +107,8 @@ static bool flag_apply(const flag_t *f, const char *value, config_args_t *out, a
 
 bool config_args_parse(int argc, char **argv, config_args_t *out, am_err_t *err)
 {
-    *out = (config_args_t){.config_path = "config.yaml", .health_port = 8080, .help = false};
+    *out = (config_args_t){
+        .config_path = "config.yaml", .health_port = 8080, .status_fd = -1, .listen_fd = -1};
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *value = NULL;
         char shown[72];
@@ -136,6 +177,10 @@ void config_usage(FILE *out, const char *argv0)
           "  iceberg:\n"
           "    path: /data/warehouse        # relative paths start at the current directory\n"
           "  proxy:\n"
-          "    port: 5433                   # default 5433\n",
+          "    host: 127.0.0.1              # default 127.0.0.1; 0.0.0.0 for every interface\n"
+          "    port: 5433                   # default 5433\n"
+          "  health:\n"
+          "    host: 127.0.0.1              # default 127.0.0.1\n"
+          "  # limits, TLS and users: see config.example.yaml and README.md\n",
           out);
 }

@@ -19,6 +19,13 @@ typedef struct config_table {
                          false = keep (the default) */
 } config_table_t;
 
+/* proxy.users: a role that may log in, with its SCRAM verifier as pg_authid.rolpassword keeps
+ * it ("SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>"). */
+typedef struct config_user {
+    char *name;
+    char *verifier;
+} config_user_t;
+
 typedef struct config {
     char *file; /* the path it was loaded from */
     struct {
@@ -47,18 +54,49 @@ typedef struct config {
             int max_small_files;      /* compact past this many small files, default 32 */
             int max_deleted_percent;  /* ... or this share of rows deleted, default 10 */
         } compaction;
-        int64_t file_retention_ms; /* lake.file_retention_ms: removed files stay, default 10 min */
-        int64_t orphan_check_ms;   /* lake.orphan_check_ms: orphan sweep interval, default 5 min */
+        int file_retention_ms; /* lake.file_retention_ms: removed files stay, default 10 min */
+        int orphan_check_ms;   /* lake.orphan_check_ms: orphan sweep interval, default 5 min */
     } lake;
     struct {
-        int port; /* default 5433 */
+        char *host;                         /* default "127.0.0.1" */
+        int port;                           /* default 5433 */
+        int max_connections;                /* authenticated sessions; default 100 */
+        int max_auth_connections;           /* connections still authenticating; default 32 */
+        int auth_timeout_ms;                /* startup + authentication, in all; default 10 s */
+        int statement_timeout_ms;           /* sessions' default; 0 = none */
+        int idle_in_transaction_timeout_ms; /* sessions' default; 0 = none */
+        int max_prepared_statements;        /* per session; default 1000 */
+        int max_portals;                    /* per session (portals and cursors); default 100 */
+        char *memory_limit;   /* DuckDB memory_limit: a size or "N%" of RAM; default "50%" */
+        char *temp_directory; /* DuckDB spill directory; "" = a private one under /tmp */
+        char *max_temp_directory_size; /* default "10GB" */
+        char *sandbox_user;            /* without Landlock, as root: the user to become; "nobody" */
+        char *auth_user;               /* the role that runs auth_query on the source; "" = none */
+        char *auth_password;           /* never logged */
+        char *auth_query;              /* $1 = the user name; returns (name, rolpassword) */
+        struct {
+            char *mode; /* disable | allow | require; default allow with a cert, else disable */
+            char *cert; /* PEM certificate chain file; "" = none */
+            char *key;  /* PEM private key file */
+        } tls;
+        config_user_t *users; /* proxy.users; NULL when absent */
+        size_t n_users;
     } proxy;
+    struct {
+        char *host;    /* default "127.0.0.1" */
+        bool detailed; /* paths and hosts in /health/detailed; default false */
+    } health;
 } config_t;
 
 typedef struct config_args {
     const char *config_path; /* --config, default "config.yaml" */
     int health_port;         /* --health-port, default 8080 */
     bool help;               /* --help / -h */
+    /* Set by the supervisor for its children only (not in --help): */
+    const char *role;     /* --role writer|server; NULL = the supervisor */
+    int status_fd;        /* --status-fd: the child's status page; -1 when absent */
+    int listen_fd;        /* --listen-fd: the proxy's listening socket; -1 when absent */
+    const char *temp_dir; /* --temp-dir: the server's private spill directory */
 } config_args_t;
 
 /* Whether s holds pattern characters (* or ?). */

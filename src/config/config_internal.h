@@ -19,10 +19,12 @@ typedef enum config__kind {
     CONFIG__PORT,   /* integer 1-65535 */
     CONFIG__IDENT,  /* slot-style name: [a-z0-9_], 1-63 bytes */
     CONFIG__PATH,   /* non-empty; made absolute once loading ends */
-    CONFIG__BOOL,   /* true/false, yes/no, on/off (bool) */
-    CONFIG__COUNT,  /* decimal integer min-max (int) */
-    CONFIG__BYTES,  /* integer with an optional unit B, kB, MB, GB, TB, min-max bytes (int64_t) */
-    CONFIG__MS,     /* decimal integer milliseconds min-max (int64_t) */
+    CONFIG__TEXT,   /* may be empty */
+    CONFIG__INT,    /* integer lo-hi */
+    CONFIG__MS,     /* a duration ("10s", "250ms", bare = ms), 0 to 2^31-1 ms, kept as int */
+    CONFIG__BOOL,   /* true/false, yes/no, on/off */
+    CONFIG__SIZE,   /* a byte size ("512MB") or a share of RAM ("50%"), kept as text */
+    CONFIG__BYTES,  /* a byte size ("128MB", "4096") lo-hi, kept as int64_t */
 } config__kind_t;
 
 typedef struct config__field {
@@ -31,10 +33,10 @@ typedef struct config__field {
     size_t offset;       /* of the value inside config_t */
     const char *env;     /* overriding environment variable, or NULL */
     const char *def;     /* default as text, or NULL when the key is required */
-    int64_t min, max;    /* COUNT, BYTES, MS: the accepted range */
+    int64_t lo, hi;      /* INT, BYTES: the range; MS: the range when hi > 0 */
 } config__field_t;
 
-/* Whether values of this kind are strings the config owns (freed by config_destroy). */
+/* Whether the field's C type is a char * (freed by config_destroy). */
 bool config__kind_is_text(config__kind_t kind);
 
 extern const config__field_t config__fields[];
@@ -56,9 +58,9 @@ const char *config__field_expect(const config__field_t *f, char *buf, size_t cap
 bool config__field_set(config_t *cfg, const config__field_t *f, const char *text, size_t len,
                        const char *where, am_err_t *err) AM_MUST_CHECK;
 
-/* numbers.c: validates and stores a BOOL, COUNT, BYTES or MS value (like config__field_set). */
-bool config__number_set(config_t *cfg, const config__field_t *f, const char *text, size_t len,
-                        const char *where, am_err_t *err) AM_MUST_CHECK;
+/* numbers.c: validates and stores a CONFIG__BYTES value (like config__field_set). */
+bool config__bytes_set(config_t *cfg, const config__field_t *f, const char *text, size_t len,
+                       const char *where, am_err_t *err) AM_MUST_CHECK;
 
 /* Decimal 1-65535 in exactly len bytes (no sign, no spaces); *out untouched on failure. */
 bool config__port_parse(const char *text, size_t len, int *out) AM_MUST_CHECK;
@@ -80,6 +82,9 @@ bool config__finish(config_t *cfg, const bool *seen, bool tables_seen, bool appl
  */
 void config__show(char *out, size_t cap, const char *s, size_t len);
 
+/* users.c: proxy.users, a list of {name, verifier}; k is the key node (for its line). */
+bool config__users_load(config_t *cfg, yaml_document_t *doc, const yaml_node_t *k,
+                        const yaml_node_t *v, am_err_t *err) AM_MUST_CHECK;
 /* mirror.c: the "mirror" section (k: its key node, v: its value), and the keys of a table
  * entry other than schema and name (tables[i].insert_only, tables[i].on_drop). where prefixes
  * messages ("config.yaml:7: key \"tables[0].on_drop\""). */

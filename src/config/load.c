@@ -19,7 +19,7 @@
 typedef struct loader {
     config_t *cfg;
     yaml_document_t *doc;
-    bool seen[32]; /* indexed like config__fields */
+    bool seen[64]; /* indexed like config__fields */
     bool tables_seen;
     am_err_t *err;
 } loader_t;
@@ -152,6 +152,8 @@ static bool load_entry(loader_t *ld, const yaml_node_t *k, const yaml_node_t *v,
         return load_field(ld, f, k, v);
     if (top && strcmp(path, "tables") == 0)
         return load_tables(ld, k, v);
+    if (strcmp(path, "proxy.users") == 0)
+        return config__users_load(ld->cfg, ld->doc, k, v, ld->err);
     if (top && strcmp(path, "mirror") == 0)
         return config__mirror_load(ld->cfg, ld->doc, k, v, ld->err);
     if (!config__is_section(path, strlen(path)))
@@ -392,6 +394,11 @@ void config_destroy(config_t *cfg)
         free(cfg->tables[i].name);
     }
     free(cfg->tables);
+    for (size_t i = 0; i < cfg->proxy.n_users; i++) {
+        free(cfg->proxy.users[i].name);
+        free(cfg->proxy.users[i].verifier);
+    }
+    free(cfg->proxy.users);
     free(cfg->file);
     memset(cfg, 0, sizeof *cfg);
 }

@@ -34,17 +34,67 @@ static health__detail_t *detail_slot(health_report_t *r, const char *key)
     return d;
 }
 
+static bool hidden_key(const health_report_t *r, const char *key)
+{
+    static const char *const keys[] = {"host", "port", "path", "file"};
+    for (size_t i = 0; r->redact && key && i < AM_ARRAY_LEN(keys); i++)
+        if (strcmp(key, keys[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool is_address(const char *w, size_t n)
+{
+    size_t dots = 0, colons = 0, digits = 0;
+    for (size_t i = 0; i < n; i++) {
+        dots += w[i] == '.';
+        colons += w[i] == ':';
+        digits += w[i] >= '0' && w[i] <= '9';
+    }
+    return (dots == 3 && digits >= 4 && digits + dots == n) || colons >= 2;
+}
+
+/* Paths and IP addresses in free text become "[path]" and "[address]". */
+static const char *redact_text(health_report_t *r, const char *s)
+{
+    if (!r->redact || !s)
+        return s;
+    am_buf_t b;
+    am_buf_init(&b);
+    while (*s) {
+        size_t n = strcspn(s, " \t\"'(),=");
+        if (n == 0) {
+            am_buf_putc(&b, *s++);
+            continue;
+        }
+        if (s[0] == '/' || (n > 7 && strncmp(s, "file://", 7) == 0))
+            am_buf_puts(&b, "[path]");
+        else if (is_address(s, n))
+            am_buf_puts(&b, "[address]");
+        else
+            am_buf_append(&b, s, n);
+        s += n;
+    }
+    char *out = am_arena_strdup(r->arena, b.data ? b.data : "");
+    am_buf_destroy(&b);
+    return out;
+}
+
 void health_report_str(health_report_t *r, const char *key, const char *value)
 {
+    if (hidden_key(r, key))
+        return;
     health__detail_t *d = detail_slot(r, key);
     if (!d)
         return;
     d->is_num = false;
-    d->str = value ? am_arena_strdup(r->arena, value) : NULL;
+    d->str = value ? am_arena_strdup(r->arena, redact_text(r, value)) : NULL;
 }
 
 void health_report_num(health_report_t *r, const char *key, double value)
 {
+    if (hidden_key(r, key))
+        return;
     health__detail_t *d = detail_slot(r, key);
     if (!d)
         return;
@@ -67,7 +117,7 @@ void health_report_message(health_report_t *r, const char *fmt, ...)
     size_t len = strlen(msg);
     while (len > 0 && msg[len - 1] == ' ')
         msg[--len] = '\0';
-    r->message = am_arena_strdup(r->arena, msg);
+    r->message = am_arena_strdup(r->arena, redact_text(r, msg));
 }
 
 int64_t health_report_deadline_us(const health_report_t *r)
@@ -100,7 +150,7 @@ static health__snapshot_t *run_checks(health_t *h)
     for (size_t i = 0; i < h->n_checks; i++) {
         health__check_t *c = &h->checks[i];
         health_report_t *r = &s->reports[i];
-        *r = (health_report_t){.arena = a, .name = c->name, .message = ""};
+        *r = (health_report_t){.arena = a, .name = c->name, .message = "", .redact = !h->detailed};
         r->deadline_us = am_mono_us() + HEALTH__CHECK_BUDGET_US;
         r->up = c->fn(c->ud, r);
         if (!r->up && !*r->message)

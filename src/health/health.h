@@ -30,8 +30,16 @@ health_metric_t *health_metric(const char *name, const char *help, health_metric
 void health_metric_add(health_metric_t *m, double delta); /* counters and gauges */
 void health_metric_set(health_metric_t *m, double value); /* gauges */
 double health_metric_value(const health_metric_t *m);
-/* Prometheus text exposition of every metric (appended to out). */
+/* Prometheus text exposition of every metric (appended to out), attached registries included. */
 void health_metrics_render(am_buf_t *out);
+/* Bytes a registry needs in shared memory. */
+size_t health_metrics_area_size(void);
+/* This process registers and updates its metrics in mem (shared with the supervisor) from now
+ * on. Call before any metric is registered; mem may hold a previous process's registry, whose
+ * metrics go on. */
+void health_metrics_bind(void *mem, size_t len);
+/* The supervisor renders mem's metrics too (read-only, checked slot by slot). Before serving. */
+void health_metrics_attach(const void *mem, size_t len);
 /*
  * Appends key="value" to a label set being built for health_metric, with a comma before it
  * unless b is empty, escaping \ " and newlines in value: use it for run-time values such as
@@ -58,7 +66,14 @@ typedef struct health health_t;
 health_t *health_new(void);
 /* Call before health_start. name: "postgres", "replication", "duckdb", "iceberg", "config". */
 void health_check_add(health_t *h, const char *name, health_check_fn fn, void *ud);
-/* Binds 0.0.0.0:port (0 = ephemeral, see health_port) and starts serving. */
+/* With detailed false (the default), /health/detailed and /health leave out what a check
+ * reports as "host", "port", "path" or "file", and show "[path]" and "[address]" for file
+ * paths and IP addresses in other texts. Call before health_start. */
+void health_set_detailed(health_t *h, bool detailed);
+/* The numeric address health_start binds (default "127.0.0.1"; "0.0.0.0" for every IPv4
+ * interface, "::" for every one). Call before health_start. */
+void health_set_host(health_t *h, const char *host);
+/* Binds host:port (0 = ephemeral, see health_port) and starts serving. */
 bool health_start(health_t *h, int port, am_err_t *err) AM_MUST_CHECK;
 int health_port(const health_t *h);
 /* Stops serving (waits for in-flight requests) and frees everything. NULL is a no-op. */

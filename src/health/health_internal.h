@@ -35,6 +35,7 @@ struct health_report {
     health__detail_t details[HEALTH__MAX_DETAILS];
     size_t n_details;
     int64_t deadline_us; /* am_mono_us() by which the check should return */
+    bool redact;         /* hide hosts and paths (health_set_detailed false) */
 };
 
 /* One run of every check, immutable once published; freed when the last reader lets go. */
@@ -56,6 +57,8 @@ typedef struct health__check {
 
 struct health {
     struct MHD_Daemon *daemon;
+    char *host;    /* the numeric address to listen on; "127.0.0.1" unless set */
+    bool detailed; /* hosts and paths shown; fixed once health_start runs */
     int port;
     health__check_t *checks; /* fixed once health_start runs: HTTP threads read it unlocked */
     size_t n_checks;

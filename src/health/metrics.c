@@ -10,6 +10,9 @@
  * Registration takes a mutex and only appends; a slot, once counted in n, never changes
  * except for its value, so rendering reads names and labels without the lock. Values are
  * doubles bit-cast into _Atomic uint64_t, updated relaxed (a scrape needs no ordering).
+ * A child process keeps its registry in a shared mapping the supervisor made
+ * (health_metrics_bind); the supervisor renders its own and every attached one, samples of a
+ * name from every process together, after checking each slot it reads.
  */
 #include "health/health.h"
 #include "health/health_internal.h"
@@ -21,22 +24,33 @@
 #include <string.h>
 
 #define HEALTH_MAX_METRICS 256
+#define REGISTRY_MAGIC UINT64_C(0x414d4d4554524943) /* "AMMETRIC" */
 
+/* Fixed arrays, no pointers: a registry may live in memory another process reads. */
 struct health_metric {
-    const char *name;
-    const char *help;
-    const char *labels; /* "" when none */
+    char name[96];
+    char help[224];
+    char labels[256]; /* "" when none */
     health_metric_kind_t kind;
     _Atomic uint64_t bits; /* the double's bits */
 };
 
-static struct {
-    pthread_mutex_t lock; /* guards appends to slots and n */
+typedef struct registry {
+    uint64_t magic;
+    pthread_mutex_t lock; /* guards appends to slots and n; only the owning process takes it */
+    _Atomic size_t n;     /* published with release once a slot is filled */
+    bool warned_full;     /* guarded by lock */
     health_metric_t slots[HEALTH_MAX_METRICS];
-    _Atomic size_t n;        /* published with release once a slot is filled */
-    health_metric_t discard; /* handed out when full or labels are bad; never rendered */
-    bool warned_full;        /* guarded by lock */
-} registry = {.lock = PTHREAD_MUTEX_INITIALIZER, .discard = {.kind = HEALTH_GAUGE}};
+} registry_t;
+
+static registry_t own = {.magic = REGISTRY_MAGIC, .lock = PTHREAD_MUTEX_INITIALIZER};
+static registry_t *registry = &own;                      /* set once, before any thread registers */
+static health_metric_t discard = {.kind = HEALTH_GAUGE}; /* full or bad labels; never rendered */
+
+/* Other processes' registries this one renders (the supervisor's children). */
+#define HEALTH_MAX_ATTACHED 4
+static const registry_t *attached[HEALTH_MAX_ATTACHED];
+static _Atomic size_t n_attached;
 
 static const char *const builtin_names[] = {
     "arctic_mirror_uptime_seconds",
@@ -151,9 +165,9 @@ static bool labels_valid(const char *s)
 /* Caller holds the lock. Same name must mean the same kind: mixing would break the format. */
 static health_metric_t *find_locked(const char *name, const char *labels, health_metric_kind_t kind)
 {
-    size_t n = atomic_load_explicit(&registry.n, memory_order_relaxed);
+    size_t n = atomic_load_explicit(&registry->n, memory_order_relaxed);
     for (size_t i = 0; i < n; i++) {
-        health_metric_t *m = &registry.slots[i];
+        health_metric_t *m = &registry->slots[i];
         if (strcmp(m->name, name) != 0)
             continue;
         AM_ASSERT(m->kind == kind);
@@ -166,21 +180,21 @@ static health_metric_t *find_locked(const char *name, const char *labels, health
 static health_metric_t *append_locked(const char *name, const char *help, health_metric_kind_t kind,
                                       const char *labels)
 {
-    size_t n = atomic_load_explicit(&registry.n, memory_order_relaxed);
+    size_t n = atomic_load_explicit(&registry->n, memory_order_relaxed);
     if (n == HEALTH_MAX_METRICS) {
-        if (!registry.warned_full)
+        if (!registry->warned_full)
             am_log_error("health", "metric registry full, metric not exported",
                          AM_KV_STR("metric", name), AM_KV_I64("capacity", HEALTH_MAX_METRICS));
-        registry.warned_full = true;
-        return &registry.discard;
+        registry->warned_full = true;
+        return &discard;
     }
-    health_metric_t *m = &registry.slots[n];
-    m->name = am_xstrdup(name);
-    m->help = am_xstrdup(help ? help : "");
-    m->labels = am_xstrdup(labels);
+    health_metric_t *m = &registry->slots[n];
+    snprintf(m->name, sizeof m->name, "%s", name);
+    snprintf(m->help, sizeof m->help, "%s", help ? help : "");
+    snprintf(m->labels, sizeof m->labels, "%s", labels);
     m->kind = kind;
     atomic_store_explicit(&m->bits, to_bits(0.0), memory_order_relaxed);
-    atomic_store_explicit(&registry.n, n + 1, memory_order_release);
+    atomic_store_explicit(&registry->n, n + 1, memory_order_release);
     return m;
 }
 
@@ -195,16 +209,17 @@ health_metric_t *health_metric(const char *name, const char *help, health_metric
     health__clock_init();
     if (!labels)
         labels = "";
-    if (!labels_valid(labels)) {
+    AM_ASSERT(strlen(name) < sizeof discard.name);
+    if (!labels_valid(labels) || strlen(labels) >= sizeof discard.labels) {
         am_log_error("health", "bad metric labels, metric not exported", AM_KV_STR("metric", name),
                      AM_KV_STR("labels", labels));
-        return &registry.discard;
+        return &discard;
     }
-    pthread_mutex_lock(&registry.lock);
+    pthread_mutex_lock(&registry->lock);
     health_metric_t *m = find_locked(name, labels, kind);
     if (!m)
         m = append_locked(name, help, kind, labels);
-    pthread_mutex_unlock(&registry.lock);
+    pthread_mutex_unlock(&registry->lock);
     return m;
 }
 
@@ -290,21 +305,103 @@ static void render_builtins(am_buf_t *out)
     am_buf_puts(out, "\"} 1\n");
 }
 
+/* A slot as this process may trust it: copied, NUL-terminated, checked (another process's
+ * registry is only ever read, and a bad slot is skipped, never rendered). */
+static bool slot_copy(const health_metric_t *src, health_metric_t *dst)
+{
+    memcpy(dst->name, src->name, sizeof dst->name);
+    memcpy(dst->help, src->help, sizeof dst->help);
+    memcpy(dst->labels, src->labels, sizeof dst->labels);
+    dst->name[sizeof dst->name - 1] = dst->help[sizeof dst->help - 1] =
+        dst->labels[sizeof dst->labels - 1] = '\0';
+    dst->kind = src->kind == HEALTH_COUNTER ? HEALTH_COUNTER : HEALTH_GAUGE;
+    atomic_store_explicit(
+        &dst->bits, atomic_load_explicit(&((health_metric_t *)src)->bits, memory_order_relaxed),
+        memory_order_relaxed);
+    return name_valid(dst->name) && labels_valid(dst->labels);
+}
+
+static size_t registry_n(const registry_t *r)
+{
+    if (r->magic != REGISTRY_MAGIC)
+        return 0;
+    size_t n = atomic_load_explicit(&((registry_t *)r)->n, memory_order_acquire);
+    return n > HEALTH_MAX_METRICS ? HEALTH_MAX_METRICS : n;
+}
+
+/* Whether name was rendered already: in an earlier registry or earlier in this one. */
+static bool name_seen(const registry_t *const *regs, size_t ri, size_t si, const char *name)
+{
+    for (size_t r = 0; r <= ri; r++) {
+        size_t n = r == ri ? si : registry_n(regs[r]);
+        for (size_t i = 0; i < n; i++)
+            if (strncmp(regs[r]->slots[i].name, name, sizeof regs[r]->slots[i].name) == 0)
+                return true;
+    }
+    return false;
+}
+
+static void render_name(am_buf_t *out, const registry_t *const *regs, size_t n_regs,
+                        const health_metric_t *first)
+{
+    render_header(out, first->name, first->help, first->kind);
+    for (size_t r = 0; r < n_regs; r++) {
+        size_t n = registry_n(regs[r]);
+        for (size_t i = 0; i < n; i++) {
+            health_metric_t m;
+            if (slot_copy(&regs[r]->slots[i], &m) && strcmp(m.name, first->name) == 0)
+                render_sample(out, &m);
+        }
+    }
+}
+
 void health_metrics_render(am_buf_t *out)
 {
     render_builtins(out);
-    size_t n = atomic_load_explicit(&registry.n, memory_order_acquire);
-    for (size_t i = 0; i < n; i++) {
-        const health_metric_t *m = &registry.slots[i];
-        bool first = true;
-        for (size_t j = 0; j < i && first; j++)
-            first = strcmp(registry.slots[j].name, m->name) != 0;
-        if (!first)
-            continue;
-        render_header(out, m->name, m->help, m->kind);
-        for (size_t j = i; j < n; j++) {
-            if (strcmp(registry.slots[j].name, m->name) == 0)
-                render_sample(out, &registry.slots[j]);
+    const registry_t *regs[HEALTH_MAX_ATTACHED + 1] = {registry};
+    size_t n_regs = 1 + atomic_load_explicit(&n_attached, memory_order_acquire);
+    for (size_t r = 1; r < n_regs; r++)
+        regs[r] = attached[r - 1];
+    for (size_t r = 0; r < n_regs; r++) {
+        size_t n = registry_n(regs[r]);
+        for (size_t i = 0; i < n; i++) {
+            health_metric_t m;
+            if (!slot_copy(&regs[r]->slots[i], &m) || name_seen(regs, r, i, m.name))
+                continue;
+            render_name(out, regs, n_regs, &m);
         }
     }
+}
+
+/* ---- registries in shared memory ---------------------------------------------------------- */
+
+size_t health_metrics_area_size(void)
+{
+    return sizeof(registry_t);
+}
+
+void health_metrics_bind(void *mem, size_t len)
+{
+    AM_ASSERT(len >= sizeof(registry_t));
+    registry_t *r = mem;
+    /* The area may hold the registry of this role's previous process: keep its slots (so
+     * counters go on), but its lock may have died held. */
+    if (r->magic != REGISTRY_MAGIC) {
+        memset(r, 0, sizeof *r);
+        r->magic = REGISTRY_MAGIC;
+    }
+    pthread_mutex_init(&r->lock, NULL);
+    r->warned_full = false;
+    if (atomic_load(&r->n) > HEALTH_MAX_METRICS)
+        atomic_store(&r->n, 0);
+    registry = r;
+}
+
+void health_metrics_attach(const void *mem, size_t len)
+{
+    AM_ASSERT(len >= sizeof(registry_t));
+    size_t n = atomic_load(&n_attached);
+    AM_ASSERT(n < HEALTH_MAX_ATTACHED);
+    attached[n] = mem;
+    atomic_store_explicit(&n_attached, n + 1, memory_order_release);
 }

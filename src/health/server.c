@@ -12,7 +12,9 @@
 
 #include <errno.h>
 #include <microhttpd.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -129,24 +131,46 @@ void health_check_add(health_t *h, const char *name, health_check_fn fn, void *u
     h->checks[h->n_checks++] = (health__check_t){.name = am_xstrdup(name), .fn = fn, .ud = ud};
 }
 
-/* The listening socket on 0.0.0.0:port, or -1 with err. */
-static int listen_on(int port, am_err_t *err)
+void health_set_detailed(health_t *h, bool detailed)
 {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-        am_err_errno(err, errno, "health: could not create socket");
+    AM_ASSERT(!h->daemon);
+    h->detailed = detailed;
+}
+
+void health_set_host(health_t *h, const char *host)
+{
+    AM_ASSERT(!h->daemon);
+    free(h->host);
+    h->host = am_xstrdup(host && *host ? host : "127.0.0.1");
+}
+
+/* The listening socket on host:port (a numeric address), or -1 with err. */
+static int listen_on(const char *host, int port, am_err_t *err)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_PASSIVE | AI_NUMERICSERV | AI_NUMERICHOST};
+    struct addrinfo *res = NULL;
+    char port_s[16];
+    snprintf(port_s, sizeof port_s, "%d", port);
+    int rc = getaddrinfo(host, port_s, &hints, &res);
+    if (rc != 0) {
+        am_err_set(err, AM_SQLSTATE_CONFIG, "health: listen address \"%s\": %s", host,
+                   gai_strerror(rc));
         return -1;
     }
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     int one = 1;
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    addr.sin_addr.s_addr = htonl(INADDR_ANY);
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 64) != 0) {
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 64) != 0) {
         int e = errno;
-        close(fd);
-        am_err_errno(err, e, "health: could not listen on 0.0.0.0:%d", port);
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(res);
+        am_err_errno(err, e, "health: could not listen on %s:%d", host, port);
         return -1;
     }
+    freeaddrinfo(res);
     return fd;
 }
 
@@ -156,7 +180,9 @@ bool health_start(health_t *h, int port, am_err_t *err)
     if (port < 0 || port > 65535)
         return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER, "health: port %d is outside 0-65535",
                           port);
-    int fd = listen_on(port, err);
+    if (!h->host)
+        health_set_host(h, NULL);
+    int fd = listen_on(h->host, port, err);
     if (fd < 0)
         return false;
     h->daemon = MHD_start_daemon(
@@ -171,7 +197,8 @@ bool health_start(health_t *h, int port, am_err_t *err)
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
     h->port = info ? (int)info->port : port;
     am_log_info("health", "serving /health, /health/detailed and /metrics",
-                AM_KV_I64("port", h->port), AM_KV_I64("checks", h->n_checks));
+                AM_KV_STR("host", h->host), AM_KV_I64("port", h->port),
+                AM_KV_I64("checks", h->n_checks));
     return true;
 }
 
@@ -190,6 +217,7 @@ void health_free(health_t *h)
     for (size_t i = 0; i < h->n_checks; i++)
         free(h->checks[i].name);
     free(h->checks);
+    free(h->host);
     pthread_mutex_destroy(&h->run_lock);
     pthread_mutex_destroy(&h->snap_lock);
     free(h);

@@ -344,12 +344,17 @@ bool lake_read_plan(const char *warehouse, const char *schema, const char *name,
 typedef struct lake_read_cols {
     lake_column_t *cols; /* names owned */
     size_t n;
+    int64_t live_rows; /* of the snapshot planned */
+    int64_t bytes;     /* its live data and delete files' sizes */
 } lake_read_cols_t;
 /* lake_read_plan, also giving the columns (free with lake_read_cols_destroy; cols may be NULL). */
 bool lake_read_plan_cols(const char *warehouse, const char *schema, const char *name,
                          int64_t snapshot_id, am_buf_t *sql, lake_read_cols_t *cols,
                          am_err_t *err) AM_MUST_CHECK;
 void lake_read_cols_destroy(lake_read_cols_t *c); /* NULL is a no-op */
+/* The quoted name column i has in a read plan's output: DuckDB compares names ignoring case,
+ * so of names differing only in case the later ones are "name~<position>". */
+void lake_phys_name(const lake_column_t *cols, size_t n, size_t i, am_buf_t *out);
 /* lake_read_plan for the table at location (lake_table_open_at): the snapshot's own schema
  * names and types the columns. */
 bool lake_read_plan_at(const char *warehouse, const char *location, int64_t snapshot_id,

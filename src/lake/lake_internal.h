@@ -413,6 +413,11 @@ bool lake__pq_write_deletes(lake_t *lake, const lake__del_row_t *rows, size_t n,
 
 /* Projection list: CAST(d."col" AS TYPE) AS "col", ... for cols (n) */
 void lake__plan_project(am_buf_t *sql, const lake_column_t *cols, size_t n);
+/* Only the columns whose positions are in pick (n_pick of them), in that order. */
+void lake__plan_project_pick(am_buf_t *sql, const lake_column_t *cols, size_t n, const size_t *pick,
+                             size_t n_pick);
+/* The quoted Parquet column name of cols[i] (see schema.c: case collisions get a suffix). */
+void lake__phys_name(const lake_column_t *cols, size_t n, size_t i, am_buf_t *out);
 /* FROM clause over data files minus deletes, aliased d, with d.__am_file and
  * d.file_row_number available; only live data files. Each file's fields are found by field id
  * and named as cols (with their field_id) name them; a field a file lacks reads NULL. */

@@ -182,7 +182,7 @@ static void field_ids_sql(const lake_column_t *cols, size_t n, const int32_t *fi
     am_buf_puts(sql, "FIELD_IDS {");
     for (size_t i = 0; i < n; i++) {
         am_buf_puts(sql, i ? ", " : "");
-        am_sql_ident(sql, cols[i].name);
+        lake__phys_name(cols, n, i, sql);
         /* the id arrays have n entries; the analyzer loses that across the calls above */
         int32_t id = field_ids[i]; /* NOLINT(clang-analyzer-core.*) */
         if (elem_ids && elem_ids[i] > 0)
@@ -217,7 +217,7 @@ static void copy_sql(const lake__pq_t *w, const char *abs_path, const int32_t *f
     am_buf_puts(sql, "COPY (SELECT ");
     for (size_t i = 0; i < w->n_cols; i++) {
         am_buf_printf(sql, "%sc%zu AS ", i ? ", " : "", i);
-        am_sql_ident(sql, w->cols[i].name);
+        lake__phys_name(w->cols, w->n_cols, i, sql);
     }
     am_buf_printf(sql, " FROM temp.main.%s ORDER BY ord) TO ", w->table);
     am_sql_literal(sql, abs_path);

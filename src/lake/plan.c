@@ -18,16 +18,23 @@ size_t lake__plan_n_live(const lake__state_t *s)
     return n;
 }
 
+void lake__plan_project_pick(am_buf_t *sql, const lake_column_t *cols, size_t n, const size_t *pick,
+                             size_t n_pick)
+{
+    for (size_t k = 0; k < n_pick; k++) {
+        size_t i = pick ? pick[k] : k;
+        char type[64];
+        lake__type_duckdb(cols[i].type, type, sizeof type);
+        am_buf_puts(sql, k ? ", CAST(d." : "CAST(d.");
+        lake__phys_name(cols, n, i, sql);
+        am_buf_printf(sql, " AS %s) AS ", type);
+        lake__phys_name(cols, n, i, sql);
+    }
+}
+
 void lake__plan_project(am_buf_t *sql, const lake_column_t *cols, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        char type[48];
-        lake__type_duckdb(cols[i].type, type, sizeof type);
-        am_buf_puts(sql, i ? ", CAST(d." : "CAST(d.");
-        am_sql_ident(sql, cols[i].name);
-        am_buf_printf(sql, " AS %s) AS ", type);
-        am_sql_ident(sql, cols[i].name);
-    }
+    lake__plan_project_pick(sql, cols, n, NULL, n);
 }
 
 /* Live files of files[0..n) whose schema id is sid (any when sid < 0), as a DuckDB list. */
@@ -163,13 +170,28 @@ static void empty_select(am_buf_t *sql, const lake_column_t *cols, size_t n)
         char type[48];
         lake__type_duckdb(cols[i].type, type, sizeof type);
         am_buf_printf(sql, "%sCAST(NULL AS %s) AS ", i ? ", " : "", type);
-        am_sql_ident(sql, cols[i].name);
+        lake__phys_name(cols, n, i, sql);
     }
     am_buf_puts(sql, " WHERE false");
 }
 
+/* Live rows (records of live data files minus live position deletes) and bytes on disk. */
+static void snapshot_size(const lake__state_t *s, lake_read_cols_t *out)
+{
+    for (size_t i = 0; out && i < s->n_data; i++)
+        if (s->data[i].live) {
+            out->live_rows += s->data[i].record_count;
+            out->bytes += s->data[i].size;
+        }
+    for (size_t i = 0; out && i < s->n_dels; i++)
+        if (s->dels[i].live) {
+            out->live_rows -= s->dels[i].record_count;
+            out->bytes += s->dels[i].size;
+        }
+}
+
 static bool plan_snapshot(const lake__meta_t *m, int64_t snapshot_id, const lake__schema_t *sc,
-                          am_buf_t *sql, am_err_t *err)
+                          am_buf_t *sql, lake_read_cols_t *size, am_err_t *err)
 {
     const char *ml = NULL;
     if (snapshot_id < 0) {
@@ -181,6 +203,7 @@ static bool plan_snapshot(const lake__meta_t *m, int64_t snapshot_id, const lake
     lake__state_t s;
     if (!lake__state_load(ml, &s, err))
         return false;
+    snapshot_size(&s, size);
     bool ok = true;
     if (lake__plan_n_live(&s) == 0) {
         empty_select(sql, sc->cols, sc->n);
@@ -233,7 +256,11 @@ static bool plan_dir(const char *dir, int64_t snapshot_id, am_buf_t *sql, lake_r
     if (ok && sid == m.schema_id)
         for (size_t i = 0; i < sc.n && i < m.n_cols; i++)
             sc.cols[i].type = m.cols[i].type; /* int16, which the schema calls int */
-    ok = ok && plan_snapshot(&m, snapshot_id, &sc, sql, err);
+    if (cols) {
+        cols->live_rows = 0;
+        cols->bytes = 0;
+    }
+    ok = ok && plan_snapshot(&m, snapshot_id, &sc, sql, cols, err);
     if (ok && cols)
         take_cols(&sc, cols);
     lake__schema_destroy(&sc);

@@ -60,6 +60,7 @@ static bool stream_query(duckdb_connection con, const char *sql, chunk_fn_t fn, 
 typedef struct key_scan {
     lake_table_t *t;
     lake_column_t *keys; /* the scanned columns */
+    size_t *key_pos;     /* their positions in the table's columns */
     size_t n_keys;
     am_value_t *vals;
     am_map_t *ids; /* data file URI -> file id */
@@ -121,7 +122,7 @@ static bool key_scan_sql(const key_scan_t *k, am_buf_t *sql, am_err_t *err)
     am_buf_puts(sql, "SELECT d." LAKE_FILENAME_COL ", d.file_row_number");
     if (k->n_keys > 0)
         am_buf_puts(sql, ", ");
-    lake__plan_project(sql, k->keys, k->n_keys);
+    lake__plan_project_pick(sql, k->t->meta.cols, k->t->meta.n_cols, k->key_pos, k->n_keys);
     am_buf_puts(sql, " FROM ");
     const lake__meta_t *m = &k->t->meta;
     return lake__plan_from(sql, m, &k->t->state, m->cols, m->n_cols, err);
@@ -154,8 +155,10 @@ bool lake_table_scan(lake_table_t *t, const size_t *cols, size_t n,
     key_scan_t k = {.t = t, .fn = fn, .ud = ud};
     k.keys = am_xcalloc(n + 1, sizeof *k.keys);
     k.vals = am_xcalloc(n + 1, sizeof *k.vals);
+    k.key_pos = am_xcalloc(n + 1, sizeof *k.key_pos);
     for (size_t i = 0; i < n; i++) {
         AM_ASSERT(cols[i] < t->meta.n_cols);
+        k.key_pos[k.n_keys] = cols[i];
         k.keys[k.n_keys++] = t->meta.cols[cols[i]];
     }
     k.ids = am_map_new();
@@ -173,6 +176,7 @@ bool lake_table_scan(lake_table_t *t, const size_t *cols, size_t n,
     am_arena_free(k.arena);
     am_map_free(k.ids);
     free(k.keys);
+    free(k.key_pos);
     free(k.vals);
     return ok;
 }

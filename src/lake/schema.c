@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct type_row {
     am_type_t type;
@@ -263,4 +264,22 @@ bool lake__name_check(const char *what, const char *name, am_err_t *err)
                           "%s name \"%s\": the characters * ? [ ] { } are not supported", what,
                           name);
     return true;
+}
+
+/* DuckDB compares names case-insensitively, PostgreSQL and Iceberg do not: of columns whose
+ * names differ only in case, the later ones are written and read as "name~<position>". Readers
+ * that follow Iceberg (field ids) never see the difference. */
+void lake__phys_name(const lake_column_t *cols, size_t n, size_t i, am_buf_t *out)
+{
+    for (size_t j = 0; j < i && j < n; j++)
+        if (strcasecmp(cols[j].name, cols[i].name) == 0) {
+            am_sql_ident_suffix(out, cols[i].name, i);
+            return;
+        }
+    am_sql_ident(out, cols[i].name);
+}
+
+void lake_phys_name(const lake_column_t *cols, size_t n, size_t i, am_buf_t *out)
+{
+    lake__phys_name(cols, n, i, out);
 }

@@ -51,8 +51,29 @@ static const mirror_table_t *disagrees(const mirror_t *m, const source_table_sta
         uint64_t want = t->state == MIRROR_T_COPY ? t->served_fp : t->write_fp;
         if (!st || mirror__state_fp(st) != want)
             return t;
+        /* a written version past the durable watermark cannot be served yet: the document
+         * would describe it while readers still get the older one */
+        if (t->state == MIRROR_T_ACTIVE && t->write_fp != t->served_fp && t->lt &&
+            lake_table_lsn(t->lt) > m->watermark_lsn)
+            return t;
     }
     return NULL;
+}
+
+/* The cheap look first: the states alone (a capture is a few MB and up to seconds). */
+static bool worth_capturing(mirror_t *m, const uint32_t *relids, size_t n, am_err_t *err)
+{
+    source_table_state_t *states = NULL;
+    size_t n_states = 0;
+    am_lsn_t after = 0;
+    if (!source_table_states(m->src, relids, n, &states, &n_states, &after, err))
+        return false;
+    const mirror_table_t *waiting = disagrees(m, states, n_states);
+    if (waiting)
+        am_log_debug("mirror", "served catalog kept: a table's change is still on its way",
+                     AM_KV_STR("schema", waiting->schema), AM_KV_STR("table", waiting->name));
+    source_table_states_free(states, n_states);
+    return waiting == NULL;
 }
 
 bool mirror__catalog_refresh(mirror_t *m, am_err_t *err)
@@ -67,6 +88,13 @@ bool mirror__catalog_refresh(mirror_t *m, am_err_t *err)
     am_buf_init(&doc);
     source_table_state_t *states = NULL;
     size_t n_states = 0;
+    am_err_t e = {0};
+    if (!worth_capturing(m, relids, n, &e)) {
+        free(relids);
+        if (e.sqlstate[0])
+            *err = e;
+        return e.sqlstate[0] == '\0';
+    }
     bool ok = source_catalog_capture_rels(m->src, relids, n, &doc, &states, &n_states, err);
     const mirror_table_t *waiting = ok ? disagrees(m, states, n_states) : NULL;
     if (ok && waiting) {

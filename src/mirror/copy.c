@@ -41,6 +41,7 @@ static bool on_catalog(void *ud, const char *json, size_t len, am_err_t *err)
         return false;
     free(ctx->m->catalog_name);
     ctx->m->catalog_name = name;
+    ctx->m->catalog_fresh = true;
     return true;
 }
 

@@ -53,15 +53,15 @@ static size_t candidates(const source_table_state_t *rec, const source_table_sta
         const source_attr_t *a = i < rec->n_attrs ? &rec->attrs[i] : NULL;
         const source_attr_t *b = j < now->n_attrs ? &now->attrs[j] : NULL;
         candidate_t c = {0};
-        if (a && (!b || a->attnum < b->attnum)) {
-            c = (candidate_t){a->attnum, a, NULL};
-            i++;
-        } else if (b && (!a || b->attnum < a->attnum)) {
-            c = (candidate_t){b->attnum, NULL, b};
-            j++;
-        } else {
+        if (a && b && a->attnum == b->attnum) {
             c = (candidate_t){a->attnum, a, b};
             i++;
+            j++;
+        } else if (a && (!b || a->attnum < b->attnum)) {
+            c = (candidate_t){a->attnum, a, NULL};
+            i++;
+        } else if (b) {
+            c = (candidate_t){b->attnum, NULL, b};
             j++;
         }
         if (c.rec && c.rec->generated)
@@ -389,16 +389,13 @@ bool mirror__table_evaluate(mirror_t *m, mirror_table_t *t, const source_relatio
     AM_ASSERT(t->state == MIRROR_T_ACTIVE || t->state == MIRROR_T_DROPPING);
     source_table_state_t *states = NULL;
     size_t n = 0;
-    am_lsn_t after = 0;
-    if (!source_table_states(m->src, &t->relid, 1, &states, &n, &after, err))
+    /* a Relation message comes inside its transaction: the catalog read must see it */
+    uint32_t xid = rel && m->in_txn ? m->txn_xid : 0;
+    if (!source_table_states_seeing(m->src, xid, 5000, &t->relid, 1, &states, &n, err))
         return false;
     /* a table dropped at the source still has changes in the stream: they keep the rec's
-     * columns */
+     * columns; the timer sees the drop and finishes it once the stream passed it */
     const source_table_state_t *now = n == 1 ? &states[0] : &t->rec.st;
-    if (n == 0 && t->state == MIRROR_T_ACTIVE) {
-        t->drop_lsn = after;
-        mirror__table_set_state(m, t, MIRROR_T_DROPPING, "dropped at the source");
-    }
     change_t c = classify(t, &t->rec.st, now);
     const char *why = c.recopy;
     int16_t *attnums = rel ? am_xcalloc(rel->n_cols + 1, sizeof *attnums) : NULL;
@@ -407,6 +404,9 @@ bool mirror__table_evaluate(mirror_t *m, mirror_table_t *t, const source_relatio
               "added again under its name, or renamed twice)";
     if (!why && rel)
         why = identity_problem(t, rel, attnums);
+    am_log_debug("mirror", "catalog compared", AM_KV_STR("table", t->name),
+                 AM_KV_STR("relation", rel ? "yes" : "no"),
+                 AM_KV_STR("changed", c.any ? "yes" : "no"), AM_KV_STR("copy", why ? why : "no"));
     bool ok = true;
     if (!why && c.any && n == 1)
         ok = apply_change(m, t, now, &c, &why, err);

@@ -175,6 +175,7 @@ struct mirror {
     am_lsn_t slot_lsn;
     bool recopy_all;    /* a copy of every table is in progress (watermark "recopy") */
     bool catalog_dirty; /* a table's written version changed: try a new catalog */
+    bool catalog_fresh; /* the copy just captured it under its snapshot */
     int64_t catalog_tried_us;
     int64_t checked_us; /* am_mono_us of the last catalog check */
 
@@ -311,7 +312,6 @@ void mirror__copy_stop(mirror_table_t *t);
 
 /* ---- tables.c: which tables, how they come and go ------------------------------------------ */
 
-mirror_table_t *mirror__table_find(mirror_t *m, const char *schema, const char *name);
 mirror_table_t *mirror__table_by_relid(mirror_t *m, uint32_t relid);
 mirror_table_t *mirror__table_add(mirror_t *m, uint32_t relid, const char *schema, const char *name,
                                   const mirror_spec_t *spec);

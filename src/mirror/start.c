@@ -163,6 +163,21 @@ static bool in_ids(const source_table_id_t *ids, size_t n, uint32_t relid)
     return false;
 }
 
+/* The configuration entry the lake recorded for t (its rec's spec), before t is opened for
+ * good: a renamed table stays selected by the entry that brought it in. */
+static void peek_spec(mirror_t *m, mirror_table_t *t)
+{
+    am_err_t err = {0};
+    lake_table_t *lt = t->spec ? NULL : lake_table_open_at(m->lake, t->location, &err);
+    const char *json = lt ? lake_table_property(lt, MIRROR_PROP_SOURCE) : NULL;
+    mirror_rec_t rec;
+    if (json && mirror__rec_decode(json, &rec, &err)) {
+        t->spec = rec.spec ? am_xstrdup(rec.spec) : NULL;
+        mirror__rec_destroy(&rec);
+    }
+    lake_table_close(lt);
+}
+
 /* A known table that is no longer mirrored: dropped meanwhile, or no longer configured. */
 static void settle_known(mirror_t *m, mirror_table_t *t, const source_table_state_t *st,
                          const source_table_id_t *ids, size_t n_ids, am_err_t *err, bool *ok)
@@ -179,6 +194,7 @@ static void settle_known(mirror_t *m, mirror_table_t *t, const source_table_stat
         mirror__table_set_state(m, t, MIRROR_T_DROPPED, "dropped at the source");
         return;
     }
+    peek_spec(m, t);
     const mirror_spec_t *s = still_selected(m, t, st, m->automatic && in_ids(ids, n_ids, t->relid));
     if (!s) {
         am_log_info("mirror",
@@ -191,6 +207,12 @@ static void settle_known(mirror_t *m, mirror_table_t *t, const source_table_stat
     t->insert_only = s->insert_only;
     t->drop_lake = s->drop_lake;
     *ok = *ok && mirror__table_resume(t, m->lake, m->src, st, err);
+    /* renamed while the mirror was down: the source knows it by its name now (publication,
+     * copy); the lake takes the name when the stream reaches the rename */
+    free(t->schema);
+    free(t->name);
+    t->schema = am_xstrdup(st->schema);
+    t->name = am_xstrdup(st->name);
 }
 
 static bool resolve_known(mirror_t *m, const source_table_id_t *ids, size_t n_ids, am_err_t *err)
@@ -266,7 +288,7 @@ static bool publish(mirror_t *m, am_err_t *err)
 {
     source_table_ref_t *refs = am_xcalloc(m->n_tables + 1, sizeof *refs);
     bool *ins = am_xcalloc(m->n_tables + 1, sizeof *ins);
-    mirror_table_t **which = am_xcalloc(m->n_tables + 1, sizeof *which);
+    mirror_table_t **which = am_xcalloc(m->n_tables + 1, sizeof(mirror_table_t *));
     source_publish_t *result = am_xcalloc(m->n_tables + 1, sizeof *result);
     size_t n = 0;
     for (size_t i = 0; i < m->n_tables; i++) {
@@ -307,8 +329,9 @@ static const char *slot_problem(const mirror_t *m, const lake_watermark_t *wm,
         return "is missing";
     if (strcmp(info->wal_status, "lost") == 0)
         return "was invalidated (wal_status lost): the WAL it needed is gone";
-    /* only a watermark that records its slot acknowledges nothing past itself */
-    if (wm->slot && info->confirmed_flush > wm->lsn) {
+    /* only a watermark that records its slot acknowledges nothing past itself (take_watermark
+     * moved the recorded name to m) */
+    if (m->slot_name && info->confirmed_flush > wm->lsn) {
         (void)snprintf(buf, len,
                        "has confirmed %s but the lake holds changes up to %s only: the "
                        "warehouse was restored from an older copy, or the slot was created "
@@ -317,7 +340,6 @@ static const char *slot_problem(const mirror_t *m, const lake_watermark_t *wm,
                        am_lsn_format(wm->lsn, b, sizeof b));
         return buf;
     }
-    (void)m;
     return NULL;
 }
 
@@ -437,7 +459,11 @@ bool mirror__start(mirror_t *m, am_err_t *err)
     if (!ok)
         return false;
     mirror__tables_publish_status(m);
-    if (!mirror__catalog_refresh(m, err) || !mirror__maint_start(m, err))
+    /* the catalog may have changed while the mirror was down (a copy just captured it) */
+    if (!m->catalog_fresh && !mirror__catalog_refresh(m, err))
+        return false;
+    m->catalog_fresh = false;
+    if (!mirror__maint_start(m, err))
         return false;
     char lsn[24];
     am_log_info("mirror", "streaming",

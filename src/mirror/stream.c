@@ -204,6 +204,12 @@ static bool on_relation(mirror_t *m, const source_change_t *ch, am_err_t *err)
         return mirror__relation_unknown(m, ch->rel, err);
     if (t->state != MIRROR_T_ACTIVE && t->state != MIRROR_T_DROPPING)
         return true; /* a copy binds its own; a dropped or refused table has none */
+    if (m->txn_final_lsn < t->lake_lsn) {
+        /* a transaction replayed after a restart that the table holds already: its relation
+         * may be older than the table's schema; the first change applied binds anew */
+        t->bound = NULL;
+        return true;
+    }
     return mirror__table_evaluate(m, t, ch->rel, err);
 }
 
@@ -292,9 +298,21 @@ static void report_progress(mirror_t *m)
     pthread_mutex_unlock(&m->status_lock);
 }
 
-/* Between transactions with nothing to flush: maintenance (a compaction committed now gets
- * a watermark at the same LSN naming it); the watermark follows the server's walEnd now and
- * then, and only then is it acknowledged. */
+/* A table holds commits past the watermark (a copy caught up ahead of the stream): the next
+ * watermark serves them. */
+static bool table_ahead(const mirror_t *m)
+{
+    for (size_t i = 0; i < m->n_tables; i++) {
+        const mirror_table_t *t = m->tables[i];
+        if (t->state == MIRROR_T_ACTIVE && t->lt && lake_table_lsn(t->lt) > m->watermark_lsn)
+            return true;
+    }
+    return false;
+}
+
+/* Between transactions with nothing to flush: maintenance (a compaction committed now gets a
+ * watermark at the same LSN naming it); the watermark follows the server's walEnd now and then
+ * (at once when a table waits for it), and only then is it acknowledged. */
 static bool idle(mirror_t *m, am_err_t *err)
 {
     bool compacted = false;
@@ -305,7 +323,8 @@ static bool idle(mirror_t *m, am_err_t *err)
     am_lsn_t at = source_idle_lsn(m->src);
     if (at > m->position)
         m->position = at;
-    if (at <= m->watermark_lsn || am_mono_us() - m->watermark_at_us < IDLE_WATERMARK_US)
+    if (at <= m->watermark_lsn ||
+        (am_mono_us() - m->watermark_at_us < IDLE_WATERMARK_US && !table_ahead(m)))
         return true;
     return mirror__write_watermark(m, at, err) && acknowledge(m, at, err);
 }
@@ -354,10 +373,13 @@ static bool stream_loop(mirror_t *m, atomic_bool *stop, am_err_t *err)
     return true;
 }
 
+/* Connections, resources, cancels and I/O, and a lock or a visibility that never came in
+ * time: the next start from the watermark may fare better. */
 static bool retryable(const am_err_t *err)
 {
     return strncmp(err->sqlstate, "08", 2) == 0 || strncmp(err->sqlstate, "53", 2) == 0 ||
-           strncmp(err->sqlstate, "57", 2) == 0 || strncmp(err->sqlstate, "58", 2) == 0;
+           strncmp(err->sqlstate, "57", 2) == 0 || strncmp(err->sqlstate, "58", 2) == 0 ||
+           strcmp(err->sqlstate, "55P03") == 0;
 }
 
 static void sleep_interruptible(atomic_bool *stop, int ms)

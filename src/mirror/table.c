@@ -217,9 +217,10 @@ bool mirror__table_bind(mirror_table_t *t, const source_relation_t *rel, const i
     for (size_t i = 0; i < rel->n_cols; i++) {
         map[i] = mirror__table_column(t, attnums[i]);
         if (map[i] != SIZE_MAX && !storable(cols[map[i]].type, rel->cols[i].type)) {
+            am_coltype_t stored = cols[map[i]].type;
             free(map);
             free(keys);
-            return bind_error(t, &rel->cols[i], cols[map[i]].type, err);
+            return bind_error(t, &rel->cols[i], stored, err);
         }
         if (rel->cols[i].is_key)
             keys[n_keys++] = attnums[i];

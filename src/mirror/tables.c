@@ -22,17 +22,6 @@
 
 static const char *const STATE_NAMES[] = {"streaming", "copying", "dropping", "dropped", "refused"};
 
-mirror_table_t *mirror__table_find(mirror_t *m, const char *schema, const char *name)
-{
-    for (size_t i = 0; i < m->n_tables; i++) {
-        mirror_table_t *t = m->tables[i];
-        if (t->state != MIRROR_T_DROPPED && strcmp(t->schema, schema) == 0 &&
-            strcmp(t->name, name) == 0)
-            return t;
-    }
-    return NULL;
-}
-
 mirror_table_t *mirror__table_by_relid(mirror_t *m, uint32_t relid)
 {
     for (size_t i = 0; i < m->n_tables; i++)
@@ -59,7 +48,7 @@ mirror_table_t *mirror__table_add(mirror_t *m, uint32_t relid, const char *schem
         t->insert_only = spec->insert_only;
         t->drop_lake = spec->drop_lake;
     }
-    m->tables = am_xrealloc(m->tables, (m->n_tables + 1) * sizeof *m->tables);
+    m->tables = am_xrealloc(m->tables, (m->n_tables + 1) * sizeof(mirror_table_t *));
     m->tables[m->n_tables++] = t;
     return t;
 }
@@ -244,9 +233,12 @@ static void check_one(mirror_t *m, mirror_table_t *t, const source_table_state_t
         return;
     }
     bool differs = !mirror__state_equal(&t->rec.st, st);
+    char at[32], pos[32];
     if (differs && !t->pending)
         am_log_info("mirror", "catalog change seen: stale until the stream reaches it",
-                    AM_KV_STR("schema", t->schema), AM_KV_STR("table", t->name));
+                    AM_KV_STR("schema", t->schema), AM_KV_STR("table", t->name),
+                    AM_KV_STR("seen_at", am_lsn_format(after, at, sizeof at)),
+                    AM_KV_STR("stream_at", am_lsn_format(m->position, pos, sizeof pos)));
     if (differs)
         t->pending_lsn = after;
     if (differs != t->pending) {

@@ -273,7 +273,7 @@ static bool try_handover(job_t *j, am_lsn_t y, bool *handed, am_err_t *err)
     bool due = am_mono_us() - j->flushed_us >= WORKER_FLUSH_US;
     if (!ready && !due)
         return true;
-    if (ready) { /* a snapshot at y even when nothing changed: the table says where it is */
+    if (ready && y > j->t.lake_lsn) { /* a snapshot at y even when nothing changed */
         char lsn[32];
         lake_table_set_property(j->t.lt, MIRROR_PROP_CAUGHT_UP, am_lsn_format(y, lsn, sizeof lsn));
         if (!j->t.batch)
@@ -323,10 +323,15 @@ static bool stream_step(job_t *j, const source_change_t *ch, bool *handed, am_er
 
 static bool catch_up(job_t *j, am_err_t *err)
 {
+    /* the main stream has skipped nothing at or after the copy's snapshot (the usual case
+     * when it is not far behind): it applies everything after it itself */
+    bool handed = false;
+    j->flushed_us = 0;
+    if (!try_handover(j, j->point, &handed, err) || handed)
+        return handed;
     if (!source_stream_start(j->src, j->point, err))
         return false;
     j->flushed_us = am_mono_us();
-    bool handed = false;
     while (!handed && !atomic_load(&j->w->stop)) {
         source_change_t ch;
         bool got = false;
@@ -345,6 +350,31 @@ static bool catch_up(job_t *j, am_err_t *err)
     return true;
 }
 
+/* The table's name now: it may have been renamed since the write path last looked (the copy
+ * finds its table by name; a rename between this and its snapshot fails it, and it is tried
+ * again). */
+static bool current_name(job_t *j, am_err_t *err)
+{
+    mirror_worker_t *w = j->w;
+    source_table_state_t *st = NULL;
+    size_t n = 0;
+    am_lsn_t after = 0;
+    if (!source_table_states(j->src, &w->relid, 1, &st, &n, &after, err))
+        return false;
+    bool ok = n == 1;
+    if (!ok)
+        am_err_set(err, AM_SQLSTATE_UNDEFINED_TABLE, "table %s.%s (relation id %u) does not exist",
+                   w->ref.schema, w->ref.name, w->relid);
+    else if (strcmp(st->schema, w->ref.schema) != 0 || strcmp(st->name, w->ref.name) != 0) {
+        free((char *)w->ref.schema);
+        free((char *)w->ref.name);
+        w->ref.schema = am_xstrdup(st->schema);
+        w->ref.name = am_xstrdup(st->name);
+    }
+    source_table_states_free(st, n);
+    return ok;
+}
+
 static bool run_job(job_t *j, am_err_t *err)
 {
     mirror_worker_t *w = j->w;
@@ -360,7 +390,8 @@ static bool run_job(job_t *j, am_err_t *err)
                                .table_end = on_end,
                                .table_state = on_state};
     am_lsn_t point = 0;
-    return source_initial_copy(j->src, &sink, j, &point, err) && catch_up(j, err);
+    return current_name(j, err) && source_initial_copy(j->src, &sink, j, &point, err) &&
+           catch_up(j, err);
 }
 
 static void *worker_main(void *ud)

@@ -30,6 +30,9 @@ bool proxy__duck_exec(duckdb_connection con, const char *sql, am_err_t *err)
 }
 
 /* Clients may read the warehouse (through the views) and nothing else on this machine. */
+struct proxy_viewstate;
+static void vstates_free(struct proxy_viewstate *v, size_t n);
+
 static bool lock_down(proxy_t *p, duckdb_connection con, am_err_t *err)
 {
     am_buf_t b;
@@ -53,6 +56,8 @@ static bool lock_down(proxy_t *p, duckdb_connection con, am_err_t *err)
                     "SET autoinstall_known_extensions = false; "
                     "SET autoload_known_extensions = false; "
                     "SET allow_community_extensions = false; "
+                    /* footers of the lake's immutable files are read once, not per query */
+                    "SET parquet_metadata_cache = true; "
                     "SET lock_configuration = true");
     bool ok = proxy__duck_exec(con, b.data, err);
     am_buf_destroy(&b);
@@ -67,6 +72,7 @@ bool proxy__catalog_open(proxy_t *p, am_err_t *err)
         return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot create a config");
     (void)duckdb_set_config(cfg, "autoinstall_known_extensions", "false");
     (void)duckdb_set_config(cfg, "autoload_known_extensions", "false");
+    proxy__limits_duck_config(p, cfg);
     bool ok = duckdb_open_ext(NULL, &p->db, cfg, &open_err) == DuckDBSuccess;
     duckdb_destroy_config(&cfg);
     if (!ok) {
@@ -78,7 +84,10 @@ bool proxy__catalog_open(proxy_t *p, am_err_t *err)
     duckdb_connection con;
     if (duckdb_connect(p->db, &con) != DuckDBSuccess)
         return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
-    ok = proxy__duck_exec(con, "CREATE SCHEMA am_data; CREATE SCHEMA am_cat", err) &&
+    ok = proxy__duck_exec(con,
+                          "CREATE SCHEMA am_data; CREATE SCHEMA am_cat; CREATE TABLE "
+                          "am_data.am_stats(relid BIGINT, live_rows BIGINT, bytes BIGINT)",
+                          err) &&
          proxy__pgfn_register(con, err) && proxy__pgfn_cat_register(con, p, err) &&
          lock_down(p, con, err);
     duckdb_disconnect(&con);
@@ -94,6 +103,9 @@ void proxy__catalog_close(proxy_t *p)
     for (size_t i = 0; i < p->n_views; i++)
         free(p->view_names[i]);
     free(p->view_names);
+    vstates_free(p->vstates, p->n_vstates);
+    p->vstates = NULL;
+    p->n_vstates = 0;
     p->view_names = NULL;
     p->n_views = 0;
     free(p->applied_wm);
@@ -160,8 +172,8 @@ static bool build_model(proxy_t *p, const lake_watermark_t *wm, proxy_pgcat_t **
 /* One column of a view: the lake's value in the DuckDB representation of its PostgreSQL
  * type. Text-held values (intervals, enums, and arrays or uuids of tables written before
  * those had their own storage) are read with the type's input. */
-static void view_col(const proxy_pgcat_t *cat, const proxy_pgcol_t *pc, const lake_column_t *lc,
-                     am_buf_t *b)
+static void view_col(const proxy_pgcat_t *cat, const proxy_pgcol_t *pc, const lake_read_cols_t *all,
+                     const lake_column_t *lc, am_buf_t *b)
 {
     proxy_pgtype_ref_t t = {pc->type_oid, pc->typmod};
     am_buf_t repr;
@@ -170,7 +182,8 @@ static void view_col(const proxy_pgcat_t *cat, const proxy_pgcol_t *pc, const la
     am_buf_t x;
     am_buf_init(&x);
     am_buf_puts(&x, "q.");
-    am_sql_ident(&x, lc ? lc->name : "");
+    if (lc)
+        lake_phys_name(all->cols, all->n, (size_t)(lc - all->cols), &x);
     char tmp[64];
     if (lc)
         lake_type_duckdb(lc->type, tmp, sizeof tmp);
@@ -200,7 +213,7 @@ static const lake_column_t *lake_col(const lake_read_cols_t *lc, const char *nam
 }
 
 static bool view_ddl(proxy_t *p, const proxy_pgcat_t *cat, const lake_watermark_table_t *t,
-                     am_buf_t *script, am_err_t *err)
+                     am_buf_t *script, am_buf_t *stats, am_err_t *err)
 {
     const proxy_pgrel_t *rel = proxy__pgcat_rel_find(cat, t->schema, t->name);
     if (!rel)
@@ -216,12 +229,15 @@ static bool view_ddl(proxy_t *p, const proxy_pgcat_t *cat, const lake_watermark_
     am_buf_printf(script, "CREATE OR REPLACE VIEW am_data.\"t%u\" AS SELECT ", rel->oid);
     for (size_t i = 0; i < rel->n_cols; i++) {
         am_buf_puts(script, i ? ", " : "");
-        view_col(cat, &rel->cols[i], lake_col(&lc, rel->cols[i].name), script);
+        view_col(cat, &rel->cols[i], &lc, lake_col(&lc, rel->cols[i].name), script);
         am_buf_printf(script, " AS c%d", rel->cols[i].attnum);
     }
     if (rel->n_cols == 0)
         am_buf_puts(script, "NULL AS am_none");
     am_buf_printf(script, " FROM (%s) AS q;\n", plan.data ? plan.data : "SELECT 1 WHERE false");
+    /* the snapshot's size: pg_stat_user_tables.n_live_tup, pg_relation_size() */
+    am_buf_printf(stats, "%s(%u, %lld, %lld)", stats->len ? ", " : "", rel->oid,
+                  (long long)lc.live_rows, (long long)lc.bytes);
     lake_read_cols_destroy(&lc);
     am_buf_destroy(&plan);
     return true;
@@ -253,32 +269,172 @@ static void remember_views(proxy_t *p, const proxy_pgcat_t *cat)
     p->n_views = k;
 }
 
-/* One DuckDB transaction: the catalog's tables (when new), every view, the drops. */
+/* A view DuckDB cannot bind (a type the server cannot read yet) must not take every other
+ * table down: its relation is left unserved, with a warning naming it. */
+static bool view_binds(duckdb_connection con, const char *ddl, am_err_t *err)
+{
+    const char *sel = strstr(ddl, " AS SELECT ");
+    if (!sel)
+        return true;
+    duckdb_prepared_statement ps = NULL;
+    bool ok = duckdb_prepare(con, sel + 4, &ps) == DuckDBSuccess;
+    if (!ok)
+        proxy__duck_error(err, DUCKDB_ERROR_INVALID, duckdb_prepare_error(ps));
+    duckdb_destroy_prepare(&ps);
+    return ok;
+}
+
+/* What a view was last written for: a table whose snapshot and relation are unchanged keeps
+ * its view (planning reads every manifest of the table) and its size figures. */
+struct proxy_viewstate {
+    char *schema, *name;
+    int64_t snapshot;
+    uint32_t relid;
+    char *stats;
+};
+
+typedef struct vstates {
+    struct proxy_viewstate *v;
+    size_t n;
+} vstates_t;
+
+static void vstates_free(struct proxy_viewstate *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].schema);
+        free(v[i].name);
+        free(v[i].stats);
+    }
+    free(v);
+}
+
+static const struct proxy_viewstate *vstate_find(const proxy_t *p, const lake_watermark_table_t *t,
+                                                 uint32_t relid)
+{
+    for (size_t i = 0; i < p->n_vstates; i++) {
+        const struct proxy_viewstate *v = &p->vstates[i];
+        if (!strcmp(v->schema, t->schema) && !strcmp(v->name, t->name) &&
+            v->snapshot == t->snapshot_id && v->relid == relid)
+            return v;
+    }
+    return NULL;
+}
+
+static void vstate_add(vstates_t *out, const lake_watermark_table_t *t, uint32_t relid,
+                       const char *stats)
+{
+    out->v = am_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
+    struct proxy_viewstate *v = &out->v[out->n++];
+    v->schema = am_xstrdup(t->schema);
+    v->name = am_xstrdup(t->name);
+    v->snapshot = t->snapshot_id;
+    v->relid = relid;
+    v->stats = am_xstrdup(stats);
+}
+
+/* Every mirrored table's view; one whose SELECT does not bind is left out (a new model marks
+ * its relation unserved; an old model keeps the view it had). Only tables whose snapshot
+ * changed are planned again, unless the catalog is new. */
+static bool views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_watermark_t *wm,
+                  am_buf_t *script, vstates_t *states, am_err_t *err)
+{
+    duckdb_connection con;
+    if (duckdb_connect(p->db, &con) != DuckDBSuccess)
+        return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
+    am_buf_t one, stats, st1;
+    am_buf_init(&one);
+    am_buf_init(&stats);
+    am_buf_init(&st1);
+    bool ok = true;
+    for (size_t i = 0; ok && cat && i < wm->n_tables; i++) {
+        am_buf_reset(&one);
+        am_buf_reset(&st1);
+        const proxy_pgrel_t *rel =
+            proxy__pgcat_rel_find(cat, wm->tables[i].schema, wm->tables[i].name);
+        const struct proxy_viewstate *kept =
+            !new_cat && rel ? vstate_find(p, &wm->tables[i], rel->oid) : NULL;
+        if (kept) {
+            am_buf_printf(&stats, "%s%s", stats.len ? ", " : "", kept->stats);
+            vstate_add(states, &wm->tables[i], rel->oid, kept->stats);
+            continue;
+        }
+        ok = view_ddl(p, cat, &wm->tables[i], &one, &st1, err);
+        am_err_t verr = {0};
+        if (ok && one.len && !view_binds(con, one.data, &verr)) {
+            am_log_warn("proxy", "table not served: its view does not bind",
+                        AM_KV_STR("schema", wm->tables[i].schema),
+                        AM_KV_STR("table", wm->tables[i].name), AM_KV_ERR(&verr));
+            if (new_cat)
+                proxy__pgcat_unserve(cat, wm->tables[i].schema, wm->tables[i].name);
+            continue;
+        }
+        if (ok && one.len) {
+            am_buf_append(script, one.data, one.len);
+            am_buf_printf(&stats, "%s%s", stats.len ? ", " : "", st1.data ? st1.data : "");
+            vstate_add(states, &wm->tables[i], rel ? rel->oid : 0, st1.data ? st1.data : "");
+        }
+    }
+    if (ok && stats.len)
+        am_buf_printf(script,
+                      "DELETE FROM am_data.am_stats; INSERT INTO am_data.am_stats VALUES %s;\n",
+                      stats.data);
+    am_buf_destroy(&one);
+    am_buf_destroy(&stats);
+    am_buf_destroy(&st1);
+    duckdb_disconnect(&con);
+    return ok;
+}
+
+static bool run_tx(proxy_t *p, bool (*fn)(void *, duckdb_connection, am_err_t *), void *ud,
+                   am_err_t *err)
+{
+    duckdb_connection con;
+    if (duckdb_connect(p->db, &con) != DuckDBSuccess)
+        return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
+    bool ok = proxy__duck_exec(con, "BEGIN TRANSACTION", err) && fn(ud, con, err) &&
+              proxy__duck_exec(con, "COMMIT", err);
+    if (!ok) {
+        am_err_t rb = {0};
+        if (!proxy__duck_exec(con, "ROLLBACK", &rb))
+            am_log_debug("proxy", "rollback after a failed swap", AM_KV_ERR(&rb));
+    }
+    duckdb_disconnect(&con);
+    return ok;
+}
+
+static bool load_catalog(void *ud, duckdb_connection con, am_err_t *err)
+{
+    const proxy_pgcat_t *cat = ud;
+    return proxy__pgcat_duck_load(cat, con, err) && proxy__pgcat_macros(cat, con, err);
+}
+
+static bool run_script(void *ud, duckdb_connection con, am_err_t *err)
+{
+    const am_buf_t *script = ud;
+    return !script->len || proxy__duck_exec(con, script->data, err);
+}
+
+/* The catalog's tables (when new) in one transaction, then every view and drop in another:
+ * a query sees all tables at one watermark; the catalog may lead its views by a moment. */
 static bool apply(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_watermark_t *wm,
                   am_err_t *err)
 {
+    bool ok = !new_cat || !cat || run_tx(p, load_catalog, cat, err);
     am_buf_t script;
     am_buf_init(&script);
-    bool ok = true;
-    for (size_t i = 0; ok && cat && i < wm->n_tables; i++)
-        ok = view_ddl(p, cat, &wm->tables[i], &script, err);
-    drop_gone(p, cat, &script);
-    duckdb_connection con;
-    if (ok && duckdb_connect(p->db, &con) != DuckDBSuccess)
-        ok = am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
-    else if (ok) {
-        ok = proxy__duck_exec(con, "BEGIN TRANSACTION", err) &&
-             (!new_cat || !cat ||
-              (proxy__pgcat_duck_load(cat, con, err) && proxy__pgcat_macros(cat, con, err))) &&
-             (!script.len || proxy__duck_exec(con, script.data, err)) &&
-             proxy__duck_exec(con, "COMMIT", err);
-        if (!ok) {
-            am_err_t rb = {0};
-            if (!proxy__duck_exec(con, "ROLLBACK", &rb))
-                am_log_debug("proxy", "rollback after a failed view swap", AM_KV_ERR(&rb));
-            am_err_prefix(err, "proxy: swapping views");
-        }
-        duckdb_disconnect(&con);
+    vstates_t states = {0};
+    ok = ok && views(p, cat, new_cat, wm, &script, &states, err);
+    if (ok) {
+        drop_gone(p, cat, &script);
+        ok = run_tx(p, run_script, &script, err);
+    }
+    if (ok) { /* the views DuckDB now has */
+        vstates_free(p->vstates, p->n_vstates);
+        p->vstates = states.v;
+        p->n_vstates = states.n;
+    } else {
+        vstates_free(states.v, states.n);
+        am_err_prefix(err, "proxy: swapping views");
     }
     am_buf_destroy(&script);
     return ok;
@@ -316,6 +472,7 @@ static bool refresh_locked(proxy_t *p, am_err_t *err)
             p->applied_catalog = msig;
             msig = NULL;
             atomic_store(&p->visible_lsn, wm.lsn);
+            atomic_fetch_add(&p->views_gen, 1);
             char lsn[32];
             am_log_info("proxy", "views refreshed", AM_KV_I64("tables", wm.n_tables),
                         AM_KV_STR("lsn", am_lsn_format(wm.lsn, lsn, sizeof lsn)),

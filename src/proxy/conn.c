@@ -1,15 +1,21 @@
 /*
- * proxy/conn.c: one client connection on its own thread: the startup phase (SSLRequest and
- * GSSENCRequest answered 'N', CancelRequest, StartupMessage checks), SCRAM-SHA-256
- * authentication, the first ParameterStatus/BackendKeyData/ReadyForQuery, then the message
- * loop that hands Query to proxy/simple.c and the extended protocol to proxy/extended.c.
+ * proxy/conn.c: one client connection on its own thread: the startup phase (SSLRequest answered
+ * 'S' and TLS when configured, else 'N'; GSSENCRequest 'N'; CancelRequest; StartupMessage),
+ * SCRAM-SHA-256[-PLUS] authentication, then the database check and the session count (both
+ * only after authentication, as PostgreSQL: nothing is learnt without a password), the first
+ * ParameterStatus/BackendKeyData/ReadyForQuery, then the message loop that hands Query to
+ * proxy/simple.c and the extended protocol to proxy/extended.c, with the idle-in-transaction
+ * timeout. Before authentication no message may exceed 8 kB; the whole of it has one deadline
+ * (proxy/limits.c's watchdog shuts a late socket down).
  * Owns the socket I/O; message bytes are built and parsed only by proxy/wire.c.
  * Spec: postgres.md §4.1-4.3, §4.6.
  */
 #include "proxy/proxy_internal.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +25,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define STARTUP_MAX_LEN 10000
-#define AUTH_TIMEOUT_S 60
+#define PREAUTH_MAX_LEN 8192 /* any message before authentication, startup packet included */
 
 /* ---- socket I/O -------------------------------------------------------------------------- */
 
@@ -28,7 +33,8 @@ static bool read_full(proxy_session_t *s, void *p, size_t n)
 {
     size_t got = 0;
     while (got < n && !s->io_failed) {
-        ssize_t r = recv(s->fd, (char *)p + got, n - got, 0);
+        ssize_t r = s->ssl ? proxy__tls_read(s, (char *)p + got, n - got)
+                           : recv(s->fd, (char *)p + got, n - got, 0);
         if (r > 0)
             got += (size_t)r;
         else if (r < 0 && errno == EINTR)
@@ -43,7 +49,8 @@ bool proxy__send(proxy_session_t *s)
 {
     size_t sent = 0;
     while (sent < s->out.len && !s->io_failed) {
-        ssize_t w = send(s->fd, s->out.data + sent, s->out.len - sent, MSG_NOSIGNAL);
+        ssize_t w = s->ssl ? proxy__tls_write(s, s->out.data + sent, s->out.len - sent)
+                           : send(s->fd, s->out.data + sent, s->out.len - sent, MSG_NOSIGNAL);
         if (w > 0)
             sent += (size_t)w;
         else if (w < 0 && errno == EINTR)
@@ -72,6 +79,7 @@ void proxy__send_error_at(proxy_session_t *s, const am_err_t *err, int position)
     char msg[sizeof err->msg];
     memcpy(msg, err->msg, sizeof msg);
     msg[sizeof msg - 1] = '\0';
+    proxy__limits_error_text(s, err->sqlstate, msg, sizeof msg);
     const char *detail = NULL, *hint = NULL;
     for (char *nl = strchr(msg, '\n'); nl; nl = strchr(nl + 1, '\n')) {
         *nl = '\0';
@@ -95,13 +103,13 @@ static void send_fatal(proxy_session_t *s, const char *sqlstate, const char *msg
 }
 
 /* Type byte + Int32 length + body into s->in. Returns the type, or 0 on EOF/garbage. */
-static char read_message(proxy_session_t *s)
+static char read_message_max(proxy_session_t *s, uint32_t max_len)
 {
     uint8_t hdr[5];
     if (!read_full(s, hdr, sizeof hdr))
         return 0;
     uint32_t len = (uint32_t)hdr[1] << 24 | (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 8 | hdr[4];
-    if (len < 4 || len > PROXY_MAX_MSG_LEN) {
+    if (len < 4 || len > max_len) {
         send_fatal(s, AM_SQLSTATE_PROTOCOL_VIOLATION, "invalid message length");
         return 0;
     }
@@ -114,11 +122,28 @@ static char read_message(proxy_session_t *s)
     return (char)hdr[0];
 }
 
-static void set_timeout(int fd, int seconds)
+static char read_message(proxy_session_t *s)
 {
-    struct timeval tv = {.tv_sec = seconds, .tv_usec = 0};
-    if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
-        am_log_debug("proxy", "SO_RCVTIMEO failed");
+    return read_message_max(s, PROXY_MAX_MSG_LEN);
+}
+
+/* Waits until the client sends something; false after timeout_ms (0 = forever) or on error. */
+static bool wait_readable(proxy_session_t *s, int64_t timeout_ms)
+{
+    if (timeout_ms <= 0 || (s->ssl && proxy__tls_pending(s)))
+        return true;
+    int64_t deadline = am_mono_us() + timeout_ms * 1000;
+    for (;;) {
+        int64_t left_ms = (deadline - am_mono_us() + 999) / 1000;
+        if (left_ms <= 0)
+            return false;
+        struct pollfd pf = {.fd = s->fd, .events = POLLIN};
+        int n = poll(&pf, 1, left_ms > 1000 ? 1000 : (int)left_ms);
+        if (n > 0 || atomic_load(&s->proxy->stopping))
+            return true;
+        if (n < 0 && errno != EINTR)
+            return true; /* the read reports it */
+    }
 }
 
 /* ---- startup ----------------------------------------------------------------------------- */
@@ -132,7 +157,7 @@ static bool read_startup(proxy_session_t *s, proxy_startup_t *st)
             return false;
         uint32_t len =
             (uint32_t)lenb[0] << 24 | (uint32_t)lenb[1] << 16 | (uint32_t)lenb[2] << 8 | lenb[3];
-        if (len < 8 || len > STARTUP_MAX_LEN) {
+        if (len < 8 || len > PREAUTH_MAX_LEN) {
             send_fatal(s, AM_SQLSTATE_PROTOCOL_VIOLATION, "invalid length of startup packet");
             return false;
         }
@@ -148,8 +173,13 @@ static bool read_startup(proxy_session_t *s, proxy_startup_t *st)
         }
         if (st->code != PROXY_CODE_SSL && st->code != PROXY_CODE_GSSENC)
             return true;
-        am_buf_putc(&s->out, 'N'); /* TLS comes later; the client goes on in plain text */
-        if (!proxy__send(s))
+        if (s->ssl) {
+            send_fatal(s, AM_SQLSTATE_PROTOCOL_VIOLATION, "SSLRequest inside TLS");
+            return false;
+        }
+        bool tls = st->code == PROXY_CODE_SSL && s->proxy->tls;
+        am_buf_putc(&s->out, tls ? 'S' : 'N');
+        if (!proxy__send(s) || (tls && !proxy__tls_accept(s)))
             return false;
     }
     send_fatal(s, AM_SQLSTATE_PROTOCOL_VIOLATION, "too many encryption requests");
@@ -190,15 +220,29 @@ static bool check_startup(proxy_session_t *s, const proxy_startup_t *st)
         send_fatal(s, "28000", "no PostgreSQL user name specified in startup packet");
         return false;
     }
-    const char *db = proxy__startup_param(st, "database");
-    if (!db || !*db)
-        db = user;
-    if (strcmp(db, s->proxy->database) != 0) {
-        snprintf(msg, sizeof msg, "database \"%.200s\" does not exist", db);
-        send_fatal(s, PROXY_SQLSTATE_NO_DATABASE, msg);
+    if (!s->ssl && proxy__tls_required(s->proxy)) {
+        snprintf(msg, sizeof msg,
+                 "connection requires TLS (proxy.tls.mode is require): user \"%.64s\", no "
+                 "encryption",
+                 user);
+        send_fatal(s, "28000", msg);
         return false;
     }
     return true;
+}
+
+/* After authentication only, as PostgreSQL: a wrong database is news to a known user only. */
+static bool check_database(proxy_session_t *s, const proxy_startup_t *st)
+{
+    const char *db = proxy__startup_param(st, "database");
+    if (!db || !*db)
+        db = proxy__startup_param(st, "user");
+    if (strcmp(db, s->proxy->database) == 0)
+        return true;
+    char msg[300];
+    snprintf(msg, sizeof msg, "database \"%.200s\" does not exist", db);
+    send_fatal(s, PROXY_SQLSTATE_NO_DATABASE, msg);
+    return false;
 }
 
 /* ---- authentication ---------------------------------------------------------------------- */
@@ -216,23 +260,36 @@ static bool auth_fail(proxy_session_t *s, const char *user, const am_err_t *err)
     return false;
 }
 
-static bool sasl_exchange(proxy_session_t *s, proxy_scram_t *sc, const char *user, am_err_t *err)
+/* The mechanism the client chose; over TLS -PLUS is offered first and binds the channel. */
+static bool sasl_mechanism(proxy_session_t *s, proxy_scram_t *sc, const char *mech, am_err_t *err)
 {
-    proxy__wire_auth_sasl(&s->out);
-    if (!proxy__send(s) || read_message(s) != 'p')
-        return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION, "expected SASL response");
-    proxy_sasl_initial_t init;
-    if (!proxy__sasl_initial_decode((const uint8_t *)s->in.data, s->in.len, &init, err))
-        return false;
-    if (strcmp(init.mechanism, "SCRAM-SHA-256") != 0)
+    bool plus = s->ssl && strcmp(mech, "SCRAM-SHA-256-PLUS") == 0;
+    if (!plus && strcmp(mech, "SCRAM-SHA-256") != 0)
         return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
                           "client selected an invalid SASL authentication mechanism");
+    if (s->ssl) {
+        size_t n = 0;
+        const uint8_t *cb = proxy__tls_cbind(s->proxy, &n);
+        proxy__scram_set_tls(sc, plus, cb, n);
+    }
+    return true;
+}
+
+static bool sasl_exchange(proxy_session_t *s, proxy_scram_t *sc, am_err_t *err)
+{
+    proxy__wire_auth_sasl(&s->out, s->ssl != NULL);
+    if (!proxy__send(s) || read_message_max(s, PREAUTH_MAX_LEN) != 'p')
+        return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION, "expected SASL response");
+    proxy_sasl_initial_t init;
+    if (!proxy__sasl_initial_decode((const uint8_t *)s->in.data, s->in.len, &init, err) ||
+        !sasl_mechanism(s, sc, init.mechanism, err))
+        return false;
     am_buf_t reply;
     am_buf_init(&reply);
     bool ok = proxy__scram_first(sc, init.data, init.data_len, &reply, err);
     if (ok) {
         proxy__wire_auth(&s->out, 11, reply.data, reply.len);
-        ok = proxy__send(s) && read_message(s) == 'p';
+        ok = proxy__send(s) && read_message_max(s, PREAUTH_MAX_LEN) == 'p';
         if (!ok)
             am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION, "expected SASL response");
     }
@@ -242,7 +299,6 @@ static bool sasl_exchange(proxy_session_t *s, proxy_scram_t *sc, const char *use
     if (ok)
         proxy__wire_auth(&s->out, 12, reply.data, reply.len);
     am_buf_destroy(&reply);
-    (void)user;
     return ok;
 }
 
@@ -250,11 +306,18 @@ static bool authenticate(proxy_session_t *s, const proxy_startup_t *st)
 {
     proxy_t *p = s->proxy;
     const char *user = proxy__startup_param(st, "user");
-    bool user_ok = strcmp(user, p->user) == 0 && p->password[0] != '\0';
-    proxy_scram_t sc;
-    proxy__scram_init(&sc, &p->secret, user_ok, user, p->doomed_key);
+    proxy_scram_secret_t sec;
+    bool found = false;
     am_err_t err = {0};
-    bool ok = sasl_exchange(s, &sc, user, &err);
+    if (!proxy__auth_lookup(p, user, &sec, &found, &err)) {
+        send_fatal(s, AM_SQLSTATE_CONNECTION_FAILURE,
+                   "could not look up the role: the authentication source is unavailable");
+        return false;
+    }
+    proxy_scram_t sc;
+    proxy__scram_init(&sc, &sec, found, user, p->doomed_key);
+    explicit_bzero(&sec, sizeof sec);
+    bool ok = sasl_exchange(s, &sc, &err);
     proxy__scram_destroy(&sc);
     if (!ok) {
         if (s->io_failed)
@@ -262,6 +325,7 @@ static bool authenticate(proxy_session_t *s, const proxy_startup_t *st)
         return auth_fail(s, user, &err);
     }
     proxy__wire_auth(&s->out, 0, NULL, 0);
+    s->role = am_xstrdup(user);
     return true;
 }
 
@@ -290,13 +354,27 @@ static bool open_session(proxy_session_t *s, const proxy_startup_t *st)
     return proxy__send(s);
 }
 
+/* PostgreSQL ends a session idle in a transaction block too long, with a FATAL. */
+static bool idle_wait(proxy_session_t *s)
+{
+    int64_t ms = s->tx != 'I' ? proxy__limits_idle_tx_ms(s) : 0;
+    if (wait_readable(s, ms))
+        return true;
+    send_fatal(s, "25P03", "terminating connection due to idle-in-transaction timeout");
+    am_log_info("proxy", "session ended: idle in transaction", AM_KV_I64("timeout_ms", ms));
+    return false;
+}
+
 static void message_loop(proxy_session_t *s)
 {
     while (!s->io_failed && !atomic_load(&s->proxy->stopping)) {
+        if (!idle_wait(s))
+            return;
         char type = read_message(s);
         am_arena_reset(s->arena);
         if (type == 0 || type == 'X')
             return;
+        proxy__limits_message_begin(s);
         atomic_store(&s->client->busy, true);
         if (type == 'Q') {
             const char *sql;
@@ -314,6 +392,9 @@ static void message_loop(proxy_session_t *s)
             s->io_failed = true;
         }
         atomic_store(&s->client->busy, false);
+        proxy__limits_message_end(s);
+        if (atomic_load(&s->client->hung_up))
+            return;
         if (s->out.len > 0 && type != 'P' && type != 'B' && type != 'D' && type != 'E' &&
             type != 'C')
             (void)proxy__send(s);
@@ -339,14 +420,14 @@ static void session_run(proxy_session_t *s)
     am_err_t err = {0};
     bool ok = proxy__startup_decode((const uint8_t *)packet.data, packet.len, &st, &err) &&
               check_startup(s, &st);
+    atomic_store(&s->client->stage, PROXY_STAGE_AUTH);
+    ok = ok && authenticate(s, &st) && check_database(s, &st);
     if (ok && !proxy__session_register(s->proxy, s->client)) {
         send_fatal(s, PROXY_SQLSTATE_TOO_MANY, "sorry, too many clients already");
         ok = false;
     }
-    if (ok && authenticate(s, &st) && open_session(s, &st)) {
-        set_timeout(s->fd, 0);
+    if (ok && open_session(s, &st))
         message_loop(s);
-    }
     proxy__session_unregister(s->proxy, s->client);
     am_buf_destroy(&packet);
 }
@@ -365,7 +446,6 @@ void *proxy__client_main(void *arg)
     s.arena = am_arena_new(16384);
     int one = 1;
     (void)setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    set_timeout(c->fd, AUTH_TIMEOUT_S);
     session_run(&s);
     proxy__extended_reset(&s);
     if (s.con) {
@@ -373,10 +453,13 @@ void *proxy__client_main(void *arg)
         duckdb_disconnect(&s.con);
     }
     proxy__session_destroy(&s);
+    proxy__tls_close(&s);
+    free(s.role);
     am_buf_destroy(&s.in);
     am_buf_destroy(&s.out);
     am_arena_free(s.arena);
     shutdown(c->fd, SHUT_RDWR);
+    malloc_trim(0); /* a session's statements and portals go back to the system, not a pool */
     atomic_fetch_sub(&c->proxy->n_threads, 1);
     atomic_store(&c->done, true);
     return NULL;

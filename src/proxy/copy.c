@@ -55,8 +55,7 @@ static bool one_char(const PgQuery__DefElem *d, char *out, am_err_t *err)
 {
     const char *s = opt_str(d);
     if (!s || strlen(s) != 1)
-        return am_err_set(err, "0A000", "COPY %s must be a single one-byte character",
-                          d->defname);
+        return am_err_set(err, "0A000", "COPY %s must be a single one-byte character", d->defname);
     *out = s[0];
     return true;
 }
@@ -90,8 +89,9 @@ static bool parse_opt(const PgQuery__DefElem *d, copy_opts_t *o, am_err_t *err)
     if (!strcmp(n, "force_quote")) {
         if (d->arg && d->arg->node_case == PG_QUERY__NODE__NODE_A_STAR)
             return (o->force_all = true), true;
-        return am_err_set(err, "0A000", "FORCE_QUOTE with a column list is not supported on "
-                                        "the mirror (FORCE_QUOTE * is)");
+        return am_err_set(err, "0A000",
+                          "FORCE_QUOTE with a column list is not supported on "
+                          "the mirror (FORCE_QUOTE * is)");
     }
     return am_err_set(err, "42601", "option \"%s\" not recognized", n);
 }
@@ -129,7 +129,7 @@ static PgQuery__ParseResult *table_query(const PgQuery__CopyStmt *c, am_err_t *e
     if (!c->n_attlist)
         am_buf_puts(&b, "*");
     am_buf_puts(&b, " FROM ONLY ");
-    if (c->relation->schemaname) {
+    if (c->relation->schemaname && c->relation->schemaname[0]) {
         am_sql_ident(&b, c->relation->schemaname);
         am_buf_putc(&b, '.');
     }
@@ -151,15 +151,15 @@ static void text_field(const char *p, size_t n, const copy_opts_t *o, am_buf_t *
 {
     for (size_t i = 0; i < n; i++) {
         char ch = p[i];
-        if (ch == '\\' || ch == o->delim) {
-            am_buf_putc(out, '\\');
-            am_buf_putc(out, ch);
-        } else if (ch == '\n' || ch == '\r' || ch == '\t' || ch == '\b' || ch == '\f' ||
-                   ch == '\v') {
-            static const char map[] = {['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', ['\b'] = 'b',
-                                       ['\f'] = 'f', ['\v'] = 'v'};
+        /* control characters by their letters first (a tab delimiter included), as COPY does */
+        if (ch == '\n' || ch == '\r' || ch == '\t' || ch == '\b' || ch == '\f' || ch == '\v') {
+            static const char map[] = {
+                ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't', ['\b'] = 'b', ['\f'] = 'f', ['\v'] = 'v'};
             am_buf_putc(out, '\\');
             am_buf_putc(out, map[(unsigned char)ch]);
+        } else if (ch == '\\' || ch == o->delim) {
+            am_buf_putc(out, '\\');
+            am_buf_putc(out, ch);
         } else {
             am_buf_putc(out, ch);
         }

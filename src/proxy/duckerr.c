@@ -25,9 +25,14 @@ static bool ours(const char *msg, am_err_t *err)
 {
     const char *p = strstr(msg, "Error: ");
     p = p ? p + 7 : msg;
-    for (int i = 0; i < 5; i++)
+    bool digit = false; /* every SQLSTATE we raise has one; "WHERE clause ..." has none */
+    for (int i = 0; i < 5; i++) {
         if (!isdigit((unsigned char)p[i]) && !isupper((unsigned char)p[i]))
             return false;
+        digit = digit || isdigit((unsigned char)p[i]);
+    }
+    if (!digit)
+        return false;
     if (p[5] != ' ')
         return false;
     char line[sizeof err->msg];
@@ -51,14 +56,66 @@ static const char *int_name(const char *msg)
     return NULL;
 }
 
+/* abs() and division name the overflowing value: its width is the integer type's. */
+static const char *width_of_min(const char *msg, const char *after)
+{
+    const char *p = strstr(msg, after);
+    if (!p)
+        return NULL;
+    p += strlen(after);
+    return strncmp(p, "-32768", 6) == 0 && !isdigit((unsigned char)p[6])          ? "smallint"
+           : strncmp(p, "-2147483648", 11) == 0 && !isdigit((unsigned char)p[11]) ? "integer"
+                                                                                  : "bigint";
+}
+
+/* DuckDB's texts for what PostgreSQL reports in its own words. */
+static bool reworded(const char *msg, am_err_t *err)
+{
+    static const struct {
+        const char *has, *state, *text;
+    } map[] = {
+        {"More than one row returned by a subquery", "21000",
+         "more than one row returned by a subquery used as an expression"},
+        {"cannot contain window functions", "42P20", "window functions are not allowed in WHERE"},
+        {"Argument for ntile must be greater than zero", "22014",
+         "argument of ntile must be greater than zero"},
+        {"Could not convert string 'NaN' to INT", "0A000", "cannot convert NaN to integer"},
+        {"Could not convert string 'Infinity' to INT", "0A000",
+         "cannot convert infinity to integer"},
+        {"Could not convert string '-Infinity' to INT", "0A000",
+         "cannot convert infinity to integer"},
+        {"Could not convert string \"NaN\" to DECIMAL", "0A000",
+         "NaN and infinity in numeric with a precision are not supported on the mirror"},
+        {"Could not convert string \"Infinity\" to DECIMAL", "0A000",
+         "NaN and infinity in numeric with a precision are not supported on the mirror"},
+    };
+    for (size_t i = 0; i < AM_ARRAY_LEN(map); i++)
+        if (strstr(msg, map[i].has)) {
+            am_err_set(err, map[i].state, "%s", map[i].text);
+            return true;
+        }
+    const char *w = width_of_min(msg, "Overflow on abs(");
+    w = w ? w : width_of_min(msg, "Overflow in division of ");
+    if (!w && strstr(msg, "Failed to cast decimal value"))
+        w = int_name(msg);
+    if (w) {
+        am_err_set(err, "22003", "%s out of range", w);
+        return true;
+    }
+    return false;
+}
+
 static bool overflow(const char *msg, am_err_t *err)
 {
+    if (reworded(msg, err))
+        return true;
     bool range = strstr(msg, "Overflow in") || strstr(msg, "out of range");
     if (!range)
         return false;
-    const char *what = strstr(msg, "DECIMAL")                               ? "numeric field overflow"
-                       : strstr(msg, "FLOAT") || strstr(msg, "DOUBLE") ? "value out of range: overflow"
-                                                                       : NULL;
+    const char *what = strstr(msg, "DECIMAL") ? "numeric field overflow"
+                       : strstr(msg, "FLOAT") || strstr(msg, "DOUBLE")
+                           ? "value out of range: overflow"
+                           : NULL;
     const char *n = what ? NULL : int_name(msg);
     if (!what && !n)
         return false;

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void proxy__cursor_open(proxy_cursor_t *c, duckdb_prepared_statement ps,
-                        const proxy_sqlcol_t *cols, size_t n_cols, const proxy_pgcat_t *cat)
+void proxy__cursor_open(proxy_cursor_t *c, duckdb_prepared_statement ps, const proxy_sqlcol_t *cols,
+                        size_t n_cols, const proxy_pgcat_t *cat)
 {
     memset(c, 0, sizeof *c);
     c->ps = ps;
@@ -44,22 +44,19 @@ bool proxy__cursor_set_formats(proxy_cursor_t *c, const int16_t *f, size_t n,
                               "mirror; ask for text",
                               c->cols[i].oid, c->cols[i].name);
         if (c->formats[i] != 0 && c->formats[i] != 1)
-            return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
-                              "unsupported format code: %d", c->formats[i]);
+            return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION, "unsupported format code: %d",
+                              c->formats[i]);
     }
     return true;
 }
 
+/* A query's rows are described even when they have no columns (SELECT FROM t). */
 static void rowdesc(am_buf_t *out, const proxy_col_t *cols, size_t n, const int16_t *formats)
 {
-    if (n == 0) {
-        proxy__wire_empty(out, 'n');
-        return;
-    }
     size_t off = proxy__wire_rowdesc_begin(out, (uint16_t)n);
     for (size_t i = 0; i < n; i++)
-        proxy__wire_rowdesc_field_at(out, cols[i].name, cols[i].relid, cols[i].attnum,
-                                     cols[i].oid, cols[i].typlen, cols[i].typmod, formats[i]);
+        proxy__wire_rowdesc_field_at(out, cols[i].name, cols[i].relid, cols[i].attnum, cols[i].oid,
+                                     cols[i].typlen, cols[i].typmod, formats[i]);
     proxy__msg_end(out, off);
 }
 
@@ -121,8 +118,19 @@ static bool next_chunk(proxy_cursor_t *c, am_err_t *err)
     c->chunk = duckdb_fetch_chunk(c->result);
     c->chunk_row = 0;
     c->chunk_size = c->chunk ? duckdb_data_chunk_get_size(c->chunk) : 0;
-    if (c->chunk && c->chunk_size > 0)
+    if (c->chunk && c->chunk_size > 0) {
+        /* the executed plan's types: a statement with parameters may be prepared before
+         * DuckDB knows its result types (they read INVALID until bound) */
+        idx_t nv = duckdb_data_chunk_get_column_count(c->chunk);
+        for (size_t i = 0; i < c->n_cols && i < nv; i++) {
+            duckdb_logical_type lt =
+                duckdb_vector_get_column_type(duckdb_data_chunk_get_vector(c->chunk, i));
+            duckdb_destroy_logical_type(&c->cols[i].ltype);
+            c->cols[i].ltype = lt;
+            c->cols[i].type = duckdb_get_type_id(lt);
+        }
         return true;
+    }
     const char *m = duckdb_result_error(&c->result);
     if (m) {
         proxy__duck_error(err, duckdb_result_error_type(&c->result), m);
@@ -135,7 +143,8 @@ static bool next_chunk(proxy_cursor_t *c, am_err_t *err)
 /* EXPLAIN: DuckDB's (key, plan text) row becomes one row per line of the plan. */
 static void send_explain(proxy_session_t *s, proxy_cursor_t *c)
 {
-    duckdb_vector v = duckdb_data_chunk_get_vector(c->chunk, duckdb_data_chunk_get_column_count(c->chunk) - 1);
+    duckdb_vector v =
+        duckdb_data_chunk_get_vector(c->chunk, duckdb_data_chunk_get_column_count(c->chunk) - 1);
     duckdb_string_t *str = (duckdb_string_t *)duckdb_vector_get_data(v) + c->chunk_row;
     const char *p = duckdb_string_t_data(str);
     size_t n = duckdb_string_t_length(*str);
@@ -208,9 +217,9 @@ bool proxy__cursor_rows(proxy_session_t *s, proxy_cursor_t *c,
             continue;
         }
         if (!fn(ud, c, c->chunk_row++))
-            return s->io_failed ? am_err_set(err, AM_SQLSTATE_CONNECTION_FAILURE,
-                                             "client went away")
-                                : false;
+            return s->io_failed
+                       ? am_err_set(err, AM_SQLSTATE_CONNECTION_FAILURE, "client went away")
+                       : false;
     }
     return true;
 }

@@ -84,24 +84,27 @@ static void msg_bind(proxy_session_t *s, const uint8_t *body, size_t len)
         fail(s, &err);
         return;
     }
-    if (failed_block(s, p->node, &err)) {
+    if (failed_block(s, p->node, &err) || !proxy__limits_portal_room(s, m.portal, &err)) {
         fail(s, &err);
         return;
     }
     implicit_begin(s);
     proxy__portal_drop(s, "");
+    proxy__session_stmt_snapshot(s);
     proxy_cursor_t cur;
     bool is_query = p->kind == PROXY_STMT_QUERY;
     if (is_query) {
-        proxy_params_t params = {.n = m.n_params, .values = m.values, .lens = m.lens,
-                                 .formats = m.formats, .n_formats = m.n_formats};
+        proxy_params_t params = {.n = m.n_params,
+                                 .values = m.values,
+                                 .lens = m.lens,
+                                 .formats = m.formats,
+                                 .n_formats = m.n_formats};
         if ((s->tx == 'T' && !proxy__duck_tx_begin(s, &err)) ||
             !proxy__query_open(s, p->node, p->param_oids, p->n_params, &params, &cur, &err)) {
             fail(s, &err);
             return;
         }
-        if (!proxy__cursor_set_formats(&cur, m.result_formats, m.n_result_formats, s->cat,
-                                       &err)) {
+        if (!proxy__cursor_set_formats(&cur, m.result_formats, m.n_result_formats, s->cat, &err)) {
             proxy__cursor_close(&cur);
             fail(s, &err);
             return;

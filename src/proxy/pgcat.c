@@ -441,6 +441,44 @@ static bool load_attributes(proxy_pgcat_t *cat, am_err_t *err)
     return true;
 }
 
+/* Primary keys from pg_index (indisprimary; indkey is int2vector text "1 3"): the columns a
+ * GROUP BY may name to cover the rest of the table (functional dependency). */
+static bool load_pkeys(proxy_pgcat_t *cat, am_err_t *err)
+{
+    static const char *const cols[3] = {"indrelid", "indisprimary", "indkey"};
+    const proxy_pgcat_frel_t *r = proxy__pgcat_frel_find(cat, "pg_catalog", "pg_index");
+    int idx[3];
+    if (!r)
+        return true; /* optional: no table then has a primary key */
+    if (!columns_of(r, cols, idx, 3, err))
+        return false;
+    cells_t c = {.r = r, .err = err};
+    for (c.row = 0; c.row < r->n_rows; c.row++) {
+        uint64_t i = 0;
+        uint32_t relid = cell_oid(&c, idx[0]);
+        bool primary = cell_bool(&c, idx[1]);
+        const char *key = cell_text(&c, idx[2]);
+        if (c.failed)
+            return false;
+        if (!primary || !key || !find_oid(cat->rel_by_oid, relid, &i))
+            continue;
+        proxy_pgrel_t *rel = &cat->rels[i];
+        rel->n_pk = 0;
+        for (const char *p = key; *p && rel->n_pk < AM_ARRAY_LEN(rel->pk);) {
+            char *end;
+            long v = strtol(p, &end, 10);
+            if (end == p || v <= 0 || v > INT16_MAX)
+                return am_err_set(err, PROXY_PGCAT_SQLSTATE,
+                                  "catalog file: pg_index.indkey \"%s\" is not a column list", key);
+            rel->pk[rel->n_pk++] = (int16_t)v;
+            p = end;
+            while (*p == ' ')
+                p++;
+        }
+    }
+    return true;
+}
+
 /* Sorts each relation's columns and refuses a repeated attnum. */
 static bool order_columns(proxy_pgcat_t *cat, am_err_t *err)
 {
@@ -527,7 +565,8 @@ proxy_pgcat_t *proxy__pgcat_parse(const char *json, size_t len, am_err_t *err)
     proxy_pgcat_t *cat = pgcat_new();
     bool ok = proxy__pgcat_file_parse(cat, json, len, err) && load_names(cat, err) &&
               load_types(cat, err) && check_type_chains(cat, err) && load_enums(cat, err) &&
-              load_class(cat, err) && load_attributes(cat, err) && order_columns(cat, err);
+              load_class(cat, err) && load_attributes(cat, err) && order_columns(cat, err) &&
+              load_pkeys(cat, err);
     if (!ok) {
         pgcat_free(cat);
         return NULL;
@@ -546,6 +585,15 @@ bool proxy__pgcat_serve(proxy_pgcat_t *cat, const char *nspname, const char *rel
     rel->served = PROXY_REL_MIRRORED;
     rel->duck_name = quoted_name(cat->arena, "am_data.", name);
     return true;
+}
+
+void proxy__pgcat_unserve(proxy_pgcat_t *cat, const char *nspname, const char *relname)
+{
+    proxy_pgrel_t *rel = (proxy_pgrel_t *)proxy__pgcat_rel_find(cat, nspname, relname);
+    if (rel && rel->served == PROXY_REL_MIRRORED) {
+        rel->served = PROXY_REL_UNSERVED;
+        rel->duck_name = NULL;
+    }
 }
 
 proxy_pgcat_t *proxy__pgcat_ref(proxy_pgcat_t *cat)
@@ -595,7 +643,7 @@ const proxy_pgrel_t *proxy__pgcat_rel_at(const proxy_pgcat_t *cat, size_t i)
 const proxy_pgtype_t *proxy__pgcat_type(const proxy_pgcat_t *cat, uint32_t oid)
 {
     uint64_t i = 0;
-    return find_oid(cat->type_by_oid, oid, &i) ? &cat->types[i] : NULL;
+    return cat && find_oid(cat->type_by_oid, oid, &i) ? &cat->types[i] : NULL;
 }
 
 const proxy_pgtype_t *proxy__pgcat_type_find(const proxy_pgcat_t *cat, const char *nspname,
@@ -628,6 +676,20 @@ const char *proxy__pgcat_proc_name(const proxy_pgcat_t *cat, uint32_t oid, uint3
     return cat->procs[i].name;
 }
 
+uint32_t proxy__pgcat_proc_find(const proxy_pgcat_t *cat, uint32_t nsp_oid, const char *name,
+                                size_t *count)
+{
+    uint32_t hit = 0;
+    *count = 0;
+    for (size_t i = 0; i < cat->n_procs; i++)
+        if ((!nsp_oid || cat->procs[i].nsp_oid == nsp_oid) &&
+            strcmp(cat->procs[i].name, name) == 0) {
+            hit = hit ? hit : cat->procs[i].oid;
+            (*count)++;
+        }
+    return hit;
+}
+
 const char *proxy__pgcat_role_name(const proxy_pgcat_t *cat, uint32_t oid)
 {
     uint64_t i = 0;
@@ -649,4 +711,27 @@ const char *proxy__pgcat_collate(const proxy_pgcat_t *cat)
         if (strcmp(f->col_names[k], "datcollate") == 0)
             return f->cells[k];
     return NULL;
+}
+
+bool proxy__pgcat_has(const proxy_pgcat_t *cat, const char *schema, const char *name)
+{
+    return cat && proxy__pgcat_frel_find(cat, schema, name) != NULL;
+}
+
+uint32_t proxy__pgcat_index_table(const proxy_pgcat_t *cat, uint32_t indexrelid)
+{
+    const proxy_pgcat_frel_t *r = proxy__pgcat_frel_find(cat, "pg_catalog", "pg_index");
+    int idx[2];
+    static const char *const cols[2] = {"indexrelid", "indrelid"};
+    am_err_t err = {0};
+    if (!r || !columns_of(r, cols, idx, 2, &err))
+        return 0;
+    for (size_t row = 0; row < r->n_rows; row++) {
+        const char *a = r->cells[row * r->n_cols + (size_t)idx[0]];
+        if (a && (uint32_t)strtoul(a, NULL, 10) == indexrelid) {
+            const char *b = r->cells[row * r->n_cols + (size_t)idx[1]];
+            return b ? (uint32_t)strtoul(b, NULL, 10) : 0;
+        }
+    }
+    return 0;
 }

@@ -70,6 +70,22 @@ void proxy__pgfn_error(duckdb_function_info info, const char *sqlstate, const ch
     duckdb_scalar_function_set_error(info, msg);
 }
 
+duckdb_vector proxy__pgfn_flat_child(duckdb_vector list)
+{
+    duckdb_vector child = duckdb_list_vector_get_child(list);
+    idx_t n = duckdb_list_vector_get_size(list);
+    duckdb_logical_type t = duckdb_vector_get_column_type(child);
+    duckdb_vector flat = duckdb_create_vector(t, n ? n : 1);
+    duckdb_destroy_logical_type(&t);
+    duckdb_selection_vector sel = duckdb_create_selection_vector(n ? n : 1);
+    sel_t *ix = duckdb_selection_vector_get_data_ptr(sel);
+    for (idx_t i = 0; i < n; i++)
+        ix[i] = (sel_t)i;
+    duckdb_vector_copy_sel(child, flat, sel, n, 0, 0);
+    duckdb_destroy_selection_vector(sel);
+    return flat;
+}
+
 typedef bool (*family_fn)(duckdb_connection con, am_err_t *err);
 
 /* Families are declared here rather than in the header: only this list calls them. */
@@ -77,6 +93,9 @@ static const family_fn families[] = {
     proxy__pgfn_time_register,
     proxy__pgfn_num_register,
     proxy__pgfn_json_register,
+    proxy__pgfn_misc_register,
+    proxy__pgfn_text_register,
+    proxy__pgfn_more_register,
     NULL, /* each family adds its registration function above this line */
 };
 

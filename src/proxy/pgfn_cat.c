@@ -122,6 +122,10 @@ static bool special(uint32_t oid, int32_t tm, bool given, am_buf_t *b)
 void proxy__format_type(const proxy_pgcat_t *cat, uint32_t oid, int32_t typmod, bool given,
                         const path_t *pa, am_buf_t *b)
 {
+    if (oid == 0) {
+        am_buf_putc(b, '-');
+        return;
+    }
     if (special(oid, typmod, given, b))
         return;
     uint32_t elem = proxy__pgtype_elem(cat, oid);
@@ -152,7 +156,12 @@ static void reg_out(const proxy_pgcat_t *cat, int which, int64_t oid, const path
     uint32_t nspoid = 0, o = (uint32_t)oid;
     bool (*has)(const proxy_pgcat_t *, const char *, const char *) = has_rel;
     if (which == PG_OID_REGTYPE) {
-        proxy__format_type(cat, o, -1, false, pa, b);
+        /* regtypeout: "-" for 0, the number for a type it does not know */
+        if (o != 0 && !(cat && proxy__pgcat_type(cat, o)) && !proxy__pgtype_builtin(o) &&
+            !proxy__pgtype_elem(cat, o))
+            am_buf_printf(b, "%u", o);
+        else
+            proxy__format_type(cat, o, -1, false, pa, b);
         return;
     }
     if (oid == 0 && which != PG_OID_REGNAMESPACE && which != PG_OID_REGROLE) {
@@ -201,16 +210,18 @@ typedef struct catfn {
     int which; /* a reg* type OID or one of F_* */
 } catfn_t;
 
-/* The path argument: a VARCHAR[]; copies live in arena until the chunk is done. */
-static void path_at(duckdb_vector v, idx_t row, am_arena_t *arena, path_t *pa)
+/* The path argument: a VARCHAR[] whose child was flattened (child); copies live in arena
+ * until the row is done. */
+static void path_at(duckdb_vector v, duckdb_vector child, idx_t row, am_arena_t *arena, path_t *pa)
 {
     pa->n = 0;
-    if (!proxy__value_is_valid(v, row))
+    if (!child || !proxy__value_is_valid(v, row))
         return;
     duckdb_list_entry e = ((duckdb_list_entry *)duckdb_vector_get_data(v))[row];
-    duckdb_vector child = duckdb_list_vector_get_child(v);
     duckdb_string_t *strs = (duckdb_string_t *)duckdb_vector_get_data(child);
     for (idx_t k = 0; k < e.length && pa->n < AM_ARRAY_LEN(pa->names); k++) {
+        if (!proxy__value_is_valid(child, e.offset + k))
+            continue;
         duckdb_string_t *s = &strs[e.offset + k];
         pa->names[pa->n++] =
             am_arena_strndup(arena, duckdb_string_t_data(s), duckdb_string_t_length(*s));
@@ -246,13 +257,14 @@ static bool visible_of(const proxy_pgcat_t *cat, int which, uint32_t oid, const 
 }
 
 static void one_row(const catfn_t *fn, const proxy_pgcat_t *cat, duckdb_data_chunk in,
-                    duckdb_vector out, idx_t row, am_arena_t *arena, am_buf_t *b)
+                    duckdb_vector path_child, duckdb_vector out, idx_t row, am_arena_t *arena,
+                    am_buf_t *b)
 {
     duckdb_vector a0 = duckdb_data_chunk_get_vector(in, 0);
     idx_t ncol = duckdb_data_chunk_get_column_count(in);
     duckdb_vector last = duckdb_data_chunk_get_vector(in, ncol - 1);
     path_t pa;
-    path_at(last, row, arena, &pa);
+    path_at(last, path_child, row, arena, &pa);
     am_buf_reset(b);
     if (!proxy__value_is_valid(a0, row)) {
         set_null(out, row);
@@ -292,10 +304,19 @@ static void run(duckdb_function_info info, duckdb_data_chunk in, duckdb_vector o
     am_buf_t b;
     am_buf_init(&b);
     idx_t n = duckdb_data_chunk_get_size(in);
+    /* every function but am_userbyid takes the search path last */
+    duckdb_vector path_child = NULL;
+    if (fn->which != F_USERBYID) {
+        duckdb_vector last =
+            duckdb_data_chunk_get_vector(in, duckdb_data_chunk_get_column_count(in) - 1);
+        path_child = proxy__pgfn_flat_child(last);
+    }
     for (idx_t row = 0; row < n; row++) {
-        one_row(fn, cat, in, out, row, arena, &b);
+        one_row(fn, cat, in, path_child, out, row, arena, &b);
         am_arena_reset(arena);
     }
+    if (path_child)
+        duckdb_destroy_vector(&path_child);
     am_buf_destroy(&b);
     am_arena_free(arena);
     proxy__pgcat_unref(cat);

@@ -42,10 +42,17 @@ duckdb_logical_type proxy__pgfn_type(duckdb_connection con, const char *sql);
 void proxy__pgfn_error(duckdb_function_info info, const char *sqlstate, const char *fmt, ...)
     AM_PRINTF(3, 4);
 
+/* A flat copy of a LIST argument's child vector: DuckDB flattens argument vectors but not a
+ * list's child, which may be a constant or dictionary vector. Free with duckdb_destroy_vector. */
+duckdb_vector proxy__pgfn_flat_child(duckdb_vector list);
+
 /* Every am_* function; each family registers its own in its file. */
 bool proxy__pgfn_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pgfn_misc_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__pgfn_time_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__pgfn_num_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__pgfn_json_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pgfn_text_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pgfn_more_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 
 #endif /* AM_PROXY_PGFN_INTERNAL_H */

@@ -34,6 +34,7 @@ bool proxy__json_vkind_parse(proxy_json_str_t s, proxy_json_vkind_t *out, am_are
                              proxy_json_err_t *err)
 {
     proxy_json_str_t b = s;
+    out->base = PROXY_JSON_VK_NULL;
     out->array = s.len > 6 && memcmp(s.p, "array:", 6) == 0;
     if (out->array) {
         b.p += 6;
@@ -155,7 +156,7 @@ static proxy_json_t *arr_dim(arrtext_t *a, size_t depth)
                                                   : arr_elem(a);
         ok = e && a->pos < a->s.len;
         if (ok)
-            am_buf_append(&items, &e, sizeof e);
+            am_buf_append(&items, &e, sizeof e); /* NOLINT(bugprone-sizeof-expression) */
         if (ok && a->s.p[a->pos] == ',')
             ok = ++a->pos < a->s.len;
     }
@@ -321,7 +322,8 @@ static proxy_json_t *array_node(const proxy_json_t *a, proxy_json_vkind_base_t k
         return scalar_node(a->str, k, false, arena, err);
     proxy_json_t *r = proxy__json_new(arena, PROXY_JSON_ARRAY);
     r->n = a->n;
-    r->elems = am_arena_alloc(arena, (a->n ? a->n : 1) * sizeof *r->elems);
+    r->elems = am_arena_alloc(arena, (a->n ? a->n : 1) *
+                                         sizeof *r->elems); /* NOLINT(bugprone-sizeof-expression) */
     for (size_t i = 0; i < a->n; i++)
         if (!(r->elems[i] = array_node(a->elems[i], k, arena, err)))
             return NULL;

@@ -19,7 +19,8 @@ static bool is_container(const proxy_json_t *v)
 static proxy_json_t *new_array(am_arena_t *arena, size_t cap)
 {
     proxy_json_t *a = proxy__json_new(arena, PROXY_JSON_ARRAY);
-    a->elems = am_arena_alloc(arena, (cap ? cap : 1) * sizeof *a->elems);
+    a->elems = am_arena_alloc(arena, (cap ? cap : 1) *
+                                         sizeof *a->elems); /* NOLINT(bugprone-sizeof-expression) */
     return a;
 }
 

@@ -87,7 +87,17 @@ static bool dec_parse(const char *s, size_t len, dec_t *d)
 /* Digit i of the concatenated int and frac digits. */
 static char dec_digit(const dec_t *d, size_t i)
 {
-    return i < d->int_len ? d->int_p[i] : d->frac_p[i - d->int_len];
+    if (i < d->int_len)
+        return d->int_p[i];
+    return d->frac_p[i - d->int_len];
+}
+
+/* Digit j of the value counted from its first significant digit (at lead); zeros around. */
+static char sig_digit(const dec_t *d, size_t lead, int64_t j)
+{
+    if (j < 0 || (size_t)j >= d->int_len + d->frac_len - lead)
+        return '0';
+    return dec_digit(d, lead + (size_t)j);
 }
 
 bool proxy__json_numeric(const char *text, size_t len, am_arena_t *arena, proxy_json_str_t *out,
@@ -118,13 +128,13 @@ bool proxy__json_numeric(const char *text, size_t len, am_arena_t *arena, proxy_
         o[k++] = '-';
     /* digit j of the value, counted from its first significant digit */
     for (int64_t j = 0; j < int_digits; j++)
-        o[k++] = (size_t)j < n - lead ? dec_digit(&d, lead + (size_t)j) : '0';
+        o[k++] = sig_digit(&d, lead, j);
     if (int_digits <= 0)
         o[k++] = '0';
     if (dscale > 0)
         o[k++] = '.';
     for (int64_t j = int_digits; j < int_digits + dscale; j++)
-        o[k++] = (j >= 0 && (size_t)j < n - lead) ? dec_digit(&d, lead + (size_t)j) : '0';
+        o[k++] = sig_digit(&d, lead, j);
     out->p = o;
     out->len = k;
     return true;

@@ -588,7 +588,7 @@ static bool parse_element(lexer_t *lx)
 {
     proxy_json_t *e = parse_value(lx);
     if (e)
-        am_buf_append(&lx->elems, &e, sizeof e);
+        am_buf_append(&lx->elems, &e, sizeof e); /* NOLINT(bugprone-sizeof-expression) */
     return e != NULL;
 }
 

@@ -17,6 +17,8 @@ static bool internal(jcall_t *c, const char *msg)
 static bool pg_arg(jcall_t *c, size_t j, proxy_json_str_t *text, proxy_json_vkind_t *k)
 {
     const jarg_t *t = &c->args[2 * j], *kind = &c->args[2 * j + 1];
+    *text = (proxy_json_str_t){NULL, 0};
+    *k = (proxy_json_vkind_t){PROXY_JSON_VK_NULL, false};
     if (kind->null)
         return internal(c, "json value kind is null");
     *text = t->null ? (proxy_json_str_t){NULL, 0} : t->s;
@@ -25,8 +27,8 @@ static bool pg_arg(jcall_t *c, size_t j, proxy_json_str_t *text, proxy_json_vkin
 
 static bool to_json(jcall_t *c, bool jsonb)
 {
-    proxy_json_str_t t;
-    proxy_json_vkind_t k;
+    proxy_json_str_t t = {0};
+    proxy_json_vkind_t k = {0};
     if (!pg_arg(c, 0, &t, &k))
         return false;
     c->null = !t.p || k.base == PROXY_JSON_VK_NULL;
@@ -83,8 +85,8 @@ static bool json_build_object_row(jcall_t *c)
         return false;
     am_buf_putc(&c->out, '{');
     for (size_t j = 0; j < n; j += 2) {
-        proxy_json_str_t kt, vt;
-        proxy_json_vkind_t kk, vk;
+        proxy_json_str_t kt = {0}, vt = {0};
+        proxy_json_vkind_t kk = {0}, vk = {0};
         if (j)
             am_buf_append(&c->out, ", ", 2);
         if (!pg_arg(c, j, &kt, &kk) || !pg_arg(c, j + 1, &vt, &vk))
@@ -122,7 +124,8 @@ static proxy_json_t *new_container(jcall_t *c, proxy_json_kind_t kind, size_t ca
     if (kind == PROXY_JSON_OBJECT)
         v->pairs = am_arena_alloc(c->arena, (cap ? cap : 1) * sizeof *v->pairs);
     else
-        v->elems = am_arena_alloc(c->arena, (cap ? cap : 1) * sizeof *v->elems);
+        v->elems = am_arena_alloc(
+            c->arena, (cap ? cap : 1) * sizeof *v->elems); /* NOLINT(bugprone-sizeof-expression) */
     return v;
 }
 
@@ -133,8 +136,8 @@ static bool jsonb_build_object_row(jcall_t *c)
         return false;
     proxy_json_t *o = new_container(c, PROXY_JSON_OBJECT, n / 2);
     for (size_t j = 0; j < n; j += 2) {
-        proxy_json_str_t kt, vt;
-        proxy_json_vkind_t kk, vk;
+        proxy_json_str_t kt = {0}, vt = {0};
+        proxy_json_vkind_t kk = {0}, vk = {0};
         if (!pg_arg(c, j, &kt, &kk) || !pg_arg(c, j + 1, &vt, &vk))
             return false;
         if (!kt.p)
@@ -154,8 +157,8 @@ static bool json_build_array_row(jcall_t *c)
         return false;
     am_buf_putc(&c->out, '[');
     for (size_t j = 0; j < n; j++) {
-        proxy_json_str_t t;
-        proxy_json_vkind_t k;
+        proxy_json_str_t t = {0};
+        proxy_json_vkind_t k = {0};
         if (j)
             am_buf_append(&c->out, ", ", 2);
         if (!pg_arg(c, j, &t, &k) || !proxy__json_put(&c->out, t, k, false, c->arena, &c->err))
@@ -172,8 +175,8 @@ static bool jsonb_build_array_row(jcall_t *c)
         return false;
     proxy_json_t *a = new_container(c, PROXY_JSON_ARRAY, n);
     for (size_t j = 0; j < n; j++) {
-        proxy_json_str_t t;
-        proxy_json_vkind_t k;
+        proxy_json_str_t t = {0};
+        proxy_json_vkind_t k = {0};
         if (!pg_arg(c, j, &t, &k))
             return false;
         if (!(a->elems[a->n++] = proxy__jsonb_value(t, k, false, c->arena, &c->err)))
@@ -190,6 +193,8 @@ static bool agg_item(jcall_t *c, size_t a, size_t kinds, size_t i, proxy_json_st
                      proxy_json_vkind_t *k)
 {
     const jarg_t *ka = &c->args[kinds];
+    *t = (proxy_json_str_t){NULL, 0};
+    *k = (proxy_json_vkind_t){PROXY_JSON_VK_NULL, false};
     if (ka->is_list && ka->n != c->args[a].n)
         return internal(c, "json aggregate: values and kinds differ in length");
     proxy_json_str_t ks = ka->is_list ? ka->list[i] : ka->s;
@@ -207,8 +212,8 @@ static bool json_agg_row(jcall_t *c)
         return true;
     am_buf_putc(&c->out, '[');
     for (size_t i = 0; i < n; i++) {
-        proxy_json_str_t t;
-        proxy_json_vkind_t k;
+        proxy_json_str_t t = {0};
+        proxy_json_vkind_t k = {0};
         if (!agg_item(c, 0, 1, i, &t, &k))
             return false;
         if (i)
@@ -230,8 +235,8 @@ static bool jsonb_agg_row(jcall_t *c)
         return true;
     proxy_json_t *a = new_container(c, PROXY_JSON_ARRAY, n);
     for (size_t i = 0; i < n; i++) {
-        proxy_json_str_t t;
-        proxy_json_vkind_t k;
+        proxy_json_str_t t = {0};
+        proxy_json_vkind_t k = {0};
         if (!agg_item(c, 0, 1, i, &t, &k))
             return false;
         if (!(a->elems[a->n++] = proxy__jsonb_value(t, k, false, c->arena, &c->err)))
@@ -262,8 +267,8 @@ static bool json_object_agg_row(jcall_t *c)
         return true;
     am_buf_append(&c->out, "{ ", 2);
     for (size_t i = 0; i < n; i++) {
-        proxy_json_str_t kt, vt;
-        proxy_json_vkind_t kk, vk;
+        proxy_json_str_t kt = {0}, vt = {0};
+        proxy_json_vkind_t kk = {0}, vk = {0};
         if (!object_agg_item(c, i, &kt, &kk, &vt, &vk))
             return false;
         if (i)
@@ -286,8 +291,8 @@ static bool jsonb_object_agg_row(jcall_t *c)
         return true;
     proxy_json_t *o = new_container(c, PROXY_JSON_OBJECT, n);
     for (size_t i = 0; i < n; i++) {
-        proxy_json_str_t kt, vt;
-        proxy_json_vkind_t kk, vk;
+        proxy_json_str_t kt = {0}, vt = {0};
+        proxy_json_vkind_t kk = {0}, vk = {0};
         if (!object_agg_item(c, i, &kt, &kk, &vt, &vk) || !jsonb_pair(c, o, kt, kk, vt, vk))
             return false;
     }

@@ -132,7 +132,7 @@ static void numfn_scalar(duckdb_function_info info, duckdb_data_chunk input, duc
     idx_t rows = duckdb_data_chunk_get_size(input);
     duckdb_vector_ensure_validity_writable(out);
     uint64_t *out_valid = duckdb_vector_get_validity(out);
-    proxy_numfn_args_t in = {.arena = am_arena_new(16 * 1024), .op = def->op};
+    proxy_numfn_args_t in = {.arena = am_arena_new((size_t)16 * 1024), .op = def->op};
     for (idx_t r = 0; r < rows; r++) {
         am_arena_reset(in.arena);
         am_err_t err = {0};

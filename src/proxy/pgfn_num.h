@@ -170,6 +170,27 @@ bool proxy__num_agg_avg(const proxy_num_agg_t *st, am_arena_t *a, proxy_num_t *o
 bool proxy__num_agg_var(const proxy_num_agg_t *st, am_arena_t *a, bool variance, bool sample,
                         proxy_num_t *out, am_err_t *err) AM_MUST_CHECK;
 
+/* ---- to_char and to_number ---------------------------------------------------------------- */
+
+/* to_char(numeric | int4 | int8 | float4 | float8, text) with PostgreSQL's number pictures
+ * (9 0 . , D G S L MI PL SG PR V EEEE RN FM TH, literals, "quoted text") under the C locale
+ * conventions. Each type has PostgreSQL's own path (rounding, %e, digit limits of floats).
+ * Errors: 42601 for a bad picture, 22P02 "\"x\" is not a number" (TH), conversions' errors
+ * for RN. *out is an arena string. */
+bool proxy__num_to_char(am_arena_t *a, const proxy_num_t *x, const char *fmt, size_t fmt_len,
+                        char **out, am_err_t *err) AM_MUST_CHECK;
+bool proxy__i32_to_char(am_arena_t *a, int32_t v, const char *fmt, size_t fmt_len, char **out,
+                        am_err_t *err) AM_MUST_CHECK;
+bool proxy__i64_to_char(am_arena_t *a, int64_t v, const char *fmt, size_t fmt_len, char **out,
+                        am_err_t *err) AM_MUST_CHECK;
+bool proxy__f8_to_char(am_arena_t *a, double v, const char *fmt, size_t fmt_len, char **out,
+                       am_err_t *err) AM_MUST_CHECK;
+bool proxy__f4_to_char(am_arena_t *a, float v, const char *fmt, size_t fmt_len, char **out,
+                       am_err_t *err) AM_MUST_CHECK;
+/* to_number(text, text) -> numeric; false with an empty err means SQL NULL (empty picture). */
+bool proxy__num_to_number(am_arena_t *a, const char *s, size_t len, const char *fmt, size_t fmt_len,
+                          proxy_num_t *out, am_err_t *err) AM_MUST_CHECK;
+
 /* ---- integers and floats ------------------------------------------------------------------- */
 
 /* int2in / int4in / int8in: spaces, sign, decimal digits; 22P02 "invalid input syntax for type

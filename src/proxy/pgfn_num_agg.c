@@ -67,7 +67,7 @@ static void agg_update(duckdb_function_info info, duckdb_data_chunk input,
     duckdb_string_t *data = duckdb_vector_get_data(v);
     uint64_t *valid = duckdb_vector_get_validity(v);
     idx_t rows = duckdb_data_chunk_get_size(input);
-    am_arena_t *a = am_arena_new(16 * 1024);
+    am_arena_t *a = am_arena_new((size_t)16 * 1024);
     for (idx_t r = 0; r < rows; r++) {
         if (valid && !duckdb_validity_row_is_valid(valid, r))
             continue;
@@ -88,7 +88,7 @@ static void agg_combine(duckdb_function_info info, duckdb_aggregate_state *sourc
                         duckdb_aggregate_state *target, idx_t count)
 {
     (void)info;
-    am_arena_t *a = am_arena_new(16 * 1024);
+    am_arena_t *a = am_arena_new((size_t)16 * 1024);
     for (idx_t i = 0; i < count; i++) {
         am_arena_reset(a);
         proxy__num_agg_combine((proxy_num_agg_t *)target[i], a, (proxy_num_agg_t *)source[i]);
@@ -119,7 +119,7 @@ static void agg_finalize(duckdb_function_info info, duckdb_aggregate_state *sour
     agg_kind_t k = kind_of(info);
     duckdb_vector_ensure_validity_writable(result);
     uint64_t *valid = duckdb_vector_get_validity(result);
-    am_arena_t *a = am_arena_new(16 * 1024);
+    am_arena_t *a = am_arena_new((size_t)16 * 1024);
     for (idx_t i = 0; i < count; i++) {
         am_arena_reset(a);
         am_err_t err = {0};

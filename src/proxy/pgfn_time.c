@@ -4,6 +4,7 @@
  * functions am_*_out. Computation lives in the pure files (pgfn_time_*.c, pgtz*.c).
  */
 #include "proxy/pgfn_time_internal.h"
+#include "proxy/pgfn_time_fmt.h"
 #include "proxy/pgfn_time_ops.h"
 
 #include <stdlib.h>
@@ -171,7 +172,10 @@ static duckdb_scalar_function make_fn(const proxy__treg_t *reg)
     duckdb_scalar_function_set_function(f, reg->duck);
     if (d->flags & PROXY_PGFN_NULLS)
         duckdb_scalar_function_set_special_handling(f);
-    if (d->flags & PROXY_PGFN_VOLATILE)
+    /* DuckDB's interval equality treats 1 day as 24 hours, so two folded interval constants
+     * that PostgreSQL tells apart would be merged as one common subexpression: interval
+     * results are never folded */
+    if ((d->flags & PROXY_PGFN_VOLATILE) || d->ret == DUCKDB_TYPE_INTERVAL)
         duckdb_scalar_function_set_volatile(f);
     return f;
 }
@@ -285,5 +289,6 @@ bool proxy__pgfn_time_register(duckdb_connection con, am_err_t *err)
     return proxy__time_register(con, regs, AM_ARRAY_LEN(regs), err) &&
            proxy__time_reg_arith(con, err) && proxy__time_reg_part(con, err) &&
            proxy__time_reg_conv(con, err) && proxy__time_reg_make(con, err) &&
-           proxy__time_reg_series(con, err);
+           proxy__time_reg_series(con, err) && proxy__time_reg_in(con, err) &&
+           proxy__time_reg_fmt(con, err) && proxy__time_reg_fmtin(con, err);
 }

@@ -51,10 +51,33 @@
  *   am_overlaps(4 x TIMESTAMP | TIMESTAMPTZ | TIME) -> BOOLEAN (SQL NULL rules: called on NULLs)
  *   am_generate_series(TIMESTAMP, TIMESTAMP, INTERVAL) -> TIMESTAMP[],
  *   (TIMESTAMPTZ, TIMESTAMPTZ, INTERVAL, zone) -> TIMESTAMPTZ[]: the emitter unnests
+ * Input (typed literals, casts from text, text parameters); now = the transaction's start:
+ *   am_date_in(VARCHAR, ds) / (VARCHAR, ds, zone, TIMESTAMPTZ now) -> DATE: date_in
+ *   am_time_in(VARCHAR) / (VARCHAR, ds, zone, now) -> TIME: time_in
+ *   am_timetz_in(VARCHAR) / (VARCHAR, ds, zone, now) -> VARCHAR: timetz_in, answered as
+ *   timetz_out prints it ("10:00:00+02")
+ *   am_timestamp_in(VARCHAR, ds) / (VARCHAR, ds, zone, now) -> TIMESTAMP: timestamp_in
+ *   am_timestamptz_in(VARCHAR, ds, zone) / (VARCHAR, ds, zone, now) -> TIMESTAMPTZ
+ *   am_interval_in(VARCHAR, is [, INTEGER typmod]) -> INTERVAL: interval_in; the typmod's
+ *   range reads bare numbers (INTERVAL '1' YEAR) and truncates, its precision rounds
+ *   am_interval_scale(INTERVAL, INTEGER typmod), am_timestamp_scale(TIMESTAMP | TIMESTAMPTZ,
+ *   INTEGER p), am_time_scale(TIME, INTEGER p), am_timetz_scale(VARCHAR timetz, INTEGER p):
+ *   the typmod casts (interval(p), INTERVAL DAY TO SECOND, timestamp(p), time(p), timetz(p))
+ *   The shorter forms refuse (0A000) text that needs what they lack: now, today, tomorrow,
+ *   yesterday (transaction time); a numeric date whose field order DateStyle decides
+ *   (am_time_in/am_timetz_in(VARCHAR)); a timetz without a zone in the text (TimeZone and
+ *   the transaction's date).
+ * Formatting and parsing by template (TM: the C locale's English names):
+ *   am_to_char_ts(TIMESTAMP, fmt), am_to_char_tstz(TIMESTAMPTZ, fmt, zone),
+ *   am_to_char_interval(INTERVAL, fmt) -> VARCHAR: to_char (NULL for infinities, empty fmt)
+ *   am_to_date(VARCHAR, fmt) -> DATE; am_to_timestamp(VARCHAR, fmt, zone) -> TIMESTAMPTZ:
+ *   to_date / to_timestamp(text, text); am_to_timestamp_epoch(DOUBLE) -> TIMESTAMPTZ:
+ *   to_timestamp(float8). TM matching non-ASCII input (another locale's case rules) 0A000.
  * Refused, never approximated: results DuckDB cannot hold (beyond 294247 AD) 22008; dynamic
- * abbreviations and leap-second zones 0A000; series over 10M values 54000; integer overflow
- * where PostgreSQL 15 wraps silently (timestamp - timestamp across ~292000 years,
- * make_interval overflow) 22008 "... out of range".
+ * abbreviations and leap-second zones 0A000 (in input text: only where the offset is used);
+ * series over 10M values 54000; integer overflow where PostgreSQL 15 wraps silently
+ * (timestamp - timestamp across ~292000 years, make_interval overflow) 22008 "... out of
+ * range".
  */
 #ifndef AM_PROXY_PGFN_TIME_H
 #define AM_PROXY_PGFN_TIME_H
@@ -126,6 +149,8 @@ const proxy_pgtz_t *proxy__pgtz_session(const char *setting, am_err_t *err);
  * PostgreSQL 15's order, abbreviation first, then pg_tzset; 22023 time zone "x" not
  * recognized, 0A000 for a dynamic abbreviation. */
 const proxy_pgtz_t *proxy__pgtz_arg(const char *zone, am_err_t *err);
+/* pg_get_timezone_offset: true (offset east set) when every type of z has the same offset. */
+bool proxy__pgtz_constant(const proxy_pgtz_t *z, int32_t *gmtoff);
 /* A fixed offset zone (seconds east), for INTERVAL zones. */
 const proxy_pgtz_t *proxy__pgtz_fixed(int32_t gmtoff);
 /* Offset east of UTC in force at unix_s; isdst and abbreviation (borrowed) when not NULL. */
@@ -185,5 +210,48 @@ void proxy__pg_interval_out(const proxy_pgiv_t *iv, int style, am_buf_t *out);
 /* EncodeDateTime from fields (print_tz: with tm's gmtoff and zone). */
 void proxy__pg_encode_datetime(const proxy_pgtm_t *tm, int32_t fsec, bool print_tz,
                                const proxy_pgdatestyle_t *ds, am_buf_t *out);
+
+/* ---- input (pgfn_time_in.c over the decoders pgfn_time_lex/decode/decode2/ivin.c) -------- */
+/* The session state text input depends on. A member left unknown (order -1, zone NULL,
+ * has_now false) is never guessed: input that needs it fails with 0A000. */
+typedef struct proxy_pgdtin {
+    int order;                /* DateStyle's field order PROXY_PG_DATEORDER_*, or -1 */
+    const proxy_pgtz_t *zone; /* the session TimeZone, or NULL */
+    bool has_now;
+    int64_t now; /* the transaction's start (PostgreSQL µs), for now/today/... */
+} proxy_pgdtin_t;
+
+/* date_in, time_in, timetz_in, timestamp_in, timestamptz_in (ctx->zone required),
+ * interval_in (IntervalStyle style): PostgreSQL 15's text input, errors with its SQLSTATE and
+ * message (22007 invalid input syntax, 22008 field value / date / timestamp out of range,
+ * 22009 time zone displacement, 22015 interval field, 22023 time zone not recognized). */
+bool proxy__pg_date_in(const char *s, const proxy_pgdtin_t *ctx, int32_t *pg_date,
+                       am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_time_in(const char *s, const proxy_pgdtin_t *ctx, int64_t *us,
+                       am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_timetz_in(const char *s, const proxy_pgdtin_t *ctx, int64_t *us, int32_t *gmtoff,
+                         am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_timestamp_in(const char *s, const proxy_pgdtin_t *ctx, int64_t *ts,
+                            am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_timestamptz_in(const char *s, const proxy_pgdtin_t *ctx, int64_t *ts,
+                              am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_interval_in(const char *s, int style, int32_t typmod, proxy_pgiv_t *iv,
+                           am_err_t *err) AM_MUST_CHECK;
+/* to_char of a timestamp (z NULL) or timestamptz shown in zone z, of an interval: *is_null
+ * for an empty template or an infinite timestamp. to_date / to_timestamp(text, text), the
+ * latter in zone z. Errors as PostgreSQL's (22007, 22008, 22009, 0A000). */
+bool proxy__pg_to_char_ts(int64_t ts, const proxy_pgtz_t *z, const char *fmt, am_buf_t *out,
+                          bool *is_null, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_to_char_interval(const proxy_pgiv_t *iv, const char *fmt, am_buf_t *out,
+                                bool *is_null, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_to_date(const char *s, const char *fmt, int32_t *pg_date,
+                       am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_to_timestamp(const char *s, const char *fmt, const proxy_pgtz_t *z, int64_t *ts,
+                            am_err_t *err) AM_MUST_CHECK;
+/* Typmods (-1: none): AdjustIntervalForTypmod (22023 bad precision, XX000 bad range),
+ * AdjustTimestampForTypmod (22023), AdjustTimeForTypmod. */
+bool proxy__pg_interval_scale(proxy_pgiv_t *iv, int32_t typmod, am_err_t *err) AM_MUST_CHECK;
+bool proxy__pg_timestamp_scale(int64_t *ts, int32_t typmod, am_err_t *err) AM_MUST_CHECK;
+void proxy__pg_time_scale(int64_t *us, int32_t typmod);
 
 #endif /* AM_PROXY_PGFN_TIME_H */

@@ -30,5 +30,6 @@ bool proxy__time_reg_part(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__time_reg_conv(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__time_reg_make(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__time_reg_series(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
+bool proxy__time_reg_in(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 
 #endif /* AM_PROXY_PGFN_TIME_OPS_H */

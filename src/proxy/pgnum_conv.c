@@ -88,7 +88,7 @@ static bool to_int_range(am_arena_t *a, const proxy_num_t *x, const char *type, 
 
 bool proxy__num_to_i16(am_arena_t *a, const proxy_num_t *x, int16_t *out, am_err_t *err)
 {
-    int64_t v;
+    int64_t v = 0;
     if (!to_int_range(a, x, "smallint", INT16_MIN, INT16_MAX, &v, err))
         return false;
     *out = (int16_t)v;
@@ -97,7 +97,7 @@ bool proxy__num_to_i16(am_arena_t *a, const proxy_num_t *x, int16_t *out, am_err
 
 bool proxy__num_to_i32(am_arena_t *a, const proxy_num_t *x, int32_t *out, am_err_t *err)
 {
-    int64_t v;
+    int64_t v = 0;
     if (!to_int_range(a, x, "integer", INT32_MIN, INT32_MAX, &v, err))
         return false;
     *out = (int32_t)v;

@@ -387,7 +387,7 @@ bool proxy__num_in(am_arena_t *a, const char *s, size_t len, proxy_num_t *out, a
     const char *end = parse_special(cp, &v);
     if (!end && !proxy__numv_parse(a, str, cp, &v, &end, err))
         return false;
-    for (; *end; end++)
+    for (; end && *end; end++)
         if (!is_space(*end))
             return syntax_error(err, str);
     if (!proxy__numv_make(&v, err))
@@ -470,6 +470,12 @@ static bool apply_typmod(am_arena_t *a, proxy_num_t *v, int precision, int scale
         *detail = am_arena_strdup(a, buf);
     }
     return am_err_set(err, "22003", "numeric field overflow");
+}
+
+bool proxy__numv_apply_typmod(am_arena_t *a, proxy_num_t *v, int precision, int scale,
+                              am_err_t *err)
+{
+    return apply_typmod(a, v, precision, scale, NULL, err);
 }
 
 bool proxy__num_typmod(am_arena_t *a, const proxy_num_t *x, int precision, int scale,

@@ -101,7 +101,7 @@ static bool special_word(const char *p, double *v, const char **end)
     for (size_t i = 0; i < AM_ARRAY_LEN(words); i++) {
         size_t n = strlen(words[i].word);
         if (strncasecmp(p, words[i].word, n) == 0) {
-            *v = words[i].kind == 0 ? NAN : words[i].kind * INFINITY;
+            *v = words[i].kind == 0 ? NAN : words[i].kind > 0 ? INFINITY : -INFINITY;
             *end = p + n;
             return true;
         }
@@ -252,8 +252,8 @@ static bool dec_reads_back(const dec_t *x, double v, bool is_f4)
         return false;
     long double lx = strtold(t, NULL);
     for (int dir = -1; dir <= 1; dir += 2) {
-        long double nb = is_f4 ? (long double)nextafterf((float)v, dir * INFINITY)
-                               : (long double)nextafter(v, dir * INFINITY);
+        long double nb = is_f4 ? (long double)nextafterf((float)v, dir > 0 ? INFINITY : -INFINITY)
+                               : (long double)nextafter(v, dir > 0 ? INFINITY : -INFINITY);
         if (isinf(nb))
             continue;
         long double mid = ((long double)v + nb) / 2; /* exact in long double */
@@ -308,7 +308,10 @@ static size_t format_dec(const dec_t *x, bool neg, int limit, char *buf)
             for (int i = 0; i <= x->exp || i < x->n; i++) {
                 if (i == x->exp + 1)
                     *p++ = '.';
-                *p++ = i < x->n ? x->d[i] : '0';
+                if (i < x->n)
+                    *p++ = x->d[i];
+                else
+                    *p++ = '0';
             }
         }
     } else {

@@ -83,4 +83,76 @@ char *proxy__numv_str(am_arena_t *a, const proxy_num_t *x);
 bool proxy__numv_parse(am_arena_t *a, const char *whole, const char *s, proxy_num_t *r,
                        const char **end, am_err_t *err) AM_MUST_CHECK;
 
+/* ---- number format pictures (pgnum_fmt.c) --------------------------------------------------- */
+
+enum {
+    NUMF_COMMA,
+    NUMF_DEC,
+    NUMF_0,
+    NUMF_9,
+    NUMF_B,
+    NUMF_C,
+    NUMF_D,
+    NUMF_E,
+    NUMF_FM,
+    NUMF_G,
+    NUMF_L,
+    NUMF_MI,
+    NUMF_PL,
+    NUMF_PR,
+    NUMF_RN,
+    NUMF_SG,
+    NUMF_SP,
+    NUMF_S,
+    NUMF_TH,
+    NUMF_V,
+    NUMF_rn,
+    NUMF_th
+};
+#define NUMF_F_DECIMAL (1u << 1)
+#define NUMF_F_LDECIMAL (1u << 2)
+#define NUMF_F_ZERO (1u << 3)
+#define NUMF_F_BLANK (1u << 4)
+#define NUMF_F_FILLMODE (1u << 5)
+#define NUMF_F_LSIGN (1u << 6)
+#define NUMF_F_BRACKET (1u << 7)
+#define NUMF_F_MINUS (1u << 8)
+#define NUMF_F_PLUS (1u << 9)
+#define NUMF_F_ROMAN (1u << 10)
+#define NUMF_F_MULTI (1u << 11)
+#define NUMF_F_PLUS_POST (1u << 12)
+#define NUMF_F_MINUS_POST (1u << 13)
+#define NUMF_F_EEEE (1u << 14)
+#define NUMF_LSIGN_PRE (-1)
+#define NUMF_LSIGN_POST 1
+#define NUMF_LSIGN_NONE 0
+
+typedef struct proxy_numfmt_node {
+    int key;   /* NUMF_*, or -1 for a literal character */
+    char *chr; /* the literal (one character, maybe multibyte) */
+} proxy_numfmt_node_t;
+
+/* A parsed picture and PostgreSQL's NUMDesc of it. */
+typedef struct proxy_numfmt {
+    proxy_numfmt_node_t *nodes;
+    int n_nodes;
+    int pre, post, lsign, pre_lsign_num, multi, zero_start, zero_end;
+    unsigned flag;
+} proxy_numfmt_t;
+
+/* parse_format + NUMDesc_prepare; 42601 for pictures PostgreSQL rejects. */
+bool proxy__numfmt_parse(am_arena_t *a, const char *fmt, size_t len, proxy_numfmt_t *f,
+                         am_err_t *err) AM_MUST_CHECK;
+/* NUM_processor for to_char over number (digits and '.', or '#'s, or roman numerals), sign
+ * '+', '-' or 0. f is changed as PostgreSQL changes its copy. NULL on error. */
+char *proxy__numfmt_to_char(am_arena_t *a, proxy_numfmt_t *f, const char *number,
+                            int out_pre_spaces, int sign, am_err_t *err);
+/* NUM_processor for to_number: the sign and digits read from in, as text for numeric_in
+ * (" 12.5", "-3"); f->post becomes the count of digits read after the point. */
+bool proxy__numfmt_from_char(am_arena_t *a, proxy_numfmt_t *f, const char *in, size_t in_len,
+                             char **number, am_err_t *err) AM_MUST_CHECK;
+/* apply_typmod without checking precision and scale (to_number builds its own). */
+bool proxy__numv_apply_typmod(am_arena_t *a, proxy_num_t *v, int precision, int scale,
+                              am_err_t *err) AM_MUST_CHECK;
+
 #endif /* AM_PROXY_PGNUM_INTERNAL_H */

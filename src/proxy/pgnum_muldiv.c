@@ -8,22 +8,54 @@
  */
 #include "proxy/pgnum_internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- multiplication -------------------------------------------------------------------------- */
 
-/* Normalizes acc[0..n) (each entry >= 0) into base-10000 digits of r. */
-static void carry_out(const int64_t *acc, int n, proxy_num_t *r)
+/* Carries acc[0..n) (each entry >= 0) into base-10000 digits, in place. */
+static void carry_all(int32_t *acc, int n)
 {
-    int64_t carry = 0;
+    int32_t carry = 0;
     for (int i = n - 1; i >= 0; i--) {
-        int64_t d = acc[i] + carry;
+        int32_t d = acc[i] + carry;
         carry = d / NUMV_NBASE;
-        r->digits[i] = (int16_t)(d - carry * NUMV_NBASE);
+        acc[i] = d - carry * NUMV_NBASE;
     }
     AM_ASSERT(carry == 0);
+}
+
+/* PostgreSQL compiles numeric.c with -ftree-vectorize; so does this loop (gcc's -O2 would not
+ * vectorize it: a 2.5x slower multiplication). clang vectorizes at -O2 anyway. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define VECTORIZE __attribute__((optimize("tree-vectorize")))
+#else
+#define VECTORIZE
+#endif
+
+/* Adds the retained digit products of x (the shorter) and y into acc[0..n), with 32-bit
+ * entries carried before they could overflow (as PostgreSQL does, which keeps the loop fast). */
+VECTORIZE static void add_products(const proxy_num_t *x, const proxy_num_t *y, int32_t *acc, int n)
+{
+    const int32_t limit = (INT32_MAX - INT32_MAX / NUMV_NBASE) / (NUMV_NBASE - 1);
+    int32_t maxdig = 0;
+    for (int i1 = NUMV_MIN(x->ndigits - 1, n - 3); i1 >= 0; i1--) {
+        int32_t d1 = x->digits[i1];
+        if (d1 == 0)
+            continue;
+        maxdig += d1;
+        if (maxdig > limit) {
+            carry_all(acc, n);
+            maxdig = 1 + d1;
+        }
+        int lim = NUMV_MIN(y->ndigits, n - i1 - 2);
+        int32_t *dst = acc + i1 + 2;
+        const int16_t *yd = y->digits;
+        for (int i2 = 0; i2 < lim; i2++)
+            dst[i2] += d1 * yd[i2];
+    }
 }
 
 void proxy__numv_mul(am_arena_t *a, const proxy_num_t *x, const proxy_num_t *y, proxy_num_t *r,
@@ -44,18 +76,18 @@ void proxy__numv_mul(am_arena_t *a, const proxy_num_t *x, const proxy_num_t *y, 
         r->dscale = rscale;
         return;
     }
-    int64_t *acc = calloc((size_t)n, sizeof *acc);
+    int32_t *acc = calloc((size_t)n, sizeof *acc);
     AM_ASSERT(acc);
-    int top1 = NUMV_MIN(x->ndigits - 1, n - 3);
-    for (int i1 = 0; i1 <= top1; i1++) {
-        int64_t d1 = x->digits[i1];
-        int lim = NUMV_MIN(y->ndigits, n - i1 - 2);
-        for (int i2 = 0; i2 < lim; i2++)
-            acc[i1 + i2 + 2] += d1 * y->digits[i2];
-    }
+    /* the set of retained products is symmetric: loop over the shorter operand */
+    if (x->ndigits <= y->ndigits)
+        add_products(x, y, acc, n);
+    else
+        add_products(y, x, acc, n);
+    carry_all(acc, n);
     proxy_num_t t = {0};
     proxy__numv_alloc(a, &t, n);
-    carry_out(acc, n, &t);
+    for (int i = 0; i < n; i++)
+        t.digits[i] = (int16_t)acc[i];
     free(acc);
     t.weight = weight;
     t.sign = sign;
@@ -68,13 +100,15 @@ void proxy__numv_mul(am_arena_t *a, const proxy_num_t *x, const proxy_num_t *y, 
 
 static bool div_zero(am_err_t *err)
 {
-    return am_err_set(err, "22012", "division by zero");
+    am_err_set(err, "22012", "division by zero");
+    return false;
 }
 
 /* q[0..nu-nv] = floor(u / v) for digit strings u (nu digits) and v (nv >= 2 digits, v[0] != 0):
  * Knuth's algorithm D in base 10000. u is clobbered. */
 static void long_divide(int32_t *u, int nu, const int16_t *vd, int nv, int16_t *q)
 {
+    AM_ASSERT(nv >= 2 && nu > nv);
     int32_t *v = malloc((size_t)nv * sizeof *v);
     AM_ASSERT(v);
     int d = NUMV_NBASE / (vd[0] + 1); /* scale so the divisor's top digit is >= NBASE/2 */
@@ -221,7 +255,7 @@ bool proxy__numv_mod(am_arena_t *a, const proxy_num_t *x, const proxy_num_t *y, 
                      am_err_t *err)
 {
     /* x - trunc(x / y) * y */
-    proxy_num_t t;
+    proxy_num_t t = proxy__numv_zero;
     if (!proxy__numv_div(a, x, y, &t, 0, false, err))
         return false;
     proxy__numv_mul(a, y, &t, &t, y->dscale);

@@ -118,14 +118,11 @@ bool proxy__num_mod(am_arena_t *a, const proxy_num_t *x, const proxy_num_t *y, p
                     am_err_t *err)
 {
     if (proxy__num_is_special(x) || proxy__num_is_special(y)) {
-        if (x->sign == PROXY_NUM_NAN || y->sign == PROXY_NUM_NAN)
-            *out = proxy__numv_nan;
-        else if (!proxy__num_is_special(x))
-            *out = *x; /* finite % infinity */
-        else if (sign_of(y) == 0)
+        bool nan = x->sign == PROXY_NUM_NAN || y->sign == PROXY_NUM_NAN;
+        if (!nan && proxy__num_is_special(x) && sign_of(y) == 0)
             return div_zero(err);
-        else
-            *out = proxy__numv_nan;
+        /* finite % infinity is the finite value; infinity % anything is NaN */
+        *out = !nan && !proxy__num_is_special(x) ? *x : proxy__numv_nan;
         return true;
     }
     return proxy__numv_mod(a, x, y, out, err) && proxy__numv_make(out, err);

@@ -257,6 +257,18 @@ static bool power_int_loop(am_arena_t *a, const proxy_num_t *base, unsigned mask
     return true;
 }
 
+/* ~ log10(base^exp) from the base's first 16 decimal digits. */
+static double result_log10(const proxy_num_t *base, int exp)
+{
+    double f = base->digits[0];
+    int p = base->weight * NUMV_DEC;
+    for (int i = 1; i < base->ndigits && i * NUMV_DEC < 16; i++) {
+        f = f * NUMV_NBASE + base->digits[i];
+        p -= NUMV_DEC;
+    }
+    return exp * (log10(f) + p);
+}
+
 /* power_var_int: base^exp for an int exponent, rounded to rscale. */
 static bool power_var_int(am_arena_t *a, const proxy_num_t *base, int exp, proxy_num_t *r,
                           int rscale, am_err_t *err)
@@ -284,13 +296,7 @@ static bool power_var_int(am_arena_t *a, const proxy_num_t *base, int exp, proxy
         r->dscale = rscale;
         return true;
     }
-    double f = base->digits[0];
-    int p = base->weight * NUMV_DEC;
-    for (int i = 1; i < base->ndigits && i * NUMV_DEC < 16; i++) {
-        f = f * NUMV_NBASE + base->digits[i];
-        p -= NUMV_DEC;
-    }
-    f = exp * (log10(f) + p); /* ~ log10 of the result */
+    double f = result_log10(base, exp);
     if (f > 3 * PROXY_NUM_WEIGHT_MAX * NUMV_DEC)
         return overflow(err);
     if (f + 1 < -rscale || f + 1 < -PROXY_NUM_MAX_DISPLAY_SCALE) {
@@ -504,11 +510,10 @@ static bool power_special(am_arena_t *a, const proxy_num_t *x, const proxy_num_t
         return am_err_set(err, "2201F",
                           "a negative number raised to a non-integer power "
                           "yields a complex result");
-    if (!proxy__num_is_special(x) && proxy__numv_cmp(x, &proxy__numv_one) == 0) {
+    bool x_is_one = !proxy__num_is_special(x) && proxy__numv_cmp(x, &proxy__numv_one) == 0;
+    if (x_is_one || s2 == 0) {
         *out = proxy__numv_one;
-    } else if (s2 == 0) {
-        *out = proxy__numv_one;
-    } else if (s1 == 0) {
+    } else if (s1 == 0 || (x->sign == PROXY_NUM_NINF && s2 < 0)) {
         *out = proxy__numv_zero;
     } else if (proxy__num_is_special(y)) { /* y = +-Infinity */
         proxy_num_t ax = *x;
@@ -521,9 +526,7 @@ static bool power_special(am_arena_t *a, const proxy_num_t *x, const proxy_num_t
                                     : proxy__numv_zero;
     } else if (x->sign == PROXY_NUM_PINF) {
         *out = s2 > 0 ? proxy__numv_pinf : proxy__numv_zero;
-    } else if (s2 < 0) { /* x = -Infinity */
-        *out = proxy__numv_zero;
-    } else {
+    } else { /* x = -Infinity, y > 0 */
         bool odd = y->ndigits > 0 && y->ndigits == y->weight + 1 && (y->digits[y->ndigits - 1] & 1);
         *out = odd ? proxy__numv_ninf : proxy__numv_pinf;
     }

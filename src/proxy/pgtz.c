@@ -237,6 +237,13 @@ static const cache_entry_t *cache_get(const char *key, bool fixed, int32_t gmtof
     } else {
         ne->z = tz_load(key, &ne->refused);
     }
+    if (!ne->z) { /* misses are not kept: clients send any names they like */
+        static const cache_entry_t rejected = {0}, refused = {.refused = true};
+        bool was_refused = ne->refused;
+        free(ne->key);
+        free(ne);
+        return was_refused ? &refused : &rejected;
+    }
     pthread_mutex_lock(&cache_lock);
     for (e = cache_head; e && strcasecmp(e->key, key) != 0; e = e->next)
         ;
@@ -331,4 +338,18 @@ const proxy_pgtz_t *proxy__pgtz_arg(const char *zone, am_err_t *err)
     else
         am_err_set(err, "22023", "time zone \"%s\" not recognized", zone);
     return NULL;
+}
+
+bool proxy__pgtz_constant(const proxy_pgtz_t *z, int32_t *gmtoff)
+{
+    int32_t off = z->types[0].gmtoff;
+    for (size_t i = 1; i < z->ntypes; i++)
+        if (z->types[i].gmtoff != off)
+            return false;
+    /* PostgreSQL counts the footer rule's types with the file's */
+    if (z->has_rule &&
+        (z->rule.std_gmtoff != off || (z->rule.has_dst && z->rule.dst_gmtoff != off)))
+        return false;
+    *gmtoff = off;
+    return true;
 }

@@ -125,6 +125,19 @@ bool proxy__pgtz_posix_parse(const char *s, proxy__pgtz_posix_t *r, bool *dst_wi
     return p && !*p;
 }
 
+static int64_t floor_div64(int64_t a, int64_t b)
+{
+    return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* Unix day of January 1 of year, in 64 bits: rules are evaluated a year past PostgreSQL's
+ * last date, where Julian day numbers no longer fit an int. */
+static int64_t jan1_days(int64_t year)
+{
+    int64_t y = year - 1;
+    return 365 * y + floor_div64(y, 4) - floor_div64(y, 100) + floor_div64(y, 400) - 719162;
+}
+
 /* Seconds from the year's local midnight of Jan 1 to the rule's day. */
 static int64_t rule_day_secs(int year, const proxy__pgtz_when_t *w)
 {
@@ -133,14 +146,17 @@ static int64_t rule_day_secs(int year, const proxy__pgtz_when_t *w)
         return (int64_t)(w->day - 1 + (leap && w->day >= 60)) * SECS_PER_DAY;
     if (w->kind == 'D')
         return (int64_t)w->day * SECS_PER_DAY;
-    int jd1 = proxy__pg_date2j(year, w->mon, 1);
-    int d = (w->day - proxy__pg_j2day(jd1) + 7) % 7;
+    int before = 0; /* days of the year before the month */
+    for (int m = 1; m < w->mon; m++)
+        before += proxy__pg_mdays(year, m);
+    int64_t wday1 = jan1_days(year) + before + 4; /* 1970-01-01 was a Thursday */
+    int d = (int)((w->day - (wday1 - floor_div64(wday1, 7) * 7) + 7) % 7);
     for (int i = 1; i < w->week; i++) {
         if (d + 7 >= proxy__pg_mdays(year, w->mon))
             break;
         d += 7;
     }
-    return (int64_t)(jd1 + d - proxy__pg_date2j(year, 1, 1)) * SECS_PER_DAY;
+    return (int64_t)(before + d) * SECS_PER_DAY;
 }
 
 typedef struct change {
@@ -153,8 +169,7 @@ static void rule_changes(const proxy__pgtz_posix_t *r, int y, change_t c[6])
 {
     for (int i = 0; i < 3; i++) {
         int yy = y - 1 + i;
-        int64_t y0 =
-            (int64_t)(proxy__pg_date2j(yy, 1, 1) - PROXY_PG_UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+        int64_t y0 = jan1_days(yy) * SECS_PER_DAY;
         c[(ptrdiff_t)2 * i].at =
             y0 + rule_day_secs(yy, &r->start) + r->start.time_s - r->std_gmtoff;
         c[(ptrdiff_t)2 * i].to_dst = true;

@@ -4,9 +4,11 @@
  * protocol portal FETCHed by SQL), with FETCH, MOVE and CLOSE.
  * A DECLAREd cursor's query runs at DECLARE and its rows are kept materialised: clients run
  * other statements between FETCHes, and a DuckDB connection streams one result at a time.
- * Forward only: backward, ABSOLUTE and RELATIVE fetches are refused (55000) as PostgreSQL
- * refuses them for a NO SCROLL cursor. WITHOUT HOLD cursors close when their block ends; WITH
- * HOLD ones at CLOSE, DISCARD ALL or disconnect (and at ROLLBACK of the block that made them).
+ * Forward only: a backward move is refused as PostgreSQL refuses it for a NO SCROLL cursor or
+ * a protocol portal (55000); other cursors may scroll in PostgreSQL, so on them backward,
+ * ABSOLUTE and RELATIVE fetches are not supported (0A000). WITHOUT HOLD cursors close when
+ * their block ends; WITH HOLD ones at CLOSE, DISCARD ALL or disconnect (and at ROLLBACK of the
+ * block that made them).
  * Spec: PostgreSQL docs "DECLARE", "FETCH", "MOVE", "CLOSE".
  */
 #include "proxy/proxy_internal.h"
@@ -19,7 +21,7 @@
 #include <string.h>
 
 /* CURSOR_OPT_* of PostgreSQL's DeclareCursorStmt.options. */
-enum { CURSOR_BINARY = 0x1, CURSOR_SCROLL = 0x2, CURSOR_HOLD = 0x20 };
+enum { CURSOR_BINARY = 0x1, CURSOR_SCROLL = 0x2, CURSOR_NO_SCROLL = 0x4, CURSOR_HOLD = 0x20 };
 
 static void portal_free(proxy_portal_t *po)
 {
@@ -96,6 +98,8 @@ static bool declare(proxy_session_t *s, const PgQuery__DeclareCursorStmt *d, am_
         return am_err_set(err, "25P01", "DECLARE CURSOR can only be used in transaction blocks");
     if (*slot(s, d->portalname))
         return am_err_set(err, "42P03", "cursor \"%s\" already exists", d->portalname);
+    if (!proxy__limits_portal_room(s, d->portalname, err))
+        return false;
     if (!d->query || d->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
         return am_err_set(err, "42601", "DECLARE CURSOR must be a SELECT");
     if (s->tx == 'T' && !proxy__duck_tx_begin(s, err))
@@ -115,23 +119,38 @@ static bool declare(proxy_session_t *s, const PgQuery__DeclareCursorStmt *d, am_
     po->cur = cur;
     po->has_cur = po->is_query = po->declared = true;
     po->hold = hold;
+    po->no_scroll = d->options & CURSOR_NO_SCROLL;
     po->in_block = s->tx != 'I';
     proxy__wire_complete(&s->out, "DECLARE CURSOR");
     return true;
 }
 
+/* Only forward fetches run. A backward move (BACKWARD n > 0, FORWARD n < 0) fails as in
+ * PostgreSQL where it cannot scroll; elsewhere PostgreSQL may scroll, which the mirror does
+ * not. */
+static bool forward_only(const proxy_portal_t *po, const PgQuery__FetchStmt *f, am_err_t *err)
+{
+    bool fwd = f->direction == PG_QUERY__FETCH_DIRECTION__FETCH_FORWARD;
+    if (fwd && f->how_many >= 0)
+        return true;
+    bool backward =
+        fwd || (f->direction == PG_QUERY__FETCH_DIRECTION__FETCH_BACKWARD && f->how_many > 0);
+    if (backward && (!po->declared || po->no_scroll))
+        return am_err_set(err, "55000", "cursor can only scan forward");
+    return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
+                      "backward, ABSOLUTE and RELATIVE fetches are not supported on the mirror");
+}
+
 static bool fetch(proxy_session_t *s, const PgQuery__FetchStmt *f, bool describe, am_err_t *err)
 {
-    if (f->direction == PG_QUERY__FETCH_DIRECTION__FETCH_BACKWARD ||
-        f->direction == PG_QUERY__FETCH_DIRECTION__FETCH_ABSOLUTE ||
-        f->direction == PG_QUERY__FETCH_DIRECTION__FETCH_RELATIVE || f->how_many < 0)
-        return am_err_set(err, "55000", "cursor can only scan forward");
     proxy_portal_t *po = f->portalname ? *slot(s, f->portalname) : NULL;
     if (!po)
         return am_err_set(err, "34000", "cursor \"%s\" does not exist",
                           f->portalname ? f->portalname : "");
     if (!po->has_cur)
         return am_err_set(err, "55000", "portal \"%s\" cannot be run", po->name);
+    if (!forward_only(po, f, err))
+        return false;
     if (f->how_many == 0)
         return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
                           "FETCH 0 (the current row again) is not supported on the mirror");

@@ -100,6 +100,8 @@ bool proxy__prep_add(proxy_session_t *s, const char *name, const char *text,
 {
     if (name[0] && *slot(s, name))
         return am_err_set(err, "42P05", "prepared statement \"%s\" already exists", name);
+    if (!proxy__limits_prep_room(s, name, err))
+        return false;
     proxy_prep_t *p = am_xcalloc(1, sizeof *p);
     p->name = am_xstrdup(name);
     p->text = am_xstrdup(text);
@@ -128,6 +130,8 @@ static bool sql_prepare(proxy_session_t *s, const PgQuery__PrepareStmt *ps, cons
         return am_err_set(err, "42P05", "invalid statement name");
     if (*slot(s, ps->name))
         return am_err_set(err, "42P05", "prepared statement \"%s\" already exists", ps->name);
+    if (!proxy__limits_prep_room(s, ps->name, err))
+        return false;
     uint32_t *oids = am_xcalloc(ps->n_argtypes + 1, sizeof *oids);
     proxy_sqlenv_t env;
     proxy__session_stmt_begin(s);
@@ -157,8 +161,9 @@ static bool sql_prepare(proxy_session_t *s, const PgQuery__PrepareStmt *ps, cons
     }
     if (p->kind != PROXY_STMT_QUERY) {
         prep_free(p);
-        return am_err_set(err, AM_SQLSTATE_SYNTAX, "only SELECT and VALUES can be prepared on "
-                                                   "the mirror");
+        return am_err_set(err, AM_SQLSTATE_SYNTAX,
+                          "only SELECT and VALUES can be prepared on "
+                          "the mirror");
     }
     link_new(s, p);
     proxy__wire_complete(&s->out, "PREPARE");
@@ -198,16 +203,17 @@ static bool sql_execute(proxy_session_t *s, const PgQuery__ExecuteStmt *e, bool 
         return am_err_set(err, "26000", "prepared statement \"%s\" does not exist",
                           e->name ? e->name : "");
     if (e->n_params != p->n_params)
-        return am_err_set(err, "42601", "wrong number of parameters for prepared statement "
-                                        "\"%s\"",
+        return am_err_set(err, "42601",
+                          "wrong number of parameters for prepared statement "
+                          "\"%s\"",
                           p->name);
     char **vals = am_xcalloc(e->n_params + 1, sizeof *vals);
     int32_t *lens = am_xcalloc(e->n_params + 1, sizeof *lens);
     bool ok = execute_args(e, vals, err);
     for (size_t i = 0; i < e->n_params; i++)
         lens[i] = vals[i] ? (int32_t)strlen(vals[i]) : -1;
-    proxy_params_t params = {.n = e->n_params, .values = (const uint8_t *const *)vals,
-                             .lens = lens};
+    proxy_params_t params = {
+        .n = e->n_params, .values = (const uint8_t *const *)vals, .lens = lens};
     proxy_cursor_t cur;
     if (ok && s->tx == 'T')
         ok = proxy__duck_tx_begin(s, err);

@@ -114,7 +114,8 @@ size_t proxy__msg_begin(am_buf_t *b, char type); /* returns the length offset */
 void proxy__msg_end(am_buf_t *b, size_t len_off);
 void proxy__wire_empty(am_buf_t *b, char type); /* '1' '2' '3' 'n' 's' 'I' */
 void proxy__wire_auth(am_buf_t *b, uint32_t code, const void *data, size_t len);
-void proxy__wire_auth_sasl(am_buf_t *b);
+/* AuthenticationSASL: SCRAM-SHA-256, and first SCRAM-SHA-256-PLUS when plus (over TLS). */
+void proxy__wire_auth_sasl(am_buf_t *b, bool plus);
 void proxy__wire_param_status(am_buf_t *b, const char *name, const char *value);
 void proxy__wire_backend_key(am_buf_t *b, uint32_t pid, uint32_t key);
 void proxy__wire_ready(am_buf_t *b, char status);
@@ -126,8 +127,7 @@ void proxy__wire_error(am_buf_t *b, char type, const char *severity, const char 
                        const char *message, const char *detail, const char *hint);
 /* Same with the statement position ('P', 1-based characters; 0 = none). */
 void proxy__wire_error_at(am_buf_t *b, char type, const char *severity, const char *sqlstate,
-                          const char *message, const char *detail, const char *hint,
-                          int position);
+                          const char *message, const char *detail, const char *hint, int position);
 size_t proxy__wire_rowdesc_begin(am_buf_t *b, uint16_t n_fields);
 void proxy__wire_rowdesc_field(am_buf_t *b, const char *name, uint32_t oid, int16_t typlen,
                                int32_t typmod, int16_t format);
@@ -138,7 +138,8 @@ size_t proxy__wire_datarow_begin(am_buf_t *b, uint16_t n_values);
 /* ---- scram.c: SCRAM-SHA-256 server side (RFC 5802/7677 as PostgreSQL speaks it) --------- */
 
 typedef struct proxy_scram_secret {
-    uint8_t salt[16];
+    uint8_t salt[64];
+    size_t salt_len; /* 16 when made here; a verifier's may differ */
     int iterations;
     uint8_t stored_key[32];
     uint8_t server_key[32];
@@ -146,12 +147,21 @@ typedef struct proxy_scram_secret {
 
 /* Random salt, 4096 iterations. An empty password yields a secret no proof matches. */
 void proxy__scram_secret_init(proxy_scram_secret_t *sec, const char *password);
+/* A verifier as pg_authid.rolpassword holds it:
+ * "SCRAM-SHA-256$<iterations>:<salt b64>$<StoredKey b64>:<ServerKey b64>"; false (28P01
+ * class "28000") for anything else (md5, plain text, malformed). */
+bool proxy__scram_secret_parse(proxy_scram_secret_t *sec, const char *verifier,
+                               am_err_t *err) AM_MUST_CHECK;
 
 typedef struct proxy_scram {
     int state;         /* 0 expect client-first, 1 expect client-final, 2 done */
     bool doomed;       /* unknown user or no password: fail at the end */
+    bool tls;          /* over TLS: SCRAM-SHA-256-PLUS was offered */
+    bool plus;         /* the client chose SCRAM-SHA-256-PLUS */
+    uint8_t cbind[64]; /* tls-server-end-point: the hash of the server's certificate */
+    size_t cbind_len;
     char nonce[128];   /* client nonce + server nonce */
-    char gs2_b64[16];  /* base64 of the gs2 header the client sent, for c= */
+    char gs2_b64[160]; /* base64 of gs2 header (+ binding data with PLUS), for c= */
     am_buf_t auth_msg; /* client-first-bare , server-first , (client-final-without-proof) */
     proxy_scram_secret_t secret;
 } proxy_scram_t;
@@ -160,6 +170,9 @@ typedef struct proxy_scram {
 void proxy__scram_init(proxy_scram_t *s, const proxy_scram_secret_t *sec, bool user_ok,
                        const char *user, const uint8_t doomed_key[32]);
 void proxy__scram_destroy(proxy_scram_t *s);
+/* Over TLS (before proxy__scram_first): the mechanism the client chose and the channel
+ * binding data (RFC 5929 tls-server-end-point); SCRAM-SHA-256 with "y" is then a downgrade. */
+void proxy__scram_set_tls(proxy_scram_t *s, bool plus, const uint8_t *cbind, size_t len);
 /* client-first -> server-first appended to out. */
 bool proxy__scram_first(proxy_scram_t *s, const uint8_t *data, size_t len, am_buf_t *out,
                         am_err_t *err) AM_MUST_CHECK;
@@ -176,9 +189,18 @@ typedef struct proxy_path {
 /* ---- the server: struct proxy and its clients -------------------------------------------- */
 
 typedef struct proxy_client proxy_client_t;
+/* proxy_client.stage: where a connection is; only PROXY_STAGE_SESSION counts in n_sessions */
+enum { PROXY_STAGE_CONNECTED = 0, PROXY_STAGE_AUTH = 1, PROXY_STAGE_SESSION = 2 };
+
 struct proxy_client {
     proxy_t *proxy;
     int fd;
+    int64_t accepted_us;         /* am_mono_us() */
+    _Atomic int stage;           /* PROXY_STAGE_* */
+    bool evicted;                /* guarded by proxy->lock: shut down to make room, or late */
+    _Atomic int64_t deadline_us; /* the running message's statement_timeout; 0 = none */
+    atomic_bool timed_out;       /* the watchdog interrupted it for statement_timeout */
+    atomic_bool hung_up;         /* the client closed its end while a statement ran */
     pthread_t thread;
     uint32_t pid;
     uint32_t key;
@@ -189,10 +211,25 @@ struct proxy_client {
     proxy_client_t *next;  /* guarded by proxy->lock */
 };
 
+struct proxy_auth;
+struct proxy_tls;
+
 struct proxy {
     char *listen_host;
-    char *user;
-    char *password;
+    int max_pending;
+    int auth_timeout_ms;
+    int statement_timeout_ms;
+    int idle_in_tx_timeout_ms;
+    int max_prepared;
+    int max_portals;
+    char *memory_limit; /* DuckDB settings at open; NULL = DuckDB's own */
+    char *temp_directory;
+    char *max_temp_size;
+    struct proxy_auth *auth; /* who may log in (auth.c) */
+    struct proxy_tls *tls;   /* NULL when TLS is off (tls.c) */
+    pthread_t watchdog_thread;
+    bool watchdog_started;
+    char *user; /* the configured user ("" with users or an auth query) */
     char *database;
     char *warehouse;
     int max_clients;
@@ -208,8 +245,7 @@ struct proxy {
     pthread_cond_t poll_cond;
 
     duckdb_database db;
-    proxy_scram_secret_t secret; /* immutable after start */
-    uint8_t doomed_key[32];      /* immutable after start */
+    uint8_t doomed_key[32]; /* immutable after start */
 
     pthread_mutex_t lock;    /* guards clients, n_sessions, next_pid */
     proxy_client_t *clients; /* guarded by lock */
@@ -222,11 +258,16 @@ struct proxy {
     char *applied_wm;  /* guarded by refresh_lock: signature of the views shown */
     char **view_names; /* guarded by refresh_lock: "schema\0name" of every view */
     size_t n_views;    /* guarded by refresh_lock */
+    /* guarded by refresh_lock: each view's table, snapshot and relation when it was last
+     * written, so that a new watermark rewrites only the views of tables that changed */
+    struct proxy_viewstate *vstates;
+    size_t n_vstates;
     _Atomic uint64_t visible_lsn;
-    char *applied_catalog;       /* guarded by refresh_lock: the catalog file now loaded */
-    pthread_mutex_t cat_lock;    /* guards cat */
-    struct proxy_pgcat *cat;     /* guarded by cat_lock: the served catalog of the views */
-    int64_t start_us;            /* when the proxy started (pg_postmaster_start_time) */
+    _Atomic uint64_t views_gen; /* +1 at every successful view refresh */
+    char *applied_catalog;      /* guarded by refresh_lock: the catalog file now loaded */
+    pthread_mutex_t cat_lock;   /* guards cat */
+    struct proxy_pgcat *cat;    /* guarded by cat_lock: the served catalog of the views */
+    int64_t start_us;           /* when the proxy started (pg_postmaster_start_time) */
     /* the watermark file as the poller last saw it; poller thread only */
     int64_t wm_mtime_ns;
     int64_t wm_size;
@@ -235,6 +276,66 @@ struct proxy {
 
 /* server.c */
 void proxy__cancel(proxy_t *p, uint32_t pid, uint32_t key);
+/* Opens the listening socket (host, port) into p->listen_fd. */
+bool proxy__listen(proxy_t *p, int port, am_err_t *err) AM_MUST_CHECK;
+
+/* ---- limits.c: the watchdog and the per-session limits ------------------------------------ */
+
+typedef struct proxy_session proxy_session_t; /* defined below (C11 allows the repeat) */
+
+/* Starts the watchdog thread: authentication deadlines, statement_timeout, clients that hang
+ * up mid-statement (interrupted at once). Stops with p->stopping; joined by proxy_stop. */
+bool proxy__watchdog_start(proxy_t *p, am_err_t *err) AM_MUST_CHECK;
+void proxy__watchdog_join(proxy_t *p);
+/* On accept: room among the connections still authenticating, shutting the one that made
+ * least progress down when full; false when even that cannot make room (close fd). */
+bool proxy__pending_admit(proxy_t *p);
+/* A message starts/ends: arms the statement deadline from the session's statement_timeout. */
+void proxy__limits_message_begin(proxy_session_t *s);
+void proxy__limits_message_end(proxy_session_t *s);
+/* idle_in_transaction_session_timeout of the session in ms (0 = none). */
+int64_t proxy__limits_idle_tx_ms(const proxy_session_t *s);
+/* A setting's value at session start and RESET: the configured defaults of the timeouts. */
+const char *proxy__limits_default(const proxy_t *p, const char *name, const char *dflt);
+/* SET of a limit checked as PostgreSQL checks it (22023); true for every other name. */
+bool proxy__limits_setting_check(const char *name, const char *value, am_err_t *err) AM_MUST_CHECK;
+/* Before Parse/PREPARE adds name, and before a portal or cursor named name opens: 54000 when
+ * the session is at its cap (a name that exists already replaces itself: no new slot). */
+bool proxy__limits_prep_room(proxy_session_t *s, const char *name, am_err_t *err) AM_MUST_CHECK;
+bool proxy__limits_portal_room(proxy_session_t *s, const char *name, am_err_t *err) AM_MUST_CHECK;
+/* DuckDB settings of the server process (memory, spill directory and its cap), at open. */
+void proxy__limits_duck_config(const proxy_t *p, duckdb_config cfg);
+/* The message of a 57014 the watchdog caused (statement timeout, client gone). */
+void proxy__limits_error_text(const proxy_session_t *s, const char *sqlstate, char *msg,
+                              size_t cap);
+
+/* ---- tls.c: TLS on the client socket (OpenSSL) -------------------------------------------- */
+
+/* Reads certificate and key (before the sandbox); NULL mode or "disable" leaves p->tls NULL. */
+bool proxy__tls_init(proxy_t *p, const char *mode, const char *cert, const char *key,
+                     am_err_t *err) AM_MUST_CHECK;
+void proxy__tls_free(proxy_t *p);
+bool proxy__tls_required(const proxy_t *p);
+/* Handshake on s->fd after 'S' was sent; false when it failed (logged, connection ends). */
+bool proxy__tls_accept(proxy_session_t *s) AM_MUST_CHECK;
+/* Like recv/send on the socket: > 0 bytes, 0 on EOF, -1 on error. */
+long proxy__tls_read(proxy_session_t *s, void *p, size_t n);
+long proxy__tls_write(proxy_session_t *s, const void *p, size_t n);
+void proxy__tls_close(proxy_session_t *s);
+/* Decrypted bytes wait in OpenSSL's buffer (poll on the socket would not see them). */
+bool proxy__tls_pending(proxy_session_t *s);
+/* tls-server-end-point data of the certificate (RFC 5929), for SCRAM-SHA-256-PLUS. */
+const uint8_t *proxy__tls_cbind(const proxy_t *p, size_t *len);
+
+/* ---- auth.c: who may log in ---------------------------------------------------------------- */
+
+bool proxy__auth_init(proxy_t *p, const proxy_options_t *o, am_err_t *err) AM_MUST_CHECK;
+void proxy__auth_free(proxy_t *p);
+/* The secret of user: *found false (and a secret no proof matches) for an unknown user or
+ * one without a SCRAM verifier; false + err when the lookup itself failed (source down). */
+bool proxy__auth_lookup(proxy_t *p, const char *user, proxy_scram_secret_t *sec, bool *found,
+                        am_err_t *err) AM_MUST_CHECK;
+const char *proxy__auth_method(const proxy_t *p); /* "auth_query", "users", "single user" */
 /* Counts the client as a session; false (53300 sent by the caller) when full. */
 bool proxy__session_register(proxy_t *p, proxy_client_t *c);
 void proxy__session_unregister(proxy_t *p, proxy_client_t *c);
@@ -277,22 +378,27 @@ typedef struct proxy_session {
     am_buf_t in;
     bool io_failed;
     duckdb_connection con;
-    char tx;      /* 'I' idle, 'T' in a block, 'E' failed block */
-    bool duck_tx; /* a DuckDB transaction is open for the block */
-    bool implicit_tx; /* the extended protocol's implicit transaction (until Sync) is open */
+    struct ssl_st *ssl;  /* the TLS connection, NULL in plain text (conn.c, tls.c) */
+    char *role;          /* the authenticated role */
+    char tx;             /* 'I' idle, 'T' in a block, 'E' failed block */
+    bool duck_tx;        /* a DuckDB transaction is open for the block */
+    uint64_t duck_gen;   /* proxy views_gen when that transaction began */
+    bool implicit_tx;    /* the extended protocol's implicit transaction (until Sync) is open */
     int64_t tx_start_us; /* now() of the current transaction */
     char *tx_isolation;  /* BEGIN ISOLATION LEVEL ... of the block, NULL = the default */
     bool tx_read_only_set;
     proxy_setting_t *settings;
     size_t n_settings;
     int extra_float_digits;
-    int32_t tz_fixed_s; /* offset east of UTC when tz_zone is NULL */
+    int date_style, date_order; /* DateStyle: PROXY_PG_*_DATES, PROXY_PG_DATEORDER_* */
+    int interval_style;         /* IntervalStyle: PROXY_PG_INTSTYLE_* */
+    int32_t tz_fixed_s;         /* offset east of UTC when tz_zone is NULL */
     struct proxy_tz *tz_zone;
-    struct proxy_pgcat *cat;       /* the served catalog this transaction reads (a reference) */
-    proxy_prep_t *preps;           /* prepared statements: protocol Parse and SQL PREPARE */
-    proxy_portal_t *portals;       /* protocol portals and DECLAREd cursors */
-    bool skip_to_sync;             /* an extended-protocol error: ignore until Sync */
-    am_arena_t *arena;             /* per message */
+    struct proxy_pgcat *cat; /* the served catalog this transaction reads (a reference) */
+    proxy_prep_t *preps;     /* prepared statements: protocol Parse and SQL PREPARE */
+    proxy_portal_t *portals; /* protocol portals and DECLAREd cursors */
+    bool skip_to_sync;       /* an extended-protocol error: ignore until Sync */
+    am_arena_t *arena;       /* per message */
 } proxy_session_t;
 
 /* conn.c */
@@ -323,6 +429,8 @@ void proxy__session_fail_tx(proxy_session_t *s);
 void proxy__session_sync(proxy_session_t *s);
 bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err) AM_MUST_CHECK;
 /* Starts the statement's transaction context when none is open: now(), the catalog. */
+/* A statement of a READ COMMITTED block starts: the newest catalog and views (session.c). */
+void proxy__session_stmt_snapshot(proxy_session_t *s);
 void proxy__session_stmt_begin(proxy_session_t *s);
 /* The session's search path resolved (strings in arena). */
 void proxy__session_path(const proxy_session_t *s, am_arena_t *arena, proxy_path_t *out);
@@ -338,11 +446,17 @@ void proxy__tz_free(proxy_tz_t *z);
 int32_t proxy__tz_offset(const proxy_session_t *s, int64_t unix_s);
 
 /* datetime.c: PostgreSQL's ISO output (DateStyle ISO, IntervalStyle postgres) */
-void proxy__fmt_date(int64_t days_1970, am_buf_t *out);
+void proxy__fmt_date(const proxy_session_t *s, int64_t days_1970, am_buf_t *out);
 void proxy__fmt_time(int64_t us, am_buf_t *out);
 /* With has_tz the value is shifted by offset_s and the offset printed (+00, -05, +05:30). */
-void proxy__fmt_timestamp(int64_t unix_us, bool has_tz, int32_t offset_s, am_buf_t *out);
-void proxy__fmt_interval(int32_t months, int32_t days, int64_t micros, am_buf_t *out);
+void proxy__fmt_timestamp(const proxy_session_t *s, int64_t unix_us, bool has_tz, am_buf_t *out);
+void proxy__fmt_interval(const proxy_session_t *s, int32_t months, int32_t days, int64_t micros,
+                         am_buf_t *out);
+/* SET DateStyle / IntervalStyle as PostgreSQL checks and normalises them (22023). */
+bool proxy__datestyle_set(proxy_session_t *s, const char *value, char **norm,
+                          am_err_t *err) AM_MUST_CHECK;
+bool proxy__intervalstyle_set(proxy_session_t *s, const char *value, char **norm,
+                              am_err_t *err) AM_MUST_CHECK;
 
 /* duckerr.c: DuckDB's errors as PostgreSQL's */
 void proxy__duck_error(am_err_t *err, duckdb_error_type type, const char *msg);
@@ -484,8 +598,7 @@ struct proxy_prep {
 };
 /* Parses and describes text as statement name (Parse); false + err (nothing added). */
 bool proxy__prep_add(proxy_session_t *s, const char *name, const char *text,
-                     const uint32_t *param_oids, size_t n_param_oids,
-                     am_err_t *err) AM_MUST_CHECK;
+                     const uint32_t *param_oids, size_t n_param_oids, am_err_t *err) AM_MUST_CHECK;
 proxy_prep_t *proxy__prep_find(proxy_session_t *s, const char *name);
 bool proxy__prep_drop(proxy_session_t *s, const char *name); /* NULL = all; false if absent */
 void proxy__prep_unref(proxy_prep_t *p);
@@ -500,10 +613,11 @@ struct proxy_portal {
     bool is_query;
     proxy_cursor_t cur;
     bool has_cur;
-    bool ran;      /* a utility statement runs once */
-    bool declared; /* DECLARE ... CURSOR */
-    bool hold;     /* WITH HOLD */
-    bool in_block; /* declared in the current block: a ROLLBACK takes it even WITH HOLD */
+    bool ran;       /* a utility statement runs once */
+    bool declared;  /* DECLARE ... CURSOR */
+    bool hold;      /* WITH HOLD */
+    bool no_scroll; /* NO SCROLL: backward moves fail as in PostgreSQL */
+    bool in_block;  /* declared in the current block: a ROLLBACK takes it even WITH HOLD */
     proxy_portal_t *next;
 };
 proxy_portal_t *proxy__portal_find(proxy_session_t *s, const char *name);

@@ -23,8 +23,11 @@ bool proxy__query_describe(proxy_session_t *s, const struct PgQuery__Node *node,
 static bool valid_utf8(const uint8_t *p, size_t n, size_t *bad)
 {
     for (size_t i = 0; i < n;) {
-        unsigned c = p[i], len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3
-                                            : (c >> 3) == 30 ? 4 : 0;
+        unsigned c = p[i], len = c < 0x80         ? 1
+                                 : (c >> 5) == 6  ? 2
+                                 : (c >> 4) == 14 ? 3
+                                 : (c >> 3) == 30 ? 4
+                                                  : 0;
         if (c == 0 || len == 0 || i + len > n) {
             *bad = i;
             return false;
@@ -64,8 +67,8 @@ static bool bind_one(duckdb_prepared_statement ps, size_t i, uint32_t oid, const
         return am_err_set(err, "22021", "invalid byte sequence for encoding \"UTF8\": 0x%02x",
                           byte);
     }
-    bool ok = duckdb_bind_varchar_length(ps, i + 1, txt.data ? txt.data : "", txt.len) ==
-              DuckDBSuccess;
+    bool ok =
+        duckdb_bind_varchar_length(ps, i + 1, txt.data ? txt.data : "", txt.len) == DuckDBSuccess;
     am_buf_destroy(&txt);
     return ok || am_err_set(err, AM_SQLSTATE_BAD_INPUT, "could not bind parameter $%zu", i + 1);
 }
@@ -84,6 +87,7 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
         proxy__sql_query_destroy(&q);
         return false;
     }
+    am_log_debug("proxy", "compiled", AM_KV_STR("sql", q.duck_sql));
     duckdb_prepared_statement ps = NULL;
     bool ok = duckdb_prepare(s->con, q.duck_sql, &ps) == DuckDBSuccess;
     if (!ok) {

@@ -1,17 +1,21 @@
 /*
- * proxy/scram.c: SCRAM-SHA-256 server side for the one configured user. Pure functions on
- * the SASL payloads (no socket): proxy/conn.c moves the bytes. Never logs any of them.
+ * proxy/scram.c: SCRAM-SHA-256 and SCRAM-SHA-256-PLUS (channel binding tls-server-end-point)
+ * server side, from a password or a stored verifier. Pure functions on the SASL payloads (no
+ * socket): proxy/conn.c moves the bytes. Never logs any of them.
  * Crypto from OpenSSL (PBKDF2, HMAC, SHA-256, random bytes); base64 by hand because OpenSSL's
  * EVP_DecodeBlock neither rejects bad padding nor reports the decoded length.
  * Spec: RFC 5802, RFC 7677, PostgreSQL auth-scram.c as summarised in postgres.md §4.2:
- *   client-first  = gs2-header ("n,," | "y,,") bare;  bare = "n=" user ",r=" cnonce
+ *   client-first  = gs2-header ("n,," | "y,," | "p=tls-server-end-point,,") bare;
+ *                   bare = "n=" user ",r=" cnonce
  *   server-first  = "r=" cnonce snonce ",s=" b64(salt) ",i=" iterations
- *   client-final  = "c=" b64(gs2-header) ",r=" nonce ",p=" b64(proof)
+ *   client-final  = "c=" b64(gs2-header [+ cbind-data with -PLUS]) ",r=" nonce ",p=" b64(proof)
+ *   verifier      = "SCRAM-SHA-256$" iterations ":" b64(salt) "$" b64(StoredKey) ":" b64(ServerKey)
  *   AuthMessage   = bare "," server-first "," client-final-without-proof
  *   server-final  = "v=" b64(HMAC(ServerKey, AuthMessage))
  */
 #include "proxy/proxy_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -86,7 +90,7 @@ static void hmac256(const uint8_t *key, size_t key_len, const void *msg, size_t 
 static void derive_keys(proxy_scram_secret_t *sec, const char *password)
 {
     uint8_t salted[32], client_key[32];
-    AM_ASSERT(PKCS5_PBKDF2_HMAC(password, (int)strlen(password), sec->salt, sizeof sec->salt,
+    AM_ASSERT(PKCS5_PBKDF2_HMAC(password, (int)strlen(password), sec->salt, (int)sec->salt_len,
                                 sec->iterations, EVP_sha256(), 32, salted) == 1);
     hmac256(salted, 32, "Client Key", 10, client_key);
     SHA256(client_key, 32, sec->stored_key);
@@ -99,8 +103,46 @@ void proxy__scram_secret_init(proxy_scram_secret_t *sec, const char *password)
 {
     memset(sec, 0, sizeof *sec);
     sec->iterations = SCRAM_ITERATIONS;
-    am_random_bytes(sec->salt, sizeof sec->salt);
+    sec->salt_len = 16;
+    am_random_bytes(sec->salt, sec->salt_len);
     derive_keys(sec, password ? password : "");
+}
+
+/* Decodes b64 text between p and end into out: exactly want bytes (0 = 1..cap). */
+static bool b64_field(const char *p, const char *end, uint8_t *out, size_t cap, size_t want,
+                      size_t *got)
+{
+    long n = b64_decode(p, (size_t)(end - p), out, cap);
+    if (n <= 0 || (want && (size_t)n != want))
+        return false;
+    *got = (size_t)n;
+    return true;
+}
+
+bool proxy__scram_secret_parse(proxy_scram_secret_t *sec, const char *v, am_err_t *err)
+{
+    static const char prefix[] = "SCRAM-SHA-256$";
+    memset(sec, 0, sizeof *sec);
+    const char *colon1 = NULL, *dollar = NULL, *colon2 = NULL;
+    if (v && strncmp(v, prefix, sizeof prefix - 1) == 0) {
+        v += sizeof prefix - 1;
+        colon1 = strchr(v, ':');
+        dollar = colon1 ? strchr(colon1, '$') : NULL;
+        colon2 = dollar ? strchr(dollar, ':') : NULL;
+    }
+    char *end = NULL;
+    long it = colon1 ? strtol(v, &end, 10) : 0;
+    size_t n = 0;
+    bool ok = colon2 && end == colon1 && it >= 1 && it <= 10000000 &&
+              b64_field(colon1 + 1, dollar, sec->salt, sizeof sec->salt, 0, &sec->salt_len) &&
+              b64_field(dollar + 1, colon2, sec->stored_key, 32, 32, &n) &&
+              b64_field(colon2 + 1, colon2 + 1 + strlen(colon2 + 1), sec->server_key, 32, 32, &n);
+    if (!ok) {
+        memset(sec, 0, sizeof *sec);
+        return am_err_set(err, "28000", "not a SCRAM-SHA-256 verifier");
+    }
+    sec->iterations = (int)it;
+    return true;
 }
 
 void proxy__scram_init(proxy_scram_t *s, const proxy_scram_secret_t *sec, bool user_ok,
@@ -114,7 +156,9 @@ void proxy__scram_init(proxy_scram_t *s, const proxy_scram_secret_t *sec, bool u
         /* PostgreSQL's mock salt: stable per user name, so probing reveals nothing. */
         uint8_t mac[32];
         hmac256(doomed_key, 32, user, strlen(user), mac);
-        memcpy(s->secret.salt, mac, sizeof s->secret.salt);
+        s->secret.salt_len = 16;
+        s->secret.iterations = SCRAM_ITERATIONS;
+        memcpy(s->secret.salt, mac, s->secret.salt_len);
         am_random_bytes(s->secret.stored_key, sizeof s->secret.stored_key);
     }
 }
@@ -140,20 +184,59 @@ static bool scram_bad(am_err_t *err, const char *what)
     return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION, "malformed SCRAM message: %s", what);
 }
 
-/* "n,," or "y,,": the gs2 header, at most 3 bytes since we refuse authzid and binding. */
-static bool parse_gs2(const char *m, size_t len, size_t *bare_off, am_err_t *err)
+void proxy__scram_set_tls(proxy_scram_t *s, bool plus, const uint8_t *cbind, size_t len)
 {
-    if (len >= 1 && m[0] == 'p')
+    AM_ASSERT(len <= sizeof s->cbind);
+    s->tls = true;
+    s->plus = plus;
+    memcpy(s->cbind, cbind, len);
+    s->cbind_len = len;
+}
+
+/* The channel-binding flag as PostgreSQL's read_client_first_message checks it. */
+static bool parse_cbind_flag(const proxy_scram_t *s, const char *m, size_t len, size_t *off,
+                             am_err_t *err)
+{
+    static const char ep[] = "p=tls-server-end-point,";
+    if (len >= 1 && m[0] == 'p') {
+        if (!s->plus)
+            return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
+                              s->tls ? "malformed SCRAM message: the client requires channel "
+                                       "binding but selected SCRAM-SHA-256"
+                                     : "channel binding is not supported by this server");
+        if (len < sizeof ep - 1 || memcmp(m, ep, sizeof ep - 1) != 0)
+            return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
+                              "unsupported SCRAM channel-binding type");
+        *off = sizeof ep - 1;
+        return true;
+    }
+    if (s->plus)
         return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
-                          "channel binding is not supported by this server");
-    if (len < 3 || (m[0] != 'n' && m[0] != 'y') || m[1] != ',')
+                          "malformed SCRAM message: channel binding was selected but the client "
+                          "sent no binding");
+    if (len >= 1 && m[0] == 'y' && s->tls)
+        return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
+                          "SCRAM channel binding negotiation error: the client supports it but "
+                          "thinks the server does not");
+    if (len < 2 || (m[0] != 'n' && m[0] != 'y') || m[1] != ',')
         return scram_bad(err, "unexpected channel-binding flag");
-    if (m[2] == 'a')
+    *off = 2;
+    return true;
+}
+
+/* gs2 header: the binding flag, then an empty authzid (we refuse one). */
+static bool parse_gs2(const proxy_scram_t *s, const char *m, size_t len, size_t *bare_off,
+                      am_err_t *err)
+{
+    size_t off = 0;
+    if (!parse_cbind_flag(s, m, len, &off, err))
+        return false;
+    if (off < len && m[off] == 'a')
         return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
                           "client uses authorization identity, but it is not supported");
-    if (m[2] != ',')
+    if (off >= len || m[off] != ',')
         return scram_bad(err, "unexpected attribute in client-first-message");
-    *bare_off = 3;
+    *bare_off = off + 1;
     return true;
 }
 
@@ -166,14 +249,20 @@ bool proxy__scram_first(proxy_scram_t *s, const uint8_t *data, size_t len, am_bu
         return scram_bad(err, "client-first-message expected");
     if (memchr(m, '\0', len))
         return scram_bad(err, "NUL in client-first-message");
-    if (!parse_gs2(m, len, &bare, err))
+    if (!parse_gs2(s, m, len, &bare, err))
         return false;
-    am_buf_t gs2;
+    /* c= in client-final: the gs2 header, and with -PLUS the binding data after it */
+    am_buf_t raw, gs2;
+    am_buf_init(&raw);
     am_buf_init(&gs2);
-    b64_encode(data, bare, &gs2);
+    am_buf_append(&raw, data, bare);
+    if (s->plus)
+        am_buf_append(&raw, s->cbind, s->cbind_len);
+    b64_encode((const uint8_t *)raw.data, raw.len, &gs2);
     AM_ASSERT(gs2.len < sizeof s->gs2_b64);
     memcpy(s->gs2_b64, gs2.data, gs2.len + 1);
     am_buf_destroy(&gs2);
+    am_buf_destroy(&raw);
     /* bare = "n=" user ",r=" nonce [",ext"...]; the user comes from the startup packet. */
     const char *b = m + bare, *end = m + len;
     if (end - b < 2 || memcmp(b, "n=", 2) != 0)
@@ -200,7 +289,7 @@ bool proxy__scram_first(proxy_scram_t *s, const uint8_t *data, size_t len, am_bu
 
     size_t first_off = out->len;
     am_buf_printf(out, "r=%s,s=", s->nonce);
-    b64_encode(s->secret.salt, sizeof s->secret.salt, out);
+    b64_encode(s->secret.salt, s->secret.salt_len, out);
     am_buf_printf(out, ",i=%d", s->secret.iterations);
     am_buf_reset(&s->auth_msg);
     am_buf_append(&s->auth_msg, b, (size_t)(end - b));

@@ -1,11 +1,11 @@
 /*
  * proxy/server.c: the listener, the accept thread, one thread per client, the watermark
  * poller, cancel routing, and an orderly stop. Owns struct proxy's lifecycle.
- * Threads: accept thread (accepts, reaps finished clients), poller (stat()s the watermark
- * every 250 ms and refreshes the views when it changed), one thread per client
- * (proxy/conn.c). proxy_stop() sets `stopping`, wakes the accept thread through a pipe and
- * the poller through its condition variable, shuts every client socket down, interrupts
- * every running query, and joins them all.
+ * Threads: accept thread (accepts, reaps finished clients, makes room among connections still
+ * authenticating), poller (stat()s the watermark every 250 ms and refreshes the views when it
+ * changed), the watchdog (proxy/limits.c), one thread per client (proxy/conn.c). proxy_stop() sets
+ * `stopping`, wakes the accept thread through a pipe and the poller through its condition variable,
+ * shuts every client socket down, interrupts every running query, and joins them all.
  */
 #include "proxy/proxy_internal.h"
 
@@ -24,7 +24,7 @@
 
 #define POLL_INTERVAL_MS 250
 
-static bool open_listener(proxy_t *p, int port, am_err_t *err)
+static int bind_listener(const char *host, int port, am_err_t *err)
 {
     struct addrinfo hints = {.ai_family = AF_UNSPEC,
                              .ai_socktype = SOCK_STREAM,
@@ -32,34 +32,57 @@ static bool open_listener(proxy_t *p, int port, am_err_t *err)
     struct addrinfo *res = NULL;
     char port_s[16];
     snprintf(port_s, sizeof port_s, "%d", port);
-    int rc = getaddrinfo(p->listen_host, port_s, &hints, &res);
-    if (rc != 0)
-        return am_err_set(err, AM_SQLSTATE_CONFIG, "proxy: listen address \"%s\": %s",
-                          p->listen_host, gai_strerror(rc));
+    int rc = getaddrinfo(host, port_s, &hints, &res);
+    if (rc != 0) {
+        am_err_set(err, AM_SQLSTATE_CONFIG, "proxy: listen address \"%s\": %s", host,
+                   gai_strerror(rc));
+        return -1;
+    }
     int fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC, 0);
     int one = 1;
+    /* a deep backlog: a flood of connections waits there, not in a refused SYN */
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 128) != 0) {
+        bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 1024) != 0) {
         int e = errno;
         if (fd >= 0)
             close(fd);
         freeaddrinfo(res);
-        return am_err_errno(err, e, "proxy: listen on %s:%d", p->listen_host, port);
+        am_err_errno(err, e, "proxy: listen on %s:%d", host, port);
+        return -1;
     }
     freeaddrinfo(res);
+    return fd;
+}
+
+int proxy_listen(const char *host, int port, am_err_t *err)
+{
+    /* a server of a supervisor killed a moment ago may still hold the port */
+    int64_t deadline = am_mono_us() + INT64_C(5) * 1000 * 1000;
+    for (;;) {
+        int fd = bind_listener(host ? host : "127.0.0.1", port, err);
+        if (fd >= 0 || am_mono_us() > deadline || !strstr(err->msg, "in use"))
+            return fd;
+        am_sleep_ms(100);
+    }
+}
+
+static bool record_port(proxy_t *p, am_err_t *err)
+{
     /* The real port matters when port is 0: without it proxy_port() would report 0. */
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     socklen_t sl = sizeof ss;
-    if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
-        int e = errno;
-        close(fd);
-        return am_err_errno(err, e, "proxy: getsockname on %s:%d", p->listen_host, port);
-    }
+    if (getsockname(p->listen_fd, (struct sockaddr *)&ss, &sl) != 0)
+        return am_err_errno(err, errno, "proxy: getsockname");
     p->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
                                              : ((struct sockaddr_in *)&ss)->sin_port);
-    p->listen_fd = fd;
     return true;
+}
+
+bool proxy__listen(proxy_t *p, int port, am_err_t *err)
+{
+    p->listen_fd = bind_listener(p->listen_host, port, err);
+    return p->listen_fd >= 0 && record_port(p, err);
 }
 
 /* Joins and frees clients whose thread has finished (all of them when `all`). */
@@ -89,13 +112,18 @@ static void reap(proxy_t *p, bool all)
 
 static void spawn(proxy_t *p, int fd)
 {
-    if (atomic_load(&p->n_threads) > p->max_clients + 32) {
-        close(fd); /* a flood of half-open connections; real clients get 53300 */
+    if (!proxy__pending_admit(p)) {
+        close(fd); /* every thread is taken even after making room: shed the newcomer */
         return;
     }
     proxy_client_t *c = am_xcalloc(1, sizeof *c);
     c->proxy = p;
     c->fd = fd;
+    c->accepted_us = am_mono_us();
+    atomic_init(&c->stage, PROXY_STAGE_CONNECTED);
+    atomic_init(&c->deadline_us, 0);
+    atomic_init(&c->timed_out, false);
+    atomic_init(&c->hung_up, false);
     atomic_init(&c->done, false);
     atomic_init(&c->busy, false);
     pthread_mutex_lock(&p->lock);
@@ -191,6 +219,7 @@ bool proxy__session_register(proxy_t *p, proxy_client_t *c)
     if (ok) {
         p->n_sessions++;
         c->is_session = true;
+        atomic_store(&c->stage, PROXY_STAGE_SESSION);
     }
     pthread_mutex_unlock(&p->lock);
     return ok;
@@ -224,15 +253,28 @@ void proxy__cancel(proxy_t *p, uint32_t pid, uint32_t key)
 
 /* ---- public API -------------------------------------------------------------------------- */
 
+static char *dup_or_null(const char *v)
+{
+    return v && *v ? am_xstrdup(v) : NULL;
+}
+
 static proxy_t *proxy_alloc(const proxy_options_t *o)
 {
     proxy_t *p = am_xcalloc(1, sizeof *p);
-    p->listen_host = am_xstrdup(o->listen_host ? o->listen_host : "0.0.0.0");
-    p->user = am_xstrdup(o->user);
-    p->password = am_xstrdup(o->password ? o->password : "");
+    p->listen_host = am_xstrdup(o->listen_host ? o->listen_host : "127.0.0.1");
+    p->user = am_xstrdup(o->user ? o->user : "");
     p->database = am_xstrdup(o->database);
     p->warehouse = am_xstrdup(o->warehouse);
-    p->max_clients = o->max_clients > 0 ? o->max_clients : 64;
+    p->max_clients = o->max_clients > 0 ? o->max_clients : 100;
+    p->max_pending = o->max_pending > 0 ? o->max_pending : 32;
+    p->auth_timeout_ms = o->auth_timeout_ms > 0 ? o->auth_timeout_ms : 10000;
+    p->statement_timeout_ms = o->statement_timeout_ms;
+    p->idle_in_tx_timeout_ms = o->idle_in_tx_timeout_ms;
+    p->max_prepared = o->max_prepared > 0 ? o->max_prepared : 1000;
+    p->max_portals = o->max_portals > 0 ? o->max_portals : 100;
+    p->memory_limit = dup_or_null(o->memory_limit);
+    p->temp_directory = dup_or_null(o->temp_directory);
+    p->max_temp_size = dup_or_null(o->max_temp_directory_size);
     p->listen_fd = -1;
     p->wake_pipe[0] = p->wake_pipe[1] = -1;
     atomic_init(&p->stopping, false);
@@ -248,44 +290,63 @@ static proxy_t *proxy_alloc(const proxy_options_t *o)
     am_random_bytes(&r, sizeof r);
     p->next_pid = 1000 + r % 100000;
     am_random_bytes(p->doomed_key, sizeof p->doomed_key);
-    proxy__scram_secret_init(&p->secret, p->password);
     return p;
 }
 
-proxy_t *proxy_start(const proxy_options_t *opts, am_err_t *err)
+/* Everything read from files (certificate, key) before the sandbox; DuckDB after it, so its
+ * threads are born inside it. */
+static bool prepare(proxy_t *p, const proxy_options_t *o, am_err_t *err)
 {
-    if (!opts || !opts->user || !opts->database || !opts->warehouse || !*opts->warehouse) {
-        am_err_set(err, AM_SQLSTATE_CONFIG, "proxy: user, database and warehouse are required");
-        return NULL;
+    if (o->has_listen_fd) {
+        p->listen_fd = o->listen_fd;
+        if (!record_port(p, err))
+            return false;
+    } else if (!proxy__listen(p, o->port, err)) {
+        return false;
     }
-    proxy_t *p = proxy_alloc(opts);
+    if (!proxy__tls_init(p, o->tls_mode, o->tls_cert, o->tls_key, err) ||
+        !proxy__auth_init(p, o, err))
+        return false;
+    if (o->seal && !o->seal(o->seal_ud, err))
+        return false;
     (void)wm_changed(p); /* the state the first refresh reads */
-    if (!proxy__catalog_open(p, err) || !proxy__catalog_refresh(p, err) ||
-        !open_listener(p, opts->port, err))
-        goto fail;
-    if (pipe2(p->wake_pipe, O_CLOEXEC) != 0) {
-        am_err_errno(err, errno, "proxy: pipe");
-        goto fail;
-    }
-    if (pthread_create(&p->accept_thread, NULL, accept_main, p) != 0) {
-        am_err_set(err, AM_SQLSTATE_INTERNAL, "proxy: cannot start the accept thread");
-        goto fail;
-    }
+    return proxy__catalog_open(p, err) && proxy__catalog_refresh(p, err);
+}
+
+static bool start_threads(proxy_t *p, am_err_t *err)
+{
+    if (pipe2(p->wake_pipe, O_CLOEXEC) != 0)
+        return am_err_errno(err, errno, "proxy: pipe");
+    if (!proxy__watchdog_start(p, err))
+        return false;
+    if (pthread_create(&p->accept_thread, NULL, accept_main, p) != 0)
+        return am_err_set(err, AM_SQLSTATE_INTERNAL, "proxy: cannot start the accept thread");
     p->accept_started = true;
     if (pthread_create(&p->poll_thread, NULL, poll_main, p) == 0)
         p->poll_started = true;
     else
         am_log_warn("proxy", "no watermark poller: views change only on proxy_refresh");
-    am_log_info("proxy", "listening", AM_KV_STR("host", p->listen_host),
-                AM_KV_I64("port", p->port));
+    return true;
+}
+
+proxy_t *proxy_start(const proxy_options_t *opts, am_err_t *err)
+{
+    if (!opts || !opts->database || !opts->warehouse || !*opts->warehouse ||
+        (!opts->user && !opts->n_users && !opts->auth_conninfo)) {
+        am_err_set(err, AM_SQLSTATE_CONFIG, "proxy: users, database and warehouse are required");
+        if (opts && opts->has_listen_fd)
+            close(opts->listen_fd);
+        return NULL;
+    }
+    proxy_t *p = proxy_alloc(opts);
+    if (!prepare(p, opts, err) || !start_threads(p, err)) {
+        proxy_stop(p);
+        return NULL;
+    }
+    am_log_info("proxy", "listening", AM_KV_STR("host", p->listen_host), AM_KV_I64("port", p->port),
+                AM_KV_STR("tls", opts->tls_mode ? opts->tls_mode : "disable"),
+                AM_KV_STR("users", proxy__auth_method(p)));
     return p;
-fail:
-    proxy__catalog_close(p);
-    if (p->listen_fd >= 0)
-        close(p->listen_fd);
-    p->listen_fd = -1;
-    proxy_stop(p);
-    return NULL;
 }
 
 int proxy_port(const proxy_t *p)
@@ -313,6 +374,17 @@ bool proxy_check(proxy_t *p, am_err_t *err)
     return ok;
 }
 
+int proxy_n_pending(const proxy_t *p)
+{
+    proxy_t *mp = (proxy_t *)p;
+    int n = 0;
+    pthread_mutex_lock(&mp->lock);
+    for (proxy_client_t *c = mp->clients; c; c = c->next)
+        n += atomic_load(&c->stage) != PROXY_STAGE_SESSION && !atomic_load(&c->done);
+    pthread_mutex_unlock(&mp->lock);
+    return n;
+}
+
 int proxy_n_clients(const proxy_t *p)
 {
     proxy_t *mp = (proxy_t *)p;
@@ -334,6 +406,7 @@ static void stop_threads(proxy_t *p)
         pthread_join(p->accept_thread, NULL);
     if (p->poll_started)
         pthread_join(p->poll_thread, NULL);
+    proxy__watchdog_join(p);
     /* DuckDB forgets an interrupt that lands before its query starts, so one call can miss:
      * keep interrupting until every client thread has seen the shutdown and finished. */
     for (bool all_done = false; !all_done;) {
@@ -363,6 +436,8 @@ void proxy_stop(proxy_t *p)
         if (p->wake_pipe[i] >= 0)
             close(p->wake_pipe[i]);
     proxy__catalog_close(p);
+    proxy__tls_free(p);
+    proxy__auth_free(p);
     pthread_mutex_destroy(&p->lock);
     pthread_mutex_destroy(&p->refresh_lock);
     pthread_mutex_destroy(&p->cat_lock);
@@ -370,8 +445,10 @@ void proxy_stop(proxy_t *p)
     pthread_cond_destroy(&p->poll_cond);
     free(p->listen_host);
     free(p->user);
-    free(p->password);
     free(p->database);
+    free(p->memory_limit);
+    free(p->temp_directory);
+    free(p->max_temp_size);
     free(p->warehouse);
     free(p);
 }

@@ -63,6 +63,15 @@ static const setting_def_t defs[] = {
     {"default_transaction_deferrable", "off", false, false},
     {"timezone_abbreviations", "Default", false, false},
     {"datestyle_order", "MDY", false, true},
+    /* the server's compile-time limits, as PostgreSQL 15 reports them (pgjdbc reads
+     * max_index_keys from pg_settings) */
+    {"lc_collate", "C.UTF-8", false, true}, /* the source database's, once its catalog is read */
+    {"lc_ctype", "C.UTF-8", false, true},
+    {"max_index_keys", "32", false, true},
+    {"max_function_args", "100", false, true},
+    {"block_size", "8192", false, true},
+    {"wal_block_size", "8192", false, true},
+    {"data_checksums", "off", false, true},
 };
 
 static const setting_def_t *def_find(const char *name)
@@ -84,7 +93,7 @@ static proxy_setting_t *setting_slot(proxy_session_t *s, const char *name, bool 
     proxy_setting_t *st = &s->settings[s->n_settings++];
     const setting_def_t *d = def_find(name);
     st->name = am_xstrdup(d ? d->name : name);
-    st->value = am_xstrdup(d ? d->dflt : "");
+    st->value = am_xstrdup(d ? proxy__limits_default(s->proxy, d->name, d->dflt) : "");
     return st;
 }
 
@@ -96,11 +105,80 @@ const char *proxy__setting_find(const proxy_session_t *s, const char *name)
     return NULL;
 }
 
+/* A duration GUC (base unit ms) or memory GUC (base unit kB) shown as PostgreSQL shows it: in
+ * the largest unit that divides the value. */
+static bool is_ms_guc(const char *name)
+{
+    return strcasecmp(name, "statement_timeout") == 0 || strcasecmp(name, "lock_timeout") == 0 ||
+           strcasecmp(name, "idle_in_transaction_session_timeout") == 0;
+}
+
+static char *ms_text(int64_t ms)
+{
+    static const struct {
+        const char *unit;
+        int64_t ms;
+    } units[] = {{"d", 86400000}, {"h", 3600000}, {"min", 60000}, {"s", 1000}, {"ms", 1}};
+    if (ms == 0)
+        return am_xstrdup("0");
+    for (size_t i = 0; i < AM_ARRAY_LEN(units); i++)
+        if (ms % units[i].ms == 0)
+            return am_xasprintf("%lld%s", (long long)(ms / units[i].ms), units[i].unit);
+    return am_xasprintf("%lldms", (long long)ms);
+}
+
+static bool kb_of(const char *v, int64_t *kb)
+{
+    static const struct {
+        const char *unit;
+        double kb;
+    } units[] = {{"", 1},      {"B", 1.0 / 1024}, {"kB", 1},
+                 {"MB", 1024}, {"GB", 1048576},   {"TB", 1073741824.0}};
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || x < 0)
+        return false;
+    while (*end == ' ')
+        end++;
+    for (size_t i = 0; i < AM_ARRAY_LEN(units); i++)
+        if (strcmp(end, units[i].unit) == 0 && x * units[i].kb <= 2147483647.0) {
+            *kb = (int64_t)(x * units[i].kb + 0.5);
+            return true;
+        }
+    return false;
+}
+
+static char *kb_text(int64_t kb)
+{
+    static const char *const units[] = {"TB", "GB", "MB", "kB"};
+    int64_t scale = INT64_C(1073741824);
+    for (size_t i = 0; i < AM_ARRAY_LEN(units); i++, scale /= 1024)
+        if (kb != 0 && kb % scale == 0)
+            return am_xasprintf("%lld%s", (long long)(kb / scale), units[i]);
+    return am_xasprintf("%lldkB", (long long)kb);
+}
+
 /* Checks and normalises a value; applies the ones that steer encoding. */
 static bool apply(proxy_session_t *s, const char *name, const char *value, char **norm,
                   am_err_t *err)
 {
     *norm = NULL;
+    if (!proxy__limits_setting_check(name, value, err))
+        return false;
+    if (is_ms_guc(name)) {
+        int64_t ms = 0;
+        if (am_duration_ms_parse(value, &ms))
+            *norm = ms_text(ms);
+        return true;
+    }
+    if (strcasecmp(name, "work_mem") == 0 || strcasecmp(name, "maintenance_work_mem") == 0) {
+        int64_t kb = 0;
+        if (!kb_of(value, &kb) || kb < 64)
+            return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
+                              "invalid value for parameter \"%s\": \"%s\"", name, value);
+        *norm = kb_text(kb);
+        return true;
+    }
     if (strcasecmp(name, "client_encoding") == 0) {
         if (strcasecmp(value, "UTF8") != 0 && strcasecmp(value, "UTF-8") != 0 &&
             strcasecmp(value, "unicode") != 0)
@@ -108,13 +186,9 @@ static bool apply(proxy_session_t *s, const char *name, const char *value, char 
                               "conversion between %s and UTF8 is not supported", value);
         *norm = am_xstrdup("UTF8");
     } else if (strcasecmp(name, "DateStyle") == 0) {
-        if (strcasestr(value, "SQL") || strcasestr(value, "German") ||
-            strcasestr(value, "Postgres"))
-            return am_err_set(err, AM_SQLSTATE_UNSUPPORTED, "only DateStyle ISO is supported");
-        const char *order = strcasestr(value, "DMY") || strcasestr(value, "European") ? "DMY"
-                            : strcasestr(value, "YMD")                                ? "YMD"
-                                                                                      : "MDY";
-        *norm = am_xasprintf("ISO, %s", order);
+        return proxy__datestyle_set(s, value, norm, err);
+    } else if (strcasecmp(name, "IntervalStyle") == 0) {
+        return proxy__intervalstyle_set(s, value, norm, err);
     } else if (strcasecmp(name, "TimeZone") == 0) {
         int32_t fixed;
         proxy_tz_t *z;
@@ -131,8 +205,7 @@ static bool apply(proxy_session_t *s, const char *name, const char *value, char 
             return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
                               "invalid value for parameter \"extra_float_digits\": \"%s\"", value);
         s->extra_float_digits = (int)v;
-    } else if ((strcasecmp(name, "IntervalStyle") == 0 && strcasecmp(value, "postgres") != 0) ||
-               (strcasecmp(name, "bytea_output") == 0 && strcasecmp(value, "hex") != 0) ||
+    } else if ((strcasecmp(name, "bytea_output") == 0 && strcasecmp(value, "hex") != 0) ||
                (strcasecmp(name, "standard_conforming_strings") == 0 &&
                 strcasecmp(value, "on") != 0 && strcasecmp(value, "true") != 0)) {
         return am_err_set(err, AM_SQLSTATE_UNSUPPORTED, "%s = %s is not supported", name, value);
@@ -213,11 +286,14 @@ void proxy__session_init(proxy_session_t *s, const proxy_startup_t *st)
 {
     s->tx = 'I';
     s->extra_float_digits = 1;
+    s->date_style = 1;     /* ISO (PROXY_PG_ISO_DATES) */
+    s->date_order = 2;     /* MDY */
+    s->interval_style = 0; /* postgres */
     for (size_t i = 0; i < AM_ARRAY_LEN(defs); i++)
         (void)setting_slot(s, defs[i].name, true);
     proxy_setting_t *auth = setting_slot(s, "session_authorization", true);
     free(auth->value);
-    auth->value = am_xstrdup(s->proxy->user);
+    auth->value = am_xstrdup(s->role ? s->role : s->proxy->user);
     for (size_t i = 0; st && i < st->n_params; i++) {
         const char *n = st->names[i];
         if (!strcmp(n, "options"))
@@ -256,16 +332,18 @@ void proxy__session_report_all(proxy_session_t *s)
             proxy__wire_param_status(&s->out, defs[i].name, proxy__setting_find(s, defs[i].name));
 }
 
+/* RESET ALL and DISCARD ALL: the configured default (proxy.statement_timeout ...), as RESET of
+ * one name does, else the built-in one. */
 static void reset_one(proxy_session_t *s, const setting_def_t *d)
 {
     am_err_t e = {0};
     if (d->fixed)
         return;
+    char *dflt = am_xstrdup(proxy__limits_default(s->proxy, d->name, d->dflt));
     proxy_setting_t *st = setting_slot(s, d->name, true);
-    if (strcmp(st->value, d->dflt) == 0)
-        return;
-    if (setting_set(s, d->name, d->dflt, false, &e) && d->reported)
-        proxy__wire_param_status(&s->out, d->name, d->dflt);
+    if (strcmp(st->value, dflt) != 0 && setting_set(s, d->name, dflt, false, &e) && d->reported)
+        proxy__wire_param_status(&s->out, d->name, dflt);
+    free(dflt);
 }
 
 void proxy__session_reset_all(proxy_session_t *s)
@@ -317,7 +395,7 @@ static char *args_text(const PgQuery__VariableSetStmt *v)
     am_buf_t b;
     am_buf_init(&b);
     am_buf_puts(&b, "");
-    bool list = strcasecmp(v->name, "search_path") == 0;
+    bool list = v->name && strcasecmp(v->name, "search_path") == 0;
     for (size_t i = 0; i < v->n_args; i++) {
         if (i)
             am_buf_puts(&b, ", ");
@@ -389,16 +467,16 @@ bool proxy__session_set(proxy_session_t *s, const PgQuery__VariableSetStmt *v, a
     bool reset = v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ||
                  v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT;
     const setting_def_t *d = def_find(cname);
-    char *value = reset ? am_xstrdup(d ? d->dflt : "") : args_text(v);
+    char *value = reset ? am_xstrdup(d ? proxy__limits_default(s->proxy, d->name, d->dflt) : "")
+                        : args_text(v);
     if (v->is_local && s->tx == 'I')
         proxy__send_notice(s, "25P01", "SET LOCAL can only be used in transaction blocks");
     bool ok = (v->is_local && s->tx == 'I') || setting_set(s, cname, value, false, err);
     free(value);
     if (!ok)
         return false;
-    proxy__wire_complete(&s->out, reset && v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET
-                                      ? "RESET"
-                                      : "SET");
+    proxy__wire_complete(
+        &s->out, reset && v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ? "RESET" : "SET");
     /* ParameterStatus follows CommandComplete */
     if (d && d->reported)
         proxy__wire_param_status(&s->out, d->name, proxy__setting_find(s, d->name));
@@ -451,8 +529,9 @@ bool proxy__session_show(proxy_session_t *s, const PgQuery__VariableShowStmt *v,
     const char *cname = canonical(name);
     const char *val = proxy__setting_find(s, cname);
     if (!strcasecmp(cname, "transaction_isolation"))
-        val = s->tx_isolation && s->tx != 'I' ? s->tx_isolation
-                                              : proxy__setting_find(s, "default_transaction_isolation");
+        val = s->tx_isolation && s->tx != 'I'
+                  ? s->tx_isolation
+                  : proxy__setting_find(s, "default_transaction_isolation");
     if (!val)
         return am_err_set(err, PROXY_SQLSTATE_UNDEFINED_OBJECT,
                           "unrecognized configuration parameter \"%s\"", name);
@@ -476,9 +555,11 @@ bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err)
 {
     if (s->duck_tx)
         return true;
+    uint64_t gen = atomic_load(&s->proxy->views_gen);
     if (!proxy__duck_exec(s->con, "BEGIN TRANSACTION", err))
         return false;
     s->duck_tx = true;
+    s->duck_gen = gen;
     return true;
 }
 
@@ -514,6 +595,43 @@ void proxy__session_stmt_begin(proxy_session_t *s)
     s->tx_start_us = am_now_us();
     proxy__pgcat_unref(s->cat);
     s->cat = proxy__catalog_current(s->proxy);
+    const char *coll = s->cat ? proxy__pgcat_collate(s->cat) : NULL;
+    for (size_t i = 0; coll && i < s->n_settings; i++)
+        if ((!strcasecmp(s->settings[i].name, "lc_collate") ||
+             !strcasecmp(s->settings[i].name, "lc_ctype")) &&
+            strcmp(s->settings[i].value, coll) != 0) {
+            free(s->settings[i].value);
+            s->settings[i].value = am_xstrdup(coll);
+        }
+}
+
+/* READ COMMITTED (PostgreSQL's default): each statement of a block sees the newest watermark.
+ * The block's DuckDB transaction (reads only) ends and the next statement opens one on the
+ * current catalog; REPEATABLE READ and SERIALIZABLE keep the first statement's snapshot. While
+ * a protocol portal of the block is open its rows come from the old snapshot: kept. */
+void proxy__session_stmt_snapshot(proxy_session_t *s)
+{
+    if (s->tx != 'T' || s->implicit_tx)
+        return;
+    const char *iso =
+        s->tx_isolation ? s->tx_isolation : proxy__setting_find(s, "default_transaction_isolation");
+    if (iso && strncasecmp(iso, "read ", 5) != 0)
+        return;
+    for (const proxy_portal_t *p = s->portals; p; p = p->next)
+        if (p->has_cur && !p->declared && p->name[0])
+            return;
+    /* the views may change with the catalog unchanged (new rows only): DuckDB's transaction
+     * then still sees the old ones */
+    proxy_pgcat_t *now = proxy__catalog_current(s->proxy);
+    if (now == s->cat && (!s->duck_tx || s->duck_gen == atomic_load(&s->proxy->views_gen))) {
+        proxy__pgcat_unref(now);
+        return;
+    }
+    if (s->duck_tx)
+        (void)duck_run(s, "COMMIT");
+    s->duck_tx = false;
+    proxy__pgcat_unref(s->cat);
+    s->cat = now;
 }
 
 static bool tx_begin(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_err_t *err)
@@ -565,8 +683,9 @@ static bool savepoint(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_
 {
     bool rollback_to = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO;
     bool release = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE;
-    const char *what = rollback_to ? "ROLLBACK TO SAVEPOINT" : release ? "RELEASE SAVEPOINT"
-                                                                       : "SAVEPOINT";
+    const char *what = rollback_to ? "ROLLBACK TO SAVEPOINT"
+                       : release   ? "RELEASE SAVEPOINT"
+                                   : "SAVEPOINT";
     if (s->tx == 'I')
         return am_err_set(err, "25P01", "%s can only be used in transaction blocks", what);
     if (rollback_to && s->tx == 'E') {
@@ -614,12 +733,25 @@ static const char *env_setting(void *ud, const char *name)
     return proxy__setting_find(s, canonical(name));
 }
 
+static bool env_setting_at(void *ud, size_t i, const char **name, const char **value,
+                           const char **boot)
+{
+    const proxy_session_t *s = ud;
+    if (i >= s->n_settings)
+        return false;
+    *name = s->settings[i].name;
+    *value = s->settings[i].value;
+    const setting_def_t *d = def_find(*name);
+    *boot = d ? proxy__limits_default(s->proxy, d->name, d->dflt) : *value;
+    return true;
+}
+
 void proxy__session_env(proxy_session_t *s, proxy_sqlenv_t *env)
 {
     memset(env, 0, sizeof *env);
     env->cat = s->cat;
     env->search_path = proxy__setting_find(s, "search_path");
-    env->user = s->proxy->user;
+    env->user = s->role ? s->role : s->proxy->user;
     env->database = s->proxy->database;
     env->timezone = proxy__setting_find(s, "TimeZone");
     env->datestyle = proxy__setting_find(s, "DateStyle");
@@ -631,6 +763,7 @@ void proxy__session_env(proxy_session_t *s, proxy_sqlenv_t *env)
     env->server_start_us = s->proxy->start_us;
     env->server_port = s->proxy->port;
     env->setting = env_setting;
+    env->setting_at = env_setting_at;
     env->setting_ud = s;
 }
 
@@ -660,8 +793,12 @@ void proxy__session_path(const proxy_session_t *s, am_arena_t *arena, proxy_path
         const char *name = am_arena_strndup(arena, b.data ? b.data : "", b.len);
         am_buf_destroy(&b);
         if (!strcmp(name, "$user"))
-            name = s->proxy->user;
-        if (s->cat && !proxy__pgcat_nsp_find(s->cat, name))
+            name = s->role ? s->role : s->proxy->user;
+        /* schemas that do not exist are skipped; without a catalog only the built-in ones
+         * and public exist */
+        if (s->cat ? !proxy__pgcat_nsp_find(s->cat, name)
+                   : strcmp(name, "public") != 0 && strcmp(name, "pg_catalog") != 0 &&
+                         strcmp(name, "information_schema") != 0)
             continue;
         out->names[out->n++] = name;
     }

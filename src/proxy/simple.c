@@ -40,6 +40,7 @@ static bool run_one(proxy_session_t *s, const proxy_sqlstmt_t *st, am_err_t *err
     if (!proxy__stmt_kind(st->node, &kind, err))
         return false;
     proxy__session_stmt_begin(s);
+    proxy__session_stmt_snapshot(s);
     if (kind == PROXY_STMT_QUERY)
         return run_query(s, st->node, err);
     return proxy__stmt_utility(s, st->node, st->text, true, err);

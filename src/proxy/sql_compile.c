@@ -38,8 +38,12 @@ static void resolve_path(sqlc_ctx_t *c)
         am_buf_destroy(&b);
         if (strcmp(name, "$user") == 0)
             name = c->env->user ? c->env->user : "";
-        if (c->cat && !proxy__pgcat_nsp_find(c->cat, name))
-            continue; /* PostgreSQL skips schemas that do not exist */
+        /* PostgreSQL skips schemas that do not exist; without a catalog only the built-in ones
+         * and public exist (as proxy__session_path has it) */
+        if (c->cat ? !proxy__pgcat_nsp_find(c->cat, name)
+                   : strcmp(name, "public") != 0 && strcmp(name, "pg_catalog") != 0 &&
+                         strcmp(name, "information_schema") != 0)
+            continue;
         out[n++] = name;
     }
     c->env_path = out;

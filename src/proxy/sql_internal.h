@@ -126,6 +126,8 @@ typedef struct proxy_pgrel {
     size_t n_cols;
     proxy_rel_served_t served;
     char *duck_name; /* quoted DuckDB name to read it by; NULL when unserved */
+    int16_t pk[32];  /* the primary key's attnums (pg_index.indkey), n_pk of them */
+    uint8_t n_pk;
 } proxy_pgrel_t;
 
 typedef struct proxy_pgtype {
@@ -158,6 +160,8 @@ typedef struct proxy_pgcat proxy_pgcat_t;
 proxy_pgcat_t *proxy__pgcat_parse(const char *json, size_t len, am_err_t *err) AM_MUST_CHECK;
 /* Marks the relation oid (found by nspname.relname) as mirrored; false if it is not there. */
 bool proxy__pgcat_serve(proxy_pgcat_t *cat, const char *nspname, const char *relname);
+/* Takes the mark back (a view that cannot be built); before the model is shared only. */
+void proxy__pgcat_unserve(proxy_pgcat_t *cat, const char *nspname, const char *relname);
 /*
  * Creates (or replaces) every am_cat table and enum type of the model in DuckDB and fills the
  * tables with the file's rows. Runs on con inside the caller's transaction.
@@ -170,11 +174,19 @@ void proxy__pgcat_unref(proxy_pgcat_t *cat); /* NULL is a no-op */
 const char *proxy__pgcat_database(const proxy_pgcat_t *cat); /* the source database's name */
 /* pg_database.datcollate of the source database (NULL if unknown). */
 const char *proxy__pgcat_collate(const proxy_pgcat_t *cat);
+/* The table an index belongs to (pg_index.indrelid); 0 when unknown. */
+uint32_t proxy__pgcat_index_table(const proxy_pgcat_t *cat, uint32_t indexrelid);
+/* May role rolname read mirrored table relid, as the source would let it (pgcat_acl.c)? */
+typedef enum proxy_acl { PROXY_ACL_READ, PROXY_ACL_DENIED, PROXY_ACL_RLS } proxy_acl_t;
+proxy_acl_t proxy__pgcat_acl(const proxy_pgcat_t *cat, const char *rolname, uint32_t relid);
+/* The catalog file carries relation schema.name (e.g. "am", "settings"). */
+bool proxy__pgcat_has(const proxy_pgcat_t *cat, const char *schema, const char *name);
 const proxy_pgrel_t *proxy__pgcat_rel(const proxy_pgcat_t *cat, uint32_t oid);
 const proxy_pgrel_t *proxy__pgcat_rel_find(const proxy_pgcat_t *cat, const char *nspname,
                                            const char *relname);
 size_t proxy__pgcat_n_rels(const proxy_pgcat_t *cat);
 const proxy_pgrel_t *proxy__pgcat_rel_at(const proxy_pgcat_t *cat, size_t i);
+/* NULL when absent, or when cat is NULL (no catalog loaded yet: a client may name any OID). */
 const proxy_pgtype_t *proxy__pgcat_type(const proxy_pgcat_t *cat, uint32_t oid);
 const proxy_pgtype_t *proxy__pgcat_type_find(const proxy_pgcat_t *cat, const char *nspname,
                                              const char *typname);
@@ -184,6 +196,9 @@ const char *proxy__pgcat_nsp_name(const proxy_pgcat_t *cat, uint32_t nsp_oid);
 /* pg_proc (oid -> proname, pronamespace) and pg_roles / pg_authid (oid <-> rolname). */
 const char *proxy__pgcat_proc_name(const proxy_pgcat_t *cat, uint32_t oid, uint32_t *nsp_oid);
 const char *proxy__pgcat_role_name(const proxy_pgcat_t *cat, uint32_t oid);
+/* A function named name (in schema nsp_oid, or any when 0): its OID and how many match. */
+uint32_t proxy__pgcat_proc_find(const proxy_pgcat_t *cat, uint32_t nsp_oid, const char *name,
+                                size_t *count);
 uint32_t proxy__pgcat_role_find(const proxy_pgcat_t *cat, const char *rolname);
 
 /* ---- PostgreSQL types in DuckDB (pgtype.c) ----------------------------------------------- */
@@ -231,12 +246,15 @@ typedef struct proxy_sqlenv {
     const char *intervalstyle;
     int extra_float_digits;
     uint32_t backend_pid;
-    int64_t tx_start_us;   /* now(), current_timestamp: start of the transaction, Unix µs */
-    int64_t stmt_start_us; /* statement_timestamp() */
+    int64_t tx_start_us;     /* now(), current_timestamp: start of the transaction, Unix µs */
+    int64_t stmt_start_us;   /* statement_timestamp() */
     int64_t server_start_us; /* pg_postmaster_start_time() */
     int server_port;         /* inet_server_port() */
     /* current_setting(name) and SHOW: the value, or NULL for an unknown name */
     const char *(*setting)(void *ud, const char *name);
+    /* pg_settings: the i-th setting (false past the last): name, value, value at start */
+    bool (*setting_at)(void *ud, size_t i, const char **name, const char **value,
+                       const char **boot);
     void *setting_ud;
 } proxy_sqlenv_t;
 

@@ -36,12 +36,13 @@ bool proxy__sql_parse(const char *sql, proxy_sqlparse_t *out, int *position, am_
     PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql);
     if (r.error) {
         *position = r.error->cursorpos;
-        am_err_set(err, AM_SQLSTATE_SYNTAX, "%s", r.error->message ? r.error->message : "syntax error");
+        am_err_set(err, AM_SQLSTATE_SYNTAX, "%s",
+                   r.error->message ? r.error->message : "syntax error");
         pg_query_free_protobuf_parse_result(r);
         return false;
     }
-    out->tree = pg_query__parse_result__unpack(NULL, r.parse_tree.len,
-                                               (const uint8_t *)r.parse_tree.data);
+    out->tree =
+        pg_query__parse_result__unpack(NULL, r.parse_tree.len, (const uint8_t *)r.parse_tree.data);
     pg_query_free_protobuf_parse_result(r);
     if (!out->tree)
         return am_err_set(err, AM_SQLSTATE_INTERNAL, "libpg_query: cannot read its parse tree");

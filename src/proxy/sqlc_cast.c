@@ -13,11 +13,11 @@
 
 typedef enum kind {
     K_OTHER = 0,
-    K_INT,      /* int2 int4 int8 */
-    K_OID,      /* oid xid cid and the reg* types */
-    K_FLOAT,    /* float4 float8 */
-    K_NUMERIC,  /* numeric (DECIMAL or numeric text, see numv) */
-    K_TEXT,     /* text varchar bpchar name "char" */
+    K_INT,     /* int2 int4 int8 */
+    K_OID,     /* oid xid cid and the reg* types */
+    K_FLOAT,   /* float4 float8 */
+    K_NUMERIC, /* numeric (DECIMAL or numeric text, see numv) */
+    K_TEXT,    /* text varchar bpchar name "char" */
     K_BOOL,
     K_DATE,
     K_TIME,
@@ -98,6 +98,26 @@ static kind_t kind_of(sqlc_ctx_t *c, uint32_t oid)
     return K_OPAQUE;
 }
 
+char *sqlc_num_text(sqlc_ctx_t *c, const sqlc_val_t *v)
+{
+    if (v->numv)
+        return v->sql;
+    /* DuckDB prints DECIMAL(p,p) without its leading zero: numeric_in puts it back */
+    return sqlc_printf(c, "am_num_in(CAST(%s AS VARCHAR))", v->sql);
+}
+
+void sqlc_numeric_unify(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, proxy_pgtype_ref_t t)
+{
+    if (!sqlc_numv_type(c, t))
+        return;
+    /* values of one unconstrained numeric keep their own scales (DuckDB would unify the
+     * scales of DECIMALs): all become numeric text */
+    for (size_t i = 0; i < n; i++) {
+        vals[i].sql = sqlc_num_text(c, &vals[i]);
+        vals[i].numv = true;
+    }
+}
+
 bool sqlc_numv_type(sqlc_ctx_t *c, proxy_pgtype_ref_t t)
 {
     t = proxy__pgtype_base(c->cat, t);
@@ -161,6 +181,8 @@ static char *output_elem(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, boo
 static char *output_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv)
 {
     t = proxy__pgtype_base(c->cat, t);
+    if (t.oid == PG_OID_INT2VECTOR || t.oid == PG_OID_OIDVECTOR) /* "1 3": int2vectorout */
+        return sqlc_printf(c, "array_to_string(%s, ' ')", x);
     switch (kind_of(c, t.oid)) {
     case K_INT:
     case K_UUID:
@@ -206,6 +228,16 @@ static char *output_elem(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, boo
     return sqlc_printf(c, "am_array_out(list_transform(%s, %s -> %s), ',')", x, var, inner);
 }
 
+char *sqlc_elem_texts(sqlc_ctx_t *c, const sqlc_val_t *v)
+{
+    proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, v->type.oid), v->type.typmod};
+    char *var = sqlc_alias(c, 'e');
+    char *inner = output_of(c, var, et, v->numv);
+    if (strcmp(inner, var) == 0)
+        return sqlc_strdup(c, v->sql);
+    return sqlc_printf(c, "list_transform(%s, %s -> %s)", v->sql, var, inner);
+}
+
 char *sqlc_to_text(sqlc_ctx_t *c, const sqlc_val_t *v)
 {
     if (v->type.oid == PG_OID_UNKNOWN)
@@ -241,6 +273,12 @@ static char *length_coerce(sqlc_ctx_t *c, char *x, proxy_pgtype_ref_t to, bool *
         if (to.typmod < 0 || to.typmod >= 6)
             return x;
         return sqlc_printf(c, "am_time_round(%s, %d)", x, to.typmod);
+    case PG_OID_TIMETZ:
+        if (to.typmod < 0 || to.typmod >= 6)
+            return x;
+        return sqlc_printf(c, "am_timetz_scale(%s, %d)", x, to.typmod);
+    case PG_OID_INTERVAL:
+        return to.typmod < 0 ? x : sqlc_printf(c, "am_interval_scale(%s, %d)", x, to.typmod);
     default:
         return x;
     }
@@ -265,14 +303,14 @@ static bool literal_enum(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t)
     const proxy_pgtype_t *pt = proxy__pgcat_type(c->cat, t.oid);
     for (size_t i = 0; pt && i < pt->n_enum_labels; i++)
         if (strcmp(pt->enum_labels[i], v->literal) == 0) {
-            *v = sqlc_val_of(sqlc_printf(c, "CAST(%s AS %s)", sqlc_literal(c, v->literal),
-                                         sqlc_duck_type(c, t)),
-                             t);
+            *v = sqlc_val_of(
+                sqlc_printf(c, "CAST(%s AS %s)", sqlc_literal(c, v->literal), sqlc_duck_type(c, t)),
+                t);
             v->is_const = true;
             return true;
         }
-    return sqlc_fail(c, "22P02", "invalid input value for enum %s: \"%s\"",
-                     pt ? pt->name : "?", v->literal);
+    return sqlc_fail(c, "22P02", "invalid input value for enum %s: \"%s\"", pt ? pt->name : "?",
+                     v->literal);
 }
 
 static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *numv);
@@ -346,21 +384,30 @@ static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *
     case K_BOOL:
         return sqlc_printf(c, "am_bool_in(%s)", x);
     case K_UUID:
-        return sqlc_printf(c, "am_uuid_in(%s)", x);
+        return sqlc_printf(c, "CAST(am_uuid_in(%s) AS UUID)", x);
     case K_BYTEA:
         return sqlc_printf(c, "am_bytea_in(%s)", x);
+    /* the four-argument forms read now, today, tomorrow and yesterday at the transaction's
+     * start, as PostgreSQL does */
     case K_DATE:
-        return sqlc_printf(c, "am_date_in(%s, %s)", x, datestyle_lit(c));
+        return sqlc_printf(c, "am_date_in(%s, %s, %s, %s)", x, datestyle_lit(c), tz_lit(c),
+                           sqlc_now_literal(c));
     case K_TIME:
-        return sqlc_printf(c, "am_time_in(%s)", x);
+        return sqlc_printf(c, "am_time_in(%s, %s, %s, %s)", x, datestyle_lit(c), tz_lit(c),
+                           sqlc_now_literal(c));
     case K_TIMESTAMP:
-        return sqlc_printf(c, "am_timestamp_in(%s, %s)", x, datestyle_lit(c));
+        return sqlc_printf(c, "am_timestamp_in(%s, %s, %s, %s)", x, datestyle_lit(c), tz_lit(c),
+                           sqlc_now_literal(c));
     case K_TIMESTAMPTZ:
-        return sqlc_printf(c, "am_timestamptz_in(%s, %s, %s)", x, datestyle_lit(c), tz_lit(c));
+        return sqlc_printf(c, "am_timestamptz_in(%s, %s, %s, %s)", x, datestyle_lit(c), tz_lit(c),
+                           sqlc_now_literal(c));
     case K_INTERVAL:
-        return sqlc_printf(c, "am_interval_in(%s, %s)", x, intervalstyle_lit(c));
+        return b.typmod >= 0
+                   ? sqlc_printf(c, "am_interval_in(%s, %s, %d)", x, intervalstyle_lit(c), b.typmod)
+                   : sqlc_printf(c, "am_interval_in(%s, %s)", x, intervalstyle_lit(c));
     case K_TIMETZ:
-        return sqlc_printf(c, "am_timetz_in(%s)", x);
+        return sqlc_printf(c, "am_timetz_in(%s, %s, %s, %s)", x, datestyle_lit(c), tz_lit(c),
+                           sqlc_now_literal(c));
     case K_JSON:
         return sqlc_printf(c, "am_json_in(%s)", x);
     case K_JSONB:
@@ -369,6 +416,14 @@ static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *
         return sqlc_strdup(c, x);
     case K_ENUM:
         return sqlc_printf(c, "CAST(%s AS %s)", x, sqlc_duck_type(c, b));
+    case K_OID:
+        if (b.oid == PG_OID_OID || b.oid == PG_OID_XID || b.oid == PG_OID_CID)
+            return sqlc_printf(c, "am_oid_in(%s)", x);
+        sqlc_fail(c, "0A000",
+                  "input of type %s from a value computed at run time is not supported on "
+                  "the mirror",
+                  sqlc_type_name(c, b));
+        return NULL;
     case K_ARRAY: {
         proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, b.oid), b.typmod};
         char *var = sqlc_alias(c, 'e');
@@ -378,6 +433,8 @@ static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *
                      : NULL;
     }
     default:
+        if (b.oid == PG_OID_INET || b.oid == PG_OID_CIDR)
+            return sqlc_printf(c, "%s(%s)", b.oid == PG_OID_INET ? "am_inet_in" : "am_cidr_in", x);
         sqlc_fail(c, "0A000", "input of type %s is not supported on the mirror",
                   sqlc_type_name(c, b));
         return NULL;
@@ -390,7 +447,14 @@ static char *cast_numeric(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t to, proxy_p
     const char *x = v->sql;
     const char *duck = sqlc_duck_type(c, tb);
     *numv = false;
-    if (to == K_INT || to == K_OID)
+    /* numeric_int2/4/8: rounding, and PostgreSQL's errors for NaN, infinity and range */
+    if (to == K_INT)
+        return sqlc_printf(c, "am_num_to_int%d(%s%s%s)",
+                           tb.oid == PG_OID_INT2   ? 2
+                           : tb.oid == PG_OID_INT4 ? 4
+                                                   : 8,
+                           v->numv ? "" : "CAST(", x, v->numv ? "" : " AS VARCHAR)");
+    if (to == K_OID)
         return v->numv ? sqlc_printf(c, "CAST(am_num_round(%s, 0) AS %s)", x, duck)
                        : sqlc_printf(c, "CAST(%s AS %s)", x, duck);
     if (to == K_FLOAT)
@@ -411,17 +475,27 @@ static char *cast_number(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t from, kind_t
     *numv = false;
     if (from == K_NUMERIC)
         return cast_numeric(c, v, to, tb, numv);
+    /* float to integer: rint, then PostgreSQL's range error */
+    if (from == K_FLOAT && to == K_INT)
+        return sqlc_printf(c, "am_%s_to_int%d(%s)",
+                           proxy__pgtype_base(c->cat, v->type).oid == PG_OID_FLOAT4 ? "f4" : "f8",
+                           tb.oid == PG_OID_INT2   ? 2
+                           : tb.oid == PG_OID_INT4 ? 4
+                                                   : 8,
+                           x);
     if (to == K_INT || to == K_OID || to == K_FLOAT)
         return sqlc_printf(c, "CAST(%s AS %s)", x, sqlc_duck_type(c, tb));
     if (to == K_NUMERIC && from == K_FLOAT) {
         *numv = true;
-        return sqlc_printf(c, "%s(%s)",
-                           v->type.oid == PG_OID_FLOAT4 ? "am_num_from_float4" : "am_num_from_float8",
-                           x);
+        return sqlc_printf(
+            c, "%s(%s)", v->type.oid == PG_OID_FLOAT4 ? "am_num_from_float4" : "am_num_from_float8",
+            x);
     }
     if (to == K_NUMERIC) /* integers are exact as DECIMAL(p,0) */
         return sqlc_printf(c, "CAST(%s AS DECIMAL(%d,0))", x,
-                           v->type.oid == PG_OID_INT2 ? 5 : v->type.oid == PG_OID_INT4 ? 10 : 19);
+                           v->type.oid == PG_OID_INT2   ? 5
+                           : v->type.oid == PG_OID_INT4 ? 10
+                                                        : 19);
     if (to == K_BOOL && v->type.oid == PG_OID_INT4)
         return sqlc_printf(c, "(%s <> 0)", x);
     return NULL;
@@ -453,6 +527,45 @@ static char *cast_time(sqlc_ctx_t *c, const char *x, kind_t from, kind_t to)
     return NULL;
 }
 
+/* int4 -> oid is binary-coercible (negative values wrap); int8 -> oid checks the range. */
+static char *int_to_oid(sqlc_ctx_t *c, const char *x, uint32_t from)
+{
+    if (from == PG_OID_INT8)
+        return sqlc_printf(c,
+                           "(CASE WHEN (%s) < 0 OR (%s) > 4294967295 THEN "
+                           "error('22003 OID out of range') ELSE CAST(%s AS BIGINT) END)",
+                           x, x, x);
+    return sqlc_printf(c, "(CAST(%s AS BIGINT) & 4294967295)", x);
+}
+
+/* oid -> int4 is binary-coercible: OIDs above 2^31 read as negative numbers. */
+static char *oid_to_int(sqlc_ctx_t *c, const char *x, uint32_t to)
+{
+    if (to == PG_OID_INT4)
+        return sqlc_printf(c,
+                           "CAST(CASE WHEN (%s) > 2147483647 THEN (%s) - 4294967296 ELSE (%s) "
+                           "END AS INTEGER)",
+                           x, x, x);
+    return NULL; /* oid -> int2 has no cast in PostgreSQL */
+}
+
+static char *jsonb_cast(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t tb, bool *numv)
+{
+    static const struct {
+        uint32_t oid;
+        const char *fn;
+    } fns[] = {{PG_OID_INT2, "am_jsonb_to_int2"},     {PG_OID_INT4, "am_jsonb_to_int4"},
+               {PG_OID_INT8, "am_jsonb_to_int8"},     {PG_OID_FLOAT4, "am_jsonb_to_float4"},
+               {PG_OID_FLOAT8, "am_jsonb_to_float8"}, {PG_OID_NUMERIC, "am_jsonb_to_numeric"},
+               {PG_OID_BOOL, "am_jsonb_to_bool"}};
+    for (size_t i = 0; i < AM_ARRAY_LEN(fns); i++)
+        if (fns[i].oid == tb.oid) {
+            *numv = tb.oid == PG_OID_NUMERIC;
+            return sqlc_printf(c, "%s(%s)", fns[i].fn, x);
+        }
+    return NULL;
+}
+
 /* One conversion between base types; NULL when the mirror has none (err not yet set). */
 static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, bool as_cast,
                      bool *numv)
@@ -468,21 +581,53 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
         if (from == K_BOOL && as_cast)
             return sqlc_printf(c, "CASE %s WHEN true THEN 'true' WHEN false THEN 'false' END",
                                v->sql);
+        /* text(inet) always shows the netmask, inet's output only when it is not a host's */
+        if (fb.oid == PG_OID_INET)
+            return sqlc_printf(c,
+                               "CASE WHEN contains(%s, '/') THEN %s WHEN contains(%s, ':') "
+                               "THEN %s || '/128' ELSE %s || '/32' END",
+                               v->sql, v->sql, v->sql, v->sql, v->sql);
         return output_of(c, v->sql, fb, v->numv);
     }
-    if (from == K_TEXT && to != K_OID)
+    if (from == K_TEXT)
         return input_of(c, v->sql, tb, numv);
+    /* int2vector and oidvector count from 0: as arrays PostgreSQL prints "[0:1]={...}", a
+     * lower bound the mirror's arrays do not keep; the other way round is exact */
+    if ((tb.oid == PG_OID_INT2VECTOR && fb.oid == proxy__pgtype_array(c->cat, PG_OID_INT2)) ||
+        (tb.oid == PG_OID_OIDVECTOR && fb.oid == proxy__pgtype_array(c->cat, PG_OID_OID)))
+        return sqlc_strdup(c, v->sql);
+    if ((fb.oid == PG_OID_INT2VECTOR || fb.oid == PG_OID_OIDVECTOR) && to == K_ARRAY) {
+        sqlc_fail(c, "0A000",
+                  "casting %s to an array is not supported on the mirror: the array "
+                  "would start at subscript 0",
+                  sqlc_type_name(c, v->type));
+        return NULL;
+    }
+    /* cidr -> inet keeps the bits but prints as inet; inet -> cidr drops the host bits */
+    if (fb.oid == PG_OID_CIDR && tb.oid == PG_OID_INET)
+        return sqlc_printf(c, "am_inet_in(%s)", v->sql);
+    if (fb.oid == PG_OID_INET && tb.oid == PG_OID_CIDR)
+        return sqlc_printf(c, "am_inet_network(%s)", v->sql);
+    if (from == K_INT && to == K_OID)
+        return int_to_oid(c, v->sql, fb.oid);
+    if (from == K_OID && to == K_INT && tb.oid != PG_OID_INT8)
+        return oid_to_int(c, v->sql, tb.oid);
     if ((from == K_INT || from == K_FLOAT || from == K_NUMERIC || from == K_OID) &&
         (to == K_INT || to == K_FLOAT || to == K_NUMERIC || to == K_OID || to == K_BOOL))
         return cast_number(c, v, from == K_OID ? K_INT : from, to, tb, numv);
     if (from == K_BOOL && to == K_INT && tb.oid == PG_OID_INT4)
         return sqlc_printf(c, "CAST(%s AS INTEGER)", v->sql);
+    /* jsonb's explicit casts to numbers and bool (22023 for another kind of value) */
+    if (from == K_JSONB && as_cast &&
+        (to == K_INT || to == K_FLOAT || to == K_NUMERIC || to == K_BOOL))
+        return jsonb_cast(c, v->sql, tb, numv);
     if (from == K_JSON && to == K_JSONB)
         return sqlc_printf(c, "am_jsonb_in(%s)", v->sql);
     if (from == K_JSONB && to == K_JSON)
         return sqlc_strdup(c, v->sql);
     if (from == K_ARRAY && to == K_ARRAY) {
-        sqlc_val_t e = sqlc_val_of(sqlc_alias(c, 'e'), sqlc_type(proxy__pgtype_elem(c->cat, fb.oid)));
+        sqlc_val_t e =
+            sqlc_val_of(sqlc_alias(c, 'e'), sqlc_type(proxy__pgtype_elem(c->cat, fb.oid)));
         e.numv = v->numv;
         proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, tb.oid), tb.typmod};
         bool en = false;
@@ -493,8 +638,28 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
     return cast_time(c, v->sql, from, to);
 }
 
+char *sqlc_param_input(sqlc_ctx_t *c, int number, proxy_pgtype_ref_t t, bool *numv)
+{
+    proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, t);
+    char *x = input_of(c, sqlc_printf(c, "$%d", number), b, numv);
+    return x ? length_coerce(c, x, t, numv) : NULL;
+}
+
 bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_ccontext_t how)
 {
+    /* a domain's CHECK and NOT NULL constraints live in the source's catalog as expressions
+     * the mirror does not evaluate: values already of the domain (its columns) pass, new
+     * ones are refused rather than let through unchecked */
+    const proxy_pgtype_t *dom = c->cat ? proxy__pgcat_type(c->cat, t.oid) : NULL;
+    if (proxy__pgtype_base(c->cat, t).oid != t.oid && v->type.oid != t.oid &&
+        !(v->is_null && how != SQLC_EXPLICIT) &&
+        /* information_schema's unconstrained domains (sql_identifier, character_data ...) */
+        !(dom && dom->nspname && strcmp(dom->nspname, "information_schema") == 0 &&
+          strcmp(dom->name, "cardinal_number") != 0 && strcmp(dom->name, "yes_or_no") != 0))
+        return sqlc_fail(c, "0A000",
+                         "converting a value to domain %s is not supported on the "
+                         "mirror: its constraints are not checked here",
+                         sqlc_type_name(c, t));
     if (v->is_null) {
         v->sql = sqlc_printf(c, "CAST(NULL AS %s)", sqlc_duck_type(c, t));
         v->type = t;
@@ -504,9 +669,15 @@ bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_cconte
     if (v->type.oid == PG_OID_UNKNOWN && v->param) {
         /* an untyped $n takes the type its context gives it, as PostgreSQL infers it */
         c->params[v->param - 1].type = t;
-        v->sql = sqlc_printf(c, "CAST($%d AS %s)", v->param, sqlc_duck_type(c, t));
+        /* parameters arrive as PostgreSQL text: read them with the type's input function */
+        proxy_pgtype_ref_t pb = proxy__pgtype_base(c->cat, t);
+        bool pnumv = false;
+        char *x = input_of(c, sqlc_printf(c, "$%d", v->param), pb, &pnumv);
+        if (!x)
+            return false;
+        v->sql = length_coerce(c, x, t, &pnumv);
         v->type = t;
-        v->numv = sqlc_numv_type(c, t);
+        v->numv = pnumv;
         v->param = 0;
         return true;
     }
@@ -514,17 +685,38 @@ bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_cconte
         return coerce_literal(c, v, t);
     proxy_pgtype_ref_t tb = proxy__pgtype_base(c->cat, t);
     proxy_pgtype_ref_t fb = proxy__pgtype_base(c->cat, v->type);
+    /* int2vector::int2[] and oidvector::oid[] are binary coercions in PostgreSQL: the array
+     * keeps lower bound 0. The value stays the vector here, whose subscripts, bounds and
+     * generate_subscripts count from 0 the same way (it prints as the vector does) */
+    if ((fb.oid == PG_OID_INT2VECTOR && tb.oid == proxy__pgtype_array(c->cat, PG_OID_INT2)) ||
+        (fb.oid == PG_OID_OIDVECTOR && tb.oid == proxy__pgtype_array(c->cat, PG_OID_OID)))
+        return true;
     bool numv = v->numv;
     char *x = v->sql;
     if (fb.oid != tb.oid) {
         x = convert(c, v, tb, how == SQLC_EXPLICIT, &numv);
-        if (!x)
-            return c->err->sqlstate[0] ||
+        if (!x) /* convert may have said why already */
+            return !c->err->sqlstate[0] &&
                    sqlc_fail(c, "42846", "cannot cast type %s to %s", sqlc_type_name(c, v->type),
                              sqlc_type_name(c, t));
     }
     if (how == SQLC_EXPLICIT || (tb.oid == PG_OID_NUMERIC && tb.typmod >= 0))
         x = length_coerce(c, x, tb, &numv);
+    /* a DECIMAL's size for the arithmetic on it (sqlc_oper.c): the typmod's, an integer's */
+    int p = 0, sc = 0;
+    if (tb.oid == PG_OID_NUMERIC && !numv && fb.oid != tb.oid)
+        v->dec_p = v->dec_s = 0;
+    if (tb.oid == PG_OID_NUMERIC && !numv && proxy__pgtype_numeric_typmod(tb.typmod, &p, &sc) &&
+        proxy__pgtype_numeric_is_decimal(tb.typmod)) {
+        v->dec_p = (uint8_t)p;
+        v->dec_s = (uint8_t)sc;
+    } else if (tb.oid == PG_OID_NUMERIC && !numv && fb.oid != tb.oid) {
+        v->dec_p = fb.oid == PG_OID_INT2   ? 5
+                   : fb.oid == PG_OID_INT4 ? 10
+                   : fb.oid == PG_OID_INT8 ? 19
+                                           : 0;
+        v->dec_s = 0;
+    }
     v->sql = x;
     v->type = t;
     v->numv = numv;

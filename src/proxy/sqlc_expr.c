@@ -55,7 +55,8 @@ static bool num_literal(sqlc_ctx_t *c, const char *s, sqlc_val_t *out)
     }
     /* strip leading zeros, keep at least scale + 1 digits */
     size_t lead = 0;
-    while (lead + 1 < digits.len && digits.data[lead] == '0' && digits.len - lead > (size_t)scale + 1)
+    while (lead + 1 < digits.len && digits.data[lead] == '0' &&
+           digits.len - lead > (size_t)scale + 1)
         lead++;
     const char *d = digits.data + lead;
     size_t nd = digits.len - lead;
@@ -76,6 +77,8 @@ static bool num_literal(sqlc_ctx_t *c, const char *s, sqlc_val_t *out)
     out->is_const = true;
     if (nd <= 38) {
         out->sql = sqlc_printf(c, "CAST('%s' AS DECIMAL(%zu,%d))", text, nd, scale);
+        out->dec_p = (uint8_t)nd;
+        out->dec_s = (uint8_t)scale;
     } else {
         out->sql = sqlc_literal(c, text);
         out->numv = true;
@@ -93,7 +96,10 @@ static bool a_const(sqlc_ctx_t *c, const PgQuery__AConst *k, sqlc_val_t *out)
     }
     switch (k->val_case) {
     case PG_QUERY__A__CONST__VAL_IVAL:
-        *out = sqlc_val_of(sqlc_printf(c, "%d", k->ival ? k->ival->ival : 0), sqlc_type(PG_OID_INT4));
+        /* typed: DuckDB would give a bare literal the other operand's width (smallint + 1
+         * would overflow at 32767, where PostgreSQL's int2 + int4 is an int4) */
+        *out = sqlc_val_of(sqlc_printf(c, "CAST(%d AS INTEGER)", k->ival ? k->ival->ival : 0),
+                           sqlc_type(PG_OID_INT4));
         out->is_const = true;
         return true;
     case PG_QUERY__A__CONST__VAL_FVAL:
@@ -141,21 +147,49 @@ static bool param_ref(sqlc_ctx_t *c, const PgQuery__ParamRef *p, sqlc_val_t *out
         out->param = p->number;
         return true;
     }
-    *out = sqlc_val_of(sqlc_printf(c, "CAST($%d AS %s)", p->number, sqlc_duck_type(c, t)), t);
-    out->numv = sqlc_numv_type(c, t);
+    bool numv = false;
+    char *x = sqlc_param_input(c, p->number, t, &numv);
+    if (!x)
+        return false;
+    *out = sqlc_val_of(x, t);
+    out->numv = numv;
     return true;
 }
 
 static bool type_cast(sqlc_ctx_t *c, const PgQuery__TypeCast *tc, sqlc_val_t *out)
 {
     proxy_pgtype_ref_t t;
+    /* ARRAY[]::t[]: the cast gives the empty array its type */
+    if (tc->arg && tc->arg->node_case == PG_QUERY__NODE__NODE_A_ARRAY_EXPR &&
+        tc->arg->a_array_expr->n_elements == 0) {
+        if (!sqlc_typename(c, tc->type_name, &t))
+            return false;
+        if (!proxy__pgtype_elem(c->cat, proxy__pgtype_base(c->cat, t).oid))
+            return sqlc_fail(c, "42846", "cannot cast type %s[] to %s", "unknown",
+                             sqlc_type_name(c, t));
+        *out = sqlc_val_of(sqlc_printf(c, "CAST([] AS %s)", sqlc_duck_type(c, t)), t);
+        out->is_const = true;
+        out->numv = sqlc_numv_type(c, sqlc_type(proxy__pgtype_elem(c->cat, t.oid)));
+        const PgQuery__TypeName *tn = tc->type_name;
+        out->name = tn->n_names ? sqlc_str(tn->names[tn->n_names - 1]) : NULL;
+        out->name_weak = true;
+        return true;
+    }
     if (!sqlc_expr(c, tc->arg, out) || !sqlc_typename(c, tc->type_name, &t))
         return false;
     const char *name = out->name;
+    bool weak = out->name_weak;
     if (!sqlc_coerce(c, out, t, SQLC_EXPLICIT))
         return false;
+    /* FigureColname: a cast names the column after its type unless the operand has a strong
+     * name (a column, a function ...) */
     const PgQuery__TypeName *tn = tc->type_name;
-    out->name = name ? name : tn->n_names ? sqlc_str(tn->names[tn->n_names - 1]) : NULL;
+    out->name = name;
+    out->name_weak = weak;
+    if ((!name || weak) && tn->n_names) {
+        out->name = sqlc_str(tn->names[tn->n_names - 1]);
+        out->name_weak = true;
+    }
     return true;
 }
 
@@ -175,7 +209,7 @@ static bool bool_op(sqlc_ctx_t *c, const PgQuery__BoolExpr *b, sqlc_val_t *out)
 {
     const char *word = b->boolop == PG_QUERY__BOOL_EXPR_TYPE__AND_EXPR  ? "AND"
                        : b->boolop == PG_QUERY__BOOL_EXPR_TYPE__OR_EXPR ? "OR"
-                                                                         : "NOT";
+                                                                        : "NOT";
     am_buf_t sql;
     am_buf_init(&sql);
     bool flags[3] = {true, false, false};
@@ -211,6 +245,18 @@ static bool null_test(sqlc_ctx_t *c, const PgQuery__NullTest *t, sqlc_val_t *out
     bool is = t->nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NULL;
     *out = sqlc_val_of(sqlc_printf(c, "(%s IS %sNULL)", a.sql, is ? "" : "NOT "),
                        sqlc_type(PG_OID_BOOL));
+    if (a.rec) {
+        /* a row IS NULL when every field is, IS NOT NULL when none is */
+        am_buf_t b;
+        am_buf_init(&b);
+        am_buf_putc(&b, '(');
+        for (size_t i = 0; i < a.rec->n; i++)
+            am_buf_printf(&b, "%sstruct_extract(%s, 'f%zu') IS %sNULL", i ? " AND " : "", a.sql,
+                          i + 1, is ? "" : "NOT ");
+        am_buf_putc(&b, ')');
+        out->sql = am_arena_strndup(c->arena, b.data, b.len);
+        am_buf_destroy(&b);
+    }
     out->has_agg = a.has_agg;
     out->is_const = a.is_const;
     return true;
@@ -218,8 +264,8 @@ static bool null_test(sqlc_ctx_t *c, const PgQuery__NullTest *t, sqlc_val_t *out
 
 static bool boolean_test(sqlc_ctx_t *c, const PgQuery__BooleanTest *t, sqlc_val_t *out)
 {
-    static const char *const forms[] = {"", "IS TRUE", "IS NOT TRUE", "IS FALSE", "IS NOT FALSE",
-                                        "IS NULL", "IS NOT NULL"};
+    static const char *const forms[] = {
+        "", "IS TRUE", "IS NOT TRUE", "IS FALSE", "IS NOT FALSE", "IS NULL", "IS NOT NULL"};
     sqlc_val_t a;
     if (!sqlc_bool_expr(c, t->arg, "IS TRUE", &a))
         return false;

@@ -29,6 +29,7 @@ static bool common_list(sqlc_ctx_t *c, PgQuery__Node **nodes, size_t n, const ch
     for (size_t i = 0; i < n; i++)
         if (!sqlc_coerce(c, &vals[i], *t, SQLC_IMPLICIT))
             return false;
+    sqlc_numeric_unify(c, vals, n, *t);
     return true;
 }
 
@@ -82,9 +83,20 @@ static bool case_expr(sqlc_ctx_t *c, const PgQuery__CaseExpr *e, sqlc_val_t *out
     }
     am_buf_puts(&b, " END");
     out->sql = am_arena_strndup(c->arena, b.data, b.len);
-    out->numv = res[0].numv;
-    out->name = "case";
     am_buf_destroy(&b);
+    if (out->has_srf)
+        return sqlc_fail(c, "0A000",
+                         "set-returning functions are not allowed in CASE\nHINT:  You "
+                         "might be able to move the set-returning function into a "
+                         "LATERAL FROM item.");
+    out->numv = res[0].numv;
+    /* named after the ELSE result when that has a strong name */
+    if (e->defresult && res[nres - 1].name && !res[nres - 1].name_weak) {
+        out->name = res[nres - 1].name;
+    } else {
+        out->name = "case";
+        out->name_weak = true;
+    }
     return true;
 }
 
@@ -110,6 +122,11 @@ static bool coalesce_expr(sqlc_ctx_t *c, const PgQuery__CoalesceExpr *e, sqlc_va
         return false;
     *out = sqlc_val_of(NULL, t);
     out->sql = sqlc_printf(c, "COALESCE(%s)", join_vals(c, v, e->n_args, out));
+    if (out->has_srf)
+        return sqlc_fail(c, "0A000",
+                         "set-returning functions are not allowed in COALESCE\nHINT:  "
+                         "You might be able to move the set-returning function into "
+                         "a LATERAL FROM item.");
     out->numv = v[0].numv;
     out->name = "coalesce";
     return true;
@@ -127,7 +144,19 @@ static bool minmax_expr(sqlc_ctx_t *c, const PgQuery__MinMaxExpr *e, sqlc_val_t 
     if (!sqlc_orderable(c, t, v[0].numv))
         return false;
     *out = sqlc_val_of(NULL, t);
-    out->sql = sqlc_printf(c, "%s(%s)", name, join_vals(c, v, e->n_args, out));
+    const char *list = join_vals(c, v, e->n_args, out);
+    const char *ka = sqlc_key_expr(c, "am_a", t, v[0].numv);
+    if (strcmp(ka, "am_a") == 0) {
+        out->sql = sqlc_printf(c, "%s(%s)", name, list);
+    } else {
+        /* compared through a sort key; the first of equal values wins, as in PostgreSQL */
+        const char *kb = sqlc_key_expr(c, "am_b", t, v[0].numv);
+        const char *l = sqlc_printf(c, "list_filter([%s], am_e -> am_e IS NOT NULL)", list);
+        out->sql = sqlc_printf(c,
+                               "CASE WHEN len(%s) = 0 THEN NULL ELSE list_reduce(%s, (am_a, "
+                               "am_b) -> CASE WHEN %s %s %s THEN am_b ELSE am_a END) END",
+                               l, l, kb, greatest ? ">" : "<", ka);
+    }
     out->numv = v[0].numv;
     out->name = name;
     return true;
@@ -155,14 +184,22 @@ static bool array_expr(sqlc_ctx_t *c, const PgQuery__AArrayExpr *e, sqlc_val_t *
     return true;
 }
 
+/* PostgreSQL subscripts: out of range (zero and negative included) is NULL, slices clamp to the
+ * array's bounds; DuckDB counts negative indexes from the end, so they are guarded. int2vector
+ * and oidvector count from 0. */
 static bool subscript(sqlc_ctx_t *c, sqlc_val_t *base, const PgQuery__AIndices *ix)
 {
-    uint32_t elem = sqlc_is_array(c, proxy__pgtype_base(c->cat, base->type).oid)
-                        ? proxy__pgtype_elem(c->cat, proxy__pgtype_base(c->cat, base->type).oid)
-                        : 0;
+    uint32_t b = proxy__pgtype_base(c->cat, base->type).oid;
+    uint32_t elem = sqlc_is_array(c, b) ? proxy__pgtype_elem(c->cat, b) : 0;
+    int shift = 0;
+    if (b == PG_OID_INT2VECTOR || b == PG_OID_OIDVECTOR) {
+        elem = b == PG_OID_INT2VECTOR ? PG_OID_INT2 : PG_OID_OID;
+        shift = 1;
+    }
     if (!elem)
-        return sqlc_fail(c, "42804", "cannot subscript type %s because it does not support "
-                                     "subscripting",
+        return sqlc_fail(c, "42804",
+                         "cannot subscript type %s because it does not support "
+                         "subscripting",
                          sqlc_type_name(c, base->type));
     sqlc_val_t lo = {0}, hi = {0};
     proxy_pgtype_ref_t i4 = sqlc_type(PG_OID_INT4);
@@ -171,10 +208,18 @@ static bool subscript(sqlc_ctx_t *c, sqlc_val_t *base, const PgQuery__AIndices *
     if (ix->uidx && (!sqlc_expr(c, ix->uidx, &hi) || !sqlc_coerce(c, &hi, i4, SQLC_IMPLICIT)))
         return false;
     if (ix->is_slice) {
-        base->sql = sqlc_printf(c, "%s[%s:%s]", base->sql, ix->lidx ? lo.sql : "",
-                                ix->uidx ? hi.sql : "");
+        const char *l = ix->lidx ? sqlc_printf(c, "greatest((%s) + %d, 1)", lo.sql, shift) : "1";
+        const char *h = ix->uidx ? sqlc_printf(c,
+                                               "CASE WHEN (%s) + %d < 1 THEN 0 ELSE (%s) + %d "
+                                               "END",
+                                               hi.sql, shift, hi.sql, shift)
+                                 : "2147483647";
+        base->sql = sqlc_printf(c, "list_slice(%s, %s, %s)", base->sql, l, h);
+        if (shift) /* a slice of a vector is an ordinary array */
+            base->type = (proxy_pgtype_ref_t){proxy__pgtype_array(c->cat, elem), -1};
     } else {
-        base->sql = sqlc_printf(c, "%s[%s]", base->sql, hi.sql);
+        base->sql = sqlc_printf(c, "%s[CASE WHEN (%s) + %d >= 1 THEN (%s) + %d END]", base->sql,
+                                hi.sql, shift, hi.sql, shift);
         base->type = (proxy_pgtype_ref_t){elem, base->type.typmod};
     }
     sqlc_merge_flags(base, &lo);
@@ -190,9 +235,15 @@ static bool indirection(sqlc_ctx_t *c, const PgQuery__AIndirection *e, sqlc_val_
         return false;
     for (size_t i = 0; i < e->n_indirection; i++) {
         const sqlc_node_t *ind = e->indirection[i];
+        if (ind->node_case == PG_QUERY__NODE__NODE_STRING) {
+            if (!sqlc_field_select(c, out, ind->string->sval))
+                return false;
+            continue;
+        }
         if (ind->node_case != PG_QUERY__NODE__NODE_A_INDICES)
-            return sqlc_fail(c, "0A000", "field selection from a row is not supported on the "
-                                         "mirror");
+            return sqlc_fail(c, "0A000",
+                             "this kind of field selection is not supported on the "
+                             "mirror");
         if (!subscript(c, out, ind->a_indices))
             return false;
     }
@@ -246,8 +297,19 @@ static bool value_function(sqlc_ctx_t *c, const PgQuery__SQLValueFunction *f, sq
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_USER:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_USER:
     case PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_SESSION_USER: {
-        static const char *const names[] = {"", "", "", "", "", "", "", "", "", "",
-                                            "current_role", "current_user", "user",
+        static const char *const names[] = {"",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "",
+                                            "current_role",
+                                            "current_user",
+                                            "user",
                                             "session_user"};
         *out = sqlc_val_of(sqlc_strdup(c, user), sqlc_type(PG_OID_NAME));
         out->name = names[f->op];
@@ -265,8 +327,9 @@ static bool value_function(sqlc_ctx_t *c, const PgQuery__SQLValueFunction *f, sq
         out->name = "current_schema";
         break;
     default:
-        return sqlc_fail(c, "0A000", "CURRENT_TIME (time with time zone) is not supported on the "
-                                     "mirror");
+        return sqlc_fail(c, "0A000",
+                         "CURRENT_TIME (time with time zone) is not supported on the "
+                         "mirror");
     }
     out->is_const = true;
     return true;
@@ -289,16 +352,64 @@ static bool sublink_any(sqlc_ctx_t *c, const PgQuery__SubLink *s, const char *su
     if (strcmp(cmp.sql, sqlc_printf(c, "(%s %s %s)", l.sql, op, r.sql)) != 0 ||
         strcmp(op, "=") != 0) {
         /* not a plain equality: quantified comparison through EXISTS keeps NULL semantics */
-        out->sql = all ? sqlc_printf(c, "(SELECT bool_and(%s) IS NOT FALSE AND (count(*) = 0 OR "
-                                        "bool_and(%s) IS NOT NULL) FROM (%s) AS am_sub(o))",
+        out->sql = all ? sqlc_printf(c,
+                                     "(SELECT bool_and(%s) IS NOT FALSE AND (count(*) = 0 OR "
+                                     "bool_and(%s) IS NOT NULL) FROM (%s) AS am_sub(o))",
                                      cmp.sql, cmp.sql, sub)
-                       : sqlc_printf(c, "(SELECT CASE WHEN bool_or(%s) THEN true WHEN "
-                                        "count(*) = 0 THEN false WHEN bool_or(%s IS NULL) THEN "
-                                        "NULL ELSE false END FROM (%s) AS am_sub(o))",
+                       : sqlc_printf(c,
+                                     "(SELECT CASE WHEN bool_or(%s) THEN true WHEN "
+                                     "count(*) = 0 THEN false WHEN bool_or(%s IS NULL) THEN "
+                                     "NULL ELSE false END FROM (%s) AS am_sub(o))",
                                      cmp.sql, cmp.sql, sub);
     }
     out->type = sqlc_type(PG_OID_BOOL);
     sqlc_merge_flags(out, &l);
+    return true;
+}
+
+/* (a, b) IN (SELECT x, y ...) and the other row comparisons with a subquery: the columns
+ * compared pairwise, = and <> combined as PostgreSQL's row comparison does (AND / OR). */
+static bool sublink_row(sqlc_ctx_t *c, const PgQuery__SubLink *s, const char *sub,
+                        sqlc_target_t *tg, size_t nt, sqlc_val_t *out)
+{
+    const PgQuery__RowExpr *row = s->testexpr->row_expr;
+    const char *op = s->n_oper_name ? sqlc_str(s->oper_name[s->n_oper_name - 1]) : "=";
+    if (!op || (strcmp(op, "=") != 0 && strcmp(op, "<>") != 0))
+        return sqlc_fail(c, "0A000",
+                         "row comparison with a subquery by %s is not supported on "
+                         "the mirror",
+                         op ? op : "?");
+    if (row->n_args != nt)
+        return sqlc_fail(c, "42601",
+                         row->n_args < nt ? "subquery has too many columns"
+                                          : "subquery has too few columns");
+    am_buf_t b;
+    am_buf_init(&b);
+    *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
+    for (size_t i = 0; i < nt; i++) {
+        sqlc_val_t l, r = tg[i].val, cmp;
+        r.sql = sqlc_printf(c, "am_sub.%s", tg[i].duck);
+        r.rec = NULL;
+        if (!sqlc_expr(c, row->args[i], &l) || !sqlc_operator(c, op, &l, &r, &cmp)) {
+            am_buf_destroy(&b);
+            return false;
+        }
+        am_buf_printf(&b, "%s%s", i ? (op[0] == '=' ? " AND " : " OR ") : "", cmp.sql);
+        sqlc_merge_flags(out, &l);
+    }
+    char *cmp = sqlc_printf(c, "(%s)", b.data);
+    am_buf_destroy(&b);
+    bool all = s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK;
+    out->sql = all ? sqlc_printf(c,
+                                 "(SELECT bool_and(%s) IS NOT FALSE AND (count(*) = 0 OR "
+                                 "bool_and(%s) IS NOT NULL) FROM (%s) AS am_sub)",
+                                 cmp, cmp, sub)
+                   : sqlc_printf(c,
+                                 "(SELECT CASE WHEN bool_or(%s) THEN true WHEN count(*) = 0 "
+                                 "THEN false WHEN bool_or(%s IS NULL) THEN NULL ELSE false END "
+                                 "FROM (%s) AS am_sub)",
+                                 cmp, cmp, sub);
+    out->is_const = false;
     return true;
 }
 
@@ -323,12 +434,21 @@ static bool sublink(sqlc_ctx_t *c, const PgQuery__SubLink *s, sqlc_val_t *out)
     default:
         return sqlc_fail(c, "0A000", "this kind of subquery is not supported on the mirror");
     }
+    const sqlc_node_t *te = s->testexpr;
+    if ((s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ANY_SUBLINK ||
+         s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ALL_SUBLINK) &&
+        te && te->node_case == PG_QUERY__NODE__NODE_ROW_EXPR)
+        return sublink_row(c, s, sub, tg, nt, out);
     if (nt != 1)
-        return sqlc_fail(c, "42601", nt > 1 ? "subquery must return only one column"
-                                            : "subquery must return a column");
+        return sqlc_fail(c, "42601",
+                         nt > 1 ? "subquery must return only one column"
+                                : "subquery must return a column");
     if (s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK) {
         *out = tg[0].val;
         out->sql = sqlc_printf(c, "(%s)", sub);
+        /* the subquery's aggregates and set-returning functions are its own */
+        out->has_agg = false;
+        out->has_srf = false;
         out->relid = 0;
         out->attnum = 0;
         out->name = tg[0].name;
@@ -340,9 +460,10 @@ static bool sublink(sqlc_ctx_t *c, const PgQuery__SubLink *s, sqlc_val_t *out)
         if (!arr)
             return sqlc_fail(c, "42704", "could not find array type for data type %s",
                              sqlc_type_name(c, tg[0].val.type));
-        *out = sqlc_val_of(sqlc_printf(c, "(SELECT coalesce(list(am_sub.o ORDER BY am_sub.n), []) "
-                                          "FROM (SELECT %s AS o, row_number() OVER () AS n "
-                                          "FROM (%s) AS am_q) AS am_sub)",
+        *out = sqlc_val_of(sqlc_printf(c,
+                                       "(SELECT coalesce(list(am_sub.o ORDER BY am_sub.n), []) "
+                                       "FROM (SELECT %s AS o, row_number() OVER () AS n "
+                                       "FROM (%s) AS am_q) AS am_sub)",
                                        tg[0].duck, sub),
                            (proxy_pgtype_ref_t){arr, tg[0].val.type.typmod});
         out->numv = tg[0].val.numv;
@@ -400,8 +521,7 @@ bool sqlc_expr_more(sqlc_ctx_t *c, const sqlc_node_t *n, sqlc_val_t *out)
     case PG_QUERY__NODE__NODE_GROUPING_FUNC:
         return grouping(c, n->grouping_func, out);
     case PG_QUERY__NODE__NODE_ROW_EXPR:
-        return sqlc_fail(c, "0A000", "row constructors are supported on the mirror only in "
-                                     "comparisons");
+        return sqlc_row_expr(c, n->row_expr, out);
     default:
         return sqlc_fail(c, "0A000", "this kind of expression is not supported on the mirror");
     }

@@ -39,8 +39,9 @@ static bool apply_alias(sqlc_ctx_t *c, sqlc_rte_t *r, const PgQuery__Alias *a)
     r->refname = a->aliasname;
     r->nspname = NULL;
     if (a->n_colnames > r->n_cols)
-        return sqlc_fail(c, "42P10", "table \"%s\" has %zu columns available but %zu columns "
-                                     "specified",
+        return sqlc_fail(c, "42P10",
+                         "table \"%s\" has %zu columns available but %zu columns "
+                         "specified",
                          a->aliasname, r->n_cols, a->n_colnames);
     for (size_t i = 0; i < a->n_colnames; i++)
         r->cols[i].name = sqlc_str(a->colnames[i]);
@@ -92,12 +93,21 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
                              rv->relname);
         return sqlc_fail(c, "42P01", "relation \"%s\" does not exist", rv->relname);
     }
-    if (rel->served == PROXY_REL_UNSERVED || !rel->duck_name)
+    if (rel->served == PROXY_REL_MIRRORED && !sqlc_acl_check(c, rel))
+        return false;
+    char *alias = sqlc_alias(c, 'r');
+    am_buf_t view;
+    am_buf_init(&view);
+    bool served_view = (rel->served == PROXY_REL_UNSERVED || !rel->duck_name) &&
+                       sqlc_served_view(c, rel, alias, &view);
+    if (!served_view && (rel->served == PROXY_REL_UNSERVED || !rel->duck_name)) {
+        am_buf_destroy(&view);
         return sqlc_fail(c, "0A000", "relation \"%s.%s\" is not available on the mirror",
                          rel->nspname, rel->name);
-    char *alias = sqlc_alias(c, 'r');
+    }
     sqlc_rte_t *r = rte_new(c, rel->name, rel->n_cols);
     r->nspname = rel->nspname;
+    r->relname = rel->name;
     for (size_t i = 0; i < rel->n_cols; i++) {
         const proxy_pgcol_t *pc = &rel->cols[i];
         sqlc_col_t *col = &r->cols[i];
@@ -110,9 +120,18 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
                        ? sqlc_printf(c, "%s.c%d", alias, pc->attnum)
                        : sqlc_printf(c, "%s.%s", alias, sqlc_ident(c, pc->name));
     }
-    if (!apply_alias(c, r, rv->alias))
+    if (!apply_alias(c, r, rv->alias)) {
+        am_buf_destroy(&view);
         return false;
-    am_buf_printf(out, "%s AS %s", rel->duck_name, alias);
+    }
+    const char *filter = rel->served == PROXY_REL_CATALOG ? sqlc_acl_filter(c, rel) : "";
+    if (served_view)
+        am_buf_puts(out, view.data);
+    else if (filter[0])
+        am_buf_printf(out, "(SELECT * FROM %s WHERE %s) AS %s", rel->duck_name, filter, alias);
+    else
+        am_buf_printf(out, "%s AS %s", rel->duck_name, alias);
+    am_buf_destroy(&view);
     scope_add(c, r);
     return true;
 }
@@ -138,6 +157,7 @@ static bool range_subselect(sqlc_ctx_t *c, const PgQuery__RangeSubselect *rs, am
         r->cols[i].numv = tg[i].val.numv;
         r->cols[i].relid = tg[i].val.relid;
         r->cols[i].attnum = tg[i].val.attnum;
+        r->cols[i].rec = tg[i].val.rec;
         r->cols[i].sql = sqlc_printf(c, "%s.%s", alias, tg[i].duck);
     }
     if (!apply_alias(c, r, rs->alias))
@@ -152,8 +172,9 @@ static bool range_subselect(sqlc_ctx_t *c, const PgQuery__RangeSubselect *rs, am
 static bool range_function(sqlc_ctx_t *c, const PgQuery__RangeFunction *rf, am_buf_t *out)
 {
     if (rf->is_rowsfrom || rf->n_functions != 1 || rf->n_coldeflist > 0)
-        return sqlc_fail(c, "0A000", "ROWS FROM and column definition lists are not supported on "
-                                     "the mirror");
+        return sqlc_fail(c, "0A000",
+                         "ROWS FROM and column definition lists are not supported on "
+                         "the mirror");
     const PgQuery__List *fl = rf->functions[0]->list;
     const sqlc_node_t *fn = fl && fl->n_items ? fl->items[0] : NULL;
     if (!fn || fn->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
@@ -186,11 +207,19 @@ static bool range_function(sqlc_ctx_t *c, const PgQuery__RangeFunction *rf, am_b
     /* a single result column is named by the alias when the alias gives no column names */
     if (rf->alias && rf->alias->n_colnames == 0 && srf.n_cols == 1 && srf.scalar)
         r->cols[0].name = rf->alias->aliasname;
-    am_buf_printf(out,
-                  "LATERAL (SELECT %s FROM (SELECT unnest(am_l) AS am_x, "
-                  "generate_subscripts(am_l, 1) AS am_ord FROM (SELECT %s AS am_l) AS am_f) AS "
-                  "am_g) AS %s",
-                  sel.data, srf.list_sql, alias);
+    if (srf.series_args)
+        am_buf_printf(out,
+                      "(SELECT %s FROM (SELECT CAST(generate_series AS %s) AS am_x, "
+                      "(generate_series - CAST(%s AS BIGINT)) // CAST(%s AS BIGINT) + 1 AS am_ord "
+                      "FROM generate_series(%s)) AS am_g) AS %s",
+                      sel.data, srf.cols[0].type.oid == PG_OID_INT4 ? "INTEGER" : "BIGINT",
+                      srf.series_start, srf.series_step, srf.series_args, alias);
+    else
+        am_buf_printf(out,
+                      "LATERAL (SELECT %s FROM (SELECT unnest(am_l) AS am_x, "
+                      "generate_subscripts(am_l, 1) AS am_ord FROM (SELECT %s AS am_l) AS am_f) "
+                      "AS am_g) AS %s",
+                      sel.data, srf.list_sql, alias);
     am_buf_destroy(&sel);
     scope_add(c, r);
     return true;
@@ -265,8 +294,8 @@ static bool merge_using(sqlc_ctx_t *c, const PgQuery__JoinExpr *j, size_t l0, si
         sqlc_col_t *rc = lc ? side_col(c, mid, end, names[i], "right") : NULL;
         if (!rc)
             return false;
-        sqlc_val_t a = sqlc_val_of((char *)lc->sql, lc->type), b = sqlc_val_of((char *)rc->sql,
-                                                                               rc->type), eq, co[2];
+        sqlc_val_t a = sqlc_val_of((char *)lc->sql, lc->type),
+                   b = sqlc_val_of((char *)rc->sql, rc->type), eq, co[2];
         a.numv = lc->numv;
         b.numv = rc->numv;
         if (!sqlc_operator2(c, "=", &a, &b, &eq, co))
@@ -393,16 +422,48 @@ bool sqlc_from_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *out, sqlc_rte
 
 /* ---- column references -------------------------------------------------------------------- */
 
-static bool col_val(sqlc_ctx_t *c, const sqlc_col_t *col, sqlc_scope_t *level, sqlc_val_t *out)
+static bool col_val(sqlc_ctx_t *c, const sqlc_col_t *col, sqlc_scope_t *level,
+                    const sqlc_rte_t *rte, sqlc_val_t *out)
 {
-    *out = sqlc_val_of((char *)col->sql, col->type);
+    *out = sqlc_val_of((char *)sqlc_group_ref(c, level, col, rte), col->type);
     out->numv = col->numv;
+    out->rec = col->rec;
+    int p = 0, sc = 0;
+    proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, col->type);
+    if (b.oid == PG_OID_NUMERIC && !col->numv && proxy__pgtype_numeric_typmod(b.typmod, &p, &sc)) {
+        out->dec_p = (uint8_t)p;
+        out->dec_s = (uint8_t)sc;
+    }
     out->relid = col->relid;
     out->attnum = col->attnum;
     out->name = col->name;
-    (void)level;
-    (void)c;
     return true;
+}
+
+/* System columns: tableoid is the relation's OID; the others describe heap tuples the mirror
+ * does not have. */
+static bool system_column(sqlc_ctx_t *c, const sqlc_rte_t *r, const char *name, sqlc_val_t *out,
+                          bool *handled)
+{
+    static const char *const others[] = {"ctid", "xmin", "xmax", "cmin", "cmax"};
+    uint32_t relid = r && r->n_cols ? r->cols[0].relid : 0;
+    *handled = false;
+    if (!relid)
+        return false;
+    if (strcmp(name, "tableoid") == 0) {
+        *handled = true;
+        *out = sqlc_val_of(sqlc_printf(c, "CAST(%u AS BIGINT)", relid), sqlc_type(PG_OID_OID));
+        out->name = "tableoid";
+        out->is_const = false;
+        return true;
+    }
+    for (size_t i = 0; i < AM_ARRAY_LEN(others); i++)
+        if (strcmp(name, others[i]) == 0) {
+            *handled = true;
+            return sqlc_fail(c, "0A000", "system column \"%s\" is not available on the mirror",
+                             name);
+        }
+    return false;
 }
 
 static bool find_unqualified(sqlc_ctx_t *c, const char *name, sqlc_val_t *out)
@@ -412,21 +473,42 @@ static bool find_unqualified(sqlc_ctx_t *c, const char *name, sqlc_val_t *out)
             continue;
         int count = 0;
         sqlc_col_t *hit = NULL;
+        const sqlc_rte_t *hit_rte = NULL;
         for (size_t i = 0; i < s->n_rtes; i++) {
             if (s->rtes[i]->hidden)
                 continue;
             sqlc_col_t *h = rte_col(s->rtes[i], name, true, &count);
+            if (h && !hit)
+                hit_rte = s->rtes[i];
             hit = hit ? hit : h;
         }
         if (count > 1)
             return sqlc_fail(c, "42702", "column reference \"%s\" is ambiguous", name);
         if (hit)
-            return col_val(c, hit, s, out);
+            return col_val(c, hit, s, hit_rte, out);
+    }
+    /* a FROM item's name alone: its whole row */
+    for (sqlc_scope_t *ws = c->scope; ws; ws = ws->parent) {
+        if (ws->rtes_hidden)
+            continue;
+        for (size_t i = 0; i < ws->n_rtes; i++)
+            if (!ws->rtes[i]->hidden && ws->rtes[i]->refname &&
+                strcmp(ws->rtes[i]->refname, name) == 0)
+                return sqlc_whole_row(c, ws->rtes[i], out);
+    }
+    /* a system column of the one relation in FROM */
+    sqlc_scope_t *s = c->scope;
+    if (s && s->n_rtes == 1) {
+        bool handled = false;
+        bool ok = system_column(c, s->rtes[0], name, out, &handled);
+        if (handled)
+            return ok;
     }
     return sqlc_fail(c, "42703", "column \"%s\" does not exist", name);
 }
 
-sqlc_rte_t *sqlc_rte_find(sqlc_ctx_t *c, const char *nsp, const char *rel, bool *ambiguous)
+static sqlc_rte_t *rte_find_at(sqlc_ctx_t *c, const char *nsp, const char *rel, bool *ambiguous,
+                               sqlc_scope_t **level)
 {
     *ambiguous = false;
     for (sqlc_scope_t *s = c->scope; s; s = s->parent) {
@@ -443,10 +525,18 @@ sqlc_rte_t *sqlc_rte_find(sqlc_ctx_t *c, const char *nsp, const char *rel, bool 
                 *ambiguous = true;
             hit = r;
         }
-        if (hit)
+        if (hit) {
+            *level = s;
             return hit;
+        }
     }
     return NULL;
+}
+
+sqlc_rte_t *sqlc_rte_find(sqlc_ctx_t *c, const char *nsp, const char *rel, bool *ambiguous)
+{
+    sqlc_scope_t *level = NULL;
+    return rte_find_at(c, nsp, rel, ambiguous, &level);
 }
 
 bool sqlc_column_ref(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, sqlc_val_t *out)
@@ -467,14 +557,32 @@ bool sqlc_column_ref(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, sqlc_val_t *ou
                          f[0], f[1], f[2], f[3]);
     const char *nsp = n >= 3 ? f[n - 3] : NULL, *rel = f[n - 2], *col = f[n - 1];
     bool amb = false;
-    sqlc_rte_t *r = sqlc_rte_find(c, nsp, rel, &amb);
+    sqlc_scope_t *level = c->scope;
+    sqlc_rte_t *r = rte_find_at(c, nsp, rel, &amb, &level);
     if (amb)
         return sqlc_fail(c, "42P09", "table reference \"%s\" is ambiguous", rel);
-    if (!r)
+    if (!r) {
+        /* a relation in FROM under an alias: PostgreSQL names the alias */
+        for (sqlc_scope_t *ws = c->scope; ws; ws = ws->parent)
+            for (size_t i = 0; i < ws->n_rtes; i++)
+                if (ws->rtes[i]->relname && ws->rtes[i]->refname &&
+                    strcmp(ws->rtes[i]->relname, rel) == 0 &&
+                    strcmp(ws->rtes[i]->refname, rel) != 0)
+                    return sqlc_fail(
+                        c, "42P01",
+                        "invalid reference to FROM-clause entry for table \"%s\"\n"
+                        "HINT:  Perhaps you meant to reference the table alias \"%s\".",
+                        rel, ws->rtes[i]->refname);
         return sqlc_fail(c, "42P01", "missing FROM-clause entry for table \"%s\"", rel);
+    }
     int count = 0;
     sqlc_col_t *hit = rte_col(r, col, false, &count);
-    if (!hit)
+    if (!hit) {
+        bool handled = false;
+        bool ok = system_column(c, r, col, out, &handled);
+        if (handled)
+            return ok;
         return sqlc_fail(c, "42703", "column %s.%s does not exist", rel, col);
-    return col_val(c, hit, c->scope, out);
+    }
+    return col_val(c, hit, level, r, out);
 }

@@ -35,7 +35,10 @@ static const char *func_name(sqlc_ctx_t *c, const PgQuery__FuncCall *f, bool *ok
     *ok = true;
     if (f->n_funcname == 2) {
         const char *nsp = sqlc_str(f->funcname[0]);
-        if (!nsp || strcmp(nsp, "pg_catalog") != 0) {
+        const char *fn = sqlc_str(f->funcname[1]);
+        bool expand =
+            nsp && fn && !strcmp(nsp, "information_schema") && !strcmp(fn, "_pg_expandarray");
+        if (!expand && (!nsp || strcmp(nsp, "pg_catalog") != 0)) {
             *ok = sqlc_fail(c, "42883", "function %s.%s does not exist", nsp ? nsp : "?",
                             sqlc_str(f->funcname[1]) ? sqlc_str(f->funcname[1]) : "?");
             return NULL;
@@ -93,9 +96,11 @@ static bool expr_list(sqlc_ctx_t *c, PgQuery__Node **items, size_t n, const char
 {
     for (size_t i = 0; i < n; i++) {
         sqlc_val_t v;
-        if (!sqlc_expr(c, items[i], &v) || !sqlc_resolve_unknown(c, &v))
+        if (!sqlc_expr(c, items[i], &v) || !sqlc_resolve_unknown(c, &v) ||
+            !sqlc_orderable(c, v.type, v.numv))
             return false;
-        am_buf_printf(b, "%s%s", i ? ", " : head, v.sql);
+        /* partitions are PostgreSQL's equal values: compared through the same keys as ORDER BY */
+        am_buf_printf(b, "%s%s", i ? ", " : head, sqlc_key_expr(c, v.sql, v.type, v.numv));
     }
     return true;
 }
@@ -130,34 +135,104 @@ static bool over_clause(sqlc_ctx_t *c, const PgQuery__WindowDef *w, am_buf_t *b)
     return ok;
 }
 
-static bool compile_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *args, size_t *n)
+/* Functions callable with named arguments (name => value): their parameters in order, with
+ * the default of each trailing one (NULL: required). */
+static const struct {
+    const char *fn;
+    const char *params[8];
+    const char *defaults[8];
+} named_fns[] = {
+    {"make_interval",
+     {"years", "months", "weeks", "days", "hours", "mins", "secs"},
+     {"0", "0", "0", "0", "0", "0", "0.0"}},
+};
+
+static bool named_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *fn, sqlc_val_t **argv,
+                       size_t *n)
 {
+    size_t k = 0;
+    while (k < AM_ARRAY_LEN(named_fns) && strcmp(named_fns[k].fn, fn) != 0)
+        k++;
+    if (k == AM_ARRAY_LEN(named_fns))
+        return sqlc_fail(c, "0A000", "named arguments of %s are not supported on the mirror", fn);
+    const sqlc_node_t *given[8] = {0};
+    size_t np = 0;
+    while (np < 8 && named_fns[k].params[np])
+        np++;
+    for (size_t i = 0; i < f->n_args; i++) {
+        const sqlc_node_t *a = f->args[i];
+        size_t at = i;
+        if (a->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR) {
+            const char *nm = a->named_arg_expr->name;
+            for (at = 0; at < np && strcmp(named_fns[k].params[at], nm ? nm : "") != 0; at++)
+                ;
+            if (at == np)
+                return sqlc_fail(c, "42883", "function %s(%s => ...) does not exist", fn,
+                                 nm ? nm : "?");
+            a = a->named_arg_expr->arg;
+        }
+        if (at >= np || given[at])
+            return sqlc_fail(c, "42601", "argument name \"%s\" used more than once",
+                             at < np ? named_fns[k].params[at] : "?");
+        given[at] = a;
+    }
+    *n = 0;
+    sqlc_val_t *args = *argv = am_arena_alloc(c->arena, (np + 1) * sizeof *args);
+    for (size_t i = 0; i < np; i++) {
+        if (given[i]) {
+            if (!sqlc_expr(c, given[i], &args[(*n)++]))
+                return false;
+            continue;
+        }
+        bool frac = strchr(named_fns[k].defaults[i], '.') != NULL;
+        args[*n] = sqlc_val_of(
+            sqlc_printf(c, "CAST(%s AS %s)", named_fns[k].defaults[i], frac ? "DOUBLE" : "INTEGER"),
+            sqlc_type(frac ? PG_OID_FLOAT8 : PG_OID_INT4));
+        args[(*n)++].is_const = true;
+    }
+    return true;
+}
+
+/* The call's arguments compiled into *args (arena memory, room for one more). */
+static bool compile_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t **args, size_t *n)
+{
+    for (size_t i = 0; i < f->n_args; i++)
+        if (f->args[i]->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR) {
+            const char *fn = sqlc_str(f->funcname[f->n_funcname - 1]);
+            return named_args(c, f, fn ? fn : "", args, n);
+        }
     *n = f->n_args;
-    if (f->n_args > SQLC_MAX_ARGS)
-        return sqlc_fail(c, "54023", "cannot pass more than %d arguments to a function on the "
-                                     "mirror",
-                         SQLC_MAX_ARGS);
+    *args = am_arena_alloc(c->arena, (f->n_args + 1) * sizeof **args);
+    if (f->n_args > SQLC_FUNC_MAX_ARGS)
+        return sqlc_fail(c, "54023", "cannot pass more than %d arguments to a function",
+                         SQLC_FUNC_MAX_ARGS);
     for (size_t i = 0; i < f->n_args; i++) {
         if (f->args[i]->node_case == PG_QUERY__NODE__NODE_NAMED_ARG_EXPR)
-            return sqlc_fail(c, "0A000", "named function arguments are not supported on the "
-                                         "mirror");
-        if (!sqlc_expr(c, f->args[i], &args[i]))
+            return sqlc_fail(c, "0A000",
+                             "named function arguments are not supported on the "
+                             "mirror");
+        if (!sqlc_expr(c, f->args[i], &(*args)[i]))
             return false;
     }
     return true;
 }
 
-static bool no_function(sqlc_ctx_t *c, const char *name, const sqlc_val_t *args, size_t n,
-                        bool ambiguous)
+bool sqlc_no_function(sqlc_ctx_t *c, const char *name, const sqlc_val_t *args, size_t n,
+                      bool ambiguous)
 {
     am_buf_t b;
     am_buf_init(&b);
     for (size_t i = 0; i < n; i++)
         am_buf_printf(&b, "%s%s", i ? ", " : "", sqlc_type_name(c, args[i].type));
-    bool r = ambiguous ? sqlc_fail(c, "42725", "function %s(%s) is not unique", name,
-                                   b.data ? b.data : "")
-                       : sqlc_fail(c, "42883", "function %s(%s) does not exist", name,
-                                   b.data ? b.data : "");
+    bool r = ambiguous ? sqlc_fail(c, "42725",
+                                   "function %s(%s) is not unique\nHINT:  Could not choose a best "
+                                   "candidate function. You might need to add explicit type casts.",
+                                   name, b.data ? b.data : "")
+                       : sqlc_fail(c, "42883",
+                                   "function %s(%s) does not exist\nHINT:  No function matches the "
+                                   "given name and argument types. You might need to add explicit "
+                                   "type casts.",
+                                   name, b.data ? b.data : "");
     am_buf_destroy(&b);
     return r;
 }
@@ -171,7 +246,7 @@ bool sqlc_call(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n, unsi
     bool ambiguous = false;
     const sqlc_sig_t *s = sqlc_resolve(c, cands, nc, args, n, &ambiguous);
     if (!s)
-        return no_function(c, name, args, n, ambiguous);
+        return sqlc_no_function(c, name, args, n, ambiguous);
     if (sig_out)
         *sig_out = s;
     if ((want & SQLC_F_AGG) && !(s->flags & (SQLC_F_AGG | SQLC_F_WINDOW)))
@@ -188,7 +263,9 @@ bool sqlc_call(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n, unsi
         any_numv = any_numv || args[i].numv;
     const char *tmpl = any_numv && s->tmpl_numv ? s->tmpl_numv : s->tmpl;
     *out = sqlc_val_of(sqlc_expand(c, tmpl, args, n), rt);
-    out->numv = (s->flags & SQLC_F_NUMV) || (rt.oid == PG_OID_NUMERIC && any_numv && s->tmpl_numv);
+    bool poly_result = s->result == PG_OID_ANYELEMENT || s->result == SQLC_SAME1;
+    out->numv = (s->flags & SQLC_F_NUMV) ||
+                (rt.oid == PG_OID_NUMERIC && any_numv && (s->tmpl_numv || poly_result));
     out->is_const = !(s->flags & (SQLC_F_VOLATILE | SQLC_F_AGG | SQLC_F_WINDOW));
     for (size_t i = 0; i < n; i++)
         sqlc_merge_flags(out, &args[i]);
@@ -196,63 +273,93 @@ bool sqlc_call(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n, unsi
     return true;
 }
 
-/* Aggregate modifiers: DISTINCT, ORDER BY inside the call, FILTER; the call text ends in ")". */
-static bool agg_modifiers(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
+/* A template without %! markers is one call "f(...)": DISTINCT after its first parenthesis,
+ * ORDER BY before its last, FILTER and OVER after it. */
+static bool mods_default(sqlc_ctx_t *c, const sqlc_callmods_t *m, sqlc_val_t *out)
 {
     size_t len = strlen(out->sql);
-    if (len == 0 || out->sql[len - 1] != ')')
-        return sqlc_fail(c, "0A000", "DISTINCT or ORDER BY is not supported for this aggregate on "
-                                     "the mirror");
-    am_buf_t b;
-    am_buf_init(&b);
-    am_buf_append(&b, out->sql, len - 1);
-    bool ok = true;
-    if (f->n_agg_order) {
-        am_buf_puts(&b, " ORDER BY ");
-        ok = sqlc_sort_list(c, f->agg_order, f->n_agg_order, false, &b);
-    }
-    am_buf_putc(&b, ')');
-    if (ok && f->agg_filter) {
-        sqlc_val_t w;
-        c->scope->agg_depth--;
-        ok = sqlc_bool_expr(c, f->agg_filter, "FILTER", &w);
-        c->scope->agg_depth++;
-        if (ok)
-            am_buf_printf(&b, " FILTER (WHERE %s)", w.sql);
-    }
-    char *s = am_arena_strndup(c->arena, b.data, b.len);
-    am_buf_destroy(&b);
-    if (ok && f->agg_distinct) {
-        char *open = strchr(s, '(');
-        if (!open)
-            return sqlc_fail(c, "0A000", "DISTINCT is not supported for this aggregate");
-        s = sqlc_printf(c, "%.*sDISTINCT %s", (int)(open - s + 1), s, open + 1);
-    }
-    out->sql = s;
-    return ok;
+    char *open = strchr(out->sql, '(');
+    if (len == 0 || out->sql[len - 1] != ')' || !open)
+        return sqlc_fail(c, "0A000",
+                         "DISTINCT, ORDER BY, FILTER or OVER are not supported for "
+                         "this function on the mirror");
+    out->sql =
+        sqlc_printf(c, "%.*s%s%.*s%s)%s", (int)(open - out->sql + 1), out->sql, m->distinct,
+                    (int)(len - 1 - (size_t)(open - out->sql + 1)), open + 1, m->order, m->post);
+    return true;
 }
 
-static bool aggregate_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name,
-                           sqlc_val_t *out)
+/* The modifiers of an aggregate or window call as DuckDB text; over is " OVER (...)" or "". */
+static bool call_mods(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *over,
+                      sqlc_callmods_t *m)
 {
-    if (c->scope->agg_depth > 0)
+    m->distinct = f->agg_distinct ? "DISTINCT " : "";
+    m->order = "";
+    m->post = over;
+    if (f->n_agg_order) {
+        am_buf_t b;
+        am_buf_init(&b);
+        am_buf_puts(&b, " ORDER BY ");
+        bool ok = sqlc_sort_list(c, f->agg_order, f->n_agg_order, false, &b);
+        m->order = am_arena_strndup(c->arena, b.data, b.len);
+        am_buf_destroy(&b);
+        if (!ok)
+            return false;
+    }
+    if (f->agg_filter) {
+        /* FILTER reads the aggregate's input rows: its columns are aggregated, not grouped */
+        sqlc_val_t w;
+        if (!sqlc_bool_expr(c, f->agg_filter, "FILTER", &w))
+            return false;
+        m->post = sqlc_printf(c, " FILTER (WHERE %s)%s", w.sql, over);
+    }
+    return true;
+}
+
+/* An aggregate, or a window function (over set): its arguments are at this query level for a
+ * window, inside the aggregate otherwise. */
+static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name, bool agg,
+                          const char *over, sqlc_val_t *out)
+{
+    bool windowed = over[0] != '\0';
+    if (agg && !windowed && c->scope->agg_depth > 0)
         return sqlc_fail(c, "42803", "aggregate function calls cannot be nested");
-    sqlc_val_t args[SQLC_MAX_ARGS];
+    if (agg && !windowed)
+        c->scope->agg_depth++;
+    sqlc_val_t *args = NULL;
     size_t n = 0;
-    c->scope->agg_depth++;
-    bool ok = f->agg_star ? true : compile_args(c, f, args, &n);
     const sqlc_sig_t *sig = NULL;
-    if (ok && f->agg_within_group)
+    sqlc_callmods_t m;
+    bool ok = (f->agg_star || compile_args(c, f, &args, &n)) && call_mods(c, f, over, &m);
+    for (size_t i = 0; ok && i < n; i++)
+        if (args[i].has_srf)
+            ok = sqlc_fail(c, "0A000",
+                           "%s function calls cannot contain set-returning function calls\nHINT:  "
+                           "You might be able to move the set-returning function into a LATERAL "
+                           "FROM item.",
+                           agg && !windowed ? "aggregate" : "window");
+    if (ok && f->agg_within_group) {
+        const sqlc_callmods_t *saved = c->mods;
+        c->mods = &m; /* its FILTER (sqlc_ordset.c) */
         ok = sqlc_within_group(c, f, name, args, n, out);
-    else if (ok)
-        ok = sqlc_call(c, f->agg_star ? "count(*)" : name, args, n, SQLC_F_AGG, &sig, out) &&
-             (f->agg_distinct || f->n_agg_order || f->agg_filter ? agg_modifiers(c, f, out)
-                                                                  : true);
-    c->scope->agg_depth--;
+        c->mods = saved;
+    } else if (ok) {
+        const sqlc_callmods_t *saved = c->mods;
+        c->mods = &m;
+        ok =
+            sqlc_call(c, f->agg_star ? "count(*)" : name, args, n, agg ? SQLC_F_AGG : 0, &sig, out);
+        c->mods = saved;
+        /* emitters and marked templates place the modifiers themselves */
+        bool marked = ok && (sig->emit || (sig->tmpl && strstr(sig->tmpl, "%!")));
+        if (ok && !marked && (m.distinct[0] || m.order[0] || m.post[0]))
+            ok = mods_default(c, &m, out);
+    }
+    if (agg && !windowed)
+        c->scope->agg_depth--;
     if (!ok)
         return false;
     out->name = name;
-    out->has_agg = !f->over;
+    out->has_agg = agg && !windowed;
     out->is_const = false;
     return true;
 }
@@ -269,36 +376,34 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
                f->agg_within_group || sqlc_functab_is_agg(c, name);
     if (agg || f->over) {
         bool saved = c->scope->grouped;
-        if (agg && !f->over && !aggregate_call(c, f, name, out))
-            return false;
+        const char *over = "";
         if (f->over) {
-            sqlc_val_t args[SQLC_MAX_ARGS];
-            size_t n = 0;
-            const sqlc_sig_t *sig = NULL;
-            if (agg && !aggregate_call(c, f, name, out))
-                return false;
-            if (!agg && (!compile_args(c, f, args, &n) ||
-                         !sqlc_call(c, name, args, n, 0, &sig, out)))
-                return false;
             am_buf_t b;
             am_buf_init(&b);
-            am_buf_puts(&b, out->sql);
-            if (!over_clause(c, f->over, &b)) {
-                am_buf_destroy(&b);
-                return false;
-            }
-            out->sql = am_arena_strndup(c->arena, b.data, b.len);
+            bool over_ok = over_clause(c, f->over, &b);
+            over = am_arena_strndup(c->arena, b.data ? b.data : "", b.len);
             am_buf_destroy(&b);
-            out->has_agg = false;
-            out->is_const = false;
+            if (!over_ok)
+                return false;
         }
+        if (!modified_call(c, f, name, agg, over, out))
+            return false;
         c->scope->grouped = saved || (agg && !f->over);
         return true;
     }
-    sqlc_val_t args[SQLC_MAX_ARGS];
+    sqlc_val_t *args = NULL;
     size_t n = 0;
     const sqlc_sig_t *sig = NULL;
-    if (!compile_args(c, f, args, &n) || !sqlc_call(c, name, args, n, 0, &sig, out))
+    if (strcmp(name, "_pg_expandarray") == 0 && f->n_funcname == 2) {
+        if (!compile_args(c, f, &args, &n))
+            return false;
+        if (n != 1)
+            return sqlc_no_function(c, "information_schema._pg_expandarray", args, n, false);
+        if (!c->scope->allow_srf)
+            return sqlc_fail(c, "0A000", "set-returning functions are not allowed here");
+        return sqlc_expandarray(c, &args[0], out);
+    }
+    if (!compile_args(c, f, &args, &n) || !sqlc_call(c, name, args, n, 0, &sig, out))
         return false;
     if (sig->flags & (SQLC_F_AGG | SQLC_F_WINDOW))
         return sqlc_fail(c, "42809", "window function %s requires an OVER clause", name);
@@ -312,17 +417,87 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
     return true;
 }
 
-/* Set-returning functions whose rows have several columns: jsonb_each and friends. */
-static const struct {
+/* Set-returning functions whose rows have several columns (or a named one): the template makes
+ * a LIST of STRUCTs whose fields are the columns; arg is the one argument's type (0: none). */
+typedef struct multi_srf {
     const char *name;
-    const char *fields[2];
-    uint32_t types[2];
-} multi_srfs[] = {
-    {"jsonb_each", {"key", "value"}, {PG_OID_TEXT, PG_OID_JSONB}},
-    {"jsonb_each_text", {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
-    {"json_each", {"key", "value"}, {PG_OID_TEXT, PG_OID_JSON}},
-    {"json_each_text", {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
+    uint32_t arg;
+    const char *tmpl;
+    size_t n;
+    const char *fields[5];
+    uint32_t types[5];
+} multi_srf_t;
+
+static const multi_srf_t multi_srfs[] = {
+    {"jsonb_each",
+     PG_OID_JSONB,
+     "am_jsonb_each(%s)",
+     2,
+     {"key", "value"},
+     {PG_OID_TEXT, PG_OID_JSONB}},
+    {"jsonb_each_text",
+     PG_OID_JSONB,
+     "am_jsonb_each_text(%s)",
+     2,
+     {"key", "value"},
+     {PG_OID_TEXT, PG_OID_TEXT}},
+    {"json_each", PG_OID_JSON, "am_json_each(%s)", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_JSON}},
+    {"json_each_text",
+     PG_OID_JSON,
+     "am_json_each_text(%s)",
+     2,
+     {"key", "value"},
+     {PG_OID_TEXT, PG_OID_TEXT}},
+    /* the source's own keyword list, copied with the catalog */
+    {"pg_get_keywords",
+     0,
+     "am_keywords()",
+     5,
+     {"word", "catcode", "barelabel", "catdesc", "baredesc"},
+     {PG_OID_TEXT, PG_OID_CHAR, PG_OID_BOOL, PG_OID_TEXT, PG_OID_TEXT}},
+    {"pg_partition_tree",
+     PG_OID_REGCLASS,
+     "am_partition_tree(%s)",
+     4,
+     {"relid", "parentrelid", "isleaf", "level"},
+     {PG_OID_REGCLASS, PG_OID_REGCLASS, PG_OID_BOOL, PG_OID_INT4}},
 };
+
+/* A set-returning function's one column is named by its OUT parameter, else by the function. */
+static const char *srf_column_name(const char *fn)
+{
+    static const char *const named[][2] = {
+        {"pg_partition_ancestors", "relid"},    {"jsonb_array_elements", "value"},
+        {"jsonb_array_elements_text", "value"}, {"json_array_elements", "value"},
+        {"json_array_elements_text", "value"},
+    };
+    for (size_t i = 0; i < AM_ARRAY_LEN(named); i++)
+        if (strcmp(named[i][0], fn) == 0)
+            return named[i][1];
+    return fn;
+}
+
+static bool multi_srf_call(sqlc_ctx_t *c, const multi_srf_t *m, sqlc_val_t *args, size_t n,
+                           sqlc_srf_t *out)
+{
+    if (n != (m->arg ? 1u : 0u))
+        return sqlc_no_function(c, m->name, args, n, false);
+    if (m->arg && !sqlc_coerce(c, &args[0], sqlc_type(m->arg), SQLC_IMPLICIT))
+        return false;
+    const char *hole = strstr(m->tmpl, "%s");
+    out->list_sql =
+        hole ? sqlc_printf(c, "%.*s%s%s", (int)(hole - m->tmpl), m->tmpl, args[0].sql, hole + 2)
+             : sqlc_strdup(c, m->tmpl);
+    out->n_cols = m->n;
+    out->cols = am_arena_alloc(c->arena, (m->n + 1) * sizeof *out->cols);
+    memset(out->cols, 0, (m->n + 1) * sizeof *out->cols);
+    for (size_t k = 0; k < m->n; k++) {
+        out->cols[k].name = m->fields[k];
+        out->cols[k].type = sqlc_type(m->types[k]);
+        out->cols[k].sql = sqlc_printf(c, "am_x.%s", m->fields[k]);
+    }
+    return true;
+}
 
 bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
 {
@@ -332,27 +507,13 @@ bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
         return false;
     memset(out, 0, sizeof *out);
     out->name = name;
-    sqlc_val_t args[SQLC_MAX_ARGS];
+    sqlc_val_t *args = NULL;
     size_t n = 0;
-    if (!compile_args(c, f, args, &n))
+    if (!compile_args(c, f, &args, &n))
         return false;
-    for (size_t i = 0; i < AM_ARRAY_LEN(multi_srfs); i++) {
-        if (strcmp(multi_srfs[i].name, name) != 0)
-            continue;
-        proxy_pgtype_ref_t want = sqlc_type(strstr(name, "jsonb") ? PG_OID_JSONB : PG_OID_JSON);
-        if (n != 1 || !sqlc_coerce(c, &args[0], want, SQLC_IMPLICIT))
-            return n != 1 ? no_function(c, name, args, n, false) : false;
-        out->list_sql = sqlc_printf(c, "am_%s(%s)", name, args[0].sql);
-        out->n_cols = 2;
-        out->cols = am_arena_alloc(c->arena, 3 * sizeof *out->cols);
-        memset(out->cols, 0, 3 * sizeof *out->cols);
-        for (size_t k = 0; k < 2; k++) {
-            out->cols[k].name = multi_srfs[i].fields[k];
-            out->cols[k].type = sqlc_type(multi_srfs[i].types[k]);
-            out->cols[k].sql = sqlc_printf(c, "am_x.%s", multi_srfs[i].fields[k]);
-        }
-        return true;
-    }
+    for (size_t i = 0; i < AM_ARRAY_LEN(multi_srfs); i++)
+        if (strcmp(multi_srfs[i].name, name) == 0)
+            return multi_srf_call(c, &multi_srfs[i], args, n, out);
     const sqlc_sig_t *sig = NULL;
     sqlc_val_t v;
     if (!sqlc_call(c, name, args, n, 0, &sig, &v))
@@ -366,78 +527,25 @@ bool sqlc_srf_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_srf_t *out)
     out->scalar = true;
     out->cols = am_arena_alloc(c->arena, 2 * sizeof *out->cols);
     memset(out->cols, 0, 2 * sizeof *out->cols);
-    out->cols[0].name = name;
+    /* a single OUT parameter names the column; otherwise the function does */
+    out->cols[0].name = srf_column_name(name);
     out->cols[0].type = v.type;
     out->cols[0].numv = v.numv;
     out->cols[0].sql = "am_x";
+    uint32_t rt = v.type.oid;
+    bool consts = n >= 2 && n <= 3;
+    for (size_t i = 0; i < n; i++)
+        consts = consts && args[i].is_const;
+    if (strcmp(name, "generate_series") == 0 && consts &&
+        (rt == PG_OID_INT4 || rt == PG_OID_INT8)) {
+        const char *step = n == 3 ? args[2].sql : "1";
+        out->series_start = args[0].sql;
+        out->series_step = step;
+        out->series_args =
+            sqlc_printf(c,
+                        "CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(CASE WHEN (%s) = 0 THEN "
+                        "error('22023 step size cannot equal zero') ELSE %s END AS BIGINT)",
+                        args[0].sql, args[1].sql, step, step);
+    }
     return true;
-}
-
-/* Ordered-set aggregates: the direct argument (fraction) and the ORDER BY value. */
-bool sqlc_within_group(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name,
-                       sqlc_val_t *args, size_t n, sqlc_val_t *out)
-{
-    if (f->n_agg_order != 1)
-        return sqlc_fail(c, "0A000", "WITHIN GROUP with %zu sort keys is not supported on the "
-                                     "mirror",
-                         f->n_agg_order);
-    const PgQuery__SortBy *sb = f->agg_order[0]->sort_by;
-    sqlc_val_t x;
-    if (!sqlc_expr(c, sb->node, &x) || !sqlc_resolve_unknown(c, &x))
-        return false;
-    bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
-    bool cont = strcmp(name, "percentile_cont") == 0, disc = strcmp(name, "percentile_disc") == 0;
-    if ((cont || disc) && n == 1) {
-        sqlc_val_t frac = args[0];
-        if (!sqlc_coerce(c, &frac, sqlc_type(PG_OID_FLOAT8), SQLC_IMPLICIT))
-            return false;
-        if (cont && !sqlc_coerce(c, &x, sqlc_type(PG_OID_FLOAT8), SQLC_IMPLICIT))
-            return false;
-        if (!frac.is_const)
-            return sqlc_fail(c, "0A000", "a non-constant percentile fraction is not supported on "
-                                         "the mirror");
-        const char *p = desc ? sqlc_printf(c, "1 - %s", frac.sql) : frac.sql;
-        *out = sqlc_val_of(sqlc_printf(c, "CASE WHEN %s < 0 OR %s > 1 THEN error('22003 "
-                                          "percentile value %%g is not between 0 and 1') ELSE "
-                                          "%s(%s, %s) END",
-                                       frac.sql, frac.sql, cont ? "quantile_cont" : "quantile_disc",
-                                       x.sql, p),
-                           cont ? sqlc_type(PG_OID_FLOAT8) : x.type);
-        out->numv = x.numv;
-        return true;
-    }
-    if (strcmp(name, "mode") == 0 && n == 0) {
-        if (!sqlc_orderable(c, x.type, x.numv))
-            return false;
-        /* the most frequent value; ties go to the first in sort order, as PostgreSQL scans */
-        *out = sqlc_val_of(sqlc_printf(c, "list_sort(list(%s), '%s', 'NULLS LAST')", x.sql,
-                                       desc ? "DESC" : "ASC"),
-                           x.type);
-        out->sql = sqlc_printf(c, "am_mode(%s)", out->sql);
-        out->numv = x.numv;
-        return true;
-    }
-    return sqlc_fail(c, "0A000", "%s WITHIN GROUP is not supported on the mirror", name);
-}
-
-const char *sqlc_json_kind(sqlc_ctx_t *c, const sqlc_val_t *v)
-{
-    proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, v->type);
-    switch (sqlc_category(c, b.oid)) {
-    case 'N':
-        return b.oid == PG_OID_MONEY ? "string" : "number";
-    case 'B':
-        return "bool";
-    case 'D':
-        return "datetime";
-    case 'A':
-        return "array";
-    default:
-        break;
-    }
-    if (b.oid == PG_OID_JSON)
-        return "json";
-    if (b.oid == PG_OID_JSONB)
-        return "jsonb";
-    return v->is_null ? "null" : "string";
 }

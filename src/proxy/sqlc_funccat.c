@@ -20,9 +20,22 @@
 #define N PG_OID_NUMERIC
 #define RC PG_OID_REGCLASS
 
-#define C1(name, a, res, t) {name, 1, {a}, res, t, NULL, 0, NULL}
-#define C2(name, a, b, res, t) {name, 2, {a, b}, res, t, NULL, 0, NULL}
-#define C3(name, a, b, c, res, t) {name, 3, {a, b, c}, res, t, NULL, 0, NULL}
+#define C1(name, a, res, t)                                                                        \
+    {                                                                                              \
+        name, 1, {a}, res, t, NULL, 0, NULL                                                        \
+    }
+#define C2(name, a, b, res, t)                                                                     \
+    {                                                                                              \
+        name, 2, {a, b}, res, t, NULL, 0, NULL                                                     \
+    }
+#define C3(name, a, b, c, res, t)                                                                  \
+    {                                                                                              \
+        name, 3, {a, b, c}, res, t, NULL, 0, NULL                                                  \
+    }
+#define SRF1(name, a, res, t)                                                                      \
+    {                                                                                              \
+        name, 1, {a}, res, t, NULL, SQLC_F_SRF, NULL                                               \
+    }
 
 /* %P is the session's resolved search path as a DuckDB list (visibility, name output). */
 static const sqlc_sig_t catfuncs[] = {
@@ -47,7 +60,11 @@ static const sqlc_sig_t catfuncs[] = {
     C1("pg_get_viewdef", O, T, "CAST(NULL AS VARCHAR)"),
     C2("pg_get_viewdef", O, B, T, "CAST(NULL AS VARCHAR)"),
     C1("pg_get_function_arguments", O, T, "am_function_arguments(%1)"),
-    C1("pg_get_function_identity_arguments", O, T, "am_function_arguments(%1)"),
+    C1("pg_get_function_identity_arguments", O, T, "am_function_identity_arguments(%1)"),
+    /* the copied functions are pg_catalog's own, written in C or internal: no SQL body */
+    C1("pg_get_function_sqlbody", O, T, "CAST(NULL AS VARCHAR)"),
+    C1("pg_operator_is_visible", O, B, "am_operator_is_visible(%1, %P)"),
+    C1("pg_opfamily_is_visible", O, B, "am_opfamily_is_visible(%1, %P)"),
     C1("pg_get_function_result", O, T, "am_function_result(%1)"),
     C2("obj_description", O, NM, T, "am_obj_description(%1, %2)"),
     C1("obj_description", O, T, "am_obj_description(%1, NULL)"),
@@ -57,7 +74,7 @@ static const sqlc_sig_t catfuncs[] = {
     C1("pg_type_is_visible", O, B, "am_type_is_visible(%1, %P)"),
     C1("pg_function_is_visible", O, B, "am_function_is_visible(%1, %P)"),
     C1("pg_collation_is_visible", O, B, "true"),
-    C1("pg_opclass_is_visible", O, B, "true"),
+    C1("pg_opclass_is_visible", O, B, "am_opclass_is_visible(%1, %P)"),
     C1("pg_conversion_is_visible", O, B, "true"),
     C1("pg_statistics_obj_is_visible", O, B, "true"),
     C1("pg_ts_config_is_visible", O, B, "true"),
@@ -78,17 +95,23 @@ static const sqlc_sig_t catfuncs[] = {
     C3("has_schema_privilege", NM, T, T, B, "true"),
     C2("has_database_privilege", T, T, B, "true"),
     C2("has_database_privilege", O, T, B, "true"),
-    C3("has_column_privilege", T, T, T, B, "true"),
-    C3("has_column_privilege", O, PG_OID_INT2, T, B, "true"),
-    C2("has_any_column_privilege", T, T, B, "true"),
-    C2("has_any_column_privilege", O, T, B, "true"),
+    /* the mirror is read-only: only SELECT (and its grant option) is granted */
+    C3("has_column_privilege", T, T, T, B, "am_has_table_privilege('', %3)"),
+    C3("has_column_privilege", O, PG_OID_INT2, T, B, "am_has_table_privilege('', %3)"),
+    C2("has_any_column_privilege", T, T, B, "am_has_table_privilege(%1, %2)"),
+    C3("has_any_column_privilege", NM, T, T, B, "am_has_table_privilege(%2, %3)"),
+    C3("has_any_column_privilege", NM, O, T, B, "am_has_table_privilege('', %3)"),
+    C2("has_any_column_privilege", O, T, B, "am_has_table_privilege('', %2)"),
     C2("has_function_privilege", O, T, B, "true"),
     C2("has_sequence_privilege", T, T, B, "false"),
     C3("pg_has_role", NM, T, T, B, "am_has_role(%1, %2)"),
     C2("pg_has_role", T, T, B, "am_has_role(%1, CAST(NULL AS VARCHAR))"),
     C2("pg_has_role", O, T, B, "true"),
-    C1("pg_char_to_encoding", NM, I4, "CASE WHEN upper(%1) IN ('UTF8', 'UTF-8') THEN 6 ELSE -1 END"),
+    C1("pg_char_to_encoding", NM, I4,
+       "CASE WHEN upper(%1) IN ('UTF8', 'UTF-8') THEN 6 ELSE -1 END"),
     C1("pg_tablespace_location", O, T, "''"),
+    C1("pg_relation_is_publishable", RC, B, "am_relation_is_publishable(%1)"),
+    SRF1("pg_partition_ancestors", RC, RC, "am_partition_ancestors(%1)"),
 };
 
 size_t sqlc_functab_catalog_find(sqlc_ctx_t *c, const char *name, size_t nargs,
@@ -100,4 +123,10 @@ size_t sqlc_functab_catalog_find(sqlc_ctx_t *c, const char *name, size_t nargs,
         if (catfuncs[i].nargs == nargs && catfuncs[i].tmpl && strcmp(catfuncs[i].name, name) == 0)
             out[k++] = &catfuncs[i];
     return k;
+}
+
+const sqlc_sig_t *sqlc_funccat_all(size_t *n)
+{
+    *n = AM_ARRAY_LEN(catfuncs);
+    return catfuncs;
 }

@@ -45,13 +45,12 @@ static bool e_now(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, s
         out->name = s->name;
         return true;
     }
-    int64_t us = strcmp(s->name, "statement_timestamp") == 0 ? c->env->stmt_start_us
-                                                            : c->env->tx_start_us;
+    int64_t us =
+        strcmp(s->name, "statement_timestamp") == 0 ? c->env->stmt_start_us : c->env->tx_start_us;
     return done(c, out, utc_lit(c, us), PG_OID_TIMESTAMPTZ, s->name);
 }
 
-static bool e_database(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
-                       sqlc_val_t *out)
+static bool e_database(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, sqlc_val_t *out)
 {
     (void)a;
     (void)n;
@@ -70,8 +69,7 @@ static bool e_schema(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n
 }
 
 /* current_schemas(include_implicit): pg_catalog first when asked, as PostgreSQL lists it. */
-static bool e_schemas(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
-                      sqlc_val_t *out)
+static bool e_schemas(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, sqlc_val_t *out)
 {
     (void)n;
     am_buf_t b;
@@ -109,12 +107,44 @@ static bool e_pid(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, s
                 s->name);
 }
 
+/* current_setting(expr): every setting of the session, chosen by the name's value. */
+static bool setting_by_value(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
+                             sqlc_val_t *out)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_printf(&b, "CASE lower(%s)", a[0].sql);
+    const char *name, *value, *boot;
+    for (size_t i = 0;
+         c->env->setting_at && c->env->setting_at(c->env->setting_ud, i, &name, &value, &boot);
+         i++) {
+        const char *shown = c->env->setting ? c->env->setting(c->env->setting_ud, name) : value;
+        char *lower = sqlc_strdup(c, name);
+        for (char *p = lower; *p; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        am_buf_printf(&b, " WHEN %s THEN %s", sqlc_literal(c, lower),
+                      sqlc_literal(c, shown ? shown : value));
+    }
+    bool missing_ok = n > 1 && strcmp(a[1].sql, "true") == 0;
+    if (missing_ok)
+        am_buf_puts(&b, " ELSE CAST(NULL AS VARCHAR) END");
+    else
+        am_buf_printf(&b,
+                      " ELSE error('42704 unrecognized configuration parameter \"' || %s || "
+                      "'\"') END",
+                      a[0].sql);
+    *out = sqlc_val_of(am_arena_strndup(c->arena, b.data, b.len), sqlc_type(PG_OID_TEXT));
+    am_buf_destroy(&b);
+    out->name = s->name;
+    sqlc_merge_flags(out, &a[0]);
+    return true;
+}
+
 /* current_setting(name [, missing_ok]): settings are per session, known now. */
-static bool e_setting(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
-                      sqlc_val_t *out)
+static bool e_setting(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, sqlc_val_t *out)
 {
     if (!a[0].literal && !(a[0].is_const && a[0].sql[0] == '\''))
-        return sqlc_fail(c, "0A000", "current_setting() needs a constant name on the mirror");
+        return setting_by_value(c, s, a, n, out);
     const char *name = a[0].literal;
     char *tmp = NULL;
     if (!name) { /* a coerced literal: '...' */
@@ -133,12 +163,19 @@ static bool e_setting(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t 
 static bool e_typeof(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, sqlc_val_t *out)
 {
     (void)n;
-    return done(c, out, sqlc_printf(c, "CAST(%u AS BIGINT)", a[0].type.oid), PG_OID_REGTYPE,
-                s->name);
+    /* the argument is still evaluated (its aggregates, set-returning functions and errors
+     * count), as PostgreSQL evaluates it */
+    char *t = sqlc_printf(c, "CAST(%u AS BIGINT)", a[0].type.oid);
+    if (a[0].type.oid == PG_OID_UNKNOWN || a[0].is_null)
+        return done(c, out, t, PG_OID_REGTYPE, s->name);
+    bool ok =
+        done(c, out, sqlc_printf(c, "CASE WHEN (%s) IS NULL THEN %s ELSE %s END", a[0].sql, t, t),
+             PG_OID_REGTYPE, s->name);
+    sqlc_merge_flags(out, &a[0]);
+    return ok;
 }
 
-static bool e_recovery(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
-                       sqlc_val_t *out)
+static bool e_recovery(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, sqlc_val_t *out)
 {
     (void)a;
     (void)n;
@@ -162,13 +199,46 @@ static bool e_port(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, 
                 s->name);
 }
 
-static bool e_to_json(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n,
-                      sqlc_val_t *out)
+static bool e_to_json(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, sqlc_val_t *out)
 {
     (void)n;
     bool b = strcmp(s->name, "to_jsonb") == 0;
+    if (a[0].rec && b) {
+        /* a record as jsonb: its fields as an object (jsonb's order and spacing are the
+         * builder's) */
+        am_buf_t args;
+        am_buf_init(&args);
+        for (size_t i = 0; i < a[0].rec->n; i++) {
+            sqlc_val_t f = a[0];
+            if (!sqlc_field_select(c, &f, a[0].rec->names[i])) {
+                am_buf_destroy(&args);
+                return false;
+            }
+            const char *fk = sqlc_json_kind(c, &f);
+            if (!fk) {
+                am_buf_destroy(&args);
+                return false;
+            }
+            am_buf_printf(&args, "%s%s, 'string', %s, %s", i ? ", " : "",
+                          sqlc_literal(c, a[0].rec->names[i]), sqlc_json_text(c, &f),
+                          sqlc_literal(c, fk));
+        }
+        *out = sqlc_val_of(sqlc_printf(c, "am_jsonb_build_object(%s)", args.data ? args.data : ""),
+                           sqlc_type(PG_OID_JSONB));
+        am_buf_destroy(&args);
+        sqlc_merge_flags(out, &a[0]);
+        out->name = s->name;
+        return true;
+    }
+    if (a[0].rec)
+        return sqlc_fail(c, "0A000",
+                         "to_json of a record is not supported on the mirror (use "
+                         "to_jsonb or json_build_object)");
+    const char *kind = sqlc_json_kind(c, &a[0]);
+    if (!kind)
+        return false;
     *out = sqlc_val_of(sqlc_printf(c, "%s(%s, %s)", b ? "am_to_jsonb" : "am_to_json",
-                                   sqlc_to_text(c, &a[0]), sqlc_literal(c, sqlc_json_kind(c, &a[0]))),
+                                   sqlc_json_text(c, &a[0]), sqlc_literal(c, kind)),
                        sqlc_type(b ? PG_OID_JSONB : PG_OID_JSON));
     sqlc_merge_flags(out, &a[0]);
     out->name = s->name;

@@ -34,60 +34,107 @@
 #define RC PG_OID_REGCLASS
 #define ANYV PG_OID_ANY
 
-#define F0(name, res, t) {name, 0, {0}, res, t, NULL, 0, NULL}
-#define F1(name, a, res, t) {name, 1, {a}, res, t, NULL, 0, NULL}
-#define F2(name, a, b, res, t) {name, 2, {a, b}, res, t, NULL, 0, NULL}
-#define F3(name, a, b, c, res, t) {name, 3, {a, b, c}, res, t, NULL, 0, NULL}
-#define F4A(name, a, b, c, d, res, t) {name, 4, {a, b, c, d}, res, t, NULL, 0, NULL}
-#define FN(name, n, args, res, t, tv, fl) {name, n, args, res, t, tv, fl, NULL}
-#define AG1(name, a, res, t) {name, 1, {a}, res, t, NULL, SQLC_F_AGG, NULL}
-#define AG2(name, a, b, res, t) {name, 2, {a, b}, res, t, NULL, SQLC_F_AGG, NULL}
-#define W0(name, res, t) {name, 0, {0}, res, t, NULL, SQLC_F_WINDOW, NULL}
-#define SRF(name, n, args, res, t) {name, n, args, res, t, NULL, SQLC_F_SRF, NULL}
-#define A(...) {__VA_ARGS__}
+#define F0(name, res, t)                                                                           \
+    {                                                                                              \
+        name, 0, {0}, res, t, NULL, 0, NULL                                                        \
+    }
+#define F1(name, a, res, t)                                                                        \
+    {                                                                                              \
+        name, 1, {a}, res, t, NULL, 0, NULL                                                        \
+    }
+#define F2(name, a, b, res, t)                                                                     \
+    {                                                                                              \
+        name, 2, {a, b}, res, t, NULL, 0, NULL                                                     \
+    }
+#define F3(name, a, b, c, res, t)                                                                  \
+    {                                                                                              \
+        name, 3, {a, b, c}, res, t, NULL, 0, NULL                                                  \
+    }
+#define F4A(name, a, b, c, d, res, t)                                                              \
+    {                                                                                              \
+        name, 4, {a, b, c, d}, res, t, NULL, 0, NULL                                               \
+    }
+#define FN(name, n, args, res, t, tv, fl)                                                          \
+    {                                                                                              \
+        name, n, args, res, t, tv, fl, NULL                                                        \
+    }
+#define AG1(name, a, res, t)                                                                       \
+    {                                                                                              \
+        name, 1, {a}, res, t, NULL, SQLC_F_AGG, NULL                                               \
+    }
+#define AG2(name, a, b, res, t)                                                                    \
+    {                                                                                              \
+        name, 2, {a, b}, res, t, NULL, SQLC_F_AGG, NULL                                            \
+    }
+#define W0(name, res, t)                                                                           \
+    {                                                                                              \
+        name, 0, {0}, res, t, NULL, SQLC_F_WINDOW, NULL                                            \
+    }
+#define SRF(name, n, args, res, t)                                                                 \
+    {                                                                                              \
+        name, n, args, res, t, NULL, SQLC_F_SRF, NULL                                              \
+    }
+#define A(...)                                                                                     \
+    {                                                                                              \
+        __VA_ARGS__                                                                                \
+    }
+
+/* min/max: PostgreSQL has them for numbers, dates and times, intervals, text, enums, arrays
+ * and inet; the mirror computes them where its ordering is PostgreSQL's (sqlc_orderable). */
+static bool emit_minmax(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                        sqlc_val_t *out)
+{
+    proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, args[0].type);
+    char cat = sqlc_category(c, b.oid);
+    if (!strchr("NDTSEAI", cat) || b.oid == PG_OID_CHAR)
+        return sqlc_no_function(c, s->name, args, n, false);
+    bool inet = b.oid == PG_OID_INET || b.oid == PG_OID_CIDR;
+    /* PostgreSQL has max(inet) only: a cidr argument is read as inet */
+    if (b.oid == PG_OID_CIDR && !sqlc_coerce(c, &args[0], sqlc_type(PG_OID_INET), SQLC_IMPLICIT))
+        return false;
+    if (!inet && !sqlc_orderable(c, args[0].type, args[0].numv))
+        return false;
+    const char *fn = strcmp(s->name, "min") == 0 ? "min" : "max";
+    const char *x = args[0].sql;
+    /* DISTINCT and an ORDER BY inside change nothing for min/max; FILTER and OVER do */
+    const char *post = c->mods ? c->mods->post : "";
+    const char *key = inet ? sqlc_printf(c, "am_inet_sortkey(%s)", x)
+                           : sqlc_key_expr(c, x, args[0].type, args[0].numv);
+    char *sql = strcmp(key, x) == 0 ? sqlc_printf(c, "%s(%s)%s", fn, x, post)
+                                    : sqlc_printf(c, "arg_%s(%s, %s)%s", fn, x, key, post);
+    *out = sqlc_val_of(sql, args[0].type);
+    out->numv = args[0].numv;
+    sqlc_merge_flags(out, &args[0]);
+    out->is_const = false;
+    out->name = s->name;
+    return true;
+}
 
 static const sqlc_sig_t funcs[] = {
     /* ---- aggregates ---- */
     {"count(*)", 0, {0}, I8, "count(*)", NULL, SQLC_F_AGG, NULL},
     AG1("count", ANYV, I8, "count(%1)"),
-    AG1("sum", I2, I8, "CAST(sum(%1) AS BIGINT)"),
-    AG1("sum", I4, I8, "CAST(sum(%1) AS BIGINT)"),
-    AG1("sum", I8, N, "CAST(sum(%1) AS DECIMAL(38,0))"),
-    AG1("sum", F4, F4, "CAST(sum(%1) AS FLOAT)"),
-    AG1("sum", F8, F8, "sum(%1)"),
+    AG1("sum", I2, I8, "CAST(sum(%<%1%>)%! AS BIGINT)"),
+    AG1("sum", I4, I8, "CAST(sum(%<%1%>)%! AS BIGINT)"),
+    AG1("sum", I8, N, "CAST(sum(%<%1%>)%! AS DECIMAL(38,0))"),
     FN("sum", 1, A(N), N, "sum(%1)", "am_num_sum(%1)", SQLC_F_AGG),
-    AG1("sum", IV, IV, "sum(%1)"),
-    FN("avg", 1, A(I2), N, "am_num_avg_final(CAST(sum(%1) AS VARCHAR), count(%1))", NULL,
-       SQLC_F_AGG | SQLC_F_NUMV),
-    FN("avg", 1, A(I4), N, "am_num_avg_final(CAST(sum(%1) AS VARCHAR), count(%1))", NULL,
-       SQLC_F_AGG | SQLC_F_NUMV),
-    FN("avg", 1, A(I8), N, "am_num_avg_final(CAST(sum(%1) AS VARCHAR), count(%1))", NULL,
-       SQLC_F_AGG | SQLC_F_NUMV),
-    FN("avg", 1, A(N), N, "am_num_avg_final(CAST(sum(%1) AS VARCHAR), count(%1))",
+    AG1("sum", IV, IV, "am_interval_sum(%1)"),
+    FN("avg", 1, A(I2), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
+       NULL, SQLC_F_AGG | SQLC_F_NUMV),
+    FN("avg", 1, A(I4), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
+       NULL, SQLC_F_AGG | SQLC_F_NUMV),
+    FN("avg", 1, A(I8), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
+       NULL, SQLC_F_AGG | SQLC_F_NUMV),
+    FN("avg", 1, A(N), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
        "am_num_avg(%1)", SQLC_F_AGG | SQLC_F_NUMV),
-    AG1("avg", F4, F8, "avg(CAST(%1 AS DOUBLE))"),
-    AG1("avg", F8, F8, "avg(%1)"),
-    AG1("min", ANY, ANY, "min(%1)"),
-    AG1("max", ANY, ANY, "max(%1)"),
+    {"min", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
+    {"max", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
     AG1("bool_and", B, B, "bool_and(%1)"),
     AG1("bool_or", B, B, "bool_or(%1)"),
     AG1("every", B, B, "bool_and(%1)"),
     AG2("string_agg", T, T, T, "string_agg(%1, %2)"),
     AG2("string_agg", BY, BY, BY, "string_agg(%1, %2)"),
     AG1("array_agg", SQLC_ANYNONARRAY, ARR, "list(%1)"),
-    AG1("stddev", F8, F8, "stddev_samp(%1)"),
-    AG1("stddev_samp", F8, F8, "stddev_samp(%1)"),
-    AG1("stddev_pop", F8, F8, "stddev_pop(%1)"),
-    AG1("variance", F8, F8, "var_samp(%1)"),
-    AG1("var_samp", F8, F8, "var_samp(%1)"),
-    AG1("var_pop", F8, F8, "var_pop(%1)"),
-    AG2("corr", F8, F8, F8, "corr(%1, %2)"),
-    AG2("covar_pop", F8, F8, F8, "covar_pop(%1, %2)"),
-    AG2("covar_samp", F8, F8, F8, "covar_samp(%1, %2)"),
-    AG2("regr_slope", F8, F8, F8, "regr_slope(%1, %2)"),
-    AG2("regr_intercept", F8, F8, F8, "regr_intercept(%1, %2)"),
-    AG2("regr_count", F8, F8, I8, "regr_count(%1, %2)"),
-    AG2("regr_r2", F8, F8, F8, "regr_r2(%1, %2)"),
     AG1("bit_and", I4, I4, "bit_and(%1)"),
     AG1("bit_or", I4, I4, "bit_or(%1)"),
     AG1("bit_and", I8, I8, "bit_and(%1)"),
@@ -98,7 +145,15 @@ static const sqlc_sig_t funcs[] = {
     W0("dense_rank", I8, "dense_rank()"),
     W0("percent_rank", F8, "percent_rank()"),
     W0("cume_dist", F8, "cume_dist()"),
-    {"ntile", 1, {I4}, I4, "CAST(ntile(%1) AS INTEGER)", NULL, SQLC_F_WINDOW, NULL},
+    {"ntile",
+     1,
+     {I4},
+     I4,
+     "CAST(ntile(CASE WHEN %1 <= 0 THEN error('22014 argument of ntile must be greater than "
+     "zero') ELSE %1 END)%! AS INTEGER)",
+     NULL,
+     SQLC_F_WINDOW,
+     NULL},
     {"lag", 1, {ANY}, ANY, "lag(%1)", NULL, SQLC_F_WINDOW, NULL},
     {"lag", 2, {ANY, I4}, ANY, "lag(%1, %2)", NULL, SQLC_F_WINDOW, NULL},
     {"lag", 3, {ANY, I4, ANY}, ANY, "lag(%1, %2, %3)", NULL, SQLC_F_WINDOW, NULL},
@@ -109,10 +164,12 @@ static const sqlc_sig_t funcs[] = {
     {"last_value", 1, {ANY}, ANY, "last_value(%1)", NULL, SQLC_F_WINDOW, NULL},
     {"nth_value", 2, {ANY, I4}, ANY, "nth_value(%1, %2)", NULL, SQLC_F_WINDOW, NULL},
     /* ---- set-returning ---- */
-    SRF("generate_series", 2, A(I4, I4), I4, "generate_series(%1, %2)"),
+    /* DuckDB counts in BIGINT: the int4 series is cast back, so arithmetic on it overflows
+     * where PostgreSQL's does */
+    SRF("generate_series", 2, A(I4, I4), I4, "CAST(generate_series(%1, %2) AS INTEGER[])"),
     SRF("generate_series", 3, A(I4, I4, I4), I4,
         "CASE WHEN %3 = 0 THEN error('22023 step size cannot equal zero') ELSE "
-        "generate_series(%1, %2, %3) END"),
+        "CAST(generate_series(%1, %2, %3) AS INTEGER[]) END"),
     SRF("generate_series", 2, A(I8, I8), I8, "generate_series(%1, %2)"),
     SRF("generate_series", 3, A(I8, I8, I8), I8,
         "CASE WHEN %3 = 0 THEN error('22023 step size cannot equal zero') ELSE "
@@ -120,8 +177,13 @@ static const sqlc_sig_t funcs[] = {
     SRF("generate_series", 3, A(TS, TS, IV), TS, "am_generate_series(%1, %2, %3)"),
     SRF("generate_series", 3, A(TZ, TZ, IV), TZ, "am_generate_series(%1, %2, %3, %T)"),
     SRF("unnest", 1, A(ARR), ANY, "%1"),
+    /* int2vector and oidvector count from 0 */
+    SRF("generate_subscripts", 2, A(PG_OID_INT2VECTOR, I4), I4,
+        "CASE WHEN %2 = 1 THEN CAST(generate_series(0, len(%1) - 1) AS INTEGER[]) END"),
+    SRF("generate_subscripts", 2, A(PG_OID_OIDVECTOR, I4), I4,
+        "CASE WHEN %2 = 1 THEN CAST(generate_series(0, len(%1) - 1) AS INTEGER[]) END"),
     SRF("generate_subscripts", 2, A(ARR, I4), I4,
-        "CASE WHEN %2 = 1 THEN generate_series(1, len(%1)) END"),
+        "CASE WHEN %2 = 1 THEN CAST(generate_series(1, len(%1)) AS INTEGER[]) END"),
     SRF("regexp_split_to_table", 2, A(T, T), T, "am_regexp_split_to_array(%1, %2)"),
     SRF("regexp_split_to_table", 3, A(T, T, T), T, "am_regexp_split_to_array(%1, %2, %3)"),
     SRF("regexp_matches", 2, A(T, T), TA, "am_regexp_matches(%1, %2)"),
@@ -134,12 +196,17 @@ static const sqlc_sig_t funcs[] = {
     SRF("jsonb_object_keys", 1, A(JB), T, "am_jsonb_object_keys(%1)"),
     SRF("json_object_keys", 1, A(JS), T, "am_json_object_keys(%1)"),
     /* ---- math ---- */
-    F1("abs", I2, I2, "abs(%1)"), F1("abs", I4, I4, "abs(%1)"), F1("abs", I8, I8, "abs(%1)"),
-    F1("abs", F4, F4, "abs(%1)"), F1("abs", F8, F8, "abs(%1)"),
+    /* integer overflow as PostgreSQL reports it, not as DuckDB does */
+    F1("abs", I2, I2, "CAST(am_int_abs(%1, 16) AS SMALLINT)"),
+    F1("abs", I4, I4, "CAST(am_int_abs(%1, 32) AS INTEGER)"),
+    F1("abs", I8, I8, "am_int_abs(%1, 64)"),
+    F1("abs", F4, F4, "abs(%1)"),
+    F1("abs", F8, F8, "abs(%1)"),
     FN("abs", 1, A(N), N, "abs(%1)", "am_num_abs(%N1)", 0),
     F1("sign", F8, F8, "am_f8_sign(%1)"),
     FN("sign", 1, A(N), N, "CAST(sign(%1) AS DECIMAL(1,0))", "am_num_sign(%N1)", 0),
-    F1("ceil", F8, F8, "ceil(%1)"), F1("ceiling", F8, F8, "ceil(%1)"),
+    F1("ceil", F8, F8, "ceil(%1)"),
+    F1("ceiling", F8, F8, "ceil(%1)"),
     F1("floor", F8, F8, "floor(%1)"),
     FN("ceil", 1, A(N), N, "CAST(ceil(%1) AS DECIMAL(38,0))", "am_num_ceil(%N1)", 0),
     FN("ceiling", 1, A(N), N, "CAST(ceil(%1) AS DECIMAL(38,0))", "am_num_ceil(%N1)", 0),
@@ -165,23 +232,31 @@ static const sqlc_sig_t funcs[] = {
     F2("pow", F8, F8, F8, "am_f8_pow(%1, %2)"),
     FN("power", 2, A(N, N), N, "am_num_power(%N1, %N2)", NULL, SQLC_F_NUMV),
     FN("pow", 2, A(N, N), N, "am_num_power(%N1, %N2)", NULL, SQLC_F_NUMV),
-    F2("mod", I2, I2, I2, "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
-                          "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
-    F2("mod", I4, I4, I4, "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
-                          "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
-    F2("mod", I8, I8, I8, "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
-                          "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
+    F2("mod", I2, I2, I2,
+       "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
+       "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
+    F2("mod", I4, I4, I4,
+       "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
+       "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
+    F2("mod", I8, I8, I8,
+       "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by "
+       "zero') WHEN %2 = -1 THEN %1 * 0 ELSE %1 %% %2 END"),
     FN("mod", 2, A(N, N), N, "am_num_mod(%N1, %N2)", NULL, SQLC_F_NUMV),
     FN("div", 2, A(N, N), N, "am_num_div_trunc(%N1, %N2)", NULL, SQLC_F_NUMV),
     F0("pi", F8, "pi()"),
     F1("degrees", F8, F8, "degrees(%1)"),
     F1("radians", F8, F8, "radians(%1)"),
-    F1("sin", F8, F8, "am_f8_sin(%1)"), F1("cos", F8, F8, "am_f8_cos(%1)"),
-    F1("tan", F8, F8, "am_f8_tan(%1)"), F1("asin", F8, F8, "am_f8_asin(%1)"),
-    F1("acos", F8, F8, "am_f8_acos(%1)"), F1("atan", F8, F8, "am_f8_atan(%1)"),
+    F1("sin", F8, F8, "am_f8_sin(%1)"),
+    F1("cos", F8, F8, "am_f8_cos(%1)"),
+    F1("tan", F8, F8, "am_f8_tan(%1)"),
+    F1("asin", F8, F8, "am_f8_asin(%1)"),
+    F1("acos", F8, F8, "am_f8_acos(%1)"),
+    F1("atan", F8, F8, "am_f8_atan(%1)"),
     F2("atan2", F8, F8, F8, "am_f8_atan2(%1, %2)"),
-    F2("gcd", I4, I4, I4, "gcd(%1, %2)"), F2("gcd", I8, I8, I8, "gcd(%1, %2)"),
-    F2("lcm", I4, I4, I4, "lcm(%1, %2)"), F2("lcm", I8, I8, I8, "lcm(%1, %2)"),
+    F2("gcd", I4, I4, I4, "gcd(%1, %2)"),
+    F2("gcd", I8, I8, I8, "gcd(%1, %2)"),
+    F2("lcm", I4, I4, I4, "lcm(%1, %2)"),
+    F2("lcm", I8, I8, I8, "lcm(%1, %2)"),
     FN("scale", 1, A(N), I4, "am_num_scale(%N1)", NULL, 0),
     /* ---- strings ---- */
     F1("length", T, I4, "CAST(length(%1) AS INTEGER)"),
@@ -190,6 +265,8 @@ static const sqlc_sig_t funcs[] = {
     F1("length", PG_OID_BPCHAR, I4, "CAST(length(rtrim(%1, ' ')) AS INTEGER)"),
     F1("char_length", PG_OID_BPCHAR, I4, "CAST(length(rtrim(%1, ' ')) AS INTEGER)"),
     F1("octet_length", T, I4, "CAST(strlen(%1) AS INTEGER)"),
+    /* char(n) counts its padding: the mirror holds it padded, as PostgreSQL stores it */
+    F1("octet_length", PG_OID_BPCHAR, I4, "CAST(strlen(%1) AS INTEGER)"),
     F1("octet_length", BY, I4, "CAST(octet_length(%1) AS INTEGER)"),
     F1("length", BY, I4, "CAST(octet_length(%1) AS INTEGER)"),
     F1("bit_length", T, I4, "CAST(strlen(%1) * 8 AS INTEGER)"),
@@ -202,9 +279,12 @@ static const sqlc_sig_t funcs[] = {
     F2("lpad", T, I4, T, "am_lpad(%1, %2, ' ')"),
     F3("rpad", T, I4, T, T, "am_rpad(%1, %2, %3)"),
     F2("rpad", T, I4, T, "am_rpad(%1, %2, ' ')"),
-    F1("btrim", T, T, "am_btrim(%1, ' ')"), F2("btrim", T, T, T, "am_btrim(%1, %2)"),
-    F1("ltrim", T, T, "am_ltrim(%1, ' ')"), F2("ltrim", T, T, T, "am_ltrim(%1, %2)"),
-    F1("rtrim", T, T, "am_rtrim(%1, ' ')"), F2("rtrim", T, T, T, "am_rtrim(%1, %2)"),
+    F1("btrim", T, T, "am_btrim(%1, ' ')"),
+    F2("btrim", T, T, T, "am_btrim(%1, %2)"),
+    F1("ltrim", T, T, "am_ltrim(%1, ' ')"),
+    F2("ltrim", T, T, T, "am_ltrim(%1, %2)"),
+    F1("rtrim", T, T, "am_rtrim(%1, ' ')"),
+    F2("rtrim", T, T, T, "am_rtrim(%1, %2)"),
     F3("replace", T, T, T, T, "am_replace(%1, %2, %3)"),
     F3("translate", T, T, T, T, "am_translate(%1, %2, %3)"),
     F2("repeat", T, I4, T, "am_repeat(%1, %2)"),
@@ -238,9 +318,8 @@ static const sqlc_sig_t funcs[] = {
     F2("parse_ident", T, B, TA, "am_parse_ident(%1, %2)"),
     F2("string_to_array", T, T, TA, "am_string_to_array(%1, %2)"),
     F3("string_to_array", T, T, T, TA, "am_string_to_array(%1, %2, %3)"),
-    F2("array_to_string", ARR, T, T, "am_array_to_string(%S1, %2)"),
-    F3("array_to_string", ARR, T, T, T, "am_array_to_string(%S1, %2, %3)"),
-    F2("regexp_replace", T, T, T, "am_regexp_replace(%1, %2, '')"),
+    F2("array_to_string", ARR, T, T, "am_array_to_string(%E1, %2)"),
+    F3("array_to_string", ARR, T, T, T, "am_array_to_string(%E1, %2, %3)"),
     F3("regexp_replace", T, T, T, T, "am_regexp_replace(%1, %2, %3)"),
     F4A("regexp_replace", T, T, T, T, T, "am_regexp_replace(%1, %2, %3, %4)"),
     F2("regexp_match", T, T, TA, "am_regexp_match(%1, %2)"),
@@ -252,18 +331,28 @@ static const sqlc_sig_t funcs[] = {
     F3("regexp_like", T, T, T, B, "am_regexp_like(%1, %2, %3)"),
     F2("regexp_substr", T, T, T, "am_regexp_substr(%1, %2)"),
     /* ---- arrays ---- */
-    F2("array_length", ARR, I4, I4, "CASE WHEN %2 = 1 AND len(%1) > 0 THEN CAST(len(%1) AS INTEGER) END"),
+    F2("array_length", ARR, I4, I4,
+       "CASE WHEN %2 = 1 AND len(%1) > 0 THEN CAST(len(%1) AS INTEGER) END"),
     F1("cardinality", ARR, I4, "CAST(len(%1) AS INTEGER)"),
-    F2("array_upper", ARR, I4, I4, "CASE WHEN %2 = 1 AND len(%1) > 0 THEN CAST(len(%1) AS INTEGER) END"),
+    F2("array_upper", ARR, I4, I4,
+       "CASE WHEN %2 = 1 AND len(%1) > 0 THEN CAST(len(%1) AS INTEGER) END"),
     F2("array_lower", ARR, I4, I4, "CASE WHEN %2 = 1 AND len(%1) > 0 THEN 1 END"),
     F1("array_ndims", ARR, I4, "CASE WHEN len(%1) > 0 THEN 1 END"),
     F2("array_append", ARR, ANY, ARR, "list_append(%1, %2)"),
     F2("array_prepend", ANY, ARR, ARR, "list_prepend(%1, %2)"),
     F2("array_cat", ARR, ARR, ARR, "list_concat(%1, %2)"),
-    F2("array_remove", ARR, ANY, ARR, "list_filter(%1, am_e -> am_e IS DISTINCT FROM %2)"),
-    F2("array_position", ARR, ANY, I4, "CAST(list_position(%1, %2) AS INTEGER)"),
+    /* an unconstrained numeric element is numeric text: compared as numbers */
+    FN("array_remove", 2, A(ARR, ANY), ARR, "list_filter(%1, am_e -> am_e IS DISTINCT FROM %2)",
+       "list_filter(%1, am_e -> ((am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, %2) = 0) IS "
+       "NOT TRUE)",
+       0),
+    FN("array_position", 2, A(ARR, ANY), I4, "CAST(list_position(%1, %2) AS INTEGER)",
+       "CAST(list_position(list_transform(%1, am_e -> (am_e IS NULL AND %2 IS NULL) OR "
+       "am_num_cmp(am_e, %2) = 0), true) AS INTEGER)",
+       0),
     /* ---- conditional and misc ---- */
-    F2("num_nonnulls", ANYV, ANYV, I4, "CAST((%1 IS NOT NULL) AS INTEGER) + CAST((%2 IS NOT NULL) AS INTEGER)"),
+    F2("num_nonnulls", ANYV, ANYV, I4,
+       "CAST((%1 IS NOT NULL) AS INTEGER) + CAST((%2 IS NOT NULL) AS INTEGER)"),
     F1("pg_typeof", ANYV, PG_OID_REGTYPE, NULL),
     /* ---- uuid ---- */
     F0("gen_random_uuid", U, "gen_random_uuid()"),
@@ -308,13 +397,76 @@ static const sqlc_sig_t funcs[] = {
     F1("isfinite", TZ, B, "am_isfinite(%1)"),
     F1("isfinite", IV, B, "am_isfinite(%1)"),
     F3("make_date", I4, I4, I4, D, "am_make_date(%1, %2, %3)"),
+    /* make_interval(years, months, weeks, days, hours, mins int4, secs float8), each
+     * defaulting to 0 */
+    {"make_interval", 0, {0}, IV, "am_make_interval(0, 0, 0, 0, 0, 0, 0.0)", NULL, 0, NULL},
+    {"make_interval", 1, {I4}, IV, "am_make_interval(%1, 0, 0, 0, 0, 0, 0.0)", NULL, 0, NULL},
+    {"make_interval", 2, {I4, I4}, IV, "am_make_interval(%1, %2, 0, 0, 0, 0, 0.0)", NULL, 0, NULL},
+    {"make_interval",
+     3,
+     {I4, I4, I4},
+     IV,
+     "am_make_interval(%1, %2, %3, 0, 0, 0, 0.0)",
+     NULL,
+     0,
+     NULL},
+    {"make_interval",
+     4,
+     {I4, I4, I4, I4},
+     IV,
+     "am_make_interval(%1, %2, %3, %4, 0, 0, 0.0)",
+     NULL,
+     0,
+     NULL},
+    {"make_interval",
+     5,
+     {I4, I4, I4, I4, I4},
+     IV,
+     "am_make_interval(%1, %2, %3, %4, %5, 0, 0.0)",
+     NULL,
+     0,
+     NULL},
+    {"make_interval",
+     6,
+     {I4, I4, I4, I4, I4, I4},
+     IV,
+     "am_make_interval(%1, %2, %3, %4, %5, %6, 0.0)",
+     NULL,
+     0,
+     NULL},
+    {"make_interval",
+     7,
+     {I4, I4, I4, I4, I4, I4, F8},
+     IV,
+     "am_make_interval(%1, %2, %3, %4, %5, %6, %7)",
+     NULL,
+     0,
+     NULL},
     F3("make_time", I4, I4, F8, TM, "am_make_time(%1, %2, %3)"),
-    {"make_timestamp", 6, {I4, I4, I4, I4, I4, F8}, TS, "am_make_timestamp(%1, %2, %3, %4, %5, %6)",
-     NULL, 0, NULL},
-    {"make_timestamptz", 6, {I4, I4, I4, I4, I4, F8}, TZ,
-     "am_make_timestamptz(%1, %2, %3, %4, %5, %6, %T)", NULL, 0, NULL},
-    {"make_timestamptz", 7, {I4, I4, I4, I4, I4, F8, T}, TZ,
-     "am_make_timestamptz_zone(%1, %2, %3, %4, %5, %6, %7)", NULL, 0, NULL},
+    {"make_timestamp",
+     6,
+     {I4, I4, I4, I4, I4, F8},
+     TS,
+     "am_make_timestamp(%1, %2, %3, %4, %5, %6)",
+     NULL,
+     0,
+     NULL},
+    {"make_timestamptz",
+     6,
+     {I4, I4, I4, I4, I4, F8},
+     TZ,
+     "am_make_timestamptz(%1, %2, %3, %4, %5, %6, %T)",
+     NULL,
+     0,
+     NULL},
+    {"make_timestamptz",
+     7,
+     {I4, I4, I4, I4, I4, F8, T},
+     TZ,
+     "am_make_timestamptz_zone(%1, %2, %3, %4, %5, %6, %7)",
+     NULL,
+     0,
+     NULL},
     F1("justify_days", IV, IV, "am_justify_days(%1)"),
     F1("justify_hours", IV, IV, "am_justify_hours(%1)"),
     F1("justify_interval", IV, IV, "am_justify_interval(%1)"),
@@ -355,18 +507,28 @@ bool sqlc_functab_is_agg(sqlc_ctx_t *c, const char *name)
     for (size_t i = 0; i < AM_ARRAY_LEN(funcs); i++)
         if ((funcs[i].flags & SQLC_F_AGG) && strcmp(funcs[i].name, name) == 0)
             return true;
-    return false;
+    return sqlc_functab_more_is_agg(name);
 }
 
 const sqlc_sig_t *const *sqlc_functab_find(sqlc_ctx_t *c, const char *name, size_t nargs, size_t *n)
 {
-    const sqlc_sig_t **out = am_arena_alloc(c->arena, (AM_ARRAY_LEN(funcs) + 1) * sizeof *out);
+    size_t n_more = 0, n_cat = 0;
+    (void)sqlc_functab_more_all(&n_more);
+    (void)sqlc_funccat_all(&n_cat);
+    size_t cap = AM_ARRAY_LEN(funcs) + n_more + n_cat;
+    const sqlc_sig_t **out = am_arena_alloc(c->arena, (cap + 1) * sizeof *out);
     size_t k = 0;
     for (size_t i = 0; i < AM_ARRAY_LEN(funcs); i++)
         if (funcs[i].nargs == nargs && strcmp(funcs[i].name, name) == 0)
             out[k++] = &funcs[i];
-    k += sqlc_functab_catalog_find(c, name, nargs, out + k,
-                                   AM_ARRAY_LEN(funcs) - k);
+    k += sqlc_functab_more_find(name, nargs, out + k, cap - k);
+    k += sqlc_functab_catalog_find(c, name, nargs, out + k, cap - k);
     *n = k;
     return out;
+}
+
+const sqlc_sig_t *sqlc_functab_all(size_t *n)
+{
+    *n = AM_ARRAY_LEN(funcs);
+    return funcs;
 }

@@ -49,9 +49,9 @@ bool sqlc_lit_int(sqlc_ctx_t *c, const char *text, uint32_t oid, sqlc_val_t *out
     if (over || v > lim + (neg ? 1u : 0u))
         return sqlc_fail(c, "22003", "value \"%s\" is out of range for type %s", text, tname);
     const char *duck = oid == PG_OID_INT2 ? "SMALLINT" : oid == PG_OID_INT4 ? "INTEGER" : "BIGINT";
-    *out = sqlc_val_of(sqlc_printf(c, "CAST(%s%llu AS %s)", neg ? "-" : "", (unsigned long long)v,
-                                   duck),
-                       sqlc_type(oid));
+    *out = sqlc_val_of(
+        sqlc_printf(c, "CAST(%s%llu AS %s)", neg ? "-" : "", (unsigned long long)v, duck),
+        sqlc_type(oid));
     out->is_const = true;
     return true;
 }
@@ -161,18 +161,26 @@ bool sqlc_lit_bytea(sqlc_ctx_t *c, const char *text, sqlc_val_t *out)
                 p++;
                 continue;
             }
-            if (hexval(p[0]) < 0 || hexval(p[1]) < 0)
-                bad = true;
-            else {
-                am_buf_putc(&hex, (char)tolower((unsigned char)p[0]));
-                am_buf_putc(&hex, (char)tolower((unsigned char)p[1]));
-                p += 2;
+            /* hex_decode's order of checks: the first digit, the pair's end, the second */
+            const char *badc = hexval(p[0]) < 0   ? p
+                               : !p[1]            ? NULL
+                               : hexval(p[1]) < 0 ? p + 1
+                                                  : NULL;
+            if (badc || !p[1]) {
+                am_buf_destroy(&hex);
+                if (!badc)
+                    return sqlc_fail(c, "22023", "invalid hexadecimal data: odd number of digits");
+                int len = ((unsigned char)*badc & 0xE0) == 0xC0   ? 2
+                          : ((unsigned char)*badc & 0xF0) == 0xE0 ? 3
+                          : ((unsigned char)*badc & 0xF8) == 0xF0 ? 4
+                                                                  : 1;
+                return sqlc_fail(c, "22023", "invalid hexadecimal digit: \"%.*s\"", len, badc);
             }
+            am_buf_putc(&hex, (char)tolower((unsigned char)p[0]));
+            am_buf_putc(&hex, (char)tolower((unsigned char)p[1]));
+            p += 2;
         }
-        if (bad) {
-            am_buf_destroy(&hex);
-            return sqlc_fail(c, "22023", "invalid hexadecimal data: odd number of digits");
-        }
+        (void)bad;
     } else if (!bytea_escape(text, &hex, &bad)) {
         am_buf_destroy(&hex);
         return bad_input(c, "bytea", text);
@@ -210,8 +218,8 @@ bool sqlc_lit_float(sqlc_ctx_t *c, const char *text, uint32_t oid, sqlc_val_t *o
     const char *lit = isnan(d)   ? "'NaN'"
                       : isinf(d) ? (d > 0 ? "'Infinity'" : "'-Infinity'")
                                  : sqlc_printf(c, "'%.*g'", f4 ? 9 : 17, d);
-    *out = sqlc_val_of(sqlc_printf(c, "CAST(%s AS %s)", lit, f4 ? "FLOAT" : "DOUBLE"),
-                       sqlc_type(oid));
+    *out =
+        sqlc_val_of(sqlc_printf(c, "CAST(%s AS %s)", lit, f4 ? "FLOAT" : "DOUBLE"), sqlc_type(oid));
     out->is_const = true;
     return true;
 }
@@ -318,6 +326,19 @@ bool sqlc_lit_reg(sqlc_ctx_t *c, const char *text, uint32_t oid, sqlc_val_t *out
     }
     if (oid == PG_OID_REGTYPE)
         return sqlc_lit_regtype(c, text, out);
+    if (oid == PG_OID_REGPROC && !bad && n >= 1 && n <= 2 && c->cat) {
+        /* regprocin: a name that must be unique; pg_catalog is on every path */
+        uint32_t nsp = n == 2 ? proxy__pgcat_nsp_find(c->cat, parts[0]) : 0;
+        if (n == 2 && !nsp)
+            return sqlc_fail(c, "3F000", "schema \"%s\" does not exist", parts[0]);
+        size_t count = 0;
+        uint32_t p = proxy__pgcat_proc_find(c->cat, nsp, parts[n - 1], &count);
+        if (count > 1)
+            return sqlc_fail(c, "42725", "more than one function named \"%s\"", text);
+        if (!p)
+            return sqlc_fail(c, "42883", "function \"%s\" does not exist", text);
+        return reg_oid(c, p, oid, out);
+    }
     return sqlc_fail(c, "0A000", "input of type %s is not supported on the mirror",
                      sqlc_type_name(c, sqlc_type(oid)));
 }

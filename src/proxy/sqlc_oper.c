@@ -54,8 +54,39 @@ static bool no_operator(sqlc_ctx_t *c, const char *op, const sqlc_val_t *a, cons
     if (ambiguous)
         return sqlc_fail(c, "42725", "operator is not unique: %s%s%s %s", l ? l : "", l ? " " : "",
                          op, r);
-    return sqlc_fail(c, "42883", "operator does not exist: %s%s%s %s", l ? l : "", l ? " " : "",
-                     op, r);
+    return sqlc_fail(c, "42883", "operator does not exist: %s%s%s %s", l ? l : "", l ? " " : "", op,
+                     r);
+}
+
+/* DECIMAL + - * of known precisions: the result's, or both operands turned to numeric text
+ * when it would not fit DuckDB's 38 digits (PostgreSQL's numeric has no such limit). */
+static void decimal_result(sqlc_ctx_t *c, const char *op, sqlc_val_t *args, uint8_t *dp,
+                           uint8_t *ds)
+{
+    bool add = !strcmp(op, "+") || !strcmp(op, "-"), mul = !strcmp(op, "*");
+    sqlc_val_t *a = &args[0], *b = &args[1];
+    if (a->numv || b->numv || (!add && !mul))
+        return;
+    int p, sc;
+    if (a->dec_p && b->dec_p) {
+        int ia = a->dec_p - a->dec_s, ib = b->dec_p - b->dec_s;
+        sc = mul ? a->dec_s + b->dec_s : (a->dec_s > b->dec_s ? a->dec_s : b->dec_s);
+        p = mul ? a->dec_p + b->dec_p : (ia > ib ? ia : ib) + sc + 1;
+    } else {
+        p = 99; /* unknown sizes: exact arithmetic */
+        sc = 0;
+    }
+    /* DuckDB multiplies DECIMALs of up to 18 digits in 64 bits and reports an overflow
+     * beyond: a product wider than 18 digits is computed on numeric text */
+    if (p <= (mul ? 18 : 38)) {
+        *dp = (uint8_t)p;
+        *ds = (uint8_t)sc;
+        return;
+    }
+    for (int i = 0; i < 2; i++) {
+        args[i].sql = sqlc_num_text(c, &args[i]);
+        args[i].numv = true;
+    }
 }
 
 bool sqlc_operator2(sqlc_ctx_t *c, const char *op, sqlc_val_t *a, sqlc_val_t *b, sqlc_val_t *out,
@@ -75,19 +106,27 @@ bool sqlc_operator2(sqlc_ctx_t *c, const char *op, sqlc_val_t *a, sqlc_val_t *b,
     if (!sqlc_apply_sig(c, s, args, n, &rt))
         return false;
     if (is_ordering(op) && sqlc_is_string(c, s->args[0]) && !sqlc_default_collation_is_c(c))
-        return sqlc_fail(c, "0A000", "comparing text by the database's collation is not "
-                                     "supported on the mirror (use COLLATE \"C\")");
+        return sqlc_fail(c, "0A000",
+                         "comparing text by the database's collation is not "
+                         "supported on the mirror (use COLLATE \"C\")");
+    if (coerced)
+        memcpy(coerced, args, n * sizeof *args);
+    if (s->emit)
+        return s->emit(c, s, args, n, out);
+    uint8_t dp = 0, ds = 0;
+    if (n == 2 && rt.oid == PG_OID_NUMERIC && s->tmpl_numv)
+        decimal_result(c, op, args, &dp, &ds);
     bool any_numv = false;
     for (size_t i = 0; i < n; i++)
         any_numv = any_numv || args[i].numv;
     const char *tmpl = any_numv && s->tmpl_numv ? s->tmpl_numv : s->tmpl;
     *out = sqlc_val_of(sqlc_expand(c, tmpl, args, n), rt);
+    out->dec_p = any_numv ? 0 : dp;
+    out->dec_s = any_numv ? 0 : ds;
     out->numv = (s->flags & SQLC_F_NUMV) || (rt.oid == PG_OID_NUMERIC && any_numv && s->tmpl_numv);
     out->is_const = true;
     for (size_t i = 0; i < n; i++)
         sqlc_merge_flags(out, &args[i]);
-    if (coerced)
-        memcpy(coerced, args, n * sizeof *args);
     return true;
 }
 
@@ -113,7 +152,8 @@ static bool row_compare(sqlc_ctx_t *c, const char *op, const sqlc_node_t *l, con
     PgQuery__Node **li, **ri;
     size_t ln, rn;
     if (!row_args(l, &li, &ln) || !row_args(r, &ri, &rn))
-        return sqlc_fail(c, "0A000", "row comparison with a non-row is not supported on the mirror");
+        return sqlc_fail(c, "0A000",
+                         "row comparison with a non-row is not supported on the mirror");
     if (ln != rn)
         return sqlc_fail(c, "42601", "unequal number of entries in row expressions");
     bool eq = !strcmp(op, "="), ne = !strcmp(op, "<>");
@@ -250,8 +290,11 @@ static bool pattern_match(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *ou
         rx && rx->node_case == PG_QUERY__NODE__NODE_FUNC_CALL ? rx->func_call : NULL;
     const char *fname = f && f->n_funcname ? sqlc_str(f->funcname[f->n_funcname - 1]) : NULL;
     bool similar = e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_SIMILAR;
-    if (!similar && !(fname && strcmp(fname, "like_escape") == 0))
+    bool ilike = e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE;
+    if (!similar && !ilike && !(fname && strcmp(fname, "like_escape") == 0))
         return binary(c, e, out);
+    if (!(fname && strcmp(fname, "like_escape") == 0))
+        f = NULL; /* ILIKE without ESCAPE: the pattern is the right operand itself */
     sqlc_val_t l, p, esc = {0};
     proxy_pgtype_ref_t text = sqlc_type(PG_OID_TEXT);
     const sqlc_node_t *pat = f && f->n_args > 0 ? f->args[0] : rx;
@@ -266,11 +309,14 @@ static bool pattern_match(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *ou
     if (similar)
         out->sql = sqlc_printf(c, "(%sam_similar_match(%s, %s, %s))", neg ? "NOT " : "", l.sql,
                                p.sql, has_esc ? esc.sql : "'\\'");
-    else
-        out->sql = sqlc_printf(c, "(%s%s(%s, %s, %s))", neg ? "NOT " : "",
-                               e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE ? "ilike_escape"
-                                                                               : "like_escape",
-                               l.sql, p.sql, esc.sql);
+    else if (ilike && sqlc_ctype_unicode(c))
+        /* under C.UTF-8 PostgreSQL folds case as Unicode does: DuckDB's ilike agrees */
+        out->sql = sqlc_printf(c, "(%silike_escape(%s, %s, %s))", neg ? "NOT " : "", l.sql, p.sql,
+                               has_esc ? esc.sql : "'\\'");
+    else /* PostgreSQL's LIKE: DuckDB's like_escape differs on escape strings (pgfn_text.h);
+          * ILIKE of non-ASCII text under another locale is refused there */
+        out->sql = sqlc_printf(c, "(%sam_like(%s, %s, %s, %s))", neg ? "NOT " : "", l.sql, p.sql,
+                               has_esc ? esc.sql : "'\\'", ilike ? "true" : "false");
     out->is_const = l.is_const && p.is_const;
     sqlc_merge_flags(out, &l);
     return true;
@@ -326,22 +372,44 @@ static bool any_all(sqlc_ctx_t *c, const PgQuery__AExpr *e, bool all, sqlc_val_t
     uint32_t elem = proxy__pgtype_elem(c->cat, proxy__pgtype_base(c->cat, arr.type).oid);
     if (!elem)
         return sqlc_fail(c, "42809", "op ANY/ALL (array) requires array on right side");
-    sqlc_val_t ev = sqlc_val_of(sqlc_strdup(c, "am_u.e"), (proxy_pgtype_ref_t){elem, arr.type.typmod});
+    char *var = sqlc_alias(c, 'e');
+    sqlc_val_t ev = sqlc_val_of(var, (proxy_pgtype_ref_t){elem, arr.type.typmod});
     ev.numv = arr.numv;
-    sqlc_val_t cmp;
-    if (!sqlc_operator(c, op, &l, &ev, &cmp))
+    sqlc_val_t cmp, co[2];
+    if (!sqlc_operator2(c, op, &l, &ev, &cmp, co))
         return false;
-    const char *body =
-        all ? sqlc_printf(c, "CASE WHEN count(*) = 0 THEN true WHEN bool_or(NOT %s) THEN false "
-                             "WHEN bool_or(%s IS NULL) THEN NULL ELSE true END",
-                          cmp.sql, cmp.sql)
-            : sqlc_printf(c, "CASE WHEN bool_or(%s) THEN true WHEN bool_or(%s IS NULL) THEN NULL "
-                             "ELSE false END",
-                          cmp.sql, cmp.sql);
-    *out = sqlc_val_of(sqlc_printf(c, "(CASE WHEN %s IS NULL THEN NULL ELSE (SELECT %s FROM "
-                                      "unnest(%s) AS am_u(e)) END)",
-                                   arr.sql, body, arr.sql),
-                       sqlc_type(PG_OID_BOOL));
+    *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
+    bool eq = !strcmp(op, "=") && !all, ne = !strcmp(op, "<>") && all;
+    bool plain = !strcmp(cmp.sql, sqlc_printf(c, "((%s) %s (%s))", co[0].sql, op, co[1].sql)) &&
+                 !strcmp(co[1].sql, var) &&
+                 !strcmp(sqlc_key_expr(c, co[0].sql, co[0].type, co[0].numv), co[0].sql);
+    if ((eq || ne) && plain) {
+        /* = ANY / <> ALL on DuckDB-native equality: list_contains, with PostgreSQL's NULL rules
+         * (no subquery and no lambda: both fail in some places, e.g. an outer join's ON) */
+        const char *x = co[0].sql, *a = arr.sql;
+        out->sql = sqlc_printf(c,
+                               "(CASE WHEN %s IS NULL THEN NULL WHEN len(%s) = 0 THEN %s WHEN "
+                               "list_contains(%s, %s) THEN %s WHEN %s IS NULL OR "
+                               "list_count(%s) < len(%s) THEN NULL ELSE %s END)",
+                               a, a, eq ? "false" : "true", a, x, eq ? "true" : "false", x, a, a,
+                               eq ? "false" : "true");
+    } else {
+        /* the comparison with each element, in a subquery over the array */
+        const char *sub = sqlc_printf(c, "(SELECT %s AS am_c FROM unnest(%s) AS am_u(%s))", cmp.sql,
+                                      arr.sql, var);
+        out->sql = all ? sqlc_printf(c,
+                                     "(CASE WHEN %s IS NULL THEN NULL ELSE (SELECT CASE WHEN "
+                                     "count(*) = 0 THEN true WHEN bool_or(NOT am_c) THEN false "
+                                     "WHEN bool_or(am_c IS NULL) THEN NULL ELSE true END FROM "
+                                     "%s AS am_s) END)",
+                                     arr.sql, sub)
+                       : sqlc_printf(c,
+                                     "(CASE WHEN %s IS NULL THEN NULL ELSE (SELECT CASE WHEN "
+                                     "bool_or(am_c) THEN true WHEN bool_or(am_c IS NULL) THEN "
+                                     "NULL ELSE false END FROM %s AS am_s) END)",
+                                     arr.sql, sub);
+    }
+    out->type = sqlc_type(PG_OID_BOOL);
     sqlc_merge_flags(out, &l);
     sqlc_merge_flags(out, &arr);
     return true;

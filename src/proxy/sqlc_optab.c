@@ -39,20 +39,35 @@
 #define NAR SQLC_ANYNONARRAY
 #define ENM SQLC_ANYENUM
 #define TXA PG_OID_TEXT_ARRAY
+#define INE PG_OID_INET
 
-#define BIN(op, l, r, res, t) {op, 2, {l, r}, res, t, NULL, 0, NULL}
-#define BINV(op, l, r, res, t, tv, f) {op, 2, {l, r}, res, t, tv, f, NULL}
-#define PRE(op, a, res, t) {op, 1, {a}, res, t, NULL, 0, NULL}
+#define BIN(op, l, r, res, t)                                                                      \
+    {                                                                                              \
+        op, 2, {l, r}, res, t, NULL, 0, NULL                                                       \
+    }
+#define BINV(op, l, r, res, t, tv, f)                                                              \
+    {                                                                                              \
+        op, 2, {l, r}, res, t, tv, f, NULL                                                         \
+    }
+#define PRE(op, a, res, t)                                                                         \
+    {                                                                                              \
+        op, 1, {a}, res, t, NULL, 0, NULL                                                          \
+    }
 
-#define INTDIV "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by zero') ELSE %1 // %2 END"
 #define INTMOD                                                                                     \
     "CASE WHEN %2 = 0 AND %1 IS NOT NULL THEN error('22012 division by zero') WHEN %2 = -1 THEN "  \
     "%1 * 0 ELSE %1 %% %2 END"
-/* one arithmetic operator over every pair of integer widths PostgreSQL defines it for */
-#define INT_ARITH(op, t)                                                                           \
-    BIN(op, I2, I2, I2, t), BIN(op, I4, I4, I4, t), BIN(op, I8, I8, I8, t),                        \
-        BIN(op, I2, I4, I4, t), BIN(op, I4, I2, I4, t), BIN(op, I2, I8, I8, t),                    \
-        BIN(op, I8, I2, I8, t), BIN(op, I4, I8, I8, t), BIN(op, I8, I4, I8, t)
+/* one arithmetic operator over every pair of integer widths PostgreSQL defines it for; the
+ * narrower operand is widened first, as DuckDB would narrow a small int4 constant instead */
+#define INT_ARITH(op)                                                                              \
+    BIN(op, I2, I2, I2, "(%1 " op " %2)"), BIN(op, I4, I4, I4, "(%1 " op " %2)"),                  \
+        BIN(op, I8, I8, I8, "(%1 " op " %2)"),                                                     \
+        BIN(op, I2, I4, I4, "(CAST(%1 AS INTEGER) " op " %2)"),                                    \
+        BIN(op, I4, I2, I4, "(%1 " op " CAST(%2 AS INTEGER))"),                                    \
+        BIN(op, I2, I8, I8, "(CAST(%1 AS BIGINT) " op " %2)"),                                     \
+        BIN(op, I8, I2, I8, "(%1 " op " CAST(%2 AS BIGINT))"),                                     \
+        BIN(op, I4, I8, I8, "(CAST(%1 AS BIGINT) " op " %2)"),                                     \
+        BIN(op, I8, I4, I8, "(%1 " op " CAST(%2 AS BIGINT))")
 #define FLT_ARITH(op, f4, f8)                                                                      \
     BIN(op, F4, F4, F4, f4 "(%1, %2)"), BIN(op, F8, F8, F8, f8 "(%1, %2)"),                        \
         BIN(op, F4, F8, F8, f8 "(CAST(%1 AS DOUBLE), %2)"),                                        \
@@ -73,22 +88,30 @@
 
 static const sqlc_sig_t ops[] = {
     /* integers */
-    INT_ARITH("+", "(%1 + %2)"),
-    INT_ARITH("-", "(%1 - %2)"),
-    INT_ARITH("*", "(%1 * %2)"),
-    INT_ARITH("/", INTDIV),
+    INT_ARITH("+"),
+    INT_ARITH("-"),
+    INT_ARITH("*"),
+    BIN("/", I2, I2, I2, "am_int_div2(%1, %2)"),
+    BIN("/", I4, I4, I4, "am_int_div4(%1, %2)"),
+    BIN("/", I8, I8, I8, "am_int_div8(%1, %2)"),
+    BIN("/", I2, I4, I4, "am_int_div4(%1, %2)"),
+    BIN("/", I4, I2, I4, "am_int_div4(%1, %2)"),
+    BIN("/", I2, I8, I8, "am_int_div8(%1, %2)"),
+    BIN("/", I8, I2, I8, "am_int_div8(%1, %2)"),
+    BIN("/", I4, I8, I8, "am_int_div8(%1, %2)"),
+    BIN("/", I8, I4, I8, "am_int_div8(%1, %2)"),
     BIN("%", I2, I2, I2, INTMOD),
     BIN("%", I4, I4, I4, INTMOD),
     BIN("%", I8, I8, I8, INTMOD),
-    PRE("-", I2, I2, "(-%1)"),
-    PRE("-", I4, I4, "(-%1)"),
-    PRE("-", I8, I8, "(-%1)"),
+    PRE("-", I2, I2, "CAST(am_int_neg(%1, 16) AS SMALLINT)"),
+    PRE("-", I4, I4, "CAST(am_int_neg(%1, 32) AS INTEGER)"),
+    PRE("-", I8, I8, "am_int_neg(%1, 64)"),
     PRE("+", I2, I2, "%1"),
     PRE("+", I4, I4, "%1"),
     PRE("+", I8, I8, "%1"),
-    PRE("@", I2, I2, "abs(%1)"),
-    PRE("@", I4, I4, "abs(%1)"),
-    PRE("@", I8, I8, "abs(%1)"),
+    PRE("@", I2, I2, "CAST(am_int_abs(%1, 16) AS SMALLINT)"),
+    PRE("@", I4, I4, "CAST(am_int_abs(%1, 32) AS INTEGER)"),
+    PRE("@", I8, I8, "am_int_abs(%1, 64)"),
     BIN("&", I2, I2, I2, "(%1 & %2)"),
     BIN("&", I4, I4, I4, "(%1 & %2)"),
     BIN("&", I8, I8, I8, "(%1 & %2)"),
@@ -101,14 +124,22 @@ static const sqlc_sig_t ops[] = {
     PRE("~", I2, I2, "(~%1)"),
     PRE("~", I4, I4, "(~%1)"),
     PRE("~", I8, I8, "(~%1)"),
-    BIN("<<", I2, I4, I2, "(%1 << (%2 & 15))"),
-    BIN("<<", I4, I4, I4, "(%1 << (%2 & 31))"),
-    BIN("<<", I8, I4, I8, "(%1 << (%2 & 63))"),
-    BIN(">>", I2, I4, I2, "(%1 >> (%2 & 15))"),
-    BIN(">>", I4, I4, I4, "(%1 >> (%2 & 31))"),
-    BIN(">>", I8, I4, I8, "(%1 >> (%2 & 63))"),
-    INT_CMP(I2, I2), INT_CMP(I4, I4), INT_CMP(I8, I8), INT_CMP(I2, I4), INT_CMP(I4, I2),
-    INT_CMP(I2, I8), INT_CMP(I8, I2), INT_CMP(I4, I8), INT_CMP(I8, I4),
+    /* shifts as PostgreSQL's C shifts compute them on x86-64 (am_int_shl in pgfn_more.h) */
+    BIN("<<", I2, I4, I2, "CAST(am_int_shl(%1, %2, 16) AS SMALLINT)"),
+    BIN("<<", I4, I4, I4, "CAST(am_int_shl(%1, %2, 32) AS INTEGER)"),
+    BIN("<<", I8, I4, I8, "am_int_shl(%1, %2, 64)"),
+    BIN(">>", I2, I4, I2, "CAST(am_int_shr(%1, %2, 16) AS SMALLINT)"),
+    BIN(">>", I4, I4, I4, "CAST(am_int_shr(%1, %2, 32) AS INTEGER)"),
+    BIN(">>", I8, I4, I8, "am_int_shr(%1, %2, 64)"),
+    INT_CMP(I2, I2),
+    INT_CMP(I4, I4),
+    INT_CMP(I8, I8),
+    INT_CMP(I2, I4),
+    INT_CMP(I4, I2),
+    INT_CMP(I2, I8),
+    INT_CMP(I8, I2),
+    INT_CMP(I4, I8),
+    INT_CMP(I8, I4),
     /* floats */
     FLT_ARITH("+", "am_f4_add", "am_f8_add"),
     FLT_ARITH("-", "am_f4_sub", "am_f8_sub"),
@@ -123,8 +154,10 @@ static const sqlc_sig_t ops[] = {
     BIN("^", F8, F8, F8, "am_f8_pow(%1, %2)"),
     PRE("|/", F8, F8, "am_f8_sqrt(%1)"),
     PRE("||/", F8, F8, "am_f8_cbrt(%1)"),
-    CMP6(F4, F4, "%1", "%2"), CMP6(F8, F8, "%1", "%2"),
-    CMP6(F4, F8, "CAST(%1 AS DOUBLE)", "%2"), CMP6(F8, F4, "%1", "CAST(%2 AS DOUBLE)"),
+    CMP6(F4, F4, "%1", "%2"),
+    CMP6(F8, F8, "%1", "%2"),
+    CMP6(F4, F8, "CAST(%1 AS DOUBLE)", "%2"),
+    CMP6(F8, F4, "%1", "CAST(%2 AS DOUBLE)"),
     /* numeric */
     BINV("+", NUM, NUM, NUM, "(%1 + %2)", "am_num_add(%N1, %N2)", 0),
     BINV("-", NUM, NUM, NUM, "(%1 - %2)", "am_num_sub(%N1, %N2)", 0),
@@ -138,15 +171,20 @@ static const sqlc_sig_t ops[] = {
     CMP6N(NUM, NUM),
     /* text */
     BIN("||", TXT, TXT, TXT, "(%1 || %2)"),
-    BIN("||", TXT, NAR, TXT, "(%1 || %S2)"),
-    BIN("||", NAR, TXT, TXT, "(%S1 || %2)"),
-    CMP6(TXT, TXT, "%1", "%2"), CMP6(NAM, NAM, "%1", "%2"), CMP6(NAM, TXT, "%1", "%2"),
-    CMP6(TXT, NAM, "%1", "%2"), CMP6(CHR, CHR, "%1", "%2"),
+    {"||", 2, {TXT, NAR}, TXT, NULL, NULL, 0, sqlc_textanycat},
+    {"||", 2, {NAR, TXT}, TXT, NULL, NULL, 0, sqlc_textanycat},
+    CMP6(TXT, TXT, "%1", "%2"),
+    CMP6(NAM, NAM, "%1", "%2"),
+    CMP6(NAM, TXT, "%1", "%2"),
+    CMP6(TXT, NAM, "%1", "%2"),
+    CMP6(CHR, CHR, "%1", "%2"),
     CMP6(BPC, BPC, "rtrim(%1, ' ')", "rtrim(%2, ' ')"),
     BIN("~~", TXT, TXT, BOO, "like_escape(%1, %2, '\\')"),
     BIN("!~~", TXT, TXT, BOO, "(NOT like_escape(%1, %2, '\\'))"),
-    BIN("~~*", TXT, TXT, BOO, "ilike_escape(%1, %2, '\\')"),
-    BIN("!~~*", TXT, TXT, BOO, "(NOT ilike_escape(%1, %2, '\\'))"),
+    /* ILIKE: DuckDB folds case beyond ASCII by its own rules; am_like refuses what depends on
+     * the locale */
+    BIN("~~*", TXT, TXT, BOO, "am_like(%1, %2, '\\', true)"),
+    BIN("!~~*", TXT, TXT, BOO, "(NOT am_like(%1, %2, '\\', true))"),
     BIN("~~", BPC, TXT, BOO, "like_escape(%1, %2, '\\')"),
     BIN("!~~", BPC, TXT, BOO, "(NOT like_escape(%1, %2, '\\'))"),
     BIN("~~", NAM, TXT, BOO, "like_escape(%1, %2, '\\')"),
@@ -162,8 +200,11 @@ static const sqlc_sig_t ops[] = {
     BIN("~*", BPC, TXT, BOO, "am_re_match(%1, %2, 'i')"),
     BIN("^@", TXT, TXT, BOO, "starts_with(%1, %2)"),
     /* bool, bytea, uuid, oid, enum */
-    CMP6(BOO, BOO, "%1", "%2"), CMP6(BYT, BYT, "%1", "%2"), CMP6(UID, UID, "%1", "%2"),
-    CMP6(OID, OID, "%1", "%2"), CMP6(ENM, ENM, "%1", "%2"),
+    CMP6(BOO, BOO, "%1", "%2"),
+    CMP6(BYT, BYT, "%1", "%2"),
+    CMP6(UID, UID, "%1", "%2"),
+    CMP6(OID, OID, "%1", "%2"),
+    CMP6(ENM, ENM, "%1", "%2"),
     BIN("||", BYT, BYT, BYT, "(%1 || %2)"),
     /* date and time (PostgreSQL's arithmetic, infinities and time zones: am_* of pgfn_time) */
     BIN("+", DAT, I4, DAT, "am_date_pli(%1, %2)"),
@@ -192,9 +233,13 @@ static const sqlc_sig_t ops[] = {
     BIN("/", IVL, F8, IVL, "am_interval_div(%1, %2)"),
     PRE("-", IVL, IVL, "am_interval_um(%1)"),
     PRE("+", IVL, IVL, "%1"),
-    CMP6(DAT, DAT, "%1", "%2"), CMP6(TIM, TIM, "%1", "%2"), CMP6(TS, TS, "%1", "%2"),
-    CMP6(TSZ, TSZ, "%1", "%2"), CMP6(IVL, IVL, "am_interval_cmp(%1, %2)", "0"),
-    CMP6(DAT, TS, "am_date_timestamp(%1)", "%2"), CMP6(TS, DAT, "%1", "am_date_timestamp(%2)"),
+    CMP6(DAT, DAT, "%1", "%2"),
+    CMP6(TIM, TIM, "%1", "%2"),
+    CMP6(TS, TS, "%1", "%2"),
+    CMP6(TSZ, TSZ, "%1", "%2"),
+    CMP6(IVL, IVL, "am_interval_cmp(%1, %2)", "0"),
+    CMP6(DAT, TS, "am_date_timestamp(%1)", "%2"),
+    CMP6(TS, DAT, "%1", "am_date_timestamp(%2)"),
     CMP6(DAT, TSZ, "am_date_timestamptz(%1, %T)", "%2"),
     CMP6(TSZ, DAT, "%1", "am_date_timestamptz(%2, %T)"),
     CMP6(TS, TSZ, "am_timestamp_timestamptz(%1, %T)", "%2"),
@@ -212,6 +257,8 @@ static const sqlc_sig_t ops[] = {
     BIN("->>", JSB, I4, TXT, "am_jsonb_idx_text(%1, %2)"),
     BIN("#>", JSB, TXA, JSB, "am_jsonb_path(%1, %2)"),
     BIN("#>>", JSB, TXA, TXT, "am_jsonb_path_text(%1, %2)"),
+    {"@?", 2, {JSB, 4072u}, BOO, NULL, NULL, 0, sqlc_refuse_jsonpath}, /* 4072: jsonpath */
+    {"@@", 2, {JSB, 4072u}, BOO, NULL, NULL, 0, sqlc_refuse_jsonpath},
     BIN("@>", JSB, JSB, BOO, "am_jsonb_contains(%1, %2)"),
     BIN("<@", JSB, JSB, BOO, "am_jsonb_contains(%2, %1)"),
     BIN("?", JSB, TXT, BOO, "am_jsonb_exists(%1, %2)"),
@@ -223,6 +270,13 @@ static const sqlc_sig_t ops[] = {
     BIN("-", JSB, TXA, JSB, "am_jsonb_delete_keys(%1, %2)"),
     BIN("#-", JSB, TXA, JSB, "am_jsonb_delete_path(%1, %2)"),
     CMP6(JSB, JSB, "am_jsonb_cmp(%1, %2)", "0"),
+    /* inet (cidr through its implicit cast): network.c's containment and order */
+    BIN("<<", INE, INE, BOO, "am_inet_op(%1, %2, 0)"),
+    BIN("<<=", INE, INE, BOO, "am_inet_op(%1, %2, 1)"),
+    BIN(">>", INE, INE, BOO, "am_inet_op(%1, %2, 2)"),
+    BIN(">>=", INE, INE, BOO, "am_inet_op(%1, %2, 3)"),
+    BIN("&&", INE, INE, BOO, "am_inet_op(%1, %2, 4)"),
+    CMP6(INE, INE, "am_inet_sortkey(%1)", "am_inet_sortkey(%2)"),
     /* arrays */
     BIN("||", ARR, ARR, ARR, "list_concat(%1, %2)"),
     BIN("||", ARR, ANY, ARR, "list_append(%1, %2)"),
@@ -243,4 +297,10 @@ const sqlc_sig_t *const *sqlc_optab_find(sqlc_ctx_t *c, const char *op, bool pre
             out[k++] = &ops[i];
     *n = k;
     return out;
+}
+
+const sqlc_sig_t *sqlc_optab_all(size_t *n)
+{
+    *n = AM_ARRAY_LEN(ops);
+    return ops;
 }

@@ -26,13 +26,14 @@ static bool accepts(sqlc_ctx_t *c, const sqlc_val_t *v, uint32_t want)
     case PG_OID_ANY:
     case PG_OID_ANYELEMENT:
         return true;
-    case PG_OID_ANYARRAY:
-        return sqlc_is_array(c, have);
+    case PG_OID_ANYARRAY: /* int2vector and oidvector are arrays to polymorphism */
+        return sqlc_is_array(c, have) || have == PG_OID_INT2VECTOR || have == PG_OID_OIDVECTOR;
     case SQLC_ANYNONARRAY:
         return !sqlc_is_array(c, have);
     case SQLC_ANYENUM:
-        return v->type.oid != have ? false : (proxy__pgcat_type(c->cat, have) &&
-                                             proxy__pgcat_type(c->cat, have)->typtype == 'e');
+        return v->type.oid != have ? false
+                                   : (proxy__pgcat_type(c->cat, have) &&
+                                      proxy__pgcat_type(c->cat, have)->typtype == 'e');
     default:
         return have == want || v->type.oid == want || sqlc_implicit(c, have, want);
     }
@@ -43,7 +44,7 @@ static int exact_matches(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *a
     int k = 0;
     for (size_t i = 0; i < n; i++)
         k += args[i].type.oid != PG_OID_UNKNOWN &&
-             proxy__pgtype_base(c->cat, args[i].type).oid == s->args[i];
+             proxy__pgtype_base(c->cat, args[i].type).oid == sqlc_sig_arg(s, i);
     return k;
 }
 
@@ -51,8 +52,8 @@ static int preferred_matches(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_
 {
     int k = 0;
     for (size_t i = 0; i < n; i++)
-        k += args[i].type.oid != PG_OID_UNKNOWN && !is_poly(s->args[i]) &&
-             sqlc_preferred(c, s->args[i]);
+        k += args[i].type.oid != PG_OID_UNKNOWN && !is_poly(sqlc_sig_arg(s, i)) &&
+             sqlc_preferred(c, sqlc_sig_arg(s, i));
     return k;
 }
 
@@ -79,21 +80,21 @@ static size_t unknown_rule(sqlc_ctx_t *c, const sqlc_sig_t **cands, size_t n,
             continue;
         bool any_string = false;
         for (size_t k = 0; k < n; k++)
-            any_string = any_string || sqlc_category(c, cands[k]->args[i]) == 'S';
+            any_string = any_string || sqlc_category(c, sqlc_sig_arg(cands[k], i)) == 'S';
         size_t m = 0;
         for (size_t k = 0; k < n; k++) {
-            bool string = sqlc_category(c, cands[k]->args[i]) == 'S';
+            bool string = sqlc_category(c, sqlc_sig_arg(cands[k], i)) == 'S';
             if (!any_string || string)
                 cands[m++] = cands[k];
         }
         n = m;
         size_t p = 0;
         for (size_t k = 0; k < n; k++)
-            p += sqlc_preferred(c, cands[k]->args[i]);
+            p += sqlc_preferred(c, sqlc_sig_arg(cands[k], i));
         if (p > 0 && p < n) {
             m = 0;
             for (size_t k = 0; k < n; k++)
-                if (sqlc_preferred(c, cands[k]->args[i]))
+                if (sqlc_preferred(c, sqlc_sig_arg(cands[k], i)))
                     cands[m++] = cands[k];
             n = m;
         }
@@ -118,7 +119,7 @@ static const sqlc_sig_t *same_type_rule(sqlc_ctx_t *c, const sqlc_sig_t **cands,
     for (size_t k = 0; k < n && known; k++) {
         bool all = true;
         for (size_t i = 0; i < nargs; i++)
-            all = all && cands[k]->args[i] == known;
+            all = all && sqlc_sig_arg(cands[k], i) == known;
         if (all && hit)
             return NULL;
         if (all)
@@ -126,6 +127,9 @@ static const sqlc_sig_t *same_type_rule(sqlc_ctx_t *c, const sqlc_sig_t **cands,
     }
     return hit;
 }
+
+static size_t poly_probe(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *args, size_t n,
+                         sqlc_val_t *probe);
 
 const sqlc_sig_t *sqlc_resolve(sqlc_ctx_t *c, const sqlc_sig_t *const *all, size_t n_all,
                                const sqlc_val_t *args, size_t nargs, bool *ambiguous)
@@ -145,15 +149,23 @@ const sqlc_sig_t *sqlc_resolve(sqlc_ctx_t *c, const sqlc_sig_t *const *all, size
                     if (args[j].type.oid != PG_OID_UNKNOWN)
                         b = proxy__pgtype_base(c->cat, args[j].type).oid;
             }
-            exact = b == all[k]->args[i];
+            exact = b == sqlc_sig_arg(all[k], i);
         }
         if (exact)
             return all[k];
     }
     for (size_t k = 0; k < n_all; k++) {
-        bool ok = true;
-        for (size_t i = 0; i < nargs && ok; i++)
-            ok = accepts(c, &args[i], all[k]->args[i]);
+        bool ok = true, poly = false;
+        for (size_t i = 0; i < nargs && ok; i++) {
+            ok = accepts(c, &args[i], sqlc_sig_arg(all[k], i));
+            poly = poly || is_poly(sqlc_sig_arg(all[k], i));
+        }
+        /* check_generic_type_consistency: the polymorphic arguments must unify */
+        if (ok && poly) {
+            sqlc_val_t *probe = am_arena_alloc(c->arena, (nargs + 1) * sizeof *probe);
+            size_t m = poly_probe(c, all[k], args, nargs, probe);
+            ok = m == 0 || sqlc_common_type_exists(c, probe, m);
+        }
         if (ok)
             cands[n++] = all[k];
     }
@@ -175,17 +187,16 @@ const sqlc_sig_t *sqlc_resolve(sqlc_ctx_t *c, const sqlc_sig_t *const *all, size
     return s;
 }
 
-/* The actual type a polymorphic signature binds anyelement to (the arguments' common type). */
-static bool bind_poly(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
-                      proxy_pgtype_ref_t *elem)
+/* The values anyelement must unify: polymorphic element arguments and anyarray elements. */
+static size_t poly_probe(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *args, size_t n,
+                         sqlc_val_t *probe)
 {
-    sqlc_val_t probe[SQLC_MAX_ARGS];
     size_t m = 0;
-    for (size_t i = 0; i < n && m < SQLC_MAX_ARGS; i++) {
-        if (s->args[i] == PG_OID_ANYELEMENT || s->args[i] == SQLC_ANYNONARRAY ||
-            s->args[i] == SQLC_ANYENUM) {
+    for (size_t i = 0; i < n; i++) {
+        if (sqlc_sig_arg(s, i) == PG_OID_ANYELEMENT || sqlc_sig_arg(s, i) == SQLC_ANYNONARRAY ||
+            sqlc_sig_arg(s, i) == SQLC_ANYENUM) {
             probe[m++] = args[i];
-        } else if (s->args[i] == PG_OID_ANYARRAY && args[i].type.oid != PG_OID_UNKNOWN) {
+        } else if (sqlc_sig_arg(s, i) == PG_OID_ANYARRAY && args[i].type.oid != PG_OID_UNKNOWN) {
             probe[m] = args[i];
             probe[m].type = (proxy_pgtype_ref_t){
                 proxy__pgtype_elem(c->cat, proxy__pgtype_base(c->cat, args[i].type).oid),
@@ -193,6 +204,15 @@ static bool bind_poly(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size
             m++;
         }
     }
+    return m;
+}
+
+/* The actual type a polymorphic signature binds anyelement to (the arguments' common type). */
+static bool bind_poly(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                      proxy_pgtype_ref_t *elem)
+{
+    sqlc_val_t *probe = am_arena_alloc(c->arena, (n + 1) * sizeof *probe);
+    size_t m = poly_probe(c, s, args, n, probe);
     elem->oid = 0;
     elem->typmod = -1;
     if (m == 0)
@@ -208,7 +228,7 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
         return false;
     uint32_t arr = elem.oid ? proxy__pgtype_array(c->cat, elem.oid) : 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t want = s->args[i];
+        uint32_t want = sqlc_sig_arg(s, i);
         proxy_pgtype_ref_t t = sqlc_type(want);
         if (want == PG_OID_ANYELEMENT || want == SQLC_ANYNONARRAY || want == SQLC_ANYENUM)
             t = elem;
@@ -216,11 +236,26 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
             t = (proxy_pgtype_ref_t){arr, elem.typmod};
         else if (want == PG_OID_ANY)
             t = args[i].type.oid == PG_OID_UNKNOWN ? sqlc_type(PG_OID_TEXT) : args[i].type;
+        /* a vector stays one (the same list): it is not an array starting at 1 */
+        uint32_t ab = proxy__pgtype_base(c->cat, args[i].type).oid;
+        if (want == PG_OID_ANYARRAY && (ab == PG_OID_INT2VECTOR || ab == PG_OID_OIDVECTOR))
+            continue;
         if (t.oid && !sqlc_type_eq(args[i].type, t) &&
             !(proxy__pgtype_base(c->cat, args[i].type).oid == t.oid && t.typmod < 0) &&
             !sqlc_coerce(c, &args[i], t, SQLC_IMPLICIT))
             return false;
     }
+    /* an unconstrained numeric element: each value keeps its own scale (numeric text) */
+    /* ... and beside an array of them, whose elements are numeric text too */
+    size_t n_elem = 0, n_arr = 0;
+    for (size_t i = 0; i < n; i++) {
+        n_elem += sqlc_sig_arg(s, i) == PG_OID_ANYELEMENT || sqlc_sig_arg(s, i) == SQLC_ANYNONARRAY;
+        n_arr += sqlc_sig_arg(s, i) == PG_OID_ANYARRAY;
+    }
+    if ((n_elem > 1 || (n_elem > 0 && n_arr > 0)) && elem.oid && sqlc_numv_type(c, elem))
+        for (size_t i = 0; i < n; i++)
+            if (sqlc_sig_arg(s, i) == PG_OID_ANYELEMENT || sqlc_sig_arg(s, i) == SQLC_ANYNONARRAY)
+                sqlc_numeric_unify(c, &args[i], 1, elem);
     uint32_t r = s->result;
     if (r == PG_OID_ANYELEMENT)
         *result = elem;
@@ -235,7 +270,10 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
 
 /* Writes tmpl with %1..%9 replaced by the arguments' SQL, %T the TimeZone, %D DateStyle, %I
  * IntervalStyle, %F extra_float_digits, %N1..%N9 an argument as numeric text, %S1..%S9 an
- * argument as PostgreSQL text output, %% a percent sign. */
+ * argument as PostgreSQL text output, %E1..%E9 an array argument as its elements' output texts,
+ * %P the search path list, %W now() as a literal; in aggregate and window templates %< where
+ * DISTINCT goes (after an inner call's parenthesis), %> where its ORDER BY goes (before the
+ * closing one) and %! where FILTER and OVER go (after it); %% a percent sign. */
 char *sqlc_expand(sqlc_ctx_t *c, const char *tmpl, const sqlc_val_t *args, size_t n)
 {
     am_buf_t b;
@@ -249,10 +287,12 @@ char *sqlc_expand(sqlc_ctx_t *c, const char *tmpl, const sqlc_val_t *args, size_
         size_t i = (size_t)(p[1] - '1');
         if (k >= '1' && k <= '9' && (size_t)(k - '1') < n) {
             am_buf_printf(&b, "(%s)", args[k - '1'].sql);
-        } else if ((k == 'N' || k == 'S') && p[1] >= '1' && p[1] <= '9' && i < n) {
+        } else if ((k == 'N' || k == 'S' || k == 'E') && p[1] >= '1' && p[1] <= '9' && i < n) {
             const sqlc_val_t *a = &args[i];
             if (k == 'S')
                 am_buf_puts(&b, sqlc_to_text(c, a));
+            else if (k == 'E')
+                am_buf_puts(&b, sqlc_elem_texts(c, a));
             else
                 am_buf_printf(&b, a->numv ? "(%s)" : "CAST(%s AS VARCHAR)", a->sql);
             p++;
@@ -268,6 +308,9 @@ char *sqlc_expand(sqlc_ctx_t *c, const char *tmpl, const sqlc_val_t *args, size_
             am_buf_puts(&b, sqlc_path_list(c));
         } else if (k == 'F') {
             am_buf_printf(&b, "%d", c->env->extra_float_digits);
+        } else if (k == '<' || k == '>' || k == '!') {
+            const sqlc_callmods_t *m = c->mods;
+            am_buf_puts(&b, !m ? "" : k == '<' ? m->distinct : k == '>' ? m->order : m->post);
         } else {
             am_buf_putc(&b, k);
         }

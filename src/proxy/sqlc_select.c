@@ -17,6 +17,7 @@ sqlc_scope_t *sqlc_scope_push(sqlc_ctx_t *c)
     sqlc_scope_t *s = am_arena_alloc(c->arena, sizeof *s);
     memset(s, 0, sizeof *s);
     s->parent = c->scope;
+    s->depth = c->scope ? c->scope->depth + 1 : 0;
     c->scope = s;
     return s;
 }
@@ -111,7 +112,8 @@ static bool is_star(const sqlc_node_t *n)
     if (!n || n->node_case != PG_QUERY__NODE__NODE_COLUMN_REF)
         return false;
     const PgQuery__ColumnRef *cr = n->column_ref;
-    return cr->n_fields > 0 && cr->fields[cr->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR;
+    return cr->n_fields > 0 &&
+           cr->fields[cr->n_fields - 1]->node_case == PG_QUERY__NODE__NODE_A_STAR;
 }
 
 static bool select_list(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, tlist_t *l)
@@ -127,7 +129,8 @@ static bool select_list(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, tlist_t *l)
             continue;
         }
         sqlc_target_t *t = tlist_add(c, l);
-        if (!sqlc_expr(c, rt->val, &t->val) || !sqlc_resolve_unknown(c, &t->val))
+        if (!sqlc_expr(c, rt->val, &t->val) ||
+            !((c->scope->keep_unknown && !t->val.param) || sqlc_resolve_unknown(c, &t->val)))
             return false;
         t->name = rt->name && rt->name[0] ? rt->name : t->val.name ? t->val.name : "?column?";
     }
@@ -181,19 +184,27 @@ static int output_ref(sqlc_ctx_t *c, const sqlc_node_t *n, bool name_first, bool
     return hit;
 }
 
+const char *sqlc_key_expr(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv)
+{
+    proxy_pgtype_ref_t base = proxy__pgtype_base(c->cat, t);
+    if (numv)
+        return sqlc_printf(c, "am_num_sortkey(%s)", x);
+    if (base.oid == PG_OID_INTERVAL)
+        return sqlc_printf(c, "am_interval_sort_key(%s)", x);
+    if (base.oid == PG_OID_BPCHAR)
+        return sqlc_printf(c, "rtrim(%s, ' ')", x);
+    /* DuckDB rebuilds a sorted column from its normalised sort key, which turns -0 into 0:
+     * sorting on an expression keeps the column's own value */
+    if (base.oid == PG_OID_FLOAT4 || base.oid == PG_OID_FLOAT8)
+        return sqlc_printf(c, "(%s + 0.0)", x);
+    return x;
+}
+
 static bool sort_key(sqlc_ctx_t *c, sqlc_val_t *v, am_buf_t *b)
 {
     if (!sqlc_orderable(c, v->type, v->numv))
         return false;
-    proxy_pgtype_ref_t base = proxy__pgtype_base(c->cat, v->type);
-    if (v->numv)
-        am_buf_printf(b, "am_num_sortkey(%s)", v->sql);
-    else if (base.oid == PG_OID_INTERVAL)
-        am_buf_printf(b, "am_interval_sort_key(%s)", v->sql);
-    else if (base.oid == PG_OID_BPCHAR)
-        am_buf_printf(b, "rtrim(%s, ' ')", v->sql);
-    else
-        am_buf_puts(b, v->sql);
+    am_buf_puts(b, sqlc_key_expr(c, v->sql, v->type, v->numv));
     return true;
 }
 
@@ -271,6 +282,7 @@ static bool group_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *b)
         return false;
     if (v.has_agg)
         return sqlc_fail(c, "42803", "aggregate functions are not allowed in GROUP BY");
+    sqlc_group_item(c, v.sql);
     am_buf_puts(b, v.sql);
     return true;
 }
@@ -328,12 +340,14 @@ static bool group_having(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *
     return true;
 }
 
+static bool is_plain_distinct(const PgQuery__SelectStmt *s);
+
 static bool distinct_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b)
 {
     if (!s->n_distinct_clause)
         return true;
     /* DISTINCT is one NULL entry; DISTINCT ON lists expressions */
-    if (s->n_distinct_clause == 1 && !s->distinct_clause[0]) {
+    if (is_plain_distinct(s)) {
         am_buf_puts(b, "DISTINCT ");
         return true;
     }
@@ -365,23 +379,29 @@ static bool limit_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *
             continue;
         if (parts[i]->node_case == PG_QUERY__NODE__NODE_A_CONST && parts[i]->a_const->isnull)
             continue; /* LIMIT ALL / LIMIT NULL */
+        if (parts[i]->node_case == PG_QUERY__NODE__NODE_A_CONST && parts[i]->a_const->ival &&
+            parts[i]->a_const->ival->ival < 0)
+            return sqlc_fail(c, i == 0 ? "2201W" : "2201X", "%s must not be negative",
+                             i == 0 ? "LIMIT" : "OFFSET");
         sqlc_val_t v;
-        if (!sqlc_expr(c, parts[i], &v) || !sqlc_coerce(c, &v, sqlc_type(PG_OID_INT8), SQLC_IMPLICIT))
+        if (!sqlc_expr(c, parts[i], &v) ||
+            !sqlc_coerce(c, &v, sqlc_type(PG_OID_INT8), SQLC_IMPLICIT))
             return false;
         am_buf_printf(b, "%s%s", words[i], v.sql);
     }
     return true;
 }
 
-static bool plain_select(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
-                         tlist_t *l)
+static bool plain_select(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out, tlist_t *l)
 {
     am_buf_t from, tail, list;
     am_buf_init(&from);
     am_buf_init(&tail);
     am_buf_init(&list);
-    bool ok = from_clause(c, s, &from) && clauses_before_list(c, s, &tail) &&
-              select_list(c, s, l) && group_having(c, s, &tail);
+    bool ok = from_clause(c, s, &from) && clauses_before_list(c, s, &tail);
+    /* from here to ORDER BY, column references go through the grouping check */
+    c->scope->mark_refs = true;
+    ok = ok && select_list(c, s, l) && group_having(c, s, &tail);
     for (size_t i = 0; ok && i < l->n; i++)
         am_buf_printf(&list, "%s%s AS %s", i ? ", " : "", l->items[i].val.sql, l->items[i].duck);
     if (ok && l->n == 0)
@@ -410,8 +430,10 @@ bool sqlc_order_limit(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b, 
                 const PgQuery__SortBy *sb = s->sort_clause[i]->sort_by;
                 bool err = false;
                 if (sb && output_ref(c, sb->node, true, &err) < 0 && !err)
-                    return sqlc_fail(c, "0A000", "ORDER BY on a UNION/INTERSECT/EXCEPT result "
-                                                 "must be on one of the result columns");
+                    return sqlc_fail(c, "0A000",
+                                     "invalid UNION/INTERSECT/EXCEPT ORDER BY clause\n"
+                                     "DETAIL:  Only result column names can be used, "
+                                     "not expressions or functions.");
                 if (err)
                     return false;
             }
@@ -425,6 +447,23 @@ bool sqlc_order_limit(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b, 
             am_buf_destroy(&tmp);
             if (!ok)
                 return false;
+        } else if (s->limit_option == PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_WITH_TIES &&
+                   !s->limit_offset && s->limit_count) {
+            /* FETCH FIRST n ROWS WITH TIES: the rows whose rank in this order is at most n */
+            am_buf_t keys;
+            am_buf_init(&keys);
+            sqlc_val_t n;
+            bool ok = sqlc_sort_list(c, s->sort_clause, s->n_sort_clause, true, &keys) &&
+                      sqlc_expr(c, s->limit_count, &n) &&
+                      sqlc_coerce(c, &n, sqlc_type(PG_OID_INT8), SQLC_IMPLICIT);
+            if (ok) {
+                b->len -= strlen(" ORDER BY ");
+                b->data[b->len] = '\0';
+                am_buf_printf(b, " QUALIFY rank() OVER (ORDER BY %s) <= %s ORDER BY %s", keys.data,
+                              n.sql, keys.data);
+            }
+            am_buf_destroy(&keys);
+            return ok;
         } else if (!sqlc_sort_list(c, s->sort_clause, s->n_sort_clause, true, b)) {
             return false;
         }
@@ -432,11 +471,67 @@ bool sqlc_order_limit(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b, 
     return limit_clause(c, s, b);
 }
 
-bool sqlc_plain(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
-                sqlc_target_t **targets, size_t *n_targets)
+/* SELECT DISTINCT ... ORDER BY: the sort keys must be output columns (42P10); DuckDB sorts the
+ * distinct rows of a subquery, by the same keys as any ORDER BY. */
+static bool distinct_order(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out, size_t start)
+{
+    char *inner = am_arena_strndup(c->arena, out->data + start, out->len - start);
+    out->len = start;
+    out->data[start] = '\0';
+    am_buf_printf(out, "SELECT * FROM (%s) AS am_d ORDER BY ", inner);
+    sqlc_scope_t *sc = c->scope;
+    for (size_t i = 0; i < s->n_sort_clause; i++) {
+        const PgQuery__SortBy *sb = s->sort_clause[i]->sort_by;
+        if (!sb || sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_USING)
+            return sqlc_fail(c, "0A000", "ORDER BY ... USING is not supported on the mirror");
+        bool err = false;
+        int k = output_ref(c, sb->node, true, &err);
+        if (err)
+            return false;
+        sqlc_val_t v;
+        if (k < 0) {
+            if (!sqlc_expr(c, sb->node, &v))
+                return false;
+            for (size_t t = 0; t < sc->n_targets && k < 0; t++)
+                if (strcmp(sc->targets[t].val.sql, v.sql) == 0)
+                    k = (int)t;
+        }
+        if (k < 0)
+            return sqlc_fail(c, "42P10",
+                             "for SELECT DISTINCT, ORDER BY expressions must appear "
+                             "in select list");
+        const sqlc_target_t *t = &sc->targets[k];
+        if (!sqlc_orderable(c, t->val.type, t->val.numv))
+            return false;
+        bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
+        bool nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||
+                           (sb->sortby_nulls != PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_LAST && desc);
+        am_buf_printf(
+            out, "%s%s %s NULLS %s", i ? ", " : "",
+            sqlc_key_expr(c, sqlc_printf(c, "am_d.%s", t->duck), t->val.type, t->val.numv),
+            desc ? "DESC" : "ASC", nulls_first ? "FIRST" : "LAST");
+    }
+    return limit_clause(c, s, out);
+}
+
+static bool is_plain_distinct(const PgQuery__SelectStmt *s)
+{
+    return s->n_distinct_clause == 1 &&
+           (!s->distinct_clause[0] ||
+            s->distinct_clause[0]->node_case == PG_QUERY__NODE__NODE__NOT_SET);
+}
+
+bool sqlc_plain(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out, sqlc_target_t **targets,
+                size_t *n_targets)
 {
     tlist_t l = {0};
-    if (!plain_select(c, s, out, &l) || !sqlc_order_limit(c, s, out, false))
+    size_t start = out->len;
+    bool ok = plain_select(c, s, out, &l);
+    if (ok && is_plain_distinct(s) && s->n_sort_clause)
+        ok = distinct_order(c, s, out, start);
+    else if (ok)
+        ok = sqlc_order_limit(c, s, out, false);
+    if (!ok || !sqlc_group_finalize(c, out, start))
         return false;
     *targets = l.items ? l.items : targets_new(c, 0);
     *n_targets = l.n;

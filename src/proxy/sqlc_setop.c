@@ -39,13 +39,16 @@ static bool values(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
         proxy_pgtype_ref_t ct;
         if (!sqlc_common_type(c, col, rows, "VALUES", &ct))
             return false;
-        for (size_t r = 0; r < rows; r++)
+        for (size_t r = 0; r < rows; r++) {
             if (!sqlc_coerce(c, &v[r * cols + k], ct, SQLC_IMPLICIT))
                 return false;
+            sqlc_numeric_unify(c, &v[r * cols + k], 1, ct);
+        }
         t[k].val = sqlc_val_of(NULL, ct);
         t[k].val.numv = v[k].numv;
         t[k].name = sqlc_printf(c, "column%zu", k + 1);
         t[k].duck = sqlc_printf(c, "o%zu", k + 1);
+        t[k].val.sql = sqlc_strdup(c, t[k].duck); /* ORDER BY names the output column */
     }
     am_buf_puts(out, "SELECT * FROM (VALUES ");
     for (size_t r = 0; r < rows; r++) {
@@ -90,8 +93,9 @@ static char *recast(sqlc_ctx_t *c, const char *sql, sqlc_target_t *side, const s
         v.sql = sqlc_printf(c, "am_s.o%zu", k + 1);
         *ok = sqlc_coerce(c, &v, t[k].val.type, SQLC_IMPLICIT);
         if (*ok && v.numv != t[k].val.numv)
-            v.sql = v.numv ? sqlc_printf(c, "am_num_in(%s)", v.sql)
-                           : sqlc_printf(c, "CAST(%s AS VARCHAR)", v.sql);
+            v.sql = t[k].val.numv
+                        ? sqlc_num_text(c, &v)
+                        : sqlc_printf(c, "CAST(%s AS %s)", v.sql, sqlc_duck_type(c, t[k].val.type));
         am_buf_printf(&b, "%s%s AS o%zu", k ? ", " : "", v.sql, k + 1);
     }
     am_buf_printf(&b, " FROM (%s) AS am_s", sql);
@@ -106,7 +110,12 @@ static bool setop(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
     char *lsql = NULL, *rsql = NULL;
     sqlc_target_t *lt = NULL, *rt = NULL;
     size_t ln = 0, rn = 0;
-    if (!sqlc_query(c, s->larg, &lsql, &lt, &ln) || !sqlc_query(c, s->rarg, &rsql, &rt, &rn))
+    c->setop_leaf = true;
+    bool lok = sqlc_query(c, s->larg, &lsql, &lt, &ln);
+    c->setop_leaf = true;
+    bool rok = lok && sqlc_query(c, s->rarg, &rsql, &rt, &rn);
+    c->setop_leaf = false;
+    if (!lok || !rok)
         return false;
     const char *word = setop_word(s->op, s->all);
     if (ln != rn)
@@ -121,6 +130,7 @@ static bool setop(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
         t[k].val.numv = lt[k].val.numv || rt[k].val.numv || sqlc_numv_type(c, ct);
         t[k].name = lt[k].name;
         t[k].duck = sqlc_printf(c, "o%zu", k + 1);
+        t[k].val.sql = sqlc_strdup(c, t[k].duck); /* ORDER BY names the output column */
     }
     bool ok = true;
     char *l2 = recast(c, lsql, lt, t, ln, &ok);
@@ -145,8 +155,9 @@ static bool with_clause(sqlc_ctx_t *c, const PgQuery__WithClause *w, am_buf_t *o
         if (cte->search_clause || cte->cycle_clause)
             return sqlc_fail(c, "0A000", "SEARCH and CYCLE are not supported on the mirror");
         if (!cte->ctequery || cte->ctequery->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
-            return sqlc_fail(c, "25006", "cannot execute a data-modifying WITH query in a "
-                                         "read-only transaction");
+            return sqlc_fail(c, "25006",
+                             "cannot execute a data-modifying WITH query in a "
+                             "read-only transaction");
         sqlc_cte_t *q = am_arena_alloc(c->arena, sizeof *q);
         memset(q, 0, sizeof *q);
         q->name = cte->ctename;
@@ -157,8 +168,9 @@ static bool with_clause(sqlc_ctx_t *c, const PgQuery__WithClause *w, am_buf_t *o
         if (!sqlc_cte_body(c, w->recursive, q, cte, &sql, &t, &n))
             return false;
         if (cte->n_aliascolnames > n)
-            return sqlc_fail(c, "42P10", "WITH query \"%s\" has %zu columns available but %zu "
-                                         "columns specified",
+            return sqlc_fail(c, "42P10",
+                             "WITH query \"%s\" has %zu columns available but %zu "
+                             "columns specified",
                              q->name, n, cte->n_aliascolnames);
         sqlc_cte_set_cols(c, q, t, n, cte);
         sc->ctes[sc->n_ctes++] = q;
@@ -184,8 +196,36 @@ void sqlc_cte_set_cols(sqlc_ctx_t *c, sqlc_cte_t *q, const sqlc_target_t *t, siz
 
 /* A recursive CTE: the non-recursive term first (it fixes the types), then the whole union
  * with the CTE visible. */
-bool sqlc_cte_body(sqlc_ctx_t *c, bool recursive, sqlc_cte_t *q, const PgQuery__CommonTableExpr *cte,
-                   char **sql, sqlc_target_t **t, size_t *n)
+/* A recursive term's unconstrained numeric columns grow past any DECIMAL: both terms give them
+ * as numeric text (each value keeps its scale, as PostgreSQL's numeric). */
+static char *numv_recast(sqlc_ctx_t *c, char *sql, sqlc_target_t *t, size_t n)
+{
+    bool any = false;
+    for (size_t k = 0; k < n; k++)
+        any = any || (!t[k].val.numv && sqlc_numv_type(c, t[k].val.type));
+    if (!any)
+        return sql;
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_puts(&b, "SELECT ");
+    for (size_t k = 0; k < n; k++) {
+        sqlc_val_t v = t[k].val;
+        v.sql = sqlc_printf(c, "am_r.%s", t[k].duck);
+        const char *x = v.sql;
+        if (!v.numv && sqlc_numv_type(c, v.type)) {
+            x = sqlc_num_text(c, &v);
+            t[k].val.numv = true;
+        }
+        am_buf_printf(&b, "%s%s AS %s", k ? ", " : "", x, t[k].duck);
+    }
+    am_buf_printf(&b, " FROM (%s) AS am_r", sql);
+    char *r = am_arena_strndup(c->arena, b.data, b.len);
+    am_buf_destroy(&b);
+    return r;
+}
+
+bool sqlc_cte_body(sqlc_ctx_t *c, bool recursive, sqlc_cte_t *q,
+                   const PgQuery__CommonTableExpr *cte, char **sql, sqlc_target_t **t, size_t *n)
 {
     const PgQuery__SelectStmt *s = cte->ctequery->select_stmt;
     if (!recursive || s->op != PG_QUERY__SET_OPERATION__SETOP_UNION)
@@ -193,6 +233,7 @@ bool sqlc_cte_body(sqlc_ctx_t *c, bool recursive, sqlc_cte_t *q, const PgQuery__
     char *lsql = NULL;
     if (!sqlc_query(c, s->larg, &lsql, t, n))
         return false;
+    lsql = numv_recast(c, lsql, *t, *n);
     sqlc_cte_set_cols(c, q, *t, *n, cte);
     sqlc_scope_t *sc = c->scope;
     sqlc_cte_t **saved = sc->ctes;
@@ -211,15 +252,22 @@ bool sqlc_cte_body(sqlc_ctx_t *c, bool recursive, sqlc_cte_t *q, const PgQuery__
     sc->n_ctes = saved_n;
     if (!ok)
         return false;
+    for (size_t k = 0; k < rn; k++)
+        if (rt[k].val.has_agg)
+            return sqlc_fail(c, "42P19",
+                             "aggregate functions are not allowed in a recursive "
+                             "query's recursive term");
     if (rn != *n)
         return sqlc_fail(c, "42601", "each UNION query must have the same number of columns");
     for (size_t k = 0; k < rn; k++)
         if (proxy__pgtype_base(c->cat, rt[k].val.type).oid !=
             proxy__pgtype_base(c->cat, (*t)[k].val.type).oid)
-            return sqlc_fail(c, "42804", "recursive query \"%s\" column %zu has type %s in "
-                                         "non-recursive term but type %s overall",
+            return sqlc_fail(c, "42804",
+                             "recursive query \"%s\" column %zu has type %s in "
+                             "non-recursive term but type %s overall",
                              q->name, k + 1, sqlc_type_name(c, (*t)[k].val.type),
                              sqlc_type_name(c, rt[k].val.type));
+    rsql = numv_recast(c, rsql, rt, rn);
     *sql = sqlc_printf(c, "(%s) %s (%s)", lsql, s->all ? "UNION ALL" : "UNION", rsql);
     return true;
 }
@@ -235,7 +283,8 @@ bool sqlc_query(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, char **sql, sqlc_ta
         return sqlc_fail(c, "25006", "cannot execute SELECT INTO in a read-only transaction");
     if (s->n_locking_clause)
         return sqlc_fail(c, "25006", "cannot execute SELECT FOR UPDATE in a read-only transaction");
-    sqlc_scope_push(c);
+    sqlc_scope_push(c)->keep_unknown = c->setop_leaf;
+    c->setop_leaf = false;
     am_buf_t b;
     am_buf_init(&b);
     bool ok = !s->with_clause || with_clause(c, s->with_clause, &b);
@@ -251,6 +300,13 @@ bool sqlc_query(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, char **sql, sqlc_ta
     if (ok && shell) {
         c->scope->targets = *targets;
         c->scope->n_targets = *n_targets;
+        if (s->n_sort_clause || s->limit_count || s->limit_offset) {
+            /* DuckDB orders a set operation only by its plain columns: order the result of
+             * a subquery, where sort keys may be expressions of them */
+            char *inner = am_arena_strndup(c->arena, body.data ? body.data : "", body.len);
+            am_buf_reset(&body);
+            am_buf_printf(&body, "SELECT * FROM (%s) AS am_u", inner);
+        }
         ok = sqlc_order_limit(c, s, &body, true);
     }
     if (ok)

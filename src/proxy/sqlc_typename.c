@@ -108,9 +108,8 @@ static bool apply_typmod(sqlc_ctx_t *c, uint32_t oid, const PgQuery__TypeName *t
     case PG_OID_INTERVAL:
         return interval_typmod(c, a, n, tm);
     default:
-        return n == 0 ||
-               sqlc_fail(c, "42601", "type modifier is not allowed for type \"%s\"",
-                         sqlc_type_name(c, sqlc_type(oid)));
+        return n == 0 || sqlc_fail(c, "42601", "type modifier is not allowed for type \"%s\"",
+                                   sqlc_type_name(c, sqlc_type(oid)));
     }
 }
 

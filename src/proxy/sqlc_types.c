@@ -52,25 +52,44 @@ static bool is_reg(uint32_t oid)
 static const struct {
     uint32_t from, to;
 } implicit_casts[] = {
-    {PG_OID_INT2, PG_OID_INT4},         {PG_OID_INT2, PG_OID_INT8},
-    {PG_OID_INT2, PG_OID_FLOAT4},       {PG_OID_INT2, PG_OID_FLOAT8},
-    {PG_OID_INT2, PG_OID_NUMERIC},      {PG_OID_INT4, PG_OID_INT8},
-    {PG_OID_INT4, PG_OID_FLOAT4},       {PG_OID_INT4, PG_OID_FLOAT8},
-    {PG_OID_INT4, PG_OID_NUMERIC},      {PG_OID_INT4, PG_OID_OID},
-    {PG_OID_INT8, PG_OID_FLOAT4},       {PG_OID_INT8, PG_OID_FLOAT8},
-    {PG_OID_INT8, PG_OID_NUMERIC},      {PG_OID_INT8, PG_OID_OID},
-    {PG_OID_FLOAT4, PG_OID_FLOAT8},     {PG_OID_NUMERIC, PG_OID_FLOAT4},
-    {PG_OID_NUMERIC, PG_OID_FLOAT8},    {PG_OID_VARCHAR, PG_OID_TEXT},
-    {PG_OID_BPCHAR, PG_OID_TEXT},       {PG_OID_NAME, PG_OID_TEXT},
-    {PG_OID_TEXT, PG_OID_NAME},         {PG_OID_TEXT, PG_OID_VARCHAR},
-    {PG_OID_TEXT, PG_OID_BPCHAR},       {PG_OID_VARCHAR, PG_OID_BPCHAR},
-    {PG_OID_BPCHAR, PG_OID_VARCHAR},    {PG_OID_CHAR, PG_OID_TEXT},
-    {PG_OID_VARCHAR, PG_OID_NAME},      {PG_OID_BPCHAR, PG_OID_NAME},
-    {PG_OID_DATE, PG_OID_TIMESTAMP},    {PG_OID_DATE, PG_OID_TIMESTAMPTZ},
-    {PG_OID_TIMESTAMP, PG_OID_TIMESTAMPTZ}, {PG_OID_TIME, PG_OID_INTERVAL},
-    {PG_OID_TIME, PG_OID_TIMETZ},       {PG_OID_BIT, PG_OID_VARBIT},
-    {PG_OID_VARBIT, PG_OID_BIT},        {PG_OID_CIDR, PG_OID_INET},
-    {PG_OID_TEXT, PG_OID_REGCLASS},     {PG_OID_VARCHAR, PG_OID_REGCLASS},
+    {PG_OID_INT2, PG_OID_INT4},
+    {PG_OID_INT2, PG_OID_INT8},
+    {PG_OID_INT2, PG_OID_FLOAT4},
+    {PG_OID_INT2, PG_OID_FLOAT8},
+    {PG_OID_INT2, PG_OID_NUMERIC},
+    {PG_OID_INT4, PG_OID_INT8},
+    {PG_OID_INT4, PG_OID_FLOAT4},
+    {PG_OID_INT4, PG_OID_FLOAT8},
+    {PG_OID_INT4, PG_OID_NUMERIC},
+    {PG_OID_INT4, PG_OID_OID},
+    {PG_OID_INT8, PG_OID_FLOAT4},
+    {PG_OID_INT8, PG_OID_FLOAT8},
+    {PG_OID_INT8, PG_OID_NUMERIC},
+    {PG_OID_INT8, PG_OID_OID},
+    {PG_OID_FLOAT4, PG_OID_FLOAT8},
+    {PG_OID_NUMERIC, PG_OID_FLOAT4},
+    {PG_OID_NUMERIC, PG_OID_FLOAT8},
+    {PG_OID_VARCHAR, PG_OID_TEXT},
+    {PG_OID_BPCHAR, PG_OID_TEXT},
+    {PG_OID_NAME, PG_OID_TEXT},
+    {PG_OID_TEXT, PG_OID_NAME},
+    {PG_OID_TEXT, PG_OID_VARCHAR},
+    {PG_OID_TEXT, PG_OID_BPCHAR},
+    {PG_OID_VARCHAR, PG_OID_BPCHAR},
+    {PG_OID_BPCHAR, PG_OID_VARCHAR},
+    {PG_OID_CHAR, PG_OID_TEXT},
+    {PG_OID_VARCHAR, PG_OID_NAME},
+    {PG_OID_BPCHAR, PG_OID_NAME},
+    {PG_OID_DATE, PG_OID_TIMESTAMP},
+    {PG_OID_DATE, PG_OID_TIMESTAMPTZ},
+    {PG_OID_TIMESTAMP, PG_OID_TIMESTAMPTZ},
+    {PG_OID_TIME, PG_OID_INTERVAL},
+    {PG_OID_TIME, PG_OID_TIMETZ},
+    {PG_OID_BIT, PG_OID_VARBIT},
+    {PG_OID_VARBIT, PG_OID_BIT},
+    {PG_OID_CIDR, PG_OID_INET},
+    {PG_OID_TEXT, PG_OID_REGCLASS},
+    {PG_OID_VARCHAR, PG_OID_REGCLASS},
 };
 
 bool sqlc_implicit(sqlc_ctx_t *c, uint32_t from, uint32_t to)
@@ -97,15 +116,17 @@ bool sqlc_implicit(sqlc_ctx_t *c, uint32_t from, uint32_t to)
 
 /* select_common_type: the first known type's category rules; a preferred type or one the
  * current candidate casts to implicitly (but not back) wins. */
-bool sqlc_common_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *context,
-                      proxy_pgtype_ref_t *out)
+static bool common_type(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n, const char *context,
+                        bool quiet, proxy_pgtype_ref_t *out)
 {
     proxy_pgtype_ref_t p = sqlc_type(PG_OID_UNKNOWN);
     bool have = false, same_mod = true;
     for (size_t i = 0; i < n; i++) {
         proxy_pgtype_ref_t t = vals[i].type;
-        if (t.oid == PG_OID_UNKNOWN)
+        if (t.oid == PG_OID_UNKNOWN) {
+            same_mod = false; /* an untyped literal has no typmod */
             continue;
+        }
         if (!have) {
             p = t;
             have = true;
@@ -115,21 +136,21 @@ bool sqlc_common_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *con
             same_mod = same_mod && t.typmod == p.typmod;
             continue;
         }
+        /* select_common_typmod: values of different types keep no typmod */
+        same_mod = false;
         proxy_pgtype_ref_t pb = proxy__pgtype_base(c->cat, p), tb = proxy__pgtype_base(c->cat, t);
         char pc = sqlc_category(c, pb.oid), tc = sqlc_category(c, tb.oid);
         if (pc != tc)
-            return sqlc_fail(c, "42804", "%s types %s and %s cannot be matched", context,
-                             sqlc_type_name(c, p), sqlc_type_name(c, t));
+            return !quiet && sqlc_fail(c, "42804", "%s types %s and %s cannot be matched", context,
+                                       sqlc_type_name(c, p), sqlc_type_name(c, t));
         if (pb.oid == tb.oid) {
             p = pb; /* domain and its base: the base */
             same_mod = false;
             continue;
         }
         if (!sqlc_preferred(c, pb.oid) && sqlc_implicit(c, pb.oid, tb.oid) &&
-            !sqlc_implicit(c, tb.oid, pb.oid)) {
+            !sqlc_implicit(c, tb.oid, pb.oid))
             p = tb;
-            same_mod = true;
-        }
     }
     if (!have)
         p = sqlc_type(PG_OID_TEXT);
@@ -137,10 +158,28 @@ bool sqlc_common_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *con
         p.typmod = -1;
     for (size_t i = 0; i < n; i++)
         if (vals[i].type.oid != p.oid && !sqlc_implicit(c, vals[i].type.oid, p.oid))
-            return sqlc_fail(c, "42804", "%s could not convert type %s to %s", context,
-                             sqlc_type_name(c, vals[i].type), sqlc_type_name(c, p));
+            return !quiet && sqlc_fail(c, "42804", "%s could not convert type %s to %s", context,
+                                       sqlc_type_name(c, vals[i].type), sqlc_type_name(c, p));
     *out = p;
     return true;
+}
+
+bool sqlc_common_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *context,
+                      proxy_pgtype_ref_t *out)
+{
+    return common_type(c, vals, n, context, false, out);
+}
+
+bool sqlc_common_type_exists(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n)
+{
+    proxy_pgtype_ref_t out;
+    return common_type(c, vals, n, "", true, &out);
+}
+
+bool sqlc_ctype_unicode(sqlc_ctx_t *c)
+{
+    const char *coll = c->cat ? proxy__pgcat_collate(c->cat) : NULL;
+    return coll && (!strcmp(coll, "C.UTF-8") || !strcmp(coll, "C.utf8"));
 }
 
 bool sqlc_default_collation_is_c(sqlc_ctx_t *c)
@@ -167,15 +206,17 @@ bool sqlc_orderable(sqlc_ctx_t *c, proxy_pgtype_ref_t t, bool numv)
     case 'E':
         return b.oid != PG_OID_MONEY && b.oid != PG_OID_TIMETZ
                    ? true
-                   : sqlc_fail(c, "0A000", "ordering values of type %s is not supported on the "
-                                           "mirror",
+                   : sqlc_fail(c, "0A000",
+                               "ordering values of type %s is not supported on the "
+                               "mirror",
                                sqlc_type_name(c, t));
     case 'T':
         return true;
     case 'S':
         return sqlc_default_collation_is_c(c) ||
-               sqlc_fail(c, "0A000", "ordering text by the database's collation is not "
-                                     "supported on the mirror (use COLLATE \"C\")");
+               sqlc_fail(c, "0A000",
+                         "ordering text by the database's collation is not "
+                         "supported on the mirror (use COLLATE \"C\")");
     default:
         break;
     }

@@ -77,12 +77,12 @@ static const struct {
 };
 
 static const PgQuery__Node__NodeCase utilities[] = {
-    PG_QUERY__NODE__NODE_VARIABLE_SET_STMT,  PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT,
-    PG_QUERY__NODE__NODE_TRANSACTION_STMT,   PG_QUERY__NODE__NODE_DISCARD_STMT,
-    PG_QUERY__NODE__NODE_PREPARE_STMT,       PG_QUERY__NODE__NODE_EXECUTE_STMT,
-    PG_QUERY__NODE__NODE_DEALLOCATE_STMT,    PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT,
-    PG_QUERY__NODE__NODE_FETCH_STMT,         PG_QUERY__NODE__NODE_CLOSE_PORTAL_STMT,
-    PG_QUERY__NODE__NODE_COPY_STMT,          PG_QUERY__NODE__NODE_UNLISTEN_STMT,
+    PG_QUERY__NODE__NODE_VARIABLE_SET_STMT, PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT,
+    PG_QUERY__NODE__NODE_TRANSACTION_STMT,  PG_QUERY__NODE__NODE_DISCARD_STMT,
+    PG_QUERY__NODE__NODE_PREPARE_STMT,      PG_QUERY__NODE__NODE_EXECUTE_STMT,
+    PG_QUERY__NODE__NODE_DEALLOCATE_STMT,   PG_QUERY__NODE__NODE_DECLARE_CURSOR_STMT,
+    PG_QUERY__NODE__NODE_FETCH_STMT,        PG_QUERY__NODE__NODE_CLOSE_PORTAL_STMT,
+    PG_QUERY__NODE__NODE_COPY_STMT,         PG_QUERY__NODE__NODE_UNLISTEN_STMT,
 };
 
 static bool refuse_copy(const PgQuery__CopyStmt *c, am_err_t *err)
@@ -90,7 +90,7 @@ static bool refuse_copy(const PgQuery__CopyStmt *c, am_err_t *err)
     if (c->is_from)
         return am_err_set(err, PROXY_SQLSTATE_READ_ONLY,
                           "cannot execute COPY FROM in a read-only transaction");
-    if (c->filename || c->is_program)
+    if ((c->filename && c->filename[0]) || c->is_program)
         return am_err_set(err, PROXY_SQLSTATE_PRIVILEGE,
                           "COPY to a file or program is not allowed on the mirror; use COPY ... "
                           "TO STDOUT (psql: \\copy)");
@@ -121,7 +121,8 @@ bool proxy__stmt_kind(const PgQuery__Node *node, proxy_stmt_kind_t *kind, am_err
     if (k == PG_QUERY__NODE__NODE_LOAD_STMT || k == PG_QUERY__NODE__NODE_CHECK_POINT_STMT)
         return am_err_set(err, PROXY_SQLSTATE_PRIVILEGE,
                           "permission denied: this command is not allowed on the mirror");
-    return am_err_set(err, AM_SQLSTATE_UNSUPPORTED, "this statement is not supported on the mirror");
+    return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
+                      "this statement is not supported on the mirror");
 }
 
 bool proxy__stmt_ends_failed_tx(const PgQuery__Node *node)

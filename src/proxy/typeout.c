@@ -9,7 +9,11 @@
 #include "proxy/proxy_internal.h"
 #include "proxy/pgtype_internal.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void proxy__col_describe(const proxy_pgcat_t *cat, proxy_col_t *c)
 {
@@ -67,9 +71,48 @@ static void vector_text(duckdb_vector vec, idx_t row, am_buf_t *out)
     duckdb_destroy_logical_type(&ct);
 }
 
+/* An array of reg* values: each element as its name, quoted as array_out quotes. */
+static void reg_array_text(const proxy_session_t *s, uint32_t elem, duckdb_vector vec, idx_t row,
+                           am_buf_t *out)
+{
+    duckdb_list_entry e = ((duckdb_list_entry *)duckdb_vector_get_data(vec))[row];
+    duckdb_vector child = duckdb_list_vector_get_child(vec);
+    duckdb_logical_type ct = duckdb_vector_get_column_type(child);
+    duckdb_type t = duckdb_get_type_id(ct);
+    duckdb_destroy_logical_type(&ct);
+    am_buf_t one;
+    am_buf_init(&one);
+    am_buf_putc(out, '{');
+    for (idx_t i = 0; i < e.length; i++) {
+        am_buf_puts(out, i ? "," : "");
+        if (!proxy__value_is_valid(child, e.offset + i)) {
+            am_buf_puts(out, "NULL");
+            continue;
+        }
+        am_buf_reset(&one);
+        reg_text(s, elem, int_at(t, child, e.offset + i), &one);
+        bool quote = one.len == 0 || strpbrk(one.data, "{},\"\\ \t\n") != NULL ||
+                     (one.len == 4 && strncasecmp(one.data, "NULL", 4) == 0);
+        am_buf_puts(out, quote ? "\"" : "");
+        for (size_t k = 0; k < one.len; k++) {
+            if (one.data[k] == '"' || one.data[k] == '\\')
+                am_buf_putc(out, '\\');
+            am_buf_putc(out, one.data[k]);
+        }
+        am_buf_puts(out, quote ? "\"" : "");
+    }
+    am_buf_putc(out, '}');
+    am_buf_destroy(&one);
+}
+
 static bool text_override(const proxy_session_t *s, const proxy_col_t *c, duckdb_vector vec,
                           idx_t row, am_buf_t *out)
 {
+    uint32_t elem = c->type == DUCKDB_TYPE_LIST ? proxy__pgtype_elem(s->cat, c->oid) : 0;
+    if (elem && is_reg(elem)) {
+        reg_array_text(s, elem, vec, row, out);
+        return true;
+    }
     if (is_reg(c->oid)) {
         reg_text(s, c->oid, int_at(c->type, vec, row), out);
         return true;
@@ -88,17 +131,114 @@ bool proxy__type_has_binary(const proxy_pgcat_t *cat, uint32_t oid)
     const proxy_pgtype_info_t *b = proxy__pgtype_builtin(oid);
     if (!b) {
         uint32_t elem = proxy__pgtype_elem(cat, oid);
+        /* array elements go out by their DuckDB type: not the ones whose binary form is
+         * rebuilt from text (timetz, inet, money, bit); numeric and jsonb are (types.c) */
         if (elem)
-            return proxy__type_has_binary(cat, elem);
+            return proxy__type_has_binary(cat, elem) && elem != PG_OID_TIMETZ &&
+                   elem != PG_OID_INET && elem != PG_OID_CIDR && elem != PG_OID_MONEY &&
+                   elem != PG_OID_BIT && elem != PG_OID_VARBIT;
         const proxy_pgtype_t *t = cat ? proxy__pgcat_type(cat, oid) : NULL;
         return t && t->typtype == 'e';
     }
     if (b->duck || is_reg(oid))
         return oid != PG_OID_INT2VECTOR && oid != PG_OID_OIDVECTOR;
     return oid == PG_OID_TEXT || oid == PG_OID_VARCHAR || oid == PG_OID_BPCHAR ||
-           oid == PG_OID_NAME || oid == PG_OID_JSON || oid == PG_OID_JSONB ||
-           oid == PG_OID_XML || oid == PG_OID_NUMERIC || oid == PG_OID_CHAR ||
-           oid == PG_OID_UNKNOWN;
+           oid == PG_OID_NAME || oid == PG_OID_JSON || oid == PG_OID_JSONB || oid == PG_OID_XML ||
+           oid == PG_OID_NUMERIC || oid == PG_OID_CHAR || oid == PG_OID_UNKNOWN ||
+           oid == PG_OID_TIMETZ || oid == PG_OID_INET || oid == PG_OID_CIDR ||
+           oid == PG_OID_MONEY || oid == PG_OID_BIT || oid == PG_OID_VARBIT;
+}
+
+/* timetz's text "hh:mm:ss[.ffffff]+hh[:mm[:ss]]" as timetz_send: µs of day, seconds west. */
+static bool timetz_binary(const char *p, size_t n, am_buf_t *out)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof buf)
+        return false;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    int h = 0, m = 0, sec = 0, used = 0;
+    if (sscanf(buf, "%d:%d:%d%n", &h, &m, &sec, &used) != 3)
+        return false;
+    int64_t us = ((int64_t)h * 3600 + m * 60 + sec) * 1000000;
+    const char *q = buf + used;
+    if (*q == '.') {
+        int64_t scale = 100000;
+        for (q++; *q >= '0' && *q <= '9'; q++, scale /= 10)
+            us += (*q - '0') * scale;
+    }
+    if (*q != '+' && *q != '-')
+        return false;
+    int sign = *q == '-' ? -1 : 1, zh = 0, zm = 0, zs = 0;
+    if (sscanf(q + 1, "%d:%d:%d", &zh, &zm, &zs) < 1)
+        return false;
+    int32_t east = sign * (zh * 3600 + zm * 60 + zs);
+    am_buf_put_u32(out, (uint32_t)((uint64_t)us >> 32));
+    am_buf_put_u32(out, (uint32_t)us);
+    am_buf_put_u32(out, (uint32_t)(-east));
+    return true;
+}
+
+/* inet/cidr text as inet_send: family (2 IPv4, 3 IPv6), bits, is_cidr, length, address. */
+static bool inet_binary(const char *p, size_t n, bool cidr, am_buf_t *out)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof buf)
+        return false;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    char *slash = strchr(buf, '/');
+    if (slash)
+        *slash = '\0';
+    unsigned char addr[16];
+    bool v6 = strchr(buf, ':') != NULL;
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, buf, addr) != 1)
+        return false;
+    int max = v6 ? 128 : 32;
+    int bits = slash ? atoi(slash + 1) : max;
+    if (bits < 0 || bits > max)
+        return false;
+    am_buf_put_u8(out, v6 ? 3 : 2);
+    am_buf_put_u8(out, (uint8_t)bits);
+    am_buf_put_u8(out, cidr ? 1 : 0);
+    am_buf_put_u8(out, v6 ? 16 : 4);
+    am_buf_append(out, (const char *)addr, v6 ? 16 : 4);
+    return true;
+}
+
+/* money text in the C locale ("-$1,234.56") as cash_send: the amount in cents. */
+static bool money_binary(const char *p, size_t n, am_buf_t *out)
+{
+    int64_t v = 0;
+    bool neg = false, digit = false;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '-' || p[i] == '(')
+            neg = true;
+        else if (p[i] >= '0' && p[i] <= '9') {
+            v = v * 10 + (p[i] - '0');
+            digit = true;
+        }
+    }
+    if (!digit)
+        return false;
+    uint64_t u = (uint64_t)(neg ? -v : v);
+    am_buf_put_u32(out, (uint32_t)(u >> 32));
+    am_buf_put_u32(out, (uint32_t)u);
+    return true;
+}
+
+/* bit/varbit text ("1011") as bit_send: the length in bits, then the bits, first bit high. */
+static bool bits_binary(const char *p, size_t n, am_buf_t *out)
+{
+    am_buf_put_u32(out, (uint32_t)n);
+    for (size_t i = 0; i < n; i += 8) {
+        uint8_t byte = 0;
+        for (size_t k = 0; k < 8; k++)
+            if (i + k < n && p[i + k] == '1')
+                byte |= (uint8_t)(0x80 >> k);
+        am_buf_put_u8(out, byte);
+    }
+    return true;
 }
 
 static bool binary_override(const proxy_session_t *s, const proxy_col_t *c, duckdb_vector vec,
@@ -127,6 +267,14 @@ static bool binary_override(const proxy_session_t *s, const proxy_col_t *c, duck
         am_buf_append(out, p, n ? 1 : 0);
         return true;
     }
+    if (c->oid == PG_OID_TIMETZ)
+        return timetz_binary(p, n, out);
+    if (c->oid == PG_OID_INET || c->oid == PG_OID_CIDR)
+        return inet_binary(p, n, c->oid == PG_OID_CIDR, out);
+    if (c->oid == PG_OID_MONEY)
+        return money_binary(p, n, out);
+    if (c->oid == PG_OID_BIT || c->oid == PG_OID_VARBIT)
+        return bits_binary(p, n, out);
     return false;
 }
 
@@ -139,8 +287,8 @@ bool proxy__value_encode(const proxy_session_t *s, const proxy_col_t *c, duckdb_
     }
     size_t len_off = out->len;
     am_buf_put_u32(out, 0);
-    bool done = format == 1 ? binary_override(s, c, vec, row, out)
-                            : text_override(s, c, vec, row, out);
+    bool done =
+        format == 1 ? binary_override(s, c, vec, row, out) : text_override(s, c, vec, row, out);
     if (!done) {
         out->len = len_off;
         return proxy__duck_value_encode(s, c->ltype, vec, row, format, out);

@@ -7,6 +7,7 @@
  * Spec: postgres.md §3 (binary formats) and §5 (OIDs, text output).
  */
 #include "proxy/proxy_internal.h"
+#include "proxy/pgfn_num.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -145,36 +146,13 @@ static void put_decimal(i128 v, int scale, am_buf_t *out)
  * PostgreSQL 12+ float output: the shortest digits that read back to the same value, in
  * exponent form when the exponent is below -4 or at least 15 (float8) / 6 (float4).
  */
+/* float4out/float8out exactly (pgfn_num.c reproduces PostgreSQL's shortest-text rules). */
 static void put_float(double v, bool is_float4, int extra_digits, am_buf_t *out)
 {
-    if (isnan(v)) {
-        am_buf_puts(out, "NaN");
-        return;
-    }
-    if (isinf(v)) {
-        am_buf_puts(out, v > 0 ? "Infinity" : "-Infinity");
-        return;
-    }
-    int dig = is_float4 ? 6 : 15;
-    if (extra_digits <= 0) {
-        am_buf_printf(out, "%.*g", dig + extra_digits < 1 ? 1 : dig + extra_digits, v);
-        return;
-    }
     char tmp[64];
-    int prec = 1;
-    for (; prec < 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
-        if (is_float4 ? strtof(tmp, NULL) == (float)v : strtod(tmp, NULL) == v)
-            break;
-    }
-    snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
-    int exp10 = atoi(strchr(tmp, 'e') + 1);
-    if (exp10 < -4 || exp10 >= dig) {
-        am_buf_puts(out, tmp);
-        return;
-    }
-    int decimals = prec - 1 - exp10;
-    am_buf_printf(out, "%.*f", decimals < 0 ? 0 : decimals, v);
+    size_t n = is_float4 ? proxy__f4_out((float)v, extra_digits, tmp)
+                         : proxy__f8_out(v, extra_digits, tmp);
+    am_buf_append(out, tmp, n);
 }
 
 /* ---- strings and blobs ------------------------------------------------------------------- */
@@ -315,7 +293,7 @@ static bool temporal_text(const proxy_session_t *s, duckdb_type t, void *data, i
 {
     switch (t) {
     case DUCKDB_TYPE_DATE:
-        proxy__fmt_date(((int32_t *)data)[row], out);
+        proxy__fmt_date(s, ((int32_t *)data)[row], out);
         return true;
     case DUCKDB_TYPE_TIME:
         proxy__fmt_time(((int64_t *)data)[row], out);
@@ -324,17 +302,14 @@ static bool temporal_text(const proxy_session_t *s, duckdb_type t, void *data, i
     case DUCKDB_TYPE_TIMESTAMP_S:
     case DUCKDB_TYPE_TIMESTAMP_MS:
     case DUCKDB_TYPE_TIMESTAMP_NS:
-        proxy__fmt_timestamp(ts_micros(t, ((int64_t *)data)[row]), false, 0, out);
+        proxy__fmt_timestamp(s, ts_micros(t, ((int64_t *)data)[row]), false, out);
         return true;
-    case DUCKDB_TYPE_TIMESTAMP_TZ: {
-        int64_t us = ((int64_t *)data)[row];
-        int32_t off = proxy__tz_offset(s, us / 1000000 - (us % 1000000 < 0));
-        proxy__fmt_timestamp(us, true, off, out);
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+        proxy__fmt_timestamp(s, ((int64_t *)data)[row], true, out);
         return true;
-    }
     case DUCKDB_TYPE_INTERVAL: {
         duckdb_interval iv = ((duckdb_interval *)data)[row];
-        proxy__fmt_interval(iv.months, iv.days, iv.micros, out);
+        proxy__fmt_interval(s, iv.months, iv.days, iv.micros, out);
         return true;
     }
     default:
@@ -378,8 +353,9 @@ static void put_elem(const char *p, size_t n, bool is_record, am_buf_t *out)
     }
     am_buf_putc(out, '"');
     for (size_t i = 0; i < n; i++) {
+        /* array_out escapes with a backslash, record_out doubles the character */
         if (p[i] == '"' || p[i] == '\\')
-            am_buf_putc(out, '\\');
+            am_buf_putc(out, is_record ? p[i] : '\\');
         am_buf_putc(out, p[i]);
     }
     am_buf_putc(out, '"');
@@ -588,8 +564,19 @@ static void array_binary(const proxy_session_t *s, duckdb_logical_type lt, duckd
         }
         size_t len_off = out->len;
         put_be(out, 0, 4);
-        if (!value_binary(s, ct, child, off + i, out))
+        bool text_held = duckdb_get_type_id(ct) == DUCKDB_TYPE_VARCHAR;
+        if (text_held && elem_oid == PG_OID_NUMERIC) { /* numeric text -> numeric_send */
+            am_buf_t txt;
+            am_buf_init(&txt);
+            value_text(s, ct, child, off + i, &txt);
+            proxy__numeric_binary(txt.data ? txt.data : "", txt.len, out);
+            am_buf_destroy(&txt);
+        } else if (text_held && elem_oid == PG_OID_JSONB) { /* jsonb_send: version 1, text */
+            put_be(out, 1, 1);
             value_text(s, ct, child, off + i, out);
+        } else if (!value_binary(s, ct, child, off + i, out)) {
+            value_text(s, ct, child, off + i, out);
+        }
         am_buf_set_u32(out, len_off, (uint32_t)(out->len - len_off - 4));
     }
     duckdb_destroy_logical_type(&ct);

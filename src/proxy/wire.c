@@ -225,10 +225,15 @@ void proxy__wire_auth(am_buf_t *b, uint32_t code, const void *data, size_t len)
     proxy__msg_end(b, off);
 }
 
-void proxy__wire_auth_sasl(am_buf_t *b)
+void proxy__wire_auth_sasl(am_buf_t *b, bool plus)
 {
-    static const char mechs[] = "SCRAM-SHA-256\0"; /* list ends with an empty string */
-    proxy__wire_auth(b, 10, mechs, sizeof mechs);
+    /* each name NUL-terminated; the list ends with an empty string */
+    static const char both[] = "SCRAM-SHA-256-PLUS\0SCRAM-SHA-256\0";
+    static const char plain[] = "SCRAM-SHA-256\0";
+    if (plus)
+        proxy__wire_auth(b, 10, both, sizeof both);
+    else
+        proxy__wire_auth(b, 10, plain, sizeof plain);
 }
 
 void proxy__wire_param_status(am_buf_t *b, const char *name, const char *value)
@@ -296,8 +301,7 @@ void proxy__wire_error(am_buf_t *b, char type, const char *severity, const char 
 }
 
 void proxy__wire_error_at(am_buf_t *b, char type, const char *severity, const char *sqlstate,
-                          const char *message, const char *detail, const char *hint,
-                          int position)
+                          const char *message, const char *detail, const char *hint, int position)
 {
     size_t off = proxy__msg_begin(b, type);
     put_field(b, 'S', severity);

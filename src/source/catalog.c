@@ -154,28 +154,15 @@ static bool resolve_tables(capture_t *cap, am_err_t *err)
     "ON y.oid = t.oid CROSS JOIN LATERAL (VALUES (y.typelem), (y.typbasetype)) AS v(x) "           \
     "WHERE v.x <> 0), "                                                                            \
     "n AS (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname IN ('pg_catalog', "               \
-    "'information_schema', 'public') UNION SELECT relnamespace FROM pg_catalog.pg_class "          \
+    "'information_schema', 'public', 'pg_toast') UNION SELECT relnamespace FROM "                  \
+    "pg_catalog.pg_class "                                                                         \
     "WHERE oid IN (SELECT oid FROM mis) UNION SELECT typnamespace FROM pg_catalog.pg_type "        \
     "UNION SELECT oprnamespace FROM pg_catalog.pg_operator UNION SELECT opcnamespace FROM "        \
     "pg_catalog.pg_opclass UNION SELECT opfnamespace FROM pg_catalog.pg_opfamily UNION SELECT "    \
     "collnamespace FROM pg_catalog.pg_collation UNION SELECT extnamespace FROM "                   \
-    "pg_catalog.pg_extension), "                                                                   \
-    "r AS (SELECT nspowner AS oid FROM pg_catalog.pg_namespace WHERE nspname = 'pg_catalog' "      \
-    "UNION SELECT oid FROM pg_catalog.pg_roles WHERE rolname = CURRENT_USER "                      \
-    "UNION SELECT relowner FROM pg_catalog.pg_class WHERE oid IN (SELECT oid FROM c) "             \
-    "UNION SELECT nspowner FROM pg_catalog.pg_namespace WHERE oid IN (SELECT oid FROM n) "         \
-    "UNION SELECT typowner FROM pg_catalog.pg_type UNION SELECT oprowner FROM "                    \
-    "pg_catalog.pg_operator UNION SELECT opcowner FROM pg_catalog.pg_opclass UNION SELECT "        \
-    "opfowner FROM pg_catalog.pg_opfamily UNION SELECT collowner FROM pg_catalog.pg_collation "    \
-    "UNION SELECT extowner FROM pg_catalog.pg_extension UNION SELECT lanowner FROM "               \
-    "pg_catalog.pg_language UNION SELECT spcowner FROM pg_catalog.pg_tablespace "                  \
-    "UNION SELECT datdba FROM pg_catalog.pg_database WHERE datname = "                             \
-    "pg_catalog.current_database() "                                                               \
-    "UNION SELECT pubowner FROM pg_catalog.pg_publication "                                        \
-    "UNION SELECT a.grantee FROM pg_catalog.pg_class x CROSS JOIN LATERAL "                        \
-    "pg_catalog.aclexplode(x.relacl) a WHERE x.oid IN (SELECT oid FROM m) "                        \
-    "UNION SELECT a.grantor FROM pg_catalog.pg_class x CROSS JOIN LATERAL "                        \
-    "pg_catalog.aclexplode(x.relacl) a WHERE x.oid IN (SELECT oid FROM m)) "                       \
+    "pg_catalog.pg_extension), " /* every role: privileges are checked against the session's role  \
+                                    and its memberships */                                         \
+    "r AS (SELECT oid FROM pg_catalog.pg_roles) "                                                  \
     "SELECT (SELECT COALESCE(pg_catalog.array_agg(oid ORDER BY oid), '{}') FROM i)::text, "        \
     "(SELECT COALESCE(pg_catalog.array_agg(oid ORDER BY oid), '{}') FROM s)::text, "               \
     "(SELECT COALESCE(pg_catalog.array_agg(oid ORDER BY oid), '{}') FROM c)::text, "               \

@@ -33,7 +33,8 @@
     " IN (SELECT n.nspname, t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n "   \
     "ON n.oid = t.typnamespace WHERE t.oid = ANY ($6))"
 /* the pg_constraint rows copied */
-#define CON_OF_M "(k.conrelid = ANY ($1) OR k.contypid = ANY ($6))"
+/* constraints of every copied relation (system catalogs' keys show in \d too) and domain */
+#define CON_OF_M "(k.conrelid = ANY ($4) OR k.contypid = ANY ($6))"
 /* (schema, name) of a constraint of M, including the NOT NULL ones information_schema
  * synthesizes as <namespace oid>_<table oid>_<attnum>_not_null */
 #define CON_IN                                                                                     \
@@ -93,7 +94,7 @@
     "(SELECT i.indexrelid, k.colno, p.pretty, pg_catalog.pg_get_indexdef(i.indexrelid, "           \
     "k.colno, p.pretty) AS def FROM pg_catalog.pg_index i CROSS JOIN LATERAL "                     \
     "pg_catalog.generate_series(0, i.indnatts::pg_catalog.int4) AS k(colno) "                      \
-    "CROSS JOIN " BOTH_PRETTY " WHERE i.indrelid = ANY ($1)) x"
+    "CROSS JOIN " BOTH_PRETTY " WHERE i.indrelid = ANY ($4)) x"
 
 #define CONSTRAINTDEF_FROM                                                                         \
     "(SELECT k.oid, p.pretty, pg_catalog.pg_get_constraintdef(k.oid, p.pretty) AS def FROM "       \
@@ -169,19 +170,21 @@
         "am", #name, from, NULL, order                                                             \
     }
 
+/* Base catalogs keep their heap order (ctid): a query without ORDER BY then sees their rows
+ * in the order PostgreSQL's sequential scan gives (tools list tables that way). */
 const source_catalog_rel_t source__catalog_rels[] = {
-    PGC(pg_namespace, "x.oid = ANY ($5)", "x.oid"),
-    PGC(pg_class, "x.oid = ANY ($4)", "x.oid"),
+    PGC(pg_namespace, "x.oid = ANY ($5)", "x.ctid"),
+    PGC(pg_class, "x.oid = ANY ($4)", "x.ctid"),
     PGC(pg_attribute, "x.attrelid = ANY ($4)", "x.attrelid, x.attnum"),
-    PGC(pg_type, NULL, "x.oid"),
-    PGC(pg_index, "x.indrelid = ANY ($1)", "x.indexrelid"),
-    PGC(pg_constraint, "x.conrelid = ANY ($1) OR x.contypid = ANY ($6)", "x.oid"),
+    PGC(pg_type, NULL, "x.ctid"),
+    PGC(pg_index, "x.indrelid = ANY ($4)", "x.ctid"),
+    PGC(pg_constraint, "x.conrelid = ANY ($4) OR x.contypid = ANY ($6)", "x.ctid"),
     PGC(pg_attrdef, "x.adrelid = ANY ($1)", "x.oid"),
     PGC(pg_description, DESC_WHERE, "x.objoid, x.classoid, x.objsubid"),
     PGC(pg_shdescription, SHDESC_WHERE, "x.objoid, x.classoid"),
     PGC(pg_enum, NULL, "x.enumtypid, x.enumsortorder"),
     PGC(pg_range, NULL, "x.rngtypid"),
-    PGC(pg_proc, "x.pronamespace = 'pg_catalog'::pg_catalog.regnamespace", "x.oid"),
+    PGC(pg_proc, "x.pronamespace = 'pg_catalog'::pg_catalog.regnamespace", "x.ctid"),
     PGC(pg_am, NULL, "x.oid"),
     PGC(pg_collation, NULL, "x.oid"),
     PGC(pg_tablespace, NULL, "x.oid"),
@@ -213,7 +216,9 @@ const source_catalog_rel_t source__catalog_rels[] = {
     PGC(pg_sequences, "(x.schemaname, x.sequencename)" REL_IN_S, "x.schemaname, x.sequencename"),
     PGC(pg_views, "(x.schemaname, x.viewname)" REL_IN_C, "x.schemaname, x.viewname"),
     PGC(pg_matviews, "(x.schemaname, x.matviewname)" REL_IN_C, "x.schemaname, x.matviewname"),
+    PGC(pg_rules, "(x.schemaname, x.tablename)" REL_IN_M, "x.schemaname, x.tablename, x.rulename"),
     PGC(pg_user, "x.usesysid = ANY ($7)", "x.usesysid"),
+    PGC(pg_auth_members, NULL, "x.roleid, x.member"),
     /* information_schema: what exists (the relations pg_class holds), details for M */
     ISC(tables, "(x.table_schema, x.table_name)" REL_IN_C, "x.table_schema, x.table_name"),
     ISC(columns, "(x.table_schema, x.table_name)" REL_IN_C,
@@ -259,6 +264,21 @@ const source_catalog_rel_t source__catalog_rels[] = {
     AMR(statisticsobjdef, STATSDEF_FROM, "x.oid"),
     AMR(partkeydef, PARTKEYDEF_FROM, "x.oid"),
     AMR(serial_sequence, SERIAL_FROM, "x.relid, x.attname"),
+    /* what pg_get_function_result and pg_get_function_(identity_)arguments print for the
+     * copied functions */
+    AMR(functions,
+        "(SELECT p.oid, pg_catalog.pg_get_function_result(p.oid) AS result, "
+        "pg_catalog.pg_get_function_arguments(p.oid) AS args, "
+        "pg_catalog.pg_get_function_identity_arguments(p.oid) AS identity_args FROM "
+        "pg_catalog.pg_proc p WHERE p.pronamespace = 'pg_catalog'::pg_catalog.regnamespace) x",
+        "x.oid"),
+    /* pg_settings' descriptions (the mirror's own values replace the source's) */
+    AMR(settings,
+        "(SELECT name, category, short_desc, extra_desc, context, vartype, unit, min_val, "
+        "max_val, enumvals, boot_val FROM pg_catalog.pg_settings) x",
+        "x.name"),
+    /* pg_get_keywords(): the source server's own list */
+    AMR(keywords, "pg_catalog.pg_get_keywords() x", "x.word"),
 };
 
 const size_t source__n_catalog_rels = AM_ARRAY_LEN(source__catalog_rels);

@@ -10,8 +10,8 @@
  *   no identity otherwise                             -> refused, and removed from our
  *                                                        publication if an earlier version
  *                                                        had added it
- * A missing publication is created FOR TABLE; an existing one gains what it lacks; FOR ALL
- * TABLES and FOR TABLES IN SCHEMA publications are the owner's and stay as they are. Replica
+ * A missing publication is created FOR TABLE; an existing one gains what it lacks (a FOR
+ * TABLES IN SCHEMA one too); a FOR ALL TABLES one has everything and stays as it is. Replica
  * identity itself is never changed. Names are quoted with am_sql_ident, values go as
  * parameters.
  * Spec: PostgreSQL docs, CREATE PUBLICATION / ALTER PUBLICATION, "Replica Identity";
@@ -87,18 +87,16 @@ typedef struct pub {
     const char *name;
     bool inserts_only;
     bool exists;
-    bool automatic; /* FOR ALL TABLES or FOR TABLES IN SCHEMA: the owner's, left alone */
+    bool automatic; /* FOR ALL TABLES: it has every table already; left alone */
 } pub_t;
 
 static bool pub_find(source_t *src, pub_t *p, am_err_t *err)
 {
     const char *params[1] = {p->name};
-    const char *sql = src->server_version >= 150000
-                          ? "SELECT p.puballtables OR EXISTS (SELECT 1 FROM "
-                            "pg_catalog.pg_publication_namespace s WHERE s.pnpubid = p.oid) "
-                            "FROM pg_catalog.pg_publication p WHERE p.pubname = $1"
-                          : "SELECT puballtables FROM pg_catalog.pg_publication WHERE pubname = $1";
-    PGresult *res = source__exec(src->sql, sql, 1, params, PGRES_TUPLES_OK, err);
+    PGresult *res = source__exec(src->sql,
+                                 "SELECT puballtables FROM pg_catalog.pg_publication "
+                                 "WHERE pubname = $1",
+                                 1, params, PGRES_TUPLES_OK, err);
     if (!res)
         return false;
     p->exists = PQntuples(res) > 0;

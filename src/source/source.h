@@ -257,6 +257,15 @@ bool source_table_states(source_t *src, const uint32_t *relids, size_t n,
                          source_table_state_t **out, size_t *n_out, am_lsn_t *after_lsn,
                          am_err_t *err) AM_MUST_CHECK;
 void source_table_states_free(source_table_state_t *states, size_t n);
+/*
+ * The same, read in one snapshot that sees transaction xid (a 32-bit xid of the stream's
+ * Begin) committed: logical decoding may deliver a transaction a moment before other sessions
+ * see it, and the catalog read for its Relation message must not be older than it. Waits (a
+ * few ms at a time, up to wait_ms) for that; 55P03 when it never comes.
+ */
+bool source_table_states_seeing(source_t *src, uint32_t xid, int wait_ms, const uint32_t *relids,
+                                size_t n, source_table_state_t **out, size_t *n_out,
+                                am_err_t *err) AM_MUST_CHECK;
 const source_table_state_t *source_table_state_find(const source_table_state_t *states, size_t n,
                                                     uint32_t relid);
 

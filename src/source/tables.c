@@ -241,6 +241,82 @@ bool source_table_states(source_t *src, const uint32_t *relids, size_t n,
     return ok;
 }
 
+/* Whether 32-bit xid is visible in the transaction's snapshot: its 64-bit form taken from the
+ * snapshot's xmax (an xid the stream just delivered is close below it). */
+#define VISIBLE_SQL                                                                                \
+    "WITH s AS (SELECT pg_catalog.pg_current_snapshot() AS s), "                                   \
+    "f AS (SELECT s, pg_catalog.pg_snapshot_xmax(s)::pg_catalog.text::pg_catalog.int8 AS x "       \
+    "FROM s) SELECT pg_catalog.pg_visible_in_snapshot((x - (((x & 4294967295) - $1::pg_catalog."   \
+    "int8 + 4294967296) % 4294967296))::pg_catalog.text::pg_catalog.xid8, s) FROM f"
+
+static bool exec_cmd(PGconn *c, const char *sql, am_err_t *err)
+{
+    PGresult *res = source__exec(c, sql, 0, NULL, PGRES_COMMAND_OK, err);
+    PQclear(res);
+    return res != NULL;
+}
+
+/* Inside the open transaction: xid is visible to its snapshot. */
+static bool xid_visible(PGconn *c, uint32_t xid, bool *visible, am_err_t *err)
+{
+    char text[16];
+    (void)snprintf(text, sizeof text, "%u", xid);
+    const char *params[1] = {text};
+    PGresult *res = source__exec(c, VISIBLE_SQL, 1, params, PGRES_TUPLES_OK, err);
+    if (!res)
+        return false;
+    *visible = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    return true;
+}
+
+/* One REPEATABLE READ transaction: the visibility of xid, then the states in the same
+ * snapshot. */
+static bool states_if_visible(source_t *src, uint32_t xid, const uint32_t *relids, size_t n,
+                              source_table_state_t **out, size_t *n_out, bool *visible,
+                              am_err_t *err)
+{
+    if (!exec_cmd(src->sql, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err))
+        return false;
+    bool ok =
+        xid_visible(src->sql, xid, visible, err) &&
+        (!*visible || states_query(src->sql, src->server_version, relids, n, out, n_out, err));
+    am_err_t end_err = {0};
+    if (!exec_cmd(src->sql, ok ? "COMMIT" : "ROLLBACK", &end_err) && ok) {
+        *err = end_err;
+        ok = false;
+    }
+    if (!ok && *out) {
+        source_table_states_free(*out, *n_out);
+        *out = NULL;
+        *n_out = 0;
+    }
+    return ok;
+}
+
+bool source_table_states_seeing(source_t *src, uint32_t xid, int wait_ms, const uint32_t *relids,
+                                size_t n, source_table_state_t **out, size_t *n_out, am_err_t *err)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (xid == 0 || src->server_version < 130000) /* nothing to wait for, or no xid8 */
+        return states_query(src->sql, src->server_version, relids, n, out, n_out, err);
+    int64_t deadline = am_mono_us() + (int64_t)wait_ms * 1000;
+    for (;;) {
+        bool visible = false;
+        if (!states_if_visible(src, xid, relids, n, out, n_out, &visible, err))
+            return false;
+        if (visible)
+            return true;
+        if (am_mono_us() >= deadline)
+            return am_err_set(err, "55P03",
+                              "transaction %u came through the stream but stays invisible to "
+                              "catalog reads",
+                              xid);
+        am_sleep_ms(2);
+    }
+}
+
 /* ---- finding tables ------------------------------------------------------------------------ */
 
 #define USER_TABLES_SQL                                                                            \

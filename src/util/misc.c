@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -49,7 +50,7 @@ int64_t am_random_id53(void)
     return (int64_t)v;
 }
 
-void am_sql_ident(am_buf_t *b, const char *name)
+void am_sql_ident_suffix(am_buf_t *b, const char *name, size_t n)
 {
     am_buf_putc(b, '"');
     for (const char *p = name; *p; p++) {
@@ -57,7 +58,14 @@ void am_sql_ident(am_buf_t *b, const char *name)
             am_buf_putc(b, '"');
         am_buf_putc(b, *p);
     }
+    if (n != SIZE_MAX)
+        am_buf_printf(b, "~%zu", n);
     am_buf_putc(b, '"');
+}
+
+void am_sql_ident(am_buf_t *b, const char *name)
+{
+    am_sql_ident_suffix(b, name, SIZE_MAX);
 }
 
 void am_sql_literal(am_buf_t *b, const char *s)

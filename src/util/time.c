@@ -1,11 +1,14 @@
 /*
- * util/time.c: clocks, ISO timestamps for logs, LSN text in PostgreSQL's %X/%X form.
+ * util/time.c: clocks, ISO timestamps for logs, LSN text in PostgreSQL's %X/%X form, and the
+ * duration and size texts of settings ("10s", "250ms", "512MB").
  */
 #include "util/util.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include <time.h>
 
 int64_t am_now_us(void)
@@ -58,4 +61,70 @@ char *am_lsn_format(am_lsn_t lsn, char *out, size_t out_len)
 {
     snprintf(out, out_len, AM_LSN_FMT, AM_LSN_ARGS(lsn));
     return out;
+}
+
+/* PostgreSQL's GUC units for a time setting whose base unit is the millisecond. */
+static const struct {
+    const char *unit;
+    double ms;
+} time_units[] = {{"us", 0.001},  {"ms", 1},      {"s", 1000},
+                  {"min", 60000}, {"h", 3600000}, {"d", 86400000}};
+
+bool am_duration_ms_parse(const char *s, int64_t *out)
+{
+    char *end = NULL;
+    while (*s == ' ' || *s == '\t')
+        s++;
+    if (!((*s >= '0' && *s <= '9') || *s == '.'))
+        return false; /* no sign: a negative duration means nothing here */
+    double v = strtod(s, &end);
+    if (end == s)
+        return false;
+    while (*end == ' ' || *end == '\t')
+        end++;
+    double ms = v;
+    if (*end) {
+        size_t n = strcspn(end, " \t");
+        bool found = false;
+        for (size_t i = 0; i < sizeof time_units / sizeof time_units[0] && !found; i++) {
+            if (strlen(time_units[i].unit) == n && strncmp(end, time_units[i].unit, n) == 0) {
+                ms = v * time_units[i].ms;
+                found = true;
+            }
+        }
+        end += n;
+        while (*end == ' ' || *end == '\t')
+            end++;
+        if (!found || *end)
+            return false;
+    }
+    if (!(ms >= 0 && ms <= 2147483647.0))
+        return false;
+    *out = (int64_t)(ms + 0.5);
+    return true;
+}
+
+static const struct {
+    const char *unit;
+    uint64_t mult;
+} size_units[] = {{"b", 1},          {"kb", 1u << 10},   {"kib", 1u << 10},
+                  {"mb", 1u << 20},  {"mib", 1u << 20},  {"gb", 1u << 30},
+                  {"gib", 1u << 30}, {"tb", 1ull << 40}, {"tib", 1ull << 40}};
+
+bool am_size_parse(const char *s, uint64_t *out)
+{
+    char *end = NULL;
+    if (!(*s >= '0' && *s <= '9'))
+        return false;
+    double v = strtod(s, &end);
+    while (*end == ' ')
+        end++;
+    uint64_t mult = *end ? 0 : 1;
+    for (size_t i = 0; i < sizeof size_units / sizeof size_units[0] && *end; i++)
+        if (strcasecmp(end, size_units[i].unit) == 0)
+            mult = size_units[i].mult;
+    if (mult == 0 || !(v * (double)mult < 9.0e18))
+        return false;
+    *out = (uint64_t)(v * (double)mult);
+    return true;
 }

@@ -186,6 +186,11 @@ int64_t am_mono_us(void); /* monotonic microseconds, for intervals */
 void am_sleep_ms(int ms);
 /* "2026-11-24T15:04:05.123456Z" into out (at least 32 bytes). */
 void am_time_format_iso(int64_t unix_us, char *out, size_t out_len);
+/* A duration as PostgreSQL reads a millisecond setting: "250", "250ms", "10s", "1.5 min", "2h",
+ * "1d"; 0 to 2147483647 ms. False (out untouched) on anything else. */
+bool am_duration_ms_parse(const char *s, int64_t *out) AM_MUST_CHECK;
+/* A byte size: "512", "64kB", "512MB", "1.5GiB", "2TB" (every unit a power of 1024). */
+bool am_size_parse(const char *s, uint64_t *out) AM_MUST_CHECK;
 
 /* Microseconds and days between 1970-01-01 and PostgreSQL's 2000-01-01 epoch. */
 #define AM_PG_EPOCH_OFFSET_US INT64_C(946684800000000)
@@ -306,6 +311,8 @@ typedef struct am_value {
 
 /* Appends name as a double-quoted identifier, doubling any quote. */
 void am_sql_ident(am_buf_t *b, const char *name);
+/* Appends "name~N" as one quoted identifier (name's quotes doubled). */
+void am_sql_ident_suffix(am_buf_t *b, const char *name, size_t n);
 /* Appends s as a single-quoted literal, doubling any quote (file paths in COPY ... TO). */
 void am_sql_literal(am_buf_t *b, const char *s);
 

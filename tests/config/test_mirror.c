@@ -88,3 +88,40 @@ Test(config, mirror_bad_values_name_line_and_key)
         config_destroy(&cfg);
     }
 }
+
+/* config.example.yaml as shipped, and with its commented entries taken in. */
+Test(config, example_file_loads_with_its_commented_entries)
+{
+    const char *root = getenv("AM_TEST_ROOT");
+    char *path = NULL;
+    cr_assert(asprintf(&path, "%s/config.example.yaml", root ? root : ".") > 0);
+    config_t cfg;
+    am_err_t err = {0};
+    cr_assert(config_load(&cfg, path, &err), "%s", err.msg);
+    cr_assert_eq(cfg.n_tables, 2);
+    cr_assert_not(cfg.mirror.resnapshot_on_slot_loss);
+    cr_assert_eq(cfg.mirror.catalog_check_ms, 1000);
+    config_destroy(&cfg);
+
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f);
+    char line[256], *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    cr_assert_not_null(out);
+    while (fgets(line, sizeof line, f)) { /* "# - schema" and "#   name": the entries */
+        if (strncmp(line, "# - ", 4) == 0 || strncmp(line, "#   ", 4) == 0)
+            line[0] = ' ';
+        fputs(line, out);
+    }
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(fclose(out), 0);
+    cr_assert(config_load_bytes(&cfg, text, len, "config.example.yaml", false, &err), "%s",
+              err.msg);
+    cr_assert_eq(cfg.n_tables, 4);
+    cr_assert_str_eq(cfg.tables[2].name, "*");
+    cr_assert(cfg.tables[3].insert_only);
+    config_destroy(&cfg);
+    free(text);
+    free(path);
+}

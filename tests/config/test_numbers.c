@@ -1,7 +1,7 @@
 /*
- * tests/config/test_numbers.c: the numeric and boolean keys (config/numbers.c), the lake's
- * compaction and maintenance settings: defaults, sizes with units, ranges, environment
- * overrides validated like the file, and the one rule between two keys.
+ * tests/config/test_numbers.c: ranges in messages and byte sizes (config/numbers.c) through
+ * the lake's compaction and maintenance settings: defaults, sizes and durations with units,
+ * ranges, environment overrides validated like the file, and the one rule between two keys.
  * Criterion runs each test in its own process, so setenv here touches no other test.
  */
 #include <criterion/criterion.h>
@@ -69,7 +69,7 @@ Test(config, lake_keys_from_the_file)
                    "    max_small_files: 40\n"
                    "    max_deleted_percent: 25\n"
                    "  file_retention_ms: 0\n"
-                   "  orphan_check_ms: 1000\n",
+                   "  orphan_check_ms: 1s\n",
                    false, &cfg, &err),
               "%s", err.msg);
     cr_assert_not(cfg.lake.compaction.enabled);
@@ -80,10 +80,12 @@ Test(config, lake_keys_from_the_file)
     cr_assert_eq(cfg.lake.file_retention_ms, 0);
     cr_assert_eq(cfg.lake.orphan_check_ms, 1000);
     config_destroy(&cfg);
-    cr_assert(load("lake: {compaction: {target_file_size: 4194304, small_file_size: 4MB}}\n", false,
-                   &cfg, &err),
+    cr_assert(load("lake: {compaction: {target_file_size: 4194304, small_file_size: 4MB}, "
+                   "file_retention_ms: 7d}\n",
+                   false, &cfg, &err),
               "%s", err.msg);
     cr_assert_eq(cfg.lake.compaction.target_file_size, INT64_C(4) << 20, "plain bytes");
+    cr_assert_eq(cfg.lake.file_retention_ms, 7 * 24 * 3600 * 1000, "the longest retention");
     config_destroy(&cfg);
 }
 
@@ -102,8 +104,12 @@ Test(config, lake_keys_out_of_range_name_key_and_range)
                  "config.yaml:6: key \"lake.compaction.target_file_size\": expected a size from "
                  "1MB to 16GB (bytes, or a number with kB, MB, GB, TB), got \"99999999TB\"");
     expect_error("lake:\n  orphan_check_ms: -5\n",
-                 "config.yaml:5: key \"lake.orphan_check_ms\": expected an integer number of "
-                 "milliseconds 100-86400000, got \"-5\"");
+                 "config.yaml:5: key \"lake.orphan_check_ms\": expected a duration of 100-86400000 "
+                 "ms such as 250ms, 10s or 5min (a bare number is milliseconds), got \"-5\"");
+    expect_error("lake:\n  file_retention_ms: 8d\n",
+                 "config.yaml:5: key \"lake.file_retention_ms\": expected a duration of "
+                 "0-604800000 ms such as 250ms, 10s or 5min (a bare number is milliseconds), got "
+                 "\"8d\"");
     expect_error("lake:\n  compaction:\n    max_deleted_percent: [1]\n",
                  "config.yaml:6: key \"lake.compaction.max_deleted_percent\": expected an integer "
                  "1-100, got a list");

@@ -27,6 +27,7 @@ class Results:
 
     def __init__(self, name):
         self.name, self.passed, self.failed = name, 0, 0
+        self.failures = []
 
     def check(self, what, ok, detail=""):
         if ok:
@@ -34,10 +35,14 @@ class Results:
             print(f"ok   {what}", flush=True)
         else:
             self.failed += 1
+            self.failures.append(what)
             print(f"FAIL {what} {detail}", flush=True)
         return ok
 
     def finish(self):
+        # again at the end, where scripts/test.sh's tail of a failed test's output shows them
+        for what in self.failures:
+            print(f"FAILED: {what}", flush=True)
         print(f"{self.name}: {self.passed} passed, {self.failed} failed", flush=True)
         sys.exit(1 if self.failed else 0)
 
@@ -50,8 +55,8 @@ def free_port():
     return port
 
 
-def pg_connect(db, autocommit=True):
-    c = psycopg2.connect(host=PGHOST, port=PGPORT, user=PGUSER, password=PGPASSWORD, dbname=db)
+def pg_connect(db, autocommit=True, port=None):
+    c = psycopg2.connect(host=PGHOST, port=port or PGPORT, user=PGUSER, password=PGPASSWORD, dbname=db)
     c.autocommit = autocommit
     return c
 
@@ -76,32 +81,56 @@ def drop_db(name):
 class Mirror:
     """One arctic-mirror process on its own config, warehouse and ports."""
 
-    def __init__(self, db, tables, workdir=None, extra_yaml=""):
+    def __init__(self, db, tables, workdir=None, mirror=None, pgport=None, publication=None,
+                 proxy_extra="", extra=""):
+        """tables: (schema, name) pairs or dicts with schema, name and options (insert_only,
+        on_drop); mirror: the mirror section's keys; proxy_extra: more proxy keys (indented
+        YAML); extra: more top-level YAML."""
+        self.proxy_extra = proxy_extra
+        self.extra = extra
         self.db = db
         self.dir = workdir or tempfile.mkdtemp(prefix=f"am-e2e-{db}-", dir=os.environ.get("AM_TEST_TMP"))
         self.warehouse = os.path.join(self.dir, "warehouse")
         self.proxy_port = free_port()
         self.health_port = free_port()
         self.config = os.path.join(self.dir, "config.yaml")
-        table_yaml = "".join(f"  - schema: {s}\n    name: {n}\n" for s, n in tables)
-        with open(self.config, "w") as f:
+        self.pgport = pgport or PGPORT
+        self.publication = publication or f"am_{db}_pub"
+        self.mirror_keys = dict(mirror or {})
+        self.write_config(tables)
+        self.proc = None
+        self.log_path = os.path.join(self.dir, "mirror.log")
+        self.starts = 0
+
+    def write_config(self, tables):
+        """(Re)writes the configuration with this table list (SIGHUP picks it up)."""
+        def entry(t):
+            if isinstance(t, dict):
+                extra = "".join(f"    {k}: {v}\n" for k, v in t.items() if k not in ("schema", "name"))
+                return f"  - schema: \"{t.get('schema', 'public')}\"\n    name: \"{t['name']}\"\n{extra}"
+            return f"  - schema: \"{t[0]}\"\n    name: \"{t[1]}\"\n"
+        table_yaml = "".join(entry(t) for t in tables)
+        mirror_yaml = "".join(f"  {k}: {v}\n" for k, v in self.mirror_keys.items())
+        with open(self.config + ".tmp", "w") as f:
             f.write(f"""postgres:
   host: {PGHOST}
-  port: {PGPORT}
+  port: {self.pgport}
   user: {PGUSER}
   password: {PGPASSWORD}
-  database: {db}
-  slot: am_{db}
-  publication: am_{db}_pub
+  database: {self.db}
+  slot: am_{self.db}
+  publication: {self.publication}
 tables:
 {table_yaml}iceberg:
   path: {self.warehouse}
 proxy:
   port: {self.proxy_port}
-{extra_yaml}""")
-        self.proc = None
-        self.log_path = os.path.join(self.dir, "mirror.log")
-        self.starts = 0
+{self.proxy_extra}{self.extra}""" + (f"mirror:\n{mirror_yaml}" if mirror_yaml else ""))
+        os.replace(self.config + ".tmp", self.config)
+
+    def reload(self, tables):
+        self.write_config(tables)
+        self.proc.send_signal(signal.SIGHUP)
 
     def start(self, env_extra=None):
         """Starts the binary; env_extra adds environment variables (AM_FAULT=<point>)."""
@@ -158,6 +187,33 @@ proxy:
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
+
+
+def children(m):
+    """{role: pid} of the supervisor's children (the writer and the server)."""
+    out = {}
+    with open(f"/proc/{m.proc.pid}/task/{m.proc.pid}/children") as f:
+        for pid in f.read().split():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as c:
+                    args = c.read().split(b"\0")
+            except OSError:
+                continue
+            if b"--role" in args:
+                out[args[args.index(b"--role") + 1].decode()] = int(pid)
+    return out
+
+
+def rss_kb(pid):
+    """Resident set size of a process in kB (VmRSS), or None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 
 def wait_until(pred, timeout, what, interval=0.05):

@@ -21,9 +21,13 @@ static void sql_text(const char *sql)
     int pos = 0;
     if (!proxy__sql_parse(sql, &parse, &pos, &err))
         return;
-    proxy_sqlenv_t env = {.search_path = "\"$user\", public", .user = "fuzz",
-                          .database = "fuzz", .timezone = "UTC", .datestyle = "ISO, MDY",
-                          .intervalstyle = "postgres", .extra_float_digits = 1};
+    proxy_sqlenv_t env = {.search_path = "\"$user\", public",
+                          .user = "fuzz",
+                          .database = "fuzz",
+                          .timezone = "UTC",
+                          .datestyle = "ISO, MDY",
+                          .intervalstyle = "postgres",
+                          .extra_float_digits = 1};
     for (size_t i = 0; i < parse.n_stmts; i++) {
         proxy_stmt_kind_t kind;
         memset(&err, 0, sizeof err);

@@ -111,7 +111,7 @@ Test(health, busy_port_fails_naming_it)
     am_err_t err = {0};
     cr_assert_not(health_start(b, health_port(a), &err));
     char want[64];
-    snprintf(want, sizeof want, "0.0.0.0:%d", health_port(a));
+    snprintf(want, sizeof want, "127.0.0.1:%d", health_port(a)); /* the default host */
     cr_assert(strstr(err.msg, want), "%s", err.msg);
     cr_assert(strstr(err.msg, "Address already in use"), "%s", err.msg);
     health_free(b);

@@ -11,7 +11,7 @@ async function main() {
   let r = await c.query('SELECT $1::INTEGER + 1 AS n, $2::VARCHAR AS s', [41, 'hé']);
   if (r.rows[0].n !== 42 || r.rows[0].s !== 'hé') throw new Error(JSON.stringify(r.rows));
   for (let i = 0; i < 2; i++) {
-    r = await c.query({ name: 'byid', text: 'SELECT i FROM range(10) t(i) WHERE i = $1', values: [i + 3] });
+    r = await c.query({ name: 'byid', text: 'SELECT i FROM generate_series(0, 9) t(i) WHERE i = $1', values: [i + 3] });
     if (String(r.rows[0].i) !== String(i + 3)) throw new Error(JSON.stringify(r.rows));
   }
   r = await c.query("SELECT 1.50::DECIMAL(10,2) AS d, DATE '2024-03-01' AS dt, true AS b, NULL::INTEGER AS z");

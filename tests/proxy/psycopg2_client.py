@@ -17,7 +17,7 @@ assert n == 5, n
 assert total == decimal.Decimal("11.25"), total
 cur.execute("SELECT name FROM users WHERE id = %s", (3,))
 assert cur.fetchone()[0] == "user-3"
-cur.execute("SELECT DATE '2024-03-01', TIMESTAMPTZ '2024-03-01 10:00:00+00', 1.5::DOUBLE, true")
+cur.execute("SELECT DATE '2024-03-01', TIMESTAMPTZ '2024-03-01 10:00:00+00', 1.5::float8, true")
 d, ts, f, b = cur.fetchone()
 assert str(d) == "2024-03-01", d
 assert ts.year == 2024 and ts.hour == 10 and ts.utcoffset().total_seconds() == 0, ts

@@ -1,84 +1,35 @@
 /*
- * tests/proxy/test_catalog.c: views over a real lake warehouse: a table created and committed
- * through lake.h, a watermark written, then queried through the proxy (unqualified and
- * schema-qualified); a new watermark swaps the views by itself (the poller) and through
- * proxy_refresh; psql's \dt, \d and \l and psycopg2 see the table; DuckDB runs with
- * PostgreSQL's integer division, NULL order and identifier case.
+ * tests/proxy/test_catalog.c: views over a real mirrored warehouse (pt_mirror_open: a source
+ * database, its catalog captured and its tables copied as the writer does), queried through
+ * the proxy unqualified and schema-qualified and compared with the source itself; a new
+ * watermark swaps the views by itself (the poller) and through proxy_refresh; a REPEATABLE
+ * READ transaction keeps its snapshot, a READ COMMITTED one moves on; psql's \dt, \d and \l
+ * and psycopg2 see the table as they see it on PostgreSQL; PostgreSQL's integer division,
+ * NULL order and identifier case.
  */
 #include "proxy_test.h"
 
-#include "lake/lake.h"
+static const char users_sql[] =
+    "CREATE TABLE users (id bigint PRIMARY KEY, name text, amount numeric(12,2));"
+    "INSERT INTO users SELECT i, 'user-' || i, i + 0.25 FROM generate_series(0, %d) i";
+static const source_table_ref_t users_table[] = {{"public", "users"}};
 
-static const lake_column_t cols[] = {
-    {.name = "id", .type = {.type = AM_TYPE_INT64}, .required = true, .is_key = true},
-    {.name = "name", .type = {.type = AM_TYPE_STRING}},
-    {.name = "amount", .type = {.type = AM_TYPE_DECIMAL, .precision = 12, .scale = 2}},
-};
-
-typedef struct fixture {
-    lake_t *lake;
-    lake_table_t *users;
-    char *warehouse;
-} fixture_t;
-
-static void add_rows(fixture_t *f, int64_t from, int64_t to, am_lsn_t lsn)
+/* db with users holding ids 0 .. n-1, mirrored. */
+static pt_mirror_t users_mirror(const char *db, int n)
 {
-    lake_batch_t *b = lake_batch_new(f->users);
-    for (int64_t i = from; i < to; i++) {
-        char name[32], amt[32];
-        int n = snprintf(name, sizeof name, "user-%lld", (long long)i);
-        int a = snprintf(amt, sizeof amt, "%lld.25", (long long)i);
-        am_value_t v[3] = {
-            {.kind = AM_VALUE_PRESENT, .i = i},
-            {.kind = AM_VALUE_PRESENT, .s = name, .len = (uint32_t)n},
-            {.kind = AM_VALUE_PRESENT, .s = amt, .len = (uint32_t)a},
-        };
-        lake_pos_t pos;
-        am_err_t err = {0};
-        cr_assert(lake_batch_append(b, v, &pos, &err), "append: %s", err.msg);
-    }
-    am_err_t err = {0};
-    cr_assert(lake_batch_commit(b, lsn, &err), "commit: %s", err.msg);
-    lake_batch_free(b);
-    lake_watermark_table_t wt = {
-        .schema = "public", .name = "users", .snapshot_id = lake_table_snapshot_id(f->users)};
-    lake_watermark_t wm = {
-        .lsn = lsn, .written_at_ms = am_now_us() / 1000, .tables = &wt, .n_tables = 1};
-    cr_assert(lake_watermark_write(f->lake, &wm, &err), "watermark: %s", err.msg);
+    char sql[sizeof users_sql + 16];
+    snprintf(sql, sizeof sql, users_sql, n - 1);
+    return pt_mirror_open(db, sql, users_table, 1);
 }
 
-static fixture_t fixture_open(const char *test)
+/* Adds users from .. to-1 on the source and mirrors them in a new watermark. */
+static void add_users(pt_mirror_t *m, int from, int to)
 {
-    fixture_t f;
-    f.warehouse = amt_tmpdir(test);
-    am_err_t err = {0};
-    f.lake = lake_open(f.warehouse, &err);
-    cr_assert_not_null(f.lake, "lake_open: %s", err.msg);
-    f.users = lake_table_create(f.lake, "public", "users", cols, 3, &err);
-    cr_assert_not_null(f.users, "lake_table_create: %s", err.msg);
-    return f;
-}
-
-static void fixture_close(fixture_t *f)
-{
-    lake_table_close(f->users);
-    lake_close(f->lake);
-    am_err_t err = {0};
-    cr_expect(am_remove_tree(f->warehouse, &err), "%s", err.msg);
-    free(f->warehouse);
-}
-
-static pt_proxy_t start_on(const char *warehouse)
-{
-    proxy_options_t o = {.listen_host = "127.0.0.1",
-                         .user = PT_USER,
-                         .password = PT_PASSWORD,
-                         .database = PT_DB,
-                         .warehouse = warehouse};
-    am_err_t err = {0};
-    pt_proxy_t t = {.p = proxy_start(&o, &err), .warehouse = strdup(warehouse)};
-    cr_assert_not_null(t.p, "proxy_start: %s", err.msg);
-    return t;
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO users SELECT i, 'user-' || i, i + 0.25 FROM generate_series(%d, %d) i",
+             from, to - 1);
+    pt_mirror_exec(m, sql);
 }
 
 typedef struct lsn_wait {
@@ -92,53 +43,78 @@ static bool lsn_visible(void *ud)
     return proxy_visible_lsn(w->p) == w->lsn;
 }
 
-Test(proxy, lake_tables_are_views_that_follow_the_watermark)
+static void expect_users(PGconn *px, PGconn *pg)
 {
-    fixture_t f = fixture_open("lakeviews");
-    add_rows(&f, 0, 10, 0x1000);
-    pt_proxy_t t = start_on(f.warehouse);
-    cr_expect_eq(proxy_visible_lsn(t.p), 0x1000);
-    PGconn *c = pt_connect(&t);
-    pt_expect_value(c, "SELECT count(*) FROM users", "10");
-    pt_expect_value(c, "SELECT count(*) FROM public.users", "10");
-    pt_expect_value(c, "SELECT name FROM users WHERE id = 7", "user-7");
-    pt_expect_value(c, "SELECT amount FROM users WHERE id = 3", "3.25");
-
-    /* the poller notices the new watermark without proxy_refresh */
-    add_rows(&f, 10, 15, 0x2000);
-    lsn_wait_t w = {t.p, 0x2000};
-    cr_assert(amt_wait_until(lsn_visible, &w, 10000), "views never moved to 0/2000");
-    pt_expect_value(c, "SELECT count(*) FROM users", "15");
-
-    add_rows(&f, 15, 16, 0x3000);
-    am_err_t err = {0};
-    cr_assert(proxy_refresh(t.p, &err), "%s", err.msg);
-    cr_expect_eq(proxy_visible_lsn(t.p), 0x3000);
-    pt_expect_value(c, "SELECT count(*) FROM users", "16");
-    PQfinish(c);
-    proxy_stop(t.p);
-    free(t.warehouse);
-    fixture_close(&f);
+    pt_expect_same(px, pg, "SELECT count(*) FROM users");
+    pt_expect_same(px, pg, "SELECT count(*) FROM public.users");
+    pt_expect_same(px, pg, "SELECT name FROM users WHERE id = 7");
+    pt_expect_same(px, pg, "SELECT amount FROM users WHERE id = 3");
+    pt_expect_same(px, pg, "SELECT * FROM users ORDER BY id");
 }
 
-Test(proxy, a_transaction_keeps_its_snapshot_of_the_views)
+Test(proxy, lake_tables_are_views_that_follow_the_watermark)
 {
-    fixture_t f = fixture_open("lakesnap");
-    add_rows(&f, 0, 4, 0x1000);
-    pt_proxy_t t = start_on(f.warehouse);
+    pt_mirror_t m = users_mirror("proxy_lakeviews", 10);
+    pt_proxy_t t = pt_start_mirror(&m);
+    cr_expect_eq(proxy_visible_lsn(t.p), m.lsn);
     PGconn *c = pt_connect(&t);
-    PQclear(PQexec(c, "BEGIN"));
+    PGconn *pg = pt_pg_connect(m.db);
+    expect_users(c, pg);
+
+    /* the poller notices the new watermark without proxy_refresh */
+    add_users(&m, 10, 15);
+    lsn_wait_t w = {t.p, m.lsn};
+    cr_assert(amt_wait_until(lsn_visible, &w, 10000), "views never moved to the new watermark");
+    expect_users(c, pg);
+
+    add_users(&m, 15, 16);
+    am_err_t err = {0};
+    cr_assert(proxy_refresh(t.p, &err), "%s", err.msg);
+    cr_expect_eq(proxy_visible_lsn(t.p), m.lsn);
+    expect_users(c, pg);
+    pt_expect_value(c, "SELECT count(*) FROM users", "16");
+    PQfinish(c);
+    PQfinish(pg);
+    pt_stop(&t);
+    pt_mirror_close(&m);
+}
+
+Test(proxy, a_repeatable_read_transaction_keeps_its_snapshot_of_the_views)
+{
+    pt_mirror_t m = users_mirror("proxy_lakesnap", 4);
+    pt_proxy_t t = pt_start_mirror(&m);
+    PGconn *c = pt_connect(&t);
+    pt_exec(c, "BEGIN ISOLATION LEVEL REPEATABLE READ");
     pt_expect_value(c, "SELECT count(*) FROM users", "4");
-    add_rows(&f, 4, 6, 0x2000);
+    add_users(&m, 4, 6);
     am_err_t err = {0};
     cr_assert(proxy_refresh(t.p, &err), "%s", err.msg);
     pt_expect_value(c, "SELECT count(*) FROM users", "4");
-    PQclear(PQexec(c, "COMMIT"));
+    pt_exec(c, "COMMIT");
     pt_expect_value(c, "SELECT count(*) FROM users", "6");
     PQfinish(c);
-    proxy_stop(t.p);
-    free(t.warehouse);
-    fixture_close(&f);
+    pt_stop(&t);
+    pt_mirror_close(&m);
+}
+
+/* PostgreSQL's READ COMMITTED (the default) takes a new snapshot for every statement: once
+ * the views have moved, the next statement of an open transaction sees the new rows. */
+Test(proxy, a_read_committed_transaction_sees_the_new_watermark)
+{
+    pt_mirror_t m = users_mirror("proxy_lakerc", 4);
+    pt_proxy_t t = pt_start_mirror(&m);
+    PGconn *c = pt_connect(&t);
+    pt_exec(c, "BEGIN");
+    pt_expect_value(c, "SHOW transaction_isolation", "read committed");
+    pt_expect_value(c, "SELECT count(*) FROM users", "4");
+    add_users(&m, 4, 6);
+    am_err_t err = {0};
+    cr_assert(proxy_refresh(t.p, &err), "%s", err.msg);
+    pt_expect_value(c, "SELECT count(*) FROM users", "6");
+    pt_exec(c, "COMMIT");
+    PQfinish(c);
+    pt_stop(&t);
+    pt_mirror_close(&m);
 }
 
 Test(proxy, empty_warehouse_serves_no_tables)
@@ -153,121 +129,168 @@ Test(proxy, empty_warehouse_serves_no_tables)
     pt_stop(&t);
 }
 
-Test(proxy, compatibility_functions)
+static void expect_version(PGconn *c)
 {
-    pt_proxy_t t = pt_start("compat");
-    PGconn *c = pt_connect(&t);
     char *v = pt_value(c, "SELECT version()");
     cr_expect(v && strncmp(v, "PostgreSQL 15.0 (Arctic Mirror)", 31) == 0, "version: %s", v);
     free(v);
+}
+
+Test(proxy, compatibility_functions_answer_as_the_source)
+{
+    pt_mirror_t m = users_mirror("proxy_compat", 1);
+    pt_proxy_t t = pt_start_mirror(&m);
+    PGconn *c = pt_connect(&t);
+    PGconn *pg = pt_pg_connect(m.db);
+    expect_version(c);
+    static const char *const same[] = {
+        "SELECT current_database()",
+        "SELECT current_schema()",
+        "SELECT current_schemas(true)",
+        "SELECT current_user, session_user",
+        "SELECT pg_catalog.pg_get_userbyid(10)",
+        "SHOW search_path",
+        "SELECT pg_catalog.pg_encoding_to_char(6)",
+    };
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+        pt_expect_same(c, pg, same[i]);
+    PQfinish(c);
+    PQfinish(pg);
+    pt_stop(&t);
+    pt_mirror_close(&m);
+}
+
+/* Without a catalog the proxy knows only the built-in schemas and public: PostgreSQL's answers
+ * for a database where "$user" names no schema and role 10 is unknown. */
+Test(proxy, compatibility_functions_without_a_catalog)
+{
+    pt_proxy_t t = pt_start("compat");
+    PGconn *c = pt_connect(&t);
+    expect_version(c);
     pt_expect_value(c, "SELECT current_database()", PT_DB);
+    pt_expect_value(c, "SELECT current_user", PT_USER);
     pt_expect_value(c, "SELECT current_schema()", "public");
-    pt_expect_value(c, "SELECT pg_catalog.pg_get_userbyid(10)", PT_USER);
     pt_expect_value(c, "SHOW search_path", "\"$user\", public");
+    pt_expect_value(c, "SELECT pg_catalog.pg_get_userbyid(10)", "unknown (OID=10)");
     pt_expect_value(c, "SELECT pg_catalog.pg_encoding_to_char(6)", "UTF8");
     PQfinish(c);
     pt_stop(&t);
 }
 
-static char *read_out(const char *dir)
+/* What psql -X -A -t prints for cmd against host:port as user (caller frees). */
+static char *psql_out(const char *host, int port, const char *user, const char *password,
+                      const char *db, const char *cmd)
 {
+    char *dir = amt_tmpdir("psql-out");
+    int st = amt_system("PGPASSWORD='%s' psql -X -A -t -h %s -p %d -U %s -d %s -c '%s' "
+                        "> %s/out.txt 2>&1",
+                        password, host, port, user, db, cmd, dir);
     char *path = NULL;
     cr_assert(asprintf(&path, "%s/out.txt", dir) > 0);
     am_buf_t b;
     am_buf_init(&b);
     am_err_t err = {0};
     cr_assert(am_file_read_all(path, &b, &err), "%s", err.msg);
+    cr_expect_eq(st, 0, "psql -c '%s' on port %d failed: %s", cmd, port, b.data);
     free(path);
-    return am_buf_steal(&b, NULL);
+    cr_expect(am_remove_tree(dir, &err), "%s", err.msg);
+    free(dir);
+    char *out = am_buf_steal(&b, NULL);
+    return out ? out : strdup("");
+}
+
+static char *psql_proxy(const pt_proxy_t *t, const char *cmd)
+{
+    return psql_out("127.0.0.1", proxy_port(t->p), t->user, t->password, t->database, cmd);
+}
+
+static char *psql_pg(const char *db, const char *cmd)
+{
+    return psql_out(amt_env("AM_TEST_PGHOST"), atoi(amt_env("AM_TEST_PGPORT")),
+                    amt_env("AM_TEST_PGUSER"), amt_env("AM_TEST_PGPASSWORD"), db, cmd);
+}
+
+static void expect_psql_same(const pt_proxy_t *t, const char *db, const char *cmd)
+{
+    char *px = psql_proxy(t, cmd), *pg = psql_pg(db, cmd);
+    cr_expect_str_eq(px, pg, "psql %s\n  proxy:\n%s\n  PostgreSQL:\n%s", cmd, px, pg);
+    free(px);
+    free(pg);
 }
 
 Test(proxy, psql_lists_mirrored_tables)
 {
-    fixture_t f = fixture_open("psqldt");
-    add_rows(&f, 0, 3, 0x1000);
-    pt_proxy_t t = start_on(f.warehouse);
-    char *out_dir = amt_tmpdir("psqldt-out");
-    int st = amt_system("PGPASSWORD='%s' psql -X -A -t -h 127.0.0.1 -p %d -U %s -d %s "
-                        "-c '\\dt' -c 'SELECT count(*) FROM users' > %s/out.txt 2>&1",
-                        PT_PASSWORD, proxy_port(t.p), PT_USER, PT_DB, out_dir);
-    char *out = read_out(out_dir);
-    cr_expect_eq(st, 0, "psql failed: %s", out);
-    cr_expect(strstr(out, "public|users|table|" PT_USER) != NULL, "\\dt output: %s", out);
-    cr_expect(strstr(out, "\n3\n") != NULL, "count output: %s", out);
-    free(out);
-    am_err_t rm = {0};
-    cr_expect(am_remove_tree(out_dir, &rm), "%s", rm.msg);
-    free(out_dir);
-    proxy_stop(t.p);
-    free(t.warehouse);
-    fixture_close(&f);
+    pt_mirror_t m = users_mirror("proxy_psqldt", 3);
+    pt_proxy_t t = pt_start_mirror(&m);
+    expect_psql_same(&t, m.db, "\\dt");
+    expect_psql_same(&t, m.db, "SELECT count(*) FROM users");
+    pt_stop(&t);
+    pt_mirror_close(&m);
 }
 
 Test(proxy, psycopg2_reads_through_the_proxy)
 {
-    fixture_t f = fixture_open("psycopg");
-    add_rows(&f, 0, 5, 0x1000);
-    pt_proxy_t t = start_on(f.warehouse);
+    pt_mirror_t m = users_mirror("proxy_psycopg", 5);
+    pt_proxy_t t = pt_start_mirror(&m);
     char *out_dir = amt_tmpdir("psycopg-out");
     int st = amt_system("/usr/bin/python3 %s/tests/proxy/psycopg2_client.py %d '%s' %s %s "
                         "> %s/out.txt 2>&1",
-                        amt_root(), proxy_port(t.p), PT_PASSWORD, PT_USER, PT_DB, out_dir);
-    char *out = read_out(out_dir);
-    cr_expect_eq(st, 0, "psycopg2 client failed: %s", out);
-    cr_expect(strstr(out, "ok") != NULL, "%s", out);
-    free(out);
-    am_err_t rm = {0};
-    cr_expect(am_remove_tree(out_dir, &rm), "%s", rm.msg);
+                        amt_root(), proxy_port(t.p), t.password, t.user, t.database, out_dir);
+    char *path = NULL;
+    cr_assert(asprintf(&path, "%s/out.txt", out_dir) > 0);
+    am_buf_t b;
+    am_buf_init(&b);
+    am_err_t err = {0};
+    cr_assert(am_file_read_all(path, &b, &err), "%s", err.msg);
+    cr_expect_eq(st, 0, "psycopg2 client failed: %s", b.data);
+    cr_expect(b.data && strstr(b.data, "ok") != NULL, "%s", b.data);
+    am_buf_destroy(&b);
+    free(path);
+    cr_expect(am_remove_tree(out_dir, &err), "%s", err.msg);
     free(out_dir);
-    proxy_stop(t.p);
-    free(t.warehouse);
-    fixture_close(&f);
+    pt_stop(&t);
+    pt_mirror_close(&m);
 }
 
-Test(proxy, duckdb_divides_sorts_and_folds_as_postgresql)
+Test(proxy, divides_sorts_and_folds_as_postgresql)
 {
     pt_proxy_t t = pt_start("pgsemantics");
     PGconn *c = pt_connect(&t);
-    pt_expect_value(c, "SELECT 7 / 2", "3");
-    pt_expect_value(c, "SELECT -7 / 2", "-3");
-    pt_expect_value(c, "SELECT 7.0 / 2 = 3.5", "t");
-    pt_expect_value(c,
-                    "SELECT string_agg(coalesce(x::VARCHAR, 'null'), ',' ORDER BY x DESC) "
-                    "FROM (VALUES (1), (NULL), (2)) v(x)",
-                    "null,2,1");
-    PGresult *r = PQexec(c, "SELECT x FROM (VALUES (1), (NULL), (2)) v(x) ORDER BY x");
-    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
-    cr_expect(PQgetisnull(r, 2, 0), "NULL sorts last ascending");
-    PQclear(r);
-    r = PQexec(c, "SELECT 1 AS Total, 2 AS \"Mixed\"");
-    cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
-    cr_expect_str_eq(PQfname(r, 0), "total");
-    cr_expect_str_eq(PQfname(r, 1), "Mixed");
-    PQclear(r);
+    PGconn *pg = pt_pg_connect("postgres");
+    static const char *const same[] = {
+        "SELECT 7 / 2",
+        "SELECT -7 / 2",
+        "SELECT 7.0 / 2 = 3.5",
+        "SELECT string_agg(coalesce(x::varchar, 'null'), ',' ORDER BY x DESC) "
+        "FROM (VALUES (1), (NULL), (2)) v(x)",
+        "SELECT x FROM (VALUES (1), (NULL), (2)) v(x) ORDER BY x",
+        "SELECT x FROM (VALUES (1), (NULL), (2)) v(x) ORDER BY x DESC",
+        "SELECT 1 AS Total, 2 AS \"Mixed\"",
+    };
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+        pt_expect_same(c, pg, same[i]);
     PQfinish(c);
+    PQfinish(pg);
     pt_stop(&t);
 }
 
 Test(proxy, psql_describes_a_table_and_lists_the_database)
 {
-    fixture_t f = fixture_open("psqld");
-    add_rows(&f, 0, 3, 0x1000);
-    pt_proxy_t t = start_on(f.warehouse);
-    char *out_dir = amt_tmpdir("psqld-out");
-    int st = amt_system("PGPASSWORD='%s' psql -X -A -t -h 127.0.0.1 -p %d -U %s -d %s "
-                        "-c '\\d users' -c '\\l' > %s/out.txt 2>&1",
-                        PT_PASSWORD, proxy_port(t.p), PT_USER, PT_DB, out_dir);
-    char *out = read_out(out_dir);
-    cr_expect_eq(st, 0, "psql failed: %s", out);
-    cr_expect(strstr(out, "id|bigint|") != NULL, "\\d users: %s", out);
-    cr_expect(strstr(out, "name|text|") != NULL, "\\d users: %s", out);
-    cr_expect(strstr(out, "amount|numeric(12,2)|") != NULL, "\\d users: %s", out);
-    cr_expect(strstr(out, PT_DB "|" PT_USER "|UTF8|") != NULL, "\\l: %s", out);
-    free(out);
-    am_err_t rm = {0};
-    cr_expect(am_remove_tree(out_dir, &rm), "%s", rm.msg);
-    free(out_dir);
-    proxy_stop(t.p);
-    free(t.warehouse);
-    fixture_close(&f);
+    pt_mirror_t m = users_mirror("proxy_psqld", 3);
+    pt_proxy_t t = pt_start_mirror(&m);
+    expect_psql_same(&t, m.db, "\\d users");
+    /* the catalog copies only the mirrored database's pg_database row: \l lists that one,
+     * exactly as PostgreSQL lists it among the others */
+    char *px = psql_proxy(&t, "\\l"), *pg = psql_pg(m.db, "\\l");
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%s|", m.db);
+    const char *line = strstr(pg, prefix);
+    cr_assert(line && (line == pg || line[-1] == '\n'), "\\l on PostgreSQL lacks %s: %s", m.db, pg);
+    size_t len = strcspn(line, "\n") + 1;
+    cr_expect(strlen(px) == len && strncmp(px, line, len) == 0,
+              "\\l\n  proxy:\n%s\n  PostgreSQL's line:\n%.*s", px, (int)len, line);
+    free(px);
+    free(pg);
+    pt_stop(&t);
+    pt_mirror_close(&m);
 }

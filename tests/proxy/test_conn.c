@@ -58,8 +58,11 @@ Test(proxy, wrong_password_and_unknown_user_fail_28P01)
 Test(proxy, wrong_database_fails_3D000)
 {
     pt_proxy_t t = pt_start("baddb");
-    expect_refused(&t, "user=" PT_USER " password=x dbname=other", "3D000",
+    /* only after authentication: a wrong password says 28P01 whatever the database */
+    expect_refused(&t, "user=" PT_USER " password='" PT_PASSWORD "' dbname=other", "3D000",
                    "database \"other\" does not exist");
+    expect_refused(&t, "user=" PT_USER " password=x dbname=other", "28P01",
+                   "password authentication failed");
     pt_stop(&t);
 }
 

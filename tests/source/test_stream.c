@@ -395,3 +395,27 @@ Test(source, stream_partitioned_table_under_root)
     free(root);
     env_finish(&e);
 }
+
+/* What the mirror's schema-change detection relies on [obs]: DDL and DML in one transaction
+ * send a Relation message before the DML, whose columns are the new ones in attnum order. */
+Test(source, stream_ddl_then_dml_in_one_transaction_sends_relation_first)
+{
+    stream_env_t e;
+    env_start(&e, "src_stream_ddl", "CREATE TABLE t (id int PRIMARY KEY, a int, c int)", NULL);
+    for (int round = 0; round < 5; round++) {
+        amt_pg_exec(e.c,
+                    "BEGIN; ALTER TABLE t DROP COLUMN c, ADD COLUMN c int; "
+                    "INSERT INTO t VALUES (%d, 1, 2); COMMIT",
+                    round);
+        source_change_t ch = srct_next(e.src);
+        cr_assert_eq(ch.kind, SOURCE_MSG_BEGIN);
+        ch = srct_next(e.src);
+        cr_assert_eq(ch.kind, SOURCE_MSG_RELATION, "round %d: %d before the insert", round,
+                     ch.kind);
+        ch = srct_next(e.src);
+        cr_assert_eq(ch.kind, SOURCE_MSG_INSERT);
+        ch = srct_next(e.src);
+        cr_assert_eq(ch.kind, SOURCE_MSG_COMMIT);
+    }
+    env_finish(&e);
+}

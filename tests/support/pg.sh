@@ -3,6 +3,7 @@
 #   pg.sh start DIR [PORT]   initdb (as the postgres user: initdb refuses root) and start on
 #                            127.0.0.1 with wal_level=logical; writes DIR/env (shell exports)
 #   pg.sh stop DIR           fast shutdown; always safe to call
+#   pg.sh restart DIR        immediate stop (crash recovery follows) and start again
 # The cluster has a superuser (REPLICATION included) named $AM_PG_USER (default am_test) with
 # password $AM_PG_PASSWORD (default am_test_pw), checked with SCRAM on 127.0.0.1.
 set -euo pipefail
@@ -69,6 +70,11 @@ stop)
     as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop >/dev/null 2>&1 || true
   fi
   ;;
+restart)
+  as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop >/dev/null 2>&1 || true
+  as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+    || { cat "$dir/server.log"; exit 1; }
+  ;;
 *)
-  echo "usage: pg.sh start|stop DIR [PORT]" >&2; exit 2 ;;
+  echo "usage: pg.sh start|stop|restart DIR [PORT]" >&2; exit 2 ;;
 esac

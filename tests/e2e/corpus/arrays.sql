@@ -1,0 +1,47 @@
+-- Arrays: output quoting and NULL elements, subscripts and slices (out of range is NULL),
+-- array_length/cardinality/array_dims, ANY/ALL, @> <@ &&, unnest (WITH ORDINALITY, several
+-- arrays), array functions, comparison and ordering of arrays, array columns of the fixture.
+
+SELECT id, ai, at, an FROM alltypes ORDER BY id;
+SELECT id, ai[1], ai[2], ai[0], ai[5], at[1], at[3], an[2], ai[1:2], ai[2:], ai[:1], at[2:3] FROM alltypes ORDER BY id;
+SELECT id, array_length(ai, 1), cardinality(ai), array_dims(ai), array_upper(at, 1), array_lower(an, 1), array_ndims(ai), array_length(ai, 2) FROM alltypes ORDER BY id;
+SELECT id, tags, tags[1], array_length(tags, 1), cardinality(tags), coalesce(array_length(tags, 1), 0) FROM customers WHERE id IN (1, 2, 3, 5, 2001, 2002, 2004, 2005, 2008) ORDER BY id;
+-- name: literals_multidim
+SELECT ARRAY[1, 2, 3], ARRAY['a', NULL, 'b c'], ARRAY[1.5, 2], '{1,2,3}'::int[], '{{1,2},{3,4}}'::int[], (ARRAY[[1, 2], [3, 4]])[2][1], '{}'::text[], ARRAY[]::int[];
+SELECT ARRAY['"', '\', ',', ' ', '{', '}', 'NULL', 'null', '', 'a''b'], ARRAY[E'tab\t', E'nl\n'];
+SELECT '{1,2' ::int[];
+-- name: lower_bounds
+SELECT '[0:2]={1,2,3}'::int[], ('[0:2]={1,2,3}'::int[])[0], array_lower('[0:2]={1,2,3}'::int[], 1);
+SELECT 2 = ANY (ARRAY[1, 2]), 2 = ALL (ARRAY[2, 2]), NULL = ANY (ARRAY[1]), 1 = ANY (ARRAY[1, NULL]), 3 = ANY (ARRAY[1, NULL]), 'b' = ANY ('{a,b}');
+SELECT count(*) FROM customers WHERE 't1' = ANY (tags);
+SELECT count(*) FROM customers WHERE tags @> ARRAY['t1', 't2'];
+SELECT count(*) FROM customers WHERE tags && ARRAY['t0', 'x'];
+SELECT count(*) FROM customers WHERE tags <@ ARRAY['t0', 't1', 't2', 't3'];
+SELECT id FROM customers WHERE tags = '{}' ORDER BY id LIMIT 3;
+SELECT ARRAY[1, 2] @> ARRAY[2, 2], ARRAY[1] <@ ARRAY[1, 2], ARRAY[1, 2] && ARRAY[3], ARRAY[1, 2] = ARRAY[1, 2], ARRAY[1, 2] < ARRAY[1, 3], ARRAY[1, 2] < ARRAY[1, 2, 0], ARRAY[NULL::int] = ARRAY[NULL::int];
+SELECT unnest(ARRAY[3, 1, 2]);
+SELECT * FROM unnest(ARRAY['a', 'b', NULL]) WITH ORDINALITY AS u(v, n) ORDER BY n;
+SELECT * FROM unnest(ARRAY[1, 2, 3], ARRAY['x', 'y']) AS u(a, b) ORDER BY a;
+SELECT id, unnest(ai) FROM alltypes WHERE id IN (2, 3, 7) ORDER BY id, 2;
+SELECT t, count(*) FROM customers, unnest(tags) t GROUP BY t ORDER BY t NULLS FIRST;
+SELECT c.id, u.tag, u.pos FROM customers c, unnest(c.tags) WITH ORDINALITY u(tag, pos) WHERE c.id IN (2, 2001, 2002) ORDER BY c.id, u.pos;
+-- name: concat_multidim
+SELECT array_append(ARRAY[1, 2], 3), array_prepend(0, ARRAY[1]), array_cat(ARRAY[1], ARRAY[2, 3]), ARRAY[1] || 2, 0 || ARRAY[1], ARRAY[1] || ARRAY[2], ARRAY[[1]] || ARRAY[2];
+SELECT array_remove(ARRAY[1, 2, 1, NULL], 1), array_remove(ARRAY[1, NULL], NULL), array_replace(ARRAY[1, 2, 1], 1, 9), array_position(ARRAY['a', 'b', 'a'], 'a'), array_position(ARRAY['a', 'b', 'a'], 'a', 2), array_positions(ARRAY[1, 2, 1], 1);
+SELECT array_fill(7, ARRAY[3]), array_fill('x'::text, ARRAY[2], ARRAY[0]), array_to_string(ARRAY[1, NULL, 3], '/', 'n'), trim_array(ARRAY[1, 2, 3], 1);
+SELECT array_agg(x ORDER BY x DESC) FROM unnest(ARRAY[3, 1, 2]) x;
+-- name: array_agg_of_arrays
+SELECT array_agg(tags) FROM customers WHERE id IN (2, 3);
+SELECT id, ai FROM alltypes ORDER BY ai NULLS FIRST, id;
+SELECT id, at FROM alltypes WHERE at IS NOT NULL ORDER BY at DESC, id;
+SELECT DISTINCT tags FROM customers WHERE id < 100 ORDER BY tags NULLS LAST;
+SELECT ai::text, at::text, an::text, ai::bigint[], '{1,2}'::text[]::int[] FROM alltypes WHERE id IN (2, 7) ORDER BY id;
+SELECT an::int[] FROM alltypes WHERE id = 2;
+SELECT ARRAY(SELECT id FROM orders WHERE customer_id = 8 ORDER BY id), ARRAY(SELECT name FROM customers WHERE id > 2007 ORDER BY id);
+SELECT (ARRAY(SELECT code FROM sales.regions ORDER BY code))[2:4], (ARRAY[1, 2, 3])[2], (string_to_array('a,b', ','))[2];
+SELECT ARRAY[1, 'a'];
+SELECT ARRAY[1, 2][1];
+-- name: multidim_length
+SELECT array_length(ARRAY[1], 0), array_length(ARRAY[]::int[], 1), cardinality(ARRAY[[1, 2], [3, 4]]), array_dims(ARRAY[[1, 2], [3, 4]]);
+SELECT generate_subscripts(ARRAY['a', 'b', 'c'], 1) AS i ORDER BY i DESC;
+SELECT pg_typeof(ARRAY[1]), pg_typeof(ARRAY[1.5]), pg_typeof(ARRAY['a']), pg_typeof(tags), pg_typeof(tags[1]) FROM customers WHERE id = 2;

@@ -1,0 +1,51 @@
+-- numeric: precision and scale of results, typmod coercion, NaN/Infinity, aggregates' result
+-- types (sum/avg over every integer type and numeric), and the mirrored numeric columns.
+
+SELECT 10::numeric / 3, 1.0 / 3, 2::numeric / 3 * 3, 1 / 3.0, 100.0 / 7;
+SELECT 1.10 * 2.200, 0.1 + 0.2, 1.5 - 1.50, 1e-20 * 1e-20, 123456789.123456789 * 1000;
+SELECT 10.0 % 3, -10.5 % 3, 10 % 3.3, mod(-10.5, 3);
+SELECT 123.456::numeric(5,2), 0.005::numeric(3,2), (-0.005)::numeric(3,2), 999.995::numeric(6,2);
+SELECT 12345.678::numeric(5,2);
+SELECT 1.5::numeric(1,0), 8.5::numeric(1,0), (-8.5)::numeric(1,0);
+SELECT 9.5::numeric(1,0);
+SELECT 'NaN'::numeric + 1, 'Infinity'::numeric - 'Infinity'::numeric, '-Infinity'::numeric * 2, 'NaN'::numeric = 'NaN'::numeric;
+SELECT 'Infinity'::numeric > 1e300, 'NaN'::numeric > 'Infinity'::numeric, 'NaN'::numeric::float8, 'Infinity'::float8::numeric;
+-- name: nan_typmod
+SELECT 'NaN'::numeric(10,2);
+SELECT 'Infinity'::numeric::int;
+SELECT scale(1.2300), min_scale(1.2300), trim_scale(1.2300), trim_scale(0.000), scale(0.0::numeric(10,4));
+SELECT sqrt(2::numeric), exp(1::numeric), ln(10::numeric), log(2::numeric, 1024), power(2::numeric, 100), 2::numeric ^ 0.5;
+SELECT power(10::numeric, -20), power(1.000001, 1000000), exp(100::numeric);
+SELECT 99999999999999999999999999999999999999.5 + 1, -99999999999999999999999999999999999999 * 10;
+SELECT 1e131072;
+SELECT round(2.675, 2), round(2.675::float8), round(-0.5), round(0.5::numeric(2,1)), round(123.456, 5);
+SELECT round(2.675::float8, 2);
+SELECT 0.1::numeric = 0.10, 1::numeric = 1.000, 1.0::text, 1.000::text;
+SELECT sum(total), avg(total), min(total), max(total), count(total) FROM orders;
+SELECT pg_typeof(sum(total)), pg_typeof(avg(total)), pg_typeof(sum(qty)), pg_typeof(avg(qty)), pg_typeof(sum(line)), pg_typeof(avg(line)), pg_typeof(sum(id)), pg_typeof(avg(id)) FROM items JOIN orders ON orders.id = items.order_id;
+SELECT sum(line), avg(line), sum(qty), avg(qty), sum(order_id), avg(order_id), sum(weight_kg), avg(weight_kg) FROM items;
+SELECT sum(customer_id), avg(customer_id), sum(discount), avg(discount), sum(shipping), avg(shipping) FROM orders;
+SELECT stddev(total), stddev_pop(total), variance(total), var_pop(total), stddev(qty), variance(line) FROM items JOIN orders ON orders.id = items.order_id;
+SELECT status, sum(total), round(avg(total), 2), avg(total) FROM orders GROUP BY status ORDER BY status;
+SELECT id, num, num102, num405 FROM alltypes ORDER BY id;
+SELECT id, num + 1, num * 2, num / 3, -num, abs(num), num::text FROM alltypes ORDER BY id;
+SELECT id, num102 * num102, num102 / 7, num102 + 0.001, round(num102, 1), num102::numeric(5,1) FROM alltypes WHERE abs(num102) < 10000 ORDER BY id;
+SELECT id, num405 + 1, num405 * 2, num405::numeric(10,2) FROM alltypes WHERE num405 IS NOT NULL AND abs(num405) < 100 ORDER BY id;
+SELECT num405 * 10 FROM alltypes WHERE id = 3;
+SELECT num FROM alltypes ORDER BY num NULLS FIRST, id;
+SELECT num102 FROM alltypes ORDER BY num102 DESC, id;
+SELECT sum(num), avg(num), max(num), min(num) FROM alltypes;
+SELECT sum(num), avg(num), max(num), min(num) FROM alltypes WHERE num <> 'NaN' AND num NOT IN ('Infinity', '-Infinity');
+SELECT sum(num405), avg(num405), sum(num102), avg(num102) FROM alltypes;
+SELECT id, num::float8, num102::float4, num405::float8, num102::int, num102::bigint FROM alltypes WHERE id IN (1, 6, 7, 8, 9) ORDER BY id;
+SELECT to_char(1234567.891, '9,999,999.99'), to_char(-0.5, 'FM990.00'), to_char(42, '000'), to_char(1234.5, 'FM9G999D00'), to_char(12, '9.99EEEE');
+SELECT to_char(0.1, '0.9'), to_char(-1234.567, 'S9999.999'), to_char(485, 'RN'), to_char(3.14159, '9.99'), to_char(1e10, '9999');
+SELECT to_number('12,454.8-', '99G999D9S'), to_number('$1,234.56', 'L9,999.99'), to_number('  -12.3', '999.9');
+SELECT '1.5e3'::numeric, '  12.5  '::numeric, '.5'::numeric, '-.5e-2'::numeric, '1e-5'::numeric(6,5);
+SELECT 'abc'::numeric;
+SELECT numeric_mod, count(*) FROM (SELECT id % 7 AS numeric_mod FROM orders WHERE total > 500.5) s GROUP BY 1 ORDER BY 1;
+SELECT generate_series(1.0, 2.0, 0.25), pg_typeof(generate_series(1.0, 2.0, 0.25));
+SELECT total, total * 1.1, total * 1.1::float8, (total * 1.1)::numeric(10,2) FROM orders WHERE id IN (1, 2, 3, 4000) ORDER BY id;
+SELECT count(*), sum(total) FILTER (WHERE total > 500), avg(total) FILTER (WHERE status = 'paid') FROM orders;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY total), percentile_disc(0.5) WITHIN GROUP (ORDER BY total), percentile_cont(ARRAY[0.25, 0.75]) WITHIN GROUP (ORDER BY total) FROM orders;
+SELECT greatest(1, 2.5, 3::int8), least(1.0, 2::float8), pg_typeof(greatest(1, 2.5)), pg_typeof(least(1, 2::float4));
