@@ -5,7 +5,9 @@ a full-table aggregate through the proxy before and after (median of 15; the rat
 figure), and what compaction rewrote (rows, run time, rows per second of run time); then the
 compaction throughput on bigger files: 40 insert commits of 25,000 rows merged (rows/s, MB/s).
 
-BENCH_COMPACT_ROWS (100000), BENCH_COMPACT_COMMITS (2000), BENCH_COMPACT_SPACING_MS (25)."""
+BENCH_COMPACT_ROWS (100000), BENCH_COMPACT_COMMITS (2000), BENCH_COMPACT_SPACING_MS (25).
+LAKE_COMPACTION_ENABLED=false gives the baseline: the same trickle with no compaction (the
+throughput part, which needs compaction, is skipped)."""
 import json
 import os
 import random
@@ -109,6 +111,8 @@ def main():
               f"after; aggregate {before_ms:.1f} ms before, {after_ms:.1f} ms after "
               f"(ratio {after_ms / before_ms:.2f}); {jobs} compactions rewrote {rows} rows in "
               f"{run_ms} ms of run time ({rows / max(run_ms, 1) * 1000:.0f} rows/s)")
+        if os.environ.get("LAKE_COMPACTION_ENABLED", "true").lower() in ("false", "no", "off", "0"):
+            return
         rows, nbytes, run_ms = bulk_throughput(pg, m, 40, 25000)
         print(f"compaction throughput, 40 files of 25000 rows merged: {rows} rows, "
               f"{nbytes / 1e6:.1f} MB read in {run_ms} ms ({rows / max(run_ms, 1) * 1000:.0f} rows/s, "
