@@ -161,7 +161,8 @@ static void settle_deletes(lake_compact_job_t *job)
 {
     for (size_t i = 0; i < job->n_in; i++) {
         lake__cin_t *in = &job->in[i];
-        qsort(in->dels, in->n_dels, sizeof *in->dels, i64_cmp);
+        if (in->n_dels > 1) /* dels is NULL when none: qsort's pointer must not be */
+            qsort(in->dels, in->n_dels, sizeof *in->dels, i64_cmp);
         size_t k = 0;
         for (size_t j = 0; j < in->n_dels; j++)
             if (k == 0 || in->dels[k - 1] != in->dels[j])
