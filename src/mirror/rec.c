@@ -43,7 +43,8 @@ void mirror__state_copy(source_table_state_t *d, const source_table_state_t *s)
     d->schema = am_xstrdup(s->schema);
     d->name = am_xstrdup(s->name);
     d->key = am_xcalloc(s->n_key + 1, sizeof *d->key);
-    memcpy(d->key, s->key, s->n_key * sizeof *d->key);
+    if (s->n_key) /* NULL when empty: memcpy's pointers must not be */
+        memcpy(d->key, s->key, s->n_key * sizeof *d->key);
     d->attrs = am_xcalloc(s->n_attrs + 1, sizeof *d->attrs);
     for (size_t i = 0; i < s->n_attrs; i++) {
         d->attrs[i] = s->attrs[i];
@@ -52,7 +53,8 @@ void mirror__state_copy(source_table_state_t *d, const source_table_state_t *s)
             s->attrs[i].default_expr ? am_xstrdup(s->attrs[i].default_expr) : NULL;
     }
     d->storage = am_xcalloc(s->n_storage + 1, sizeof *d->storage);
-    memcpy(d->storage, s->storage, s->n_storage * sizeof *d->storage);
+    if (s->n_storage)
+        memcpy(d->storage, s->storage, s->n_storage * sizeof *d->storage);
 }
 
 void mirror__rec_copy(mirror_rec_t *dst, const mirror_rec_t *src)
@@ -60,7 +62,8 @@ void mirror__rec_copy(mirror_rec_t *dst, const mirror_rec_t *src)
     memset(dst, 0, sizeof *dst);
     mirror__state_copy(&dst->st, &src->st);
     dst->fields = am_xcalloc(src->st.n_attrs + 1, sizeof *dst->fields);
-    memcpy(dst->fields, src->fields, src->st.n_attrs * sizeof *dst->fields);
+    if (src->st.n_attrs)
+        memcpy(dst->fields, src->fields, src->st.n_attrs * sizeof *dst->fields);
     dst->names = am_xcalloc(src->n_names + 1, sizeof *dst->names);
     for (size_t i = 0; i < src->n_names; i++)
         dst->names[i] = am_xstrdup(src->names[i]);
