@@ -28,6 +28,7 @@
 #define SQLSTATE_CANCELED "57014"
 #define RETRY_AFTER_US (INT64_C(5) * 1000 * 1000) /* a failed job's tables wait this long */
 #define RENUMBER_SLACK 1024                       /* ids of removed files tolerated */
+#define SWEEP_ATTEMPTS 3 /* a commit expiring snapshots while a sweep reads them fails it */
 
 typedef enum maint_state {
     MAINT_IDLE = 0,
@@ -65,12 +66,17 @@ struct mirror_maint {
 
 /* ---- the thread -------------------------------------------------------------------------- */
 
+/* A sweep that fails is read again from the newest metadata: expiry removes the manifest
+ * lists of the snapshots it drops, which a sweep of an older version may still be reading. */
 static void sweep_locations(mirror_maint_t *mt, char *const *locs, size_t n)
 {
     for (size_t i = 0; i < n && !atomic_load(&mt->stop); i++) {
         int64_t removed = 0;
         am_err_t err = {0};
-        if (!lake_compactor_sweep(mt->compactor, locs[i], mt->min_age_ms, &removed, &err))
+        bool ok = false;
+        for (int k = 0; k < SWEEP_ATTEMPTS && !ok && !atomic_load(&mt->stop); k++)
+            ok = lake_compactor_sweep(mt->compactor, locs[i], mt->min_age_ms, &removed, &err);
+        if (!ok)
             am_log_warn("mirror", "orphan files not swept", AM_KV_STR("location", locs[i]),
                         AM_KV_ERR(&err));
     }
@@ -233,6 +239,10 @@ static bool take_done(mirror_t *m, bool *changed, am_err_t *err)
     pthread_mutex_unlock(&mt->lock);
     if (!done)
         return true;
+    /* the next sweep counts from this one's end: a sweep slower than the interval must not
+     * keep the thread from compactions */
+    if (work == WORK_SWEEP)
+        mt->sweep_at_us = am_mono_us() + m->maintain.orphan_check_ms * 1000;
     bool ok = work != WORK_COMPACT || apply_job(m, job, run_ok, &run_err, changed, err);
     lake_compact_job_free(job);
     locations_free(locs, n_locs);
@@ -262,7 +272,6 @@ static void submit_sweep(mirror_t *m)
     for (size_t i = 0; i < m->n_tables; i++)
         if (usable(m->tables[i]))
             locs[n++] = am_xstrdup(lake_table_location(m->tables[i]->lt));
-    m->maint->sweep_at_us = am_mono_us() + m->maintain.orphan_check_ms * 1000;
     submit(m->maint, WORK_SWEEP, NULL, locs, n);
 }
 
