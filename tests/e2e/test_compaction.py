@@ -29,8 +29,9 @@ AGG = "SELECT count(*), sum(v), sum(id), min(pad), max(pad) FROM t"
 FAULTS = ("compact-files-written", "compact-committed", "compact-before-index")
 
 # Compaction at its defaults; removed files and crash leftovers swept within seconds here.
-EXTRA_YAML = """lake:
-  file_retention_ms: 1000
+RETENTION_MS = 1000
+EXTRA_YAML = f"""lake:
+  file_retention_ms: {RETENTION_MS}
   orphan_check_ms: 500
 """
 
@@ -104,11 +105,16 @@ def referenced(m):
 
 
 def leftovers(m):
-    """Parquet and Avro files in the table's directories that no snapshot reaches."""
+    """Parquet and Avro files in the table's directories that no snapshot reaches and that are
+    older than the table's newest commit by the retention: what the sweep must have removed.
+    (Younger ones stay on purpose: on an idle table, the files the last commit expired wait
+    for a later commit, as the sweep cannot tell them from the files of a commit in flight.)"""
+    doc = current_metadata(m)
+    cutoff_s = (doc["last-updated-ms"] - RETENTION_MS) / 1000
     reached = referenced(m)
     files = glob.glob(os.path.join(table_dir(m), "data", "*.parquet")) + \
         glob.glob(os.path.join(table_dir(m), "metadata", "*.avro"))
-    return [f for f in files if "file://" + f not in reached]
+    return [f for f in files if "file://" + f not in reached and os.path.getmtime(f) < cutoff_s]
 
 
 def agg_ms(m, runs=15):
