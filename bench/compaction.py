@@ -17,6 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import amtest  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_COMPACT_ROWS", "100000"))
@@ -81,6 +82,18 @@ def bulk_throughput(pg, m, commits, per):
 
 
 def main():
+    server = None
+    if "AM_TEST_PGPORT" not in os.environ:  # make bench: a PostgreSQL of its own, as the others
+        import benchlib
+        server = benchlib.Server()
+    try:
+        run()
+    finally:
+        if server:
+            server.stop()
+
+
+def run():
     amtest.create_db(DB)
     pg = amtest.pg_connect(DB)
     pg.cursor().execute(f"""CREATE TABLE t (id bigint PRIMARY KEY, v int NOT NULL, pad text);

@@ -1,67 +1,104 @@
 #!/usr/bin/python3
-"""bench/copy.py: initial-copy speed as a ratio against PostgreSQL's own binary COPY.
+"""bench/copy.py: initial-copy time as a ratio of PostgreSQL's own binary COPY.
 
-For each table size, in the same script and on the same server: (1) the reference, psycopg2
-reading `COPY (SELECT ...) TO STDOUT (FORMAT binary)` into /dev/null; (2) Arctic Mirror copying
-the table into Iceberg (slot creation, COPY, Parquet, manifests, commit), timed from its own
-"initial copy done" log line. Prints rows/s for both and our share of the reference."""
+One 7-column table of BENCH_COPY_ROWS rows (default BENCH_ROWS, 10 M). The reference is psql's
+`\\copy (SELECT ...) TO '/dev/null' WITH (FORMAT binary)` of the same columns, best of three
+(warm cache), on the same server in the same run. Arctic Mirror then copies the table into
+Iceberg once per worker count in BENCH_COPY_WORKERS (slot, snapshot, COPY, Parquet, manifests,
+commit), timed by its own "initial copy done" log line; its CPU seconds (every thread of the
+supervisor and its children) and peak RSS are read from /proc before it stops. The same log
+splits the time: catalog capture ("captured catalog" ms) and the table's commit (Parquet,
+manifests: "table copied" commit_ms) besides reading and appending rows. Ratio: our time / the reference's time (target
+<= 1.5), CPU-seconds per million rows (target <= 1.5), peak RSS (target < 1 GB)."""
 import os
 import re
-import sys
-import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
-import amtest  # noqa: E402
+import benchlib as bl
+from benchlib import amtest
 
-SIZES = [int(x) for x in os.environ.get("BENCH_COPY_SIZES", "10000,1000000").split(",")]
-
-
-def setup(db, n):
-    amtest.create_db(db)
-    pg = amtest.pg_connect(db)
-    pg.cursor().execute(f"""
-        CREATE TABLE t (id bigint PRIMARY KEY, name text NOT NULL, qty integer, amount numeric(12,2),
-                        created_at timestamptz, flag boolean);
-        INSERT INTO t SELECT g, 'name ' || g, g % 1000, (g % 100000) / 100.0,
-               timestamptz '2024-01-01' + g * interval '1 second', g % 2 = 0
-        FROM generate_series(1, {n}) g;""")
-    pg.cursor().execute("VACUUM ANALYZE t")
-    return pg
+ROWS = bl.env_int("BENCH_COPY_ROWS", bl.rows_default(10_000_000))
+WORKERS = [w for w in os.environ.get("BENCH_COPY_WORKERS", "").split(",") if w]
+DB = "bench_copy"
+COLS = "id, name, qty, amount, created_at, flag, score"
 
 
-def reference(pg, n):
-    best = None
-    for _ in range(3):
-        with open(os.devnull, "wb") as sink:
-            t0 = time.monotonic()
-            pg.cursor().copy_expert("COPY (SELECT id, name, qty, amount, created_at, flag FROM t) TO STDOUT (FORMAT binary)", sink)
-            dt = time.monotonic() - t0
-        best = dt if best is None else min(best, dt)
-    return n / best
+def setup(server):
+    amtest.create_db(DB)
+    pg = amtest.pg_connect(DB)
+    cur = pg.cursor()
+    cur.execute("""CREATE TABLE t (id bigint NOT NULL, name text NOT NULL, qty integer, amount numeric(12,2),
+                                   created_at timestamptz, flag boolean, score double precision)""")
+    step = 1_000_000
+    for lo in range(1, ROWS + 1, step):
+        hi = min(ROWS, lo + step - 1)
+        cur.execute(f"""INSERT INTO t SELECT g, 'name ' || g, g % 1000, (g % 100000) / 100.0,
+                               timestamptz '2024-01-01' + g * interval '1 second', g % 2 = 0, g / 7.0
+                        FROM generate_series({lo}, {hi}) g""")
+    cur.execute("ALTER TABLE t ADD PRIMARY KEY (id)")
+    cur.execute("VACUUM ANALYZE t")
+    pg.close()
 
 
-def ours(db, n):
-    m = amtest.Mirror(db, [("public", "t")]).start()
+def reference(server):
+    cmd = f"\\copy (SELECT {COLS} FROM t) TO '/dev/null' WITH (FORMAT binary)"
+    return bl.best_of(3, lambda: bl.psql(server, DB, cmd))
+
+
+def ours(workers):
+    keys = {"copy_workers": workers} if workers else None
+    m = amtest.Mirror(DB, [("public", "t")], mirror=keys).start()
     try:
-        amtest.wait_until(lambda: "initial copy done" in m.log(), 600, "the initial copy", interval=0.05)
-        ms = int(re.search(r'msg="initial copy done".* ms=(\d+)', m.log()).group(1))
-        amtest.wait_until(lambda: m.query("SELECT count(*) FROM t")[0][0] == n, 60, "rows visible")
-        return n / (ms / 1000.0), ms
+        amtest.wait_until(lambda: bl.copy_done_ms(m) is not None or not m.alive(), 3600,
+                          "the initial copy", interval=0.05)
+        if not m.alive():
+            raise RuntimeError("arctic-mirror stopped: " + m.log()[-2000:])
+        cpu, rss = bl.proc_usage(m.proc.pid)
+        ms = bl.copy_done_ms(m)
+        amtest.wait_until(lambda: m.query("SELECT count(*) FROM t")[0][0] == ROWS, 600, "rows visible")
+        return ms / 1000.0, cpu, rss, split(m.log())
     finally:
         m.stop()
+        drop_slot(DB)
+
+
+def split(log):
+    """Seconds of the catalog capture and of the table's commit, from the mirror's log."""
+    cat = re.search(r'msg="captured catalog".* ms=(\d+)', log)
+    com = re.search(r'msg="table copied".* commit_ms=(\d+)', log)
+    return {"catalog_seconds": int(cat.group(1)) / 1000.0 if cat else None,
+            "commit_seconds": int(com.group(1)) / 1000.0 if com else None}
+
+
+def drop_slot(db):
+    c = amtest.pg_connect(db)
+    c.cursor().execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                       "WHERE slot_name = %s AND NOT active", (f"am_{db}",))
+    c.close()
 
 
 def main():
-    print("initial copy, rows/s (higher is better)")
-    print(f"{'rows':>10} {'binary COPY':>14} {'arctic-mirror':>14} {'ratio':>7}")
-    for n in SIZES:
-        db = f"bench_copy_{n}"
-        pg = setup(db, n)
-        ref = reference(pg, n)
-        got, ms = ours(db, n)
-        print(f"{n:>10} {ref:>14,.0f} {got:>14,.0f} {got / ref:>7.3f}   (copy took {ms} ms)", flush=True)
-        pg.close()
-        amtest.drop_db(db)
+    server = bl.Server()
+    try:
+        setup(server)
+        ref = reference(server)
+        runs = []
+        for w in WORKERS or [None]:
+            secs, cpu, rss, parts = ours(w)
+            runs.append({"workers": w or "default", "seconds": secs, "rows_per_s": ROWS / secs,
+                         "ratio_to_binary_copy": secs / ref, "cpu_seconds": cpu,
+                         "cpu_s_per_million_rows": cpu / (ROWS / 1e6), "peak_rss_bytes": rss, **parts})
+        rows = [["binary COPY to /dev/null", "-", ref, ROWS / ref, 1.0, None, None]]
+        rows += [["arctic-mirror", r["workers"], r["seconds"], r["rows_per_s"], r["ratio_to_binary_copy"],
+                  r["cpu_s_per_million_rows"], r["peak_rss_bytes"] / 2**20] for r in runs]
+        bl.print_table(f"initial copy of {ROWS:,} rows, 7 columns (ratio = time / binary COPY's; target <= 1.5)",
+                       ["what", "workers", "seconds", "rows/s", "ratio", "CPU-s/M rows", "peak RSS MB"], rows)
+        bl.write_result("copy", {"rows": ROWS, "columns": 7, "reference_seconds": ref,
+                                 "reference": "psql \\copy (SELECT ...) TO '/dev/null' WITH (FORMAT binary), best of 3",
+                                 "runs": runs,
+                                 "targets": {"ratio_to_binary_copy": 1.5, "cpu_s_per_million_rows": 1.5,
+                                             "peak_rss_bytes": 2**30}}, server)
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ APT_PACKAGES=(
   python3 python3-psycopg2 python3-psycopg python3-sqlalchemy python3-avro libpostgresql-jdbc-java
   default-jdk-headless odbc-postgresql unixodbc python3-pyodbc
   curl procps util-linux
+  gnuplot-nox # bench/report.py charts only
 )
 [ "${DEPS_PROFILE:-all}" = build ] && APT_PACKAGES=("${BUILD_PACKAGES[@]}")
 

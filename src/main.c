@@ -11,6 +11,7 @@
  * Exit status: 0 clean stop, 1 runtime failure, 2 bad flags or config.
  */
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -122,6 +123,7 @@ static void build_source_options(app_t *app)
         .publication = c->postgres.publication,
         .tables = app->tables,
         .n_tables = c->n_tables,
+        .copy_workers = c->mirror.copy_workers,
     };
 }
 
@@ -255,8 +257,10 @@ static int writer_main(app_t *app)
     mirror_free(w.mirror);
     proc_page_free(pg);
     if (!w.ok) {
+        /* mirror_run retries what may pass (connections, disks) itself: what it returns is
+         * for the operator to fix, and the supervisor stops rather than start it again */
         am_log_error("main", "write path stopped", AM_KV_ERR(&w.err));
-        return 1;
+        return PROC_EXIT_FINAL;
     }
     return 0;
 }
@@ -488,8 +492,14 @@ static bool check_replication(void *ud, health_report_t *r)
     health_report_str(r, "phase", mirror_phase_name(st.phase));
     health_report_str(r, "committed_lsn", am_lsn_format(st.committed_lsn, lsn, sizeof lsn));
     health_report_str(r, "server_wal_end", am_lsn_format(st.wal_end, lsn, sizeof lsn));
-    health_report_num(r, "lag_bytes",
-                      st.wal_end > st.committed_lsn ? (double)(st.wal_end - st.committed_lsn) : 0);
+    health_report_num(r, "lag_bytes", (double)st.lag_bytes);
+    health_report_num(r, "lag_seconds", st.lag_seconds);
+    if (st.retained_wal_bytes >= 0)
+        health_report_num(r, "retained_wal_bytes", (double)st.retained_wal_bytes);
+    if (!isnan(st.freshness_p50_s)) {
+        health_report_num(r, "freshness_p50_seconds", st.freshness_p50_s);
+        health_report_num(r, "freshness_p99_seconds", st.freshness_p99_s);
+    }
     if (st.last_flush_unix_us)
         health_report_num(r, "seconds_since_flush",
                           (double)(am_now_us() - st.last_flush_unix_us) / 1e6);
@@ -685,6 +695,13 @@ static int supervise(app_t *app, const char *exe)
                     kill(pid, SIGHUP);
             }
             proc_super_tick(app->super);
+            const char *failed = NULL;
+            if (proc_super_failed(app->super, &failed)) {
+                am_log_error("main", "stopping: a process failed for good",
+                             AM_KV_STR("role", failed));
+                rc = 1;
+                break;
+            }
             watch_server(app, &sick_since);
             am_sleep_ms(TICK_MS);
         }
@@ -714,6 +731,12 @@ int main(int argc, char **argv)
     if (app.args.help) {
         config_usage(stdout, argv[0]);
         return 0;
+    }
+    if (app.args.status) {
+        if (health_status_print(stdout, "127.0.0.1", app.args.health_port, &err))
+            return 0;
+        fprintf(stderr, "arctic-mirror status: %s\n", err.msg);
+        return 1;
     }
     if (!config_load(&app.cfg, app.args.config_path, &err)) {
         fprintf(stderr, "arctic-mirror: %s\n", err.msg);

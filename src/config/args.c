@@ -114,6 +114,10 @@ bool config_args_parse(int argc, char **argv, config_args_t *out, am_err_t *err)
         char shown[72];
         config__show(shown, sizeof shown, arg, strlen(arg));
         const flag_t *f = flag_find(arg, &value);
+        if (!f && i == 1 && strcmp(arg, "status") == 0) {
+            out->status = true;
+            continue;
+        }
         if (!f && arg[0] == '-')
             return am_err_set(err, AM_SQLSTATE_CONFIG, "unknown flag \"%s\" (see --help)", shown);
         if (!f)
@@ -134,6 +138,7 @@ void config_usage(FILE *out, const char *argv0)
 {
     fprintf(out,
             "Usage: %s [--config FILE] [--health-port N]\n"
+            "       %s status [--health-port N]\n"
             "\n"
             "Mirrors PostgreSQL tables into Apache Iceberg tables through logical replication\n"
             "and serves them over the PostgreSQL wire protocol.\n"
@@ -143,8 +148,12 @@ void config_usage(FILE *out, const char *argv0)
             "  --health-port N     HTTP port for /health, /health/detailed and /metrics,\n"
             "                      1-65535 (default: 8080)\n"
             "  -h, --help          print this help and exit\n"
+            "\n"
+            "Commands:\n"
+            "  status              print the state of the mirror running on 127.0.0.1 with\n"
+            "                      that health port: lag, freshness, one line per table\n"
             "\n",
-            argv0 ? argv0 : "arctic-mirror");
+            argv0 ? argv0 : "arctic-mirror", argv0 ? argv0 : "arctic-mirror");
     fputs("Environment (overrides the file):\n"
           "  POSTGRES_HOST       postgres.host\n"
           "  POSTGRES_PORT       postgres.port\n"

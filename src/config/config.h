@@ -42,6 +42,7 @@ typedef struct config {
     struct {
         bool resnapshot_on_slot_loss; /* copy every table again when the slot is lost */
         int catalog_check_ms;         /* how often the source catalog is compared; 0 = 1000 */
+        int copy_workers;             /* connections reading the initial copy; 0 = the cores */
     } mirror;
     struct {
         char *path; /* required: the warehouse directory */
@@ -92,6 +93,7 @@ typedef struct config_args {
     const char *config_path; /* --config, default "config.yaml" */
     int health_port;         /* --health-port, default 8080 */
     bool help;               /* --help / -h */
+    bool status;             /* the "status" command: print a running mirror's state */
     /* Set by the supervisor for its children only (not in --help): */
     const char *role;     /* --role writer|server; NULL = the supervisor */
     int status_fd;        /* --status-fd: the child's status page; -1 when absent */

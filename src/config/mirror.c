@@ -85,6 +85,19 @@ static bool parse_ms(const yaml_node_t *v, int *out)
     return true;
 }
 
+/* "4": connections reading the initial copy, 0 (one per core) to 256. */
+static bool parse_workers(const yaml_node_t *v, int *out)
+{
+    if (v->type != YAML_SCALAR_NODE || v->data.scalar.length == 0 || v->data.scalar.length > 3)
+        return false;
+    char *end = NULL;
+    long n = strtol(text_of(v), &end, 10);
+    if (*end != '\0' || text_of(v)[0] == '-' || text_of(v)[0] == '+' || n > 256)
+        return false;
+    *out = (int)n;
+    return true;
+}
+
 static bool mirror_key(config_t *cfg, const char *file, const yaml_node_t *k, const yaml_node_t *v,
                        bool *seen, am_err_t *err)
 {
@@ -94,6 +107,7 @@ static bool mirror_key(config_t *cfg, const char *file, const yaml_node_t *k, co
              key);
     int which = strcmp(key, "resnapshot_on_slot_loss") == 0 ? 0
                 : strcmp(key, "catalog_check_ms") == 0      ? 1
+                : strcmp(key, "copy_workers") == 0          ? 2
                                                             : -1;
     if (which < 0) {
         char shown[72];
@@ -108,6 +122,9 @@ static bool mirror_key(config_t *cfg, const char *file, const yaml_node_t *k, co
     if (which == 0)
         return parse_bool(v, &cfg->mirror.resnapshot_on_slot_loss) ||
                bad_value(where, "true or false", v, err);
+    if (which == 2)
+        return parse_workers(v, &cfg->mirror.copy_workers) ||
+               bad_value(where, "an integer 0-256 (0: one per core)", v, err);
     return parse_ms(v, &cfg->mirror.catalog_check_ms) ||
            bad_value(where, "an integer number of milliseconds 1-3600000", v, err);
 }
@@ -122,7 +139,7 @@ bool config__mirror_load(config_t *cfg, yaml_document_t *doc, const yaml_node_t 
                           "%s:%zu: key \"mirror\": expected a mapping, got %s", cfg->file,
                           k->start_mark.line + 1,
                           v->type == YAML_SEQUENCE_NODE ? "a list" : "a scalar");
-    bool seen[2] = {false, false};
+    bool seen[3] = {false, false, false};
     for (const yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
          p++) {
         const yaml_node_t *key = yaml_document_get_node(doc, p->key);

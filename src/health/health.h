@@ -9,6 +9,8 @@
 #ifndef AM_HEALTH_H
 #define AM_HEALTH_H
 
+#include <stdio.h>
+
 #include "util/util.h"
 
 /* ---- metrics ------------------------------------------------------------------------------ */
@@ -16,6 +18,7 @@
 typedef enum health_metric_kind {
     HEALTH_COUNTER = 0,
     HEALTH_GAUGE = 1,
+    HEALTH_HISTOGRAM = 2, /* the samples of a health_histogram_t; not for health_metric */
 } health_metric_kind_t;
 
 typedef struct health_metric health_metric_t;
@@ -47,6 +50,32 @@ void health_metrics_attach(const void *mem, size_t len);
  * and hands back a metric that is never rendered), so /metrics always stays valid.
  */
 void health_label_append(am_buf_t *b, const char *key, const char *value);
+
+/*
+ * A Prometheus histogram: name_bucket{labels,le="<bound>"} for each of bounds (ascending;
+ * copied) and le="+Inf", name_sum and name_count, rendered under one "# TYPE name histogram".
+ * Registers it, or finds it when name and labels match (then bounds must match too). Lives
+ * for the whole process; observations are relaxed atomics from any thread.
+ */
+typedef struct health_histogram health_histogram_t;
+health_histogram_t *health_histogram(const char *name, const char *help, const char *labels,
+                                     const double *bounds, size_t n_bounds);
+void health_histogram_observe(health_histogram_t *h, double value);
+/* Observations so far. */
+double health_histogram_count(const health_histogram_t *h);
+/* Quantile q (0..1) of every observation so far, interpolated inside its bucket as
+ * Prometheus' histogram_quantile() does; NaN when there is none. */
+double health_histogram_quantile(const health_histogram_t *h, double q);
+/* Bounds for durations in seconds, 1 ms to 60 s (HEALTH_SECONDS_BUCKETS of them). */
+#define HEALTH_SECONDS_BUCKETS 18
+extern const double health_seconds_buckets[HEALTH_SECONDS_BUCKETS];
+
+/* ---- arctic-mirror status ------------------------------------------------------------------ */
+
+/* Prints the state of the mirror whose health server listens on host:port (components, lag,
+ * retained WAL, freshness, one line per table) as readable tables. Class 08 when nothing
+ * answers there. */
+bool health_status_print(FILE *out, const char *host, int port, am_err_t *err) AM_MUST_CHECK;
 
 /* ---- component checks ------------------------------------------------------------------- */
 

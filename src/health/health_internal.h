@@ -81,6 +81,11 @@ bool health__render_status(const health__snapshot_t *s, am_buf_t *out); /* true 
 void health__render_detailed(const health__snapshot_t *s, am_buf_t *out);
 void health__render_components(const health__snapshot_t *s, am_buf_t *out);
 
+/* health_metric without the name rules of counters and gauges: histogram.c registers its
+ * samples (kind HEALTH_HISTOGRAM, names ending _bucket, _sum, _count) through it. */
+health_metric_t *health__metric_register(const char *name, const char *help,
+                                         health_metric_kind_t kind, const char *labels);
+
 /* Prometheus text helpers shared by metrics.c and checks.c. */
 void health__escape_label_value(am_buf_t *out, const char *s);
 void health__format_value(double v, char *out, size_t cap);

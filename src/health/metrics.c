@@ -2,9 +2,10 @@
  * health/metrics.c: the process-wide metric registry and its Prometheus text exposition.
  * Spec: Prometheus "Exposition formats", text format 0.0.4:
  *   # HELP <name> <help, \ and newline escaped>
- *   # TYPE <name> counter|gauge
+ *   # TYPE <name> counter|gauge|histogram
  *   <name>{<label>="<value, \ " and newline escaped>",...} <float>
- * HELP and TYPE come once per name, every sample of a name right after them.
+ * HELP and TYPE come once per name, every sample of a name right after them; a histogram's
+ * samples (<name>_bucket, _sum, _count) come under its name (histogram.c registers them).
  * Hand-written: no C library in Debian renders this format, and it is a few lines.
  *
  * Registration takes a mutex and only appends; a slot, once counted in n, never changes
@@ -21,9 +22,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define HEALTH_MAX_METRICS 256
+#define HEALTH_MAX_METRICS 1024
 #define REGISTRY_MAGIC UINT64_C(0x414d4d4554524943) /* "AMMETRIC" */
 
 /* Fixed arrays, no pointers: a registry may live in memory another process reads. */
@@ -202,8 +204,14 @@ health_metric_t *health_metric(const char *name, const char *help, health_metric
                                const char *labels)
 {
     /* Names and kinds are constants in our code: a bad one is a bug, found by any test. */
+    AM_ASSERT(kind == HEALTH_GAUGE || (kind == HEALTH_COUNTER && ends_with(name, "_total")));
+    return health__metric_register(name, help, kind, labels);
+}
+
+health_metric_t *health__metric_register(const char *name, const char *help,
+                                         health_metric_kind_t kind, const char *labels)
+{
     AM_ASSERT(name_valid(name));
-    AM_ASSERT(kind == HEALTH_GAUGE || ends_with(name, "_total"));
     for (size_t i = 0; i < AM_ARRAY_LEN(builtin_names); i++)
         AM_ASSERT(strcmp(name, builtin_names[i]) != 0);
     health__clock_init();
@@ -276,9 +284,32 @@ void health__format_value(double v, char *out, size_t cap)
 static void render_header(am_buf_t *out, const char *name, const char *help,
                           health_metric_kind_t kind)
 {
+    static const char *const kinds[] = {"counter", "gauge", "histogram"};
     am_buf_printf(out, "# HELP %s ", name);
     escape_help(out, help);
-    am_buf_printf(out, "\n# TYPE %s %s\n", name, kind == HEALTH_COUNTER ? "counter" : "gauge");
+    am_buf_printf(out, "\n# TYPE %s %s\n", name, kinds[kind]);
+}
+
+/* The length of the name HELP and TYPE give m: a histogram's samples share their
+ * histogram's. Bounded: m may be a slot of another process's registry, not yet checked. */
+static size_t family_len(const health_metric_t *m)
+{
+    size_t n = strnlen(m->name, sizeof m->name);
+    if (m->kind != HEALTH_HISTOGRAM)
+        return n;
+    static const char *const suffixes[] = {"_bucket", "_sum", "_count"};
+    for (size_t i = 0; i < AM_ARRAY_LEN(suffixes); i++) {
+        size_t k = strlen(suffixes[i]);
+        if (n >= k && memcmp(m->name + n - k, suffixes[i], k) == 0)
+            return n - k;
+    }
+    return n;
+}
+
+static bool same_family(const health_metric_t *a, const health_metric_t *b)
+{
+    size_t n = family_len(a);
+    return n == family_len(b) && memcmp(a->name, b->name, n) == 0;
 }
 
 static void render_sample(am_buf_t *out, const health_metric_t *m)
@@ -314,7 +345,8 @@ static bool slot_copy(const health_metric_t *src, health_metric_t *dst)
     memcpy(dst->labels, src->labels, sizeof dst->labels);
     dst->name[sizeof dst->name - 1] = dst->help[sizeof dst->help - 1] =
         dst->labels[sizeof dst->labels - 1] = '\0';
-    dst->kind = src->kind == HEALTH_COUNTER ? HEALTH_COUNTER : HEALTH_GAUGE;
+    dst->kind =
+        src->kind == HEALTH_COUNTER || src->kind == HEALTH_HISTOGRAM ? src->kind : HEALTH_GAUGE;
     atomic_store_explicit(
         &dst->bits, atomic_load_explicit(&((health_metric_t *)src)->bits, memory_order_relaxed),
         memory_order_relaxed);
@@ -329,27 +361,30 @@ static size_t registry_n(const registry_t *r)
     return n > HEALTH_MAX_METRICS ? HEALTH_MAX_METRICS : n;
 }
 
-/* Whether name was rendered already: in an earlier registry or earlier in this one. */
-static bool name_seen(const registry_t *const *regs, size_t ri, size_t si, const char *name)
+/* Whether m's family was rendered already: in an earlier registry or earlier in this one. */
+static bool family_seen(const registry_t *const *regs, size_t ri, size_t si,
+                        const health_metric_t *m)
 {
     for (size_t r = 0; r <= ri; r++) {
         size_t n = r == ri ? si : registry_n(regs[r]);
         for (size_t i = 0; i < n; i++)
-            if (strncmp(regs[r]->slots[i].name, name, sizeof regs[r]->slots[i].name) == 0)
+            if (same_family(&regs[r]->slots[i], m))
                 return true;
     }
     return false;
 }
 
-static void render_name(am_buf_t *out, const registry_t *const *regs, size_t n_regs,
-                        const health_metric_t *first)
+static void render_family(am_buf_t *out, const registry_t *const *regs, size_t n_regs,
+                          const health_metric_t *first)
 {
-    render_header(out, first->name, first->help, first->kind);
+    char *family = am_xstrndup(first->name, family_len(first));
+    render_header(out, family, first->help, first->kind);
+    free(family);
     for (size_t r = 0; r < n_regs; r++) {
         size_t n = registry_n(regs[r]);
         for (size_t i = 0; i < n; i++) {
             health_metric_t m;
-            if (slot_copy(&regs[r]->slots[i], &m) && strcmp(m.name, first->name) == 0)
+            if (slot_copy(&regs[r]->slots[i], &m) && same_family(&m, first))
                 render_sample(out, &m);
         }
     }
@@ -366,9 +401,9 @@ void health_metrics_render(am_buf_t *out)
         size_t n = registry_n(regs[r]);
         for (size_t i = 0; i < n; i++) {
             health_metric_t m;
-            if (!slot_copy(&regs[r]->slots[i], &m) || name_seen(regs, r, i, m.name))
+            if (!slot_copy(&regs[r]->slots[i], &m) || family_seen(regs, r, i, &m))
                 continue;
-            render_name(out, regs, n_regs, &m);
+            render_family(out, regs, n_regs, &m);
         }
     }
 }

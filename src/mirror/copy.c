@@ -14,9 +14,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The current table's progress in /metrics: rows, estimate, rows/s, ETA. */
+typedef struct copy_progress {
+    health_metric_t *rows;
+    health_metric_t *est_rows;
+    health_metric_t *rate;
+    health_metric_t *eta;
+    int64_t n;
+    int64_t est;
+    int64_t start_us;
+} copy_progress_t;
+
 typedef struct copy_ctx {
     mirror_t *m;
     mirror_table_t *cur;
+    copy_progress_t progress;
     source_table_state_t *st; /* the current table's, under the snapshot */
     am_lsn_t consistent_point;
 } copy_ctx_t;
@@ -113,6 +125,47 @@ static void copy_rec(copy_ctx_t *ctx, mirror_table_t *t, lake_table_t *lt)
     free(json);
 }
 
+static void progress_begin(copy_progress_t *p, const source_relation_t *rel, int64_t est_rows)
+{
+    am_buf_t l;
+    am_buf_init(&l);
+    char table[300];
+    (void)snprintf(table, sizeof table, "%s.%s", rel->schema, rel->name);
+    health_label_append(&l, "table", table);
+    p->rows = health_metric("arctic_mirror_copy_table_rows",
+                            "Rows the running initial copy of the table has written.", HEALTH_GAUGE,
+                            l.data);
+    p->est_rows = health_metric("arctic_mirror_copy_table_estimated_rows",
+                                "Rows the table is estimated to hold (pg_class.reltuples or a "
+                                "sample).",
+                                HEALTH_GAUGE, l.data);
+    p->rate =
+        health_metric("arctic_mirror_copy_table_rows_per_second",
+                      "Rows per second of the table's initial copy so far.", HEALTH_GAUGE, l.data);
+    p->eta = health_metric("arctic_mirror_copy_table_eta_seconds",
+                           "Seconds the table's initial copy still needs at its rate so far (0 "
+                           "once done, -1 unknown).",
+                           HEALTH_GAUGE, l.data);
+    am_buf_destroy(&l);
+    p->n = 0;
+    p->est = est_rows;
+    p->start_us = am_mono_us();
+    health_metric_set(p->rows, 0);
+    health_metric_set(p->est_rows, (double)est_rows);
+    health_metric_set(p->eta, -1);
+}
+
+static void progress_update(copy_progress_t *p, bool done)
+{
+    double secs = (double)(am_mono_us() - p->start_us) / 1e6;
+    double rate = secs > 0 ? (double)p->n / secs : 0;
+    health_metric_set(p->rows, (double)p->n);
+    health_metric_set(p->rate, rate);
+    health_metric_set(p->eta, done                        ? 0
+                              : rate > 0 && p->est > p->n ? (double)(p->est - p->n) / rate
+                                                          : -1);
+}
+
 static bool on_table_begin(void *ud, const source_relation_t *rel, int64_t est_rows, am_err_t *err)
 {
     copy_ctx_t *ctx = ud;
@@ -144,6 +197,7 @@ static bool on_table_begin(void *ud, const source_relation_t *rel, int64_t est_r
     t->bound = NULL; /* the stream's own Relation message binds it again */
     if (t->n_key_cols > 0 && est_rows > 0)
         am_map_reserve(t->index, (size_t)est_rows + (size_t)est_rows / 8);
+    progress_begin(&ctx->progress, rel, est_rows);
     am_log_info("mirror", "copying table", AM_KV_STR("schema", rel->schema),
                 AM_KV_STR("table", rel->name), AM_KV_I64("estimated_rows", est_rows),
                 AM_KV_STR("location", t->location));
@@ -156,7 +210,10 @@ static bool on_row(void *ud, const am_value_t *vals, am_err_t *err)
     copy_ctx_t *ctx = ud;
     if (!mirror__table_insert(ctx->cur, vals, false, err))
         return false;
-    health_metric_add(ctx->m->metrics.copy_rows, 1);
+    if ((++ctx->progress.n & 0xffff) == 0) {
+        health_metric_add(ctx->m->metrics.copy_rows, 0x10000);
+        progress_update(&ctx->progress, false);
+    }
     return true;
 }
 
@@ -168,6 +225,8 @@ static bool on_table_end(void *ud, const source_relation_t *rel, int64_t n_rows,
     if (!mirror__table_commit(t, ctx->consistent_point, err))
         return false;
     ctx->cur = NULL;
+    health_metric_add(ctx->m->metrics.copy_rows, (double)(ctx->progress.n & 0xffff));
+    progress_update(&ctx->progress, true);
     free(t->schema);
     free(t->name);
     t->schema = am_xstrdup(t->rec.st.schema);
@@ -214,6 +273,7 @@ bool mirror__initial_copy(mirror_t *m, am_err_t *err)
         t->served_schema = am_xstrdup(t->schema);
         t->served_name = am_xstrdup(t->name);
         t->served_snapshot = lake_table_snapshot_id(t->lt);
+        t->visible_unix_us = am_now_us();
     }
     free(m->slot_name);
     m->slot_name = am_xstrdup(m->opts.source.slot);

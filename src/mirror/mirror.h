@@ -75,6 +75,12 @@ typedef struct mirror_status {
     am_lsn_t committed_lsn; /* the durable watermark */
     am_lsn_t wal_end;       /* the server's latest walEnd seen */
     int64_t last_flush_unix_us;
+    /* published changes received and not yet visible: 0 when none is pending */
+    int64_t lag_bytes;          /* from the durable watermark to the newest such change */
+    double lag_seconds;         /* age of the oldest such change (its source commit time) */
+    int64_t retained_wal_bytes; /* WAL the slot keeps on the server (-1: unknown) */
+    double freshness_p50_s;     /* source commit -> visible, over the whole run (NaN: none) */
+    double freshness_p99_s;
     char last_error[256];
 } mirror_status_t;
 

@@ -69,6 +69,7 @@ typedef struct mirror_table {
     char *served_schema;
     char *served_name;
     int64_t served_snapshot; /* -1: not served yet */
+    int64_t visible_unix_us; /* when a watermark last served a new snapshot of it */
     uint64_t served_fp;      /* fingerprint of its schema in the served catalog; 0 unknown */
 
     /* the written version */
@@ -125,12 +126,23 @@ typedef struct mirror_metrics {
     health_metric_t *flushes;
     health_metric_t *errors;
     health_metric_t *lag_bytes;
+    health_metric_t *lag_seconds;
+    health_metric_t *retained_wal_bytes;
     health_metric_t *committed_lsn;
+    health_histogram_t *freshness;       /* source commit -> in a published watermark */
+    health_histogram_t *flush_duration;  /* a whole flush: table commits, watermark, ack */
+    health_histogram_t *commit_duration; /* one table's lake commit */
     health_metric_t *copy_rows;
     health_metric_t *flush_seconds;
     health_metric_t *schema_changes;
     health_metric_t *recopies;
 } mirror_metrics_t;
+
+/* A transaction applied to the batches, waiting for a watermark to make it visible. */
+typedef struct mirror_unseen {
+    am_lsn_t end_lsn;
+    int64_t commit_ts_us;
+} mirror_unseen_t;
 
 /* One entry of the configuration's table list, copied. */
 typedef struct mirror_spec {
@@ -167,7 +179,12 @@ struct mirror {
     am_lsn_t pending_lsn; /* end_lsn of the last COMMIT applied to the batches; 0 when none */
     int64_t pending_since_us;
     int64_t pending_rows;
-    am_lsn_t position;      /* everything before it has been received and applied */
+    am_lsn_t position;        /* everything before it has been received and applied */
+    int64_t txn_commit_ts_us; /* the open transaction's commit time (Begin) */
+    mirror_unseen_t *unseen;  /* applied, in no published watermark yet (progress.c) */
+    size_t n_unseen, cap_unseen;
+    int64_t progress_us; /* am_mono_us of the last progress report */
+    int64_t slot_checked_us;
     am_lsn_t watermark_lsn; /* durable */
     int64_t watermark_at_us;
     char *catalog_name; /* the catalog file the next watermark names; NULL before one */
@@ -377,6 +394,18 @@ bool mirror__start(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
 /* Every table in m->tables not refused, into new lake tables or new snapshots of existing
  * ones; the watermark written at the end switches to all of them at once. */
 bool mirror__initial_copy(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
+
+/* ---- progress.c: freshness and lag ------------------------------------------------------ */
+
+void mirror__progress_metrics(mirror_t *m);
+/* A transaction ending at end_lsn, committed at the source at commit_ts_us, was applied. */
+void mirror__progress_commit(mirror_t *m, am_lsn_t end_lsn, int64_t commit_ts_us);
+/* A watermark at lsn was published (readers see it): every transaction it holds is visible. */
+void mirror__progress_visible(mirror_t *m, am_lsn_t lsn);
+/* Lag in bytes and seconds (0 when nothing published is pending), the slot's retained WAL
+ * (between transactions: it queries the source), for /metrics and mirror_status; at most
+ * every 500 ms unless force. */
+void mirror__progress_report(mirror_t *m, bool force);
 
 /* ---- run.c, stream.c ---------------------------------------------------------------------- */
 

@@ -43,7 +43,7 @@ void mirror__state_copy(source_table_state_t *d, const source_table_state_t *s)
     d->schema = am_xstrdup(s->schema);
     d->name = am_xstrdup(s->name);
     d->key = am_xcalloc(s->n_key + 1, sizeof *d->key);
-    if (s->n_key) /* NULL when empty: memcpy's pointers must not be */
+    if (s->n_key) /* key and storage may be NULL when empty: memcpy takes no NULL */
         memcpy(d->key, s->key, s->n_key * sizeof *d->key);
     d->attrs = am_xcalloc(s->n_attrs + 1, sizeof *d->attrs);
     for (size_t i = 0; i < s->n_attrs; i++) {
@@ -62,8 +62,7 @@ void mirror__rec_copy(mirror_rec_t *dst, const mirror_rec_t *src)
     memset(dst, 0, sizeof *dst);
     mirror__state_copy(&dst->st, &src->st);
     dst->fields = am_xcalloc(src->st.n_attrs + 1, sizeof *dst->fields);
-    if (src->st.n_attrs)
-        memcpy(dst->fields, src->fields, src->st.n_attrs * sizeof *dst->fields);
+    memcpy(dst->fields, src->fields, src->st.n_attrs * sizeof *dst->fields);
     dst->names = am_xcalloc(src->n_names + 1, sizeof *dst->names);
     for (size_t i = 0; i < src->n_names; i++)
         dst->names[i] = am_xstrdup(src->names[i]);

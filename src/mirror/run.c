@@ -6,6 +6,7 @@
  */
 #include "mirror/mirror_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,9 +49,6 @@ static void register_metrics(mirror_t *m)
     x->errors = health_metric("arctic_mirror_errors_total",
                               "Write-path failures that forced a restart from the watermark.",
                               HEALTH_COUNTER, NULL);
-    x->lag_bytes =
-        health_metric("arctic_mirror_replication_lag_bytes",
-                      "Server WAL end minus the durable watermark LSN.", HEALTH_GAUGE, NULL);
     x->committed_lsn = health_metric("arctic_mirror_committed_lsn",
                                      "The durable watermark LSN as a number.", HEALTH_GAUGE, NULL);
     x->copy_rows = health_metric("arctic_mirror_initial_copy_rows_total",
@@ -64,6 +62,7 @@ static void register_metrics(mirror_t *m)
     x->recopies =
         health_metric("arctic_mirror_table_recopies_total",
                       "Tables copied again while the others streamed.", HEALTH_COUNTER, NULL);
+    mirror__progress_metrics(m);
 }
 
 static void options_copy(mirror_t *m, const mirror_options_t *opts)
@@ -119,6 +118,8 @@ mirror_t *mirror_new(const mirror_options_t *opts)
     pthread_mutex_init(&m->status_lock, NULL);
     pthread_mutex_init(&m->reload_lock, NULL);
     register_metrics(m);
+    m->status.retained_wal_bytes = -1;
+    m->status.freshness_p50_s = m->status.freshness_p99_s = NAN;
     return m;
 }
 
@@ -147,6 +148,7 @@ void mirror__teardown(mirror_t *m)
     m->pending_lsn = 0;
     m->pending_rows = 0;
     m->pending_since_us = 0;
+    m->n_unseen = 0; /* replayed from the watermark */
     m->recopy_all = false;
     m->catalog_dirty = false;
 }
@@ -167,6 +169,7 @@ void mirror_free(mirror_t *m)
     free((char *)s->publication);
     free(m->warehouse);
     free(m->table_status);
+    free(m->unseen);
     pthread_mutex_destroy(&m->status_lock);
     pthread_mutex_destroy(&m->reload_lock);
     free(m);

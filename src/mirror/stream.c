@@ -31,6 +31,8 @@ static void served_entry(mirror_t *m, mirror_table_t *t, am_lsn_t lsn, lake_wate
                    t->write_fp == t->served_fp && lake_table_snapshot_id(t->lt) >= 0 &&
                    lake_table_lsn(t->lt) <= lsn;
     if (current) {
+        if (t->served_snapshot != lake_table_snapshot_id(t->lt))
+            t->visible_unix_us = am_now_us();
         t->served_snapshot = lake_table_snapshot_id(t->lt);
         free(t->served_schema);
         free(t->served_name);
@@ -99,6 +101,7 @@ bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err)
     mirror__tables_publish_status(m);
     if (m->opts.on_watermark)
         m->opts.on_watermark(m->opts.on_watermark_ud, lsn);
+    mirror__progress_visible(m, lsn);
     return true;
 }
 
@@ -116,9 +119,14 @@ bool mirror__flush(mirror_t *m, am_err_t *err)
     am_lsn_t lsn = m->pending_lsn;
     for (size_t i = 0; i < m->n_tables; i++) {
         mirror_table_t *t = m->tables[i];
-        if ((t->state == MIRROR_T_ACTIVE || t->state == MIRROR_T_DROPPING) &&
-            !mirror__table_commit(t, lsn, err))
+        if (t->state != MIRROR_T_ACTIVE && t->state != MIRROR_T_DROPPING)
+            continue;
+        bool timed = t->lt && t->batch;
+        int64_t t0 = am_mono_us();
+        if (!mirror__table_commit(t, lsn, err))
             return false;
+        if (timed)
+            health_histogram_observe(m->metrics.commit_duration, (double)(am_mono_us() - t0) / 1e6);
     }
     /* every batch is committed: a finished compaction goes in now, and this watermark names
      * it */
@@ -131,6 +139,7 @@ bool mirror__flush(mirror_t *m, am_err_t *err)
                  AM_KV_I64("rows", m->pending_rows), AM_KV_I64("us", am_mono_us() - start));
     health_metric_add(m->metrics.flushes, 1);
     health_metric_add(m->metrics.flush_seconds, (double)(am_mono_us() - start) / 1e6);
+    health_histogram_observe(m->metrics.flush_duration, (double)(am_mono_us() - start) / 1e6);
     m->pending_lsn = 0;
     m->pending_rows = 0;
     m->pending_since_us = 0;
@@ -245,6 +254,7 @@ static bool on_truncate(mirror_t *m, const source_change_t *ch, am_err_t *err)
 static void on_commit(mirror_t *m, const source_change_t *ch)
 {
     m->in_txn = false;
+    mirror__progress_commit(m, ch->end_lsn, ch->commit_ts_us);
     m->pending_lsn = ch->end_lsn;
     m->position = ch->end_lsn;
     if (!m->pending_since_us)
@@ -261,6 +271,7 @@ static bool dispatch(mirror_t *m, const source_change_t *ch, am_err_t *err)
         m->in_txn = true;
         m->txn_final_lsn = ch->final_lsn;
         m->txn_xid = ch->xid;
+        m->txn_commit_ts_us = ch->commit_ts_us;
         return true;
     case SOURCE_MSG_COMMIT:
         on_commit(m, ch);
@@ -286,16 +297,6 @@ static bool flush_due(const mirror_t *m)
         return false;
     return m->pending_rows >= m->opts.flush_max_rows ||
            am_mono_us() - m->pending_since_us >= (int64_t)m->opts.flush_interval_ms * 1000;
-}
-
-static void report_progress(mirror_t *m)
-{
-    am_lsn_t wal_end = source_wal_end(m->src);
-    double lag = wal_end > m->watermark_lsn ? (double)(wal_end - m->watermark_lsn) : 0;
-    health_metric_set(m->metrics.lag_bytes, lag);
-    pthread_mutex_lock(&m->status_lock);
-    m->status.wal_end = wal_end;
-    pthread_mutex_unlock(&m->status_lock);
 }
 
 /* A table holds commits past the watermark (a copy caught up ahead of the stream): the next
@@ -353,8 +354,8 @@ static bool stream_loop(mirror_t *m, atomic_bool *stop, am_err_t *err)
         bool got = false;
         if (!source_next(m->src, timeout, &ch, &got, err))
             return false;
+        mirror__progress_report(m, false);
         if (!got) {
-            report_progress(m);
             if (m->pending_lsn && !m->in_txn && !mirror__flush(m, err))
                 return false;
             if (!m->pending_lsn && !m->in_txn && !idle(m, err))

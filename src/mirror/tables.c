@@ -147,6 +147,30 @@ static const char *state_of(const mirror_table_t *t)
     return STATE_NAMES[t->state];
 }
 
+/* Per-table gauges: rows, the LSN its lake commit holds, when it last became visible. */
+static void table_metrics(const mirror_table_t *t, const char *qualified)
+{
+    if (!t->lt || t->state == MIRROR_T_DROPPED || t->state == MIRROR_T_REFUSED)
+        return;
+    am_buf_t l;
+    am_buf_init(&l);
+    health_label_append(&l, "table", qualified);
+    health_metric_set(health_metric("arctic_mirror_table_rows",
+                                    "Live rows of the table's newest lake snapshot.", HEALTH_GAUGE,
+                                    l.data),
+                      (double)lake_table_live_rows(t->lt));
+    health_metric_set(health_metric("arctic_mirror_table_lsn",
+                                    "Source LSN the table's newest lake commit holds.",
+                                    HEALTH_GAUGE, l.data),
+                      (double)t->lake_lsn);
+    if (t->visible_unix_us)
+        health_metric_set(health_metric("arctic_mirror_table_visible_timestamp_seconds",
+                                        "Unix time a watermark last served new rows of the table.",
+                                        HEALTH_GAUGE, l.data),
+                          (double)t->visible_unix_us / 1e6);
+    am_buf_destroy(&l);
+}
+
 void mirror__tables_publish_status(mirror_t *m)
 {
     mirror_table_status_t *s = am_xcalloc(m->n_tables + 1, sizeof *s);
@@ -160,6 +184,7 @@ void mirror__tables_publish_status(mirror_t *m)
         else if (!*detail && strcmp(s[i].state, "stale") == 0)
             detail = "changed; served as before until the served catalog agrees";
         snprintf(s[i].detail, sizeof s[i].detail, "%.399s", detail);
+        table_metrics(t, s[i].table);
     }
     pthread_mutex_lock(&m->status_lock);
     free(m->table_status);

@@ -44,6 +44,11 @@ void proc_page_free(proc_page_t *pg); /* NULL is a no-op */
 
 typedef struct proc_super proc_super_t;
 
+/* A child that exits with this status has failed for good (a configuration or state the
+ * operator must fix: restarting it would fail the same way): it is not started again and
+ * proc_super_failed says so. */
+#define PROC_EXIT_FINAL 3
+
 typedef struct proc_child_state {
     pid_t pid;                /* 0 when not running */
     int restarts;             /* times the role was started again after dying */
@@ -67,6 +72,8 @@ void proc_super_tick(proc_super_t *s);
 /* SIGTERM to every child, SIGKILL after grace_ms; waits for all. Then frees s. */
 void proc_super_stop(proc_super_t *s, int grace_ms);
 void proc_super_state(proc_super_t *s, size_t i, proc_child_state_t *out);
+/* Whether a child exited with PROC_EXIT_FINAL (its role name in *role). */
+bool proc_super_failed(proc_super_t *s, const char **role);
 /* A child's signal to its role process (tests, SIGKILL from the outside works the same). */
 pid_t proc_super_pid(proc_super_t *s, size_t i);
 

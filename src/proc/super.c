@@ -36,6 +36,7 @@ typedef struct role {
     int64_t started_us;  /* am_mono_us() */
     int64_t start_at_us; /* when not running: the next start */
     int backoff_ms;
+    bool final; /* exited with PROC_EXIT_FINAL: never started again */
     char last_exit[96];
 } role_t;
 
@@ -138,6 +139,13 @@ static void role_died(role_t *r, int status)
 {
     int64_t ran_us = am_mono_us() - r->started_us;
     describe_exit(status, r->last_exit, sizeof r->last_exit);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == PROC_EXIT_FINAL) {
+        am_log_error("proc", "process failed for good; not restarting", AM_KV_STR("role", r->name),
+                     AM_KV_I64("pid", r->pid), AM_KV_STR("reason", r->last_exit));
+        r->final = true;
+        r->pid = 0;
+        return;
+    }
     if (ran_us >= STABLE_US)
         r->backoff_ms = BACKOFF_MIN_MS;
     r->start_at_us = am_mono_us() + (int64_t)r->backoff_ms * 1000;
@@ -162,7 +170,7 @@ void proc_super_tick(proc_super_t *s)
     for (size_t i = 0; i < s->n_roles; i++) {
         role_t *r = &s->roles[i];
         pthread_mutex_lock(&s->lock);
-        if (r->pid == 0 && am_mono_us() >= r->start_at_us) {
+        if (r->pid == 0 && !r->final && am_mono_us() >= r->start_at_us) {
             am_err_t err = {0};
             r->restarts++;
             if (!role_start(r, &err)) {
@@ -269,4 +277,18 @@ bool proc_child_init(am_err_t *err)
     if (getppid() != parent || parent == 1)
         return am_err_set(err, AM_SQLSTATE_INTERNAL, "the supervisor is gone");
     return true;
+}
+
+bool proc_super_failed(proc_super_t *s, const char **role)
+{
+    bool failed = false;
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < s->n_roles && !failed; i++)
+        if (s->roles[i].final) {
+            failed = true;
+            if (role)
+                *role = s->roles[i].name;
+        }
+    pthread_mutex_unlock(&s->lock);
+    return failed;
 }

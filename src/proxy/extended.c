@@ -114,6 +114,11 @@ static void msg_bind(proxy_session_t *s, const uint8_t *body, size_t len)
     po->prep = p;
     p->refs++;
     po->is_query = is_query;
+    if (!is_query && m.n_result_formats > 0) {
+        po->fetch_formats = am_xcalloc(m.n_result_formats, sizeof *po->fetch_formats);
+        memcpy(po->fetch_formats, m.result_formats, m.n_result_formats * sizeof *m.result_formats);
+        po->n_fetch_formats = m.n_result_formats;
+    }
     po->has_cur = is_query;
     if (is_query)
         po->cur = cur;
@@ -158,9 +163,11 @@ static void msg_describe(proxy_session_t *s, const uint8_t *body, size_t len)
     }
     if (po->has_cur)
         proxy__cursor_rowdesc(s, &po->cur);
-    else if (po->prep && po->prep->kind == PROXY_STMT_UTILITY)
+    else if (po->prep && po->prep->kind == PROXY_STMT_UTILITY) {
+        s->exec_portal = po;
         proxy__stmt_describe_utility(s, po->prep->node);
-    else
+        s->exec_portal = NULL;
+    } else
         proxy__wire_empty(&s->out, 'n');
 }
 
@@ -179,7 +186,10 @@ static bool execute_portal(proxy_session_t *s, proxy_portal_t *po, uint32_t max_
         if (po->ran)
             return am_err_set(err, "55000", "portal \"%s\" cannot be run", po->name);
         po->ran = true;
-        return proxy__stmt_utility(s, node, po->prep->text, false, err);
+        s->exec_portal = po;
+        bool ok = proxy__stmt_utility(s, node, po->prep->text, false, err);
+        s->exec_portal = NULL;
+        return ok;
     }
     if (s->tx == 'T' && !proxy__duck_tx_begin(s, err))
         return false;
@@ -215,7 +225,10 @@ static void msg_execute(proxy_session_t *s, const uint8_t *body, size_t len)
         return;
     }
     implicit_begin(s);
-    if (!execute_portal(s, po, max_rows, &err))
+    int64_t start = am_mono_us();
+    bool ok = execute_portal(s, po, max_rows, &err);
+    proxy__metrics_query(ok ? NULL : &err, start);
+    if (!ok)
         fail(s, &err);
 }
 

@@ -44,6 +44,17 @@ static const struct {
      "pg_namespace\" n ON n.oid = c.relnamespace WHERE s.attname = col AND (n.nspname || '.' "
      "|| c.relname = lower(t) OR (c.relname = lower(t) AND list_contains(path, n.nspname))) "
      "LIMIT 1)"},
+    /* text::regclass (text_regclass) of a value computed at run time: a name, quoted parts
+     * parsed as parse_ident does, found in pg_catalog and then on the search path */
+    {"am_regclass_in", "t, path",
+     "(CASE WHEN t IS NULL THEN NULL ELSE coalesce((SELECT c.oid FROM " CAT "pg_class\" c JOIN " CAT
+     "pg_namespace\" n ON n.oid = c.relnamespace, (SELECT CASE WHEN contains(t, '\"') THEN "
+     "am_parse_ident(t, true) ELSE "
+     "list_transform(string_split(t, '.'), x -> lower(trim(x))) END AS p) q WHERE "
+     "(len(q.p) >= 2 AND n.nspname = q.p[len(q.p) - 1] AND c.relname = q.p[len(q.p)]) OR "
+     "(len(q.p) = 1 AND c.relname = q.p[1] AND list_contains(['pg_catalog'] || path, "
+     "n.nspname)) ORDER BY list_position(['pg_catalog'] || path, n.nspname) LIMIT 1), "
+     "error('42P01 relation \"' || t || '\" does not exist')) END)"},
     {"am_obj_description", "o, catname",
      "(SELECT d.description FROM " CAT
      "pg_description\" d WHERE d.objoid = o AND d.objsubid = 0 AND (catname IS NULL OR "

@@ -303,6 +303,7 @@ typedef enum proxy_json_vkind_base {
 typedef struct proxy_json_vkind {
     proxy_json_vkind_base_t base;
     bool array;
+    bool composite; /* "record": a record's row_to_json text (base JSON) */
 } proxy_json_vkind_t;
 
 /* Reads a kind name; XX000 for an unknown one (an emitter bug). */

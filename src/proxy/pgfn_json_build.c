@@ -35,6 +35,12 @@ bool proxy__json_vkind_parse(proxy_json_str_t s, proxy_json_vkind_t *out, am_are
 {
     proxy_json_str_t b = s;
     out->base = PROXY_JSON_VK_NULL;
+    out->composite = s.len == 6 && memcmp(s.p, "record", 6) == 0;
+    if (out->composite) {
+        out->array = false;
+        out->base = PROXY_JSON_VK_JSON;
+        return true;
+    }
     out->array = s.len > 6 && memcmp(s.p, "array:", 6) == 0;
     if (out->array) {
         b.p += 6;

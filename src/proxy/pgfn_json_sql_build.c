@@ -18,7 +18,7 @@ static bool pg_arg(jcall_t *c, size_t j, proxy_json_str_t *text, proxy_json_vkin
 {
     const jarg_t *t = &c->args[2 * j], *kind = &c->args[2 * j + 1];
     *text = (proxy_json_str_t){NULL, 0};
-    *k = (proxy_json_vkind_t){PROXY_JSON_VK_NULL, false};
+    *k = (proxy_json_vkind_t){PROXY_JSON_VK_NULL, false, false};
     if (kind->null)
         return internal(c, "json value kind is null");
     *text = t->null ? (proxy_json_str_t){NULL, 0} : t->s;
@@ -96,6 +96,33 @@ static bool json_build_object_row(jcall_t *c)
         if (!proxy__json_put(&c->out, kt, kk, true, c->arena, &c->err))
             return false;
         am_buf_append(&c->out, " : ", 3);
+        if (!proxy__json_put(&c->out, vt, vk, false, c->arena, &c->err))
+            return false;
+    }
+    am_buf_putc(&c->out, '}');
+    return true;
+}
+
+/* row_to_json(record) and to_json(record): composite_to_json's compact form, {"a":1,"b":"x"};
+ * the arguments as json_build_object's (a field name, its kind, its text, its kind). */
+static bool row_to_json_row(jcall_t *c)
+{
+    size_t n = 0;
+    if (!builder_args(c, true, false, &n))
+        return false;
+    am_buf_putc(&c->out, '{');
+    for (size_t j = 0; j < n; j += 2) {
+        proxy_json_str_t kt = {0}, vt = {0};
+        proxy_json_vkind_t kk = {0}, vk = {0};
+        if (j)
+            am_buf_putc(&c->out, ',');
+        if (!pg_arg(c, j, &kt, &kk) || !pg_arg(c, j + 1, &vt, &vk))
+            return false;
+        if (!kt.p)
+            return null_key(c, j, false);
+        if (!proxy__json_put(&c->out, kt, kk, true, c->arena, &c->err))
+            return false;
+        am_buf_putc(&c->out, ':');
         if (!proxy__json_put(&c->out, vt, vk, false, c->arena, &c->err))
             return false;
     }
@@ -194,7 +221,7 @@ static bool agg_item(jcall_t *c, size_t a, size_t kinds, size_t i, proxy_json_st
 {
     const jarg_t *ka = &c->args[kinds];
     *t = (proxy_json_str_t){NULL, 0};
-    *k = (proxy_json_vkind_t){PROXY_JSON_VK_NULL, false};
+    *k = (proxy_json_vkind_t){PROXY_JSON_VK_NULL, false, false};
     if (ka->is_list && ka->n != c->args[a].n)
         return internal(c, "json aggregate: values and kinds differ in length");
     proxy_json_str_t ks = ka->is_list ? ka->list[i] : ka->s;
@@ -218,7 +245,8 @@ static bool json_agg_row(jcall_t *c)
             return false;
         if (i)
             am_buf_append(&c->out, ", ", 2);
-        if (i && t.p && k.array) /* json_agg_transfn's whitespace before a structured value */
+        if (i && t.p && (k.array || k.composite)) /* json_agg_transfn's whitespace before a
+                                                   * structured value */
             am_buf_append(&c->out, "\n ", 2);
         if (!proxy__json_put(&c->out, t, k, false, c->arena, &c->err))
             return false;
@@ -304,6 +332,7 @@ static bool jsonb_object_agg_row(jcall_t *c)
 JFN_DEFINE(to_json_fn, to_json_row, JFN_NULLS)
 JFN_DEFINE(to_jsonb_fn, to_jsonb_row, JFN_NULLS)
 JFN_DEFINE(json_build_object_fn, json_build_object_row, JFN_NULLS)
+JFN_DEFINE(row_to_json_fn, row_to_json_row, JFN_NULLS)
 JFN_DEFINE(jsonb_build_object_fn, jsonb_build_object_row, JFN_NULLS)
 JFN_DEFINE(json_build_array_fn, json_build_array_row, JFN_NULLS)
 JFN_DEFINE(jsonb_build_array_fn, jsonb_build_array_row, JFN_NULLS)
@@ -320,6 +349,7 @@ static const jfn_def_t defs[] = {
     {"am_to_json", V, {V, V}, NULL, to_json_fn, N},
     {"am_to_jsonb", V, {V, V}, NULL, to_jsonb_fn, N},
     {"am_json_build_object", V, {NULL}, V, json_build_object_fn, N},
+    {"am_row_to_json", V, {NULL}, V, row_to_json_fn, N},
     {"am_jsonb_build_object", V, {NULL}, V, jsonb_build_object_fn, N},
     {"am_json_build_array", V, {NULL}, V, json_build_array_fn, N},
     {"am_jsonb_build_array", V, {NULL}, V, jsonb_build_array_fn, N},

@@ -28,6 +28,7 @@ static void portal_free(proxy_portal_t *po)
     if (po->has_cur)
         proxy__cursor_close(&po->cur);
     proxy__prep_unref(po->prep);
+    free(po->fetch_formats);
     free(po->name);
     free(po);
 }
@@ -141,6 +142,27 @@ static bool forward_only(const proxy_portal_t *po, const PgQuery__FetchStmt *f, 
                       "backward, ABSOLUTE and RELATIVE fetches are not supported on the mirror");
 }
 
+/* A FETCH run through Bind/Execute answers in the Bind's result formats, not the cursor's
+ * own (psycopg's binary server-side cursors); the cursor keeps its own for later FETCHes. */
+static bool formats_push(proxy_session_t *s, proxy_cursor_t *cur, int16_t **saved, am_err_t *err)
+{
+    *saved = NULL;
+    const proxy_portal_t *ep = s->exec_portal;
+    if (!ep || !ep->fetch_formats)
+        return true;
+    *saved = am_xcalloc(cur->n_cols + 1, sizeof **saved);
+    memcpy(*saved, cur->formats, cur->n_cols * sizeof **saved);
+    return proxy__cursor_set_formats(cur, ep->fetch_formats, ep->n_fetch_formats, s->cat, err);
+}
+
+static void formats_pop(proxy_cursor_t *cur, int16_t *saved)
+{
+    if (!saved)
+        return;
+    memcpy(cur->formats, saved, cur->n_cols * sizeof *saved);
+    free(saved);
+}
+
 static bool fetch(proxy_session_t *s, const PgQuery__FetchStmt *f, bool describe, am_err_t *err)
 {
     proxy_portal_t *po = f->portalname ? *slot(s, f->portalname) : NULL;
@@ -161,9 +183,12 @@ static bool fetch(proxy_session_t *s, const PgQuery__FetchStmt *f, bool describe
         ok = proxy__cursor_skip(&po->cur, n, err);
     } else {
         bool suspended;
-        if (describe)
+        int16_t *saved = NULL;
+        ok = formats_push(s, &po->cur, &saved, err);
+        if (ok && describe)
             proxy__cursor_rowdesc(s, &po->cur);
-        ok = proxy__cursor_fetch(s, &po->cur, n, &suspended, err);
+        ok = ok && proxy__cursor_fetch(s, &po->cur, n, &suspended, err);
+        formats_pop(&po->cur, saved);
     }
     if (!ok)
         return false;
@@ -212,8 +237,16 @@ bool proxy__portal_sql(proxy_session_t *s, const PgQuery__Node *node, bool descr
 void proxy__portal_describe_fetch(proxy_session_t *s, const PgQuery__FetchStmt *f)
 {
     proxy_portal_t *po = f->portalname ? *slot(s, f->portalname) : NULL;
-    if (po && po->has_cur)
+    if (!po || !po->has_cur) {
+        proxy__wire_empty(&s->out, 'n');
+        return;
+    }
+    am_err_t err = {0};
+    int16_t *saved = NULL;
+    /* a format the cursor cannot give fails at Execute, where an error can be reported */
+    if (formats_push(s, &po->cur, &saved, &err))
         proxy__cursor_rowdesc(s, &po->cur);
     else
         proxy__wire_empty(&s->out, 'n');
+    formats_pop(&po->cur, saved);
 }

@@ -341,6 +341,13 @@ bool proxy__session_register(proxy_t *p, proxy_client_t *c);
 void proxy__session_unregister(proxy_t *p, proxy_client_t *c);
 void proxy__client_set_con(proxy_client_t *c, duckdb_connection con);
 
+/* ---- metrics.c: sessions, statements by outcome, statement duration ----------------------- */
+
+void proxy__metrics_init(void);
+/* One statement ended (err NULL: ok; 57014: cancelled) that began at start_us (am_mono_us). */
+void proxy__metrics_query(const am_err_t *err, int64_t start_us);
+void proxy__metrics_connections(int n);
+
 /* ---- catalog.c: the DuckDB database, its lockdown, views over the lake ------------------- */
 
 bool proxy__catalog_open(proxy_t *p, am_err_t *err) AM_MUST_CHECK;
@@ -378,11 +385,12 @@ typedef struct proxy_session {
     am_buf_t in;
     bool io_failed;
     duckdb_connection con;
-    struct ssl_st *ssl;  /* the TLS connection, NULL in plain text (conn.c, tls.c) */
-    char *role;          /* the authenticated role */
-    char tx;             /* 'I' idle, 'T' in a block, 'E' failed block */
-    bool duck_tx;        /* a DuckDB transaction is open for the block */
-    uint64_t duck_gen;   /* proxy views_gen when that transaction began */
+    struct ssl_st *ssl;                /* the TLS connection, NULL in plain text (conn.c, tls.c) */
+    char *role;                        /* the authenticated role */
+    char tx;                           /* 'I' idle, 'T' in a block, 'E' failed block */
+    bool duck_tx;                      /* a DuckDB transaction is open for the block */
+    const proxy_portal_t *exec_portal; /* the protocol portal running a FETCH, or NULL */
+    uint64_t duck_gen;                 /* proxy views_gen when that transaction began */
     bool implicit_tx;    /* the extended protocol's implicit transaction (until Sync) is open */
     int64_t tx_start_us; /* now() of the current transaction */
     char *tx_isolation;  /* BEGIN ISOLATION LEVEL ... of the block, NULL = the default */
@@ -483,6 +491,11 @@ bool proxy__value_encode(const proxy_session_t *s, const proxy_col_t *col, duckd
                          idx_t row, int16_t format, am_buf_t *out);
 bool proxy__value_is_valid(duckdb_vector vec, idx_t row);
 /* types.c: by the DuckDB vector's type alone (typeout.c's fallback). */
+/* A LIST value as array_send with elem_oid in its header; text-held numeric and jsonb
+ * elements in their binary forms, others in their DuckDB type's (the Int32 length is not
+ * written here). */
+void proxy__duck_array_binary(const proxy_session_t *s, duckdb_logical_type lt, duckdb_vector vec,
+                              idx_t row, uint32_t elem_oid, am_buf_t *out);
 bool proxy__duck_value_encode(const proxy_session_t *s, duckdb_logical_type t, duckdb_vector vec,
                               idx_t row, int16_t format, am_buf_t *out);
 /* numeric's binary send format from its text ("-12.50", "NaN", "Infinity"). */
@@ -613,11 +626,13 @@ struct proxy_portal {
     bool is_query;
     proxy_cursor_t cur;
     bool has_cur;
-    bool ran;       /* a utility statement runs once */
-    bool declared;  /* DECLARE ... CURSOR */
-    bool hold;      /* WITH HOLD */
-    bool no_scroll; /* NO SCROLL: backward moves fail as in PostgreSQL */
-    bool in_block;  /* declared in the current block: a ROLLBACK takes it even WITH HOLD */
+    bool ran;               /* a utility statement runs once */
+    bool declared;          /* DECLARE ... CURSOR */
+    bool hold;              /* WITH HOLD */
+    bool no_scroll;         /* NO SCROLL: backward moves fail as in PostgreSQL */
+    bool in_block;          /* declared in the current block: a ROLLBACK takes it even WITH HOLD */
+    int16_t *fetch_formats; /* Bind's result formats of a utility portal (a FETCH), owned */
+    size_t n_fetch_formats;
     proxy_portal_t *next;
 };
 proxy_portal_t *proxy__portal_find(proxy_session_t *s, const char *name);

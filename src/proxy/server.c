@@ -220,6 +220,7 @@ bool proxy__session_register(proxy_t *p, proxy_client_t *c)
         p->n_sessions++;
         c->is_session = true;
         atomic_store(&c->stage, PROXY_STAGE_SESSION);
+        proxy__metrics_connections(p->n_sessions);
     }
     pthread_mutex_unlock(&p->lock);
     return ok;
@@ -228,8 +229,10 @@ bool proxy__session_register(proxy_t *p, proxy_client_t *c)
 void proxy__session_unregister(proxy_t *p, proxy_client_t *c)
 {
     pthread_mutex_lock(&p->lock);
-    if (c->is_session)
+    if (c->is_session) {
         p->n_sessions--;
+        proxy__metrics_connections(p->n_sessions);
+    }
     c->is_session = false;
     pthread_mutex_unlock(&p->lock);
 }
@@ -304,6 +307,7 @@ static bool prepare(proxy_t *p, const proxy_options_t *o, am_err_t *err)
     } else if (!proxy__listen(p, o->port, err)) {
         return false;
     }
+    proxy__metrics_init();
     if (!proxy__tls_init(p, o->tls_mode, o->tls_cert, o->tls_key, err) ||
         !proxy__auth_init(p, o, err))
         return false;

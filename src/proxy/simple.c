@@ -63,7 +63,10 @@ void proxy__simple_query(proxy_session_t *s, const char *sql)
         proxy__wire_empty(&s->out, 'I');
     for (size_t i = 0; i < parse.n_stmts; i++) {
         memset(&err, 0, sizeof err);
-        if (!run_one(s, &parse.stmts[i], &err)) {
+        int64_t start = am_mono_us();
+        bool ok = run_one(s, &parse.stmts[i], &err);
+        proxy__metrics_query(ok ? NULL : &err, start);
+        if (!ok) {
             proxy__send_error(s, &err);
             proxy__session_fail_tx(s);
             break;

@@ -419,6 +419,8 @@ static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *
     case K_OID:
         if (b.oid == PG_OID_OID || b.oid == PG_OID_XID || b.oid == PG_OID_CID)
             return sqlc_printf(c, "am_oid_in(%s)", x);
+        if (b.oid == PG_OID_REGCLASS)
+            return sqlc_printf(c, "am_regclass_in(%s, %s)", x, sqlc_path_list(c));
         sqlc_fail(c, "0A000",
                   "input of type %s from a value computed at run time is not supported on "
                   "the mirror",
@@ -601,6 +603,14 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
                   "casting %s to an array is not supported on the mirror: the array "
                   "would start at subscript 0",
                   sqlc_type_name(c, v->type));
+        return NULL;
+    }
+    /* money is held as its text: no arithmetic, so no conversions to or from numbers */
+    if (fb.oid == PG_OID_MONEY || tb.oid == PG_OID_MONEY) {
+        sqlc_fail(c, "0A000",
+                  "casting %s to %s is not supported on the mirror (money is held as "
+                  "its text)",
+                  sqlc_type_name(c, v->type), sqlc_type_name(c, tb));
         return NULL;
     }
     /* cidr -> inet keeps the bits but prints as inet; inet -> cidr drops the host bits */

@@ -167,6 +167,55 @@ static bool range_subselect(sqlc_ctx_t *c, const PgQuery__RangeSubselect *rs, am
     return true;
 }
 
+/* FROM unnest(a1, a2, ...): the arrays side by side, the shorter ones padded with NULLs. */
+static bool multi_unnest(sqlc_ctx_t *c, const PgQuery__RangeFunction *rf,
+                         const PgQuery__FuncCall *f, am_buf_t *out)
+{
+    size_t n = f->n_args + (rf->ordinality ? 1 : 0);
+    char *alias = sqlc_alias(c, 'r');
+    sqlc_rte_t *r = rte_new(c, "unnest", n);
+    am_buf_t lists, sel, len;
+    am_buf_init(&lists);
+    am_buf_init(&sel);
+    am_buf_init(&len);
+    bool ok = true;
+    for (size_t i = 0; ok && i < f->n_args; i++) {
+        sqlc_val_t a;
+        ok = sqlc_expr(c, f->args[i], &a) && sqlc_resolve_unknown(c, &a);
+        uint32_t b = ok ? proxy__pgtype_base(c->cat, a.type).oid : 0;
+        if (ok && (!sqlc_is_array(c, b) || b == PG_OID_INT2VECTOR || b == PG_OID_OIDVECTOR))
+            ok = sqlc_fail(c, "42883", "function unnest(%s) does not exist",
+                           sqlc_type_name(c, a.type));
+        if (!ok)
+            break;
+        r->cols[i].name = "unnest";
+        r->cols[i].type = sqlc_type(proxy__pgtype_elem(c->cat, b));
+        r->cols[i].numv = a.numv;
+        r->cols[i].sql = sqlc_printf(c, "%s.o%zu", alias, i + 1);
+        am_buf_printf(&lists, "%s%s AS am_l%zu", i ? ", " : "", a.sql, i + 1);
+        am_buf_printf(&sel, "%sam_l%zu[am_i] AS o%zu", i ? ", " : "", i + 1, i + 1);
+        am_buf_printf(&len, ", coalesce(len(am_l%zu), 0)", i + 1);
+    }
+    if (ok && rf->ordinality) {
+        r->cols[n - 1].name = "ordinality";
+        r->cols[n - 1].type = sqlc_type(PG_OID_INT8);
+        r->cols[n - 1].sql = sqlc_printf(c, "%s.o%zu", alias, n);
+        am_buf_printf(&sel, ", am_i AS o%zu", n);
+    }
+    ok = ok && apply_alias(c, r, rf->alias);
+    if (ok) {
+        am_buf_printf(out,
+                      "LATERAL (SELECT %s FROM (SELECT %s) AS am_f, generate_series(1, "
+                      "greatest(0%s)) AS am_s(am_i) ORDER BY am_i) AS %s",
+                      sel.data, lists.data, len.data, alias);
+        scope_add(c, r);
+    }
+    am_buf_destroy(&lists);
+    am_buf_destroy(&sel);
+    am_buf_destroy(&len);
+    return ok;
+}
+
 /* FROM f(...) [WITH ORDINALITY]: the function's list unnested, one column (or its struct's
  * fields), plus ordinality. */
 static bool range_function(sqlc_ctx_t *c, const PgQuery__RangeFunction *rf, am_buf_t *out)
@@ -179,6 +228,11 @@ static bool range_function(sqlc_ctx_t *c, const PgQuery__RangeFunction *rf, am_b
     const sqlc_node_t *fn = fl && fl->n_items ? fl->items[0] : NULL;
     if (!fn || fn->node_case != PG_QUERY__NODE__NODE_FUNC_CALL)
         return sqlc_fail(c, "0A000", "only function calls are supported in FROM on the mirror");
+    const PgQuery__FuncCall *fc = fn->func_call;
+    const char *fname = fc->n_funcname ? sqlc_str(fc->funcname[fc->n_funcname - 1]) : NULL;
+    if (fname && strcmp(fname, "unnest") == 0 && fc->n_args > 1 &&
+        (fc->n_funcname == 1 || strcmp(sqlc_str(fc->funcname[0]), "pg_catalog") == 0))
+        return multi_unnest(c, rf, fc, out);
     sqlc_srf_t srf;
     if (!sqlc_srf_call(c, fn->func_call, &srf))
         return false;

@@ -203,37 +203,6 @@ static bool e_to_json(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t 
 {
     (void)n;
     bool b = strcmp(s->name, "to_jsonb") == 0;
-    if (a[0].rec && b) {
-        /* a record as jsonb: its fields as an object (jsonb's order and spacing are the
-         * builder's) */
-        am_buf_t args;
-        am_buf_init(&args);
-        for (size_t i = 0; i < a[0].rec->n; i++) {
-            sqlc_val_t f = a[0];
-            if (!sqlc_field_select(c, &f, a[0].rec->names[i])) {
-                am_buf_destroy(&args);
-                return false;
-            }
-            const char *fk = sqlc_json_kind(c, &f);
-            if (!fk) {
-                am_buf_destroy(&args);
-                return false;
-            }
-            am_buf_printf(&args, "%s%s, 'string', %s, %s", i ? ", " : "",
-                          sqlc_literal(c, a[0].rec->names[i]), sqlc_json_text(c, &f),
-                          sqlc_literal(c, fk));
-        }
-        *out = sqlc_val_of(sqlc_printf(c, "am_jsonb_build_object(%s)", args.data ? args.data : ""),
-                           sqlc_type(PG_OID_JSONB));
-        am_buf_destroy(&args);
-        sqlc_merge_flags(out, &a[0]);
-        out->name = s->name;
-        return true;
-    }
-    if (a[0].rec)
-        return sqlc_fail(c, "0A000",
-                         "to_json of a record is not supported on the mirror (use "
-                         "to_jsonb or json_build_object)");
     const char *kind = sqlc_json_kind(c, &a[0]);
     if (!kind)
         return false;

@@ -127,6 +127,22 @@ static bool refuse(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t 
     return sqlc_fail(c, "0A000", "function %s is not supported on the mirror", s->name);
 }
 
+/* row_to_json(record): records only (PostgreSQL's row_to_json takes no other type). */
+static bool e_row_to_json(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                          sqlc_val_t *out)
+{
+    (void)n;
+    if (!args[0].rec)
+        return sqlc_no_function(c, s->name, args, 1, false);
+    char *sql = sqlc_json_text(c, &args[0]);
+    if (!sql)
+        return false;
+    *out = sqlc_val_of(sql, sqlc_type(PG_OID_JSON));
+    sqlc_merge_flags(out, &args[0]);
+    out->name = s->name;
+    return true;
+}
+
 bool sqlc_refuse_jsonpath(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                           sqlc_val_t *out)
 {
@@ -171,6 +187,8 @@ static bool refuse_money(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, s
 
 const char *sqlc_json_kind(sqlc_ctx_t *c, const sqlc_val_t *v)
 {
+    if (v->rec)
+        return "record"; /* sqlc_json_text makes it row_to_json's text */
     if (v->is_null || v->type.oid == PG_OID_UNKNOWN)
         return v->is_null ? "null" : "string";
     proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, v->type);
@@ -222,8 +240,33 @@ const char *sqlc_json_kind(sqlc_ctx_t *c, const sqlc_val_t *v)
     return "string";
 }
 
+/* A record as row_to_json prints it: its fields by name, each as JSON of its own type; a NULL
+ * record (an outer join's missing row) stays NULL. */
+static char *record_json(sqlc_ctx_t *c, const sqlc_val_t *v)
+{
+    am_buf_t args;
+    am_buf_init(&args);
+    char *sql = NULL;
+    for (size_t i = 0; i < v->rec->n; i++) {
+        sqlc_val_t f = *v;
+        const char *kind = NULL;
+        if (!sqlc_field_select(c, &f, v->rec->names[i]) || !(kind = sqlc_json_kind(c, &f)))
+            goto done;
+        am_buf_printf(&args, "%s%s, 'string', %s, %s", i ? ", " : "",
+                      sqlc_literal(c, v->rec->names[i]), sqlc_json_text(c, &f),
+                      sqlc_literal(c, kind));
+    }
+    sql = sqlc_printf(c, "CASE WHEN (%s) IS NULL THEN NULL ELSE am_row_to_json(%s) END", v->sql,
+                      args.data ? args.data : "");
+done:
+    am_buf_destroy(&args);
+    return sql;
+}
+
 char *sqlc_json_text(sqlc_ctx_t *c, const sqlc_val_t *v)
 {
+    if (v->rec)
+        return record_json(c, v);
     /* dates and timestamps reach JSON in DateStyle ISO, whatever the session's */
     proxy_sqlenv_t iso = *c->env;
     iso.datestyle = "ISO, MDY";
@@ -817,6 +860,8 @@ static const sqlc_sig_t more[] = {
     JSONPATH("jsonb_path_query_array_tz", JB, 0),
     JSONPATH("jsonb_path_query_first_tz", JB, 0),
     JSONPATH("jsonb_path_query_tz", JB, SQLC_F_SRF),
+    E("row_to_json", 1, A(ANY), JS, 0, e_row_to_json),
+    E("set_config", 3, A(T, T, B), T, 0, refuse),
     E("jsonb_populate_record", 2, A(ANY, JB), ANY, 0, refuse),
     E("json_populate_record", 2, A(ANY, JS), ANY, 0, refuse),
     E("jsonb_populate_recordset", 2, A(ANY, JB), ANY, SQLC_F_SRF, refuse),

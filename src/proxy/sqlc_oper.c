@@ -76,9 +76,14 @@ static void decimal_result(sqlc_ctx_t *c, const char *op, sqlc_val_t *args, uint
         p = 99; /* unknown sizes: exact arithmetic */
         sc = 0;
     }
-    /* DuckDB multiplies DECIMALs of up to 18 digits in 64 bits and reports an overflow
-     * beyond: a product wider than 18 digits is computed on numeric text */
-    if (p <= (mul ? 18 : 38)) {
+    /* DuckDB multiplies two DECIMALs of up to 18 digits in 64 bits (and reports an overflow
+     * past them): a wider operand makes it multiply in 128 bits, where a product of at most
+     * 38 digits always fits. Past 38 digits, numeric text */
+    if (mul && p > 18 && p <= 38) {
+        int w = a->dec_p > 19 ? a->dec_p : 19;
+        a->sql = sqlc_printf(c, "CAST(%s AS DECIMAL(%d,%d))", a->sql, w, a->dec_s);
+    }
+    if (p <= 38) {
         *dp = (uint8_t)p;
         *ds = (uint8_t)sc;
         return;
@@ -293,7 +298,8 @@ static bool pattern_match(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *ou
     bool ilike = e->kind == PG_QUERY__A__EXPR__KIND__AEXPR_ILIKE;
     if (!similar && !ilike && !(fname && strcmp(fname, "like_escape") == 0))
         return binary(c, e, out);
-    if (!(fname && strcmp(fname, "like_escape") == 0))
+    const char *wrapper = similar ? "similar_to_escape" : "like_escape";
+    if (!(fname && strcmp(fname, wrapper) == 0))
         f = NULL; /* ILIKE without ESCAPE: the pattern is the right operand itself */
     sqlc_val_t l, p, esc = {0};
     proxy_pgtype_ref_t text = sqlc_type(PG_OID_TEXT);

@@ -531,8 +531,8 @@ static int64_t pg_ts(int64_t unix_us)
 static bool value_binary(const proxy_session_t *s, duckdb_logical_type lt, duckdb_vector vec,
                          idx_t row, am_buf_t *out);
 
-static void array_binary(const proxy_session_t *s, duckdb_logical_type lt, duckdb_vector vec,
-                         idx_t row, uint32_t elem_oid, am_buf_t *out)
+void proxy__duck_array_binary(const proxy_session_t *s, duckdb_logical_type lt, duckdb_vector vec,
+                              idx_t row, uint32_t elem_oid, am_buf_t *out)
 {
     duckdb_logical_type ct = list_child(lt);
     duckdb_vector child;
@@ -697,7 +697,7 @@ bool proxy__duck_value_encode(const proxy_session_t *s, duckdb_logical_type t, d
         duckdb_type id = duckdb_get_type_id(t);
         if (id == DUCKDB_TYPE_LIST || id == DUCKDB_TYPE_ARRAY) {
             duckdb_logical_type ct = list_child(t);
-            array_binary(s, t, vec, row, scalar_oid(duckdb_get_type_id(ct)), out);
+            proxy__duck_array_binary(s, t, vec, row, scalar_oid(duckdb_get_type_id(ct)), out);
             duckdb_destroy_logical_type(&ct);
             done = true;
         } else {

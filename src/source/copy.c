@@ -1,39 +1,27 @@
 /*
  * source/copy.c: the consistent initial copy. Creates the slot with an exported snapshot
- * (slot.c), then copies each configured table on a connection of its own that imports that
- * snapshot, so every table shows exactly the state the stream continues from. The replication
- * connection stays silent meanwhile: its next command would end the export (postgres.md §1.2).
- * Rows come as COPY TEXT (copytext.c splits them, source_column_parse converts), one arena
- * reset per row and no other allocation, and go to the caller's sink.
- * The relation (relation.c) is read under the same snapshot: the columns as pgoutput sends
- * them, their types resolved as the stream resolves them. The catalog document (catalog.c) is
- * captured under the same snapshot before the first table.
+ * (slot.c), then reads every configured table under that snapshot, so every table shows
+ * exactly the state the stream continues from. The replication connection stays silent
+ * meanwhile: its next command would end the export (postgres.md §1.2).
+ * Planning runs on one connection under the snapshot: each table's relation (relation.c: the
+ * columns as pgoutput sends them, their types resolved as the stream resolves them), its
+ * catalog state, its size in pages and an estimate of its rows (pg_class.reltuples, or a 1%
+ * TABLESAMPLE when it was never analyzed). Big tables are split into ranges of pages.
+ * Reader threads (copyread.c, mirror.copy_workers of them) read the jobs in binary COPY on
+ * connections of their own and decode them; this thread hands each table's rows to the sink in
+ * table order, so the sink sees one table at a time while the next ones are already read.
+ * The catalog document (catalog.c) is captured under the same snapshot before the first table.
  */
 #include "source/source.h"
 #include "source/source_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define PROGRESS_INTERVAL_US (2 * INT64_C(1000000))
-
-typedef struct copy_table {
-    source_t *src;
-    const source_table_ref_t *ref;
-    const source_copy_sink_t *sink;
-    void *ud;
-    PGconn *conn;
-    source_relation_t *rel;
-    bool partitioned;
-    int64_t est_rows;
-    int64_t n_rows;
-    int64_t start_us;
-    int64_t last_log_us;
-    am_arena_t *arena; /* one row's rewritten values (bytea, arrays) */
-    am_value_t *vals;
-    source_copy_field_t *fields;
-    am_buf_t scratch; /* one row's unescaped fields */
-} copy_table_t;
+#define MIN_RANGE_PAGES 4096 /* 32 MB: smaller ranges cost more in queries than they save */
+#define RANGES_PER_READER 4
 
 static bool exec_ok(PGconn *c, const char *sql, am_err_t *err)
 {
@@ -57,158 +45,264 @@ bool source__snapshot_import(PGconn *c, const char *snapshot, am_err_t *err)
     return ok && exec_ok(c, "SET LOCAL statement_timeout = 0", err);
 }
 
-static bool start_copy(copy_table_t *ct, am_err_t *err)
+/* ---- planning ------------------------------------------------------------------------------ */
+
+/* One integer answer of sql on c (text parameters). */
+static bool query_int(PGconn *c, const char *sql, const char *param, int64_t *out, am_err_t *err)
 {
-    am_buf_t sql;
-    am_buf_init(&sql);
-    am_buf_puts(&sql, "COPY (SELECT ");
-    for (size_t i = 0; i < ct->rel->n_cols; i++) {
-        if (i)
-            am_buf_puts(&sql, ", ");
-        am_sql_ident(&sql, ct->rel->cols[i].name);
-    }
-    /* ONLY: inheritance children are tables of their own; a partitioned root has no rows of
-     * its own, its partitions are published under its name */
-    am_buf_puts(&sql, ct->partitioned ? " FROM " : " FROM ONLY ");
-    am_sql_ident(&sql, ct->ref->schema);
-    am_buf_putc(&sql, '.');
-    am_sql_ident(&sql, ct->ref->name);
-    am_buf_puts(&sql, ") TO STDOUT");
-    PGresult *res = source__exec(ct->conn, sql.data, 0, NULL, PGRES_COPY_OUT, err);
-    am_buf_destroy(&sql);
+    const char *params[1] = {param};
+    PGresult *res = source__exec(c, sql, param ? 1 : 0, params, PGRES_TUPLES_OK, err);
+    if (!res)
+        return false;
+    bool ok = PQntuples(res) == 1 && !PQgetisnull(res, 0, 0);
+    *out = ok ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : 0;
     PQclear(res);
-    return res != NULL;
+    return true;
 }
 
-static void log_progress(copy_table_t *ct, int64_t now_us, const char *msg)
+/* Pages of the table (its partitions' for a partitioned one), and rows when never analyzed:
+ * a 1% sample of its pages, or an exact count when it is small. */
+static bool plan_size(const source_copy_t *cp, PGconn *c, source_copy_table_t *t, am_err_t *err)
 {
-    double secs = (double)(now_us - ct->start_us) / 1e6;
-    double rate = secs > 0 ? (double)ct->n_rows / secs : 0;
+    char relid[16];
+    (void)snprintf(relid, sizeof relid, "%u", t->rel->relid);
+    /* pg_partition_tree (12+) has no rows for a table that is not partitioned */
+    const char *pages_sql =
+        t->partitioned && cp->src->server_version >= 120000
+            ? "SELECT sum(pg_relation_size(relid)) / current_setting('block_size')::bigint "
+              "FROM pg_partition_tree($1::oid) WHERE isleaf"
+            : "SELECT pg_relation_size($1::oid) / current_setting('block_size')::bigint";
+    if (!query_int(c, pages_sql, relid, &t->pages, err))
+        return false;
+    if (t->est_rows >= 0)
+        return true;
+    am_buf_t sql;
+    am_buf_init(&sql);
+    am_buf_puts(&sql, t->pages > 1000 ? "SELECT count(*) * 100 FROM " : "SELECT count(*) FROM ");
+    am_buf_puts(&sql, t->partitioned ? "" : "ONLY ");
+    am_sql_ident(&sql, t->ref->schema);
+    am_buf_putc(&sql, '.');
+    am_sql_ident(&sql, t->ref->name);
+    if (t->pages > 1000)
+        am_buf_puts(&sql, " TABLESAMPLE SYSTEM (1)");
+    bool ok = query_int(c, sql.data, NULL, &t->est_rows, err);
+    am_buf_destroy(&sql);
+    return ok;
+}
+
+static bool plan_table(source_copy_t *cp, PGconn *c, source_copy_table_t *t, bool want_state,
+                       am_err_t *err)
+{
+    t->rel = am_xcalloc(1, sizeof *t->rel);
+    t->rel->schema = am_xstrdup(t->ref->schema);
+    t->rel->name = am_xstrdup(t->ref->name);
+    if (!source__relation_read(c, t->rel, &t->partitioned, &t->est_rows, err) ||
+        !plan_size(cp, c, t, err))
+        return false;
+    if (want_state && !source__table_states_on(c, &t->rel->relid, 1, &t->state, &t->n_state, err))
+        return false;
+    if (want_state && t->n_state != 1)
+        return am_err_set(err, AM_SQLSTATE_UNDEFINED_TABLE, "table \"%s.%s\" does not exist",
+                          t->ref->schema, t->ref->name);
+    return true;
+}
+
+/* Jobs: big tables (not partitioned; PostgreSQL 14+ for TID range scans) split by pages so
+ * that every reader gets several ranges; the rest whole. */
+static void plan_jobs(source_copy_t *cp)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < cp->n_tables; i++) {
+        source_copy_table_t *t = &cp->tables[i];
+        int64_t per = t->pages / ((int64_t)cp->n_readers * RANGES_PER_READER);
+        per = per < MIN_RANGE_PAGES ? MIN_RANGE_PAGES : per;
+        if (cp->src->opts.copy_range_pages > 0)
+            per = cp->src->opts.copy_range_pages;
+        bool split = cp->n_readers > 1 && !t->partitioned && t->pages >= 2 * per &&
+                     cp->src->server_version >= 140000;
+        int64_t n = split ? (t->pages + per - 1) / per : 1;
+        for (int64_t k = 0; k < n; k++) {
+            if (cp->n_jobs == cap) {
+                cap = cap ? cap * 2 : 16;
+                cp->jobs = am_xrealloc(cp->jobs, cap * sizeof *cp->jobs);
+            }
+            /* the last range is open: pages added after the size was read hold no row the
+             * snapshot sees, but an open end costs nothing */
+            cp->jobs[cp->n_jobs++] = (source_copy_job_t){.table = i,
+                                                         .lo_page = split ? k * per : 0,
+                                                         .hi_page = k + 1 < n ? (k + 1) * per : -1};
+        }
+        t->jobs_left = (size_t)n;
+    }
+}
+
+static bool plan(source_copy_t *cp, const source_copy_sink_t *sink, am_err_t *err)
+{
+    PGconn *c = source__connect(&cp->src->opts, NULL, err);
+    bool ok = c && source__snapshot_import(c, cp->snapshot, err);
+    for (size_t i = 0; ok && i < cp->n_tables; i++) {
+        ok = plan_table(cp, c, &cp->tables[i], sink->table_state != NULL, err);
+        if (!ok)
+            am_err_prefix(err, "initial copy of %s.%s", cp->tables[i].ref->schema,
+                          cp->tables[i].ref->name);
+    }
+    ok = ok && exec_ok(c, "COMMIT", err);
+    if (c)
+        PQfinish(c);
+    if (ok)
+        plan_jobs(cp);
+    return ok;
+}
+
+/* ---- delivery -------------------------------------------------------------------------------- */
+
+typedef struct progress {
+    const source_copy_table_t *t;
+    int64_t n_rows;
+    int64_t start_us;
+    int64_t last_log_us;
+} progress_t;
+
+static void log_progress(const progress_t *p, int64_t now_us, const char *msg)
+{
+    double secs = (double)(now_us - p->start_us) / 1e6;
+    double rate = secs > 0 ? (double)p->n_rows / secs : 0;
     int64_t eta_s = -1;
-    if (ct->est_rows > ct->n_rows && rate > 0)
-        eta_s = (int64_t)((double)(ct->est_rows - ct->n_rows) / rate);
+    if (p->t->est_rows > p->n_rows && rate > 0)
+        eta_s = (int64_t)((double)(p->t->est_rows - p->n_rows) / rate);
     char table[256];
-    (void)snprintf(table, sizeof table, "%s.%s", ct->ref->schema, ct->ref->name);
-    am_log_info("source", msg, AM_KV_STR("table", table), AM_KV_I64("rows", ct->n_rows),
-                AM_KV_I64("est_rows", ct->est_rows), AM_KV_I64("rows_per_s", (int64_t)rate),
+    (void)snprintf(table, sizeof table, "%s.%s", p->t->ref->schema, p->t->ref->name);
+    am_log_info("source", msg, AM_KV_STR("table", table), AM_KV_I64("rows", p->n_rows),
+                AM_KV_I64("est_rows", p->t->est_rows), AM_KV_I64("rows_per_s", (int64_t)rate),
                 AM_KV_I64("eta_s", eta_s), AM_KV_F64("elapsed_s", secs));
 }
 
-static bool copy_row(copy_table_t *ct, const char *line, size_t len, am_err_t *err)
+/* The table's next block; NULL when its readers are done and its queue empty, or stopping. */
+static source_copy_block_t *pop(source_copy_t *cp, source_copy_table_t *t)
 {
-    size_t n_cols = ct->rel->n_cols;
-    am_buf_reset(&ct->scratch);
-    am_buf_reserve(&ct->scratch, len + 1);
-    if (!source_copytext_split(line, len, ct->scratch.data, ct->fields, n_cols, err))
-        return false;
-    am_arena_reset(ct->arena);
-    for (size_t i = 0; i < n_cols; i++) {
-        const source_copy_field_t *f = &ct->fields[i];
-        if (!f->p) {
-            ct->vals[i] = (am_value_t){.kind = AM_VALUE_NULL};
-            continue;
-        }
-        if (!source_column_parse(&ct->rel->cols[i], f->p, f->len, ct->arena, &ct->vals[i], err)) {
-            am_err_prefix(err, "column %s", ct->rel->cols[i].name);
-            return false;
-        }
+    pthread_mutex_lock(&cp->lock);
+    while (!t->head && t->jobs_left > 0 && !atomic_load(&cp->stop))
+        pthread_cond_wait(&cp->cond, &cp->lock);
+    source_copy_block_t *b = atomic_load(&cp->stop) ? NULL : t->head;
+    if (b) {
+        t->head = b->next;
+        if (!t->head)
+            t->tail = NULL;
+        t->n_queued--;
+        pthread_cond_broadcast(&cp->cond);
     }
-    if (!ct->sink->row(ct->ud, ct->vals, err))
-        return false;
-    /* the clock is read every 4096 rows only: it is not free at millions of rows a second */
-    if ((++ct->n_rows & 4095) == 0) {
-        int64_t now = am_mono_us();
-        if (now - ct->last_log_us >= PROGRESS_INTERVAL_US) {
-            ct->last_log_us = now;
-            log_progress(ct, now, "initial copy progress");
-        }
+    pthread_mutex_unlock(&cp->lock);
+    return b;
+}
+
+static bool deliver_block(const source_copy_sink_t *sink, void *ud, progress_t *p,
+                          const source_copy_block_t *b, am_err_t *err)
+{
+    size_t n_cols = p->t->rel->n_cols;
+    for (size_t r = 0; r < b->n_rows; r++) {
+        if (!sink->row(ud, &b->vals[r * n_cols], err))
+            return false;
+    }
+    p->n_rows += (int64_t)b->n_rows;
+    int64_t now = am_mono_us();
+    if (now - p->last_log_us >= PROGRESS_INTERVAL_US) {
+        p->last_log_us = now;
+        log_progress(p, now, "initial copy progress");
     }
     return true;
 }
 
-static bool copy_rows(copy_table_t *ct, am_err_t *err)
+static bool deliver_table(source_copy_t *cp, source_copy_table_t *t, const source_copy_sink_t *sink,
+                          void *ud, am_err_t *err)
 {
-    for (;;) {
-        char *line = NULL;
-        int n = PQgetCopyData(ct->conn, &line, 0);
-        if (n == -1)
-            break;
-        if (n < 0)
-            return source__pg_err(err, ct->conn, NULL, "copy");
-        bool ok = copy_row(ct, line, (size_t)n, err);
-        PQfreemem(line);
-        if (!ok) {
-            am_err_prefix(err, "row %lld", (long long)ct->n_rows + 1);
+    if (sink->table_state && !sink->table_state(ud, t->state, err))
+        return false;
+    if (!sink->table_begin(ud, t->rel, t->est_rows, err))
+        return false;
+    progress_t p = {.t = t, .start_us = am_mono_us()};
+    p.last_log_us = p.start_us;
+    for (source_copy_block_t *b; (b = pop(cp, t)) != NULL;) {
+        bool ok = deliver_block(sink, ud, &p, b, err);
+        source__copy_block_free(cp, b);
+        if (!ok)
             return false;
-        }
     }
-    PGresult *res = PQgetResult(ct->conn);
-    bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-    if (!ok)
-        source__pg_err(err, ct->conn, res, "copy");
-    PQclear(res);
-    while ((res = PQgetResult(ct->conn)) != NULL)
-        PQclear(res);
-    return ok;
+    if (atomic_load(&cp->stop))
+        return false; /* a reader failed: its error is the copy's */
+    if (!sink->table_end(ud, t->rel, p.n_rows, err))
+        return false;
+    log_progress(&p, am_mono_us(), "initial copy of table done");
+    return true;
 }
 
-/* The table's catalog state under the same snapshot, for the sink (schema changes are told
- * apart from it later). */
-static bool copy_state(copy_table_t *ct, am_err_t *err)
+static int readers_for(const source_t *src)
 {
-    if (!ct->sink->table_state)
-        return true;
-    source_table_state_t *st = NULL;
-    size_t n = 0;
-    if (!source__table_states_on(ct->conn, &ct->rel->relid, 1, &st, &n, err))
-        return false;
-    bool ok = n == 1 ? ct->sink->table_state(ct->ud, st, err)
-                     : am_err_set(err, AM_SQLSTATE_UNDEFINED_TABLE,
-                                  "table \"%s.%s\" does not exist", ct->ref->schema, ct->ref->name);
-    source_table_states_free(st, n);
-    return ok;
+    if (src->opts.copy_workers > 0)
+        return src->opts.copy_workers;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores > 0 ? (int)cores : 1;
 }
 
-static bool copy_table_run(copy_table_t *ct, const char *snapshot, am_err_t *err)
+static void copy_destroy(source_copy_t *cp)
 {
-    ct->conn = source__connect(&ct->src->opts, NULL, err);
-    if (!ct->conn || !source__snapshot_import(ct->conn, snapshot, err) ||
-        !source__relation_read(ct->conn, ct->rel, &ct->partitioned, &ct->est_rows, err) ||
-        !copy_state(ct, err))
-        return false;
-    size_t n = ct->rel->n_cols ? ct->rel->n_cols : 1;
-    ct->vals = am_xcalloc(n, sizeof *ct->vals);
-    ct->fields = am_xcalloc(n, sizeof *ct->fields);
-    if (!ct->sink->table_begin(ct->ud, ct->rel, ct->est_rows, err))
-        return false;
-    ct->start_us = ct->last_log_us = am_mono_us();
-    if (!start_copy(ct, err) || !copy_rows(ct, err))
-        return false;
-    if (!ct->sink->table_end(ct->ud, ct->rel, ct->n_rows, err))
-        return false;
-    log_progress(ct, am_mono_us(), "initial copy of table done");
-    return exec_ok(ct->conn, "COMMIT", err);
+    for (size_t i = 0; i < cp->n_tables; i++) {
+        source_copy_table_t *t = &cp->tables[i];
+        while (t->head) {
+            source_copy_block_t *b = t->head;
+            t->head = b->next;
+            source__copy_block_free(cp, b);
+        }
+        source__relation_free(t->rel);
+        source_table_states_free(t->state, t->n_state);
+    }
+    source__copy_blocks_release(cp);
+    free(cp->tables);
+    free(cp->jobs);
+    pthread_mutex_destroy(&cp->lock);
+    pthread_cond_destroy(&cp->cond);
 }
 
-static bool copy_one_table(source_t *src, const source_table_ref_t *ref, const char *snapshot,
-                           const source_copy_sink_t *sink, void *ud, am_err_t *err)
+static int64_t total_pages(const source_copy_t *cp)
 {
-    copy_table_t ct = {.src = src, .ref = ref, .sink = sink, .ud = ud};
-    ct.rel = am_xcalloc(1, sizeof *ct.rel);
-    ct.rel->schema = am_xstrdup(ref->schema);
-    ct.rel->name = am_xstrdup(ref->name);
-    ct.arena = am_arena_new((size_t)64 * 1024);
-    am_buf_init(&ct.scratch);
-    bool ok = copy_table_run(&ct, snapshot, err);
-    if (!ok)
-        am_err_prefix(err, "initial copy of %s.%s", ref->schema, ref->name);
-    if (ct.conn)
-        PQfinish(ct.conn);
-    source__relation_free(ct.rel);
-    am_arena_free(ct.arena);
-    am_buf_destroy(&ct.scratch);
-    free(ct.vals);
-    free(ct.fields);
+    int64_t n = 0;
+    for (size_t i = 0; i < cp->n_tables; i++)
+        n += cp->tables[i].pages;
+    return n;
+}
+
+/* Plans, reads and delivers every table; on failure the first error (a reader's or the
+ * sink's) is the copy's. */
+static bool copy_tables(source_t *src, const char *snapshot, const source_copy_sink_t *sink,
+                        void *ud, am_err_t *err)
+{
+    source_copy_t cp = {.src = src, .snapshot = snapshot, .n_tables = src->opts.n_tables};
+    pthread_mutex_init(&cp.lock, NULL);
+    pthread_cond_init(&cp.cond, NULL);
+    atomic_init(&cp.stop, false);
+    cp.tables = am_xcalloc(cp.n_tables + 1, sizeof *cp.tables);
+    for (size_t i = 0; i < cp.n_tables; i++)
+        cp.tables[i].ref = &src->opts.tables[i];
+    cp.n_readers = readers_for(src);
+    bool ok = plan(&cp, sink, err);
+    if (ok && (size_t)cp.n_readers > cp.n_jobs)
+        cp.n_readers = cp.n_jobs ? (int)cp.n_jobs : 1;
+    if (ok)
+        am_log_info("source", "initial copy planned", AM_KV_I64("tables", (int64_t)cp.n_tables),
+                    AM_KV_I64("jobs", (int64_t)cp.n_jobs), AM_KV_I64("readers", cp.n_readers),
+                    AM_KV_I64("pages", (int64_t)total_pages(&cp)));
+    ok = ok && source__copy_readers_start(&cp, err);
+    for (size_t i = 0; ok && i < cp.n_tables; i++) {
+        ok = deliver_table(&cp, &cp.tables[i], sink, ud, err);
+        if (!ok && !cp.failed)
+            am_err_prefix(err, "initial copy of %s.%s", cp.tables[i].ref->schema,
+                          cp.tables[i].ref->name);
+    }
+    if (!ok && cp.n_threads)
+        source__copy_fail(&cp, err);
+    source__copy_readers_stop(&cp);
+    if (!ok && cp.failed)
+        *err = cp.err;
+    copy_destroy(&cp);
     return ok;
 }
 
@@ -260,11 +354,9 @@ bool source_initial_copy(source_t *src, const source_copy_sink_t *sink, void *ud
         drop_failed_slot(src);
         return false;
     }
-    for (size_t i = 0; i < src->opts.n_tables; i++) {
-        if (!copy_one_table(src, &src->opts.tables[i], snapshot, sink, ud, err)) {
-            drop_failed_slot(src);
-            return false;
-        }
+    if (!copy_tables(src, snapshot, sink, ud, err)) {
+        drop_failed_slot(src);
+        return false;
     }
     *consistent_point = point;
     return true;

@@ -136,6 +136,31 @@ typedef struct source_copy_field {
 bool source_copytext_split(const char *line, size_t len, char *scratch, source_copy_field_t *fields,
                            size_t n_fields, am_err_t *err) AM_MUST_CHECK;
 
+/* ---- binary COPY rows (pure: bytes in, values out; fuzzable) ------------------------------ */
+
+/* Whether col is decoded from its own binary form; the others are selected as their type's
+ * text output and parsed as the text path parses it (arrays, intervals, json, enums, ...). */
+bool source_copybin_native(const source_column_t *col);
+/* Appends col's expression in the COPY's SELECT list: the column itself when native, else its
+ * type's output function's text (format's %s; not ::text, which for bool, inet, bpchar and
+ * their domains is a cast that prints differently), NULL kept. */
+void source_copybin_select(am_buf_t *sql, const source_column_t *col);
+/* The file header at the start of the first CopyData message; *used is its length. 08P01
+ * when it is not PostgreSQL's (or rows carry OIDs). */
+bool source_copybin_header(const uint8_t *p, size_t len, size_t *used, am_err_t *err) AM_MUST_CHECK;
+/*
+ * One tuple of binary COPY (p: one CopyData message, the header already skipped) into
+ * n_cols values of cols, selected as source_copybin_native says. *end is true for the
+ * trailer. Values point into p or into arena (numeric and uuid text, arrays, parsed text), so
+ * both must outlive them. They equal source_column_parse's of the text output, except that the
+ * fixed-width kinds (bool, integers, floats, date, time, timestamps) carry no text (s NULL).
+ * Malformed bytes fail with 08P01 naming the column; values the lake cannot hold fail as
+ * source_column_parse does (22008, 22003, ...).
+ */
+bool source_copybin_row(const source_column_t *cols, size_t n_cols, const uint8_t *p, size_t len,
+                        am_arena_t *arena, am_value_t *vals, bool *end,
+                        am_err_t *err) AM_MUST_CHECK;
+
 /* ---- the connection --------------------------------------------------------------------- */
 
 typedef struct source_table_ref {
@@ -157,6 +182,8 @@ typedef struct source_options {
     bool temporary_slot;     /* source_initial_copy creates the slot TEMPORARY (gone with the
                                 connection), to copy and catch up one table while the main slot
                                 streams */
+    int copy_workers;        /* connections reading the initial copy at once; 0 = the cores */
+    int copy_range_pages;    /* pages per CTID range of a split table; 0 = automatic */
 } source_options_t;
 
 typedef struct source source_t;
@@ -356,6 +383,9 @@ bool source_send_feedback(source_t *src, am_err_t *err) AM_MUST_CHECK;
 
 /* Latest walEnd the server reported (for lag); any thread. */
 am_lsn_t source_wal_end(const source_t *src);
+/* Highest LSN of a change the server sent (XLogData dataStart): unlike walEnd, it moves only
+ * with WAL that decoded into messages for the publication; any thread. */
+am_lsn_t source_received_lsn(const source_t *src);
 /* LSN last reported as flushed; any thread. */
 am_lsn_t source_flushed_lsn(const source_t *src);
 

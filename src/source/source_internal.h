@@ -7,6 +7,7 @@
 
 #include "source/source.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
 #include <libpq-fe.h>
@@ -123,6 +124,7 @@ struct source {
     int64_t last_feedback_us; /* am_mono_us of the last standby status update */
     _Atomic uint64_t wal_end; /* max walEnd seen, any thread reads */
     _Atomic uint64_t flushed; /* last flush LSN reported, any thread reads */
+    _Atomic uint64_t rcv_lsn; /* highest XLogData dataStart, any thread reads */
 };
 
 /* Opens a connection (extra appended to the conninfo, e.g. "replication=database"). */
@@ -175,6 +177,74 @@ extern const size_t source__n_catalog_rels;
  * snapshot the document reflects; lsn is the LSN it records. */
 bool source__catalog_capture_on(source_t *src, PGconn *c, am_lsn_t lsn, am_buf_t *out,
                                 am_err_t *err) AM_MUST_CHECK;
+
+/* ---- the initial copy: planning and delivery (copy.c), reader threads (copyread.c) -------- */
+
+#define COPY_QUEUE_BLOCKS 4 /* blocks a table's queue holds before its readers wait */
+#define SOURCE_COPY_STOPPED                                                                        \
+    "57014" /* a reader noticed the copy stopping (not itself a failure)                           \
+             */
+
+/* Decoded rows of one table: the raw messages and the values in one arena. */
+typedef struct source_copy_block {
+    struct source_copy_block *next;
+    am_arena_t *arena;
+    am_value_t *vals; /* n_rows x the table's n_cols */
+    size_t cap_vals;
+    size_t n_rows;
+} source_copy_block_t;
+
+typedef struct source_copy_table {
+    const source_table_ref_t *ref;
+    source_relation_t *rel; /* read under the snapshot */
+    bool partitioned;
+    int64_t est_rows;
+    int64_t pages;
+    source_table_state_t *state; /* NULL unless the sink wants it */
+    size_t n_state;
+    /* guarded by source_copy_t.lock */
+    source_copy_block_t *head, *tail;
+    size_t n_queued;
+    size_t jobs_left;
+} source_copy_table_t;
+
+/* A table, or its pages [lo_page, hi_page) by CTID (hi_page -1: to the end). */
+typedef struct source_copy_job {
+    size_t table;
+    int64_t lo_page;
+    int64_t hi_page;
+} source_copy_job_t;
+
+typedef struct source_copy {
+    source_t *src;
+    const char *snapshot;
+    source_copy_table_t *tables;
+    size_t n_tables;
+    source_copy_job_t *jobs;
+    size_t n_jobs;
+    int n_readers;
+    pthread_t *threads;
+    size_t n_threads;
+    pthread_mutex_t lock; /* guards next_job, every table's queue and jobs_left, failed, err */
+    pthread_cond_t cond;  /* broadcast on every change of those */
+    size_t next_job;
+    source_copy_block_t *free_blocks; /* guarded by lock: recycled blocks */
+    size_t n_free;
+    atomic_bool stop;
+    bool failed;
+    am_err_t err; /* the first failure */
+} source_copy_t;
+
+/* Starts cp->n_readers threads taking cp->jobs; false (and cp failed) if one cannot start. */
+bool source__copy_readers_start(source_copy_t *cp, am_err_t *err) AM_MUST_CHECK;
+/* Sets stop, wakes and joins every reader. */
+void source__copy_readers_stop(source_copy_t *cp);
+/* Records the copy's first failure and stops it. */
+void source__copy_fail(source_copy_t *cp, const am_err_t *err);
+/* Recycles b (or frees it when enough are kept); any thread. */
+void source__copy_block_free(source_copy_t *cp, source_copy_block_t *b);
+/* Frees the recycled blocks (after the readers stopped). */
+void source__copy_blocks_release(source_copy_t *cp);
 
 /* Creates the slot with an exported snapshot (slot.c). */
 bool source__slot_create(source_t *src, am_lsn_t *consistent_point, char *snapshot,

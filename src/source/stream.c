@@ -159,6 +159,11 @@ am_lsn_t source_wal_end(const source_t *src)
     return atomic_load_explicit(&src->wal_end, memory_order_relaxed);
 }
 
+am_lsn_t source_received_lsn(const source_t *src)
+{
+    return atomic_load_explicit(&src->rcv_lsn, memory_order_relaxed);
+}
+
 am_lsn_t source_flushed_lsn(const source_t *src)
 {
     return atomic_load_explicit(&src->flushed, memory_order_relaxed);
@@ -200,7 +205,9 @@ static bool handle_copy_data(source_t *src, const uint8_t *buf, size_t n, source
     if (buf[0] != 'w' || n < XLOGDATA_HEADER)
         return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
                           "replication stream: unexpected message 0x%02x (%zu bytes)", buf[0], n);
-    (void)am_read_u64(&r); /* dataStart */
+    am_lsn_t start = am_read_u64(&r);
+    if (start > atomic_load_explicit(&src->rcv_lsn, memory_order_relaxed))
+        atomic_store_explicit(&src->rcv_lsn, start, memory_order_relaxed);
     note_wal_end(src, am_read_u64(&r));
     if (!source_decoder_decode(src->dec, buf + XLOGDATA_HEADER, n - XLOGDATA_HEADER, out, err))
         return false;

@@ -1,6 +1,7 @@
 /*
- * tests/config/test_mirror.c: the table lifecycle keys (config/mirror.c): the mirror section,
- * table patterns, insert_only and on_drop, each bad value named with its file, line and key.
+ * tests/config/test_mirror.c: the table lifecycle keys (config/mirror.c): the mirror section
+ * (copy_workers too), table patterns, insert_only and on_drop, each bad value named with its
+ * file, line and key.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -36,7 +37,8 @@ Test(config, mirror_section_and_table_options)
                    "    on_drop: drop\n"
                    "mirror:\n"
                    "  resnapshot_on_slot_loss: yes\n"
-                   "  catalog_check_ms: 250\n",
+                   "  catalog_check_ms: 250\n"
+                   "  copy_workers: 3\n",
                    &cfg, &err),
               "%s", err.msg);
     cr_assert_eq(cfg.n_tables, 2);
@@ -48,10 +50,12 @@ Test(config, mirror_section_and_table_options)
     cr_assert(cfg.tables[1].drop_lake);
     cr_assert(cfg.mirror.resnapshot_on_slot_loss);
     cr_assert_eq(cfg.mirror.catalog_check_ms, 250);
+    cr_assert_eq(cfg.mirror.copy_workers, 3);
     config_destroy(&cfg);
     cr_assert(load("tables:\n  - name: t\n", &cfg, &err), "%s", err.msg);
     cr_assert_not(cfg.mirror.resnapshot_on_slot_loss, "off unless asked for");
     cr_assert_eq(cfg.mirror.catalog_check_ms, 0, "0: the write path's default");
+    cr_assert_eq(cfg.mirror.copy_workers, 0, "0: one per core");
     config_destroy(&cfg);
 }
 
@@ -72,6 +76,15 @@ Test(config, mirror_bad_values_name_line_and_key)
         {"tables:\n  - name: t\nmirror:\n  catalog_check_ms: -5\n",
          "config.yaml:9: key \"mirror.catalog_check_ms\": expected an integer number of "
          "milliseconds 1-3600000, got \"-5\""},
+        {"tables:\n  - name: t\nmirror:\n  copy_workers: 257\n",
+         "config.yaml:9: key \"mirror.copy_workers\": expected an integer 0-256 (0: one per "
+         "core), got \"257\""},
+        {"tables:\n  - name: t\nmirror:\n  copy_workers: -1\n",
+         "config.yaml:9: key \"mirror.copy_workers\": expected an integer 0-256 (0: one per "
+         "core), got \"-1\""},
+        {"tables:\n  - name: t\nmirror:\n  copy_workers: 2x\n",
+         "config.yaml:9: key \"mirror.copy_workers\": expected an integer 0-256 (0: one per "
+         "core), got \"2x\""},
         {"tables:\n  - name: t\nmirror:\n  resnapshot: true\n",
          "config.yaml:9: unknown key \"mirror.resnapshot\""},
         {"tables:\n  - name: t\nmirror: [1]\n",

@@ -27,7 +27,8 @@ Test(proxy, startup_options_set_parameters)
  * proxy.idle_in_transaction_session_timeout), as RESET of one name does, not to 0. */
 Test(proxy, reset_all_restores_configured_timeouts)
 {
-    pt_proxy_t t;
+    pt_proxy_t t = {
+        .user = PT_USER, .password = PT_PASSWORD, .database = PT_DB, .own_warehouse = true};
     t.warehouse = amt_tmpdir("reset_all");
     proxy_options_t o = {.listen_host = "127.0.0.1",
                          .user = PT_USER,

@@ -311,3 +311,32 @@ Test(source, copy_partitioned_table_reads_every_partition)
     source_close(src);
     PQfinish(c);
 }
+
+/* A table bigger than a few ranges is read by several connections, each a range of its pages
+ * by CTID, and every row arrives exactly once. */
+Test(source, copy_splits_a_big_table_into_page_ranges)
+{
+    amt_create_db("src_copy_ranges");
+    PGconn *c = amt_pg_connect("src_copy_ranges");
+    amt_pg_exec(c, "CREATE TABLE t (id int PRIMARY KEY, v text); "
+                   "INSERT INTO t SELECT i, repeat('x', i %% 50) FROM generate_series(1, 30000) i; "
+                   "DELETE FROM t WHERE id %% 7 = 0");
+    source_table_ref_t tables[] = {{"public", "t"}};
+    source_options_t o = srct_options("src_copy_ranges", tables, 1);
+    o.copy_workers = 3;
+    o.copy_range_pages = 16;
+    source_t *src = srct_open(&o);
+    rec_sink_t s = {0};
+    am_lsn_t point = 0;
+    am_err_t err = {0};
+    cr_assert(source_initial_copy(src, &REC_SINK, &s, &point, &err), "%s", err.msg);
+    char *want = amt_pg_value(c, "SELECT count(*) FROM t");
+    cr_assert_eq(s.n_rows, (size_t)atoll(want), "every row once: %zu of %s", s.n_rows, want);
+    cr_assert_eq(s.end_rows, atoll(want));
+    cr_assert_gt(s.est_rows, 0, "estimated even though never analyzed");
+    free(want);
+    cr_assert(source_slot_drop(src, &err), "%s", err.msg);
+    rec_free(&s);
+    source_close(src);
+    PQfinish(c);
+}

@@ -4,6 +4,7 @@
 #                            127.0.0.1 with wal_level=logical; writes DIR/env (shell exports)
 #   pg.sh stop DIR           fast shutdown; always safe to call
 #   pg.sh restart DIR        immediate stop (crash recovery follows) and start again
+# AM_PG_CONF, when set, is appended to postgresql.conf (benchmarks size WAL and buffers).
 # The cluster has a superuser (REPLICATION included) named $AM_PG_USER (default am_test) with
 # password $AM_PG_PASSWORD (default am_test_pw), checked with SCRAM on 127.0.0.1.
 set -euo pipefail
@@ -46,6 +47,7 @@ full_page_writes = off
 shared_buffers = 128MB
 wal_sender_timeout = 60s
 log_min_messages = warning
+${AM_PG_CONF:-}
 CONF
   cat >"$dir/data/pg_hba.conf" <<HBA
 local all all trust

@@ -21,6 +21,7 @@ SELECT min(u) FROM alltypes;
 SELECT max(ba) FROM alltypes;
 SELECT min(f4), max(f4), sum(f4), min(f8), max(f8), count(f8) FROM alltypes;
 SELECT min(f4), max(f4), sum(f4), avg(f8), min(f8), max(f8) FROM alltypes WHERE id IN (1, 5, 6, 7, 8, 9);
+-- name: money_aggregates
 SELECT sum(mn), min(mn), max(mn), avg(i2), avg(i4), avg(i8), sum(i8 / 2) FROM alltypes;
 SELECT sum(i8) FROM alltypes;
 SELECT stddev(total), stddev_samp(total), stddev_pop(total), variance(total), var_samp(total), var_pop(total) FROM orders;

@@ -28,6 +28,7 @@ SELECT c.id, u.tag, u.pos FROM customers c, unnest(c.tags) WITH ORDINALITY u(tag
 -- name: concat_multidim
 SELECT array_append(ARRAY[1, 2], 3), array_prepend(0, ARRAY[1]), array_cat(ARRAY[1], ARRAY[2, 3]), ARRAY[1] || 2, 0 || ARRAY[1], ARRAY[1] || ARRAY[2], ARRAY[[1]] || ARRAY[2];
 SELECT array_remove(ARRAY[1, 2, 1, NULL], 1), array_remove(ARRAY[1, NULL], NULL), array_replace(ARRAY[1, 2, 1], 1, 9), array_position(ARRAY['a', 'b', 'a'], 'a'), array_position(ARRAY['a', 'b', 'a'], 'a', 2), array_positions(ARRAY[1, 2, 1], 1);
+-- name: array_fill_lower_bound
 SELECT array_fill(7, ARRAY[3]), array_fill('x'::text, ARRAY[2], ARRAY[0]), array_to_string(ARRAY[1, NULL, 3], '/', 'n'), trim_array(ARRAY[1, 2, 3], 1);
 SELECT array_agg(x ORDER BY x DESC) FROM unnest(ARRAY[3, 1, 2]) x;
 -- name: array_agg_of_arrays

@@ -40,6 +40,7 @@ SELECT oid, typname, typlen, typtype, typcategory, typispreferred, typinput, typ
 SELECT enumtypid::regtype, enumlabel, enumsortorder FROM pg_enum WHERE enumtypid IN ('mood'::regtype, 'order_status'::regtype) ORDER BY enumtypid::regtype::text, enumsortorder;
 SELECT t.typname, pg_catalog.format_type(t.typbasetype, t.typtypmod), t.typnotnull, t.typdefault, pg_get_constraintdef(c.oid) FROM pg_type t LEFT JOIN pg_constraint c ON c.contypid = t.oid WHERE t.typtype = 'd' AND t.typnamespace = 'public'::regnamespace ORDER BY 1;
 SELECT c.oid::regclass, n.nspname, c.relname FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relname OPERATOR(pg_catalog.~) '^(orders)$' COLLATE pg_catalog.default AND pg_catalog.pg_table_is_visible(c.oid) ORDER BY 2, 3;
+-- name: visible_regprocedure
 SELECT pg_table_is_visible('customers'::regclass), pg_table_is_visible('sales.regions'::regclass), pg_type_is_visible('mood'::regtype), pg_function_is_visible('lower(text)'::regprocedure);
 SELECT has_table_privilege('customers', 'SELECT'), has_table_privilege('sales.regions', 'SELECT'), has_schema_privilege('sales', 'USAGE'), has_column_privilege('customers', 'email', 'SELECT'), has_database_privilege(current_database(), 'CONNECT');
 SELECT pg_get_userbyid(c.relowner) = current_user, c.relacl IS NULL FROM pg_class c WHERE c.relname = 'orders';
@@ -62,10 +63,12 @@ SELECT domain_name, data_type, character_maximum_length FROM information_schema.
 SELECT current_schema(), current_schemas(false), current_schemas(true), current_user, session_user, user, current_role, current_database(), current_catalog;
 SELECT current_setting('search_path'), current_setting('server_encoding'), current_setting('client_encoding'), current_setting('standard_conforming_strings'), current_setting('integer_datetimes'), current_setting('max_identifier_length');
 SELECT current_setting('no.such_setting');
+-- name: set_config
 SELECT current_setting('no.such_setting', true) IS NULL, set_config('application_name', 'corpus', false), current_setting('application_name');
 SELECT c.relname, count(a.attnum) FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace GROUP BY c.relname ORDER BY 1;
 -- name: functiondef_regprocedure
 SELECT pg_get_viewdef('pg_tables'::regclass) IS NOT NULL, pg_get_functiondef('lower(text)'::regprocedure) IS NOT NULL;
+-- name: proargtypes_vector_cast
 SELECT p.proname, p.pronargs, p.prorettype::regtype, p.proargtypes::regtype[] FROM pg_proc p WHERE p.proname IN ('lower', 'upper', 'length') AND p.pronamespace = 'pg_catalog'::regnamespace ORDER BY 1, 4::text;
 SELECT oprname, oprleft::regtype, oprright::regtype, oprresult::regtype FROM pg_operator WHERE oprname = '||' AND oprleft = 'text'::regtype ORDER BY 3::text;
 SELECT amname FROM pg_am ORDER BY 1;

@@ -35,16 +35,22 @@ SELECT jsonb_array_elements('[1, "a", null, [2], {"b": 3}]');
 SELECT * FROM jsonb_to_record('{"a":1,"b":"x","c":[1,2]}') AS x(a int, b text, c int[]);
 -- name: to_recordset
 SELECT * FROM json_to_recordset('[{"a":1,"b":"x"},{"a":2}]') AS x(a int, b text) ORDER BY a;
+-- name: populate_record
 SELECT * FROM jsonb_populate_record(NULL::sales.regions, '{"code":"XX","name":"Nowhere","population":5}');
+-- name: jsonpath_ops
 SELECT body @? '$.tags[*] ? (@ == "u")', body @@ '$.score > 100', jsonb_path_query_first(body, '$.meta.rev'), jsonb_path_exists(body, '$.nope') FROM docs WHERE id = 99;
+-- name: jsonpath_query
 SELECT jsonb_path_query(body, '$.tags[*]') FROM docs WHERE id = 2;
+-- name: jsonpath_functions
 SELECT jsonb_path_query_array('{"a":[1,2,3,4]}', '$.a[*] ? (@ > $min)', '{"min": 2}'), jsonb_path_match('{"a":1}', '$.a == 1'), jsonb_path_query_first('{"a":"2024-02-29"}', '$.a.datetime()');
+-- name: jsonpath_match_where
 SELECT id FROM docs WHERE body @@ '$.meta.rev == 3 && $.ok == true' ORDER BY id LIMIT 5;
 SELECT '{"a":1}'::jsonb ->> 'a' || 'x', ('{"a":1}'::jsonb -> 'a')::int, ('{"a":"1"}'::jsonb -> 'a')::text, ('{"a":1.5}'::jsonb -> 'a')::numeric;
 SELECT ('{"a":"x"}'::jsonb -> 'a')::int;
 SELECT '{"a":'::jsonb;
 SELECT '{"a":1}'::json = '{"a":1}'::json;
 SELECT '[1,2]'::json -> 'a', '{"a":[]}'::jsonb -> 'a' -> 0, 'null'::jsonb ->> 0, 'null'::jsonb IS NULL, ('null'::jsonb ->> 0) IS NULL;
+-- name: each_text_select_list
 SELECT jsonb_each_text('{"a":1,"b":[1,2],"c":null}') ORDER BY 1;
 -- name: order_jsonb_union
 SELECT body -> 'name' AS n FROM docs WHERE id = 1 UNION ALL SELECT '"x"'::jsonb ORDER BY 1;

@@ -36,6 +36,7 @@ SELECT pg_size_pretty(123456789::bigint), pg_size_pretty(1024::numeric), pg_size
 EXPLAIN SELECT * FROM orders WHERE id = 1;
 -- name: explain_costs_off
 EXPLAIN (COSTS OFF) SELECT count(*) FROM customers;
+-- name: transaction_read_only
 SELECT txid_current_if_assigned() IS NULL, pg_is_in_recovery(), current_setting('transaction_read_only');
 
 -- session: SET search_path = sales, public

@@ -58,6 +58,7 @@ SELECT id, ip, host(ip), masklen(ip), family(ip), network(ip), ip << '10.0.0.0/8
 SELECT id, ip FROM alltypes ORDER BY ip NULLS FIRST, id;
 -- name: inet_input
 SELECT '192.168.1.5/24'::inet, '192.168.1.5/24'::cidr;
+-- name: money_arithmetic
 SELECT id, mn, mn + 1::money, mn * 2, mn / 4, mn::numeric FROM alltypes WHERE mn IS NOT NULL ORDER BY id;
 -- name: money_order
 SELECT id, mn FROM alltypes ORDER BY mn NULLS LAST, id;

@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""bench/report.py: charts (gnuplot) next to bench/results/*.json and docs/benchmarks.md from
+the latest results. Run by `make bench` after the benchmarks; runs alone on existing results.
+  freshness.png  p50/p95/p99 per pgbench rate, from the histogram and from the probe
+  ratios.png     every ratio against its target (each bar: how far the target is met)"""
+import json
+import os
+import shutil
+import subprocess
+
+import benchlib as bl
+
+DOC = os.path.join(bl.ROOT, "docs", "benchmarks.md")
+
+
+def load(name):
+    try:
+        with open(os.path.join(bl.RESULTS, f"{name}.json")) as f:
+            return json.load(f)
+    except OSError:
+        return None
+
+
+def ratios(res):
+    """(label, value, target, higher_is_better) of every figure the issue sets a target for."""
+    out = []
+    c = res.get("copy")
+    for r in (c or {}).get("runs", []):
+        out.append((f"copy, {r['workers']} workers: time / binary COPY", r["ratio_to_binary_copy"], 1.5, False))
+        out.append((f"copy, {r['workers']} workers: CPU-s per M rows", r["cpu_s_per_million_rows"], 1.5, False))
+    if res.get("ingest"):
+        out.append(("ingest rows/s / pg_recvlogical", res["ingest"]["insert"]["ratio"], 0.9, True))
+    if res.get("updates"):
+        out.append(("updates rows/s / pg_recvlogical", res["updates"]["update"]["ratio"], 0.5, True))
+        out.append(("deletes rows/s / pg_recvlogical", res["updates"]["delete"]["ratio"], 0.5, True))
+    for r in (res.get("freshness") or {}).get("runs", []):
+        if r["rate"] == "2000":
+            for src in ("histogram", "probe"):
+                if r[src]["p50"] is not None:
+                    out.append((f"freshness p50 at 2,000 tps ({src}), s", r[src]["p50"], 0.25, False))
+                    out.append((f"freshness p99 at 2,000 tps ({src}), s", r[src]["p99"], 1.0, False))
+    for r in (res.get("queries") or {}).get("queries", []):
+        if r["proxy_seconds"] is None:
+            continue
+        if r["query"] == "q1":
+            out.append(("q1: PostgreSQL time / proxy time", r["speedup_vs_postgres"], 10, True))
+        out.append((f"{r['query']}: proxy time / embedded DuckDB", r["proxy_over_duckdb"], 1.1, False))
+    return out
+
+
+def gnuplot(script):
+    if not shutil.which("gnuplot"):
+        print("report: gnuplot not installed (scripts/deps.sh installs it); charts skipped")
+        return False
+    r = subprocess.run(["gnuplot"], input=script, text=True, capture_output=True)
+    if r.returncode != 0:
+        print("report: gnuplot failed: " + r.stderr.strip().replace("\n", " "))
+    return r.returncode == 0
+
+
+def chart_freshness(fresh):
+    data = os.path.join(bl.RESULTS, "freshness.dat")
+    with open(data, "w") as f:
+        f.write("rate hist_p50 hist_p95 hist_p99 probe_p50 probe_p95 probe_p99\n")
+        for r in fresh["runs"]:
+            h, p = r["histogram"], r["probe"]
+            vals = [h["p50"], h["p95"], h["p99"], p["p50"], p["p95"], p["p99"]]
+            label = f"{r['rate']}({r['tps']:.0f}tps)" if r.get("tps") else r["rate"]
+            f.write(label + " " + " ".join("NaN" if v is None else f"{v * 1000:.1f}" for v in vals) + "\n")
+    has_hist = any(r["histogram"]["p50"] is not None for r in fresh["runs"])
+    cols = ([2, 3, 4] if has_hist else []) + [5, 6, 7]
+    plots = ", ".join(f"'{data}' using {c}" + (":xtic(1)" if i == 0 else "") + " title columnheader"
+                      for i, c in enumerate(cols))
+    return gnuplot(f"""set terminal pngcairo size 900,500
+set output '{os.path.join(bl.RESULTS, "freshness.png")}'
+set title 'Freshness under pgbench: commit to visible (ms), commit {fresh["commit"]}'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8
+set key top left
+set ylabel 'ms'
+set yrange [0:*]
+set arrow from graph 0, first 250 to graph 1, first 250 nohead dt 2 lc rgb 'gray'
+set arrow from graph 0, first 1000 to graph 1, first 1000 nohead dt 2 lc rgb 'red'
+plot {plots}
+""")
+
+
+def chart_ratios(rs, commit):
+    data = os.path.join(bl.RESULTS, "ratios.dat")
+    with open(data, "w") as f:
+        for label, v, target, higher in rs:
+            score = v / target if higher else target / v  # >= 1: target met
+            f.write(f"\"{label}\" {score:.4f}\n")
+    return gnuplot(f"""set terminal pngcairo size 1000,{200 + 28 * len(rs)}
+set output '{os.path.join(bl.RESULTS, "ratios.png")}'
+set title 'Each figure against its target (>= 1: met), commit {commit}'
+set style fill solid 0.8
+set boxwidth 0.6
+set yrange [-0.5:{len(rs) - 0.5}]
+set ytics scale 0
+set logscale x 2
+set xrange [0.01:100]
+set arrow from 1, graph 0 to 1, graph 1 nohead lc rgb 'red'
+unset key
+plot '{data}' using (1):0:(0.01):2:($0-0.3):($0+0.3):yticlabels(1) with boxxyerror
+""")
+
+
+def fnum(v, unit=""):
+    return "n/a" if v is None else f"{bl.fmt(v)}{unit}"
+
+
+def doc(res, rs):
+    lines = ["# Benchmarks", "",
+             "Ratios against PostgreSQL's own tools, measured in the same run on the same machine (`make bench`,",
+             "bench/). Each benchmark starts a private PostgreSQL 15 (tests/support/pg.sh, `fsync = off`), prints a",
+             "table, and writes `bench/results/<name>.json` (machine, commit, command, every figure); charts are",
+             "`bench/results/freshness.png` and `bench/results/ratios.png`. Sizes scale with `BENCH_ROWS` and the",
+             "per-benchmark variables in each script's docstring.", ""]
+    for name, r in res.items():
+        if r:
+            m = r["machine"]
+            lines.append(f"- `{name}`: commit `{r['commit']}`, `{r['command']}`, {r['finished_at']}, {m['cores']} cores, "
+                         f"{m['memory_bytes'] / 2**30:.0f} GB, load {m['load_avg_at_start']:.1f} at start"
+                         + (f", {', '.join(f'{k}={v}' for k, v in sorted(r['env'].items()))}" if r["env"] else ""))
+    lines += ["", "## Against the targets", "", "| figure | measured | target | met |", "| --- | ---: | ---: | --- |"]
+    for label, v, target, higher in rs:
+        met = v >= target if higher else v <= target
+        lines.append(f"| {label} | {bl.fmt(v)} | {'>=' if higher else '<='} {bl.fmt(float(target))} | {'yes' if met else 'no'} |")
+    c = res.get("copy")
+    if c:
+        lines += ["", f"## Initial copy ({c['rows']:,} rows, 7 columns)", "",
+                  f"Binary COPY to /dev/null: {c['reference_seconds']:.2f} s ({c['rows'] / c['reference_seconds']:,.0f} rows/s).", "",
+                  "| workers | seconds | rows/s | ratio | CPU-s / M rows | peak RSS MB | catalog s | commit s |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for r in c["runs"]:
+            parts = " | ".join("n/a" if r.get(k) is None else f"{r[k]:.2f}" for k in ("catalog_seconds", "commit_seconds"))
+            lines.append(f"| {r['workers']} | {r['seconds']:.2f} | {r['rows_per_s']:,.0f} | {r['ratio_to_binary_copy']:.2f} | "
+                         f"{r['cpu_s_per_million_rows']:.2f} | {r['peak_rss_bytes'] / 2**20:.0f} | {parts} |")
+        lines += ["", "Seconds include the catalog capture (once per copy, whatever the size) and the table's "
+                  "commit (Parquet files and manifests); the rest is reading, decoding and appending rows."]
+    for name, key, title in (("ingest", "insert", "Streaming ingest"), ("updates", "update", "Random updates"),
+                             ("updates", "delete", "Random deletes")):
+        r = (res.get(name) or {}).get(key)
+        if r:
+            lines += ["", f"## {title} ({r['rows']:,} rows, 1,000 per transaction, {r['wal_bytes'] / 2**20:.0f} MB of WAL)", "",
+                      "| consumer | seconds | rows/s |", "| --- | ---: | ---: |",
+                      f"| pg_recvlogical | {r['pg_recvlogical_seconds']:.2f} | {r['pg_recvlogical_rows_per_s']:,.0f} |",
+                      f"| arctic-mirror | {r['mirror_seconds']:.2f} | {r['mirror_rows_per_s']:,.0f} |", "",
+                      f"Ratio {r['ratio']:.2f}; mirror CPU {r['mirror_cpu_seconds']:.1f} s, peak RSS "
+                      f"{r['mirror_peak_rss_bytes'] / 2**20:.0f} MB."]
+    f = res.get("freshness")
+    if f:
+        lines += ["", f"## Freshness under pgbench (scale {f['scale']}, {f['clients']} clients, {f['seconds_per_rate']} s per rate)", "",
+                  "Milliseconds from COMMIT to visible through the proxy.", "",
+                  "| rate | tps | reading | p50 | p95 | p99 | samples |", "| --- | ---: | --- | ---: | ---: | ---: | ---: |"]
+        for r in f["runs"]:
+            for src in ("histogram", "probe", "postgres_probe"):
+                d = r[src]
+                ms = [None if d[q] is None else d[q] * 1000 for q in ("p50", "p95", "p99")]
+                lines.append(f"| {r['rate']} | {fnum(r['tps'])} | {src.replace('_', ' ')} | {fnum(ms[0])} | {fnum(ms[1])} | "
+                             f"{fnum(ms[2])} | {fnum(d.get('n', d.get('count')))} |")
+        lines += ["", "![freshness](../bench/results/freshness.png)"]
+    q = res.get("queries")
+    if q:
+        lines += ["", f"## Queries ({q['rows']:,} lineitem rows, best of {q['repeat']})", "",
+                  "| query | PostgreSQL s | proxy s | embedded DuckDB s | PostgreSQL / proxy | proxy / DuckDB |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for r in q["queries"]:
+            lines.append(f"| {r['query']} | {fnum(r['postgres_seconds'])} | {fnum(r['proxy_seconds'])} | "
+                         f"{fnum(r['duckdb_seconds'])} | {fnum(r['speedup_vs_postgres'])} | {fnum(r['proxy_over_duckdb'])} |"
+                         + (f" proxy: {r['proxy_error']}" if r.get("proxy_error") else ""))
+    fe = res.get("fetch")
+    if fe:
+        lines += ["", f"## A {fe['rows']:,}-row result fetched by psql", "",
+                  f"PostgreSQL {fe['postgres_seconds']:.2f} s, proxy {fe['proxy_seconds']:.2f} s: "
+                  f"the proxy takes {fe['proxy_over_postgres']:.2f}x PostgreSQL's time."]
+    lines += ["", "![ratios](../bench/results/ratios.png)", ""]
+    with open(DOC, "w") as fh:
+        fh.write("\n".join(lines))
+    print(f"report: {os.path.relpath(DOC, bl.ROOT)}")
+
+
+def main():
+    res = {n: load(n) for n in ("copy", "ingest", "updates", "freshness", "queries", "fetch")}
+    rs = ratios(res)
+    if res["freshness"]:
+        chart_freshness(res["freshness"])
+    if rs:
+        chart_ratios(rs, bl.commit())
+    doc(res, rs)
+
+
+if __name__ == "__main__":
+    main()
