@@ -10,7 +10,8 @@ RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends make ca
 
 FROM debian:12-slim
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
-      libpq5 libjansson4 libyaml-0-2 libmicrohttpd12 libssl3 zlib1g ca-certificates curl \
+      libpq5 libjansson4 libyaml-0-2 libmicrohttpd12 libssl3 zlib1g libpg-query1504.0 libtcl8.6 \
+      tzdata ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --home /var/lib/arctic-mirror --create-home arctic
 # The binary finds libduckdb.so through its rpath, $ORIGIN/../third_party/duckdb/lib.

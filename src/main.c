@@ -237,6 +237,9 @@ static int writer_main(app_t *app)
         .n_specs = c->n_tables,
         .resnapshot_on_slot_loss = c->mirror.resnapshot_on_slot_loss,
         .catalog_check_ms = c->mirror.catalog_check_ms,
+        .flush_interval_ms = c->mirror.flush_interval_ms,
+        .flush_max_rows = c->mirror.flush_rows,
+        .max_memory = c->mirror.max_memory,
         .warehouse = c->iceberg.path,
     };
     writer_run_t w = {.mirror = mirror_new(&mopts)};

@@ -43,6 +43,12 @@ typedef struct config {
         bool resnapshot_on_slot_loss; /* copy every table again when the slot is lost */
         int catalog_check_ms;         /* how often the source catalog is compared; 0 = 1000 */
         int copy_workers;             /* connections reading the initial copy; 0 = the cores */
+        int flush_interval_ms;        /* mirror.flush_interval: the longest a committed change waits
+                                         for its flush under load; env MIRROR_FLUSH_INTERVAL */
+        int64_t flush_rows;           /* mirror.flush_rows: a batch this many rows big is flushed at
+                                         the next transaction boundary; env MIRROR_FLUSH_ROWS */
+        int64_t max_memory; /* mirror.max_memory: bytes the write path may hold for changes
+                               not yet in the lake; env MIRROR_MAX_MEMORY */
     } mirror;
     struct {
         char *path; /* required: the warehouse directory */
@@ -100,6 +106,11 @@ typedef struct config_args {
     int listen_fd;        /* --listen-fd: the proxy's listening socket; -1 when absent */
     const char *temp_dir; /* --temp-dir: the server's private spill directory */
 } config_args_t;
+
+/* Defaults of the mirror section's budget keys. */
+#define CONFIG_FLUSH_INTERVAL_MS 1000
+#define CONFIG_FLUSH_ROWS INT64_C(200000)
+#define CONFIG_MAX_MEMORY (INT64_C(256) << 20)
 
 /* Whether s holds pattern characters (* or ?). */
 bool config_is_pattern(const char *s);

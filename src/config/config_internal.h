@@ -90,6 +90,13 @@ bool config__users_load(config_t *cfg, yaml_document_t *doc, const yaml_node_t *
  * messages ("config.yaml:7: key \"tables[0].on_drop\""). */
 bool config__mirror_load(config_t *cfg, yaml_document_t *doc, const yaml_node_t *k,
                          const yaml_node_t *v, am_err_t *err) AM_MUST_CHECK;
+/* budget.c: mirror.flush_interval, mirror.flush_rows, mirror.max_memory. *handled tells
+ * whether key is one of them; if so s (len bytes) is parsed into cfg, where prefixing the
+ * message. */
+bool config__budget_set(config_t *cfg, const char *key, const char *s, size_t len,
+                        const char *where, bool *handled, am_err_t *err) AM_MUST_CHECK;
+/* After the file: the environment overrides (if apply_env), then defaults for what is unset. */
+bool config__budget_finish(config_t *cfg, bool apply_env, am_err_t *err) AM_MUST_CHECK;
 /* Whether the table key named key is one of mirror.c's; if so sets it from v (a scalar). */
 bool config__table_option(config_table_t *t, const char *key, const yaml_node_t *v,
                           const char *where, bool *handled, am_err_t *err) AM_MUST_CHECK;

@@ -108,6 +108,9 @@ static bool mirror_key(config_t *cfg, const char *file, const yaml_node_t *k, co
     int which = strcmp(key, "resnapshot_on_slot_loss") == 0 ? 0
                 : strcmp(key, "catalog_check_ms") == 0      ? 1
                 : strcmp(key, "copy_workers") == 0          ? 2
+                : strcmp(key, "flush_interval") == 0        ? 3
+                : strcmp(key, "flush_rows") == 0            ? 4
+                : strcmp(key, "max_memory") == 0            ? 5
                                                             : -1;
     if (which < 0) {
         char shown[72];
@@ -125,6 +128,13 @@ static bool mirror_key(config_t *cfg, const char *file, const yaml_node_t *k, co
     if (which == 2)
         return parse_workers(v, &cfg->mirror.copy_workers) ||
                bad_value(where, "an integer 0-256 (0: one per core)", v, err);
+    if (which >= 3) {
+        bool handled = false;
+        if (v->type != YAML_SCALAR_NODE)
+            return bad_value(where, "a scalar", v, err);
+        return config__budget_set(cfg, key, text_of(v), v->data.scalar.length, where, &handled,
+                                  err);
+    }
     return parse_ms(v, &cfg->mirror.catalog_check_ms) ||
            bad_value(where, "an integer number of milliseconds 1-3600000", v, err);
 }
@@ -139,7 +149,7 @@ bool config__mirror_load(config_t *cfg, yaml_document_t *doc, const yaml_node_t 
                           "%s:%zu: key \"mirror\": expected a mapping, got %s", cfg->file,
                           k->start_mark.line + 1,
                           v->type == YAML_SEQUENCE_NODE ? "a list" : "a scalar");
-    bool seen[3] = {false, false, false};
+    bool seen[6] = {false, false, false, false, false, false};
     for (const yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top;
          p++) {
         const yaml_node_t *key = yaml_document_get_node(doc, p->key);

@@ -472,6 +472,8 @@ bool config__finish(config_t *cfg, const bool *seen_in, bool tables_seen, bool a
     memcpy(seen, seen_in, sizeof seen);
     if (apply_env_vars && !apply_env(cfg, seen, err))
         return false;
+    if (!config__budget_finish(cfg, apply_env_vars, err))
+        return false;
     if (!apply_defaults(cfg, seen, err))
         return false;
     if (!tables_seen)

@@ -93,7 +93,7 @@ bool lake_batch_append(lake_batch_t *b, const am_value_t *vals, lake_pos_t *pos,
     b->n_appended++;
     pos->file = (int32_t)(b->t->state.n_data + b->n_files - 1);
     pos->row = row;
-    if (b->pq.n_rows >= b->t->lake->rows_per_file || b->pq.n_bytes >= LAKE_BYTES_PER_FILE)
+    if (b->pq.n_rows >= b->t->lake->rows_per_file || b->pq.n_bytes >= b->t->lake->bytes_per_file)
         return lake__batch_close_file(b, err);
     return true;
 }
@@ -132,6 +132,17 @@ int64_t lake_batch_n_appended(const lake_batch_t *b)
 int64_t lake_batch_n_deleted(const lake_batch_t *b)
 {
     return (int64_t)b->n_dels;
+}
+
+const lake_pos_t *lake_batch_deletes(const lake_batch_t *b, size_t *n)
+{
+    *n = b->n_dels;
+    return b->dels;
+}
+
+bool lake_batch_truncated(const lake_batch_t *b)
+{
+    return b->truncate;
 }
 
 /* Forgets the batch's files; removes those that exist unless a commit took them. */

@@ -359,6 +359,11 @@ bool lake_remap_pos(const lake_remap_t *r, lake_pos_t *pos)
     return true;
 }
 
+bool lake_remap_rewritten(const lake_remap_t *r, int32_t file)
+{
+    return file >= 0 && (size_t)file < r->n_old && r->ids[file] <= -2;
+}
+
 void lake_remap_free(lake_remap_t *r)
 {
     if (!r)
@@ -387,11 +392,6 @@ lake_remap_t *lake_table_renumber(lake_table_t *t)
     }
     s->n_data = next;
     return r;
-}
-
-size_t lake_table_file_ids(const lake_table_t *t)
-{
-    return t->state.n_data;
 }
 
 size_t lake_table_live_files(const lake_table_t *t)

@@ -29,6 +29,7 @@ lake_t *lake_open(const char *warehouse, am_err_t *err)
     lake->st = st;
     lake->warehouse = am_xstrdup(storage_root(st));
     lake->rows_per_file = LAKE_ROWS_PER_FILE;
+    lake->bytes_per_file = LAKE_BYTES_PER_FILE;
     lake->merge_manifests = LAKE_MERGE_MANIFESTS;
     lake->keep_snapshots = LAKE_KEEP_SNAPSHOTS;
     lake->metadata_log_max = LAKE_METADATA_LOG_MAX;
@@ -69,9 +70,49 @@ void lake_close(lake_t *lake)
     AM_ASSERT(lake->n_tables == 0);
     duckdb_disconnect(&lake->con);
     duckdb_close(&lake->db);
+    if (lake->spill_dir) {
+        am_err_t err = {0};
+        if (!am_remove_tree(lake->spill_dir, &err))
+            am_log_warn("lake", "could not remove the spill directory", AM_KV_ERR(&err));
+        free(lake->spill_dir);
+    }
     storage_free(lake->st);
     free(lake->warehouse);
     free(lake);
+}
+
+void lake_set_file_bytes(lake_t *lake, int64_t bytes)
+{
+    lake->bytes_per_file = bytes < (INT64_C(1) << 20) ? INT64_C(1) << 20 : bytes;
+}
+
+/* Without a limit DuckDB keeps up to 80% of RAM: an ordered COPY buffers whole batches of the
+ * rows it writes (a position delete file of a million rows took 130 MB). With one, it holds
+ * back, and spills what does not fit to spill_dir, never the working directory (DuckDB's
+ * default). DuckDB makes that directory only when it first spills and removes it at close, so
+ * a crash leaves one behind only if it came while spilling; the name is unpredictable. */
+bool lake_set_memory_limit(lake_t *lake, int64_t bytes, am_err_t *err)
+{
+    if (bytes < LAKE_MEMORY_LIMIT_MIN)
+        bytes = LAKE_MEMORY_LIMIT_MIN;
+    if (!lake->spill_dir) {
+        const char *tmp = getenv("TMPDIR");
+        lake->spill_dir =
+            am_xasprintf("%s/arctic-mirror-lake-%d-%llx", tmp && tmp[0] ? tmp : "/tmp",
+                         (int)getpid(), (unsigned long long)am_random_id53());
+    }
+    am_buf_t sql;
+    am_buf_init(&sql);
+    am_buf_puts(&sql, "SET temp_directory = ");
+    am_sql_literal(&sql, lake->spill_dir);
+    bool ok = lake__duck_exec(lake->con, sql.data, err);
+    am_buf_reset(&sql);
+    am_buf_printf(&sql, "SET memory_limit = '%lldB'", (long long)bytes);
+    ok = ok && lake__duck_exec(lake->con, sql.data, err);
+    am_buf_destroy(&sql);
+    if (!ok)
+        am_err_prefix(err, "lake memory limit");
+    return ok;
 }
 
 const char *lake_warehouse(const lake_t *lake)

@@ -25,6 +25,13 @@ typedef struct lake_batch lake_batch_t;
 lake_t *lake_open(const char *warehouse, am_err_t *err) AM_MUST_CHECK;
 void lake_close(lake_t *lake); /* NULL is a no-op; tables must be closed first */
 const char *lake_warehouse(const lake_t *lake);
+/* A batch rolls to a new data file once the rows of the open one would take about this many
+ * bytes (default 256 MB): how a writer bounds what one transaction holds in DuckDB. At least
+ * 1 MB. */
+void lake_set_file_bytes(lake_t *lake, int64_t bytes);
+/* The most this lake's DuckDB may hold (at least 32 MB; default: DuckDB's, 80% of RAM); past
+ * it, it spills to a private directory under $TMPDIR (or /tmp), gone after lake_close. */
+bool lake_set_memory_limit(lake_t *lake, int64_t bytes, am_err_t *err) AM_MUST_CHECK;
 /* The directory is writable (health check; any thread). */
 bool lake_check_writable(const char *warehouse, am_err_t *err) AM_MUST_CHECK;
 
@@ -128,6 +135,37 @@ bool lake_table_scan_keys(lake_table_t *t,
 bool lake_table_scan(lake_table_t *t, const size_t *cols, size_t n,
                      bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
                      am_err_t *err) AM_MUST_CHECK;
+
+/* ---- the files behind positions: what an index of positions checks itself against -------- */
+
+/* Data file ids run from 0 to this - 1 (a removed file keeps its id until the table is
+ * reopened, compacted or renumbered, which number the files afresh: name files by their
+ * URIs). */
+size_t lake_table_n_file_ids(const lake_table_t *t);
+/* URI of data file id, or NULL when it is not a live file of the current snapshot. Borrowed
+ * until the next commit or close. */
+const char *lake_table_data_file(const lake_table_t *t, int32_t id);
+/* The current snapshot's position delete files, by index (URIs borrowed as above). */
+size_t lake_table_n_delete_files(const lake_table_t *t);
+const char *lake_table_delete_file(const lake_table_t *t, size_t i);
+/* lake_table_scan restricted to the live rows of data files ids (ids not live are skipped). */
+bool lake_table_scan_files(lake_table_t *t, const size_t *cols, size_t n, const int32_t *ids,
+                           size_t n_ids,
+                           bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
+                           am_err_t *err) AM_MUST_CHECK;
+/* The rows that the position delete files del_uris delete from live data files (only from
+ * data files ids when ids is not NULL): their columns cols and positions (rows deleted twice
+ * come twice). */
+bool lake_table_scan_deleted(lake_table_t *t, const size_t *cols, size_t n,
+                             const char *const *del_uris, size_t n_dels, const int32_t *ids,
+                             size_t n_ids,
+                             bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
+                             am_err_t *err) AM_MUST_CHECK;
+/* The rows at positions pos of committed data files, deleted or not: their columns cols
+ * (each position once, in no particular order). 22023 for a position of no such file. */
+bool lake_table_scan_rows(lake_table_t *t, const size_t *cols, size_t n, const lake_pos_t *pos,
+                          size_t n_pos, bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t p),
+                          void *ud, am_err_t *err) AM_MUST_CHECK;
 /* All column values of the row at pos (strings copied into arena). */
 bool lake_table_fetch_row(lake_table_t *t, lake_pos_t pos, am_arena_t *arena, am_value_t *out,
                           am_err_t *err) AM_MUST_CHECK;
@@ -148,6 +186,10 @@ bool lake_batch_delete(lake_batch_t *b, lake_pos_t pos, am_err_t *err) AM_MUST_C
 void lake_batch_truncate(lake_batch_t *b);
 int64_t lake_batch_n_appended(const lake_batch_t *b);
 int64_t lake_batch_n_deleted(const lake_batch_t *b);
+/* The positions deleted so far, in the order given (borrowed until the next change). */
+const lake_pos_t *lake_batch_deletes(const lake_batch_t *b, size_t *n);
+/* lake_batch_truncate was called since the batch began (or last committed). */
+bool lake_batch_truncated(const lake_batch_t *b);
 /*
  * Writes the data and delete files, manifests, manifest list and metadata, and publishes
  * vN+1.metadata.json; durable once it returns true. The snapshot records lsn and the current
@@ -255,10 +297,11 @@ void lake_compact_job_stats(const lake_compact_job_t *job, lake_compact_stats_t 
 /* Translates pos, a row position of the table before the change that made r, to the same
  * row's position after it; false when that row is not there (deleted, or its file removed). */
 bool lake_remap_pos(const lake_remap_t *r, lake_pos_t *pos);
+/* Whether the rows of file (an id before the change) moved into files the change wrote (a
+ * compaction's outputs), not just to another id. */
+bool lake_remap_rewritten(const lake_remap_t *r, int32_t file);
 void lake_remap_free(lake_remap_t *r); /* NULL is a no-op */
 
-/* File ids in use (removed files keep theirs until a renumbering). */
-size_t lake_table_file_ids(const lake_table_t *t);
 /* Gives removed files' ids back: live files get ids 0..n-1. t has no open batch. The remap
  * translates old positions (caller frees). */
 lake_remap_t *lake_table_renumber(lake_table_t *t);
@@ -290,6 +333,7 @@ typedef struct lake_watermark_table {
     uint32_t relid;      /* the source's id for the table; 0 when unknown */
     char *fp;            /* opaque to the lake: the writer's fingerprint of the served schema */
     char *state;         /* opaque to the lake: NULL, or what the writer is doing to it */
+    char *index;         /* opaque to the lake: NULL, or the writer's index checkpoint of it */
 } lake_watermark_table_t;
 
 typedef struct lake_watermark {

@@ -18,6 +18,7 @@
  * sooner when the rows' bytes would make the temp table large (wide text rows). */
 #define LAKE_ROWS_PER_FILE (INT64_C(1) << 20)
 #define LAKE_BYTES_PER_FILE (INT64_C(256) << 20)
+#define LAKE_MEMORY_LIMIT_MIN (INT64_C(32) << 20)
 /* A commit rewrites the parent's manifests into one per content once there are this many. */
 #define LAKE_MERGE_MANIFESTS 100
 /* Snapshots kept in the metadata; older ones expire and files only they reach are removed.
@@ -51,6 +52,8 @@ struct lake {
     /* LAKE_ROWS_PER_FILE, LAKE_MERGE_MANIFESTS, LAKE_KEEP_SNAPSHOTS, LAKE_METADATA_LOG_MAX:
      * tests lower them to exercise rolling, merging and expiry with few rows and commits */
     int64_t rows_per_file;
+    int64_t bytes_per_file; /* LAKE_BYTES_PER_FILE, or the writer's budget (lake_set_file_bytes) */
+    char *spill_dir; /* DuckDB's temp_directory (made by DuckDB if it spills); NULL until set */
     size_t merge_manifests;
     size_t keep_snapshots;
     int32_t metadata_log_max;
@@ -376,6 +379,7 @@ typedef struct lake__pq {
     int64_t n_rows;
     int64_t n_bytes; /* approximate size of the rows so far */
     bool open;
+    const char *c0_sql; /* what the COPY selects instead of column 0, or NULL */
 } lake__pq_t;
 
 bool lake__pq_begin(lake__pq_t *w, lake_t *lake, const lake_column_t *cols, size_t n,

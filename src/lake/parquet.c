@@ -1,8 +1,10 @@
 /*
  * lake/parquet.c: data and position delete files written as Parquet by DuckDB. Rows go into a
  * temp table (an ordinal column plus the table's columns in their DuckDB types) through the
- * appender, a data chunk at a time; finishing COPYs them ordered by ordinal, so a row's
- * position in the file is its ordinal, with Iceberg field ids on every column. Never decides
+ * appender, a data chunk at a time; finishing COPYs them in insertion order (DuckDB keeps it
+ * while preserve_insertion_order is on, its default; a sort would hold the file's rows twice),
+ * so a row's position in the file is its ordinal, with Iceberg field ids on every column. The
+ * ordinal finds a row of the file still being filled (scan.c). Never decides
  * file names or syncs (batch.c and commit.c do).
  * Spec: reference/iceberg.md sections 2 (types, FIELD_IDS) and 7 (position delete files).
  */
@@ -216,10 +218,13 @@ static void copy_sql(const lake__pq_t *w, const char *abs_path, const int32_t *f
 {
     am_buf_puts(sql, "COPY (SELECT ");
     for (size_t i = 0; i < w->n_cols; i++) {
-        am_buf_printf(sql, "%sc%zu AS ", i ? ", " : "", i);
+        if (i == 0 && w->c0_sql)
+            am_buf_printf(sql, "%s AS ", w->c0_sql);
+        else
+            am_buf_printf(sql, "%sc%zu AS ", i ? ", " : "", i);
         lake__phys_name(w->cols, w->n_cols, i, sql);
     }
-    am_buf_printf(sql, " FROM temp.main.%s ORDER BY ord) TO ", w->table);
+    am_buf_printf(sql, " FROM temp.main.%s) TO ", w->table);
     am_sql_literal(sql, abs_path);
     lake__pq_copy_options(sql, w->cols, w->n_cols, field_ids, elem_ids, schema_json);
 }
@@ -255,28 +260,45 @@ bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_i
     return ok;
 }
 
+/* Rows arrive sorted by path: each path is written once, into a list the COPY indexes, and
+ * the temp table holds (number of the path, pos), 12 bytes a row whatever the path's length. */
 bool lake__pq_write_deletes(lake_t *lake, const lake__del_row_t *rows, size_t n,
                             const char *abs_path, am_err_t *err)
 {
     static const lake_column_t cols[] = {
-        {.name = "file_path", .type = {AM_TYPE_STRING, 0, 0}, .required = true},
+        {.name = "file_path", .type = {AM_TYPE_INT32, 0, 0}, .required = true},
         {.name = "pos", .type = {AM_TYPE_INT64, 0, 0}, .required = true},
     };
     static const int32_t ids[] = {LAKE_FIELD_ID_DELETE_PATH, LAKE_FIELD_ID_DELETE_POS};
     lake__pq_t w;
     if (!lake__pq_begin(&w, lake, cols, 2, err))
         return false;
+    am_buf_t paths;
+    am_buf_init(&paths);
+    am_buf_puts(&paths, "([");
+    int64_t n_paths = 0;
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++) {
+        if (i == 0 || strcmp(rows[i].path, rows[i - 1].path) != 0) {
+            am_buf_puts(&paths, n_paths++ ? ", " : "");
+            am_sql_literal(&paths, rows[i].path);
+        }
         am_value_t v[2] = {
-            {.kind = AM_VALUE_PRESENT, .s = rows[i].path, .len = (uint32_t)strlen(rows[i].path)},
+            {.kind = AM_VALUE_PRESENT, .i = n_paths}, /* lists count from 1 */
             {.kind = AM_VALUE_PRESENT, .i = rows[i].pos},
         };
         ok = lake__pq_append(&w, v, err);
     }
-    if (!ok) {
+    am_buf_puts(&paths, "]::VARCHAR[])");
+    am_buf_t c0;
+    am_buf_init(&c0);
+    am_buf_printf(&c0, "%s[c0]", paths.data);
+    w.c0_sql = c0.data;
+    if (ok)
+        ok = lake__pq_finish(&w, abs_path, ids, NULL, NULL, err);
+    else
         lake__pq_abort(&w);
-        return false;
-    }
-    return lake__pq_finish(&w, abs_path, ids, NULL, NULL, err);
+    am_buf_destroy(&c0);
+    am_buf_destroy(&paths);
+    return ok;
 }

@@ -1,11 +1,14 @@
 /*
  * lake/scan.c: reading rows back through the lake's DuckDB: every live row's key columns and
- * position (the mirror's primary-key index after a restart) and one row's values by position
+ * position (the mirror's primary-key index after a restart), the same for some data files,
+ * for the rows some delete files delete and for given positions (an index catching up with
+ * the commits after its checkpoint, or undoing a batch), and one row's values by position
  * (unchanged TOAST columns). Values come out in the am_value_t form lake_batch_append takes.
  * Runs on the table's thread; writes nothing.
  */
 #include "lake/lake_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,8 +62,10 @@ static bool stream_query(duckdb_connection con, const char *sql, chunk_fn_t fn, 
 
 typedef struct key_scan {
     lake_table_t *t;
-    lake_column_t *keys; /* the scanned columns */
-    size_t *key_pos;     /* their positions in the table's columns */
+    const lake__state_t *state; /* the files scanned: the current snapshot's, or a part */
+    const char *tail;           /* SQL after the FROM clause (a join), or NULL */
+    lake_column_t *keys;        /* the scanned columns */
+    size_t *key_pos;            /* their positions in the table's columns */
     size_t n_keys;
     am_value_t *vals;
     am_map_t *ids; /* data file URI -> file id */
@@ -125,7 +130,11 @@ static bool key_scan_sql(const key_scan_t *k, am_buf_t *sql, am_err_t *err)
     lake__plan_project_pick(sql, k->t->meta.cols, k->t->meta.n_cols, k->key_pos, k->n_keys);
     am_buf_puts(sql, " FROM ");
     const lake__meta_t *m = &k->t->meta;
-    return lake__plan_from(sql, m, &k->t->state, m->cols, m->n_cols, err);
+    if (!lake__plan_from(sql, m, k->state, m->cols, m->n_cols, err))
+        return false;
+    if (k->tail)
+        am_buf_puts(sql, k->tail);
+    return true;
 }
 
 bool lake_table_scan_keys(lake_table_t *t,
@@ -142,17 +151,20 @@ bool lake_table_scan_keys(lake_table_t *t,
     return ok;
 }
 
-bool lake_table_scan(lake_table_t *t, const size_t *cols, size_t n,
-                     bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
-                     am_err_t *err)
+/* fn over the live rows of state's live data files (ids as in the table's state), joined
+ * with tail when given. */
+static bool scan_state(lake_table_t *t, const lake__state_t *state, const char *tail,
+                       const size_t *cols, size_t n,
+                       bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
+                       am_err_t *err)
 {
-    if (lake__plan_n_live(&t->state) == 0)
+    if (lake__plan_n_live(state) == 0)
         return true;
-    if (t->state.n_data > (size_t)t->lake->file_id_max + 1)
+    if (state->n_data > (size_t)t->lake->file_id_max + 1)
         return am_err_set(err, "54000",
                           "table %s.%s: %zu data files, more than positions can address (%d)",
-                          t->schema, t->name, t->state.n_data, t->lake->file_id_max + 1);
-    key_scan_t k = {.t = t, .fn = fn, .ud = ud};
+                          t->schema, t->name, state->n_data, t->lake->file_id_max + 1);
+    key_scan_t k = {.t = t, .state = state, .tail = tail, .fn = fn, .ud = ud};
     k.keys = am_xcalloc(n + 1, sizeof *k.keys);
     k.vals = am_xcalloc(n + 1, sizeof *k.vals);
     k.key_pos = am_xcalloc(n + 1, sizeof *k.key_pos);
@@ -162,9 +174,9 @@ bool lake_table_scan(lake_table_t *t, const size_t *cols, size_t n,
         k.keys[k.n_keys++] = t->meta.cols[cols[i]];
     }
     k.ids = am_map_new();
-    for (size_t i = 0; i < t->state.n_data; i++)
-        if (t->state.data[i].live)
-            am_map_put(k.ids, t->state.data[i].path, strlen(t->state.data[i].path), i);
+    for (size_t i = 0; i < state->n_data; i++)
+        if (state->data[i].live)
+            am_map_put(k.ids, state->data[i].path, strlen(state->data[i].path), i);
     k.arena = am_arena_new((size_t)64 * 1024);
     am_buf_t sql;
     am_buf_init(&sql);
@@ -178,6 +190,205 @@ bool lake_table_scan(lake_table_t *t, const size_t *cols, size_t n,
     free(k.keys);
     free(k.key_pos);
     free(k.vals);
+    return ok;
+}
+
+bool lake_table_scan(lake_table_t *t, const size_t *cols, size_t n,
+                     bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
+                     am_err_t *err)
+{
+    return scan_state(t, &t->state, NULL, cols, n, fn, ud, err);
+}
+
+/* ---- parts of the table -------------------------------------------------------------------- */
+
+/* A view of the table's state with only the data files marked in pick live (ids kept) and its
+ * delete files or none. Shares the state's strings: free with view_free. */
+static lake__state_t view_new(const lake_table_t *t, const bool *pick, bool deletes)
+{
+    lake__state_t v = {0};
+    const lake__state_t *s = &t->state;
+    v.data = am_xcalloc(s->n_data + 1, sizeof *v.data);
+    v.n_data = s->n_data;
+    for (size_t i = 0; i < s->n_data; i++) {
+        v.data[i] = s->data[i];
+        v.data[i].live = s->data[i].live && pick[i];
+    }
+    if (deletes) {
+        v.dels = s->dels;
+        v.n_dels = s->n_dels;
+    }
+    return v;
+}
+
+static void view_free(lake__state_t *v)
+{
+    free(v->data);
+}
+
+bool lake_table_scan_files(lake_table_t *t, const size_t *cols, size_t n, const int32_t *ids,
+                           size_t n_ids,
+                           bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
+                           am_err_t *err)
+{
+    bool *pick = am_xcalloc(t->state.n_data + 1, sizeof *pick);
+    for (size_t i = 0; i < n_ids; i++)
+        if (ids[i] >= 0 && (size_t)ids[i] < t->state.n_data)
+            pick[ids[i]] = true;
+    lake__state_t v = view_new(t, pick, true);
+    bool ok = scan_state(t, &v, NULL, cols, n, fn, ud, err);
+    view_free(&v);
+    free(pick);
+    return ok;
+}
+
+typedef struct pick_ctx {
+    lake_table_t *t;
+    bool *pick; /* per data file id */
+    am_arena_t *arena;
+} pick_ctx_t;
+
+/* Marks in pick the live data files that the file_path column of a result names. */
+static bool pick_chunk(void *ud, duckdb_data_chunk chunk, am_err_t *err)
+{
+    pick_ctx_t *p = ud;
+    static const lake_column_t path_col = {.name = "file_path", .type = {AM_TYPE_STRING}};
+    duckdb_vector v = duckdb_data_chunk_get_vector(chunk, 0);
+    idx_t n = duckdb_data_chunk_get_size(chunk);
+    for (idx_t r = 0; r < n; r++) {
+        am_value_t path;
+        if (!lake__value_get(v, &path_col, r, p->arena, &path, err))
+            return false;
+        for (size_t i = 0; i < p->t->state.n_data; i++) {
+            const char *d = p->t->state.data[i].path;
+            if (p->t->state.data[i].live && strlen(d) == path.len &&
+                memcmp(d, path.s, path.len) == 0)
+                p->pick[i] = true;
+        }
+    }
+    return true;
+}
+
+/* read_parquet([uris...]) as SQL text. */
+static void uri_list(am_buf_t *sql, const char *const *uris, size_t n)
+{
+    am_buf_puts(sql, "read_parquet([");
+    for (size_t i = 0; i < n; i++) {
+        am_buf_puts(sql, i ? ", " : "");
+        am_sql_literal(sql, uris[i]);
+    }
+    am_buf_puts(sql, "])");
+}
+
+bool lake_table_scan_deleted(lake_table_t *t, const size_t *cols, size_t n,
+                             const char *const *del_uris, size_t n_dels, const int32_t *ids,
+                             size_t n_ids,
+                             bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t pos), void *ud,
+                             am_err_t *err)
+{
+    if (n_dels == 0)
+        return true;
+    bool *pick = am_xcalloc(t->state.n_data + 1, sizeof *pick);
+    pick_ctx_t p = {t, pick, am_arena_new(0)};
+    am_buf_t sql, tail;
+    am_buf_init(&sql);
+    am_buf_init(&tail);
+    /* only the data files the deletes name are read */
+    am_buf_puts(&sql, "SELECT DISTINCT file_path FROM ");
+    uri_list(&sql, del_uris, n_dels);
+    bool ok = stream_query(t->lake->con, sql.data, pick_chunk, &p, err);
+    if (ids) {
+        bool *allowed = am_xcalloc(t->state.n_data + 1, sizeof *allowed);
+        for (size_t i = 0; i < n_ids; i++)
+            if (ids[i] >= 0 && (size_t)ids[i] < t->state.n_data)
+                allowed[ids[i]] = true;
+        for (size_t i = 0; i < t->state.n_data; i++)
+            pick[i] = pick[i] && allowed[i];
+        free(allowed);
+    }
+
+    am_buf_puts(&tail, " SEMI JOIN ");
+    uri_list(&tail, del_uris, n_dels);
+    am_buf_puts(&tail,
+                " AS x ON x.file_path = d." LAKE_FILENAME_COL " AND x.pos = d.file_row_number");
+    lake__state_t v = view_new(t, pick, false);
+    ok = ok && scan_state(t, &v, tail.data, cols, n, fn, ud, err);
+    if (!ok)
+        am_err_prefix(err, "table %s.%s: rows of delete files", t->schema, t->name);
+    view_free(&v);
+    am_buf_destroy(&sql);
+    am_buf_destroy(&tail);
+    am_arena_free(p.arena);
+    free(pick);
+    return ok;
+}
+
+/* The positions into a temp table (file_path, pos) through the appender. */
+static bool positions_table(lake_table_t *t, const lake_pos_t *pos, size_t n_pos, bool *pick,
+                            const char *name, am_err_t *err)
+{
+    char sql[128];
+    (void)snprintf(sql, sizeof sql, "CREATE TEMP TABLE %s (file_path VARCHAR, pos BIGINT)", name);
+    if (!lake__duck_exec(t->lake->con, sql, err))
+        return false;
+    duckdb_appender app;
+    if (duckdb_appender_create_ext(t->lake->con, "temp", "main", name, &app) == DuckDBError) {
+        am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: appender on %s: %s", name,
+                   duckdb_appender_error(app));
+        duckdb_appender_destroy(&app);
+        return false;
+    }
+    bool ok = true;
+    for (size_t i = 0; ok && i < n_pos; i++) {
+        int32_t id = pos[i].file;
+        if (id < 0 || (size_t)id >= t->state.n_data) {
+            ok = am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
+                            "table %s.%s: no committed data file %d", t->schema, t->name, id);
+            break;
+        }
+        pick[id] = true;
+        ok = duckdb_appender_begin_row(app) != DuckDBError &&
+             duckdb_append_varchar(app, t->state.data[id].path) != DuckDBError &&
+             duckdb_append_int64(app, pos[i].row) != DuckDBError &&
+             duckdb_appender_end_row(app) != DuckDBError;
+        if (!ok)
+            am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: append to %s: %s", name,
+                       duckdb_appender_error(app));
+    }
+    if (duckdb_appender_destroy(&app) == DuckDBError && ok)
+        ok = am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: closing the appender on %s", name);
+    return ok;
+}
+
+bool lake_table_scan_rows(lake_table_t *t, const size_t *cols, size_t n, const lake_pos_t *pos,
+                          size_t n_pos, bool (*fn)(void *ud, const am_value_t *vals, lake_pos_t p),
+                          void *ud, am_err_t *err)
+{
+    if (n_pos == 0)
+        return true;
+    char name[48];
+    (void)snprintf(name, sizeof name, "am_pos_%llu", (unsigned long long)++t->lake->tmp_seq);
+    bool *pick = am_xcalloc(t->state.n_data + 1, sizeof *pick);
+    bool ok = positions_table(t, pos, n_pos, pick, name, err);
+    am_buf_t tail;
+    am_buf_init(&tail);
+    am_buf_printf(&tail,
+                  " SEMI JOIN (SELECT DISTINCT file_path, pos FROM temp.main.%s) AS x"
+                  " ON x.file_path = d." LAKE_FILENAME_COL " AND x.pos = d.file_row_number",
+                  name);
+    /* removed files too: a position the caller holds may be in a file a truncate removed */
+    lake__state_t v = view_new(t, pick, false);
+    for (size_t i = 0; i < v.n_data; i++)
+        v.data[i].live = pick[i];
+    ok = ok && scan_state(t, &v, tail.data, cols, n, fn, ud, err);
+    view_free(&v);
+    am_buf_destroy(&tail);
+    char drop[96];
+    (void)snprintf(drop, sizeof drop, "DROP TABLE IF EXISTS temp.main.%s", name);
+    am_err_t e = {0};
+    if (!lake__duck_exec(t->lake->con, drop, &e))
+        am_log_warn("lake", "could not drop temp table", AM_KV_STR("table", name), AM_KV_ERR(&e));
+    free(pick);
     return ok;
 }
 

@@ -325,6 +325,28 @@ int64_t lake_table_live_rows(const lake_table_t *t)
     return lake__state_live_rows(&t->state);
 }
 
+size_t lake_table_n_file_ids(const lake_table_t *t)
+{
+    return t->state.n_data;
+}
+
+const char *lake_table_data_file(const lake_table_t *t, int32_t id)
+{
+    if (id < 0 || (size_t)id >= t->state.n_data || !t->state.data[id].live)
+        return NULL;
+    return t->state.data[id].path;
+}
+
+size_t lake_table_n_delete_files(const lake_table_t *t)
+{
+    return t->state.n_dels;
+}
+
+const char *lake_table_delete_file(const lake_table_t *t, size_t i)
+{
+    return i < t->state.n_dels ? t->state.dels[i].path : NULL;
+}
+
 const char *lake__table_file_uri(lake_table_t *t, int32_t id, int64_t row, am_err_t *err)
 {
     size_t n = t->state.n_data;

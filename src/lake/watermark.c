@@ -5,7 +5,8 @@
  * untrusted bytes.
  *   {"lsn":"16/B374D848","written_at_ms":1767225600000,
  *    "tables":[{"schema":"public","name":"users","snapshot_id":4187342193462375,
- *               "location":"public/users","relid":16384,"fp":"...","state":"recopy"}],
+ *               "location":"public/users","relid":16384,"fp":"...","state":"recopy",
+ *               "index":"4187342193462375.pkidx"}],
  *    "gone":[{"schema":"public","name":"old","snapshot_id":-1,"location":"public/old",...}],
  *    "catalog":"00000003.json","slot":"arctic_mirror","slot_lsn":"16/A0000000",
  *    "recopy":true}
@@ -33,6 +34,8 @@ static json_t *table_json(const lake_watermark_table_t *t)
         json_object_set_new(o, "fp", json_string(t->fp));
     if (t->state)
         json_object_set_new(o, "state", json_string(t->state));
+    if (t->index)
+        json_object_set_new(o, "index", json_string(t->index));
     return o;
 }
 
@@ -106,7 +109,7 @@ static bool parse_table(json_t *j, lake_watermark_table_t *t)
     t->snapshot_id = json_integer_value(snap);
     t->relid = relid ? (uint32_t)json_integer_value(relid) : 0;
     if (!opt_str(j, "location", &t->location) || !opt_str(j, "fp", &t->fp) ||
-        !opt_str(j, "state", &t->state))
+        !opt_str(j, "state", &t->state) || !opt_str(j, "index", &t->index))
         return false;
     if (!t->location)
         t->location = am_xasprintf("%s/%s", schema, name);
@@ -199,6 +202,7 @@ static void tables_free(lake_watermark_table_t *tables, size_t n)
         free(tables[i].location);
         free(tables[i].fp);
         free(tables[i].state);
+        free(tables[i].index);
     }
     free(tables);
 }

@@ -195,8 +195,7 @@ static bool on_table_begin(void *ud, const source_relation_t *rel, int64_t est_r
     if (!ok)
         return false;
     t->bound = NULL; /* the stream's own Relation message binds it again */
-    if (t->n_key_cols > 0 && est_rows > 0)
-        am_map_reserve(t->index, (size_t)est_rows + (size_t)est_rows / 8);
+    mirror__index_reserve(t, est_rows);
     progress_begin(&ctx->progress, rel, est_rows);
     am_log_info("mirror", "copying table", AM_KV_STR("schema", rel->schema),
                 AM_KV_STR("table", rel->name), AM_KV_I64("estimated_rows", est_rows),

@@ -299,7 +299,7 @@ static void submit_job(mirror_t *m)
  * commit renumbers anyway; without compaction ids would only grow) or half the id space. */
 static bool ids_run_high(const mirror_table_t *t)
 {
-    size_t ids = lake_table_file_ids(t->lt), live = lake_table_live_files(t->lt);
+    size_t ids = lake_table_n_file_ids(t->lt), live = lake_table_live_files(t->lt);
     size_t spare = live > RENUMBER_SLACK ? live : RENUMBER_SLACK;
     return ids > (size_t)LAKE_FILE_ID_MAX / 2 || ids > live + spare;
 }
@@ -313,7 +313,8 @@ static bool renumber(mirror_t *m, am_err_t *err)
             continue;
         lake_remap_t *remap = lake_table_renumber(t->lt);
         am_log_info("mirror", "renumbered data files", AM_KV_STR("schema", t->schema),
-                    AM_KV_STR("table", t->name), AM_KV_I64("file_ids", lake_table_file_ids(t->lt)));
+                    AM_KV_STR("table", t->name),
+                    AM_KV_I64("file_ids", lake_table_n_file_ids(t->lt)));
         bool ok = mirror__index_remap(t, remap, err);
         lake_remap_free(remap);
         if (!ok)

@@ -48,6 +48,14 @@ typedef struct mirror_options {
     int64_t flush_max_rows; /* flush when a batch holds this many changed rows; 0 = 200000 */
     /* compaction, file retention and orphan sweeps; copied; NULL: lake_maintain_defaults() */
     const lake_maintain_options_t *maintain;
+    /* The write path's memory budget in bytes (0 = 256 MB), per table being written: a data
+     * file being filled holds at most a quarter of it in DuckDB, then rolls to the next, and
+     * DuckDB as a whole at most half (at least 32 MB; then it spills to a temp directory); row
+     * copies kept for unchanged TOAST values take at most a quarter (past it they are read back
+     * from the lake); a streamed transaction past an eighth waits in a temp file until its
+     * commit. Not in it: the identity index (at most 28 bytes per row of an integer key) and
+     * the batch's delete positions (16 bytes per deleted or updated row). */
+    int64_t max_memory;
     /* Called on the write path after each durable watermark (e.g. to refresh the proxy). */
     void (*on_watermark)(void *ud, am_lsn_t lsn);
     void *on_watermark_ud;

@@ -21,6 +21,7 @@
 #include "health/health.h"
 #include "lake/lake.h"
 #include "mirror/mirror.h"
+#include "storage/storage.h"
 
 /* Table properties the mirror keeps. */
 #define MIRROR_PROP_SOURCE "arctic-mirror.source"       /* the rec, JSON */
@@ -53,6 +54,25 @@ typedef enum mirror_tstate {
 } mirror_tstate_t;
 
 typedef struct mirror_worker mirror_worker_t;
+
+/* The identity index's hash table (pkhash.c; layout in pk_internal.h). */
+typedef struct mirror_pk mirror_pk_t;
+
+/*
+ * An identity index apart from its table: its hash table and the lake files its positions
+ * name, as of one snapshot. A checkpoint file holds one (pkfile.c); a reconnect keeps one in
+ * memory; either is adopted by a table whose lake has moved on since (pkadopt.c).
+ */
+typedef struct mirror_pkimage {
+    mirror_pk_t *pk;
+    int64_t snapshot_id;
+    am_lsn_t lsn;
+    uint64_t key_sig; /* mirror__index_signature of the table it was made for */
+    char **files;     /* data file URI by the file id its positions use; NULL: no such file */
+    size_t n_files;
+    char **dels; /* the snapshot's delete files */
+    size_t n_dels;
+} mirror_pkimage_t;
 
 typedef struct mirror_table {
     uint32_t relid;
@@ -95,14 +115,16 @@ typedef struct mirror_table {
     size_t n_rel_cols;
 
     /* the index: identity key -> live row(s) */
-    am_map_t *index; /* key bytes -> packed lake_pos_t, or a duplicate list (index.c) */
-    uint64_t **dups; /* duplicate lists: [0] = count, then positions, oldest first */
-    size_t n_dups, cap_dups;
-    size_t *free_dups; /* reusable slots of dups */
-    size_t n_free_dups;
-    int16_t *key_attnums;    /* the key's attnums */
-    size_t *key_cols;        /* lake column numbers of the key, in column order */
-    am_coltype_t *key_types; /* their lake types */
+    mirror_pk_t *pk;       /* key bytes -> packed lake_pos_t(s) (pkhash.c) */
+    int64_t index_changes; /* keys put or taken since the index was last checkpointed */
+    bool index_stale;      /* rebuilt, or its key changed: the checkpoint no longer fits */
+    char *index_file;      /* the checkpoint the watermark names ("<snapshot>.pkidx"), or NULL */
+    char *index_file_old;  /* the one it replaced, removed once the watermark is durable */
+    int64_t index_ckpt_us; /* am_mono_us of the last checkpoint (or of the load) */
+    mirror_pkimage_t *index_image; /* a reconnect's in-memory index, adopted at resume */
+    int16_t *key_attnums;          /* the key's attnums */
+    size_t *key_cols;              /* lake column numbers of the key, in column order */
+    am_coltype_t *key_types;       /* their lake types */
     size_t n_key_cols;
     bool full_identity; /* REPLICA IDENTITY FULL: the key is the whole row, duplicates allowed */
 
@@ -113,6 +135,7 @@ typedef struct mirror_table {
     am_value_t *row_buf; /* one row in lake column order */
     am_buf_t key_buf;
     int64_t n_changes; /* rows changed in the current batch */
+    int64_t keep_max;  /* bytes of the batch's row copies (pending_keep); 0: no limit */
 
     mirror_worker_t *worker; /* COPY: the thread copying it */
 } mirror_table_t;
@@ -155,13 +178,22 @@ typedef struct mirror_spec {
 
 typedef struct mirror_maint mirror_maint_t;
 
+/* A table's index kept in memory across a reconnect, found again by location. */
+typedef struct mirror_stash {
+    char *location;
+    mirror_pkimage_t image;
+} mirror_stash_t;
+
 struct mirror {
     mirror_options_t opts;
     lake_maintain_options_t maintain; /* opts.maintain points here */
     mirror_maint_t *maint;            /* the maintenance thread's state (maintain.c); NULL: none */
     char *warehouse;
     lake_t *lake;
+    storage_t *store; /* the warehouse, for index checkpoints */
     source_t *src;
+    mirror_stash_t *stash; /* indexes kept across a reconnect, until the next start takes them */
+    size_t n_stash;
     mirror_spec_t *specs;
     size_t n_specs;
     mirror_table_t **tables; /* every table the mirror knows, dropped ones too */
@@ -207,7 +239,38 @@ struct mirror {
     size_t n_table_status;
 };
 
+/* ---- pkhash.c: the index's table ------------------------------------------------------------ */
+
+/* generic: keys are any bytes; otherwise each key is one present 64-bit value (mirror__
+ * key_encode of one integer-stored column: 9 bytes, the first 1), compared as an integer, and
+ * a key of another shape turns the table generic. */
+mirror_pk_t *mirror__pk_new(bool generic);
+void mirror__pk_free(mirror_pk_t *pk); /* NULL is a no-op */
+/* Empties the table and returns its memory. */
+void mirror__pk_reset(mirror_pk_t *pk, bool generic);
+bool mirror__pk_generic(const mirror_pk_t *pk);
+/* Room for n keys without growing. */
+void mirror__pk_reserve(mirror_pk_t *pk, uint64_t n);
+/* key now also names pos (a mirror__pos_pack value), after the positions it names already. */
+void mirror__pk_put(mirror_pk_t *pk, const char *key, size_t len, uint64_t pos);
+/* The oldest position key names, taken out; false when none. */
+bool mirror__pk_take(mirror_pk_t *pk, const char *key, size_t len, uint64_t *pos);
+/* Takes out exactly (key, pos); false when key does not name pos. */
+bool mirror__pk_remove(mirror_pk_t *pk, const char *key, size_t len, uint64_t pos);
+uint64_t mirror__pk_rows(const mirror_pk_t *pk); /* positions held */
+size_t mirror__pk_shared(const mirror_pk_t *pk); /* keys naming more than one */
+size_t mirror__pk_bytes(const mirror_pk_t *pk);  /* heap bytes the table holds */
+/* A table read from a file: every slot where its hash puts it, every key record inside its
+ * slab, every duplicate list named once, the row count right. False with *why otherwise. */
+bool mirror__pk_check(mirror_pk_t *pk, const char **why);
+/* Every position becomes fn's answer; MIRROR_PK_GONE (pk_internal.h) takes it out. Returns
+ * how many were taken out. fn must not touch pk. */
+uint64_t mirror__pk_map(mirror_pk_t *pk, uint64_t (*fn)(void *ud, uint64_t pos), void *ud);
+
 /* ---- index.c: keys and positions ---------------------------------------------------------- */
+
+/* The highest data file id a packed position holds (23 bits; rows have 40). */
+#define MIRROR_POS_FILE_MAX ((INT32_C(1) << 23) - 1)
 
 /* Key bytes of the key columns: vals[cols[i]] (cols NULL: vals[i]) of type key_types[i]. */
 void mirror__key_encode(am_buf_t *out, const am_value_t *vals, const size_t *cols, size_t n,
@@ -220,19 +283,88 @@ void mirror__index_put(mirror_table_t *t, lake_pos_t pos);
  * lets rows share a key inside a transaction (deferred constraints: two rows swapping keys);
  * the oldest is the one that held it before. */
 bool mirror__index_take(mirror_table_t *t, lake_pos_t *pos);
+/* Empties the index; its table keys integers when the key is one integer-stored column. */
 void mirror__index_clear(mirror_table_t *t);
+/* Room for rows keys (an initial copy's estimate). */
+void mirror__index_reserve(mirror_table_t *t, int64_t rows);
 /* Rows sharing a key with another (0 once every transaction settled, unless FULL). */
 size_t mirror__index_shared(const mirror_table_t *t);
 /* From the lake's live rows, keyed by t->key_cols. */
 bool mirror__index_rebuild(mirror_table_t *t, am_err_t *err) AM_MUST_CHECK;
+/* What an index's keys are made of: the key columns' field ids and types, FULL or not. An
+ * image made for another signature cannot be adopted. */
+uint64_t mirror__index_signature(const mirror_table_t *t);
+
+/* ---- pkfile.c: index images and checkpoint files ------------------------------------------ */
+
+void mirror__pkimage_destroy(mirror_pkimage_t *im); /* NULL is a no-op */
+/* t's index as of its lake table's current snapshot (t's batch committed): the table is
+ * borrowed, or taken out of t when take (t->pk then NULL). */
+void mirror__pkimage_of(mirror_table_t *t, mirror_pkimage_t *out, bool take);
+/*
+ * A checkpoint file, written whole or not at all (storage_writer): a header (magic, version,
+ * lengths, its own hash), the body (file lists, the hash table's shards as they are in memory,
+ * duplicate lists) and a trailer hashing the body.
+ */
+bool mirror__pkfile_write(storage_t *st, const char *rel, const mirror_pkimage_t *im,
+                          am_err_t *err) AM_MUST_CHECK;
+/* Reads a checkpoint; anything torn, truncated, foreign or inconsistent fails with XX001
+ * naming what (the caller rebuilds instead). */
+bool mirror__pkfile_read(storage_t *st, const char *rel, mirror_pkimage_t *out,
+                         am_err_t *err) AM_MUST_CHECK;
+/* The same over bytes read by fn (len bytes into p, false at the end); size is the file's
+ * length. Fuzzed (tests/fuzz/fuzz_pkfile.c). */
+bool mirror__pkfile_decode(bool (*fn)(void *ud, void *p, size_t len), void *ud, uint64_t size,
+                           mirror_pkimage_t *out, am_err_t *err) AM_MUST_CHECK;
+/* The body hash a checkpoint's trailer holds (the fuzz target fixes it up with this). */
+uint64_t mirror__pkfile_hash(const void *p, size_t len);
+
+/* ---- pkadopt.c: an index catching up with its lake, undoing a batch, following a rewrite -- */
+
+/*
+ * Makes im (taken; destroyed either way) t's index, caught up with t's lake table: positions
+ * move to t's file ids, rows of files that are gone go, rows that delete files added since
+ * delete go, rows of data files added since come; then the index must hold exactly the lake's
+ * live row count. False (t's index empty, err saying why) when anything does not fit: the
+ * caller rebuilds. Costs O(rows in files added since, plus index size for the id pass).
+ */
+bool mirror__index_adopt(mirror_table_t *t, mirror_pkimage_t *im, am_err_t *err) AM_MUST_CHECK;
+/* Takes the uncommitted batch's changes back out of t's index (rows of new files go, rows it
+ * deleted from committed files come back), so the index describes the last commit again. A
+ * batch that truncated cannot be undone (0A000). */
+bool mirror__index_rollback(mirror_table_t *t, am_err_t *err) AM_MUST_CHECK;
+
 /*
  * The one call through which the index follows a change of row positions made by the lake (a
- * compaction's commit, a renumbering of file ids): every position it holds is translated by r.
- * The write path calls it right after the lake change, before it applies anything else, so no
- * change ever meets a position of the files before it. A position r does not know means the
- * index and the lake disagree: XX000 (the write path restarts and rebuilds the index).
+ * compaction's "replace" commit, a renumbering of file ids, both installed in t->lt): every
+ * position it holds is translated by r. The write path calls it right after the lake change,
+ * before it applies anything else or writes a checkpoint, so no change and no checkpoint ever
+ * meets a position of the files before it. Checked before anything changes: a position r does
+ * not keep means the index and the lake disagree: XX000, the index left as it was (the write
+ * path stops and the next start loads or rebuilds it). Rows moved into new files count as
+ * index changes (the checkpoint policy). Write path thread only.
  */
 bool mirror__index_remap(mirror_table_t *t, const lake_remap_t *r, am_err_t *err) AM_MUST_CHECK;
+
+/* ---- checkpoint.c: when index checkpoints are written, named, found and removed ---------- */
+
+/* "_arctic/index/<location>" (caller frees). */
+char *mirror__index_dir(const char *location);
+/* Before a watermark: writes a checkpoint of each table whose index changed enough since its
+ * last one (every changed table when all), naming it in t->index_file. A failed write keeps
+ * the previous checkpoint and is logged. */
+void mirror__checkpoints_write(mirror_t *m, bool all);
+/* After a durable watermark: the checkpoints it no longer names are removed. */
+void mirror__checkpoints_after_watermark(mirror_t *m);
+/* t's index at resume: the reconnect's image, else the checkpoint the watermark names, each
+ * caught up with the lake; else rebuilt from the lake. store may be NULL (rebuild). */
+bool mirror__index_load(mirror_table_t *t, storage_t *store, am_err_t *err) AM_MUST_CHECK;
+/* Before a reconnect's teardown: every streaming table's index, its open batch undone, kept
+ * in m->stash. */
+void mirror__index_stash(mirror_t *m);
+/* The stash entry for location moves to t->index_image (nothing when there is none). */
+void mirror__stash_take(mirror_t *m, mirror_table_t *t);
+void mirror__stash_clear(mirror_t *m);
 
 /* ---- rec.c: the source state a lake table reflects ----------------------------------------- */
 
@@ -381,8 +513,9 @@ bool mirror__maint_step(mirror_t *m, bool *changed, am_err_t *err) AM_MUST_CHECK
 
 /* Opens t's lake table (t->location) to resume it: docs recorded for tables written before
  * docs existed, its rec (made from st, the catalog now, for tables written before recs), index
- * rebuilt, the served version protected. A table in COPY is only read (its copy starts later). */
-bool mirror__table_resume(mirror_table_t *t, lake_t *lake, source_t *src,
+ * loaded (mirror__index_load; store NULL: rebuilt), the served version protected. A table in
+ * COPY is only read (its copy starts later). */
+bool mirror__table_resume(mirror_table_t *t, lake_t *lake, storage_t *store, source_t *src,
                           const source_table_state_t *st, am_err_t *err) AM_MUST_CHECK;
 
 /* Opens lake and source, decides between the first copy, a copy of every table again (slot

@@ -62,7 +62,8 @@ void mirror__rec_copy(mirror_rec_t *dst, const mirror_rec_t *src)
     memset(dst, 0, sizeof *dst);
     mirror__state_copy(&dst->st, &src->st);
     dst->fields = am_xcalloc(src->st.n_attrs + 1, sizeof *dst->fields);
-    memcpy(dst->fields, src->fields, src->st.n_attrs * sizeof *dst->fields);
+    if (src->st.n_attrs)
+        memcpy(dst->fields, src->fields, src->st.n_attrs * sizeof *dst->fields);
     dst->names = am_xcalloc(src->n_names + 1, sizeof *dst->names);
     for (size_t i = 0; i < src->n_names; i++)
         dst->names[i] = am_xstrdup(src->names[i]);

@@ -115,6 +115,9 @@ mirror_t *mirror_new(const mirror_options_t *opts)
     else
         lake_maintain_defaults(&m->maintain);
     m->opts.maintain = &m->maintain;
+    if (m->opts.max_memory <= 0)
+        m->opts.max_memory = INT64_C(256) << 20;
+    m->opts.source.spill_bytes = (size_t)(m->opts.max_memory / 8);
     pthread_mutex_init(&m->status_lock, NULL);
     pthread_mutex_init(&m->reload_lock, NULL);
     register_metrics(m);
@@ -144,6 +147,8 @@ void mirror__teardown(mirror_t *m)
     m->src = NULL;
     lake_close(m->lake);
     m->lake = NULL;
+    storage_free(m->store);
+    m->store = NULL;
     m->in_txn = false;
     m->pending_lsn = 0;
     m->pending_rows = 0;
@@ -158,6 +163,7 @@ void mirror_free(mirror_t *m)
     if (!m)
         return;
     mirror__teardown(m);
+    mirror__stash_clear(m);
     mirror__specs_free(m->specs, m->n_specs);
     mirror__specs_free(m->reload_specs, m->n_reload_specs);
     source_options_t *s = &m->opts.source;

@@ -30,6 +30,8 @@ static void known_from(mirror_t *m, const lake_watermark_table_t *e, bool gone)
     t->served_name = am_xstrdup(e->name);
     t->served_snapshot = gone ? -1 : e->snapshot_id;
     t->served_fp = mirror__fp_parse(e->fp);
+    t->index_file = e->index && !gone ? am_xstrdup(e->index) : NULL;
+    mirror__stash_take(m, t);
     t->state = gone                                          ? MIRROR_T_DROPPED
                : e->state && strcmp(e->state, "recopy") == 0 ? MIRROR_T_COPY
                                                              : MIRROR_T_ACTIVE;
@@ -112,7 +114,7 @@ static bool sync_docs(source_t *src, mirror_table_t *t, lake_table_t *lt, am_err
     return ok;
 }
 
-bool mirror__table_resume(mirror_table_t *t, lake_t *lake, source_t *src,
+bool mirror__table_resume(mirror_table_t *t, lake_t *lake, storage_t *store, source_t *src,
                           const source_table_state_t *st, am_err_t *err)
 {
     lake_table_t *lt = lake_table_open_at(lake, t->location, err);
@@ -136,7 +138,7 @@ bool mirror__table_resume(mirror_table_t *t, lake_t *lake, source_t *src,
         lake_table_close(lt);
         return true;
     }
-    return mirror__table_setup(t, lt, err) && mirror__index_rebuild(t, err);
+    return mirror__table_setup(t, lt, err) && mirror__index_load(t, store, err);
 }
 
 /* Still selected: by the entry that brought it in, by its name now, by the publication. */
@@ -206,7 +208,7 @@ static void settle_known(mirror_t *m, mirror_table_t *t, const source_table_stat
     }
     t->insert_only = s->insert_only;
     t->drop_lake = s->drop_lake;
-    *ok = *ok && mirror__table_resume(t, m->lake, m->src, st, err);
+    *ok = *ok && mirror__table_resume(t, m->lake, m->store, m->src, st, err);
     /* renamed while the mirror was down: the source knows it by its name now (publication,
      * copy); the lake takes the name when the stream reaches the rename */
     free(t->schema);
@@ -441,6 +443,12 @@ bool mirror__start(mirror_t *m, am_err_t *err)
     if (!m->lake)
         return false;
     lake_set_file_retention(m->lake, m->maintain.file_retention_ms);
+    m->store = storage_local_new(m->warehouse, err);
+    if (!m->store)
+        return false;
+    lake_set_file_bytes(m->lake, m->opts.max_memory / 4);
+    if (!lake_set_memory_limit(m->lake, m->opts.max_memory / 2, err))
+        return false;
     source_options_t so = m->opts.source;
     so.tables = NULL; /* published below, once each table's identity is known */
     so.n_tables = 0;

@@ -48,7 +48,8 @@ static void served_entry(mirror_t *m, mirror_table_t *t, am_lsn_t lsn, lake_wate
                                   .location = t->location,
                                   .relid = t->relid,
                                   .fp = *fp_text,
-                                  .state = t->state == MIRROR_T_COPY ? "recopy" : NULL};
+                                  .state = t->state == MIRROR_T_COPY ? "recopy" : NULL,
+                                  .index = t->state == MIRROR_T_COPY ? NULL : t->index_file};
 }
 
 static bool served(const mirror_table_t *t)
@@ -60,6 +61,7 @@ static bool served(const mirror_table_t *t)
 
 bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err)
 {
+    mirror__checkpoints_write(m, false);
     lake_watermark_t wm = {.lsn = lsn,
                            .written_at_ms = am_now_us() / 1000,
                            .catalog = m->catalog_name,
@@ -83,6 +85,8 @@ bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err)
         }
     }
     bool ok = lake_watermark_write(m->lake, &wm, err);
+    if (ok)
+        mirror__checkpoints_after_watermark(m);
     for (size_t i = 0; i < m->n_tables; i++)
         free(fps[i]);
     free(fps);
@@ -346,6 +350,16 @@ static bool between(mirror_t *m, am_err_t *err)
     return true;
 }
 
+/* A clean stop: complete transactions reach the lake, and every changed index a checkpoint
+ * that the last watermark names, so the next start replays and rebuilds nothing. */
+static bool finish(mirror_t *m, am_err_t *err)
+{
+    if (!m->in_txn && m->pending_lsn && !mirror__flush(m, err))
+        return false;
+    mirror__checkpoints_write(m, true);
+    return mirror__write_watermark(m, m->watermark_lsn, err);
+}
+
 static bool stream_loop(mirror_t *m, atomic_bool *stop, am_err_t *err)
 {
     while (!atomic_load(stop)) {
@@ -371,7 +385,14 @@ static bool stream_loop(mirror_t *m, atomic_bool *stop, am_err_t *err)
         if (ch.kind == SOURCE_MSG_COMMIT && !between(m, err))
             return false;
     }
-    return true;
+    return finish(m, err);
+}
+
+/* The connection went away (class 08, 57: the walsender was terminated): the lake and
+ * every index are as good as before. */
+static bool connection_lost(const am_err_t *err)
+{
+    return strncmp(err->sqlstate, "08", 2) == 0 || strncmp(err->sqlstate, "57", 2) == 0;
 }
 
 /* Connections, resources, cancels and I/O, and a lock or a visibility that never came in
@@ -398,7 +419,12 @@ bool mirror_run(mirror_t *m, atomic_bool *stop, am_err_t *err)
     while (!atomic_load(stop)) {
         am_err_t e = {0};
         mirror__set_phase(m, MIRROR_STARTING);
-        bool ok = mirror__start(m, &e) && stream_loop(m, stop, &e);
+        bool ok = mirror__start(m, &e);
+        if (ok)
+            mirror__stash_clear(m); /* indexes kept for tables no longer resumed */
+        ok = ok && stream_loop(m, stop, &e);
+        if (!ok && connection_lost(&e))
+            mirror__index_stash(m);
         mirror__teardown(m);
         if (ok)
             break;

@@ -98,7 +98,8 @@ bool mirror__table_setup(mirror_table_t *t, lake_table_t *lt, am_err_t *err)
             t->key_types[t->n_key_cols++] = cols[i].type;
         }
     }
-    t->index = am_map_new();
+    t->pk = mirror__pk_new(true);
+    mirror__index_clear(t); /* the table's mode follows the key just found */
     t->batch_arena = am_arena_new(BATCH_ARENA_BLOCK);
     t->row_buf = am_xcalloc(n + 1, sizeof *t->row_buf);
     am_buf_init(&t->key_buf);
@@ -131,9 +132,11 @@ void mirror__table_close(mirror_table_t *t)
     mirror__table_discard(t);
     lake_table_close(t->lt);
     t->lt = NULL;
-    mirror__index_clear(t);
-    am_map_free(t->index);
-    t->index = NULL;
+    mirror__pk_free(t->pk);
+    t->pk = NULL;
+    mirror__pkimage_destroy(t->index_image);
+    free(t->index_image);
+    t->index_image = NULL;
     am_arena_free(t->batch_arena);
     t->batch_arena = NULL;
     am_buf_destroy(&t->key_buf);
@@ -165,6 +168,8 @@ void mirror__table_destroy(mirror_table_t *t)
     free(t->served_schema);
     free(t->served_name);
     free(t->trunc_xids);
+    free(t->index_file);
+    free(t->index_file_old);
     memset(t, 0, sizeof *t);
 }
 
@@ -311,6 +316,8 @@ static void pending_keep(mirror_table_t *t, lake_pos_t pos, const am_value_t *ro
     mirror_pending_file_t *p = pending_find(t, pos.file, true);
     if (pos.row != (int64_t)p->n_rows)
         return; /* not sequential: lake_table_fetch_row will be asked instead */
+    if (t->keep_max > 0 && (int64_t)am_arena_used(t->batch_arena) >= t->keep_max)
+        return; /* the budget is spent: later rows are read back from the lake */
     size_t n = lake_table_n_columns(t->lt);
     am_value_t *copy = am_arena_memdup(t->batch_arena, row, n * sizeof *row);
     for (size_t i = 0; i < n; i++)

@@ -49,6 +49,7 @@ struct mirror_worker {
     mirror_rec_t old; /* the rec of the version being replaced (n_attrs 0: none) */
     int64_t started_us;
     int64_t rows;
+    int64_t max_memory; /* the write path's budget (mirror_options_t) */
 };
 
 /* The worker's own state while it runs. */
@@ -187,8 +188,8 @@ static bool on_begin(void *ud, const source_relation_t *rel, int64_t est_rows, a
             attnums[k++] = j->st->attrs[i].attnum;
     bool ok = mirror__table_bind(&j->t, rel, attnums, 0, err);
     free(attnums);
-    if (ok && est_rows > 0)
-        am_map_reserve(j->t.index, (size_t)est_rows + (size_t)est_rows / 8);
+    if (ok)
+        mirror__index_reserve(&j->t, est_rows);
     return ok;
 }
 
@@ -381,6 +382,9 @@ static bool run_job(job_t *j, am_err_t *err)
     j->lake = lake_open(w->warehouse, err);
     if (!j->lake)
         return false;
+    lake_set_file_bytes(j->lake, w->max_memory / 4);
+    if (!lake_set_memory_limit(j->lake, w->max_memory / 2, err))
+        return false;
     j->src = source_open(&w->so, err);
     if (!j->src)
         return false;
@@ -402,6 +406,7 @@ static void *worker_main(void *ud)
     j.t.schema = am_xstrdup(w->ref.schema);
     j.t.name = am_xstrdup(w->ref.name);
     j.t.insert_only = w->insert_only;
+    j.t.keep_max = w->max_memory / 4;
     am_err_t err = {0};
     bool ok = run_job(&j, &err);
     mirror__table_destroy(&j.t);
@@ -451,7 +456,9 @@ static mirror_worker_t *worker_new(const mirror_t *m, const mirror_table_t *t)
                                .tables = &w->ref,
                                .n_tables = 1,
                                .insert_only = &w->insert_only,
-                               .temporary_slot = true};
+                               .temporary_slot = true,
+                               .spill_bytes = o->spill_bytes};
+    w->max_memory = m->opts.max_memory;
     w->warehouse = am_xstrdup(m->warehouse);
     w->location = am_xstrdup(t->location);
     w->spec = t->spec ? am_xstrdup(t->spec) : NULL;

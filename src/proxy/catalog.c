@@ -56,8 +56,6 @@ static bool lock_down(proxy_t *p, duckdb_connection con, am_err_t *err)
                     "SET autoinstall_known_extensions = false; "
                     "SET autoload_known_extensions = false; "
                     "SET allow_community_extensions = false; "
-                    /* footers of the lake's immutable files are read once, not per query */
-                    "SET parquet_metadata_cache = true; "
                     "SET lock_configuration = true");
     bool ok = proxy__duck_exec(con, b.data, err);
     am_buf_destroy(&b);

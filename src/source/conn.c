@@ -173,6 +173,11 @@ source_t *source_open(const source_options_t *opts, am_err_t *err)
     options_copy(&src->opts, opts);
     atomic_init(&src->wal_end, 0);
     atomic_init(&src->flushed, 0);
+    atomic_init(&src->report, 0);
+    atomic_init(&src->streaming, false);
+    atomic_init(&src->last_feedback_us, 0);
+    atomic_init(&src->feedback_stop, false);
+    pthread_mutex_init(&src->repl_lock, NULL);
     src->sql = source__connect(&src->opts, NULL, err);
     if (!src->sql || !check_wal_level(src->sql, err))
         goto fail;
@@ -192,6 +197,7 @@ void source_close(source_t *src)
 {
     if (!src)
         return;
+    source__feedback_stop(src);
     if (src->copy_buf)
         PQfreemem(src->copy_buf);
     source_decoder_free(src->dec);
@@ -200,6 +206,7 @@ void source_close(source_t *src)
     if (src->sql)
         PQfinish(src->sql);
     options_free(&src->opts);
+    pthread_mutex_destroy(&src->repl_lock);
     free(src);
 }
 

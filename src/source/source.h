@@ -6,6 +6,11 @@
  *
  * Threads: a source_t and everything it returns belong to the thread that opened it (the
  * write path); only source_wal_end() and source_flushed_lsn() may be read from any thread.
+ * Once its stream starts, a source_t also runs a thread of its own that sends standby status
+ * updates whenever none went out for a quarter of wal_sender_timeout (at most 5 s), so an
+ * owner busy elsewhere (a long flush or rebuild) keeps its connection; it reports only what
+ * source_ack() declared durable, shares the connection under a lock, and is stopped and
+ * joined by source_close().
  *
  * Types: each column's type is resolved once per relation on a SQL connection (domains to their
  * base type, enums to text, one-dimensional arrays to lists of their element type; relation.c)
@@ -182,6 +187,8 @@ typedef struct source_options {
     bool temporary_slot;     /* source_initial_copy creates the slot TEMPORARY (gone with the
                                 connection), to copy and catch up one table while the main slot
                                 streams */
+    size_t spill_bytes;      /* a streamed transaction past this many bytes waits in a temp file
+                                until its commit; 0: 16 MB */
     int copy_workers;        /* connections reading the initial copy at once; 0 = the cores */
     int copy_range_pages;    /* pages per CTID range of a split table; 0 = automatic */
 } source_options_t;
@@ -366,7 +373,8 @@ am_lsn_t source_idle_lsn(const source_t *src);
 
 /*
  * Waits up to timeout_ms for the next change. *got is false on timeout. Answers keepalives and
- * sends standby status every few seconds on its own, reporting source_ack()'s LSN as flushed.
+ * sends standby status when due (as the feedback thread does between calls), reporting
+ * source_ack()'s LSN as flushed.
  * Everything *out points to stays valid until the next call.
  */
 bool source_next(source_t *src, int timeout_ms, source_change_t *out, bool *got,

@@ -108,24 +108,41 @@ bool source__pg_ts_to_unix(int64_t pg_us, int64_t *unix_us);
 /* ---- connections (conn.c) --------------------------------------------------------------- */
 
 struct source {
-    source_options_t opts;    /* deep copy: every string and the tables array are ours */
-    char *conninfo;           /* for normal (SQL) connections */
-    PGconn *sql;              /* catalog queries, publication set-up, slot look-ups */
-    PGconn *repl;             /* replication=database: slot creation and the stream */
-    int server_version;       /* server_version_num */
-    source_decoder_t *dec;    /* one per START_REPLICATION: partial streams die with it */
-    bool has_ins_pub;         /* "<publication>_ins" exists: the stream reads it too */
-    bool stream_ins_pub;      /* the running stream was started reading it */
-    bool streaming;           /* repl is in CopyBoth mode */
-    char *copy_buf;           /* the last PQgetCopyData buffer: *out points into it */
-    am_lsn_t acked;           /* highest LSN the caller made durable */
-    am_lsn_t ka_wal_end;      /* walEnd of the latest keepalive */
-    bool idle;                /* caller said idle and no change arrived since */
-    int64_t last_feedback_us; /* am_mono_us of the last standby status update */
-    _Atomic uint64_t wal_end; /* max walEnd seen, any thread reads */
-    _Atomic uint64_t flushed; /* last flush LSN reported, any thread reads */
-    _Atomic uint64_t rcv_lsn; /* highest XLogData dataStart, any thread reads */
+    source_options_t opts;            /* deep copy: every string and the tables array are ours */
+    char *conninfo;                   /* for normal (SQL) connections */
+    PGconn *sql;                      /* catalog queries, publication set-up, slot look-ups */
+    PGconn *repl;                     /* replication=database: slot creation and the stream */
+    int server_version;               /* server_version_num */
+    source_decoder_t *dec;            /* one per START_REPLICATION: partial streams die with it */
+    bool has_ins_pub;                 /* "<publication>_ins" exists: the stream reads it too */
+    bool stream_ins_pub;              /* the running stream was started reading it */
+    _Atomic bool streaming;           /* repl is in CopyBoth mode */
+    char *copy_buf;                   /* the last PQgetCopyData buffer: *out points into it */
+    am_lsn_t acked;                   /* highest LSN the caller made durable */
+    am_lsn_t ka_wal_end;              /* walEnd of the latest keepalive */
+    bool idle;                        /* caller said idle and no change arrived since */
+    _Atomic int64_t last_feedback_us; /* am_mono_us of the last standby status update */
+    _Atomic uint64_t wal_end;         /* max walEnd seen, any thread reads */
+    _Atomic uint64_t flushed;         /* last flush LSN reported, any thread reads */
+    _Atomic uint64_t rcv_lsn;         /* highest XLogData dataStart, any thread reads */
+    /* the feedback thread (feedback.c): status updates while the owner is busy elsewhere */
+    pthread_mutex_t repl_lock; /* every libpq call on repl once the stream has started */
+    _Atomic uint64_t report;   /* what a status update reports now (the owner computes it) */
+    int64_t feedback_interval_us;
+    pthread_t feedback_thread;
+    bool feedback_running;
+    atomic_bool feedback_stop;
 };
+
+/* ---- standby status updates (feedback.c) ------------------------------------------------ */
+
+/* Sends one status update reporting lsn (the caller holds repl_lock). */
+bool source__status_send(source_t *src, am_lsn_t lsn, am_err_t *err) AM_MUST_CHECK;
+/* Once the stream has started: how often to report (a quarter of the server's
+ * wal_sender_timeout, at most 5 s) and the thread that does it. */
+void source__feedback_start(source_t *src);
+/* Stops and joins the thread (source_close; a no-op when it never started). */
+void source__feedback_stop(source_t *src);
 
 /* Opens a connection (extra appended to the conninfo, e.g. "replication=database"). */
 PGconn *source__connect(const source_options_t *opts, const char *extra, am_err_t *err);

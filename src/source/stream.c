@@ -3,12 +3,12 @@
  * blocking past the caller's timeout, handing XLogData payloads to the decoder, answering
  * keepalives, and standby status updates reporting what the caller made durable.
  * Must not: interpret pgoutput bytes (pgoutput*.c does) or decide durability (the caller's
- * source_ack does). Acknowledgement rules (postgres.md §1.4-1.5): flush = the caller's acked
- * LSN, or when idle the latest keepalive walEnd; never lower than what was sent before.
- * Spec: PostgreSQL docs, "Streaming Replication Protocol"; postgres.md §1.3-1.5.
- *   S->C 'w' dataStart u64 | walEnd u64 | sendTime i64 | pgoutput message
- *   S->C 'k' walEnd u64 | sendTime i64 | replyRequested u8
- *   C->S 'r' write u64 | flush u64 | apply u64 | clientTime i64 | replyRequested u8
+ * source_ack does). Status updates also go out from feedback.c's thread: every libpq call on
+ * the connection here holds repl_lock. Acknowledgement rules (postgres.md §1.4-1.5): flush = the
+ * caller's acked LSN, or when idle the latest keepalive walEnd; never lower than what was sent
+ * before. Spec: PostgreSQL docs, "Streaming Replication Protocol"; postgres.md §1.3-1.5. S->C 'w'
+ * dataStart u64 | walEnd u64 | sendTime i64 | pgoutput message S->C 'k' walEnd u64 | sendTime i64 |
+ * replyRequested u8 C->S 'r' write u64 | flush u64 | apply u64 | clientTime i64 | replyRequested u8
  */
 #include "source/source.h"
 #include "source/source_internal.h"
@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The server disconnects after wal_sender_timeout (60 s) without a reply. */
-#define FEEDBACK_INTERVAL_US (5 * INT64_C(1000000))
 #define XLOGDATA_HEADER 25 /* 'w' + three 64-bit fields */
 
 static int proto_version(int server_version)
@@ -84,22 +82,20 @@ bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err)
     source_decoder_free(src->dec);
     src->dec = source_decoder_new();
     source__decoder_set_resolver(src->dec, resolve_types, src);
+    if (src->opts.spill_bytes)
+        source_decoder_set_spill_bytes(src->dec, src->opts.spill_bytes);
     src->streaming = true;
     src->stream_ins_pub = src->has_ins_pub;
     if (start_lsn > src->acked)
         src->acked = start_lsn; /* everything before it is durable downstream */
     src->last_feedback_us = am_mono_us();
+    atomic_store(&src->report, src->acked);
+    source__feedback_start(src);
     char lsn[32];
     am_log_info("source", "replication started", AM_KV_STR("slot", src->opts.slot),
                 AM_KV_STR("start_lsn", am_lsn_format(start_lsn, lsn, sizeof lsn)),
                 AM_KV_I64("proto_version", proto));
     return true;
-}
-
-static void put_u64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)(v & 0xff);
 }
 
 static am_lsn_t report_lsn(const source_t *src)
@@ -111,23 +107,21 @@ static am_lsn_t report_lsn(const source_t *src)
     return lsn > before ? lsn : before;
 }
 
+/* What the feedback thread may report from now on (owner thread only). */
+static void publish_report(source_t *src)
+{
+    atomic_store(&src->report, report_lsn(src));
+}
+
 bool source_send_feedback(source_t *src, am_err_t *err)
 {
     if (!src->streaming)
         return true;
     am_lsn_t lsn = report_lsn(src);
-    uint8_t msg[34];
-    msg[0] = 'r';
-    put_u64(msg + 1, lsn);  /* written */
-    put_u64(msg + 9, lsn);  /* flushed: moves confirmed_flush_lsn */
-    put_u64(msg + 17, lsn); /* applied */
-    put_u64(msg + 25, (uint64_t)(am_now_us() - AM_PG_EPOCH_OFFSET_US));
-    msg[33] = 0;
-    if (PQputCopyData(src->repl, (const char *)msg, sizeof msg) != 1 || PQflush(src->repl) != 0)
-        return source__pg_err(err, src->repl, NULL, "standby status update");
-    atomic_store_explicit(&src->flushed, lsn, memory_order_relaxed);
-    src->last_feedback_us = am_mono_us();
-    return true;
+    pthread_mutex_lock(&src->repl_lock);
+    bool ok = source__status_send(src, lsn, err);
+    pthread_mutex_unlock(&src->repl_lock);
+    return ok;
 }
 
 void source_ack(source_t *src, am_lsn_t lsn, bool idle)
@@ -135,6 +129,7 @@ void source_ack(source_t *src, am_lsn_t lsn, bool idle)
     if (lsn > src->acked)
         src->acked = lsn;
     src->idle = idle;
+    publish_report(src);
 }
 
 const source_relation_t *source_relation_find(const source_t *src, uint32_t relid)
@@ -179,8 +174,10 @@ static void note_wal_end(source_t *src, am_lsn_t lsn)
 static void deliver(source_t *src, const source_change_t *out, bool *got)
 {
     *got = out->kind != SOURCE_MSG_NONE && out->kind != SOURCE_MSG_OTHER;
-    if (*got)
+    if (*got && src->idle) {
         src->idle = false;
+        publish_report(src);
+    }
 }
 
 static bool handle_keepalive(source_t *src, am_reader_t *r, am_err_t *err)
@@ -193,6 +190,7 @@ static bool handle_keepalive(source_t *src, am_reader_t *r, am_err_t *err)
     if (wal_end > src->ka_wal_end)
         src->ka_wal_end = wal_end;
     note_wal_end(src, wal_end);
+    publish_report(src);
     return reply ? source_send_feedback(src, err) : true;
 }
 
@@ -218,6 +216,7 @@ static bool handle_copy_data(source_t *src, const uint8_t *buf, size_t n, source
 /* The server ended the stream: report its error as class 08 (the stream is gone). */
 static bool stream_ended(source_t *src, am_err_t *err)
 {
+    pthread_mutex_lock(&src->repl_lock);
     src->streaming = false;
     PGresult *res = PQgetResult(src->repl);
     am_err_t pg = {0};
@@ -225,6 +224,7 @@ static bool stream_ended(source_t *src, am_err_t *err)
         source__pg_err(&pg, src->repl, res, "replication stream");
     else /* CopyDone without an error: the walsender is shutting down */
         am_err_set(&pg, AM_SQLSTATE_CONNECTION_FAILURE, "the server ended the replication stream");
+    pthread_mutex_unlock(&src->repl_lock);
     /* no draining: after a server CopyDone libpq answers COPY_IN forever; the caller closes */
     PQclear(res);
     return am_err_set(err, AM_SQLSTATE_CONNECTION_FAILURE, "%s (SQLSTATE %s)", pg.msg, pg.sqlstate);
@@ -232,17 +232,22 @@ static bool stream_ended(source_t *src, am_err_t *err)
 
 static bool wait_input(source_t *src, int64_t wait_us, am_err_t *err)
 {
+    pthread_mutex_lock(&src->repl_lock);
     struct pollfd pfd = {.fd = PQsocket(src->repl), .events = POLLIN};
-    if (pfd.fd < 0)
-        return source__pg_err(err, src->repl, NULL, "replication stream");
+    bool ok = pfd.fd >= 0 || source__pg_err(err, src->repl, NULL, "replication stream");
+    pthread_mutex_unlock(&src->repl_lock);
+    if (!ok)
+        return false;
     int ms = (int)((wait_us + 999) / 1000);
     if (poll(&pfd, 1, ms) < 0 && errno != EINTR)
         return am_err_errno(err, errno, "replication stream: poll");
+    pthread_mutex_lock(&src->repl_lock);
     if (!PQconsumeInput(src->repl)) {
         src->streaming = false;
-        return source__pg_err(err, src->repl, NULL, "replication stream");
+        ok = source__pg_err(err, src->repl, NULL, "replication stream");
     }
-    return true;
+    pthread_mutex_unlock(&src->repl_lock);
+    return ok;
 }
 
 /* One step: a replayed change, a received message, or a wait for input (at least one
@@ -258,7 +263,9 @@ static bool next_step(source_t *src, int64_t deadline_us, bool *waited, source_c
         return true;
     }
     char *buf = NULL;
+    pthread_mutex_lock(&src->repl_lock);
     int n = PQgetCopyData(src->repl, &buf, 1);
+    pthread_mutex_unlock(&src->repl_lock);
     if (n > 0) {
         src->copy_buf = buf; /* *out points into it until the next call */
         if (!handle_copy_data(src, (const uint8_t *)buf, (size_t)n, out, got, err))
@@ -270,10 +277,13 @@ static bool next_step(source_t *src, int64_t deadline_us, bool *waited, source_c
         return stream_ended(src, err);
     if (n < 0) {
         src->streaming = false;
-        return source__pg_err(err, src->repl, NULL, "replication stream");
+        pthread_mutex_lock(&src->repl_lock);
+        source__pg_err(err, src->repl, NULL, "replication stream");
+        pthread_mutex_unlock(&src->repl_lock);
+        return false;
     }
     int64_t now = am_mono_us();
-    int64_t feedback_due = src->last_feedback_us + FEEDBACK_INTERVAL_US;
+    int64_t feedback_due = src->last_feedback_us + src->feedback_interval_us;
     if (now >= deadline_us && *waited) {
         *done = true;
         return true;
@@ -298,7 +308,7 @@ bool source_next(source_t *src, int timeout_ms, source_change_t *out, bool *got,
             src->copy_buf = NULL;
         }
         /* even a busy stream reports progress, or the server times the connection out */
-        if (am_mono_us() - src->last_feedback_us >= FEEDBACK_INTERVAL_US &&
+        if (am_mono_us() - src->last_feedback_us >= src->feedback_interval_us &&
             !source_send_feedback(src, err))
             return false;
         if (!next_step(src, deadline, &waited, out, got, &done, err))

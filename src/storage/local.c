@@ -185,6 +185,151 @@ bool storage_write_atomic(storage_t *st, const char *rel, const void *data, size
     return ok;
 }
 
+/* ---- streaming -------------------------------------------------------------------------- */
+
+#define WRITER_BUF ((size_t)1 << 20)
+
+struct storage_writer {
+    storage_t *st;
+    char *path; /* the target */
+    char *tmp;  /* the temp file beside it */
+    int fd;
+    char *buf; /* bytes not yet written */
+    size_t len;
+};
+
+storage_writer_t *storage_writer_open(storage_t *st, const char *rel, am_err_t *err)
+{
+    if (!rel_check(rel, err))
+        return NULL;
+    storage_writer_t *w = am_xcalloc(1, sizeof *w);
+    w->st = st;
+    w->path = storage_path(st, rel);
+    char *dir = dir_of(w->path);
+    const char *base = strrchr(w->path, '/') + 1;
+    w->tmp = am_xasprintf("%s/.%s.%016llx.tmp", dir, base, (unsigned long long)am_random_id53());
+    free(dir);
+    w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (w->fd < 0) {
+        am_err_errno(err, errno, "could not create \"%s\"", w->tmp);
+        free(w->tmp);
+        w->tmp = NULL;
+        storage_writer_abort(w);
+        return NULL;
+    }
+    w->buf = am_xmalloc(WRITER_BUF);
+    return w;
+}
+
+static bool writer_drain(storage_writer_t *w, am_err_t *err)
+{
+    bool ok = w->len == 0 || write_all(w->st, w->fd, w->tmp, w->buf, w->len, err);
+    w->len = 0;
+    return ok;
+}
+
+bool storage_writer_write(storage_writer_t *w, const void *data, size_t len, am_err_t *err)
+{
+    const char *p = data;
+    while (len > 0) {
+        size_t n = WRITER_BUF - w->len < len ? WRITER_BUF - w->len : len;
+        memcpy(w->buf + w->len, p, n);
+        w->len += n;
+        p += n;
+        len -= n;
+        if (w->len == WRITER_BUF && !writer_drain(w, err))
+            return false;
+    }
+    return true;
+}
+
+bool storage_writer_commit(storage_writer_t *w, am_err_t *err)
+{
+    bool ok = writer_drain(w, err) && fsync_fd(w->st, w->fd, w->tmp, err);
+    if (close(w->fd) != 0 && ok)
+        ok = am_err_errno(err, errno, "could not close \"%s\"", w->tmp);
+    w->fd = -1;
+    if (ok && (fault_fires(w->st, STORAGE_OP_RENAME) || rename(w->tmp, w->path) != 0))
+        ok = am_err_errno(err, errno, "could not rename \"%s\" to \"%s\"", w->tmp, w->path);
+    else if (ok) {
+        free(w->tmp); /* renamed: nothing to remove */
+        w->tmp = NULL;
+        ok = fsync_dir_of(w->st, w->path, err);
+    }
+    storage_writer_abort(w);
+    return ok;
+}
+
+void storage_writer_abort(storage_writer_t *w)
+{
+    if (!w)
+        return;
+    if (w->fd >= 0)
+        close(w->fd);
+    if (w->tmp)
+        unlink(w->tmp);
+    free(w->tmp);
+    free(w->path);
+    free(w->buf);
+    free(w);
+}
+
+struct storage_reader {
+    char *path;
+    int fd;
+};
+
+storage_reader_t *storage_reader_open(storage_t *st, const char *rel, int64_t *size, am_err_t *err)
+{
+    if (!rel_check(rel, err))
+        return NULL;
+    char *path = storage_path(st, rel);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        if (errno == ENOENT)
+            am_err_set(err, STORAGE_SQLSTATE_MISSING, "could not open \"%s\": no such file", path);
+        else
+            am_err_errno(err, errno, "could not open \"%s\"", path);
+        if (fd >= 0)
+            close(fd);
+        free(path);
+        return NULL;
+    }
+    storage_reader_t *r = am_xcalloc(1, sizeof *r);
+    r->path = path;
+    r->fd = fd;
+    *size = (int64_t)sb.st_size;
+    return r;
+}
+
+bool storage_reader_read(storage_reader_t *r, void *data, size_t len, am_err_t *err)
+{
+    char *p = data;
+    while (len > 0) {
+        ssize_t n = read(r->fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return am_err_errno(err, errno, "could not read \"%s\"", r->path);
+        if (n == 0)
+            return am_err_set(err, AM_SQLSTATE_IO, "could not read \"%s\": the file ended early",
+                              r->path);
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+void storage_reader_close(storage_reader_t *r)
+{
+    if (!r)
+        return;
+    close(r->fd);
+    free(r->path);
+    free(r);
+}
+
 /* link(2) tmp to path; EEXIST becomes STORAGE_SQLSTATE_EXISTS (another writer won). */
 static bool link_noreplace(storage_t *st, const char *tmp, const char *path, am_err_t *err)
 {

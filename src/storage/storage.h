@@ -40,6 +40,24 @@ bool storage_write_atomic(storage_t *st, const char *rel, const void *data, size
  */
 bool storage_publish(storage_t *st, const char *rel, const void *data, size_t len,
                      am_err_t *err) AM_MUST_CHECK;
+/*
+ * The same as storage_write_atomic for files too large to build in memory: bytes stream into
+ * a temp file beside rel; commit fsyncs it, renames it over rel and fsyncs the directory;
+ * abort removes it. Commit and abort free w (abort takes NULL). One thread per writer.
+ */
+typedef struct storage_writer storage_writer_t;
+storage_writer_t *storage_writer_open(storage_t *st, const char *rel, am_err_t *err) AM_MUST_CHECK;
+bool storage_writer_write(storage_writer_t *w, const void *data, size_t len,
+                          am_err_t *err) AM_MUST_CHECK;
+bool storage_writer_commit(storage_writer_t *w, am_err_t *err) AM_MUST_CHECK;
+void storage_writer_abort(storage_writer_t *w);
+/* Reading a file in pieces: *size is its length; missing fails with STORAGE_SQLSTATE_MISSING.
+ * A read past the end fails (58030). One thread per reader. */
+typedef struct storage_reader storage_reader_t;
+storage_reader_t *storage_reader_open(storage_t *st, const char *rel, int64_t *size,
+                                      am_err_t *err) AM_MUST_CHECK;
+bool storage_reader_read(storage_reader_t *r, void *data, size_t len, am_err_t *err) AM_MUST_CHECK;
+void storage_reader_close(storage_reader_t *r); /* NULL is a no-op */
 /* Whole file appended to out; missing fails with STORAGE_SQLSTATE_MISSING. */
 bool storage_read(storage_t *st, const char *rel, am_buf_t *out, am_err_t *err) AM_MUST_CHECK;
 bool storage_exists(storage_t *st, const char *rel);

@@ -114,6 +114,9 @@ Test(config, example_file_loads_with_its_commented_entries)
     cr_assert_eq(cfg.n_tables, 2);
     cr_assert_not(cfg.mirror.resnapshot_on_slot_loss);
     cr_assert_eq(cfg.mirror.catalog_check_ms, 1000);
+    cr_assert_eq(cfg.mirror.flush_interval_ms, CONFIG_FLUSH_INTERVAL_MS, "the default, shown");
+    cr_assert_eq(cfg.mirror.flush_rows, CONFIG_FLUSH_ROWS);
+    cr_assert_eq(cfg.mirror.max_memory, CONFIG_MAX_MEMORY);
     config_destroy(&cfg);
 
     FILE *f = fopen(path, "r");

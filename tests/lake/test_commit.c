@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <sys/stat.h>
 
 #include "lake/lake_internal.h" /* before lake_test.h: the orphan checks */
 #include "lake_test.h"
@@ -470,5 +471,58 @@ Test(lake, set_docs_is_a_metadata_only_commit)
     lake_table_close(t);
     lt_expect_no_orphans(dir, "orders");
     lake_close(lake);
+    free(dir);
+}
+
+/* The writer's byte budget (lake_set_file_bytes) rolls a batch to a new data file long before
+ * the row count does; every row stays where its position says, and all of them commit, with
+ * DuckDB held to its floor (lake_set_memory_limit) and its spill directory gone after close. */
+Test(lake, batch_rolls_data_files_at_the_byte_budget)
+{
+    char *dir;
+    lake_t *lake = lt_lake_open("roll_bytes", &dir);
+    lake_set_file_bytes(lake, 1); /* raised to the 1 MB floor */
+    cr_assert_eq(lake->bytes_per_file, INT64_C(1) << 20);
+    am_err_t err = {0};
+    cr_assert(lake_set_memory_limit(lake, 1, &err), "%s", err.msg); /* raised to 32 MB */
+    char *spill = strdup(lake->spill_dir);
+    char *limit = lt_query_text(lake->con, "SELECT current_setting('memory_limit')");
+    cr_assert_str_eq(limit, "32.0 MiB");
+    free(limit);
+    char *tmpdir = lt_query_text(lake->con, "SELECT current_setting('temp_directory')");
+    cr_assert_str_eq(tmpdir, spill);
+    free(tmpdir);
+    lake_table_t *t = lt_create(lake, "orders");
+    lake_batch_t *b = lake_batch_new(t);
+    enum { N = 100000 };
+    lake_pos_t *pos = calloc(N, sizeof *pos);
+    lt_append(b, 0, N, pos);
+    cr_assert_gt(pos[N - 1].file, 0, "one file of %d rows: nothing rolled at 1 MB", N);
+    for (int i = 1; i < N; i++) {
+        bool next_row = pos[i].file == pos[i - 1].file && pos[i].row == pos[i - 1].row + 1;
+        bool next_file = pos[i].file == pos[i - 1].file + 1 && pos[i].row == 0;
+        cr_assert(next_row || next_file, "row %d at file %d row %lld", i, pos[i].file,
+                  (long long)pos[i].row);
+    }
+    lt_commit(b, 7);
+    lake_batch_free(b);
+    cr_assert_eq(lake_table_live_rows(t), N);
+    duckdb_database db;
+    duckdb_connection con;
+    lt_duck(&db, &con);
+    char *plan = lt_plan(dir, "orders", lake_table_snapshot_id(t));
+    char *sql = NULL;
+    cr_assert(asprintf(&sql, "SELECT count(*) + sum(id) FROM %s", plan) > 0);
+    cr_assert_eq(lt_query_int(con, sql), N + (long long)N * (N - 1) / 2);
+    free(sql);
+    free(plan);
+    duckdb_disconnect(&con);
+    duckdb_close(&db);
+    free(pos);
+    lake_table_close(t);
+    lake_close(lake);
+    struct stat sb;
+    cr_assert_neq(stat(spill, &sb), 0, "lake_close leaves %s behind", spill);
+    free(spill);
     free(dir);
 }

@@ -366,7 +366,7 @@ Test(lake, file_ids_are_given_back_and_their_limit_fails_before_writing)
     lake_batch_free(b);
 
     lake_remap_t *remap = lake_table_renumber(t);
-    cr_assert_eq(lake_table_file_ids(t), 2);
+    cr_assert_eq(lake_table_n_file_ids(t), 2);
     for (int i = 0; i < 3; i++) {
         lake_pos_t q = pos[i];
         cr_assert_not(lake_remap_pos(remap, &q), "truncated row %d", i);

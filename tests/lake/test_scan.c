@@ -276,3 +276,128 @@ Test(lake, scan_keys_stops_when_callback_says_so)
     lake_close(lake);
     free(dir);
 }
+
+typedef struct seen_ids {
+    int64_t ids[200];
+    lake_pos_t pos[200];
+    int n;
+} seen_ids_t;
+
+static bool note_id(void *ud, const am_value_t *keys, lake_pos_t pos)
+{
+    seen_ids_t *s = ud;
+    cr_assert_lt(s->n, 200);
+    s->ids[s->n] = keys[0].i;
+    s->pos[s->n++] = pos;
+    return true;
+}
+
+static bool seen_has(const seen_ids_t *s, int64_t id)
+{
+    for (int i = 0; i < s->n; i++)
+        if (s->ids[i] == id)
+            return true;
+    return false;
+}
+
+/* What an index catching up from a checkpoint reads: only some files, the rows of some delete
+ * files, rows at positions (deleted ones too); file ids and URIs name the same files. */
+Test(lake, scans_of_files_deletes_and_positions)
+{
+    char *dir;
+    lake_t *lake = lt_lake_open("scan_parts", &dir);
+    lake->rows_per_file = 40;
+    lake_table_t *t = lt_create(lake, "orders");
+    lake_batch_t *b = lake_batch_new(t);
+    lake_pos_t pos[120];
+    lt_append(b, 0, 80, pos); /* files 0 and 1 */
+    lt_commit(b, 1);
+    am_err_t err = {0};
+    for (int i = 0; i < 80; i += 10) /* deletes of the first commit's rows, a delete file */
+        cr_assert(lake_batch_delete(b, pos[i], &err), "%s", err.msg);
+    lt_append(b, 80, 120, pos + 80); /* file 2 */
+    cr_assert(lake_batch_delete(b, pos[85], &err), "%s", err.msg);
+    size_t n_dels = 0;
+    cr_assert_eq(lake_batch_deletes(b, &n_dels)[0].row, 0);
+    cr_assert_eq(n_dels, 9);
+    cr_assert_not(lake_batch_truncated(b));
+    lt_commit(b, 2);
+    lake_batch_free(b);
+    lake_table_close(t);
+
+    t = lt_open(lake, "orders");
+    cr_assert_eq(lake_table_n_file_ids(t), 3);
+    cr_assert_eq(lake_table_n_delete_files(t), 1);
+    cr_assert_not_null(lake_table_data_file(t, 2));
+    cr_assert_null(lake_table_data_file(t, 3));
+    size_t key = 0;
+    seen_ids_t s = {0};
+    int32_t only[] = {2};
+    cr_assert(lake_table_scan_files(t, &key, 1, only, 1, note_id, &s, &err), "%s", err.msg);
+    cr_assert_eq(s.n, 39); /* file 2 minus row 85 */
+    cr_assert(seen_has(&s, 80) && !seen_has(&s, 85) && !seen_has(&s, 10));
+
+    memset(&s, 0, sizeof s);
+    const char *del = lake_table_delete_file(t, 0);
+    int32_t first_two[] = {0, 1};
+    cr_assert(lake_table_scan_deleted(t, &key, 1, &del, 1, first_two, 2, note_id, &s, &err), "%s",
+              err.msg);
+    cr_assert_eq(s.n, 8, "only the rows of files 0 and 1");
+    memset(&s, 0, sizeof s);
+    cr_assert(lake_table_scan_deleted(t, &key, 1, &del, 1, NULL, 0, note_id, &s, &err), "%s",
+              err.msg);
+    cr_assert_eq(s.n, 9);
+    for (int i = 0; i < s.n; i++) {
+        cr_assert(s.ids[i] % 10 == 0 || s.ids[i] == 85, "id %lld", (long long)s.ids[i]);
+        cr_assert_str_eq(lake_table_data_file(t, s.pos[i].file),
+                         lake_table_data_file(t, s.ids[i] < 40   ? 0
+                                                 : s.ids[i] < 80 ? 1
+                                                                 : 2));
+        cr_assert_eq(s.pos[i].row, s.ids[i] % 40);
+    }
+
+    memset(&s, 0, sizeof s);
+    lake_pos_t want[] = {{0, 0}, {0, 5}, {1, 39}, {0, 5}};
+    cr_assert(lake_table_scan_rows(t, &key, 1, want, 4, note_id, &s, &err), "%s", err.msg);
+    cr_assert_eq(s.n, 3); /* a deleted row too, the repeated position once */
+    cr_assert(seen_has(&s, 0) && seen_has(&s, 5) && seen_has(&s, 79));
+    lake_pos_t bad = {7, 0};
+    cr_assert_not(lake_table_scan_rows(t, &key, 1, &bad, 1, note_id, &s, &err));
+    lake_table_close(t);
+    lake_close(lake);
+    free(dir);
+}
+
+static bool ordinal_is_row(void *ud, const am_value_t *keys, lake_pos_t pos)
+{
+    int64_t *n = ud;
+    cr_assert_eq(pos.file, keys[0].i / 400000);
+    cr_assert_eq(pos.row, keys[0].i % 400000, "id %lld at row %lld", (long long)keys[0].i,
+                 (long long)pos.row);
+    (*n)++;
+    return true;
+}
+
+Test(lake, rows_land_at_their_append_order_in_large_files)
+{
+    char *dir;
+    lake_t *lake = lt_lake_open("scan_order", &dir);
+    lake->rows_per_file = 400000;
+    am_err_t err = {0};
+    /* more threads than rows groups per core: a parallel COPY must still keep the order */
+    cr_assert(lake__duck_exec(lake->con, "SET threads = 8", &err), "%s", err.msg);
+    lake_table_t *t = lt_create(lake, "orders");
+    lake_batch_t *b = lake_batch_new(t);
+    lt_append(b, 0, 1000000, NULL);
+    lt_commit(b, 1);
+    lake_batch_free(b);
+    lake_table_close(t);
+    t = lt_open(lake, "orders");
+    int64_t n = 0;
+    size_t key = 0;
+    cr_assert(lake_table_scan(t, &key, 1, ordinal_is_row, &n, &err), "%s", err.msg);
+    cr_assert_eq(n, 1000000);
+    lake_table_close(t);
+    lake_close(lake);
+    free(dir);
+}

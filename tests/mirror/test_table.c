@@ -4,7 +4,8 @@
  * committed Parquet file), deletes, truncate, and the identity index rebuilt from the lake;
  * REPLICA IDENTITY FULL as a multiset; keys swapped inside a transaction; composite and long
  * keys; tables written before column types were recorded getting their docs without a
- * rewrite. Real lake on a temp directory, checked through lake_read_plan in a private DuckDB.
+ * rewrite; row copies past their budget read back. Real lake on a temp directory, checked through
+ * lake_read_plan in a private DuckDB.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -15,69 +16,7 @@
 #include "../lake/lake_test.h"
 #include "../source/source_test.h"
 #include "mirror/mirror_internal.h"
-
-/* The stream sends columns in PostgreSQL's order; here it differs from the lake's on purpose:
- * attnums 1 name, 2 id, 3 amount, 4 ts; the lake holds id, name, ts, amount (lt_cols). */
-static source_column_t rel_cols[] = {
-    {.name = "name", .type = {.type = AM_TYPE_STRING}},
-    {.name = "id", .type = {.type = AM_TYPE_INT64}, .is_key = true},
-    {.name = "amount", .type = {.type = AM_TYPE_DECIMAL, .precision = 12, .scale = 2}},
-    {.name = "ts", .type = {.type = AM_TYPE_TIMESTAMPTZ}},
-};
-static source_relation_t m_rel = {.relid = 4242,
-                                  .schema = "public",
-                                  .name = "m",
-                                  .replident = 'd',
-                                  .cols = rel_cols,
-                                  .n_cols = 4};
-static const int16_t m_attnums[] = {1, 2, 3, 4};
-
-static void set_row(am_value_t v[4], int64_t id, const char *name, const char *amount)
-{
-    memset(v, 0, 4 * sizeof *v);
-    if (name)
-        v[0] = (am_value_t){.kind = AM_VALUE_PRESENT, .s = name, .len = (uint32_t)strlen(name)};
-    else
-        v[0].kind = AM_VALUE_UNCHANGED;
-    v[1] = (am_value_t){.kind = AM_VALUE_PRESENT, .i = id};
-    v[2] = (am_value_t){.kind = AM_VALUE_PRESENT, .s = amount, .len = (uint32_t)strlen(amount)};
-    v[3] = (am_value_t){.kind = AM_VALUE_PRESENT, .i = INT64_C(1700000000000000) + id};
-}
-
-/* A rec: attnums 1..n named names[i], lake fields fields[i], identity key[]. */
-static void make_rec(mirror_table_t *t, const char *const *names, const int32_t *fields, size_t n,
-                     const int16_t *key, size_t n_key, char replident)
-{
-    source_table_state_t st = {.relid = 4242,
-                               .schema = "public",
-                               .name = "m",
-                               .relkind = 'r',
-                               .replident = replident,
-                               .key = (int16_t *)key,
-                               .n_key = n_key};
-    source_attr_t *attrs = calloc(n, sizeof *attrs);
-    for (size_t i = 0; i < n; i++)
-        attrs[i] = (source_attr_t){.attnum = (int16_t)(i + 1), .name = (char *)names[i]};
-    st.attrs = attrs;
-    st.n_attrs = n;
-    mirror__rec_from_state(&t->rec, &st, fields, n);
-    t->has_rec = true;
-    free(attrs);
-}
-
-static void setup_table(mirror_table_t *t, lake_table_t *lt)
-{
-    memset(t, 0, sizeof *t);
-    t->schema = strdup("public");
-    t->name = strdup("m");
-    static const char *const names[] = {"name", "id", "amount", "ts"};
-    static const int32_t fields[] = {2, 1, 4, 3}; /* lt_cols: id 1, name 2, ts 3, amount 4 */
-    static const int16_t key[] = {2};
-    make_rec(t, names, fields, 4, key, 1, 'd');
-    am_err_t err = {0};
-    cr_assert(mirror__table_setup(t, lt, &err), "%s", err.msg);
-    cr_assert(mirror__table_bind(t, &m_rel, m_attnums, 0, &err), "%s", err.msg);
-}
+#include "mirror_test.h"
 
 static char *rows_text(const char *dir, lake_table_t *lt)
 {
@@ -133,7 +72,7 @@ Test(mirror, table_applies_changes_and_keeps_unchanged_toast_values)
     /* after a restart the index comes back from the lake and deletes still find their rows */
     setup_table(&t, lt_open(lake, "m"));
     cr_assert(mirror__index_rebuild(&t, &err), "%s", err.msg);
-    cr_assert_eq(am_map_count(t.index), 4);
+    cr_assert_eq(mirror__pk_rows(t.pk), 4);
     cr_assert_eq(t.lake_lsn, 200);
     set_row(old, 2, "two", "2.50");
     cr_assert(mirror__table_delete(&t, old, &err), "%s", err.msg);
@@ -148,6 +87,37 @@ Test(mirror, table_applies_changes_and_keeps_unchanged_toast_values)
     cr_assert(mirror__table_commit(&t, 400, &err), "%s", err.msg);
     got = rows_text(dir, t.lt);
     cr_assert_str_eq(got, "9:nine:9.00");
+    free(got);
+    mirror__table_destroy(&t);
+    lake_close(lake);
+    free(dir);
+}
+
+/* Past the batch's budget for row copies (keep_max) an unchanged TOAST value of a row appended
+ * in the same batch is read back from the file being filled, with the same result. */
+Test(mirror, unchanged_values_past_the_copy_budget_come_from_the_open_file)
+{
+    char *dir;
+    lake_t *lake = lt_lake_open("mirror-keep-budget", &dir);
+    mirror_table_t t;
+    setup_table(&t, lt_create(lake, "m"));
+    t.keep_max = 1; /* spent by the first copy */
+    am_err_t err = {0};
+    am_value_t v[4];
+    const char *names[] = {"", "one", "two", "three", "four"};
+    for (int64_t i = 1; i <= 4; i++) {
+        set_row(v, i, names[i], "1.00");
+        cr_assert(mirror__table_insert(&t, v, true, &err), "%s", err.msg);
+    }
+    cr_assert_eq(t.n_pending_files, 1);
+    cr_assert_lt(t.pending_files[0].n_rows, 4, "every row copied despite the budget");
+    set_row(v, 3, NULL, "3.25");
+    cr_assert(mirror__table_update(&t, NULL, v, &err), "%s", err.msg);
+    set_row(v, 4, NULL, "4.25");
+    cr_assert(mirror__table_update(&t, NULL, v, &err), "%s", err.msg);
+    cr_assert(mirror__table_commit(&t, 100, &err), "%s", err.msg);
+    char *got = rows_text(dir, t.lt);
+    cr_assert_str_eq(got, "1:one:1.00,2:two:1.00,3:three:3.25,4:four:4.25");
     free(got);
     mirror__table_destroy(&t);
     lake_close(lake);
@@ -504,8 +474,8 @@ Test(mirror, table_written_before_types_were_recorded_gets_docs_keeps_storage)
     cr_assert(source_table_states(src, &rel->relid, 1, &st, &n_st, &after, &err), "%s", err.msg);
     mirror_table_t t = {
         .schema = strdup("public"), .name = strdup("t"), .location = strdup("public/t")};
-    cr_assert(mirror__table_resume(&t, lake, src, st, &err), "%s", err.msg);
-    cr_assert_eq(am_map_count(t.index), 1);
+    cr_assert(mirror__table_resume(&t, lake, NULL, src, st, &err), "%s", err.msg);
+    cr_assert_eq(mirror__pk_rows(t.pk), 1);
     expect_docs(c, &t, dir, snap);
     /* the stream's values (a uuid, a list, a domain over int) go into the text columns as the
      * text PostgreSQL printed */
@@ -526,7 +496,7 @@ Test(mirror, table_written_before_types_were_recorded_gets_docs_keeps_storage)
     /* a second start finds the docs and the source state there: nothing more is written */
     t = (mirror_table_t){
         .schema = strdup("public"), .name = strdup("t"), .location = strdup("public/t")};
-    cr_assert(mirror__table_resume(&t, lake, src, st, &err), "%s", err.msg);
+    cr_assert(mirror__table_resume(&t, lake, NULL, src, st, &err), "%s", err.msg);
     cr_assert_not_null(lake_table_property(t.lt, MIRROR_PROP_SOURCE));
     char path[600];
     snprintf(path, sizeof path, "%s/public/t/metadata/v5.metadata.json", dir);

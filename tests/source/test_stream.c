@@ -345,6 +345,57 @@ Test(source, stream_lost_connection_is_class_08)
     env_finish(&e);
 }
 
+typedef struct heard {
+    stream_env_t *e;
+    char *pid;   /* the walsender serving the slot */
+    char *since; /* when the owner stopped reading */
+} heard_t;
+
+/* The same walsender has heard a status update three seconds after the owner went away. */
+static bool still_hearing(void *ud)
+{
+    heard_t *h = ud;
+    char *v = amt_pg_value(h->e->c,
+                           "SELECT reply_time > '%s'::timestamptz + interval '3 seconds' "
+                           "FROM pg_stat_replication WHERE pid = %s",
+                           h->since, h->pid);
+    bool yes = v && strcmp(v, "t") == 0;
+    free(v);
+    return yes;
+}
+
+/* A write path busy for three times wal_sender_timeout without calling source_next (a long
+ * flush, a rebuild) keeps its connection: the feedback thread reports meanwhile. */
+Test(source, status_updates_continue_while_the_owner_is_away)
+{
+    stream_env_t e;
+    env_start(&e, "src_stream_away", "CREATE TABLE t (id int PRIMARY KEY)",
+              "wal_sender_timeout = '1s'");
+    am_lsn_t lsn = insert_and_receive(&e, 1);
+    source_ack(e.src, lsn, false);
+    heard_t h = {.e = &e};
+    h.pid = amt_pg_value(e.c, "SELECT active_pid FROM pg_replication_slots WHERE slot_name = '%s'",
+                         e.opts.slot);
+    h.since = amt_pg_value(e.c, "SELECT now()::text");
+    cr_assert_not_null(h.pid);
+    cr_assert(amt_wait_until(still_hearing, &h, 30000),
+              "the walsender stopped hearing from an owner that was busy elsewhere");
+    char *pid = amt_pg_value(
+        e.c, "SELECT active_pid FROM pg_replication_slots WHERE slot_name = '%s'", e.opts.slot);
+    cr_assert_str_eq(pid, h.pid, "the connection was dropped and made again");
+    char *confirmed = amt_pg_value(e.c,
+                                   "SELECT confirmed_flush_lsn = '%X/%X' FROM pg_replication_slots "
+                                   "WHERE slot_name = '%s'",
+                                   AM_LSN_ARGS(lsn), e.opts.slot);
+    cr_assert_str_eq(confirmed, "t", "the thread reports exactly what was acknowledged");
+    (void)insert_and_receive(&e, 2); /* and the stream goes on */
+    free(confirmed);
+    free(pid);
+    free(h.pid);
+    free(h.since);
+    env_finish(&e);
+}
+
 typedef struct zero_poll {
     source_t *src;
     source_msg_t seen;

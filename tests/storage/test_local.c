@@ -1,7 +1,8 @@
 /*
  * tests/storage/test_local.c: the local filesystem backend on real files: atomic replace,
  * no-overwrite publish, reads, listing, removal, path checks, and fault injection (the nth
- * write/fsync/rename fails with the armed errno and leaves no half-written target).
+ * write/fsync/rename fails with the armed errno and leaves no half-written target), streaming
+ * writes and reads.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -206,6 +207,60 @@ Test(storage, fsync_and_rename_faults)
     storage_fault_arm(st, STORAGE_OP_FSYNC, 0, 0); /* disarmed */
     cr_assert(storage_publish(st, "p", "x", 1, &err), "%s", err.msg);
     cr_assert_eq(hidden_files(st, ""), 0);
+    storage_free(st);
+    free(dir);
+}
+
+Test(storage, writer_streams_into_place_and_reader_reads_pieces)
+{
+    char *dir;
+    storage_t *st = open_store("st_stream", &dir);
+    am_err_t err = {0};
+    cr_assert(storage_write_atomic(st, "big", "old", 3, &err));
+    storage_writer_t *w = storage_writer_open(st, "big", &err);
+    cr_assert_not_null(w, "%s", err.msg);
+    size_t n = (size_t)3 << 20; /* past the writer's buffer */
+    char *data = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        data[i] = (char)(i * 31 + (i >> 16));
+    cr_assert(storage_writer_write(w, data, 10, &err), "%s", err.msg);
+    cr_assert(storage_writer_write(w, data + 10, n - 10, &err), "%s", err.msg);
+    char *s = read_text(st, "big");
+    cr_assert_str_eq(s, "old", "nothing replaced before commit");
+    free(s);
+    cr_assert(storage_writer_commit(w, &err), "%s", err.msg);
+    cr_assert_eq(hidden_files(st, ""), 0);
+
+    int64_t size = 0;
+    storage_reader_t *r = storage_reader_open(st, "big", &size, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(size, (int64_t)n);
+    char *back = malloc(n);
+    cr_assert(storage_reader_read(r, back, 7, &err), "%s", err.msg);
+    cr_assert(storage_reader_read(r, back + 7, n - 7, &err), "%s", err.msg);
+    cr_assert(memcmp(back, data, n) == 0);
+    cr_assert_not(storage_reader_read(r, back, 1, &err), "a read past the end fails");
+    cr_assert(strstr(err.msg, "ended early") != NULL, "%s", err.msg);
+    storage_reader_close(r);
+    cr_assert_null(storage_reader_open(st, "none", &size, &err));
+    cr_assert_str_eq(err.sqlstate, STORAGE_SQLSTATE_MISSING);
+
+    w = storage_writer_open(st, "big", &err);
+    cr_assert_not_null(w, "%s", err.msg);
+    cr_assert(storage_writer_write(w, "x", 1, &err));
+    storage_writer_abort(w);
+    storage_fault_arm(st, STORAGE_OP_FSYNC, 1, EIO);
+    w = storage_writer_open(st, "big", &err);
+    cr_assert_not_null(w, "%s", err.msg);
+    cr_assert(storage_writer_write(w, "y", 1, &err));
+    cr_assert_not(storage_writer_commit(w, &err));
+    cr_assert_eq(hidden_files(st, ""), 0, "abort and a failed commit leave no temp file");
+    r = storage_reader_open(st, "big", &size, &err);
+    cr_assert_not_null(r, "%s", err.msg);
+    cr_assert_eq(size, (int64_t)n, "the committed file stays");
+    storage_reader_close(r);
+    free(back);
+    free(data);
     storage_free(st);
     free(dir);
 }

@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""bench/bigtxn.py: the mirror's peak memory while one large transaction replicates.
+
+One table (id bigint primary key, v text, n int), copied empty; then one transaction inserts
+BENCH_BIGTXN_ROWS rows (2,000,000), and (BENCH_BIGTXN_UPDATE=1) a second one updates them all.
+The mirror runs with mirror.max_memory = BENCH_BIGTXN_MEMORY (64MB). Baseline is the writer's
+VmRSS once idle before the transaction; the peak is VmHWM (reset through /proc/<pid>/clear_refs
+right before it) once the rows are visible through the proxy. Printed: baseline (the fixed
+overhead), peak, peak - baseline, and the identity index's bytes after (its own log line).
+Measured is the writer process (the supervisor's child that runs the write path): the server
+process, with the proxy's DuckDB, is not in it."""
+import json
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
+import amtest  # noqa: E402
+
+ROWS = int(os.environ.get("BENCH_BIGTXN_ROWS", "2000000"))
+MEMORY = os.environ.get("BENCH_BIGTXN_MEMORY", "64MB")
+UPDATE = os.environ.get("BENCH_BIGTXN_UPDATE", "1") == "1"
+DB = "bench_bigtxn"
+
+
+def status_kb(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def reset_peak(pid):
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
+
+
+def index_bytes(log):
+    found = re.findall(r'msg="identity index checkpointed" table=public.big .* rows=(\d+) bytes=(\d+)', log)
+    return (int(found[-1][0]), int(found[-1][1])) if found else (0, 0)
+
+
+def watermark_lsn(m):
+    with open(os.path.join(m.warehouse, "_arctic", "watermark.json")) as f:
+        hi, lo = json.load(f)["lsn"].split("/")
+    return (int(hi, 16) << 32) | int(lo, 16)
+
+
+def one(m, pg, what, sql, want):
+    pid = amtest.children(m)["writer"]
+    time.sleep(3)  # idle: the baseline is what the mirror holds with nothing to do
+    base = status_kb(pid, "VmRSS")
+    reset_peak(pid)
+    t0 = time.monotonic()
+    cur = pg.cursor()
+    cur.execute(sql)
+    cur.execute("SELECT pg_current_wal_lsn() - '0/0'")
+    end = int(cur.fetchone()[0])
+    # the write path alone: no query runs in the proxy until the peak is read
+    amtest.wait_until(lambda: watermark_lsn(m) >= end, 3600, what, interval=0.2)
+    secs = time.monotonic() - t0
+    peak = status_kb(pid, "VmHWM")
+    # the server refreshes its views on its own after the watermark moves
+    amtest.wait_until(lambda: m.query(want[0])[0][0] == want[1], 120,
+                      f"{what}: {want[1]} rows through the proxy")
+    print(f"{what}: {ROWS:,} rows visible in {secs:.1f} s; baseline RSS {base / 1024:.1f} MB, "
+          f"peak {peak / 1024:.1f} MB, peak - baseline {(peak - base) / 1024:.1f} MB "
+          f"(mirror.max_memory {MEMORY})", flush=True)
+    return base, peak
+
+
+def main():
+    amtest.create_db(DB)
+    pg = amtest.pg_connect(DB)
+    pg.cursor().execute("CREATE TABLE big (id bigint PRIMARY KEY, v text NOT NULL, n int)")
+    m = amtest.Mirror(DB, [("public", "big")], mirror={"max_memory": MEMORY}).start()
+    try:
+        amtest.wait_until(lambda: m.query("SELECT count(*) FROM big")[0][0] == 0, 120, "the initial copy")
+        one(m, pg, "INSERT in one transaction",
+            f"INSERT INTO big SELECT g, md5(g::text), g % 1000 FROM generate_series(1, {ROWS}) g",
+            ("SELECT count(*) FROM big", ROWS))
+        if UPDATE:
+            one(m, pg, "UPDATE in one transaction", "UPDATE big SET n = n + 1",
+                ("SELECT count(*) FROM big WHERE n = id % 1000 + 1", ROWS))
+        m.stop()
+        rows, nbytes = index_bytes(m.log())
+        if rows:
+            print(f"identity index after: {rows:,} rows, {nbytes / 1048576:.1f} MB, "
+                  f"{nbytes / rows:.1f} bytes per row")
+    finally:
+        m.stop()
+        if os.environ.get("BENCH_BIGTXN_LOG"):
+            print(m.log()[-int(os.environ["BENCH_BIGTXN_LOG"]):])
+        pg.close()
+        amtest.drop_db(DB)
+
+
+if __name__ == "__main__":
+    main()
