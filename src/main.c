@@ -203,14 +203,36 @@ static void writer_publish(proc_page_t *pg, const mirror_t *m)
     proc_page_publish(pg, &ws, sizeof ws);
 }
 
+/* The lake section as the write path's maintenance takes it. */
+static lake_maintain_options_t maintain_options(const config_t *c)
+{
+    return (lake_maintain_options_t){
+        .compact = c->lake.compaction.enabled,
+        .target_file_bytes = c->lake.compaction.target_file_size,
+        .small_file_bytes = c->lake.compaction.small_file_size,
+        .max_small_files = c->lake.compaction.max_small_files,
+        .max_deleted_percent = c->lake.compaction.max_deleted_percent,
+        .file_retention_ms = c->lake.file_retention_ms,
+        .orphan_check_ms = c->lake.orphan_check_ms,
+    };
+}
+
 static int writer_main(app_t *app)
 {
     proc_page_t *pg = child_page(app);
     if (!pg)
         return 1;
     const config_t *c = &app->cfg;
+    lake_maintain_options_t maintain = maintain_options(c);
+    am_err_t err = {0};
+    if (!lake_maintain_check(&maintain, &err)) { /* config validated the same ranges */
+        am_log_error("main", "bad maintenance options", AM_KV_ERR(&err));
+        proc_page_free(pg);
+        return 1;
+    }
     mirror_options_t mopts = {
         .source = app->src_opts,
+        .maintain = &maintain,
         .specs = app->specs,
         .n_specs = c->n_tables,
         .resnapshot_on_slot_loss = c->mirror.resnapshot_on_slot_loss,

@@ -54,6 +54,17 @@ typedef struct config {
         char *path; /* required: the warehouse directory */
     } iceberg;
     struct {
+        struct {
+            bool enabled;             /* lake.compaction.enabled, default true */
+            int64_t target_file_size; /* bytes ("128MB"), default 128 MB */
+            int64_t small_file_size;  /* files below it are small, default 32 MB */
+            int max_small_files;      /* compact past this many small files, default 32 */
+            int max_deleted_percent;  /* ... or this share of rows deleted, default 10 */
+        } compaction;
+        int file_retention_ms; /* lake.file_retention_ms: removed files stay, default 10 min */
+        int orphan_check_ms;   /* lake.orphan_check_ms: orphan sweep interval, default 5 min */
+    } lake;
+    struct {
         char *host;                         /* default "127.0.0.1" */
         int port;                           /* default 5433 */
         int max_connections;                /* authenticated sessions; default 100 */

@@ -24,15 +24,16 @@ typedef enum config__kind {
     CONFIG__MS,     /* a duration ("10s", "250ms", bare = ms), 0 to 2^31-1 ms, kept as int */
     CONFIG__BOOL,   /* true/false, yes/no, on/off */
     CONFIG__SIZE,   /* a byte size ("512MB") or a share of RAM ("50%"), kept as text */
+    CONFIG__BYTES,  /* a byte size ("128MB", "4096") lo-hi, kept as int64_t */
 } config__kind_t;
 
 typedef struct config__field {
     const char *path;    /* dotted key path: "postgres.port" */
-    config__kind_t kind; /* decides the C type at offset: int for PORT, char * otherwise */
+    config__kind_t kind; /* decides the C type at offset (config__kind_is_text: char *) */
     size_t offset;       /* of the value inside config_t */
     const char *env;     /* overriding environment variable, or NULL */
     const char *def;     /* default as text, or NULL when the key is required */
-    int lo, hi;          /* CONFIG__INT's range */
+    int64_t lo, hi;      /* INT, BYTES: the range; MS: the range when hi > 0 */
 } config__field_t;
 
 /* Whether the field's C type is a char * (freed by config_destroy). */
@@ -47,12 +48,18 @@ const config__field_t *config__field_find(const char *path, size_t len);
 bool config__is_section(const char *prefix, size_t len);
 /* What a value of this kind must be, for messages: "an integer 1-65535". */
 const char *config__kind_expect(config__kind_t kind);
+/* The same for field f, its range included ("an integer 2-100000"); into buf (cap bytes). */
+const char *config__field_expect(const config__field_t *f, char *buf, size_t cap);
 
 /*
  * Validates text (len bytes, may hold NULs) for f and stores a copy in cfg, replacing any
  * earlier value. where prefixes the message: "config.yaml:7: key \"postgres.port\"".
  */
 bool config__field_set(config_t *cfg, const config__field_t *f, const char *text, size_t len,
+                       const char *where, am_err_t *err) AM_MUST_CHECK;
+
+/* numbers.c: validates and stores a CONFIG__BYTES value (like config__field_set). */
+bool config__bytes_set(config_t *cfg, const config__field_t *f, const char *text, size_t len,
                        const char *where, am_err_t *err) AM_MUST_CHECK;
 
 /* Decimal 1-65535 in exactly len bytes (no sign, no spaces); *out untouched on failure. */

@@ -129,8 +129,9 @@ static bool check_duplicate(loader_t *ld, const yaml_node_t *map, const yaml_nod
 static bool load_field(loader_t *ld, const config__field_t *f, const yaml_node_t *k,
                        const yaml_node_t *v)
 {
+    char expect[160];
     if (v->type != YAML_SCALAR_NODE)
-        return fail_type(ld, k, v, f->path, config__kind_expect(f->kind));
+        return fail_type(ld, k, v, f->path, config__field_expect(f, expect, sizeof expect));
     char where[384]; /* the file name may be a long path */
     snprintf(where, sizeof where, "%s:%zu: key \"%s\"", ld->cfg->file, line_of(k), f->path);
     size_t len = is_null(v) ? 0 : v->data.scalar.length;

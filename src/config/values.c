@@ -63,6 +63,24 @@ const config__field_t config__fields[] = {
     {"proxy.tls.key", CONFIG__TEXT, offsetof(config_t, proxy.tls.key), NULL, "", 0, 0},
     {"health.host", CONFIG__STRING, offsetof(config_t, health.host), NULL, "127.0.0.1", 0, 0},
     {"health.detailed", CONFIG__BOOL, offsetof(config_t, health.detailed), NULL, "false", 0, 0},
+    {"lake.compaction.enabled", CONFIG__BOOL, offsetof(config_t, lake.compaction.enabled),
+     "LAKE_COMPACTION_ENABLED", "true", 0, 0},
+    {"lake.compaction.target_file_size", CONFIG__BYTES,
+     offsetof(config_t, lake.compaction.target_file_size), "LAKE_COMPACTION_TARGET_FILE_SIZE",
+     "128MB", INT64_C(1) << 20, INT64_C(16) << 30},
+    {"lake.compaction.small_file_size", CONFIG__BYTES,
+     offsetof(config_t, lake.compaction.small_file_size), "LAKE_COMPACTION_SMALL_FILE_SIZE", "32MB",
+     INT64_C(1) << 10, INT64_C(16) << 30},
+    {"lake.compaction.max_small_files", CONFIG__INT,
+     offsetof(config_t, lake.compaction.max_small_files), "LAKE_COMPACTION_MAX_SMALL_FILES", "32",
+     2, 100000},
+    {"lake.compaction.max_deleted_percent", CONFIG__INT,
+     offsetof(config_t, lake.compaction.max_deleted_percent), "LAKE_COMPACTION_MAX_DELETED_PERCENT",
+     "10", 1, 100},
+    {"lake.file_retention_ms", CONFIG__MS, offsetof(config_t, lake.file_retention_ms),
+     "LAKE_FILE_RETENTION_MS", "600000", 0, INT64_C(7) * 24 * 3600 * 1000},
+    {"lake.orphan_check_ms", CONFIG__MS, offsetof(config_t, lake.orphan_check_ms),
+     "LAKE_ORPHAN_CHECK_MS", "300000", 100, INT64_C(24) * 3600 * 1000},
 };
 const size_t config__n_fields = AM_ARRAY_LEN(config__fields);
 
@@ -104,6 +122,8 @@ const char *config__kind_expect(config__kind_t kind)
         return "true or false";
     case CONFIG__SIZE:
         return "a size such as 512MB or 2GB, or a share of memory such as 50%";
+    case CONFIG__BYTES:
+        return "a size such as 512MB or 2GB";
     case CONFIG__STRING:
     case CONFIG__PATH:
         break;
@@ -114,7 +134,7 @@ const char *config__kind_expect(config__kind_t kind)
 bool config__kind_is_text(config__kind_t kind)
 {
     return kind != CONFIG__PORT && kind != CONFIG__INT && kind != CONFIG__MS &&
-           kind != CONFIG__BOOL;
+           kind != CONFIG__BOOL && kind != CONFIG__BYTES;
 }
 
 void config__show(char *out, size_t cap, const char *s, size_t len)
@@ -210,6 +230,7 @@ static bool check_text(const config__field_t *f, const char *text, size_t len, c
     case CONFIG__INT:
     case CONFIG__MS:
     case CONFIG__BOOL:
+    case CONFIG__BYTES:
         break;
     }
     if (len == 0)
@@ -250,7 +271,7 @@ static bool number_parse(const config__field_t *f, const char *text, size_t len,
     }
     if (f->kind == CONFIG__MS) {
         int64_t ms = 0;
-        if (!am_duration_ms_parse(buf, &ms))
+        if (!am_duration_ms_parse(buf, &ms) || (f->hi > 0 && (ms < f->lo || ms > f->hi)))
             return false;
         *out = (int)ms;
         return true;
@@ -269,13 +290,10 @@ static bool number_set(const config__field_t *f, char *slot, const char *text, s
 {
     int v = 0;
     if (!number_parse(f, text, len, &v)) {
-        char shown[72];
+        char shown[72], expect[160];
         config__show(shown, sizeof shown, text, len);
-        if (f->kind == CONFIG__INT)
-            return am_err_set(err, AM_SQLSTATE_CONFIG, "%s: expected an integer %d-%d, got \"%s\"",
-                              where, f->lo, f->hi, shown);
         return am_err_set(err, AM_SQLSTATE_CONFIG, "%s: expected %s, got \"%s\"", where,
-                          config__kind_expect(f->kind), shown);
+                          config__field_expect(f, expect, sizeof expect), shown);
     }
     if (f->kind == CONFIG__BOOL) {
         bool b = v != 0;
@@ -292,6 +310,8 @@ bool config__field_set(config_t *cfg, const config__field_t *f, const char *text
     char *slot = (char *)cfg + f->offset;
     if (f->kind == CONFIG__INT || f->kind == CONFIG__MS || f->kind == CONFIG__BOOL)
         return number_set(f, slot, text, len, where, err);
+    if (f->kind == CONFIG__BYTES)
+        return config__bytes_set(cfg, f, text, len, where, err);
     if (f->kind == CONFIG__PORT) {
         int port = 0;
         if (!config__port_parse(text, len, &port)) {
@@ -433,6 +453,18 @@ static bool check_auth(const config_t *cfg, am_err_t *err)
     return true;
 }
 
+/* A small file is one compaction rewrites into target-size ones: never the bigger of the two. */
+static bool check_compaction(const config_t *cfg, am_err_t *err)
+{
+    if (cfg->lake.compaction.small_file_size <= cfg->lake.compaction.target_file_size)
+        return true;
+    return am_err_set(err, AM_SQLSTATE_CONFIG,
+                      "%s: key \"lake.compaction.small_file_size\" (%lld bytes) must not exceed "
+                      "\"lake.compaction.target_file_size\" (%lld bytes)",
+                      cfg->file, (long long)cfg->lake.compaction.small_file_size,
+                      (long long)cfg->lake.compaction.target_file_size);
+}
+
 bool config__finish(config_t *cfg, const bool *seen_in, bool tables_seen, bool apply_env_vars,
                     am_err_t *err)
 {
@@ -448,5 +480,5 @@ bool config__finish(config_t *cfg, const bool *seen_in, bool tables_seen, bool a
         return am_err_set(err, AM_SQLSTATE_CONFIG, "%s: missing required key \"tables\"",
                           cfg->file);
     return make_absolute(cfg->file, &cfg->iceberg.path, err) && check_tls(cfg, err) &&
-           check_auth(cfg, err);
+           check_auth(cfg, err) && check_compaction(cfg, err);
 }

@@ -23,6 +23,12 @@ lake_batch_t *lake_batch_new(lake_table_t *t)
 static bool start_file(lake_batch_t *b, am_err_t *err)
 {
     lake_table_t *t = b->t;
+    size_t id = t->state.n_data + b->n_files;
+    if (id > (size_t)t->lake->file_id_max)
+        return am_err_set(err, "54000",
+                          "table %s.%s: a new data file would need id %zu, past the most a table "
+                          "can address (%d): compact or renumber its files first",
+                          t->schema, t->name, id, t->lake->file_id_max);
     if (!lake__pq_begin(&b->pq, t->lake, t->meta.cols, t->meta.n_cols, err))
         return false;
     char uuid[37];

@@ -33,6 +33,10 @@ lake_t *lake_open(const char *warehouse, am_err_t *err)
     lake->merge_manifests = LAKE_MERGE_MANIFESTS;
     lake->keep_snapshots = LAKE_KEEP_SNAPSHOTS;
     lake->metadata_log_max = LAKE_METADATA_LOG_MAX;
+    lake->file_id_max = LAKE_FILE_ID_MAX;
+    lake_maintain_options_t defaults;
+    lake_maintain_defaults(&defaults);
+    lake->file_retention_ms = defaults.file_retention_ms;
     char *open_err = NULL;
     if (duckdb_open_ext(NULL, &lake->db, NULL, &open_err) == DuckDBError) {
         am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: open in-memory database: %s",
@@ -133,6 +137,16 @@ bool lake_check_writable(const char *warehouse, am_err_t *err)
     }
     free(probe);
     return ok;
+}
+
+void lake_set_file_retention(lake_t *lake, int64_t ms)
+{
+    lake->file_retention_ms = ms;
+}
+
+bool lake__err_fatal(const am_err_t *err)
+{
+    return err && strcmp(err->sqlstate, STORAGE_SQLSTATE_SYNC) == 0;
 }
 
 void lake__remove_quietly(lake_t *lake, const char *rel)

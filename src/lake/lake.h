@@ -5,7 +5,9 @@
  * watermark, and the read-side planner. Knows nothing of PostgreSQL.
  *
  * Threads: a lake_t and its tables and batches belong to one thread (the write path). The
- * read-side functions at the end take only a warehouse path and may run on any thread.
+ * read-side functions at the end take only a warehouse path and may run on any thread. A
+ * lake_compactor_t (a DuckDB of its own) runs compaction jobs on another thread; the jobs are
+ * planned and committed on the table's thread.
  *
  * Layout: <warehouse>/<schema>/<table>/{data,metadata}/..., <warehouse>/_arctic/watermark.json,
  * <warehouse>/_arctic/catalog/NNNNNNNN.json
@@ -48,6 +50,13 @@ typedef struct lake_pos {
     int32_t file;
     int64_t row;
 } lake_pos_t;
+
+/* File ids stay at or below this (23 bits: the mirror packs a position into 63 bits with a
+ * 40-bit row). A batch that would need a higher one fails with 54000 naming the table before
+ * it writes the file; lake_table_renumber() gives the ids of removed files back. */
+#define LAKE_FILE_ID_MAX ((INT32_C(1) << 23) - 1)
+/* Rows of one data file stay below this (40 bits). */
+#define LAKE_FILE_ROWS_MAX (INT64_C(1) << 40)
 
 /* NULL + 42P01 if the table has no metadata. The table lives at <schema>/<name>. */
 lake_table_t *lake_table_open(lake_t *lake, const char *schema, const char *name,
@@ -130,7 +139,8 @@ bool lake_table_scan(lake_table_t *t, const size_t *cols, size_t n,
 /* ---- the files behind positions: what an index of positions checks itself against -------- */
 
 /* Data file ids run from 0 to this - 1 (a removed file keeps its id until the table is
- * reopened; a reopened table numbers its files afresh: name files by their URIs). */
+ * reopened, compacted or renumbered, which number the files afresh: name files by their
+ * URIs). */
 size_t lake_table_n_file_ids(const lake_table_t *t);
 /* URI of data file id, or NULL when it is not a live file of the current snapshot. Borrowed
  * until the next commit or close. */
@@ -186,10 +196,132 @@ bool lake_batch_truncated(const lake_batch_t *b);
  * schema. A batch with no change commits nothing and succeeds, unless a schema or property
  * change is staged: then the snapshot keeps the parent's files (operation "replace"). On failure
  * the table is unchanged and the batch must be freed; 40001 means another writer published that
- * version first (reopen the table). After success the batch is empty and may take more changes.
+ * version first (reopen the table). A failed fsync (LAKE_SQLSTATE_SYNC) is different: what is on
+ * disk is unknown, nothing is removed, and the caller must stop (a restart reopens the table).
+ * After success the batch is empty and may take more changes.
  */
 bool lake_batch_commit(lake_batch_t *b, am_lsn_t lsn, am_err_t *err) AM_MUST_CHECK;
 void lake_batch_free(lake_batch_t *b); /* NULL is a no-op; discards anything uncommitted */
+
+/* ---- maintenance: compaction, file retention, orphans (compact*.c, maintain.c, orphans.c) ---
+ *
+ * Compaction rewrites a table's small data files, and files with many deleted rows, into files
+ * of about target_file_bytes with their position deletes folded in, and merges small position
+ * delete files, as one Iceberg "replace" snapshot (no logical change). The heavy part runs on a
+ * thread of its own with a private DuckDB (lake_compactor_t); the table's thread only plans
+ * (from memory) and commits (manifests and metadata, plus a delete file for what changed
+ * meanwhile). A commit gives back a lake_remap_t: where every row position of the table before
+ * it is after it, for whoever keeps positions (the mirror's key index).
+ *
+ * Retention: a data or delete file that no kept snapshot reaches any more is not removed at
+ * once but stamped (its mtime set to now) and left to lake_table_remove_orphans(), which
+ * removes unreferenced files only once their mtime is file_retention_ms older than the table's
+ * newest commit: a reader that planned an older snapshot (a proxy query) keeps its files for
+ * at least that long after the commit that stopped naming them.
+ */
+/* A commit another writer beat, or a compaction that no longer applies: reload or plan again. */
+#define LAKE_SQLSTATE_CONFLICT "40001"
+/* A failed fsync (storage's STORAGE_SQLSTATE_SYNC, the same code): nothing about the files is
+ * known any more, so nothing is retried or removed; the write path stops and exits non-zero. */
+#define LAKE_SQLSTATE_SYNC "XX000"
+
+typedef struct lake_maintain_options {
+    bool compact;              /* compaction on */
+    int64_t target_file_bytes; /* data files are written up to about this size */
+    int64_t small_file_bytes;  /* data and delete files below this size are small */
+    int max_small_files;       /* compact once a table has more small files than this */
+    int max_deleted_percent;   /* ... or once this share of its rows is deleted */
+    int64_t file_retention_ms; /* removed files stay at least this long (0: removed at once) */
+    int64_t orphan_check_ms;   /* how often unreferenced files are looked for */
+} lake_maintain_options_t;
+
+/* 128 MB target, 32 MB small, 32 small files, 10 %, 10 minutes' retention, check every 5. */
+void lake_maintain_defaults(lake_maintain_options_t *o);
+/* Whether o holds usable values (the ranges config validates); 22023 naming the field. */
+bool lake_maintain_check(const lake_maintain_options_t *o, am_err_t *err) AM_MUST_CHECK;
+/* The file retention expiry applies to this lake's tables from now on. */
+void lake_set_file_retention(lake_t *lake, int64_t ms);
+
+typedef struct lake_compact_job lake_compact_job_t;
+typedef struct lake_compactor lake_compactor_t;
+typedef struct lake_remap lake_remap_t;
+
+/*
+ * The table's thread. The rewrite t's current snapshot needs under o (over the small-file or
+ * the deleted-rows threshold), as a job that no longer depends on t; NULL when none is due.
+ */
+lake_compact_job_t *lake_compact_plan(lake_table_t *t, const lake_maintain_options_t *o);
+/* The table location (schema/name directory) the job rewrites; borrowed. */
+const char *lake_compact_job_location(const lake_compact_job_t *job);
+
+/* A private in-memory DuckDB (one worker thread, bounded memory, spilling under the
+ * warehouse's _arctic/tmp) and storage for running jobs; used by one thread at a time. */
+lake_compactor_t *lake_compactor_new(const char *warehouse, am_err_t *err) AM_MUST_CHECK;
+/* Any thread: makes a running lake_compact_run fail with 57014 soon. */
+void lake_compactor_interrupt(lake_compactor_t *c);
+void lake_compactor_free(lake_compactor_t *c); /* NULL is a no-op */
+/*
+ * The compactor's thread: reads the job's files at its snapshot and writes the new data files
+ * (and a merged delete file), synced, under the table's data/ directory; computes where each
+ * surviving row lands. Touches nothing a reader follows. A failed fsync fails with
+ * STORAGE_SQLSTATE_SYNC ("XX000"), which the caller must treat as fatal.
+ */
+bool lake_compact_run(lake_compactor_t *c, lake_compact_job_t *job, am_err_t *err) AM_MUST_CHECK;
+/*
+ * The table's thread, with no batch open on t: commits the job as a "replace" snapshot on top
+ * of whatever t has committed since the job was planned. Deletes committed meanwhile on the
+ * files the job rewrote are translated to the new files' row positions (a new delete file in
+ * the same snapshot), so none is lost. *remap (free with lake_remap_free) then maps every row
+ * position of t before the commit to after it; file ids are renumbered densely. 40001 when the
+ * job no longer applies (a truncate or another compaction removed its files): nothing changed,
+ * plan again. Other failures are a commit's (STORAGE_SQLSTATE_SYNC fatal).
+ */
+bool lake_compact_commit(lake_table_t *t, lake_compact_job_t *job, lake_remap_t **remap,
+                         am_err_t *err) AM_MUST_CHECK;
+/* Removes the files the job wrote unless it was committed. NULL is a no-op. */
+void lake_compact_job_free(lake_compact_job_t *job);
+
+typedef struct lake_compact_stats {
+    int64_t files_in;   /* data files rewritten */
+    int64_t deletes_in; /* delete files merged or folded away */
+    int64_t files_out;  /* data + delete files written */
+    int64_t rows_in;    /* records of the rewritten files */
+    int64_t rows_out;   /* rows written to the new data files */
+    int64_t bytes_in;
+    int64_t bytes_out;
+    int64_t run_us;    /* lake_compact_run */
+    int64_t commit_us; /* lake_compact_commit */
+} lake_compact_stats_t;
+void lake_compact_job_stats(const lake_compact_job_t *job, lake_compact_stats_t *out);
+
+/* Translates pos, a row position of the table before the change that made r, to the same
+ * row's position after it; false when that row is not there (deleted, or its file removed). */
+bool lake_remap_pos(const lake_remap_t *r, lake_pos_t *pos);
+/* Whether the rows of file (an id before the change) moved into files the change wrote (a
+ * compaction's outputs), not just to another id. */
+bool lake_remap_rewritten(const lake_remap_t *r, int32_t file);
+void lake_remap_free(lake_remap_t *r); /* NULL is a no-op */
+
+/* Gives removed files' ids back: live files get ids 0..n-1. t has no open batch. The remap
+ * translates old positions (caller frees). */
+lake_remap_t *lake_table_renumber(lake_table_t *t);
+/* Data and delete files of t as its current snapshot lists them (live ones). */
+size_t lake_table_live_files(const lake_table_t *t);
+
+/*
+ * The table's thread, with no job of t's outstanding: removes what crashed commits and
+ * expiry left in t's data/ and metadata/ directories: Parquet and Avro files no snapshot in t's
+ * metadata reaches, metadata files older than the metadata log, temp files; only those whose
+ * mtime is older than t's newest commit by min_age_ms. *n_removed counts them.
+ */
+bool lake_table_remove_orphans(lake_table_t *t, int64_t min_age_ms, int64_t *n_removed,
+                               am_err_t *err) AM_MUST_CHECK;
+/* The same on the compactor's thread for the table at location (lake_table_location), read
+ * from disk, while the table's thread goes on committing (what a commit adds meanwhile is
+ * younger than the margin, here at least a second); no job of c's may be written and not yet
+ * committed. */
+bool lake_compactor_sweep(lake_compactor_t *c, const char *location, int64_t min_age_ms,
+                          int64_t *n_removed, am_err_t *err) AM_MUST_CHECK;
 
 /* ---- the watermark: one LSN and the snapshot of every table, written atomically ---------- */
 

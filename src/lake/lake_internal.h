@@ -57,8 +57,13 @@ struct lake {
     size_t merge_manifests;
     size_t keep_snapshots;
     int32_t metadata_log_max;
-    int n_tables; /* open tables: lake_close asserts none is left */
+    int64_t file_retention_ms; /* expiry stamps files instead of removing them when > 0 */
+    int32_t file_id_max;       /* LAKE_FILE_ID_MAX (tests lower it) */
+    int n_tables;              /* open tables: lake_close asserts none is left */
 };
+
+/* A failed fsync (STORAGE_SQLSTATE_SYNC): nothing on disk is known; remove nothing, stop. */
+bool lake__err_fatal(const am_err_t *err);
 
 /* ---- avro.c: Avro binary encoding and the object container writer ------------------------ */
 
@@ -388,11 +393,21 @@ bool lake__pq_flush(lake__pq_t *w, am_err_t *err) AM_MUST_CHECK;
 bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
                      const int32_t *elem_ids, const char *schema_json, am_err_t *err) AM_MUST_CHECK;
 void lake__pq_abort(lake__pq_t *w); /* drops the temp table; no-op when not open */
+/* The options of a COPY ... TO a data file of cols: " (FORMAT parquet, ROW_GROUP_SIZE ..,
+ * FIELD_IDS {..}[, KV_METADATA {"iceberg.schema": ..}])". */
+void lake__pq_copy_options(am_buf_t *sql, const lake_column_t *cols, size_t n,
+                           const int32_t *field_ids, const int32_t *elem_ids,
+                           const char *schema_json);
 
 typedef struct lake__del_row {
     const char *path; /* data file URI */
     int64_t pos;
 } lake__del_row_t;
+
+/* By path, then pos. */
+int lake__del_row_cmp(const void *a, const void *b);
+/* Sorts rows and drops duplicates; returns the new count. */
+size_t lake__del_rows_sort(lake__del_row_t *rows, size_t n);
 
 /* A position delete file (file_path, pos) from rows already sorted by path then pos. */
 bool lake__pq_write_deletes(lake_t *lake, const lake__del_row_t *rows, size_t n,
@@ -417,6 +432,52 @@ bool lake__plan_file_columns(am_buf_t *sql, const lake__meta_t *m, const char *p
                              const lake_column_t *cols, size_t n, am_err_t *err) AM_MUST_CHECK;
 /* Number of live data files. */
 size_t lake__plan_n_live(const lake__state_t *s);
+
+/* ---- snapshot.c: building one new snapshot (commit.c, compact_commit.c) ------------------- */
+
+#define LAKE__MAX_CREATED 8
+
+typedef struct lake__commit {
+    lake_table_t *t;
+    int64_t snap_id;
+    int64_t seq;
+    int64_t ts_ms;
+    char uuid[37];
+    int n_manifests;
+    lake__state_t next;    /* the snapshot being built; installed by lake__commit_finish */
+    const char *operation; /* NULL: named from what changed (Java's row-delta naming) */
+    int64_t added_data_files, added_records, added_size, added_del_files, added_deletes;
+    int64_t removed_data_files, removed_records, removed_del_files, removed_deletes;
+    int64_t removed_size;
+    char *created[LAKE__MAX_CREATED]; /* rel paths written by this commit, removed on failure */
+    int n_created;
+    char **expired; /* manifest lists of snapshots this commit expires */
+    size_t n_expired;
+    char *ml_uri;
+    char *meta_text;
+} lake__commit_t;
+
+/* A new snapshot id, sequence number and timestamp on top of t's current snapshot. */
+void lake__commit_init(lake__commit_t *c, lake_table_t *t);
+/* Records a file the commit wrote (takes rel): removed if the commit fails. */
+void lake__commit_created(lake__commit_t *c, char *rel);
+/* An ADDED entry: seqs null (inherited from the manifest list), snapshot id explicit. */
+lake__entry_t lake__entry_added(const lake__file_t *f);
+/* Writes a manifest of entries (content 0 data, 1 deletes) and lists it in c->next. */
+bool lake__commit_manifest(lake__commit_t *c, const lake__entry_t *es, size_t n, int32_t content,
+                           am_err_t *err) AM_MUST_CHECK;
+/* A position delete file of rows (sorted, at least one) as this commit's, synced; *out is
+ * filled (caller destroys) and counted as added. */
+bool lake__write_delete_file(lake__commit_t *c, const lake__del_row_t *rows, size_t n,
+                             lake__file_t *out, am_err_t *err) AM_MUST_CHECK;
+/* The manifest list of c->next, then vN+1.metadata.json (recording lsn, expiring old
+ * snapshots) published without overwrite. */
+bool lake__commit_publish(lake__commit_t *c, am_lsn_t lsn, am_err_t *err) AM_MUST_CHECK;
+/* After the publish: the hint, then c->next and the new metadata installed in the table, then
+ * expiry. False only for a failed fsync of the hint (the commit is installed anyway). */
+bool lake__commit_finish(lake__commit_t *c, am_err_t *err) AM_MUST_CHECK;
+/* failed: the commit was not published; the files it wrote are removed. */
+void lake__commit_destroy(lake__commit_t *c, bool failed);
 
 /* ---- table.c / batch.c / commit.c --------------------------------------------------------- */
 
@@ -476,11 +537,74 @@ void lake__table_apply_staged(const lake_table_t *t, json_t *root);
  * when another writer got there first); then the hint, then the parsed text installed as the
  * table's metadata (the column array stays, docs updated). */
 bool lake__meta_publish(lake_table_t *t, const char *text, am_err_t *err) AM_MUST_CHECK;
-void lake__hint_update(lake_table_t *t);
+/* version-hint.text for the version after t's; a failure is logged and harmless, except a
+ * failed fsync (false). */
+bool lake__hint_update(lake_table_t *t, am_err_t *err) AM_MUST_CHECK;
 /* Installs the parsed text as the table's metadata; staged changes are now committed. */
 void lake__meta_install(lake_table_t *t, const char *text);
 /* Best-effort removal of a file written by an abandoned commit. */
 void lake__remove_quietly(lake_t *lake, const char *rel);
+
+/* ---- compact.c / compact_run.c / compact_commit.c: compaction -------------------------------- */
+
+/* A live data file of the job's snapshot. */
+typedef struct lake__cin {
+    lake__file_t f;
+    bool rewrite;  /* the job rewrites it */
+    bool small;    /* below small_file_bytes */
+    int64_t *dels; /* rewrite: its rows deleted at the job's snapshot, ascending (run) */
+    size_t n_dels, cap_dels;
+    int32_t out;     /* rewrite: the output its surviving rows go to; -1: none survives */
+    int64_t out_row; /* the output row its first surviving row lands on */
+} lake__cin_t;
+
+/* A live delete file of the job's snapshot. */
+typedef struct lake__cdel {
+    lake__file_t f;
+    bool consumed; /* removed by the replace: its rows folded in or moved to the merged file */
+    bool fold;     /* read for rows on rewritten files only (those stay in it, dangling) */
+} lake__cdel_t;
+
+/* A file the job writes. */
+typedef struct lake__cout {
+    char *rel; /* relative to the warehouse */
+    char *uri;
+    int64_t rows;
+    int64_t size;
+    int64_t est_bytes; /* while grouping */
+} lake__cout_t;
+
+struct lake_compact_job {
+    char *root;       /* the warehouse directory */
+    char *rel;        /* "<schema>/<name>" */
+    char *uri_prefix; /* "file://<warehouse>/<schema>/<name>" */
+    char *meta_text;  /* the table's metadata when planned (schemas by id) */
+    int64_t base_snap;
+    int64_t base_seq;
+    lake_maintain_options_t opts;
+    bool ratio_mode; /* the deleted-rows threshold: every delete file is read and consumed */
+    lake__cin_t *in; /* every live data file, sorted by path */
+    size_t n_in;
+    lake__cdel_t *dels; /* every live delete file */
+    size_t n_dels;
+    lake__cout_t *out; /* new data files */
+    size_t n_out;
+    lake__cout_t merged; /* the merged delete file (rel NULL: none) */
+    char *merged_ref;    /* its only target, or NULL */
+    bool written;        /* run succeeded: outputs exist and are synced */
+    bool keep_files;     /* committed (or a failed fsync): the outputs are never removed */
+    lake_compact_stats_t stats;
+};
+
+/* Rewritten input i's row r after the rewrite: *out_file an index into job->out; false when
+ * the row was deleted at the job's snapshot. */
+bool lake__cin_map(const lake__cin_t *in, int64_t row, int32_t *out_file, int64_t *out_row);
+
+/* ---- orphans.c ------------------------------------------------------------------------------ */
+
+/* lake_table_remove_orphans for the table at location, read from disk through lake. */
+bool lake__sweep_at(lake_t *lake, const char *location, int64_t min_age_ms, int64_t *n_removed,
+                    am_err_t *err) AM_MUST_CHECK;
 
 /* ---- catalog.c ----------------------------------------------------------------------------- */
 

@@ -2,10 +2,14 @@
  * lake/maintain.c: snapshot expiry as part of every commit, so a table that commits every few
  * seconds keeps a bounded metadata file and does not fill the disk: only the newest
  * LAKE_KEEP_SNAPSHOTS snapshots stay in the metadata, and after the commit is durable the
- * files that only expired snapshots reached are removed (their manifest lists, manifests no
- * kept snapshot lists, data and delete files no kept snapshot has live), as well as metadata
- * files older than the metadata log. Removal is best effort: a failure is logged, never fails
- * the commit (the next expiry does not retry it; such leftovers are orphans, harmless).
+ * files that only expired snapshots reached go (their manifest lists, manifests no kept
+ * snapshot lists, data and delete files no kept snapshot has live), as well as metadata files
+ * older than the metadata log. Data and delete files are not removed at once when the lake
+ * has a file retention: they are stamped (mtime = now) and lake_table_remove_orphans
+ * (orphans.c) removes them once the retention has passed, so a reader that planned an older
+ * snapshot (a proxy query started before the commit) still finds them. Manifests are read only
+ * while planning, so they go at once. Removal is best effort: a failure is logged, never fails
+ * the commit (such leftovers are orphans, which orphans.c finds).
  *
  * Why comparing with the oldest kept snapshot is enough: a manifest is listed by a contiguous
  * run of snapshots (copied forward until a merge or truncate drops it), and a file is live in
@@ -69,6 +73,22 @@ static void remove_uri(lake_t *lake, const char *uri)
         lake__remove_quietly(lake, rel);
 }
 
+/* A data or delete file no kept snapshot reaches: removed now, or stamped for the sweep. */
+static void retire_uri(lake_t *lake, const char *uri)
+{
+    const char *rel = warehouse_rel(lake, uri);
+    if (!rel)
+        return;
+    if (lake->file_retention_ms <= 0) {
+        lake__remove_quietly(lake, rel);
+        return;
+    }
+    am_err_t err = {0};
+    if (!storage_touch(lake->st, rel, &err))
+        am_log_warn("lake", "could not stamp an unreferenced file", AM_KV_STR("path", rel),
+                    AM_KV_ERR(&err));
+}
+
 /* What the oldest kept snapshot reaches: its manifests and its live files. */
 typedef struct kept {
     am_map_t *manifests;
@@ -110,7 +130,7 @@ static void expire_manifest(lake_t *lake, kept_t *k, const lake__mref_t *m)
               lake__manifest_decode((const uint8_t *)b.data, b.len, m->path, &es, &n, &err);
     for (size_t i = 0; i < n; i++) {
         if (es[i].status != 2 && !reached(k->files, es[i].f.path))
-            remove_uri(lake, es[i].f.path);
+            retire_uri(lake, es[i].f.path);
         lake__file_destroy(&es[i].f);
     }
     free(es);
@@ -190,4 +210,33 @@ void lake__remove_old_metadata(lake_table_t *t)
     if (storage_exists(t->lake->st, rel))
         lake__remove_quietly(t->lake, rel);
     free(rel);
+}
+
+/* ---- options --------------------------------------------------------------------------- */
+
+void lake_maintain_defaults(lake_maintain_options_t *o)
+{
+    *o = (lake_maintain_options_t){.compact = true,
+                                   .target_file_bytes = INT64_C(128) << 20,
+                                   .small_file_bytes = INT64_C(32) << 20,
+                                   .max_small_files = 32,
+                                   .max_deleted_percent = 10,
+                                   .file_retention_ms = INT64_C(10) * 60 * 1000,
+                                   .orphan_check_ms = INT64_C(5) * 60 * 1000};
+}
+
+bool lake_maintain_check(const lake_maintain_options_t *o, am_err_t *err)
+{
+    const char *bad =
+        o->target_file_bytes < (INT64_C(1) << 20) ? "target_file_bytes"
+        : o->small_file_bytes < 1 || o->small_file_bytes > o->target_file_bytes ? "small_file_bytes"
+        : o->max_small_files < 2                                                ? "max_small_files"
+        : o->max_deleted_percent < 1 || o->max_deleted_percent > 100 ? "max_deleted_percent"
+        : o->file_retention_ms < 0                                   ? "file_retention_ms"
+        : o->orphan_check_ms < 1                                     ? "orphan_check_ms"
+                                                                     : NULL;
+    if (!bad)
+        return true;
+    return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER, "maintenance option %s is out of range",
+                      bad);
 }

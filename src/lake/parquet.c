@@ -178,14 +178,14 @@ bool lake__pq_flush(lake__pq_t *w, am_err_t *err)
 
 /* FIELD_IDS {"a": 1, "tags": {__duckdb_field_id: 2, element: 5}}: DuckDB names a list's
  * child "element" in the Parquet schema, and takes nested ids by that name. */
-static void field_ids_sql(const lake__pq_t *w, const int32_t *field_ids, const int32_t *elem_ids,
-                          am_buf_t *sql)
+static void field_ids_sql(const lake_column_t *cols, size_t n, const int32_t *field_ids,
+                          const int32_t *elem_ids, am_buf_t *sql)
 {
     am_buf_puts(sql, "FIELD_IDS {");
-    for (size_t i = 0; i < w->n_cols; i++) {
+    for (size_t i = 0; i < n; i++) {
         am_buf_puts(sql, i ? ", " : "");
-        lake__phys_name(w->cols, w->n_cols, i, sql);
-        /* the id arrays have n_cols entries; the analyzer loses that across the calls above */
+        lake__phys_name(cols, n, i, sql);
+        /* the id arrays have n entries; the analyzer loses that across the calls above */
         int32_t id = field_ids[i]; /* NOLINT(clang-analyzer-core.*) */
         if (elem_ids && elem_ids[i] > 0)
             am_buf_printf(sql, ": {__duckdb_field_id: %d, element: %d}", id, elem_ids[i]);
@@ -193,6 +193,24 @@ static void field_ids_sql(const lake__pq_t *w, const int32_t *field_ids, const i
             am_buf_printf(sql, ": %d", id);
     }
     am_buf_puts(sql, "}");
+}
+
+void lake__pq_copy_options(am_buf_t *sql, const lake_column_t *cols, size_t n,
+                           const int32_t *field_ids, const int32_t *elem_ids,
+                           const char *schema_json)
+{
+    /* Small row groups: fetching one row by position (unchanged TOAST values) decodes one
+     * row group, ~4x faster than DuckDB's default 122880 rows, for a few % of scan speed. */
+    am_buf_puts(sql, " (FORMAT parquet, ROW_GROUP_SIZE " LAKE_ROW_GROUP_ROWS ", ");
+    field_ids_sql(cols, n, field_ids, elem_ids, sql);
+    if (schema_json) {
+        /* as Java writes it: readers that map by name (icebird) find each field's name in
+         * this file through it, whatever the field is called now */
+        am_buf_puts(sql, ", KV_METADATA {\"iceberg.schema\": ");
+        am_sql_literal(sql, schema_json);
+        am_buf_puts(sql, "}");
+    }
+    am_buf_puts(sql, ")");
 }
 
 static void copy_sql(const lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
@@ -208,18 +226,7 @@ static void copy_sql(const lake__pq_t *w, const char *abs_path, const int32_t *f
     }
     am_buf_printf(sql, " FROM temp.main.%s) TO ", w->table);
     am_sql_literal(sql, abs_path);
-    /* Small row groups: fetching one row by position (unchanged TOAST values) decodes one
-     * row group, ~4x faster than DuckDB's default 122880 rows, for a few % of scan speed. */
-    am_buf_puts(sql, " (FORMAT parquet, ROW_GROUP_SIZE " LAKE_ROW_GROUP_ROWS ", ");
-    field_ids_sql(w, field_ids, elem_ids, sql);
-    if (schema_json) {
-        /* as Java writes it: readers that map by name (icebird) find each field's name in
-         * this file through it, whatever the field is called now */
-        am_buf_puts(sql, ", KV_METADATA {\"iceberg.schema\": ");
-        am_sql_literal(sql, schema_json);
-        am_buf_puts(sql, "}");
-    }
-    am_buf_puts(sql, ")");
+    lake__pq_copy_options(sql, w->cols, w->n_cols, field_ids, elem_ids, schema_json);
 }
 
 void lake__pq_abort(lake__pq_t *w)

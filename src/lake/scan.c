@@ -160,6 +160,10 @@ static bool scan_state(lake_table_t *t, const lake__state_t *state, const char *
 {
     if (lake__plan_n_live(state) == 0)
         return true;
+    if (state->n_data > (size_t)t->lake->file_id_max + 1)
+        return am_err_set(err, "54000",
+                          "table %s.%s: %zu data files, more than positions can address (%d)",
+                          t->schema, t->name, state->n_data, t->lake->file_id_max + 1);
     key_scan_t k = {.t = t, .state = state, .tail = tail, .fn = fn, .ud = ud};
     k.keys = am_xcalloc(n + 1, sizeof *k.keys);
     k.vals = am_xcalloc(n + 1, sizeof *k.vals);

@@ -297,12 +297,12 @@ bool lake_table_set_docs(lake_table_t *t, const char *const *docs, am_err_t *err
     bool ok = text ? lake__meta_publish(t, text, err)
                    : am_err_set(err, "XX001", "the table's schema ids are exhausted");
     if (ok) {
-        lake__hint_update(t);
+        ok = lake__hint_update(t, err);
         lake__meta_install(t, text);
         lake__remove_old_metadata(t);
-    } else {
-        am_err_prefix(err, "table %s.%s: record column docs", t->schema, t->name);
     }
+    if (!ok)
+        am_err_prefix(err, "table %s.%s: record column docs", t->schema, t->name);
     free(text);
     json_decref(root);
     free(prev);

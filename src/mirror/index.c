@@ -15,6 +15,9 @@
 #include <string.h>
 
 #define POS_ROW_BITS 40 /* 23 + 40 bits: the top bit is the table's */
+/* the lake refuses a file id past LAKE_FILE_ID_MAX before it writes the file, so every
+ * position it gives fits */
+_Static_assert(MIRROR_POS_FILE_MAX == LAKE_FILE_ID_MAX, "file ids of positions and the lake");
 
 static void put_i64(am_buf_t *out, int64_t v)
 {

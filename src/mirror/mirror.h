@@ -11,7 +11,10 @@
  * Threads: mirror_run() is the write path and runs on the caller's thread until stop is set or
  * a fatal error; connection failures (SQLSTATE class 08) are retried with backoff inside it.
  * A table being copied while the others stream has a thread of its own (worker.c), which stops
- * and is joined with the write path. mirror_status(), mirror_table_statuses() and
+ * and is joined with the write path. One maintenance thread (maintain.c) rewrites files for
+ * compaction and sweeps orphan files; the write path plans its jobs and commits them between
+ * flushes, so the primary-key index follows every commit at once. It is interrupted and joined
+ * when the write path stops or restarts. mirror_status(), mirror_table_statuses() and
  * mirror_reload() may be called from any thread.
  */
 #ifndef AM_MIRROR_H
@@ -20,6 +23,7 @@
 #include <stdatomic.h>
 
 #include "health/health.h"
+#include "lake/lake.h"
 #include "source/source.h"
 #include "util/util.h"
 
@@ -42,6 +46,8 @@ typedef struct mirror_options {
     int flush_interval_ms;  /* longest a committed change waits before a flush; 0 = 1000 */
     int idle_flush_ms;      /* flush once the stream is this quiet; 0 = 20 */
     int64_t flush_max_rows; /* flush when a batch holds this many changed rows; 0 = 200000 */
+    /* compaction, file retention and orphan sweeps; copied; NULL: lake_maintain_defaults() */
+    const lake_maintain_options_t *maintain;
     /* The write path's memory budget in bytes (0 = 256 MB), per table being written: a data
      * file being filled holds at most a quarter of it in DuckDB, then rolls to the next, and
      * DuckDB as a whole at most half (at least 32 MB; then it spills to a temp directory); row

@@ -176,6 +176,8 @@ typedef struct mirror_spec {
     bool pattern; /* schema or name holds * or ? */
 } mirror_spec_t;
 
+typedef struct mirror_maint mirror_maint_t;
+
 /* A table's index kept in memory across a reconnect, found again by location. */
 typedef struct mirror_stash {
     char *location;
@@ -184,6 +186,8 @@ typedef struct mirror_stash {
 
 struct mirror {
     mirror_options_t opts;
+    lake_maintain_options_t maintain; /* opts.maintain points here */
+    mirror_maint_t *maint;            /* the maintenance thread's state (maintain.c); NULL: none */
     char *warehouse;
     lake_t *lake;
     storage_t *store; /* the warehouse, for index checkpoints */
@@ -330,22 +334,17 @@ bool mirror__index_adopt(mirror_table_t *t, mirror_pkimage_t *im, am_err_t *err)
  * batch that truncated cannot be undone (0A000). */
 bool mirror__index_rollback(mirror_table_t *t, am_err_t *err) AM_MUST_CHECK;
 
-/* One data file a compaction rewrote: where each of its rows went. */
-typedef struct mirror_remap_file {
-    int32_t file;         /* its id in t->lt before the rewrite */
-    const lake_pos_t *to; /* to[row]: the row's place now (ids of t->lt after the rewrite);
-                             .file < 0: not kept (it was deleted) */
-    int64_t n_rows;       /* entries in to */
-} mirror_remap_file_t;
-
 /*
- * After a rewrite of data files (compaction's "replace" commit, installed in t->lt): every
- * index entry naming a row of one of files[0..n) takes the row's new position; entries of
- * other files stay. Checked before anything changes: an entry naming a row the map does not
- * keep fails with XX000 and leaves the index as it was. Write path thread only.
+ * The one call through which the index follows a change of row positions made by the lake (a
+ * compaction's "replace" commit, a renumbering of file ids, both installed in t->lt): every
+ * position it holds is translated by r. The write path calls it right after the lake change,
+ * before it applies anything else or writes a checkpoint, so no change and no checkpoint ever
+ * meets a position of the files before it. Checked before anything changes: a position r does
+ * not keep means the index and the lake disagree: XX000, the index left as it was (the write
+ * path stops and the next start loads or rebuilds it). Rows moved into new files count as
+ * index changes (the checkpoint policy). Write path thread only.
  */
-bool mirror__index_remap(mirror_table_t *t, const mirror_remap_file_t *files, size_t n,
-                         am_err_t *err) AM_MUST_CHECK;
+bool mirror__index_remap(mirror_table_t *t, const lake_remap_t *r, am_err_t *err) AM_MUST_CHECK;
 
 /* ---- checkpoint.c: when index checkpoints are written, named, found and removed ---------- */
 
@@ -493,6 +492,22 @@ void mirror__table_set_state(mirror_t *m, mirror_table_t *t, mirror_tstate_t sta
 bool mirror__tables_discover(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
 void mirror__specs_free(mirror_spec_t *specs, size_t n);
 mirror_spec_t *mirror__specs_copy(const mirror_table_spec_t *specs, size_t n);
+
+/* ---- maintain.c: compaction, file ids, orphan files ------------------------------------------ */
+
+/* After a start: the lake's file retention and the maintenance thread (compaction when on,
+ * and orphan sweeps, the first at the next step). */
+bool mirror__maint_start(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
+/* Interrupts and joins the maintenance thread; a job not committed goes with its files. */
+void mirror__maint_stop(mirror_t *m);
+/*
+ * Between transactions, every batch committed (after a flush's commits, or idle): commits a
+ * finished compaction and remaps its table's index, renumbers file ids running high, hands the
+ * thread its next work (an orphan sweep when due, else a compaction a table needs). *changed
+ * when a table got a new snapshot (the watermark should name it). A failed fsync anywhere, the
+ * maintenance thread's included, fails with LAKE_SQLSTATE_SYNC: fatal.
+ */
+bool mirror__maint_step(mirror_t *m, bool *changed, am_err_t *err) AM_MUST_CHECK;
 
 /* ---- start.c: what a start finds ----------------------------------------------------------- */
 

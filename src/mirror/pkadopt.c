@@ -229,31 +229,31 @@ bool mirror__index_rollback(mirror_table_t *t, am_err_t *err)
 
 /* ---- following a rewrite -------------------------------------------------------------------- */
 
+/*
+ * A checkpoint is not rewritten after each compaction: one whose snapshot predates a replace
+ * snapshot stays correct to adopt, because adopt matches files by URI, never by id or
+ * snapshot. The compaction's inputs are files gone (their rows go, whatever ids renumbering
+ * gave them), its outputs files added (their live rows come in by a scan), a delete file it
+ * merged or moved is new (rows it names that the image already took out are missing: adopt
+ * fails and the index is rebuilt). Output names are fresh UUIDs, so an old name never comes
+ * back meaning other rows. What a late checkpoint costs is that scan of the outputs: the rows
+ * moved into them count as index changes, so the checkpoint policy (half the rows, or five
+ * minutes, or a clean stop) writes the next one, after this remap, when that scan grows big.
+ * Positions only renumbered cost adopt nothing and do not count.
+ */
 typedef struct remap {
-    const mirror_remap_file_t **by_file; /* old file id -> its map, or NULL */
-    size_t n;
-    int64_t lost;  /* entries naming a row the map does not keep */
-    int64_t moved; /* entries moved */
+    const lake_remap_t *r;
+    int64_t lost;  /* entries naming a row the lake no longer has */
+    int64_t moved; /* entries moved into files the rewrite wrote */
     lake_pos_t first_lost;
 } remap_t;
-
-static const lake_pos_t *remap_target(remap_t *r, lake_pos_t p, bool *mapped)
-{
-    *mapped = (size_t)p.file < r->n && r->by_file[p.file];
-    if (!*mapped)
-        return NULL;
-    const mirror_remap_file_t *f = r->by_file[p.file];
-    if (p.row >= f->n_rows || f->to[p.row].file < 0)
-        return NULL;
-    return &f->to[p.row];
-}
 
 static uint64_t remap_check(void *ud, uint64_t v)
 {
     remap_t *r = ud;
     lake_pos_t p = mirror__pos_unpack(v);
-    bool mapped = false;
-    if (!remap_target(r, p, &mapped) && mapped && r->lost++ == 0)
+    lake_pos_t to = p;
+    if (!lake_remap_pos(r->r, &to) && r->lost++ == 0)
         r->first_lost = p;
     return v;
 }
@@ -261,40 +261,27 @@ static uint64_t remap_check(void *ud, uint64_t v)
 static uint64_t remap_apply(void *ud, uint64_t v)
 {
     remap_t *r = ud;
-    bool mapped = false;
-    const lake_pos_t *to = remap_target(r, mirror__pos_unpack(v), &mapped);
-    if (!to)
-        return v;
-    r->moved++;
-    return mirror__pos_pack(*to);
+    lake_pos_t p = mirror__pos_unpack(v);
+    bool moved = lake_remap_rewritten(r->r, p.file);
+    bool kept = lake_remap_pos(r->r, &p);
+    AM_ASSERT(kept); /* remap_check found every position kept */
+    r->moved += moved;
+    return mirror__pos_pack(p);
 }
 
-bool mirror__index_remap(mirror_table_t *t, const mirror_remap_file_t *files, size_t n,
-                         am_err_t *err)
+bool mirror__index_remap(mirror_table_t *t, const lake_remap_t *r, am_err_t *err)
 {
-    if (!t->pk || n == 0)
+    if (!t->pk)
         return true;
-    remap_t r = {0};
-    for (size_t i = 0; i < n; i++) {
-        AM_ASSERT(files[i].file >= 0 && files[i].file <= MIRROR_POS_FILE_MAX);
-        if ((size_t)files[i].file + 1 > r.n)
-            r.n = (size_t)files[i].file + 1;
-    }
-    r.by_file = am_xcalloc(r.n + 1, sizeof(const mirror_remap_file_t *));
-    for (size_t i = 0; i < n; i++)
-        r.by_file[files[i].file] = &files[i];
-    (void)mirror__pk_map(t->pk, remap_check, &r); /* every callback returns v: nothing moves */
-    bool ok = r.lost == 0;
-    if (ok) {
-        (void)mirror__pk_map(t->pk, remap_apply, &r);
-        t->index_changes += r.moved;
-    } else {
-        am_err_set(err, AM_SQLSTATE_INTERNAL,
-                   "table %s.%s: the index names %lld rows the rewrite did not keep (the first "
-                   "at file %d row %lld); the index was left as it was",
-                   t->schema, t->name, (long long)r.lost, r.first_lost.file,
-                   (long long)r.first_lost.row);
-    }
-    free(r.by_file);
-    return ok;
+    remap_t m = {.r = r};
+    (void)mirror__pk_map(t->pk, remap_check, &m); /* every callback returns v: nothing moves */
+    if (m.lost > 0)
+        return am_err_set(err, AM_SQLSTATE_INTERNAL,
+                          "table %s.%s: the index names %lld rows the lake no longer has (the "
+                          "first at file %d row %lld); the index was left as it was",
+                          t->schema, t->name, (long long)m.lost, m.first_lost.file,
+                          (long long)m.first_lost.row);
+    (void)mirror__pk_map(t->pk, remap_apply, &m);
+    t->index_changes += m.moved;
+    return true;
 }

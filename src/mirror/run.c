@@ -110,6 +110,11 @@ mirror_t *mirror_new(const mirror_options_t *opts)
         m->opts.idle_flush_ms = 20;
     if (m->opts.flush_max_rows <= 0)
         m->opts.flush_max_rows = 200000;
+    if (opts->maintain)
+        m->maintain = *opts->maintain;
+    else
+        lake_maintain_defaults(&m->maintain);
+    m->opts.maintain = &m->maintain;
     if (m->opts.max_memory <= 0)
         m->opts.max_memory = INT64_C(256) << 20;
     m->opts.source.spill_bytes = (size_t)(m->opts.max_memory / 8);
@@ -123,6 +128,7 @@ mirror_t *mirror_new(const mirror_options_t *opts)
 
 void mirror__teardown(mirror_t *m)
 {
+    mirror__maint_stop(m);
     for (size_t i = 0; i < m->n_tables; i++) {
         mirror__table_destroy(m->tables[i]);
         free(m->tables[i]);

@@ -442,6 +442,7 @@ bool mirror__start(mirror_t *m, am_err_t *err)
     m->lake = lake_open(m->warehouse, err);
     if (!m->lake)
         return false;
+    lake_set_file_retention(m->lake, m->maintain.file_retention_ms);
     m->store = storage_local_new(m->warehouse, err);
     if (!m->store)
         return false;
@@ -470,6 +471,8 @@ bool mirror__start(mirror_t *m, am_err_t *err)
     if (!m->catalog_fresh && !mirror__catalog_refresh(m, err))
         return false;
     m->catalog_fresh = false;
+    if (!mirror__maint_start(m, err))
+        return false;
     char lsn[24];
     am_log_info("mirror", "streaming",
                 AM_KV_STR("from", am_lsn_format(m->watermark_lsn, lsn, sizeof lsn)));

@@ -132,7 +132,11 @@ bool mirror__flush(mirror_t *m, am_err_t *err)
         if (timed)
             health_histogram_observe(m->metrics.commit_duration, (double)(am_mono_us() - t0) / 1e6);
     }
-    if (!mirror__write_watermark(m, lsn, err) || !acknowledge(m, lsn, err))
+    /* every batch is committed: a finished compaction goes in now, and this watermark names
+     * it */
+    bool compacted = false;
+    if (!mirror__maint_step(m, &compacted, err) || !mirror__write_watermark(m, lsn, err) ||
+        !acknowledge(m, lsn, err))
         return false;
     char lsn_s[24];
     am_log_debug("mirror", "flushed", AM_KV_STR("lsn", am_lsn_format(lsn, lsn_s, sizeof lsn_s)),
@@ -311,10 +315,16 @@ static bool table_ahead(const mirror_t *m)
     return false;
 }
 
-/* Between transactions with nothing to flush: the watermark follows the server's walEnd now
- * and then (at once when a table waits for it), and only then is it acknowledged. */
+/* Between transactions with nothing to flush: maintenance (a compaction committed now gets a
+ * watermark at the same LSN naming it); the watermark follows the server's walEnd now and then
+ * (at once when a table waits for it), and only then is it acknowledged. */
 static bool idle(mirror_t *m, am_err_t *err)
 {
+    bool compacted = false;
+    if (!mirror__maint_step(m, &compacted, err))
+        return false;
+    if (compacted && !mirror__write_watermark(m, m->watermark_lsn, err))
+        return false;
     am_lsn_t at = source_idle_lsn(m->src);
     if (at > m->position)
         m->position = at;

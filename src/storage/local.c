@@ -4,9 +4,10 @@
  *
  * Durability: every file is written to a unique temp name beside its target, fsynced, then
  * moved into place (rename(2) to replace, link(2) to publish without overwrite), and the
- * directory is fsynced so the new name survives a crash. A failed publish leaves no name
- * behind: if the directory fsync after link(2) fails, the link is undone, so the caller may
- * treat "false" as "not published" and retry.
+ * directory is fsynced so the new name survives a crash. A failed fsync is never retried and
+ * never "undone" (STORAGE_SQLSTATE_SYNC): after it the kernel may have dropped the dirty pages
+ * and cleared the error, so nothing said about the file or directory would be true; the
+ * caller stops. A publish whose directory fsync fails keeps its name.
  *
  * Fault injection wraps the real calls: the nth write, fsync or rename/link from arming fails
  * with the armed errno before touching anything (tests prove commits survive it).
@@ -96,7 +97,10 @@ static char *dir_of(const char *path)
 static bool fsync_fd(storage_t *st, int fd, const char *path, am_err_t *err)
 {
     if (fault_fires(st, STORAGE_OP_FSYNC) || fsync(fd) != 0)
-        return am_err_errno(err, errno, "could not fsync \"%s\"", path);
+        return am_err_set(err, STORAGE_SQLSTATE_SYNC,
+                          "could not fsync \"%s\": %s (its contents on disk are unknown; "
+                          "never retried)",
+                          path, strerror(errno));
     return true;
 }
 
@@ -349,11 +353,10 @@ bool storage_publish(storage_t *st, const char *rel, const void *data, size_t le
         unlink(tmp);
         free(tmp);
     }
-    /* Not durable means not published: undo the name so "false" never lies. */
-    if (ok && !fsync_dir_of(st, path, err)) {
-        unlink(path);
-        ok = false;
-    }
+    /* Not known durable: the name stays (unlinking would be a second guess at a directory
+     * whose state on disk is unknown); the caller stops on STORAGE_SQLSTATE_SYNC. */
+    if (ok)
+        ok = fsync_dir_of(st, path, err);
     free(path);
     return ok;
 }
@@ -396,6 +399,34 @@ bool storage_size(storage_t *st, const char *rel, int64_t *size, am_err_t *err)
                              : am_err_errno(err, errno, "could not stat \"%s\"", path);
     else
         *size = (int64_t)sb.st_size;
+    free(path);
+    return ok;
+}
+
+bool storage_mtime_ms(storage_t *st, const char *rel, int64_t *ms, am_err_t *err)
+{
+    if (!rel_check(rel, err))
+        return false;
+    char *path = storage_path(st, rel);
+    struct stat sb;
+    bool ok = true;
+    if (stat(path, &sb) != 0)
+        ok = errno == ENOENT ? am_err_set(err, STORAGE_SQLSTATE_MISSING,
+                                          "could not stat \"%s\": no such file", path)
+                             : am_err_errno(err, errno, "could not stat \"%s\"", path);
+    else
+        *ms = (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000;
+    free(path);
+    return ok;
+}
+
+bool storage_touch(storage_t *st, const char *rel, am_err_t *err)
+{
+    if (!rel_check(rel, err))
+        return false;
+    char *path = storage_path(st, rel);
+    bool ok = utimensat(AT_FDCWD, path, NULL, 0) == 0 || errno == ENOENT ||
+              am_err_errno(err, errno, "could not touch \"%s\"", path);
     free(path);
     return ok;
 }

@@ -13,6 +13,10 @@
 #define STORAGE_SQLSTATE_EXISTS "40001"
 /* A read of a missing file. */
 #define STORAGE_SQLSTATE_MISSING "58P01"
+/* An fsync failed: what the file or directory holds on disk is unknown (the kernel may have
+ * dropped the dirty pages and a second fsync would report success), so it is never retried.
+ * The write path stops and exits non-zero; a restart begins from the last durable watermark. */
+#define STORAGE_SQLSTATE_SYNC "XX000"
 
 typedef struct storage storage_t;
 
@@ -31,6 +35,8 @@ bool storage_write_atomic(storage_t *st, const char *rel, const void *data, size
 /*
  * Create rel with data only if it does not exist: temp file, fsync, link(2), fsync the
  * directory. A taken name fails with STORAGE_SQLSTATE_EXISTS and leaves the old file intact.
+ * When the directory fsync after the link fails (STORAGE_SQLSTATE_SYNC) the name stays: the
+ * directory's state on disk is unknown either way, and only a restart may look again.
  */
 bool storage_publish(storage_t *st, const char *rel, const void *data, size_t len,
                      am_err_t *err) AM_MUST_CHECK;
@@ -56,6 +62,10 @@ void storage_reader_close(storage_reader_t *r); /* NULL is a no-op */
 bool storage_read(storage_t *st, const char *rel, am_buf_t *out, am_err_t *err) AM_MUST_CHECK;
 bool storage_exists(storage_t *st, const char *rel);
 bool storage_size(storage_t *st, const char *rel, int64_t *size, am_err_t *err) AM_MUST_CHECK;
+/* Last modification time, Unix milliseconds; missing fails with STORAGE_SQLSTATE_MISSING. */
+bool storage_mtime_ms(storage_t *st, const char *rel, int64_t *ms, am_err_t *err) AM_MUST_CHECK;
+/* Sets rel's modification time to now (its bytes unchanged); missing is fine. */
+bool storage_touch(storage_t *st, const char *rel, am_err_t *err) AM_MUST_CHECK;
 /* fsync a file some other writer (DuckDB) produced, and its directory. */
 bool storage_sync(storage_t *st, const char *rel, am_err_t *err) AM_MUST_CHECK;
 bool storage_mkdirs(storage_t *st, const char *rel, am_err_t *err) AM_MUST_CHECK;

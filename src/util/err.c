@@ -1,9 +1,11 @@
 /*
- * util/err.c: am_err_t, the one error convention, plus the assertion and out-of-memory exits.
+ * util/err.c: am_err_t, the one error convention, plus the assertion and out-of-memory exits,
+ * and the crash tests' fault points.
  */
 #include "util/util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,15 @@ void am_assert_fail(const char *expr, const char *file, int line)
     fprintf(stderr, "level=error component=util msg=\"assertion failed\" expr=\"%s\" at=%s:%d\n",
             expr, file, line);
     abort();
+}
+
+void am_fault_point(const char *name)
+{
+    const char *want = getenv("AM_FAULT");
+    if (!want || strcmp(want, name) != 0)
+        return;
+    am_log_warn("util", "fault point reached: killing the process", AM_KV_STR("point", name));
+    raise(SIGKILL);
 }
 
 bool am_err_set(am_err_t *err, const char *sqlstate, const char *fmt, ...)

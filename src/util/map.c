@@ -203,3 +203,10 @@ void am_map_foreach(const am_map_t *m,
             return;
     }
 }
+
+void am_map_update_values(am_map_t *m, void (*fn)(uint64_t *value, void *ud), void *ud)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i].hash >= 2)
+            fn(&m->slots[i].value, ud);
+}

@@ -204,6 +204,16 @@ bool am_lsn_parse(const char *s, am_lsn_t *out) AM_MUST_CHECK;
 /* Formats into out (at least 20 bytes); returns out. */
 char *am_lsn_format(am_lsn_t lsn, char *out, size_t out_len);
 
+/* ---- fault injection for crash tests ------------------------------------------------------ */
+
+/*
+ * A named point on a path that must survive a crash anywhere ("compact-files-written"). When
+ * the environment variable AM_FAULT names it, the process logs the point and kills itself with
+ * SIGKILL there, as kill -9 would: end-to-end tests prove every such point ends exact. Costs a
+ * getenv when AM_FAULT is unset.
+ */
+void am_fault_point(const char *name);
+
 /* ---- randomness ---------------------------------------------------------------------------- */
 
 /* Kernel randomness (getrandom); aborts if the kernel refuses: nothing can run without it. */
@@ -230,6 +240,8 @@ void am_map_clear(am_map_t *m);
 void am_map_foreach(const am_map_t *m,
                     bool (*fn)(const void *key, size_t key_len, uint64_t value, void *ud),
                     void *ud);
+/* Calls fn with each entry's value to change in place (no entry added or removed). */
+void am_map_update_values(am_map_t *m, void (*fn)(uint64_t *value, void *ud), void *ud);
 uint64_t am_hash_bytes(const void *p, size_t n); /* FNV-1a 64 */
 
 /* ---- neutral column types and values (what source decodes, mirror moves, lake stores) ----- */

@@ -132,10 +132,11 @@ proxy:
         self.write_config(tables)
         self.proc.send_signal(signal.SIGHUP)
 
-    def start(self):
+    def start(self, env_extra=None):
+        """Starts the binary; env_extra adds environment variables (AM_FAULT=<point>)."""
         self.starts += 1
         log = open(self.log_path, "a")
-        env = dict(os.environ, LOG_LEVEL=os.environ.get("LOG_LEVEL", "info"))
+        env = dict(os.environ, LOG_LEVEL=os.environ.get("LOG_LEVEL", "info"), **(env_extra or {}))
         self.proc = subprocess.Popen([BIN, "--config", self.config, "--health-port", str(self.health_port)],
                                      stdout=log, stderr=log, env=env)
         return self

@@ -1,7 +1,13 @@
+/*
+ * tests/mirror/test_index.c: the identity index: positions packed, keys encoded so the stream
+ * and the lake's scan meet, and positions remapped when the lake moves rows (compaction,
+ * renumbered file ids).
+ */
 #include <criterion/criterion.h>
 #include <string.h>
 
 #include "mirror/mirror_internal.h"
+#include "../lake/lake_test.h"
 
 Test(mirror, pos_pack_round_trips)
 {
@@ -81,4 +87,79 @@ Test(mirror, key_encoding_of_lists_keeps_element_boundaries_and_nulls)
     cr_assert(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
     am_buf_destroy(&a);
     am_buf_destroy(&b);
+}
+
+/* ---- the index follows the lake's row positions ------------------------------------------- */
+
+static void key_set(mirror_table_t *t, const char *key)
+{
+    am_buf_reset(&t->key_buf);
+    am_buf_append(&t->key_buf, key, strlen(key));
+}
+
+static void put(mirror_table_t *t, const char *key, int32_t file, int64_t row)
+{
+    key_set(t, key);
+    mirror__index_put(t, (lake_pos_t){file, row});
+}
+
+static void expect_take(mirror_table_t *t, const char *key, int32_t file, int64_t row)
+{
+    key_set(t, key);
+    lake_pos_t pos;
+    cr_assert(mirror__index_take(t, &pos), "key %s", key);
+    cr_assert(pos.file == file && pos.row == row, "key %s at %d/%lld, expected %d/%lld", key,
+              pos.file, (long long)pos.row, file, (long long)row);
+}
+
+/* Three one-row files, a truncate, then two rows in file 3: a renumbering makes it file 0. */
+static lake_table_t *renumbered_table(lake_t **lake, char **dir)
+{
+    *lake = lt_lake_open("index_remap", dir);
+    lake_table_t *lt = lt_create(*lake, "orders");
+    lake_batch_t *b = lake_batch_new(lt);
+    for (int i = 0; i < 3; i++) {
+        lt_append(b, i, i + 1, NULL);
+        lt_commit(b, (am_lsn_t)i + 1);
+    }
+    lake_batch_truncate(b);
+    lt_append(b, 10, 12, NULL);
+    lt_commit(b, 9);
+    lake_batch_free(b);
+    return lt;
+}
+
+Test(mirror, index_remap_follows_renumbered_files_and_flags_lost_rows)
+{
+    lake_t *lake;
+    char *dir;
+    lake_table_t *lt = renumbered_table(&lake, &dir);
+    mirror_table_t t = {.schema = "public", .name = "orders", .pk = mirror__pk_new(true)};
+    am_buf_init(&t.key_buf);
+    put(&t, "a", 3, 0);
+    put(&t, "b", 3, 1);
+    put(&t, "c", 3, 1); /* a key naming two rows: a duplicate list */
+    put(&t, "c", 3, 0);
+    lake_remap_t *remap = lake_table_renumber(lt);
+    am_err_t err = {0};
+    cr_assert(mirror__index_remap(&t, remap, &err), "%s", err.msg);
+    expect_take(&t, "a", 0, 0);
+    expect_take(&t, "b", 0, 1);
+    expect_take(&t, "c", 0, 1); /* oldest first, as before */
+    expect_take(&t, "c", 0, 0);
+    lake_remap_free(remap);
+
+    /* a key naming a row the lake removed: the index and the lake disagree */
+    put(&t, "x", 0, 0);
+    put(&t, "gone", 5, 0);
+    remap = lake_table_renumber(lt);
+    cr_assert_not(mirror__index_remap(&t, remap, &err));
+    cr_assert_str_eq(err.sqlstate, "XX000");
+    cr_assert(strstr(err.msg, "public.orders") && strstr(err.msg, "1 rows"), "%s", err.msg);
+    lake_remap_free(remap);
+    mirror__pk_free(t.pk);
+    am_buf_destroy(&t.key_buf);
+    lake_table_close(lt);
+    lake_close(lake);
+    free(dir);
 }

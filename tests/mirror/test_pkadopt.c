@@ -3,7 +3,8 @@
  * (updates, deletes, inserts, rows of new files deleted later, a truncate) ends up equal, key
  * for key and position for position, to an index rebuilt from the lake; an image made for
  * another key is refused; an uncommitted batch taken back out leaves the committed index; a
- * compaction's map moves entries and refuses one that would lose a row. Real lake, temp dir.
+ * compaction's remap moves entries and refuses one that would lose a row, and a checkpoint from
+ * before the compaction still catches up exactly. Real lake, compactor and DuckDB, temp dir.
  */
 #include "../lake/lake_test.h"
 #include "mirror_test.h"
@@ -209,51 +210,75 @@ Test(mirror, rollback_takes_an_open_batch_back_out)
     free(dir);
 }
 
-Test(mirror, remap_moves_entries_and_refuses_to_lose_one)
+/* A compaction of every small file of t's table, committed (lake_compact_commit's remap). */
+static lake_remap_t *compact(mirror_table_t *t, const char *dir)
+{
+    lake_maintain_options_t o;
+    lake_maintain_defaults(&o);
+    o.max_small_files = 2;
+    lake_compact_job_t *job = lake_compact_plan(t->lt, &o);
+    cr_assert_not_null(job, "no compaction planned");
+    am_err_t err = {0};
+    lake_compactor_t *c = lake_compactor_new(dir, &err);
+    cr_assert_not_null(c, "%s", err.msg);
+    cr_assert(lake_compact_run(c, job, &err), "run: %s", err.msg);
+    lake_compactor_free(c);
+    lake_remap_t *remap = NULL;
+    cr_assert(lake_compact_commit(t->lt, job, &remap, &err), "commit: %s", err.msg);
+    lake_compact_job_free(job);
+    return remap;
+}
+
+Test(mirror, remap_follows_a_compaction_and_an_older_checkpoint_still_catches_up)
 {
     char *dir;
     lake_t *lake = lt_lake_open("pkadopt-remap", &dir);
     lake->rows_per_file = 50;
+    storage_t *st = store_at(dir);
     mirror_table_t t;
     setup_table(&t, lt_create(lake, "m"));
     for (int64_t id = 0; id < 100; id++)
         upsert(&t, id, "x", false);
     commit(&t, 100);
     delete_id(&t, 3);
+    upsert(&t, 60, "y", true);
     commit(&t, 200);
-    /* file 0 rewritten into a file 7 in reverse order, its deleted row 3 left out */
-    lake_pos_t to[50];
-    for (int r = 0; r < 50; r++)
-        to[r] = r == 3 ? (lake_pos_t){-1, 0} : (lake_pos_t){7, 49 - r};
-    mirror_remap_file_t map = {.file = 0, .to = to, .n_rows = 50};
+    checkpoint(&t, st, "1.pkidx"); /* names the files the compaction removes */
+    int64_t changes = t.index_changes;
+    lake_remap_t *remap = compact(&t, dir);
     am_err_t err = {0};
-    cr_assert(mirror__index_remap(&t, &map, 1, &err), "%s", err.msg);
-    for (int64_t id = 0; id < 100; id += 7) {
-        am_value_t key = {.kind = AM_VALUE_PRESENT, .i = id};
-        mirror__key_encode(&t.key_buf, &key, NULL, 1, t.key_types);
-        lake_pos_t p = {0};
-        cr_assert_eq(mirror__index_take(&t, &p), id != 3);
-        if (id < 50 && id != 3)
-            cr_assert(p.file == 7 && p.row == 49 - id, "id %lld at %d/%lld", (long long)id, p.file,
-                      (long long)p.row);
-        else if (id != 3)
-            cr_assert(p.file == 1 && p.row == id - 50);
-        if (id != 3)
-            mirror__index_put(&t, p);
-    }
-    /* a map that drops a row the index still holds: nothing moves */
-    lake_pos_t lose[50];
-    for (int r = 0; r < 50; r++)
-        lose[r] = r == 10 ? (lake_pos_t){-1, 0} : (lake_pos_t){8, r};
-    mirror_remap_file_t bad = {.file = 1, .to = lose, .n_rows = 50};
-    cr_assert_not(mirror__index_remap(&t, &bad, 1, &err));
-    cr_assert(strstr(err.msg, "did not keep") != NULL, "%s", err.msg);
-    am_value_t key = {.kind = AM_VALUE_PRESENT, .i = 70};
+    cr_assert(mirror__index_remap(&t, remap, &err), "%s", err.msg);
+    lake_remap_free(remap);
+    cr_assert_gt(t.index_changes, changes, "rows moved to new files count as changes");
+    upsert(&t, 200, "after", false);
+    delete_id(&t, 10);
+    commit(&t, 300);
+
+    mirror_table_t b;
+    rebuilt(&b, lake);
+    mirror_table_t a;
+    adopt_from(&a, lake, st, "1.pkidx");
+    expect_same_index(&a, &b, 200);
+    mirror__table_destroy(&b);
+    rebuilt(&b, lake);
+    expect_same_index(&t, &b, 200); /* the remapped index, the one that kept streaming */
+    mirror__table_destroy(&a);
+    mirror__table_destroy(&b);
+
+    /* a key naming a row the lake does not have: the index and the lake disagree */
+    am_value_t key = {.kind = AM_VALUE_PRESENT, .i = 9999};
     mirror__key_encode(&t.key_buf, &key, NULL, 1, t.key_types);
+    mirror__index_put(&t, (lake_pos_t){(int32_t)lake_table_n_file_ids(t.lt) + 5, 0});
+    remap = lake_table_renumber(t.lt);
+    cr_assert_not(mirror__index_remap(&t, remap, &err));
+    lake_remap_free(remap);
+    cr_assert_str_eq(err.sqlstate, "XX000");
+    cr_assert(strstr(err.msg, "public.m") && strstr(err.msg, "1 rows"), "%s", err.msg);
     lake_pos_t p = {0};
     cr_assert(mirror__index_take(&t, &p));
-    cr_assert(p.file == 1 && p.row == 20, "left as it was");
+    cr_assert(p.file == (int32_t)lake_table_n_file_ids(t.lt) + 5, "left as it was");
     mirror__table_destroy(&t);
+    storage_free(st);
     lake_close(lake);
     free(dir);
 }

@@ -185,12 +185,15 @@ Test(storage, fsync_and_rename_faults)
     am_err_t err = {0};
     storage_fault_arm(st, STORAGE_OP_FSYNC, 1, EIO);
     cr_assert_not(storage_publish(st, "p", "x", 1, &err));
-    cr_assert_str_eq(err.sqlstate, AM_SQLSTATE_IO);
+    cr_assert_str_eq(err.sqlstate, STORAGE_SQLSTATE_SYNC, "a failed fsync is fatal: %s", err.msg);
+    cr_assert(strstr(err.msg, "never retried") != NULL, "%s", err.msg);
     cr_assert_not(storage_exists(st, "p"));
-    /* publish: file fsync, then directory fsync after link: failing it undoes the link */
+    /* publish: file fsync, then directory fsync after link: failing it is fatal, and the name
+     * stays (the directory's state on disk is unknown: no second guess) */
     storage_fault_arm(st, STORAGE_OP_FSYNC, 2, EIO);
-    cr_assert_not(storage_publish(st, "p", "x", 1, &err));
-    cr_assert_not(storage_exists(st, "p"), "a publish that is not durable is not published");
+    cr_assert_not(storage_publish(st, "p2", "x", 1, &err));
+    cr_assert_str_eq(err.sqlstate, STORAGE_SQLSTATE_SYNC, "%s", err.msg);
+    cr_assert(storage_exists(st, "p2"), "a failed directory fsync does not undo the link");
     storage_fault_arm(st, STORAGE_OP_RENAME, 1, EXDEV);
     cr_assert_not(storage_publish(st, "p", "x", 1, &err));
     cr_assert_not(storage_exists(st, "p"));

@@ -1,0 +1,359 @@
+/*
+ * lake/compact_run.c: the heavy half of a compaction, on the compactor's own thread with its
+ * own in-memory DuckDB (one worker thread, a memory limit, spilling under _arctic/tmp), so the
+ * write path's DuckDB and thread never wait for it. Reads the position delete files the job
+ * needs (deleted rows per data file), writes each group of rewritten files as one new data
+ * file (their live rows, in file path then row order, columns by field id under the schema the
+ * job was planned with) and the rows of merged delete files that stay as one new delete file;
+ * syncs them. Nothing a reader follows changes here: the commit (compact_commit.c) does that.
+ *
+ * Row positions: a rewritten file's surviving rows land in its group's output in order, after
+ * the survivors of the files before it (files sorted by path, as DuckDB's ORDER BY on the file
+ * name sorts them: byte order), so row r of input i lands at out_row(i) + r - (rows of i
+ * deleted before r). The COPY's row count is checked against that arithmetic.
+ * Spec: reference/iceberg.md sections 7 (position deletes) and 10 (compaction).
+ */
+#include "lake/lake_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SQLSTATE_CANCELED "57014"
+#define OUT_ROWS_MAX (INT64_C(1) << 30) /* rows of one output: far below LAKE_FILE_ROWS_MAX */
+
+struct lake_compactor {
+    lake_t *lake;
+};
+
+lake_compactor_t *lake_compactor_new(const char *warehouse, am_err_t *err)
+{
+    lake_t *lake = lake_open(warehouse, err);
+    if (!lake)
+        return NULL;
+    am_buf_t sql;
+    am_buf_init(&sql);
+    /* one core and bounded memory: the write path and the proxy keep the rest */
+    am_buf_puts(&sql, "SET threads = 1; SET memory_limit = '512MB'; SET temp_directory = ");
+    char *tmp = am_xasprintf("%s/_arctic/tmp", lake->warehouse);
+    am_sql_literal(&sql, tmp);
+    free(tmp);
+    bool ok = lake__duck_exec(lake->con, sql.data, err);
+    am_buf_destroy(&sql);
+    if (!ok) {
+        lake_close(lake);
+        return NULL;
+    }
+    lake_compactor_t *c = am_xcalloc(1, sizeof *c);
+    c->lake = lake;
+    return c;
+}
+
+void lake_compactor_interrupt(lake_compactor_t *c)
+{
+    duckdb_interrupt(c->lake->con);
+}
+
+void lake_compactor_free(lake_compactor_t *c)
+{
+    if (!c)
+        return;
+    lake_close(c->lake);
+    free(c);
+}
+
+bool lake_compactor_sweep(lake_compactor_t *c, const char *location, int64_t min_age_ms,
+                          int64_t *n_removed, am_err_t *err)
+{
+    return lake__sweep_at(c->lake, location, min_age_ms, n_removed, err);
+}
+
+/* ---- deleted rows ------------------------------------------------------------------------ */
+
+static void cin_push(lake__cin_t *in, int64_t pos)
+{
+    if (in->n_dels == in->cap_dels) {
+        in->cap_dels = in->cap_dels ? in->cap_dels * 2 : 16;
+        in->dels = am_xrealloc(in->dels, in->cap_dels * sizeof *in->dels);
+    }
+    in->dels[in->n_dels++] = pos;
+}
+
+typedef struct del_reader {
+    lake_compact_job_t *job;
+    am_map_t *paths; /* data file URI -> index into job->in */
+    bool fold;       /* only rows on rewritten files count */
+} del_reader_t;
+
+static bool del_chunk(del_reader_t *r, duckdb_data_chunk chunk, am_err_t *err)
+{
+    duckdb_vector pv = duckdb_data_chunk_get_vector(chunk, 0);
+    duckdb_vector nv = duckdb_data_chunk_get_vector(chunk, 1);
+    duckdb_string_t *paths = duckdb_vector_get_data(pv);
+    const int64_t *pos = duckdb_vector_get_data(nv);
+    uint64_t *pvalid = duckdb_vector_get_validity(pv), *nvalid = duckdb_vector_get_validity(nv);
+    idx_t n = duckdb_data_chunk_get_size(chunk);
+    for (idx_t i = 0; i < n; i++) {
+        if (!duckdb_validity_row_is_valid(pvalid, i) || !duckdb_validity_row_is_valid(nvalid, i))
+            return am_err_set(err, "XX001", "a position delete row has a NULL path or position");
+        uint64_t k = 0;
+        if (!am_map_get(r->paths, duckdb_string_t_data(&paths[i]), duckdb_string_t_length(paths[i]),
+                        &k))
+            continue; /* dangling: its file is gone already */
+        lake__cin_t *in = &r->job->in[k];
+        if (!r->fold || in->rewrite)
+            cin_push(in, pos[i]);
+    }
+    return true;
+}
+
+static bool stream_deletes(lake_compactor_t *c, del_reader_t *r, const char *sql, am_err_t *err)
+{
+    duckdb_prepared_statement stmt = NULL;
+    if (duckdb_prepare(c->lake->con, sql, &stmt) == DuckDBError) {
+        am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", duckdb_prepare_error(stmt));
+        duckdb_destroy_prepare(&stmt);
+        return false;
+    }
+    duckdb_result res;
+    bool ok = duckdb_execute_prepared_streaming(stmt, &res) != DuckDBError;
+    duckdb_data_chunk chunk;
+    while (ok && (chunk = duckdb_fetch_chunk(res)) != NULL) {
+        ok = del_chunk(r, chunk, err);
+        duckdb_destroy_data_chunk(&chunk);
+    }
+    if (duckdb_result_error(&res)) /* a failed execute, or an interrupt while streaming */
+        ok = am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", duckdb_result_error(&res));
+    duckdb_destroy_result(&res);
+    duckdb_destroy_prepare(&stmt);
+    return ok;
+}
+
+/* Rows of the consumed (fold false) or fold-only (fold true) delete files. */
+static bool read_deletes(lake_compactor_t *c, lake_compact_job_t *job, am_map_t *paths, bool fold,
+                         am_err_t *err)
+{
+    am_buf_t sql;
+    am_buf_init(&sql);
+    am_buf_puts(&sql, "SELECT file_path, pos FROM read_parquet([");
+    size_t n = 0;
+    for (size_t i = 0; i < job->n_dels; i++) {
+        const lake__cdel_t *d = &job->dels[i];
+        if (fold ? !d->fold : !d->consumed)
+            continue;
+        am_buf_puts(&sql, n++ ? ", " : "");
+        am_sql_literal(&sql, d->f.path);
+    }
+    am_buf_puts(&sql, "])");
+    del_reader_t r = {.job = job, .paths = paths, .fold = fold};
+    bool ok = n == 0 || stream_deletes(c, &r, sql.data, err);
+    am_buf_destroy(&sql);
+    return ok;
+}
+
+static int i64_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorted, duplicate-free deleted rows per file; then the deleted-rows selection. */
+static void settle_deletes(lake_compact_job_t *job)
+{
+    for (size_t i = 0; i < job->n_in; i++) {
+        lake__cin_t *in = &job->in[i];
+        if (in->n_dels > 1) /* dels is NULL when none: qsort's pointer must not be */
+            qsort(in->dels, in->n_dels, sizeof *in->dels, i64_cmp);
+        size_t k = 0;
+        for (size_t j = 0; j < in->n_dels; j++)
+            if (k == 0 || in->dels[k - 1] != in->dels[j])
+                in->dels[k++] = in->dels[j];
+        in->n_dels = k;
+        int64_t records = in->f.record_count;
+        /* every row deleted: rewriting it removes it (exact: distinct positions) */
+        if ((int64_t)k >= records)
+            in->rewrite = true;
+        if (job->ratio_mode && (int64_t)k * 100 >= records * job->opts.max_deleted_percent)
+            in->rewrite = true;
+    }
+}
+
+static bool load_deletes(lake_compactor_t *c, lake_compact_job_t *job, am_err_t *err)
+{
+    am_map_t *paths = am_map_new();
+    for (size_t i = 0; i < job->n_in; i++)
+        am_map_put(paths, job->in[i].f.path, strlen(job->in[i].f.path), i);
+    bool ok = read_deletes(c, job, paths, false, err) && read_deletes(c, job, paths, true, err);
+    am_map_free(paths);
+    if (ok)
+        settle_deletes(job);
+    return ok;
+}
+
+/* ---- grouping and writing ---------------------------------------------------------------- */
+
+static lake__cout_t *out_new(lake_compact_job_t *job, int32_t schema_id)
+{
+    job->out = am_xrealloc(job->out, (job->n_out + 1) * sizeof *job->out);
+    lake__cout_t *o = &job->out[job->n_out++];
+    memset(o, 0, sizeof *o);
+    char uuid[37];
+    am_uuid4(uuid);
+    o->rel =
+        am_xasprintf("%s/data/%s" LAKE_FILE_SCHEMA_TAG "%d.parquet", job->rel, uuid, schema_id);
+    o->uri = am_xasprintf("%s/data/%s" LAKE_FILE_SCHEMA_TAG "%d.parquet", job->uri_prefix, uuid,
+                          schema_id);
+    return o;
+}
+
+/* Rewritten files, in path order, into outputs of about target_file_bytes each (a file is
+ * never split). */
+static void group_outputs(lake_compact_job_t *job, int32_t schema_id)
+{
+    lake__cout_t *cur = NULL;
+    for (size_t i = 0; i < job->n_in; i++) {
+        lake__cin_t *in = &job->in[i];
+        if (!in->rewrite)
+            continue;
+        job->stats.files_in++;
+        job->stats.rows_in += in->f.record_count;
+        job->stats.bytes_in += in->f.size;
+        int64_t live = in->f.record_count - (int64_t)in->n_dels;
+        if (live <= 0 || in->f.record_count <= 0)
+            continue; /* nothing survives: the file just goes */
+        int64_t est = in->f.size * live / in->f.record_count;
+        if (!cur || (cur->rows > 0 && cur->est_bytes + est > job->opts.target_file_bytes) ||
+            cur->rows + live > OUT_ROWS_MAX)
+            cur = out_new(job, schema_id);
+        in->out = (int32_t)(cur - job->out);
+        in->out_row = cur->rows;
+        cur->rows += live;
+        cur->est_bytes += est;
+    }
+}
+
+/* COPY (live rows of output o's files, in order) TO its file, with the table's field ids. */
+static bool copy_sql(const lake_compact_job_t *job, const lake__meta_t *m, size_t o, am_buf_t *sql,
+                     am_err_t *err)
+{
+    lake__state_t st;
+    memset(&st, 0, sizeof st);
+    for (size_t i = 0; i < job->n_in; i++)
+        if (job->in[i].rewrite && job->in[i].out == (int32_t)o)
+            lake__state_push_data(&st, &job->in[i].f);
+    for (size_t i = 0; i < job->n_dels; i++)
+        if (job->dels[i].consumed || job->dels[i].fold)
+            lake__state_push_del(&st, &job->dels[i].f);
+    for (size_t i = 0; i < st.n_data; i++)
+        st.data[i].live = true;
+    am_buf_puts(sql, "COPY (SELECT ");
+    lake__plan_project(sql, m->cols, m->n_cols);
+    am_buf_puts(sql, " FROM ");
+    bool ok = lake__plan_from(sql, m, &st, m->cols, m->n_cols, err);
+    lake__state_destroy(&st);
+    if (!ok)
+        return false;
+    am_buf_puts(sql, " ORDER BY d." LAKE_FILENAME_COL ", d.file_row_number) TO ");
+    char *abs = am_xasprintf("%s/%s", job->root, job->out[o].rel);
+    am_sql_literal(sql, abs);
+    free(abs);
+    char *schema = lake__meta_schema_text(m);
+    lake__pq_copy_options(sql, m->cols, m->n_cols, m->field_ids, m->elem_ids, schema);
+    free(schema);
+    return true;
+}
+
+static bool write_output(lake_compactor_t *c, lake_compact_job_t *job, const lake__meta_t *m,
+                         size_t o, am_err_t *err)
+{
+    am_buf_t sql;
+    am_buf_init(&sql);
+    bool ok = copy_sql(job, m, o, &sql, err);
+    duckdb_result res;
+    if (ok && duckdb_query(c->lake->con, sql.data, &res) == DuckDBError) {
+        ok = am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", duckdb_result_error(&res));
+        duckdb_destroy_result(&res);
+    } else if (ok) {
+        int64_t rows = duckdb_value_int64(&res, 0, 0);
+        duckdb_destroy_result(&res);
+        if (rows != job->out[o].rows)
+            ok = am_err_set(err, "XX001",
+                            "wrote %lld rows to \"%s\", expected %lld from the delete files",
+                            (long long)rows, job->out[o].uri, (long long)job->out[o].rows);
+    }
+    am_buf_destroy(&sql);
+    lake__cout_t *out = &job->out[o];
+    ok = ok && storage_sync(c->lake->st, out->rel, err) &&
+         storage_size(c->lake->st, out->rel, &out->size, err);
+    if (ok) {
+        job->stats.rows_out += out->rows;
+        job->stats.bytes_out += out->size;
+        job->stats.files_out++;
+    }
+    return ok;
+}
+
+/* Deleted rows of files that stay, from the consumed delete files, as one delete file. */
+static bool write_merged(lake_compactor_t *c, lake_compact_job_t *job, am_err_t *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < job->n_in; i++)
+        n += job->in[i].rewrite ? 0 : job->in[i].n_dels;
+    for (size_t i = 0; i < job->n_dels; i++)
+        if (job->dels[i].consumed) {
+            job->stats.deletes_in++;
+            job->stats.bytes_in += job->dels[i].f.size;
+        }
+    if (n == 0)
+        return true;
+    lake__del_row_t *rows = am_xcalloc(n, sizeof *rows);
+    size_t k = 0;
+    for (size_t i = 0; i < job->n_in; i++)
+        for (size_t j = 0; !job->in[i].rewrite && j < job->in[i].n_dels; j++)
+            rows[k++] = (lake__del_row_t){job->in[i].f.path, job->in[i].dels[j]};
+    char uuid[37];
+    am_uuid4(uuid);
+    job->merged.rel = am_xasprintf("%s/data/%s-deletes.parquet", job->rel, uuid);
+    job->merged.uri = am_xasprintf("%s/data/%s-deletes.parquet", job->uri_prefix, uuid);
+    job->merged.rows = (int64_t)n;
+    if (strcmp(rows[0].path, rows[n - 1].path) == 0)
+        job->merged_ref = am_xstrdup(rows[0].path);
+    char *abs = storage_path(c->lake->st, job->merged.rel);
+    bool ok = lake__pq_write_deletes(c->lake, rows, n, abs, err) &&
+              storage_sync(c->lake->st, job->merged.rel, err) &&
+              storage_size(c->lake->st, job->merged.rel, &job->merged.size, err);
+    free(abs);
+    free(rows);
+    if (ok) {
+        job->stats.files_out++;
+        job->stats.bytes_out += job->merged.size;
+    }
+    return ok;
+}
+
+bool lake_compact_run(lake_compactor_t *c, lake_compact_job_t *job, am_err_t *err)
+{
+    AM_ASSERT(!job->written && job->n_out == 0);
+    int64_t start = am_mono_us();
+    lake__meta_t m;
+    if (!lake__meta_parse(job->meta_text, strlen(job->meta_text), job->rel, &m, err))
+        return false;
+    bool ok = load_deletes(c, job, err);
+    if (ok)
+        group_outputs(job, m.schema_id);
+    for (size_t o = 0; ok && o < job->n_out; o++)
+        ok = write_output(c, job, &m, o, err);
+    ok = ok && write_merged(c, job, err);
+    lake__meta_destroy(&m);
+    if (!ok) {
+        /* DuckDB reports an interrupt as "INTERRUPT Error: Interrupted!" */
+        if (err && strstr(err->msg, "nterrupt"))
+            am_err_set(err, SQLSTATE_CANCELED, "compaction of %s interrupted", job->rel);
+        else
+            am_err_prefix(err, "compact %s", job->rel);
+        return false;
+    }
+    job->written = true;
+    job->stats.run_us = am_mono_us() - start;
+    am_fault_point("compact-files-written");
+    return true;
+}
