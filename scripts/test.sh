@@ -44,6 +44,7 @@ for v in "$@"; do
   else
     echo "== $v: unit and integration tests (Criterion)"
     out=$tmp/criterion-$v.log
+    t0=$SECONDS
     "$B/unit_tests" --jobs 2 --timeout 300 ${AM_TEST_FILTER:+--filter "$AM_TEST_FILTER"} 2>&1 | tee "$out"
     syn=$(grep -E 'Synthesis: Tested' "$out" | tail -1)
     t=$(sed -nE 's/.*Tested: ([0-9]+).*/\1/p' <<<"$syn"); p=$(sed -nE 's/.*Passing: ([0-9]+).*/\1/p' <<<"$syn")
@@ -53,6 +54,7 @@ for v in "$@"; do
     fi
     # Criterion counts a test whose process reported a leak or UB at exit as passing: read the
     # sanitizers' own reports instead.
+    echo "criterion $v: $((SECONDS - t0)) s"
     san_check "$v/criterion"
   fi
 
@@ -74,10 +76,11 @@ for v in "$@"; do
     case "$v:$t" in asan:*.slow.*|tsan:*.slow.*) continue ;; esac
     [ -n "${AM_E2E:-}" ] && [[ "$t" != *"$AM_E2E"* ]] && continue
     log=$tmp/e2e-$v-$(basename "$t").log
+    t0=$SECONDS
     AM_BIN=$ROOT/$B/arctic-mirror AM_VARIANT=$v timeout 900 "$t" >"$log" 2>&1
     st=$?
-    if [ $st -eq 0 ]; then echo "e2e $(basename "$t"): ok"; else
-      echo "e2e $(basename "$t"): FAILED (exit $st)"; tail -40 "$log"; fi
+    if [ $st -eq 0 ]; then echo "e2e $(basename "$t"): ok ($((SECONDS - t0)) s)"; else
+      echo "e2e $(basename "$t"): FAILED (exit $st, $((SECONDS - t0)) s)"; tail -40 "$log"; fi
     record "$v/e2e/$(basename "$t")" $st
     san_check "$v/e2e/$(basename "$t")"
   done
