@@ -62,12 +62,14 @@ def one(m, pg, what, sql, want):
     amtest.wait_until(lambda: watermark_lsn(m) >= end, 3600, what, interval=0.2)
     secs = time.monotonic() - t0
     peak = status_kb(pid, "VmHWM")
+    anon, file_kb = status_kb(pid, "RssAnon"), status_kb(pid, "RssFile")
     # the server refreshes its views on its own after the watermark moves
     amtest.wait_until(lambda: m.query(want[0])[0][0] == want[1], 120,
                       f"{what}: {want[1]} rows through the proxy")
     print(f"{what}: {ROWS:,} rows visible in {secs:.1f} s; baseline RSS {base / 1024:.1f} MB, "
           f"peak {peak / 1024:.1f} MB, peak - baseline {(peak - base) / 1024:.1f} MB "
-          f"(mirror.max_memory {MEMORY})", flush=True)
+          f"(mirror.max_memory {MEMORY}); after it: anonymous {anon / 1024:.1f} MB, "
+          f"mapped files {file_kb / 1024:.1f} MB", flush=True)
     return base, peak
 
 

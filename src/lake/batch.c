@@ -8,6 +8,7 @@
  */
 #include "lake/lake_internal.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,11 +103,14 @@ bool lake_batch_delete(lake_batch_t *b, lake_pos_t pos, am_err_t *err)
 {
     if (!usable(b, err) || !lake__table_file_uri(b->t, pos.file, pos.row, err))
         return false;
+    if ((uint64_t)pos.row > LAKE__POS_ROW_MASK)
+        return am_err_set(err, "54000", "table %s.%s: row %" PRId64 " of a data file is past the "
+                          "most a delete can address", b->t->schema, b->t->name, pos.row);
     if (b->n_dels == b->cap_dels) {
         b->cap_dels = b->cap_dels ? b->cap_dels * 2 : 64;
         b->dels = am_xrealloc(b->dels, b->cap_dels * sizeof *b->dels);
     }
-    b->dels[b->n_dels++] = pos;
+    b->dels[b->n_dels++] = (uint64_t)pos.file << LAKE__POS_ROW_BITS | (uint64_t)pos.row;
     return true;
 }
 
@@ -134,10 +138,11 @@ int64_t lake_batch_n_deleted(const lake_batch_t *b)
     return (int64_t)b->n_dels;
 }
 
-const lake_pos_t *lake_batch_deletes(const lake_batch_t *b, size_t *n)
+lake_pos_t lake_batch_delete_at(const lake_batch_t *b, size_t i)
 {
-    *n = b->n_dels;
-    return b->dels;
+    AM_ASSERT(i < b->n_dels);
+    return (lake_pos_t){.file = (int32_t)(b->dels[i] >> LAKE__POS_ROW_BITS),
+                        .row = (int64_t)(b->dels[i] & LAKE__POS_ROW_MASK)};
 }
 
 bool lake_batch_truncated(const lake_batch_t *b)

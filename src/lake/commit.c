@@ -45,22 +45,102 @@ size_t lake__del_rows_sort(lake__del_row_t *rows, size_t n)
     return k;
 }
 
-/* Sorted, duplicate-free (file_path, pos) rows of the batch's deletes; returns the count. */
-static size_t delete_rows(commit_t *c, lake__del_row_t **out)
+static void rows_get(const void *ctx, size_t i, const char **path, int64_t *pos)
 {
-    lake_batch_t *b = c->b;
-    lake__del_row_t *rows = am_xcalloc(b->n_dels + 1, sizeof *rows);
-    for (size_t i = 0; i < b->n_dels; i++) {
-        rows[i].path = lake__table_file_uri(c->c.t, b->dels[i].file, b->dels[i].row, NULL);
-        rows[i].pos = b->dels[i].row;
-        AM_ASSERT(rows[i].path != NULL); /* lake_batch_delete checked the position */
-    }
-    *out = rows;
-    return lake__del_rows_sort(rows, b->n_dels);
+    const lake__del_row_t *r = (const lake__del_row_t *)ctx + i;
+    *path = r->path;
+    *pos = r->pos;
 }
 
-bool lake__write_delete_file(lake__commit_t *c, const lake__del_row_t *rows, size_t n,
-                             lake__file_t *out, am_err_t *err)
+lake__del_src_t lake__del_rows_src(const lake__del_row_t *rows, size_t n)
+{
+    return (lake__del_src_t){.n = n, .get = rows_get, .ctx = rows};
+}
+
+/*
+ * The batch's deletes are sorted where they are (8 bytes each), by their file's URI and then
+ * row: each file id gets the rank of its URI among the files deleted from, and duplicates go.
+ * Only the order and count change, so the batch still holds the same set if the commit fails.
+ */
+typedef struct batch_dels {
+    lake_table_t *t;
+    const uint32_t *rank; /* by file id; files deleted from only */
+    const uint64_t *dels;
+} batch_dels_t;
+
+static _Thread_local const uint32_t *sort_rank; /* qsort has no context argument */
+
+static int packed_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    uint32_t rx = sort_rank[x >> LAKE__POS_ROW_BITS], ry = sort_rank[y >> LAKE__POS_ROW_BITS];
+    if (rx != ry)
+        return rx < ry ? -1 : 1;
+    x &= LAKE__POS_ROW_MASK;
+    y &= LAKE__POS_ROW_MASK;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct file_uri {
+    uint32_t id;
+    const char *uri;
+} file_uri_t;
+
+static int uri_cmp(const void *a, const void *b)
+{
+    return strcmp(((const file_uri_t *)a)->uri, ((const file_uri_t *)b)->uri);
+}
+
+static void batch_get(const void *ctx, size_t i, const char **path, int64_t *pos)
+{
+    const batch_dels_t *d = ctx;
+    uint64_t v = d->dels[i];
+    *pos = (int64_t)(v & LAKE__POS_ROW_MASK);
+    *path = lake__table_file_uri(d->t, (int32_t)(v >> LAKE__POS_ROW_BITS), *pos, NULL);
+    AM_ASSERT(*path != NULL); /* lake_batch_delete checked the position */
+}
+
+/* Sorts and dedupes b->dels in place; *rank_out (caller frees) backs the source. */
+static lake__del_src_t batch_src(commit_t *c, batch_dels_t *d, uint32_t **rank_out)
+{
+    lake_batch_t *b = c->b;
+    lake_table_t *t = c->c.t;
+    size_t n_ids = t->state.n_data + b->n_files;
+    uint32_t *rank = am_xcalloc(n_ids + 1, sizeof *rank);
+    size_t n_files = 0;
+    for (size_t i = 0; i < b->n_dels; i++) {
+        uint64_t id = b->dels[i] >> LAKE__POS_ROW_BITS;
+        if (rank[id] == 0) {
+            rank[id] = 1;
+            n_files++;
+        }
+    }
+    file_uri_t *files = am_xcalloc(n_files + 1, sizeof *files);
+    size_t k = 0;
+    for (size_t id = 0; id < n_ids; id++)
+        if (rank[id]) {
+            files[k].id = (uint32_t)id;
+            files[k++].uri = lake__table_file_uri(t, (int32_t)id, 0, NULL);
+        }
+    qsort(files, n_files, sizeof *files, uri_cmp);
+    for (size_t i = 0; i < n_files; i++)
+        rank[files[i].id] = (uint32_t)i;
+    free(files);
+    sort_rank = rank;
+    qsort(b->dels, b->n_dels, sizeof *b->dels, packed_cmp);
+    sort_rank = NULL;
+    k = 0;
+    for (size_t i = 0; i < b->n_dels; i++)
+        if (k == 0 || b->dels[k - 1] != b->dels[i])
+            b->dels[k++] = b->dels[i];
+    b->n_dels = k;
+    *d = (batch_dels_t){.t = t, .rank = rank, .dels = b->dels};
+    *rank_out = rank;
+    return (lake__del_src_t){.n = k, .get = batch_get, .ctx = d};
+}
+
+bool lake__write_delete_file(lake__commit_t *c, const lake__del_src_t *src, lake__file_t *out,
+                             am_err_t *err)
 {
     char uuid[37];
     am_uuid4(uuid);
@@ -69,7 +149,7 @@ bool lake__write_delete_file(lake__commit_t *c, const lake__del_row_t *rows, siz
     lake__commit_created(c, rel);
     char *abs = storage_path(t->lake->st, rel);
     memset(out, 0, sizeof *out);
-    bool ok = lake__pq_write_deletes(t->lake, rows, n, abs, err) &&
+    bool ok = lake__pq_write_deletes(t->lake, src, abs, err) &&
               storage_sync(t->lake->st, rel, err) &&
               storage_size(t->lake->st, rel, &out->size, err);
     free(abs);
@@ -77,13 +157,17 @@ bool lake__write_delete_file(lake__commit_t *c, const lake__del_row_t *rows, siz
         return false;
     out->path = am_xasprintf("%s/data/%s-deletes.parquet", t->uri_prefix, uuid);
     out->content = 1;
-    out->record_count = (int64_t)n;
+    out->record_count = (int64_t)src->n;
     out->sort_order_id = -1;
     out->snapshot_id = c->snap_id;
     out->data_seq = out->file_seq = c->seq;
     out->live = true;
-    if (strcmp(rows[0].path, rows[n - 1].path) == 0)
-        out->referenced = am_xstrdup(rows[0].path);
+    const char *first = NULL, *last = NULL;
+    int64_t pos = 0;
+    src->get(src->ctx, 0, &first, &pos);
+    src->get(src->ctx, src->n - 1, &last, &pos);
+    if (strcmp(first, last) == 0)
+        out->referenced = am_xstrdup(first);
     c->added_del_files++;
     c->added_deletes += out->record_count;
     c->added_size += out->size;
@@ -94,10 +178,11 @@ static bool write_delete_file(commit_t *c, am_err_t *err)
 {
     if (c->b->n_dels == 0)
         return true;
-    lake__del_row_t *rows = NULL;
-    size_t n = delete_rows(c, &rows);
-    bool ok = lake__write_delete_file(&c->c, rows, n, &c->del, err);
-    free(rows);
+    batch_dels_t d;
+    uint32_t *rank = NULL;
+    lake__del_src_t src = batch_src(c, &d, &rank);
+    bool ok = lake__write_delete_file(&c->c, &src, &c->del, err);
+    free(rank);
     return ok;
 }
 

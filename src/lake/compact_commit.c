@@ -193,7 +193,10 @@ static bool move_deletes(ccommit_t *cc, am_err_t *err)
     if (ok)
         n = moved_rows(&mv, &rows);
     if (ok && n > 0)
-        ok = lake__write_delete_file(&cc->c, rows, n, &cc->moved, err);
+    {
+        lake__del_src_t src = lake__del_rows_src(rows, n);
+        ok = lake__write_delete_file(&cc->c, &src, &cc->moved, err);
+    }
     free(rows);
     free(mv.rows);
     am_map_free(mv.cands);

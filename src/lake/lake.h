@@ -186,8 +186,8 @@ bool lake_batch_delete(lake_batch_t *b, lake_pos_t pos, am_err_t *err) AM_MUST_C
 void lake_batch_truncate(lake_batch_t *b);
 int64_t lake_batch_n_appended(const lake_batch_t *b);
 int64_t lake_batch_n_deleted(const lake_batch_t *b);
-/* The positions deleted so far, in the order given (borrowed until the next change). */
-const lake_pos_t *lake_batch_deletes(const lake_batch_t *b, size_t *n);
+/* The i-th position deleted so far (i < lake_batch_n_deleted; repeats possible, any order). */
+lake_pos_t lake_batch_delete_at(const lake_batch_t *b, size_t i);
 /* lake_batch_truncate was called since the batch began (or last committed). */
 bool lake_batch_truncated(const lake_batch_t *b);
 /*

@@ -409,9 +409,20 @@ int lake__del_row_cmp(const void *a, const void *b);
 /* Sorts rows and drops duplicates; returns the new count. */
 size_t lake__del_rows_sort(lake__del_row_t *rows, size_t n);
 
-/* A position delete file (file_path, pos) from rows already sorted by path then pos. */
-bool lake__pq_write_deletes(lake_t *lake, const lake__del_row_t *rows, size_t n,
-                            const char *abs_path, am_err_t *err) AM_MUST_CHECK;
+/* The rows of a position delete file, sorted by path then pos, read one at a time: a batch's
+ * millions of deletes need no (path, pos) array beside its own positions. */
+typedef struct lake__del_src {
+    size_t n;
+    void (*get)(const void *ctx, size_t i, const char **path, int64_t *pos);
+    const void *ctx;
+} lake__del_src_t;
+
+/* A source over an array of rows (borrowed). */
+lake__del_src_t lake__del_rows_src(const lake__del_row_t *rows, size_t n);
+
+/* A position delete file (file_path, pos) from a non-empty source. */
+bool lake__pq_write_deletes(lake_t *lake, const lake__del_src_t *src, const char *abs_path,
+                            am_err_t *err) AM_MUST_CHECK;
 
 /* ---- plan.c: SQL over live files --------------------------------------------------------- */
 
@@ -466,10 +477,10 @@ lake__entry_t lake__entry_added(const lake__file_t *f);
 /* Writes a manifest of entries (content 0 data, 1 deletes) and lists it in c->next. */
 bool lake__commit_manifest(lake__commit_t *c, const lake__entry_t *es, size_t n, int32_t content,
                            am_err_t *err) AM_MUST_CHECK;
-/* A position delete file of rows (sorted, at least one) as this commit's, synced; *out is
- * filled (caller destroys) and counted as added. */
-bool lake__write_delete_file(lake__commit_t *c, const lake__del_row_t *rows, size_t n,
-                             lake__file_t *out, am_err_t *err) AM_MUST_CHECK;
+/* A position delete file of src's rows (sorted, at least one) as this commit's, synced; *out
+ * is filled (caller destroys) and counted as added. */
+bool lake__write_delete_file(lake__commit_t *c, const lake__del_src_t *src, lake__file_t *out,
+                             am_err_t *err) AM_MUST_CHECK;
 /* The manifest list of c->next, then vN+1.metadata.json (recording lsn, expiring old
  * snapshots) published without overwrite. */
 bool lake__commit_publish(lake__commit_t *c, am_lsn_t lsn, am_err_t *err) AM_MUST_CHECK;
@@ -506,12 +517,17 @@ struct lake_table {
     int64_t protect_id;   /* snapshot expiry keeps; -1 none */
 };
 
+/* A batch's deletes take 8 bytes each: file ids stay below 2^23 (file_id_max) and a data file
+ * holds fewer than 2^40 rows. */
+#define LAKE__POS_ROW_BITS 40
+#define LAKE__POS_ROW_MASK ((UINT64_C(1) << LAKE__POS_ROW_BITS) - 1)
+
 struct lake_batch {
     lake_table_t *t;
     lake__pq_t pq;          /* the data file being filled (pq.open) */
     lake__pending_t *files; /* new data files; id = t->state.n_data + index */
     size_t n_files;
-    lake_pos_t *dels;
+    uint64_t *dels; /* positions packed: file id << LAKE__POS_ROW_BITS | row */
     size_t n_dels;
     size_t cap_dels;
     bool truncate;

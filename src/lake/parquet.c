@@ -262,8 +262,8 @@ bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_i
 
 /* Rows arrive sorted by path: each path is written once, into a list the COPY indexes, and
  * the temp table holds (number of the path, pos), 12 bytes a row whatever the path's length. */
-bool lake__pq_write_deletes(lake_t *lake, const lake__del_row_t *rows, size_t n,
-                            const char *abs_path, am_err_t *err)
+bool lake__pq_write_deletes(lake_t *lake, const lake__del_src_t *src, const char *abs_path,
+                            am_err_t *err)
 {
     static const lake_column_t cols[] = {
         {.name = "file_path", .type = {AM_TYPE_INT32, 0, 0}, .required = true},
@@ -278,14 +278,19 @@ bool lake__pq_write_deletes(lake_t *lake, const lake__del_row_t *rows, size_t n,
     am_buf_puts(&paths, "([");
     int64_t n_paths = 0;
     bool ok = true;
-    for (size_t i = 0; ok && i < n; i++) {
-        if (i == 0 || strcmp(rows[i].path, rows[i - 1].path) != 0) {
+    const char *prev = NULL;
+    for (size_t i = 0; ok && i < src->n; i++) {
+        const char *path = NULL;
+        int64_t pos = 0;
+        src->get(src->ctx, i, &path, &pos);
+        if (!prev || (path != prev && strcmp(path, prev) != 0)) {
             am_buf_puts(&paths, n_paths++ ? ", " : "");
-            am_sql_literal(&paths, rows[i].path);
+            am_sql_literal(&paths, path);
+            prev = path;
         }
         am_value_t v[2] = {
             {.kind = AM_VALUE_PRESENT, .i = n_paths}, /* lists count from 1 */
-            {.kind = AM_VALUE_PRESENT, .i = rows[i].pos},
+            {.kind = AM_VALUE_PRESENT, .i = pos},
         };
         ok = lake__pq_append(&w, v, err);
     }
