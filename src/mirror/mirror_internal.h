@@ -253,13 +253,15 @@ bool mirror__pk_generic(const mirror_pk_t *pk);
 void mirror__pk_reserve(mirror_pk_t *pk, uint64_t n);
 /* key now also names pos (a mirror__pos_pack value), after the positions it names already. */
 void mirror__pk_put(mirror_pk_t *pk, const char *key, size_t len, uint64_t pos);
+/* Applies queued puts (pk_internal.h: MIRROR_PK_SOON) before the slots are read directly. */
+void mirror__pk_settle(mirror_pk_t *pk);
 /* The oldest position key names, taken out; false when none. */
 bool mirror__pk_take(mirror_pk_t *pk, const char *key, size_t len, uint64_t *pos);
 /* Takes out exactly (key, pos); false when key does not name pos. */
 bool mirror__pk_remove(mirror_pk_t *pk, const char *key, size_t len, uint64_t pos);
 uint64_t mirror__pk_rows(const mirror_pk_t *pk); /* positions held */
-size_t mirror__pk_shared(const mirror_pk_t *pk); /* keys naming more than one */
-size_t mirror__pk_bytes(const mirror_pk_t *pk);  /* heap bytes the table holds */
+size_t mirror__pk_shared(mirror_pk_t *pk); /* keys naming more than one */
+size_t mirror__pk_bytes(mirror_pk_t *pk);  /* heap bytes the table holds */
 /* A table read from a file: every slot where its hash puts it, every key record inside its
  * slab, every duplicate list named once, the row count right. False with *why otherwise. */
 bool mirror__pk_check(mirror_pk_t *pk, const char **why);

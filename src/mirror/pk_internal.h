@@ -41,9 +41,19 @@ typedef struct mirror_pk_shard {
     uint64_t slab_dead; /* bytes of records no slot names any more */
 } mirror_pk_shard_t;
 
+/* Puts of integer keys wait in a short queue with their home slot prefetched: a bulk load
+ * (the initial copy) stalls on one cache miss per key otherwise. */
+#define MIRROR_PK_SOON 16
+
+typedef struct mirror_pk_soon {
+    uint64_t k, h, v;
+} mirror_pk_soon_t;
+
 struct mirror_pk {
     bool generic;
-    uint64_t n_rows; /* positions held, duplicates counted */
+    uint64_t n_rows; /* positions held, duplicates counted (queued puts too) */
+    mirror_pk_soon_t soon[MIRROR_PK_SOON]; /* fixed tables only; every reader settles first */
+    uint32_t soon_head, n_soon;
     mirror_pk_shard_t shards[MIRROR_PK_SHARDS];
     uint64_t **dups; /* NULL entries are free (listed in free_dups) */
     size_t n_dups;

@@ -174,6 +174,8 @@ void mirror__pkimage_destroy(mirror_pkimage_t *im)
 void mirror__pkimage_of(mirror_table_t *t, mirror_pkimage_t *out, bool take)
 {
     memset(out, 0, sizeof *out);
+    if (t->pk)
+        mirror__pk_settle(t->pk);
     out->pk = t->pk;
     if (take)
         t->pk = NULL;
@@ -300,6 +302,8 @@ static void put_body(out_t *o, const mirror_pkimage_t *im)
 bool mirror__pkfile_write(storage_t *st, const char *rel, const mirror_pkimage_t *im, am_err_t *err)
 {
     out_t o = {.ok = true, .err = err};
+    if (im->pk)
+        mirror__pk_settle(im->pk);
     o.w = storage_writer_open(st, rel, err);
     if (!o.w)
         return false;

@@ -46,6 +46,8 @@ static uint32_t next_slot(const mirror_pk_shard_t *s, uint32_t i)
     return i + 1 == s->cap ? 0 : i + 1;
 }
 
+static void settle(mirror_pk_t *pk);
+
 /* ---- probes ---------------------------------------------------------------------------- */
 
 typedef struct probe {
@@ -335,6 +337,8 @@ mirror_pk_t *mirror__pk_new(bool generic)
 
 void mirror__pk_reset(mirror_pk_t *pk, bool generic)
 {
+    pk->n_soon = 0; /* forgotten with the rest */
+    pk->soon_head = 0;
     for (size_t i = 0; i < MIRROR_PK_SHARDS; i++)
         shard_destroy(&pk->shards[i]);
     for (size_t i = 0; i < pk->n_dups; i++)
@@ -363,13 +367,15 @@ uint64_t mirror__pk_rows(const mirror_pk_t *pk)
     return pk->n_rows;
 }
 
-size_t mirror__pk_shared(const mirror_pk_t *pk)
+size_t mirror__pk_shared(mirror_pk_t *pk)
 {
+    settle(pk);
     return pk->n_dups - pk->n_free_dups;
 }
 
-size_t mirror__pk_bytes(const mirror_pk_t *pk)
+size_t mirror__pk_bytes(mirror_pk_t *pk)
 {
+    settle(pk);
     size_t n = sizeof *pk + pk->cap_dups * (sizeof *pk->dups + sizeof *pk->free_dups);
     for (size_t i = 0; i < MIRROR_PK_SHARDS; i++)
         n += (size_t)pk->shards[i].cap * sizeof(mirror_pk_slot_t) + pk->shards[i].slab_cap;
@@ -381,6 +387,7 @@ size_t mirror__pk_bytes(const mirror_pk_t *pk)
 
 void mirror__pk_reserve(mirror_pk_t *pk, uint64_t n)
 {
+    settle(pk);
     uint64_t per = n / MIRROR_PK_SHARDS + n / MIRROR_PK_SHARDS / 8 + 8;
     for (size_t i = 0; i < MIRROR_PK_SHARDS; i++) {
         mirror_pk_shard_t *s = &pk->shards[i];
@@ -425,20 +432,13 @@ static void to_generic(mirror_pk_t *pk)
     free(old);
 }
 
-void mirror__pk_put(mirror_pk_t *pk, const char *key, size_t len, uint64_t pos)
+/* The put itself, n_rows already counted. */
+static void put_now(mirror_pk_t *pk, const probe_t *p, uint64_t pos)
 {
-    AM_ASSERT(!(pos & MIRROR_PK_DUP));
-    probe_t p;
-    if (!probe_make(pk, key, len, &p)) {
-        to_generic(pk);
-        bool made = probe_make(pk, key, len, &p);
-        AM_ASSERT(made); /* a generic table takes every key */
-    }
-    mirror_pk_shard_t *s = shard_of(pk, &p);
-    int64_t i = shard_find(pk, s, &p);
-    pk->n_rows++;
+    mirror_pk_shard_t *s = shard_of(pk, p);
+    int64_t i = shard_find(pk, s, p);
     if (i < 0) {
-        insert_new(pk, &p, pos);
+        insert_new(pk, p, pos);
         return;
     }
     uint64_t v = s->slots[i].v;
@@ -448,10 +448,57 @@ void mirror__pk_put(mirror_pk_t *pk, const char *key, size_t len, uint64_t pos)
         s->slots[i].v = dup_new(pk, v, pos);
 }
 
-/* The slot of key, or NULL (a key a fixed table cannot hold is in none). */
+static void soon_pop(mirror_pk_t *pk)
+{
+    const mirror_pk_soon_t *q = &pk->soon[pk->soon_head];
+    probe_t p = {.h = q->h, .k = q->k};
+    uint64_t v = q->v;
+    pk->soon_head = (pk->soon_head + 1) % MIRROR_PK_SOON;
+    pk->n_soon--;
+    put_now(pk, &p, v);
+}
+
+/* Applies the queued puts, in order; every function that reads or rewrites slots calls it. */
+static void settle(mirror_pk_t *pk)
+{
+    while (pk->n_soon > 0)
+        soon_pop(pk);
+}
+
+void mirror__pk_settle(mirror_pk_t *pk)
+{
+    settle(pk);
+}
+
+void mirror__pk_put(mirror_pk_t *pk, const char *key, size_t len, uint64_t pos)
+{
+    AM_ASSERT(!(pos & MIRROR_PK_DUP));
+    probe_t p;
+    if (!probe_make(pk, key, len, &p)) {
+        settle(pk);
+        to_generic(pk);
+        bool made = probe_make(pk, key, len, &p);
+        AM_ASSERT(made); /* a generic table takes every key */
+    }
+    pk->n_rows++;
+    if (pk->generic) { /* the probe points at the caller's key bytes: no waiting */
+        put_now(pk, &p, pos);
+        return;
+    }
+    const mirror_pk_shard_t *s = shard_of(pk, &p);
+    if (s->cap > 0)
+        __builtin_prefetch(&s->slots[home_of((uint32_t)p.h, s->cap)], 1);
+    if (pk->n_soon == MIRROR_PK_SOON)
+        soon_pop(pk);
+    pk->soon[(pk->soon_head + pk->n_soon) % MIRROR_PK_SOON] =
+        (mirror_pk_soon_t){.k = p.k, .h = p.h, .v = pos};
+    pk->n_soon++;
+}
+
 static mirror_pk_slot_t *slot_find(mirror_pk_t *pk, const char *key, size_t len,
                                    mirror_pk_shard_t **shard)
 {
+    settle(pk);
     probe_t p;
     if (!probe_make(pk, key, len, &p))
         return NULL;
@@ -536,6 +583,7 @@ static uint64_t map_list(mirror_pk_t *pk, uint64_t v, uint64_t (*fn)(void *ud, u
 
 uint64_t mirror__pk_map(mirror_pk_t *pk, uint64_t (*fn)(void *ud, uint64_t pos), void *ud)
 {
+    settle(pk);
     uint64_t lost = 0;
     for (size_t i = 0; i < MIRROR_PK_SHARDS; i++) {
         mirror_pk_shard_t *s = &pk->shards[i];
@@ -640,6 +688,7 @@ static const char *shard_check(mirror_pk_t *pk, size_t si, bool *used, uint64_t 
 
 bool mirror__pk_check(mirror_pk_t *pk, const char **why)
 {
+    settle(pk);
     bool *used = am_xcalloc(pk->n_dups + 1, sizeof *used);
     uint64_t rows = 0;
     *why = NULL;
