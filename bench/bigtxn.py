@@ -70,27 +70,47 @@ def one(m, pg, what, sql, want):
           f"peak {peak / 1024:.1f} MB, peak - baseline {(peak - base) / 1024:.1f} MB "
           f"(mirror.max_memory {MEMORY}); after it: anonymous {anon / 1024:.1f} MB, "
           f"mapped files {file_kb / 1024:.1f} MB", flush=True)
-    return base, peak
+    return {"what": what, "seconds": round(secs, 1), "baseline_mb": round(base / 1024, 1),
+            "peak_mb": round(peak / 1024, 1), "over_baseline_mb": round((peak - base) / 1024, 1),
+            "anon_after_mb": round(anon / 1024, 1), "files_after_mb": round(file_kb / 1024, 1)}
 
 
 def main():
+    server = None
+    if "AM_TEST_PGPORT" not in os.environ:  # make bench: a PostgreSQL of its own, as the others
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import benchlib
+        server = benchlib.Server()
+    try:
+        run()
+    finally:
+        if server:
+            server.stop()
+
+
+def run():
     amtest.create_db(DB)
     pg = amtest.pg_connect(DB)
     pg.cursor().execute("CREATE TABLE big (id bigint PRIMARY KEY, v text NOT NULL, n int)")
     m = amtest.Mirror(DB, [("public", "big")], mirror={"max_memory": MEMORY}).start()
     try:
         amtest.wait_until(lambda: m.query("SELECT count(*) FROM big")[0][0] == 0, 120, "the initial copy")
-        one(m, pg, "INSERT in one transaction",
-            f"INSERT INTO big SELECT g, md5(g::text), g % 1000 FROM generate_series(1, {ROWS}) g",
-            ("SELECT count(*) FROM big", ROWS))
+        runs = [one(m, pg, "INSERT in one transaction",
+                    f"INSERT INTO big SELECT g, md5(g::text), g % 1000 FROM generate_series(1, {ROWS}) g",
+                    ("SELECT count(*) FROM big", ROWS))]
         if UPDATE:
-            one(m, pg, "UPDATE in one transaction", "UPDATE big SET n = n + 1",
-                ("SELECT count(*) FROM big WHERE n = id % 1000 + 1", ROWS))
+            runs.append(one(m, pg, "UPDATE in one transaction", "UPDATE big SET n = n + 1",
+                            ("SELECT count(*) FROM big WHERE n = id % 1000 + 1", ROWS)))
         m.stop()
         rows, nbytes = index_bytes(m.log())
         if rows:
             print(f"identity index after: {rows:,} rows, {nbytes / 1048576:.1f} MB, "
                   f"{nbytes / rows:.1f} bytes per row")
+        if "BENCH_COMMAND" in os.environ:  # make bench
+            sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+            import benchlib
+            benchlib.write_result("bigtxn", {"rows": ROWS, "max_memory": MEMORY, "runs": runs,
+                                             "index_rows": rows, "index_bytes": nbytes})
     finally:
         m.stop()
         if os.environ.get("BENCH_BIGTXN_LOG"):

@@ -124,12 +124,22 @@ def run():
               f"after; aggregate {before_ms:.1f} ms before, {after_ms:.1f} ms after "
               f"(ratio {after_ms / before_ms:.2f}); {jobs} compactions rewrote {rows} rows in "
               f"{run_ms} ms of run time ({rows / max(run_ms, 1) * 1000:.0f} rows/s)")
+        result = {"rows": ROWS, "commits": COMMITS, "spacing_ms": SPACING * 1000, "trickle_seconds": round(took, 1),
+                  "live_files_before": before_files, "live_files_peak": peak, "live_files_after": after_files,
+                  "aggregate_ms_before": round(before_ms, 2), "aggregate_ms_after": round(after_ms, 2),
+                  "aggregate_ratio": round(after_ms / before_ms, 3), "compactions": jobs,
+                  "compacted_rows": rows, "compaction_run_ms": run_ms}
         if os.environ.get("LAKE_COMPACTION_ENABLED", "true").lower() in ("false", "no", "off", "0"):
-            return
-        rows, nbytes, run_ms = bulk_throughput(pg, m, 40, 25000)
-        print(f"compaction throughput, 40 files of 25000 rows merged: {rows} rows, "
-              f"{nbytes / 1e6:.1f} MB read in {run_ms} ms ({rows / max(run_ms, 1) * 1000:.0f} rows/s, "
-              f"{nbytes / 1e3 / max(run_ms, 1):.1f} MB/s, one DuckDB thread)")
+            result["compaction"] = False
+        else:
+            rows, nbytes, run_ms = bulk_throughput(pg, m, 40, 25000)
+            print(f"compaction throughput, 40 files of 25000 rows merged: {rows} rows, "
+                  f"{nbytes / 1e6:.1f} MB read in {run_ms} ms ({rows / max(run_ms, 1) * 1000:.0f} rows/s, "
+                  f"{nbytes / 1e3 / max(run_ms, 1):.1f} MB/s, one DuckDB thread)")
+            result.update({"compaction": True, "bulk_rows": rows, "bulk_bytes": nbytes, "bulk_run_ms": run_ms})
+        if "BENCH_COMMAND" in os.environ:  # make bench
+            import benchlib
+            benchlib.write_result("compaction" if result["compaction"] else "compaction_off", result)
     finally:
         m.stop()
         pg.close()
