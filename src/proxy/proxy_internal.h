@@ -241,8 +241,7 @@ struct proxy {
     pthread_t poll_thread;
     bool poll_started;
     bool accept_started;
-    pthread_mutex_t poll_lock; /* with poll_cond: the poller's sleep, woken by proxy_stop */
-    pthread_cond_t poll_cond;
+    int poll_wake; /* eventfd: proxy_stop wakes the poller's sleep */
 
     duckdb_database db;
     uint8_t doomed_key[32]; /* immutable after start */

@@ -2,9 +2,11 @@
  * proxy/server.c: the listener, the accept thread, one thread per client, the watermark
  * poller, cancel routing, and an orderly stop. Owns struct proxy's lifecycle.
  * Threads: accept thread (accepts, reaps finished clients, makes room among connections still
- * authenticating), poller (stat()s the watermark every 250 ms and refreshes the views when it
- * changed), the watchdog (proxy/limits.c), one thread per client (proxy/conn.c). proxy_stop() sets
- * `stopping`, wakes the accept thread through a pipe and the poller through its condition variable,
+ * authenticating), poller (refreshes the views when the watermark changed: woken by inotify
+ * as soon as the writer renames a new one into place, and stat()s it every 250 ms besides, in
+ * case events are lost or the directory does not exist yet), the watchdog (proxy/limits.c), one
+ * thread per client (proxy/conn.c). proxy_stop() sets
+ * `stopping`, wakes the accept thread through a pipe and the poller through an eventfd,
  * shuts every client socket down, interrupts every running query, and joins them all.
  */
 #include "proxy/proxy_internal.h"
@@ -17,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -185,19 +189,45 @@ static bool wm_changed(proxy_t *p)
     return changed && exists;
 }
 
+/* An inotify watch on <warehouse>/_arctic (created by the writer's first watermark), or -1. */
+static int wm_watch(const proxy_t *p)
+{
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char *dir = am_xasprintf("%s/_arctic", p->warehouse);
+    int wd = inotify_add_watch(fd, dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE);
+    free(dir);
+    if (wd < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void drain(int fd)
+{
+    char buf[4096];
+    while (read(fd, buf, sizeof buf) > 0)
+        ;
+}
+
 static void *poll_main(void *arg)
 {
     proxy_t *p = arg;
+    int watch = -1;
     while (!atomic_load(&p->stopping)) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += (long)POLL_INTERVAL_MS * 1000000;
-        ts.tv_sec += ts.tv_nsec / 1000000000;
-        ts.tv_nsec %= 1000000000;
-        pthread_mutex_lock(&p->poll_lock);
-        if (!atomic_load(&p->stopping))
-            pthread_cond_timedwait(&p->poll_cond, &p->poll_lock, &ts);
-        pthread_mutex_unlock(&p->poll_lock);
+        if (watch < 0)
+            watch = wm_watch(p);
+        struct pollfd fds[2] = {{.fd = p->poll_wake, .events = POLLIN},
+                                {.fd = watch, .events = POLLIN}};
+        int n = poll(fds, watch >= 0 ? 2 : 1, POLL_INTERVAL_MS);
+        if (n > 0 && watch >= 0 && (fds[1].revents & POLLIN))
+            drain(watch);
+        if (n > 0 && watch >= 0 && (fds[1].revents & (POLLERR | POLLHUP | POLLNVAL))) {
+            close(watch); /* the directory went away (a new warehouse): watch it again */
+            watch = -1;
+        }
         if (atomic_load(&p->stopping) || !wm_changed(p))
             continue;
         am_err_t err = {0};
@@ -207,6 +237,8 @@ static void *poll_main(void *arg)
             p->wm_mtime_ns = -1; /* try again at the next tick */
         }
     }
+    if (watch >= 0)
+        close(watch);
     return NULL;
 }
 
@@ -287,8 +319,7 @@ static proxy_t *proxy_alloc(const proxy_options_t *o)
     pthread_mutex_init(&p->refresh_lock, NULL);
     pthread_mutex_init(&p->cat_lock, NULL);
     p->start_us = am_now_us();
-    pthread_mutex_init(&p->poll_lock, NULL);
-    pthread_cond_init(&p->poll_cond, NULL);
+    p->poll_wake = -1;
     uint32_t r;
     am_random_bytes(&r, sizeof r);
     p->next_pid = 1000 + r % 100000;
@@ -326,7 +357,8 @@ static bool start_threads(proxy_t *p, am_err_t *err)
     if (pthread_create(&p->accept_thread, NULL, accept_main, p) != 0)
         return am_err_set(err, AM_SQLSTATE_INTERNAL, "proxy: cannot start the accept thread");
     p->accept_started = true;
-    if (pthread_create(&p->poll_thread, NULL, poll_main, p) == 0)
+    p->poll_wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (p->poll_wake >= 0 && pthread_create(&p->poll_thread, NULL, poll_main, p) == 0)
         p->poll_started = true;
     else
         am_log_warn("proxy", "no watermark poller: views change only on proxy_refresh");
@@ -403,9 +435,9 @@ static void stop_threads(proxy_t *p)
     atomic_store(&p->stopping, true);
     if (p->wake_pipe[1] >= 0 && write(p->wake_pipe[1], "x", 1) < 0)
         am_log_debug("proxy", "wake pipe write failed");
-    pthread_mutex_lock(&p->poll_lock);
-    pthread_cond_broadcast(&p->poll_cond);
-    pthread_mutex_unlock(&p->poll_lock);
+    uint64_t one = 1;
+    if (p->poll_wake >= 0 && write(p->poll_wake, &one, sizeof one) < 0)
+        am_log_debug("proxy", "poller wake failed");
     if (p->accept_started)
         pthread_join(p->accept_thread, NULL);
     if (p->poll_started)
@@ -445,8 +477,8 @@ void proxy_stop(proxy_t *p)
     pthread_mutex_destroy(&p->lock);
     pthread_mutex_destroy(&p->refresh_lock);
     pthread_mutex_destroy(&p->cat_lock);
-    pthread_mutex_destroy(&p->poll_lock);
-    pthread_cond_destroy(&p->poll_cond);
+    if (p->poll_wake >= 0)
+        close(p->poll_wake);
     free(p->listen_host);
     free(p->user);
     free(p->database);
