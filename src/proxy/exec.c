@@ -83,12 +83,35 @@ void proxy__rowdesc_send(proxy_session_t *s, const proxy_sqlcol_t *cols, size_t 
     free(f);
 }
 
+/* DuckDB's 64-bit DECIMAL product overflowed (sqlc_oper.c keeps products inside aggregates
+ * narrow) and no row has passed yet: the widened statement takes over. */
+static bool widen(proxy_cursor_t *c, const char *msg)
+{
+    if (!c->wide_ps || !msg || c->n_sent > 0 || c->n_total > 0 ||
+        !strstr(msg, "Overflow in multiplication of DECIMAL"))
+        return false;
+    if (c->chunk)
+        duckdb_destroy_data_chunk(&c->chunk);
+    if (c->has_result)
+        duckdb_destroy_result(&c->result);
+    c->has_result = false;
+    c->chunk_row = c->chunk_size = 0;
+    c->done = false;
+    duckdb_destroy_prepare(&c->ps);
+    c->ps = c->wide_ps;
+    c->wide_ps = NULL;
+    am_log_debug("proxy", "a DECIMAL product overflowed 64 bits: running the statement in 128");
+    return true;
+}
+
 static bool start(proxy_cursor_t *c, am_err_t *err)
 {
     if (c->materialize || c->is_explain) {
         c->has_result = true;
         if (duckdb_execute_prepared(c->ps, &c->result) == DuckDBSuccess)
             return true;
+        if (widen(c, duckdb_result_error(&c->result)))
+            return start(c, err);
         proxy__duck_error(err, duckdb_result_error_type(&c->result),
                           duckdb_result_error(&c->result));
         return false;
@@ -102,6 +125,8 @@ static bool start(proxy_cursor_t *c, am_err_t *err)
     duckdb_state st = duckdb_execute_pending(pend, &c->result);
     duckdb_destroy_pending(&pend);
     c->has_result = true;
+    if (st != DuckDBSuccess && widen(c, duckdb_result_error(&c->result)))
+        return start(c, err);
     if (st != DuckDBSuccess) {
         proxy__duck_error(err, duckdb_result_error_type(&c->result),
                           duckdb_result_error(&c->result));
@@ -132,6 +157,8 @@ static bool next_chunk(proxy_cursor_t *c, am_err_t *err)
         return true;
     }
     const char *m = duckdb_result_error(&c->result);
+    if (m && widen(c, m))
+        return start(c, err) && next_chunk(c, err);
     if (m) {
         proxy__duck_error(err, duckdb_result_error_type(&c->result), m);
         return false;
@@ -271,5 +298,7 @@ void proxy__cursor_close(proxy_cursor_t *c)
     free(c->formats);
     if (c->ps)
         duckdb_destroy_prepare(&c->ps);
+    if (c->wide_ps)
+        duckdb_destroy_prepare(&c->wide_ps);
     memset(c, 0, sizeof *c);
 }

@@ -506,6 +506,9 @@ bool proxy__type_has_binary(const struct proxy_pgcat *cat, uint32_t oid);
 
 typedef struct proxy_cursor {
     duckdb_prepared_statement ps; /* owned */
+    /* owned, or NULL: the statement with its DECIMAL products in 128 bits, bound alike, run
+     * instead when ps reports a 64-bit product overflow before any row passed */
+    duckdb_prepared_statement wide_ps;
     duckdb_result result;
     bool has_result;
     duckdb_data_chunk chunk;

@@ -74,6 +74,21 @@ static bool bind_one(duckdb_prepared_statement ps, size_t i, uint32_t oid, const
     return ok || am_err_set(err, AM_SQLSTATE_BAD_INPUT, "could not bind parameter $%zu", i + 1);
 }
 
+/* The widened statement, bound like the narrow one; NULL when it cannot be (the narrow one
+ * then reports its overflow as it is). */
+static duckdb_prepared_statement prepare_wide(proxy_session_t *s, const proxy_sqlquery_t *q,
+                                              const proxy_params_t *params)
+{
+    duckdb_prepared_statement ps = NULL;
+    am_err_t ignored = {0};
+    bool ok = duckdb_prepare(s->con, q->duck_sql_wide, &ps) == DuckDBSuccess;
+    for (size_t i = 0; ok && i < q->n_params; i++)
+        ok = bind_one(ps, i, q->param_oids[i], params, &ignored);
+    if (!ok)
+        duckdb_destroy_prepare(&ps);
+    return ok ? ps : NULL;
+}
+
 bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
                        const uint32_t *param_oids, size_t n_param_oids,
                        const proxy_params_t *params, proxy_cursor_t *cur, am_err_t *err)
@@ -104,7 +119,9 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
         proxy__sql_query_destroy(&q);
         return false;
     }
+    duckdb_prepared_statement wide = q.duck_sql_wide ? prepare_wide(s, &q, params) : NULL;
     proxy__cursor_open(cur, ps, q.cols, q.n_cols, s->cat);
+    cur->wide_ps = wide;
     cur->is_explain = q.is_explain;
     proxy__sql_query_destroy(&q);
     return true;

@@ -97,13 +97,14 @@ static void fill(sqlc_ctx_t *c, const char *sql, const sqlc_target_t *t, size_t 
         out->param_oids[i] = c->params[i].type.oid;
 }
 
-bool proxy__sql_compile(const proxy_sqlenv_t *env, const PgQuery__Node *stmt,
-                        const uint32_t *param_oids, size_t n_param_oids, proxy_sqlquery_t *out,
-                        am_err_t *err)
+static bool compile_once(const proxy_sqlenv_t *env, const PgQuery__Node *stmt,
+                         const uint32_t *param_oids, size_t n_param_oids, bool wide,
+                         proxy_sqlquery_t *out, bool *narrowed, am_err_t *err)
 {
     memset(out, 0, sizeof *out);
     sqlc_ctx_t c;
     memset(&c, 0, sizeof c);
+    c.wide_products = wide;
     c.env = env;
     c.cat = env->cat;
     c.err = err;
@@ -133,8 +134,29 @@ bool proxy__sql_compile(const proxy_sqlenv_t *env, const PgQuery__Node *stmt,
             ok = am_err_set(err, "42P18", "could not determine data type of parameter $%zu", i + 1);
     if (ok)
         fill(&c, sql, t, n, out);
+    *narrowed = c.narrowed;
     am_arena_free(c.arena);
     return ok;
+}
+
+bool proxy__sql_compile(const proxy_sqlenv_t *env, const PgQuery__Node *stmt,
+                        const uint32_t *param_oids, size_t n_param_oids, proxy_sqlquery_t *out,
+                        am_err_t *err)
+{
+    bool narrowed = false;
+    if (!compile_once(env, stmt, param_oids, n_param_oids, false, out, &narrowed, err))
+        return false;
+    if (narrowed) { /* the statement to run again when a narrow product overflows */
+        proxy_sqlquery_t wide;
+        am_err_t ignored = {0};
+        bool again = false;
+        if (compile_once(env, stmt, param_oids, n_param_oids, true, &wide, &again, &ignored)) {
+            out->duck_sql_wide = wide.duck_sql;
+            wide.duck_sql = NULL;
+            proxy__sql_query_destroy(&wide);
+        }
+    }
+    return true;
 }
 
 void proxy__sql_query_destroy(proxy_sqlquery_t *q)
@@ -144,6 +166,7 @@ void proxy__sql_query_destroy(proxy_sqlquery_t *q)
     free(q->cols);
     free(q->param_oids);
     free(q->duck_sql);
+    free(q->duck_sql_wide);
     memset(q, 0, sizeof *q);
 }
 

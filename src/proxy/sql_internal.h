@@ -266,7 +266,9 @@ typedef struct proxy_sqlcol {
 } proxy_sqlcol_t;
 
 typedef struct proxy_sqlquery {
-    char *duck_sql; /* the DuckDB statement to prepare */
+    char *duck_sql;      /* the DuckDB statement to prepare */
+    char *duck_sql_wide; /* NULL, or duck_sql with every DECIMAL product in 128 bits: run when
+                            duck_sql reports a 64-bit overflow before any row (exec.c) */
     proxy_sqlcol_t *cols;
     size_t n_cols;
     uint32_t *param_oids; /* the type of each $n as resolved (unknown ones default to text) */

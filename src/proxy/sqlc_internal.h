@@ -162,6 +162,10 @@ struct sqlc_ctx {
     bool acl_done;
     uint32_t *hidden;
     size_t n_hidden;
+    /* DECIMAL products inside aggregates: multiplied in 64 bits as DuckDB would (narrowed is
+     * set), unless wide_products; see sqlc_oper.c decimal_result */
+    bool wide_products;
+    bool narrowed;
 };
 
 typedef struct sqlc_callmods {

@@ -78,10 +78,17 @@ static void decimal_result(sqlc_ctx_t *c, const char *op, sqlc_val_t *args, uint
     }
     /* DuckDB multiplies two DECIMALs of up to 18 digits in 64 bits (and reports an overflow
      * past them): a wider operand makes it multiply in 128 bits, where a product of at most
-     * 38 digits always fits. Past 38 digits, numeric text */
+     * 38 digits always fits, but at three times the cost. Inside an aggregate's arguments the
+     * product stays narrow: the aggregate consumes every row before it yields one, so an
+     * overflow comes before any row is sent, and the statement is run again widened (query.c,
+     * exec.c). Past 38 digits, numeric text */
     if (mul && p > 18 && p <= 38) {
-        int w = a->dec_p > 19 ? a->dec_p : 19;
-        a->sql = sqlc_printf(c, "CAST(%s AS DECIMAL(%d,%d))", a->sql, w, a->dec_s);
+        if (!c->wide_products && c->scope && c->scope->agg_depth > 0) {
+            c->narrowed = true;
+        } else {
+            int w = a->dec_p > 19 ? a->dec_p : 19;
+            a->sql = sqlc_printf(c, "CAST(%s AS DECIMAL(%d,%d))", a->sql, w, a->dec_s);
+        }
     }
     if (p <= 38) {
         *dp = (uint8_t)p;

@@ -283,3 +283,34 @@ Test(proxy, binary_results_through_exec_params)
     PQfinish(c);
     pt_stop(&t);
 }
+
+/* DECIMAL products inside aggregates are multiplied in 64 bits (DuckDB's fast path); one that
+ * overflows there runs the statement again in 128 bits before any row is sent, so the answer
+ * is PostgreSQL's either way, in the simple and the extended protocol. */
+Test(proxy, decimal_products_in_aggregates_match_when_they_overflow_64_bits)
+{
+    pt_proxy_t t = pt_start("decmul");
+    PGconn *c = pt_connect(&t);
+    PGconn *pg = pt_pg_connect("postgres");
+    static const char *const sqls[] = {
+        "SELECT sum(x * y), count(*) FROM (VALUES (1.50::numeric(12,2), 2.25::numeric(13,2)), "
+        "(3.10::numeric(12,2), 4.00::numeric(13,2))) t(x, y)",
+        "SELECT sum(x * y), sum(x * y * y), avg(x * y) FROM (VALUES (9999999999.99::numeric(12,2), "
+        "99999999999.99::numeric(13,2)), (1.50::numeric(12,2), 2.00::numeric(13,2))) t(x, y)",
+        "SELECT g, sum(x * y) FROM (VALUES (1, 9999999999.99::numeric(12,2), "
+        "99999999999.99::numeric(13,2)), (2, 1.00::numeric(12,2), 1.00::numeric(13,2))) t(g, x, y) "
+        "GROUP BY g ORDER BY g",
+        "SELECT x * y FROM (VALUES (9999999999.99::numeric(12,2), 99999999999.99::numeric(13,2))) "
+        "t(x, y)",
+    };
+    for (size_t i = 0; i < sizeof sqls / sizeof sqls[0]; i++)
+        pt_expect_same(c, pg, sqls[i]);
+    const char *params[] = {"9999999999.99", "99999999999.99"};
+    pt_expect_same_params(c, pg,
+                          "SELECT sum(x * y) FROM (VALUES ($1::numeric(12,2), $2::numeric(13,2)), "
+                          "(1.00::numeric(12,2), 2.00::numeric(13,2))) t(x, y)",
+                          2, params, 0);
+    PQfinish(pg);
+    PQfinish(c);
+    pt_stop(&t);
+}
