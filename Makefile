@@ -4,6 +4,8 @@
 .DEFAULT_GOAL := build
 SHELL := /bin/bash
 
+# compile jobs: one per core (make test on two cores spends a third of its time compiling)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 VARIANT ?= plain
 BUILD := build/$(VARIANT)
 DUCK := third_party/duckdb
@@ -56,7 +58,7 @@ $(DUCK)/.version:
 	@scripts/deps.sh
 
 build: $(DUCK)/.version
-	@$(MAKE) --no-print-directory VARIANT=plain variant
+	@$(MAKE) --no-print-directory -j$(JOBS) VARIANT=plain variant
 	@mkdir -p bin && cp build/plain/arctic-mirror bin/arctic-mirror.tmp && mv bin/arctic-mirror.tmp bin/arctic-mirror
 
 variant: $(BUILD)/arctic-mirror $(BUILD)/unit_tests $(FUZZ_REPLAY)
@@ -94,11 +96,11 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(BUILD)/li
 # and always stops.
 test: deps
 	@$(MAKE) --no-print-directory build
-	@$(MAKE) --no-print-directory VARIANT=asan variant
+	@$(MAKE) --no-print-directory -j$(JOBS) VARIANT=asan variant
 	@scripts/test.sh plain asan
 
 test-race: deps
-	@$(MAKE) --no-print-directory VARIANT=tsan variant
+	@$(MAKE) --no-print-directory -j$(JOBS) VARIANT=tsan variant
 	@scripts/test.sh tsan
 
 # Coverage-guided fuzzing with clang's libFuzzer: FUZZ_SECONDS per target (FUZZ_TARGETS: some).
