@@ -4,7 +4,9 @@
  * compactor's thread (compact_run.c) and back to the commit (compact_commit.c).
  *
  * When: more small data and delete files than max_small_files, or position deletes at least
- * max_deleted_percent of the table's records (and at least MIN_DELETES rows).
+ * max_deleted_percent of the table's records (and at least MIN_DELETES rows), or (o->idle) the
+ * table went quiet with two or more small files that hold at most small_file_bytes in all:
+ * then every small file merges, so reads of a quiet table open one file, not a trickle's tail.
  * What, by size tiers (as an LSM tree merges runs): small files sorted by size merge while the
  * next one is at most twice the sum of the smaller ones, so a big file is not rewritten for a
  * few tiny ones and every byte is rewritten O(log n) times; when the tiers would leave more
@@ -160,6 +162,19 @@ static bool job_useful(const lake_compact_job_t *job)
     return job->ratio_mode || rewrite >= 2 || consumed >= 2 || (rewrite == 1 && consumed >= 1);
 }
 
+/* The bytes of the live small data and delete files. */
+static int64_t small_bytes(const lake__state_t *s, const lake_maintain_options_t *o)
+{
+    int64_t n = 0;
+    for (size_t i = 0; i < s->n_data; i++)
+        if (s->data[i].live && s->data[i].size < o->small_file_bytes)
+            n += s->data[i].size;
+    for (size_t i = 0; i < s->n_dels; i++)
+        if (s->dels[i].size < o->small_file_bytes)
+            n += s->dels[i].size;
+    return n;
+}
+
 lake_compact_job_t *lake_compact_plan(lake_table_t *t, const lake_maintain_options_t *o)
 {
     const lake__state_t *s = &t->state;
@@ -178,10 +193,13 @@ lake_compact_job_t *lake_compact_plan(lake_table_t *t, const lake_maintain_optio
     }
     bool by_count = n_small > o->max_small_files;
     bool by_ratio = deletes >= MIN_DELETES && deletes * 100 >= records * o->max_deleted_percent;
-    if (!by_count && !by_ratio)
+    bool by_idle = o->idle && n_small >= 2 && small_bytes(s, o) <= o->small_file_bytes;
+    if (!by_count && !by_ratio && !by_idle)
         return NULL;
     lake_compact_job_t *job = job_new(t, o);
     job->ratio_mode = by_ratio;
+    if (by_idle && !by_count && !by_ratio)
+        job->opts.max_small_files = 1; /* select_small takes every small file */
     select_small(job);
     select_deletes(job);
     if (!job_useful(job)) {

@@ -233,6 +233,9 @@ typedef struct lake_maintain_options {
     int max_deleted_percent;   /* ... or once this share of its rows is deleted */
     int64_t file_retention_ms; /* removed files stay at least this long (0: removed at once) */
     int64_t orphan_check_ms;   /* how often unreferenced files are looked for */
+    /* set per plan by the caller: the table has gone quiet, so its small files and delete
+     * files are folded into one when together they are small (one file to open per read) */
+    bool idle;
 } lake_maintain_options_t;
 
 /* 128 MB target, 32 MB small, 32 small files, 10 %, 10 minutes' retention, check every 5. */

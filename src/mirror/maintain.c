@@ -29,6 +29,7 @@
 #define RETRY_AFTER_US (INT64_C(5) * 1000 * 1000) /* a failed job's tables wait this long */
 #define RENUMBER_SLACK 1024                       /* ids of removed files tolerated */
 #define SWEEP_ATTEMPTS 3 /* a commit expiring snapshots while a sweep reads them fails it */
+#define IDLE_COMPACT_US (INT64_C(1000) * 1000) /* a table this long without a change is quiet */
 
 typedef enum maint_state {
     MAINT_IDLE = 0,
@@ -285,7 +286,13 @@ static void submit_job(mirror_t *m)
         mirror_table_t *t = m->tables[(mt->next_table + k) % m->n_tables];
         if (!usable(t))
             continue;
-        lake_compact_job_t *job = lake_compact_plan(t->lt, &m->maintain);
+        /* a table quiet for IDLE_COMPACT_US gets one chance to fold its small files into one */
+        lake_maintain_options_t o = m->maintain;
+        o.idle = !t->idle_planned && t->changed_us > 0 &&
+                 am_mono_us() - t->changed_us >= IDLE_COMPACT_US;
+        if (o.idle)
+            t->idle_planned = true;
+        lake_compact_job_t *job = lake_compact_plan(t->lt, &o);
         if (!job)
             continue;
         mt->next_table = (mt->next_table + k + 1) % m->n_tables;

@@ -90,6 +90,8 @@ typedef struct mirror_table {
     char *served_name;
     int64_t served_snapshot; /* -1: not served yet */
     int64_t visible_unix_us; /* when a watermark last served a new snapshot of it */
+    int64_t changed_us;      /* am_mono_us of the last commit that changed rows; 0: none */
+    bool idle_planned;       /* a quiet-table compaction was planned since (maintain.c) */
     uint64_t served_fp;      /* fingerprint of its schema in the served catalog; 0 unknown */
 
     /* the written version */

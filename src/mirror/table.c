@@ -469,9 +469,15 @@ bool mirror__table_commit(mirror_table_t *t, am_lsn_t lsn, am_err_t *err)
 {
     if (!t->lt || !t->batch)
         return true;
+    bool changed = lake_batch_n_appended(t->batch) > 0 || lake_batch_n_deleted(t->batch) > 0 ||
+                   lake_batch_truncated(t->batch);
     if (!lake_batch_commit(t->batch, lsn, err)) {
         am_err_prefix(err, "table %s.%s: commit", t->schema, t->name);
         return false;
+    }
+    if (changed) {
+        t->changed_us = am_mono_us();
+        t->idle_planned = false;
     }
     if (lake_table_snapshot_id(t->lt) >= 0)
         t->lake_lsn = lake_table_lsn(t->lt);
