@@ -49,6 +49,9 @@ def ratios(res):
     if c:
         out.append(("trickle: live files after", float(c["live_files_after"]), 40, False))
         out.append(("trickle: aggregate after / before", c["aggregate_ratio"], 1.5, False))
+    mx = res.get("mixed")
+    if mx and mx.get("equal_after_end_s") is not None:
+        out.append(("mixed TOAST load: s to caught up after its end", mx["equal_after_end_s"], 10, False))
     for r in (res.get("restart") or {}).get("sizes", []):
         if r["rows"] == 5_000_000:
             out.append(("restart at 5 M rows: s to visible", r["visible_after_restart_s"], 3, False))
@@ -218,6 +221,14 @@ def doc(res, rs):
         for r in rr["sizes"]:
             lines.append(f"| {r['rows']:,} | {r['visible_after_restart_s']} | {r['index_loaded']} | {fnum(r['index_load_ms'])} | "
                          f"{fnum(r['index_bytes_per_row'])} | {r['rebuild_visible_s']} | {fnum(r['speedup_vs_rebuild'])} |")
+    mx = res.get("mixed")
+    if mx:
+        lines += ["", f"## A mixed load with TOASTed values ({mx['clients']} clients unthrottled for {mx['seconds']} s, "
+                  f"{mx['rows']:,}-row table)", "",
+                  f"{fnum(mx['tps'])} transactions/s of ten statements, {fnum(mx['wal_mb_per_s'])} MB of WAL a second; "
+                  f"a row committed at the end visible {fnum(mx['sentinel_visible_after_end_s'])} s later, the table "
+                  f"equal to PostgreSQL's {fnum(mx['equal_after_end_s'])} s after the end; freshness p50 "
+                  f"{fnum(mx['freshness_p50_s'])} s, p99 {fnum(mx['freshness_p99_s'])} s during the load."]
     lines += ["", "![ratios](../bench/results/ratios.png)", ""]
     with open(DOC, "w") as fh:
         fh.write("\n".join(lines))
@@ -226,7 +237,7 @@ def doc(res, rs):
 
 def main():
     res = {n: load(n) for n in ("copy", "ingest", "updates", "freshness", "queries", "fetch", "compaction",
-                                "compaction_off", "bigtxn", "restart")}
+                                "compaction_off", "bigtxn", "restart", "mixed")}
     rs = ratios(res)
     if res["freshness"]:
         chart_freshness(res["freshness"])

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 export AM_TEST_TMP=$tmp AM_TEST_ROOT=$(pwd) AM_BIN=$(pwd)/bin/arctic-mirror LOG_LEVEL=${LOG_LEVEL:-info}
 export BENCH_COMMAND=${BENCH_COMMAND:-"make bench${BENCH:+ BENCH=\"$BENCH\"}${BENCH_ROWS:+ BENCH_ROWS=$BENCH_ROWS}"}
 status=0
-for b in ${BENCH:-copy ingest updates freshness queries compaction bigtxn restart}; do
+for b in ${BENCH:-copy ingest updates freshness queries compaction bigtxn restart mixed}; do
   echo "== bench/$b.py"
   /usr/bin/python3 "bench/$b.py" || status=1
 done

@@ -12,7 +12,7 @@ tables for AM_SOAK_SECONDS while a writer inserts, updates and deletes at the so
   third plus 15% plus 32 MB (the first third is warm-up: caches fill, DuckDB's buffer pool
   grows to its working set); and neither process was restarted, which would hide a growth.
 
-AM_SOAK_SECONDS defaults to 60 in the plain variant and 30 under the sanitizers (both chosen
+AM_SOAK_SECONDS defaults to 40 in the plain variant and 30 under the sanitizers (both chosen
 to keep `make test` on two cores under its budget; the issue's five-minute run is
 AM_SOAK_SECONDS=300). AM_SOAK_CLIENTS (default 100) sets the number of clients. The RSS curve
 is printed as "measure:" lines, to be pasted where it is reported. No timing is asserted."""
@@ -30,7 +30,7 @@ import amtest
 R = amtest.Results("test_soak")
 DB = "e2e_soak"
 SANITIZED = os.environ.get("AM_VARIANT", "plain") in ("asan", "tsan")
-SECONDS = float(os.environ.get("AM_SOAK_SECONDS", "30" if SANITIZED else "60"))
+SECONDS = float(os.environ.get("AM_SOAK_SECONDS", "30" if SANITIZED else "40"))
 CLIENTS = int(os.environ.get("AM_SOAK_CLIENTS", "100"))
 SAMPLE_S = 5.0
 RECONNECT_EVERY = 10
