@@ -30,7 +30,24 @@ san_check() { # step name
   fi
 }
 
-passed=0; failed=0; failures=()
+passed=0; failed=0; failures=(); fail_logs=()
+e2e_jobs=${AM_E2E_JOBS:-2}
+declare -A e2e_t0
+# Reports and records the end-to-end tests of variant $v that have finished.
+e2e_reap() {
+  local still=() t log st
+  for t in "${running[@]}"; do
+    log=$tmp/e2e-$v-$(basename "$t").log
+    if [ ! -f "$log.rc" ]; then still+=("$t"); continue; fi
+    st=$(cat "$log.rc")
+    if [ "$st" -eq 0 ]; then echo "e2e $(basename "$t"): ok ($((SECONDS - e2e_t0[$t])) s)"; else
+      echo "e2e $(basename "$t"): FAILED (exit $st, $((SECONDS - e2e_t0[$t])) s)"; tail -40 "$log"
+      fail_logs+=("$log"); fi
+    record "$v/e2e/$(basename "$t")" "$st"
+    san_check "$v/e2e/$(basename "$t")"
+  done
+  running=("${still[@]+"${still[@]}"}")
+}
 record() { # name status
   if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$1"); fi
 }
@@ -69,29 +86,42 @@ for v in "$@"; do
     [ -x "$r" ] || continue
     name=${r##*/replay_}
     "$r" "tests/fuzz/corpus/$name" >"$tmp/fuzz-$name.log" 2>&1
-    st=$?; [ $st -eq 0 ] || tail -20 "$tmp/fuzz-$name.log"
+    st=$?; [ $st -eq 0 ] || { tail -20 "$tmp/fuzz-$name.log"; fail_logs+=("$tmp/fuzz-$name.log"); }
     echo "fuzz replay $name: $([ $st -eq 0 ] && echo ok || echo FAILED)"
     record "$v/fuzz/$name" $st
     san_check "$v/fuzz/$name"
   done
 
   [ -n "${AM_TEST_FILTER:-}" ] && continue
-  echo "== $v: end-to-end tests with real clients"
-  for t in tests/e2e/test_*; do
+  echo "== $v: end-to-end tests with real clients ($e2e_jobs at a time)"
+  # Two at a time: most of their time is waiting (trickles, timers, clients' round trips),
+  # each has its own databases, slot and ports; the longest start first.
+  running=()
+  for t in tests/e2e/test_compaction.py tests/e2e/test_soak.py tests/e2e/test_schema.py tests/e2e/test_*; do
     [ -x "$t" ] || continue
+    case " ${running[*]-} ${done_e2e-} " in *" $t "*) continue ;; esac
+    done_e2e="${done_e2e-} $t"
     case "$v:$t" in asan:*.slow.*|tsan:*.slow.*) continue ;; esac
     [ -n "${AM_E2E:-}" ] && [[ "$t" != *"$AM_E2E"* ]] && continue
+    while [ "${#running[@]}" -ge "$e2e_jobs" ]; do e2e_reap; sleep 0.5; done
     log=$tmp/e2e-$v-$(basename "$t").log
-    t0=$SECONDS
-    AM_BIN=$ROOT/$B/arctic-mirror AM_VARIANT=$v timeout 900 "$t" >"$log" 2>&1
-    st=$?
-    if [ $st -eq 0 ]; then echo "e2e $(basename "$t"): ok ($((SECONDS - t0)) s)"; else
-      echo "e2e $(basename "$t"): FAILED (exit $st, $((SECONDS - t0)) s)"; tail -40 "$log"; fi
-    record "$v/e2e/$(basename "$t")" $st
-    san_check "$v/e2e/$(basename "$t")"
+    rm -f "$log.rc"
+    e2e_t0[$t]=$SECONDS
+    (AM_BIN=$ROOT/$B/arctic-mirror AM_VARIANT=$v timeout 900 "$t" >"$log" 2>&1; echo $? >"$log.rc") &
+    running+=("$t")
   done
+  while [ "${#running[@]}" -gt 0 ]; do e2e_reap; sleep 0.5; done
+  unset done_e2e
 done
 
+# What failed, once more at the end: a CI page that keeps only the head and tail of the
+# output still shows why.
+for c in "$tmp"/criterion-*.log; do
+  [ -f "$c" ] && grep -E '^\[----\]|\[FAIL\]' "$c" | grep -v '^\[----\] Criterion' | tail -40
+done
+for l in "${fail_logs[@]+"${fail_logs[@]}"}"; do
+  echo "== the end of $(basename "$l")"; grep -vE 'level=(debug|info)' "$l" | tail -60
+done
 echo
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
 echo "$passed passed, $failed failed"

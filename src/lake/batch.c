@@ -21,7 +21,7 @@ lake_batch_t *lake_batch_new(lake_table_t *t)
     return b;
 }
 
-static bool start_file(lake_batch_t *b, am_err_t *err)
+bool lake__batch_start_file(lake_batch_t *b, am_err_t *err)
 {
     lake_table_t *t = b->t;
     size_t id = t->state.n_data + b->n_files;
@@ -49,6 +49,8 @@ bool lake__batch_close_file(lake_batch_t *b, am_err_t *err)
 {
     if (!b->pq.open)
         return true;
+    if (!lake__batch_fill(b, err))
+        return false;
     lake__pending_t *p = &b->files[b->n_files - 1];
     if (b->pq.n_rows == 0) {
         lake__pq_abort(&b->pq);
@@ -82,7 +84,7 @@ static bool usable(const lake_batch_t *b, am_err_t *err)
 
 bool lake_batch_append(lake_batch_t *b, const am_value_t *vals, lake_pos_t *pos, am_err_t *err)
 {
-    if (!usable(b, err) || (!b->pq.open && !start_file(b, err)))
+    if (!usable(b, err) || (!b->pq.open && !lake__batch_start_file(b, err)))
         return false;
     int64_t row = b->pq.n_rows;
     if (!lake__pq_append(&b->pq, vals, err)) {
@@ -125,6 +127,7 @@ void lake_batch_truncate(lake_batch_t *b)
     }
     b->n_dels = 0;
     b->n_appended = 0;
+    b->n_fills = 0;
     b->truncate = true;
 }
 
@@ -170,6 +173,7 @@ void lake__batch_reset(lake_batch_t *b)
     b->n_dels = 0;
     b->truncate = false;
     b->n_appended = 0;
+    b->n_fills = 0;
 }
 
 void lake_batch_free(lake_batch_t *b)
@@ -178,6 +182,7 @@ void lake_batch_free(lake_batch_t *b)
         return;
     lake__pq_abort(&b->pq);
     forget_files(b, false);
+    lake__batch_fill_free(b);
     free(b->dels);
     b->t->batch = NULL;
     free(b);

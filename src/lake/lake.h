@@ -177,6 +177,15 @@ lake_batch_t *lake_batch_new(lake_table_t *t);
 bool lake_batch_append(lake_batch_t *b, const am_value_t *vals, lake_pos_t *pos,
                        am_err_t *err) AM_MUST_CHECK;
 /*
+ * lake_batch_append, where vals' AM_VALUE_UNCHANGED columns take the values of the row at from
+ * (a row of a committed data file, 22023 otherwise; normally the one this row replaces). They
+ * are read for many rows at once, before the data file is written or its rows are read.
+ */
+bool lake_batch_append_fill(lake_batch_t *b, const am_value_t *vals, lake_pos_t from,
+                            lake_pos_t *pos, am_err_t *err) AM_MUST_CHECK;
+/* True when pos is in a data file committed before this batch (lake_batch_append_fill's from). */
+bool lake_table_pos_committed(const lake_table_t *t, lake_pos_t pos);
+/*
  * Deletes the live row at pos (a file of an earlier commit or of this batch). Repeats within
  * the batch are merged; a row already deleted by an earlier commit is not detected (the
  * caller's key index knows which rows are live) and would skew the snapshot's counts.

@@ -28,7 +28,10 @@
  * older ones are removed. */
 #define LAKE_METADATA_LOG_MAX 100
 /* Rows per Parquet row group (text: it goes into COPY options). */
-#define LAKE_ROW_GROUP_ROWS "16384"
+#define LAKE_ROW_GROUP_N 16384
+#define LAKE__STR_(x) #x
+#define LAKE__STR(x) LAKE__STR_(x)
+#define LAKE_ROW_GROUP_ROWS LAKE__STR(LAKE_ROW_GROUP_N)
 /* Iceberg's reserved field ids of position delete files (spec, "Position Delete Files"). */
 #define LAKE_FIELD_ID_DELETE_PATH 2147483546
 #define LAKE_FIELD_ID_DELETE_POS 2147483545
@@ -522,6 +525,14 @@ struct lake_table {
 #define LAKE__POS_ROW_BITS 40
 #define LAKE__POS_ROW_MASK ((UINT64_C(1) << LAKE__POS_ROW_BITS) - 1)
 
+/* A row of the open data file (row) to take the values of its mask's columns from the committed
+ * row at from (packed like dels); mask indexes fill_masks, in units of the table's mask words. */
+typedef struct lake__fill {
+    uint64_t from;
+    int64_t row;
+    size_t mask;
+} lake__fill_t;
+
 struct lake_batch {
     lake_table_t *t;
     lake__pq_t pq;          /* the data file being filled (pq.open) */
@@ -533,11 +544,27 @@ struct lake_batch {
     bool truncate;
     bool broken; /* a data file failed to write: only lake_batch_free remains */
     int64_t n_appended;
+    lake__fill_t *fills; /* fill.c: rows of the open file still to take unchanged values */
+    size_t n_fills;
+    size_t cap_fills;
+    uint64_t *fill_masks;
+    am_value_t *fill_row; /* scratch: the row appended, unchanged values as NULL */
+    size_t n_fill_row;
 };
 
 /* After a successful commit the batch is empty again (and may be reused). */
 void lake__batch_reset(lake_batch_t *b);
-/* Writes the open data file of b to Parquet and syncs it. */
+/* Opens the next data file of b (its temp table). */
+bool lake__batch_start_file(lake_batch_t *b, am_err_t *err) AM_MUST_CHECK;
+/* fill.c: gives the open file's rows appended by lake_batch_append_fill their values (before
+ * the temp table is read or written out); on failure the batch is broken. */
+bool lake__batch_fill(lake_batch_t *b, am_err_t *err) AM_MUST_CHECK;
+void lake__batch_fill_free(lake_batch_t *b);
+/* scan.c: runs sql and calls fn with each chunk of its result. */
+bool lake__scan_query(duckdb_connection con, const char *sql,
+                      bool (*fn)(void *ud, duckdb_data_chunk chunk, am_err_t *err), void *ud,
+                      am_err_t *err) AM_MUST_CHECK;
+/* Fills, then writes the open data file of b to Parquet and syncs it. */
 bool lake__batch_close_file(lake_batch_t *b, am_err_t *err) AM_MUST_CHECK;
 /* URI of data file id (committed or pending in the open batch), or NULL with err. */
 const char *lake__table_file_uri(lake_table_t *t, int32_t id, int64_t row, am_err_t *err);

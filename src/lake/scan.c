@@ -47,8 +47,8 @@ static bool prepare(duckdb_connection con, const char *sql, duckdb_prepared_stat
     return false;
 }
 
-static bool stream_query(duckdb_connection con, const char *sql, chunk_fn_t fn, void *ud,
-                         am_err_t *err)
+bool lake__scan_query(duckdb_connection con, const char *sql, chunk_fn_t fn, void *ud,
+                      am_err_t *err)
 {
     duckdb_prepared_statement stmt = NULL;
     if (!prepare(con, sql, &stmt, err))
@@ -181,7 +181,7 @@ static bool scan_state(lake_table_t *t, const lake__state_t *state, const char *
     am_buf_t sql;
     am_buf_init(&sql);
     bool ok =
-        key_scan_sql(&k, &sql, err) && stream_query(t->lake->con, sql.data, key_chunk, &k, err);
+        key_scan_sql(&k, &sql, err) && lake__scan_query(t->lake->con, sql.data, key_chunk, &k, err);
     if (!ok)
         am_err_prefix(err, "table %s.%s: scan", t->schema, t->name);
     am_buf_destroy(&sql);
@@ -296,7 +296,7 @@ bool lake_table_scan_deleted(lake_table_t *t, const size_t *cols, size_t n,
     /* only the data files the deletes name are read */
     am_buf_puts(&sql, "SELECT DISTINCT file_path FROM ");
     uri_list(&sql, del_uris, n_dels);
-    bool ok = stream_query(t->lake->con, sql.data, pick_chunk, &p, err);
+    bool ok = lake__scan_query(t->lake->con, sql.data, pick_chunk, &p, err);
     if (ids) {
         bool *allowed = am_xcalloc(t->state.n_data + 1, sizeof *allowed);
         for (size_t i = 0; i < n_ids; i++)
@@ -470,12 +470,12 @@ static bool fetch_query(lake_table_t *t, lake_pos_t pos, const char *uri, row_fe
 {
     lake_batch_t *b = t->batch;
     if (b && b->pq.open && (size_t)pos.file == t->state.n_data + b->n_files - 1) {
-        if (!lake__pq_flush(&b->pq, err))
+        if (!lake__batch_fill(b, err) || !lake__pq_flush(&b->pq, err))
             return false;
         am_buf_t sql;
         am_buf_init(&sql);
         pending_row_sql(t, pos.row, &sql);
-        bool ok = stream_query(t->lake->con, sql.data, row_chunk, f, err);
+        bool ok = lake__scan_query(t->lake->con, sql.data, row_chunk, f, err);
         am_buf_destroy(&sql);
         return ok;
     }

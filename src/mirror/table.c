@@ -329,11 +329,14 @@ static void pending_keep(mirror_table_t *t, lake_pos_t pos, const am_value_t *ro
     p->rows[p->n_rows++] = copy;
 }
 
-static bool append_row(mirror_table_t *t, const am_value_t *row, bool keep_copy, am_err_t *err)
+/* Appends row (its unchanged values, if any, taken from the committed row at from). */
+static bool append_row(mirror_table_t *t, const am_value_t *row, bool keep_copy,
+                       const lake_pos_t *from, am_err_t *err)
 {
     ensure_batch(t);
     lake_pos_t pos;
-    if (!lake_batch_append(t->batch, row, &pos, err))
+    if (!(from ? lake_batch_append_fill(t->batch, row, *from, &pos, err)
+               : lake_batch_append(t->batch, row, &pos, err)))
         return false;
     if (t->n_key_cols > 0) {
         mirror__key_encode(&t->key_buf, row, t->key_cols, t->n_key_cols, t->key_types);
@@ -351,18 +354,49 @@ bool mirror__table_insert(mirror_table_t *t, const am_value_t *rel_vals, bool ke
     to_row(t, rel_vals, t->row_buf);
     /* a key held already stays: within a transaction PostgreSQL may let two rows share it
      * (deferred constraints); the later UPDATE or DELETE takes the older one */
-    return append_row(t, t->row_buf, keep_copy, err);
+    return append_row(t, t->row_buf, keep_copy, NULL, err);
+}
+
+static bool has_unchanged(const am_value_t *row, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (row[i].kind == AM_VALUE_UNCHANGED)
+            return true;
+    }
+    return false;
+}
+
+/* The kept copy of the batch's row at pos if it has every value t->row_buf lacks (a kept row
+ * may itself still wait for values from the lake), else NULL. */
+static const am_value_t *kept_row(mirror_table_t *t, lake_pos_t pos)
+{
+    mirror_pending_file_t *p = pending_find(t, pos.file, false);
+    if (!p || pos.row >= (int64_t)p->n_rows)
+        return NULL;
+    const am_value_t *old = p->rows[pos.row];
+    size_t n = lake_table_n_columns(t->lt);
+    for (size_t i = 0; i < n; i++) {
+        if (t->row_buf[i].kind == AM_VALUE_UNCHANGED && old[i].kind == AM_VALUE_UNCHANGED)
+            return NULL;
+    }
+    return old;
 }
 
 /* Fills AM_VALUE_UNCHANGED columns of t->row_buf from old (lake order), or from the old row at
- * pos when old is NULL. */
-static bool fill_unchanged(mirror_table_t *t, lake_pos_t pos, const am_value_t *old, am_err_t *err)
+ * pos when old is NULL. A committed old row is not read now: *defer says the append takes the
+ * values from it later (lake_batch_append_fill reads many rows' at once). */
+static bool fill_unchanged(mirror_table_t *t, lake_pos_t pos, const am_value_t *old, bool *defer,
+                           am_err_t *err)
 {
     size_t n = lake_table_n_columns(t->lt);
-    mirror_pending_file_t *p = old ? NULL : pending_find(t, pos.file, false);
-    if (!old && p && pos.row < (int64_t)p->n_rows) {
-        old = p->rows[pos.row];
-    } else if (!old) {
+    *defer = false;
+    if (!old)
+        old = kept_row(t, pos);
+    if (!old && lake_table_pos_committed(t->lt, pos)) {
+        *defer = true;
+        return true;
+    }
+    if (!old) {
         am_value_t *fetched = am_arena_alloc(t->batch_arena, (n + 1) * sizeof *fetched);
         if (!lake_table_fetch_row(t->lt, pos, t->batch_arena, fetched, err))
             return false;
@@ -373,15 +407,6 @@ static bool fill_unchanged(mirror_table_t *t, lake_pos_t pos, const am_value_t *
             t->row_buf[i] = old[i];
     }
     return true;
-}
-
-static bool has_unchanged(const am_value_t *row, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (row[i].kind == AM_VALUE_UNCHANGED)
-            return true;
-    }
-    return false;
 }
 
 /* The old values in lake order (old_vals) or NULL; the key of the row to replace is put in
@@ -418,18 +443,19 @@ bool mirror__table_update(mirror_table_t *t, const am_value_t *old_vals, const a
                               t->schema, t->name);
         am_log_warn("mirror", "update of a row the mirror does not hold, applied as insert",
                     AM_KV_STR("schema", t->schema), AM_KV_STR("table", t->name));
-        return append_row(t, t->row_buf, true, err);
+        return append_row(t, t->row_buf, true, NULL, err);
     }
     /* a FULL identity's old tuple is complete: its values are the unchanged ones */
+    bool defer = false;
     if (has_unchanged(t->row_buf, n) &&
-        !fill_unchanged(t, pos, t->full_identity ? old : NULL, err)) {
+        !fill_unchanged(t, pos, t->full_identity ? old : NULL, &defer, err)) {
         am_err_prefix(err, "table %s.%s: unchanged TOAST value", t->schema, t->name);
         return false;
     }
     ensure_batch(t);
     if (!lake_batch_delete(t->batch, pos, err))
         return false;
-    return append_row(t, t->row_buf, true, err);
+    return append_row(t, t->row_buf, true, defer ? &pos : NULL, err);
 }
 
 bool mirror__table_delete(mirror_table_t *t, const am_value_t *old_vals, am_err_t *err)
