@@ -128,6 +128,7 @@ void lake_batch_truncate(lake_batch_t *b)
     b->n_dels = 0;
     b->n_appended = 0;
     b->n_fills = 0;
+    b->fill_guess = 0;
     b->truncate = true;
 }
 

@@ -237,9 +237,13 @@ static bool copy_sql(const lake_compact_job_t *job, const lake__meta_t *m, size_
 {
     lake__state_t st;
     memset(&st, 0, sizeof st);
+    int64_t bytes = 0, rows = 0; /* of the inputs: how wide the rows are */
     for (size_t i = 0; i < job->n_in; i++)
-        if (job->in[i].rewrite && job->in[i].out == (int32_t)o)
+        if (job->in[i].rewrite && job->in[i].out == (int32_t)o) {
             lake__state_push_data(&st, &job->in[i].f);
+            bytes += job->in[i].f.size;
+            rows += job->in[i].f.record_count;
+        }
     for (size_t i = 0; i < job->n_dels; i++)
         if (job->dels[i].consumed || job->dels[i].fold)
             lake__state_push_del(&st, &job->dels[i].f);
@@ -257,7 +261,8 @@ static bool copy_sql(const lake_compact_job_t *job, const lake__meta_t *m, size_
     am_sql_literal(sql, abs);
     free(abs);
     char *schema = lake__meta_schema_text(m);
-    lake__pq_copy_options(sql, m->cols, m->n_cols, m->field_ids, m->elem_ids, schema);
+    lake__pq_copy_options(sql, m->cols, m->n_cols, m->field_ids, m->elem_ids, schema,
+                          lake__pq_group_rows(bytes, rows));
     free(schema);
     return true;
 }

@@ -15,10 +15,12 @@
 
 /* Rows waiting for values before they are filled anyway. */
 #define FILL_PENDING_MAX 16384
+/* Bytes a filled value is taken to have before the table has filled any. */
+#define FILL_FIRST_GUESS 2048
 /* Positions per query: keeps the SQL text of one query small. */
 #define FILL_QUERY_POSITIONS 4096
-/* Positions are grouped by the row groups of the files the lake writes; a packed position
- * divided by it is (file, row group): 2^LAKE__POS_ROW_BITS is a multiple of it. */
+/* Positions are grouped by the largest row groups of the files the lake writes; a packed
+ * position divided by it is (file, span of rows): 2^LAKE__POS_ROW_BITS is a multiple of it. */
 #define LAKE__ROW_GROUP ((uint64_t)LAKE_ROW_GROUP_N)
 
 static size_t mask_words(const lake_batch_t *b)
@@ -54,20 +56,26 @@ bool lake_batch_append_fill(lake_batch_t *b, const am_value_t *vals, lake_pos_t 
     }
     uint64_t *mask = &b->fill_masks[b->n_fills * words];
     memset(mask, 0, words * sizeof *mask);
-    bool any = false;
+    int64_t n_unchanged = 0;
     for (size_t i = 0; i < n; i++) {
         b->fill_row[i] = vals[i];
         if (vals[i].kind == AM_VALUE_UNCHANGED) {
             b->fill_row[i] = (am_value_t){.kind = AM_VALUE_NULL};
             mask[i / 64] |= UINT64_C(1) << (i % 64);
-            any = true;
+            n_unchanged++;
         }
     }
-    if (!any || b->broken)
+    if (n_unchanged == 0 || b->broken)
         return lake_batch_append(b, vals, pos, err);
     /* recorded first: the append may close the file, and closing fills it */
     if (!b->pq.open && !lake__batch_start_file(b, err))
         return false;
+    /* the values are not here to count: the file's size estimate takes the table's recent
+     * average, corrected when they are read (before any, TOAST's threshold: PostgreSQL moves
+     * values out of line once a row passes about 2 kB) */
+    int64_t guess = t->fill_avg > 0 ? t->fill_avg : FILL_FIRST_GUESS * n_unchanged;
+    b->pq.n_bytes += guess;
+    b->fill_guess += guess;
     lake__fill_t *f = &b->fills[b->n_fills++];
     f->from = (uint64_t)from.file << LAKE__POS_ROW_BITS | (uint64_t)from.row;
     f->row = b->pq.n_rows;
@@ -77,7 +85,7 @@ bool lake_batch_append_fill(lake_batch_t *b, const am_value_t *vals, lake_pos_t 
             b->n_fills--;
         return false;
     }
-    /* bounded: the masks' memory, and the file's size estimate that lacks these values */
+    /* bounded: the masks' memory, and the size estimate's error */
     return b->n_fills < FILL_PENDING_MAX || lake__batch_fill(b, err);
 }
 
@@ -100,6 +108,7 @@ typedef struct fill_run {
     size_t n_fills;
     size_t found;
     int64_t bytes; /* of the values filled in, for the file's size estimate */
+    size_t queries;
     am_arena_t *arena;
     int32_t file;
 } fill_run_t;
@@ -238,6 +247,7 @@ static bool fill_all(lake_batch_t *b, fill_run_t *r, am_err_t *err)
         r->fills = &b->fills[i];
         r->n_fills = end - i;
         r->file = id;
+        r->queries++;
         am_buf_t sql;
         am_buf_init(&sql);
         ok = fill_sql(b, r, id, r->fills, r->n_fills, &sql, err) &&
@@ -293,12 +303,22 @@ bool lake__batch_fill(lake_batch_t *b, am_err_t *err)
     }
     qsort(b->fills, b->n_fills, sizeof *b->fills, fill_cmp);
     fill_run_t r = {.b = b, .cols = cols, .n_cols = k, .arena = am_arena_new(4096)};
+    int64_t t0 = am_mono_us();
+    size_t n_fills = b->n_fills;
     lake_column_t *fc = fix_columns(t, cols, k);
     r.fix_cols = fc;
     r.fix_row = am_xcalloc(1 + 2 * k, sizeof *r.fix_row);
     bool ok = fill_all(b, &r, err);
-    if (ok)
-        b->pq.n_bytes += r.bytes; /* the next append rolls the file if they make it too big */
+    if (ok) {
+        /* the next append rolls the file if the values make it too big */
+        b->pq.n_bytes += r.bytes - b->fill_guess;
+        int64_t avg = r.bytes / (int64_t)n_fills + 1;
+        t->fill_avg = t->fill_avg > 0 ? (3 * t->fill_avg + avg) / 4 : avg;
+    }
+    b->fill_guess = 0;
+    am_log_debug("lake", "unchanged values filled", AM_KV_STR("table", t->name),
+                AM_KV_I64("rows", (int64_t)n_fills), AM_KV_I64("queries", (int64_t)r.queries),
+                AM_KV_I64("bytes", r.bytes), AM_KV_I64("ms", (am_mono_us() - t0) / 1000));
     lake__pq_abort(&r.fix);
     free(r.fix_row);
     free(fc);

@@ -27,11 +27,11 @@
 /* Previous metadata files listed in metadata-log (Java's previous-versions-max default);
  * older ones are removed. */
 #define LAKE_METADATA_LOG_MAX 100
-/* Rows per Parquet row group (text: it goes into COPY options). */
+/* Rows per Parquet row group: at most LAKE_ROW_GROUP_N, fewer (down to DuckDB's vector size)
+ * when the rows are wide: about LAKE_ROW_GROUP_BYTES a group. */
 #define LAKE_ROW_GROUP_N 16384
-#define LAKE__STR_(x) #x
-#define LAKE__STR(x) LAKE__STR_(x)
-#define LAKE_ROW_GROUP_ROWS LAKE__STR(LAKE_ROW_GROUP_N)
+#define LAKE_ROW_GROUP_MIN 2048
+#define LAKE_ROW_GROUP_BYTES (INT64_C(8) << 20)
 /* Iceberg's reserved field ids of position delete files (spec, "Position Delete Files"). */
 #define LAKE_FIELD_ID_DELETE_PATH 2147483546
 #define LAKE_FIELD_ID_DELETE_POS 2147483545
@@ -396,11 +396,13 @@ bool lake__pq_flush(lake__pq_t *w, am_err_t *err) AM_MUST_CHECK;
 bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
                      const int32_t *elem_ids, const char *schema_json, am_err_t *err) AM_MUST_CHECK;
 void lake__pq_abort(lake__pq_t *w); /* drops the temp table; no-op when not open */
-/* The options of a COPY ... TO a data file of cols: " (FORMAT parquet, ROW_GROUP_SIZE ..,
- * FIELD_IDS {..}[, KV_METADATA {"iceberg.schema": ..}])". */
+/* Rows per row group for rows of about bytes / rows bytes each. */
+int64_t lake__pq_group_rows(int64_t bytes, int64_t rows);
+/* The options of a COPY ... TO a data file of cols: " (FORMAT parquet, ROW_GROUP_SIZE
+ * group_rows, FIELD_IDS {..}[, KV_METADATA {"iceberg.schema": ..}])". */
 void lake__pq_copy_options(am_buf_t *sql, const lake_column_t *cols, size_t n,
                            const int32_t *field_ids, const int32_t *elem_ids,
-                           const char *schema_json);
+                           const char *schema_json, int64_t group_rows);
 
 typedef struct lake__del_row {
     const char *path; /* data file URI */
@@ -518,6 +520,7 @@ struct lake_table {
     bool staged_schema;   /* meta's columns (and schema_id) are a schema not committed yet */
     json_t *staged_props; /* properties to set at the next commit (null values remove) */
     int64_t protect_id;   /* snapshot expiry keeps; -1 none */
+    int64_t fill_avg;     /* fill.c: recent bytes of unchanged values per row filled; 0 none */
 };
 
 /* A batch's deletes take 8 bytes each: file ids stay below 2^23 (file_id_max) and a data file
@@ -549,6 +552,7 @@ struct lake_batch {
     size_t cap_fills;
     uint64_t *fill_masks;
     am_value_t *fill_row; /* scratch: the row appended, unchanged values as NULL */
+    int64_t fill_guess; /* bytes the open file's estimate counts for rows not filled yet */
     size_t n_fill_row;
 };
 

@@ -195,13 +195,25 @@ static void field_ids_sql(const lake_column_t *cols, size_t n, const int32_t *fi
     am_buf_puts(sql, "}");
 }
 
+int64_t lake__pq_group_rows(int64_t bytes, int64_t rows)
+{
+    if (rows <= 0 || bytes <= 0)
+        return LAKE_ROW_GROUP_N;
+    int64_t per_row = bytes / rows + 1;
+    int64_t g = LAKE_ROW_GROUP_BYTES / per_row;
+    g -= g % LAKE_ROW_GROUP_MIN;
+    return g < LAKE_ROW_GROUP_MIN ? LAKE_ROW_GROUP_MIN : g > LAKE_ROW_GROUP_N ? LAKE_ROW_GROUP_N : g;
+}
+
 void lake__pq_copy_options(am_buf_t *sql, const lake_column_t *cols, size_t n,
                            const int32_t *field_ids, const int32_t *elem_ids,
-                           const char *schema_json)
+                           const char *schema_json, int64_t group_rows)
 {
-    /* Small row groups: fetching one row by position (unchanged TOAST values) decodes one
-     * row group, ~4x faster than DuckDB's default 122880 rows, for a few % of scan speed. */
-    am_buf_puts(sql, " (FORMAT parquet, ROW_GROUP_SIZE " LAKE_ROW_GROUP_ROWS ", ");
+    /* Small row groups: fetching rows by position (unchanged TOAST values) decodes whole row
+     * groups, ~4x faster than DuckDB's default 122880 rows, for a few % of scan speed; wide
+     * rows get fewer, so that one column of one group stays within LAKE_ROW_GROUP_BYTES in the
+     * writer's memory (DuckDB sizes groups by bytes only when it may reorder rows). */
+    am_buf_printf(sql, " (FORMAT parquet, ROW_GROUP_SIZE %lld, ", (long long)group_rows);
     field_ids_sql(cols, n, field_ids, elem_ids, sql);
     if (schema_json) {
         /* as Java writes it: readers that map by name (icebird) find each field's name in
@@ -226,7 +238,8 @@ static void copy_sql(const lake__pq_t *w, const char *abs_path, const int32_t *f
     }
     am_buf_printf(sql, " FROM temp.main.%s) TO ", w->table);
     am_sql_literal(sql, abs_path);
-    lake__pq_copy_options(sql, w->cols, w->n_cols, field_ids, elem_ids, schema_json);
+    lake__pq_copy_options(sql, w->cols, w->n_cols, field_ids, elem_ids, schema_json,
+                          lake__pq_group_rows(w->n_bytes, w->n_rows));
 }
 
 void lake__pq_abort(lake__pq_t *w)

@@ -31,7 +31,10 @@
  * them from the row it replaces even before that row reaches a Parquet file. */
 typedef struct mirror_pending_file {
     int32_t file;
-    am_value_t **rows; /* row i of the batch's data file `file`; values live in the batch arena */
+    /* row i of the batch's data file `file`, values in the batch arena; one more value after
+     * the row's: PRESENT when its AM_VALUE_UNCHANGED values are still to come from a committed
+     * row (file id in .len, row in .i), NULL when it has none */
+    am_value_t **rows;
     size_t n_rows;
     size_t cap;
 } mirror_pending_file_t;

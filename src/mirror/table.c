@@ -310,8 +310,10 @@ static void value_keep(am_arena_t *arena, am_value_t *v)
     v->items = items;
 }
 
-/* Keeps a deep copy of the row just appended at pos (rows arrive in row order per file). */
-static void pending_keep(mirror_table_t *t, lake_pos_t pos, const am_value_t *row)
+/* Keeps a deep copy of the row just appended at pos (rows arrive in row order per file), with
+ * the committed row its unchanged values come from (from, or NULL). */
+static void pending_keep(mirror_table_t *t, lake_pos_t pos, const am_value_t *row,
+                         const lake_pos_t *from)
 {
     mirror_pending_file_t *p = pending_find(t, pos.file, true);
     if (pos.row != (int64_t)p->n_rows)
@@ -319,9 +321,13 @@ static void pending_keep(mirror_table_t *t, lake_pos_t pos, const am_value_t *ro
     if (t->keep_max > 0 && (int64_t)am_arena_used(t->batch_arena) >= t->keep_max)
         return; /* the budget is spent: later rows are read back from the lake */
     size_t n = lake_table_n_columns(t->lt);
-    am_value_t *copy = am_arena_memdup(t->batch_arena, row, n * sizeof *row);
+    am_value_t *copy = am_arena_alloc(t->batch_arena, (n + 1) * sizeof *copy);
+    memcpy(copy, row, n * sizeof *row);
     for (size_t i = 0; i < n; i++)
         value_keep(t->batch_arena, &copy[i]);
+    copy[n] = from ? (am_value_t){.kind = AM_VALUE_PRESENT, .i = from->row,
+                                  .len = (uint32_t)from->file}
+                   : (am_value_t){.kind = AM_VALUE_NULL};
     if (p->n_rows == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
         p->rows = am_xrealloc(p->rows, p->cap * sizeof(am_value_t *));
@@ -343,7 +349,7 @@ static bool append_row(mirror_table_t *t, const am_value_t *row, bool keep_copy,
         mirror__index_put(t, pos);
     }
     if (keep_copy)
-        pending_keep(t, pos, row);
+        pending_keep(t, pos, row, from);
     t->n_changes++;
     return true;
 }
@@ -366,37 +372,32 @@ static bool has_unchanged(const am_value_t *row, size_t n)
     return false;
 }
 
-/* The kept copy of the batch's row at pos if it has every value t->row_buf lacks (a kept row
- * may itself still wait for values from the lake), else NULL. */
+/* The kept copy of the batch's row at pos, or NULL. */
 static const am_value_t *kept_row(mirror_table_t *t, lake_pos_t pos)
 {
     mirror_pending_file_t *p = pending_find(t, pos.file, false);
     if (!p || pos.row >= (int64_t)p->n_rows)
         return NULL;
-    const am_value_t *old = p->rows[pos.row];
-    size_t n = lake_table_n_columns(t->lt);
-    for (size_t i = 0; i < n; i++) {
-        if (t->row_buf[i].kind == AM_VALUE_UNCHANGED && old[i].kind == AM_VALUE_UNCHANGED)
-            return NULL;
-    }
-    return old;
+    return p->rows[pos.row];
 }
 
 /* Fills AM_VALUE_UNCHANGED columns of t->row_buf from old (lake order), or from the old row at
- * pos when old is NULL. A committed old row is not read now: *defer says the append takes the
- * values from it later (lake_batch_append_fill reads many rows' at once). */
-static bool fill_unchanged(mirror_table_t *t, lake_pos_t pos, const am_value_t *old, bool *defer,
-                           am_err_t *err)
+ * pos when old is NULL. A committed row is not read now: *from is set to the committed row the
+ * append takes the values still missing from (lake_batch_append_fill reads many rows' at once):
+ * pos itself, or the row a kept copy's own missing values come from. */
+static bool fill_unchanged(mirror_table_t *t, lake_pos_t pos, const am_value_t *old,
+                           lake_pos_t *from, bool *defer, am_err_t *err)
 {
     size_t n = lake_table_n_columns(t->lt);
     *defer = false;
-    if (!old)
-        old = kept_row(t, pos);
-    if (!old && lake_table_pos_committed(t->lt, pos)) {
+    if (!old && (old = kept_row(t, pos)) != NULL && old[n].kind == AM_VALUE_PRESENT) {
+        *from = (lake_pos_t){.file = (int32_t)old[n].len, .row = old[n].i};
+        *defer = true; /* what the copy lacks comes from the row it took its own from */
+    } else if (!old && lake_table_pos_committed(t->lt, pos)) {
+        *from = pos;
         *defer = true;
         return true;
-    }
-    if (!old) {
+    } else if (!old) {
         am_value_t *fetched = am_arena_alloc(t->batch_arena, (n + 1) * sizeof *fetched);
         if (!lake_table_fetch_row(t->lt, pos, t->batch_arena, fetched, err))
             return false;
@@ -447,15 +448,16 @@ bool mirror__table_update(mirror_table_t *t, const am_value_t *old_vals, const a
     }
     /* a FULL identity's old tuple is complete: its values are the unchanged ones */
     bool defer = false;
+    lake_pos_t from = pos;
     if (has_unchanged(t->row_buf, n) &&
-        !fill_unchanged(t, pos, t->full_identity ? old : NULL, &defer, err)) {
+        !fill_unchanged(t, pos, t->full_identity ? old : NULL, &from, &defer, err)) {
         am_err_prefix(err, "table %s.%s: unchanged TOAST value", t->schema, t->name);
         return false;
     }
     ensure_batch(t);
     if (!lake_batch_delete(t->batch, pos, err))
         return false;
-    return append_row(t, t->row_buf, true, defer ? &pos : NULL, err);
+    return append_row(t, t->row_buf, true, defer ? &from : NULL, err);
 }
 
 bool mirror__table_delete(mirror_table_t *t, const am_value_t *old_vals, am_err_t *err)
