@@ -33,7 +33,7 @@ Test(config, budget_defaults_when_absent)
     config_t cfg;
     am_err_t err = {0};
     cr_assert(load("", false, &cfg, &err), "%s", err.msg);
-    cr_assert_eq(cfg.mirror.flush_interval_ms, 250);
+    cr_assert_eq(cfg.mirror.flush_interval_ms, 100);
     cr_assert_eq(cfg.mirror.flush_rows, 200000);
     cr_assert_eq(cfg.mirror.max_memory, INT64_C(256) << 20);
     config_destroy(&cfg);
