@@ -625,7 +625,11 @@ static bool start_children(app_t *app, const char *exe, am_err_t *err)
     int listen_fd = proxy_listen(app->cfg.proxy.host, app->cfg.proxy.port, err);
     if (listen_fd < 0)
         return false;
-    snprintf(app->temp_dir, sizeof app->temp_dir, "/tmp/arctic-mirror-%d.tmp", (int)getpid());
+    int swept = proc_temp_dirs_sweep();
+    if (swept > 0)
+        am_log_info("main", "removed temp directories of supervisors no longer running",
+                    AM_KV_I64("count", swept));
+    proc_temp_dir_name(app->temp_dir, sizeof app->temp_dir, getpid());
     app->super = proc_super_new();
     app->writer = add_role(app, "writer", proc_page_fd(app->writer_page), -1, exe);
     app->server = add_role(app, "server", proc_page_fd(app->server_page), listen_fd, exe);

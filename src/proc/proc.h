@@ -99,4 +99,12 @@ bool proc_sandbox_apply(const proc_sandbox_t *sb, char *mode, size_t mode_len,
 /* Whether the kernel offers Landlock (ABI version, 0 when not). */
 int proc_landlock_abi(void);
 
+/* ---- tempdir.c: the supervisor's private temp directory ------------------------------------- */
+
+/* "/tmp/arctic-mirror-<pid>.tmp" into out. */
+void proc_temp_dir_name(char *out, size_t len, pid_t pid);
+/* Removes the temp directories of supervisors no longer running (left by SIGKILL or a
+ * crash); returns how many. */
+int proc_temp_dirs_sweep(void);
+
 #endif /* AM_PROC_H */
