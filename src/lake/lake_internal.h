@@ -307,6 +307,9 @@ void lake__root_put_schema(json_t *root, const lake_column_t *cols, const int32_
 int32_t lake__meta_max_schema_id(const lake__meta_t *m);
 bool lake__meta_parse(const char *text, size_t len, const char *what, lake__meta_t *out,
                       am_err_t *err) AM_MUST_CHECK;
+/* lake__meta_parse of a document already in memory; out takes root (freed on failure too). */
+bool lake__meta_from_root(json_t *root, const char *what, lake__meta_t *out,
+                          am_err_t *err) AM_MUST_CHECK;
 void lake__meta_destroy(lake__meta_t *m);
 /* Finds and parses the newest vN.metadata.json of table_dir (absolute path): version hint, then
  * probing N+1, N+2... as Java does. 42P01 when the table has none. */
@@ -471,6 +474,7 @@ typedef struct lake__commit {
     size_t n_expired;
     char *ml_uri;
     char *meta_text;
+    json_t *meta_root; /* the document meta_text holds, installed at finish */
 } lake__commit_t;
 
 /* A new snapshot id, sequence number and timestamp on top of t's current snapshot. */
@@ -589,6 +593,8 @@ bool lake__meta_publish(lake_table_t *t, const char *text, am_err_t *err) AM_MUS
 bool lake__hint_update(lake_table_t *t, am_err_t *err) AM_MUST_CHECK;
 /* Installs the parsed text as the table's metadata; staged changes are now committed. */
 void lake__meta_install(lake_table_t *t, const char *text);
+/* The same from the document the commit wrote (taken, not copied): no parse of its text. */
+void lake__meta_install_root(lake_table_t *t, json_t *root);
 /* Best-effort removal of a file written by an abandoned commit. */
 void lake__remove_quietly(lake_t *lake, const char *rel);
 

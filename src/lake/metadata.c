@@ -329,12 +329,19 @@ bool lake__meta_parse(const char *text, size_t len, const char *what, lake__meta
                       am_err_t *err)
 {
     memset(out, 0, sizeof *out);
-    out->snap_id = -1;
     json_error_t jerr;
-    out->root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!out->root)
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
         return am_err_set(err, META_SQLSTATE_CORRUPT, "table metadata %s: bad JSON at line %d: %s",
                           what, jerr.line, jerr.text);
+    return lake__meta_from_root(root, what, out, err);
+}
+
+bool lake__meta_from_root(json_t *root, const char *what, lake__meta_t *out, am_err_t *err)
+{
+    memset(out, 0, sizeof *out);
+    out->snap_id = -1;
+    out->root = root;
     meta_parser_t p = {.what = what, .err = err};
     if (!parse_root(&p, out)) {
         lake__meta_destroy(out);

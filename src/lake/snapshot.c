@@ -201,7 +201,7 @@ static bool publish_metadata(lake__commit_t *c, am_lsn_t lsn, am_err_t *err)
     lake__meta_expire(root, t->lake->keep_snapshots, t->protect_id, &c->expired, &c->n_expired);
     c->meta_text = json_dumps(root, JSON_COMPACT);
     AM_ASSERT(c->meta_text != NULL);
-    json_decref(root);
+    c->meta_root = root; /* installed at finish as it is: parsing the text back costs more */
     json_decref(summary);
     free(prev);
     return lake__meta_publish(t, c->meta_text, err);
@@ -247,9 +247,16 @@ bool lake__hint_update(lake_table_t *t, am_err_t *err)
 
 void lake__meta_install(lake_table_t *t, const char *text)
 {
+    json_t *root = json_loads(text, 0, NULL);
+    AM_ASSERT(root != NULL); /* we just wrote it */
+    lake__meta_install_root(t, root);
+}
+
+void lake__meta_install_root(lake_table_t *t, json_t *root)
+{
     lake__meta_t m;
     am_err_t err = {0};
-    bool parsed = lake__meta_parse(text, strlen(text), "(new)", &m, &err);
+    bool parsed = lake__meta_from_root(root, "(new)", &m, &err);
     AM_ASSERT(parsed); /* we just wrote it */
     m.version = t->meta.version + 1;
     if (!t->staged_schema && m.n_cols == t->meta.n_cols) {
@@ -276,7 +283,8 @@ bool lake__commit_finish(lake__commit_t *c, am_err_t *err)
 {
     lake_table_t *t = c->t;
     bool hinted = lake__hint_update(t, err);
-    lake__meta_install(t, c->meta_text);
+    lake__meta_install_root(t, c->meta_root);
+    c->meta_root = NULL;
     lake__state_destroy(&t->state);
     t->state = c->next;
     memset(&c->next, 0, sizeof c->next);
@@ -300,4 +308,6 @@ void lake__commit_destroy(lake__commit_t *c, bool failed)
     lake__state_destroy(&c->next);
     free(c->ml_uri);
     free(c->meta_text);
+    if (c->meta_root)
+        json_decref(c->meta_root);
 }
