@@ -4,8 +4,8 @@
 One 7-column table of BENCH_COPY_ROWS rows (default BENCH_ROWS, 10 M). The reference is psql's
 `\\copy (SELECT ...) TO '/dev/null' WITH (FORMAT binary)` of the same columns, best of three
 (warm cache), on the same server in the same run. Arctic Mirror then copies the table into
-Iceberg once per worker count in BENCH_COPY_WORKERS (slot, snapshot, COPY, Parquet, manifests,
-commit), timed by its own "initial copy done" log line; its CPU seconds (every thread of the
+Iceberg once per worker count in BENCH_COPY_WORKERS (default "1,2": one copy connection, then two;
+"default" leaves mirror.copy_workers unset) (slot, snapshot, COPY, Parquet, manifests, commit), timed by its own "initial copy done" log line; its CPU seconds (every thread of the
 supervisor and its children) and peak RSS are read from /proc before it stops. The same log
 splits the time: catalog capture ("captured catalog" ms) and the table's commit (Parquet,
 manifests: "table copied" commit_ms) besides reading and appending rows. Ratio: our time / the reference's time (target
@@ -17,7 +17,7 @@ import benchlib as bl
 from benchlib import amtest
 
 ROWS = bl.env_int("BENCH_COPY_ROWS", bl.rows_default(10_000_000))
-WORKERS = [w for w in os.environ.get("BENCH_COPY_WORKERS", "").split(",") if w]
+WORKERS = [w for w in os.environ.get("BENCH_COPY_WORKERS", "1,2").split(",") if w and w != "default"]
 DB = "bench_copy"
 COLS = "id, name, qty, amount, created_at, flag, score"
 
@@ -45,7 +45,7 @@ def reference(server):
 
 
 def ours(workers):
-    keys = {"copy_workers": workers} if workers else None
+    keys = {"copy_workers": int(workers)} if workers else None
     m = amtest.Mirror(DB, [("public", "t")], mirror=keys).start()
     try:
         amtest.wait_until(lambda: bl.copy_done_ms(m) is not None or not m.alive(), 3600,
