@@ -9,6 +9,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,11 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 import amtest  # noqa: E402
+
+# A benchmark stopped from outside (SIGTERM, SIGHUP: a timeout, a closed terminal) unwinds like
+# an error, so the finally blocks stop its mirror and PostgreSQL instead of leaving them running.
+for _sig in (signal.SIGTERM, signal.SIGHUP):
+    signal.signal(_sig, lambda signum, frame: sys.exit(128 + signum))
 
 RESULTS = os.environ.get("BENCH_RESULTS", os.path.join(ROOT, "bench", "results"))
 PG_CONF = """shared_buffers = 512MB

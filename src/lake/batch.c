@@ -106,8 +106,10 @@ bool lake_batch_delete(lake_batch_t *b, lake_pos_t pos, am_err_t *err)
     if (!usable(b, err) || !lake__table_file_uri(b->t, pos.file, pos.row, err))
         return false;
     if ((uint64_t)pos.row > LAKE__POS_ROW_MASK)
-        return am_err_set(err, "54000", "table %s.%s: row %" PRId64 " of a data file is past the "
-                          "most a delete can address", b->t->schema, b->t->name, pos.row);
+        return am_err_set(err, "54000",
+                          "table %s.%s: row %" PRId64 " of a data file is past the "
+                          "most a delete can address",
+                          b->t->schema, b->t->name, pos.row);
     if (b->n_dels == b->cap_dels) {
         b->cap_dels = b->cap_dels ? b->cap_dels * 2 : 64;
         b->dels = am_xrealloc(b->dels, b->cap_dels * sizeof *b->dels);

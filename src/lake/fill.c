@@ -169,7 +169,7 @@ static bool fill_sql(lake_batch_t *b, const fill_run_t *r, int32_t id, const lak
     const char *uri = t->state.data[id].path;
     /* each column aliased v<i>: the table's names could clash with file_row_number */
     lake_column_t *alias = am_xcalloc(r->n_cols + 1, sizeof *alias);
-    char (*names)[24] = am_xcalloc(r->n_cols + 1, sizeof *names);
+    char(*names)[24] = am_xcalloc(r->n_cols + 1, sizeof *names);
     am_buf_puts(sql, "SELECT ");
     for (size_t c = 0; c < r->n_cols; c++) {
         alias[c] = t->meta.cols[r->cols[c]];
@@ -317,8 +317,8 @@ bool lake__batch_fill(lake_batch_t *b, am_err_t *err)
     }
     b->fill_guess = 0;
     am_log_debug("lake", "unchanged values filled", AM_KV_STR("table", t->name),
-                AM_KV_I64("rows", (int64_t)n_fills), AM_KV_I64("queries", (int64_t)r.queries),
-                AM_KV_I64("bytes", r.bytes), AM_KV_I64("ms", (am_mono_us() - t0) / 1000));
+                 AM_KV_I64("rows", (int64_t)n_fills), AM_KV_I64("queries", (int64_t)r.queries),
+                 AM_KV_I64("bytes", r.bytes), AM_KV_I64("ms", (am_mono_us() - t0) / 1000));
     lake__pq_abort(&r.fix);
     free(r.fix_row);
     free(fc);

@@ -556,7 +556,7 @@ struct lake_batch {
     size_t cap_fills;
     uint64_t *fill_masks;
     am_value_t *fill_row; /* scratch: the row appended, unchanged values as NULL */
-    int64_t fill_guess; /* bytes the open file's estimate counts for rows not filled yet */
+    int64_t fill_guess;   /* bytes the open file's estimate counts for rows not filled yet */
     size_t n_fill_row;
 };
 

@@ -202,7 +202,9 @@ int64_t lake__pq_group_rows(int64_t bytes, int64_t rows)
     int64_t per_row = bytes / rows + 1;
     int64_t g = LAKE_ROW_GROUP_BYTES / per_row;
     g -= g % LAKE_ROW_GROUP_MIN;
-    return g < LAKE_ROW_GROUP_MIN ? LAKE_ROW_GROUP_MIN : g > LAKE_ROW_GROUP_N ? LAKE_ROW_GROUP_N : g;
+    return g < LAKE_ROW_GROUP_MIN ? LAKE_ROW_GROUP_MIN
+           : g > LAKE_ROW_GROUP_N ? LAKE_ROW_GROUP_N
+                                  : g;
 }
 
 void lake__pq_copy_options(am_buf_t *sql, const lake_column_t *cols, size_t n,

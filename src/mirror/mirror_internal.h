@@ -265,8 +265,8 @@ bool mirror__pk_take(mirror_pk_t *pk, const char *key, size_t len, uint64_t *pos
 /* Takes out exactly (key, pos); false when key does not name pos. */
 bool mirror__pk_remove(mirror_pk_t *pk, const char *key, size_t len, uint64_t pos);
 uint64_t mirror__pk_rows(const mirror_pk_t *pk); /* positions held */
-size_t mirror__pk_shared(mirror_pk_t *pk); /* keys naming more than one */
-size_t mirror__pk_bytes(mirror_pk_t *pk);  /* heap bytes the table holds */
+size_t mirror__pk_shared(mirror_pk_t *pk);       /* keys naming more than one */
+size_t mirror__pk_bytes(mirror_pk_t *pk);        /* heap bytes the table holds */
 /* A table read from a file: every slot where its hash puts it, every key record inside its
  * slab, every duplicate list named once, the row count right. False with *why otherwise. */
 bool mirror__pk_check(mirror_pk_t *pk, const char **why);

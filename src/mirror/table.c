@@ -325,9 +325,9 @@ static void pending_keep(mirror_table_t *t, lake_pos_t pos, const am_value_t *ro
     memcpy(copy, row, n * sizeof *row);
     for (size_t i = 0; i < n; i++)
         value_keep(t->batch_arena, &copy[i]);
-    copy[n] = from ? (am_value_t){.kind = AM_VALUE_PRESENT, .i = from->row,
-                                  .len = (uint32_t)from->file}
-                   : (am_value_t){.kind = AM_VALUE_NULL};
+    copy[n] =
+        from ? (am_value_t){.kind = AM_VALUE_PRESENT, .i = from->row, .len = (uint32_t)from->file}
+             : (am_value_t){.kind = AM_VALUE_NULL};
     if (p->n_rows == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
         p->rows = am_xrealloc(p->rows, p->cap * sizeof(am_value_t *));

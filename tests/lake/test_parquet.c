@@ -14,8 +14,8 @@ Test(lake, row_groups_shrink_for_wide_rows)
     cr_assert_eq(lake__pq_group_rows(INT64_C(6400) * 1000, 1000), LAKE_ROW_GROUP_MIN);
     cr_assert_eq(lake__pq_group_rows(INT64_C(1) << 40, 1), LAKE_ROW_GROUP_MIN);
     int64_t g = lake__pq_group_rows(INT64_C(1500) * 1000, 1000);
-    cr_assert(g % LAKE_ROW_GROUP_MIN == 0 && g > LAKE_ROW_GROUP_MIN && g < LAKE_ROW_GROUP_N,
-              "%lld", (long long)g);
+    cr_assert(g % LAKE_ROW_GROUP_MIN == 0 && g > LAKE_ROW_GROUP_MIN && g < LAKE_ROW_GROUP_N, "%lld",
+              (long long)g);
 }
 
 Test(lake, a_file_of_wide_rows_has_small_row_groups)
