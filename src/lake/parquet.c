@@ -213,8 +213,8 @@ void lake__pq_copy_options(am_buf_t *sql, const lake_column_t *cols, size_t n,
 {
     /* Small row groups: fetching rows by position (unchanged TOAST values) decodes whole row
      * groups, ~4x faster than DuckDB's default 122880 rows, for a few % of scan speed; wide
-     * rows get fewer, so that one column of one group stays within LAKE_ROW_GROUP_BYTES in the
-     * writer's memory (DuckDB sizes groups by bytes only when it may reorder rows). */
+     * rows get fewer, so that one group (all its columns) stays about LAKE_ROW_GROUP_BYTES in
+     * the writer's memory (DuckDB sizes groups by bytes only when it may reorder rows). */
     am_buf_printf(sql, " (FORMAT parquet, ROW_GROUP_SIZE %lld, ", (long long)group_rows);
     field_ids_sql(cols, n, field_ids, elem_ids, sql);
     if (schema_json) {

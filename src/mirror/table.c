@@ -363,15 +363,6 @@ bool mirror__table_insert(mirror_table_t *t, const am_value_t *rel_vals, bool ke
     return append_row(t, t->row_buf, keep_copy, NULL, err);
 }
 
-static bool has_unchanged(const am_value_t *row, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (row[i].kind == AM_VALUE_UNCHANGED)
-            return true;
-    }
-    return false;
-}
-
 /* The kept copy of the batch's row at pos, or NULL. */
 static const am_value_t *kept_row(mirror_table_t *t, lake_pos_t pos)
 {
@@ -408,6 +399,15 @@ static bool fill_unchanged(mirror_table_t *t, lake_pos_t pos, const am_value_t *
             t->row_buf[i] = old[i];
     }
     return true;
+}
+
+static bool has_unchanged(const am_value_t *row, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (row[i].kind == AM_VALUE_UNCHANGED)
+            return true;
+    }
+    return false;
 }
 
 /* The old values in lake order (old_vals) or NULL; the key of the row to replace is put in
