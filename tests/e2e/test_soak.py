@@ -7,10 +7,13 @@ tables for AM_SOAK_SECONDS while a writer inserts, updates and deletes at the so
 
 - no query failed;
 - every table equals its source;
-- the resident memory of the writer and of the server process, sampled every 5 s, is flat:
-  for each, the maximum over the last third of the run is at most the maximum over the second
+- the resident memory of the writer and of the server process, sampled every second, is flat:
+  for each, the median over the last third of the run is at most the median over the second
   third plus 15% plus 32 MB (the first third is warm-up: caches fill, DuckDB's buffer pool
   grows to its working set); and neither process was restarted, which would hide a growth.
+  Medians, not maxima: the server's RSS at one instant depends on how many of the 100 scans
+  happen to be in flight (a CI run saw 683-920 MB within one third), while a leak raises the
+  whole level.
 
 AM_SOAK_SECONDS defaults to 40 in the plain variant and 30 under the sanitizers (both chosen
 to keep `make test` on two cores under its budget; the issue's five-minute run is
@@ -32,7 +35,7 @@ DB = "e2e_soak"
 SANITIZED = os.environ.get("AM_VARIANT", "plain") in ("asan", "tsan")
 SECONDS = float(os.environ.get("AM_SOAK_SECONDS", "30" if SANITIZED else "40"))
 CLIENTS = int(os.environ.get("AM_SOAK_CLIENTS", "100"))
-SAMPLE_S = 5.0
+SAMPLE_S = 1.0
 RECONNECT_EVERY = 10
 N_CUSTOMERS, N_ORDERS = 2000, 40000
 
@@ -196,14 +199,20 @@ def sample_rss(m, pids, curve, t0, stop, deadline):
         stop.wait(max(0.0, next_at - time.monotonic()))
 
 
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) // 2
+
+
 def flat(curve, col):
-    """(ok, second-third max, last-third max) in kB for curve column col (1 writer, 2 server)."""
+    """(ok, second-third median, last-third median) in kB for curve column col (1 writer, 2 server)."""
     total = curve[-1][0]
-    second = [s[col] for s in curve if total / 3 <= s[0] < 2 * total / 3]
-    last = [s[col] for s in curve if s[0] >= 2 * total / 3]
+    second = [s[col] for s in curve if total / 3 <= s[0] < 2 * total / 3 and s[col]]
+    last = [s[col] for s in curve if s[0] >= 2 * total / 3 and s[col]]
     if not second or not last:
         return False, None, None
-    a, b = max(second), max(last)
+    a, b = median(second), median(last)
     return b <= a * 1.15 + 32 * 1024, a, b
 
 
@@ -239,7 +248,7 @@ def run(m, pg):
           f"({soak.n_queries / took:.0f}/s), {soak.n_logins} logins, {soak.txns} source transactions "
           f"(5 inserts, 3 updates, 1 delete each)")
     print("measure: RSS curve (seconds, writer MB, server MB):")
-    for t, w, s in curve:
+    for t, w, s in curve[::5]:
         print(f"measure:   {t:6.0f} {(w or 0) / 1024:8.1f} {(s or 0) / 1024:8.1f}")
     R.check("every client thread finished", not any(t.is_alive() for t in threads))
     R.check(f"no query failed ({soak.n_queries} queries)", not soak.errors,
@@ -248,7 +257,7 @@ def run(m, pg):
     R.check("the writer committed at the source", soak.txns > 0, str(soak.txns))
     for col, role in ((1, "writer"), (2, "server")):
         ok, a, b = flat(curve, col)
-        R.check(f"{role} RSS is flat: last-third max {b and b // 1024} MB <= second-third max "
+        R.check(f"{role} RSS is flat: last-third median {b and b // 1024} MB <= second-third median "
                 f"{a and a // 1024} MB + 15% + 32 MB", ok, str(curve))
     tables_equal(pg, m)
 
