@@ -11,6 +11,7 @@
  * Exit status: 0 clean stop, 1 runtime failure, 2 bad flags or config.
  */
 #include <limits.h>
+#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -219,6 +220,10 @@ static lake_maintain_options_t maintain_options(const config_t *c)
 
 static int writer_main(app_t *app)
 {
+    /* glibc raises its mmap threshold each time a big block is freed, after which the
+     * write path's batch buffers come from the heap and stay there, pinned between the index's
+     * slots: a fixed threshold returns every block of 128 kB or more at free */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     proc_page_t *pg = child_page(app);
     if (!pg)
         return 1;

@@ -3,7 +3,7 @@
  * Appended rows fill a DuckDB temp table (parquet.c) that becomes data/<uuid>.parquet when it
  * reaches LAKE_ROWS_PER_FILE rows or at commit; positions handed out are (file id, ordinal),
  * where new files take ids after the table's committed ones. Deletes are kept as positions
- * until commit writes them as one position delete file. Truncate forgets everything before
+ * (dels.c) until commit writes them as one position delete file. Truncate forgets everything before
  * it in the batch and makes commit remove every committed file.
  */
 #include "lake/lake_internal.h"
@@ -17,6 +17,7 @@ lake_batch_t *lake_batch_new(lake_table_t *t)
     AM_ASSERT(t->batch == NULL); /* one open batch per table */
     lake_batch_t *b = am_xcalloc(1, sizeof *b);
     b->t = t;
+    b->spill_fd = -1;
     t->batch = b;
     return b;
 }
@@ -73,7 +74,7 @@ bool lake__batch_close_file(lake_batch_t *b, am_err_t *err)
     return ok;
 }
 
-static bool usable(const lake_batch_t *b, am_err_t *err)
+bool lake__batch_usable(const lake_batch_t *b, am_err_t *err)
 {
     if (!b->broken)
         return true;
@@ -84,7 +85,7 @@ static bool usable(const lake_batch_t *b, am_err_t *err)
 
 bool lake_batch_append(lake_batch_t *b, const am_value_t *vals, lake_pos_t *pos, am_err_t *err)
 {
-    if (!usable(b, err) || (!b->pq.open && !lake__batch_start_file(b, err)))
+    if (!lake__batch_usable(b, err) || (!b->pq.open && !lake__batch_start_file(b, err)))
         return false;
     int64_t row = b->pq.n_rows;
     if (!lake__pq_append(&b->pq, vals, err)) {
@@ -101,23 +102,6 @@ bool lake_batch_append(lake_batch_t *b, const am_value_t *vals, lake_pos_t *pos,
     return true;
 }
 
-bool lake_batch_delete(lake_batch_t *b, lake_pos_t pos, am_err_t *err)
-{
-    if (!usable(b, err) || !lake__table_file_uri(b->t, pos.file, pos.row, err))
-        return false;
-    if ((uint64_t)pos.row > LAKE__POS_ROW_MASK)
-        return am_err_set(err, "54000",
-                          "table %s.%s: row %" PRId64 " of a data file is past the "
-                          "most a delete can address",
-                          b->t->schema, b->t->name, pos.row);
-    if (b->n_dels == b->cap_dels) {
-        b->cap_dels = b->cap_dels ? b->cap_dels * 2 : 64;
-        b->dels = am_xrealloc(b->dels, b->cap_dels * sizeof *b->dels);
-    }
-    b->dels[b->n_dels++] = (uint64_t)pos.file << LAKE__POS_ROW_BITS | (uint64_t)pos.row;
-    return true;
-}
-
 void lake_batch_truncate(lake_batch_t *b)
 {
     lake__pq_abort(&b->pq);
@@ -127,7 +111,7 @@ void lake_batch_truncate(lake_batch_t *b)
             lake__remove_quietly(b->t->lake, p->rel);
         p->dropped = true;
     }
-    b->n_dels = 0;
+    lake__batch_dels_clear(b);
     b->n_appended = 0;
     b->n_fills = 0;
     b->fill_guess = 0;
@@ -137,18 +121,6 @@ void lake_batch_truncate(lake_batch_t *b)
 int64_t lake_batch_n_appended(const lake_batch_t *b)
 {
     return b->n_appended;
-}
-
-int64_t lake_batch_n_deleted(const lake_batch_t *b)
-{
-    return (int64_t)b->n_dels;
-}
-
-lake_pos_t lake_batch_delete_at(const lake_batch_t *b, size_t i)
-{
-    AM_ASSERT(i < b->n_dels);
-    return (lake_pos_t){.file = (int32_t)(b->dels[i] >> LAKE__POS_ROW_BITS),
-                        .row = (int64_t)(b->dels[i] & LAKE__POS_ROW_MASK)};
 }
 
 bool lake_batch_truncated(const lake_batch_t *b)
@@ -173,7 +145,7 @@ static void forget_files(lake_batch_t *b, bool committed)
 void lake__batch_reset(lake_batch_t *b)
 {
     forget_files(b, true);
-    b->n_dels = 0;
+    lake__batch_dels_clear(b);
     b->truncate = false;
     b->n_appended = 0;
     b->n_fills = 0;
@@ -186,6 +158,7 @@ void lake_batch_free(lake_batch_t *b)
     lake__pq_abort(&b->pq);
     forget_files(b, false);
     lake__batch_fill_free(b);
+    lake__batch_dels_clear(b);
     free(b->dels);
     b->t->batch = NULL;
     free(b);

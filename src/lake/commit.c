@@ -57,88 +57,6 @@ lake__del_src_t lake__del_rows_src(const lake__del_row_t *rows, size_t n)
     return (lake__del_src_t){.n = n, .get = rows_get, .ctx = rows};
 }
 
-/*
- * The batch's deletes are sorted where they are (8 bytes each), by their file's URI and then
- * row: each file id gets the rank of its URI among the files deleted from, and duplicates go.
- * Only the order and count change, so the batch still holds the same set if the commit fails.
- */
-typedef struct batch_dels {
-    lake_table_t *t;
-    const uint32_t *rank; /* by file id; files deleted from only */
-    const uint64_t *dels;
-} batch_dels_t;
-
-static _Thread_local const uint32_t *sort_rank; /* qsort has no context argument */
-
-static int packed_cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    uint32_t rx = sort_rank[x >> LAKE__POS_ROW_BITS], ry = sort_rank[y >> LAKE__POS_ROW_BITS];
-    if (rx != ry)
-        return rx < ry ? -1 : 1;
-    x &= LAKE__POS_ROW_MASK;
-    y &= LAKE__POS_ROW_MASK;
-    return x < y ? -1 : x > y;
-}
-
-typedef struct file_uri {
-    uint32_t id;
-    const char *uri;
-} file_uri_t;
-
-static int uri_cmp(const void *a, const void *b)
-{
-    return strcmp(((const file_uri_t *)a)->uri, ((const file_uri_t *)b)->uri);
-}
-
-static void batch_get(const void *ctx, size_t i, const char **path, int64_t *pos)
-{
-    const batch_dels_t *d = ctx;
-    uint64_t v = d->dels[i];
-    *pos = (int64_t)(v & LAKE__POS_ROW_MASK);
-    *path = lake__table_file_uri(d->t, (int32_t)(v >> LAKE__POS_ROW_BITS), *pos, NULL);
-    AM_ASSERT(*path != NULL); /* lake_batch_delete checked the position */
-}
-
-/* Sorts and dedupes b->dels in place; *rank_out (caller frees) backs the source. */
-static lake__del_src_t batch_src(commit_t *c, batch_dels_t *d, uint32_t **rank_out)
-{
-    lake_batch_t *b = c->b;
-    lake_table_t *t = c->c.t;
-    size_t n_ids = t->state.n_data + b->n_files;
-    uint32_t *rank = am_xcalloc(n_ids + 1, sizeof *rank);
-    size_t n_files = 0;
-    for (size_t i = 0; i < b->n_dels; i++) {
-        uint64_t id = b->dels[i] >> LAKE__POS_ROW_BITS;
-        if (rank[id] == 0) {
-            rank[id] = 1;
-            n_files++;
-        }
-    }
-    file_uri_t *files = am_xcalloc(n_files + 1, sizeof *files);
-    size_t k = 0;
-    for (size_t id = 0; id < n_ids; id++)
-        if (rank[id]) {
-            files[k].id = (uint32_t)id;
-            files[k++].uri = lake__table_file_uri(t, (int32_t)id, 0, NULL);
-        }
-    qsort(files, n_files, sizeof *files, uri_cmp);
-    for (size_t i = 0; i < n_files; i++)
-        rank[files[i].id] = (uint32_t)i;
-    free(files);
-    sort_rank = rank;
-    qsort(b->dels, b->n_dels, sizeof *b->dels, packed_cmp);
-    sort_rank = NULL;
-    k = 0;
-    for (size_t i = 0; i < b->n_dels; i++)
-        if (k == 0 || b->dels[k - 1] != b->dels[i])
-            b->dels[k++] = b->dels[i];
-    b->n_dels = k;
-    *d = (batch_dels_t){.t = t, .rank = rank, .dels = b->dels};
-    *rank_out = rank;
-    return (lake__del_src_t){.n = k, .get = batch_get, .ctx = d};
-}
-
 bool lake__write_delete_file(lake__commit_t *c, const lake__del_src_t *src, lake__file_t *out,
                              am_err_t *err)
 {
@@ -149,23 +67,26 @@ bool lake__write_delete_file(lake__commit_t *c, const lake__del_src_t *src, lake
     lake__commit_created(c, rel);
     char *abs = storage_path(t->lake->st, rel);
     memset(out, 0, sizeof *out);
-    bool ok = lake__pq_write_deletes(t->lake, src, abs, err) &&
+    int64_t n = (int64_t)src->n, pos = 0;
+    const char *first = NULL, *last = NULL;
+    bool ok = (src->write ? src->write(src->write_ctx, abs, &n, &first, &last, err)
+                          : lake__pq_write_deletes(t->lake, src, abs, err)) &&
               storage_sync(t->lake->st, rel, err) &&
               storage_size(t->lake->st, rel, &out->size, err);
     free(abs);
     if (!ok)
         return false;
+    if (!src->write) {
+        src->get(src->ctx, 0, &first, &pos);
+        src->get(src->ctx, src->n - 1, &last, &pos);
+    }
     out->path = am_xasprintf("%s/data/%s-deletes.parquet", t->uri_prefix, uuid);
     out->content = 1;
-    out->record_count = (int64_t)src->n;
+    out->record_count = n;
     out->sort_order_id = -1;
     out->snapshot_id = c->snap_id;
     out->data_seq = out->file_seq = c->seq;
     out->live = true;
-    const char *first = NULL, *last = NULL;
-    int64_t pos = 0;
-    src->get(src->ctx, 0, &first, &pos);
-    src->get(src->ctx, src->n - 1, &last, &pos);
     if (strcmp(first, last) == 0)
         out->referenced = am_xstrdup(first);
     c->added_del_files++;
@@ -176,14 +97,9 @@ bool lake__write_delete_file(lake__commit_t *c, const lake__del_src_t *src, lake
 
 static bool write_delete_file(commit_t *c, am_err_t *err)
 {
-    if (c->b->n_dels == 0)
+    if (lake_batch_n_deleted(c->b) == 0)
         return true;
-    batch_dels_t d;
-    uint32_t *rank = NULL;
-    lake__del_src_t src = batch_src(c, &d, &rank);
-    bool ok = lake__write_delete_file(&c->c, &src, &c->del, err);
-    free(rank);
-    return ok;
+    return lake__batch_write_deletes(&c->c, c->b, &c->del, err);
 }
 
 /* ---- manifests --------------------------------------------------------------------------- */
@@ -271,7 +187,7 @@ static bool has_changes(const lake_batch_t *b)
     for (size_t i = 0; i < b->n_files; i++)
         if (!b->files[i].dropped && b->files[i].n_rows > 0)
             return true;
-    return b->n_dels > 0 || (b->truncate && has_live(&b->t->state));
+    return lake_batch_n_deleted(b) > 0 || (b->truncate && has_live(&b->t->state));
 }
 
 /* The parent's files (ids kept) and manifests, minus what a truncate removes. */

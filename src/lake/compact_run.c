@@ -25,15 +25,21 @@ struct lake_compactor {
     lake_t *lake;
 };
 
-lake_compactor_t *lake_compactor_new(const char *warehouse, am_err_t *err)
+lake_compactor_t *lake_compactor_new(const char *warehouse, int64_t memory_bytes, am_err_t *err)
 {
     lake_t *lake = lake_open(warehouse, err);
     if (!lake)
         return NULL;
     am_buf_t sql;
     am_buf_init(&sql);
-    /* one core and bounded memory: the write path and the proxy keep the rest */
-    am_buf_puts(&sql, "SET threads = 1; SET memory_limit = '512MB'; SET temp_directory = ");
+    /* one core and its share of the writer's budget: the write path and the proxy keep the
+     * rest; a big rewrite sorts on disk rather than growing */
+    if (memory_bytes < LAKE_MEMORY_LIMIT_MIN)
+        memory_bytes = LAKE_MEMORY_LIMIT_MIN;
+    am_buf_printf(&sql,
+                  "SET threads = 1; SET memory_limit = '%lldB'; "
+                  "SET allocator_flush_threshold = '%lldB'; SET temp_directory = ",
+                  (long long)memory_bytes, (long long)(memory_bytes / 4));
     char *tmp = am_xasprintf("%s/_arctic/tmp", lake->warehouse);
     am_sql_literal(&sql, tmp);
     free(tmp);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -107,12 +108,36 @@ bool lake_set_memory_limit(lake_t *lake, int64_t bytes, am_err_t *err)
     am_sql_literal(&sql, lake->spill_dir);
     bool ok = lake__duck_exec(lake->con, sql.data, err);
     am_buf_reset(&sql);
-    am_buf_printf(&sql, "SET memory_limit = '%lldB'", (long long)bytes);
+    /* DuckDB's allocator holds on to what a thread or a dropped temp table freed until 128 MB
+     * or 512 MB of it pile up: far past a small limit, so both hand memory back much sooner */
+    am_buf_printf(&sql,
+                  "SET memory_limit = '%lldB'; SET allocator_flush_threshold = '%lldB'; "
+                  "SET allocator_bulk_deallocation_flush_threshold = '1MB'",
+                  (long long)bytes, (long long)(bytes / 4));
     ok = ok && lake__duck_exec(lake->con, sql.data, err);
     am_buf_destroy(&sql);
     if (!ok)
         am_err_prefix(err, "lake memory limit");
     return ok;
+}
+
+/* DuckDB's Linux builds allocate through a bundled jemalloc, which keeps the pages a dropped
+ * temp table freed (decayed only on later allocations): after a big transaction the writer sat
+ * on 30 MB more than its budget. Its control entry is exported under DuckDB's prefix; weak, so
+ * a build without it links and only skips the purge. 4096 is jemalloc's "all arenas". */
+int duckdb_je_mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)
+    __attribute__((weak));
+
+void lake__allocator_purge(void)
+{
+    if (duckdb_je_mallctl)
+        (void)duckdb_je_mallctl("arena.4096.purge", NULL, NULL, NULL, 0);
+}
+
+void lake_release_memory(void)
+{
+    lake__allocator_purge();
+    malloc_trim(0);
 }
 
 const char *lake_warehouse(const lake_t *lake)

@@ -32,6 +32,9 @@ void lake_set_file_bytes(lake_t *lake, int64_t bytes);
 /* The most this lake's DuckDB may hold (at least 32 MB; default: DuckDB's, 80% of RAM); past
  * it, it spills to a private directory under $TMPDIR (or /tmp), gone after lake_close. */
 bool lake_set_memory_limit(lake_t *lake, int64_t bytes, am_err_t *err) AM_MUST_CHECK;
+/* Hands the pages freed allocators keep back to the system: DuckDB's allocator and the C
+ * library's (any thread; after a big batch, so the next starts from the budget). */
+void lake_release_memory(void);
 /* The directory is writable (health check; any thread). */
 bool lake_check_writable(const char *warehouse, am_err_t *err) AM_MUST_CHECK;
 
@@ -195,8 +198,9 @@ bool lake_batch_delete(lake_batch_t *b, lake_pos_t pos, am_err_t *err) AM_MUST_C
 void lake_batch_truncate(lake_batch_t *b);
 int64_t lake_batch_n_appended(const lake_batch_t *b);
 int64_t lake_batch_n_deleted(const lake_batch_t *b);
-/* The i-th position deleted so far (i < lake_batch_n_deleted; repeats possible, any order). */
-lake_pos_t lake_batch_delete_at(const lake_batch_t *b, size_t i);
+/* Every position deleted so far (*n of them, repeats possible, any order; caller frees *out):
+ * positions past the budget are read back from DuckDB. */
+bool lake_batch_deletes(lake_batch_t *b, lake_pos_t **out, size_t *n, am_err_t *err) AM_MUST_CHECK;
 /* lake_batch_truncate was called since the batch began (or last committed). */
 bool lake_batch_truncated(const lake_batch_t *b);
 /*
@@ -266,9 +270,11 @@ lake_compact_job_t *lake_compact_plan(lake_table_t *t, const lake_maintain_optio
 /* The table location (schema/name directory) the job rewrites; borrowed. */
 const char *lake_compact_job_location(const lake_compact_job_t *job);
 
-/* A private in-memory DuckDB (one worker thread, bounded memory, spilling under the
- * warehouse's _arctic/tmp) and storage for running jobs; used by one thread at a time. */
-lake_compactor_t *lake_compactor_new(const char *warehouse, am_err_t *err) AM_MUST_CHECK;
+/* A private in-memory DuckDB (one worker thread, at most memory_bytes (at least 32 MB),
+ * spilling under the warehouse's _arctic/tmp) and storage for running jobs; used by one
+ * thread at a time. */
+lake_compactor_t *lake_compactor_new(const char *warehouse, int64_t memory_bytes,
+                                     am_err_t *err) AM_MUST_CHECK;
 /* Any thread: makes a running lake_compact_run fail with 57014 soon. */
 void lake_compactor_interrupt(lake_compactor_t *c);
 void lake_compactor_free(lake_compactor_t *c); /* NULL is a no-op */

@@ -401,6 +401,9 @@ bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_i
 void lake__pq_abort(lake__pq_t *w); /* drops the temp table; no-op when not open */
 /* Rows per row group for rows of about bytes / rows bytes each. */
 int64_t lake__pq_group_rows(int64_t bytes, int64_t rows);
+/* Purges DuckDB's allocator (lake.c): after dropping a temp table of LAKE_PURGE_BYTES or more. */
+void lake__allocator_purge(void);
+#define LAKE_PURGE_BYTES (INT64_C(1) << 20)
 /* The options of a COPY ... TO a data file of cols: " (FORMAT parquet, ROW_GROUP_SIZE
  * group_rows, FIELD_IDS {..}[, KV_METADATA {"iceberg.schema": ..}])". */
 void lake__pq_copy_options(am_buf_t *sql, const lake_column_t *cols, size_t n,
@@ -423,10 +426,30 @@ typedef struct lake__del_src {
     size_t n;
     void (*get)(const void *ctx, size_t i, const char **path, int64_t *pos);
     const void *ctx;
+    /* instead of n and get: writes the file at abs itself, with its row count and the first
+     * and last rows' paths (dels.c: positions moved to DuckDB) */
+    bool (*write)(void *ctx, const char *abs, int64_t *n, const char **first, const char **last,
+                  am_err_t *err);
+    void *write_ctx;
 } lake__del_src_t;
 
 /* A source over an array of rows (borrowed). */
 lake__del_src_t lake__del_rows_src(const lake__del_row_t *rows, size_t n);
+
+/* A position delete file written row by row, rows sorted by path then pos (paths borrowed
+ * until finish, compared by pointer first). Finish writes the file and frees; abort frees. */
+typedef struct lake__del_writer {
+    lake__pq_t w;
+    am_buf_t paths;
+    int64_t n_paths;
+    const char *first, *last; /* paths of the first and last rows so far */
+} lake__del_writer_t;
+bool lake__del_writer_begin(lake__del_writer_t *d, lake_t *lake, am_err_t *err) AM_MUST_CHECK;
+bool lake__del_writer_add(lake__del_writer_t *d, const char *path, int64_t pos,
+                          am_err_t *err) AM_MUST_CHECK;
+bool lake__del_writer_finish(lake__del_writer_t *d, const char *abs_path,
+                             am_err_t *err) AM_MUST_CHECK;
+void lake__del_writer_abort(lake__del_writer_t *d);
 
 /* A position delete file (file_path, pos) from a non-empty source. */
 bool lake__pq_write_deletes(lake_t *lake, const lake__del_src_t *src, const char *abs_path,
@@ -545,9 +568,13 @@ struct lake_batch {
     lake__pq_t pq;          /* the data file being filled (pq.open) */
     lake__pending_t *files; /* new data files; id = t->state.n_data + index */
     size_t n_files;
-    uint64_t *dels; /* positions packed: file id << LAKE__POS_ROW_BITS | row */
+    uint64_t *dels; /* dels.c: positions packed: file id << LAKE__POS_ROW_BITS | row */
     size_t n_dels;
     size_t cap_dels;
+    int spill_fd; /* dels.c: sorted runs of positions moved out of dels; -1 none */
+    struct lake__del_run *runs;
+    size_t n_runs;
+    size_t n_spilled;
     bool truncate;
     bool broken; /* a data file failed to write: only lake_batch_free remains */
     int64_t n_appended;
@@ -562,6 +589,14 @@ struct lake_batch {
 
 /* After a successful commit the batch is empty again (and may be reused). */
 void lake__batch_reset(lake_batch_t *b);
+/* The batch may take changes (no data file failed to write); else an error saying so. */
+bool lake__batch_usable(const lake_batch_t *b, am_err_t *err) AM_MUST_CHECK;
+/* dels.c: forgets every deleted position (and the DuckDB table holding moved ones). */
+void lake__batch_dels_clear(lake_batch_t *b);
+/* dels.c: the batch's deletes (at least one) as c's position delete file, as
+ * lake__write_delete_file describes it. */
+bool lake__batch_write_deletes(lake__commit_t *c, lake_batch_t *b, lake__file_t *out,
+                               am_err_t *err) AM_MUST_CHECK;
 /* Opens the next data file of b (its temp table). */
 bool lake__batch_start_file(lake_batch_t *b, am_err_t *err) AM_MUST_CHECK;
 /* fill.c: gives the open file's rows appended by lake_batch_append_fill their values (before

@@ -252,6 +252,8 @@ void lake__pq_abort(lake__pq_t *w)
     duckdb_destroy_data_chunk(&w->chunk);
     drop_temp(w->lake, w->table);
     w->open = false;
+    if (w->n_bytes >= LAKE_PURGE_BYTES)
+        lake__allocator_purge();
 }
 
 bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
@@ -277,48 +279,71 @@ bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_i
 
 /* Rows arrive sorted by path: each path is written once, into a list the COPY indexes, and
  * the temp table holds (number of the path, pos), 12 bytes a row whatever the path's length. */
-bool lake__pq_write_deletes(lake_t *lake, const lake__del_src_t *src, const char *abs_path,
-                            am_err_t *err)
+bool lake__del_writer_begin(lake__del_writer_t *d, lake_t *lake, am_err_t *err)
 {
     static const lake_column_t cols[] = {
         {.name = "file_path", .type = {AM_TYPE_INT32, 0, 0}, .required = true},
         {.name = "pos", .type = {AM_TYPE_INT64, 0, 0}, .required = true},
     };
-    static const int32_t ids[] = {LAKE_FIELD_ID_DELETE_PATH, LAKE_FIELD_ID_DELETE_POS};
-    lake__pq_t w;
-    if (!lake__pq_begin(&w, lake, cols, 2, err))
+    memset(d, 0, sizeof *d);
+    if (!lake__pq_begin(&d->w, lake, cols, 2, err))
         return false;
-    am_buf_t paths;
-    am_buf_init(&paths);
-    am_buf_puts(&paths, "([");
-    int64_t n_paths = 0;
+    am_buf_init(&d->paths);
+    am_buf_puts(&d->paths, "([");
+    return true;
+}
+
+bool lake__del_writer_add(lake__del_writer_t *d, const char *path, int64_t pos, am_err_t *err)
+{
+    if (!d->last || (path != d->last && strcmp(path, d->last) != 0)) {
+        am_buf_puts(&d->paths, d->n_paths++ ? ", " : "");
+        am_sql_literal(&d->paths, path);
+        d->first = d->first ? d->first : path;
+        d->last = path;
+    }
+    am_value_t v[2] = {
+        {.kind = AM_VALUE_PRESENT, .i = d->n_paths}, /* lists count from 1 */
+        {.kind = AM_VALUE_PRESENT, .i = pos},
+    };
+    return lake__pq_append(&d->w, v, err);
+}
+
+void lake__del_writer_abort(lake__del_writer_t *d)
+{
+    lake__pq_abort(&d->w);
+    am_buf_destroy(&d->paths);
+}
+
+bool lake__del_writer_finish(lake__del_writer_t *d, const char *abs_path, am_err_t *err)
+{
+    static const int32_t ids[] = {LAKE_FIELD_ID_DELETE_PATH, LAKE_FIELD_ID_DELETE_POS};
+    am_buf_puts(&d->paths, "]::VARCHAR[])");
+    am_buf_t c0;
+    am_buf_init(&c0);
+    am_buf_printf(&c0, "%s[c0]", d->paths.data);
+    d->w.c0_sql = c0.data;
+    bool ok = lake__pq_finish(&d->w, abs_path, ids, NULL, NULL, err);
+    am_buf_destroy(&c0);
+    am_buf_destroy(&d->paths);
+    return ok;
+}
+
+bool lake__pq_write_deletes(lake_t *lake, const lake__del_src_t *src, const char *abs_path,
+                            am_err_t *err)
+{
+    lake__del_writer_t d;
+    if (!lake__del_writer_begin(&d, lake, err))
+        return false;
     bool ok = true;
-    const char *prev = NULL;
     for (size_t i = 0; ok && i < src->n; i++) {
         const char *path = NULL;
         int64_t pos = 0;
         src->get(src->ctx, i, &path, &pos);
-        if (!prev || (path != prev && strcmp(path, prev) != 0)) {
-            am_buf_puts(&paths, n_paths++ ? ", " : "");
-            am_sql_literal(&paths, path);
-            prev = path;
-        }
-        am_value_t v[2] = {
-            {.kind = AM_VALUE_PRESENT, .i = n_paths}, /* lists count from 1 */
-            {.kind = AM_VALUE_PRESENT, .i = pos},
-        };
-        ok = lake__pq_append(&w, v, err);
+        ok = lake__del_writer_add(&d, path, pos, err);
     }
-    am_buf_puts(&paths, "]::VARCHAR[])");
-    am_buf_t c0;
-    am_buf_init(&c0);
-    am_buf_printf(&c0, "%s[c0]", paths.data);
-    w.c0_sql = c0.data;
-    if (ok)
-        ok = lake__pq_finish(&w, abs_path, ids, NULL, NULL, err);
-    else
-        lake__pq_abort(&w);
-    am_buf_destroy(&c0);
-    am_buf_destroy(&paths);
-    return ok;
+    if (!ok) {
+        lake__del_writer_abort(&d);
+        return false;
+    }
+    return lake__del_writer_finish(&d, abs_path, err);
 }

@@ -213,14 +213,13 @@ bool mirror__index_rollback(mirror_table_t *t, am_err_t *err)
     /* the batch's files take ids after the committed ones */
     int32_t first = (int32_t)lake_table_n_file_ids(t->lt);
     (void)mirror__pk_map(t->pk, drop_uncommitted, &first);
-    size_t n = (size_t)lake_batch_n_deleted(t->batch);
-    lake_pos_t *back = am_xcalloc(n + 1, sizeof *back);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        lake_pos_t pos = lake_batch_delete_at(t->batch, i);
-        if (pos.file < first)
-            back[k++] = pos;
-    }
+    lake_pos_t *back = NULL;
+    size_t n = 0, k = 0;
+    if (!lake_batch_deletes(t->batch, &back, &n, err))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (back[i].file < first)
+            back[k++] = back[i];
     apply_t in = {.t = t};
     bool ok = lake_table_scan_rows(t->lt, t->key_cols, t->n_key_cols, back, k, row_in, &in, err) &&
               count_matches(t, "the index without its batch", err);

@@ -117,6 +117,8 @@ static bool acknowledge(mirror_t *m, am_lsn_t lsn, am_err_t *err)
     return source_send_feedback(m->src, err);
 }
 
+#define TRIM_AFTER_ROWS 100000
+
 bool mirror__flush(mirror_t *m, am_err_t *err)
 {
     int64_t start = am_mono_us();
@@ -144,6 +146,10 @@ bool mirror__flush(mirror_t *m, am_err_t *err)
     health_metric_add(m->metrics.flushes, 1);
     health_metric_add(m->metrics.flush_seconds, (double)(am_mono_us() - start) / 1e6);
     health_histogram_observe(m->metrics.flush_duration, (double)(am_mono_us() - start) / 1e6);
+    /* a big batch freed its buffers: hand the pages back so the next one starts from the
+     * budget, not from what the last one left behind */
+    if (m->pending_rows >= TRIM_AFTER_ROWS)
+        lake_release_memory();
     m->pending_lsn = 0;
     m->pending_rows = 0;
     m->pending_since_us = 0;

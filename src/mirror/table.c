@@ -499,6 +499,10 @@ bool mirror__table_commit(mirror_table_t *t, am_lsn_t lsn, am_err_t *err)
         return true;
     bool changed = lake_batch_n_appended(t->batch) > 0 || lake_batch_n_deleted(t->batch) > 0 ||
                    lake_batch_truncated(t->batch);
+    /* no change comes into this batch any more, so its row copies go before the commit writes
+     * the last data file and the delete file: a failed commit restarts from the watermark */
+    pending_clear(t);
+    am_arena_reset(t->batch_arena);
     if (!lake_batch_commit(t->batch, lsn, err)) {
         am_err_prefix(err, "table %s.%s: commit", t->schema, t->name);
         return false;
@@ -515,8 +519,6 @@ bool mirror__table_commit(mirror_table_t *t, am_lsn_t lsn, am_err_t *err)
                     AM_KV_I64("keys", mirror__index_shared(t)));
     lake_batch_free(t->batch);
     t->batch = NULL;
-    pending_clear(t);
-    am_arena_reset(t->batch_arena);
     t->n_changes = 0;
     return true;
 }

@@ -129,6 +129,9 @@ char *am_arena_strndup(am_arena_t *a, const char *s, size_t n);
 char *am_arena_strdup(am_arena_t *a, const char *s);
 size_t am_arena_used(const am_arena_t *a);
 
+/* Sorts n keys ascending in place; allocates nothing (util/sort.c). */
+void am_sort_u64(uint64_t *a, size_t n);
+
 /* ---- logging: one logfmt line per event on stderr ---------------------------------------- */
 
 typedef enum am_log_level {

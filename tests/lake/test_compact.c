@@ -45,7 +45,7 @@ static lake_compact_job_t *plan_run(const char *dir, lake_table_t *t,
     lake_compact_job_t *job = lake_compact_plan(t, o);
     cr_assert_not_null(job, "no compaction planned");
     am_err_t err = {0};
-    lake_compactor_t *c = lake_compactor_new(dir, &err);
+    lake_compactor_t *c = lake_compactor_new(dir, INT64_C(64) << 20, &err);
     cr_assert_not_null(c, "%s", err.msg);
     cr_assert(lake_compact_run(c, job, &err), "run: %s", err.msg);
     lake_compactor_free(c);

@@ -276,7 +276,7 @@ Test(lake, compactor_sweep_reads_the_table_from_disk_and_keeps_a_margin)
     make_file(in_flight, 0);
     set_mtime_ms(in_flight, t->meta.last_updated_ms - 500);
     am_err_t err = {0};
-    lake_compactor_t *c = lake_compactor_new(dir, &err);
+    lake_compactor_t *c = lake_compactor_new(dir, INT64_C(64) << 20, &err);
     cr_assert_not_null(c, "%s", err.msg);
     int64_t removed = 0;
     cr_assert(lake_compactor_sweep(c, lake_table_location(t), 0, &removed, &err), "%s", err.msg);

@@ -317,8 +317,13 @@ Test(lake, scans_of_files_deletes_and_positions)
         cr_assert(lake_batch_delete(b, pos[i], &err), "%s", err.msg);
     lt_append(b, 80, 120, pos + 80); /* file 2 */
     cr_assert(lake_batch_delete(b, pos[85], &err), "%s", err.msg);
-    cr_assert_eq(lake_batch_delete_at(b, 0).row, 0);
-    cr_assert_eq(lake_batch_delete_at(b, 8).file, pos[85].file);
+    lake_pos_t *all = NULL;
+    size_t n_all = 0;
+    cr_assert(lake_batch_deletes(b, &all, &n_all, &err), "%s", err.msg);
+    cr_assert_eq(n_all, 9);
+    cr_assert_eq(all[0].row, 0);
+    cr_assert_eq(all[8].file, pos[85].file);
+    free(all);
     cr_assert_eq(lake_batch_n_deleted(b), 9);
     cr_assert_not(lake_batch_truncated(b));
     lt_commit(b, 2);
@@ -437,7 +442,8 @@ Test(lake, delete_file_is_sorted_by_path_then_pos)
     sql = am_xasprintf("SELECT count(*) FROM (SELECT file_path, pos, lag(file_path) OVER w AS pf, "
                        "lag(pos) OVER w AS pp FROM (SELECT *, row_number() OVER () AS rn FROM "
                        "read_parquet('%s')) WINDOW w AS (ORDER BY rn)) WHERE pf IS NOT NULL AND "
-                       "(file_path < pf OR (file_path = pf AND pos <= pp))", abs);
+                       "(file_path < pf OR (file_path = pf AND pos <= pp))",
+                       abs);
     cr_assert_eq(duckdb_query(lake->con, sql, &r), DuckDBSuccess, "%s", duckdb_result_error(&r));
     cr_assert_eq(duckdb_value_int64(&r, 0, 0), 0, "rows out of order");
     duckdb_destroy_result(&r);
