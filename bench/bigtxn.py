@@ -6,7 +6,8 @@ BENCH_BIGTXN_ROWS rows (2,000,000), and (BENCH_BIGTXN_UPDATE=1) a second one upd
 The mirror runs with mirror.max_memory = BENCH_BIGTXN_MEMORY (64MB). Baseline is the writer's
 VmRSS once idle before the transaction; the peak is VmHWM (reset through /proc/<pid>/clear_refs
 right before it) once the rows are visible through the proxy. Printed: baseline (the fixed
-overhead), peak, peak - baseline, and the identity index's bytes after (its own log line).
+overhead), peak, peak - baseline, what the identity index grew by (its checkpoint log lines)
+and peak - baseline - that growth: the transaction's own memory, to hold against max_memory.
 Measured is the writer process (the supervisor's child that runs the write path): the server
 process, with the proxy's DuckDB, is not in it."""
 import json
@@ -52,6 +53,7 @@ def one(m, pg, what, sql, want):
     pid = amtest.children(m)["writer"]
     time.sleep(3)  # idle: the baseline is what the mirror holds with nothing to do
     base = status_kb(pid, "VmRSS")
+    index_before = index_bytes(m.log())[1]
     reset_peak(pid)
     t0 = time.monotonic()
     cur = pg.cursor()
@@ -66,12 +68,17 @@ def one(m, pg, what, sql, want):
     # the server refreshes its views on its own after the watermark moves
     amtest.wait_until(lambda: m.query(want[0])[0][0] == want[1], 120,
                       f"{what}: {want[1]} rows through the proxy")
+    # the index is the table's (21 bytes a row however the rows came), not the transaction's
+    grown = (index_bytes(m.log())[1] - index_before) / 1048576
+    over = (peak - base) / 1024 - max(grown, 0)
     print(f"{what}: {ROWS:,} rows visible in {secs:.1f} s; baseline RSS {base / 1024:.1f} MB, "
-          f"peak {peak / 1024:.1f} MB, peak - baseline {(peak - base) / 1024:.1f} MB "
+          f"peak {peak / 1024:.1f} MB, peak - baseline {(peak - base) / 1024:.1f} MB, index grew "
+          f"{grown:.1f} MB, peak - baseline - index growth {over:.1f} MB "
           f"(mirror.max_memory {MEMORY}); after it: anonymous {anon / 1024:.1f} MB, "
           f"mapped files {file_kb / 1024:.1f} MB", flush=True)
     return {"what": what, "seconds": round(secs, 1), "baseline_mb": round(base / 1024, 1),
             "peak_mb": round(peak / 1024, 1), "over_baseline_mb": round((peak - base) / 1024, 1),
+            "index_growth_mb": round(grown, 1), "transaction_mb": round(over, 1),
             "anon_after_mb": round(anon / 1024, 1), "files_after_mb": round(file_kb / 1024, 1)}
 
 
