@@ -391,6 +391,10 @@ bool lake__batch_write_deletes(lake__commit_t *c, lake_batch_t *b, lake__file_t 
     }
     if (!spill(b, err))
         return false;
+    /* everything is in the runs now: the array's share goes back for the merge */
+    free(b->dels);
+    b->dels = NULL;
+    b->cap_dels = 0;
     lake__del_src_t src = {.write = runs_write, .write_ctx = b};
     return lake__write_delete_file(c, &src, out, err);
 }
