@@ -417,7 +417,7 @@ void proxy__send_error_at(proxy_session_t *s, const am_err_t *err, int position)
 void proxy__send_notice(proxy_session_t *s, const char *sqlstate, const char *msg);
 void *proxy__client_main(void *arg);
 
-/* session.c: run-time settings and the transaction block */
+/* session.c: run-time settings; session_tx.c: the transaction block */
 void proxy__session_init(proxy_session_t *s, const proxy_startup_t *st);
 void proxy__session_destroy(proxy_session_t *s);
 void proxy__session_report_all(proxy_session_t *s); /* ParameterStatus after auth */
@@ -428,6 +428,11 @@ bool proxy__session_set(proxy_session_t *s, const struct PgQuery__VariableSetStm
 /* SHOW name | ALL: RowDescription (when describe) and rows; Describe-only when !run. */
 bool proxy__session_show(proxy_session_t *s, const struct PgQuery__VariableShowStmt *v,
                          bool describe, bool run, am_err_t *err) AM_MUST_CHECK;
+/* SET TRANSACTION / BEGIN characteristics: the block's isolation (or the session default's
+ * when session); read-write is refused (25006). */
+bool proxy__session_tx_options(proxy_session_t *s, struct PgQuery__Node **opts, size_t n,
+                               bool session, am_err_t *err) AM_MUST_CHECK;
+/* session_tx.c: BEGIN, COMMIT, ROLLBACK, savepoints. */
 bool proxy__session_transaction(proxy_session_t *s, const struct PgQuery__TransactionStmt *t,
                                 am_err_t *err) AM_MUST_CHECK;
 void proxy__session_reset_all(proxy_session_t *s);

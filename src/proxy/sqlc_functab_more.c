@@ -1,8 +1,9 @@
 /*
  * proxy/sqlc_functab_more.c: the second part of PostgreSQL's function table (sqlc_functab.c
  * has the first and looks both up): float and numeric statistics, JSON construction and
- * aggregates, variadic text functions, arrays, bytes, enums, the reg* lookups and the
- * functions the mirror refuses by name (jsonpath, record-returning ones). Templates call
+ * aggregates, variadic text functions, arrays, bytes, enums, the reg* lookups (their emitters
+ * in sqlc_fn_lookup.c) and the functions the mirror refuses by name (jsonpath, record-returning
+ * ones). Templates call
  * DuckDB's own functions where they answer as PostgreSQL's, else am_* functions
  * (pgfn_more*.c and the other families); emitters write what a template cannot say.
  * Spec: PostgreSQL 15 docs, "Functions and Operators" (chapter 9); pg_proc.dat signatures.
@@ -76,8 +77,8 @@
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
-static bool done(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n, char *sql,
-                 proxy_pgtype_ref_t t, sqlc_val_t *out)
+bool sqlc_emit_done(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n, char *sql,
+                    proxy_pgtype_ref_t t, sqlc_val_t *out)
 {
     (void)c;
     *out = sqlc_val_of(sql, t);
@@ -98,7 +99,7 @@ static const sqlc_callmods_t *mods(sqlc_ctx_t *c)
 }
 
 /* The text of a constant text argument ('...' literal once coerced), or NULL. */
-static const char *const_text(sqlc_ctx_t *c, const sqlc_val_t *v)
+const char *sqlc_const_text(sqlc_ctx_t *c, const sqlc_val_t *v)
 {
     if (v->literal)
         return v->literal;
@@ -196,7 +197,7 @@ static bool e_json_build(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, s
     am_buf_putc(&b, ')');
     char *sql = am_arena_strndup(c->arena, b.data, b.len);
     am_buf_destroy(&b);
-    return ok && done(c, s, args, n, sql, sqlc_type(s->result), out);
+    return ok && sqlc_emit_done(c, s, args, n, sql, sqlc_type(s->result), out);
 }
 
 /* json_extract_path(_text) and the jsonb ones: am_<name>(json, path elements...). */
@@ -211,7 +212,7 @@ static bool e_extract_path(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args,
     am_buf_putc(&b, ')');
     char *sql = am_arena_strndup(c->arena, b.data, b.len);
     am_buf_destroy(&b);
-    return done(c, s, args, n, sql, sqlc_type(s->result), out);
+    return sqlc_emit_done(c, s, args, n, sql, sqlc_type(s->result), out);
 }
 
 /* json_agg / jsonb_agg: the values' texts gathered by list() in the call's order. */
@@ -226,7 +227,7 @@ static bool e_json_agg(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, siz
         return false;
     char *sql = sqlc_printf(c, "am_%s_final(list(%s%s)%s, %s)", s->name,
                             sqlc_json_text(c, &args[0]), m->order, m->post, sqlc_literal(c, kind));
-    return done(c, s, args, n, sql, sqlc_type(s->result), out);
+    return sqlc_emit_done(c, s, args, n, sql, sqlc_type(s->result), out);
 }
 
 /* json_object_agg / jsonb_object_agg: keys and values gathered together, then split. */
@@ -247,7 +248,7 @@ static bool e_json_object_agg(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *ar
                             "am_%s_final(list_transform(%s, am_p -> am_p.k), %s, "
                             "list_transform(%s, am_p -> am_p.v), %s)",
                             s->name, pairs, sqlc_literal(c, kk), pairs, sqlc_literal(c, vk));
-    return done(c, s, args, n, sql, sqlc_type(s->result), out);
+    return sqlc_emit_done(c, s, args, n, sql, sqlc_type(s->result), out);
 }
 
 /* ---- text ----------------------------------------------------------------------------------- */
@@ -268,7 +269,7 @@ static bool e_text_variadic(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args
     am_buf_putc(&b, ')');
     char *sql = am_arena_strndup(c->arena, b.data, b.len);
     am_buf_destroy(&b);
-    return done(c, s, args, n, sql, sqlc_type(PG_OID_TEXT), out);
+    return sqlc_emit_done(c, s, args, n, sql, sqlc_type(PG_OID_TEXT), out);
 }
 
 bool sqlc_textanycat(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
@@ -279,8 +280,8 @@ bool sqlc_textanycat(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_
     if (!sqlc_coerce(c, &a, sqlc_type(PG_OID_TEXT), SQLC_EXPLICIT) ||
         !sqlc_coerce(c, &b, sqlc_type(PG_OID_TEXT), SQLC_EXPLICIT))
         return false;
-    if (!done(c, s, args, n, sqlc_printf(c, "(%s || %s)", a.sql, b.sql), sqlc_type(PG_OID_TEXT),
-              out))
+    if (!sqlc_emit_done(c, s, args, n, sqlc_printf(c, "(%s || %s)", a.sql, b.sql),
+                        sqlc_type(PG_OID_TEXT), out))
         return false;
     out->name = NULL; /* an operator's column is ?column? */
     return true;
@@ -297,9 +298,10 @@ static bool e_column_size(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, 
     if (len <= 0)
         return sqlc_fail(c, "0A000", "pg_column_size() of type %s is not supported on the mirror",
                          sqlc_type_name(c, args[0].type));
-    return done(c, s, args, n,
-                sqlc_printf(c, "CASE WHEN (%s) IS NULL THEN NULL ELSE %d END", args[0].sql, len),
-                sqlc_type(PG_OID_INT4), out);
+    return sqlc_emit_done(
+        c, s, args, n,
+        sqlc_printf(c, "CASE WHEN (%s) IS NULL THEN NULL ELSE %d END", args[0].sql, len),
+        sqlc_type(PG_OID_INT4), out);
 }
 
 /* ---- statistics ------------------------------------------------------------------------------ */
@@ -323,152 +325,10 @@ static bool e_num_stat(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, siz
                          s->name);
     const char *x = args[0].numv ? args[0].sql : sqlc_printf(c, "CAST(%s AS VARCHAR)", args[0].sql);
     char *sql = sqlc_printf(c, "%s(%s%s%s)%s", fn, m->distinct, x, m->order, m->post);
-    if (!done(c, s, args, n, sql, sqlc_type(PG_OID_NUMERIC), out))
+    if (!sqlc_emit_done(c, s, args, n, sql, sqlc_type(PG_OID_NUMERIC), out))
         return false;
     out->numv = true;
     return true;
-}
-
-/* ---- enums ------------------------------------------------------------------------------------
- */
-
-static const proxy_pgtype_t *enum_type(sqlc_ctx_t *c, const sqlc_val_t *v)
-{
-    proxy_pgtype_ref_t b = proxy__pgtype_base(c->cat, v->type);
-    return c->cat ? proxy__pgcat_type(c->cat, b.oid) : NULL;
-}
-
-static char *enum_label(sqlc_ctx_t *c, const proxy_pgtype_t *t, size_t i)
-{
-    return sqlc_printf(c, "CAST(%s AS %s)", sqlc_literal(c, t->enum_labels[i]),
-                       sqlc_duck_type(c, sqlc_type(t->oid)));
-}
-
-/* enum_first / enum_last: the type's first or last label; the argument only gives the type. */
-static bool e_enum_end(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
-                       sqlc_val_t *out)
-{
-    const proxy_pgtype_t *t = enum_type(c, &args[0]);
-    if (!t || t->typtype != 'e')
-        return sqlc_no_function(c, s->name, args, n, false);
-    char *sql =
-        t->n_enum_labels == 0
-            ? sqlc_printf(c, "CAST(error(%s) AS %s)",
-                          sqlc_literal(c, sqlc_printf(c, "55000 enum %s contains no values",
-                                                      sqlc_type_name(c, args[0].type))),
-                          sqlc_duck_type(c, sqlc_type(t->oid)))
-            : enum_label(c, t, strcmp(s->name, "enum_first") == 0 ? 0 : t->n_enum_labels - 1);
-    bool ok = done(c, s, args, 0, sql, sqlc_type(t->oid), out);
-    out->is_const = true;
-    return ok;
-}
-
-/* enum_range(e) and enum_range(lo, hi): labels in order, NULL bounds open. */
-static bool e_enum_range(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
-                         sqlc_val_t *out)
-{
-    const proxy_pgtype_t *t = enum_type(c, &args[0]);
-    if (!t || t->typtype != 'e')
-        return sqlc_no_function(c, s->name, args, n, false);
-    am_buf_t b;
-    am_buf_init(&b);
-    /* DuckDB's grammar has no array of a schema-qualified type: the elements carry the type */
-    am_buf_puts(&b, "[");
-    for (size_t i = 0; i < t->n_enum_labels; i++)
-        am_buf_printf(&b, "%s%s", i ? ", " : "", enum_label(c, t, i));
-    if (t->n_enum_labels == 0)
-        am_buf_printf(&b, "CAST(NULL AS %s)", sqlc_duck_type(c, sqlc_type(t->oid)));
-    am_buf_puts(&b, "]");
-    char *all = t->n_enum_labels
-                    ? am_arena_strndup(c->arena, b.data, b.len)
-                    : sqlc_printf(c, "list_filter(%.*s, am_l -> false)", (int)b.len, b.data);
-    am_buf_destroy(&b);
-    char *sql = n == 1 ? all
-                       : sqlc_printf(c,
-                                     "list_filter(%s, am_l -> ((%s) IS NULL OR am_l >= (%s)) AND "
-                                     "((%s) IS NULL OR am_l <= (%s)))",
-                                     all, args[0].sql, args[0].sql, args[1].sql, args[1].sql);
-    uint32_t arr = proxy__pgtype_array(c->cat, t->oid);
-    bool ok = done(c, s, args, n, sql, sqlc_type(arr), out);
-    out->is_const = n == 1 || (args[0].is_const && args[1].is_const);
-    return ok;
-}
-
-/* ---- catalog lookups ------------------------------------------------------------------------ */
-
-/* to_regclass(text) and friends: the name resolved now, NULL when nothing has it. */
-static bool e_to_reg(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
-                     sqlc_val_t *out)
-{
-    if (args[0].is_null)
-        return done(c, s, args, n, sqlc_strdup(c, "CAST(NULL AS BIGINT)"), sqlc_type(s->result),
-                    out);
-    const char *text = const_text(c, &args[0]);
-    if (!text)
-        return sqlc_fail(c, "0A000",
-                         "%s() of a value computed at run time is not supported on "
-                         "the mirror",
-                         s->name);
-    sqlc_val_t v;
-    if (!sqlc_lit_reg(c, text, s->result, &v)) {
-        static const char *const missing[] = {"42P01", "3F000", "42704", "42883"};
-        bool absent = false;
-        for (size_t i = 0; i < AM_ARRAY_LEN(missing); i++)
-            absent = absent || strcmp(c->err->sqlstate, missing[i]) == 0;
-        if (!absent)
-            return false;
-        memset(c->err, 0, sizeof *c->err);
-        v = sqlc_val_of(sqlc_strdup(c, "CAST(NULL AS BIGINT)"), sqlc_type(s->result));
-    }
-    return done(c, s, args, n, v.sql, sqlc_type(s->result), out);
-}
-
-/* An identifier of a function name as stringToQualifiedNameList reads it, lower-cased; NULL
- * for anything quoted or unusual (refused: the mirror does not reproduce those rules). */
-static char *plain_ident(sqlc_ctx_t *c, const char *s, size_t len)
-{
-    if (len == 0 || len > 63 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
-        return NULL;
-    char *out = am_arena_strndup(c->arena, s, len);
-    for (size_t i = 0; i < len; i++) {
-        if (!isalnum((unsigned char)out[i]) && out[i] != '_' && out[i] != '$')
-            return NULL;
-        out[i] = (char)tolower((unsigned char)out[i]);
-    }
-    return out;
-}
-
-/* to_regproc(text): the served catalog has pg_catalog's functions only, so the answer is exact
- * when the name is pg_catalog-qualified, or unqualified and overloaded there (NULL either way
- * a user function adds). */
-static bool e_to_regproc(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
-                         sqlc_val_t *out)
-{
-    if (args[0].is_null)
-        return done(c, s, args, n, sqlc_strdup(c, "CAST(NULL AS BIGINT)"), sqlc_type(s->result),
-                    out);
-    const char *text = const_text(c, &args[0]);
-    const char *dot = text ? strchr(text, '.') : NULL;
-    char *nsp = dot ? plain_ident(c, text, (size_t)(dot - text)) : NULL;
-    char *name = text ? plain_ident(c, dot ? dot + 1 : text, strlen(dot ? dot + 1 : text)) : NULL;
-    bool other_nsp = nsp && strcmp(nsp, "pg_catalog") != 0;
-    if (!c->cat || !name || (dot && !nsp) || (other_nsp && proxy__pgcat_nsp_find(c->cat, nsp) != 0))
-        return sqlc_fail(c, "0A000",
-                         "to_regproc() of this name is not supported on the mirror: "
-                         "the mirror knows pg_catalog's functions only");
-    if (other_nsp) /* no such schema */
-        return done(c, s, args, n, sqlc_strdup(c, "CAST(NULL AS BIGINT)"), sqlc_type(s->result),
-                    out);
-    const char *lit = sqlc_literal(c, name);
-    const char *pick = nsp ? "CASE WHEN count(*) = 1 THEN min(oid) END"
-                           : "CASE WHEN count(*) >= 2 THEN CAST(NULL AS BIGINT) ELSE "
-                             "error('0A000 to_regproc() of this name is not supported on the "
-                             "mirror: the mirror knows pg_catalog''s functions only') END";
-    char *sql = sqlc_printf(c,
-                            "(SELECT %s FROM am_cat.\"pg_catalog.pg_proc\" WHERE proname = %s AND "
-                            "pronamespace = 11)",
-                            pick, lit);
-    return done(c, s, args, n, sql, sqlc_type(s->result), out);
 }
 
 /* ---- the table ------------------------------------------------------------------------------ */
@@ -766,10 +626,10 @@ static const sqlc_sig_t more[] = {
     E("json_each", 1, A(JS), PG_OID_RECORD, SQLC_F_SRF, refuse_record),
     E("json_each_text", 1, A(JS), PG_OID_RECORD, SQLC_F_SRF, refuse_record),
     /* ---- enums ---- */
-    E("enum_first", 1, A(ENM), ANY, 0, e_enum_end),
-    E("enum_last", 1, A(ENM), ANY, 0, e_enum_end),
-    E("enum_range", 1, A(ENM), ARR, 0, e_enum_range),
-    E("enum_range", 2, A(ENM, ENM), ARR, 0, e_enum_range),
+    E("enum_first", 1, A(ENM), ANY, 0, sqlc_e_enum_end),
+    E("enum_last", 1, A(ENM), ANY, 0, sqlc_e_enum_end),
+    E("enum_range", 1, A(ENM), ARR, 0, sqlc_e_enum_range),
+    E("enum_range", 2, A(ENM, ENM), ARR, 0, sqlc_e_enum_range),
     /* ---- inet and cidr (held as their output text) ---- */
     F1("host", INET, T, "am_inet_host(%1)"),
     F1("text", INET, T, "am_inet_text(%1)"),
@@ -786,11 +646,11 @@ static const sqlc_sig_t more[] = {
     F2("inet_same_family", INET, INET, B, "am_inet_same_family(%1, %2)"),
     F2("inet_merge", INET, INET, CIDR, "am_inet_merge(%1, %2)"),
     /* ---- system ---- */
-    E("to_regclass", 1, A(T), PG_OID_REGCLASS, 0, e_to_reg),
-    E("to_regtype", 1, A(T), PG_OID_REGTYPE, 0, e_to_reg),
-    E("to_regnamespace", 1, A(T), PG_OID_REGNAMESPACE, 0, e_to_reg),
-    E("to_regrole", 1, A(T), PG_OID_REGROLE, 0, e_to_reg),
-    E("to_regproc", 1, A(T), PG_OID_REGPROC, 0, e_to_regproc),
+    E("to_regclass", 1, A(T), PG_OID_REGCLASS, 0, sqlc_e_to_reg),
+    E("to_regtype", 1, A(T), PG_OID_REGTYPE, 0, sqlc_e_to_reg),
+    E("to_regnamespace", 1, A(T), PG_OID_REGNAMESPACE, 0, sqlc_e_to_reg),
+    E("to_regrole", 1, A(T), PG_OID_REGROLE, 0, sqlc_e_to_reg),
+    E("to_regproc", 1, A(T), PG_OID_REGPROC, 0, sqlc_e_to_regproc),
     E("to_regprocedure", 1, A(T), PG_OID_REGPROCEDURE, 0, refuse),
     E("to_regoper", 1, A(T), PG_OID_REGOPER, 0, refuse),
     E("to_regoperator", 1, A(T), PG_OID_REGOPERATOR, 0, refuse),

@@ -235,6 +235,20 @@ bool sqlc_functab_is_agg(sqlc_ctx_t *c, const char *name);
  * when nargs reaches theirs: appends up to max signatures to out, returns how many. */
 size_t sqlc_functab_more_find(const char *name, size_t nargs, const sqlc_sig_t **out, size_t max);
 bool sqlc_functab_more_is_agg(const char *name);
+/* An emitter's result: sql of type t, flags merged from args, constant unless s is an
+ * aggregate, window or volatile function (sqlc_functab_more.c). */
+bool sqlc_emit_done(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n, char *sql,
+                    proxy_pgtype_ref_t t, sqlc_val_t *out);
+/* The text of a constant text argument ('...' literal once coerced), or NULL. */
+const char *sqlc_const_text(sqlc_ctx_t *c, const sqlc_val_t *v);
+/* sqlc_fn_lookup.c: enum_first/enum_last, enum_range, to_reg*, to_regproc. */
+bool sqlc_e_enum_end(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                     sqlc_val_t *out);
+bool sqlc_e_enum_range(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                       sqlc_val_t *out);
+bool sqlc_e_to_reg(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n, sqlc_val_t *out);
+bool sqlc_e_to_regproc(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                       sqlc_val_t *out);
 /* text || anynonarray and the reverse: the other operand cast to text, as textanycat does. */
 bool sqlc_textanycat(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                      sqlc_val_t *out);

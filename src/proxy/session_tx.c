@@ -1,0 +1,196 @@
+/*
+ * proxy/session_tx.c: the transaction block as a PostgreSQL backend keeps it (BEGIN with its
+ * characteristics, COMMIT [AND CHAIN], ROLLBACK, savepoints, the 25P02 failed block, the
+ * extended protocol's implicit transaction up to Sync) and the DuckDB read transaction under
+ * it: READ COMMITTED statements move to the newest catalog and views, REPEATABLE READ and
+ * SERIALIZABLE keep the first statement's.
+ * Spec: PostgreSQL docs "BEGIN", "COMMIT", "SAVEPOINT"; postgres.md §4.3-4.4 (tags).
+ */
+#include "proxy/proxy_internal.h"
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool duck_run(proxy_session_t *s, const char *sql)
+{
+    am_err_t e = {0};
+    if (proxy__duck_exec(s->con, sql, &e))
+        return true;
+    am_log_debug("proxy", "duckdb transaction command failed", AM_KV_STR("sql", sql),
+                 AM_KV_ERR(&e));
+    return false;
+}
+
+bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err)
+{
+    if (s->duck_tx)
+        return true;
+    uint64_t gen = atomic_load(&s->proxy->views_gen);
+    if (!proxy__duck_exec(s->con, "BEGIN TRANSACTION", err))
+        return false;
+    s->duck_tx = true;
+    s->duck_gen = gen;
+    return true;
+}
+
+/* The end of a block or of the implicit transaction: DuckDB's, portals, the catalog. */
+static void tx_end(proxy_session_t *s, bool commit)
+{
+    if (s->duck_tx)
+        (void)duck_run(s, commit ? "COMMIT" : "ROLLBACK");
+    proxy__portal_end_tx(s, commit);
+    s->duck_tx = false;
+    s->tx = 'I';
+    s->implicit_tx = false;
+    free(s->tx_isolation);
+    s->tx_isolation = NULL;
+}
+
+void proxy__session_fail_tx(proxy_session_t *s)
+{
+    if (s->tx != 'I')
+        s->tx = 'E';
+}
+
+void proxy__session_sync(proxy_session_t *s)
+{
+    if (s->tx == 'I' && s->implicit_tx)
+        tx_end(s, true);
+}
+
+void proxy__session_stmt_begin(proxy_session_t *s)
+{
+    if (s->tx != 'I' || s->implicit_tx)
+        return;
+    s->tx_start_us = am_now_us();
+    proxy__pgcat_unref(s->cat);
+    s->cat = proxy__catalog_current(s->proxy);
+    const char *coll = s->cat ? proxy__pgcat_collate(s->cat) : NULL;
+    for (size_t i = 0; coll && i < s->n_settings; i++)
+        if ((!strcasecmp(s->settings[i].name, "lc_collate") ||
+             !strcasecmp(s->settings[i].name, "lc_ctype")) &&
+            strcmp(s->settings[i].value, coll) != 0) {
+            free(s->settings[i].value);
+            s->settings[i].value = am_xstrdup(coll);
+        }
+}
+
+/* READ COMMITTED (PostgreSQL's default): each statement of a block sees the newest watermark.
+ * The block's DuckDB transaction (reads only) ends and the next statement opens one on the
+ * current catalog; REPEATABLE READ and SERIALIZABLE keep the first statement's snapshot. While
+ * a protocol portal of the block is open its rows come from the old snapshot: kept. */
+void proxy__session_stmt_snapshot(proxy_session_t *s)
+{
+    if (s->tx != 'T' || s->implicit_tx)
+        return;
+    const char *iso =
+        s->tx_isolation ? s->tx_isolation : proxy__setting_find(s, "default_transaction_isolation");
+    if (iso && strncasecmp(iso, "read ", 5) != 0)
+        return;
+    for (const proxy_portal_t *p = s->portals; p; p = p->next)
+        if (p->has_cur && !p->declared && p->name[0])
+            return;
+    /* the views may change with the catalog unchanged (new rows only): DuckDB's transaction
+     * then still sees the old ones */
+    proxy_pgcat_t *now = proxy__catalog_current(s->proxy);
+    if (now == s->cat && (!s->duck_tx || s->duck_gen == atomic_load(&s->proxy->views_gen))) {
+        proxy__pgcat_unref(now);
+        return;
+    }
+    if (s->duck_tx)
+        (void)duck_run(s, "COMMIT");
+    s->duck_tx = false;
+    proxy__pgcat_unref(s->cat);
+    s->cat = now;
+}
+
+static bool tx_begin(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_err_t *err)
+{
+    if (s->tx != 'I') {
+        proxy__send_notice(s, "25001", "there is already a transaction in progress");
+    } else {
+        proxy__session_stmt_begin(s);
+        if (!proxy__session_tx_options(s, t->options, t->n_options, false, err))
+            return false;
+        if (!proxy__duck_tx_begin(s, err))
+            return false;
+        s->tx = 'T';
+        s->implicit_tx = false;
+    }
+    proxy__wire_complete(&s->out, t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START
+                                      ? "START TRANSACTION"
+                                      : "BEGIN");
+    return true;
+}
+
+static bool tx_finish(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_err_t *err)
+{
+    bool commit = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT;
+    const char *tag = commit && s->tx != 'E' ? "COMMIT" : "ROLLBACK";
+    if (s->tx == 'I') {
+        if (t->chain)
+            return am_err_set(err, "25P01", "%s AND CHAIN can only be used in transaction blocks",
+                              commit ? "COMMIT" : "ROLLBACK");
+        proxy__send_notice(s, "25P01", "there is no transaction in progress");
+    }
+    char *iso = t->chain && s->tx_isolation ? am_xstrdup(s->tx_isolation) : NULL;
+    bool was_block = s->tx != 'I';
+    tx_end(s, commit && s->tx == 'T');
+    proxy__wire_complete(&s->out, tag);
+    if (t->chain && was_block) {
+        proxy__session_stmt_begin(s);
+        s->tx_isolation = iso;
+        iso = NULL;
+        if (!proxy__duck_tx_begin(s, err))
+            return false;
+        s->tx = 'T';
+    }
+    free(iso);
+    return true;
+}
+
+static bool savepoint(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_err_t *err)
+{
+    bool rollback_to = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO;
+    bool release = t->kind == PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE;
+    const char *what = rollback_to ? "ROLLBACK TO SAVEPOINT"
+                       : release   ? "RELEASE SAVEPOINT"
+                                   : "SAVEPOINT";
+    if (s->tx == 'I')
+        return am_err_set(err, "25P01", "%s can only be used in transaction blocks", what);
+    if (rollback_to && s->tx == 'E') {
+        /* Nothing was written: a fresh DuckDB transaction is the state before the savepoint. */
+        if (s->duck_tx)
+            (void)duck_run(s, "ROLLBACK");
+        s->duck_tx = false;
+        if (!proxy__duck_tx_begin(s, err))
+            return false;
+        s->tx = 'T';
+    }
+    proxy__wire_complete(&s->out, rollback_to ? "ROLLBACK" : release ? "RELEASE" : "SAVEPOINT");
+    return true;
+}
+
+bool proxy__session_transaction(proxy_session_t *s, const PgQuery__TransactionStmt *t,
+                                am_err_t *err)
+{
+    switch (t->kind) {
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
+        return tx_begin(s, t, err);
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
+        return tx_finish(s, t, err);
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO:
+        return savepoint(s, t, err);
+    default:
+        return am_err_set(err, PROXY_SQLSTATE_READ_ONLY,
+                          "cannot execute PREPARE TRANSACTION in a read-only transaction");
+    }
+}
