@@ -10,7 +10,6 @@ overhead), peak, peak - baseline, what the identity index grew by (its checkpoin
 and peak - baseline - that growth: the transaction's own memory, to hold against max_memory.
 Measured is the writer process (the supervisor's child that runs the write path): the server
 process, with the proxy's DuckDB, is not in it."""
-import json
 import os
 import re
 import sys
@@ -25,46 +24,27 @@ UPDATE = os.environ.get("BENCH_BIGTXN_UPDATE", "1") == "1"
 DB = "bench_bigtxn"
 
 
-def status_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise KeyError(field)
-
-
-def reset_peak(pid):
-    with open(f"/proc/{pid}/clear_refs", "w") as f:
-        f.write("5")
-
-
 def index_bytes(log):
     found = re.findall(r'msg="identity index checkpointed" table=public.big .* rows=(\d+) bytes=(\d+)', log)
     return (int(found[-1][0]), int(found[-1][1])) if found else (0, 0)
 
 
-def watermark_lsn(m):
-    with open(os.path.join(m.warehouse, "_arctic", "watermark.json")) as f:
-        hi, lo = json.load(f)["lsn"].split("/")
-    return (int(hi, 16) << 32) | int(lo, 16)
-
-
 def one(m, pg, what, sql, want):
     pid = amtest.children(m)["writer"]
     time.sleep(3)  # idle: the baseline is what the mirror holds with nothing to do
-    base = status_kb(pid, "VmRSS")
+    base = amtest.status_kb(pid, "VmRSS")
     index_before = index_bytes(m.log())[1]
-    reset_peak(pid)
+    amtest.reset_peak(pid)
     t0 = time.monotonic()
     cur = pg.cursor()
     cur.execute(sql)
     cur.execute("SELECT pg_current_wal_lsn() - '0/0'")
     end = int(cur.fetchone()[0])
     # the write path alone: no query runs in the proxy until the peak is read
-    amtest.wait_until(lambda: watermark_lsn(m) >= end, 3600, what, interval=0.2)
+    amtest.wait_until(lambda: amtest.watermark_lsn(m) >= end, 3600, what, interval=0.2)
     secs = time.monotonic() - t0
-    peak = status_kb(pid, "VmHWM")
-    anon, file_kb = status_kb(pid, "RssAnon"), status_kb(pid, "RssFile")
+    peak = amtest.status_kb(pid, "VmHWM")
+    anon, file_kb = amtest.status_kb(pid, "RssAnon"), amtest.status_kb(pid, "RssFile")
     # the server refreshes its views on its own after the watermark moves
     amtest.wait_until(lambda: m.query(want[0])[0][0] == want[1], 120,
                       f"{what}: {want[1]} rows through the proxy")
@@ -102,6 +82,7 @@ def run():
     m = amtest.Mirror(DB, [("public", "big")], mirror={"max_memory": MEMORY}).start()
     try:
         amtest.wait_until(lambda: m.query("SELECT count(*) FROM big")[0][0] == 0, 120, "the initial copy")
+        amtest.bigtxn_warm_up(m, pg)
         runs = [one(m, pg, "INSERT in one transaction",
                     f"INSERT INTO big SELECT g, md5(g::text), g % 1000 FROM generate_series(1, {ROWS}) g",
                     ("SELECT count(*) FROM big", ROWS))]

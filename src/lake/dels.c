@@ -1,7 +1,7 @@
 /*
  * lake/dels.c: a batch's deleted positions. They are kept in memory as packed 8-byte positions
- * (file id << 40 | row) up to the batch's share of the write path's budget (half a data file's
- * bytes, lake_set_file_bytes); past it they are sorted, deduplicated and written to an unlinked
+ * (file id << 40 | row) up to the batch's share of the write path's budget (a quarter of a data
+ * file's bytes, lake_set_file_bytes: a sixteenth of mirror.max_memory); past it they are sorted, deduplicated and written to an unlinked
  * temp file as one run, and the array starts over: an UPDATE of a billion rows needs no 8 GB
  * array. At commit they become one position delete file, sorted by data file URI and then
  * row as the spec requires: sorted where they are when nothing was spilled, else merged from
@@ -39,7 +39,7 @@ typedef struct lake__del_run {
 
 static size_t mem_max(const lake_batch_t *b)
 {
-    size_t n = (size_t)(b->t->lake->bytes_per_file / 2) / sizeof *b->dels;
+    size_t n = (size_t)(b->t->lake->bytes_per_file / 4) / sizeof *b->dels;
     return n < MEM_MIN ? MEM_MIN : n;
 }
 

@@ -117,7 +117,7 @@ mirror_t *mirror_new(const mirror_options_t *opts)
     m->opts.maintain = &m->maintain;
     if (m->opts.max_memory <= 0)
         m->opts.max_memory = INT64_C(256) << 20;
-    m->opts.source.spill_bytes = (size_t)(m->opts.max_memory / 8);
+    m->opts.source.spill_bytes = (size_t)(m->opts.max_memory / 16);
     pthread_mutex_init(&m->status_lock, NULL);
     pthread_mutex_init(&m->reload_lock, NULL);
     register_metrics(m);

@@ -3,6 +3,7 @@
 The suite's PostgreSQL comes from scripts/test.sh (AM_TEST_PG* variables); the binary under test
 is AM_BIN. Each test makes its own database, slot, publication, warehouse and ports.
 """
+import json
 import os
 import signal
 import socket
@@ -204,16 +205,46 @@ def children(m):
     return out
 
 
-def rss_kb(pid):
-    """Resident set size of a process in kB (VmRSS), or None once it is gone."""
+def status_kb(pid, field="VmRSS"):
+    """A kB figure of /proc/<pid>/status (VmRSS, VmHWM, RssAnon ...), or None once it is gone."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
     return None
+
+
+def rss_kb(pid):
+    """Resident set size of a process in kB (VmRSS), or None once it is gone."""
+    return status_kb(pid, "VmRSS")
+
+
+def reset_peak(pid):
+    """Starts VmHWM over from the current VmRSS."""
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
+
+
+def bigtxn_warm_up(m, pg):
+    """Every kind of work the write path does, once and small, on table big (id, v, n): a data
+    file, an update's delete file, a delete, a compaction's chance. What the process holds
+    afterwards, idle, is its fixed overhead: the code of each path mapped and its allocators
+    set up, which the first big transaction would otherwise count as its own."""
+    cur = pg.cursor()
+    cur.execute("INSERT INTO big SELECT g, md5(g::text), 0 FROM generate_series(-20000, -1) g")
+    cur.execute("UPDATE big SET n = 1 WHERE id < 0")
+    cur.execute("DELETE FROM big WHERE id < 0")
+    wait_until(lambda: m.query("SELECT count(*) FROM big")[0][0] == 0, 120, "the warm-up applied")
+
+
+def watermark_lsn(m):
+    """The LSN of the mirror's last durable watermark, as an integer."""
+    with open(os.path.join(m.warehouse, "_arctic", "watermark.json")) as f:
+        hi, lo = json.load(f)["lsn"].split("/")
+    return (int(hi, 16) << 32) | int(lo, 16)
 
 
 def wait_until(pred, timeout, what, interval=0.05):

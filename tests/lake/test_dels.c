@@ -9,7 +9,7 @@
 #define NEW 40
 #define NEW_ID 200
 #define ALL (ROWS + NEW)
-#define MEM 16 /* positions kept in memory: bytes_per_file / 2 / 8 */
+#define MEM 16 /* positions kept in memory: bytes_per_file / 4 / 8 */
 
 /* xorshift: the same deletes every run */
 static uint64_t next(uint64_t *s)
@@ -51,7 +51,7 @@ static void run(const char *name, int n)
     lt_append(b, 0, ROWS, pos); /* three data files */
     lt_commit(b, 1);
     lt_append(b, NEW_ID, NEW_ID + NEW, pos + ROWS); /* a fourth, in the batch itself */
-    lake->bytes_per_file = MEM * 2 * 8;
+    lake->bytes_per_file = MEM * 4 * 8;
 
     bool gone[ALL] = {false};
     lake_pos_t asked[2 * ROWS];
@@ -147,7 +147,7 @@ Test(lake, spilled_deletes_go_with_a_truncate)
     lake_pos_t pos[ROWS];
     lt_append(b, 0, ROWS, pos);
     lt_commit(b, 1);
-    lake->bytes_per_file = MEM * 2 * 8;
+    lake->bytes_per_file = MEM * 4 * 8;
     am_err_t err = {0};
     for (int r = 0; r < 50; r++)
         cr_assert(lake_batch_delete(b, pos[r], &err), "%s", err.msg);
