@@ -134,11 +134,15 @@ bool mirror__flush(mirror_t *m, am_err_t *err)
         if (timed)
             health_histogram_observe(m->metrics.commit_duration, (double)(am_mono_us() - t0) / 1e6);
     }
-    /* every batch is committed: a finished compaction goes in now, and this watermark names
-     * it */
+    if (!mirror__write_watermark(m, lsn, err) || !acknowledge(m, lsn, err))
+        return false;
+    /* every batch is committed and visible: a finished compaction goes in now, after the
+     * watermark rather than before it, so that readers do not wait for its commit; a second
+     * watermark at the same LSN names it (as idle() does; a crash between the two leaves the
+     * table one replace snapshot past its watermark, which a start takes as it is) */
     bool compacted = false;
-    if (!mirror__maint_step(m, &compacted, err) || !mirror__write_watermark(m, lsn, err) ||
-        !acknowledge(m, lsn, err))
+    if (!mirror__maint_step(m, &compacted, err) ||
+        (compacted && !mirror__write_watermark(m, lsn, err)))
         return false;
     char lsn_s[24];
     am_log_debug("mirror", "flushed", AM_KV_STR("lsn", am_lsn_format(lsn, lsn_s, sizeof lsn_s)),
