@@ -123,7 +123,7 @@ bool mirror__maint_start(mirror_t *m, am_err_t *err)
     pthread_cond_init(&mt->cond, NULL);
     mt->min_age_ms = m->maintain.file_retention_ms;
     mt->sweep_at_us = 0; /* a sweep at start */
-    mt->compactor = lake_compactor_new(lake_warehouse(m->lake), m->opts.max_memory / 4, err);
+    mt->compactor = lake_compactor_new(lake_warehouse(m->lake), m->opts.max_memory, err);
     if (!mt->compactor) {
         am_err_prefix(err, "maintenance");
         return false;
