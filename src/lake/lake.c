@@ -109,7 +109,8 @@ bool lake_set_memory_limit(lake_t *lake, int64_t bytes, am_err_t *err)
     bool ok = lake__duck_exec(lake->con, sql.data, err);
     am_buf_reset(&sql);
     /* DuckDB's allocator holds on to what a thread or a dropped temp table freed until 128 MB
-     * or 512 MB of it pile up: far past a small limit, so both hand memory back much sooner */
+     * or 512 MB of it pile up: far past a small limit, so a thread's goes back past a quarter
+     * of the limit and a dropped table's at once */
     am_buf_printf(&sql,
                   "SET memory_limit = '%lldB'; SET allocator_flush_threshold = '%lldB'; "
                   "SET allocator_bulk_deallocation_flush_threshold = '1MB'",
@@ -124,19 +125,37 @@ bool lake_set_memory_limit(lake_t *lake, int64_t bytes, am_err_t *err)
 /* DuckDB's Linux builds allocate through a bundled jemalloc, which keeps the pages a dropped
  * temp table freed (decayed only on later allocations): after a big transaction the writer sat
  * on 30 MB more than its budget. Its control entry is exported under DuckDB's prefix; weak, so
- * a build without it links and only skips the purge. 4096 is jemalloc's "all arenas". */
+ * a build without it links and only skips the purge. 4096 is jemalloc's "all arenas". Purging
+ * costs page faults when the pages are wanted again (9% of an initial copy's time when done
+ * after every file), so only what exceeds slack goes back. */
 int duckdb_je_mallctl(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)
     __attribute__((weak));
 
-void lake__allocator_purge(void)
+static size_t je_stat(const char *name)
 {
-    if (duckdb_je_mallctl)
-        (void)duckdb_je_mallctl("arena.4096.purge", NULL, NULL, NULL, 0);
+    size_t v = 0, len = sizeof v;
+    return duckdb_je_mallctl(name, &v, &len, NULL, 0) == 0 ? v : 0;
+}
+
+void lake__allocator_purge(int64_t slack)
+{
+    if (!duckdb_je_mallctl)
+        return;
+    uint64_t epoch = 1;
+    size_t len = sizeof epoch;
+    if (slack > 0) {
+        /* the statistics are a snapshot taken at each new epoch */
+        (void)duckdb_je_mallctl("epoch", &epoch, &len, &epoch, len);
+        size_t resident = je_stat("stats.resident"), active = je_stat("stats.active");
+        if (resident <= active || resident - active <= (size_t)slack)
+            return;
+    }
+    (void)duckdb_je_mallctl("arena.4096.purge", NULL, NULL, NULL, 0);
 }
 
 void lake_release_memory(void)
 {
-    lake__allocator_purge();
+    lake__allocator_purge(0);
     malloc_trim(0);
 }
 

@@ -253,7 +253,7 @@ void lake__pq_abort(lake__pq_t *w)
     drop_temp(w->lake, w->table);
     w->open = false;
     if (w->n_bytes >= LAKE_PURGE_BYTES)
-        lake__allocator_purge();
+        lake__allocator_purge(w->lake->bytes_per_file / 2);
 }
 
 bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
