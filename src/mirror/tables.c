@@ -43,7 +43,7 @@ mirror_table_t *mirror__table_add(mirror_t *m, uint32_t relid, const char *schem
     t->schema = am_xstrdup(schema);
     t->name = am_xstrdup(name);
     t->served_snapshot = -1;
-    t->keep_max = m->opts.max_memory / 16;
+    t->keep_max = m->opts.max_memory / 8;
     if (spec) {
         t->spec = spec_key(spec);
         t->insert_only = spec->insert_only;

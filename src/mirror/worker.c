@@ -406,7 +406,7 @@ static void *worker_main(void *ud)
     j.t.schema = am_xstrdup(w->ref.schema);
     j.t.name = am_xstrdup(w->ref.name);
     j.t.insert_only = w->insert_only;
-    j.t.keep_max = w->max_memory / 16;
+    j.t.keep_max = w->max_memory / 8;
     am_err_t err = {0};
     bool ok = run_job(&j, &err);
     mirror__table_destroy(&j.t);
