@@ -1,13 +1,14 @@
 /*
  * lake/dels.c: a batch's deleted positions. They are kept in memory as packed 8-byte positions
  * (file id << 40 | row) up to the batch's share of the write path's budget (a quarter of a data
- * file's bytes, lake_set_file_bytes: a sixteenth of mirror.max_memory); past it they are sorted, deduplicated and written to an unlinked
- * temp file as one run, and the array starts over: an UPDATE of a billion rows needs no 8 GB
- * array. At commit they become one position delete file, sorted by data file URI and then
- * row as the spec requires: sorted where they are when nothing was spilled, else merged from
- * the runs one data file at a time (each run keeps where each file's positions start).
- * DuckDB is not asked to sort: at a small memory limit its DISTINCT and ORDER BY over a
- * million rows ran out of memory where this merge needs a few kB per run.
+ * file's bytes, lake_set_file_bytes: a sixteenth of mirror.max_memory); past it they are
+ * sorted, deduplicated and written to an unlinked temp file as one run, and the array starts
+ * over: an UPDATE of a billion rows needs no 8 GB array. At commit they become one position
+ * delete file, sorted by data file URI and then row as the spec requires: sorted where they are
+ * when nothing was spilled, else merged from the runs one data file at a time (each run keeps
+ * where each file's positions start). DuckDB is not asked to sort: at a small memory limit its
+ * DISTINCT and ORDER BY over a million rows ran out of memory where this merge needs a few kB
+ * per run.
  * Spec: reference/iceberg.md section 7 (position deletes).
  */
 #include "lake/lake_internal.h"
@@ -62,8 +63,8 @@ static size_t sort_unique(uint64_t *v, size_t n)
 /* An unlinked file under $TMPDIR (or /tmp): nothing to clean up after a crash. */
 static int open_spill(am_err_t *err)
 {
-    const char *tmp = getenv("TMPDIR");
-    char *path = am_xasprintf("%s/arctic-mirror-deletes-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    /* mkstemp's template: it replaces the six X */
+    char *path = am_xasprintf("%s/arctic-mirror-deletes-XXXXXX", lake__tmp_dir());
     int fd = mkstemp(path);
     if (fd < 0)
         am_err_errno(err, errno, "create \"%s\"", path);

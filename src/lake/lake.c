@@ -87,6 +87,12 @@ void lake_set_file_bytes(lake_t *lake, int64_t bytes)
     lake->bytes_per_file = bytes < (INT64_C(1) << 20) ? INT64_C(1) << 20 : bytes;
 }
 
+const char *lake__tmp_dir(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    return tmp && tmp[0] ? tmp : "/tmp";
+}
+
 /* Without a limit DuckDB keeps up to 80% of RAM: an ordered COPY buffers whole batches of the
  * rows it writes (a position delete file of a million rows took 130 MB). With one, it holds
  * back, and spills what does not fit to spill_dir, never the working directory (DuckDB's
@@ -96,12 +102,9 @@ bool lake_set_memory_limit(lake_t *lake, int64_t bytes, am_err_t *err)
 {
     if (bytes < LAKE_MEMORY_LIMIT_MIN)
         bytes = LAKE_MEMORY_LIMIT_MIN;
-    if (!lake->spill_dir) {
-        const char *tmp = getenv("TMPDIR");
-        lake->spill_dir =
-            am_xasprintf("%s/arctic-mirror-lake-%d-%llx", tmp && tmp[0] ? tmp : "/tmp",
-                         (int)getpid(), (unsigned long long)am_random_id53());
-    }
+    if (!lake->spill_dir)
+        lake->spill_dir = am_xasprintf("%s/arctic-mirror-lake-%d-%llx", lake__tmp_dir(),
+                                       (int)getpid(), (unsigned long long)am_random_id53());
     am_buf_t sql;
     am_buf_init(&sql);
     am_buf_puts(&sql, "SET temp_directory = ");

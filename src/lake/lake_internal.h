@@ -401,6 +401,8 @@ bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_i
 void lake__pq_abort(lake__pq_t *w); /* drops the temp table; no-op when not open */
 /* Rows per row group for rows of about bytes / rows bytes each. */
 int64_t lake__pq_group_rows(int64_t bytes, int64_t rows);
+/* Where the writer's scratch files go: $TMPDIR, else /tmp (lake.c). */
+const char *lake__tmp_dir(void);
 /* Purges DuckDB's allocator (lake.c) when it keeps more than slack bytes it does not use
  * (slack 0: always): after dropping a temp table of LAKE_PURGE_BYTES or more. */
 void lake__allocator_purge(int64_t slack);

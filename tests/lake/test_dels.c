@@ -38,6 +38,16 @@ static size_t unique(lake_pos_t *p, size_t n)
     return k;
 }
 
+/* The table's live ids at snapshot snap, "1,2,..." ("NULL" when none; caller frees). */
+static char *live_ids(duckdb_connection con, const char *dir, int64_t snap)
+{
+    char *plan = lt_plan(dir, "orders", snap);
+    char sql[4096];
+    snprintf(sql, sizeof sql, "SELECT string_agg(id::VARCHAR, ',' ORDER BY id) FROM %s", plan);
+    free(plan);
+    return lt_query_text(con, sql);
+}
+
 /* Deletes `n` random committed rows (some twice), over the budget when n > MEM; checks what the
  * batch hands back, commits, and checks the table and its delete file. */
 static void run(const char *name, int n)
@@ -94,13 +104,11 @@ static void run(const char *name, int n)
     duckdb_database db;
     duckdb_connection con;
     lt_duck(&db, &con);
-    char *plan = lt_plan(dir, "orders", snap);
-    char sql[4096];
-    snprintf(sql, sizeof sql, "SELECT string_agg(id::VARCHAR, ',' ORDER BY id) FROM %s", plan);
-    char *got = lt_query_text(con, sql);
+    char *got = live_ids(con, dir, snap);
     cr_assert_str_eq(got, w == want ? "NULL" : want, "%s: the live rows", name);
     free(got);
     /* one delete file: each position once, sorted by file_path then pos */
+    char sql[1024];
     snprintf(sql, sizeof sql,
              "SELECT count(*) FILTER (WHERE pf > file_path OR (pf = file_path AND pp >= pos)) "
              "|| '/' || count(*) || '/' || count(DISTINCT file_path) FROM (SELECT file_path, "
@@ -120,7 +128,6 @@ static void run(const char *name, int n)
     snprintf(expect, sizeof expect, "0/%d/%d", n_gone, files);
     cr_assert_str_eq(got, expect, "%s: disorder/rows/files of the delete file", name);
     free(got);
-    free(plan);
     duckdb_disconnect(&con);
     duckdb_close(&db);
     lake_close(lake);
@@ -163,13 +170,9 @@ Test(lake, spilled_deletes_go_with_a_truncate)
     duckdb_database db;
     duckdb_connection con;
     lt_duck(&db, &con);
-    char *plan = lt_plan(dir, "orders", snap);
-    char sql[4096];
-    snprintf(sql, sizeof sql, "SELECT string_agg(id::VARCHAR, ',' ORDER BY id) FROM %s", plan);
-    char *got = lt_query_text(con, sql);
+    char *got = live_ids(con, dir, snap);
     cr_assert_str_eq(got, "500,501,502");
     free(got);
-    free(plan);
     duckdb_disconnect(&con);
     duckdb_close(&db);
     lake_close(lake);
