@@ -15,7 +15,7 @@ NODE_PACKAGES="icebird@0.3.1 pg@8.16.3 postgres@3.4.9"
 # DEPS_PROFILE=build (the Dockerfile) installs only what `make build` needs.
 BUILD_PACKAGES=(
   build-essential pkg-config libpq-dev libjansson-dev libyaml-dev libmicrohttpd-dev libssl-dev
-  zlib1g-dev libpg-query-dev tcl8.6-dev nodejs npm ca-certificates
+  zlib1g-dev libpg-query-dev libprotobuf-c-dev tcl8.6-dev nodejs npm ca-certificates
 )
 APT_PACKAGES=(
   "${BUILD_PACKAGES[@]}" clang clang-tidy clang-format cppcheck libclang-rt-14-dev libcriterion-dev
