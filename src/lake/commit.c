@@ -87,7 +87,7 @@ bool lake__write_delete_file(lake__commit_t *c, const lake__del_src_t *src, lake
     out->snapshot_id = c->snap_id;
     out->data_seq = out->file_seq = c->seq;
     out->live = true;
-    if (strcmp(first, last) == 0)
+    if (first && last && strcmp(first, last) == 0) /* a writer that names none: not one file */
         out->referenced = am_xstrdup(first);
     c->added_del_files++;
     c->added_deletes += out->record_count;

@@ -192,8 +192,7 @@ static bool move_deletes(ccommit_t *cc, am_err_t *err)
     bool ok = moved_read(&mv, err);
     if (ok)
         n = moved_rows(&mv, &rows);
-    if (ok && n > 0)
-    {
+    if (ok && n > 0) {
         lake__del_src_t src = lake__del_rows_src(rows, n);
         ok = lake__write_delete_file(&cc->c, &src, &cc->moved, err);
     }

@@ -302,8 +302,8 @@ static void put_body(out_t *o, const mirror_pkimage_t *im)
 bool mirror__pkfile_write(storage_t *st, const char *rel, const mirror_pkimage_t *im, am_err_t *err)
 {
     out_t o = {.ok = true, .err = err};
-    if (im->pk)
-        mirror__pk_settle(im->pk);
+    AM_ASSERT(im->pk); /* an image to write always has its index */
+    mirror__pk_settle(im->pk);
     o.w = storage_writer_open(st, rel, err);
     if (!o.w)
         return false;

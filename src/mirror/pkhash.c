@@ -108,7 +108,7 @@ static bool slot_matches(const mirror_pk_t *pk, const mirror_pk_shard_t *s,
         return false;
     uint32_t len = 0;
     const char *key = rec_key(s, e->k, &len);
-    return len == p->len && memcmp(key, p->key, len) == 0;
+    return len == p->len && (len == 0 || memcmp(key, p->key, len) == 0);
 }
 
 /* The slot holding p's key, or -1. */
@@ -227,7 +227,8 @@ static uint32_t slab_add(mirror_pk_shard_t *s, const char *key, size_t len)
     }
     uint32_t len32 = (uint32_t)len;
     memcpy(s->slab + s->slab_len, &len32, sizeof len32);
-    memcpy(s->slab + s->slab_len + 4, key, len);
+    if (len > 0) /* an empty key may come with no bytes at all */
+        memcpy(s->slab + s->slab_len + 4, key, len);
     uint64_t at = s->slab_len / 4;
     s->slab_len += need;
     return (uint32_t)at;
