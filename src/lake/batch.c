@@ -31,19 +31,49 @@ bool lake__batch_start_file(lake_batch_t *b, am_err_t *err)
                           "table %s.%s: a new data file would need id %zu, past the most a table "
                           "can address (%d): compact or renumber its files first",
                           t->schema, t->name, id, t->lake->file_id_max);
-    if (!lake__pq_begin(&b->pq, t->lake, t->meta.cols, t->meta.n_cols, err))
-        return false;
     char uuid[37];
     am_uuid4(uuid);
+    char *rel = am_xasprintf("%s/data/%s" LAKE_FILE_SCHEMA_TAG "%d.parquet", t->rel, uuid,
+                             t->meta.schema_id);
+    bool ok;
+    if (b->stream) {
+        char *abs = storage_path(t->lake->st, rel);
+        char *schema = lake__meta_schema_text(&t->meta);
+        ok = lake__pq_begin_stream(&b->pq, t->lake, t->meta.cols, t->meta.n_cols, abs,
+                                   t->meta.field_ids, t->meta.elem_ids, schema, err);
+        free(schema);
+        free(abs);
+    } else {
+        ok = lake__pq_begin(&b->pq, t->lake, t->meta.cols, t->meta.n_cols, err);
+    }
+    if (!ok) {
+        free(rel);
+        return false;
+    }
     if ((b->n_files & (b->n_files - 1)) == 0)
         b->files = am_xrealloc(b->files, (b->n_files ? b->n_files * 2 : 1) * sizeof *b->files);
     lake__pending_t *p = &b->files[b->n_files++];
     memset(p, 0, sizeof *p);
-    p->rel = am_xasprintf("%s/data/%s" LAKE_FILE_SCHEMA_TAG "%d.parquet", t->rel, uuid,
-                          t->meta.schema_id);
+    p->rel = rel;
     p->uri = am_xasprintf("%s/data/%s" LAKE_FILE_SCHEMA_TAG "%d.parquet", t->uri_prefix, uuid,
                           t->meta.schema_id);
+    p->written = b->stream; /* a streamed file exists from the start: free removes it */
     return true;
+}
+
+void lake_batch_stream(lake_batch_t *b)
+{
+    b->stream = true;
+}
+
+bool lake__batch_not_streamed(const lake_batch_t *b, am_err_t *err)
+{
+    if (!b->stream)
+        return true;
+    return am_err_set(err, AM_SQLSTATE_INTERNAL,
+                      "table %s.%s: a batch that only appends (initial copy) cannot take values "
+                      "from committed rows or read its open file before its commit",
+                      b->t->schema, b->t->name);
 }
 
 bool lake__batch_close_file(lake_batch_t *b, am_err_t *err)
@@ -144,6 +174,7 @@ static void forget_files(lake_batch_t *b, bool committed)
 
 void lake__batch_reset(lake_batch_t *b)
 {
+    b->stream = false; /* what comes after the copy updates and deletes like any batch */
     forget_files(b, true);
     lake__batch_dels_clear(b);
     b->truncate = false;

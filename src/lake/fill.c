@@ -39,6 +39,8 @@ bool lake_batch_append_fill(lake_batch_t *b, const am_value_t *vals, lake_pos_t 
                             lake_pos_t *pos, am_err_t *err)
 {
     lake_table_t *t = b->t;
+    if (!lake__batch_not_streamed(b, err))
+        return false;
     if (!lake_table_pos_committed(t, from))
         return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
                           "table %s.%s: no committed row at file %d row %" PRId64

@@ -196,6 +196,11 @@ bool lake_table_pos_committed(const lake_table_t *t, lake_pos_t pos);
 bool lake_batch_delete(lake_batch_t *b, lake_pos_t pos, am_err_t *err) AM_MUST_CHECK;
 /* Removes every row committed so far (TRUNCATE); rows appended after it stay. */
 void lake_batch_truncate(lake_batch_t *b);
+/* Until its commit the batch only appends (an initial copy): each data file is written while
+ * its rows arrive, by DuckDB on a thread of its own, instead of after them. Taking values
+ * from committed rows (lake_batch_append_fill) and reading a row of the file being written
+ * fail in such a batch; deletes and truncate work. */
+void lake_batch_stream(lake_batch_t *b);
 int64_t lake_batch_n_appended(const lake_batch_t *b);
 int64_t lake_batch_n_deleted(const lake_batch_t *b);
 /* Every position deleted so far (*n of them, repeats possible, any order; caller frees *out):

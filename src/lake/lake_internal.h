@@ -28,8 +28,10 @@
  * older ones are removed. */
 #define LAKE_METADATA_LOG_MAX 100
 /* Rows per Parquet row group: at most LAKE_ROW_GROUP_N, fewer (down to DuckDB's vector size)
- * when the rows are wide: about LAKE_ROW_GROUP_BYTES a group. */
-#define LAKE_ROW_GROUP_N 16384
+ * when the rows are wide: about LAKE_ROW_GROUP_BYTES a group. Every query through the proxy
+ * parses the footers (no metadata cache there), whose size grows with the groups: 16,384-row
+ * groups cost a 10 ms query about 20%. A power of two, so position spans align with it. */
+#define LAKE_ROW_GROUP_N 131072
 #define LAKE_ROW_GROUP_MIN 2048
 #define LAKE_ROW_GROUP_BYTES (INT64_C(8) << 20)
 /* Iceberg's reserved field ids of position delete files (spec, "Position Delete Files"). */
@@ -52,6 +54,7 @@ struct lake {
     duckdb_database db;
     duckdb_connection con;
     uint64_t tmp_seq; /* names temp tables uniquely */
+    bool stream_fn;   /* am_stream (pqstream.c) is registered */
     /* LAKE_ROWS_PER_FILE, LAKE_MERGE_MANIFESTS, LAKE_KEEP_SNAPSHOTS, LAKE_METADATA_LOG_MAX:
      * tests lower them to exercise rolling, merging and expiry with few rows and commits */
     int64_t rows_per_file;
@@ -385,11 +388,19 @@ typedef struct lake__pq {
     int64_t n_rows;
     int64_t n_bytes; /* approximate size of the rows so far */
     bool open;
-    const char *c0_sql; /* what the COPY selects instead of column 0, or NULL */
+    const char *c0_sql;       /* what the COPY selects instead of column 0, or NULL */
+    struct lake__pqs *stream; /* pqstream.c: written while the rows arrive (no temp table) */
+    int64_t pushed_bytes;     /* n_bytes of the rows already handed to the stream */
 } lake__pq_t;
+typedef struct lake__pqs lake__pqs_t;
 
 bool lake__pq_begin(lake__pq_t *w, lake_t *lake, const lake_column_t *cols, size_t n,
                     am_err_t *err) AM_MUST_CHECK;
+/* A file written to abs_path while its rows are appended, by a COPY on a thread of its own
+ * (pqstream.c): nothing can query it before lake__pq_finish, which ignores its arguments. */
+bool lake__pq_begin_stream(lake__pq_t *w, lake_t *lake, const lake_column_t *cols, size_t n,
+                           const char *abs_path, const int32_t *field_ids, const int32_t *elem_ids,
+                           const char *schema_json, am_err_t *err) AM_MUST_CHECK;
 bool lake__pq_append(lake__pq_t *w, const am_value_t *vals, am_err_t *err) AM_MUST_CHECK;
 /* Pushes buffered rows into the temp table (so it can be queried). */
 bool lake__pq_flush(lake__pq_t *w, am_err_t *err) AM_MUST_CHECK;
@@ -399,6 +410,19 @@ bool lake__pq_flush(lake__pq_t *w, am_err_t *err) AM_MUST_CHECK;
 bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
                      const int32_t *elem_ids, const char *schema_json, am_err_t *err) AM_MUST_CHECK;
 void lake__pq_abort(lake__pq_t *w); /* drops the temp table; no-op when not open */
+/* DuckDB's type for a lake type (parquet.c). */
+duckdb_logical_type lake__pq_logical_type(am_coltype_t t);
+/* COPY (SELECT the columns of w renamed as in the file FROM from) TO abs_path (options). */
+void lake__pq_copy_sql(const lake__pq_t *w, const char *from, const char *abs_path,
+                       const int32_t *field_ids, const int32_t *elem_ids, const char *schema_json,
+                       int64_t group_rows, am_buf_t *sql);
+/* pqstream.c: the stream of w (keeps copies of the file's options); a full chunk handed over
+ * (the stream's from then on, also on failure); the end (waits for the COPY); giving up. */
+bool lake__pqs_open(lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
+                    const int32_t *elem_ids, const char *schema_json, am_err_t *err) AM_MUST_CHECK;
+bool lake__pqs_push(lake__pq_t *w, duckdb_data_chunk c, int64_t bytes, am_err_t *err) AM_MUST_CHECK;
+bool lake__pqs_finish(lake__pq_t *w, am_err_t *err) AM_MUST_CHECK;
+void lake__pqs_abort(lake__pq_t *w);
 /* Rows per row group for rows of about bytes / rows bytes each. */
 int64_t lake__pq_group_rows(int64_t bytes, int64_t rows);
 /* Where the writer's scratch files go: $TMPDIR, else /tmp (lake.c). */
@@ -580,6 +604,7 @@ struct lake_batch {
     size_t n_spilled;
     bool truncate;
     bool broken; /* a data file failed to write: only lake_batch_free remains */
+    bool stream; /* lake_batch_stream: only appends until commit, files written as rows come */
     int64_t n_appended;
     lake__fill_t *fills; /* fill.c: rows of the open file still to take unchanged values */
     size_t n_fills;
@@ -592,6 +617,8 @@ struct lake_batch {
 
 /* After a successful commit the batch is empty again (and may be reused). */
 void lake__batch_reset(lake_batch_t *b);
+/* The batch does not stream its files (lake_batch_stream); else an error saying so. */
+bool lake__batch_not_streamed(const lake_batch_t *b, am_err_t *err) AM_MUST_CHECK;
 /* The batch may take changes (no data file failed to write); else an error saying so. */
 bool lake__batch_usable(const lake_batch_t *b, am_err_t *err) AM_MUST_CHECK;
 /* dels.c: forgets every deleted position (and the DuckDB table holding moved ones). */

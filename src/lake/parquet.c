@@ -27,7 +27,7 @@ bool lake__duck_exec(duckdb_connection con, const char *sql, am_err_t *err)
     return true;
 }
 
-static duckdb_logical_type logical_type(am_coltype_t t)
+duckdb_logical_type lake__pq_logical_type(am_coltype_t t)
 {
     switch (t.type) {
     case AM_TYPE_BOOL:
@@ -58,7 +58,7 @@ static duckdb_logical_type logical_type(am_coltype_t t)
     case AM_TYPE_UUID:
         return duckdb_create_logical_type(DUCKDB_TYPE_UUID);
     case AM_TYPE_LIST: {
-        duckdb_logical_type elem = logical_type(am_coltype_elem(t));
+        duckdb_logical_type elem = lake__pq_logical_type(am_coltype_elem(t));
         duckdb_logical_type list = duckdb_create_list_type(elem);
         duckdb_destroy_logical_type(&elem);
         return list;
@@ -102,7 +102,7 @@ static void make_chunk(lake__pq_t *w)
     duckdb_logical_type *types = am_xcalloc(w->n_cols + 1, sizeof(duckdb_logical_type));
     types[0] = duckdb_create_logical_type(DUCKDB_TYPE_BIGINT);
     for (size_t i = 0; i < w->n_cols; i++)
-        types[i + 1] = logical_type(w->cols[i].type);
+        types[i + 1] = lake__pq_logical_type(w->cols[i].type);
     w->chunk = duckdb_create_data_chunk(types, w->n_cols + 1);
     for (size_t i = 0; i <= w->n_cols; i++)
         duckdb_destroy_logical_type(&types[i]);
@@ -130,8 +130,39 @@ bool lake__pq_begin(lake__pq_t *w, lake_t *lake, const lake_column_t *cols, size
     return true;
 }
 
+bool lake__pq_begin_stream(lake__pq_t *w, lake_t *lake, const lake_column_t *cols, size_t n,
+                           const char *abs_path, const int32_t *field_ids, const int32_t *elem_ids,
+                           const char *schema_json, am_err_t *err)
+{
+    memset(w, 0, sizeof *w);
+    w->lake = lake;
+    w->cols = cols;
+    w->n_cols = n;
+    if (!lake__pqs_open(w, abs_path, field_ids, elem_ids, schema_json, err))
+        return false;
+    make_chunk(w);
+    w->open = true;
+    return true;
+}
+
+/* A streamed file's full chunk goes to the COPY; the next rows go into a new one. */
+static bool push_chunk(lake__pq_t *w, am_err_t *err)
+{
+    if (w->chunk_rows == 0)
+        return true;
+    duckdb_data_chunk_set_size(w->chunk, w->chunk_rows);
+    duckdb_data_chunk c = w->chunk;
+    int64_t bytes = w->n_bytes - w->pushed_bytes;
+    w->pushed_bytes = w->n_bytes;
+    w->chunk_rows = 0;
+    make_chunk(w);
+    return lake__pqs_push(w, c, bytes, err);
+}
+
 static bool flush_chunk(lake__pq_t *w, am_err_t *err)
 {
+    if (w->stream)
+        return push_chunk(w, err);
     if (w->chunk_rows == 0)
         return true;
     duckdb_data_chunk_set_size(w->chunk, w->chunk_rows);
@@ -168,6 +199,8 @@ bool lake__pq_append(lake__pq_t *w, const am_value_t *vals, am_err_t *err)
 
 bool lake__pq_flush(lake__pq_t *w, am_err_t *err)
 {
+    if (w->stream) /* callers check lake__batch_not_streamed first */
+        return am_err_set(err, AM_SQLSTATE_INTERNAL, "a streamed data file cannot be queried");
     if (!flush_chunk(w, err))
         return false;
     if (duckdb_appender_flush(w->app) == DuckDBError)
@@ -211,10 +244,10 @@ void lake__pq_copy_options(am_buf_t *sql, const lake_column_t *cols, size_t n,
                            const int32_t *field_ids, const int32_t *elem_ids,
                            const char *schema_json, int64_t group_rows)
 {
-    /* Small row groups: fetching rows by position (unchanged TOAST values) decodes whole row
-     * groups, ~4x faster than DuckDB's default 122880 rows, for a few % of scan speed; wide
-     * rows get fewer, so that one group (all its columns) stays about LAKE_ROW_GROUP_BYTES in
-     * the writer's memory (DuckDB sizes groups by bytes only when it may reorder rows). */
+    /* Groups of about LAKE_ROW_GROUP_BYTES: fetching rows by position (unchanged TOAST values)
+     * decodes whole row groups, and one group (all its columns) is held in the writer's memory;
+     * wide rows (where TOASTed values live) get fewer rows a group, narrow ones up to
+     * LAKE_ROW_GROUP_N (DuckDB sizes groups by bytes only when it may reorder rows). */
     am_buf_printf(sql, " (FORMAT parquet, ROW_GROUP_SIZE %lld, ", (long long)group_rows);
     field_ids_sql(cols, n, field_ids, elem_ids, sql);
     if (schema_json) {
@@ -227,8 +260,9 @@ void lake__pq_copy_options(am_buf_t *sql, const lake_column_t *cols, size_t n,
     am_buf_puts(sql, ")");
 }
 
-static void copy_sql(const lake__pq_t *w, const char *abs_path, const int32_t *field_ids,
-                     const int32_t *elem_ids, const char *schema_json, am_buf_t *sql)
+void lake__pq_copy_sql(const lake__pq_t *w, const char *from, const char *abs_path,
+                       const int32_t *field_ids, const int32_t *elem_ids, const char *schema_json,
+                       int64_t group_rows, am_buf_t *sql)
 {
     am_buf_puts(sql, "COPY (SELECT ");
     for (size_t i = 0; i < w->n_cols; i++) {
@@ -238,19 +272,22 @@ static void copy_sql(const lake__pq_t *w, const char *abs_path, const int32_t *f
             am_buf_printf(sql, "%sc%zu AS ", i ? ", " : "", i);
         lake__phys_name(w->cols, w->n_cols, i, sql);
     }
-    am_buf_printf(sql, " FROM temp.main.%s) TO ", w->table);
+    am_buf_printf(sql, " FROM %s) TO ", from);
     am_sql_literal(sql, abs_path);
-    lake__pq_copy_options(sql, w->cols, w->n_cols, field_ids, elem_ids, schema_json,
-                          lake__pq_group_rows(w->n_bytes, w->n_rows));
+    lake__pq_copy_options(sql, w->cols, w->n_cols, field_ids, elem_ids, schema_json, group_rows);
 }
 
 void lake__pq_abort(lake__pq_t *w)
 {
     if (!w->open)
         return;
-    duckdb_appender_destroy(&w->app);
+    if (w->stream) {
+        lake__pqs_abort(w);
+    } else if (w->table[0]) { /* a finished stream has neither */
+        duckdb_appender_destroy(&w->app);
+        drop_temp(w->lake, w->table);
+    }
     duckdb_destroy_data_chunk(&w->chunk);
-    drop_temp(w->lake, w->table);
     w->open = false;
     if (w->n_bytes >= LAKE_PURGE_BYTES)
         lake__allocator_purge(w->lake->bytes_per_file / 2);
@@ -260,6 +297,12 @@ bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_i
                      const int32_t *elem_ids, const char *schema_json, am_err_t *err)
 {
     AM_ASSERT(w->open);
+    if (w->stream) {
+        /* the file's options were given when it began */
+        bool ok = push_chunk(w, err) && lake__pqs_finish(w, err);
+        lake__pq_abort(w);
+        return ok;
+    }
     bool ok = lake__pq_flush(w, err);
     if (ok && duckdb_appender_close(w->app) == DuckDBError)
         ok = am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: close appender of %s: %s", w->table,
@@ -267,7 +310,10 @@ bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_i
     if (ok) {
         am_buf_t sql;
         am_buf_init(&sql);
-        copy_sql(w, abs_path, field_ids, elem_ids, schema_json, &sql);
+        char from[64];
+        (void)snprintf(from, sizeof from, "temp.main.%s", w->table);
+        lake__pq_copy_sql(w, from, abs_path, field_ids, elem_ids, schema_json,
+                          lake__pq_group_rows(w->n_bytes, w->n_rows), &sql);
         ok = lake__duck_exec(w->lake->con, sql.data, err);
         am_buf_destroy(&sql);
         if (!ok)

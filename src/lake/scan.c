@@ -470,7 +470,8 @@ static bool fetch_query(lake_table_t *t, lake_pos_t pos, const char *uri, row_fe
 {
     lake_batch_t *b = t->batch;
     if (b && b->pq.open && (size_t)pos.file == t->state.n_data + b->n_files - 1) {
-        if (!lake__batch_fill(b, err) || !lake__pq_flush(&b->pq, err))
+        if (!lake__batch_not_streamed(b, err) || !lake__batch_fill(b, err) ||
+            !lake__pq_flush(&b->pq, err))
             return false;
         am_buf_t sql;
         am_buf_init(&sql);

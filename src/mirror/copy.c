@@ -186,6 +186,7 @@ static bool on_table_begin(void *ud, const source_relation_t *rel, int64_t est_r
         return false;
     }
     t->batch = b ? b : lake_batch_new(lt); /* the rec is committed with the rows */
+    lake_batch_stream(t->batch);           /* rows only come in: DuckDB writes as they do */
     int16_t *attnums = am_xcalloc(rel->n_cols + 1, sizeof *attnums);
     for (size_t i = 0, k = 0; i < ctx->st->n_attrs && k < rel->n_cols; i++)
         if (!ctx->st->attrs[i].generated)

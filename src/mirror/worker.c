@@ -182,6 +182,7 @@ static bool on_begin(void *ud, const source_relation_t *rel, int64_t est_rows, a
         return false;
     }
     j->t.batch = b ? b : lake_batch_new(lt); /* the rec is committed with the rows */
+    lake_batch_stream(j->t.batch);           /* only rows until on_end commits them */
     int16_t *attnums = am_xcalloc(rel->n_cols + 1, sizeof *attnums);
     for (size_t i = 0, k = 0; i < j->st->n_attrs && k < rel->n_cols; i++)
         if (!j->st->attrs[i].generated)

@@ -121,7 +121,10 @@ def load(pg, stop_at, seed):
                 cur.execute("UPDATE items SET qty = coalesce(qty, 0) + 1, note = %s WHERE id = %s",
                             (f"load update {n}", rnd.randint(1, 11000)))
             else:
-                cur.execute("DELETE FROM items WHERE id = %s", (rnd.randint(1, 11000),))
+                # rows with blobs are kept: at full speed the deletes would leave too few of them
+                # for the check after the restart to mean anything (one run left 9 of 200)
+                victim = rnd.randint(1, 11000)
+                cur.execute("DELETE FROM items WHERE id = %s", (victim + 1 if victim % 50 == 0 else victim,))
             n += 1
         cur.execute("COMMIT")
     return n
@@ -209,12 +212,12 @@ def main():
             R.check("a second table written in the same transactions matches too", True)
         except TimeoutError as e:
             R.check("a second table written in the same transactions matches too", False, str(e))
-        # the load updates blob rows too (and deletes some), so count every surviving blob: the
-        # updated ones must still carry theirs (the exact contents were compared above)
+        # the load updates blob rows too (and deletes none), so count every blob: the updated
+        # ones must still carry theirs (the exact contents were compared above)
         cur.execute("SELECT count(*) FROM items WHERE length(blob) = 6400")
         want_blobs = cur.fetchone()[0]
         blobs = m.query("SELECT count(*) FROM items WHERE length(blob) = 6400")[0][0]
-        R.check("TOASTed values survive updates that leave them unchanged", blobs == want_blobs and blobs > 10,
+        R.check("TOASTed values survive updates that leave them unchanged", blobs == want_blobs and blobs > 150,
                 f"{blobs} rows vs {want_blobs}")
 
         m.kill9()

@@ -10,7 +10,7 @@
 Test(lake, row_groups_shrink_for_wide_rows)
 {
     cr_assert_eq(lake__pq_group_rows(0, 0), LAKE_ROW_GROUP_N);
-    cr_assert_eq(lake__pq_group_rows(100 * 1000, 1000), LAKE_ROW_GROUP_N);
+    cr_assert_eq(lake__pq_group_rows(10 * 1000, 1000), LAKE_ROW_GROUP_N);
     cr_assert_eq(lake__pq_group_rows(INT64_C(6400) * 1000, 1000), LAKE_ROW_GROUP_MIN);
     cr_assert_eq(lake__pq_group_rows(INT64_C(1) << 40, 1), LAKE_ROW_GROUP_MIN);
     int64_t g = lake__pq_group_rows(INT64_C(1500) * 1000, 1000);
