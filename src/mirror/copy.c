@@ -197,6 +197,7 @@ static bool on_table_begin(void *ud, const source_relation_t *rel, int64_t est_r
         return false;
     t->bound = NULL; /* the stream's own Relation message binds it again */
     mirror__index_reserve(t, est_rows);
+    mirror__index_feed_begin(t); /* keys only come in until on_table_end commits */
     progress_begin(&ctx->progress, rel, est_rows);
     am_log_info("mirror", "copying table", AM_KV_STR("schema", rel->schema),
                 AM_KV_STR("table", rel->name), AM_KV_I64("estimated_rows", est_rows),

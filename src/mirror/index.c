@@ -118,13 +118,17 @@ static bool key_is_fixed(const mirror_table_t *t)
 
 void mirror__index_put(mirror_table_t *t, lake_pos_t pos)
 {
-    mirror__pk_put(t->pk, t->key_buf.data, t->key_buf.len, mirror__pos_pack(pos));
+    if (t->ixfeed)
+        mirror__index_feed(t->ixfeed, t->key_buf.data, t->key_buf.len, mirror__pos_pack(pos));
+    else
+        mirror__pk_put(t->pk, t->key_buf.data, t->key_buf.len, mirror__pos_pack(pos));
     t->index_changes++;
 }
 
 bool mirror__index_take(mirror_table_t *t, lake_pos_t *pos)
 {
     uint64_t v;
+    mirror__index_sync(t);
     if (!mirror__pk_take(t->pk, t->key_buf.data, t->key_buf.len, &v))
         return false;
     *pos = mirror__pos_unpack(v);
@@ -132,13 +136,15 @@ bool mirror__index_take(mirror_table_t *t, lake_pos_t *pos)
     return true;
 }
 
-size_t mirror__index_shared(const mirror_table_t *t)
+size_t mirror__index_shared(mirror_table_t *t)
 {
+    mirror__index_sync(t);
     return t->pk ? mirror__pk_shared(t->pk) : 0;
 }
 
 void mirror__index_clear(mirror_table_t *t)
 {
+    mirror__index_sync(t);
     if (t->pk)
         mirror__pk_reset(t->pk, !key_is_fixed(t));
 }

@@ -60,6 +60,7 @@ typedef struct mirror_worker mirror_worker_t;
 
 /* The identity index's hash table (pkhash.c; layout in pk_internal.h). */
 typedef struct mirror_pk mirror_pk_t;
+typedef struct mirror_ixfeed mirror_ixfeed_t;
 
 /*
  * An identity index apart from its table: its hash table and the lake files its positions
@@ -120,12 +121,13 @@ typedef struct mirror_table {
     size_t n_rel_cols;
 
     /* the index: identity key -> live row(s) */
-    mirror_pk_t *pk;       /* key bytes -> packed lake_pos_t(s) (pkhash.c) */
-    int64_t index_changes; /* keys put or taken since the index was last checkpointed */
-    bool index_stale;      /* rebuilt, or its key changed: the checkpoint no longer fits */
-    char *index_file;      /* the checkpoint the watermark names ("<snapshot>.pkidx"), or NULL */
-    char *index_file_old;  /* the one it replaced, removed once the watermark is durable */
-    int64_t index_ckpt_us; /* am_mono_us of the last checkpoint (or of the load) */
+    mirror_pk_t *pk;         /* key bytes -> packed lake_pos_t(s) (pkhash.c) */
+    mirror_ixfeed_t *ixfeed; /* an initial copy's: the thread pk belongs to until synced */
+    int64_t index_changes;   /* keys put or taken since the index was last checkpointed */
+    bool index_stale;        /* rebuilt, or its key changed: the checkpoint no longer fits */
+    char *index_file;        /* the checkpoint the watermark names ("<snapshot>.pkidx"), or NULL */
+    char *index_file_old;    /* the one it replaced, removed once the watermark is durable */
+    int64_t index_ckpt_us;   /* am_mono_us of the last checkpoint (or of the load) */
     mirror_pkimage_t *index_image; /* a reconnect's in-memory index, adopted at resume */
     int16_t *key_attnums;          /* the key's attnums */
     size_t *key_cols;              /* lake column numbers of the key, in column order */
@@ -292,10 +294,17 @@ void mirror__index_put(mirror_table_t *t, lake_pos_t pos);
 bool mirror__index_take(mirror_table_t *t, lake_pos_t *pos);
 /* Empties the index; its table keys integers when the key is one integer-stored column. */
 void mirror__index_clear(mirror_table_t *t);
+/* ixfeed.c: from now until mirror__index_sync the index is built on a thread of its own (an
+ * initial copy: keys only come in); mirror__index_put hands it each key. A no-op without a key
+ * or a thread. Sync waits until every key handed over is in t->pk, which is the caller's
+ * again: every reader of the index, commit and close call it (a no-op when not feeding). */
+void mirror__index_feed_begin(mirror_table_t *t);
+void mirror__index_feed(mirror_ixfeed_t *f, const char *key, size_t len, uint64_t pos);
+void mirror__index_sync(mirror_table_t *t);
 /* Room for rows keys (an initial copy's estimate). */
 void mirror__index_reserve(mirror_table_t *t, int64_t rows);
 /* Rows sharing a key with another (0 once every transaction settled, unless FULL). */
-size_t mirror__index_shared(const mirror_table_t *t);
+size_t mirror__index_shared(mirror_table_t *t);
 /* From the lake's live rows, keyed by t->key_cols. */
 bool mirror__index_rebuild(mirror_table_t *t, am_err_t *err) AM_MUST_CHECK;
 /* What an index's keys are made of: the key columns' field ids and types, FULL or not. An

@@ -168,6 +168,7 @@ static void log_adopted(const mirror_table_t *t, const mirror_pkimage_t *im, con
 
 bool mirror__index_adopt(mirror_table_t *t, mirror_pkimage_t *im, am_err_t *err)
 {
+    mirror__index_sync(t);
     int64_t start = am_mono_us();
     if (im->key_sig != mirror__index_signature(t)) {
         mirror__pkimage_destroy(im);
@@ -204,6 +205,7 @@ static uint64_t drop_uncommitted(void *ud, uint64_t v)
 
 bool mirror__index_rollback(mirror_table_t *t, am_err_t *err)
 {
+    mirror__index_sync(t);
     if (!t->batch || !t->pk || t->n_key_cols == 0)
         return true;
     if (lake_batch_truncated(t->batch))
@@ -271,6 +273,7 @@ static uint64_t remap_apply(void *ud, uint64_t v)
 
 bool mirror__index_remap(mirror_table_t *t, const lake_remap_t *r, am_err_t *err)
 {
+    mirror__index_sync(t);
     if (!t->pk)
         return true;
     remap_t m = {.r = r};

@@ -173,6 +173,7 @@ void mirror__pkimage_destroy(mirror_pkimage_t *im)
 
 void mirror__pkimage_of(mirror_table_t *t, mirror_pkimage_t *out, bool take)
 {
+    mirror__index_sync(t);
     memset(out, 0, sizeof *out);
     if (t->pk)
         mirror__pk_settle(t->pk);

@@ -119,6 +119,7 @@ static void pending_clear(mirror_table_t *t)
 
 void mirror__table_discard(mirror_table_t *t)
 {
+    mirror__index_sync(t);
     lake_batch_free(t->batch);
     t->batch = NULL;
     pending_clear(t);
@@ -129,7 +130,7 @@ void mirror__table_discard(mirror_table_t *t)
 
 void mirror__table_close(mirror_table_t *t)
 {
-    mirror__table_discard(t);
+    mirror__table_discard(t); /* syncs the index first */
     lake_table_close(t->lt);
     t->lt = NULL;
     mirror__pk_free(t->pk);
@@ -495,6 +496,7 @@ void mirror__table_truncate(mirror_table_t *t)
 
 bool mirror__table_commit(mirror_table_t *t, am_lsn_t lsn, am_err_t *err)
 {
+    mirror__index_sync(t); /* the copy's keys are all in before its rows are */
     if (!t->lt || !t->batch)
         return true;
     bool changed = lake_batch_n_appended(t->batch) > 0 || lake_batch_n_deleted(t->batch) > 0 ||
