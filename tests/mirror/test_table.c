@@ -18,23 +18,29 @@
 #include "mirror/mirror_internal.h"
 #include "mirror_test.h"
 
-static char *rows_text(const char *dir, lake_table_t *lt)
+/* The text of head || the snapshot's plan || tail, run in a private DuckDB. */
+static char *plan_query(const char *dir, lake_table_t *lt, const char *head, const char *tail)
 {
     duckdb_database db;
     duckdb_connection con;
     lt_duck(&db, &con);
     char *plan = lt_plan(dir, "m", lake_table_snapshot_id(lt));
     char *sql = NULL;
-    cr_assert(asprintf(&sql,
-                       "SELECT coalesce(string_agg(id || ':' || name || ':' || amount, ',' "
-                       "ORDER BY id), '') FROM %s",
-                       plan) > 0);
+    cr_assert(asprintf(&sql, "%s%s%s", head, plan, tail) > 0);
     char *out = lt_query_text(con, sql);
     free(sql);
     free(plan);
     duckdb_disconnect(&con);
     duckdb_close(&db);
     return out;
+}
+
+static char *rows_text(const char *dir, lake_table_t *lt)
+{
+    return plan_query(dir, lt,
+                      "SELECT coalesce(string_agg(id || ':' || name || ':' || amount, ',' "
+                      "ORDER BY id), '') FROM ",
+                      "");
 }
 
 Test(mirror, table_applies_changes_and_keeps_unchanged_toast_values)
@@ -508,5 +514,72 @@ Test(mirror, table_written_before_types_were_recorded_gets_docs_keeps_storage)
     source_close(src);
     lake_close(lake);
     PQfinish(c);
+    free(dir);
+}
+
+static int64_t live_rows(const char *dir, lake_table_t *lt, const char *where)
+{
+    char *tail = NULL;
+    cr_assert(asprintf(&tail, " WHERE %s", where) > 0);
+    char *out = plan_query(dir, lt, "SELECT count(*) FROM ", tail);
+    int64_t n = atoll(out);
+    free(out);
+    free(tail);
+    return n;
+}
+
+/* An initial copy hands its keys to the feeder thread (ixfeed.c) in blocks, more of them than
+ * its queue holds; a reader of the index (a delete) takes the index back, every key in it, and
+ * what follows puts its keys directly. Deletes by key then find each row, also a duplicate's. */
+Test(mirror, index_fed_on_its_own_thread_finds_every_row)
+{
+    char *dir;
+    lake_t *lake = lt_lake_open("mirror-ixfeed", &dir);
+    mirror_table_t t;
+    setup_table(&t, lt_create(lake, "m"));
+    am_err_t err = {0};
+    am_value_t v[4], old[4];
+    mirror__index_feed_begin(&t);
+    cr_assert_not_null(t.ixfeed);
+    const int64_t n = 200000; /* 20-byte records: about 16 blocks of 256 kB */
+    for (int64_t i = 1; i <= n; i++) {
+        set_row(v, i, "r", "1.00");
+        cr_assert(mirror__table_insert(&t, v, false, &err), "%s", err.msg);
+    }
+    set_row(v, 7, "again", "1.00"); /* a second row with key 7 (deferred constraints) */
+    cr_assert(mirror__table_insert(&t, v, false, &err), "%s", err.msg);
+    set_row(old, 7, "r", "1.00");
+    cr_assert(mirror__table_delete(&t, old, &err), "%s", err.msg); /* takes the older one */
+    cr_assert_null(t.ixfeed);
+    cr_assert_eq(mirror__pk_rows(t.pk), (uint64_t)n);
+    set_row(v, n + 1, "late", "1.00");
+    cr_assert(mirror__table_insert(&t, v, false, &err), "%s", err.msg);
+    cr_assert(mirror__table_commit(&t, 100, &err), "%s", err.msg);
+
+    for (int64_t i = 1; i <= n + 1; i += 997) {
+        set_row(old, i, "r", "1.00");
+        cr_assert(mirror__table_delete(&t, old, &err), "%s", err.msg);
+    }
+    cr_assert(mirror__table_commit(&t, 200, &err), "%s", err.msg);
+    int64_t deleted = (n + 1 + 996) / 997; /* 1, 998, ..., up to n + 1 */
+    cr_assert_eq(live_rows(dir, t.lt, "true"), n + 1 - deleted);
+    cr_assert_eq(live_rows(dir, t.lt, "id = 7"), 1);
+    cr_assert_eq(live_rows(dir, t.lt, "name = 'again'"), 1);
+    cr_assert_eq(live_rows(dir, t.lt, "id % 997 = 1"), 0);
+    cr_assert_eq(mirror__pk_rows(t.pk), (uint64_t)(n + 1 - deleted));
+
+    /* a copy whose commit comes first: the commit syncs */
+    mirror__table_truncate(&t);
+    mirror__index_clear(&t);
+    mirror__index_feed_begin(&t);
+    for (int64_t i = 1; i <= 1000; i++) {
+        set_row(v, i, "s", "2.00");
+        cr_assert(mirror__table_insert(&t, v, false, &err), "%s", err.msg);
+    }
+    cr_assert(mirror__table_commit(&t, 300, &err), "%s", err.msg);
+    cr_assert_null(t.ixfeed);
+    cr_assert_eq(mirror__pk_rows(t.pk), 1000);
+    mirror__table_destroy(&t);
+    lake_close(lake);
     free(dir);
 }
