@@ -27,6 +27,9 @@
 /* Previous metadata files listed in metadata-log (Java's previous-versions-max default);
  * older ones are removed. */
 #define LAKE_METADATA_LOG_MAX 100
+/* Decoded manifests kept for reuse (mcache.c), in bytes of entries and paths: some 60,000
+ * files' entries. */
+#define LAKE_MCACHE_BYTES (INT64_C(16) << 20)
 /* Rows per Parquet row group: at most LAKE_ROW_GROUP_N, fewer (down to DuckDB's vector size)
  * when the rows are wide: about LAKE_ROW_GROUP_BYTES a group. Every query through the proxy
  * parses the footers (no metadata cache there), whose size grows with the groups: 16,384-row
@@ -196,6 +199,14 @@ typedef struct lake__mref {
 void lake__file_destroy(lake__file_t *f);
 void lake__file_copy(lake__file_t *dst, const lake__file_t *src);
 void lake__mref_destroy(lake__mref_t *m);
+
+/* A manifest's entries as decoded (mcache.c), shared read-only between threads until
+ * lake__mcache_release: decoded once per process while the file stays the same. */
+typedef struct lake__mcached lake__mcached_t;
+bool lake__mcache_get(const char *uri, lake__mcached_t **h, const lake__entry_t **es, size_t *n,
+                      am_err_t *err) AM_MUST_CHECK;
+void lake__mcache_release(lake__mcached_t *h); /* NULL is a no-op */
+void lake__mcache_clear(void);                 /* drops what no caller holds (tests) */
 
 /* schema_json: the table schema object; content 0 data, 1 deletes. */
 bool lake__manifest_encode(const lake__entry_t *entries, size_t n, int32_t content,

@@ -120,25 +120,18 @@ static bool reached(const am_map_t *set, const char *s)
 /* One manifest of an expired snapshot that no kept snapshot lists: its files, then itself. */
 static void expire_manifest(lake_t *lake, kept_t *k, const lake__mref_t *m)
 {
-    char *path = lake__uri_path(m->path);
-    am_buf_t b;
-    am_buf_init(&b);
-    lake__entry_t *es = NULL;
+    lake__mcached_t *h = NULL;
+    const lake__entry_t *es = NULL;
     size_t n = 0;
     am_err_t err = {0};
-    bool ok = path && am_file_read_all(path, &b, &err) &&
-              lake__manifest_decode((const uint8_t *)b.data, b.len, m->path, &es, &n, &err);
-    for (size_t i = 0; i < n; i++) {
+    bool ok = lake__mcache_get(m->path, &h, &es, &n, &err);
+    for (size_t i = 0; i < n; i++)
         if (es[i].status != 2 && !reached(k->files, es[i].f.path))
             retire_uri(lake, es[i].f.path);
-        lake__file_destroy(&es[i].f);
-    }
-    free(es);
-    am_buf_destroy(&b);
-    free(path);
+    lake__mcache_release(h);
     if (ok)
         remove_uri(lake, m->path);
-    else if (err.msg[0])
+    else
         am_log_warn("lake", "could not read an expired manifest", AM_KV_STR("path", m->path),
                     AM_KV_ERR(&err));
 }

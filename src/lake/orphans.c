@@ -67,19 +67,14 @@ static bool read_all(const char *uri, am_buf_t *b, am_err_t *err)
 /* A manifest's live files into set. */
 static bool reach_manifest(const char *uri, am_map_t *set, am_err_t *err)
 {
-    am_buf_t b;
-    am_buf_init(&b);
-    lake__entry_t *es = NULL;
+    lake__mcached_t *h = NULL;
+    const lake__entry_t *es = NULL;
     size_t n = 0;
-    bool ok = read_all(uri, &b, err) &&
-              lake__manifest_decode((const uint8_t *)b.data, b.len, uri, &es, &n, err);
-    for (size_t i = 0; i < n; i++) {
+    bool ok = lake__mcache_get(uri, &h, &es, &n, err);
+    for (size_t i = 0; i < n; i++)
         if (es[i].status != 2)
             am_map_put(set, es[i].f.path, strlen(es[i].f.path), 1);
-        lake__file_destroy(&es[i].f);
-    }
-    free(es);
-    am_buf_destroy(&b);
+    lake__mcache_release(h);
     return ok;
 }
 

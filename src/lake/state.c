@@ -111,28 +111,24 @@ static bool inherit(const lake__mref_t *m, lake__entry_t *e, am_err_t *err)
 
 static bool load_manifest(lake__state_t *s, const lake__mref_t *m, am_err_t *err)
 {
-    am_buf_t b;
-    am_buf_init(&b);
-    lake__entry_t *es = NULL;
+    lake__mcached_t *h = NULL;
+    const lake__entry_t *es = NULL;
     size_t n = 0;
-    bool ok = read_uri(m->path, &b, err) &&
-              lake__manifest_decode((const uint8_t *)b.data, b.len, m->path, &es, &n, err);
+    bool ok = lake__mcache_get(m->path, &h, &es, &n, err);
     for (size_t i = 0; ok && i < n; i++) {
-        ok = inherit(m, &es[i], err);
-        if (!ok || es[i].status == 2)
+        lake__entry_t e = es[i]; /* inheritance fills scalars of our copy, never the shared one */
+        ok = inherit(m, &e, err);
+        if (!ok || e.status == 2)
             continue;
-        if (es[i].f.content == 2)
+        if (e.f.content == 2)
             ok = am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
                             "manifest %s: equality delete files are not supported", m->path);
-        else if (es[i].f.content == 1)
-            lake__state_push_del(s, &es[i].f);
+        else if (e.f.content == 1)
+            lake__state_push_del(s, &e.f);
         else
-            lake__state_push_data(s, &es[i].f);
+            lake__state_push_data(s, &e.f);
     }
-    for (size_t i = 0; i < n; i++)
-        lake__file_destroy(&es[i].f);
-    free(es);
-    am_buf_destroy(&b);
+    lake__mcache_release(h);
     return ok;
 }
 

@@ -291,3 +291,65 @@ Test(lake, python_avro_reads_manifest_list_with_field_ids)
     json_decref(d);
     am_buf_destroy(&b);
 }
+
+static void write_manifest(const char *path, const lake__entry_t *es, size_t n)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    am_err_t err = {0};
+    cr_assert(lake__manifest_encode(es, n, 0, schema_json, 0, &b, &err), "%s", err.msg);
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(b.data, 1, b.len, f), b.len);
+    cr_assert_eq(fclose(f), 0);
+    cr_assert_eq(rename(tmp, path), 0); /* a new inode under the same name */
+    am_buf_destroy(&b);
+}
+
+/* A manifest is decoded once while its file stays the same; a file replaced under the same
+ * name (a warehouse rebuilt in place) is read afresh, and a holder keeps its entries. */
+Test(lake, manifest_cache_reuses_decoded_entries_until_the_file_changes)
+{
+    char *dir = amt_tmpdir("manifest_cache");
+    char path[4096], uri[4200];
+    snprintf(path, sizeof path, "%s/m.avro", dir);
+    snprintf(uri, sizeof uri, "file://%s", path);
+    lake__entry_t es[3];
+    entries(es);
+    write_manifest(path, es, 3);
+
+    am_err_t err = {0};
+    lake__mcached_t *h1 = NULL, *h2 = NULL, *h3 = NULL;
+    const lake__entry_t *got = NULL;
+    size_t n = 0;
+    cr_assert(lake__mcache_get(uri, &h1, &got, &n, &err), "%s", err.msg);
+    cr_assert_eq(n, 3);
+    cr_assert_str_eq(got[1].f.path, "file:///w/t/data/b.parquet");
+    cr_assert_eq(got[2].f.content, 1);
+    const lake__entry_t *first = got;
+    cr_assert(lake__mcache_get(uri, &h2, &got, &n, &err), "%s", err.msg);
+    cr_assert_eq(h2, h1, "the second read is the first decode");
+    cr_assert_eq(got, first);
+    lake__mcache_release(h2);
+
+    write_manifest(path, es, 2); /* same name, new file */
+    cr_assert(lake__mcache_get(uri, &h3, &got, &n, &err), "%s", err.msg);
+    cr_assert_neq(h3, h1);
+    cr_assert_eq(n, 2, "the replaced file is decoded again");
+    /* the first holder's entries outlive their eviction from the cache */
+    cr_assert_str_eq(first[1].f.path, "file:///w/t/data/b.parquet");
+    lake__mcache_release(h1);
+    lake__mcache_release(h3);
+
+    cr_assert_eq(remove(path), 0);
+    lake__mcached_t *h4 = NULL;
+    cr_assert_not(lake__mcache_get(uri, &h4, &got, &n, &err), "a removed manifest is an error");
+    cr_assert_null(h4);
+    err = (am_err_t){0};
+    cr_assert_not(lake__mcache_get("s3://bucket/m.avro", &h4, &got, &n, &err));
+    cr_assert(strstr(err.msg, "s3://bucket/m.avro"), "%s", err.msg);
+    lake__mcache_clear();
+    free(dir);
+}
