@@ -230,6 +230,7 @@ struct mirror {
     char *slot_name;    /* recorded in the watermark */
     am_lsn_t slot_lsn;
     bool recopy_all;    /* a copy of every table is in progress (watermark "recopy") */
+    bool ckpt_deferred; /* the next watermark names no index checkpoint and writes none */
     bool catalog_dirty; /* a table's written version changed: try a new catalog */
     bool catalog_fresh; /* the copy just captured it under its snapshot */
     int64_t catalog_tried_us;
@@ -295,10 +296,11 @@ bool mirror__index_take(mirror_table_t *t, lake_pos_t *pos);
 /* Empties the index; its table keys integers when the key is one integer-stored column. */
 void mirror__index_clear(mirror_table_t *t);
 /* ixfeed.c: from now until mirror__index_sync the index is built on a thread of its own (an
- * initial copy: keys only come in); mirror__index_put hands it each key. A no-op without a key
- * or a thread. Sync waits until every key handed over is in t->pk, which is the caller's
- * again: every reader of the index, commit and close call it (a no-op when not feeding). */
-void mirror__index_feed_begin(mirror_table_t *t);
+ * initial copy: keys only come in), sized there first for reserve rows (0: as it is);
+ * mirror__index_put hands it each key. Without a key or a thread it only reserves. Sync
+ * waits until every key handed over is in t->pk, which is the caller's again: every reader
+ * of the index, commit and close call it (a no-op when not feeding). */
+void mirror__index_feed_begin(mirror_table_t *t, int64_t reserve);
 void mirror__index_feed(mirror_ixfeed_t *f, const char *key, size_t len, uint64_t pos);
 void mirror__index_sync(mirror_table_t *t);
 /* Room for rows keys (an initial copy's estimate). */

@@ -42,14 +42,15 @@ static void served_entry(mirror_t *m, mirror_table_t *t, am_lsn_t lsn, lake_wate
     if (t->lt) /* a newer written version waits for the catalog: expiry keeps the served one */
         lake_table_protect(t->lt, current ? -1 : t->served_snapshot);
     *fp_text = mirror__fp_text(t->served_fp);
-    *e = (lake_watermark_table_t){.schema = t->served_schema ? t->served_schema : t->schema,
-                                  .name = t->served_name ? t->served_name : t->name,
-                                  .snapshot_id = t->served_snapshot,
-                                  .location = t->location,
-                                  .relid = t->relid,
-                                  .fp = *fp_text,
-                                  .state = t->state == MIRROR_T_COPY ? "recopy" : NULL,
-                                  .index = t->state == MIRROR_T_COPY ? NULL : t->index_file};
+    *e = (lake_watermark_table_t){
+        .schema = t->served_schema ? t->served_schema : t->schema,
+        .name = t->served_name ? t->served_name : t->name,
+        .snapshot_id = t->served_snapshot,
+        .location = t->location,
+        .relid = t->relid,
+        .fp = *fp_text,
+        .state = t->state == MIRROR_T_COPY ? "recopy" : NULL,
+        .index = t->state == MIRROR_T_COPY || m->ckpt_deferred ? NULL : t->index_file};
 }
 
 static bool served(const mirror_table_t *t)
@@ -61,7 +62,8 @@ static bool served(const mirror_table_t *t)
 
 bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err)
 {
-    mirror__checkpoints_write(m, false);
+    if (!m->ckpt_deferred)
+        mirror__checkpoints_write(m, false);
     lake_watermark_t wm = {.lsn = lsn,
                            .written_at_ms = am_now_us() / 1000,
                            .catalog = m->catalog_name,

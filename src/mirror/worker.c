@@ -190,8 +190,8 @@ static bool on_begin(void *ud, const source_relation_t *rel, int64_t est_rows, a
     bool ok = mirror__table_bind(&j->t, rel, attnums, 0, err);
     free(attnums);
     if (ok) {
-        mirror__index_reserve(&j->t, est_rows);
-        mirror__index_feed_begin(&j->t); /* keys only come in until on_end commits them */
+        /* sized for the estimate; keys only come in until on_end commits them */
+        mirror__index_feed_begin(&j->t, est_rows);
     }
     return ok;
 }

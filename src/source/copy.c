@@ -10,11 +10,14 @@
  * Reader threads (copyread.c, mirror.copy_workers of them) read the jobs in binary COPY on
  * connections of their own and decode them; this thread hands each table's rows to the sink in
  * table order, so the sink sees one table at a time while the next ones are already read.
- * The catalog document (catalog.c) is captured under the same snapshot before the first table.
+ * The catalog document (catalog.c) is captured under the same snapshot on a thread and
+ * connection of its own while the tables are read (half a second of catalog queries no
+ * longer delays the first row) and handed to the sink after the last table.
  */
 #include "source/source.h"
 #include "source/source_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -306,22 +309,56 @@ static bool copy_tables(source_t *src, const char *snapshot, const source_copy_s
     return ok;
 }
 
-/* The catalog as of the copy's snapshot, so catalog and rows are one moment. */
-static bool copy_catalog(source_t *src, const char *snapshot, am_lsn_t point,
-                         const source_copy_sink_t *sink, void *ud, am_err_t *err)
-{
-    PGconn *c = source__connect(&src->opts, NULL, err);
-    if (!c)
-        return false;
+/* The catalog as of the copy's snapshot, so catalog and rows are one moment; captured beside
+ * the copy (catalog_start .. catalog_finish). */
+typedef struct catalog_job {
+    source_t *src;
+    const char *snapshot;
+    am_lsn_t point;
     am_buf_t doc;
-    am_buf_init(&doc);
-    bool ok = source__snapshot_import(c, snapshot, err) &&
-              source__catalog_capture_on(src, c, point, &doc, err) && exec_ok(c, "COMMIT", err);
-    if (!ok)
-        am_err_prefix(err, "catalog capture");
-    ok = ok && sink->catalog(ud, doc.data, doc.len, err);
-    am_buf_destroy(&doc);
-    PQfinish(c);
+    am_err_t err;
+    bool ok;
+    bool threaded;
+    pthread_t thread;
+} catalog_job_t;
+
+static void *catalog_main(void *arg)
+{
+    catalog_job_t *j = arg;
+    PGconn *c = source__connect(&j->src->opts, NULL, &j->err);
+    j->ok = c && source__snapshot_import(c, j->snapshot, &j->err) &&
+            source__catalog_capture_on(j->src, c, j->point, &j->doc, &j->err) &&
+            exec_ok(c, "COMMIT", &j->err);
+    if (!j->ok)
+        am_err_prefix(&j->err, "catalog capture");
+    if (c)
+        PQfinish(c);
+    return NULL;
+}
+
+static void catalog_start(catalog_job_t *j)
+{
+    am_buf_init(&j->doc);
+    /* without a thread it runs at once, before the tables, as it always may */
+    j->threaded = pthread_create(&j->thread, NULL, catalog_main, j) == 0;
+    if (!j->threaded)
+        catalog_main(j);
+}
+
+/* Waits for the capture; hands the document to the sink when deliver and all went well. */
+static bool catalog_finish(catalog_job_t *j, bool deliver, const source_copy_sink_t *sink, void *ud,
+                           am_err_t *err)
+{
+    if (j->threaded)
+        pthread_join(j->thread, NULL);
+    bool ok = true;
+    if (deliver && !j->ok) {
+        *err = j->err;
+        ok = false;
+    } else if (deliver) {
+        ok = sink->catalog(ud, j->doc.data, j->doc.len, err);
+    }
+    am_buf_destroy(&j->doc);
     return ok;
 }
 
@@ -349,12 +386,17 @@ bool source_initial_copy(source_t *src, const source_copy_sink_t *sink, void *ud
     am_lsn_t point = 0;
     if (!source__slot_create(src, &point, snapshot, sizeof snapshot, err))
         return false;
-    if ((sink->slot_created && !sink->slot_created(ud, point, err)) ||
-        (sink->catalog && !copy_catalog(src, snapshot, point, sink, ud, err))) {
+    if (sink->slot_created && !sink->slot_created(ud, point, err)) {
         drop_failed_slot(src);
         return false;
     }
-    if (!copy_tables(src, snapshot, sink, ud, err)) {
+    catalog_job_t cat = {.src = src, .snapshot = snapshot, .point = point};
+    if (sink->catalog)
+        catalog_start(&cat);
+    bool ok = copy_tables(src, snapshot, sink, ud, err);
+    if (sink->catalog && !catalog_finish(&cat, ok, sink, ud, err))
+        ok = false;
+    if (!ok) {
         drop_failed_slot(src);
         return false;
     }

@@ -335,7 +335,7 @@ typedef struct source_copy_sink {
     /* Called once, right after the slot exists and before any table_begin: every row of the
      * copy is as of this LSN, and streaming starts here. */
     bool (*slot_created)(void *ud, am_lsn_t consistent_point, am_err_t *err);
-    /* Called once after slot_created, before any table_begin, with the catalog document
+    /* Called once after the last table_end, with the catalog document
      * (source_catalog_capture) taken under the copy's snapshot and recording the consistent
      * point as its LSN; valid only during the call. NULL: no catalog is captured. */
     bool (*catalog)(void *ud, const char *json, size_t len, am_err_t *err);

@@ -6,7 +6,9 @@
   identical rows, updates and deletes of one of several identical rows, and restarts.
 - A warehouse restored from an older copy is refused with the reason, or copied again.
 - A slot dropped while the mirror is down is copied again (resnapshot_on_slot_loss) while the
-  proxy keeps serving the old rows, and kill -9 at five moments of that copy ends exact."""
+  proxy keeps serving the old rows, and kill -9 at five moments of that copy ends exact; so
+  does a kill between the copy's watermark and the one naming its index checkpoints."""
+import json
 import os
 import shutil
 import time
@@ -172,6 +174,45 @@ def slot_dropped(R, pg, m):
     bad = poller.stop()
     R.check(f"the proxy served the old rows or the new ones throughout ({poller.answers} answers)",
             not bad, f"wrong answers: {bad}")
+    served_not_checkpointed(R, pg, m)
+
+
+def writer_killed(m, mark):
+    return any("process died" in line and "role=writer" in line and "killed by signal 9" in line
+               for line in m.log()[mark:].splitlines())
+
+
+def served_not_checkpointed(R, pg, m):
+    """A copy is served by a watermark naming no index checkpoint; the checkpoints follow in a
+    second one. The writer killed between the two (AM_FAULT) rebuilds the indexes from the lake
+    on its restart and stays exact."""
+    m.stop()
+    pg.cursor().execute(f"SELECT pg_drop_replication_slot('am_{DB}')")
+    mark = len(m.log())
+    m.start({"AM_FAULT": "copy-served"})
+    try:
+        amtest.wait_until(lambda: writer_killed(m, mark), 120, "the writer killed at copy-served")
+        R.check("kill at: the copy served, its index checkpoints not yet written", True)
+    except TimeoutError as e:
+        R.check("kill at: the copy served, its index checkpoints not yet written", False, str(e))
+    cur = pg.cursor()
+    cur.execute("UPDATE big SET pad = 'after the kill' WHERE id % 1000 = 0")
+    cur.execute("DELETE FROM big WHERE id % 1000 = 1")
+    converge(R, pg, m, ["k", "big"], "killed between the copy's two watermarks: exact")
+    log = m.log()[mark:]
+    R.check("the restart rebuilt the identity indexes from the lake",
+            'msg="identity index rebuilt"' in log and "table=public.big" in log,
+            log[-3000:])
+
+    def big_index():
+        with open(os.path.join(m.warehouse, "_arctic", "watermark.json")) as f:
+            wm = json.load(f)
+        return next((t.get("index") for t in wm.get("tables", []) if t.get("name") == "big"), None)
+    try:
+        amtest.wait_until(big_index, 60, "a watermark naming big's index checkpoint")
+        R.check("after the rebuild a watermark names an index checkpoint again", True)
+    except TimeoutError as e:
+        R.check("after the rebuild a watermark names an index checkpoint again", False, str(e))
 
 
 def main():

@@ -539,7 +539,7 @@ Test(mirror, index_fed_on_its_own_thread_finds_every_row)
     setup_table(&t, lt_create(lake, "m"));
     am_err_t err = {0};
     am_value_t v[4], old[4];
-    mirror__index_feed_begin(&t);
+    mirror__index_feed_begin(&t, 0);
     cr_assert_not_null(t.ixfeed);
     const int64_t n = 200000; /* 20-byte records: about 16 blocks of 256 kB */
     for (int64_t i = 1; i <= n; i++) {
@@ -571,7 +571,7 @@ Test(mirror, index_fed_on_its_own_thread_finds_every_row)
     /* a copy whose commit comes first: the commit syncs */
     mirror__table_truncate(&t);
     mirror__index_clear(&t);
-    mirror__index_feed_begin(&t);
+    mirror__index_feed_begin(&t, 200000);
     for (int64_t i = 1; i <= 1000; i++) {
         set_row(v, i, "s", "2.00");
         cr_assert(mirror__table_insert(&t, v, false, &err), "%s", err.msg);
