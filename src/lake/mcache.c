@@ -11,6 +11,7 @@
  */
 #include "lake/lake_internal.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +22,8 @@ struct lake__mcached {
     lake__entry_t *es;
     size_t n;
     size_t bytes;
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    struct timespec mtime;
+    struct stat id;                    /* the file it was decoded from */
     int refs;                          /* callers holding it, plus one while it is in the cache */
-    bool present;                      /* in the cache (not evicted or replaced) */
     struct lake__mcached *prev, *next; /* least recently used at the tail */
 };
 
@@ -73,15 +70,14 @@ static void drop(lake__mcached_t *c)
     am_map_del(by_key, c->key, strlen(c->key));
     unlink_lru(c);
     total_bytes -= c->bytes;
-    c->present = false;
     if (--c->refs == 0)
         destroy(c);
 }
 
-static bool same_file(const lake__mcached_t *c, const struct stat *st)
+static bool same_file(const struct stat *a, const struct stat *b)
 {
-    return c->dev == st->st_dev && c->ino == st->st_ino && c->size == st->st_size &&
-           c->mtime.tv_sec == st->st_mtim.tv_sec && c->mtime.tv_nsec == st->st_mtim.tv_nsec;
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
 static lake__mcached_t *lookup(const char *uri, const struct stat *st)
@@ -90,7 +86,7 @@ static lake__mcached_t *lookup(const char *uri, const struct stat *st)
     if (!by_key || !am_map_get(by_key, uri, strlen(uri), &v))
         return NULL;
     lake__mcached_t *c = (lake__mcached_t *)(uintptr_t)v;
-    if (!same_file(c, st)) {
+    if (!same_file(&c->id, st)) {
         drop(c);
         return NULL;
     }
@@ -115,10 +111,7 @@ static lake__mcached_t *insert(lake__mcached_t *c)
         by_key = am_map_new();
     if (am_map_get(by_key, c->key, strlen(c->key), &v)) { /* another thread decoded it too */
         lake__mcached_t *had = (lake__mcached_t *)(uintptr_t)v;
-        if (same_file(had, &(struct stat){.st_dev = c->dev,
-                                          .st_ino = c->ino,
-                                          .st_size = c->size,
-                                          .st_mtim = c->mtime})) {
+        if (same_file(&had->id, &c->id)) {
             destroy(c);
             had->refs++;
             return had;
@@ -126,7 +119,6 @@ static lake__mcached_t *insert(lake__mcached_t *c)
         drop(had);
     }
     c->refs = 2; /* the cache's and the caller's */
-    c->present = true;
     am_map_put(by_key, c->key, strlen(c->key), (uint64_t)(uintptr_t)c);
     push_front(c);
     total_bytes += c->bytes;
@@ -146,13 +138,14 @@ bool lake__mcache_get(const char *uri, lake__mcached_t **out, const lake__entry_
         return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
                           "file \"%s\": only file:// URIs are supported", uri);
     struct stat st;
-    bool known = stat(path, &st) == 0;
-    lake__mcached_t *c = NULL;
-    if (known) {
-        pthread_mutex_lock(&mu);
-        c = lookup(uri, &st);
-        pthread_mutex_unlock(&mu);
+    if (stat(path, &st) != 0) {
+        am_err_errno(err, errno, "manifest \"%s\"", path);
+        free(path);
+        return false;
     }
+    pthread_mutex_lock(&mu);
+    lake__mcached_t *c = lookup(uri, &st);
+    pthread_mutex_unlock(&mu);
     if (!c) {
         am_buf_t b;
         am_buf_init(&b);
@@ -171,17 +164,10 @@ bool lake__mcache_get(const char *uri, lake__mcached_t **out, const lake__entry_
         c->es = dec;
         c->n = k;
         c->bytes = sizeof *c + strlen(uri) + 1 + entries_bytes(dec, k);
-        if (known) {
-            c->dev = st.st_dev;
-            c->ino = st.st_ino;
-            c->size = st.st_size;
-            c->mtime = st.st_mtim;
-            pthread_mutex_lock(&mu);
-            c = insert(c);
-            pthread_mutex_unlock(&mu);
-        } else {
-            c->refs = 1; /* not cached: the stat failed, so nothing identifies the file */
-        }
+        c->id = st;
+        pthread_mutex_lock(&mu);
+        c = insert(c);
+        pthread_mutex_unlock(&mu);
     }
     free(path);
     *out = c;
