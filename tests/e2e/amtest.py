@@ -240,6 +240,12 @@ def bigtxn_warm_up(m, pg):
     wait_until(lambda: m.query("SELECT count(*) FROM big")[0][0] == 0, 120, "the warm-up applied")
 
 
+def writer_killed(m, mark):
+    """The supervisor logged the writer's death by SIGKILL after log offset mark."""
+    return any("process died" in line and "role=writer" in line and "killed by signal 9" in line
+               for line in m.log()[mark:].splitlines())
+
+
 def watermark_lsn(m):
     """The LSN of the mirror's last durable watermark, as an integer."""
     with open(os.path.join(m.warehouse, "_arctic", "watermark.json")) as f:

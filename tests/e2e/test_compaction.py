@@ -179,12 +179,6 @@ def check_icebird(pg, m):
             f"{len(got)} rows vs {len(want)}")
 
 
-def writer_killed(m, mark):
-    """The supervisor logged the writer's death by SIGKILL after log offset mark."""
-    return any("process died" in line and "role=writer" in line and "killed by signal 9" in line
-               for line in m.log()[mark:].splitlines())
-
-
 def kill_at(pg, m, point, seed):
     """Restarts with AM_FAULT=point, commits until a compaction reaches it and the writer
     process kills itself there (the supervisor logs its death); then restarts without it."""
@@ -195,10 +189,10 @@ def kill_at(pg, m, point, seed):
     rnd = random.Random(seed)
     cur = pg.cursor()
     deadline = time.monotonic() + 120
-    while not writer_killed(m, mark) and time.monotonic() < deadline:
+    while not amtest.writer_killed(m, mark) and time.monotonic() < deadline:
         cur.execute("UPDATE t SET v = v - 1 WHERE id = %s", (rnd.randint(1, ROWS),))
         time.sleep(0.03)
-    R.check(f"{point}: the writer died there (SIGKILL)", writer_killed(m, mark),
+    R.check(f"{point}: the writer died there (SIGKILL)", amtest.writer_killed(m, mark),
             "no death of the writer logged")
     R.check(f"{point}: the log names the point", f'point={point}' in m.log()[mark:])
     m.stop()

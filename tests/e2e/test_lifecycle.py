@@ -177,11 +177,6 @@ def slot_dropped(R, pg, m):
     served_not_checkpointed(R, pg, m)
 
 
-def writer_killed(m, mark):
-    return any("process died" in line and "role=writer" in line and "killed by signal 9" in line
-               for line in m.log()[mark:].splitlines())
-
-
 def served_not_checkpointed(R, pg, m):
     """A copy is served by a watermark naming no index checkpoint; the checkpoints follow in a
     second one. The writer killed between the two (AM_FAULT) rebuilds the indexes from the lake
@@ -191,7 +186,7 @@ def served_not_checkpointed(R, pg, m):
     mark = len(m.log())
     m.start({"AM_FAULT": "copy-served"})
     try:
-        amtest.wait_until(lambda: writer_killed(m, mark), 120, "the writer killed at copy-served")
+        amtest.wait_until(lambda: amtest.writer_killed(m, mark), 120, "the writer killed at copy-served")
         R.check("kill at: the copy served, its index checkpoints not yet written", True)
     except TimeoutError as e:
         R.check("kill at: the copy served, its index checkpoints not yet written", False, str(e))
