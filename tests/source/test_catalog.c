@@ -191,11 +191,20 @@ Test(source, catalog_documents_compare_apart_from_their_lsn)
     am_buf_t a, b;
     am_buf_init(&a);
     am_buf_init(&b);
-    capture(src, &a);
     PGconn *c = amt_pg_connect(db);
-    amt_pg_exec(c, "INSERT INTO measures VALUES ('2024-05-01', 1.5)");
-    capture(src, &b);
-    cr_assert(source_catalog_same(a.data, a.len, b.data, b.len), "a row changed it");
+    /* the document holds the cluster's databases and roles, which tests running beside this
+     * one create and drop: a pair taken across such a change is taken again (a row that
+     * changed the document would change every pair) */
+    bool same = false;
+    for (int tries = 0; tries < 5 && !same; tries++) {
+        am_buf_reset(&a);
+        am_buf_reset(&b);
+        capture(src, &a);
+        amt_pg_exec(c, "INSERT INTO measures VALUES ('2024-05-01', 1.5)");
+        capture(src, &b);
+        same = source_catalog_same(a.data, a.len, b.data, b.len);
+    }
+    cr_assert(same, "a row changed it");
     cr_assert_neq(memcmp(a.data, b.data, 40), 0, "the LSN moved on");
     am_buf_reset(&b);
     amt_pg_exec(c, "COMMENT ON TABLE orders IS 'what was bought'");
