@@ -70,7 +70,7 @@ bool lake__write_delete_file(lake__commit_t *c, const lake__del_src_t *src, lake
     int64_t n = (int64_t)src->n, pos = 0;
     const char *first = NULL, *last = NULL;
     bool ok = (src->write ? src->write(src->write_ctx, abs, &n, &first, &last, err)
-                          : lake__pq_write_deletes(t->lake, src, abs, err)) &&
+                          : lake__pq_write_deletes(src, abs, err)) &&
               storage_sync(t->lake->st, rel, err) &&
               storage_size(t->lake->st, rel, &out->size, err);
     free(abs);

@@ -330,7 +330,7 @@ static bool write_merged(lake_compactor_t *c, lake_compact_job_t *job, am_err_t 
         job->merged_ref = am_xstrdup(rows[0].path);
     char *abs = storage_path(c->lake->st, job->merged.rel);
     lake__del_src_t src = lake__del_rows_src(rows, n);
-    bool ok = lake__pq_write_deletes(c->lake, &src, abs, err) &&
+    bool ok = lake__pq_write_deletes(&src, abs, err) &&
               storage_sync(c->lake->st, job->merged.rel, err) &&
               storage_size(c->lake->st, job->merged.rel, &job->merged.size, err);
     free(abs);

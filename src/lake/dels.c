@@ -368,7 +368,7 @@ static bool runs_write(void *ctx, const char *abs_path, int64_t *n, const char *
     qsort(files, n_files, sizeof *files, uri_cmp);
     cursor_t *cur = am_xcalloc(b->n_runs + 1, sizeof *cur);
     lake__del_writer_t d;
-    bool ok = lake__del_writer_begin(&d, b->t->lake, err);
+    bool ok = lake__del_writer_begin(&d, abs_path, err);
     *n = 0;
     for (size_t i = 0; ok && i < n_files; i++)
         ok = merge_file(b, &d, cur, &files[i], n, err);
@@ -380,7 +380,7 @@ static bool runs_write(void *ctx, const char *abs_path, int64_t *n, const char *
     }
     *first = d.first;
     *last = d.last;
-    return lake__del_writer_finish(&d, abs_path, err);
+    return lake__del_writer_finish(&d, err);
 }
 
 bool lake__batch_write_deletes(lake__commit_t *c, lake_batch_t *b, lake__file_t *out, am_err_t *err)

@@ -399,7 +399,6 @@ typedef struct lake__pq {
     int64_t n_rows;
     int64_t n_bytes; /* approximate size of the rows so far */
     bool open;
-    const char *c0_sql;       /* what the COPY selects instead of column 0, or NULL */
     struct lake__pqs *stream; /* pqstream.c: written while the rows arrive (no temp table) */
     int64_t pushed_bytes;     /* n_bytes of the rows already handed to the stream */
 } lake__pq_t;
@@ -474,23 +473,36 @@ typedef struct lake__del_src {
 /* A source over an array of rows (borrowed). */
 lake__del_src_t lake__del_rows_src(const lake__del_row_t *rows, size_t n);
 
-/* A position delete file written row by row, rows sorted by path then pos (paths borrowed
- * until finish, compared by pointer first). Finish writes the file and frees; abort frees. */
+/* A position delete file written row by row (pqdel.c), rows sorted by path then pos (paths
+ * borrowed until finish, compared by pointer first). Begin creates the file; finish writes the
+ * rest and closes it (not synced) and frees; abort removes the file and frees. */
+#define LAKE_DEL_GROUP_ROWS (INT64_C(1) << 20)
+typedef struct lake__del_group {
+    int64_t n_rows, path_dict_off, path_data_off, path_len, pos_off, pos_len;
+} lake__del_group_t;
 typedef struct lake__del_writer {
-    lake__pq_t w;
-    am_buf_t paths;
-    int64_t n_paths;
+    int fd;
+    char *path;
+    am_buf_t out, scratch; /* bytes not yet written; the page being built */
+    int64_t off_drained;   /* file offset where out begins */
+    int64_t group_rows;    /* rows a row group holds (tests make it small) */
+    const char **dict;     /* the group's distinct paths, one RLE run each */
+    int64_t *counts;
+    size_t n_dict, cap_dict;
+    int64_t *pos, n_group, n_rows;
+    lake__del_group_t *groups;
+    size_t n_groups;
     const char *first, *last; /* paths of the first and last rows so far */
 } lake__del_writer_t;
-bool lake__del_writer_begin(lake__del_writer_t *d, lake_t *lake, am_err_t *err) AM_MUST_CHECK;
+bool lake__del_writer_begin(lake__del_writer_t *d, const char *abs_path,
+                            am_err_t *err) AM_MUST_CHECK;
 bool lake__del_writer_add(lake__del_writer_t *d, const char *path, int64_t pos,
                           am_err_t *err) AM_MUST_CHECK;
-bool lake__del_writer_finish(lake__del_writer_t *d, const char *abs_path,
-                             am_err_t *err) AM_MUST_CHECK;
+bool lake__del_writer_finish(lake__del_writer_t *d, am_err_t *err) AM_MUST_CHECK;
 void lake__del_writer_abort(lake__del_writer_t *d);
 
 /* A position delete file (file_path, pos) from a non-empty source. */
-bool lake__pq_write_deletes(lake_t *lake, const lake__del_src_t *src, const char *abs_path,
+bool lake__pq_write_deletes(const lake__del_src_t *src, const char *abs_path,
                             am_err_t *err) AM_MUST_CHECK;
 
 /* ---- plan.c: SQL over live files --------------------------------------------------------- */

@@ -266,10 +266,7 @@ void lake__pq_copy_sql(const lake__pq_t *w, const char *from, const char *abs_pa
 {
     am_buf_puts(sql, "COPY (SELECT ");
     for (size_t i = 0; i < w->n_cols; i++) {
-        if (i == 0 && w->c0_sql)
-            am_buf_printf(sql, "%s AS ", w->c0_sql);
-        else
-            am_buf_printf(sql, "%sc%zu AS ", i ? ", " : "", i);
+        am_buf_printf(sql, "%sc%zu AS ", i ? ", " : "", i);
         lake__phys_name(w->cols, w->n_cols, i, sql);
     }
     am_buf_printf(sql, " FROM %s) TO ", from);
@@ -321,75 +318,4 @@ bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_i
     }
     lake__pq_abort(w);
     return ok;
-}
-
-/* Rows arrive sorted by path: each path is written once, into a list the COPY indexes, and
- * the temp table holds (number of the path, pos), 12 bytes a row whatever the path's length. */
-bool lake__del_writer_begin(lake__del_writer_t *d, lake_t *lake, am_err_t *err)
-{
-    static const lake_column_t cols[] = {
-        {.name = "file_path", .type = {AM_TYPE_INT32, 0, 0}, .required = true},
-        {.name = "pos", .type = {AM_TYPE_INT64, 0, 0}, .required = true},
-    };
-    memset(d, 0, sizeof *d);
-    if (!lake__pq_begin(&d->w, lake, cols, 2, err))
-        return false;
-    am_buf_init(&d->paths);
-    am_buf_puts(&d->paths, "([");
-    return true;
-}
-
-bool lake__del_writer_add(lake__del_writer_t *d, const char *path, int64_t pos, am_err_t *err)
-{
-    if (!d->last || (path != d->last && strcmp(path, d->last) != 0)) {
-        am_buf_puts(&d->paths, d->n_paths++ ? ", " : "");
-        am_sql_literal(&d->paths, path);
-        d->first = d->first ? d->first : path;
-        d->last = path;
-    }
-    am_value_t v[2] = {
-        {.kind = AM_VALUE_PRESENT, .i = d->n_paths}, /* lists count from 1 */
-        {.kind = AM_VALUE_PRESENT, .i = pos},
-    };
-    return lake__pq_append(&d->w, v, err);
-}
-
-void lake__del_writer_abort(lake__del_writer_t *d)
-{
-    lake__pq_abort(&d->w);
-    am_buf_destroy(&d->paths);
-}
-
-bool lake__del_writer_finish(lake__del_writer_t *d, const char *abs_path, am_err_t *err)
-{
-    static const int32_t ids[] = {LAKE_FIELD_ID_DELETE_PATH, LAKE_FIELD_ID_DELETE_POS};
-    am_buf_puts(&d->paths, "]::VARCHAR[])");
-    am_buf_t c0;
-    am_buf_init(&c0);
-    am_buf_printf(&c0, "%s[c0]", d->paths.data);
-    d->w.c0_sql = c0.data;
-    bool ok = lake__pq_finish(&d->w, abs_path, ids, NULL, NULL, err);
-    am_buf_destroy(&c0);
-    am_buf_destroy(&d->paths);
-    return ok;
-}
-
-bool lake__pq_write_deletes(lake_t *lake, const lake__del_src_t *src, const char *abs_path,
-                            am_err_t *err)
-{
-    lake__del_writer_t d;
-    if (!lake__del_writer_begin(&d, lake, err))
-        return false;
-    bool ok = true;
-    for (size_t i = 0; ok && i < src->n; i++) {
-        const char *path = NULL;
-        int64_t pos = 0;
-        src->get(src->ctx, i, &path, &pos);
-        ok = lake__del_writer_add(&d, path, pos, err);
-    }
-    if (!ok) {
-        lake__del_writer_abort(&d);
-        return false;
-    }
-    return lake__del_writer_finish(&d, abs_path, err);
 }
