@@ -4,7 +4,9 @@
  * compactor's thread (compact_run.c) and back to the commit (compact_commit.c).
  *
  * When: more small data and delete files than max_small_files, or position deletes at least
- * max_deleted_percent of the table's records (and at least MIN_DELETES rows), or (o->idle) the
+ * max_deleted_percent of the table's records (and at least min_deletes rows: a small table
+ * whose rows all change between flushes would otherwise be rewritten after every flush, each
+ * time a commit, a watermark and a view refresh more; its files still merge by count), or (o->idle) the
  * table went quiet with two or more small files that hold at most small_file_bytes in all:
  * then every small file merges, so reads of a quiet table open one file, not a trickle's tail.
  * What, by size tiers (as an LSM tree merges runs): small files sorted by size merge while the
@@ -22,10 +24,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* The deleted-rows threshold needs this many deleted rows too: a tiny table would otherwise be
- * rewritten at every delete (its files still merge by count). */
-#define MIN_DELETES 32
 
 static int cin_path_cmp(const void *a, const void *b)
 {
@@ -192,7 +190,8 @@ lake_compact_job_t *lake_compact_plan(lake_table_t *t, const lake_maintain_optio
         n_small += s->dels[i].size < o->small_file_bytes;
     }
     bool by_count = n_small > o->max_small_files;
-    bool by_ratio = deletes >= MIN_DELETES && deletes * 100 >= records * o->max_deleted_percent;
+    int64_t min_deletes = o->min_deletes > 0 ? o->min_deletes : LAKE_COMPACT_MIN_DELETES;
+    bool by_ratio = deletes >= min_deletes && deletes * 100 >= records * o->max_deleted_percent;
     bool by_idle = o->idle && n_small >= 2 && small_bytes(s, o) <= o->small_file_bytes;
     if (!by_count && !by_ratio && !by_idle)
         return NULL;

@@ -249,6 +249,10 @@ typedef struct lake_maintain_options {
     int64_t small_file_bytes;  /* data and delete files below this size are small */
     int max_small_files;       /* compact once a table has more small files than this */
     int max_deleted_percent;   /* ... or once this share of its rows is deleted */
+    /* ... and at least this many rows (0: LAKE_COMPACT_MIN_DELETES). A small hot table is
+     * over any share after every flush, and rewriting it then costs more than reading a few
+     * thousand deleted positions does */
+    int64_t min_deletes;
     int64_t file_retention_ms; /* removed files stay at least this long (0: removed at once) */
     int64_t orphan_check_ms;   /* how often unreferenced files are looked for */
     /* set per plan by the caller: the table has gone quiet, so its small files and delete
@@ -256,7 +260,9 @@ typedef struct lake_maintain_options {
     bool idle;
 } lake_maintain_options_t;
 
-/* 128 MB target, 32 MB small, 32 small files, 10 %, 10 minutes' retention, check every 5. */
+#define LAKE_COMPACT_MIN_DELETES 4096
+/* 128 MB target, 32 MB small, 32 small files, 10 % (4096 rows), 10 minutes' retention, check
+ * every 5. */
 void lake_maintain_defaults(lake_maintain_options_t *o);
 /* Whether o holds usable values (the ranges config validates); 22023 naming the field. */
 bool lake_maintain_check(const lake_maintain_options_t *o, am_err_t *err) AM_MUST_CHECK;

@@ -214,6 +214,7 @@ void lake_maintain_defaults(lake_maintain_options_t *o)
                                    .small_file_bytes = INT64_C(32) << 20,
                                    .max_small_files = 32,
                                    .max_deleted_percent = 10,
+                                   .min_deletes = LAKE_COMPACT_MIN_DELETES,
                                    .file_retention_ms = INT64_C(10) * 60 * 1000,
                                    .orphan_check_ms = INT64_C(5) * 60 * 1000};
 }

@@ -13,6 +13,7 @@ static lake_maintain_options_t opts(int max_small)
     lake_maintain_options_t o;
     lake_maintain_defaults(&o);
     o.max_small_files = max_small;
+    o.min_deletes = 32; /* the tests' tables are small */
     return o;
 }
 
