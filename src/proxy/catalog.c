@@ -210,8 +210,10 @@ static const lake_column_t *lake_col(const lake_read_cols_t *lc, const char *nam
     return NULL;
 }
 
+/* The view's DDL into script and its select list (what its binding depends on besides the
+ * files) into sel. */
 static bool view_ddl(proxy_t *p, const proxy_pgcat_t *cat, const lake_watermark_table_t *t,
-                     am_buf_t *script, am_buf_t *stats, am_err_t *err)
+                     am_buf_t *script, am_buf_t *sel, am_buf_t *stats, am_err_t *err)
 {
     const proxy_pgrel_t *rel = proxy__pgcat_rel_find(cat, t->schema, t->name);
     if (!rel)
@@ -224,15 +226,15 @@ static bool view_ddl(proxy_t *p, const proxy_pgcat_t *cat, const lake_watermark_
         am_buf_destroy(&plan);
         return false;
     }
-    am_buf_printf(script, "CREATE OR REPLACE VIEW am_data.\"t%u\" AS SELECT ", rel->oid);
     for (size_t i = 0; i < rel->n_cols; i++) {
-        am_buf_puts(script, i ? ", " : "");
-        view_col(cat, &rel->cols[i], &lc, lake_col(&lc, rel->cols[i].name), script);
-        am_buf_printf(script, " AS c%d", rel->cols[i].attnum);
+        am_buf_puts(sel, i ? ", " : "");
+        view_col(cat, &rel->cols[i], &lc, lake_col(&lc, rel->cols[i].name), sel);
+        am_buf_printf(sel, " AS c%d", rel->cols[i].attnum);
     }
     if (rel->n_cols == 0)
-        am_buf_puts(script, "NULL AS am_none");
-    am_buf_printf(script, " FROM (%s) AS q;\n", plan.data ? plan.data : "SELECT 1 WHERE false");
+        am_buf_puts(sel, "NULL AS am_none");
+    am_buf_printf(script, "CREATE OR REPLACE VIEW am_data.\"t%u\" AS SELECT %s FROM (%s) AS q;\n",
+                  rel->oid, sel->data, plan.data ? plan.data : "SELECT 1 WHERE false");
     /* the snapshot's size: pg_stat_user_tables.n_live_tup, pg_relation_size() */
     am_buf_printf(stats, "%s(%u, %lld, %lld)", stats->len ? ", " : "", rel->oid,
                   (long long)lc.live_rows, (long long)lc.bytes);
@@ -283,12 +285,14 @@ static bool view_binds(duckdb_connection con, const char *ddl, am_err_t *err)
 }
 
 /* What a view was last written for: a table whose snapshot and relation are unchanged keeps
- * its view (planning reads every manifest of the table) and its size figures. */
+ * its view (planning reads every manifest of the table) and its size figures; one whose
+ * select list is unchanged too is not bound on its own first (only its files changed). */
 struct proxy_viewstate {
     char *schema, *name;
     int64_t snapshot;
     uint32_t relid;
     char *stats;
+    char *select;
 };
 
 typedef struct vstates {
@@ -302,24 +306,25 @@ static void vstates_free(struct proxy_viewstate *v, size_t n)
         free(v[i].schema);
         free(v[i].name);
         free(v[i].stats);
+        free(v[i].select);
     }
     free(v);
 }
 
+/* The table's view state for relid (at any snapshot), or NULL. */
 static const struct proxy_viewstate *vstate_find(const proxy_t *p, const lake_watermark_table_t *t,
                                                  uint32_t relid)
 {
     for (size_t i = 0; i < p->n_vstates; i++) {
         const struct proxy_viewstate *v = &p->vstates[i];
-        if (!strcmp(v->schema, t->schema) && !strcmp(v->name, t->name) &&
-            v->snapshot == t->snapshot_id && v->relid == relid)
+        if (!strcmp(v->schema, t->schema) && !strcmp(v->name, t->name) && v->relid == relid)
             return v;
     }
     return NULL;
 }
 
 static void vstate_add(vstates_t *out, const lake_watermark_table_t *t, uint32_t relid,
-                       const char *stats)
+                       const char *stats, const char *select)
 {
     out->v = am_xrealloc(out->v, (out->n + 1) * sizeof *out->v);
     struct proxy_viewstate *v = &out->v[out->n++];
@@ -328,37 +333,43 @@ static void vstate_add(vstates_t *out, const lake_watermark_table_t *t, uint32_t
     v->snapshot = t->snapshot_id;
     v->relid = relid;
     v->stats = am_xstrdup(stats);
+    v->select = select ? am_xstrdup(select) : NULL;
 }
 
 /* Every mirrored table's view; one whose SELECT does not bind is left out (a new model marks
  * its relation unserved; an old model keeps the view it had). Only tables whose snapshot
- * changed are planned again, unless the catalog is new. */
-static bool views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_watermark_t *wm,
-                  am_buf_t *script, vstates_t *states, am_err_t *err)
+ * changed are planned again, unless the catalog is new. A view whose select list is the one
+ * that bound last time is not bound alone first unless bind_all (the script failed without). */
+static bool views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, bool bind_all,
+                  const lake_watermark_t *wm, am_buf_t *script, vstates_t *states, am_err_t *err)
 {
     duckdb_connection con;
     if (duckdb_connect(p->db, &con) != DuckDBSuccess)
         return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: cannot connect");
-    am_buf_t one, stats, st1;
+    am_buf_t one, sel, stats, st1;
     am_buf_init(&one);
+    am_buf_init(&sel);
     am_buf_init(&stats);
     am_buf_init(&st1);
     bool ok = true;
     for (size_t i = 0; ok && cat && i < wm->n_tables; i++) {
         am_buf_reset(&one);
+        am_buf_reset(&sel);
         am_buf_reset(&st1);
         const proxy_pgrel_t *rel =
             proxy__pgcat_rel_find(cat, wm->tables[i].schema, wm->tables[i].name);
-        const struct proxy_viewstate *kept =
+        const struct proxy_viewstate *prev =
             !new_cat && rel ? vstate_find(p, &wm->tables[i], rel->oid) : NULL;
-        if (kept) {
-            am_buf_printf(&stats, "%s%s", stats.len ? ", " : "", kept->stats);
-            vstate_add(states, &wm->tables[i], rel->oid, kept->stats);
+        if (prev && prev->snapshot == wm->tables[i].snapshot_id) {
+            am_buf_printf(&stats, "%s%s", stats.len ? ", " : "", prev->stats);
+            vstate_add(states, &wm->tables[i], rel->oid, prev->stats, prev->select);
             continue;
         }
-        ok = view_ddl(p, cat, &wm->tables[i], &one, &st1, err);
+        ok = view_ddl(p, cat, &wm->tables[i], &one, &sel, &st1, err);
+        bool bound_before =
+            !bind_all && prev && prev->select && sel.data && strcmp(prev->select, sel.data) == 0;
         am_err_t verr = {0};
-        if (ok && one.len && !view_binds(con, one.data, &verr)) {
+        if (ok && one.len && !bound_before && !view_binds(con, one.data, &verr)) {
             am_log_warn("proxy", "table not served: its view does not bind",
                         AM_KV_STR("schema", wm->tables[i].schema),
                         AM_KV_STR("table", wm->tables[i].name), AM_KV_ERR(&verr));
@@ -369,7 +380,8 @@ static bool views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_water
         if (ok && one.len) {
             am_buf_append(script, one.data, one.len);
             am_buf_printf(&stats, "%s%s", stats.len ? ", " : "", st1.data ? st1.data : "");
-            vstate_add(states, &wm->tables[i], rel ? rel->oid : 0, st1.data ? st1.data : "");
+            vstate_add(states, &wm->tables[i], rel ? rel->oid : 0, st1.data ? st1.data : "",
+                       sel.data);
         }
     }
     if (ok && stats.len)
@@ -377,6 +389,7 @@ static bool views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_water
                       "DELETE FROM am_data.am_stats; INSERT INTO am_data.am_stats VALUES %s;\n",
                       stats.data);
     am_buf_destroy(&one);
+    am_buf_destroy(&sel);
     am_buf_destroy(&stats);
     am_buf_destroy(&st1);
     duckdb_disconnect(&con);
@@ -414,6 +427,16 @@ static bool run_script(void *ud, duckdb_connection con, am_err_t *err)
 
 /* The catalog's tables (when new) in one transaction, then every view and drop in another:
  * a query sees all tables at one watermark; the catalog may lead its views by a moment. */
+static bool swap_views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, bool bind_all,
+                       const lake_watermark_t *wm, am_buf_t *script, vstates_t *states,
+                       am_err_t *err)
+{
+    if (!views(p, cat, new_cat, bind_all, wm, script, states, err))
+        return false;
+    drop_gone(p, cat, script);
+    return run_tx(p, run_script, script, err);
+}
+
 static bool apply(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_watermark_t *wm,
                   am_err_t *err)
 {
@@ -421,10 +444,15 @@ static bool apply(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_water
     am_buf_t script;
     am_buf_init(&script);
     vstates_t states = {0};
-    ok = ok && views(p, cat, new_cat, wm, &script, &states, err);
-    if (ok) {
-        drop_gone(p, cat, &script);
-        ok = run_tx(p, run_script, &script, err);
+    am_err_t first = {0};
+    if (ok && !swap_views(p, cat, new_cat, false, wm, &script, &states, &first)) {
+        /* a view not bound alone (its select list bound before) may be what failed: bind
+         * each alone, so that only a table that cannot bind is left out */
+        am_log_debug("proxy", "views failed as a whole; binding each", AM_KV_ERR(&first));
+        vstates_free(states.v, states.n);
+        states = (vstates_t){0};
+        am_buf_reset(&script);
+        ok = swap_views(p, cat, new_cat, true, wm, &script, &states, err);
     }
     if (ok) { /* the views DuckDB now has */
         vstates_free(p->vstates, p->n_vstates);
