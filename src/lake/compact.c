@@ -6,9 +6,10 @@
  * When: more small data and delete files than max_small_files, or position deletes at least
  * max_deleted_percent of the table's records (and at least min_deletes rows: a small table
  * whose rows all change between flushes would otherwise be rewritten after every flush, each
- * time a commit, a watermark and a view refresh more; its files still merge by count), or (o->idle) the
- * table went quiet with two or more small files that hold at most small_file_bytes in all:
- * then every small file merges, so reads of a quiet table open one file, not a trickle's tail.
+ * time a commit, a watermark and a view refresh more; its files still merge by count), or
+ * (o->idle) the table went quiet with two or more small files that hold at most
+ * small_file_bytes in all: then every small file merges, so reads of a quiet table open one
+ * file, not a trickle's tail.
  * What, by size tiers (as an LSM tree merges runs): small files sorted by size merge while the
  * next one is at most twice the sum of the smaller ones, so a big file is not rewritten for a
  * few tiny ones and every byte is rewritten O(log n) times; when the tiers would leave more
