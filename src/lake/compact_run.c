@@ -268,7 +268,7 @@ static bool copy_sql(const lake_compact_job_t *job, const lake__meta_t *m, size_
     free(abs);
     char *schema = lake__meta_schema_text(m);
     lake__pq_copy_options(sql, m->cols, m->n_cols, m->field_ids, m->elem_ids, schema,
-                          lake__pq_group_rows(bytes, rows));
+                          lake__pq_file_group_rows(bytes, rows));
     free(schema);
     return true;
 }

@@ -439,6 +439,9 @@ bool lake__pqs_finish(lake__pq_t *w, am_err_t *err) AM_MUST_CHECK;
 void lake__pqs_abort(lake__pq_t *w);
 /* Rows per row group for rows of about bytes / rows bytes each. */
 int64_t lake__pq_group_rows(int64_t bytes, int64_t rows);
+/* The same for a file of exactly rows rows: no group larger than the file needs (DuckDB sizes
+ * a column's write state by the group). */
+int64_t lake__pq_file_group_rows(int64_t bytes, int64_t rows);
 /* Where the writer's scratch files go: $TMPDIR, else /tmp (lake.c). */
 const char *lake__tmp_dir(void);
 /* Purges DuckDB's allocator (lake.c) when it keeps more than slack bytes it does not use

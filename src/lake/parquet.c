@@ -240,6 +240,13 @@ int64_t lake__pq_group_rows(int64_t bytes, int64_t rows)
                                   : g;
 }
 
+int64_t lake__pq_file_group_rows(int64_t bytes, int64_t rows)
+{
+    int64_t g = lake__pq_group_rows(bytes, rows);
+    int64_t all = rows + (LAKE_ROW_GROUP_MIN - rows % LAKE_ROW_GROUP_MIN) % LAKE_ROW_GROUP_MIN;
+    return all > 0 && all < g ? all : g;
+}
+
 void lake__pq_copy_options(am_buf_t *sql, const lake_column_t *cols, size_t n,
                            const int32_t *field_ids, const int32_t *elem_ids,
                            const char *schema_json, int64_t group_rows)
@@ -249,6 +256,14 @@ void lake__pq_copy_options(am_buf_t *sql, const lake_column_t *cols, size_t n,
      * wide rows (where TOASTed values live) get fewer rows a group, narrow ones up to
      * LAKE_ROW_GROUP_N (DuckDB sizes groups by bytes only when it may reorder rows). */
     am_buf_printf(sql, " (FORMAT parquet, ROW_GROUP_SIZE %lld, ", (long long)group_rows);
+    /* DuckDB sets up each string column's dictionary for a full page (1 MB) whatever the rows:
+     * for a flush's few hundred rows that allocation, the buffer pool's eviction and the
+     * allocator trim it sets off cost more than writing the file */
+    int64_t dict_page = group_rows * 64;
+    am_buf_printf(sql, "STRING_DICTIONARY_PAGE_SIZE_LIMIT %lld, ",
+                  (long long)(dict_page < 65536     ? 65536
+                              : dict_page > 1048576 ? 1048576
+                                                    : dict_page));
     field_ids_sql(cols, n, field_ids, elem_ids, sql);
     if (schema_json) {
         /* as Java writes it: readers that map by name (icebird) find each field's name in
@@ -310,7 +325,7 @@ bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_i
         char from[64];
         (void)snprintf(from, sizeof from, "temp.main.%s", w->table);
         lake__pq_copy_sql(w, from, abs_path, field_ids, elem_ids, schema_json,
-                          lake__pq_group_rows(w->n_bytes, w->n_rows), &sql);
+                          lake__pq_file_group_rows(w->n_bytes, w->n_rows), &sql);
         ok = lake__duck_exec(w->lake->con, sql.data, err);
         am_buf_destroy(&sql);
         if (!ok)
