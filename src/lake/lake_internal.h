@@ -496,7 +496,7 @@ typedef struct lake__del_writer {
     const char **dict;     /* the group's distinct paths, one RLE run each */
     int64_t *counts;
     size_t n_dict, cap_dict;
-    int64_t *pos, n_group, n_rows;
+    int64_t *pos, n_group, n_rows, cap_pos;
     lake__del_group_t *groups;
     size_t n_groups;
     const char *first, *last; /* paths of the first and last rows so far */

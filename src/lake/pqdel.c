@@ -338,8 +338,12 @@ bool lake__del_writer_add(lake__del_writer_t *d, const char *path, int64_t pos, 
         d->dict[d->n_dict] = path;
         d->counts[d->n_dict++] = 0;
     }
-    if (!d->pos)
-        d->pos = am_xmalloc((size_t)d->group_rows * sizeof *d->pos);
+    if (d->n_group == d->cap_pos) { /* a flush's file has a few hundred rows, not a group's */
+        d->cap_pos = d->cap_pos ? 2 * d->cap_pos : 1024;
+        if (d->cap_pos > d->group_rows)
+            d->cap_pos = d->group_rows;
+        d->pos = am_xrealloc(d->pos, d->cap_pos * sizeof *d->pos);
+    }
     d->pos[d->n_group++] = pos;
     d->counts[d->n_dict - 1]++;
     d->n_rows++;

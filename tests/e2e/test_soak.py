@@ -15,6 +15,8 @@ tables for AM_SOAK_SECONDS while a writer inserts, updates and deletes at the so
   happen to be in flight (a CI run saw 683-920 MB within one third), while a leak raises the
   whole level.
 
+Under ThreadSanitizer the server's RSS is reported, not checked (see run()).
+
 AM_SOAK_SECONDS defaults to 40 in the plain variant and 30 under the sanitizers (both chosen
 to keep `make test` on two cores under its budget; the issue's five-minute run is
 AM_SOAK_SECONDS=300). AM_SOAK_CLIENTS (default 100) sets the number of clients. The RSS curve
@@ -256,6 +258,13 @@ def run(m, pg):
     R.check("the clients ran queries", soak.n_queries > CLIENTS, str(soak.n_queries))
     R.check("the writer committed at the source", soak.txns > 0, str(soak.txns))
     for col, role in ((1, "writer"), (2, "server")):
+        if role == "server" and os.environ.get("AM_VARIANT") == "tsan":
+            # ThreadSanitizer keeps state for every thread it has seen, and each of the 100
+            # clients' reconnections is a new server thread: the server grew about 110 MB/s
+            # under it (at this commit and at fa21a4a alike) while the plain and ASan runs
+            # stay flat, so the leak check is theirs
+            print("measure: server RSS under tsan (not checked):", curve[-1][2] // 1024, "MB")
+            continue
         ok, a, b = flat(curve, col)
         R.check(f"{role} RSS is flat: last-third median {b and b // 1024} MB <= second-third median "
                 f"{a and a // 1024} MB + 15% + 32 MB", ok, str(curve))
