@@ -376,6 +376,9 @@ void lake__remove_old_metadata(lake_table_t *t);
 /* Writes v (of column col) into row r of a data chunk vector whose type is col's DuckDB type. */
 bool lake__value_put(duckdb_vector vec, const lake_column_t *col, idx_t r, const am_value_t *v,
                      am_err_t *err) AM_MUST_CHECK;
+/* The same with vec's data pointer already known (a writer filling a chunk row by row). */
+bool lake__value_put_at(duckdb_vector vec, void *data, const lake_column_t *col, idx_t r,
+                        const am_value_t *v, am_err_t *err) AM_MUST_CHECK;
 /* Reads row r of a result vector (a column cast to col's DuckDB type) into out; strings point
  * into the vector, decimal and uuid text and lists (items and their strings) go to arena. */
 bool lake__value_get(duckdb_vector vec, const lake_column_t *col, idx_t r, am_arena_t *arena,
@@ -399,6 +402,8 @@ typedef struct lake__pq {
     char table[40];
     duckdb_appender app;
     duckdb_data_chunk chunk;
+    duckdb_vector *vecs; /* chunk's vectors (0: the ordinal) and their data, n_cols + 1 each */
+    void **data;
     idx_t chunk_rows;
     int64_t n_rows;
     int64_t n_bytes; /* approximate size of the rows so far */

@@ -97,6 +97,20 @@ static void drop_temp(lake_t *lake, const char *table)
                     AM_KV_ERR(&err));
 }
 
+/* Every row puts a value in every vector: their handles and data are looked up once a chunk
+ * (a row's DuckDB calls were a tenth of a copy's appending thread). */
+static void chunk_ptrs(lake__pq_t *w)
+{
+    if (!w->vecs) {
+        w->vecs = am_xcalloc(w->n_cols + 1, sizeof(duckdb_vector));
+        w->data = am_xcalloc(w->n_cols + 1, sizeof(void *));
+    }
+    for (size_t i = 0; i <= w->n_cols; i++) {
+        w->vecs[i] = duckdb_data_chunk_get_vector(w->chunk, i);
+        w->data[i] = duckdb_vector_get_data(w->vecs[i]);
+    }
+}
+
 static void make_chunk(lake__pq_t *w)
 {
     duckdb_logical_type *types = am_xcalloc(w->n_cols + 1, sizeof(duckdb_logical_type));
@@ -107,6 +121,7 @@ static void make_chunk(lake__pq_t *w)
     for (size_t i = 0; i <= w->n_cols; i++)
         duckdb_destroy_logical_type(&types[i]);
     free(types);
+    chunk_ptrs(w);
 }
 
 bool lake__pq_begin(lake__pq_t *w, lake_t *lake, const lake_column_t *cols, size_t n, am_err_t *err)
@@ -170,6 +185,7 @@ static bool flush_chunk(lake__pq_t *w, am_err_t *err)
         return am_err_set(err, AM_SQLSTATE_INTERNAL, "duckdb: append to %s: %s", w->table,
                           duckdb_appender_error(w->app));
     duckdb_data_chunk_reset(w->chunk);
+    chunk_ptrs(w); /* a reset may give the vectors other buffers */
     w->chunk_rows = 0;
     return true;
 }
@@ -178,12 +194,10 @@ bool lake__pq_append(lake__pq_t *w, const am_value_t *vals, am_err_t *err)
 {
     AM_ASSERT(w->open);
     idx_t r = w->chunk_rows;
-    int64_t *ord = duckdb_vector_get_data(duckdb_data_chunk_get_vector(w->chunk, 0));
-    ord[r] = w->n_rows;
+    ((int64_t *)w->data[0])[r] = w->n_rows;
     int64_t bytes = 8;
     for (size_t i = 0; i < w->n_cols; i++) {
-        duckdb_vector v = duckdb_data_chunk_get_vector(w->chunk, i + 1);
-        if (!lake__value_put(v, &w->cols[i], r, &vals[i], err))
+        if (!lake__value_put_at(w->vecs[i + 1], w->data[i + 1], &w->cols[i], r, &vals[i], err))
             return false; /* the row is not counted: the next append overwrites it */
         /* vals has n_cols entries; the analyzer loses that across the DuckDB calls */
         bool present = vals[i].kind == AM_VALUE_PRESENT; /* NOLINT(clang-analyzer-core.*) */
@@ -300,6 +314,10 @@ void lake__pq_abort(lake__pq_t *w)
         drop_temp(w->lake, w->table);
     }
     duckdb_destroy_data_chunk(&w->chunk);
+    free(w->vecs);
+    free(w->data);
+    w->vecs = NULL;
+    w->data = NULL;
     w->open = false;
     if (w->n_bytes >= LAKE_PURGE_BYTES)
         lake__allocator_purge(w->lake->bytes_per_file / 2);

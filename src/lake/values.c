@@ -216,10 +216,9 @@ static bool put_int32(void *data, const lake_column_t *col, idx_t r, int64_t i, 
     return true;
 }
 
-static bool put_present(duckdb_vector vec, const lake_column_t *col, idx_t r, const am_value_t *v,
-                        am_err_t *err)
+static bool put_present(duckdb_vector vec, void *data, const lake_column_t *col, idx_t r,
+                        const am_value_t *v, am_err_t *err)
 {
-    void *data = duckdb_vector_get_data(vec);
     switch (col->type.type) {
     case AM_TYPE_BOOL:
         ((bool *)data)[r] = v->i != 0;
@@ -257,12 +256,18 @@ static bool put_present(duckdb_vector vec, const lake_column_t *col, idx_t r, co
 bool lake__value_put(duckdb_vector vec, const lake_column_t *col, idx_t r, const am_value_t *v,
                      am_err_t *err)
 {
+    return lake__value_put_at(vec, duckdb_vector_get_data(vec), col, r, v, err);
+}
+
+bool lake__value_put_at(duckdb_vector vec, void *data, const lake_column_t *col, idx_t r,
+                        const am_value_t *v, am_err_t *err)
+{
     bool is_null = v->kind == AM_VALUE_NULL;
     if (v->kind == AM_VALUE_UNCHANGED)
         return am_err_set(err, AM_SQLSTATE_INVALID_PARAMETER,
                           "column \"%s\": an unchanged value must be resolved before append",
                           col->name);
-    if (!is_null && !put_present(vec, col, r, v, err))
+    if (!is_null && !put_present(vec, data, col, r, v, err))
         return false;
     if (is_null) {
         if (col->type.type == AM_TYPE_LIST) /* a null list still takes an (empty) entry */
