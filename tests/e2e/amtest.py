@@ -48,12 +48,23 @@ class Results:
         sys.exit(1 if self.failed else 0)
 
 
+def free_ports(n):
+    """n distinct free ports: every socket stays bound until all are picked (two one-at-a-time
+    picks once returned the same port, and the mirror's health server met its own proxy)."""
+    socks = []
+    try:
+        for _ in range(n):
+            s = socket.socket()
+            socks.append(s)
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return free_ports(1)[0]
 
 
 def pg_connect(db, autocommit=True, port=None):
@@ -92,8 +103,7 @@ class Mirror:
         self.db = db
         self.dir = workdir or tempfile.mkdtemp(prefix=f"am-e2e-{db}-", dir=os.environ.get("AM_TEST_TMP"))
         self.warehouse = os.path.join(self.dir, "warehouse")
-        self.proxy_port = free_port()
-        self.health_port = free_port()
+        self.proxy_port, self.health_port = free_ports(2)
         self.config = os.path.join(self.dir, "config.yaml")
         self.pgport = pgport or PGPORT
         self.publication = publication or f"am_{db}_pub"

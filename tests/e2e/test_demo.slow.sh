@@ -3,9 +3,13 @@
 # print the psql line, show the mirror catching up with the write traffic, and clean up.
 set -u
 cd "$(dirname "$0")/../.."
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-out=$(DEMO_SECONDS=12 DEMO_USERS=2000 DEMO_ORDERS=10000 DEMO_PROXY_PORT=$(free_port) \
-      DEMO_HEALTH_PORT=$(free_port) timeout 300 scripts/demo.sh 2>&1)
+# two distinct free ports, both sockets bound until both are picked
+read -r proxy_port health_port < <(python3 -c 'import socket
+s = [socket.socket() for _ in range(2)]
+for x in s: x.bind(("127.0.0.1", 0))
+print(*(x.getsockname()[1] for x in s))')
+out=$(DEMO_SECONDS=12 DEMO_USERS=2000 DEMO_ORDERS=10000 DEMO_PROXY_PORT=$proxy_port \
+      DEMO_HEALTH_PORT=$health_port timeout 300 scripts/demo.sh 2>&1)
 st=$?
 echo "$out" | tail -40
 passed=0; failed=0
