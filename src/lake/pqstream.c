@@ -171,12 +171,17 @@ static bool register_function(lake_t *lake, am_err_t *err)
  * it; a nap costs the file at most PQS_NAP_NS at its end. */
 #define PQS_NAP_NS 1000000L
 
+/* As lake__duck_exec words DuckDB's errors. */
+static bool duck_failed(const char *msg, am_err_t *err)
+{
+    return am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", msg ? msg : "query failed");
+}
+
 static bool copy_run(lake__pqs_t *s, am_err_t *err)
 {
     duckdb_prepared_statement st = NULL;
     if (duckdb_prepare(s->con, s->sql, &st) == DuckDBError) {
-        const char *msg = duckdb_prepare_error(st);
-        am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", msg ? msg : "query failed");
+        duck_failed(duckdb_prepare_error(st), err);
         duckdb_destroy_prepare(&st);
         return false;
     }
@@ -193,14 +198,11 @@ static bool copy_run(lake__pqs_t *s, am_err_t *err)
         }
     }
     if (!ok) {
-        const char *msg = pending ? duckdb_pending_error(pending) : NULL;
-        am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", msg ? msg : "query failed");
+        duck_failed(pending ? duckdb_pending_error(pending) : NULL, err);
     } else {
         duckdb_result res;
-        if (duckdb_execute_pending(pending, &res) == DuckDBError) {
-            const char *msg = duckdb_result_error(&res);
-            ok = am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", msg ? msg : "query failed");
-        }
+        if (duckdb_execute_pending(pending, &res) == DuckDBError)
+            ok = duck_failed(duckdb_result_error(&res), err);
         duckdb_destroy_result(&res);
     }
     duckdb_destroy_pending(&pending);
