@@ -83,13 +83,36 @@ void proxy__rowdesc_send(proxy_session_t *s, const proxy_sqlcol_t *cols, size_t 
     free(f);
 }
 
+bool proxy__cursor_bind(const proxy_cursor_t *c, duckdb_prepared_statement ps, am_err_t *err)
+{
+    for (size_t i = 0; i < c->n_args; i++) {
+        bool ok = c->args[i] ? duckdb_bind_varchar_length(ps, i + 1, c->args[i], c->arg_lens[i]) ==
+                                   DuckDBSuccess
+                             : duckdb_bind_null(ps, i + 1) == DuckDBSuccess;
+        if (!ok)
+            return am_err_set(err, AM_SQLSTATE_BAD_INPUT, "could not bind parameter $%zu", i + 1);
+    }
+    return true;
+}
+
 /* DuckDB's 64-bit DECIMAL product overflowed (sqlc_oper.c keeps products inside aggregates
- * narrow) and no row has passed yet: the widened statement takes over. */
+ * narrow) and no row has passed yet: the widened statement takes over. False when there is
+ * none or it cannot be prepared (the narrow one then reports its overflow as it is). */
 static bool widen(proxy_cursor_t *c, const char *msg)
 {
-    if (!c->wide_ps || !msg || c->n_sent > 0 || c->n_total > 0 ||
+    if (!c->wide_sql || !msg || c->n_sent > 0 || c->n_total > 0 ||
         !strstr(msg, "Overflow in multiplication of DECIMAL"))
         return false;
+    duckdb_prepared_statement wide = NULL;
+    am_err_t ignored = {0};
+    bool ok = duckdb_prepare(c->con, c->wide_sql, &wide) == DuckDBSuccess &&
+              proxy__cursor_bind(c, wide, &ignored);
+    free(c->wide_sql);
+    c->wide_sql = NULL;
+    if (!ok) {
+        duckdb_destroy_prepare(&wide);
+        return false;
+    }
     if (c->chunk)
         duckdb_destroy_data_chunk(&c->chunk);
     if (c->has_result)
@@ -98,8 +121,7 @@ static bool widen(proxy_cursor_t *c, const char *msg)
     c->chunk_row = c->chunk_size = 0;
     c->done = false;
     duckdb_destroy_prepare(&c->ps);
-    c->ps = c->wide_ps;
-    c->wide_ps = NULL;
+    c->ps = wide;
     am_log_debug("proxy", "a DECIMAL product overflowed 64 bits: running the statement in 128");
     return true;
 }
@@ -298,7 +320,10 @@ void proxy__cursor_close(proxy_cursor_t *c)
     free(c->formats);
     if (c->ps)
         duckdb_destroy_prepare(&c->ps);
-    if (c->wide_ps)
-        duckdb_destroy_prepare(&c->wide_ps);
+    free(c->wide_sql);
+    for (size_t i = 0; i < c->n_args; i++)
+        free(c->args[i]);
+    free(c->args);
+    free(c->arg_lens);
     memset(c, 0, sizeof *c);
 }

@@ -511,9 +511,14 @@ bool proxy__type_has_binary(const struct proxy_pgcat *cat, uint32_t oid);
 
 typedef struct proxy_cursor {
     duckdb_prepared_statement ps; /* owned */
-    /* owned, or NULL: the statement with its DECIMAL products in 128 bits, bound alike, run
-     * instead when ps reports a 64-bit product overflow before any row passed */
-    duckdb_prepared_statement wide_ps;
+    /* owned, or NULL: the statement with its DECIMAL products in 128 bits, run instead when
+     * ps reports a 64-bit product overflow before any row passed. Prepared only then: a
+     * prepare binds and plans the whole statement, and few statements ever overflow. */
+    char *wide_sql;
+    duckdb_connection con; /* the session's, for wide_sql */
+    char **args;           /* owned: each parameter's text as bound, NULL for SQL NULL */
+    size_t *arg_lens;
+    size_t n_args;
     duckdb_result result;
     bool has_result;
     duckdb_data_chunk chunk;
@@ -534,6 +539,9 @@ void proxy__cursor_open(proxy_cursor_t *c, duckdb_prepared_statement ps,
                         const struct proxy_sqlcol *cols, size_t n_cols,
                         const struct proxy_pgcat *cat);
 /* Result formats per Bind's rules; 0A000 when binary is asked of a type without one here. */
+/* Binds the cursor's parameter texts to ps (its own, or the widened statement). */
+bool proxy__cursor_bind(const proxy_cursor_t *c, duckdb_prepared_statement ps,
+                        am_err_t *err) AM_MUST_CHECK;
 bool proxy__cursor_set_formats(proxy_cursor_t *c, const int16_t *f, size_t n,
                                const struct proxy_pgcat *cat, am_err_t *err) AM_MUST_CHECK;
 void proxy__cursor_rowdesc(proxy_session_t *s, const proxy_cursor_t *c);

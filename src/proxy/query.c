@@ -42,13 +42,15 @@ static bool valid_utf8(const uint8_t *p, size_t n, size_t *bad)
     return true;
 }
 
-static bool bind_one(duckdb_prepared_statement ps, size_t i, uint32_t oid, const proxy_params_t *pa,
-                     am_err_t *err)
+/* Parameter i as the text DuckDB is given: *out stays NULL for SQL NULL. */
+static bool param_text(size_t i, uint32_t oid, const proxy_params_t *pa, char **out, size_t *len,
+                       am_err_t *err)
 {
     const uint8_t *v = pa->values[i];
+    *out = NULL;
+    *len = 0;
     if (!v)
-        return duckdb_bind_null(ps, i + 1) == DuckDBSuccess ||
-               am_err_set(err, AM_SQLSTATE_BAD_INPUT, "could not bind parameter $%zu", i + 1);
+        return true;
     size_t n = pa->lens[i] < 0 ? 0 : (size_t)pa->lens[i];
     am_buf_t txt;
     am_buf_init(&txt);
@@ -68,25 +70,22 @@ static bool bind_one(duckdb_prepared_statement ps, size_t i, uint32_t oid, const
         return am_err_set(err, "22021", "invalid byte sequence for encoding \"UTF8\": 0x%02x",
                           byte);
     }
-    bool ok =
-        duckdb_bind_varchar_length(ps, i + 1, txt.data ? txt.data : "", txt.len) == DuckDBSuccess;
-    am_buf_destroy(&txt);
-    return ok || am_err_set(err, AM_SQLSTATE_BAD_INPUT, "could not bind parameter $%zu", i + 1);
+    *len = txt.len;
+    *out = txt.data ? txt.data : am_xstrdup("");
+    return true;
 }
 
-/* The widened statement, bound like the narrow one; NULL when it cannot be (the narrow one
- * then reports its overflow as it is). */
-static duckdb_prepared_statement prepare_wide(proxy_session_t *s, const proxy_sqlquery_t *q,
-                                              const proxy_params_t *params)
+/* The cursor keeps every parameter's text: a widened statement is bound with the same. */
+static bool param_texts(proxy_cursor_t *cur, const proxy_sqlquery_t *q, const proxy_params_t *pa,
+                        am_err_t *err)
 {
-    duckdb_prepared_statement ps = NULL;
-    am_err_t ignored = {0};
-    bool ok = duckdb_prepare(s->con, q->duck_sql_wide, &ps) == DuckDBSuccess;
-    for (size_t i = 0; ok && i < q->n_params; i++)
-        ok = bind_one(ps, i, q->param_oids[i], params, &ignored);
-    if (!ok)
-        duckdb_destroy_prepare(&ps);
-    return ok ? ps : NULL;
+    cur->n_args = q->n_params;
+    cur->args = am_xcalloc(q->n_params + 1, sizeof *cur->args);
+    cur->arg_lens = am_xcalloc(q->n_params + 1, sizeof *cur->arg_lens);
+    for (size_t i = 0; i < q->n_params; i++)
+        if (!param_text(i, q->param_oids[i], pa, &cur->args[i], &cur->arg_lens[i], err))
+            return false;
+    return proxy__cursor_bind(cur, cur->ps, err);
 }
 
 bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
@@ -111,18 +110,20 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
         proxy__duck_error(err, DUCKDB_ERROR_INVALID, m);
         am_log_debug("proxy", "duckdb could not prepare", AM_KV_STR("sql", q.duck_sql),
                      AM_KV_ERR(err));
-    }
-    for (size_t i = 0; ok && i < q.n_params; i++)
-        ok = bind_one(ps, i, q.param_oids[i], params, err);
-    if (!ok) {
         duckdb_destroy_prepare(&ps);
         proxy__sql_query_destroy(&q);
         return false;
     }
-    duckdb_prepared_statement wide = q.duck_sql_wide ? prepare_wide(s, &q, params) : NULL;
     proxy__cursor_open(cur, ps, q.cols, q.n_cols, s->cat);
-    cur->wide_ps = wide;
     cur->is_explain = q.is_explain;
+    if (!param_texts(cur, &q, params, err)) {
+        proxy__cursor_close(cur);
+        proxy__sql_query_destroy(&q);
+        return false;
+    }
+    cur->con = s->con;
+    cur->wide_sql = q.duck_sql_wide;
+    q.duck_sql_wide = NULL;
     proxy__sql_query_destroy(&q);
     return true;
 }
