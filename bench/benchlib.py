@@ -258,7 +258,7 @@ def best_of(n, fn):
 
 
 # A short query is repeated until this much time went into it (at most SHORT_RUNS runs): the
-# best of 3 runs of a 10 ms query is mostly the machine's noise. bench/duckq.c does the same.
+# best of 3 runs of a 10 ms query is mostly the machine's noise.
 SHORT_SECONDS = 1.0
 SHORT_RUNS = 60
 

@@ -1,12 +1,12 @@
 /*
  * bench/duckq.c: the embedded-DuckDB reference of bench/queries.py. Runs SQL in an in-memory
  * DuckDB linked as the proxy links it, with no wire protocol and no SQL rewriting in between:
- *   duckq SETUP REPEAT QUERY...
- * SETUP runs once (views over the lake's Parquet files); each QUERY runs once to warm up, then
- * at least REPEAT times and more while the runs add up to under a second (at most 60: as
- * benchlib.best_of_adaptive), its result fully materialized; the best wall time is printed in
- * seconds, one line per query.
- * Exit status 1 on any DuckDB error (printed on stderr).
+ *   duckq SETUP QUERY...
+ * SETUP runs once (views over the lake's Parquet files). Then each line read from stdin names a
+ * query by its index (0 for the first QUERY): it runs once, its result fully materialized, and
+ * its wall time is printed in seconds on a line of its own, at once. The caller decides how
+ * often to run what, so that DuckDB's runs and the proxy's can take turns one by one.
+ * Exit status 1 on any DuckDB error (printed on stderr), 2 on a bad index; 0 at the end of stdin.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,11 +37,10 @@ static int run(duckdb_connection con, const char *sql, double *secs)
 
 int main(int argc, char **argv)
 {
-    if (argc < 3) {
-        fprintf(stderr, "usage: duckq SETUP REPEAT QUERY...\n");
+    if (argc < 2) {
+        fprintf(stderr, "usage: duckq SETUP QUERY... < indexes\n");
         return 2;
     }
-    int repeat = atoi(argv[2]);
     duckdb_database db;
     duckdb_connection con;
     if (duckdb_open(NULL, &db) == DuckDBError || duckdb_connect(db, &con) == DuckDBError) {
@@ -50,18 +49,20 @@ int main(int argc, char **argv)
     }
     double secs = 0;
     int status = run(con, argv[1], &secs);
-    for (int q = 3; q < argc && status == 0; q++) {
-        status = run(con, argv[q], &secs);
-        int runs = secs > 0 && 1.0 / secs < 60 ? (int)(1.0 / secs) : 60;
-        if (runs < repeat)
-            runs = repeat;
-        double best = -1;
-        for (int i = 0; i < runs && status == 0; i++) {
-            status = run(con, argv[q], &secs);
-            if (best < 0 || secs < best)
-                best = secs;
+    char line[64];
+    while (status == 0 && fgets(line, sizeof line, stdin)) {
+        char *end;
+        long q = strtol(line, &end, 10);
+        if (end == line || q < 0 || q >= argc - 2) {
+            fprintf(stderr, "duckq: no query %s", line);
+            status = 2;
+            break;
         }
-        printf("%.6f\n", best);
+        status = run(con, argv[q + 2], &secs);
+        if (status == 0) {
+            printf("%.6f\n", secs);
+            fflush(stdout);
+        }
     }
     duckdb_disconnect(&con);
     duckdb_close(&db);
