@@ -98,16 +98,15 @@ static int year_shown(int year)
 /* Seconds (absolute value) and up to 6 fraction digits without trailing zeros. */
 static void put_seconds(int sec, int64_t fsec, bool fillzeros, am_buf_t *out)
 {
-    am_buf_printf(out, fillzeros ? "%02d" : "%d", abs(sec));
+    am_buf_put_uint(out, (uint64_t)abs(sec), fillzeros ? 2 : 1);
     if (fsec == 0)
         return;
-    char f[24];
-    snprintf(f, sizeof f, "%06lld", (long long)llabs(fsec));
-    size_t n = strlen(f);
-    while (n > 1 && f[n - 1] == '0')
-        n--;
     am_buf_putc(out, '.');
-    am_buf_append(out, f, n);
+    size_t mark = out->len;
+    am_buf_put_uint(out, (uint64_t)llabs(fsec), 6);
+    while (out->len > mark + 1 && out->data[out->len - 1] == '0')
+        out->len--;
+    out->data[out->len] = '\0';
 }
 
 /* EncodeTimezone: offset east printed +hh[:mm[:ss]]. */
@@ -121,29 +120,38 @@ static void put_tz(int32_t gmtoff, am_buf_t *out)
         am_buf_printf(out, ":%02d", a / 60 % 60);
 }
 
+/* Two numbers zero-padded to w1 and w2 digits with sep between and after: "07/31/" */
+static void put_pair(int a, int w1, char sep, int b, int w2, am_buf_t *out)
+{
+    am_buf_put_uint(out, (uint64_t)a, (unsigned)w1);
+    am_buf_putc(out, sep);
+    am_buf_put_uint(out, (uint64_t)b, (unsigned)w2);
+    am_buf_putc(out, sep);
+}
+
 static void put_date(const proxy_pgtm_t *tm, const proxy_pgdatestyle_t *ds, am_buf_t *out)
 {
-    int y = year_shown(tm->year);
+    unsigned y = (unsigned)year_shown(tm->year);
+    bool dmy = ds->order == PROXY_PG_DATEORDER_DMY;
     switch (ds->style) {
     case PROXY_PG_ISO_DATES:
-        am_buf_printf(out, "%04d-%02d-%02d", y, tm->mon, tm->mday);
-        break;
+        am_buf_put_uint(out, y, 4);
+        am_buf_putc(out, '-');
+        am_buf_put_uint(out, (uint64_t)tm->mon, 2);
+        am_buf_putc(out, '-');
+        am_buf_put_uint(out, (uint64_t)tm->mday, 2);
+        return;
     case PROXY_PG_SQL_DATES:
-        if (ds->order == PROXY_PG_DATEORDER_DMY)
-            am_buf_printf(out, "%02d/%02d/%04d", tm->mday, tm->mon, y);
-        else
-            am_buf_printf(out, "%02d/%02d/%04d", tm->mon, tm->mday, y);
+        put_pair(dmy ? tm->mday : tm->mon, 2, '/', dmy ? tm->mon : tm->mday, 2, out);
         break;
     case PROXY_PG_GERMAN_DATES:
-        am_buf_printf(out, "%02d.%02d.%04d", tm->mday, tm->mon, y);
+        put_pair(tm->mday, 2, '.', tm->mon, 2, out);
         break;
     default:
-        if (ds->order == PROXY_PG_DATEORDER_DMY)
-            am_buf_printf(out, "%02d-%02d-%04d", tm->mday, tm->mon, y);
-        else
-            am_buf_printf(out, "%02d-%02d-%04d", tm->mon, tm->mday, y);
+        put_pair(dmy ? tm->mday : tm->mon, 2, '-', dmy ? tm->mon : tm->mday, 2, out);
         break;
     }
+    am_buf_put_uint(out, y, 4);
 }
 
 void proxy__pg_date_out(int32_t pg_date, const proxy_pgdatestyle_t *ds, am_buf_t *out)
@@ -164,7 +172,7 @@ void proxy__pg_time_out(int64_t us, am_buf_t *out)
     proxy_pgtm_t tm;
     int32_t fsec;
     proxy__pg_time2tm(us, &tm, &fsec);
-    am_buf_printf(out, "%02d:%02d:", tm.hour, tm.min);
+    put_pair(tm.hour, 2, ':', tm.min, 2, out);
     put_seconds(tm.sec, fsec, true, out);
 }
 
@@ -205,7 +213,8 @@ void proxy__pg_encode_datetime(const proxy_pgtm_t *tm, int32_t fsec, bool print_
             put_tz_named(tm, true, out);
     } else {
         put_date(tm, ds, out);
-        am_buf_printf(out, " %02d:%02d:", tm->hour, tm->min);
+        am_buf_putc(out, ' ');
+        put_pair(tm->hour, 2, ':', tm->min, 2, out);
         put_seconds(tm->sec, fsec, true, out);
         if (print_tz && ds->style == PROXY_PG_ISO_DATES)
             put_tz(tm->gmtoff, out);

@@ -93,16 +93,26 @@ static duckdb_logical_type list_child(duckdb_logical_type t)
 
 /* ---- numbers ----------------------------------------------------------------------------- */
 
+/* v's digits end at end; returns where they start. */
+static char *u128_digits(u128 v, char *end)
+{
+    char *p = end;
+    while (v > UINT64_MAX) { /* 128-bit division only for the digits that need it */
+        *--p = (char)('0' + (int)(v % 10));
+        v /= 10;
+    }
+    uint64_t w = (uint64_t)v;
+    do {
+        *--p = (char)('0' + (int)(w % 10));
+        w /= 10;
+    } while (w);
+    return p;
+}
+
 static void put_u128(u128 v, am_buf_t *out)
 {
-    char tmp[48];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + (int)(v % 10));
-        v /= 10;
-    } while (v);
-    while (n)
-        am_buf_putc(out, tmp[--n]);
+    char tmp[48], *p = u128_digits(v, tmp + sizeof tmp);
+    am_buf_append(out, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 static void put_i128(i128 v, am_buf_t *out)
@@ -122,24 +132,22 @@ static void put_decimal(i128 v, int scale, am_buf_t *out)
         put_i128(v, out);
         return;
     }
-    am_buf_t digits;
-    am_buf_init(&digits);
     bool neg = v < 0;
-    put_u128(neg ? (u128)0 - (u128)v : (u128)v, &digits);
+    char tmp[48], *end = tmp + sizeof tmp;
+    char *p = u128_digits(neg ? (u128)0 - (u128)v : (u128)v, end);
+    size_t n = (size_t)(end - p), sc = (size_t)scale;
     if (neg)
         am_buf_putc(out, '-');
-    size_t n = digits.len, sc = (size_t)scale;
     if (n <= sc) {
         am_buf_puts(out, "0.");
         for (size_t i = n; i < sc; i++)
             am_buf_putc(out, '0');
-        am_buf_append(out, digits.data, n);
+        am_buf_append(out, p, n);
     } else {
-        am_buf_append(out, digits.data, n - sc);
+        am_buf_append(out, p, n - sc);
         am_buf_putc(out, '.');
-        am_buf_append(out, digits.data + n - sc, sc);
+        am_buf_append(out, p + n - sc, sc);
     }
-    am_buf_destroy(&digits);
 }
 
 /*
@@ -243,28 +251,28 @@ static bool scalar_text(const proxy_session_t *s, duckdb_logical_type lt, duckdb
         am_buf_putc(out, ((bool *)data)[row] ? 't' : 'f');
         return true;
     case DUCKDB_TYPE_TINYINT:
-        am_buf_printf(out, "%d", ((int8_t *)data)[row]);
+        am_buf_put_int(out, ((int8_t *)data)[row]);
         return true;
     case DUCKDB_TYPE_SMALLINT:
-        am_buf_printf(out, "%d", ((int16_t *)data)[row]);
+        am_buf_put_int(out, ((int16_t *)data)[row]);
         return true;
     case DUCKDB_TYPE_INTEGER:
-        am_buf_printf(out, "%d", ((int32_t *)data)[row]);
+        am_buf_put_int(out, ((int32_t *)data)[row]);
         return true;
     case DUCKDB_TYPE_BIGINT:
-        am_buf_printf(out, "%lld", (long long)((int64_t *)data)[row]);
+        am_buf_put_int(out, ((int64_t *)data)[row]);
         return true;
     case DUCKDB_TYPE_UTINYINT:
-        am_buf_printf(out, "%u", ((uint8_t *)data)[row]);
+        am_buf_put_uint(out, ((uint8_t *)data)[row], 1);
         return true;
     case DUCKDB_TYPE_USMALLINT:
-        am_buf_printf(out, "%u", ((uint16_t *)data)[row]);
+        am_buf_put_uint(out, ((uint16_t *)data)[row], 1);
         return true;
     case DUCKDB_TYPE_UINTEGER:
-        am_buf_printf(out, "%u", ((uint32_t *)data)[row]);
+        am_buf_put_uint(out, ((uint32_t *)data)[row], 1);
         return true;
     case DUCKDB_TYPE_UBIGINT:
-        am_buf_printf(out, "%llu", (unsigned long long)((uint64_t *)data)[row]);
+        am_buf_put_uint(out, ((uint64_t *)data)[row], 1);
         return true;
     case DUCKDB_TYPE_HUGEINT:
         put_i128(hugeint_value(((duckdb_hugeint *)data)[row]), out);

@@ -56,20 +56,51 @@ void am_buf_puts(am_buf_t *b, const char *s)
 
 void am_buf_putc(am_buf_t *b, char c)
 {
+    if (b->len + 2 <= b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
     am_buf_append(b, &c, 1);
 }
 
 void am_buf_vprintf(am_buf_t *b, const char *fmt, va_list ap)
 {
+    am_buf_reserve(b, 32);
+    size_t room = b->cap - b->len; /* formatted straight into the spare room when it fits */
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(b->data + b->len, room, fmt, ap2);
     va_end(ap2);
-    if (n < 0)
+    if (n < 0) {
+        b->data[b->len] = '\0';
         return;
-    am_buf_reserve(b, (size_t)n);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
+    if ((size_t)n >= room) {
+        am_buf_reserve(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    }
     b->len += (size_t)n;
+}
+
+void am_buf_put_uint(am_buf_t *b, uint64_t v, unsigned width)
+{
+    char tmp[24];
+    size_t n = 0;
+    do {
+        tmp[sizeof tmp - ++n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n < width && n < sizeof tmp)
+        tmp[sizeof tmp - ++n] = '0';
+    am_buf_append(b, tmp + sizeof tmp - n, n);
+}
+
+void am_buf_put_int(am_buf_t *b, int64_t v)
+{
+    if (v < 0)
+        am_buf_putc(b, '-');
+    am_buf_put_uint(b, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, 1);
 }
 
 void am_buf_printf(am_buf_t *b, const char *fmt, ...)

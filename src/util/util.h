@@ -80,6 +80,11 @@ void am_buf_putc(am_buf_t *b, char c);
 void am_buf_printf(am_buf_t *b, const char *fmt, ...) AM_PRINTF(2, 3);
 void am_buf_vprintf(am_buf_t *b, const char *fmt, va_list ap) AM_PRINTF(2, 0);
 /* Big-endian integers, as PostgreSQL's protocols use. */
+/* Decimal text, without printf's cost (result encoders call these per value): v with at
+ * least width digits, zero-padded; a signed v with its '-'. */
+void am_buf_put_uint(am_buf_t *b, uint64_t v, unsigned width);
+void am_buf_put_int(am_buf_t *b, int64_t v);
+
 void am_buf_put_u8(am_buf_t *b, uint8_t v);
 void am_buf_put_u16(am_buf_t *b, uint16_t v);
 void am_buf_put_u32(am_buf_t *b, uint32_t v);

@@ -75,3 +75,40 @@ Test(util, sql_quoting_doubles_quotes)
     cr_assert_str_eq(b.data, "\"we\"\"ird\" 'it''s'");
     am_buf_destroy(&b);
 }
+
+/* The result encoders' number text: every width and sign edge, appended to what is there. */
+Test(util, buf_decimal_text_and_printf_into_spare_room)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_put_int(&b, 0);
+    am_buf_putc(&b, ' ');
+    am_buf_put_int(&b, INT64_MIN);
+    am_buf_putc(&b, ' ');
+    am_buf_put_int(&b, INT64_MAX);
+    am_buf_putc(&b, ' ');
+    am_buf_put_uint(&b, UINT64_MAX, 1);
+    am_buf_putc(&b, ' ');
+    am_buf_put_uint(&b, 7, 4);
+    am_buf_putc(&b, ' ');
+    am_buf_put_uint(&b, 123456, 4);
+    am_buf_putc(&b, ' ');
+    am_buf_put_int(&b, -42);
+    cr_assert_str_eq(b.data, "0 -9223372036854775808 9223372036854775807 18446744073709551615 "
+                             "0007 123456 -42");
+    cr_assert_eq(b.len, strlen(b.data));
+    am_buf_destroy(&b);
+
+    /* a format longer than the spare room is formatted again once the buffer has grown */
+    am_buf_init(&b);
+    am_buf_printf(&b, "%s", "x");
+    char big[300];
+    memset(big, 'y', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    am_buf_printf(&b, "%s-%d", big, 5);
+    cr_assert_eq(b.len, 1 + 299 + 2);
+    cr_assert_eq(b.data[0], 'x');
+    cr_assert_eq(b.data[300], '-');
+    cr_assert_str_eq(b.data + 300, "-5");
+    am_buf_destroy(&b);
+}
