@@ -208,9 +208,8 @@ static bool copy_row(void *ud, proxy_cursor_t *c, idx_t row)
     if (o->format == 2)
         am_buf_put_u16(out, (uint16_t)c->n_cols);
     for (size_t i = 0; i < c->n_cols; i++) {
-        duckdb_vector v = duckdb_data_chunk_get_vector(c->chunk, i);
         am_buf_reset(&r->val);
-        bool present = proxy__value_encode(r->s, &c->cols[i], v, row,
+        bool present = proxy__value_encode(r->s, &c->cols[i], c->cols[i].vec, row,
                                            (int16_t)(o->format == 2 ? 1 : 0), &r->val);
         if (o->format == 2) {
             am_buf_append(out, r->val.data, r->val.len); /* length-prefixed already */

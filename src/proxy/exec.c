@@ -170,8 +170,8 @@ static bool next_chunk(proxy_cursor_t *c, am_err_t *err)
          * DuckDB knows its result types (they read INVALID until bound) */
         idx_t nv = duckdb_data_chunk_get_column_count(c->chunk);
         for (size_t i = 0; i < c->n_cols && i < nv; i++) {
-            duckdb_logical_type lt =
-                duckdb_vector_get_column_type(duckdb_data_chunk_get_vector(c->chunk, i));
+            c->cols[i].vec = duckdb_data_chunk_get_vector(c->chunk, i);
+            duckdb_logical_type lt = duckdb_vector_get_column_type(c->cols[i].vec);
             duckdb_destroy_logical_type(&c->cols[i].ltype);
             c->cols[i].ltype = lt;
             c->cols[i].type = duckdb_get_type_id(lt);
@@ -218,10 +218,9 @@ static void send_row(proxy_session_t *s, proxy_cursor_t *c)
         return;
     }
     size_t off = proxy__wire_datarow_begin(&s->out, (uint16_t)c->n_cols);
-    for (size_t i = 0; i < c->n_cols; i++) {
-        duckdb_vector v = duckdb_data_chunk_get_vector(c->chunk, i);
-        (void)proxy__value_encode(s, &c->cols[i], v, c->chunk_row, c->formats[i], &s->out);
-    }
+    for (size_t i = 0; i < c->n_cols; i++)
+        (void)proxy__value_encode(s, &c->cols[i], c->cols[i].vec, c->chunk_row, c->formats[i],
+                                  &s->out);
     proxy__msg_end(&s->out, off);
     c->chunk_row++;
     c->n_sent++;

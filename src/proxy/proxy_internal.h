@@ -485,6 +485,7 @@ typedef struct proxy_col {
     int32_t typmod;
     uint32_t relid;
     int16_t attnum;
+    duckdb_vector vec; /* the column in the cursor's current chunk (looked up once a chunk) */
 } proxy_col_t;
 
 /* Fills oid, typlen, typmod from pg (and base type) for RowDescription. */
