@@ -539,10 +539,10 @@ typedef struct proxy_cursor {
 void proxy__cursor_open(proxy_cursor_t *c, duckdb_prepared_statement ps,
                         const struct proxy_sqlcol *cols, size_t n_cols,
                         const struct proxy_pgcat *cat);
-/* Result formats per Bind's rules; 0A000 when binary is asked of a type without one here. */
 /* Binds the cursor's parameter texts to ps (its own, or the widened statement). */
 bool proxy__cursor_bind(const proxy_cursor_t *c, duckdb_prepared_statement ps,
                         am_err_t *err) AM_MUST_CHECK;
+/* Result formats per Bind's rules; 0A000 when binary is asked of a type without one here. */
 bool proxy__cursor_set_formats(proxy_cursor_t *c, const int16_t *f, size_t n,
                                const struct proxy_pgcat *cat, am_err_t *err) AM_MUST_CHECK;
 void proxy__cursor_rowdesc(proxy_session_t *s, const proxy_cursor_t *c);
