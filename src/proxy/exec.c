@@ -109,6 +109,8 @@ static bool widen(proxy_cursor_t *c, const char *msg)
               proxy__cursor_bind(c, wide, &ignored);
     free(c->wide_sql);
     c->wide_sql = NULL;
+    free(c->cache_sql); /* the narrow statement would overflow again: not kept */
+    c->cache_sql = NULL;
     if (!ok) {
         duckdb_destroy_prepare(&wide);
         return false;
@@ -317,8 +319,15 @@ void proxy__cursor_close(proxy_cursor_t *c)
     }
     free(c->cols);
     free(c->formats);
-    if (c->ps)
+    if (c->ps && c->cache && c->cache_sql) {
+        proxy__stmt_give(c->cache, c->cache_sql, c->cache_cat, c->ps);
+        c->cache_sql = NULL;
+        c->cache_cat = NULL;
+    } else if (c->ps) {
         duckdb_destroy_prepare(&c->ps);
+    }
+    free(c->cache_sql);
+    proxy__pgcat_unref(c->cache_cat);
     free(c->wide_sql);
     for (size_t i = 0; i < c->n_args; i++)
         free(c->args[i]);

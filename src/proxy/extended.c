@@ -16,6 +16,7 @@ void proxy__extended_reset(proxy_session_t *s)
 {
     proxy__portal_drop_all(s);
     (void)proxy__prep_drop(s, NULL);
+    proxy__stmt_cache_clear(&s->stmts);
 }
 
 static void fail(proxy_session_t *s, const am_err_t *err)

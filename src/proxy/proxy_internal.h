@@ -376,6 +376,28 @@ typedef struct proxy_setting {
 typedef struct proxy_prep proxy_prep_t;
 typedef struct proxy_portal proxy_portal_t;
 
+/* stmtcache.c: DuckDB statements kept for the next run of the same compiled SQL */
+#define PROXY_STMT_CACHE_SIZE 16
+typedef struct proxy_stmt_entry {
+    char *sql;               /* the compiled DuckDB SQL */
+    struct proxy_pgcat *cat; /* a reference: the served catalog it was bound under */
+    duckdb_prepared_statement ps;
+    uint64_t used; /* clock of its last give: the least recent goes first */
+} proxy_stmt_entry_t;
+typedef struct proxy_stmt_cache {
+    proxy_stmt_entry_t e[PROXY_STMT_CACHE_SIZE];
+    size_t n;
+    uint64_t clock;
+} proxy_stmt_cache_t;
+/* The kept statement of sql under cat, bindings cleared, now the caller's; NULL when none. */
+duckdb_prepared_statement proxy__stmt_take(proxy_stmt_cache_t *c, const char *sql,
+                                           const struct proxy_pgcat *cat);
+/* Keeps ps; takes sql and the reference to cat. Drops statements of other catalogs. */
+void proxy__stmt_give(proxy_stmt_cache_t *c, char *sql, struct proxy_pgcat *cat,
+                      duckdb_prepared_statement ps);
+/* Before the connection goes, and on DISCARD PLANS / ALL. */
+void proxy__stmt_cache_clear(proxy_stmt_cache_t *c);
+
 typedef struct proxy_session {
     proxy_t *proxy;
     proxy_client_t *client;
@@ -406,6 +428,7 @@ typedef struct proxy_session {
     proxy_portal_t *portals; /* protocol portals and DECLAREd cursors */
     bool skip_to_sync;       /* an extended-protocol error: ignore until Sync */
     am_arena_t *arena;       /* per message */
+    proxy_stmt_cache_t stmts;
 } proxy_session_t;
 
 /* conn.c */
@@ -533,6 +556,11 @@ typedef struct proxy_cursor {
     bool done;
     bool materialize; /* run to completion first (SQL cursors), not streamed */
     bool is_explain;
+    /* Where ps goes back at close (NULL: destroyed): cache_sql (owned) is what it was
+     * prepared from, cache_cat (a reference) the catalog it was bound under. */
+    proxy_stmt_cache_t *cache;
+    char *cache_sql;
+    struct proxy_pgcat *cache_cat;
 } proxy_cursor_t;
 
 /* Takes ps; columns described by the compiler's cols. */

@@ -103,9 +103,8 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
         return false;
     }
     am_log_debug("proxy", "compiled", AM_KV_STR("sql", q.duck_sql));
-    duckdb_prepared_statement ps = NULL;
-    bool ok = duckdb_prepare(s->con, q.duck_sql, &ps) == DuckDBSuccess;
-    if (!ok) {
+    duckdb_prepared_statement ps = proxy__stmt_take(&s->stmts, q.duck_sql, s->cat);
+    if (!ps && duckdb_prepare(s->con, q.duck_sql, &ps) != DuckDBSuccess) {
         const char *m = duckdb_prepare_error(ps);
         proxy__duck_error(err, DUCKDB_ERROR_INVALID, m);
         am_log_debug("proxy", "duckdb could not prepare", AM_KV_STR("sql", q.duck_sql),
@@ -116,6 +115,10 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
     }
     proxy__cursor_open(cur, ps, q.cols, q.n_cols, s->cat);
     cur->is_explain = q.is_explain;
+    cur->cache = &s->stmts;
+    cur->cache_sql = q.duck_sql;
+    q.duck_sql = NULL;
+    cur->cache_cat = s->cat ? proxy__pgcat_ref(s->cat) : NULL;
     if (!param_texts(cur, &q, params, err)) {
         proxy__cursor_close(cur);
         proxy__sql_query_destroy(&q);

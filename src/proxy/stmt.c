@@ -146,6 +146,7 @@ static bool discard(proxy_session_t *s, const PgQuery__DiscardStmt *d, am_err_t 
         proxy__extended_reset(s);
         return true;
     case PG_QUERY__DISCARD_MODE__DISCARD_PLANS:
+        proxy__stmt_cache_clear(&s->stmts);
         proxy__wire_complete(&s->out, "DISCARD PLANS");
         return true;
     case PG_QUERY__DISCARD_MODE__DISCARD_SEQUENCES:

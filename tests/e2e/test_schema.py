@@ -28,12 +28,12 @@ ALTER PUBLICATION e2e_schema_pub ADD TABLES IN SCHEMA auto;
 """
 
 
-def step(R, pg, m, w, what, ddl, tables, describe=(), timeout=60):
+def step(R, pg, m, w, what, ddl, tables, describe=(), timeout=60, held=None):
     t0 = time.monotonic()
     cur = pg.cursor()
     for stmt in ddl:
         cur.execute(stmt)
-    ok = converge(R, pg, m, tables, what, w, timeout)
+    ok = converge(R, pg, m, tables, what, w, timeout, held)
     print(f"  {what}: converged in {time.monotonic() - t0:.2f}s", flush=True)
     for t in describe:
         check_describe(R, amtest.PGPORT, m, DB, t, what)
@@ -54,21 +54,22 @@ def main():
         amtest.wait_until(lambda: m.query("SELECT count(*) FROM c")[0][0] == 1000, 120, "the initial copy")
         w = Writer(DB, {"a": "a", "b": "b", "c": "c"})
         live = ["a", "b", "c"]
-        converge(R, pg, m, live, "initial copy under load", w)
-        step(R, pg, m, w, "ADD COLUMN without default", ["ALTER TABLE a ADD COLUMN x int"], live, ["a"])
+        held = m.connect()  # its statements stay prepared across every change below
+        converge(R, pg, m, live, "initial copy under load", w, held=held)
+        step(R, pg, m, w, "ADD COLUMN without default", ["ALTER TABLE a ADD COLUMN x int"], live, ["a"], held=held)
         step(R, pg, m, w, "ADD COLUMN with a constant default",
-             ["ALTER TABLE a ADD COLUMN y int DEFAULT 7"], live, ["a"])
+             ["ALTER TABLE a ADD COLUMN y int DEFAULT 7"], live, ["a"], held=held)
         step(R, pg, m, w, "ADD COLUMN with a volatile default",
-             ["ALTER TABLE b ADD COLUMN z double precision DEFAULT random()"], live, ["b"])
-        step(R, pg, m, w, "DROP COLUMN", ["ALTER TABLE c DROP COLUMN gone"], live, ["c"])
-        step(R, pg, m, w, "RENAME COLUMN", ["ALTER TABLE a RENAME COLUMN t TO t2"], live, ["a"])
-        step(R, pg, m, w, "int -> bigint", ["ALTER TABLE b ALTER COLUMN w TYPE bigint"], live, ["b"])
-        step(R, pg, m, w, "varchar(10) -> text", ["ALTER TABLE c ALTER COLUMN vc TYPE text"], live, ["c"])
-        step(R, pg, m, w, "SET NOT NULL", ["ALTER TABLE c ALTER COLUMN nn SET NOT NULL"], live, ["c"])
-        step(R, pg, m, w, "DROP NOT NULL", ["ALTER TABLE c ALTER COLUMN nn DROP NOT NULL"], live, ["c"])
+             ["ALTER TABLE b ADD COLUMN z double precision DEFAULT random()"], live, ["b"], held=held)
+        step(R, pg, m, w, "DROP COLUMN", ["ALTER TABLE c DROP COLUMN gone"], live, ["c"], held=held)
+        step(R, pg, m, w, "RENAME COLUMN", ["ALTER TABLE a RENAME COLUMN t TO t2"], live, ["a"], held=held)
+        step(R, pg, m, w, "int -> bigint", ["ALTER TABLE b ALTER COLUMN w TYPE bigint"], live, ["b"], held=held)
+        step(R, pg, m, w, "varchar(10) -> text", ["ALTER TABLE c ALTER COLUMN vc TYPE text"], live, ["c"], held=held)
+        step(R, pg, m, w, "SET NOT NULL", ["ALTER TABLE c ALTER COLUMN nn SET NOT NULL"], live, ["c"], held=held)
+        step(R, pg, m, w, "DROP NOT NULL", ["ALTER TABLE c ALTER COLUMN nn DROP NOT NULL"], live, ["c"], held=held)
         t0 = time.monotonic()
         step(R, pg, m, w, "text -> int (copied again)",
-             ["ALTER TABLE a ALTER COLUMN t2 TYPE int USING t2::int"], live, ["a"])
+             ["ALTER TABLE a ALTER COLUMN t2 TYPE int USING t2::int"], live, ["a"], held=held)
         print(f"  re-copy of one table while the others stream: {time.monotonic() - t0:.2f}s", flush=True)
         w.pause()
         pg.cursor().execute("ALTER TABLE c RENAME TO c2")
