@@ -389,10 +389,11 @@ typedef struct proxy_stmt_cache {
     size_t n;
     uint64_t clock;
 } proxy_stmt_cache_t;
-/* The kept statement of sql under cat, bindings cleared, now the caller's; NULL when none. */
+/* The kept statement of sql under cat, bindings cleared, now the caller's; NULL when none.
+ * take and give drop the statements of other catalogs first. */
 duckdb_prepared_statement proxy__stmt_take(proxy_stmt_cache_t *c, const char *sql,
                                            const struct proxy_pgcat *cat);
-/* Keeps ps; takes sql and the reference to cat. Drops statements of other catalogs. */
+/* Keeps ps (the least recent goes when full); takes sql and the reference to cat. */
 void proxy__stmt_give(proxy_stmt_cache_t *c, char *sql, struct proxy_pgcat *cat,
                       duckdb_prepared_statement ps);
 /* Before the connection goes, and on DISCARD PLANS / ALL. */

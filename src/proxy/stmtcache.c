@@ -22,12 +22,26 @@ static void entry_free(proxy_stmt_entry_t *e)
     memset(e, 0, sizeof *e);
 }
 
+/* Statements of a catalog no longer served never hit again: their memory and the old
+ * catalog's go at the session's next statement. */
+static void drop_other_catalogs(proxy_stmt_cache_t *c, const struct proxy_pgcat *cat)
+{
+    for (size_t i = 0; i < c->n;)
+        if (c->e[i].cat != cat) {
+            entry_free(&c->e[i]);
+            c->e[i] = c->e[--c->n];
+        } else {
+            i++;
+        }
+}
+
 duckdb_prepared_statement proxy__stmt_take(proxy_stmt_cache_t *c, const char *sql,
                                            const struct proxy_pgcat *cat)
 {
+    drop_other_catalogs(c, cat);
     for (size_t i = 0; i < c->n; i++) {
         proxy_stmt_entry_t *e = &c->e[i];
-        if (e->cat != cat || strcmp(e->sql, sql) != 0)
+        if (strcmp(e->sql, sql) != 0)
             continue;
         duckdb_prepared_statement ps = e->ps;
         e->ps = NULL;
@@ -44,13 +58,7 @@ duckdb_prepared_statement proxy__stmt_take(proxy_stmt_cache_t *c, const char *sq
 void proxy__stmt_give(proxy_stmt_cache_t *c, char *sql, struct proxy_pgcat *cat,
                       duckdb_prepared_statement ps)
 {
-    for (size_t i = 0; i < c->n;) /* statements of a catalog no longer served never hit again */
-        if (c->e[i].cat != cat) {
-            entry_free(&c->e[i]);
-            c->e[i] = c->e[--c->n];
-        } else {
-            i++;
-        }
+    drop_other_catalogs(c, cat);
     if (c->n == PROXY_STMT_CACHE_SIZE) {
         size_t lru = 0;
         for (size_t i = 1; i < c->n; i++)
