@@ -483,7 +483,11 @@ static bool refresh_locked(proxy_t *p, am_err_t *err)
             ok = build_model(p, &wm, &cat, err);
         else
             cat = proxy__catalog_current(p);
-        ok = ok && apply(p, cat, new_cat, &wm, err);
+        if (ok) { /* odd while the views change: a statement kept from before waits (stmtcache.c) */
+            atomic_fetch_add(&p->views_gen, 1);
+            ok = apply(p, cat, new_cat, &wm, err);
+            atomic_fetch_add(&p->views_gen, 1);
+        }
         if (ok) {
             remember_views(p, cat);
             pthread_mutex_lock(&p->cat_lock);
@@ -498,7 +502,6 @@ static bool refresh_locked(proxy_t *p, am_err_t *err)
             p->applied_catalog = msig;
             msig = NULL;
             atomic_store(&p->visible_lsn, wm.lsn);
-            atomic_fetch_add(&p->views_gen, 1);
             char lsn[32];
             am_log_info("proxy", "views refreshed", AM_KV_I64("tables", wm.n_tables),
                         AM_KV_STR("lsn", am_lsn_format(wm.lsn, lsn, sizeof lsn)),

@@ -320,7 +320,7 @@ void proxy__cursor_close(proxy_cursor_t *c)
     free(c->cols);
     free(c->formats);
     if (c->ps && c->cache && c->cache_sql) {
-        proxy__stmt_give(c->cache, c->cache_sql, c->cache_cat, c->ps);
+        proxy__stmt_give(c->cache, c->cache_sql, c->cache_cat, c->cache_gen, c->ps);
         c->cache_sql = NULL;
         c->cache_cat = NULL;
     } else if (c->ps) {

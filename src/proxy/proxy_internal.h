@@ -262,7 +262,7 @@ struct proxy {
     struct proxy_viewstate *vstates;
     size_t n_vstates;
     _Atomic uint64_t visible_lsn;
-    _Atomic uint64_t views_gen; /* +1 at every successful view refresh */
+    _Atomic uint64_t views_gen; /* +2 at every view refresh, odd while one runs */
     char *applied_catalog;      /* guarded by refresh_lock: the catalog file now loaded */
     pthread_mutex_t cat_lock;   /* guards cat */
     struct proxy_pgcat *cat;    /* guarded by cat_lock: the served catalog of the views */
@@ -381,6 +381,7 @@ typedef struct proxy_portal proxy_portal_t;
 typedef struct proxy_stmt_entry {
     char *sql;               /* the compiled DuckDB SQL */
     struct proxy_pgcat *cat; /* a reference: the served catalog it was bound under */
+    uint64_t gen;            /* views_gen (even) read before it was prepared */
     duckdb_prepared_statement ps;
     uint64_t used; /* clock of its last give: the least recent goes first */
 } proxy_stmt_entry_t;
@@ -389,12 +390,15 @@ typedef struct proxy_stmt_cache {
     size_t n;
     uint64_t clock;
 } proxy_stmt_cache_t;
-/* The kept statement of sql under cat, bindings cleared, now the caller's; NULL when none.
- * take and give drop the statements of other catalogs first. */
+/* gen: views_gen read before the statement is looked up or prepared, outside a transaction
+ * block only (a block reads the views as of its start, not as of gen). */
+/* The kept statement of sql under cat and gen, bindings cleared, now the caller's; NULL when
+ * none. take and give first drop the statements of other catalogs and generations. */
 duckdb_prepared_statement proxy__stmt_take(proxy_stmt_cache_t *c, const char *sql,
-                                           const struct proxy_pgcat *cat);
-/* Keeps ps (the least recent goes when full); takes sql and the reference to cat. */
-void proxy__stmt_give(proxy_stmt_cache_t *c, char *sql, struct proxy_pgcat *cat,
+                                           const struct proxy_pgcat *cat, uint64_t gen);
+/* Keeps ps (the least recent goes when full; destroyed when gen is odd); takes sql and the
+ * reference to cat. */
+void proxy__stmt_give(proxy_stmt_cache_t *c, char *sql, struct proxy_pgcat *cat, uint64_t gen,
                       duckdb_prepared_statement ps);
 /* Before the connection goes, and on DISCARD PLANS / ALL. */
 void proxy__stmt_cache_clear(proxy_stmt_cache_t *c);
@@ -558,10 +562,11 @@ typedef struct proxy_cursor {
     bool materialize; /* run to completion first (SQL cursors), not streamed */
     bool is_explain;
     /* Where ps goes back at close (NULL: destroyed): cache_sql (owned) is what it was
-     * prepared from, cache_cat (a reference) the catalog it was bound under. */
+     * prepared from, cache_cat (a reference) and cache_gen what it was bound under. */
     proxy_stmt_cache_t *cache;
     char *cache_sql;
     struct proxy_pgcat *cache_cat;
+    uint64_t cache_gen;
 } proxy_cursor_t;
 
 /* Takes ps; columns described by the compiler's cols. */

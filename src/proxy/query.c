@@ -103,7 +103,11 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
         return false;
     }
     am_log_debug("proxy", "compiled", AM_KV_STR("sql", q.duck_sql));
-    duckdb_prepared_statement ps = proxy__stmt_take(&s->stmts, q.duck_sql, s->cat);
+    /* read before the statement is taken or prepared: see stmtcache.c */
+    uint64_t gen = atomic_load(&s->proxy->views_gen);
+    bool keep = !s->duck_tx;
+    duckdb_prepared_statement ps =
+        keep ? proxy__stmt_take(&s->stmts, q.duck_sql, s->cat, gen) : NULL;
     if (!ps && duckdb_prepare(s->con, q.duck_sql, &ps) != DuckDBSuccess) {
         const char *m = duckdb_prepare_error(ps);
         proxy__duck_error(err, DUCKDB_ERROR_INVALID, m);
@@ -115,10 +119,13 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
     }
     proxy__cursor_open(cur, ps, q.cols, q.n_cols, s->cat);
     cur->is_explain = q.is_explain;
-    cur->cache = &s->stmts;
-    cur->cache_sql = q.duck_sql;
-    q.duck_sql = NULL;
-    cur->cache_cat = s->cat ? proxy__pgcat_ref(s->cat) : NULL;
+    if (keep) {
+        cur->cache = &s->stmts;
+        cur->cache_sql = q.duck_sql;
+        q.duck_sql = NULL;
+        cur->cache_cat = s->cat ? proxy__pgcat_ref(s->cat) : NULL;
+        cur->cache_gen = gen;
+    }
     if (!param_texts(cur, &q, params, err)) {
         proxy__cursor_close(cur);
         proxy__sql_query_destroy(&q);

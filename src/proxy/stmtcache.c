@@ -1,13 +1,15 @@
 /*
  * proxy/stmtcache.c: a session's DuckDB statements, kept for the next run of the same compiled
- * SQL. duckdb_prepare binds and plans the whole statement, and DuckDB binds it again when it
- * runs (its catalog moved, or its Parquet scan cannot be reused): a dashboard repeating a query
- * paid for both every time. A kept statement is rebound by DuckDB at execution whenever the
- * views changed, so it reads the same files a fresh one would; it is kept per served catalog,
- * because its result types (described to the client before it runs) come from the bind that
- * made it. A statement belongs to one cursor at a time: taken out while a cursor runs it, given
- * back when the cursor closes. Must not: share statements between sessions (each has its own
- * DuckDB connection).
+ * SQL. duckdb_prepare binds and plans the whole statement, and DuckDB binds a statement that
+ * scans Parquet again when it runs: a dashboard repeating a query paid for both every time.
+ * A statement whose plan scans no file (an empty table's view) runs as it was bound, so a kept
+ * one is used only while the views are those it was bound under: views_gen is even and has
+ * not moved since (a refresh makes it odd while it swaps the views, then even again). It is
+ * kept per served catalog too, since its result types were described from that bind.
+ * A statement belongs to one cursor at a time: taken out while a cursor runs it, given back
+ * when the cursor closes. Must not: share statements between sessions (each has its own
+ * DuckDB connection), or be used inside a transaction block (its DuckDB transaction reads the
+ * views as of its start, whatever views_gen says).
  */
 #include "proxy/proxy_internal.h"
 
@@ -22,12 +24,12 @@ static void entry_free(proxy_stmt_entry_t *e)
     memset(e, 0, sizeof *e);
 }
 
-/* Statements of a catalog no longer served never hit again: their memory and the old
- * catalog's go at the session's next statement. */
-static void drop_other_catalogs(proxy_stmt_cache_t *c, const struct proxy_pgcat *cat)
+/* Statements bound under other views never hit again: their memory and an old catalog's go
+ * at the session's next statement. */
+static void drop_stale(proxy_stmt_cache_t *c, const struct proxy_pgcat *cat, uint64_t gen)
 {
     for (size_t i = 0; i < c->n;)
-        if (c->e[i].cat != cat) {
+        if (c->e[i].cat != cat || c->e[i].gen != gen) {
             entry_free(&c->e[i]);
             c->e[i] = c->e[--c->n];
         } else {
@@ -36,9 +38,9 @@ static void drop_other_catalogs(proxy_stmt_cache_t *c, const struct proxy_pgcat 
 }
 
 duckdb_prepared_statement proxy__stmt_take(proxy_stmt_cache_t *c, const char *sql,
-                                           const struct proxy_pgcat *cat)
+                                           const struct proxy_pgcat *cat, uint64_t gen)
 {
-    drop_other_catalogs(c, cat);
+    drop_stale(c, cat, gen);
     for (size_t i = 0; i < c->n; i++) {
         proxy_stmt_entry_t *e = &c->e[i];
         if (strcmp(e->sql, sql) != 0)
@@ -55,10 +57,16 @@ duckdb_prepared_statement proxy__stmt_take(proxy_stmt_cache_t *c, const char *sq
     return NULL;
 }
 
-void proxy__stmt_give(proxy_stmt_cache_t *c, char *sql, struct proxy_pgcat *cat,
+void proxy__stmt_give(proxy_stmt_cache_t *c, char *sql, struct proxy_pgcat *cat, uint64_t gen,
                       duckdb_prepared_statement ps)
 {
-    drop_other_catalogs(c, cat);
+    if (gen & 1) { /* prepared while views were being swapped: bound under either */
+        free(sql);
+        proxy__pgcat_unref(cat);
+        duckdb_destroy_prepare(&ps);
+        return;
+    }
+    drop_stale(c, cat, gen);
     if (c->n == PROXY_STMT_CACHE_SIZE) {
         size_t lru = 0;
         for (size_t i = 1; i < c->n; i++)
@@ -67,7 +75,8 @@ void proxy__stmt_give(proxy_stmt_cache_t *c, char *sql, struct proxy_pgcat *cat,
         entry_free(&c->e[lru]);
         c->e[lru] = c->e[--c->n];
     }
-    c->e[c->n++] = (proxy_stmt_entry_t){.sql = sql, .cat = cat, .ps = ps, .used = ++c->clock};
+    c->e[c->n++] =
+        (proxy_stmt_entry_t){.sql = sql, .cat = cat, .gen = gen, .ps = ps, .used = ++c->clock};
 }
 
 void proxy__stmt_cache_clear(proxy_stmt_cache_t *c)

@@ -1,8 +1,10 @@
 /*
  * tests/proxy/test_stmtcache.c: a session's DuckDB statements kept between runs of the same
  * SQL (proxy/stmtcache.c), every answer compared with the same session on PostgreSQL: two SQL
- * cursors and a plain run of one statement open at once; new rows after the views moved; the
- * same prepared query with different parameters; DISCARD PLANS and DISCARD ALL in between.
+ * cursors and a plain run of one statement open at once; new rows after the views moved, also
+ * into a table that had none (a plan without a Parquet scan, which DuckDB does not bind again
+ * by itself); the same prepared query with different parameters; DISCARD PLANS and DISCARD
+ * ALL in between; inside a transaction block.
  */
 #include "proxy_test.h"
 
@@ -80,6 +82,38 @@ Test(proxy, many_distinct_statements_in_one_session)
                      "SELECT id, label, %d AS k FROM items WHERE id > %d ORDER BY id", i, i % 7);
             pt_expect_same(px, pg, sql);
         }
+    PQfinish(px);
+    PQfinish(pg);
+    pt_stop(&t);
+    pt_mirror_close(&m);
+}
+
+/* An empty table's view reads no file: DuckDB runs a kept plan of it as it was bound, so a kept
+ * statement must not outlive the views it was bound under. */
+Test(proxy, a_kept_statement_sees_rows_arrive_in_an_empty_table)
+{
+    pt_mirror_t m = pt_mirror_open(
+        "proxy_stmtempty", "CREATE TABLE items (id int PRIMARY KEY, label text)", items_tables, 1);
+    pt_proxy_t t = pt_start_mirror(&m);
+    PGconn *px = pt_connect(&t), *pg = pt_pg_connect(m.db);
+    pt_expect_same(px, pg, "SELECT count(*) FROM items");
+    pt_expect_same(px, pg, ALL_ITEMS);
+    pt_expect_same(px, pg, "SELECT count(*) FROM items");
+    pt_mirror_exec(&m, "INSERT INTO items VALUES (1, 'one'), (2, 'two')");
+    am_err_t err = {0};
+    cr_assert(proxy_refresh(t.p, &err), "%s", err.msg);
+    pt_expect_same(px, pg, "SELECT count(*) FROM items");
+    pt_expect_same(px, pg, ALL_ITEMS);
+
+    /* and inside a block, where the views a statement reads are the block's */
+    pt_expect_same(px, pg, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    pt_expect_same(px, pg, "SELECT count(*) FROM items");
+    pt_mirror_exec(&m, "INSERT INTO items VALUES (3, 'three')");
+    cr_assert(proxy_refresh(t.p, &err), "%s", err.msg);
+    pt_expect_value(px, "SELECT count(*) FROM items", "2");
+    pt_expect_same(px, pg, "COMMIT");
+    pt_expect_same(px, pg, "SELECT count(*) FROM items");
+    pt_expect_same(px, pg, ALL_ITEMS);
     PQfinish(px);
     PQfinish(pg);
     pt_stop(&t);
