@@ -1,7 +1,8 @@
 /*
  * proxy/metrics.c: what the proxy tells /metrics: open client sessions, statements by outcome
  * (ok, error, cancelled) and their duration, from the message that carried them (a Query
- * string, an Execute) to the last row handed to the socket buffer. Registered once per
+ * string, an Execute) to the last row handed to the socket buffer; DuckDB statements prepared
+ * for a query or kept from the session's last run of it (stmtcache.c). Registered once per
  * process (health's registry is process-wide); updated from every client thread.
  */
 #include "proxy/proxy_internal.h"
@@ -18,6 +19,8 @@ static struct {
     health_metric_t *error;
     health_metric_t *cancelled;
     health_histogram_t *duration;
+    health_metric_t *prepared;
+    health_metric_t *kept;
 } pm = {.once = PTHREAD_ONCE_INIT};
 
 static void registry_init(void)
@@ -29,6 +32,11 @@ static void registry_init(void)
     pm.ok = health_metric(q, q_help, HEALTH_COUNTER, "outcome=\"ok\"");
     pm.error = health_metric(q, q_help, HEALTH_COUNTER, "outcome=\"error\"");
     pm.cancelled = health_metric(q, q_help, HEALTH_COUNTER, "outcome=\"cancelled\"");
+    const char *st = "arctic_mirror_proxy_statements_total";
+    const char *st_help = "DuckDB statements the proxy ran: prepared for the query, or kept from "
+                          "the session's last run of the same SQL under the same views.";
+    pm.prepared = health_metric(st, st_help, HEALTH_COUNTER, "plan=\"prepared\"");
+    pm.kept = health_metric(st, st_help, HEALTH_COUNTER, "plan=\"kept\"");
     pm.duration = health_histogram("arctic_mirror_proxy_query_duration_seconds",
                                    "Statement time in the proxy, from its message to its last row.",
                                    NULL, health_seconds_buckets, HEALTH_SECONDS_BUCKETS);
@@ -55,4 +63,10 @@ void proxy__metrics_connections(int n)
 {
     proxy__metrics_init();
     health_metric_set(pm.connections, n);
+}
+
+void proxy__metrics_statement(bool kept)
+{
+    proxy__metrics_init();
+    health_metric_add(kept ? pm.kept : pm.prepared, 1);
 }

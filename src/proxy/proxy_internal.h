@@ -346,6 +346,8 @@ void proxy__metrics_init(void);
 /* One statement ended (err NULL: ok; 57014: cancelled) that began at start_us (am_mono_us). */
 void proxy__metrics_query(const am_err_t *err, int64_t start_us);
 void proxy__metrics_connections(int n);
+/* A DuckDB statement was prepared for a query (false) or a kept one taken (true). */
+void proxy__metrics_statement(bool kept);
 
 /* ---- catalog.c: the DuckDB database, its lockdown, views over the lake ------------------- */
 

@@ -108,6 +108,7 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
     bool keep = !s->duck_tx;
     duckdb_prepared_statement ps =
         keep ? proxy__stmt_take(&s->stmts, q.duck_sql, s->cat, gen) : NULL;
+    proxy__metrics_statement(ps != NULL);
     if (!ps && duckdb_prepare(s->con, q.duck_sql, &ps) != DuckDBSuccess) {
         const char *m = duckdb_prepare_error(ps);
         proxy__duck_error(err, DUCKDB_ERROR_INVALID, m);

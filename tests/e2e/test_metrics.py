@@ -52,6 +52,21 @@ def main():
         R.check("per-table rows gauge", v.get('arctic_mirror_table_rows{table="public.t"}') == 110,
                 str(v.get('arctic_mirror_table_rows{table="public.t"}')))
         R.check("proxy queries counted ok", v.get('arctic_mirror_proxy_queries_total{outcome="ok"}', 0) >= 2)
+        R.check("proxy statements prepared counted", v.get('arctic_mirror_proxy_statements_total{plan="prepared"}', 0) >= 2)
+        vals = set()
+
+        def kept_on_repeat():
+            # the same SQL twice in one session; kept only if no view refresh came between
+            k0 = scrape(m)[1].get('arctic_mirror_proxy_statements_total{plan="kept"}', 0)
+            c = m.connect()
+            for _ in range(2):
+                cur = c.cursor()
+                cur.execute("SELECT id, v FROM t WHERE id = 7")
+                vals.add(tuple(cur.fetchall()))
+            c.close()
+            return scrape(m)[1].get('arctic_mirror_proxy_statements_total{plan="kept"}', 0) == k0 + 1
+        R.check("a repeated statement is kept", any(kept_on_repeat() for _ in range(5)))
+        R.check("a kept statement answers as the first run", vals == {((7, "v7"),)}, str(vals))
 
         # only an unpublished table changes: nothing published is pending, so lag is 0
         for _ in range(20):
