@@ -382,8 +382,7 @@ typedef struct proxy_portal proxy_portal_t;
 #define PROXY_STMT_CACHE_SIZE 16
 typedef struct proxy_stmt_entry {
     char *sql;               /* the compiled DuckDB SQL */
-    struct proxy_pgcat *cat; /* a reference: the served catalog it was bound under */
-    uint64_t gen;            /* views_gen (even) read before it was prepared */
+    struct proxy_pgcat *cat; /* a reference, the cache's cat */
     duckdb_prepared_statement ps;
     uint64_t used; /* clock of its last give: the least recent goes first */
 } proxy_stmt_entry_t;
@@ -391,15 +390,19 @@ typedef struct proxy_stmt_cache {
     proxy_stmt_entry_t e[PROXY_STMT_CACHE_SIZE];
     size_t n;
     uint64_t clock;
+    /* what every entry was bound under: the last take's catalog (compared, not referenced)
+     * and views_gen */
+    const struct proxy_pgcat *cat;
+    uint64_t gen;
 } proxy_stmt_cache_t;
 /* gen: views_gen read before the statement is looked up or prepared, outside a transaction
  * block only (a block reads the views as of its start, not as of gen). */
 /* The kept statement of sql under cat and gen, bindings cleared, now the caller's; NULL when
- * none. take and give first drop the statements of other catalogs and generations. */
+ * none. Another cat or gen than the last take's drops every kept statement. */
 duckdb_prepared_statement proxy__stmt_take(proxy_stmt_cache_t *c, const char *sql,
                                            const struct proxy_pgcat *cat, uint64_t gen);
-/* Keeps ps (the least recent goes when full; destroyed when gen is odd); takes sql and the
- * reference to cat. */
+/* Keeps ps (the least recent goes when full; destroyed unless cat and gen are the last
+ * take's and gen is even); takes sql and the reference to cat. */
 void proxy__stmt_give(proxy_stmt_cache_t *c, char *sql, struct proxy_pgcat *cat, uint64_t gen,
                       duckdb_prepared_statement ps);
 /* Before the connection goes, and on DISCARD PLANS / ALL. */

@@ -108,7 +108,7 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
     bool keep = !s->duck_tx;
     duckdb_prepared_statement ps =
         keep ? proxy__stmt_take(&s->stmts, q.duck_sql, s->cat, gen) : NULL;
-    proxy__metrics_statement(ps != NULL);
+    bool kept = ps != NULL;
     if (!ps && duckdb_prepare(s->con, q.duck_sql, &ps) != DuckDBSuccess) {
         const char *m = duckdb_prepare_error(ps);
         proxy__duck_error(err, DUCKDB_ERROR_INVALID, m);
@@ -118,6 +118,7 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
         proxy__sql_query_destroy(&q);
         return false;
     }
+    proxy__metrics_statement(kept);
     proxy__cursor_open(cur, ps, q.cols, q.n_cols, s->cat);
     cur->is_explain = q.is_explain;
     if (keep) {

@@ -24,31 +24,26 @@ static void entry_free(proxy_stmt_entry_t *e)
     memset(e, 0, sizeof *e);
 }
 
-/* Statements bound under other views never hit again: their memory and an old catalog's go
- * at the session's next statement. */
-static void drop_stale(proxy_stmt_cache_t *c, const struct proxy_pgcat *cat, uint64_t gen)
+static void remove_at(proxy_stmt_cache_t *c, size_t i)
 {
-    for (size_t i = 0; i < c->n;)
-        if (c->e[i].cat != cat || c->e[i].gen != gen) {
-            entry_free(&c->e[i]);
-            c->e[i] = c->e[--c->n];
-        } else {
-            i++;
-        }
+    entry_free(&c->e[i]);
+    c->e[i] = c->e[--c->n];
 }
 
 duckdb_prepared_statement proxy__stmt_take(proxy_stmt_cache_t *c, const char *sql,
                                            const struct proxy_pgcat *cat, uint64_t gen)
 {
-    drop_stale(c, cat, gen);
+    if (c->cat != cat || c->gen != gen) { /* the views moved: what was kept never hits again */
+        proxy__stmt_cache_clear(c);
+        c->cat = cat;
+        c->gen = gen;
+    }
     for (size_t i = 0; i < c->n; i++) {
-        proxy_stmt_entry_t *e = &c->e[i];
-        if (strcmp(e->sql, sql) != 0)
+        if (strcmp(c->e[i].sql, sql) != 0)
             continue;
-        duckdb_prepared_statement ps = e->ps;
-        e->ps = NULL;
-        entry_free(e);
-        c->e[i] = c->e[--c->n];
+        duckdb_prepared_statement ps = c->e[i].ps;
+        c->e[i].ps = NULL;
+        remove_at(c, i);
         if (duckdb_clear_bindings(ps) == DuckDBSuccess)
             return ps;
         duckdb_destroy_prepare(&ps);
@@ -60,23 +55,22 @@ duckdb_prepared_statement proxy__stmt_take(proxy_stmt_cache_t *c, const char *sq
 void proxy__stmt_give(proxy_stmt_cache_t *c, char *sql, struct proxy_pgcat *cat, uint64_t gen,
                       duckdb_prepared_statement ps)
 {
-    if (gen & 1) { /* prepared while views were being swapped: bound under either */
+    /* odd: prepared while views were being swapped, bound under either; not the views the
+     * session's last statement read: a cursor that outlived them */
+    if ((gen & 1) || gen != c->gen || cat != c->cat) {
         free(sql);
         proxy__pgcat_unref(cat);
         duckdb_destroy_prepare(&ps);
         return;
     }
-    drop_stale(c, cat, gen);
     if (c->n == PROXY_STMT_CACHE_SIZE) {
         size_t lru = 0;
         for (size_t i = 1; i < c->n; i++)
             if (c->e[i].used < c->e[lru].used)
                 lru = i;
-        entry_free(&c->e[lru]);
-        c->e[lru] = c->e[--c->n];
+        remove_at(c, lru);
     }
-    c->e[c->n++] =
-        (proxy_stmt_entry_t){.sql = sql, .cat = cat, .gen = gen, .ps = ps, .used = ++c->clock};
+    c->e[c->n++] = (proxy_stmt_entry_t){.sql = sql, .cat = cat, .ps = ps, .used = ++c->clock};
 }
 
 void proxy__stmt_cache_clear(proxy_stmt_cache_t *c)

@@ -97,11 +97,11 @@ class Writer:
         pg.close()
 
 
-def names(conn, table):
+def rows_names(conn, table):
+    """rows() and the result's column names, from one run."""
     cur = conn.cursor()
     cur.execute(f"SELECT * FROM {table} ORDER BY 1")
-    cur.fetchall()
-    return [d[0] for d in cur.description]
+    return cur.fetchall(), [d[0] for d in cur.description]
 
 
 def converge(R, pg, m, tables, what, writer=None, timeout=60, held=None):
@@ -112,16 +112,16 @@ def converge(R, pg, m, tables, what, writer=None, timeout=60, held=None):
         writer.pause()
     ok = True
     for t in tables:
-        want = rows(pg, t)
+        want, want_names = rows_names(pg, t)
         got = []
 
         def same():
             nonlocal got
             c = m.connect()
             try:
-                got = rows(c, t)
+                got, got_names = rows_names(c, t)
                 # a rename leaves the rows as they were: the names say when it arrived
-                return got == want and (held is None or names(c, t) == names(pg, t))
+                return got == want and (held is None or got_names == want_names)
             finally:
                 c.close()
         try:
@@ -130,9 +130,9 @@ def converge(R, pg, m, tables, what, writer=None, timeout=60, held=None):
             ok = R.check(f"{what}: {t} equals PostgreSQL", False, f"{e}: {first_difference(want, got)}")
             continue
         if held is not None:
-            again = rows(held, t)
-            ok = R.check(f"{what}: {t} through a long-lived session", again == want and names(held, t) == names(pg, t),
-                         f"{first_difference(want, again)}; columns {names(held, t)} vs {names(pg, t)}") and ok
+            again, again_names = rows_names(held, t)
+            ok = R.check(f"{what}: {t} through a long-lived session", again == want and again_names == want_names,
+                         f"{first_difference(want, again)}; columns {again_names} vs {want_names}") and ok
     if ok:
         R.check(f"{what}: {', '.join(tables)} equal PostgreSQL", True)
     if writer:
