@@ -47,36 +47,46 @@ typedef enum bin_kind {
     BIN_UUID,
 } bin_kind_t;
 
+/* The kind for the column's type, decoded as its map says (numeric maps to text past 38
+ * digits): a switch, since it runs for every field of every row. */
 static bin_kind_t kind_of(const source_column_t *col)
 {
-    static const struct {
-        uint32_t oid;
-        am_type_t type;
-        bin_kind_t kind;
-    } known[] = {
-        {16, AM_TYPE_BOOL, BIN_BOOL},
-        {21, AM_TYPE_INT16, BIN_INT2},
-        {23, AM_TYPE_INT32, BIN_INT4},
-        {20, AM_TYPE_INT64, BIN_INT8},
-        {700, AM_TYPE_FLOAT32, BIN_FLOAT4},
-        {701, AM_TYPE_FLOAT64, BIN_FLOAT8},
-        {1082, AM_TYPE_DATE, BIN_DATE},
-        {1083, AM_TYPE_TIME, BIN_TIME},
-        {1114, AM_TYPE_TIMESTAMP, BIN_TIMESTAMP},
-        {1184, AM_TYPE_TIMESTAMPTZ, BIN_TIMESTAMP},
-        {17, AM_TYPE_BINARY, BIN_BYTEA},
-        {25, AM_TYPE_STRING, BIN_STRING},
-        {1043, AM_TYPE_STRING, BIN_STRING},
-        {1042, AM_TYPE_STRING, BIN_STRING},
-        {19, AM_TYPE_STRING, BIN_STRING},
-        {1700, AM_TYPE_DECIMAL, BIN_NUMERIC},
-        {1700, AM_TYPE_STRING, BIN_NUMERIC},
-        {2950, AM_TYPE_UUID, BIN_UUID},
-    };
-    for (size_t i = 0; i < AM_ARRAY_LEN(known); i++)
-        if (known[i].oid == col->type_oid && known[i].type == col->type.type)
-            return known[i].kind;
-    return BIN_TEXT;
+    am_type_t t = col->type.type;
+    switch (col->type_oid) {
+    case 16:
+        return t == AM_TYPE_BOOL ? BIN_BOOL : BIN_TEXT;
+    case 21:
+        return t == AM_TYPE_INT16 ? BIN_INT2 : BIN_TEXT;
+    case 23:
+        return t == AM_TYPE_INT32 ? BIN_INT4 : BIN_TEXT;
+    case 20:
+        return t == AM_TYPE_INT64 ? BIN_INT8 : BIN_TEXT;
+    case 700:
+        return t == AM_TYPE_FLOAT32 ? BIN_FLOAT4 : BIN_TEXT;
+    case 701:
+        return t == AM_TYPE_FLOAT64 ? BIN_FLOAT8 : BIN_TEXT;
+    case 1082:
+        return t == AM_TYPE_DATE ? BIN_DATE : BIN_TEXT;
+    case 1083:
+        return t == AM_TYPE_TIME ? BIN_TIME : BIN_TEXT;
+    case 1114:
+        return t == AM_TYPE_TIMESTAMP ? BIN_TIMESTAMP : BIN_TEXT;
+    case 1184:
+        return t == AM_TYPE_TIMESTAMPTZ ? BIN_TIMESTAMP : BIN_TEXT;
+    case 17:
+        return t == AM_TYPE_BINARY ? BIN_BYTEA : BIN_TEXT;
+    case 25:   /* text */
+    case 1043: /* varchar */
+    case 1042: /* bpchar */
+    case 19:   /* name */
+        return t == AM_TYPE_STRING ? BIN_STRING : BIN_TEXT;
+    case 1700:
+        return t == AM_TYPE_DECIMAL || t == AM_TYPE_STRING ? BIN_NUMERIC : BIN_TEXT;
+    case 2950:
+        return t == AM_TYPE_UUID ? BIN_UUID : BIN_TEXT;
+    default:
+        return BIN_TEXT;
+    }
 }
 
 bool source_copybin_native(const source_column_t *col)

@@ -168,65 +168,6 @@ char *am_buf_steal(am_buf_t *b, size_t *len)
     return p;
 }
 
-am_reader_t am_reader_init(const void *p, size_t len)
-{
-    am_reader_t r = {.p = p, .len = len, .pos = 0, .failed = false};
-    return r;
-}
-
-const uint8_t *am_read_bytes(am_reader_t *r, size_t n)
-{
-    if (r->failed || n > r->len - r->pos) {
-        r->failed = true;
-        return NULL;
-    }
-    const uint8_t *p = r->p + r->pos;
-    r->pos += n;
-    return p;
-}
-
-uint8_t am_read_u8(am_reader_t *r)
-{
-    const uint8_t *p = am_read_bytes(r, 1);
-    return p ? p[0] : 0;
-}
-
-uint16_t am_read_u16(am_reader_t *r)
-{
-    const uint8_t *p = am_read_bytes(r, 2);
-    return p ? (uint16_t)((p[0] << 8) | p[1]) : 0;
-}
-
-uint32_t am_read_u32(am_reader_t *r)
-{
-    const uint8_t *p = am_read_bytes(r, 4);
-    if (!p)
-        return 0;
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-uint64_t am_read_u64(am_reader_t *r)
-{
-    uint64_t hi = am_read_u32(r);
-    uint64_t lo = am_read_u32(r);
-    return (hi << 32) | lo;
-}
-
-int16_t am_read_i16(am_reader_t *r)
-{
-    return (int16_t)am_read_u16(r);
-}
-
-int32_t am_read_i32(am_reader_t *r)
-{
-    return (int32_t)am_read_u32(r);
-}
-
-int64_t am_read_i64(am_reader_t *r)
-{
-    return (int64_t)am_read_u64(r);
-}
-
 const char *am_read_cstr(am_reader_t *r, size_t *len)
 {
     if (r->failed)
@@ -257,11 +198,6 @@ int64_t am_read_zigzag(am_reader_t *r)
     }
     r->failed = true;
     return 0;
-}
-
-size_t am_reader_left(const am_reader_t *r)
-{
-    return r->failed ? 0 : r->len - r->pos;
 }
 
 bool am_reader_done(const am_reader_t *r, const char *what, am_err_t *err)
