@@ -472,6 +472,9 @@ void proxy__session_reset_all(proxy_session_t *s);
 void proxy__session_fail_tx(proxy_session_t *s);
 /* The extended protocol's implicit transaction ends at Sync (and a failed one rolls back). */
 void proxy__session_sync(proxy_session_t *s);
+/* The block (or the session's default) is READ COMMITTED or READ UNCOMMITTED: each statement
+ * may read the newest views. */
+bool proxy__session_reads_committed(const proxy_session_t *s);
 bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err) AM_MUST_CHECK;
 /* Starts the statement's transaction context when none is open: now(), the catalog. */
 /* A statement of a READ COMMITTED block starts: the newest catalog and views (session.c). */

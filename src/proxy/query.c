@@ -105,7 +105,12 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
     am_log_debug("proxy", "compiled", AM_KV_STR("sql", q.duck_sql));
     /* read before the statement is taken or prepared: see stmtcache.c */
     uint64_t gen = atomic_load(&s->proxy->views_gen);
-    bool keep = !s->duck_tx;
+    /* In a block, DuckDB's transaction reads the views as they were when it took its snapshot,
+     * some time after duck_gen was read: those of gen only if no refresh came since. DuckDB
+     * takes that snapshot when a statement first reads the catalog, which a kept statement of a
+     * plan without a file does not: a REPEATABLE READ block would take it late, from views newer
+     * than its first statement's, so such blocks prepare every statement. */
+    bool keep = !s->duck_tx || (s->duck_gen == gen && proxy__session_reads_committed(s));
     duckdb_prepared_statement ps =
         keep ? proxy__stmt_take(&s->stmts, q.duck_sql, s->cat, gen) : NULL;
     bool kept = ps != NULL;

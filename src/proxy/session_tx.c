@@ -79,17 +79,20 @@ void proxy__session_stmt_begin(proxy_session_t *s)
         }
 }
 
+bool proxy__session_reads_committed(const proxy_session_t *s)
+{
+    const char *iso =
+        s->tx_isolation ? s->tx_isolation : proxy__setting_find(s, "default_transaction_isolation");
+    return !iso || strncasecmp(iso, "read ", 5) == 0;
+}
+
 /* READ COMMITTED (PostgreSQL's default): each statement of a block sees the newest watermark.
  * The block's DuckDB transaction (reads only) ends and the next statement opens one on the
  * current catalog; REPEATABLE READ and SERIALIZABLE keep the first statement's snapshot. While
  * a protocol portal of the block is open its rows come from the old snapshot: kept. */
 void proxy__session_stmt_snapshot(proxy_session_t *s)
 {
-    if (s->tx != 'T' || s->implicit_tx)
-        return;
-    const char *iso =
-        s->tx_isolation ? s->tx_isolation : proxy__setting_find(s, "default_transaction_isolation");
-    if (iso && strncasecmp(iso, "read ", 5) != 0)
+    if (s->tx != 'T' || s->implicit_tx || !proxy__session_reads_committed(s))
         return;
     for (const proxy_portal_t *p = s->portals; p; p = p->next)
         if (p->has_cur && !p->declared && p->name[0])

@@ -7,9 +7,11 @@
  * not moved since (a refresh makes it odd while it swaps the views, then even again). It is
  * kept per served catalog too, since its result types were described from that bind.
  * A statement belongs to one cursor at a time: taken out while a cursor runs it, given back
- * when the cursor closes. Must not: share statements between sessions (each has its own
- * DuckDB connection), or be used inside a transaction block (its DuckDB transaction reads the
- * views as of its start, whatever views_gen says).
+ * when the cursor closes. Inside a READ COMMITTED block the same holds for the views the
+ * block's DuckDB transaction reads (its snapshot, taken after BEGIN): the caller keeps
+ * statements there only while views_gen is still what it was at BEGIN, and so never tags a
+ * statement bound under an older snapshot with a newer gen (query.c says why other blocks keep
+ * none). Must not: share statements between sessions (each has its own DuckDB connection).
  */
 #include "proxy/proxy_internal.h"
 

@@ -4,9 +4,13 @@
  * cursors and a plain run of one statement open at once; new rows after the views moved, also
  * into a table that had none (a plan without a Parquet scan, which DuckDB does not bind again
  * by itself); the same prepared query with different parameters; DISCARD PLANS and DISCARD
- * ALL in between; inside a transaction block.
+ * ALL in between; inside READ COMMITTED blocks, where a statement is kept while the block's
+ * views are those it was bound under, and REPEATABLE READ ones, which keep none (and whose
+ * snapshot of an empty table holds across a refresh).
  */
 #include "proxy_test.h"
+
+#include "health/health.h"
 
 static const char items_sql[] = "CREATE TABLE items (id int PRIMARY KEY, label text);"
                                 "INSERT INTO items SELECT i, 'item ' || i "
@@ -99,9 +103,15 @@ Test(proxy, a_kept_statement_sees_rows_arrive_in_an_empty_table)
     pt_expect_same(px, pg, "SELECT count(*) FROM items");
     pt_expect_same(px, pg, ALL_ITEMS);
     pt_expect_same(px, pg, "SELECT count(*) FROM items");
+    /* the rows arrive while a REPEATABLE READ block reads the empty view: what the block
+     * prepares then is bound under its old snapshot, and must not serve the session after it */
+    pt_expect_same(px, pg, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    pt_expect_same(px, pg, "SELECT count(*) FROM items");
     pt_mirror_exec(&m, "INSERT INTO items VALUES (1, 'one'), (2, 'two')");
     am_err_t err = {0};
     cr_assert(proxy_refresh(t.p, &err), "%s", err.msg);
+    pt_expect_same(px, pg, ALL_ITEMS);
+    pt_expect_same(px, pg, "COMMIT");
     pt_expect_same(px, pg, "SELECT count(*) FROM items");
     pt_expect_same(px, pg, ALL_ITEMS);
 
@@ -114,6 +124,62 @@ Test(proxy, a_kept_statement_sees_rows_arrive_in_an_empty_table)
     pt_expect_same(px, pg, "COMMIT");
     pt_expect_same(px, pg, "SELECT count(*) FROM items");
     pt_expect_same(px, pg, ALL_ITEMS);
+    PQfinish(px);
+    PQfinish(pg);
+    pt_stop(&t);
+    pt_mirror_close(&m);
+}
+
+/* Statements the proxy took from a session's cache, as /metrics counts them (this process's). */
+static double kept_count(void)
+{
+    return health_metric_value(
+        health_metric("arctic_mirror_proxy_statements_total", "", HEALTH_COUNTER, "plan=\"kept\""));
+}
+
+static void expect_kept(PGconn *px, PGconn *pg, const char *sql, bool kept)
+{
+    double before = kept_count();
+    pt_expect_same(px, pg, sql);
+    cr_assert_eq(kept_count(), before + (kept ? 1 : 0), "%s: %s", sql,
+                 kept ? "its statement was prepared again" : "a kept statement was used");
+}
+
+/* psycopg2 and JDBC without autocommit run every query in a block: a block keeps statements
+ * too, as long as its DuckDB transaction reads the views they were bound under. */
+Test(proxy, a_transaction_block_keeps_statements_while_its_views_stand)
+{
+    pt_mirror_t m = pt_mirror_open("proxy_stmtblock", items_sql, items_tables, 1);
+    pt_proxy_t t = pt_start_mirror(&m);
+    PGconn *px = pt_connect(&t), *pg = pt_pg_connect(m.db);
+    am_err_t err = {0};
+    expect_kept(px, pg, "BEGIN", false);
+    expect_kept(px, pg, ALL_ITEMS, false);
+    expect_kept(px, pg, ALL_ITEMS, true);
+    expect_kept(px, pg, "COMMIT", false);
+    expect_kept(px, pg, ALL_ITEMS, true);
+
+    /* READ COMMITTED: the block moves to the new views, and keeps statements from there on */
+    expect_kept(px, pg, "BEGIN", false);
+    expect_kept(px, pg, ALL_ITEMS, true);
+    pt_mirror_exec(&m, "INSERT INTO items VALUES (7, 'seven')");
+    cr_assert(proxy_refresh(t.p, &err), "%s", err.msg);
+    expect_kept(px, pg, ALL_ITEMS, false);
+    expect_kept(px, pg, ALL_ITEMS, true);
+    expect_kept(px, pg, "COMMIT", false);
+
+    /* REPEATABLE READ: DuckDB takes the block's snapshot at the first statement that reads
+     * the catalog, which a kept one may not do, so the block prepares its own; across a refresh
+     * it answers from its snapshot, and what it prepared does not serve the session later */
+    expect_kept(px, pg, "BEGIN ISOLATION LEVEL REPEATABLE READ", false);
+    expect_kept(px, pg, ALL_ITEMS, false);
+    pt_mirror_exec(&m, "INSERT INTO items VALUES (8, 'eight'); DELETE FROM items WHERE id = 1");
+    cr_assert(proxy_refresh(t.p, &err), "%s", err.msg);
+    expect_kept(px, pg, ALL_ITEMS, false);
+    expect_kept(px, pg, ALL_ITEMS, false);
+    expect_kept(px, pg, "COMMIT", false);
+    expect_kept(px, pg, ALL_ITEMS, false);
+    expect_kept(px, pg, ALL_ITEMS, true);
     PQfinish(px);
     PQfinish(pg);
     pt_stop(&t);
