@@ -233,6 +233,7 @@ struct mirror {
     bool ckpt_deferred; /* the next watermark names no index checkpoint and writes none */
     bool catalog_dirty; /* a table's written version changed: try a new catalog */
     bool catalog_fresh; /* the copy just captured it under its snapshot */
+    bool stream_text;   /* binary tuples were refused once: text for the process's life */
     int64_t catalog_tried_us;
     int64_t checked_us; /* am_mono_us of the last catalog check */
 

@@ -453,6 +453,7 @@ bool mirror__start(mirror_t *m, am_err_t *err)
     so.tables = NULL; /* published below, once each table's identity is known */
     so.n_tables = 0;
     so.insert_only = NULL;
+    so.binary = !m->stream_text;
     m->src = source_open(&so, err);
     if (!m->src)
         return false;

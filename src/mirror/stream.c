@@ -435,11 +435,19 @@ bool mirror_run(mirror_t *m, atomic_bool *stop, am_err_t *err)
         if (ok)
             mirror__stash_clear(m); /* indexes kept for tables no longer resumed */
         ok = ok && stream_loop(m, stop, &e);
-        if (!ok && connection_lost(&e))
+        /* a relation binary tuples cannot carry: nothing of it was applied, as when the
+         * connection drops; the stream starts again at once, in text */
+        bool to_text = !ok && m->src && source_stream_binary_refused(m->src);
+        if (!ok && (connection_lost(&e) || to_text))
             mirror__index_stash(m);
         mirror__teardown(m);
         if (ok)
             break;
+        if (to_text) {
+            m->stream_text = true;
+            am_log_info("mirror", "streaming text tuples from now on", AM_KV_ERR(&e));
+            continue;
+        }
         health_metric_add(m->metrics.errors, 1);
         mirror__set_error(m, &e);
         if (!retryable(&e)) {

@@ -356,6 +356,16 @@ static bool decode_field(const source_column_t *col, const uint8_t *p, size_t le
     }
 }
 
+bool source_copybin_field(const source_column_t *col, const uint8_t *p, size_t len,
+                          am_arena_t *arena, am_value_t *out, am_err_t *err)
+{
+    if (kind_of(col) == BIN_TEXT)
+        return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
+                          "column %s: no binary decoder for type %u (%s)", col->name, col->type_oid,
+                          col->pg_type ? col->pg_type : am_type_name(col->type.type));
+    return decode_field(col, p, len, arena, out, err);
+}
+
 bool source_copybin_row(const source_column_t *cols, size_t n_cols, const uint8_t *p, size_t len,
                         am_arena_t *arena, am_value_t *vals, bool *end, am_err_t *err)
 {

@@ -203,9 +203,33 @@ static const source_relation_t *cache_relation(source_decoder_t *dec, source_rel
         source__relation_free(rel);
         return NULL;
     }
+    for (size_t i = 0; dec->binary && i < rel->n_cols; i++) {
+        if (source_copybin_native(&rel->cols[i]))
+            continue;
+        /* pgoutput sends every column of a binary stream as its send function's bytes: this
+         * one's could not be read back as its text, so the stream starts again in text */
+        dec->binary_refused = true;
+        am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
+                   "pgoutput relation %s.%s, column %s: type %s has no binary decoder; the "
+                   "stream starts again in text",
+                   rel->schema, rel->name, rel->cols[i].name,
+                   rel->cols[i].pg_type ? rel->cols[i].pg_type : "?");
+        source__relation_free(rel);
+        return NULL;
+    }
     source__relation_free(old);
     am_map_put(dec->rels, &rel->relid, sizeof rel->relid, (uint64_t)(uintptr_t)rel);
     return rel;
+}
+
+void source_decoder_set_binary(source_decoder_t *dec, bool on)
+{
+    dec->binary = on;
+}
+
+bool source_decoder_binary_refused(const source_decoder_t *dec)
+{
+    return dec->binary_refused;
 }
 
 void source__decoder_set_resolver(source_decoder_t *dec, source_type_resolver_t fn, void *ud)

@@ -1,7 +1,8 @@
 /*
  * source/pgoutput_change.c: the row messages of pgoutput (Insert, Update, Delete, Truncate)
  * and their TupleData, decoded against the relation cache (pgoutput.c).
- * Never touches the socket. Column values go through source_column_parse; text values point
+ * Never touches the socket. Column values go through source_column_parse (text) or
+ * source_copybin_field (binary); text values point
  * into the message, rewritten ones (bytea, array items) into the decoder's per-message arena.
  * Spec: PostgreSQL docs, "Logical Replication Message Formats"; postgres.md §2.
  *   'I'  [xid u32] | relid u32 | 'N' | TupleData
@@ -9,7 +10,8 @@
  *   'D'  [xid u32] | relid u32 | 'K' | 'O' | TupleData
  *   'T'  [xid u32] | n u32 | options u8 (1 CASCADE, 2 RESTART IDENTITY) | n x relid u32
  *   TupleData: ncols u16 | per column 'n' (NULL) | 'u' (unchanged TOAST) |
- *              't' len u32 + text | 'b' len u32 + binary (only when requested; we never do)
+ *              't' len u32 + text | 'b' len u32 + binary (only when the stream asked for it:
+ *              the type's send function's bytes, decoded as the initial copy's binary COPY)
  */
 #include "source/source.h"
 #include "source/source_internal.h"
@@ -24,25 +26,31 @@ static const source_relation_t *find_relation(const source_decoder_t *dec, uint3
     return rel;
 }
 
-static bool decode_text_column(am_reader_t *r, const source_relation_t *rel, size_t i,
-                               am_arena_t *arena, const char *what, am_value_t *v, am_err_t *err)
+/* A 't' or 'b' column: its length, its bytes, parsed as text output or as the type's send
+ * function's bytes. */
+static bool decode_bytes_column(am_reader_t *r, const source_relation_t *rel, size_t i,
+                                am_arena_t *arena, bool binary, const char *what, am_value_t *v,
+                                am_err_t *err)
 {
     uint32_t len = am_read_u32(r);
-    const uint8_t *text = am_read_bytes(r, len);
+    const uint8_t *bytes = am_read_bytes(r, len);
     if (r->failed)
         return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
                           "pgoutput %s, relation %s.%s, column %s: truncated value", what,
                           rel->schema, rel->name, rel->cols[i].name);
-    if (!source_column_parse(&rel->cols[i], (const char *)text, len, arena, v, err)) {
+    bool ok = binary ? source_copybin_field(&rel->cols[i], bytes, len, arena, v, err)
+                     : source_column_parse(&rel->cols[i], (const char *)bytes, len, arena, v, err);
+    if (!ok && binary) /* copybin names the column itself */
+        am_err_prefix(err, "pgoutput %s, relation %s.%s", what, rel->schema, rel->name);
+    else if (!ok)
         am_err_prefix(err, "pgoutput %s, relation %s.%s, column %s", what, rel->schema, rel->name,
                       rel->cols[i].name);
-        return false;
-    }
-    return true;
+    return ok;
 }
 
 static bool decode_column(am_reader_t *r, const source_relation_t *rel, size_t i, am_arena_t *arena,
-                          const char *what, bool allow_unchanged, am_value_t *v, am_err_t *err)
+                          bool binary, const char *what, bool allow_unchanged, am_value_t *v,
+                          am_err_t *err)
 {
     *v = (am_value_t){.kind = AM_VALUE_NULL};
     uint8_t kind = am_read_u8(r);
@@ -57,7 +65,11 @@ static bool decode_column(am_reader_t *r, const source_relation_t *rel, size_t i
         v->kind = AM_VALUE_UNCHANGED;
         return true;
     case 't':
-        return decode_text_column(r, rel, i, arena, what, v, err);
+        return decode_bytes_column(r, rel, i, arena, false, what, v, err);
+    case 'b':
+        if (!binary)
+            break;
+        return decode_bytes_column(r, rel, i, arena, true, what, v, err);
     default:
         break;
     }
@@ -81,7 +93,7 @@ static bool decode_tuple(source_decoder_t *dec, am_reader_t *r, const source_rel
                           what, rel->schema, rel->name, ncols, rel->n_cols);
     am_value_t *v = am_arena_alloc(dec->arena, (ncols ? ncols : 1) * sizeof *v);
     for (size_t i = 0; i < ncols; i++)
-        if (!decode_column(r, rel, i, dec->arena, what, allow_unchanged, &v[i], err))
+        if (!decode_column(r, rel, i, dec->arena, dec->binary, what, allow_unchanged, &v[i], err))
             return false;
     *vals = v;
     return true;

@@ -111,6 +111,14 @@ void source_decoder_free(source_decoder_t *dec); /* NULL is a no-op */
  */
 bool source_decoder_decode(source_decoder_t *dec, const uint8_t *msg, size_t len,
                            source_change_t *out, am_err_t *err) AM_MUST_CHECK;
+/*
+ * The stream was started with binary 'true': columns come as their send function's bytes
+ * ('b'), decoded as the initial copy decodes them (source_copybin_field). A Relation message
+ * with a column of another type fails with 0A000 and marks the decoder (binary_refused): the
+ * caller starts the stream again in text.
+ */
+void source_decoder_set_binary(source_decoder_t *dec, bool on);
+bool source_decoder_binary_refused(const source_decoder_t *dec);
 const source_relation_t *source_decoder_relation(const source_decoder_t *dec, uint32_t relid);
 /*
  * Streaming of large transactions (protocol 2+): changes inside Stream Start/Stop blocks are
@@ -165,6 +173,10 @@ bool source_copybin_header(const uint8_t *p, size_t len, size_t *used, am_err_t 
 bool source_copybin_row(const source_column_t *cols, size_t n_cols, const uint8_t *p, size_t len,
                         am_arena_t *arena, am_value_t *vals, bool *end,
                         am_err_t *err) AM_MUST_CHECK;
+/* One field's binary bytes (not NULL) as source_copybin_row decodes them; 0A000 for a column
+ * source_copybin_native refuses (its bytes are not its text). */
+bool source_copybin_field(const source_column_t *col, const uint8_t *p, size_t len,
+                          am_arena_t *arena, am_value_t *out, am_err_t *err) AM_MUST_CHECK;
 
 /* ---- the connection --------------------------------------------------------------------- */
 
@@ -191,6 +203,8 @@ typedef struct source_options {
                                 until its commit; 0: 16 MB */
     int copy_workers;        /* connections reading the initial copy at once; 0 = the cores */
     int copy_range_pages;    /* pages per CTID range of a split table; 0 = automatic */
+    bool binary; /* stream binary tuples (PostgreSQL 14+) when every published column has a type
+                    source_copybin_native decodes; text otherwise (source_stream_start) */
 } source_options_t;
 
 typedef struct source source_t;
@@ -362,6 +376,12 @@ bool source_initial_copy(source_t *src, const source_copy_sink_t *sink, void *ud
 /* START_REPLICATION from start_lsn with the highest proto_version the server speaks, reading
  * the publication and, when it exists, "<publication>_ins". */
 bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err) AM_MUST_CHECK;
+/* The running stream asked for binary tuples and met a relation they cannot carry (the error
+ * source_next returned, 0A000): start it again with opts.binary false. */
+bool source_stream_binary_refused(const source_t *src);
+/* The running stream asked for binary tuples (opts.binary, and every published column's type
+ * decodes from binary). */
+bool source_stream_is_binary(const source_t *src);
 /* The stream does not read a publication that exists now ("<publication>_ins" created after
  * it started): it must start again to see its tables' changes. */
 bool source_stream_stale(const source_t *src);

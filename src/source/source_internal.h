@@ -69,6 +69,8 @@ struct source_decoder {
     source_change_t replay_commit;  /* what ends the replay */
     source_type_resolver_t resolve; /* NULL: built-in types only (source_type_map) */
     void *resolve_ud;
+    bool binary;         /* the stream sends 'b' columns (source_decoder_set_binary) */
+    bool binary_refused; /* a relation had a column binary cannot carry */
 };
 
 void source__decoder_set_resolver(source_decoder_t *dec, source_type_resolver_t fn, void *ud);
@@ -116,6 +118,7 @@ struct source {
     source_decoder_t *dec;            /* one per START_REPLICATION: partial streams die with it */
     bool has_ins_pub;                 /* "<publication>_ins" exists: the stream reads it too */
     bool stream_ins_pub;              /* the running stream was started reading it */
+    bool stream_binary;               /* the running stream asked for binary tuples */
     _Atomic bool streaming;           /* repl is in CopyBoth mode */
     char *copy_buf;                   /* the last PQgetCopyData buffer: *out points into it */
     am_lsn_t acked;                   /* highest LSN the caller made durable */

@@ -31,7 +31,46 @@ static int proto_version(int server_version)
     return 1;
 }
 
-static void build_start(const source_t *src, am_lsn_t start_lsn, int proto, am_buf_t *sql)
+/* Binary tuples carry every published column as its send function's bytes: only when each
+ * column's type is one the initial copy decodes from binary (source_copybin_native), judged
+ * from the catalog now. A relation the stream describes otherwise (an older row version in the
+ * WAL, a later ALTER) is refused by the decoder, and the caller starts again in text. */
+static bool binary_possible(source_t *src)
+{
+    if (!src->opts.binary || PQserverVersion(src->repl) < 140000)
+        return false;
+    char ins[80];
+    source__ins_publication(src->opts.publication, ins, sizeof ins);
+    const char *params[2] = {src->opts.publication, ins};
+    am_err_t err = {0};
+    PGresult *res = source__exec(
+        src->sql,
+        "SELECT DISTINCT a.atttypid, a.atttypmod FROM pg_catalog.pg_publication_tables p "
+        "JOIN pg_catalog.pg_namespace n ON n.nspname = p.schemaname "
+        "JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.tablename "
+        "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
+        "WHERE p.pubname IN ($1, $2) AND a.attnum > 0 AND NOT a.attisdropped "
+        "AND a.attgenerated = ''",
+        2, params, PGRES_TUPLES_OK, &err);
+    if (!res) { /* text is always right: the stream starts anyway */
+        am_log_warn("source", "could not read the published columns' types: text tuples",
+                    AM_KV_ERR(&err));
+        return false;
+    }
+    bool ok = true;
+    for (int i = 0; ok && i < PQntuples(res); i++) {
+        source_column_t col = {.name = "?"};
+        col.type_oid = (uint32_t)strtoul(PQgetvalue(res, i, 0), NULL, 10);
+        col.typmod = (int32_t)strtol(PQgetvalue(res, i, 1), NULL, 10);
+        col.type = source_type_map(col.type_oid, col.typmod);
+        ok = source_copybin_native(&col);
+    }
+    PQclear(res);
+    return ok;
+}
+
+static void build_start(const source_t *src, am_lsn_t start_lsn, int proto, bool binary,
+                        am_buf_t *sql)
 {
     am_buf_puts(sql, "START_REPLICATION SLOT ");
     am_sql_ident(sql, src->opts.slot);
@@ -52,6 +91,8 @@ static void build_start(const source_t *src, am_lsn_t start_lsn, int proto, am_b
     /* big transactions arrive while in progress and wait in the decoder's spools */
     if (proto >= 2)
         am_buf_puts(sql, ", streaming 'on'");
+    if (binary)
+        am_buf_puts(sql, ", binary 'true'");
     am_buf_putc(sql, ')');
 }
 
@@ -69,9 +110,10 @@ bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err)
         return am_err_set(err, "55000", "replication slot \"%s\": already streaming",
                           src->opts.slot);
     int proto = proto_version(PQserverVersion(src->repl));
+    bool binary = binary_possible(src);
     am_buf_t sql;
     am_buf_init(&sql);
-    build_start(src, start_lsn, proto, &sql);
+    build_start(src, start_lsn, proto, binary, &sql);
     PGresult *res = source__exec(src->repl, sql.data, 0, NULL, PGRES_COPY_BOTH, err);
     am_buf_destroy(&sql);
     if (!res) {
@@ -82,6 +124,8 @@ bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err)
     source_decoder_free(src->dec);
     src->dec = source_decoder_new();
     source__decoder_set_resolver(src->dec, resolve_types, src);
+    source_decoder_set_binary(src->dec, binary);
+    src->stream_binary = binary;
     if (src->opts.spill_bytes)
         source_decoder_set_spill_bytes(src->dec, src->opts.spill_bytes);
     src->streaming = true;
@@ -94,7 +138,7 @@ bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err)
     char lsn[32];
     am_log_info("source", "replication started", AM_KV_STR("slot", src->opts.slot),
                 AM_KV_STR("start_lsn", am_lsn_format(start_lsn, lsn, sizeof lsn)),
-                AM_KV_I64("proto_version", proto));
+                AM_KV_I64("proto_version", proto), AM_KV_STR("tuples", binary ? "binary" : "text"));
     return true;
 }
 
@@ -315,4 +359,14 @@ bool source_next(source_t *src, int timeout_ms, source_change_t *out, bool *got,
             return false;
     }
     return true;
+}
+
+bool source_stream_binary_refused(const source_t *src)
+{
+    return src->dec && source_decoder_binary_refused(src->dec);
+}
+
+bool source_stream_is_binary(const source_t *src)
+{
+    return src->streaming && src->stream_binary;
 }

@@ -225,6 +225,27 @@ def main():
         amtest.wait_until(lambda: m.http("/health")[0] == 200, 30, "/health after a second restart")
         wait_match(pg, m, 30, "a restart with nothing new changes nothing")
 
+        # every column so far has a type binary tuples carry; a jsonb column does not: the
+        # stream starts again in text, from the watermark, and loses nothing
+        R.check("the stream carries binary tuples", "tuples=binary" in m.log(), m.log()[-1500:])
+        cur = pg.cursor()
+        cur.execute("ALTER TABLE events ADD COLUMN meta jsonb")
+        cur.execute("""INSERT INTO events (item_id, kind, meta)
+                       SELECT g, 'with meta', jsonb_build_object('g', g, 'list', jsonb_build_array(g, 'x'))
+                       FROM generate_series(1, 40) g""")
+        cur.execute("UPDATE items SET note = 'after jsonb' WHERE id <= 20")
+        cur.execute("SELECT id, item_id, kind, meta::text FROM events ORDER BY id")
+        want_meta = cur.fetchall()
+        try:
+            amtest.wait_until(lambda: m.query("SELECT id, item_id, kind, meta::text FROM events ORDER BY id")
+                              == want_meta, 60, "events with jsonb")
+            R.check("a jsonb column added while streaming binary arrives (the stream went on in text)", True)
+        except TimeoutError as e:
+            R.check("a jsonb column added while streaming binary arrives (the stream went on in text)", False,
+                    f"{e}\n{m.log()[-3000:]}")
+        R.check("the mirror says it streams text from now on", "streaming text tuples from now on" in m.log())
+        wait_match(pg, m, 30, "the rows changed after the switch to text match too")
+
         out = subprocess.run(["psql", "-X", "-A", "-t", "-h", "127.0.0.1", "-p", str(m.proxy_port), "-U", amtest.PGUSER,
                               "-d", DB, "-c", "SELECT count(*), sum(qty) FROM items"],
                              capture_output=True, text=True, env=dict(os.environ, PGPASSWORD=amtest.PGPASSWORD))

@@ -119,6 +119,32 @@ static inline source_change_t srct_next(source_t *src)
     return (source_change_t){0};
 }
 
+/* A copy sink that takes every table and row and keeps nothing (tests of the stream). */
+static inline bool srct_ignore_rows(void *ud, const am_value_t *vals, am_err_t *err)
+{
+    (void)ud;
+    (void)vals;
+    (void)err;
+    return true;
+}
+
+static inline bool srct_ignore_table(void *ud, const source_relation_t *rel, int64_t n,
+                                     am_err_t *err)
+{
+    (void)ud;
+    (void)rel;
+    (void)n;
+    (void)err;
+    return true;
+}
+
+static inline const source_copy_sink_t *srct_ignore_sink(void)
+{
+    static const source_copy_sink_t sink = {
+        .table_begin = srct_ignore_table, .row = srct_ignore_rows, .table_end = srct_ignore_table};
+    return &sink;
+}
+
 /* ---- pgoutput message building ---- */
 
 static inline void srct_put_str(am_buf_t *b, const char *s)

@@ -3,26 +3,6 @@
  */
 #include "source_test.h"
 
-static bool no_rows(void *ud, const am_value_t *vals, am_err_t *err)
-{
-    (void)ud;
-    (void)vals;
-    (void)err;
-    return true;
-}
-
-static bool no_table(void *ud, const source_relation_t *rel, int64_t n, am_err_t *err)
-{
-    (void)ud;
-    (void)rel;
-    (void)n;
-    (void)err;
-    return true;
-}
-
-static const source_copy_sink_t NULL_SINK = {
-    .table_begin = no_table, .row = no_rows, .table_end = no_table};
-
 Test(source, slot_exists_and_drop)
 {
     amt_create_db("src_slot_drop");
@@ -36,7 +16,7 @@ Test(source, slot_exists_and_drop)
     cr_assert(source_slot_exists(src, &exists, &err), "%s", err.msg);
     cr_assert_not(exists);
     am_lsn_t point;
-    cr_assert(source_initial_copy(src, &NULL_SINK, NULL, &point, &err), "%s", err.msg);
+    cr_assert(source_initial_copy(src, srct_ignore_sink(), NULL, &point, &err), "%s", err.msg);
     cr_assert(source_slot_exists(src, &exists, &err), "%s", err.msg);
     cr_assert(exists);
     char *plugin = amt_pg_value(c, "SELECT plugin FROM pg_replication_slots WHERE slot_name = "

@@ -2,7 +2,10 @@
  * tests/source/test_stream.c: the replication stream against the real PostgreSQL
  * (source/stream.c): changes and their values, old keys, unchanged TOAST, acknowledgement,
  * restart without repeats, idle acknowledgement, streamed large transactions, lost
- * connections.
+ * connections; binary tuples: the same changes streamed in binary and in text decode to the same
+ * values for every type binary carries, edge values included; a table with a type binary
+ * cannot carry streams text; a column of such a type added while streaming binary stops the
+ * stream with 0A000 and marks it for a restart in text.
  */
 #include "source_test.h"
 
@@ -11,31 +14,13 @@ typedef struct stream_env {
     source_options_t opts;
     source_table_ref_t tables[1];
     source_t *src;
+    am_lsn_t point; /* the slot's consistent point */
     char db[64];
 } stream_env_t;
 
-static bool ignore_rows(void *ud, const am_value_t *vals, am_err_t *err)
-{
-    (void)ud;
-    (void)vals;
-    (void)err;
-    return true;
-}
-
-static bool ignore_table(void *ud, const source_relation_t *rel, int64_t n, am_err_t *err)
-{
-    (void)ud;
-    (void)rel;
-    (void)n;
-    (void)err;
-    return true;
-}
-
-static const source_copy_sink_t IGNORE_SINK = {
-    .table_begin = ignore_table, .row = ignore_rows, .table_end = ignore_table};
-
-/* A database with table t (ddl), a slot and the stream started at its consistent point. */
-static void env_start(stream_env_t *e, const char *db, const char *ddl, const char *db_setting)
+/* A database with table t (ddl) and a slot (the stream not started). */
+static void env_open(stream_env_t *e, const char *db, const char *ddl, const char *db_setting,
+                     bool binary)
 {
     snprintf(e->db, sizeof e->db, "%s", db);
     amt_create_db(db);
@@ -45,11 +30,20 @@ static void env_start(stream_env_t *e, const char *db, const char *ddl, const ch
         amt_pg_exec(e->c, "ALTER DATABASE \"%s\" SET %s", db, db_setting);
     e->tables[0] = (source_table_ref_t){"public", "t"};
     e->opts = srct_options(db, e->tables, 1);
+    e->opts.binary = binary;
     e->src = srct_open(&e->opts);
-    am_lsn_t point = 0;
+    e->point = 0;
     am_err_t err = {0};
-    cr_assert(source_initial_copy(e->src, &IGNORE_SINK, NULL, &point, &err), "%s", err.msg);
-    cr_assert(source_stream_start(e->src, point, &err), "%s", err.msg);
+    cr_assert(source_initial_copy(e->src, srct_ignore_sink(), NULL, &e->point, &err), "%s",
+              err.msg);
+}
+
+/* env_open, and the stream started (text tuples) at the slot's consistent point. */
+static void env_start(stream_env_t *e, const char *db, const char *ddl, const char *db_setting)
+{
+    env_open(e, db, ddl, db_setting, false);
+    am_err_t err = {0};
+    cr_assert(source_stream_start(e->src, e->point, &err), "%s", err.msg);
 }
 
 static bool slot_inactive(void *ud)
@@ -468,5 +462,135 @@ Test(source, stream_ddl_then_dml_in_one_transaction_sends_relation_first)
         ch = srct_next(e.src);
         cr_assert_eq(ch.kind, SOURCE_MSG_COMMIT);
     }
+    env_finish(&e);
+}
+
+/* Closes the stream and opens the source again (binary tuples or not), not streaming. */
+static void env_reopen(stream_env_t *e, bool binary)
+{
+    source_close(e->src);
+    cr_assert(amt_wait_until(slot_inactive, e, 10000), "slot still active after close");
+    e->opts.binary = binary;
+    e->src = srct_open(&e->opts);
+}
+
+/* n changes (Begin, Commit and Relation left out) as comparable text, one line each. */
+static void collect(source_t *src, int n, am_buf_t *out)
+{
+    for (int got = 0; got < n;) {
+        source_change_t ch = srct_next(src);
+        if (ch.kind != SOURCE_MSG_INSERT && ch.kind != SOURCE_MSG_UPDATE &&
+            ch.kind != SOURCE_MSG_DELETE)
+            continue;
+        am_buf_printf(out, "%d ", (int)ch.kind);
+        if (ch.old_vals)
+            srct_row_repr(out, ch.rel, ch.old_vals);
+        am_buf_puts(out, "/ ");
+        if (ch.new_vals)
+            srct_row_repr(out, ch.rel, ch.new_vals);
+        am_buf_putc(out, '\n');
+        got++;
+    }
+}
+
+#define ALL_TYPES                                                                                  \
+    "CREATE TABLE t (id bigint PRIMARY KEY, b bool, i2 int2, i4 int4, f4 float4, f8 float8, "      \
+    "d date, tm time, ts timestamp, tz timestamptz, by bytea, tx text, vc varchar(20), "           \
+    "bp char(5), nm name, n numeric(12,3), nu numeric, u uuid);"                                   \
+    "ALTER TABLE t REPLICA IDENTITY FULL"
+
+Test(source, stream_binary_tuples_decode_as_text_ones)
+{
+    stream_env_t e;
+    env_open(&e, "src_stream_bin", ALL_TYPES, NULL, true);
+    amt_pg_exec(e.c, "INSERT INTO t VALUES (1, true, -32768, 2147483647, 1.5, -0.1, '2024-02-29', "
+                     "'23:59:59.999999', '2000-01-01 00:00:00.000001', '1969-12-31 23:59:59+00', "
+                     "'\\x00ff10', E'tab\\there', 'varchar', 'ab', 'a name', -123456789.125, "
+                     "'NaN', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');"
+                     "INSERT INTO t VALUES (2, false, 0, -1, 'NaN', '-Infinity', 'infinity', "
+                     "'00:00', '-infinity', 'infinity', '', '', '', '', '', 0, "
+                     "-0.000000000000000000001, '00000000-0000-0000-0000-000000000000');"
+                     "INSERT INTO t (id) VALUES (3);"
+                     "INSERT INTO t VALUES (4, null, 7, 7, 'Infinity', 1e308, '4713-11-24 BC', "
+                     "'12:00', '0001-01-01 00:00:00', '2262-04-11 23:47:16.854775+00', null, "
+                     "repeat('x', 3000), null, 'xyzzy', null, 999999999.999, "
+                     "12345678901234567890123456789.0123456789, null);"
+                     "UPDATE t SET n = 0.001, tx = 'changed' WHERE id = 1;"
+                     "DELETE FROM t WHERE id = 2");
+    am_err_t err = {0};
+    cr_assert(source_stream_start(e.src, e.point, &err), "%s", err.msg);
+    cr_assert(source_stream_is_binary(e.src), "every column's type has a binary decoder");
+    am_buf_t bin, text;
+    am_buf_init(&bin);
+    am_buf_init(&text);
+    collect(e.src, 6, &bin);
+    env_reopen(&e, false);
+    cr_assert(source_stream_start(e.src, e.point, &err), "%s", err.msg);
+    cr_assert_not(source_stream_is_binary(e.src));
+    collect(e.src, 6, &text);
+    cr_assert_str_eq(bin.data, text.data);
+    am_buf_destroy(&bin);
+    am_buf_destroy(&text);
+    env_finish(&e);
+}
+
+Test(source, stream_binary_is_text_for_a_table_with_other_types)
+{
+    stream_env_t e;
+    env_open(&e, "src_stream_bintext", "CREATE TABLE t (id int PRIMARY KEY, j jsonb, a int[])",
+             NULL, true);
+    amt_pg_exec(e.c, "INSERT INTO t VALUES (1, '{\"k\": [1, 2]}', '{3,4}')");
+    am_err_t err = {0};
+    cr_assert(source_stream_start(e.src, e.point, &err), "%s", err.msg);
+    cr_assert_not(source_stream_is_binary(e.src));
+    source_change_t ch;
+    do
+        ch = srct_next(e.src);
+    while (ch.kind != SOURCE_MSG_INSERT);
+    cr_assert_str_eq(srct_str(&ch.new_vals[1]), "{\"k\": [1, 2]}");
+    cr_assert_eq(ch.new_vals[2].n_items, 2);
+    env_finish(&e);
+}
+
+Test(source, stream_binary_refuses_a_column_it_cannot_carry)
+{
+    stream_env_t e;
+    env_open(&e, "src_stream_binref", "CREATE TABLE t (id int PRIMARY KEY, v text)", NULL, true);
+    am_err_t err = {0};
+    cr_assert(source_stream_start(e.src, e.point, &err), "%s", err.msg);
+    cr_assert(source_stream_is_binary(e.src));
+    amt_pg_exec(e.c, "INSERT INTO t VALUES (1, 'one');"
+                     "ALTER TABLE t ADD COLUMN j jsonb;"
+                     "INSERT INTO t VALUES (2, 'two', '[2]')");
+    source_change_t ch;
+    do
+        ch = srct_next(e.src);
+    while (ch.kind != SOURCE_MSG_INSERT);
+    cr_assert_str_eq(srct_str(&ch.new_vals[1]), "one");
+    bool refused = false;
+    for (int i = 0; i < 200 && !refused; i++) {
+        bool got = false;
+        err = (am_err_t){0};
+        if (!source_next(e.src, 100, &ch, &got, &err))
+            refused = true;
+        else
+            cr_assert(!got || ch.kind != SOURCE_MSG_INSERT, "the jsonb row was decoded");
+    }
+    cr_assert(refused, "the stream went on");
+    cr_assert_str_eq(err.sqlstate, "0A000", "%s", err.msg);
+    cr_assert(strstr(err.msg, "column j") && strstr(err.msg, "jsonb"), "%s", err.msg);
+    cr_assert(source_stream_binary_refused(e.src));
+
+    /* started again as the mirror does: text, from the same point, every row */
+    env_reopen(&e, true);
+    cr_assert(source_stream_start(e.src, e.point, &err), "%s", err.msg);
+    cr_assert_not(source_stream_is_binary(e.src), "the catalog has a jsonb column now");
+    int rows = 0;
+    while (rows < 2) {
+        ch = srct_next(e.src);
+        if (ch.kind == SOURCE_MSG_INSERT)
+            rows++;
+    }
+    cr_assert_str_eq(srct_str(&ch.new_vals[2]), "[2]");
     env_finish(&e);
 }
