@@ -508,6 +508,9 @@ static bool check_replication(void *ud, health_report_t *r)
         health_report_num(r, "freshness_p50_seconds", st.freshness_p50_s);
         health_report_num(r, "freshness_p99_seconds", st.freshness_p99_s);
     }
+    st.tuples[sizeof st.tuples - 1] = '\0';
+    if (st.tuples[0])
+        health_report_str(r, "tuples", st.tuples);
     if (st.last_flush_unix_us)
         health_report_num(r, "seconds_since_flush",
                           (double)(am_now_us() - st.last_flush_unix_us) / 1e6);

@@ -166,9 +166,10 @@ static void print_overview(FILE *out, json_t *root, const char *metrics)
 {
     json_t *comps = json_object_get(root, "components");
     json_t *repl = json_object_get(comps, "replication");
-    fprintf(out, "status %s, up %.0f s; replication %s at %s (server WAL end %s)\n",
+    fprintf(out, "status %s, up %.0f s; replication %s at %s (server WAL end %s, %s tuples)\n",
             str_of(root, "status"), num_of(root, "uptime_seconds"), str_of(repl, "phase"),
-            str_of(repl, "committed_lsn"), str_of(repl, "server_wal_end"));
+            str_of(repl, "committed_lsn"), str_of(repl, "server_wal_end"),
+            str_of(repl, "tuples")[0] ? str_of(repl, "tuples") : "?");
     char lag[32], retained[32], p50[32], p99[32];
     human_bytes(num_of(repl, "lag_bytes"), lag, sizeof lag);
     double ret = num_of(repl, "retained_wal_bytes");

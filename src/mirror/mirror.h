@@ -89,6 +89,7 @@ typedef struct mirror_status {
     int64_t retained_wal_bytes; /* WAL the slot keeps on the server (-1: unknown) */
     double freshness_p50_s;     /* source commit -> visible, over the whole run (NaN: none) */
     double freshness_p99_s;
+    char tuples[8]; /* the running stream's: "binary" or "text"; "" before it starts */
     char last_error[256];
 } mirror_status_t;
 

@@ -480,6 +480,10 @@ bool mirror__start(mirror_t *m, am_err_t *err)
     mirror__set_phase(m, MIRROR_STREAMING);
     if (!source_stream_start(m->src, m->watermark_lsn, err))
         return false;
+    pthread_mutex_lock(&m->status_lock);
+    (void)snprintf(m->status.tuples, sizeof m->status.tuples, "%s",
+                   source_stream_is_binary(m->src) ? "binary" : "text");
+    pthread_mutex_unlock(&m->status_lock);
     for (size_t i = 0; i < m->n_tables; i++) { /* copies of their own, while the others stream */
         mirror_table_t *t = m->tables[i];
         if (t->state != MIRROR_T_COPY)

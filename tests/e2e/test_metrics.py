@@ -99,6 +99,8 @@ def main():
         R.check("status prints the table with its state and rows",
                 re.search(r"public\.t\s+streaming\s+110\s", out.stdout) is not None, out.stdout)
         R.check("status prints lag and freshness", "lag " in out.stdout and "freshness p50" in out.stdout, out.stdout)
+        R.check("status says whether the stream's tuples are binary or text",
+                re.search(r"server WAL end \S+, (binary|text) tuples\)", out.stdout) is not None, out.stdout)
         status, body = m.http("/health/detailed")
         R.check("/health/detailed reports lag seconds", '"lag_seconds"' in body, body[:400])
     except Exception as e:

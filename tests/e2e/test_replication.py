@@ -228,6 +228,17 @@ def main():
         # every column so far has a type binary tuples carry; a jsonb column does not: the
         # stream starts again in text, from the watermark, and loses nothing
         R.check("the stream carries binary tuples", "tuples=binary" in m.log(), m.log()[-1500:])
+        def tuples():
+            status, body = m.http("/health/detailed")
+            return json.loads(body).get("components", {}).get("replication", {}).get("tuples") \
+                if status in (200, 503) else None
+        def says(want):  # the writer's status reaches /health/detailed within a second or two
+            try:
+                amtest.wait_until(lambda: tuples() == want, 15, f"{want} tuples in /health/detailed")
+                return True
+            except TimeoutError:
+                return False
+        R.check("/health/detailed says binary tuples", says("binary"), str(tuples()))
         cur = pg.cursor()
         cur.execute("ALTER TABLE events ADD COLUMN meta jsonb")
         cur.execute("""INSERT INTO events (item_id, kind, meta)
@@ -244,6 +255,7 @@ def main():
             R.check("a jsonb column added while streaming binary arrives (the stream went on in text)", False,
                     f"{e}\n{m.log()[-3000:]}")
         R.check("the mirror says it streams text from now on", "streaming text tuples from now on" in m.log())
+        R.check("/health/detailed says text tuples", says("text"), str(tuples()))
         wait_match(pg, m, 30, "the rows changed after the switch to text match too")
 
         out = subprocess.run(["psql", "-X", "-A", "-t", "-h", "127.0.0.1", "-p", str(m.proxy_port), "-U", amtest.PGUSER,
