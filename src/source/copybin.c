@@ -321,10 +321,9 @@ static bool as_text(const source_column_t *col, const char *text, size_t len, am
     return true;
 }
 
-static bool decode_field(const source_column_t *col, const uint8_t *p, size_t len,
+static bool decode_field(const source_column_t *col, bin_kind_t kind, const uint8_t *p, size_t len,
                          am_arena_t *arena, am_value_t *out, am_err_t *err)
 {
-    bin_kind_t kind = kind_of(col);
     am_reader_t f = am_reader_init(p, len);
     *out = (am_value_t){.kind = AM_VALUE_PRESENT};
     switch (kind) {
@@ -359,11 +358,12 @@ static bool decode_field(const source_column_t *col, const uint8_t *p, size_t le
 bool source_copybin_field(const source_column_t *col, const uint8_t *p, size_t len,
                           am_arena_t *arena, am_value_t *out, am_err_t *err)
 {
-    if (kind_of(col) == BIN_TEXT)
+    bin_kind_t kind = kind_of(col);
+    if (kind == BIN_TEXT)
         return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
                           "column %s: no binary decoder for type %u (%s)", col->name, col->type_oid,
                           col->pg_type ? col->pg_type : am_type_name(col->type.type));
-    return decode_field(col, p, len, arena, out, err);
+    return decode_field(col, kind, p, len, arena, out, err);
 }
 
 bool source_copybin_row(const source_column_t *cols, size_t n_cols, const uint8_t *p, size_t len,
@@ -388,7 +388,7 @@ bool source_copybin_row(const source_column_t *cols, size_t n_cols, const uint8_
             return am_err_set(err, AM_SQLSTATE_PROTOCOL_VIOLATION,
                               "binary COPY: column %s: field of %d bytes past the tuple",
                               cols[i].name, flen);
-        if (!decode_field(&cols[i], field, (size_t)flen, arena, &vals[i], err))
+        if (!decode_field(&cols[i], kind_of(&cols[i]), field, (size_t)flen, arena, &vals[i], err))
             return false;
     }
     return am_reader_done(&r, "binary COPY tuple", err);

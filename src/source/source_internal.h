@@ -118,7 +118,6 @@ struct source {
     source_decoder_t *dec;            /* one per START_REPLICATION: partial streams die with it */
     bool has_ins_pub;                 /* "<publication>_ins" exists: the stream reads it too */
     bool stream_ins_pub;              /* the running stream was started reading it */
-    bool stream_binary;               /* the running stream asked for binary tuples */
     _Atomic bool streaming;           /* repl is in CopyBoth mode */
     char *copy_buf;                   /* the last PQgetCopyData buffer: *out points into it */
     am_lsn_t acked;                   /* highest LSN the caller made durable */

@@ -125,7 +125,6 @@ bool source_stream_start(source_t *src, am_lsn_t start_lsn, am_err_t *err)
     src->dec = source_decoder_new();
     source__decoder_set_resolver(src->dec, resolve_types, src);
     source_decoder_set_binary(src->dec, binary);
-    src->stream_binary = binary;
     if (src->opts.spill_bytes)
         source_decoder_set_spill_bytes(src->dec, src->opts.spill_bytes);
     src->streaming = true;
@@ -368,5 +367,5 @@ bool source_stream_binary_refused(const source_t *src)
 
 bool source_stream_is_binary(const source_t *src)
 {
-    return src->streaming && src->stream_binary;
+    return src->streaming && src->dec && src->dec->binary;
 }
