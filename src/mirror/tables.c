@@ -410,13 +410,19 @@ bool mirror__relation_unknown(mirror_t *m, const source_relation_t *rel, am_err_
 {
     if (mirror__relid_ignored(m, rel->relid))
         return true;
-    if (!mirror__spec_match(m, rel->schema, rel->name) && !m->automatic) {
-        ignore(m, rel->relid, rel->schema, rel->name);
-        return true;
-    }
-    /* a table the configuration selects, new since the last look: the timer's discovery */
+    /* The timer's discovery, now: the configuration may select the table, or the publication
+     * (FOR TABLES IN SCHEMA, FOR ALL TABLES, perhaps since the last look) publishes it. The
+     * transaction that created it must be visible first: decoding can deliver it a moment
+     * before other sessions see it, and a look before that would miss the table. */
+    if (!source_xid_await_visible(m->src, m->in_txn ? m->txn_xid : 0, 5000, err))
+        return false;
     m->checked_us = 0;
-    return mirror__tables_check(m, err);
+    if (!mirror__tables_check(m, err))
+        return false;
+    if (!mirror__table_by_relid(m, rel->relid) && !mirror__spec_match(m, rel->schema, rel->name) &&
+        !m->automatic)
+        ignore(m, rel->relid, rel->schema, rel->name);
+    return true;
 }
 
 /* ---- the configuration ------------------------------------------------------------------- */

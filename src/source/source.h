@@ -314,6 +314,10 @@ void source_table_states_free(source_table_state_t *states, size_t n);
 bool source_table_states_seeing(source_t *src, uint32_t xid, int wait_ms, const uint32_t *relids,
                                 size_t n, source_table_state_t **out, size_t *n_out,
                                 am_err_t *err) AM_MUST_CHECK;
+/* Waits the same way until transaction xid is visible to a new snapshot on the SQL connection
+ * (0, or a server older than 13, returns at once): the catalog reads that follow see it. */
+bool source_xid_await_visible(source_t *src, uint32_t xid, int wait_ms,
+                              am_err_t *err) AM_MUST_CHECK;
 const source_table_state_t *source_table_state_find(const source_table_state_t *states, size_t n,
                                                     uint32_t relid);
 

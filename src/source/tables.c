@@ -294,6 +294,31 @@ static bool states_if_visible(source_t *src, uint32_t xid, const uint32_t *relid
     return ok;
 }
 
+static bool invisible(uint32_t xid, am_err_t *err)
+{
+    return am_err_set(err, "55P03",
+                      "transaction %u came through the stream but stays invisible to catalog reads",
+                      xid);
+}
+
+bool source_xid_await_visible(source_t *src, uint32_t xid, int wait_ms, am_err_t *err)
+{
+    if (xid == 0 || src->server_version < 130000)
+        return true;
+    int64_t deadline = am_mono_us() + (int64_t)wait_ms * 1000;
+    for (;;) {
+        bool visible = false;
+        /* outside a transaction block: each statement's snapshot is a new one */
+        if (!xid_visible(src->sql, xid, &visible, err))
+            return false;
+        if (visible)
+            return true;
+        if (am_mono_us() >= deadline)
+            return invisible(xid, err);
+        am_sleep_ms(2);
+    }
+}
+
 bool source_table_states_seeing(source_t *src, uint32_t xid, int wait_ms, const uint32_t *relids,
                                 size_t n, source_table_state_t **out, size_t *n_out, am_err_t *err)
 {
@@ -309,10 +334,7 @@ bool source_table_states_seeing(source_t *src, uint32_t xid, int wait_ms, const 
         if (visible)
             return true;
         if (am_mono_us() >= deadline)
-            return am_err_set(err, "55P03",
-                              "transaction %u came through the stream but stays invisible to "
-                              "catalog reads",
-                              xid);
+            return invisible(xid, err);
         am_sleep_ms(2);
     }
 }
