@@ -294,29 +294,54 @@ static bool states_if_visible(source_t *src, uint32_t xid, const uint32_t *relid
     return ok;
 }
 
-static bool invisible(uint32_t xid, am_err_t *err)
-{
-    return am_err_set(err, "55P03",
-                      "transaction %u came through the stream but stays invisible to catalog reads",
-                      xid);
-}
+/* One look: whether xid is visible, and what else the look reads in the same snapshot. */
+typedef bool (*look_fn)(source_t *src, uint32_t xid, void *ud, bool *visible, am_err_t *err);
 
-bool source_xid_await_visible(source_t *src, uint32_t xid, int wait_ms, am_err_t *err)
+/* Looks (a few ms apart, up to wait_ms) until one sees xid; 55P03 when none does. */
+static bool look_until_visible(source_t *src, uint32_t xid, int wait_ms, look_fn look, void *ud,
+                               am_err_t *err)
 {
-    if (xid == 0 || src->server_version < 130000)
-        return true;
     int64_t deadline = am_mono_us() + (int64_t)wait_ms * 1000;
     for (;;) {
         bool visible = false;
-        /* outside a transaction block: each statement's snapshot is a new one */
-        if (!xid_visible(src->sql, xid, &visible, err))
+        if (!look(src, xid, ud, &visible, err))
             return false;
         if (visible)
             return true;
         if (am_mono_us() >= deadline)
-            return invisible(xid, err);
+            return am_err_set(err, "55P03",
+                              "transaction %u came through the stream but stays invisible to "
+                              "catalog reads",
+                              xid);
         am_sleep_ms(2);
     }
+}
+
+/* Outside a transaction block: each statement's snapshot is a new one. */
+static bool look_xid(source_t *src, uint32_t xid, void *ud, bool *visible, am_err_t *err)
+{
+    (void)ud;
+    return xid_visible(src->sql, xid, visible, err);
+}
+
+bool source_xid_await_visible(source_t *src, uint32_t xid, int wait_ms, am_err_t *err)
+{
+    if (xid == 0 || src->server_version < 130000) /* nothing to wait for, or no xid8 */
+        return true;
+    return look_until_visible(src, xid, wait_ms, look_xid, NULL, err);
+}
+
+typedef struct states_look {
+    const uint32_t *relids;
+    size_t n;
+    source_table_state_t **out;
+    size_t *n_out;
+} states_look_t;
+
+static bool look_states(source_t *src, uint32_t xid, void *ud, bool *visible, am_err_t *err)
+{
+    states_look_t *l = ud;
+    return states_if_visible(src, xid, l->relids, l->n, l->out, l->n_out, visible, err);
 }
 
 bool source_table_states_seeing(source_t *src, uint32_t xid, int wait_ms, const uint32_t *relids,
@@ -326,17 +351,8 @@ bool source_table_states_seeing(source_t *src, uint32_t xid, int wait_ms, const 
     *n_out = 0;
     if (xid == 0 || src->server_version < 130000) /* nothing to wait for, or no xid8 */
         return states_query(src->sql, src->server_version, relids, n, out, n_out, err);
-    int64_t deadline = am_mono_us() + (int64_t)wait_ms * 1000;
-    for (;;) {
-        bool visible = false;
-        if (!states_if_visible(src, xid, relids, n, out, n_out, &visible, err))
-            return false;
-        if (visible)
-            return true;
-        if (am_mono_us() >= deadline)
-            return invisible(xid, err);
-        am_sleep_ms(2);
-    }
+    states_look_t l = {relids, n, out, n_out};
+    return look_until_visible(src, xid, wait_ms, look_states, &l, err);
 }
 
 /* ---- finding tables ------------------------------------------------------------------------ */

@@ -90,6 +90,44 @@ def drop_db(name):
     c.close()
 
 
+class PrivatePG:
+    """A PostgreSQL of the test's own (tests/support/pg.sh), for what the shared one must not
+    see: restarts, server settings. conf: lines appended to postgresql.conf."""
+
+    SH = os.path.join(ROOT, "tests", "support", "pg.sh")
+
+    def __init__(self, name, conf=""):
+        self.dir = tempfile.mkdtemp(prefix=f"am-{name}-pg-", dir=os.environ.get("AM_TEST_TMP"))
+        self.port = free_port()
+        env = dict(os.environ, AM_PG_CONF=conf) if conf else None
+        subprocess.run([self.SH, "start", self.dir, str(self.port)], check=True, capture_output=True, env=env)
+
+    def create_db(self, db):
+        admin = pg_connect("postgres", port=self.port)
+        admin.cursor().execute(f'CREATE DATABASE "{db}"')
+        admin.close()
+        return pg_connect(db, port=self.port)
+
+    def restart(self):
+        """Immediate stop (crash recovery follows) and start again."""
+        subprocess.run([self.SH, "restart", self.dir], check=True, capture_output=True)
+
+    def stop(self):
+        subprocess.run([self.SH, "stop", self.dir], capture_output=True)
+
+
+def report_run_failure(R, what, e, m):
+    """An exception ended the test's run: a failed check with the mirror's log tail."""
+    R.check(what, False, f"{type(e).__name__}: {e}\n--- mirror log (tail) ---\n{m.log()[-4000:] if m else ''}")
+
+
+def finish_with_log(R, m):
+    """R.finish(), after the mirror's log tail when a check failed."""
+    if R.failed and m:
+        print(m.log()[-8000:])
+    R.finish()
+
+
 class Mirror:
     """One arctic-mirror process on its own config, warehouse and ports."""
 

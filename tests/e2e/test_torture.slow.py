@@ -5,10 +5,7 @@
 renamed), kill -9 of the mirror at random moments and once an immediate restart of PostgreSQL.
 Every table ends exactly as PostgreSQL has it, and icebird reads each one. Plain build only (it
 runs for about a minute)."""
-import os
 import random
-import subprocess
-import tempfile
 import threading
 import time
 
@@ -17,7 +14,6 @@ from schema_lib import check_icebird, converge
 
 R = amtest.Results("test_torture")
 DB = "e2e_torture"
-PGSH = os.path.join(amtest.ROOT, "tests", "support", "pg.sh")
 
 SETUP = """
 CREATE TABLE ta (id bigint PRIMARY KEY, v int, s text, w varchar(20));
@@ -99,16 +95,12 @@ class Load:
 
 
 def main():
-    pgdir = tempfile.mkdtemp(prefix="am-torture-pg-", dir=os.environ.get("AM_TEST_TMP"))
-    port = amtest.free_port()
-    subprocess.run([PGSH, "start", pgdir, str(port)], check=True, capture_output=True)
+    server = amtest.PrivatePG("torture")
+    port = server.port
     m = None
     loads = []
     try:
-        admin = amtest.pg_connect("postgres", port=port)
-        admin.cursor().execute(f'CREATE DATABASE "{DB}"')
-        admin.close()
-        pg = amtest.pg_connect(DB, port=port)
+        pg = server.create_db(DB)
         pg.cursor().execute(SETUP)
         m = amtest.Mirror(DB, [("public", "ta"), ("public", "tb"), ("public", "tc")], pgport=port,
                           mirror={"catalog_check_ms": 250}).start()
@@ -131,7 +123,7 @@ def main():
             time.sleep(rnd.uniform(0.1, 1.0))
             m.kill9()
             if i == 4:
-                subprocess.run([PGSH, "restart", pgdir], check=True, capture_output=True)
+                server.restart()
                 pg = amtest.pg_connect(DB, port=port)
                 print(f"round {i}: PostgreSQL restarted")
             m.start()
@@ -146,16 +138,14 @@ def main():
         R.check("/health answers 200 at the end", amtest.wait_until(lambda: m.http("/health")[0] == 200, 30, "/health"))
         pg.close()
     except Exception as e:
-        R.check("torture run", False, f"{type(e).__name__}: {e}\n--- mirror log (tail) ---\n{m.log()[-4000:] if m else ''}")
+        amtest.report_run_failure(R, "torture run", e, m)
     finally:
         for ld in loads:
             ld.stop()
         if m:
             m.stop()
-        subprocess.run([PGSH, "stop", pgdir], capture_output=True)
-    if R.failed and m:
-        print(m.log()[-8000:])
-    R.finish()
+        server.stop()
+    amtest.finish_with_log(R, m)
 
 
 if __name__ == "__main__":

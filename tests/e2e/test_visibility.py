@@ -8,9 +8,6 @@ that window: a table created in the publication's schema with rows, then a colum
 mirrored table with rows using it. The mirror must wait for them to become visible and then
 mirror both exactly (before, a new table's rows stopped the write path: "a change for relation
 ..., which the mirror has no record of")."""
-import os
-import subprocess
-import tempfile
 import threading
 import time
 
@@ -19,7 +16,6 @@ from schema_lib import check_icebird, converge
 
 R = amtest.Results("test_visibility")
 DB = "e2e_visibility"
-PGSH = os.path.join(amtest.ROOT, "tests", "support", "pg.sh")
 HOLD_S = 1.5  # how long each commit stays invisible; the mirror waits up to 5 s
 
 SETUP = """
@@ -72,18 +68,13 @@ def hold_then_release(admin, port, stmts):
 
 
 def main():
-    pgdir = tempfile.mkdtemp(prefix="am-visibility-pg-", dir=os.environ.get("AM_TEST_TMP"))
-    port = amtest.free_port()
     # every commit is local unless a session asks for its standby, which never comes
-    env = dict(os.environ, AM_PG_CONF="synchronous_standby_names = 'am_never_there'\n"
-                                      "synchronous_commit = local")
-    subprocess.run([PGSH, "start", pgdir, str(port)], check=True, capture_output=True, env=env)
+    server = amtest.PrivatePG("visibility", "synchronous_standby_names = 'am_never_there'\n"
+                                            "synchronous_commit = local")
+    port = server.port
     m = None
     try:
-        admin = amtest.pg_connect("postgres", port=port)
-        admin.cursor().execute(f'CREATE DATABASE "{DB}"')
-        admin.close()
-        pg = amtest.pg_connect(DB, port=port)
+        pg = server.create_db(DB)
         pg.cursor().execute(SETUP)
         m = amtest.Mirror(DB, [("public", "t")], pgport=port, publication="vis_pub",
                           mirror={"catalog_check_ms": 200}).start()
@@ -112,15 +103,12 @@ def main():
                 amtest.wait_until(lambda: m.http("/health")[0] == 200, 30, "/health"))
         pg.close()
     except Exception as e:
-        R.check("end-to-end run", False, f"{type(e).__name__}: {e}\n--- mirror log (tail) ---\n"
-                                         f"{m.log()[-4000:] if m else ''}")
+        amtest.report_run_failure(R, "end-to-end run", e, m)
     finally:
         if m:
             m.stop()
-        subprocess.run([PGSH, "stop", pgdir], capture_output=True)
-    if R.failed and m:
-        print(m.log()[-8000:])
-    R.finish()
+        server.stop()
+    amtest.finish_with_log(R, m)
 
 
 if __name__ == "__main__":
