@@ -211,7 +211,8 @@ def doc(res, rs):
         lines += ["", f"## One {b['rows']:,}-row transaction, `mirror.max_memory` {b['max_memory']}", "",
                   "The writer process's RSS: baseline idle before the transaction (the fixed overhead), peak (VmHWM) "
                   "until it is applied; the transaction's own memory is peak - baseline - what the identity index grew "
-                  "by (the table's, 21 bytes a row however the rows came), held against `max_memory`.", "",
+                  "by (the table's, 21 bytes a row however the rows came), held against `max_memory`. Compaction is "
+                  "off while it runs (it has `max_memory` of its own on top).", "",
                   "| transaction | seconds | baseline MB | peak MB | peak - baseline MB | index grew MB | transaction MB "
                   "| anonymous after MB | mapped files after MB |",
                   "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
