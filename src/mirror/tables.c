@@ -119,7 +119,8 @@ bool mirror__relid_ignored(const mirror_t *m, uint32_t relid)
     return false;
 }
 
-static void ignore(mirror_t *m, uint32_t relid, const char *schema, const char *name)
+static void ignore(mirror_t *m, uint32_t relid, const char *schema, const char *name,
+                   const char *why)
 {
     if (mirror__relid_ignored(m, relid))
         return;
@@ -127,8 +128,7 @@ static void ignore(mirror_t *m, uint32_t relid, const char *schema, const char *
     m->ignored[m->n_ignored++] = relid;
     char table[300];
     snprintf(table, sizeof table, "%s.%s", schema, name);
-    am_log_info("mirror", "table in the publication but not in the configuration: not mirrored",
-                AM_KV_STR("table", table), AM_KV_I64("relid", relid));
+    am_log_info("mirror", why, AM_KV_STR("table", table), AM_KV_I64("relid", relid));
 }
 
 void mirror__table_set_state(mirror_t *m, mirror_table_t *t, mirror_tstate_t state,
@@ -419,9 +419,25 @@ bool mirror__relation_unknown(mirror_t *m, const source_relation_t *rel, am_err_
     m->checked_us = 0;
     if (!mirror__tables_check(m, err))
         return false;
-    if (!mirror__table_by_relid(m, rel->relid) && !mirror__spec_match(m, rel->schema, rel->name) &&
-        !m->automatic)
-        ignore(m, rel->relid, rel->schema, rel->name);
+    if (mirror__table_by_relid(m, rel->relid))
+        return true;
+    if (!mirror__spec_match(m, rel->schema, rel->name) && !m->automatic) {
+        ignore(m, rel->relid, rel->schema, rel->name,
+               "table in the publication but not in the configuration: not mirrored");
+        return true;
+    }
+    /* selected, yet not found: dropped since (created and dropped between two looks, or while
+     * the mirror was down); its changes have nowhere to go. One that still exists stays unknown
+     * and its first change fails loudly. */
+    source_table_state_t *states = NULL;
+    size_t n = 0;
+    am_lsn_t after = 0;
+    if (!source_table_states(m->src, &rel->relid, 1, &states, &n, &after, err))
+        return false;
+    if (!source_table_state_find(states, n, rel->relid))
+        ignore(m, rel->relid, rel->schema, rel->name,
+               "table dropped at the source before its initial copy: not mirrored");
+    source_table_states_free(states, n);
     return true;
 }
 

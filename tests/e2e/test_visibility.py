@@ -7,12 +7,13 @@ holds its commit in exactly that window (flushed, decoded, invisible) until it i
 that window: a table created in the publication's schema with rows, then a column added to a
 mirrored table with rows using it. The mirror must wait for them to become visible and then
 mirror both exactly (before, a new table's rows stopped the write path: "a change for relation
-..., which the mirror has no record of")."""
+..., which the mirror has no record of"). Last, a table created, filled and dropped in that schema
+while the mirror was down: the replayed rows are skipped, the rest goes on."""
 import threading
 import time
 
 import amtest
-from schema_lib import check_icebird, converge
+from schema_lib import check_icebird, converge, watermark
 
 R = amtest.Results("test_visibility")
 DB = "e2e_visibility"
@@ -96,6 +97,20 @@ def main():
             "INSERT INTO auto.e VALUES (1000, 1)"])
         R.check("an added column: the commit was held and released", h.error is None, str(h.error))
         converge(R, pg, m, ["t", "auto.e"], "a column added invisibly")
+
+        # created, filled and dropped while the mirror was down: replayed, its rows have no
+        # table to go to (before: "which the mirror has no record of", the write path stopped)
+        m.stop()
+        cur = pg.cursor()
+        cur.execute("CREATE TABLE auto.tmp (id bigint PRIMARY KEY, v int)")
+        cur.execute("INSERT INTO auto.tmp SELECT g, g FROM generate_series(1, 50) g")
+        cur.execute("DROP TABLE auto.tmp")
+        cur.execute("INSERT INTO t VALUES (3001, 3)")
+        m.start()
+        converge(R, pg, m, ["t", "auto.e"], "a table created and dropped while the mirror was down")
+        R.check("a table created and dropped while the mirror was down: skipped, said so",
+                "table dropped at the source before its initial copy" in m.log()
+                and all(x["name"] != "tmp" for x in watermark(m)["tables"]))
 
         R.check("the write path never stopped", "write path stopped" not in m.log(),
                 "\n".join(l for l in m.log().splitlines() if "write path stopped" in l)[-2000:])
