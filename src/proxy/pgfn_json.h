@@ -58,6 +58,8 @@
  *   am_jsonb_delete_path(B, VARCHAR[]) -> B   #-       22023 "cannot delete path in scalar",
  *                                                      22P02 non-integer array index
  *   am_jsonb_eq / am_jsonb_ne(B, B) -> BOOLEAN   = <> (numbers compare numerically)
+ *   am_jsonb_eqkey(B) -> B                the jsonb with its numbers at their shortest text:
+ *                                         equal for values = calls equal (GROUP BY, DISTINCT)
  *   am_jsonb_cmp(B, B) -> INTEGER         jsonb's btree order (-1, 0, 1); see Collation
  *
  *  Every json function that unescapes strings (all but json_in, json_typeof,

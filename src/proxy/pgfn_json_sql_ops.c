@@ -6,6 +6,8 @@
  */
 #include "proxy/pgfn_json_glue.h"
 
+#include <string.h>
+
 static bool is_container(const proxy_json_t *v)
 {
     return v->kind == PROXY_JSON_ARRAY || v->kind == PROXY_JSON_OBJECT;
@@ -42,6 +44,43 @@ static bool ne_row(jcall_t *c)
     bool ok = cmp_row(c);
     c->b = !c->b;
     return ok;
+}
+
+/* Numbers as the shortest text of their value (1.50 -> 1.5, -0.0 -> 0): jsonb values are
+ * equal exactly when these texts are (keys are already sorted and deduplicated). */
+static void eqkey_numbers(proxy_json_t *v)
+{
+    if (v->kind == PROXY_JSON_NUMBER) {
+        const char *p = v->str.p;
+        size_t n = v->str.len;
+        if (memchr(p, '.', n)) {
+            while (n > 0 && p[n - 1] == '0')
+                n--;
+            if (n > 0 && p[n - 1] == '.')
+                n--;
+        }
+        if (n == 2 && p[0] == '-' && p[1] == '0') {
+            p++;
+            n--;
+        }
+        v->str.p = p;
+        v->str.len = n;
+        return;
+    }
+    for (size_t i = 0; v->kind == PROXY_JSON_ARRAY && i < v->n; i++)
+        eqkey_numbers(v->elems[i]);
+    for (size_t i = 0; v->kind == PROXY_JSON_OBJECT && i < v->n; i++)
+        eqkey_numbers(v->pairs[i].value);
+}
+
+static bool eqkey_row(jcall_t *c)
+{
+    proxy_json_t *v = proxy__jfn_json(c, 0, PROXY_JSON_JSONB);
+    if (!v)
+        return false;
+    eqkey_numbers(v);
+    proxy__jsonb_encode(&c->out, v);
+    return true;
 }
 
 static bool concat_row(jcall_t *c)
@@ -198,6 +237,7 @@ JFN_DEFINE(eq_fn, cmp_row, JFN_STRICT)
 JFN_DEFINE(ne_fn, ne_row, JFN_STRICT)
 JFN_DEFINE(cmp_fn, cmp_row, JFN_STRICT)
 JFN_DEFINE(concat_fn, concat_row, JFN_STRICT)
+JFN_DEFINE(eqkey_fn, eqkey_row, JFN_STRICT)
 JFN_DEFINE(exists_fn, exists_row, JFN_STRICT)
 JFN_DEFINE(exists_any_fn, exists_any_row, JFN_STRICT)
 JFN_DEFINE(exists_all_fn, exists_all_row, JFN_STRICT)
@@ -218,6 +258,7 @@ static const jfn_def_t defs[] = {
     {"am_jsonb_ne", B, {V, V}, NULL, ne_fn, 0},
     {"am_jsonb_cmp", "INTEGER", {V, V}, NULL, cmp_fn, 0},
     {"am_jsonb_concat", V, {V, V}, NULL, concat_fn, 0},
+    {"am_jsonb_eqkey", V, {V}, NULL, eqkey_fn, 0},
     {"am_jsonb_exists", B, {V, V}, NULL, exists_fn, 0},
     {"am_jsonb_exists_any", B, {V, VL}, NULL, exists_any_fn, 0},
     {"am_jsonb_exists_all", B, {V, VL}, NULL, exists_all_fn, 0},

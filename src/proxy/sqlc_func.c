@@ -316,6 +316,27 @@ static bool call_mods(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *ove
     return true;
 }
 
+/* An aggregate's DISTINCT compares through equality keys (sqlc_eqkey.c). count() only
+ * counts, so it counts the keys; any other aggregate would compute on one of the equal
+ * values' texts, which PostgreSQL leaves to its plan: refused. */
+static bool distinct_args(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *key;
+        if (!sqlc_eq_key(c, &args[i], &key))
+            return false;
+        if (!key)
+            continue;
+        if (strcmp(name, "count") != 0)
+            return sqlc_fail(c, "0A000",
+                             "%s(DISTINCT ...) of %s values is not supported on the mirror", name,
+                             sqlc_type_name(c, args[i].type));
+        args[i].sql = (char *)key;
+        args[i].numv = false;
+    }
+    return true;
+}
+
 /* An aggregate, or a window function (over set): its arguments are at this query level for a
  * window, inside the aggregate otherwise. */
 static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name, bool agg,
@@ -331,6 +352,8 @@ static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char 
     const sqlc_sig_t *sig = NULL;
     sqlc_callmods_t m;
     bool ok = (f->agg_star || compile_args(c, f, &args, &n)) && call_mods(c, f, over, &m);
+    if (ok && f->agg_distinct && !f->agg_within_group)
+        ok = distinct_args(c, name, args, n);
     for (size_t i = 0; ok && i < n; i++)
         if (args[i].has_srf)
             ok = sqlc_fail(c, "0A000",

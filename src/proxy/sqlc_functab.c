@@ -126,7 +126,7 @@ static const sqlc_sig_t funcs[] = {
     FN("avg", 1, A(I8), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
        NULL, SQLC_F_AGG | SQLC_F_NUMV),
     FN("avg", 1, A(N), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
-       "am_num_avg(%1)", SQLC_F_AGG | SQLC_F_NUMV),
+       "am_num_avg(%<%1%>)%!", SQLC_F_AGG | SQLC_F_NUMV),
     {"min", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
     {"max", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
     AG1("bool_and", B, B, "bool_and(%1)"),

@@ -54,6 +54,26 @@ void sqlc_group_item(sqlc_ctx_t *c, const char *sql)
     s->group_items[s->n_group_items++] = sql;
 }
 
+const char *sqlc_group_by_key(sqlc_ctx_t *c, const char *sql, const char *key)
+{
+    sqlc_scope_t *s = c->scope;
+    if (s->n_gkeys == s->cap_gkeys) {
+        size_t cap = s->cap_gkeys ? s->cap_gkeys * 2 : 4;
+        const char **items = am_arena_alloc(c->arena, cap * sizeof *items);
+        const char **keys = am_arena_alloc(c->arena, cap * sizeof *keys);
+        if (s->n_gkeys) {
+            memcpy(items, s->gkey_items, s->n_gkeys * sizeof *items);
+            memcpy(keys, s->gkey_sql, s->n_gkeys * sizeof *keys);
+        }
+        s->gkey_items = items;
+        s->gkey_sql = keys;
+        s->cap_gkeys = cap;
+    }
+    s->gkey_items[s->n_gkeys] = sql;
+    s->gkey_sql[s->n_gkeys] = key;
+    return sqlc_printf(c, "\005%d:%zu\005", s->depth, s->n_gkeys++);
+}
+
 static bool is_group_item(const sqlc_scope_t *s, const char *sql)
 {
     for (size_t i = 0; i < s->n_group_items; i++)
@@ -143,6 +163,68 @@ static void replace_all(sqlc_ctx_t *c, am_buf_t *out, size_t start, const char *
     (void)c;
 }
 
+/* Every occurrence of a keyed GROUP BY item in text becomes any_value(item). Left to right, the
+ * longest GROUP BY item at each place wins: an item inside another is not wrapped twice, and an
+ * unkeyed item (trim(x) beside a keyed x) stays whole, as DuckDB groups by it. Inside
+ * aggregates the level's columns are not markers, so no item matches there. */
+static char *read_keyed(sqlc_ctx_t *c, const sqlc_scope_t *s, const char *text)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    for (const char *p = text; *p;) {
+        const char *best = NULL;
+        size_t len = 0;
+        for (size_t i = 0; i < s->n_group_items; i++) {
+            size_t n = s->group_items[i] ? strlen(s->group_items[i]) : 0;
+            if (n > len && strncmp(p, s->group_items[i], n) == 0) {
+                best = s->group_items[i];
+                len = n;
+            }
+        }
+        size_t k = 0;
+        bool keyed = false;
+        for (; best && k < s->n_gkeys && !keyed; k++)
+            keyed = strcmp(s->gkey_items[k], best) == 0;
+        /* a row of a grouping set without the item shows NULL, as PostgreSQL's */
+        if (keyed && s->gsets)
+            am_buf_printf(&b, "(CASE WHEN grouping(\005%d:%zu\005) = 0 THEN any_value(%s) END)",
+                          s->depth, k - 1, best);
+        else if (keyed)
+            am_buf_printf(&b, "any_value(%s)", best);
+        else if (len)
+            am_buf_append(&b, p, len);
+        else
+            am_buf_putc(&b, *p);
+        p += len ? len : 1;
+    }
+    char *r = am_arena_strndup(c->arena, b.data ? b.data : "", b.len);
+    am_buf_destroy(&b);
+    return r;
+}
+
+static void keyed_groups(sqlc_ctx_t *c, const sqlc_scope_t *s, am_buf_t *out, size_t start)
+{
+    char *text = read_keyed(c, s, out->data ? out->data + start : "");
+    if (out->data) {
+        out->len = start;
+        out->data[start] = '\0';
+    }
+    am_buf_puts(out, text);
+    for (size_t i = 0; i < s->n_gkeys; i++)
+        replace_all(c, out, start, sqlc_printf(c, "\005%d:%zu\005", s->depth, i), s->gkey_sql[i]);
+    for (size_t k = 0; k < s->n_targets; k++) {
+        if (!s->targets[k].val.sql)
+            continue;
+        am_buf_t t;
+        am_buf_init(&t);
+        am_buf_puts(&t, read_keyed(c, s, s->targets[k].val.sql));
+        for (size_t i = 0; i < s->n_gkeys; i++)
+            replace_all(c, &t, 0, sqlc_printf(c, "\005%d:%zu\005", s->depth, i), s->gkey_sql[i]);
+        s->targets[k].val.sql = am_arena_strndup(c->arena, t.data ? t.data : "", t.len);
+        am_buf_destroy(&t);
+    }
+}
+
 bool sqlc_group_finalize(sqlc_ctx_t *c, am_buf_t *out, size_t start)
 {
     sqlc_scope_t *s = c->scope;
@@ -150,6 +232,8 @@ bool sqlc_group_finalize(sqlc_ctx_t *c, am_buf_t *out, size_t start)
     bool grouped = s->grouped || s->n_group_items > 0;
     if (grouped && s->n_grefs && !check(c, s, out->data ? out->data + start : ""))
         return false;
+    if (s->n_gkeys)
+        keyed_groups(c, s, out, start);
     for (size_t i = 0; i < s->n_grefs; i++) {
         const sqlc_gref_t *g = &s->grefs[i];
         replace_all(c, out, start, g->marker,

@@ -115,6 +115,11 @@ struct sqlc_scope {
     size_t n_grefs, cap_grefs;
     const char **group_items; /* GROUP BY expressions as written (markers included) */
     size_t n_group_items, cap_group_items;
+    /* GROUP BY items grouped by an equality key (sqlc_eqkey.c): DuckDB groups by the key,
+     * the item itself is read with any_value() */
+    const char **gkey_items, **gkey_sql;
+    size_t n_gkeys, cap_gkeys;
+    bool gsets; /* GROUP BY has ROLLUP, CUBE or GROUPING SETS */
 };
 
 /* A column reference of a level under the grouping check. */
@@ -132,6 +137,9 @@ typedef struct sqlc_gref {
 const char *sqlc_group_ref(sqlc_ctx_t *c, sqlc_scope_t *level, const sqlc_col_t *col,
                            const struct sqlc_rte *rte);
 void sqlc_group_item(sqlc_ctx_t *c, const char *sql);
+/* A GROUP BY item (already registered with sqlc_group_item) that DuckDB must group by key:
+ * the text to write in GROUP BY instead of it. */
+const char *sqlc_group_by_key(sqlc_ctx_t *c, const char *sql, const char *key);
 /* After the level's SELECT is complete in out[start..]: PostgreSQL's check that every column
  * outside aggregates is grouped (or depends on a grouped primary key), then the markers
  * replaced by the references (any_value() for dependent ones). */
@@ -362,6 +370,9 @@ char *sqlc_to_text(sqlc_ctx_t *c, const sqlc_val_t *v);
 char *sqlc_param_input(sqlc_ctx_t *c, int number, proxy_pgtype_ref_t t, bool *numv);
 /* What DuckDB must compare for PostgreSQL's order of x (type t): x itself or a sort key. */
 const char *sqlc_key_expr(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv);
+/* sqlc_eqkey.c: what DuckDB must compare for PostgreSQL's equality of v (grouping, DISTINCT,
+ * set operations): *key NULL when v itself; false (42883) for json, which has none. */
+bool sqlc_eq_key(sqlc_ctx_t *c, const sqlc_val_t *v, const char **key);
 /* A numeric value as numeric text (the numv representation), keeping its scale. */
 char *sqlc_num_text(sqlc_ctx_t *c, const sqlc_val_t *v);
 /* After coercing values to their common type t: an unconstrained numeric makes them all

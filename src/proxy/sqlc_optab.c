@@ -284,7 +284,7 @@ static const sqlc_sig_t ops[] = {
     BIN("@>", ARR, ARR, BOO, "list_has_all(%1, %2)"),
     BIN("<@", ARR, ARR, BOO, "list_has_all(%2, %1)"),
     BIN("&&", ARR, ARR, BOO, "list_has_any(%1, %2)"),
-    CMP6(ARR, ARR, "%1", "%2"),
+    CMP6(ARR, ARR, "%K1", "%K2"),
 };
 
 const sqlc_sig_t *const *sqlc_optab_find(sqlc_ctx_t *c, const char *op, bool prefix, size_t *n)

@@ -270,7 +270,8 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
 
 /* Writes tmpl with %1..%9 replaced by the arguments' SQL, %T the TimeZone, %D DateStyle, %I
  * IntervalStyle, %F extra_float_digits, %N1..%N9 an argument as numeric text, %S1..%S9 an
- * argument as PostgreSQL text output, %E1..%E9 an array argument as its elements' output texts,
+ * argument as PostgreSQL text output, %K1..%K9 what DuckDB compares for an argument's order
+ * (sqlc_key_expr), %E1..%E9 an array argument as its elements' output texts,
  * %P the search path list, %W now() as a literal; in aggregate and window templates %< where
  * DISTINCT goes (after an inner call's parenthesis), %> where its ORDER BY goes (before the
  * closing one) and %! where FILTER and OVER go (after it); %% a percent sign. */
@@ -287,9 +288,12 @@ char *sqlc_expand(sqlc_ctx_t *c, const char *tmpl, const sqlc_val_t *args, size_
         size_t i = (size_t)(p[1] - '1');
         if (k >= '1' && k <= '9' && (size_t)(k - '1') < n) {
             am_buf_printf(&b, "(%s)", args[k - '1'].sql);
-        } else if ((k == 'N' || k == 'S' || k == 'E') && p[1] >= '1' && p[1] <= '9' && i < n) {
+        } else if ((k == 'N' || k == 'S' || k == 'E' || k == 'K') && p[1] >= '1' && p[1] <= '9' &&
+                   i < n) {
             const sqlc_val_t *a = &args[i];
-            if (k == 'S')
+            if (k == 'K')
+                am_buf_printf(&b, "(%s)", sqlc_key_expr(c, a->sql, a->type, a->numv));
+            else if (k == 'S')
                 am_buf_puts(&b, sqlc_to_text(c, a));
             else if (k == 'E')
                 am_buf_puts(&b, sqlc_elem_texts(c, a));

@@ -187,6 +187,15 @@ static int output_ref(sqlc_ctx_t *c, const sqlc_node_t *n, bool name_first, bool
 const char *sqlc_key_expr(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv)
 {
     proxy_pgtype_ref_t base = proxy__pgtype_base(c->cat, t);
+    uint32_t elem = sqlc_is_array(c, base.oid) ? proxy__pgtype_elem(c->cat, base.oid) : 0;
+    if (elem) {
+        /* numeric text elements would compare as text: {10} before {9}, {1.0} <> {1} */
+        if (!sqlc_numv_type(c, (proxy_pgtype_ref_t){elem, base.typmod}))
+            return x;
+        char *var = sqlc_alias(c, 'e');
+        return sqlc_printf(c, "list_transform(%s, %s -> am_num_sortkey(CAST(%s AS VARCHAR)))", x,
+                           var, var);
+    }
     if (numv)
         return sqlc_printf(c, "am_num_sortkey(%s)", x);
     if (base.oid == PG_OID_INTERVAL)
@@ -235,7 +244,7 @@ bool sqlc_sort_list(sqlc_ctx_t *c, PgQuery__Node **items, size_t n, bool outputs
     return true;
 }
 
-static bool group_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *b);
+static bool group_item(sqlc_ctx_t *c, const sqlc_node_t *n, bool in_set, am_buf_t *b);
 
 static bool group_set(sqlc_ctx_t *c, const PgQuery__GroupingSet *g, am_buf_t *b)
 {
@@ -249,14 +258,14 @@ static bool group_set(sqlc_ctx_t *c, const PgQuery__GroupingSet *g, am_buf_t *b)
     for (size_t i = 0; i < g->n_content; i++) {
         if (i)
             am_buf_puts(b, ", ");
-        if (!group_item(c, g->content[i], b))
+        if (!group_item(c, g->content[i], true, b))
             return false;
     }
     am_buf_putc(b, ')');
     return true;
 }
 
-static bool group_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *b)
+static bool group_item(sqlc_ctx_t *c, const sqlc_node_t *n, bool in_set, am_buf_t *b)
 {
     if (n->node_case == PG_QUERY__NODE__NODE_GROUPING_SET)
         return group_set(c, n->grouping_set, b);
@@ -265,7 +274,7 @@ static bool group_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *b)
         for (size_t i = 0; i < n->row_expr->n_args; i++) {
             if (i)
                 am_buf_puts(b, ", ");
-            if (!group_item(c, n->row_expr->args[i], b))
+            if (!group_item(c, n->row_expr->args[i], in_set, b))
                 return false;
         }
         am_buf_putc(b, ')');
@@ -282,8 +291,17 @@ static bool group_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *b)
         return false;
     if (v.has_agg)
         return sqlc_fail(c, "42803", "aggregate functions are not allowed in GROUP BY");
+    const char *key;
+    if (!sqlc_eq_key(c, &v, &key))
+        return false;
     sqlc_group_item(c, v.sql);
-    am_buf_puts(b, v.sql);
+    /* an item without a column of this level is one group whatever its key */
+    if (!key || !strstr(v.sql, sqlc_printf(c, "\001%d\003", c->scope->depth))) {
+        am_buf_puts(b, v.sql);
+        return true;
+    }
+    c->scope->gsets = c->scope->gsets || in_set;
+    am_buf_puts(b, sqlc_group_by_key(c, v.sql, key));
     return true;
 }
 
@@ -326,7 +344,7 @@ static bool group_having(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *
         for (size_t i = 0; i < s->n_group_clause; i++) {
             if (i)
                 am_buf_puts(b, ", ");
-            if (!group_item(c, s->group_clause[i], b))
+            if (!group_item(c, s->group_clause[i], false, b))
                 return false;
         }
     }
@@ -346,26 +364,40 @@ static bool distinct_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_
 {
     if (!s->n_distinct_clause)
         return true;
-    /* DISTINCT is one NULL entry; DISTINCT ON lists expressions */
+    /* DISTINCT is one NULL entry; DISTINCT ON lists expressions. Either compares through
+     * equality keys (sqlc_eqkey.c): a plain DISTINCT with a keyed column becomes DISTINCT ON
+     * every column, which keeps one row of each set of equal ones as PostgreSQL does. */
+    am_buf_t on;
+    am_buf_init(&on);
+    bool ok = true, keyed = false;
     if (is_plain_distinct(s)) {
+        for (size_t i = 0; ok && i < c->scope->n_targets; i++) {
+            const char *key;
+            ok = sqlc_eq_key(c, &c->scope->targets[i].val, &key);
+            keyed = keyed || key;
+            am_buf_printf(&on, "%s%s", i ? ", " : "", key ? key : c->scope->targets[i].val.sql);
+        }
+    } else {
+        keyed = true;
+        for (size_t i = 0; ok && i < s->n_distinct_clause; i++) {
+            bool err = false;
+            int k = output_ref(c, s->distinct_clause[i], true, &err);
+            sqlc_val_t v;
+            ok = !err && (k >= 0 || sqlc_expr(c, s->distinct_clause[i], &v));
+            if (ok && k >= 0)
+                v = c->scope->targets[k].val;
+            const char *key = NULL;
+            ok = ok && sqlc_eq_key(c, &v, &key);
+            if (ok)
+                am_buf_printf(&on, "%s%s", i ? ", " : "", key ? key : v.sql);
+        }
+    }
+    if (ok && keyed)
+        am_buf_printf(b, "DISTINCT ON (%s) ", on.data);
+    else if (ok)
         am_buf_puts(b, "DISTINCT ");
-        return true;
-    }
-    am_buf_puts(b, "DISTINCT ON (");
-    for (size_t i = 0; i < s->n_distinct_clause; i++) {
-        bool err = false;
-        int k = output_ref(c, s->distinct_clause[i], true, &err);
-        sqlc_val_t v;
-        if (err)
-            return false;
-        if (k >= 0)
-            v = c->scope->targets[k].val;
-        else if (!sqlc_expr(c, s->distinct_clause[i], &v))
-            return false;
-        am_buf_printf(b, "%s%s", i ? ", " : "", v.sql);
-    }
-    am_buf_puts(b, ") ");
-    return true;
+    am_buf_destroy(&on);
+    return ok;
 }
 
 static bool limit_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b)

@@ -104,6 +104,75 @@ static char *recast(sqlc_ctx_t *c, const char *sql, sqlc_target_t *side, const s
     return s;
 }
 
+/* Column k's equality key over the relation alias a (its column itself when it needs none). */
+static bool column_key(sqlc_ctx_t *c, const sqlc_target_t *t, size_t k, const char *a,
+                       const char **key, bool *keyed)
+{
+    sqlc_val_t v = t[k].val;
+    v.sql = sqlc_printf(c, "%s.o%zu", a, k + 1);
+    if (!sqlc_eq_key(c, &v, key))
+        return false;
+    *keyed = *keyed || *key;
+    if (!*key)
+        *key = v.sql;
+    return true;
+}
+
+/* A set operation that compares rows (all but UNION ALL) over a column PostgreSQL compares by
+ * value where DuckDB would compare texts (sqlc_eqkey.c): written over the columns' keys, one
+ * row of each set of equal rows kept (row_number() pairs the copies of the ALL variants, so
+ * that INTERSECT ALL keeps min(m, n) of them and EXCEPT ALL m - n, as PostgreSQL). *done false:
+ * no column needs a key. */
+static bool keyed_setop(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, const sqlc_target_t *t,
+                        size_t n, const char *l2, const char *r2, am_buf_t *out, bool *done)
+{
+    *done = false;
+    bool unite = s->op == PG_QUERY__SET_OPERATION__SETOP_UNION;
+    if (unite && s->all)
+        return true;
+    am_buf_t kx, cond, cols;
+    am_buf_init(&kx);
+    am_buf_init(&cond);
+    am_buf_init(&cols);
+    bool ok = true, keyed = false;
+    for (size_t k = 0; ok && k < n; k++) {
+        const char *x, *y;
+        ok = column_key(c, t, k, "am_x", &x, &keyed) && column_key(c, t, k, "am_y", &y, &keyed);
+        if (!ok)
+            break;
+        am_buf_printf(&kx, "%s%s", k ? ", " : "", x);
+        am_buf_printf(&cond, "%s%s IS NOT DISTINCT FROM %s", k ? " AND " : "", x, y);
+        am_buf_printf(&cols, "%sam_x.o%zu", k ? ", " : "", k + 1);
+    }
+    if (ok && keyed) {
+        const char *neg = s->op == PG_QUERY__SET_OPERATION__SETOP_EXCEPT ? "NOT " : "";
+        *done = true;
+        if (unite)
+            am_buf_printf(out, "SELECT DISTINCT ON (%s) %s FROM ((%s) UNION ALL (%s)) AS am_x",
+                          kx.data, cols.data, l2, r2);
+        else if (!s->all)
+            am_buf_printf(out,
+                          "SELECT DISTINCT ON (%s) %s FROM (%s) AS am_x WHERE %sEXISTS (SELECT 1 "
+                          "FROM (%s) AS am_y WHERE %s)",
+                          kx.data, cols.data, l2, neg, r2, cond.data);
+        else {
+            char *ky = sqlc_strdup(c, kx.data);
+            for (char *p = strstr(ky, "am_x."); p; p = strstr(p, "am_x."))
+                p[3] = 'y';
+            am_buf_printf(out,
+                          "SELECT %s FROM (SELECT am_x.*, row_number() OVER (PARTITION BY %s) AS "
+                          "am_n FROM (%s) AS am_x) AS am_x WHERE %sEXISTS (SELECT 1 FROM (SELECT "
+                          "am_y.*, row_number() OVER (PARTITION BY %s) AS am_n FROM (%s) AS am_y) "
+                          "AS am_y WHERE %s AND am_y.am_n = am_x.am_n)",
+                          cols.data, kx.data, l2, neg, ky, r2, cond.data);
+        }
+    }
+    am_buf_destroy(&kx);
+    am_buf_destroy(&cond);
+    am_buf_destroy(&cols);
+    return ok;
+}
+
 static bool setop(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
                   sqlc_target_t **targets, size_t *n_targets)
 {
@@ -135,9 +204,11 @@ static bool setop(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
     bool ok = true;
     char *l2 = recast(c, lsql, lt, t, ln, &ok);
     char *r2 = ok ? recast(c, rsql, rt, t, ln, &ok) : NULL;
-    if (!ok)
+    bool done = false;
+    if (!ok || !keyed_setop(c, s, t, ln, l2, r2, out, &done))
         return false;
-    am_buf_printf(out, "(%s) %s (%s)", l2, word, r2);
+    if (!done)
+        am_buf_printf(out, "(%s) %s (%s)", l2, word, r2);
     *targets = t;
     *n_targets = ln;
     return true;

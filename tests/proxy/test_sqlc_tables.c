@@ -81,6 +81,23 @@ static size_t check_table(const sqlc_sig_t *t, size_t n, const char *what)
     return missing;
 }
 
+static size_t check_marks(const sqlc_sig_t *t, size_t n, const char *what);
+
+/* check run over every table of operators and functions; the sum of what it counted. */
+static size_t each_table(size_t (*check)(const sqlc_sig_t *, size_t, const char *))
+{
+    const sqlc_sig_t *(*const all[])(size_t *) = {sqlc_optab_all, sqlc_functab_all,
+                                                  sqlc_functab_more_all, sqlc_funccat_all};
+    const char *const what[] = {"operator", "function", "function", "catalog function"};
+    size_t sum = 0;
+    for (size_t i = 0; i < AM_ARRAY_LEN(all); i++) {
+        size_t n = 0;
+        const sqlc_sig_t *t = all[i](&n);
+        sum += check(t, n, what[i]);
+    }
+    return sum;
+}
+
 Test(proxy_sqlc, every_template_names_an_existing_function)
 {
     duckdb_database db;
@@ -93,19 +110,35 @@ Test(proxy_sqlc, every_template_names_an_existing_function)
     cr_assert(proxy__duck_exec(con, "CREATE SCHEMA am_cat", &err), "%s", err.msg);
     cr_assert(proxy__pgcat_macros(NULL, con, &err), "%s", err.msg);
     load_known(con);
-    size_t n = 0, missing = 0;
-    const sqlc_sig_t *t = sqlc_optab_all(&n);
-    missing += check_table(t, n, "operator");
-    t = sqlc_functab_all(&n);
-    missing += check_table(t, n, "function");
-    t = sqlc_functab_more_all(&n);
-    missing += check_table(t, n, "function");
-    t = sqlc_funccat_all(&n);
-    missing += check_table(t, n, "catalog function");
+    size_t missing = each_table(check_table);
     cr_expect_eq(missing, 0, "%zu templates name functions DuckDB does not have", missing);
     for (size_t i = 0; i < n_known; i++)
         duckdb_free(known[i]);
     free(known);
     duckdb_disconnect(&con);
     duckdb_close(&db);
+}
+
+/* The compiler places DISTINCT, ORDER BY, FILTER and OVER itself unless the template marks
+ * their places (%! after the call): an entry whose numeric-text template marked them
+ * differently from its other one dropped them (avg(numeric) FILTER (...) averaged every row). */
+static size_t check_marks(const sqlc_sig_t *t, size_t n, const char *what)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!t[i].tmpl || !t[i].tmpl_numv)
+            continue;
+        if ((strstr(t[i].tmpl, "%!") != NULL) != (strstr(t[i].tmpl_numv, "%!") != NULL)) {
+            cr_log_error("%s %s: \"%s\" and \"%s\" place modifiers differently", what, t[i].name,
+                         t[i].tmpl, t[i].tmpl_numv);
+            bad++;
+        }
+    }
+    return bad;
+}
+
+Test(proxy_sqlc, both_templates_of_an_entry_place_modifiers_alike)
+{
+    size_t bad = each_table(check_marks);
+    cr_expect_eq(bad, 0, "%zu entries place DISTINCT/ORDER BY/FILTER/OVER differently", bad);
 }
