@@ -20,7 +20,9 @@ static bool num_literal(sqlc_ctx_t *c, const char *s, sqlc_val_t *out)
         sqlc_val_t v;
         am_err_t *saved = c->err, tmp = {0};
         c->err = &tmp;
-        bool fits = sqlc_lit_int(c, s, PG_OID_INT8, &v);
+        /* an integer the lexer could not take as int4 (2147483648, or -2147483648 negated by
+         * the grammar): int4 when it fits after all, else int8, as make_const() decides */
+        bool fits = sqlc_lit_int(c, s, PG_OID_INT4, &v) || sqlc_lit_int(c, s, PG_OID_INT8, &v);
         c->err = saved;
         if (fits) {
             *out = v;

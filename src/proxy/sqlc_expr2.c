@@ -345,6 +345,11 @@ static bool sublink_any(sqlc_ctx_t *c, const PgQuery__SubLink *s, const char *su
     if (!sqlc_expr(c, s->testexpr, &l))
         return false;
     r.sql = sqlc_strdup(c, "am_sub.o");
+    /* the subquery's column, whatever constant it holds: coercing a NULL constant would write
+     * NULL in its place, and bool_or() over outer columns only is the outer query's aggregate */
+    r.is_null = false;
+    r.is_const = false;
+    r.literal = NULL;
     if (!sqlc_operator(c, op ? op : "=", &l, &r, &cmp))
         return false;
     /* the comparison as rewritten for DuckDB, applied to each row of the subquery */
@@ -394,6 +399,9 @@ static bool sublink_row(sqlc_ctx_t *c, const PgQuery__SubLink *s, const char *su
         sqlc_val_t l, r = tg[i].val, cmp;
         r.sql = sqlc_printf(c, "am_sub.%s", tg[i].duck);
         r.rec = NULL;
+        r.is_null = false; /* a column, as in sublink_any */
+        r.is_const = false;
+        r.literal = NULL;
         if (!sqlc_expr(c, row->args[i], &l) || !sqlc_operator(c, op, &l, &r, &cmp)) {
             am_buf_destroy(&b);
             return false;

@@ -102,7 +102,9 @@ static bool emit_minmax(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, si
                            : sqlc_key_expr(c, x, args[0].type, args[0].numv);
     char *sql = strcmp(key, x) == 0 ? sqlc_printf(c, "%s(%s)%s", fn, x, post)
                                     : sqlc_printf(c, "arg_%s(%s, %s)%s", fn, x, key, post);
-    *out = sqlc_val_of(sql, args[0].type);
+    /* varchar (and name) have no min/max of their own: PostgreSQL's are text's, typed text */
+    bool as_text = b.oid == PG_OID_VARCHAR || b.oid == PG_OID_NAME;
+    *out = sqlc_val_of(sql, as_text ? sqlc_type(PG_OID_TEXT) : args[0].type);
     out->numv = args[0].numv;
     sqlc_merge_flags(out, &args[0]);
     out->is_const = false;

@@ -59,3 +59,6 @@ SELECT array_agg(ARRAY[id, id * 2] ORDER BY id) FROM orders WHERE id <= 3;
 SELECT sum(qty * unit_price), sum(qty) * 1.0 / count(*), avg(qty)::numeric(10,3), max(unit_price * qty) FROM items;
 SELECT o.status, sum(i.qty * i.unit_price) AS gross, count(DISTINCT o.customer_id) AS buyers FROM orders o JOIN items i ON i.order_id = o.id GROUP BY o.status ORDER BY gross DESC;
 SELECT p.category, count(*), round(avg(i.unit_price), 2), sum(i.qty) FROM items i JOIN products p ON p.sku = i.sku GROUP BY p.category ORDER BY p.category;
+-- varchar has no min/max of its own: text's, typed text
+SELECT pg_typeof(max(p.sku)), pg_typeof(min(c.city)), max(p.sku), min(c.city) FROM products p, customers c WHERE c.id = 1;
+SELECT max(name), min(email) FROM customers;

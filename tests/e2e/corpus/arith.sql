@@ -85,3 +85,6 @@ SELECT i::int4 * 1000000::int4 FROM generate_series(2147, 2148) i;
 SELECT sum(x) FROM (VALUES (2147483647), (1)) v(x);
 SELECT sum(x::int8), pg_typeof(sum(x::int8)) FROM (VALUES (9223372036854775807), (1)) v(x);
 SELECT avg(x), pg_typeof(avg(x)) FROM (VALUES (1::int2), (2::int2)) v(x);
+-- an integer literal only negation brings into int4's range is int4, as make_const() types it
+SELECT pg_typeof(-2147483648), pg_typeof(2147483648), pg_typeof(-2147483649), pg_typeof(-9223372036854775808), pg_typeof(9223372036854775808);
+SELECT CASE WHEN id > 0 THEN -2147483648 ELSE 7 END AS c FROM orders WHERE id < 3 ORDER BY id;

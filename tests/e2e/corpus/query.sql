@@ -117,3 +117,7 @@ SELECT * EXCLUDE (id) FROM sales.regions;
 SELECT id FROM customers GROUP BY ALL;
 SELECT list_value(1, 2);
 SELECT strftime(now(), '%Y');
+-- a subquery whose column is a NULL constant coerced to the other side's type
+SELECT count(*) FROM orders o WHERE o.discount NOT IN (SELECT NULL::int FROM orders o WHERE o.id < 18);
+SELECT count(*) FROM orders o WHERE o.total IN (SELECT NULL::int);
+SELECT count(*) FROM orders o WHERE (o.discount, o.id) IN (SELECT NULL::int, 5);
