@@ -342,7 +342,9 @@ static const sqlc_sig_t funcs[] = {
     F1("array_ndims", ARR, I4, "CASE WHEN len(%1) > 0 THEN 1 END"),
     F2("array_append", ARR, ANY, ARR, "list_append(%1, %2)"),
     F2("array_prepend", ANY, ARR, ARR, "list_prepend(%1, %2)"),
-    F2("array_cat", ARR, ARR, ARR, "list_concat(%1, %2)"),
+    /* NULL only when both are: DuckDB concatenates two NULLs into an empty list */
+    F2("array_cat", ARR, ARR, ARR,
+       "CASE WHEN %1 IS NOT NULL OR %2 IS NOT NULL THEN list_concat(%1, %2) END"),
     /* an unconstrained numeric element is numeric text: compared as numbers */
     FN("array_remove", 2, A(ARR, ANY), ARR, "list_filter(%1, am_e -> am_e IS DISTINCT FROM %2)",
        "list_filter(%1, am_e -> ((am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, %2) = 0) IS "

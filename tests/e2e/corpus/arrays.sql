@@ -46,3 +46,6 @@ SELECT ARRAY[1, 2][1];
 SELECT array_length(ARRAY[1], 0), array_length(ARRAY[]::int[], 1), cardinality(ARRAY[[1, 2], [3, 4]]), array_dims(ARRAY[[1, 2], [3, 4]]);
 SELECT generate_subscripts(ARRAY['a', 'b', 'c'], 1) AS i ORDER BY i DESC;
 SELECT pg_typeof(ARRAY[1]), pg_typeof(ARRAY[1.5]), pg_typeof(ARRAY['a']), pg_typeof(tags), pg_typeof(tags[1]) FROM customers WHERE id = 2;
+-- concatenating two NULL arrays is NULL (one NULL side gives the other)
+SELECT array_cat(NULL::int[], NULL) IS NULL, (NULL::int[] || NULL::int[]) IS NULL, array_cat('{1}'::int[], NULL), NULL::int[] || 5, array_cat(NULL, '{2}'::int[]);
+SELECT id, array_cat(ai, ai), at || at FROM alltypes ORDER BY id;
