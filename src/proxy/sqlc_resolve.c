@@ -102,24 +102,46 @@ static size_t unknown_rule(sqlc_ctx_t *c, const sqlc_sig_t **cands, size_t n,
     return n;
 }
 
-/* When one argument is known and the rest unknown, the unknowns are assumed to be its type. */
+static size_t poly_probe(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *args, size_t n,
+                         sqlc_val_t *probe);
+
+/* When the known arguments all have one type, the unknowns are assumed to be of it: the one
+ * candidate that accepts it at their positions (a polymorphic one too, if its arguments then
+ * still unify: text[] || 'x' is array || array, as in PostgreSQL's func_select_candidate). */
 static const sqlc_sig_t *same_type_rule(sqlc_ctx_t *c, const sqlc_sig_t **cands, size_t n,
                                         const sqlc_val_t *args, size_t nargs)
 {
-    uint32_t known = 0;
+    const sqlc_val_t *known = NULL;
     for (size_t i = 0; i < nargs; i++) {
         if (args[i].type.oid == PG_OID_UNKNOWN)
             continue;
-        uint32_t b = proxy__pgtype_base(c->cat, args[i].type).oid;
-        if (known && known != b)
+        if (known && proxy__pgtype_base(c->cat, known->type).oid !=
+                         proxy__pgtype_base(c->cat, args[i].type).oid)
             return NULL;
-        known = b;
+        known = &args[i];
+    }
+    if (!known)
+        return NULL;
+    sqlc_val_t *as = am_arena_alloc(c->arena, (nargs + 1) * sizeof *as);
+    for (size_t i = 0; i < nargs; i++) {
+        as[i] = args[i].type.oid == PG_OID_UNKNOWN ? *known : args[i];
+        if (args[i].type.oid == PG_OID_UNKNOWN)
+            as[i].type = proxy__pgtype_base(c->cat, known->type);
     }
     const sqlc_sig_t *hit = NULL;
-    for (size_t k = 0; k < n && known; k++) {
-        bool all = true;
-        for (size_t i = 0; i < nargs; i++)
-            all = all && sqlc_sig_arg(cands[k], i) == known;
+    for (size_t k = 0; k < n; k++) {
+        bool all = true, poly = false;
+        for (size_t i = 0; i < nargs && all; i++) {
+            uint32_t want = sqlc_sig_arg(cands[k], i);
+            all = want == proxy__pgtype_base(c->cat, as[i].type).oid ||
+                  (is_poly(want) && accepts(c, &as[i], want));
+            poly = poly || is_poly(want);
+        }
+        if (all && poly) {
+            sqlc_val_t *probe = am_arena_alloc(c->arena, (nargs + 1) * sizeof *probe);
+            size_t m = poly_probe(c, cands[k], as, nargs, probe);
+            all = m == 0 || sqlc_common_type_exists(c, probe, m);
+        }
         if (all && hit)
             return NULL;
         if (all)
@@ -127,9 +149,6 @@ static const sqlc_sig_t *same_type_rule(sqlc_ctx_t *c, const sqlc_sig_t **cands,
     }
     return hit;
 }
-
-static size_t poly_probe(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *args, size_t n,
-                         sqlc_val_t *probe);
 
 const sqlc_sig_t *sqlc_resolve(sqlc_ctx_t *c, const sqlc_sig_t *const *all, size_t n_all,
                                const sqlc_val_t *args, size_t nargs, bool *ambiguous)

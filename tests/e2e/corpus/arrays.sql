@@ -49,3 +49,6 @@ SELECT pg_typeof(ARRAY[1]), pg_typeof(ARRAY[1.5]), pg_typeof(ARRAY['a']), pg_typ
 -- concatenating two NULL arrays is NULL (one NULL side gives the other)
 SELECT array_cat(NULL::int[], NULL) IS NULL, (NULL::int[] || NULL::int[]) IS NULL, array_cat('{1}'::int[], NULL), NULL::int[] || 5, array_cat(NULL, '{2}'::int[]);
 SELECT id, array_cat(ai, ai), at || at FROM alltypes ORDER BY id;
+-- an unknown literal beside an array is an array (array || array), as PostgreSQL resolves it
+SELECT at || '{z}', ai || '{5}', '{5}' || ai FROM alltypes ORDER BY id;
+SELECT at || 'z' FROM alltypes ORDER BY id;
