@@ -524,6 +524,9 @@ static char *cast_time(sqlc_ctx_t *c, const char *x, kind_t from, kind_t to)
         if (casts[i].from == from && casts[i].to == to)
             return casts[i].zone ? sqlc_printf(c, "%s(%s, %s)", casts[i].fn, x, tz_lit(c))
                                  : sqlc_printf(c, "%s(%s)", casts[i].fn, x);
+    /* timetz is held as its text: the time is what precedes the zone's sign (timetz_time) */
+    if (from == K_TIMETZ && to == K_TIME)
+        return sqlc_printf(c, "am_time_in(regexp_extract(%s, '^[^+-]+'))", x);
     if (from == K_TIME && to == K_INTERVAL)
         return sqlc_printf(c, "to_microseconds(CAST(epoch_us(%s) AS BIGINT))", x);
     return NULL;

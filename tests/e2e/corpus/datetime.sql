@@ -108,3 +108,6 @@ SELECT timestamptz '2024-01-01 00:00+00', current_setting('TimeZone'), timestamp
 
 -- session: SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 0
 SELECT extract(epoch FROM timestamp '2024-02-29 13:14:15.123456'), extract(epoch FROM interval '1.5 seconds'), 0.1::float8 + 0.2::float8, 1::float4 / 3;
+-- timetz to time keeps the local time
+SELECT id, ttz, ttz::time FROM alltypes ORDER BY id;
+SELECT '24:00:00+05'::timetz::time, '12:34:56.789-03:30'::timetz::time, CAST('00:00:01+14:59'::timetz AS time);
