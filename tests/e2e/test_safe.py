@@ -251,7 +251,10 @@ def check_flood(m):
         for s in idle + loris:
             s.close()
     print(f"measure: logins under 200 idle + 50 slow-loris sockets: " + ", ".join(f"{x * 1000:.0f} ms" for x in times))
-    R.check("a real client logs in within a second under the flood", max(times) < 1.0, str(times))
+    # a server that served the slow-loris sockets first would hold a login for their whole
+    # drip (a second per 2 bytes); logins take milliseconds: 5 s only fails on that, not on a
+    # loaded machine
+    R.check("a real client logs in under the flood (within 5 s)", max(times) < 5.0, str(times))
 
 
 def check_hangups(m):
@@ -265,14 +268,21 @@ def check_hangups(m):
     t0 = time.monotonic()
     for c in conns:
         c.close()
-    amtest.wait_until(lambda: proc_threads(pid) <= base, 30, "client threads gone")
+    # 30 s: the cross join of items with itself twice would run for minutes, so threads back
+    # in that time were cancelled, not finished (plain runs take well under a second, a loaded
+    # ASan run took 1.9 s; the figure is printed, not asserted)
+    try:
+        amtest.wait_until(lambda: proc_threads(pid) <= base, 30, "client threads gone")
+        gone = True
+    except TimeoutError:
+        gone = False
     freed = time.monotonic() - t0
     c0 = proc_cpu_s(pid)
     time.sleep(1.0)
     idle_cpu = proc_cpu_s(pid) - c0
     print(f"measure: 64 clients hung up mid-query: threads back to {base} after {freed * 1000:.0f} ms; "
           f"CPU in the next second {idle_cpu:.2f} s (busy total before {busy:.1f} s)")
-    R.check("64 clients that hang up mid-query free their slots within a second", freed < 1.0, f"{freed:.2f} s")
+    R.check("64 clients that hang up mid-query free their slots (their queries cancelled)", gone, f"{freed:.2f} s")
     R.check("... and their CPU", idle_cpu < 0.3, f"{idle_cpu:.2f} s of CPU in a second")
 
 
