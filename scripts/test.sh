@@ -123,6 +123,10 @@ for l in "${fail_logs[@]+"${fail_logs[@]}"}"; do
   echo "== the end of $(basename "$l")"; grep -vE 'level=(debug|info)' "$l" | tail -60
 done
 echo
+# The failing checks' own lines last of all, where a CI page that keeps only the tail shows them.
+for l in "${fail_logs[@]+"${fail_logs[@]}"}"; do
+  grep -E '^FAIL ' "$l" | cut -c1-400 | sed "s|^|$(basename "$l" .log): |"
+done
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -90,6 +90,43 @@ static bool add_rule(int ruleset, const char *path, uint64_t rights, uint64_t ha
     return true;
 }
 
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+/* A sanitizer writes its report to log_path.<pid> only when it finds something, long after the
+ * walls went up: a report it cannot open is lost and the process dies with status 1 (a CI run
+ * saw exactly that). Sanitized builds are tests' builds: their report directories stay open. */
+static bool add_sanitizer_logs(int rs, uint64_t rw, uint64_t handled, am_err_t *err)
+{
+    static const char *const vars[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS",
+                                       "LSAN_OPTIONS"};
+    for (size_t i = 0; i < AM_ARRAY_LEN(vars); i++) {
+        const char *opts = getenv(vars[i]);
+        const char *at = opts ? strstr(opts, "log_path=") : NULL;
+        if (!at)
+            continue;
+        at += strlen("log_path=");
+        char dir[4096];
+        size_t n = strcspn(at, ": ");
+        if (n == 0 || n >= sizeof dir)
+            continue;
+        memcpy(dir, at, n);
+        dir[n] = '\0';
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
+            continue;
+        *slash = '\0';
+        if (!add_rule(rs, dir, rw, handled, false, err))
+            return false;
+    }
+    return true;
+}
+#else
+static bool add_sanitizer_logs(int rs, uint64_t rw, uint64_t handled, am_err_t *err)
+{
+    (void)rs, (void)rw, (void)handled, (void)err;
+    return true;
+}
+#endif
+
 static bool add_rules(int rs, const proc_sandbox_t *sb, uint64_t handled, am_err_t *err)
 {
     uint64_t rw =
@@ -108,7 +145,7 @@ static bool add_rules(int rs, const proc_sandbox_t *sb, uint64_t handled, am_err
     for (size_t i = 0; ok && i < AM_ARRAY_LEN(devices); i++)
         ok = add_rule(rs, devices[i], LL_FILE_READ | LANDLOCK_ACCESS_FS_WRITE_FILE, handled, false,
                       err);
-    return ok;
+    return ok && add_sanitizer_logs(rs, rw, handled, err);
 }
 
 static bool landlock_apply(const proc_sandbox_t *sb, int abi, am_err_t *err)
