@@ -91,36 +91,49 @@ static bool add_rule(int ruleset, const char *path, uint64_t rights, uint64_t ha
 }
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-/* A sanitizer writes its report to log_path.<pid> only when it finds something, long after the
- * walls went up: a report it cannot open is lost and the process dies with status 1 (a CI run
- * saw exactly that). Sanitized builds are tests' builds: their report directories stay open. */
-static bool add_sanitizer_logs(int rs, uint64_t rw, uint64_t handled, am_err_t *err)
+/* The path after key= in opts into out ("" when absent): sanitizer options are split by ':'
+ * or ' '. */
+static void sanitizer_path(const char *opts, const char *key, char *out, size_t len)
+{
+    out[0] = '\0';
+    const char *at = opts ? strstr(opts, key) : NULL;
+    if (!at)
+        return;
+    at += strlen(key);
+    size_t n = strcspn(at, ": ");
+    if (n == 0 || n >= len)
+        return;
+    memcpy(out, at, n);
+    out[n] = '\0';
+}
+
+/* A sanitizer opens its report (log_path.<pid>) and LeakSanitizer its suppressions only when
+ * it has something to say, long after the walls went up: refused, the report is lost and the
+ * process dies with status 1 (a CI run saw exactly that, and leak checks of the server never
+ * ran). Sanitized builds are tests' builds: their report directories and suppression files
+ * stay open. */
+static bool add_sanitizer_paths(int rs, uint64_t rw, uint64_t handled, am_err_t *err)
 {
     static const char *const vars[] = {"ASAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS",
                                        "LSAN_OPTIONS"};
+    char path[4096];
     for (size_t i = 0; i < AM_ARRAY_LEN(vars); i++) {
         const char *opts = getenv(vars[i]);
-        const char *at = opts ? strstr(opts, "log_path=") : NULL;
-        if (!at)
-            continue;
-        at += strlen("log_path=");
-        char dir[4096];
-        size_t n = strcspn(at, ": ");
-        if (n == 0 || n >= sizeof dir)
-            continue;
-        memcpy(dir, at, n);
-        dir[n] = '\0';
-        char *slash = strrchr(dir, '/');
-        if (!slash || slash == dir)
+        sanitizer_path(opts, "suppressions=", path, sizeof path);
+        if (path[0] && !add_rule(rs, path, LL_FILE_READ, handled, false, err))
+            return false;
+        sanitizer_path(opts, "log_path=", path, sizeof path);
+        char *slash = strrchr(path, '/');
+        if (!slash || slash == path)
             continue;
         *slash = '\0';
-        if (!add_rule(rs, dir, rw, handled, false, err))
+        if (!add_rule(rs, path, rw, handled, false, err))
             return false;
     }
     return true;
 }
 #else
-static bool add_sanitizer_logs(int rs, uint64_t rw, uint64_t handled, am_err_t *err)
+static bool add_sanitizer_paths(int rs, uint64_t rw, uint64_t handled, am_err_t *err)
 {
     (void)rs, (void)rw, (void)handled, (void)err;
     return true;
@@ -145,7 +158,7 @@ static bool add_rules(int rs, const proc_sandbox_t *sb, uint64_t handled, am_err
     for (size_t i = 0; ok && i < AM_ARRAY_LEN(devices); i++)
         ok = add_rule(rs, devices[i], LL_FILE_READ | LANDLOCK_ACCESS_FS_WRITE_FILE, handled, false,
                       err);
-    return ok && add_sanitizer_logs(rs, rw, handled, err);
+    return ok && add_sanitizer_paths(rs, rw, handled, err);
 }
 
 static bool landlock_apply(const proc_sandbox_t *sb, int abi, am_err_t *err)

@@ -440,7 +440,7 @@ static bool swap_views(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, bool bind_a
 static bool apply(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_watermark_t *wm,
                   am_err_t *err)
 {
-    bool ok = !new_cat || !cat || run_tx(p, load_catalog, cat, err);
+    bool ok = true;
     am_buf_t script;
     am_buf_init(&script);
     vstates_t states = {0};
@@ -466,6 +466,28 @@ static bool apply(proxy_t *p, proxy_pgcat_t *cat, bool new_cat, const lake_water
     return ok;
 }
 
+/* When the watermark now has the model msig, it replaces *wm (and *sig). */
+static void newer_watermark(const proxy_t *p, const char *msig, lake_watermark_t *wm, char **sig)
+{
+    lake_watermark_t now;
+    memset(&now, 0, sizeof now);
+    bool found = false;
+    am_err_t e = {0};
+    char *nsig = NULL;
+    if (lake_watermark_read(p->warehouse, &now, &found, &e) && found) {
+        nsig = model_signature(&now);
+        if (strcmp(nsig, msig) == 0) {
+            lake_watermark_destroy(wm);
+            *wm = now;
+            memset(&now, 0, sizeof now);
+            free(*sig);
+            *sig = wm_signature(wm);
+        }
+    }
+    free(nsig);
+    lake_watermark_destroy(&now);
+}
+
 static bool refresh_locked(proxy_t *p, am_err_t *err)
 {
     lake_watermark_t wm;
@@ -485,7 +507,15 @@ static bool refresh_locked(proxy_t *p, am_err_t *err)
             cat = proxy__catalog_current(p);
         if (ok) { /* odd while the views change: a statement kept from before waits (stmtcache.c) */
             atomic_fetch_add(&p->views_gen, 1);
-            ok = apply(p, cat, new_cat, &wm, err);
+            if (new_cat && cat) {
+                ok = run_tx(p, load_catalog, cat, err);
+                /* loading the catalog takes seconds on a slow start, in which the writer may
+                 * commit and expire the snapshots wm names: plan the views at the watermark
+                 * of now, when it still has this catalog and table set */
+                if (ok)
+                    newer_watermark(p, msig, &wm, &sig);
+            }
+            ok = ok && apply(p, cat, new_cat, &wm, err);
             atomic_fetch_add(&p->views_gen, 1);
         }
         if (ok) {
@@ -521,4 +551,34 @@ bool proxy__catalog_refresh(proxy_t *p, am_err_t *err)
     bool ok = refresh_locked(p, err);
     pthread_mutex_unlock(&p->refresh_lock);
     return ok;
+}
+
+/* The watermark's signature now; NULL when there is none or it cannot be read. */
+static char *wm_now(const proxy_t *p)
+{
+    lake_watermark_t wm;
+    memset(&wm, 0, sizeof wm);
+    bool found = false;
+    am_err_t e = {0};
+    char *sig =
+        lake_watermark_read(p->warehouse, &wm, &found, &e) && found ? wm_signature(&wm) : NULL;
+    lake_watermark_destroy(&wm);
+    return sig;
+}
+
+bool proxy__catalog_refresh_first(proxy_t *p, am_err_t *err)
+{
+    for (int attempt = 1;; attempt++) {
+        char *before = wm_now(p);
+        bool ok = proxy__catalog_refresh(p, err);
+        char *after = ok ? NULL : wm_now(p);
+        bool moved = before && after && strcmp(before, after) != 0;
+        free(before);
+        free(after);
+        if (ok || !moved || attempt == FIRST_REFRESH_TRIES)
+            return ok;
+        am_log_info("proxy", "the watermark moved on during the first view refresh; again",
+                    AM_KV_ERR(err), AM_KV_I64("attempt", attempt));
+        *err = (am_err_t){0};
+    }
 }

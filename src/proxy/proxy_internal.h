@@ -353,6 +353,12 @@ void proxy__metrics_statement(bool kept);
 
 bool proxy__catalog_open(proxy_t *p, am_err_t *err) AM_MUST_CHECK;
 bool proxy__catalog_refresh(proxy_t *p, am_err_t *err) AM_MUST_CHECK;
+/* The refresh at start. The writer may commit and expire (keep_snapshots) the snapshot a
+ * watermark names while a slow start reads it: under ASan and load a restarted server failed
+ * that way at every start for a minute. A failure while the watermark moved on is tried again
+ * (up to FIRST_REFRESH_TRIES times); one on a watermark that stood still is the error. */
+#define FIRST_REFRESH_TRIES 50
+bool proxy__catalog_refresh_first(proxy_t *p, am_err_t *err) AM_MUST_CHECK;
 void proxy__catalog_close(proxy_t *p);
 /* pgfn_cat.c: format_type, and a reg* value's name as regclassout & co. print it. */
 void proxy__format_type(const struct proxy_pgcat *cat, uint32_t oid, int32_t typmod, bool given,

@@ -345,7 +345,7 @@ static bool prepare(proxy_t *p, const proxy_options_t *o, am_err_t *err)
     if (o->seal && !o->seal(o->seal_ud, err))
         return false;
     (void)wm_changed(p); /* the state the first refresh reads */
-    return proxy__catalog_open(p, err) && proxy__catalog_refresh(p, err);
+    return proxy__catalog_open(p, err) && proxy__catalog_refresh_first(p, err);
 }
 
 static bool start_threads(proxy_t *p, am_err_t *err)

@@ -21,17 +21,15 @@ static bool key_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv
     if (elem) {
         proxy_pgtype_ref_t et = {elem, b.typmod};
         bool et_numv = sqlc_numv_type(c, et);
-        char *var = sqlc_printf(c, "am_q%d", depth);
-        const char *inner;
         /* an array's numv flag is not kept everywhere; its elements of unconstrained numeric
          * are numeric text, or DECIMALs whose VARCHAR is the same text */
-        if (et_numv && !numv)
-            var = sqlc_printf(c, "CAST(am_q%d AS VARCHAR)", depth);
-        if (!key_of(c, var, et, numv || et_numv, NULL, depth + 1, &inner))
+        const char *elem_sql = et_numv && !numv ? sqlc_printf(c, "CAST(am_q%d AS VARCHAR)", depth)
+                                                : sqlc_printf(c, "am_q%d", depth);
+        const char *inner;
+        if (!key_of(c, elem_sql, et, numv || et_numv, NULL, depth + 1, &inner))
             return false;
-        var = sqlc_printf(c, "am_q%d", depth);
         if (inner)
-            *key = sqlc_printf(c, "list_transform(%s, %s -> %s)", x, var, inner);
+            *key = sqlc_printf(c, "list_transform(%s, am_q%d -> %s)", x, depth, inner);
         return true;
     }
     if (numv) {

@@ -7,6 +7,7 @@
  */
 #include "proxy/sqlc_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -498,12 +499,24 @@ static bool collate(sqlc_ctx_t *c, const PgQuery__CollateClause *cc, sqlc_val_t 
                      name ? name : "?");
 }
 
+/* The level a GROUPING() argument belongs to: that of its columns (an outer query's, from a
+ * subquery), whose references are marked "\001<depth>\003..." (sqlc_group.c). */
+static int grouping_level(const sqlc_ctx_t *c, const char *sql)
+{
+    const char *m = strchr(sql, '\001');
+    return m && m[1] >= '0' && m[1] <= '9' ? atoi(m + 1) : c->scope->depth;
+}
+
 static bool grouping(sqlc_ctx_t *c, const PgQuery__GroupingFunc *g, sqlc_val_t *out)
 {
     sqlc_val_t *v = vals_new(c, g->n_args);
     for (size_t i = 0; i < g->n_args; i++)
         if (!sqlc_expr(c, g->args[i], &v[i]))
             return false;
+    /* each argument framed "\006<depth>:...\006": the level's GROUP BY, compiled later,
+     * may group it by an equality key, which GROUPING() must then name (sqlc_group.c) */
+    for (size_t i = 0; i < g->n_args; i++)
+        v[i].sql = sqlc_printf(c, "\006%d:%s\006", grouping_level(c, v[i].sql), v[i].sql);
     *out = sqlc_val_of(NULL, sqlc_type(PG_OID_INT4));
     out->sql = sqlc_printf(c, "CAST(grouping(%s) AS INTEGER)", join_vals(c, v, g->n_args, out));
     out->has_agg = true;

@@ -202,6 +202,54 @@ static char *read_keyed(sqlc_ctx_t *c, const sqlc_scope_t *s, const char *text)
     return r;
 }
 
+/* GROUPING()'s arguments of this level, framed "\006<depth>:arg\006" (sqlc_expr2.c): an
+ * argument grouped by an equality key becomes that key's placeholder (DuckDB wants GROUPING's
+ * arguments to be grouping expressions, and grouping(any_value(x)) is none); any other loses
+ * its frame. Other levels' frames stay for their own turn. */
+static char *grouping_args(sqlc_ctx_t *c, const sqlc_scope_t *s, const char *text)
+{
+    if (!strchr(text, '\006'))
+        return (char *)text;
+    char *open = sqlc_printf(c, "\006%d:", s->depth);
+    size_t open_len = strlen(open);
+    am_buf_t b;
+    am_buf_init(&b);
+    const char *p = text;
+    for (const char *hit = strstr(p, open); hit; hit = strstr(p, open)) {
+        const char *arg = hit + open_len;
+        const char *end = strchr(arg, '\006');
+        if (!end)
+            break;
+        am_buf_append(&b, p, (size_t)(hit - p));
+        size_t k = 0;
+        while (k < s->n_gkeys && (strlen(s->gkey_items[k]) != (size_t)(end - arg) ||
+                                  strncmp(s->gkey_items[k], arg, (size_t)(end - arg)) != 0))
+            k++;
+        if (k < s->n_gkeys)
+            am_buf_printf(&b, "\005%d:%zu\005", s->depth, k);
+        else
+            am_buf_append(&b, arg, (size_t)(end - arg));
+        p = end + 1;
+    }
+    am_buf_puts(&b, p);
+    char *r = am_arena_strndup(c->arena, b.data ? b.data : "", b.len);
+    am_buf_destroy(&b);
+    return r;
+}
+
+static void settle_grouping_args(sqlc_ctx_t *c, sqlc_scope_t *s, am_buf_t *out, size_t start)
+{
+    if (out->data && strchr(out->data + start, '\006')) {
+        char *text = grouping_args(c, s, out->data + start);
+        out->len = start;
+        out->data[start] = '\0';
+        am_buf_puts(out, text);
+    }
+    for (size_t k = 0; k < s->n_targets; k++)
+        if (s->targets[k].val.sql)
+            s->targets[k].val.sql = grouping_args(c, s, s->targets[k].val.sql);
+}
+
 static void keyed_groups(sqlc_ctx_t *c, const sqlc_scope_t *s, am_buf_t *out, size_t start)
 {
     char *text = read_keyed(c, s, out->data ? out->data + start : "");
@@ -232,6 +280,7 @@ bool sqlc_group_finalize(sqlc_ctx_t *c, am_buf_t *out, size_t start)
     bool grouped = s->grouped || s->n_group_items > 0;
     if (grouped && s->n_grefs && !check(c, s, out->data ? out->data + start : ""))
         return false;
+    settle_grouping_args(c, s, out, start);
     if (s->n_gkeys)
         keyed_groups(c, s, out, start);
     for (size_t i = 0; i < s->n_grefs; i++) {

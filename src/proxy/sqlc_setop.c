@@ -130,8 +130,9 @@ static bool keyed_setop(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, const sqlc_
     bool unite = s->op == PG_QUERY__SET_OPERATION__SETOP_UNION;
     if (unite && s->all)
         return true;
-    am_buf_t kx, cond, cols;
+    am_buf_t kx, ky, cond, cols;
     am_buf_init(&kx);
+    am_buf_init(&ky);
     am_buf_init(&cond);
     am_buf_init(&cols);
     bool ok = true, keyed = false;
@@ -141,6 +142,7 @@ static bool keyed_setop(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, const sqlc_
         if (!ok)
             break;
         am_buf_printf(&kx, "%s%s", k ? ", " : "", x);
+        am_buf_printf(&ky, "%s%s", k ? ", " : "", y);
         am_buf_printf(&cond, "%s%s IS NOT DISTINCT FROM %s", k ? " AND " : "", x, y);
         am_buf_printf(&cols, "%sam_x.o%zu", k ? ", " : "", k + 1);
     }
@@ -155,19 +157,16 @@ static bool keyed_setop(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, const sqlc_
                           "SELECT DISTINCT ON (%s) %s FROM (%s) AS am_x WHERE %sEXISTS (SELECT 1 "
                           "FROM (%s) AS am_y WHERE %s)",
                           kx.data, cols.data, l2, neg, r2, cond.data);
-        else {
-            char *ky = sqlc_strdup(c, kx.data);
-            for (char *p = strstr(ky, "am_x."); p; p = strstr(p, "am_x."))
-                p[3] = 'y';
+        else
             am_buf_printf(out,
                           "SELECT %s FROM (SELECT am_x.*, row_number() OVER (PARTITION BY %s) AS "
                           "am_n FROM (%s) AS am_x) AS am_x WHERE %sEXISTS (SELECT 1 FROM (SELECT "
                           "am_y.*, row_number() OVER (PARTITION BY %s) AS am_n FROM (%s) AS am_y) "
                           "AS am_y WHERE %s AND am_y.am_n = am_x.am_n)",
-                          cols.data, kx.data, l2, neg, ky, r2, cond.data);
-        }
+                          cols.data, kx.data, l2, neg, ky.data, r2, cond.data);
     }
     am_buf_destroy(&kx);
+    am_buf_destroy(&ky);
     am_buf_destroy(&cond);
     am_buf_destroy(&cols);
     return ok;

@@ -38,3 +38,6 @@ SELECT sum(DISTINCT v) FROM (VALUES (1.5::numeric), (1.50::numeric)) t(v);
 SELECT array_agg(DISTINCT v) FROM (VALUES (1.5::numeric), (1.50::numeric), (2)) t(v);
 SELECT round(v, 1), count(*), grouping(w) FROM (VALUES (1.5::numeric, 'a'), (1.50::numeric, 'a'), (2, 'b')) t(v, w) GROUP BY ROLLUP (v, w) ORDER BY 1 NULLS LAST, 3;
 SELECT extract(quarter FROM ordered_at) AS q, count(*) FROM orders GROUP BY CUBE (q) ORDER BY q NULLS FIRST;
+SELECT round(v, 1), grouping(v), grouping(v, w), count(*) FROM (VALUES (1.5::numeric, 'a'), (1.50::numeric, 'a'), (2, 'b')) t(v, w) GROUP BY ROLLUP (v, w) ORDER BY 1 NULLS LAST, 2, 3;
+SELECT grouping(v), count(*) FROM (VALUES (1.5::numeric), (1.50::numeric)) t(v) GROUP BY CUBE (v) HAVING grouping(v) = 0 OR count(*) > 1 ORDER BY 1;
+SELECT (SELECT grouping(v)) AS g, count(*) FROM (VALUES (1.5::numeric), (1.50::numeric)) t(v) GROUP BY ROLLUP (v) ORDER BY 1, 2;
