@@ -365,10 +365,11 @@ json_t *lake__meta_add_schema(const lake__meta_t *m, const lake_column_t *cols, 
  * does snapshot protect unless it is -1) and their snapshot-log entries; *lists receives the
  * dropped snapshots' manifest lists (caller frees each and the array). */
 void lake__meta_expire(json_t *root, size_t keep, int64_t protect, char ***lists, size_t *n_lists);
-/* After a commit that expired snapshots with manifest lists lists: removes those lists, the
- * manifests no kept snapshot lists, and the files no kept snapshot reaches. Best effort. */
+/* After a commit that expired snapshots with manifest lists lists: retires those lists, the
+ * manifests no kept snapshot lists, and the files no kept snapshot reaches (removed at once
+ * without a file retention, else stamped for orphans.c). Best effort. */
 void lake__expire_files(lake_table_t *t, char *const *lists, size_t n_lists);
-/* Removes the metadata file that just fell out of the metadata log. Best effort. */
+/* Retires, as above, the metadata file that just fell out of the metadata log. Best effort. */
 void lake__remove_old_metadata(lake_table_t *t);
 
 /* ---- values.c: am_value_t <-> DuckDB vectors --------------------------------------------- */

@@ -4,12 +4,13 @@
  * LAKE_KEEP_SNAPSHOTS snapshots stay in the metadata, and after the commit is durable the
  * files that only expired snapshots reached go (their manifest lists, manifests no kept
  * snapshot lists, data and delete files no kept snapshot has live), as well as metadata files
- * older than the metadata log. Data and delete files are not removed at once when the lake
- * has a file retention: they are stamped (mtime = now) and lake_table_remove_orphans
- * (orphans.c) removes them once the retention has passed, so a reader that planned an older
- * snapshot (a proxy query started before the commit) still finds them. Manifests are read only
- * while planning, so they go at once. Removal is best effort: a failure is logged, never fails
- * the commit (such leftovers are orphans, which orphans.c finds).
+ * older than the metadata log. None of them is removed at once when the lake has a file
+ * retention: they are stamped (mtime = now) and lake_table_remove_orphans (orphans.c) removes
+ * them once the retention has passed, so a reader that read an older metadata file (a proxy
+ * query started before the commit; Spark, Trino or DuckDB planning a scan while the writer
+ * commits every 100 ms, 20 snapshots being 2 s) still finds its manifest list, manifests and
+ * files. Removal is best effort: a failure is logged, never fails the commit (such leftovers
+ * are orphans, which orphans.c finds).
  *
  * Why comparing with the oldest kept snapshot is enough: a manifest is listed by a contiguous
  * run of snapshots (copied forward until a merge or truncate drops it), and a file is live in
@@ -66,19 +67,10 @@ static const char *warehouse_rel(const lake_t *lake, const char *uri)
     return path + n + 1;
 }
 
-static void remove_uri(lake_t *lake, const char *uri)
+/* A file no kept snapshot reaches (relative to the warehouse): removed now, or stamped for
+ * the sweep. */
+static void retire_rel(lake_t *lake, const char *rel)
 {
-    const char *rel = warehouse_rel(lake, uri);
-    if (rel)
-        lake__remove_quietly(lake, rel);
-}
-
-/* A data or delete file no kept snapshot reaches: removed now, or stamped for the sweep. */
-static void retire_uri(lake_t *lake, const char *uri)
-{
-    const char *rel = warehouse_rel(lake, uri);
-    if (!rel)
-        return;
     if (lake->file_retention_ms <= 0) {
         lake__remove_quietly(lake, rel);
         return;
@@ -87,6 +79,13 @@ static void retire_uri(lake_t *lake, const char *uri)
     if (!storage_touch(lake->st, rel, &err))
         am_log_warn("lake", "could not stamp an unreferenced file", AM_KV_STR("path", rel),
                     AM_KV_ERR(&err));
+}
+
+static void retire_uri(lake_t *lake, const char *uri)
+{
+    const char *rel = warehouse_rel(lake, uri);
+    if (rel)
+        retire_rel(lake, rel);
 }
 
 /* What the oldest kept snapshot reaches: its manifests and its live files. */
@@ -130,7 +129,7 @@ static void expire_manifest(lake_t *lake, kept_t *k, const lake__mref_t *m)
             retire_uri(lake, es[i].f.path);
     lake__mcache_release(h);
     if (ok)
-        remove_uri(lake, m->path);
+        retire_uri(lake, m->path);
     else
         am_log_warn("lake", "could not read an expired manifest", AM_KV_STR("path", m->path),
                     AM_KV_ERR(&err));
@@ -156,7 +155,7 @@ static void expire_list(lake_t *lake, kept_t *k, const char *ml)
     am_buf_destroy(&b);
     free(path);
     if (ok)
-        remove_uri(lake, ml);
+        retire_uri(lake, ml);
     else if (err.msg[0])
         am_log_warn("lake", "could not read an expired manifest list", AM_KV_STR("path", ml),
                     AM_KV_ERR(&err));
@@ -201,7 +200,7 @@ void lake__remove_old_metadata(lake_table_t *t)
         return;
     char *rel = am_xasprintf("%s/metadata/v%d.metadata.json", t->rel, old);
     if (storage_exists(t->lake->st, rel))
-        lake__remove_quietly(t->lake, rel);
+        retire_rel(t->lake, rel);
     free(rel);
 }
 

@@ -3,7 +3,7 @@
  * dies between writing its files and publishing its metadata leaves Parquet files, manifests
  * and a manifest list nothing references (a manifest list that points at manifests expiry
  * removed later is worse than useless: a validator walking metadata/ reports it broken);
- * expiry stamps the data files it retires instead of removing them (maintain.c); temp files of
+ * expiry stamps the files it retires instead of removing them (maintain.c); temp files of
  * interrupted writes stay behind. Removed here: Parquet files in data/ and Avro files in
  * metadata/ that no snapshot in the table's metadata reaches, vN.metadata.json older than the
  * metadata log, and temp files (".name.hex.tmp") - each only once its mtime is older than the

@@ -21,6 +21,7 @@ A failure in a section prints "error <class>: <first line>" (with the SQLSTATE w
 gives one) and the next section runs.
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -179,6 +180,14 @@ def sqlalchemy_client(host, port, db, user, password):
 
 def odbc_client(host, port, db, user, password):
     d = tempfile.mkdtemp(prefix="am-odbc-")
+    try:
+        odbc_in(d, host, port, db, user, password)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def odbc_in(d, host, port, db, user, password):
+    """The ODBC checks with their odbc.ini and odbcinst.ini in directory d."""
     drv = "/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so"
     with open(os.path.join(d, "odbcinst.ini"), "w") as f:
         f.write(f"[AM PostgreSQL Unicode]\nDescription=psqlODBC Unicode\nDriver={drv}\n")

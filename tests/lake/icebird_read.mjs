@@ -1,6 +1,7 @@
-// tests/lake/icebird_read.mjs TABLE_DIR: reads an Iceberg table with icebird (an independent
-// JavaScript reader) and prints {"rows": N, "data": [...]} as JSON on stdout, rows sorted by
-// their first column. icebird fetches everything with fetch(); Node's fetch has no file://
+// tests/lake/icebird_read.mjs TABLE_DIR [METADATA_FILE]: reads an Iceberg table with icebird (an
+// independent JavaScript reader) and prints {"rows": N, "data": [...]} as JSON on stdout, rows
+// sorted by their first column. METADATA_FILE (a name in TABLE_DIR/metadata) reads the
+// snapshot that file names instead of the version hint's. icebird fetches everything with fetch(); Node's fetch has no file://
 // support, so a small shim serves file:// URLs and absolute paths (with Range requests, as
 // hyparquet uses them) from the local filesystem.
 import { open, readFile, stat } from 'node:fs/promises'
@@ -54,10 +55,10 @@ function plain(v) {
 
 const dir = process.argv[2]
 if (!dir) {
-  console.error('usage: icebird_read.mjs TABLE_DIR')
+  console.error('usage: icebird_read.mjs TABLE_DIR [METADATA_FILE]')
   process.exit(2)
 }
-const rows = await icebergRead({ tableUrl: dir })
+const rows = await icebergRead({ tableUrl: dir, metadataFileName: process.argv[3] })
 const data = rows.map(r => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])))
 const first = data.length ? Object.keys(data[0])[0] : null
 data.sort((a, b) => {
