@@ -267,6 +267,10 @@ static char *length_coerce(sqlc_ctx_t *c, char *x, proxy_pgtype_ref_t to, bool *
             x = sqlc_printf(c, "CAST(%s AS VARCHAR)", x);
         *numv = true;
         return sqlc_printf(c, "am_num_typmod(%s, %d, %d)", x, p, s);
+    case PG_OID_BIT: /* an explicit cast pads with zeros or cuts, as PostgreSQL's bit() */
+        return to.typmod > 0 ? sqlc_printf(c, "rpad(%s, %d, '0')", x, to.typmod) : x;
+    case PG_OID_VARBIT:
+        return to.typmod > 0 ? sqlc_printf(c, "left(%s, %d)", x, to.typmod) : x;
     case PG_OID_TIMESTAMP:
     case PG_OID_TIMESTAMPTZ:
     case PG_OID_TIME:
@@ -613,6 +617,18 @@ static char *convert(sqlc_ctx_t *c, const sqlc_val_t *v, proxy_pgtype_ref_t tb, 
         sqlc_fail(c, "0A000",
                   "casting %s to %s is not supported on the mirror (money is held as "
                   "its text)",
+                  sqlc_type_name(c, v->type), sqlc_type_name(c, tb));
+        return NULL;
+    }
+    /* bit strings are held as their text ('0' and '1'): bit and bit varying become each
+     * other as they are (the length coercion follows); their integer casts are not computed */
+    if (sqlc_is_bits(fb.oid) && sqlc_is_bits(tb.oid))
+        return sqlc_strdup(c, v->sql);
+    if ((sqlc_is_bits(fb.oid) && (tb.oid == PG_OID_INT4 || tb.oid == PG_OID_INT8)) ||
+        (sqlc_is_bits(tb.oid) && (fb.oid == PG_OID_INT4 || fb.oid == PG_OID_INT8))) {
+        sqlc_fail(c, "0A000",
+                  "casting %s to %s is not supported on the mirror (bit strings are held as "
+                  "their text)",
                   sqlc_type_name(c, v->type), sqlc_type_name(c, tb));
         return NULL;
     }

@@ -1,34 +1,14 @@
 /*
  * proxy/sqlc_func.c: function calls: resolution among the functions the mirror has
  * (sqlc_functab.c), aggregates with DISTINCT, ORDER BY, FILTER and WITHIN GROUP, window calls
- * with their frames (named windows inlined), and set-returning functions (a LIST unnested, in
- * the select list or in FROM).
+ * (their OVER clause: sqlc_window.c), and set-returning functions (a LIST unnested, in the
+ * select list or in FROM).
  * Spec: PostgreSQL 15 docs "Function Calls" (4.2.6), "Aggregate Expressions" (4.2.7), "Window
  * Function Calls" (4.2.8), "Type Conversion" 10.3.
  */
 #include "proxy/sqlc_internal.h"
 
 #include <string.h>
-
-/* FRAMEOPTION_* bits of PostgreSQL's WindowDef.frameOptions (nodes/parsenodes.h). */
-enum {
-    FO_NONDEFAULT = 0x1,
-    FO_RANGE = 0x2,
-    FO_ROWS = 0x4,
-    FO_GROUPS = 0x8,
-    FO_BETWEEN = 0x10,
-    FO_START_UNB_PREC = 0x20,
-    FO_END_UNB_FOLL = 0x100,
-    FO_START_CURRENT = 0x200,
-    FO_END_CURRENT = 0x400,
-    FO_START_OFF_PREC = 0x800,
-    FO_END_OFF_PREC = 0x1000,
-    FO_START_OFF_FOLL = 0x2000,
-    FO_END_OFF_FOLL = 0x4000,
-    FO_EXCL_CURRENT = 0x8000,
-    FO_EXCL_GROUP = 0x10000,
-    FO_EXCL_TIES = 0x20000,
-};
 
 static const char *func_name(sqlc_ctx_t *c, const PgQuery__FuncCall *f, bool *ok)
 {
@@ -48,91 +28,6 @@ static const char *func_name(sqlc_ctx_t *c, const PgQuery__FuncCall *f, bool *ok
         return NULL;
     }
     return sqlc_str(f->funcname[f->n_funcname - 1]);
-}
-
-static bool frame_bound(sqlc_ctx_t *c, int opts, bool start, const sqlc_node_t *off, am_buf_t *b)
-{
-    if (opts & (start ? FO_START_UNB_PREC : 0x40)) {
-        am_buf_puts(b, "UNBOUNDED PRECEDING");
-    } else if (opts & (start ? 0x80 : FO_END_UNB_FOLL)) {
-        am_buf_puts(b, "UNBOUNDED FOLLOWING");
-    } else if (opts & (start ? FO_START_CURRENT : FO_END_CURRENT)) {
-        am_buf_puts(b, "CURRENT ROW");
-    } else {
-        sqlc_val_t v;
-        if (!off || !sqlc_expr(c, off, &v) || !sqlc_resolve_unknown(c, &v))
-            return false;
-        bool prec = opts & (start ? FO_START_OFF_PREC : FO_END_OFF_PREC);
-        am_buf_printf(b, "%s %s", v.sql, prec ? "PRECEDING" : "FOLLOWING");
-    }
-    return true;
-}
-
-static bool frame(sqlc_ctx_t *c, const PgQuery__WindowDef *w, am_buf_t *b)
-{
-    int o = w->frame_options;
-    if (!(o & FO_NONDEFAULT))
-        return true;
-    am_buf_puts(b, o & FO_ROWS ? " ROWS " : o & FO_GROUPS ? " GROUPS " : " RANGE ");
-    if (o & FO_BETWEEN)
-        am_buf_puts(b, "BETWEEN ");
-    if (!frame_bound(c, o, true, w->start_offset, b))
-        return false;
-    if (o & FO_BETWEEN) {
-        am_buf_puts(b, " AND ");
-        if (!frame_bound(c, o, false, w->end_offset, b))
-            return false;
-    }
-    if (o & FO_EXCL_CURRENT)
-        am_buf_puts(b, " EXCLUDE CURRENT ROW");
-    else if (o & FO_EXCL_GROUP)
-        am_buf_puts(b, " EXCLUDE GROUP");
-    else if (o & FO_EXCL_TIES)
-        am_buf_puts(b, " EXCLUDE TIES");
-    return true;
-}
-
-static bool expr_list(sqlc_ctx_t *c, PgQuery__Node **items, size_t n, const char *head, am_buf_t *b)
-{
-    for (size_t i = 0; i < n; i++) {
-        sqlc_val_t v;
-        if (!sqlc_expr(c, items[i], &v) || !sqlc_resolve_unknown(c, &v) ||
-            !sqlc_orderable(c, v.type, v.numv))
-            return false;
-        /* partitions are PostgreSQL's equal values: compared through the same keys as ORDER BY */
-        am_buf_printf(b, "%s%s", i ? ", " : head, sqlc_key_expr(c, v.sql, v.type, v.numv));
-    }
-    return true;
-}
-
-/* OVER (...) as DuckDB text: a named window is inlined, its own clauses added. */
-static bool over_clause(sqlc_ctx_t *c, const PgQuery__WindowDef *w, am_buf_t *b)
-{
-    const PgQuery__WindowDef *base = NULL;
-    const char *ref = w->refname && w->refname[0] ? w->refname
-                      : (w->name && w->name[0] && !w->n_partition_clause && !w->n_order_clause &&
-                         !(w->frame_options & FO_NONDEFAULT))
-                          ? w->name
-                          : NULL;
-    if (ref && ref[0]) {
-        base = sqlc_window_find(c, ref);
-        if (!base)
-            return sqlc_fail(c, "42704", "window \"%s\" does not exist", ref);
-    }
-    c->scope->in_window = true;
-    am_buf_puts(b, " OVER (");
-    const PgQuery__WindowDef *part = base && base->n_partition_clause ? base : w;
-    bool ok = expr_list(c, part->partition_clause, part->n_partition_clause, "PARTITION BY ", b);
-    const PgQuery__WindowDef *ord = base && base->n_order_clause ? base : w;
-    if (ok && ord->n_order_clause) {
-        am_buf_puts(b, " ORDER BY ");
-        ok = sqlc_sort_list(c, ord->order_clause, ord->n_order_clause, false, b);
-    }
-    const PgQuery__WindowDef *fr = w->frame_options & FO_NONDEFAULT ? w : base ? base : w;
-    ok = ok && frame(c, fr, b);
-    am_buf_putc(b, ')');
-    c->scope->in_window = false;
-    return ok;
 }
 
 /* Functions callable with named arguments (name => value): their parameters in order, with
@@ -217,6 +112,27 @@ static bool compile_args(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *
     return true;
 }
 
+/* PostgreSQL 15's functions that take bit or bit varying (pg_proc), which the mirror does
+ * not compute: it holds bit strings as their text. */
+static bool bit_function(sqlc_ctx_t *c, const char *name, const sqlc_val_t *args, size_t n)
+{
+    static const char *const names[] = {
+        "get_bit",   "set_bit",  "bit_count", "bit_length", "length",       "octet_length",
+        "overlay",   "position", "substring", "bit_and",    "bit_or",       "bit_xor",
+        "int4",      "int8",     "bit",       "varbit",     "bitand",       "bitor",
+        "bitxor",    "bitnot",   "bitcat",    "bitcmp",     "biteq",        "bitne",
+        "bitlt",     "bitle",    "bitgt",     "bitge",      "bitshiftleft", "bitshiftright",
+        "varbitcmp", "varbiteq", "varbitne",  "varbitlt",   "varbitle",     "varbitgt",
+        "varbitge"};
+    bool bits = false;
+    for (size_t i = 0; i < n; i++)
+        bits = bits || sqlc_is_bits(proxy__pgtype_base(c->cat, args[i].type).oid);
+    for (size_t i = 0; bits && i < AM_ARRAY_LEN(names); i++)
+        if (strcmp(name, names[i]) == 0)
+            return true;
+    return false;
+}
+
 bool sqlc_no_function(sqlc_ctx_t *c, const char *name, const sqlc_val_t *args, size_t n,
                       bool ambiguous)
 {
@@ -224,15 +140,21 @@ bool sqlc_no_function(sqlc_ctx_t *c, const char *name, const sqlc_val_t *args, s
     am_buf_init(&b);
     for (size_t i = 0; i < n; i++)
         am_buf_printf(&b, "%s%s", i ? ", " : "", sqlc_type_name(c, args[i].type));
-    bool r = ambiguous ? sqlc_fail(c, "42725",
-                                   "function %s(%s) is not unique\nHINT:  Could not choose a best "
-                                   "candidate function. You might need to add explicit type casts.",
-                                   name, b.data ? b.data : "")
-                       : sqlc_fail(c, "42883",
-                                   "function %s(%s) does not exist\nHINT:  No function matches the "
-                                   "given name and argument types. You might need to add explicit "
-                                   "type casts.",
-                                   name, b.data ? b.data : "");
+    bool bits = !ambiguous && bit_function(c, name, args, n);
+    bool r = bits ? sqlc_fail(c, "0A000",
+                              "function %s(%s) is not supported on the mirror (bit strings are "
+                              "held as their text)",
+                              name, b.data ? b.data : "")
+             : ambiguous
+                 ? sqlc_fail(c, "42725",
+                             "function %s(%s) is not unique\nHINT:  Could not choose a best "
+                             "candidate function. You might need to add explicit type casts.",
+                             name, b.data ? b.data : "")
+                 : sqlc_fail(c, "42883",
+                             "function %s(%s) does not exist\nHINT:  No function matches the "
+                             "given name and argument types. You might need to add explicit "
+                             "type casts.",
+                             name, b.data ? b.data : "");
     am_buf_destroy(&b);
     return r;
 }
@@ -403,7 +325,7 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
         if (f->over) {
             am_buf_t b;
             am_buf_init(&b);
-            bool over_ok = over_clause(c, f->over, &b);
+            bool over_ok = sqlc_over_clause(c, f->over, &b);
             over = am_arena_strndup(c->arena, b.data ? b.data : "", b.len);
             am_buf_destroy(&b);
             if (!over_ok)

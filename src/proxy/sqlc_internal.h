@@ -263,10 +263,13 @@ bool sqlc_textanycat(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_
 /* 0A000 "jsonpath is not supported on the mirror" (functions and the @? @@ operators). */
 bool sqlc_refuse_jsonpath(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                           sqlc_val_t *out);
-/* Functions answered from the session (version(), now(), current_setting() ...). */
-/* 42883 "function f(types) does not exist" (42725 when ambiguous), PostgreSQL's HINT. */
+/* " OVER (...)" of a window call (sqlc_window.c). */
+bool sqlc_over_clause(sqlc_ctx_t *c, const PgQuery__WindowDef *w, am_buf_t *b);
+/* 42883 "function f(types) does not exist" (42725 when ambiguous), PostgreSQL's HINT; 0A000
+ * for PostgreSQL's bit-string functions, which the mirror does not compute. */
 bool sqlc_no_function(sqlc_ctx_t *c, const char *name, const sqlc_val_t *args, size_t n,
                       bool ambiguous);
+/* Functions answered from the session (version(), now(), current_setting() ...). */
 bool sqlc_funcsys_emit(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                        sqlc_val_t *out);
 /* Resolves name among the functions and writes the call on compiled args. */
@@ -335,6 +338,11 @@ bool sqlc_common_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *con
                       proxy_pgtype_ref_t *out);
 bool sqlc_is_string(sqlc_ctx_t *c, uint32_t oid); /* text, varchar, bpchar, name, char */
 bool sqlc_is_array(sqlc_ctx_t *c, uint32_t oid);
+/* bit or bit varying (held as their text of '0' and '1'). */
+static inline bool sqlc_is_bits(uint32_t oid)
+{
+    return oid == PG_OID_BIT || oid == PG_OID_VARBIT;
+}
 
 /* ---- sqlc_literal.c: typed literals read at compile time ------------------------------- */
 

@@ -95,9 +95,17 @@ static bool apply_typmod(sqlc_ctx_t *c, uint32_t oid, const PgQuery__TypeName *t
         return char_typmod(c, "char", a, n, tm);
     case PG_OID_BIT:
     case PG_OID_VARBIT:
-        if (n == 1 && a[0] >= 1)
+        if (n > 1)
+            return sqlc_fail(c, "42601", "invalid type modifier");
+        if (n == 1 && a[0] < 1)
+            return sqlc_fail(c, "22023", "length for type %s must be at least 1",
+                             oid == PG_OID_BIT ? "bit" : "varbit");
+        if (n == 1 && a[0] > 10485760) /* MaxAttrSize */
+            return sqlc_fail(c, "22023", "length for type %s cannot exceed 10485760",
+                             oid == PG_OID_BIT ? "bit" : "varbit");
+        if (n == 1)
             *tm = a[0];
-        return n <= 1 || sqlc_fail(c, "42601", "invalid type modifier");
+        return true;
     case PG_OID_NUMERIC:
         return numeric_typmod(c, a, n, tm);
     case PG_OID_TIMESTAMP:

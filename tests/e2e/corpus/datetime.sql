@@ -62,6 +62,8 @@ SELECT current_setting('TimeZone'), now() IS NOT NULL;
 SELECT id, tstz, ts::timestamptz, ttz, d::timestamptz FROM alltypes ORDER BY id;
 SELECT id, at, at::date, at::timestamp, at::time, at::timetz, date_trunc('day', at), date_trunc('hour', at), extract(hour FROM at), extract(timezone_hour FROM at), to_char(at, 'YYYY-MM-DD HH24:MI TZ OF') FROM events WHERE at BETWEEN '2024-03-10 05:00+00' AND '2024-03-10 09:00+00' ORDER BY id;
 SELECT id, at, at + interval '1 day', at + interval '24 hours', at - interval '1 month' FROM events WHERE at BETWEEN '2024-11-02 23:00:00+00' AND '2024-11-03 03:00:00+00' ORDER BY id;
+-- name: range_offset_timestamptz_new_york
+SELECT id, at, count(*) OVER (ORDER BY at RANGE BETWEEN '1 day' PRECEDING AND CURRENT ROW) FROM events WHERE at BETWEEN '2024-03-09 00:00+00' AND '2024-03-11 00:00+00' ORDER BY id;
 SELECT date_trunc('day', at) AS day, count(*), min(at), max(at) FROM events GROUP BY 1 ORDER BY 1;
 SELECT generate_series(timestamptz '2024-03-09 22:00', timestamptz '2024-03-10 05:00', interval '1 hour');
 SELECT generate_series(timestamptz '2024-11-02', timestamptz '2024-11-05', interval '1 day');

@@ -66,6 +66,18 @@ SELECT id, mn FROM alltypes ORDER BY mn NULLS LAST, id;
 SELECT '12.345'::money, '$1,000.00'::money, 5.125::money, (-1)::money, 100::money / 3;
 -- name: bit_ops
 SELECT id, bt, bt & B'11110000', bt | B'00000001', ~bt, bt << 2, bit_count(bt), bt::int, length(bt), get_bit(bt, 0) FROM alltypes WHERE bt IS NOT NULL ORDER BY id;
+-- name: bit_lengths
+SELECT id, bt::bit(2), bt::bit(12), bt::bit, bt::varbit, bt::varbit(3), bt::varbit::bit(10), pg_typeof(bt::varbit(3)) FROM alltypes ORDER BY id;
+-- name: bit_length_zero
+SELECT bt::bit(0) FROM alltypes;
+-- name: bit_to_int2
+SELECT bt::int2 FROM alltypes;
+-- name: bit_functions
+SELECT get_bit(bt, 1), length(bt), octet_length(bt), substring(bt from 2 for 3) FROM alltypes WHERE bt IS NOT NULL;
+-- name: bit_aggregates
+SELECT bit_and(bt), bit_or(bt) FROM alltypes;
+-- name: bit_integer_casts
+SELECT bt::int8 FROM alltypes;
 -- name: bit_order
 SELECT id, bt FROM alltypes ORDER BY bt NULLS LAST, id;
 -- name: bit_constants

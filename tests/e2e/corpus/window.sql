@@ -28,3 +28,27 @@ SELECT ntile(0) OVER (ORDER BY id) FROM orders WHERE id < 3;
 SELECT id, lag(id, -1) OVER (ORDER BY id), lead(id, -1) OVER (ORDER BY id) FROM orders WHERE id <= 3 ORDER BY id;
 SELECT sku, price, price - avg(price) OVER (PARTITION BY category) AS diff, rank() OVER (PARTITION BY category ORDER BY price DESC, sku) FROM products WHERE sku < 'SKU-0015' ORDER BY sku;
 SELECT date_trunc('month', ordered_at) AS m, sum(total) AS revenue, sum(sum(total)) OVER (ORDER BY date_trunc('month', ordered_at)) AS cumulative, lag(sum(total)) OVER (ORDER BY date_trunc('month', ordered_at)) AS prev FROM orders GROUP BY 1 ORDER BY 1;
+-- Frames with offsets: RANGE over each type in_range supports (integers near their limits,
+-- floats, numeric with a precision, dates and timestamps with interval offsets), the checks
+-- PostgreSQL makes of the offset, and the types it has no RANGE offset for.
+SELECT id, sum(id) OVER (ORDER BY i4 DESC RANGE BETWEEN 1 PRECEDING AND 2 FOLLOWING), sum(id) OVER (ORDER BY i2 RANGE BETWEEN 1 PRECEDING AND CURRENT ROW), sum(id) OVER (ORDER BY i8 RANGE BETWEEN 9223372036854775807 PRECEDING AND CURRENT ROW), sum(id) OVER (ORDER BY i4 RANGE BETWEEN CURRENT ROW AND 2147483647 FOLLOWING) FROM alltypes ORDER BY id;
+SELECT id, sum(id) OVER (ORDER BY f8 RANGE BETWEEN 1 PRECEDING AND CURRENT ROW), sum(id) OVER (ORDER BY f4 RANGE BETWEEN '0.5' PRECEDING AND 1 FOLLOWING), sum(id) OVER (ORDER BY num102 RANGE BETWEEN 1.5 PRECEDING AND CURRENT ROW) FROM alltypes ORDER BY id;
+SELECT id, sum(id) OVER (ORDER BY d RANGE BETWEEN '1 day' PRECEDING AND CURRENT ROW), sum(id) OVER (ORDER BY ts RANGE BETWEEN interval '1 month' PRECEDING AND '1 day' FOLLOWING), sum(id) OVER (ORDER BY tstz RANGE BETWEEN '1 day' PRECEDING AND CURRENT ROW) FROM alltypes ORDER BY id;
+SELECT id, sum(id) OVER (ORDER BY id ROWS BETWEEN 1.5 PRECEDING AND CURRENT ROW), sum(id) OVER (ORDER BY id ROWS BETWEEN '2' PRECEDING AND 1.4::float8 FOLLOWING), sum(id) OVER (ORDER BY id GROUPS 2147483648 PRECEDING) FROM alltypes ORDER BY id;
+SELECT sum(id) OVER (ORDER BY id ROWS BETWEEN NULL PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY id ROWS BETWEEN CURRENT ROW AND -1 FOLLOWING) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY id GROUPS BETWEEN -1 PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY i4 RANGE BETWEEN CURRENT ROW AND NULL FOLLOWING) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY id RANGE BETWEEN -1 PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY id ROWS BETWEEN 'x'::text PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY id, i4 RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY t RANGE BETWEEN '1' PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY d RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY i4 RANGE BETWEEN 1.5 PRECEDING AND CURRENT ROW) FROM alltypes;
+-- name: range_offset_unconstrained_numeric
+SELECT id, sum(id) OVER (ORDER BY num RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM alltypes ORDER BY id;
+-- name: range_offset_interval
+SELECT id, sum(id) OVER (ORDER BY iv RANGE BETWEEN '1 day' PRECEDING AND CURRENT ROW) FROM alltypes ORDER BY id;
+-- name: range_offset_time
+SELECT id, sum(id) OVER (ORDER BY tm RANGE BETWEEN '1 hour' PRECEDING AND CURRENT ROW) FROM alltypes ORDER BY id;
