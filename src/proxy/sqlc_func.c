@@ -218,6 +218,7 @@ static bool call_mods(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *ove
     m->distinct = f->agg_distinct ? "DISTINCT " : "";
     m->order = "";
     m->post = over;
+    m->filter = NULL;
     if (f->n_agg_order) {
         am_buf_t b;
         am_buf_init(&b);
@@ -234,8 +235,22 @@ static bool call_mods(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *ove
         if (!sqlc_bool_expr(c, f->agg_filter, "FILTER", &w))
             return false;
         m->post = sqlc_printf(c, " FILTER (WHERE %s)%s", w.sql, over);
+        m->filter = w.sql;
     }
     return true;
+}
+
+/* PostgreSQL computes an aggregate's arguments only for the rows its FILTER keeps, so that
+ * sum(a / b) FILTER (WHERE b <> 0) divides by no zero; DuckDB computes them for every row.
+ * Each argument is guarded by the condition as well (the FILTER still decides which rows
+ * count). Not with a volatile condition, which would be drawn twice. */
+static void filter_args(sqlc_ctx_t *c, const char *filter, sqlc_val_t *args, size_t n)
+{
+    if (!filter || strstr(filter, "gen_random_uuid(") || strstr(filter, "get_current_timestamp("))
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (!args[i].is_const)
+            args[i].sql = sqlc_printf(c, "(CASE WHEN %s THEN %s END)", filter, args[i].sql);
 }
 
 /* An aggregate's DISTINCT compares through equality keys (sqlc_eqkey.c). count() only
@@ -276,6 +291,8 @@ static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char 
     bool ok = (f->agg_star || compile_args(c, f, &args, &n)) && call_mods(c, f, over, &m);
     if (ok && f->agg_distinct && !f->agg_within_group)
         ok = distinct_args(c, name, args, n);
+    if (ok && !f->agg_within_group)
+        filter_args(c, m.filter, args, n);
     for (size_t i = 0; ok && i < n; i++)
         if (args[i].has_srf)
             ok = sqlc_fail(c, "0A000",

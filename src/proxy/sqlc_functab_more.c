@@ -94,7 +94,7 @@ bool sqlc_emit_done(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
 /* The modifiers of the aggregate or window call being compiled ("" when none). */
 static const sqlc_callmods_t *mods(sqlc_ctx_t *c)
 {
-    static const sqlc_callmods_t none = {"", "", ""};
+    static const sqlc_callmods_t none = {"", "", "", NULL};
     return c->mods ? c->mods : &none;
 }
 

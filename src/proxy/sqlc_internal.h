@@ -180,6 +180,7 @@ typedef struct sqlc_callmods {
     const char *distinct; /* "DISTINCT " or "" */
     const char *order;    /* " ORDER BY ..." or "" */
     const char *post;     /* " FILTER (WHERE ...)" and/or " OVER (...)", or "" */
+    const char *filter;   /* the FILTER condition, or NULL */
 } sqlc_callmods_t;
 
 /* ---- signatures of operators and functions (sqlc_resolve.c, sqlc_optab.c, sqlc_functab.c) -- */

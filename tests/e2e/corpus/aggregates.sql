@@ -62,3 +62,7 @@ SELECT p.category, count(*), round(avg(i.unit_price), 2), sum(i.qty) FROM items 
 -- varchar has no min/max of its own: text's, typed text
 SELECT pg_typeof(max(p.sku)), pg_typeof(min(c.city)), max(p.sku), min(c.city) FROM products p, customers c WHERE c.id = 1;
 SELECT max(name), min(email) FROM customers;
+-- FILTER keeps rows out of the aggregate's arguments too: no division by the zeros it excludes.
+SELECT sum(i4 / i2) FILTER (WHERE i2 <> 0), count(*) FILTER (WHERE i2 <> 0), array_agg(i4 / i2 ORDER BY id) FILTER (WHERE i2 <> 0), string_agg((100 / i2)::text, ',' ORDER BY id) FILTER (WHERE i2 <> 0), count(DISTINCT 10 / i2) FILTER (WHERE i2 <> 0) FROM alltypes;
+SELECT id, sum(100 / i2) FILTER (WHERE i2 <> 0) OVER (ORDER BY id) FROM alltypes ORDER BY id;
+SELECT sum(i4 / i2) FILTER (WHERE i2 IS NOT NULL) FROM alltypes;
