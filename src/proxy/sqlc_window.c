@@ -84,10 +84,10 @@ static bool range_order(sqlc_ctx_t *c, const PgQuery__WindowDef *ord, range_kind
         key = sqlc_printf(c, "CAST(%s AS DOUBLE)", v.sql);
         break;
     case PG_OID_NUMERIC:
-        if (v.numv)
+        if (v.numv) /* held as its text: no precision, or more than 38 digits */
             return sqlc_fail(c, "0A000",
-                             "RANGE with offset PRECEDING/FOLLOWING over unconstrained numeric "
-                             "is not supported on the mirror");
+                             "RANGE with offset PRECEDING/FOLLOWING over numeric without a "
+                             "precision of at most 38 digits is not supported on the mirror");
         *kind = RANGE_NUMERIC;
         break;
     case PG_OID_DATE:
@@ -126,6 +126,42 @@ static bool range_order(sqlc_ctx_t *c, const PgQuery__WindowDef *ord, range_kind
     return true;
 }
 
+/* A quoted offset of a numeric key ('1.5'): a DECIMAL of its own digits (numeric_in's
+ * answer, held as DuckDB computes the bound with a DECIMAL key). */
+static bool decimal_literal(sqlc_ctx_t *c, sqlc_val_t *v)
+{
+    const char *p = v->literal;
+    while (*p == ' ')
+        p++;
+    const char *start = p;
+    if (*p == '+' || *p == '-')
+        p++;
+    int whole = 0, frac = 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+        whole++;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            frac++;
+    const char *end = p;
+    while (*p == ' ')
+        p++;
+    if (*p || whole + frac == 0) /* exponents, NaN, Infinity, not a number at all */
+        return sqlc_fail(c, "0A000",
+                         "RANGE with offset PRECEDING/FOLLOWING by '%s' is not supported on the "
+                         "mirror (only digits with an optional point and sign)",
+                         v->literal);
+    if (whole + frac > 38)
+        return sqlc_fail(c, "0A000",
+                         "RANGE with offset PRECEDING/FOLLOWING by a numeric of more than 38 "
+                         "digits is not supported on the mirror");
+    char *text = am_arena_strndup(c->arena, start, (size_t)(end - start));
+    *v = sqlc_val_of(
+        sqlc_printf(c, "CAST(%s AS DECIMAL(%d,%d))", sqlc_literal(c, text), whole + frac, frac),
+        sqlc_type(PG_OID_NUMERIC));
+    v->is_const = true;
+    return true;
+}
+
 /* The offset of a RANGE bound, coerced to the type in_range takes for the key. */
 static bool range_offset(sqlc_ctx_t *c, range_kind_t kind, proxy_pgtype_ref_t key_type,
                          sqlc_val_t *v)
@@ -134,14 +170,20 @@ static bool range_offset(sqlc_ctx_t *c, range_kind_t kind, proxy_pgtype_ref_t ke
                               : kind == RANGE_FLOAT   ? sqlc_type(PG_OID_FLOAT8)
                               : kind == RANGE_NUMERIC ? sqlc_type(PG_OID_NUMERIC)
                                                       : sqlc_type(PG_OID_INTERVAL);
+    if (v->type.oid == PG_OID_UNKNOWN && kind == RANGE_NUMERIC && v->literal)
+        return decimal_literal(c, v);
     if (v->type.oid == PG_OID_UNKNOWN)
         return sqlc_coerce(c, v, want, SQLC_IMPLICIT);
     uint32_t o = proxy__pgtype_base(c->cat, v->type).oid;
+    if (kind == RANGE_NUMERIC && o == PG_OID_NUMERIC && v->numv)
+        return sqlc_fail(c, "0A000",
+                         "RANGE with offset PRECEDING/FOLLOWING by a numeric without a precision "
+                         "is not supported on the mirror");
     bool integer = o == PG_OID_INT2 || o == PG_OID_INT4 || o == PG_OID_INT8;
     bool ok = kind == RANGE_INT ? integer
               : kind == RANGE_FLOAT
                   ? integer || o == PG_OID_FLOAT4 || o == PG_OID_FLOAT8 || o == PG_OID_NUMERIC
-              : kind == RANGE_NUMERIC ? (integer || o == PG_OID_NUMERIC) && !v->numv
+              : kind == RANGE_NUMERIC ? integer || o == PG_OID_NUMERIC
                                       : o == PG_OID_INTERVAL;
     if (!ok)
         return sqlc_fail(c, "0A000",
