@@ -8,9 +8,11 @@ a source role logs in with its own password through the auth query; statement_ti
 idle_in_transaction_session_timeout; caps on prepared statements, portals and sessions; a
 barrage of hostile statements leaves the warehouse byte for byte unchanged and the write path
 committing. Measured figures are printed as "measure: ..." lines."""
+import glob
 import hashlib
 import json
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -209,20 +211,45 @@ def sigkill(pid):
 CAPPED = []  # pids of servers run under an address-space cap
 
 
-def forget_oom_report(pid):
-    """Under ASan the capped process cannot map what ASan itself needs and dies with an
-    "out of memory" report in log_path.<pid>, which the harness would count as a finding: that
-    report was this test's doing, and it is printed and removed; any other report stays."""
+def asan_log_path(opts):
+    return next((o.split("=", 1)[1] for o in opts.replace(" ", ":").split(":") if o.startswith("log_path=")), None)
+
+
+def private_asan_log(workdir):
+    """Under ASan the capped server cannot map what ASan itself needs and dies with an "out of
+    memory" report, which the harness would count as a finding. make test runs two end-to-end
+    tests at a time and checks the shared report directory whenever one ends: a CI run blamed
+    that report on test_replication, which ended while it lay there. So this test's processes
+    write their ASan reports to a directory of their own (the sandbox opens the log_path's
+    directory); hand_back_reports sorts them at the end. Returns the environment to start the
+    mirror with and (own path, harness's path), or ({}, None)."""
     opts = os.environ.get("ASAN_OPTIONS", "")
-    path = next((o.split("=", 1)[1] for o in opts.replace(" ", ":").split(":") if o.startswith("log_path=")), None)
-    if not path or not os.path.exists(f"{path}.{pid}"):
+    theirs = asan_log_path(opts)
+    if not theirs:
+        return {}, None
+    own = os.path.join(workdir, "asan-reports", "asan")
+    os.makedirs(os.path.dirname(own), exist_ok=True)
+    parts = [o for o in opts.replace(" ", ":").split(":") if o and not o.startswith("log_path=")]
+    return {"ASAN_OPTIONS": ":".join(parts + [f"log_path={own}"])}, (own, theirs)
+
+
+def hand_back_reports(paths):
+    """The capped servers' out-of-memory reports were this test's doing: printed and removed.
+    Any other report goes where the harness looks, and fails this step there."""
+    if not paths:
         return
-    with open(f"{path}.{pid}") as f:
-        text = f.read()
-    low = text.lower()
-    if any(w in low for w in ("out of memory", "failed to allocate", "failed to mmap")):
-        print("measure: the capped server's ASan report (expected):", " ".join(text.split())[:200])
-        os.remove(f"{path}.{pid}")
+    own, theirs = paths
+    for f in sorted(glob.glob(own + ".*")):
+        pid = f.rsplit(".", 1)[1]
+        with open(f) as fh:
+            text = fh.read()
+        low = text.lower()
+        if pid.isdigit() and int(pid) in CAPPED and any(
+                w in low for w in ("out of memory", "failed to allocate", "failed to mmap")):
+            print("measure: the capped server's ASan report (expected):", " ".join(text.split())[:200])
+            os.remove(f)
+        else:
+            shutil.move(f, f"{theirs}.{pid}")
 
 
 def oom(m, pid):
@@ -483,6 +510,7 @@ def main():
     pg.cursor().execute(AUTH_SQL)
     workdir = None
     m = None
+    asan_paths = None
     try:
         import tempfile
         workdir = tempfile.mkdtemp(prefix="am-e2e-safe-", dir=os.environ.get("AM_TEST_TMP"))
@@ -490,8 +518,9 @@ def main():
         proxy_extra = (f"  max_connections: 70\n  max_prepared_statements: 20\n  max_portals: 5\n"
                        f"  auth_user: {AUTH_ROLE}\n  auth_password: {AUTH_PW}\n  memory_limit: 512MB\n"
                        f"  tls:\n    cert: {cert}\n    key: {key}\n")
+        asan_env, asan_paths = private_asan_log(workdir)
         m = amtest.Mirror(DB, [("public", "items"), ("public", "secrets"), ("public", "guarded")],
-                          workdir=workdir, proxy_extra=proxy_extra).start()
+                          workdir=workdir, proxy_extra=proxy_extra).start(asan_env)
         amtest.wait_until(lambda: can_query(m) and m.query("SELECT count(*) FROM items")[0][0] >= 3000, 90, "initial copy visible")
         check_health(m)
         check_tls_and_auth(m, ca)
@@ -509,8 +538,7 @@ def main():
     finally:
         if m:
             m.stop()
-        for pid in CAPPED:
-            forget_oom_report(pid)
+        hand_back_reports(asan_paths)
         pg.close()
         amtest.drop_db(DB)
         drop_roles()
