@@ -214,7 +214,7 @@ static bool bool_op(sqlc_ctx_t *c, const PgQuery__BoolExpr *b, sqlc_val_t *out)
                                                                         : "NOT";
     am_buf_t sql;
     am_buf_init(&sql);
-    bool flags[3] = {true, false, false};
+    bool flags[4] = {true, false, false, false};
     for (size_t i = 0; i < b->n_args; i++) {
         sqlc_val_t a;
         if (!sqlc_bool_expr(c, b->args[i], word, &a)) {
@@ -224,6 +224,7 @@ static bool bool_op(sqlc_ctx_t *c, const PgQuery__BoolExpr *b, sqlc_val_t *out)
         flags[0] = flags[0] && a.is_const;
         flags[1] = flags[1] || a.has_agg;
         flags[2] = flags[2] || a.has_srf;
+        flags[3] = flags[3] || a.is_volatile;
         if (b->boolop == PG_QUERY__BOOL_EXPR_TYPE__NOT_EXPR)
             am_buf_printf(&sql, "(NOT %s)", a.sql);
         else
@@ -235,6 +236,7 @@ static bool bool_op(sqlc_ctx_t *c, const PgQuery__BoolExpr *b, sqlc_val_t *out)
     out->is_const = flags[0];
     out->has_agg = flags[1];
     out->has_srf = flags[2];
+    out->is_volatile = flags[3];
     am_buf_destroy(&sql);
     return true;
 }
@@ -259,8 +261,8 @@ static bool null_test(sqlc_ctx_t *c, const PgQuery__NullTest *t, sqlc_val_t *out
         out->sql = am_arena_strndup(c->arena, b.data, b.len);
         am_buf_destroy(&b);
     }
-    out->has_agg = a.has_agg;
-    out->is_const = a.is_const;
+    out->is_const = true;
+    sqlc_merge_flags(out, &a);
     return true;
 }
 

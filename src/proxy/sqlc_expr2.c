@@ -16,6 +16,7 @@ void sqlc_merge_flags(sqlc_val_t *a, const sqlc_val_t *b)
     a->is_const = a->is_const && b->is_const;
     a->has_agg = a->has_agg || b->has_agg;
     a->has_srf = a->has_srf || b->has_srf;
+    a->is_volatile = a->is_volatile || b->is_volatile;
 }
 
 /* Compiles n expressions, picks their common type, coerces all to it. */

@@ -487,6 +487,7 @@ bool sqlc_from_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *out, sqlc_rte
 static bool col_val(sqlc_ctx_t *c, const sqlc_col_t *col, sqlc_scope_t *level,
                     const sqlc_rte_t *rte, sqlc_val_t *out)
 {
+    level->n_var_refs++;
     *out = sqlc_val_of((char *)sqlc_group_ref(c, level, col, rte), col->type);
     out->numv = col->numv;
     out->rec = col->rec;
@@ -555,13 +556,16 @@ static bool find_unqualified(sqlc_ctx_t *c, const char *name, sqlc_val_t *out)
             continue;
         for (size_t i = 0; i < ws->n_rtes; i++)
             if (!ws->rtes[i]->hidden && ws->rtes[i]->refname &&
-                strcmp(ws->rtes[i]->refname, name) == 0)
+                strcmp(ws->rtes[i]->refname, name) == 0) {
+                ws->n_var_refs++;
                 return sqlc_whole_row(c, ws->rtes[i], out);
+            }
     }
     /* a system column of the one relation in FROM */
     sqlc_scope_t *s = c->scope;
     if (s && s->n_rtes == 1) {
         bool handled = false;
+        s->n_var_refs++;
         bool ok = system_column(c, s->rtes[0], name, out, &handled);
         if (handled)
             return ok;
@@ -641,6 +645,7 @@ bool sqlc_column_ref(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, sqlc_val_t *ou
     sqlc_col_t *hit = rte_col(r, col, false, &count);
     if (!hit) {
         bool handled = false;
+        level->n_var_refs++;
         bool ok = system_column(c, r, col, out, &handled);
         if (handled)
             return ok;

@@ -189,6 +189,7 @@ bool sqlc_call(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n, unsi
     out->numv = (s->flags & SQLC_F_NUMV) ||
                 (rt.oid == PG_OID_NUMERIC && any_numv && (s->tmpl_numv || poly_result));
     out->is_const = !(s->flags & (SQLC_F_VOLATILE | SQLC_F_AGG | SQLC_F_WINDOW));
+    out->is_volatile = s->flags & SQLC_F_VOLATILE;
     for (size_t i = 0; i < n; i++)
         sqlc_merge_flags(out, &args[i]);
     out->name = name;
@@ -211,6 +212,12 @@ static bool mods_default(sqlc_ctx_t *c, const sqlc_callmods_t *m, sqlc_val_t *ou
     return true;
 }
 
+static bool srf_refused(sqlc_ctx_t *c)
+{
+    return sqlc_fail(c, "0A000", "set-returning functions are not allowed %s",
+                     c->scope->in_window ? "in window definitions" : "here");
+}
+
 /* The modifiers of an aggregate or window call as DuckDB text; over is " OVER (...)" or "". */
 static bool call_mods(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *over,
                       sqlc_callmods_t *m)
@@ -219,6 +226,7 @@ static bool call_mods(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *ove
     m->order = "";
     m->post = over;
     m->filter = NULL;
+    m->filter_volatile = false;
     if (f->n_agg_order) {
         am_buf_t b;
         am_buf_init(&b);
@@ -236,6 +244,7 @@ static bool call_mods(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *ove
             return false;
         m->post = sqlc_printf(c, " FILTER (WHERE %s)%s", w.sql, over);
         m->filter = w.sql;
+        m->filter_volatile = w.is_volatile;
     }
     return true;
 }
@@ -244,9 +253,10 @@ static bool call_mods(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *ove
  * sum(a / b) FILTER (WHERE b <> 0) divides by no zero; DuckDB computes them for every row.
  * Each argument is guarded by the condition as well (the FILTER still decides which rows
  * count). Not with a volatile condition, which would be drawn twice. */
-static void filter_args(sqlc_ctx_t *c, const char *filter, sqlc_val_t *args, size_t n)
+static void filter_args(sqlc_ctx_t *c, const sqlc_callmods_t *m, sqlc_val_t *args, size_t n)
 {
-    if (!filter || strstr(filter, "gen_random_uuid(") || strstr(filter, "get_current_timestamp("))
+    const char *filter = m->filter;
+    if (!filter || m->filter_volatile)
         return;
     for (size_t i = 0; i < n; i++)
         if (!args[i].is_const)
@@ -292,7 +302,7 @@ static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char 
     if (ok && f->agg_distinct && !f->agg_within_group)
         ok = distinct_args(c, name, args, n);
     if (ok && !f->agg_within_group)
-        filter_args(c, m.filter, args, n);
+        filter_args(c, &m, args, n);
     for (size_t i = 0; ok && i < n; i++)
         if (args[i].has_srf)
             ok = sqlc_fail(c, "0A000",
@@ -362,7 +372,7 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
         if (n != 1)
             return sqlc_no_function(c, "information_schema._pg_expandarray", args, n, false);
         if (!c->scope->allow_srf)
-            return sqlc_fail(c, "0A000", "set-returning functions are not allowed here");
+            return srf_refused(c);
         return sqlc_expandarray(c, &args[0], out);
     }
     if (!compile_args(c, f, &args, &n) || !sqlc_call(c, name, args, n, 0, &sig, out))
@@ -371,7 +381,7 @@ bool sqlc_func_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, sqlc_val_t *out)
         return sqlc_fail(c, "42809", "window function %s requires an OVER clause", name);
     if (sig && (sig->flags & SQLC_F_SRF)) {
         if (!c->scope->allow_srf)
-            return sqlc_fail(c, "0A000", "set-returning functions are not allowed here");
+            return srf_refused(c);
         out->sql = sqlc_printf(c, "unnest(%s)", out->sql);
         out->has_srf = true;
         out->is_const = false;

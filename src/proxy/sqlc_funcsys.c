@@ -42,6 +42,7 @@ static bool e_now(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, size_t n, s
     if (strcmp(s->name, "clock_timestamp") == 0) {
         *out = sqlc_val_of(sqlc_strdup(c, "CAST(get_current_timestamp() AS TIMESTAMPTZ)"),
                            sqlc_type(PG_OID_TIMESTAMPTZ));
+        out->is_volatile = true;
         out->name = s->name;
         return true;
     }

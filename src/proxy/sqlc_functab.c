@@ -359,7 +359,7 @@ static const sqlc_sig_t funcs[] = {
        "CAST((%1 IS NOT NULL) AS INTEGER) + CAST((%2 IS NOT NULL) AS INTEGER)"),
     F1("pg_typeof", ANYV, PG_OID_REGTYPE, NULL),
     /* ---- uuid ---- */
-    F0("gen_random_uuid", U, "gen_random_uuid()"),
+    {"gen_random_uuid", 0, {0}, U, "gen_random_uuid()", NULL, SQLC_F_VOLATILE, NULL},
     /* ---- json ---- */
     F1("jsonb_typeof", JB, T, "am_jsonb_typeof(%1)"),
     F1("json_typeof", JS, T, "am_json_typeof(%1)"),

@@ -83,6 +83,7 @@ bool sqlc_emit_done(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
     (void)c;
     *out = sqlc_val_of(sql, t);
     out->is_const = !(s->flags & (SQLC_F_AGG | SQLC_F_WINDOW | SQLC_F_VOLATILE));
+    out->is_volatile = s->flags & SQLC_F_VOLATILE;
     for (size_t i = 0; i < n; i++)
         sqlc_merge_flags(out, &args[i]);
     if (s->flags & SQLC_F_AGG)
@@ -94,7 +95,7 @@ bool sqlc_emit_done(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
 /* The modifiers of the aggregate or window call being compiled ("" when none). */
 static const sqlc_callmods_t *mods(sqlc_ctx_t *c)
 {
-    static const sqlc_callmods_t none = {"", "", "", NULL};
+    static const sqlc_callmods_t none = {"", "", "", NULL, false};
     return c->mods ? c->mods : &none;
 }
 

@@ -34,6 +34,7 @@ typedef struct sqlc_val {
     const char *literal;     /* untyped string literal: its text (NULL for a NULL constant) */
     bool is_null;            /* the NULL constant (type unknown) */
     bool is_const;           /* no column, parameter or volatile function inside */
+    bool is_volatile;        /* a volatile function inside: its value differs at each use */
     bool has_agg;            /* an aggregate at this query level inside */
     bool has_srf;            /* a set-returning function inside */
     bool numv;               /* numeric held as PostgreSQL numeric text (VARCHAR), not DECIMAL */
@@ -101,6 +102,7 @@ struct sqlc_scope {
     bool grouped;     /* GROUP BY or aggregates: references outside aggregates checked */
     int agg_depth;    /* >0 inside an aggregate's arguments */
     bool in_window;   /* inside OVER (...) */
+    int n_var_refs;   /* references to this level's columns, from it or a subquery */
     bool allow_srf;   /* select list: set-returning functions allowed */
     bool rtes_hidden; /* a non-LATERAL subquery of this level's FROM is being compiled */
     PgQuery__WindowDef **windows; /* WINDOW w AS (...) of this level */
@@ -181,6 +183,7 @@ typedef struct sqlc_callmods {
     const char *order;    /* " ORDER BY ..." or "" */
     const char *post;     /* " FILTER (WHERE ...)" and/or " OVER (...)", or "" */
     const char *filter;   /* the FILTER condition, or NULL */
+    bool filter_volatile; /* that condition holds a volatile function */
 } sqlc_callmods_t;
 
 /* ---- signatures of operators and functions (sqlc_resolve.c, sqlc_optab.c, sqlc_functab.c) -- */

@@ -363,8 +363,9 @@ static bool between(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
         one = sqlc_printf(c, "(%s %s (%s %s %s))", one, neg ? "AND" : "OR", lo[1].sql, join,
                           hi[1].sql);
     *out = sqlc_val_of(one, sqlc_type(PG_OID_BOOL));
-    out->is_const = lo[0].is_const && hi[0].is_const;
-    out->has_agg = lo[0].has_agg || hi[0].has_agg;
+    out->is_const = true;
+    sqlc_merge_flags(out, &lo[0]);
+    sqlc_merge_flags(out, &hi[0]);
     return true;
 }
 

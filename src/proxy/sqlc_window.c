@@ -223,8 +223,15 @@ static bool frame_bound(sqlc_ctx_t *c, int opts, bool start, const sqlc_node_t *
         am_buf_puts(b, "CURRENT ROW");
     } else {
         sqlc_val_t v;
+        int refs = c->scope->n_var_refs;
         if (!off || !sqlc_expr(c, off, &v))
             return false;
+        /* PostgreSQL computes the offset once per partition: no row's value can go in */
+        const char *mode = opts & FO_ROWS ? "ROWS" : opts & FO_GROUPS ? "GROUPS" : "RANGE";
+        if (v.has_agg)
+            return sqlc_fail(c, "42803", "aggregate functions are not allowed in window %s", mode);
+        if (c->scope->n_var_refs != refs)
+            return sqlc_fail(c, "42P10", "argument of %s must not contain variables", mode);
         if (r->on ? !range_offset(c, r->kind, r->key_type, &v) : !rows_offset(c, opts, &v))
             return false;
         bool prec = opts & (start ? FO_START_OFF_PREC : FO_END_OFF_PREC);
@@ -285,6 +292,8 @@ static bool expr_list(sqlc_ctx_t *c, PgQuery__Node **items, size_t n, const char
 /* OVER (...) as DuckDB text: a named window is inlined, its own clauses added. */
 bool sqlc_over_clause(sqlc_ctx_t *c, const PgQuery__WindowDef *w, am_buf_t *b)
 {
+    if (c->scope->in_window)
+        return sqlc_fail(c, "42P20", "window functions are not allowed in window definitions");
     const PgQuery__WindowDef *base = NULL;
     const char *ref = w->refname && w->refname[0] ? w->refname
                       : (w->name && w->name[0] && !w->n_partition_clause && !w->n_order_clause &&
@@ -296,7 +305,9 @@ bool sqlc_over_clause(sqlc_ctx_t *c, const PgQuery__WindowDef *w, am_buf_t *b)
         if (!base)
             return sqlc_fail(c, "42704", "window \"%s\" does not exist", ref);
     }
+    bool allow_srf = c->scope->allow_srf;
     c->scope->in_window = true;
+    c->scope->allow_srf = false;
     am_buf_puts(b, " OVER (");
     const PgQuery__WindowDef *part = base && base->n_partition_clause ? base : w;
     bool ok = expr_list(c, part->partition_clause, part->n_partition_clause, "PARTITION BY ", b);
@@ -315,5 +326,6 @@ bool sqlc_over_clause(sqlc_ctx_t *c, const PgQuery__WindowDef *w, am_buf_t *b)
     ok = ok && frame(c, fr, &r, b);
     am_buf_putc(b, ')');
     c->scope->in_window = false;
+    c->scope->allow_srf = allow_srf;
     return ok;
 }

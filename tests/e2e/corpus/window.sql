@@ -58,3 +58,17 @@ SELECT sum(id) OVER (ORDER BY num102 RANGE BETWEEN ' -1.5 ' PRECEDING AND CURREN
 SELECT id, sum(id) OVER (ORDER BY num405 RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM alltypes ORDER BY id;
 -- name: range_offset_numeric_exponent
 SELECT id, sum(id) OVER (ORDER BY num102 RANGE BETWEEN '1e1' PRECEDING AND CURRENT ROW) FROM alltypes ORDER BY id;
+-- A frame offset is computed once per partition: no column of the row (directly, through a
+-- correlated subquery or a whole-row reference), no aggregate, no window function or
+-- set-returning function in it; an uncorrelated subquery is a value.
+SELECT sum(id) OVER (ORDER BY id ROWS BETWEEN i2 PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY i4 RANGE BETWEEN i4 PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY id GROUPS BETWEEN CURRENT ROW AND (SELECT a.i2) FOLLOWING) FROM alltypes a;
+SELECT sum(id) OVER (ORDER BY id ROWS BETWEEN alltypes.id PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY id ROWS BETWEEN count(*) PRECEDING AND CURRENT ROW) FROM alltypes GROUP BY id;
+SELECT sum(id) OVER (ORDER BY id ROWS BETWEEN row_number() OVER () PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (ORDER BY id ROWS BETWEEN generate_series(1, 2) PRECEDING AND CURRENT ROW) FROM alltypes;
+SELECT sum(id) OVER (PARTITION BY rank() OVER (ORDER BY id)) FROM alltypes;
+SELECT id, sum(id) OVER (ORDER BY id ROWS BETWEEN (SELECT max(i2) FROM alltypes) PRECEDING AND CURRENT ROW) FROM alltypes ORDER BY id;
+SELECT id, sum(id) OVER (ORDER BY id ROWS BETWEEN $$1$$ PRECEDING AND CURRENT ROW) FROM alltypes ORDER BY id;
+SELECT id, count(*) FILTER (WHERE gen_random_uuid() IS NOT NULL AND id > 1) OVER (), sum(id) FILTER (WHERE id > 1 AND clock_timestamp() IS NOT NULL) OVER () FROM alltypes ORDER BY id;
