@@ -20,7 +20,10 @@ export AM_TEST_TMP=$tmp AM_TEST_ROOT=$ROOT
 # end-to-end tests start) land in $tmp/san and fail the step that produced them.
 san=$tmp/san; mkdir -p "$san"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$san/ubsan"
-export ASAN_OPTIONS="abort_on_error=0:detect_leaks=1:log_path=$san/asan"
+# A 16 MB quarantine (ASan's default is 256 MB) still holds what the last few statements freed,
+# where a use after free comes from; the default's fresh pages and page faults for every block
+# DuckDB frees made the sanitized run a third slower (test_pg_corpus 54 s against 36 s).
+export ASAN_OPTIONS="abort_on_error=0:detect_leaks=1:quarantine_size_mb=16:log_path=$san/asan"
 export LSAN_OPTIONS="suppressions=$ROOT/tests/lsan.supp:print_suppressions=0"
 export TSAN_OPTIONS="suppressions=$ROOT/tests/tsan.supp halt_on_error=1 log_path=$san/tsan"
 san_check() { # step name

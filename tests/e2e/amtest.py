@@ -3,8 +3,10 @@
 The suite's PostgreSQL comes from scripts/test.sh (AM_TEST_PG* variables); the binary under test
 is AM_BIN. Each test makes its own database, slot, publication, warehouse and ports.
 """
+import atexit
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -21,6 +23,27 @@ PGHOST = os.environ.get("AM_TEST_PGHOST", "127.0.0.1")
 PGPORT = int(os.environ.get("AM_TEST_PGPORT", "5432"))
 PGUSER = os.environ.get("AM_TEST_PGUSER", "am_test")
 PGPASSWORD = os.environ.get("AM_TEST_PGPASSWORD", "am_test_pw")
+
+PGJDBC_JAR = "/usr/share/java/postgresql.jar"
+_java_dir = None
+
+
+def java(source, *args, tz="UTC"):
+    """The command that runs tests/e2e/<source>.java with pgjdbc. The sources are compiled
+    once per test process: a single-file launch compiles at every run (two CPU-seconds each,
+    and test_clients runs pgjdbc some twenty times)."""
+    global _java_dir
+    here = os.path.dirname(os.path.abspath(__file__))
+    if _java_dir is None:
+        d = tempfile.mkdtemp(prefix="am-java-", dir=os.environ.get("AM_TEST_TMP"))
+        srcs = [os.path.join(here, f) for f in sorted(os.listdir(here)) if f.endswith(".java")]
+        subprocess.run(["javac", "-nowarn", "-cp", PGJDBC_JAR, "-d", d, *srcs], check=True,
+                       capture_output=True, timeout=300)
+        _java_dir = d
+        atexit.register(shutil.rmtree, d, True)
+    # C1 only: these runs are short, the optimizing compiler would not pay for itself
+    return ["java", "-XX:TieredStopAtLevel=1", f"-Duser.timezone={tz}", "-cp",
+            f"{PGJDBC_JAR}:{_java_dir}", source, *args]
 
 
 class Results:

@@ -33,7 +33,7 @@ SELFTEST = os.environ.get("AM_SELFTEST") == "1"
 def command(client, port):
     args = ["127.0.0.1", str(port), DB, amtest.PGUSER, amtest.PGPASSWORD]
     if client == "jdbc":
-        return ["java", "-Duser.timezone=UTC", "-cp", JAR, os.path.join(E2E, "JdbcMeta.java"), *args]
+        return amtest.java("JdbcMeta", *args)
     if client == "node":
         return ["node", os.path.join(E2E, "node_clients_check.js"), *args]
     return ["/usr/bin/python3", os.path.join(E2E, "py_clients_check.py"), client, *args]

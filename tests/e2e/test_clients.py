@@ -231,8 +231,8 @@ def check_named_cursor(m):
 # ---- pgjdbc -------------------------------------------------------------------------------
 
 def jdbc(port, password, sql, *params, tz="UTC", repeat=7):
-    out = run(["java", f"-Duser.timezone={tz}", "-cp", JAR, os.path.join(E2E, "JdbcCheck.java"), "127.0.0.1",
-               str(port), DB, amtest.PGUSER, password, str(repeat), sql, *params])
+    out = run(amtest.java("JdbcCheck", "127.0.0.1", str(port), DB, amtest.PGUSER, password, str(repeat), sql,
+                          *params, tz=tz))
     return out.returncode, out.stdout, out.stderr[-2000:]
 
 

@@ -29,8 +29,6 @@ R = amtest.Results("test_safe")
 DB = "e2e_safe"
 AUTH_ROLE, AUTH_PW = "am_safe_lookup", "lookup pw"
 ALICE, ALICE_PW = "am_safe_alice", "alice's own pw"
-E2E = os.path.dirname(os.path.abspath(__file__))
-JAR = "/usr/share/java/postgresql.jar"
 
 SCHEMA = """
 CREATE TABLE items (id bigint PRIMARY KEY, v text NOT NULL, n int NOT NULL);
@@ -441,8 +439,8 @@ def check_tls_and_auth(m, ca):
         R.check("psycopg (3): verify-full TLS and SCRAM-SHA-256-PLUS", v > 0, str(v))
     except Exception as e:
         R.check("psycopg (3): verify-full TLS and SCRAM-SHA-256-PLUS", False, f"{type(e).__name__}: {e}")
-    out = subprocess.run(["java", "-cp", JAR, os.path.join(E2E, "TlsCheck.java"), "127.0.0.1", str(m.proxy_port),
-                          DB, ALICE, ALICE_PW, ca], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(amtest.java("TlsCheck", "127.0.0.1", str(m.proxy_port), DB, ALICE, ALICE_PW, ca),
+                         capture_output=True, text=True, timeout=120)
     R.check("pgjdbc: verify-full TLS against the test CA", out.stdout.strip() == "ok 1", out.stdout + out.stderr[-1500:])
     timing(m)
 
