@@ -103,6 +103,9 @@ char *sqlc_num_text(sqlc_ctx_t *c, const sqlc_val_t *v)
     if (v->numv)
         return v->sql;
     /* DuckDB prints DECIMAL(p,p) without its leading zero: numeric_in puts it back */
+    if (sqlc_is_array(c, proxy__pgtype_base(c->cat, v->type).oid))
+        return sqlc_printf(c, "list_transform(%s, am_e -> am_num_in(CAST(am_e AS VARCHAR)))",
+                           v->sql);
     return sqlc_printf(c, "am_num_in(CAST(%s AS VARCHAR))", v->sql);
 }
 

@@ -195,7 +195,12 @@ static bool setop(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *out,
         if (!sqlc_common_type(c, pair, 2, word, &ct))
             return false;
         t[k].val = sqlc_val_of(NULL, ct);
-        t[k].val.numv = lt[k].val.numv || rt[k].val.numv || sqlc_numv_type(c, ct);
+        /* numeric text only where the column stays numeric (or numeric[]): numeric UNION real
+         * is real, and its values print as floats */
+        uint32_t b = proxy__pgtype_base(c->cat, ct).oid, e = proxy__pgtype_elem(c->cat, b);
+        bool numeric = b == PG_OID_NUMERIC ||
+                       (e && proxy__pgtype_base(c->cat, sqlc_type(e)).oid == PG_OID_NUMERIC);
+        t[k].val.numv = numeric && (lt[k].val.numv || rt[k].val.numv || sqlc_numv_type(c, ct));
         t[k].name = lt[k].name;
         t[k].duck = sqlc_printf(c, "o%zu", k + 1);
         t[k].val.sql = sqlc_strdup(c, t[k].duck); /* ORDER BY names the output column */

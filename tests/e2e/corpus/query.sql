@@ -121,3 +121,7 @@ SELECT strftime(now(), '%Y');
 SELECT count(*) FROM orders o WHERE o.discount NOT IN (SELECT NULL::int FROM orders o WHERE o.id < 18);
 SELECT count(*) FROM orders o WHERE o.total IN (SELECT NULL::int);
 SELECT count(*) FROM orders o WHERE (o.discount, o.id) IN (SELECT NULL::int, 5);
+-- a set operation's column of numeric held as text and real is real: it prints as a float
+SELECT id, x FROM (SELECT id, round(num, 2) AS x FROM alltypes UNION ALL SELECT id + 100, f4 FROM alltypes) s ORDER BY id;
+SELECT round(num102, 1) FROM alltypes INTERSECT SELECT f8 FROM alltypes ORDER BY 1;
+SELECT ARRAY[round(num, 1)] FROM alltypes UNION SELECT ARRAY[num102] FROM alltypes ORDER BY 1;
