@@ -378,6 +378,16 @@ def alltypes_query(rnd):
     exprs = [rnd.choice(ALLT[c]) for c in cols]
     sel = ", ".join(f"{e} AS c{i}" for i, e in enumerate(exprs))
     r = rnd.random()
+    if r < 0.2:  # two types meet: the common type of a set operation, CASE, COALESCE, ARRAY
+        a, b = rnd.choice(ALLT[rnd.choice(list(ALLT))]), exprs[0]
+        shape = rnd.choice([
+            f"SELECT id, x FROM (SELECT id, {a} AS x FROM alltypes UNION ALL SELECT id + 1000, {b} FROM alltypes) s",
+            f"SELECT id, x FROM (SELECT id, {a} AS x FROM alltypes UNION SELECT id, {b} FROM alltypes) s",
+            f"SELECT id, CASE WHEN id % 2 = 0 THEN {a} ELSE {b} END AS x FROM alltypes",
+            f"SELECT id, COALESCE({a}, {b}) AS x FROM alltypes",
+            f"SELECT id, ARRAY[{a}, {b}] AS x FROM alltypes",
+            f"SELECT id, x FROM alltypes, LATERAL (VALUES ({a}), ({b})) v(x)"])
+        return f"{shape} ORDER BY 1, 2", None
     if r < 0.7:
         return f"SELECT id, {sel} FROM alltypes ORDER BY id", None
     if r < 0.85:
