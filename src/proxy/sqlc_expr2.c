@@ -19,14 +19,37 @@ void sqlc_merge_flags(sqlc_val_t *a, const sqlc_val_t *b)
     a->is_volatile = a->is_volatile || b->is_volatile;
 }
 
-/* Compiles n expressions, picks their common type, coerces all to it. */
-static bool common_list(sqlc_ctx_t *c, PgQuery__Node **nodes, size_t n, const char *ctx,
-                        sqlc_val_t *vals, proxy_pgtype_ref_t *t)
+static sqlc_val_t *vals_new(sqlc_ctx_t *c, size_t n)
+{
+    sqlc_val_t *v = am_arena_alloc(c->arena, (n + 1) * sizeof *v);
+    memset(v, 0, (n + 1) * sizeof *v);
+    return v;
+}
+
+/* The common type of n compiled values; of a CASE's results (the THENs, then the ELSE when
+ * has_else is 1; -1 for not a CASE) PostgreSQL picks it from the ELSE first, and a CASE
+ * without ELSE has a NULL one, which keeps no typmod. */
+static bool list_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *ctx, int has_else,
+                      proxy_pgtype_ref_t *t)
+{
+    if (has_else < 0)
+        return sqlc_common_type(c, vals, n, ctx, t);
+    sqlc_val_t *ord = vals_new(c, n + 1);
+    size_t k = 0;
+    ord[k++] = has_else ? vals[n - 1] : sqlc_val_of("NULL", sqlc_type(PG_OID_UNKNOWN));
+    for (size_t i = 0; i + (size_t)has_else < n; i++)
+        ord[k++] = vals[i];
+    return sqlc_case_type(c, ord, k, has_else, t);
+}
+
+/* Compiles n expressions in order, picks their common type, coerces all to it. */
+static bool typed_list(sqlc_ctx_t *c, PgQuery__Node **nodes, size_t n, const char *ctx,
+                       int has_else, sqlc_val_t *vals, proxy_pgtype_ref_t *t)
 {
     for (size_t i = 0; i < n; i++)
         if (!sqlc_expr(c, nodes[i], &vals[i]))
             return false;
-    if (!sqlc_common_type(c, vals, n, ctx, t))
+    if (!list_type(c, vals, n, ctx, has_else, t))
         return false;
     for (size_t i = 0; i < n; i++)
         if (!sqlc_coerce(c, &vals[i], *t, SQLC_IMPLICIT))
@@ -35,11 +58,10 @@ static bool common_list(sqlc_ctx_t *c, PgQuery__Node **nodes, size_t n, const ch
     return true;
 }
 
-static sqlc_val_t *vals_new(sqlc_ctx_t *c, size_t n)
+static bool common_list(sqlc_ctx_t *c, PgQuery__Node **nodes, size_t n, const char *ctx,
+                        sqlc_val_t *vals, proxy_pgtype_ref_t *t)
 {
-    sqlc_val_t *v = am_arena_alloc(c->arena, (n + 1) * sizeof *v);
-    memset(v, 0, (n + 1) * sizeof *v);
-    return v;
+    return typed_list(c, nodes, n, ctx, -1, vals, t);
 }
 
 static bool case_expr(sqlc_ctx_t *c, const PgQuery__CaseExpr *e, sqlc_val_t *out)
@@ -53,7 +75,7 @@ static bool case_expr(sqlc_ctx_t *c, const PgQuery__CaseExpr *e, sqlc_val_t *out
     if (e->defresult)
         rn[nres++] = e->defresult;
     proxy_pgtype_ref_t t;
-    if (!common_list(c, rn, nres, "CASE", res, &t))
+    if (!typed_list(c, rn, nres, "CASE", e->defresult != NULL, res, &t))
         return false;
     am_buf_t b;
     am_buf_init(&b);
@@ -487,11 +509,25 @@ static bool sublink(sqlc_ctx_t *c, const PgQuery__SubLink *s, sqlc_val_t *out)
     return sublink_any(c, s, sub, tg, out);
 }
 
+/* Types with a collation: the string category but "char", and arrays of them. */
+static bool collatable(sqlc_ctx_t *c, proxy_pgtype_ref_t t)
+{
+    uint32_t b = proxy__pgtype_base(c->cat, t).oid;
+    uint32_t e = sqlc_is_array(c, b) ? proxy__pgtype_elem(c->cat, b) : 0;
+    if (e)
+        b = proxy__pgtype_base(c->cat, sqlc_type(e)).oid;
+    return b == PG_OID_UNKNOWN || (b != PG_OID_CHAR && sqlc_category(c, b) == 'S');
+}
+
 static bool collate(sqlc_ctx_t *c, const PgQuery__CollateClause *cc, sqlc_val_t *out)
 {
     const char *name = cc->n_collname ? sqlc_str(cc->collname[cc->n_collname - 1]) : NULL;
     if (!sqlc_expr(c, cc->arg, out))
         return false;
+    /* ORDER BY 1 COLLATE "C" sorts by the constant 1, which has no collation */
+    if (!collatable(c, out->type))
+        return sqlc_fail(c, "42804", "collations are not supported by type %s",
+                         sqlc_type_name(c, out->type));
     /* DuckDB compares bytes: exactly PostgreSQL's "C" and "POSIX" collations */
     if (name && (strcmp(name, "C") == 0 || strcmp(name, "POSIX") == 0 ||
                  (strcmp(name, "default") == 0 && sqlc_default_collation_is_c(c))))

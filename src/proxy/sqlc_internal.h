@@ -340,6 +340,10 @@ bool sqlc_implicit(sqlc_ctx_t *c, uint32_t from, uint32_t to);
 bool sqlc_common_type_exists(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n);
 bool sqlc_common_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *context,
                       proxy_pgtype_ref_t *out);
+/* CASE's: vals are its ELSE result (an untyped NULL when it has none) then its THEN results,
+ * the order in which PostgreSQL picks the type (so THEN varchar ELSE text is text). */
+bool sqlc_case_type(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n, bool has_else,
+                    proxy_pgtype_ref_t *out);
 bool sqlc_is_string(sqlc_ctx_t *c, uint32_t oid); /* text, varchar, bpchar, name, char */
 bool sqlc_is_array(sqlc_ctx_t *c, uint32_t oid);
 /* bit or bit varying (held as their text of '0' and '1'). */

@@ -119,7 +119,7 @@ bool sqlc_implicit(sqlc_ctx_t *c, uint32_t from, uint32_t to)
 /* select_common_type: the first known type's category rules; a preferred type or one the
  * current candidate casts to implicitly (but not back) wins. */
 static bool common_type(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n, const char *context,
-                        bool quiet, proxy_pgtype_ref_t *out)
+                        const char *const coerce_ctx[2], bool quiet, proxy_pgtype_ref_t *out)
 {
     proxy_pgtype_ref_t p = sqlc_type(PG_OID_UNKNOWN);
     bool have = false, same_mod = true;
@@ -160,7 +160,8 @@ static bool common_type(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n, const c
         p.typmod = -1;
     for (size_t i = 0; i < n; i++)
         if (vals[i].type.oid != p.oid && !sqlc_implicit(c, vals[i].type.oid, p.oid))
-            return !quiet && sqlc_fail(c, "42804", "%s could not convert type %s to %s", context,
+            return !quiet && sqlc_fail(c, "42846", "%s could not convert type %s to %s",
+                                       coerce_ctx ? coerce_ctx[i > 0] : context,
                                        sqlc_type_name(c, vals[i].type), sqlc_type_name(c, p));
     *out = p;
     return true;
@@ -169,13 +170,21 @@ static bool common_type(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n, const c
 bool sqlc_common_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *context,
                       proxy_pgtype_ref_t *out)
 {
-    return common_type(c, vals, n, context, false, out);
+    return common_type(c, vals, n, context, NULL, false, out);
+}
+
+bool sqlc_case_type(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n, bool has_else,
+                    proxy_pgtype_ref_t *out)
+{
+    static const char *const with_else[2] = {"CASE/ELSE", "CASE/WHEN"};
+    static const char *const without[2] = {"CASE/WHEN", "CASE/WHEN"};
+    return common_type(c, vals, n, "CASE", has_else ? with_else : without, false, out);
 }
 
 bool sqlc_common_type_exists(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n)
 {
     proxy_pgtype_ref_t out;
-    return common_type(c, vals, n, "", true, &out);
+    return common_type(c, vals, n, "", NULL, true, &out);
 }
 
 bool sqlc_ctype_unicode(sqlc_ctx_t *c)

@@ -6,7 +6,8 @@ array and literal-typing bugs.
 
     with the AM_TEST_* variables scripts/test.sh sets for the e2e tests (a PostgreSQL from
     tests/support/pg.sh, AM_BIN, AM_TEST_ROOT, AM_TEST_TMP), then
-    SEED=1 N=500 [EXTRA=0.5] [ALLT=0.5] [KEEP=1] /usr/bin/python3 tests/e2e/randcompare.py
+    SEED=1 N=500 [EXTRA=0.5] [ALLT=0.5] [KEEP=1] [SESSION="SET TimeZone = 'Asia/Kolkata'"] \
+        /usr/bin/python3 tests/e2e/randcompare.py
     REUSE=1 PROXY_PORT=<port of a kept mirror> ... to query a mirror left running by KEEP=1
 
 EXTRA mixes in subqueries, FILTER, grouping sets, window frames, CTEs, LATERAL, date/time and
@@ -415,6 +416,10 @@ def main():
     ext.register_type(raw, px)
     ext.register_type(raw, pgc)
     pgc.cursor().execute("SET statement_timeout = '5s'")
+    # SESSION="SET TimeZone = 'America/New_York'; SET DateStyle = 'SQL, DMY'": both sides alike
+    for stmt in filter(str.strip, os.environ.get("SESSION", "").split(";")):
+        pgc.cursor().execute(stmt)
+        px.cursor().execute(stmt)
     stats = {}
     try:
         for i in range(N):

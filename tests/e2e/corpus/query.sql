@@ -124,4 +124,17 @@ SELECT count(*) FROM orders o WHERE (o.discount, o.id) IN (SELECT NULL::int, 5);
 -- a set operation's column of numeric held as text and real is real: it prints as a float
 SELECT id, x FROM (SELECT id, round(num, 2) AS x FROM alltypes UNION ALL SELECT id + 100, f4 FROM alltypes) s ORDER BY id;
 SELECT round(num102, 1) FROM alltypes INTERSECT SELECT f8 FROM alltypes ORDER BY 1;
-SELECT ARRAY[round(num, 1)] FROM alltypes UNION SELECT ARRAY[num102] FROM alltypes ORDER BY 1;
+SELECT a::text AS x FROM (SELECT ARRAY[round(num, 1)] FROM alltypes UNION ALL SELECT ARRAY[num102] FROM alltypes) s(a) ORDER BY x COLLATE "C";
+SELECT ba FROM alltypes UNION SELECT jb FROM alltypes;
+SELECT CASE WHEN id > 1 THEN ba ELSE jb END FROM alltypes;
+-- CASE takes its type from the ELSE first: THEN varchar ELSE text is text, THEN bpchar ELSE
+-- varchar is varchar (the padding goes)
+SELECT CASE WHEN id > 1 THEN vc ELSE t END AS x, pg_typeof(CASE WHEN id > 1 THEN vc ELSE t END) FROM alltypes ORDER BY id;
+SELECT CASE WHEN id > 1 THEN ch ELSE vc END || '|' AS x, CASE WHEN id > 1 THEN vc ELSE ch END || '|' AS y FROM alltypes ORDER BY id;
+SELECT CASE WHEN id > 1 THEN t::name ELSE t END AS x, pg_typeof(CASE WHEN id > 1 THEN t::name ELSE t END) FROM alltypes ORDER BY id;
+-- COLLATE needs a type with a collation: ORDER BY 1 COLLATE "C" is the constant 1, not the
+-- first column
+SELECT t FROM alltypes ORDER BY 1 COLLATE "C";
+SELECT id FROM alltypes ORDER BY i4 COLLATE "C";
+SELECT ch::"char" COLLATE "C" FROM alltypes;
+SELECT at COLLATE "C", vc COLLATE "C", 'x' COLLATE "C", t::name COLLATE "C" FROM alltypes ORDER BY id;
