@@ -47,6 +47,9 @@ static bool ours(const char *msg, am_err_t *err)
 /* DuckDB names integer widths INT16/INT32/INT64 (and SMALLINT ...) in overflow messages. */
 static const char *int_name(const char *msg)
 {
+    /* a cast's message names its source type first: the destination is what overflowed */
+    const char *dest = strstr(msg, "destination type ");
+    msg = dest ? dest + strlen("destination type ") : msg;
     if (strstr(msg, "INT16") || strstr(msg, "SMALLINT"))
         return "smallint";
     if (strstr(msg, "INT64") || strstr(msg, "BIGINT"))
