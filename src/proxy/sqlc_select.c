@@ -189,6 +189,11 @@ const char *sqlc_key_expr(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bo
     proxy_pgtype_ref_t base = proxy__pgtype_base(c->cat, t);
     uint32_t elem = sqlc_is_array(c, base.oid) ? proxy__pgtype_elem(c->cat, base.oid) : 0;
     if (elem) {
+        uint32_t eb = proxy__pgtype_base(c->cat, sqlc_type(elem)).oid;
+        if (eb == PG_OID_FLOAT4 || eb == PG_OID_FLOAT8) { /* -0 kept, as below */
+            char *var = sqlc_alias(c, 'e');
+            return sqlc_printf(c, "list_transform(%s, %s -> %s + 0.0)", x, var, var);
+        }
         /* numeric text elements would compare as text: {10} before {9}, {1.0} <> {1} */
         if (!sqlc_numv_type(c, (proxy_pgtype_ref_t){elem, base.typmod}))
             return x;

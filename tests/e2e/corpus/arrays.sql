@@ -52,3 +52,6 @@ SELECT id, array_cat(ai, ai), at || at FROM alltypes ORDER BY id;
 -- an unknown literal beside an array is an array (array || array), as PostgreSQL resolves it
 SELECT at || '{z}', ai || '{5}', '{5}' || ai FROM alltypes ORDER BY id;
 SELECT at || 'z' FROM alltypes ORDER BY id;
+-- a float array that is a sort key keeps its -0 (DuckDB rebuilds a sorted column from its sort key)
+SELECT id, ARRAY[f4::float8, array_length(at, 1)] AS x FROM alltypes ORDER BY 1, 2;
+SELECT id, ARRAY[f8] AS x, ARRAY[f4] AS y FROM alltypes ORDER BY id, 2, 3;
