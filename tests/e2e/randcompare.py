@@ -389,6 +389,12 @@ def alltypes_query(rnd):
             f"SELECT id, ARRAY[{a}, {b}] AS x FROM alltypes",
             f"SELECT id, x FROM alltypes, LATERAL (VALUES ({a}), ({b})) v(x)"])
         return f"{shape} ORDER BY 1, 2", None
+    if r < 0.3:  # as a filter, where DuckDB's optimizer rewrites comparisons
+        e = exprs[0]
+        return rnd.choice([f"SELECT count(*) FROM alltypes WHERE ({e}) IS NOT NULL",
+                           f"SELECT id FROM alltypes WHERE ({e}) = ({e}) ORDER BY id",
+                           f"SELECT id FROM alltypes WHERE ({e})::text IN ('0', '1', '-1', 't') ORDER BY id",
+                           f"SELECT id FROM alltypes WHERE CASE WHEN id > 5 THEN ({e}) IS NULL ELSE false END ORDER BY id"]), None
     if r < 0.7:
         return f"SELECT id, {sel} FROM alltypes ORDER BY id", None
     if r < 0.85:
