@@ -264,6 +264,7 @@ static char *length_coerce(sqlc_ctx_t *c, char *x, proxy_pgtype_ref_t to, bool *
         if (proxy__pgtype_numeric_is_decimal(to.typmod)) {
             x = *numv ? sqlc_printf(c, "am_num_typmod(%s, %d, %d)", x, p, s) : x;
             *numv = false;
+            /* under coalesce, as a narrowing integer cast (cast_number) */
             return sqlc_printf(c, "coalesce(CAST(%s AS DECIMAL(%d,%d)), NULL)", x, p, s);
         }
         if (!*numv)
@@ -477,9 +478,6 @@ static char *cast_numeric(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t to, proxy_p
     return NULL;
 }
 
-/* A cast that can fail on a value's range (to a narrower integer, to numeric(p,s)) is emitted
- * under coalesce(x, NULL): DuckDB's optimizer drops a cast compared with a constant
- * (CAST(i8 AS INTEGER) = 5 becomes i8 = 5) and with it the error PostgreSQL reports. */
 static int int_bytes(uint32_t oid)
 {
     return oid == PG_OID_INT2 ? 2 : oid == PG_OID_INT4 ? 4 : 8;
@@ -500,6 +498,10 @@ static char *cast_number(sqlc_ctx_t *c, const sqlc_val_t *v, kind_t from, kind_t
                            : tb.oid == PG_OID_INT4 ? 4
                                                    : 8,
                            x);
+    /* A cast that can fail on a value's range (to a narrower integer; to numeric(p,s) in
+     * length_coerce) is emitted under coalesce(x, NULL): DuckDB's optimizer drops a cast
+     * compared with a constant (CAST(i8 AS INTEGER) = 5 becomes i8 = 5) and with it the error
+     * PostgreSQL reports. */
     if (to == K_INT && int_bytes(proxy__pgtype_base(c->cat, v->type).oid) > int_bytes(tb.oid))
         return sqlc_printf(c, "coalesce(CAST(%s AS %s), NULL)", x, sqlc_duck_type(c, tb));
     if (to == K_INT || to == K_OID || to == K_FLOAT)
