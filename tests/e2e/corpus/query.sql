@@ -131,6 +131,7 @@ SELECT CASE WHEN id > 1 THEN ba ELSE jb END FROM alltypes;
 -- varchar is varchar (the padding goes)
 SELECT CASE WHEN id > 1 THEN vc ELSE t END AS x, pg_typeof(CASE WHEN id > 1 THEN vc ELSE t END) FROM alltypes ORDER BY id;
 SELECT CASE WHEN id > 1 THEN ch ELSE vc END || '|' AS x, CASE WHEN id > 1 THEN vc ELSE ch END || '|' AS y FROM alltypes ORDER BY id;
+SELECT CASE WHEN id > 1 THEN ch ELSE vc END AS x, octet_length(CASE WHEN id > 1 THEN ch ELSE vc END) FROM alltypes ORDER BY id;
 SELECT CASE WHEN id > 1 THEN t::name ELSE t END AS x, pg_typeof(CASE WHEN id > 1 THEN t::name ELSE t END) FROM alltypes ORDER BY id;
 -- COLLATE needs a type with a collation: ORDER BY 1 COLLATE "C" is the constant 1, not the
 -- first column
