@@ -355,6 +355,16 @@ static bool value_function(sqlc_ctx_t *c, const PgQuery__SQLValueFunction *f, sq
                          "CURRENT_TIME (time with time zone) is not supported on the "
                          "mirror");
     }
+    /* current_timestamp(p), localtimestamp(p), localtime(p): rounded to p digits and typed
+     * with that typmod; PostgreSQL reduces a precision above 6 to 6 */
+    if (f->op == PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_CURRENT_TIMESTAMP_N ||
+        f->op == PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIMESTAMP_N ||
+        f->op == PG_QUERY__SQLVALUE_FUNCTION_OP__SVFOP_LOCALTIME_N) {
+        int32_t p = f->typmod < 0 ? 0 : f->typmod > 6 ? 6 : f->typmod;
+        if (p < 6)
+            out->sql = sqlc_printf(c, "am_time_round(%s, %d)", out->sql, (int)p);
+        out->type.typmod = p;
+    }
     out->is_const = true;
     return true;
 }

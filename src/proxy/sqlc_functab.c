@@ -104,7 +104,9 @@ static bool emit_minmax(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, si
                                     : sqlc_printf(c, "arg_%s(%s, %s)%s", fn, x, key, post);
     /* varchar (and name) have no min/max of their own: PostgreSQL's are text's, typed text */
     bool as_text = b.oid == PG_OID_VARCHAR || b.oid == PG_OID_NAME;
-    *out = sqlc_val_of(sql, as_text ? sqlc_type(PG_OID_TEXT) : args[0].type);
+    /* an aggregate's result has no typmod: max(numeric(10,2)) is numeric */
+    *out = sqlc_val_of(sql, as_text ? sqlc_type(PG_OID_TEXT)
+                                    : (proxy_pgtype_ref_t){args[0].type.oid, -1});
     out->numv = args[0].numv;
     sqlc_merge_flags(out, &args[0]);
     out->is_const = false;

@@ -92,7 +92,7 @@ static bool percentile(sqlc_ctx_t *c, bool cont, sqlc_val_t *frac, ordset_t *o, 
                           f, l, f, pct_bad(c, "am_q"), pct_error(c, first_bad), f,
                           pct_value(c, l, "am_q", cont, interval));
     }
-    proxy_pgtype_ref_t rt = o->x.type;
+    proxy_pgtype_ref_t rt = {o->x.type.oid, -1}; /* an aggregate's result has no typmod */
     if (multi)
         rt = (proxy_pgtype_ref_t){proxy__pgtype_array(c->cat, proxy__pgtype_base(c->cat, rt).oid),
                                   -1};
@@ -108,7 +108,8 @@ static bool mode(sqlc_ctx_t *c, ordset_t *o, sqlc_val_t *out)
         return false;
     o->key = sqlc_key_expr(c, o->x.sql, o->x.type, o->x.numv);
     char *l = sorted_list(c, o);
-    *out = sqlc_val_of(sqlc_printf(c, "list_extract(%s, am_mode_index(%s))", l, l), o->x.type);
+    *out = sqlc_val_of(sqlc_printf(c, "list_extract(%s, am_mode_index(%s))", l, l),
+                       (proxy_pgtype_ref_t){o->x.type.oid, -1});
     out->numv = o->x.numv;
     return true;
 }

@@ -275,13 +275,16 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
         for (size_t i = 0; i < n; i++)
             if (sqlc_sig_arg(s, i) == PG_OID_ANYELEMENT || sqlc_sig_arg(s, i) == SQLC_ANYNONARRAY)
                 sqlc_numeric_unify(c, &args[i], 1, elem);
+    /* A function's or an operator's result has no typmod in PostgreSQL (exprTypmod is -1 for
+     * FuncExpr, OpExpr, Aggref, WindowFunc): max(numeric(10,2)) is plain numeric in a
+     * RowDescription. The arguments keep theirs above, for the calls that read them. */
     uint32_t r = s->result;
     if (r == PG_OID_ANYELEMENT)
-        *result = elem;
+        *result = (proxy_pgtype_ref_t){elem.oid, -1};
     else if (r == PG_OID_ANYARRAY)
-        *result = (proxy_pgtype_ref_t){arr, elem.typmod};
+        *result = (proxy_pgtype_ref_t){arr, -1};
     else if (r == SQLC_SAME1)
-        *result = args[0].type;
+        *result = (proxy_pgtype_ref_t){args[0].type.oid, -1};
     else
         *result = sqlc_type(r);
     return true;

@@ -114,20 +114,22 @@ public class JdbcMeta {
                     rsmd(ps.getMetaData());
                 }
             });
-            section("ResultSetMetaData alltypes", () -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM alltypes WHERE id = 1");
-                     ResultSet rs = ps.executeQuery()) {
-                    rsmd(rs.getMetaData());
-                }
-            });
-            section("ResultSetMetaData expressions", () -> {
-                try (PreparedStatement ps = c.prepareStatement(
+            section("ResultSetMetaData alltypes", () -> rsmdOf(c, "SELECT * FROM alltypes WHERE id = 1"));
+            section("ResultSetMetaData expressions", () -> rsmdOf(c,
                         "SELECT count(*), sum(total), avg(total), max(ordered_at), 1.5::numeric(4,2), 'x'::varchar(7), "
                         + "'y'::char(3), now()::date, ARRAY[1,2], c.name AS n FROM orders o JOIN customers c ON c.id = o.customer_id "
-                        + "GROUP BY c.name ORDER BY c.name LIMIT 1");
-                     ResultSet rs = ps.executeQuery()) {
-                    rsmd(rs.getMetaData());
-                }
+                        + "GROUP BY c.name ORDER BY c.name LIMIT 1"));
+            // PostgreSQL types a function's, an aggregate's or a window function's result without
+            // the argument's typmod (max(numeric(10,2)) is numeric), and current_timestamp(2)
+            // with its own
+            section("ResultSetMetaData typmods", () -> {
+                rsmdOf(c, "SELECT max(num102), min(vc), min(ch), max(ts::timestamp(0)), array_agg(vc), "
+                        + "percentile_disc(0.5) WITHIN GROUP (ORDER BY num102), "
+                        + "(SELECT max(num102) FROM alltypes), coalesce(max(num102), 0), current_timestamp(2), "
+                        + "localtime(1), localtimestamp(0) FROM alltypes");
+                rsmdOf(c, "SELECT num102, lag(num102) OVER w, first_value(vc) OVER w, nullif(num102, 1), "
+                        + "greatest(num102, num102), unnest(ARRAY[num102]), ARRAY[vc], (ARRAY[num102])[1], "
+                        + "CASE WHEN id > 1 THEN num102 ELSE num102 END FROM alltypes WINDOW w AS (ORDER BY id)");
             });
         } catch (SQLException e) {
             out.append("connect error ").append(e.getSQLState()).append(' ').append(firstLine(e.getMessage())).append('\n');
@@ -169,6 +171,13 @@ public class JdbcMeta {
                     out.append('\n');
                 }
             }
+        }
+    }
+
+    /* the metadata of a query's executed result */
+    static void rsmdOf(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rsmd(rs.getMetaData());
         }
     }
 

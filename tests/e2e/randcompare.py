@@ -11,7 +11,7 @@ array and literal-typing bugs.
     REUSE=1 PROXY_PORT=<port of a kept mirror> ... to query a mirror left running by KEEP=1
 
 EXTRA mixes in subqueries, FILTER, grouping sets, window frames, CTEs, LATERAL, date/time and
-arithmetic shapes; ALLT queries every type of the fixture's alltypes table. Each statement is
+arithmetic shapes; ALLT queries every type of the fixture's alltypes table; COLQ each type's own order, equality, grouping and comparisons. Each statement is
 classified: same; botherr (both fail with one SQLSTATE); ERRCODE (both fail, codes differ);
 refused-<code> (PostgreSQL answers, the proxy fails); ANSWERED (the proxy answers where
 PostgreSQL fails: a wrong answer); DIFF (both answer, differently: read it; float sums in the
@@ -257,7 +257,36 @@ def query():
 
 
 
+def column_query(rnd):
+    """A column's (or an alltypes expression's) own semantics: order, equality, grouping, min/max,
+    DISTINCT, joins and row comparisons, where each type's rules (collation, -0, NaN, interval
+    and jsonb equality, char padding, enum order) decide the answer."""
+    c = rnd.choice(list(ALLT))
+    v = c if rnd.random() < 0.7 else f"({rnd.choice(ALLT[c])})"
+    d = rnd.choice(["", " DESC", " ASC NULLS FIRST", " DESC NULLS LAST"])
+    return rnd.choice([
+        f"SELECT id, {v} AS v FROM alltypes ORDER BY {v}{d}, id",
+        f"SELECT v, count(*) FROM (SELECT {v} AS v FROM alltypes UNION ALL SELECT {v} FROM alltypes WHERE id % 2 = 0) s GROUP BY 1 ORDER BY 1{d}",
+        f"SELECT min({v}) AS a, max({v}) AS b FROM alltypes",
+        f"SELECT a.id, b.id FROM alltypes a JOIN alltypes b ON (a.{v}) = (b.{v}) ORDER BY 1, 2" if v == c else
+        f"SELECT a.id, b.id FROM alltypes a JOIN alltypes b ON a.{c} = b.{c} AND a.id <> b.id ORDER BY 1, 2",
+        f"SELECT a.id, b.id FROM alltypes a JOIN alltypes b ON a.{c} < b.{c} ORDER BY 1, 2",
+        f"SELECT id, {v} IN (SELECT {v} FROM alltypes WHERE id < 6) AS x FROM alltypes ORDER BY id",
+        f"SELECT array_agg({v} ORDER BY {v}{d}, id) FROM alltypes",
+        f"SELECT id, lag({v}) OVER (ORDER BY {v}{d}, id) AS l, rank() OVER (ORDER BY {v}{d}) AS r FROM alltypes ORDER BY id",
+        f"SELECT DISTINCT {v} AS v FROM alltypes ORDER BY 1{d}",
+        f"SELECT id, ({v}, id) < (SELECT {v}, 5 FROM alltypes WHERE id = {rnd.randint(1, 10)}) AS x FROM alltypes ORDER BY id",
+        f"SELECT id, {v} IS DISTINCT FROM (SELECT {v} FROM alltypes WHERE id = {rnd.randint(1, 10)}) AS x FROM alltypes ORDER BY id",
+        f"SELECT count(DISTINCT {v}) AS n FROM alltypes",
+        f"SELECT id, greatest({v}, (SELECT {v} FROM alltypes WHERE id = {rnd.randint(1, 10)})) AS g FROM alltypes ORDER BY id",
+        f"SELECT id, {v} = ANY(ARRAY(SELECT {v} FROM alltypes WHERE id > 5)) AS x FROM alltypes ORDER BY id",
+        f"SELECT id FROM alltypes WHERE {v} > (SELECT {v} FROM alltypes WHERE id = {rnd.randint(1, 10)}) ORDER BY id",
+    ]), None
+
+
 def query2():
+    if os.environ.get("COLQ") and rnd.random() < float(os.environ.get("COLQ")):
+        return column_query(rnd)
     if os.environ.get("ALLT") and rnd.random() < float(os.environ.get("ALLT")):
         return alltypes_query(rnd)
     if os.environ.get("EXTRA") and rnd.random() < float(os.environ.get("EXTRA")):
@@ -279,7 +308,7 @@ def run(conn, sql):
     try:
         cur.execute(sql)
         rows = cur.fetchall()
-        desc = [(d.name, d.type_code) for d in cur.description]
+        desc = [(d.name, d.type_code) + ((d.internal_size, d.precision, d.scale) if os.environ.get("TYPMOD") else ()) for d in cur.description]
         return ("ok", desc, rows)
     except psycopg2.Error as e:
         return ("err", e.pgcode, (e.pgerror or "").split("\n")[0])

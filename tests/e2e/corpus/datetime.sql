@@ -55,6 +55,8 @@ SELECT timestamp '2024-02-29 12:00' AT TIME ZONE 'UTC', timestamptz '2024-02-29 
 SELECT timezone('Europe/Berlin', timestamptz '2024-03-31 00:59:59+00'), timezone('Europe/Berlin', timestamptz '2024-03-31 01:00:00+00'), timestamp '2024-06-01 12:00' AT TIME ZONE '+05', timestamp '2024-06-01 12:00' AT TIME ZONE 'EST5EDT', timestamp '2024-06-01 12:00' AT TIME ZONE INTERVAL '-03:30';
 SELECT timestamptz '2024-06-01 12:00+00' AT TIME ZONE 'Mars/Olympus';
 SELECT current_date - current_date, now() - now(), now() = current_timestamp, localtimestamp - now()::timestamp < interval '1 second';
+-- current_timestamp(p), localtimestamp(p), localtime(p) round to p fractional digits (a precision above 6 is 6, with a warning)
+SELECT extract(microseconds from current_timestamp(2))::bigint % 10000 = 0, extract(microseconds from localtimestamp(0))::bigint % 1000000, extract(microseconds from localtime(1))::bigint % 100000 = 0, current_timestamp(6) = current_timestamp, pg_typeof(localtime(3)), pg_typeof(localtimestamp(3));
 SELECT id, at, at::date, at::timestamp, date_trunc('day', at), extract(hour FROM at) FROM events WHERE id IN (1, 31, 32, 33, 60, 100, 134) ORDER BY id;
 
 -- session: SET TimeZone = 'America/New_York'
