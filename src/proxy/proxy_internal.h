@@ -545,6 +545,11 @@ void proxy__duck_array_binary(const proxy_session_t *s, duckdb_logical_type lt, 
                               idx_t row, uint32_t elem_oid, am_buf_t *out);
 bool proxy__duck_value_encode(const proxy_session_t *s, duckdb_logical_type t, duckdb_vector vec,
                               idx_t row, int16_t format, am_buf_t *out);
+/* An integer or float held in a DuckDB type of another width than pg_oid's (int2, int4,
+ * int8, float4, float8) in the width PostgreSQL's send function writes: an int4 result that
+ * DuckDB computed as BIGINT is 4 bytes. False when pg_oid is none of those or t no number. */
+bool proxy__pg_width_binary(uint32_t pg_oid, duckdb_type t, duckdb_vector vec, idx_t row,
+                            am_buf_t *out);
 /* numeric's binary send format from its text ("-12.50", "NaN", "Infinity"). */
 void proxy__numeric_binary(const char *txt, size_t n, am_buf_t *out);
 /* The types whose binary form the proxy can send (Bind refuses the rest, 0A000). */

@@ -252,17 +252,22 @@ static bool binary_override(const proxy_session_t *s, const proxy_col_t *c, duck
         am_buf_put_u32(out, (uint32_t)int_at(c->type, vec, row));
         return true;
     }
+    if (proxy__pg_width_binary(c->oid, c->type, vec, row, out))
+        return true;
     if (c->type == DUCKDB_TYPE_LIST) {
-        /* arrays of numeric, jsonb and the string types: the element OID the column's type
-         * names (numeric[] elements are held as text); others as DuckDB's element type */
+        /* arrays of numeric, jsonb and the string types, and of integers and floats (DuckDB's
+         * element may be wider or narrower): the element OID the column's type names
+         * (numeric[] elements are held as text); others as DuckDB's element type */
         uint32_t elem = s->cat ? proxy__pgtype_elem(s->cat, c->pg.oid) : 0;
         duckdb_logical_type ct = duckdb_list_type_child_type(c->ltype);
         duckdb_type cid = duckdb_get_type_id(ct);
         duckdb_destroy_logical_type(&ct);
         bool held_as_text = cid == DUCKDB_TYPE_VARCHAR;
-        if (!held_as_text ||
-            !(elem == PG_OID_NUMERIC || elem == PG_OID_JSONB || elem == PG_OID_VARCHAR ||
-              elem == PG_OID_BPCHAR || elem == PG_OID_NAME))
+        bool sized = elem == PG_OID_INT2 || elem == PG_OID_INT4 || elem == PG_OID_INT8 ||
+                     elem == PG_OID_FLOAT4 || elem == PG_OID_FLOAT8;
+        if (!sized && (!held_as_text ||
+                       !(elem == PG_OID_NUMERIC || elem == PG_OID_JSONB || elem == PG_OID_VARCHAR ||
+                         elem == PG_OID_BPCHAR || elem == PG_OID_NAME)))
             return false;
         proxy__duck_array_binary(s, c->ltype, vec, row, elem, out);
         return true;

@@ -492,7 +492,10 @@ void proxy__numeric_binary(const char *txt, size_t n, am_buf_t *out)
         put_be(out, 0, 2);
         put_be(out, 0, 2);
         put_be(out, txt[0] == 'N' ? 0xC000 : txt[0] == 'I' ? 0xD000 : 0xF000, 2);
-        put_be(out, 0, 2);
+        /* numeric_send reads the display scale out of the special value's header bits: 32 for
+         * either infinity (0x1000 of 0xD000/0xF000 under the short format's scale mask), 0 for
+         * NaN; clients that compare bytes see PostgreSQL's */
+        put_be(out, txt[0] == 'N' ? 0 : 32, 2);
         return;
     }
     bool neg = n > 0 && txt[0] == '-';
@@ -543,6 +546,77 @@ static int64_t pg_ts(int64_t unix_us)
 static bool value_binary(const proxy_session_t *s, duckdb_logical_type lt, duckdb_vector vec,
                          idx_t row, am_buf_t *out);
 
+/* The value of a DuckDB integer vector's row, and the width PostgreSQL's smallest integer
+ * type that holds every value of that DuckDB type has (unsigned ones need the next size). */
+static bool duck_int(duckdb_type t, const void *d, idx_t row, int64_t *v, int *width)
+{
+    switch (t) {
+    case DUCKDB_TYPE_TINYINT:
+        *v = (int64_t)((const int8_t *)d)[row];
+        *width = 2;
+        return true;
+    case DUCKDB_TYPE_SMALLINT:
+        *v = ((const int16_t *)d)[row];
+        *width = 2;
+        return true;
+    case DUCKDB_TYPE_UTINYINT:
+        *v = ((const uint8_t *)d)[row];
+        *width = 2;
+        return true;
+    case DUCKDB_TYPE_INTEGER:
+        *v = ((const int32_t *)d)[row];
+        *width = 4;
+        return true;
+    case DUCKDB_TYPE_USMALLINT:
+        *v = ((const uint16_t *)d)[row];
+        *width = 4;
+        return true;
+    case DUCKDB_TYPE_BIGINT:
+        *v = ((const int64_t *)d)[row];
+        *width = 8;
+        return true;
+    case DUCKDB_TYPE_UINTEGER:
+        *v = ((const uint32_t *)d)[row];
+        *width = 8;
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool proxy__pg_width_binary(uint32_t pg_oid, duckdb_type t, duckdb_vector vec, idx_t row,
+                            am_buf_t *out)
+{
+    const void *d = duckdb_vector_get_data(vec);
+    int width = pg_oid == PG_OID_INT2   ? 2
+                : pg_oid == PG_OID_INT4 ? 4
+                : pg_oid == PG_OID_INT8 ? 8
+                                        : 0;
+    int64_t v;
+    int duck_width;
+    if (width) {
+        if (!duck_int(t, d, row, &v, &duck_width))
+            return false;
+        put_be(out, (uint64_t)v, width);
+        return true;
+    }
+    if (pg_oid == PG_OID_FLOAT4 && t == DUCKDB_TYPE_DOUBLE) {
+        float f = (float)((const double *)d)[row];
+        uint32_t bits;
+        memcpy(&bits, &f, 4);
+        put_be(out, bits, 4);
+        return true;
+    }
+    if (pg_oid == PG_OID_FLOAT8 && t == DUCKDB_TYPE_FLOAT) {
+        double f = ((const float *)d)[row];
+        uint64_t bits;
+        memcpy(&bits, &f, 8);
+        put_be(out, bits, 8);
+        return true;
+    }
+    return false;
+}
+
 void proxy__duck_array_binary(const proxy_session_t *s, duckdb_logical_type lt, duckdb_vector vec,
                               idx_t row, uint32_t elem_oid, am_buf_t *out)
 {
@@ -586,7 +660,8 @@ void proxy__duck_array_binary(const proxy_session_t *s, duckdb_logical_type lt, 
         } else if (text_held && elem_oid == PG_OID_JSONB) { /* jsonb_send: version 1, text */
             put_be(out, 1, 1);
             value_text(s, ct, child, off + i, out);
-        } else if (!value_binary(s, ct, child, off + i, out)) {
+        } else if (!proxy__pg_width_binary(elem_oid, duckdb_get_type_id(ct), child, off + i, out) &&
+                   !value_binary(s, ct, child, off + i, out)) {
             value_text(s, ct, child, off + i, out);
         }
         am_buf_set_u32(out, len_off, (uint32_t)(out->len - len_off - 4));
@@ -596,34 +671,16 @@ void proxy__duck_array_binary(const proxy_session_t *s, duckdb_logical_type lt, 
 
 static bool int_binary(duckdb_type t, void *data, idx_t row, am_buf_t *out)
 {
-    switch (t) {
-    case DUCKDB_TYPE_BOOLEAN:
+    if (t == DUCKDB_TYPE_BOOLEAN) {
         put_be(out, ((bool *)data)[row], 1);
         return true;
-    case DUCKDB_TYPE_TINYINT:
-        put_be(out, (uint64_t)(int64_t)((int8_t *)data)[row], 2);
-        return true;
-    case DUCKDB_TYPE_SMALLINT:
-        put_be(out, (uint64_t)(int64_t)((int16_t *)data)[row], 2);
-        return true;
-    case DUCKDB_TYPE_UTINYINT:
-        put_be(out, ((uint8_t *)data)[row], 2);
-        return true;
-    case DUCKDB_TYPE_INTEGER:
-        put_be(out, (uint64_t)(int64_t)((int32_t *)data)[row], 4);
-        return true;
-    case DUCKDB_TYPE_USMALLINT:
-        put_be(out, ((uint16_t *)data)[row], 4);
-        return true;
-    case DUCKDB_TYPE_BIGINT:
-        put_be(out, (uint64_t)((int64_t *)data)[row], 8);
-        return true;
-    case DUCKDB_TYPE_UINTEGER:
-        put_be(out, ((uint32_t *)data)[row], 8);
-        return true;
-    default:
-        return false;
     }
+    int64_t v;
+    int width;
+    if (!duck_int(t, data, row, &v, &width))
+        return false;
+    put_be(out, (uint64_t)v, width);
+    return true;
 }
 
 static bool value_binary(const proxy_session_t *s, duckdb_logical_type lt, duckdb_vector vec,

@@ -9,6 +9,9 @@ array and literal-typing bugs.
     SEED=1 N=500 [EXTRA=0.5] [ALLT=0.5] [KEEP=1] [SESSION="SET TimeZone = 'Asia/Kolkata'"] \
         /usr/bin/python3 tests/e2e/randcompare.py
     REUSE=1 PROXY_PORT=<port of a kept mirror> ... to query a mirror left running by KEEP=1
+    TYPMOD=1 also compares each column's typmod (psycopg2's size, precision, scale);
+    BINARY=1 asks both servers (libpq through ctypes) for binary results and compares their
+    bytes and typmods (found int4 results sent in 8 bytes)
 
 EXTRA mixes in subqueries, FILTER, grouping sets, window frames, CTEs, LATERAL, date/time and
 arithmetic shapes; ALLT queries every type of the fixture's alltypes table; COLQ each type's own order, equality, grouping and comparisons. Each statement is
@@ -316,6 +319,50 @@ def run(conn, sql):
         cur.close()
 
 
+class BinConn:
+    """BINARY=1: a libpq connection (ctypes) asking for every result column in binary format;
+    rows are the raw bytes of each value, so the binary send functions are compared too."""
+    lib = None
+
+    def __init__(self, port, session):
+        import ctypes
+        if BinConn.lib is None:
+            pq = ctypes.CDLL("libpq.so.5")
+            vp, ci, cp = ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p
+            for name, res, args in [("PQconnectdb", vp, [cp]), ("PQexecParams", vp, [vp, cp, ci, vp, vp, vp, vp, ci]),
+                                    ("PQexec", vp, [vp, cp]), ("PQresultStatus", ci, [vp]), ("PQclear", None, [vp]),
+                                    ("PQntuples", ci, [vp]), ("PQnfields", ci, [vp]), ("PQfname", cp, [vp, ci]),
+                                    ("PQftype", ci, [vp, ci]), ("PQfmod", ci, [vp, ci]), ("PQgetisnull", ci, [vp, ci, ci]),
+                                    ("PQgetlength", ci, [vp, ci, ci]), ("PQgetvalue", vp, [vp, ci, ci]),
+                                    ("PQresultErrorField", cp, [vp, ci])]:
+                f = getattr(pq, name)
+                f.restype, f.argtypes = res, args
+            BinConn.lib = pq
+        self.ct = ctypes
+        self.conn = BinConn.lib.PQconnectdb(
+            f"host=127.0.0.1 port={port} dbname={DB} user={amtest.PGUSER} password={amtest.PGPASSWORD}".encode())
+        for stmt in session:
+            BinConn.lib.PQclear(BinConn.lib.PQexec(self.conn, stmt.encode()))
+
+    def run(self, sql):
+        pq = BinConn.lib
+        r = pq.PQexecParams(self.conn, sql.encode(), 0, None, None, None, None, 1)
+        try:
+            if pq.PQresultStatus(r) != 2:
+                msg = (pq.PQresultErrorField(r, ord("M")) or b"").decode()
+                return ("err", (pq.PQresultErrorField(r, ord("C")) or b"").decode(), "ERROR:  " + msg)
+            nf = pq.PQnfields(r)
+            desc = [(pq.PQfname(r, j).decode(), pq.PQftype(r, j), pq.PQfmod(r, j)) for j in range(nf)]
+            rows = []
+            for i in range(pq.PQntuples(r)):
+                rows.append(tuple(None if pq.PQgetisnull(r, i, j) else
+                                  self.ct.string_at(pq.PQgetvalue(r, i, j), pq.PQgetlength(r, i, j)).hex()
+                                  for j in range(nf)))
+            return ("ok", desc, rows)
+        finally:
+            pq.PQclear(r)
+
+
 def extra(rnd, num_expr, text_expr, pred, lit, from_clause, COLS):
     frm, tabs = from_clause()
     tab, alias = tabs[0]
@@ -456,12 +503,17 @@ def main():
         pgc.cursor().execute(stmt)
         px.cursor().execute(stmt)
     stats = {}
+    bpg = bpx = None
+    if os.environ.get("BINARY") == "1":
+        session = [x + ";" for x in filter(str.strip, os.environ.get("SESSION", "").split(";"))]
+        bpg = BinConn(amtest.PGPORT, ["SET statement_timeout = '5s'"] + session)
+        bpx = BinConn(port, session)
     try:
         for i in range(N):
             q, nc = query2()
             q, ordered = wrap(q, nc)
-            a = run(pgc, q)
-            b = run(px, q)
+            a = bpg.run(q) if bpg else run(pgc, q)
+            b = bpx.run(q) if bpx else run(px, q)
             if a[0] == "ok" and b[0] == "ok":
                 ra, rb = a[2], b[2]
                 if not ordered:
