@@ -214,11 +214,22 @@ const char *sqlc_key_expr(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bo
     return x;
 }
 
+/* DuckDB refuses a bare parameter as an ORDER BY, GROUP BY or DISTINCT ON key ("Parameter not
+ * supported in ORDER BY clause", an XX000); PostgreSQL sorts or groups by its value, one
+ * constant for the whole statement, which a scalar subquery of it is too. */
+static const char *param_key(sqlc_ctx_t *c, const char *sql)
+{
+    size_t n = strlen(sql);
+    if (n < 2 || sql[0] != '$' || strspn(sql + 1, "0123456789") != n - 1)
+        return sql;
+    return sqlc_printf(c, "(SELECT %s)", sql);
+}
+
 static bool sort_key(sqlc_ctx_t *c, sqlc_val_t *v, am_buf_t *b)
 {
     if (!sqlc_orderable(c, v->type, v->numv))
         return false;
-    am_buf_puts(b, sqlc_key_expr(c, v->sql, v->type, v->numv));
+    am_buf_puts(b, param_key(c, sqlc_key_expr(c, v->sql, v->type, v->numv)));
     return true;
 }
 
@@ -302,7 +313,7 @@ static bool group_item(sqlc_ctx_t *c, const sqlc_node_t *n, bool in_set, am_buf_
     sqlc_group_item(c, v.sql);
     /* an item without a column of this level is one group whatever its key */
     if (!key || !strstr(v.sql, sqlc_printf(c, "\001%d\003", c->scope->depth))) {
-        am_buf_puts(b, v.sql);
+        am_buf_puts(b, param_key(c, v.sql));
         return true;
     }
     c->scope->gsets = c->scope->gsets || in_set;
@@ -380,7 +391,8 @@ static bool distinct_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_
             const char *key;
             ok = sqlc_eq_key(c, &c->scope->targets[i].val, &key);
             keyed = keyed || key;
-            am_buf_printf(&on, "%s%s", i ? ", " : "", key ? key : c->scope->targets[i].val.sql);
+            am_buf_printf(&on, "%s%s", i ? ", " : "",
+                          key ? key : param_key(c, c->scope->targets[i].val.sql));
         }
     } else {
         keyed = true;
@@ -388,13 +400,14 @@ static bool distinct_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_
             bool err = false;
             int k = output_ref(c, s->distinct_clause[i], true, &err);
             sqlc_val_t v;
-            ok = !err && (k >= 0 || sqlc_expr(c, s->distinct_clause[i], &v));
+            ok = !err && (k >= 0 ||
+                          (sqlc_expr(c, s->distinct_clause[i], &v) && sqlc_resolve_unknown(c, &v)));
             if (ok && k >= 0)
                 v = c->scope->targets[k].val;
             const char *key = NULL;
             ok = ok && sqlc_eq_key(c, &v, &key);
             if (ok)
-                am_buf_printf(&on, "%s%s", i ? ", " : "", key ? key : v.sql);
+                am_buf_printf(&on, "%s%s", i ? ", " : "", key ? key : param_key(c, v.sql));
         }
     }
     if (ok && keyed)

@@ -95,6 +95,13 @@ def psycopg_client(host, port, db, user, password):
     params = ([1, 2, 13, 26, 2001], "customer%", False)
     section("psycopg parameters (server-side binding)", lambda: run(pq, False, params))
     section("psycopg parameters, prepared, binary x6", lambda: [run(pq, True, params, prepare=True) for _ in range(6)])
+    # a parameter as a sort, group or DISTINCT ON key is one constant (DuckDB refuses a bare one
+    # there: "Parameter not supported in ORDER BY clause")
+    section("psycopg parameter as ORDER BY, GROUP BY, DISTINCT ON key", lambda: [
+        run("SELECT id FROM alltypes ORDER BY %s, id DESC", False, ("x",)),
+        run("SELECT %s AS k, count(*) FROM alltypes GROUP BY k", False, ("x",)),
+        run("SELECT count(*) FROM alltypes GROUP BY %s, b ORDER BY 1", False, ("x",)),
+        run("SELECT DISTINCT ON (%s) count(*) OVER () FROM alltypes", False, ("x",))])
     section("psycopg typed parameters", lambda: run(
         "SELECT %s::int8 + 1, %s * 2, %s::timestamptz, %s::uuid, %s::jsonb, %s::interval, %s::numeric[]", False,
         (41, __import__("decimal").Decimal("1.25"), "2024-02-29 12:00+02", "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",

@@ -10,6 +10,8 @@ array and literal-typing bugs.
         /usr/bin/python3 tests/e2e/randcompare.py
     REUSE=1 PROXY_PORT=<port of a kept mirror> ... to query a mirror left running by KEEP=1
     TYPMOD=1 also compares each column's typmod (psycopg2's size, precision, scale);
+    PARAMS=1 (with BINARY=1) turns the first plain literal into $1, prepares the statement
+    without parameter types and compares the inferred types, then runs it with the literal's text;
     BINARY=1 asks both servers (libpq through ctypes) for binary results and compares their
     bytes and typmods (found int4 results sent in 8 bytes)
 
@@ -334,7 +336,9 @@ class BinConn:
                                     ("PQntuples", ci, [vp]), ("PQnfields", ci, [vp]), ("PQfname", cp, [vp, ci]),
                                     ("PQftype", ci, [vp, ci]), ("PQfmod", ci, [vp, ci]), ("PQgetisnull", ci, [vp, ci, ci]),
                                     ("PQgetlength", ci, [vp, ci, ci]), ("PQgetvalue", vp, [vp, ci, ci]),
-                                    ("PQresultErrorField", cp, [vp, ci])]:
+                                    ("PQresultErrorField", cp, [vp, ci]), ("PQprepare", vp, [vp, cp, cp, ci, vp]),
+                                    ("PQdescribePrepared", vp, [vp, cp]), ("PQnparams", ci, [vp]),
+                                    ("PQparamtype", ci, [vp, ci]), ("PQexecPrepared", vp, [vp, cp, ci, vp, vp, vp, ci])]:
                 f = getattr(pq, name)
                 f.restype, f.argtypes = res, args
             BinConn.lib = pq
@@ -346,7 +350,44 @@ class BinConn:
 
     def run(self, sql):
         pq = BinConn.lib
-        r = pq.PQexecParams(self.conn, sql.encode(), 0, None, None, None, None, 1)
+        params = None
+        if os.environ.get("PARAMS") == "1":
+            sql, params = self.parameterize(sql)
+        if params is not None:
+            # prepared with no types given: the server infers $1's, which is compared too
+            pq.PQclear(pq.PQexec(self.conn, b"DEALLOCATE ALL"))
+            r = pq.PQprepare(self.conn, b"rq", sql.encode(), 0, None)
+            if pq.PQresultStatus(r) == 1:
+                pq.PQclear(r)
+                d = pq.PQdescribePrepared(self.conn, b"rq")
+                ptypes = [pq.PQparamtype(d, i) for i in range(pq.PQnparams(d))]
+                pq.PQclear(d)
+                vals = (self.ct.c_char_p * 1)(params.encode())
+                r = pq.PQexecPrepared(self.conn, b"rq", 1, vals, None, None, 1)
+                res = self.result(r)
+                return res if res[0] == "err" else ("ok", res[1] + [("params", *ptypes)], res[2])
+        else:
+            r = pq.PQexecParams(self.conn, sql.encode(), 0, None, None, None, None, 1)
+        return self.result(r)
+
+    @staticmethod
+    def parameterize(sql):
+        """The query with its first plain literal (a number or a quoted string not followed by
+        a cast) replaced by $1, and that literal's text; (sql, None) when there is none."""
+        import re
+        for m in re.finditer(r"'((?:[^']|'')*)'|(?<![\w.:$])(\d+(?:\.\d+)?)(?![\w.])", sql):
+            if sql[m.end():m.end() + 2] == "::" or sql[max(0, m.start() - 2):m.start()] == "::":
+                continue
+            before = sql[:m.start()].rstrip().upper()
+            if before.endswith(("INTERVAL", "DATE", "TIMESTAMP", "TIMESTAMPTZ", "TIME", "LIMIT", "OFFSET",
+                                "PRECEDING", "FOLLOWING", "BY", "JSONB", "JSON", "B", "E", "COLLATE")):
+                continue
+            val = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+            return sql[:m.start()] + "$1" + sql[m.end():], val
+        return sql, None
+
+    def result(self, r):
+        pq = BinConn.lib
         try:
             if pq.PQresultStatus(r) != 2:
                 msg = (pq.PQresultErrorField(r, ord("M")) or b"").decode()
