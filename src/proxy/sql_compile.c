@@ -115,7 +115,7 @@ static bool compile_once(const proxy_sqlenv_t *env, const PgQuery__Node *stmt,
         c.params = am_arena_alloc(c.arena, n_param_oids * sizeof *c.params);
         c.n_params = n_param_oids;
         for (size_t i = 0; i < n_param_oids; i++)
-            c.params[i].type = (proxy_pgtype_ref_t){param_oids[i], -1};
+            c.params[i] = (sqlc_param_t){.type = {param_oids[i], -1}};
     }
     char *sql = NULL;
     sqlc_target_t *t = NULL;
@@ -129,9 +129,12 @@ static bool compile_once(const proxy_sqlenv_t *env, const PgQuery__Node *stmt,
     } else {
         ok = am_err_set(err, "0A000", "statement is not a query");
     }
+    /* a parameter that an argument of type "any" saw untyped stays so in PostgreSQL; typed by
+     * a later use, its two uses disagree (42P08) */
     for (size_t i = 0; ok && i < c.n_params; i++)
-        if (c.params[i].type.oid == 0)
-            ok = am_err_set(err, "42P18", "could not determine data type of parameter $%zu", i + 1);
+        if (c.params[i].type.oid == 0 || c.params[i].any_use)
+            ok = am_err_set(err, c.params[i].type.oid == 0 ? "42P18" : "42P08",
+                            "could not determine data type of parameter $%zu", i + 1);
     if (ok)
         fill(&c, sql, t, n, out);
     *narrowed = c.narrowed;

@@ -149,6 +149,7 @@ bool sqlc_group_finalize(sqlc_ctx_t *c, am_buf_t *out, size_t start);
 
 typedef struct sqlc_param {
     proxy_pgtype_ref_t type; /* oid 0 until known */
+    bool any_use; /* passed while untyped to an argument of type "any" (concat, format) */
 } sqlc_param_t;
 
 struct sqlc_ctx {

@@ -253,7 +253,12 @@ bool sqlc_apply_sig(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t
             t = elem;
         else if (want == PG_OID_ANYARRAY)
             t = (proxy_pgtype_ref_t){arr, elem.typmod};
-        else if (want == PG_OID_ANY)
+        else if (want == PG_OID_ANY && args[i].param && args[i].type.oid == PG_OID_UNKNOWN) {
+            /* PostgreSQL gives an untyped parameter no type here, and later fails the
+             * statement for it (sql_compile.c): concat($1) is 42P18 */
+            c->params[args[i].param - 1].any_use = true;
+            continue;
+        } else if (want == PG_OID_ANY)
             t = args[i].type.oid == PG_OID_UNKNOWN ? sqlc_type(PG_OID_TEXT) : args[i].type;
         /* a vector stays one (the same list): it is not an array starting at 1 */
         uint32_t ab = proxy__pgtype_base(c->cat, args[i].type).oid;

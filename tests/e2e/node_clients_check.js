@@ -29,6 +29,10 @@ const PARAM_QUERIES = [
   ['customers by LIKE and array', 'SELECT id, name, tags FROM customers WHERE name LIKE $1 AND id = ANY($2::int8[]) ORDER BY id', ['customer\\_1%', '{1,10,11,12,100}']],
   ['typed parameters', 'SELECT $1::int4 + 1 AS a, $2::numeric * 2 AS b, $3::timestamptz AS c, $4::uuid AS d, $5::jsonb AS e, $6::bool AS f, $7::text[] AS g',
     ['41', '1.25', '2024-02-29 12:00:00+02', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '{"b":1,"a":2}', 'yes', '{x,NULL,"y z"}']],
+  // node-postgres sends every parameter untyped: as a sort or group key it is a constant (DuckDB
+  // refuses a bare one there); passed to an argument of type "any" it stays untyped (42P18)
+  ['parameter as a sort and group key', 'SELECT $1 AS k, count(*) FROM alltypes GROUP BY $1 ORDER BY $1, 2', ['x']],
+  ['untyped parameter to concat', 'SELECT concat($1, t) FROM alltypes', ['x']],
 ];
 
 function show(v) {

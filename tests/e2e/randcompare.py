@@ -379,6 +379,8 @@ class BinConn:
             if sql[m.end():m.end() + 2] == "::" or sql[max(0, m.start() - 2):m.start()] == "::":
                 continue
             before = sql[:m.start()].rstrip().upper()
+            if re.search(r"ORDER BY[\d, ]*$", before):  # a position, not a value
+                continue
             if before.endswith(("INTERVAL", "DATE", "TIMESTAMP", "TIMESTAMPTZ", "TIME", "LIMIT", "OFFSET",
                                 "PRECEDING", "FOLLOWING", "BY", "JSONB", "JSON", "B", "E", "COLLATE")):
                 continue
