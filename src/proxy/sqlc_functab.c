@@ -368,8 +368,8 @@ static const sqlc_sig_t funcs[] = {
     F1("jsonb_array_length", JB, I4, "am_jsonb_array_length(%1)"),
     F1("json_array_length", JS, I4, "am_json_array_length(%1)"),
     F1("jsonb_pretty", JB, T, "am_jsonb_pretty(%1)"),
-    F1("to_jsonb", ANYV, JB, NULL),
-    F1("to_json", ANYV, JS, NULL),
+    F1("to_jsonb", ANY, JB, NULL), /* anyelement: to_json(NULL) has no type (42804) */
+    F1("to_json", ANY, JS, NULL),
     /* ---- date and time ---- */
     F0("now", TZ, NULL),
     F0("transaction_timestamp", TZ, NULL),

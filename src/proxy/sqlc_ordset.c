@@ -197,7 +197,14 @@ bool sqlc_within_group(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *na
                          f->n_agg_order);
     const PgQuery__SortBy *sb = f->agg_order[0]->sort_by;
     ordset_t o = {0};
-    if (!sqlc_expr(c, sb->node, &o.x) || !sqlc_resolve_unknown(c, &o.x))
+    if (!sqlc_expr(c, sb->node, &o.x))
+        return false;
+    /* mode and percentile_disc take anyelement: an untyped literal or NULL has no type */
+    if (o.x.type.oid == PG_OID_UNKNOWN &&
+        (strcmp(name, "mode") == 0 || strcmp(name, "percentile_disc") == 0))
+        return sqlc_fail(c, "42804",
+                         "could not determine polymorphic type because input has type unknown");
+    if (!sqlc_resolve_unknown(c, &o.x))
         return false;
     o.desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
     o.nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||

@@ -70,36 +70,57 @@ static size_t keep_best(const sqlc_sig_t **cands, size_t n, const int *score)
     return m;
 }
 
-/* The unknown-literal rule: at each unknown position prefer candidates whose type there is of
- * the string category, or of the single category all candidates share, then preferred. */
+static char sig_category(sqlc_ctx_t *c, uint32_t t)
+{
+    return is_poly(t) ? 'P' : sqlc_category(c, t);
+}
+
+/* The unknown-literal rule (func_select_candidate): at each unknown position the candidates'
+ * types there must share one category, or one of them be of the string category, which then
+ * wins; with a preferred type in that category, only preferred ones stay. Where categories
+ * conflict (date + unknown: integer, interval, time) nothing is eliminated, and the caller's
+ * last rule decides or the call is ambiguous. */
 static size_t unknown_rule(sqlc_ctx_t *c, const sqlc_sig_t **cands, size_t n,
                            const sqlc_val_t *args, size_t nargs)
 {
-    for (size_t i = 0; i < nargs && n > 1; i++) {
+    char *cat = am_arena_alloc(c->arena, nargs + 1);
+    bool *pref = am_arena_alloc(c->arena, (nargs + 1) * sizeof *pref);
+    for (size_t i = 0; i < nargs; i++) {
+        cat[i] = 0;
+        pref[i] = false;
         if (args[i].type.oid != PG_OID_UNKNOWN)
             continue;
-        bool any_string = false;
-        for (size_t k = 0; k < n; k++)
-            any_string = any_string || sqlc_category(c, sqlc_sig_arg(cands[k], i)) == 'S';
-        size_t m = 0;
+        bool conflict = false;
         for (size_t k = 0; k < n; k++) {
-            bool string = sqlc_category(c, sqlc_sig_arg(cands[k], i)) == 'S';
-            if (!any_string || string)
-                cands[m++] = cands[k];
+            uint32_t t = sqlc_sig_arg(cands[k], i);
+            char tc = sig_category(c, t);
+            bool tp = !is_poly(t) && sqlc_preferred(c, t);
+            if (!cat[i] || (tc != cat[i] && tc == 'S')) {
+                cat[i] = tc;
+                pref[i] = tp;
+            } else if (tc == cat[i]) {
+                pref[i] = pref[i] || tp;
+            } else {
+                conflict = true;
+            }
         }
-        n = m;
-        size_t p = 0;
-        for (size_t k = 0; k < n; k++)
-            p += sqlc_preferred(c, sqlc_sig_arg(cands[k], i));
-        if (p > 0 && p < n) {
-            m = 0;
-            for (size_t k = 0; k < n; k++)
-                if (sqlc_preferred(c, sqlc_sig_arg(cands[k], i)))
-                    cands[m++] = cands[k];
-            n = m;
-        }
+        if (conflict && cat[i] != 'S')
+            return n;
     }
-    return n;
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        bool keep = true;
+        for (size_t i = 0; i < nargs && keep; i++) {
+            if (args[i].type.oid != PG_OID_UNKNOWN)
+                continue;
+            uint32_t t = sqlc_sig_arg(cands[k], i);
+            keep =
+                sig_category(c, t) == cat[i] && (!pref[i] || (!is_poly(t) && sqlc_preferred(c, t)));
+        }
+        if (keep)
+            cands[m++] = cands[k];
+    }
+    return m ? m : n;
 }
 
 static size_t poly_probe(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *args, size_t n,
@@ -226,6 +247,28 @@ static size_t poly_probe(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *a
     return m;
 }
 
+/* Where untyped arguments alone are text: PostgreSQL 14 and later declare these with
+ * anycompatible and anycompatiblearray; min and max are one function per type there, text's
+ * chosen for an unknown (this table has them polymorphic). */
+static bool compatible_family(const sqlc_sig_t *s)
+{
+    static const char *const names[] = {"array_append",
+                                        "array_prepend",
+                                        "array_cat",
+                                        "array_position",
+                                        "array_positions",
+                                        "array_remove",
+                                        "array_replace",
+                                        "width_bucket",
+                                        "||",
+                                        "min",
+                                        "max"};
+    for (size_t i = 0; i < AM_ARRAY_LEN(names); i++)
+        if (s->name && strcmp(s->name, names[i]) == 0)
+            return true;
+    return false;
+}
+
 /* The actual type a polymorphic signature binds anyelement to (the arguments' common type). */
 static bool bind_poly(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                       proxy_pgtype_ref_t *elem)
@@ -234,6 +277,22 @@ static bool bind_poly(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size
     size_t m = poly_probe(c, s, args, n, probe);
     elem->oid = 0;
     elem->typmod = -1;
+    bool any_poly = false, typed = false;
+    for (size_t i = 0; i < n; i++)
+        any_poly = any_poly || (is_poly(sqlc_sig_arg(s, i)) && sqlc_sig_arg(s, i) != PG_OID_ANY);
+    for (size_t i = 0; i < m; i++)
+        typed = typed || probe[i].type.oid != PG_OID_UNKNOWN;
+    if (any_poly && !typed) {
+        /* polymorphic arguments that are all untyped literals, NULLs or parameters: the
+         * anycompatible family reads them as text, anyelement has no type to read them with
+         * (array_length('{1,2}', 1), lag('a'), to_json(NULL)) */
+        if (!compatible_family(s))
+            return sqlc_fail(c, "42804",
+                             "could not determine polymorphic type because input has type "
+                             "unknown");
+        *elem = sqlc_type(PG_OID_TEXT);
+        return true;
+    }
     if (m == 0)
         return true;
     return sqlc_common_type(c, probe, m, "polymorphic argument", elem);

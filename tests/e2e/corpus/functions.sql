@@ -64,3 +64,17 @@ SELECT inet_merge('::1', '1.2.3.4');
 SELECT 2147483647.5::numeric::int, 32767.4::float8::int2, 'NaN'::float8::int8;
 SELECT 1e10::float4::int;
 SELECT ntile(0) OVER () FROM orders LIMIT 1;
+-- Untyped literals where the candidates' categories conflict (date + integer, interval, time) are ambiguous, not interval
+SELECT d + '1' FROM alltypes WHERE id = 1;
+SELECT '1' + d FROM alltypes WHERE id = 1;
+SELECT ts + '1 day', tm + '01:00', iv + '1 hour', i4 + '1', ai || '{1}', jb - 'a' FROM alltypes WHERE id = 1;
+-- anyelement arguments that are all untyped have no type; the anycompatible family and min/max read them as text
+SELECT array_length('{1,2}', 1);
+SELECT lag('a') OVER ();
+SELECT first_value(NULL) OVER ();
+SELECT to_json('a');
+SELECT to_jsonb(NULL);
+SELECT json_agg('a');
+SELECT mode() WITHIN GROUP (ORDER BY 'a');
+SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY 'a');
+SELECT array_cat('{1}', '{2}'), array_append(NULL, 1), array_position('{a}', 'a'), array_remove('{1,2}', '1'), min('a'), max(NULL), pg_typeof(array_cat('{1}', '{2}'));
