@@ -72,7 +72,9 @@ static size_t keep_best(const sqlc_sig_t **cands, size_t n, const int *score)
 
 static char sig_category(sqlc_ctx_t *c, uint32_t t)
 {
-    return is_poly(t) ? 'P' : sqlc_category(c, t);
+    if (is_poly(t))
+        return 'P';
+    return sqlc_category(c, t);
 }
 
 /* The unknown-literal rule (func_select_candidate): at each unknown position the candidates'
