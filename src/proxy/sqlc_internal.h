@@ -110,8 +110,8 @@ struct sqlc_scope {
     /* the grouping check (sqlc_group.c): while mark_refs, this level's column references are
      * written as markers, resolved once GROUP BY and the aggregates are known */
     int depth;
-    bool keep_unknown; /* a set operation's leaf: untyped literals stay unknown (PostgreSQL
-                        * resolves them with the other branches) */
+    bool keep_unknown; /* a set operation's leaf: untyped literals and parameters stay
+                        * unknown (PostgreSQL resolves them with the other branches) */
     bool mark_refs;
     struct sqlc_gref *grefs;
     size_t n_grefs, cap_grefs;

@@ -130,7 +130,7 @@ static bool select_list(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, tlist_t *l)
         }
         sqlc_target_t *t = tlist_add(c, l);
         if (!sqlc_expr(c, rt->val, &t->val) ||
-            !((c->scope->keep_unknown && !t->val.param) || sqlc_resolve_unknown(c, &t->val)))
+            !(c->scope->keep_unknown || sqlc_resolve_unknown(c, &t->val)))
             return false;
         t->name = rt->name && rt->name[0] ? rt->name : t->val.name ? t->val.name : "?column?";
     }
