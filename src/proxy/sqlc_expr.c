@@ -244,7 +244,13 @@ static bool bool_op(sqlc_ctx_t *c, const PgQuery__BoolExpr *b, sqlc_val_t *out)
 static bool null_test(sqlc_ctx_t *c, const PgQuery__NullTest *t, sqlc_val_t *out)
 {
     sqlc_val_t a;
-    if (!sqlc_expr(c, t->arg, &a) || !sqlc_resolve_unknown(c, &a))
+    if (!sqlc_expr(c, t->arg, &a))
+        return false;
+    /* IS NULL gives an untyped parameter no type: alone it fails the statement (42P18), as
+     * an argument of type "any" does (sqlc_apply_sig) */
+    if (a.param && a.type.oid == PG_OID_UNKNOWN)
+        c->params[a.param - 1].any_use = true;
+    else if (!sqlc_resolve_unknown(c, &a))
         return false;
     bool is = t->nulltesttype == PG_QUERY__NULL_TEST_TYPE__IS_NULL;
     *out = sqlc_val_of(sqlc_printf(c, "(%s IS %sNULL)", a.sql, is ? "" : "NOT "),

@@ -149,7 +149,8 @@ bool sqlc_group_finalize(sqlc_ctx_t *c, am_buf_t *out, size_t start);
 
 typedef struct sqlc_param {
     proxy_pgtype_ref_t type; /* oid 0 until known */
-    bool any_use; /* passed while untyped to an argument of type "any" (concat, format) */
+    bool any_use;            /* seen untyped where PostgreSQL gives it no type: an argument of type
+                              * "any" (concat, format), IS NULL */
 } sqlc_param_t;
 
 struct sqlc_ctx {

@@ -33,6 +33,7 @@ const PARAM_QUERIES = [
   // refuses a bare one there); passed to an argument of type "any" it stays untyped (42P18)
   ['parameter as a sort and group key', 'SELECT $1 AS k, count(*) FROM alltypes GROUP BY $1 ORDER BY $1, 2', ['x']],
   ['untyped parameter to concat', 'SELECT concat($1, t) FROM alltypes', ['x']],
+  ['untyped parameter IS NULL', 'SELECT id FROM alltypes WHERE $1 IS NULL OR i4 = $1', ['7']],
   // ... and in a set operation's branch it takes the other branches' type (numeric here)
   ['parameter in a set operation', 'SELECT $1 AS v UNION ALL SELECT num102 FROM alltypes ORDER BY 1 NULLS FIRST', ['7']],
 ];
