@@ -373,20 +373,32 @@ class BinConn:
     @staticmethod
     def parameterize(sql):
         """The query with its first plain literal (a number or a quoted string not followed by
-        a cast) replaced by $1, and that literal's text; (sql, None) when there is none."""
+        a cast) replaced by $1 wherever it is written, and that literal's text; (sql, None) when
+        there is none. Every copy becomes $1, as an application binds one value (a copy left
+        as a literal would differ from $1 where PostgreSQL's custom plan folds the parameter:
+        a grouping set's expression)."""
         import re
-        for m in re.finditer(r"'((?:[^']|'')*)'|(?<![\w.:$])(\d+(?:\.\d+)?)(?![\w.])", sql):
+
+        def eligible(m):
             if sql[m.end():m.end() + 2] == "::" or sql[max(0, m.start() - 2):m.start()] == "::":
-                continue
+                return False
             before = sql[:m.start()].rstrip().upper()
             if re.search(r"ORDER BY[\d, ]*$", before):  # a position, not a value
-                continue
-            if before.endswith(("INTERVAL", "DATE", "TIMESTAMP", "TIMESTAMPTZ", "TIME", "LIMIT", "OFFSET",
-                                "PRECEDING", "FOLLOWING", "BY", "JSONB", "JSON", "B", "E", "COLLATE")):
-                continue
-            val = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
-            return sql[:m.start()] + "$1" + sql[m.end():], val
-        return sql, None
+                return False
+            return not before.endswith(("INTERVAL", "DATE", "TIMESTAMP", "TIMESTAMPTZ", "TIME", "LIMIT", "OFFSET",
+                                        "PRECEDING", "FOLLOWING", "BY", "JSONB", "JSON", "B", "E", "COLLATE"))
+        pat = re.compile(r"'((?:[^']|'')*)'|(?<![\w.:$])(\d+(?:\.\d+)?)(?![\w.])")
+        hits = [m for m in pat.finditer(sql) if eligible(m)]
+        if not hits:
+            return sql, None
+        first = hits[0]
+        val = first.group(1).replace("''", "'") if first.group(1) is not None else first.group(2)
+        out, pos = [], 0
+        for m in hits:
+            if m.group(0) == first.group(0):
+                out.append(sql[pos:m.start()] + "$1")
+                pos = m.end()
+        return "".join(out) + sql[pos:], val
 
     def result(self, r):
         pq = BinConn.lib
