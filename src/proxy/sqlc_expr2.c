@@ -67,7 +67,30 @@ static bool common_list(sqlc_ctx_t *c, PgQuery__Node **nodes, size_t n, const ch
 static bool case_expr(sqlc_ctx_t *c, const PgQuery__CaseExpr *e, sqlc_val_t *out)
 {
     size_t n = e->n_args + 1;
-    sqlc_val_t *res = vals_new(c, n);
+    sqlc_val_t *res = vals_new(c, n), *cond = vals_new(c, n);
+    /* the conditions before the results' common type, as PostgreSQL analyses them: an untyped
+     * parameter in a condition takes its type there (round(x, $1) ... THEN $1) */
+    sqlc_val_t arg = {0};
+    if (e->arg) {
+        /* CASE x WHEN ...: x is read once in PostgreSQL, untyped it is text; each WHEN
+         * repeats it here, so a volatile x would be drawn once per WHEN */
+        if (!sqlc_expr(c, e->arg, &arg) || !sqlc_resolve_unknown(c, &arg))
+            return false;
+        if (arg.is_volatile)
+            return sqlc_fail(c, "0A000",
+                             "a volatile expression as the operand of CASE is not supported on "
+                             "the mirror");
+    }
+    for (size_t i = 0; i < e->n_args; i++) {
+        const PgQuery__CaseWhen *w = e->args[i]->case_when;
+        if (e->arg) {
+            sqlc_val_t l = arg, r;
+            if (!sqlc_expr(c, w->expr, &r) || !sqlc_operator(c, "=", &l, &r, &cond[i]))
+                return false;
+        } else if (!sqlc_bool_expr(c, w->expr, "CASE/WHEN", &cond[i])) {
+            return false;
+        }
+    }
     PgQuery__Node **rn = am_arena_alloc(c->arena, n * sizeof(PgQuery__Node *));
     for (size_t i = 0; i < e->n_args; i++)
         rn[i] = e->args[i]->case_when->result;
@@ -83,23 +106,9 @@ static bool case_expr(sqlc_ctx_t *c, const PgQuery__CaseExpr *e, sqlc_val_t *out
     *out = sqlc_val_of(NULL, t);
     out->is_const = true;
     for (size_t i = 0; i < e->n_args; i++) {
-        const PgQuery__CaseWhen *w = e->args[i]->case_when;
-        sqlc_val_t cond;
-        bool ok;
-        if (e->arg) {
-            sqlc_val_t l, r;
-            ok = sqlc_expr(c, e->arg, &l) && sqlc_expr(c, w->expr, &r) &&
-                 sqlc_operator(c, "=", &l, &r, &cond);
-        } else {
-            ok = sqlc_bool_expr(c, w->expr, "CASE/WHEN", &cond);
-        }
-        if (!ok) {
-            am_buf_destroy(&b);
-            return false;
-        }
-        sqlc_merge_flags(out, &cond);
+        sqlc_merge_flags(out, &cond[i]);
         sqlc_merge_flags(out, &res[i]);
-        am_buf_printf(&b, " WHEN %s THEN %s", cond.sql, res[i].sql);
+        am_buf_printf(&b, " WHEN %s THEN %s", cond[i].sql, res[i].sql);
     }
     if (e->defresult) {
         am_buf_printf(&b, " ELSE %s", res[nres - 1].sql);

@@ -139,3 +139,6 @@ SELECT t FROM alltypes ORDER BY 1 COLLATE "C";
 SELECT id FROM alltypes ORDER BY i4 COLLATE "C";
 SELECT ch::"char" COLLATE "C" FROM alltypes;
 SELECT at COLLATE "C", vc COLLATE "C", 'x' COLLATE "C", t::name COLLATE "C" FROM alltypes ORDER BY id;
+-- a simple CASE's untyped operand is text (PostgreSQL resolves it before the WHEN comparisons)
+SELECT CASE NULL WHEN 1 THEN 1 ELSE 2 END;
+SELECT CASE 'a' WHEN 'a' THEN 1 END, CASE i4 WHEN 7 THEN 'x' WHEN '8' THEN 'y' END FROM alltypes ORDER BY id;
