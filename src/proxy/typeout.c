@@ -265,9 +265,14 @@ static bool binary_override(const proxy_session_t *s, const proxy_col_t *c, duck
         bool held_as_text = cid == DUCKDB_TYPE_VARCHAR;
         bool sized = elem == PG_OID_INT2 || elem == PG_OID_INT4 || elem == PG_OID_INT8 ||
                      elem == PG_OID_FLOAT4 || elem == PG_OID_FLOAT8;
-        if (!sized && (!held_as_text ||
-                       !(elem == PG_OID_NUMERIC || elem == PG_OID_JSONB || elem == PG_OID_VARCHAR ||
-                         elem == PG_OID_BPCHAR || elem == PG_OID_NAME)))
+        /* enum and json elements are sent as their text too (enum_send, json_send), under
+         * their own OID */
+        const proxy_pgtype_t *et = s->cat ? proxy__pgcat_type(s->cat, elem) : NULL;
+        bool text_sent = elem == PG_OID_NUMERIC || elem == PG_OID_JSONB || elem == PG_OID_VARCHAR ||
+                         elem == PG_OID_BPCHAR || elem == PG_OID_NAME || elem == PG_OID_JSON ||
+                         (et && et->typtype == 'e');
+        bool enum_held = cid == DUCKDB_TYPE_ENUM && et && et->typtype == 'e';
+        if (!sized && !enum_held && (!held_as_text || !text_sent))
             return false;
         proxy__duck_array_binary(s, c->ltype, vec, row, elem, out);
         return true;

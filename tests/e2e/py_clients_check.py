@@ -46,7 +46,7 @@ Q_EVENTS = "SELECT id, at, local_ts, kind, duration FROM events WHERE id <= 6 OR
 # int4 here): binary values must have PostgreSQL's width
 Q_COMPUTED = ("SELECT id, ascii(t), length(t), octet_length(t), strpos(t, 'o'), array_length(ai, 1), cardinality(ai), "
               "i2 + i2, f4 + 1, f4 * 2, f4::float8, ARRAY[ascii(t), length(t)], array_position(ai, 7), "
-              "ARRAY[f4 + 1], ARRAY[i2 + 1] FROM alltypes WHERE id NOT IN (2, 3) ORDER BY id")
+              "ARRAY[f4 + 1], ARRAY[i2 + 1], ARRAY[m], ARRAY[j] FROM alltypes WHERE id NOT IN (2, 3) ORDER BY id")
 QUERIES = [("alltypes, no dates", Q_TYPES), ("computed numbers", Q_COMPUTED), ("intervals and times", Q_INTERVALS), ("interval beyond timedelta, time 24:00", Q_HUGE_INTERVAL), ("alltypes, finite dates", Q_DATES), ("alltypes, infinite and BC dates", Q_INFINITE),
            ("customers", Q_CUSTOMERS), ("orders join", Q_ORDERS), ("aggregates", Q_AGG), ("docs", Q_DOCS),
            ("events", Q_EVENTS), ("Mixed Case", 'SELECT * FROM "Mixed Case" ORDER BY "Id" LIMIT 5')]
