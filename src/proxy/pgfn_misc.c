@@ -290,7 +290,9 @@ static void f_mode_index(duckdb_function_info info, duckdb_data_chunk in, duckdb
     duckdb_vector a = duckdb_data_chunk_get_vector(in, 0);
     duckdb_vector child = proxy__pgfn_flat_child(a);
     duckdb_logical_type ct = duckdb_vector_get_column_type(child);
-    int w = elem_width(duckdb_get_type_id(ct));
+    duckdb_type t = duckdb_get_type_id(ct);
+    /* a DECIMAL is its internal integer: equal values of one column's scale are equal bytes */
+    int w = elem_width(t == DUCKDB_TYPE_DECIMAL ? duckdb_decimal_internal_type(ct) : t);
     duckdb_destroy_logical_type(&ct);
     if (w < 0) {
         duckdb_destroy_vector(&child);

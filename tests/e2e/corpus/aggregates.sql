@@ -66,3 +66,6 @@ SELECT max(name), min(email) FROM customers;
 SELECT sum(i4 / i2) FILTER (WHERE i2 <> 0), count(*) FILTER (WHERE i2 <> 0), array_agg(i4 / i2 ORDER BY id) FILTER (WHERE i2 <> 0), string_agg((100 / i2)::text, ',' ORDER BY id) FILTER (WHERE i2 <> 0), count(DISTINCT 10 / i2) FILTER (WHERE i2 <> 0) FROM alltypes;
 SELECT id, sum(100 / i2) FILTER (WHERE i2 <> 0) OVER (ORDER BY id) FROM alltypes ORDER BY id;
 SELECT sum(i4 / i2) FILTER (WHERE i2 IS NOT NULL) FROM alltypes;
+-- mode() over numeric(p,s) (held as DECIMAL): ties go to the first in sort order
+SELECT mode() WITHIN GROUP (ORDER BY num102), mode() WITHIN GROUP (ORDER BY num405) FROM alltypes;
+SELECT o.status, mode() WITHIN GROUP (ORDER BY o.total DESC), mode() WITHIN GROUP (ORDER BY (o.total * 1000)::numeric(30,3)) FROM orders o GROUP BY 1 ORDER BY 1;
