@@ -711,7 +711,14 @@ bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_cconte
         return true;
     }
     if (v->type.oid == PG_OID_UNKNOWN && v->param) {
-        /* an untyped $n takes the type its context gives it, as PostgreSQL infers it */
+        /* an untyped $n takes the type its context gives it, as PostgreSQL infers it; a use
+         * that was untyped when written and is now given another type than a use in between
+         * gave it is PostgreSQL's 42P08 */
+        proxy_pgtype_ref_t had = c->params[v->param - 1].type;
+        if (had.oid && had.oid != t.oid)
+            return sqlc_fail(c, "42P08",
+                             "inconsistent types deduced for parameter $%d\nDETAIL:  %s versus %s",
+                             v->param, sqlc_type_name(c, had), sqlc_type_name(c, t));
         c->params[v->param - 1].type = t;
         /* parameters arrive as PostgreSQL text: read them with the type's input function */
         proxy_pgtype_ref_t pb = proxy__pgtype_base(c->cat, t);

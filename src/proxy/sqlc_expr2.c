@@ -43,12 +43,10 @@ static bool list_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *ctx
 }
 
 /* Compiles n expressions in order, picks their common type, coerces all to it. */
-static bool typed_list(sqlc_ctx_t *c, PgQuery__Node **nodes, size_t n, const char *ctx,
-                       int has_else, sqlc_val_t *vals, proxy_pgtype_ref_t *t)
+/* The common type of compiled values, and each coerced to it. */
+static bool type_vals(sqlc_ctx_t *c, size_t n, const char *ctx, int has_else, sqlc_val_t *vals,
+                      proxy_pgtype_ref_t *t)
 {
-    for (size_t i = 0; i < n; i++)
-        if (!sqlc_expr(c, nodes[i], &vals[i]))
-            return false;
     if (!list_type(c, vals, n, ctx, has_else, t))
         return false;
     for (size_t i = 0; i < n; i++)
@@ -56,6 +54,15 @@ static bool typed_list(sqlc_ctx_t *c, PgQuery__Node **nodes, size_t n, const cha
             return false;
     sqlc_numeric_unify(c, vals, n, *t);
     return true;
+}
+
+static bool typed_list(sqlc_ctx_t *c, PgQuery__Node **nodes, size_t n, const char *ctx,
+                       int has_else, sqlc_val_t *vals, proxy_pgtype_ref_t *t)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!sqlc_expr(c, nodes[i], &vals[i]))
+            return false;
+    return type_vals(c, n, ctx, has_else, vals, t);
 }
 
 static bool common_list(sqlc_ctx_t *c, PgQuery__Node **nodes, size_t n, const char *ctx,
@@ -68,8 +75,9 @@ static bool case_expr(sqlc_ctx_t *c, const PgQuery__CaseExpr *e, sqlc_val_t *out
 {
     size_t n = e->n_args + 1;
     sqlc_val_t *res = vals_new(c, n), *cond = vals_new(c, n);
-    /* the conditions before the results' common type, as PostgreSQL analyses them: an untyped
-     * parameter in a condition takes its type there (round(x, $1) ... THEN $1) */
+    /* each condition, then its result, then the results' common type, as PostgreSQL
+     * analyses them: an untyped parameter takes its type from its first use in that order
+     * (round(x, $1) ... THEN $1) */
     sqlc_val_t arg = {0};
     if (e->arg) {
         /* CASE x WHEN ...: x is read once in PostgreSQL, untyped it is text; each WHEN
@@ -90,15 +98,14 @@ static bool case_expr(sqlc_ctx_t *c, const PgQuery__CaseExpr *e, sqlc_val_t *out
         } else if (!sqlc_bool_expr(c, w->expr, "CASE/WHEN", &cond[i])) {
             return false;
         }
+        if (!sqlc_expr(c, w->result, &res[i]))
+            return false;
     }
-    PgQuery__Node **rn = am_arena_alloc(c->arena, n * sizeof(PgQuery__Node *));
-    for (size_t i = 0; i < e->n_args; i++)
-        rn[i] = e->args[i]->case_when->result;
     size_t nres = e->n_args;
-    if (e->defresult)
-        rn[nres++] = e->defresult;
+    if (e->defresult && !sqlc_expr(c, e->defresult, &res[nres++]))
+        return false;
     proxy_pgtype_ref_t t;
-    if (!typed_list(c, rn, nres, "CASE", e->defresult != NULL, res, &t))
+    if (!type_vals(c, nres, "CASE", e->defresult != NULL, res, &t))
         return false;
     am_buf_t b;
     am_buf_init(&b);

@@ -129,8 +129,9 @@ static bool select_list(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, tlist_t *l)
             continue;
         }
         sqlc_target_t *t = tlist_add(c, l);
+        /* an untyped parameter waits for the later clauses (resolve_list_params) */
         if (!sqlc_expr(c, rt->val, &t->val) ||
-            !(c->scope->keep_unknown || sqlc_resolve_unknown(c, &t->val)))
+            !(c->scope->keep_unknown || t->val.param || sqlc_resolve_unknown(c, &t->val)))
             return false;
         t->name = rt->name && rt->name[0] ? rt->name : t->val.name ? t->val.name : "?column?";
     }
@@ -337,19 +338,43 @@ static bool from_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b
     return true;
 }
 
-static bool clauses_before_list(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *tail)
+static void window_defs(sqlc_ctx_t *c, const PgQuery__SelectStmt *s)
 {
-    if (s->where_clause) {
-        sqlc_val_t w;
-        if (!sqlc_bool_expr(c, s->where_clause, "WHERE", &w))
-            return false;
-        if (w.has_agg)
-            return sqlc_fail(c, "42803", "aggregate functions are not allowed in WHERE");
-        am_buf_printf(tail, " WHERE %s", w.sql);
-    }
     c->scope->windows = am_arena_alloc(c->arena, (s->n_window_clause + 1) * sizeof(void *));
     for (size_t i = 0; i < s->n_window_clause; i++)
         c->scope->windows[c->scope->n_windows++] = s->window_clause[i]->window_def;
+}
+
+/* WHERE after the select list, as PostgreSQL analyses them: an untyped parameter takes its
+ * type from its first use in that order. Its column references are plain, not the grouping
+ * check's markers. */
+static bool where_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *tail)
+{
+    if (!s->where_clause)
+        return true;
+    bool mark = c->scope->mark_refs;
+    c->scope->mark_refs = false;
+    sqlc_val_t w;
+    bool ok = sqlc_bool_expr(c, s->where_clause, "WHERE", &w);
+    c->scope->mark_refs = mark;
+    if (!ok)
+        return false;
+    if (w.has_agg)
+        return sqlc_fail(c, "42803", "aggregate functions are not allowed in WHERE");
+    am_buf_printf(tail, " WHERE %s", w.sql);
+    return true;
+}
+
+/* The select list's untyped parameters are text unless a later clause typed them
+ * (PostgreSQL's resolveTargetListUnknowns, after every other clause). */
+static bool resolve_list_params(sqlc_ctx_t *c, tlist_t *l)
+{
+    if (c->scope->keep_unknown) /* a set operation's branch: the other branches decide */
+        return true;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->items[i].val.param && l->items[i].val.type.oid == PG_OID_UNKNOWN &&
+            !sqlc_resolve_unknown(c, &l->items[i].val))
+            return false;
     return true;
 }
 
@@ -448,10 +473,12 @@ static bool plain_select(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *
     am_buf_init(&from);
     am_buf_init(&tail);
     am_buf_init(&list);
-    bool ok = from_clause(c, s, &from) && clauses_before_list(c, s, &tail);
+    bool ok = from_clause(c, s, &from);
+    window_defs(c, s);
     /* from here to ORDER BY, column references go through the grouping check */
     c->scope->mark_refs = true;
-    ok = ok && select_list(c, s, l) && group_having(c, s, &tail);
+    ok = ok && select_list(c, s, l) && where_clause(c, s, &tail) && group_having(c, s, &tail) &&
+         resolve_list_params(c, l);
     for (size_t i = 0; ok && i < l->n; i++)
         am_buf_printf(&list, "%s%s AS %s", i ? ", " : "", l->items[i].val.sql, l->items[i].duck);
     if (ok && l->n == 0)

@@ -34,6 +34,11 @@ const PARAM_QUERIES = [
   ['parameter as a sort and group key', 'SELECT $1 AS k, count(*) FROM alltypes GROUP BY $1 ORDER BY $1, 2', ['x']],
   ['untyped parameter to concat', 'SELECT concat($1, t) FROM alltypes', ['x']],
   ['untyped parameter IS NULL', 'SELECT id FROM alltypes WHERE $1 IS NULL OR i4 = $1', ['7']],
+  // a parameter's type comes from its first use in PostgreSQL's order: the select list before
+  // WHERE (42P08 here), a CASE's conditions and results in turn (42883: repeat(text, numeric))
+  ['parameter in the select list typed by WHERE', 'SELECT $1 FROM alltypes WHERE i4 = $1', ['7']],
+  ['parameter typed in CASE order', 'SELECT CASE WHEN i4 IS NULL THEN (CASE WHEN 1e3 = $1 THEN num102 ELSE 100.00 END) '
+    + 'WHEN coalesce(i2, 1) > $1 THEN 7 END, repeat(t, $1) FROM alltypes', ['2']],
   // ... and in a set operation's branch it takes the other branches' type (numeric here)
   ['parameter in a set operation', 'SELECT $1 AS v UNION ALL SELECT num102 FROM alltypes ORDER BY 1 NULLS FIRST', ['7']],
 ];
