@@ -42,7 +42,6 @@ static bool list_type(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, const char *ctx
     return sqlc_case_type(c, ord, k, has_else, t);
 }
 
-/* Compiles n expressions in order, picks their common type, coerces all to it. */
 /* The common type of compiled values, and each coerced to it. */
 static bool type_vals(sqlc_ctx_t *c, size_t n, const char *ctx, int has_else, sqlc_val_t *vals,
                       proxy_pgtype_ref_t *t)
@@ -56,6 +55,7 @@ static bool type_vals(sqlc_ctx_t *c, size_t n, const char *ctx, int has_else, sq
     return true;
 }
 
+/* Compiles n expressions in order, picks their common type, coerces all to it. */
 static bool typed_list(sqlc_ctx_t *c, PgQuery__Node **nodes, size_t n, const char *ctx,
                        int has_else, sqlc_val_t *vals, proxy_pgtype_ref_t *t)
 {
