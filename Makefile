@@ -92,8 +92,8 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(wildcard tests/fuzz/*.h) $(BUILD)/li
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer tests/fuzz/fuzz_$*.c \
 	    $(BUILD)/libam.a -o $@ $(LDLIBS)
 
-# make test: plain, then ASan+UBSan, against one private PostgreSQL that the script starts
-# and always stops.
+# make test: each test once, under ASan+UBSan or (what the sanitizers make too slow) plain, against
+# one private PostgreSQL that the script starts and always stops (scripts/test.sh says which).
 test: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory -j$(JOBS) VARIANT=asan variant

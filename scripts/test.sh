@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# scripts/test.sh VARIANT...: runs every test of each built variant (build/<variant>/) against one
+# scripts/test.sh VARIANT...: runs the tests of each built variant (build/<variant>/) against one
 # private PostgreSQL 15 that it starts and always stops: the Criterion unit and integration
 # suite, the fuzz corpora replayed as plain tests, then tests/e2e/test_* with real clients.
 # Ends with "N passed, N failed" and exits non-zero on any failure.
+#
+# With both plain and asan (make test), each test runs once, under ASan+UBSan, except what the
+# sanitizers make too slow, which the plain (-O2) build runs: the pgfn_* Criterion suites
+# (function results compared with PostgreSQL's, value by value; their code paths are the
+# compiler's, which the proxy fuzz replays and the end-to-end corpus drive under ASan) and the
+# *.slow.* end-to-end tests (make demo's script, the crash torture). test_bigtxn runs in both: its
+# memory budget is measured only outside the sanitizers. Running every end-to-end test in both
+# builds doubled make test's time on two cores; AM_TEST_FULL=1 does that still.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 ROOT=$(pwd)
 [ "$#" -gt 0 ] || set -- plain
 
@@ -33,21 +41,24 @@ san_check() { # step name
   fi
 }
 
+split=0
+[[ " $* " == *" plain "* && " $* " == *" asan "* && -z "${AM_TEST_FULL:-}" ]] && split=1
 passed=0; failed=0; failures=(); fail_logs=()
 e2e_jobs=${AM_E2E_JOBS:-2}
 declare -A e2e_t0
-# Reports and records the end-to-end tests of variant $v that have finished.
+# Reports and records the end-to-end tests (variant:path) that have finished.
 e2e_reap() {
-  local still=() t log st
-  for t in "${running[@]}"; do
-    log=$tmp/e2e-$v-$(basename "$t").log
-    if [ ! -f "$log.rc" ]; then still+=("$t"); continue; fi
+  local still=() item v t log st
+  for item in "${running[@]}"; do
+    v=${item%%:*}; t=$(basename "${item#*:}")
+    log=$tmp/e2e-$v-$t.log
+    if [ ! -f "$log.rc" ]; then still+=("$item"); continue; fi
     st=$(cat "$log.rc")
-    if [ "$st" -eq 0 ]; then echo "e2e $(basename "$t"): ok ($((SECONDS - e2e_t0[$t])) s)"; else
-      echo "e2e $(basename "$t"): FAILED (exit $st, $((SECONDS - e2e_t0[$t])) s)"; tail -40 "$log"
+    if [ "$st" -eq 0 ]; then echo "e2e $v $t: ok ($((SECONDS - e2e_t0[$item])) s)"; else
+      echo "e2e $v $t: FAILED (exit $st, $((SECONDS - e2e_t0[$item])) s)"; tail -40 "$log"
       fail_logs+=("$log"); fi
-    record "$v/e2e/$(basename "$t")" "$st"
-    san_check "$v/e2e/$(basename "$t")"
+    record "$v/e2e/$t" "$st"
+    san_check "$v/e2e/$t"
   done
   running=("${still[@]+"${still[@]}"}")
 }
@@ -65,12 +76,11 @@ for v in "$@"; do
     echo "== $v: unit and integration tests (Criterion)"
     out=$tmp/criterion-$v.log
     t0=$SECONDS
-    # Under the sanitizers the pgfn_* suites (function results compared with PostgreSQL's,
-    # value by value: half the suite's time, and their code paths are the compiler's, which
-    # the proxy fuzz replays and the end-to-end corpus drive under ASan too) are left to the
-    # plain run, to keep make test within its budget on two cores. AM_TEST_FILTER overrides.
+    # The pgfn_* suites are half the suite's time under ASan (see the top). AM_TEST_FILTER
+    # overrides.
     filter=${AM_TEST_FILTER:-}
     [ -z "$filter" ] && [ "$v" = asan ] && filter='!(pgfn_*)/*'
+    [ -z "$filter" ] && [ "$v" = plain ] && [ "$split" = 1 ] && filter='pgfn_*/*'
     "$B/unit_tests" --jobs 2 --timeout 300 ${filter:+--filter "$filter"} 2>&1 | tee "$out"
     syn=$(grep -E 'Synthesis: Tested' "$out" | tail -1)
     t=$(sed -nE 's/.*Tested: ([0-9]+).*/\1/p' <<<"$syn"); p=$(sed -nE 's/.*Passing: ([0-9]+).*/\1/p' <<<"$syn")
@@ -94,30 +104,46 @@ for v in "$@"; do
     record "$v/fuzz/$name" $st
     san_check "$v/fuzz/$name"
   done
+done
 
-  [ -n "${AM_TEST_FILTER:-}" ] && continue
-  echo "== $v: end-to-end tests with real clients ($e2e_jobs at a time)"
-  # Two at a time: most of their time is waiting (trickles, timers, clients' round trips),
-  # each has its own databases, slot and ports; the longest start first.
-  running=(); declare -A seen_e2e=()
-  for t in tests/e2e/test_compaction.py tests/e2e/test_soak.py tests/e2e/test_schema.py tests/e2e/test_*; do
-    [ -n "${seen_e2e[$t]-}" ] && continue # listed first above, then again by the glob
-    seen_e2e[$t]=1
+# The end-to-end tests of every variant share one pool, two at a time: most of a test's time
+# is waiting (trickles, timers, clients' round trips), each has its own databases, slot and
+# ports; the longest start first.
+if [ -z "${AM_TEST_FILTER:-}" ]; then
+  echo "== end-to-end tests with real clients ($e2e_jobs at a time): $*"
+  queue=()
+  variants=("$@"); n=${#variants[@]}
+  for ((i = n - 1; i >= 0; i--)); do # the sanitized variant's long tests first
+    v=${variants[i]}
+    declare -A seen_e2e=()
+    for t in tests/e2e/test_schema.py tests/e2e/test_compaction.py tests/e2e/test_bigtxn.py \
+             tests/e2e/test_soak.py tests/e2e/test_*; do
+      [ -n "${seen_e2e[$t]-}" ] && continue # listed first above, then again by the glob
+      seen_e2e[$t]=1
+      case "$v:$t" in asan:*.slow.*|tsan:*.slow.*) continue ;; esac
+      if [ "$split" = 1 ] && [ "$v" = plain ]; then
+        case "$t" in *.slow.*|*/test_bigtxn.py) ;; *) continue ;; esac
+      fi
+      [ -n "${AM_E2E:-}" ] && [[ "$t" != *"$AM_E2E"* ]] && continue
+      queue+=("$v:$t")
+    done
+    unset seen_e2e
+  done
+  running=()
+  for item in "${queue[@]+"${queue[@]}"}"; do
+    v=${item%%:*}; t=${item#*:}
     # A test file that cannot run fails: skipping it silently once left a test unrun for weeks.
-    if [ ! -x "$t" ]; then echo "e2e $(basename "$t"): FAILED (not executable)"
+    if [ ! -x "$t" ]; then echo "e2e $v $(basename "$t"): FAILED (not executable)"
       record "$v/e2e/$(basename "$t") (not executable)" 1; continue; fi
-    case "$v:$t" in asan:*.slow.*|tsan:*.slow.*) continue ;; esac
-    [ -n "${AM_E2E:-}" ] && [[ "$t" != *"$AM_E2E"* ]] && continue
     while [ "${#running[@]}" -ge "$e2e_jobs" ]; do e2e_reap; sleep 0.5; done
     log=$tmp/e2e-$v-$(basename "$t").log
     rm -f "$log.rc"
-    e2e_t0[$t]=$SECONDS
-    (AM_BIN=$ROOT/$B/arctic-mirror AM_VARIANT=$v timeout 900 "$t" >"$log" 2>&1; echo $? >"$log.rc") &
-    running+=("$t")
+    e2e_t0[$item]=$SECONDS
+    (AM_BIN=$ROOT/build/$v/arctic-mirror AM_VARIANT=$v timeout 900 "$t" >"$log" 2>&1; echo $? >"$log.rc") &
+    running+=("$item")
   done
   while [ "${#running[@]}" -gt 0 ]; do e2e_reap; sleep 0.5; done
-  unset seen_e2e
-done
+fi
 
 # What failed, once more at the end: a CI page that keeps only the head and tail of the
 # output still shows why.
