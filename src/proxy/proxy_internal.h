@@ -528,6 +528,10 @@ typedef struct proxy_col {
     uint32_t relid;
     int16_t attnum;
     duckdb_vector vec; /* the column in the cursor's current chunk (looked up once a chunk) */
+    /* A LIST column whose binary form is array_send with PostgreSQL's element (set by
+     * proxy__col_describe, so that a value's encoding looks nothing up) */
+    bool array_binary;
+    uint32_t array_elem;
 } proxy_col_t;
 
 /* Fills oid, typlen, typmod from pg (and base type) for RowDescription. */

@@ -15,6 +15,35 @@
 #include <string.h>
 #include <strings.h>
 
+/* Arrays of numeric, jsonb and the string types, and of integers and floats (DuckDB's element
+ * may be wider or narrower), go out under the element OID the column's type names (numeric[]
+ * elements are held as text); others as DuckDB's element type. */
+static void array_plan(const proxy_pgcat_t *cat, proxy_col_t *c)
+{
+    c->array_binary = false;
+    c->array_elem = 0;
+    if (c->type != DUCKDB_TYPE_LIST)
+        return;
+    uint32_t elem = proxy__pgtype_elem(cat, c->oid);
+    c->array_elem = elem;
+    if (!cat)
+        return;
+    duckdb_logical_type ct = duckdb_list_type_child_type(c->ltype);
+    duckdb_type cid = duckdb_get_type_id(ct);
+    duckdb_destroy_logical_type(&ct);
+    bool held_as_text = cid == DUCKDB_TYPE_VARCHAR;
+    bool sized = elem == PG_OID_INT2 || elem == PG_OID_INT4 || elem == PG_OID_INT8 ||
+                 elem == PG_OID_FLOAT4 || elem == PG_OID_FLOAT8;
+    /* enum and json elements are sent as their text too (enum_send, json_send), under their
+     * own OID */
+    const proxy_pgtype_t *et = proxy__pgcat_type(cat, elem);
+    bool text_sent = elem == PG_OID_NUMERIC || elem == PG_OID_JSONB || elem == PG_OID_VARCHAR ||
+                     elem == PG_OID_BPCHAR || elem == PG_OID_NAME || elem == PG_OID_JSON ||
+                     (et && et->typtype == 'e');
+    bool enum_held = cid == DUCKDB_TYPE_ENUM && et && et->typtype == 'e';
+    c->array_binary = sized || enum_held || (held_as_text && text_sent);
+}
+
 void proxy__col_describe(const proxy_pgcat_t *cat, proxy_col_t *c)
 {
     c->type = c->ltype ? duckdb_get_type_id(c->ltype) : DUCKDB_TYPE_VARCHAR;
@@ -28,6 +57,7 @@ void proxy__col_describe(const proxy_pgcat_t *cat, proxy_col_t *c)
         c->typlen = bi->len;
     else if (pt)
         c->typlen = pt->len;
+    array_plan(cat, c);
 }
 
 static bool is_reg(uint32_t oid)
@@ -112,7 +142,7 @@ static void reg_array_text(const proxy_session_t *s, uint32_t elem, duckdb_vecto
 static bool text_override(const proxy_session_t *s, const proxy_col_t *c, duckdb_vector vec,
                           idx_t row, am_buf_t *out)
 {
-    uint32_t elem = c->type == DUCKDB_TYPE_LIST ? proxy__pgtype_elem(s->cat, c->oid) : 0;
+    uint32_t elem = c->array_elem;
     if (elem && is_reg(elem)) {
         reg_array_text(s, elem, vec, row, out);
         return true;
@@ -255,26 +285,9 @@ static bool binary_override(const proxy_session_t *s, const proxy_col_t *c, duck
     if (proxy__pg_width_binary(c->oid, c->type, vec, row, out))
         return true;
     if (c->type == DUCKDB_TYPE_LIST) {
-        /* arrays of numeric, jsonb and the string types, and of integers and floats (DuckDB's
-         * element may be wider or narrower): the element OID the column's type names
-         * (numeric[] elements are held as text); others as DuckDB's element type */
-        uint32_t elem = s->cat ? proxy__pgtype_elem(s->cat, c->pg.oid) : 0;
-        duckdb_logical_type ct = duckdb_list_type_child_type(c->ltype);
-        duckdb_type cid = duckdb_get_type_id(ct);
-        duckdb_destroy_logical_type(&ct);
-        bool held_as_text = cid == DUCKDB_TYPE_VARCHAR;
-        bool sized = elem == PG_OID_INT2 || elem == PG_OID_INT4 || elem == PG_OID_INT8 ||
-                     elem == PG_OID_FLOAT4 || elem == PG_OID_FLOAT8;
-        /* enum and json elements are sent as their text too (enum_send, json_send), under
-         * their own OID */
-        const proxy_pgtype_t *et = s->cat ? proxy__pgcat_type(s->cat, elem) : NULL;
-        bool text_sent = elem == PG_OID_NUMERIC || elem == PG_OID_JSONB || elem == PG_OID_VARCHAR ||
-                         elem == PG_OID_BPCHAR || elem == PG_OID_NAME || elem == PG_OID_JSON ||
-                         (et && et->typtype == 'e');
-        bool enum_held = cid == DUCKDB_TYPE_ENUM && et && et->typtype == 'e';
-        if (!sized && !enum_held && (!held_as_text || !text_sent))
+        if (!c->array_binary)
             return false;
-        proxy__duck_array_binary(s, c->ltype, vec, row, elem, out);
+        proxy__duck_array_binary(s, c->ltype, vec, row, c->array_elem, out);
         return true;
     }
     if (c->type != DUCKDB_TYPE_VARCHAR)
