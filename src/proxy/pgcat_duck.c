@@ -1,7 +1,9 @@
 /*
- * proxy/pgcat_duck.c: the catalog model into DuckDB. Schema am_cat holds one ENUM type per
- * enum of pg_type (am_cat."enum<oid>", labels in enumsortorder order) and one table per
- * relation of the document (am_cat."<schema>.<name>", the "am" ones included), columns typed
+ * proxy/pgcat_duck.c: the catalog model into DuckDB: one ENUM type per enum of pg_type
+ * (main."enum<oid>", labels in enumsortorder order; in main because DuckDB parses no [] after a
+ * schema-qualified type name, and an enum array's type names it unqualified), and in schema
+ * am_cat one table per relation of the document (am_cat."<schema>.<name>", the "am" ones
+ * included), columns typed
  * by proxy__pgtype_duck and filled through the appender (pgcat_value.c converts the text).
  * Runs on the caller's connection inside the caller's transaction: it never begins or ends
  * one, so a failure leaves the caller free to roll everything back.
@@ -16,7 +18,7 @@ static bool create_enum(const proxy_pgtype_t *t, duckdb_connection con, am_err_t
 {
     am_buf_t sql;
     am_buf_init(&sql);
-    am_buf_printf(&sql, "CREATE OR REPLACE TYPE am_cat.\"enum%u\" AS ENUM (", t->oid);
+    am_buf_printf(&sql, "CREATE OR REPLACE TYPE main.\"enum%u\" AS ENUM (", t->oid);
     for (size_t i = 0; i < t->n_enum_labels; i++) {
         if (i)
             am_buf_puts(&sql, ", ");

@@ -166,13 +166,21 @@ void proxy__pgtype_duck(const proxy_pgcat_t *cat, proxy_pgtype_ref_t t, am_buf_t
     }
     uint32_t elem = proxy__pgtype_elem(cat, t.oid);
     if (elem) {
-        proxy__pgtype_duck(cat, (proxy_pgtype_ref_t){elem, t.typmod}, out);
+        proxy_pgtype_ref_t e = proxy__pgtype_base(cat, (proxy_pgtype_ref_t){elem, t.typmod});
+        const proxy_pgtype_t *et = cat ? proxy__pgcat_type(cat, e.oid) : NULL;
+        /* DuckDB parses no [] after a schema-qualified type name: an enum array names its
+         * element unqualified, found in main by a query's search path (a table created in
+         * another schema would not find it) */
+        if (et && et->typtype == 'e')
+            am_buf_printf(out, "\"enum%u\"", e.oid);
+        else
+            proxy__pgtype_duck(cat, e, out);
         am_buf_puts(out, "[]");
         return;
     }
     const proxy_pgtype_t *pt = cat ? proxy__pgcat_type(cat, t.oid) : NULL;
     if (pt && pt->typtype == 'e') {
-        am_buf_printf(out, "am_cat.\"enum%u\"", t.oid);
+        am_buf_printf(out, "main.\"enum%u\"", t.oid);
         return;
     }
     am_buf_puts(out, "VARCHAR");

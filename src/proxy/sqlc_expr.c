@@ -172,9 +172,7 @@ static bool type_cast(sqlc_ctx_t *c, const PgQuery__TypeCast *tc, sqlc_val_t *ou
         *out = sqlc_val_of(sqlc_printf(c, "CAST([] AS %s)", sqlc_duck_type(c, t)), t);
         out->is_const = true;
         out->numv = sqlc_numv_type(c, sqlc_type(proxy__pgtype_elem(c->cat, t.oid)));
-        const PgQuery__TypeName *tn = tc->type_name;
-        out->name = tn->n_names ? sqlc_str(tn->names[tn->n_names - 1]) : NULL;
-        out->name_weak = true;
+        out->name = "array"; /* FigureColname: the ARRAY's name is stronger than a cast's */
         return true;
     }
     if (!sqlc_expr(c, tc->arg, out) || !sqlc_typename(c, tc->type_name, &t))

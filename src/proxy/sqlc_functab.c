@@ -131,8 +131,9 @@ static const sqlc_sig_t funcs[] = {
        NULL, SQLC_F_AGG | SQLC_F_NUMV),
     FN("avg", 1, A(N), N, "am_num_avg_final(CAST(sum(%<%1%>)%! AS VARCHAR), count(%<%1%>)%!)",
        "am_num_avg(%<%1%>)%!", SQLC_F_AGG | SQLC_F_NUMV),
-    {"min", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
-    {"max", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG, emit_minmax},
+    /* one function per type in PostgreSQL, text's chosen for an unknown */
+    {"min", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG | SQLC_F_COMPATIBLE, emit_minmax},
+    {"max", 1, {ANY}, ANY, NULL, NULL, SQLC_F_AGG | SQLC_F_COMPATIBLE, emit_minmax},
     AG1("bool_and", B, B, "bool_and(%1)"),
     AG1("bool_or", B, B, "bool_or(%1)"),
     AG1("every", B, B, "bool_and(%1)"),
@@ -342,23 +343,22 @@ static const sqlc_sig_t funcs[] = {
        "CASE WHEN %2 = 1 AND len(%1) > 0 THEN CAST(len(%1) AS INTEGER) END"),
     F2("array_lower", ARR, I4, I4, "CASE WHEN %2 = 1 AND len(%1) > 0 THEN 1 END"),
     F1("array_ndims", ARR, I4, "CASE WHEN len(%1) > 0 THEN 1 END"),
-    F2("array_append", ARR, ANY, ARR, "list_append(%1, %2)"),
-    F2("array_prepend", ANY, ARR, ARR, "list_prepend(%1, %2)"),
+    FN("array_append", 2, A(ARR, ANY), ARR, "list_append(%1, %2)", NULL, SQLC_F_COMPATIBLE),
+    FN("array_prepend", 2, A(ANY, ARR), ARR, "list_prepend(%1, %2)", NULL, SQLC_F_COMPATIBLE),
     /* NULL only when both are: DuckDB concatenates two NULLs into an empty list */
-    F2("array_cat", ARR, ARR, ARR,
-       "CASE WHEN %1 IS NOT NULL OR %2 IS NOT NULL THEN list_concat(%1, %2) END"),
+    FN("array_cat", 2, A(ARR, ARR), ARR,
+       "CASE WHEN %1 IS NOT NULL OR %2 IS NOT NULL THEN list_concat(%1, %2) END", NULL,
+       SQLC_F_COMPATIBLE),
     /* an unconstrained numeric element is numeric text: compared as numbers */
     FN("array_remove", 2, A(ARR, ANY), ARR, "list_filter(%1, am_e -> am_e IS DISTINCT FROM %2)",
        "list_filter(%1, am_e -> ((am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, %2) = 0) IS "
        "NOT TRUE)",
-       0),
+       SQLC_F_COMPATIBLE),
     FN("array_position", 2, A(ARR, ANY), I4, "CAST(list_position(%1, %2) AS INTEGER)",
        "CAST(list_position(list_transform(%1, am_e -> (am_e IS NULL AND %2 IS NULL) OR "
        "am_num_cmp(am_e, %2) = 0), true) AS INTEGER)",
-       0),
+       SQLC_F_COMPATIBLE),
     /* ---- conditional and misc ---- */
-    F2("num_nonnulls", ANYV, ANYV, I4,
-       "CAST((%1 IS NOT NULL) AS INTEGER) + CAST((%2 IS NOT NULL) AS INTEGER)"),
     F1("pg_typeof", ANYV, PG_OID_REGTYPE, NULL),
     /* ---- uuid ---- */
     {"gen_random_uuid", 0, {0}, U, "gen_random_uuid()", NULL, SQLC_F_VOLATILE, NULL},

@@ -273,6 +273,23 @@ static bool e_text_variadic(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args
     return sqlc_emit_done(c, s, args, n, sql, sqlc_type(PG_OID_TEXT), out);
 }
 
+/* num_nulls / num_nonnulls ("any" arguments, variadic): each argument's own nullness. */
+static bool e_num_nulls(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                        sqlc_val_t *out)
+{
+    bool nulls = strcmp(s->name, "num_nulls") == 0;
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_putc(&b, '(');
+    for (size_t i = 0; i < n; i++)
+        am_buf_printf(&b, "%sCAST((%s IS %sNULL) AS INTEGER)", i ? " + " : "", args[i].sql,
+                      nulls ? "" : "NOT ");
+    am_buf_putc(&b, ')');
+    char *sql = am_arena_strndup(c->arena, b.data, b.len);
+    am_buf_destroy(&b);
+    return sqlc_emit_done(c, s, args, n, sql, sqlc_type(PG_OID_INT4), out);
+}
+
 bool sqlc_textanycat(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                      sqlc_val_t *out)
 {
@@ -450,6 +467,8 @@ static const sqlc_sig_t more[] = {
     E("format", 2, A(T, ANYV), T, V, e_text_variadic),
     F1("format", T, T, "am_format(%1)"),
     E("concat", 1, A(ANYV), T, V, e_text_variadic),
+    E("num_nulls", 1, A(ANYV), I4, V, e_num_nulls),
+    E("num_nonnulls", 1, A(ANYV), I4, V, e_num_nulls),
     E("concat_ws", 2, A(T, ANYV), T, V, e_text_variadic),
     F1("unistr", T, T, "am_unistr(%1)"),
     F1("normalize", T, T, "nfc_normalize(%1)"),
@@ -552,7 +571,7 @@ static const sqlc_sig_t more[] = {
        "list_transform(%1, am_e -> CASE WHEN am_e IS NOT DISTINCT FROM %2 THEN %3 ELSE am_e END)",
        "list_transform(%1, am_e -> CASE WHEN (am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, "
        "%2) = 0 THEN %3 ELSE am_e END)",
-       0),
+       SQLC_F_COMPATIBLE),
     FV("array_position", 3, A(ARR, ANY, I4), I4,
        "CASE WHEN %1 IS NULL THEN NULL WHEN %3 IS NULL THEN error('22004 initial position must "
        "not be null') ELSE CAST(list_position(list_slice(%1, greatest(%3, 1), len(%1)), %2) + "
@@ -561,14 +580,14 @@ static const sqlc_sig_t more[] = {
        "not be null') ELSE CAST(list_position(list_transform(list_slice(%1, greatest(%3, 1), "
        "len(%1)), am_e -> (am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, %2) = 0), true) + "
        "greatest(%3, 1) - 1 AS INTEGER) END",
-       0),
+       SQLC_F_COMPATIBLE),
     FV("array_positions", 2, A(ARR, ANY), I4A,
        "CAST(list_filter(list_transform(%1, (am_e, am_i) -> CASE WHEN am_e IS NOT DISTINCT FROM "
        "%2 THEN am_i END), am_p -> am_p IS NOT NULL) AS INTEGER[])",
        "CAST(list_filter(list_transform(%1, (am_e, am_i) -> CASE WHEN (am_e IS NULL AND %2 IS "
        "NULL) OR am_num_cmp(am_e, %2) = 0 THEN am_i END), am_p -> am_p IS NOT NULL) AS "
        "INTEGER[])",
-       0),
+       SQLC_F_COMPATIBLE),
     F1("array_dims", ARR, T, "CASE WHEN len(%1) > 0 THEN '[1:' || len(%1) || ']' END"),
     F2("trim_array", ARR, I4, ARR,
        "CASE WHEN %2 < 0 OR %2 > len(%1) THEN error('2202E number of elements to trim must be "

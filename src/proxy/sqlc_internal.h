@@ -203,6 +203,9 @@ typedef struct sqlc_callmods {
 #define SQLC_F_SRF 8u    /* set-returning: the template yields a LIST, unnested by the caller */
 #define SQLC_F_VOLATILE 16u
 #define SQLC_F_VARIADIC 32u /* the last argument type repeats */
+/* polymorphic as PostgreSQL's anycompatible family (14 and later), whose arguments, when all
+ * are untyped, are text; anyelement's have no type to read them with (42804) */
+#define SQLC_F_COMPATIBLE 64u
 
 typedef struct sqlc_sig sqlc_sig_t;
 typedef bool (*sqlc_emit_fn)(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,

@@ -282,10 +282,11 @@ static const sqlc_sig_t ops[] = {
     CMP6(INE, INE, "am_inet_sortkey(%1)", "am_inet_sortkey(%2)"),
     /* arrays */
     /* NULL only when both are, as array_cat: DuckDB concatenates two NULLs into [] */
-    BIN("||", ARR, ARR, ARR,
-        "CASE WHEN %1 IS NOT NULL OR %2 IS NOT NULL THEN list_concat(%1, %2) END"),
-    BIN("||", ARR, ANY, ARR, "list_append(%1, %2)"),
-    BIN("||", ANY, ARR, ARR, "list_prepend(%1, %2)"),
+    BINV("||", ARR, ARR, ARR,
+         "CASE WHEN %1 IS NOT NULL OR %2 IS NOT NULL THEN list_concat(%1, %2) END", NULL,
+         SQLC_F_COMPATIBLE),
+    BINV("||", ARR, ANY, ARR, "list_append(%1, %2)", NULL, SQLC_F_COMPATIBLE),
+    BINV("||", ANY, ARR, ARR, "list_prepend(%1, %2)", NULL, SQLC_F_COMPATIBLE),
     BIN("@>", ARR, ARR, BOO, "list_has_all(%1, %2)"),
     BIN("<@", ARR, ARR, BOO, "list_has_all(%2, %1)"),
     BIN("&&", ARR, ARR, BOO, "list_has_any(%1, %2)"),

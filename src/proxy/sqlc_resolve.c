@@ -249,28 +249,6 @@ static size_t poly_probe(sqlc_ctx_t *c, const sqlc_sig_t *s, const sqlc_val_t *a
     return m;
 }
 
-/* Where untyped arguments alone are text: PostgreSQL 14 and later declare these with
- * anycompatible and anycompatiblearray; min and max are one function per type there, text's
- * chosen for an unknown (this table has them polymorphic). */
-static bool compatible_family(const sqlc_sig_t *s)
-{
-    static const char *const names[] = {"array_append",
-                                        "array_prepend",
-                                        "array_cat",
-                                        "array_position",
-                                        "array_positions",
-                                        "array_remove",
-                                        "array_replace",
-                                        "width_bucket",
-                                        "||",
-                                        "min",
-                                        "max"};
-    for (size_t i = 0; i < AM_ARRAY_LEN(names); i++)
-        if (s->name && strcmp(s->name, names[i]) == 0)
-            return true;
-    return false;
-}
-
 /* The actual type a polymorphic signature binds anyelement to (the arguments' common type). */
 static bool bind_poly(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                       proxy_pgtype_ref_t *elem)
@@ -288,7 +266,7 @@ static bool bind_poly(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size
         /* polymorphic arguments that are all untyped literals, NULLs or parameters: the
          * anycompatible family reads them as text, anyelement has no type to read them with
          * (array_length('{1,2}', 1), lag('a'), to_json(NULL)) */
-        if (!compatible_family(s))
+        if (!(s->flags & SQLC_F_COMPATIBLE))
             return sqlc_fail(c, "42804",
                              "could not determine polymorphic type because input has type "
                              "unknown");

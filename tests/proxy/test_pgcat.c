@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proxy/pgtype_internal.h"
 #include "proxy/sql_internal.h"
 #include "../lake/lake_test.h"
 #include "../source/source_test.h"
@@ -112,7 +113,12 @@ static void check_types(proxy_pgcat_t *cat, PGconn *c)
     am_buf_init(&duck);
     proxy__pgtype_duck(cat, (proxy_pgtype_ref_t){t->oid, -1}, &duck);
     char want[40];
-    snprintf(want, sizeof want, "am_cat.\"enum%u\"", t->oid);
+    snprintf(want, sizeof want, "main.\"enum%u\"", t->oid);
+    cr_assert_str_eq(duck.data, want);
+    /* an array's element unqualified: DuckDB parses no [] after a qualified name */
+    am_buf_reset(&duck);
+    proxy__pgtype_duck(cat, (proxy_pgtype_ref_t){proxy__pgtype_array(cat, t->oid), -1}, &duck);
+    snprintf(want, sizeof want, "\"enum%u\"[]", t->oid);
     cr_assert_str_eq(duck.data, want);
     am_buf_destroy(&duck);
     const proxy_pgtype_t *d = proxy__pgcat_type_find(cat, "public", "posint");
@@ -382,7 +388,7 @@ static void check_duck_enum(duckdb_connection con, const proxy_pgcat_t *cat)
     char sql[400];
     const proxy_pgtype_t *mood = proxy__pgcat_type_find(cat, "public", "mood");
     snprintf(sql, sizeof sql,
-             "SELECT string_agg(x, ',' ORDER BY x::am_cat.\"enum%u\") FROM (VALUES ('happy'), "
+             "SELECT string_agg(x, ',' ORDER BY x::main.\"enum%u\") FROM (VALUES ('happy'), "
              "('sad'), ('ok'), ('meh')) AS v(x)",
              mood->oid);
     expect_text(con, sql, "sad,meh,ok,happy");

@@ -31,6 +31,7 @@ SELECT (body -> 'score')::float8, (body -> 'id')::int2, (body -> 'ok')::bool, (b
 SELECT ('[1]'::jsonb)::int;
 SELECT format('%s|%s|%s|%s', 1.50::numeric, true, ARRAY['a', NULL], date '2024-02-29'), format('%3$s %1$s %2$s', 'a', 'b', 'c'), concat(1, NULL, 2.0, false, ARRAY[1]), concat_ws('-', NULL, 'a', 1);
 SELECT format('%s %s %s %s %s %s %s %s %s %s %s', 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), concat(id, name, email, country, city, signup_date, vip, mood, credit, tags) FROM customers WHERE id = 2001;
+SELECT num_nulls(1, NULL, 'a'), num_nonnulls(mood), num_nulls(mood, tags, NULL::int, credit), num_nonnulls(NULL, NULL, 3, name, ROW(NULL)) FROM customers WHERE id IN (2001, 2002) ORDER BY id;
 SELECT format('%L', 'x', 'extra'), format('%1$s %1$I', 'a b'), format('%-*s|', 4, 'x');
 SELECT 'x' || true, false || 'y', 'n' || NULL::int, 'd' || date '2024-01-01', 'i' || '10.0.0.1/32'::inet;
 SELECT factorial(0), factorial(5), factorial(25), min_scale(0.00), trim_scale(10.0100), log10(1000.0), gcd(12.0, 18.00), lcm(4, 6.0);
@@ -53,6 +54,7 @@ SELECT array_replace(an, 1.0, 9), array_positions(an, 1.0), array_fill(0.5, ARRA
 SELECT trim_array(ARRAY[1, 2], 3);
 SELECT array_fill(1, NULL);
 SELECT enum_first(mood), enum_last(mood), enum_range(mood, NULL), enum_range(NULL, mood) FROM customers WHERE id IN (2001, 2002) ORDER BY id;
+SELECT ARRAY[]::mood[], CAST(NULL AS mood[]), array_length(ARRAY[]::mood[], 1), array_append(ARRAY[]::mood[], 'sad'), CAST(ARRAY['ok', NULL] AS mood[]) || mood FROM customers WHERE id IN (2001, 2002) ORDER BY id;
 SELECT json_object('{}'), json_object('{a,b,c,d}'::text[]), jsonb_object('{x,y}', '{NULL,2}'), json_object('{a}', '{1,2}');
 SELECT json_object('{a,b,c}');
 SELECT to_regclass('sales.regions')::text, to_regtype('integer[]'), to_regnamespace('pg_catalog'), to_regclass('nope.nope'), to_regrole('nope'), txid_current_if_assigned();
