@@ -108,18 +108,12 @@ done
 
 # The end-to-end tests of every variant share one pool, two at a time: most of a test's time
 # is waiting (trickles, timers, clients' round trips), each has its own databases, slot and
-# ports; the longest start first.
+# ports.
 if [ -z "${AM_TEST_FILTER:-}" ]; then
   echo "== end-to-end tests with real clients ($e2e_jobs at a time): $*"
   queue=()
-  variants=("$@"); n=${#variants[@]}
-  for ((i = n - 1; i >= 0; i--)); do # the sanitized variant's long tests first
-    v=${variants[i]}
-    declare -A seen_e2e=()
-    for t in tests/e2e/test_schema.py tests/e2e/test_compaction.py tests/e2e/test_bigtxn.py \
-             tests/e2e/test_soak.py tests/e2e/test_*; do
-      [ -n "${seen_e2e[$t]-}" ] && continue # listed first above, then again by the glob
-      seen_e2e[$t]=1
+  for v in "$@"; do
+    for t in tests/e2e/test_*; do
       case "$v:$t" in asan:*.slow.*|tsan:*.slow.*) continue ;; esac
       if [ "$split" = 1 ] && [ "$v" = plain ]; then
         case "$t" in *.slow.*|*/test_bigtxn.py) ;; *) continue ;; esac
@@ -127,8 +121,16 @@ if [ -z "${AM_TEST_FILTER:-}" ]; then
       [ -n "${AM_E2E:-}" ] && [[ "$t" != *"$AM_E2E"* ]] && continue
       queue+=("$v:$t")
     done
-    unset seen_e2e
   done
+  # the longest first, whichever build runs them: a long test started last runs alone
+  ordered=()
+  for name in test_schema test_bigtxn test_compaction test_lifecycle test_soak ''; do
+    for item in "${queue[@]+"${queue[@]}"}"; do
+      [[ -n "$name" && "$item" != */"$name".* ]] && continue
+      [[ " ${ordered[*]-} " == *" $item "* ]] || ordered+=("$item")
+    done
+  done
+  queue=("${ordered[@]+"${ordered[@]}"}")
   running=()
   for item in "${queue[@]+"${queue[@]}"}"; do
     v=${item%%:*}; t=${item#*:}
