@@ -7,18 +7,71 @@
  */
 #include "proxy/sqlc_internal.h"
 
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* Integer typmod arguments of a TypeName; false (22023/42601) when one is not an integer. */
+/* A typmod given as a string, a decimal or a name, as the typmodin functions read their
+ * cstring array (ArrayGetIntegerTypmods: pg_strtoint32). */
+static bool typmod_text(sqlc_ctx_t *c, const char *text, int32_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    while (end && (*end == ' ' || *end == '\t' || *end == '\n'))
+        end++;
+    if (!end || end == text || *end)
+        return sqlc_fail(c, "22P02", "invalid input syntax for type integer: \"%s\"", text);
+    if (errno == ERANGE || v < INT32_MIN || v > INT32_MAX)
+        return sqlc_fail(c, "22003", "value \"%s\" is out of range for type integer", text);
+    *out = (int32_t)v;
+    return true;
+}
+
+/* One typmod argument as typenameTypeMod reads it: a constant or a bare name, else NULL. */
+static const char *typmod_const(const sqlc_node_t *m, int32_t *ival, bool *is_int)
+{
+    *is_int = false;
+    if (m->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
+        const PgQuery__ColumnRef *r = m->column_ref;
+        return r->n_fields == 1 && r->fields[0]->node_case == PG_QUERY__NODE__NODE_STRING
+                   ? r->fields[0]->string->sval
+                   : NULL;
+    }
+    if (m->node_case != PG_QUERY__NODE__NODE_A_CONST)
+        return NULL;
+    const PgQuery__AConst *k = m->a_const;
+    switch (k->val_case) {
+    case PG_QUERY__A__CONST__VAL_IVAL:
+        *is_int = true;
+        *ival = k->ival ? k->ival->ival : 0;
+        return "";
+    case PG_QUERY__A__CONST__VAL_FVAL:
+        return k->fval && k->fval->fval ? k->fval->fval : "";
+    case PG_QUERY__A__CONST__VAL_SVAL:
+        return k->sval && k->sval->sval ? k->sval->sval : "";
+    default:
+        return NULL;
+    }
+}
+
+/* Integer typmod arguments of a TypeName: 42601 for an expression, a parameter or a
+ * qualified name, as typenameTypeMod says. */
 static bool typmod_args(sqlc_ctx_t *c, const PgQuery__TypeName *tn, int32_t *args, size_t *n)
 {
     *n = 0;
     for (size_t i = 0; i < tn->n_typmods; i++) {
-        const sqlc_node_t *m = tn->typmods[i];
-        if (i >= 4 || m->node_case != PG_QUERY__NODE__NODE_A_CONST ||
-            m->a_const->val_case != PG_QUERY__A__CONST__VAL_IVAL)
-            return sqlc_fail(c, "22023", "type modifiers must be simple constants or identifiers");
-        args[(*n)++] = m->a_const->ival ? m->a_const->ival->ival : 0;
+        bool is_int;
+        int32_t v = 0;
+        const char *text = typmod_const(tn->typmods[i], &v, &is_int);
+        if (!text)
+            return sqlc_fail(c, "42601", "type modifiers must be simple constants or identifiers");
+        if (!is_int && !typmod_text(c, text, &v))
+            return false;
+        if (i >= 4) /* no type takes more */
+            return sqlc_fail(c, "22023", "invalid type modifier");
+        args[(*n)++] = v;
     }
     return true;
 }
@@ -28,7 +81,7 @@ static bool char_typmod(sqlc_ctx_t *c, const char *tname, const int32_t *a, size
     if (n == 0)
         return true;
     if (n > 1)
-        return sqlc_fail(c, "42601", "invalid type modifier");
+        return sqlc_fail(c, "22023", "invalid type modifier");
     if (a[0] < 1)
         return sqlc_fail(c, "22023", "length for type %s must be at least 1", tname);
     if (a[0] > 10485760)
@@ -42,7 +95,7 @@ static bool numeric_typmod(sqlc_ctx_t *c, const int32_t *a, size_t n, int32_t *t
     if (n == 0)
         return true;
     if (n > 2)
-        return sqlc_fail(c, "42601", "invalid NUMERIC type modifier");
+        return sqlc_fail(c, "22023", "invalid NUMERIC type modifier");
     if (a[0] < 1 || a[0] > 1000)
         return sqlc_fail(c, "22023", "NUMERIC precision %d must be between 1 and 1000", a[0]);
     int32_t scale = n == 2 ? a[1] : 0;
@@ -58,7 +111,7 @@ static bool time_typmod(sqlc_ctx_t *c, const int32_t *a, size_t n, int32_t *tm)
     if (n == 0)
         return true;
     if (n > 1)
-        return sqlc_fail(c, "42601", "invalid type modifier");
+        return sqlc_fail(c, "22023", "invalid type modifier");
     if (a[0] < 0)
         return sqlc_fail(c, "22023", "TIMESTAMP(%d) precision must not be negative", a[0]);
     *tm = a[0] > 6 ? 6 : a[0];
@@ -72,7 +125,7 @@ static bool interval_typmod(sqlc_ctx_t *c, const int32_t *a, size_t n, int32_t *
         return true;
     int32_t range = a[0], prec = n > 1 ? a[1] : 0xFFFF;
     if (n > 2 || prec < 0)
-        return sqlc_fail(c, "42601", "invalid INTERVAL type modifier");
+        return sqlc_fail(c, "22023", "invalid INTERVAL type modifier");
     if (prec != 0xFFFF && prec > 6)
         prec = 6;
     if (range == 0x7FFF && prec == 0xFFFF)
@@ -96,7 +149,7 @@ static bool apply_typmod(sqlc_ctx_t *c, uint32_t oid, const PgQuery__TypeName *t
     case PG_OID_BIT:
     case PG_OID_VARBIT:
         if (n > 1)
-            return sqlc_fail(c, "42601", "invalid type modifier");
+            return sqlc_fail(c, "22023", "invalid type modifier");
         if (n == 1 && a[0] < 1)
             return sqlc_fail(c, "22023", "length for type %s must be at least 1",
                              oid == PG_OID_BIT ? "bit" : "varbit");

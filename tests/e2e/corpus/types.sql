@@ -104,3 +104,12 @@ SELECT CAST(f8 AS numeric) FROM alltypes WHERE id = 3;
 SELECT i4::int2 FROM alltypes WHERE id = 3;
 SELECT t::int FROM alltypes WHERE id = 2;
 SELECT id, row(i4, t, b) FROM alltypes WHERE id IN (1, 2, 5, 10) ORDER BY id;
+-- type modifiers as typenameTypeMod reads them: constants and bare names, as text for typmodin
+SELECT 1::numeric('3'), 1::numeric(' 4 ', '1'), 2.5::numeric('2');
+SELECT 1::numeric(3.5);
+SELECT 1::numeric('x');
+SELECT 1::numeric(99999999999);
+SELECT 1::numeric(a);
+SELECT 1::numeric(1 + 1);
+SELECT '1'::bit(1, 2);
+SELECT 1::numeric(1, 2, 3);
