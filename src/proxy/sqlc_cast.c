@@ -124,6 +124,10 @@ void sqlc_numeric_unify(sqlc_ctx_t *c, sqlc_val_t *vals, size_t n, proxy_pgtype_
 bool sqlc_numv_type(sqlc_ctx_t *c, proxy_pgtype_ref_t t)
 {
     t = proxy__pgtype_base(c->cat, t);
+    /* an array's flag says its elements are numeric text (numeric[] is held as VARCHAR[]) */
+    uint32_t elem = sqlc_is_array(c, t.oid) ? proxy__pgtype_elem(c->cat, t.oid) : 0;
+    if (elem)
+        t = proxy__pgtype_base(c->cat, (proxy_pgtype_ref_t){elem, t.typmod});
     return t.oid == PG_OID_NUMERIC && !proxy__pgtype_numeric_is_decimal(t.typmod);
 }
 

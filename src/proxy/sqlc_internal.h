@@ -378,7 +378,8 @@ typedef enum sqlc_ccontext {
 
 /* Rewrites v to type t (literal input, a cast expression, or nothing); false + err. */
 bool sqlc_coerce(sqlc_ctx_t *c, sqlc_val_t *v, proxy_pgtype_ref_t t, sqlc_ccontext_t how);
-/* Whether a value of type t read from storage or a catalog is numeric text (VARCHAR). */
+/* Whether a value of type t read from storage or a catalog is numeric text (VARCHAR), or for an
+ * array, whether its elements are. */
 bool sqlc_numv_type(sqlc_ctx_t *c, proxy_pgtype_ref_t t);
 /* Resolves an untyped literal or NULL to text (the select list's rule since PostgreSQL 10). */
 bool sqlc_resolve_unknown(sqlc_ctx_t *c, sqlc_val_t *v);

@@ -55,3 +55,16 @@ SELECT at || 'z' FROM alltypes ORDER BY id;
 -- a float array that is a sort key keeps its -0 (DuckDB rebuilds a sorted column from its sort key)
 SELECT id, ARRAY[f4::float8, array_length(at, 1)] AS x FROM alltypes ORDER BY 1, 2;
 SELECT id, ARRAY[f8] AS x, ARRAY[f4] AS y FROM alltypes ORDER BY id, 2, 3;
+-- numeric[] columns (held as VARCHAR[]): their elements compare, sort and compute as numbers
+SELECT id, an[1] < an[2], an[1] > 10, an[1] = 9.0, an[2] >= 9.5 FROM alltypes ORDER BY id;
+SELECT id FROM alltypes WHERE an[1] > (SELECT an[1] FROM alltypes WHERE id = 7) ORDER BY id;
+SELECT id, array_remove(an, 9.5), array_position(an, 2.5), array_positions(an, 1), array_replace(an, 10, 11) FROM alltypes ORDER BY id;
+SELECT id, an || 1.5, 1.5 || an, array_append(an, 2), array_cat(an, an) FROM alltypes ORDER BY id;
+SELECT id, an = '{10,9.5}', an < '{9}', an @> '{9.5}', 9.5 = ANY(an), 10 > ALL(an) FROM alltypes ORDER BY id;
+SELECT id, greatest(an[1], an[2]), least(an[1], 5), coalesce(an[1], 0), an[1] + an[2], -an[1] FROM alltypes ORDER BY id;
+SELECT max(an[1]), min(an[1]), sum(an[1]), array_agg(an[1] ORDER BY an[1]) FROM alltypes;
+SELECT id, unnest(an) AS u FROM alltypes ORDER BY 2, 1;
+SELECT an[1] AS x FROM alltypes UNION SELECT 9 ORDER BY 1;
+SELECT id, array_to_string(an, ','), cardinality(an), an[2:3], (an[1:1])[1] > 5 FROM alltypes ORDER BY id;
+SELECT id, an FROM alltypes ORDER BY an, id;
+SELECT DISTINCT an[1] FROM alltypes ORDER BY 1;
