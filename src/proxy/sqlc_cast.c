@@ -443,6 +443,7 @@ static char *input_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t b, bool *
         char *var = sqlc_alias(c, 'e');
         bool en = false;
         char *inner = input_of(c, var, proxy__pgtype_base(c->cat, et), &en);
+        *numv = en; /* an array's flag is its elements' */
         return inner ? sqlc_printf(c, "list_transform(am_array_in(%s), %s -> %s)", x, var, inner)
                      : NULL;
     }

@@ -185,9 +185,14 @@ bool sqlc_call(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n, unsi
         any_numv = any_numv || args[i].numv;
     const char *tmpl = any_numv && s->tmpl_numv ? s->tmpl_numv : s->tmpl;
     *out = sqlc_val_of(sqlc_expand(c, tmpl, args, n), rt);
-    bool poly_result = s->result == PG_OID_ANYELEMENT || s->result == SQLC_SAME1;
-    out->numv = (s->flags & SQLC_F_NUMV) ||
-                (rt.oid == PG_OID_NUMERIC && any_numv && (s->tmpl_numv || poly_result));
+    bool poly_result =
+        s->result == PG_OID_ANYELEMENT || s->result == SQLC_SAME1 || s->result == PG_OID_ANYARRAY;
+    /* numeric text in, numeric text out: a numeric, or a numeric[]'s elements */
+    uint32_t rb = proxy__pgtype_base(c->cat, rt).oid;
+    uint32_t re = sqlc_is_array(c, rb) ? proxy__pgtype_elem(c->cat, rb) : 0;
+    bool numeric = rb == PG_OID_NUMERIC ||
+                   (re && proxy__pgtype_base(c->cat, sqlc_type(re)).oid == PG_OID_NUMERIC);
+    out->numv = (s->flags & SQLC_F_NUMV) || (numeric && any_numv && (s->tmpl_numv || poly_result));
     out->is_const = !(s->flags & (SQLC_F_VOLATILE | SQLC_F_AGG | SQLC_F_WINDOW));
     out->is_volatile = s->flags & SQLC_F_VOLATILE;
     for (size_t i = 0; i < n; i++)

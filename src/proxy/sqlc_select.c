@@ -190,17 +190,15 @@ const char *sqlc_key_expr(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bo
     proxy_pgtype_ref_t base = proxy__pgtype_base(c->cat, t);
     uint32_t elem = sqlc_is_array(c, base.oid) ? proxy__pgtype_elem(c->cat, base.oid) : 0;
     if (elem) {
-        uint32_t eb = proxy__pgtype_base(c->cat, sqlc_type(elem)).oid;
-        if (eb == PG_OID_FLOAT4 || eb == PG_OID_FLOAT8) { /* -0 kept, as below */
-            char *var = sqlc_alias(c, 'e');
-            return sqlc_printf(c, "list_transform(%s, %s -> %s + 0.0)", x, var, var);
-        }
-        /* numeric text elements would compare as text: {10} before {9}, {1.0} <> {1} */
-        if (!sqlc_numv_type(c, (proxy_pgtype_ref_t){elem, base.typmod}))
-            return x;
+        /* each element by its own key: numeric text elements would compare as text ({10}
+         * before {9}), intervals by DuckDB's fields ({1 day} apart from {24 hours}), bpchar
+         * with its padding */
+        proxy_pgtype_ref_t et = {elem, base.typmod};
         char *var = sqlc_alias(c, 'e');
-        return sqlc_printf(c, "list_transform(%s, %s -> am_num_sortkey(CAST(%s AS VARCHAR)))", x,
-                           var, var);
+        const char *k = sqlc_numv_type(c, et)
+                            ? sqlc_printf(c, "am_num_sortkey(CAST(%s AS VARCHAR))", var)
+                            : sqlc_key_expr(c, var, et, false);
+        return strcmp(k, var) == 0 ? x : sqlc_printf(c, "list_transform(%s, %s -> %s)", x, var, k);
     }
     if (numv)
         return sqlc_printf(c, "am_num_sortkey(%s)", x);

@@ -68,3 +68,16 @@ SELECT an[1] AS x FROM alltypes UNION SELECT 9 ORDER BY 1;
 SELECT id, array_to_string(an, ','), cardinality(an), an[2:3], (an[1:1])[1] > 5 FROM alltypes ORDER BY id;
 SELECT id, an FROM alltypes ORDER BY an, id;
 SELECT DISTINCT an[1] FROM alltypes ORDER BY 1;
+-- numeric[] values built in a query (a literal, array_agg, array_cat ...) are numeric text too
+SELECT a[1] < a[2], a[1] > a[2] FROM (SELECT '{10,9}'::numeric[] a) s;
+SELECT a[1] < a[2] FROM (SELECT array_agg(x) a FROM (VALUES (10.0), (9)) v(x)) s;
+SELECT x FROM unnest('{1.5,10,9.25,-1}'::numeric[]) x ORDER BY x DESC;
+SELECT array_agg(x ORDER BY x) FROM unnest('{1.5,10,9.25,-1}'::numeric[]) x;
+SELECT x FROM (SELECT unnest(array_agg(num)) x FROM alltypes) s ORDER BY x;
+SELECT a[1] < a[2] FROM (SELECT array_cat('{10}'::numeric[], '{9}'::numeric[]) a) s;
+SELECT x FROM unnest(array_cat('{10}'::numeric[], ARRAY[9.5, 1e3])) x ORDER BY x;
+SELECT max(a), min(a) FROM (VALUES ('{10}'::numeric[]), ('{9}'::numeric[])) v(a);
+SELECT a FROM (VALUES ('{10}'::numeric[]), ('{9}'::numeric[]), ('{9.5,1}'::numeric[])) v(a) ORDER BY a;
+-- arrays sort element by element with each element's own order: intervals by their span
+SELECT id FROM alltypes ORDER BY ARRAY[iv], id;
+SELECT x FROM (VALUES (ARRAY[interval '1 mon']), (ARRAY[interval '25 hours']), (ARRAY[interval '29 days']), (ARRAY[interval '1 day 2 hours'])) v(x) ORDER BY x;
