@@ -41,6 +41,14 @@
 #define TXA PG_OID_TEXT_ARRAY
 #define INE PG_OID_INET
 
+/* an array's numeric elements (text or DECIMAL) as sort keys, equal where the numbers are */
+#define NUMKEYS(a) "list_transform(" a ", am_e -> am_num_sortkey(CAST(am_e AS VARCHAR)))"
+
+/* whether array a holds every element of b (ka, kb: their comparison keys) */
+#define CONTAINS(ka, kb, a, b)                                                                     \
+    "(list_has_all(" ka ", " kb ") AND (" a " IS NULL OR NOT list_contains(list_transform(" b      \
+    ", am_n -> am_n IS NULL), true)))"
+
 #define BIN(op, l, r, res, t)                                                                      \
     {                                                                                              \
         op, 2, {l, r}, res, t, NULL, 0, NULL                                                       \
@@ -287,9 +295,14 @@ static const sqlc_sig_t ops[] = {
          SQLC_F_COMPATIBLE),
     BINV("||", ARR, ANY, ARR, "list_append(%1, %2)", NULL, SQLC_F_COMPATIBLE),
     BINV("||", ANY, ARR, ARR, "list_prepend(%1, %2)", NULL, SQLC_F_COMPATIBLE),
-    BIN("@>", ARR, ARR, BOO, "list_has_all(%1, %2)"),
-    BIN("<@", ARR, ARR, BOO, "list_has_all(%2, %1)"),
-    BIN("&&", ARR, ARR, BOO, "list_has_any(%1, %2)"),
+    /* numeric text elements by their numeric value: {2.50} @> {2.5}; a NULL element of the
+     * contained array matches nothing (DuckDB's list_has_all finds NULL in {1,NULL}) */
+    BINV("@>", ARR, ARR, BOO, CONTAINS("%1", "%2", "%1", "%2"),
+         CONTAINS(NUMKEYS("%1"), NUMKEYS("%2"), "%1", "%2"), 0),
+    BINV("<@", ARR, ARR, BOO, CONTAINS("%2", "%1", "%2", "%1"),
+         CONTAINS(NUMKEYS("%2"), NUMKEYS("%1"), "%2", "%1"), 0),
+    BINV("&&", ARR, ARR, BOO, "list_has_any(%1, %2)",
+         "list_has_any(" NUMKEYS("%1") ", " NUMKEYS("%2") ")", 0),
     CMP6(ARR, ARR, "%K1", "%K2"),
 };
 

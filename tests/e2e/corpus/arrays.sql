@@ -81,3 +81,7 @@ SELECT a FROM (VALUES ('{10}'::numeric[]), ('{9}'::numeric[]), ('{9.5,1}'::numer
 -- arrays sort element by element with each element's own order: intervals by their span
 SELECT id FROM alltypes ORDER BY ARRAY[iv], id;
 SELECT x FROM (VALUES (ARRAY[interval '1 mon']), (ARRAY[interval '25 hours']), (ARRAY[interval '29 days']), (ARRAY[interval '1 day 2 hours'])) v(x) ORDER BY x;
+-- containment: numeric elements by value, a NULL element of the contained array matches nothing
+SELECT '{2.50,NaN}'::numeric[] @> '{2.5}', '{2.5}'::numeric[] <@ '{2.50,1}', '{1.0}'::numeric[] && '{1}', '{NaN}'::numeric[] @> '{NaN}', '{1,NULL}'::numeric[] @> '{NULL}'::numeric[];
+SELECT ARRAY[1,NULL] @> ARRAY[NULL::int], ARRAY[1,NULL] && ARRAY[NULL::int], ARRAY[NULL::int] <@ ARRAY[1,NULL], ARRAY['a',NULL] @> ARRAY[NULL::text], NULL::int[] @> ARRAY[NULL::int], ARRAY[1] @> NULL::int[], ARRAY[1,NULL] @> ARRAY[1], ARRAY[]::int[] <@ ARRAY[1];
+SELECT id, ai @> '{1}', ai <@ '{1,2,3,NULL}', at @> ARRAY['a', NULL], an <@ an, an @> '{2.500}', an && '{3}' FROM alltypes ORDER BY id;
