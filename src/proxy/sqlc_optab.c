@@ -41,14 +41,6 @@
 #define TXA PG_OID_TEXT_ARRAY
 #define INE PG_OID_INET
 
-/* an array's numeric elements (text or DECIMAL) as sort keys, equal where the numbers are */
-#define NUMKEYS(a) "list_transform(" a ", am_e -> am_num_sortkey(CAST(am_e AS VARCHAR)))"
-
-/* whether array a holds every element of b (ka, kb: their comparison keys) */
-#define CONTAINS(ka, kb, a, b)                                                                     \
-    "(list_has_all(" ka ", " kb ") AND (" a " IS NULL OR NOT list_contains(list_transform(" b      \
-    ", am_n -> am_n IS NULL), true)))"
-
 #define BIN(op, l, r, res, t)                                                                      \
     {                                                                                              \
         op, 2, {l, r}, res, t, NULL, 0, NULL                                                       \
@@ -96,6 +88,39 @@
         BINV("<=", l, r, BOO, "(%1 <= %2)", "(am_num_cmp(%N1, %N2) <= 0)", 0),                     \
         BINV(">=", l, r, BOO, "(%1 >= %2)", "(am_num_cmp(%N1, %N2) >= 0)", 0)
 #define INT_CMP(l, r) CMP6(l, r, "%1", "%2")
+
+/* @>, <@ and &&: elements compared by PostgreSQL's equality of their type (numeric by value,
+ * {1 day} @> {24 hours}, char(n) without its padding), through the keys ORDER BY sorts by; a
+ * NULL element of the contained array matches nothing (DuckDB's list_has_all finds NULL in
+ * {1,NULL}). */
+static bool e_contains(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                       sqlc_val_t *out)
+{
+    bool overlap = strcmp(s->name, "&&") == 0;
+    const sqlc_val_t *a = &args[strcmp(s->name, "<@") == 0 ? 1 : 0];
+    const sqlc_val_t *b = &args[strcmp(s->name, "<@") == 0 ? 0 : 1];
+    proxy_pgtype_ref_t at = proxy__pgtype_base(c->cat, a->type);
+    proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, at.oid), at.typmod};
+    char *var = sqlc_alias(c, 'e');
+    const char *k = proxy__pgtype_base(c->cat, et).oid == PG_OID_NUMERIC
+                        ? sqlc_printf(c, "am_num_sortkey(CAST(%s AS VARCHAR))", var)
+                        : sqlc_key_expr(c, var, et, false);
+    bool keyed = strcmp(k, var) != 0;
+    const char *ka =
+        keyed ? sqlc_printf(c, "list_transform(%s, %s -> %s)", a->sql, var, k) : a->sql;
+    const char *kb =
+        keyed ? sqlc_printf(c, "list_transform(%s, %s -> %s)", b->sql, var, k) : b->sql;
+    char *sql = overlap ? sqlc_printf(c, "list_has_any(%s, %s)", ka, kb)
+                        : sqlc_printf(c,
+                                      "(list_has_all(%s, %s) AND (%s IS NULL OR NOT "
+                                      "list_contains(list_transform(%s, am_n -> am_n IS NULL), "
+                                      "true)))",
+                                      ka, kb, a->sql, b->sql);
+    if (!sqlc_emit_done(c, s, args, n, sql, sqlc_type(PG_OID_BOOL), out))
+        return false;
+    out->name = NULL; /* an operator's column is ?column? */
+    return true;
+}
 
 static const sqlc_sig_t ops[] = {
     /* integers */
@@ -295,14 +320,9 @@ static const sqlc_sig_t ops[] = {
          SQLC_F_COMPATIBLE),
     BINV("||", ARR, ANY, ARR, "list_append(%1, %2)", NULL, SQLC_F_COMPATIBLE),
     BINV("||", ANY, ARR, ARR, "list_prepend(%1, %2)", NULL, SQLC_F_COMPATIBLE),
-    /* numeric text elements by their numeric value: {2.50} @> {2.5}; a NULL element of the
-     * contained array matches nothing (DuckDB's list_has_all finds NULL in {1,NULL}) */
-    BINV("@>", ARR, ARR, BOO, CONTAINS("%1", "%2", "%1", "%2"),
-         CONTAINS(NUMKEYS("%1"), NUMKEYS("%2"), "%1", "%2"), 0),
-    BINV("<@", ARR, ARR, BOO, CONTAINS("%2", "%1", "%2", "%1"),
-         CONTAINS(NUMKEYS("%2"), NUMKEYS("%1"), "%2", "%1"), 0),
-    BINV("&&", ARR, ARR, BOO, "list_has_any(%1, %2)",
-         "list_has_any(" NUMKEYS("%1") ", " NUMKEYS("%2") ")", 0),
+    {"@>", 2, {ARR, ARR}, BOO, NULL, NULL, 0, e_contains},
+    {"<@", 2, {ARR, ARR}, BOO, NULL, NULL, 0, e_contains},
+    {"&&", 2, {ARR, ARR}, BOO, NULL, NULL, 0, e_contains},
     CMP6(ARR, ARR, "%K1", "%K2"),
 };
 

@@ -85,3 +85,5 @@ SELECT x FROM (VALUES (ARRAY[interval '1 mon']), (ARRAY[interval '25 hours']), (
 SELECT '{2.50,NaN}'::numeric[] @> '{2.5}', '{2.5}'::numeric[] <@ '{2.50,1}', '{1.0}'::numeric[] && '{1}', '{NaN}'::numeric[] @> '{NaN}', '{1,NULL}'::numeric[] @> '{NULL}'::numeric[];
 SELECT ARRAY[1,NULL] @> ARRAY[NULL::int], ARRAY[1,NULL] && ARRAY[NULL::int], ARRAY[NULL::int] <@ ARRAY[1,NULL], ARRAY['a',NULL] @> ARRAY[NULL::text], NULL::int[] @> ARRAY[NULL::int], ARRAY[1] @> NULL::int[], ARRAY[1,NULL] @> ARRAY[1], ARRAY[]::int[] <@ ARRAY[1];
 SELECT id, ai @> '{1}', ai <@ '{1,2,3,NULL}', at @> ARRAY['a', NULL], an <@ an, an @> '{2.500}', an && '{3}' FROM alltypes ORDER BY id;
+SELECT ARRAY[interval '1 day'] @> ARRAY[interval '24 hours'], ARRAY['a'::char(3), 'b'] @> ARRAY['b  '::char(3)], ARRAY[interval '1 mon'] && ARRAY[interval '30 days'], ARRAY[-0.0::float8] <@ ARRAY[0.0::float8], ARRAY['NaN'::float8] @> ARRAY['NaN'::float8];
+SELECT id, ARRAY[iv] <@ ARRAY[interval '36 hours', interval '1 day 12 hours'], ARRAY[ch] && ARRAY['ab'::char(5)], ARRAY[m] @> ARRAY['ok'::mood] FROM alltypes ORDER BY id;
