@@ -4,7 +4,8 @@
  * UNION / INTERSECT / EXCEPT. DuckDB compares the values it holds; for most types that is
  * PostgreSQL's equality, but a few are held as text PostgreSQL compares by value: numeric text
  * (1.0 and 1.00 are one value, and a group shows one of its rows' texts, as PostgreSQL's does),
- * jsonb whose numbers differ only in scale, and arrays and records of those. json has no
+ * jsonb whose numbers differ only in scale, intervals of one span, char(n) apart from its
+ * padding, and arrays and records of those. json has no
  * equality at all: PostgreSQL fails (42883), and so does the mirror.
  * Spec: PostgreSQL 15 docs 9.3 (numeric equality ignores scale), 8.14.4 (jsonb equality).
  */
@@ -40,6 +41,16 @@ static bool key_of(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv
         return sqlc_fail(c, "42883", "could not identify an equality operator for type json");
     if (b.oid == PG_OID_JSONB) {
         *key = sqlc_printf(c, "am_jsonb_eqkey(%s)", x);
+        return true;
+    }
+    /* intervals are equal by their span (1 day -01:00:00 and 23:00:00 are one value; DuckDB
+     * compares days and microseconds apart), char(n) without its padding */
+    if (b.oid == PG_OID_INTERVAL) {
+        *key = sqlc_printf(c, "am_interval_sort_key(%s)", x);
+        return true;
+    }
+    if (b.oid == PG_OID_BPCHAR) {
+        *key = sqlc_printf(c, "rtrim(%s, ' ')", x);
         return true;
     }
     if (!rec)

@@ -41,3 +41,10 @@ SELECT extract(quarter FROM ordered_at) AS q, count(*) FROM orders GROUP BY CUBE
 SELECT round(v, 1), grouping(v), grouping(v, w), count(*) FROM (VALUES (1.5::numeric, 'a'), (1.50::numeric, 'a'), (2, 'b')) t(v, w) GROUP BY ROLLUP (v, w) ORDER BY 1 NULLS LAST, 2, 3;
 SELECT grouping(v), count(*) FROM (VALUES (1.5::numeric), (1.50::numeric)) t(v) GROUP BY CUBE (v) HAVING grouping(v) = 0 OR count(*) > 1 ORDER BY 1;
 SELECT (SELECT grouping(v)) AS g, count(*) FROM (VALUES (1.5::numeric), (1.50::numeric)) t(v) GROUP BY ROLLUP (v) ORDER BY 1, 2;
+-- intervals are one value by their span, char(n) apart from its padding
+SELECT count(*), am FROM (VALUES (interval '1 day -01:00:00', 1), (interval '23 hours', 1), (interval '1 mon', 2), (interval '30 days', 2), (interval '31 days', 3)) v(x, am) GROUP BY x, am ORDER BY 2;
+SELECT count(DISTINCT x) FROM (VALUES (interval '1 day -01:00:00'), (interval '23 hours')) v(x);
+SELECT count(*) FROM (VALUES (ARRAY[interval '1 day -01:00:00']), (ARRAY[interval '23 hours'])) v(x) GROUP BY x;
+SELECT count(*) FROM (SELECT x FROM (VALUES (interval '1 day -01:00:00')) v(x) INTERSECT SELECT interval '23 hours') s;
+SELECT count(*) FROM (SELECT DISTINCT x FROM (VALUES ('a'::char(3)), ('a'::char(5))) v(x)) s;
+SELECT count(DISTINCT iv), count(DISTINCT ARRAY[iv]), count(DISTINCT ch) FROM alltypes;
