@@ -54,6 +54,10 @@
     {                                                                                              \
         name, 4, {a, b, c, d}, res, t, NULL, 0, NULL                                               \
     }
+#define FNE(name, n, args, res, t, tv, fl, fn)                                                     \
+    {                                                                                              \
+        name, n, args, res, t, tv, fl, fn                                                          \
+    }
 #define FN(name, n, args, res, t, tv, fl)                                                          \
     {                                                                                              \
         name, n, args, res, t, tv, fl, NULL                                                        \
@@ -350,14 +354,14 @@ static const sqlc_sig_t funcs[] = {
        "CASE WHEN %1 IS NOT NULL OR %2 IS NOT NULL THEN list_concat(%1, %2) END", NULL,
        SQLC_F_COMPATIBLE),
     /* an unconstrained numeric element is numeric text: compared as numbers */
-    FN("array_remove", 2, A(ARR, ANY), ARR, "list_filter(%1, am_e -> am_e IS DISTINCT FROM %2)",
-       "list_filter(%1, am_e -> ((am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, %2) = 0) IS "
-       "NOT TRUE)",
-       SQLC_F_COMPATIBLE),
-    FN("array_position", 2, A(ARR, ANY), I4, "CAST(list_position(%1, %2) AS INTEGER)",
-       "CAST(list_position(list_transform(%1, am_e -> (am_e IS NULL AND %2 IS NULL) OR "
-       "am_num_cmp(am_e, %2) = 0), true) AS INTEGER)",
-       SQLC_F_COMPATIBLE),
+    FNE("array_remove", 2, A(ARR, ANY), ARR, "list_filter(%1, am_e -> am_e IS DISTINCT FROM %2)",
+        "list_filter(%1, am_e -> ((am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, %2) = 0) IS "
+        "NOT TRUE)",
+        SQLC_F_COMPATIBLE, sqlc_e_array_find),
+    FNE("array_position", 2, A(ARR, ANY), I4, "CAST(list_position(%1, %2) AS INTEGER)",
+        "CAST(list_position(list_transform(%1, am_e -> (am_e IS NULL AND %2 IS NULL) OR "
+        "am_num_cmp(am_e, %2) = 0), true) AS INTEGER)",
+        SQLC_F_COMPATIBLE, sqlc_e_array_find),
     /* ---- conditional and misc ---- */
     F1("pg_typeof", ANYV, PG_OID_REGTYPE, NULL),
     /* ---- uuid ---- */

@@ -58,6 +58,10 @@
     {                                                                                              \
         name, n, args, res, t, tv, fl, NULL                                                        \
     }
+#define FVE(name, n, args, res, t, tv, fl, fn)                                                     \
+    {                                                                                              \
+        name, n, args, res, t, tv, fl, fn                                                          \
+    }
 #define E(name, n, args, res, fl, fn)                                                              \
     {                                                                                              \
         name, n, args, res, NULL, NULL, fl, fn                                                     \
@@ -271,6 +275,52 @@ static bool e_text_variadic(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args
     char *sql = am_arena_strndup(c->arena, b.data, b.len);
     am_buf_destroy(&b);
     return sqlc_emit_done(c, s, args, n, sql, sqlc_type(PG_OID_TEXT), out);
+}
+
+/* array_remove, array_replace, array_position(s): elements found by PostgreSQL's equality of
+ * their type. Numeric elements go through the signature's numeric template; elements with a
+ * comparison key (intervals by span, char(n) without padding: DuckDB finds no 23:00:00 in
+ * {"1 day -01:00:00"}) are compared by it; the rest by DuckDB's own equality. */
+bool sqlc_e_array_find(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                       sqlc_val_t *out)
+{
+    proxy_pgtype_ref_t at = proxy__pgtype_base(c->cat, args[0].type);
+    proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, at.oid), at.typmod};
+    char *var = sqlc_alias(c, 'e');
+    bool numeric = proxy__pgtype_base(c->cat, et).oid == PG_OID_NUMERIC;
+    const char *k = numeric ? var : sqlc_key_expr(c, var, et, false);
+    bool returns_array =
+        strcmp(s->name, "array_remove") == 0 || strcmp(s->name, "array_replace") == 0;
+    proxy_pgtype_ref_t rt = returns_array ? args[0].type : sqlc_type(s->result);
+    char *sql;
+    if (strcmp(k, var) == 0) {
+        bool any_numv = false;
+        for (size_t i = 0; i < n; i++)
+            any_numv = any_numv || args[i].numv;
+        sql = sqlc_expand(c, any_numv && s->tmpl_numv ? s->tmpl_numv : s->tmpl, args, n);
+    } else {
+        const char *kx = sqlc_key_expr(c, args[1].sql, et, false);
+        if (strcmp(s->name, "array_remove") == 0) {
+            sql = sqlc_printf(c, "list_filter(%s, %s -> %s IS DISTINCT FROM %s)", args[0].sql, var,
+                              k, kx);
+        } else if (strcmp(s->name, "array_replace") == 0) {
+            sql = sqlc_printf(c,
+                              "list_transform(%s, %s -> CASE WHEN %s IS NOT DISTINCT FROM %s "
+                              "THEN %s ELSE %s END)",
+                              args[0].sql, var, k, kx, args[2].sql, var);
+        } else { /* positions: the template over the elements' keys and the needle's */
+            sqlc_val_t keyed[3];
+            for (size_t i = 0; i < n && i < 3; i++)
+                keyed[i] = args[i];
+            keyed[0].sql = sqlc_printf(c, "list_transform(%s, %s -> %s)", args[0].sql, var, k);
+            keyed[1].sql = (char *)kx;
+            sql = sqlc_expand(c, s->tmpl, keyed, n);
+        }
+    }
+    if (!sql || !sqlc_emit_done(c, s, args, n, sql, rt, out))
+        return false;
+    out->numv = returns_array && args[0].numv;
+    return true;
 }
 
 /* num_nulls / num_nonnulls ("any" arguments, variadic): each argument's own nullness. */
@@ -567,27 +617,31 @@ static const sqlc_sig_t more[] = {
      NULL},
     {"string_to_table", 3, {T, T, T}, T, "am_string_to_array(%1, %2, %3)", NULL, SQLC_F_SRF, NULL},
     /* ---- arrays ---- */
-    FV("array_replace", 3, A(ARR, ANY, ANY), ARR,
-       "list_transform(%1, am_e -> CASE WHEN am_e IS NOT DISTINCT FROM %2 THEN %3 ELSE am_e END)",
-       "list_transform(%1, am_e -> CASE WHEN (am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, "
-       "%2) = 0 THEN %3 ELSE am_e END)",
-       SQLC_F_COMPATIBLE),
-    FV("array_position", 3, A(ARR, ANY, I4), I4,
-       "CASE WHEN %1 IS NULL THEN NULL WHEN %3 IS NULL THEN error('22004 initial position must "
-       "not be null') ELSE CAST(list_position(list_slice(%1, greatest(%3, 1), len(%1)), %2) + "
-       "greatest(%3, 1) - 1 AS INTEGER) END",
-       "CASE WHEN %1 IS NULL THEN NULL WHEN %3 IS NULL THEN error('22004 initial position must "
-       "not be null') ELSE CAST(list_position(list_transform(list_slice(%1, greatest(%3, 1), "
-       "len(%1)), am_e -> (am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, %2) = 0), true) + "
-       "greatest(%3, 1) - 1 AS INTEGER) END",
-       SQLC_F_COMPATIBLE),
-    FV("array_positions", 2, A(ARR, ANY), I4A,
-       "CAST(list_filter(list_transform(%1, (am_e, am_i) -> CASE WHEN am_e IS NOT DISTINCT FROM "
-       "%2 THEN am_i END), am_p -> am_p IS NOT NULL) AS INTEGER[])",
-       "CAST(list_filter(list_transform(%1, (am_e, am_i) -> CASE WHEN (am_e IS NULL AND %2 IS "
-       "NULL) OR am_num_cmp(am_e, %2) = 0 THEN am_i END), am_p -> am_p IS NOT NULL) AS "
-       "INTEGER[])",
-       SQLC_F_COMPATIBLE),
+    FVE("array_replace", 3, A(ARR, ANY, ANY), ARR,
+        "list_transform(%1, am_e -> CASE WHEN am_e IS NOT DISTINCT FROM %2 THEN %3 ELSE am_e END)",
+        "list_transform(%1, am_e -> CASE WHEN (am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, "
+        "%2) = 0 THEN %3 ELSE am_e END)",
+        SQLC_F_COMPATIBLE, sqlc_e_array_find),
+    FVE("array_position", 3, A(ARR, ANY, I4), I4,
+        "CASE WHEN %1 IS NULL THEN NULL WHEN %2 IS NULL AND NOT list_contains(list_transform(%1, "
+        "am_n -> am_n IS NULL), true) THEN NULL WHEN %3 IS NULL THEN error('22004 initial "
+        "position must not be null') ELSE CAST(list_position(list_slice(%1, greatest(%3, 1), "
+        "len(%1)), %2) + "
+        "greatest(%3, 1) - 1 AS INTEGER) END",
+        "CASE WHEN %1 IS NULL THEN NULL WHEN %2 IS NULL AND NOT list_contains(list_transform(%1, "
+        "am_n -> am_n IS NULL), true) THEN NULL WHEN %3 IS NULL THEN error('22004 initial "
+        "position must not be null') ELSE CAST(list_position(list_transform(list_slice(%1, "
+        "greatest(%3, 1), "
+        "len(%1)), am_e -> (am_e IS NULL AND %2 IS NULL) OR am_num_cmp(am_e, %2) = 0), true) + "
+        "greatest(%3, 1) - 1 AS INTEGER) END",
+        SQLC_F_COMPATIBLE, sqlc_e_array_find),
+    FVE("array_positions", 2, A(ARR, ANY), I4A,
+        "CAST(list_filter(list_transform(%1, (am_e, am_i) -> CASE WHEN am_e IS NOT DISTINCT FROM "
+        "%2 THEN am_i END), am_p -> am_p IS NOT NULL) AS INTEGER[])",
+        "CAST(list_filter(list_transform(%1, (am_e, am_i) -> CASE WHEN (am_e IS NULL AND %2 IS "
+        "NULL) OR am_num_cmp(am_e, %2) = 0 THEN am_i END), am_p -> am_p IS NOT NULL) AS "
+        "INTEGER[])",
+        SQLC_F_COMPATIBLE, sqlc_e_array_find),
     F1("array_dims", ARR, T, "CASE WHEN len(%1) > 0 THEN '[1:' || len(%1) || ']' END"),
     F2("trim_array", ARR, I4, ARR,
        "CASE WHEN %2 < 0 OR %2 > len(%1) THEN error('2202E number of elements to trim must be "

@@ -267,6 +267,9 @@ bool sqlc_e_to_reg(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t 
 bool sqlc_e_to_regproc(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                        sqlc_val_t *out);
 /* text || anynonarray and the reverse: the other operand cast to text, as textanycat does. */
+/* array_remove, array_replace, array_position(s): elements found by their type's equality. */
+bool sqlc_e_array_find(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
+                       sqlc_val_t *out);
 bool sqlc_textanycat(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                      sqlc_val_t *out);
 /* 0A000 "jsonpath is not supported on the mirror" (functions and the @? @@ operators). */

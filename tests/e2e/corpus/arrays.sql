@@ -87,3 +87,10 @@ SELECT ARRAY[1,NULL] @> ARRAY[NULL::int], ARRAY[1,NULL] && ARRAY[NULL::int], ARR
 SELECT id, ai @> '{1}', ai <@ '{1,2,3,NULL}', at @> ARRAY['a', NULL], an <@ an, an @> '{2.500}', an && '{3}' FROM alltypes ORDER BY id;
 SELECT ARRAY[interval '1 day'] @> ARRAY[interval '24 hours'], ARRAY['a'::char(3), 'b'] @> ARRAY['b  '::char(3)], ARRAY[interval '1 mon'] && ARRAY[interval '30 days'], ARRAY[-0.0::float8] <@ ARRAY[0.0::float8], ARRAY['NaN'::float8] @> ARRAY['NaN'::float8];
 SELECT id, ARRAY[iv] <@ ARRAY[interval '36 hours', interval '1 day 12 hours'], ARRAY[ch] && ARRAY['ab'::char(5)], ARRAY[m] @> ARRAY['ok'::mood] FROM alltypes ORDER BY id;
+-- array_remove, array_replace, array_position(s) find elements by their type's equality
+SELECT interval '23 hours' = ANY(ARRAY[interval '1 day -01:00:00']), array_position(ARRAY[interval '1 day -01:00:00'], interval '23 hours'), array_positions(ARRAY[interval '1 day -01:00:00', NULL, interval '23 hours'], interval '23 hours'), array_replace(ARRAY[interval '1 day -01:00:00', NULL], interval '23 hours', interval '1 hour'), array_position(ARRAY[interval '1 hour', interval '1 day -01:00:00'], interval '23 hours', 2);
+SELECT array_remove(ARRAY[interval '1 day -01:00:00', interval '23 hours'], interval '23 hours'), array_position(ARRAY['a'::char(5)], 'a'::char(3)), array_remove(ARRAY['a'::char(5), NULL], 'a'::char(3)), array_positions(ARRAY[NULL, 'a'::char(5)], NULL), array_remove(ARRAY[interval '1 hour', NULL], NULL);
+SELECT array_remove(ARRAY[1,2,NULL], 2), array_position(ARRAY[1,NULL], NULL), array_positions(ARRAY[1,2,1], 1), array_replace(ARRAY[1,NULL], NULL, 3), array_position(ARRAY[1,2,1], 1, 2), array_remove(ARRAY[1.5, 2.50], 2.5), array_position('{1.0,NaN}'::numeric[], 'NaN');
+SELECT array_position(ARRAY[1], NULL, NULL), array_position(ARRAY[1, NULL], NULL, NULL), array_position(ARRAY[interval '1 hour'], NULL, NULL);
+SELECT array_position(ARRAY[1], 1, NULL);
+SELECT id, array_remove(ARRAY[iv, interval '1 day'], interval '24 hours'), array_position(ARRAY[ch], 'ab') FROM alltypes ORDER BY id;
