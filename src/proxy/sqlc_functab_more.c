@@ -278,20 +278,24 @@ static bool e_text_variadic(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args
 }
 
 /* array_remove, array_replace, array_position(s): elements found by PostgreSQL's equality of
- * their type. Numeric elements go through the signature's numeric template; elements with a
- * comparison key (intervals by span, char(n) without padding: DuckDB finds no 23:00:00 in
- * {"1 day -01:00:00"}) are compared by it; the rest by DuckDB's own equality. */
+ * their type. Elements with a comparison key (numeric by value, intervals by span, char(n)
+ * without padding: DuckDB finds no 23:00:00 in {"1 day -01:00:00"}) are compared by it; the
+ * rest by DuckDB's own equality. */
 bool sqlc_e_array_find(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                        sqlc_val_t *out)
 {
     proxy_pgtype_ref_t at = proxy__pgtype_base(c->cat, args[0].type);
     proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, at.oid), at.typmod};
     char *var = sqlc_alias(c, 'e');
+    /* numeric elements and needle, text or DECIMAL, by their sort keys (1.0 = 1.00, NaN) */
     bool numeric = proxy__pgtype_base(c->cat, et).oid == PG_OID_NUMERIC;
-    const char *k = numeric ? var : sqlc_key_expr(c, var, et, false);
+    const char *k = numeric ? sqlc_printf(c, "am_num_sortkey(CAST(%s AS VARCHAR))", var)
+                            : sqlc_key_expr(c, var, et, false);
     bool returns_array =
         strcmp(s->name, "array_remove") == 0 || strcmp(s->name, "array_replace") == 0;
-    proxy_pgtype_ref_t rt = returns_array ? args[0].type : sqlc_type(s->result);
+    /* a function's result has no typmod (exprTypmod) */
+    proxy_pgtype_ref_t rt =
+        returns_array ? (proxy_pgtype_ref_t){args[0].type.oid, -1} : sqlc_type(s->result);
     char *sql;
     if (strcmp(k, var) == 0) {
         bool any_numv = false;
@@ -299,15 +303,20 @@ bool sqlc_e_array_find(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, siz
             any_numv = any_numv || args[i].numv;
         sql = sqlc_expand(c, any_numv && s->tmpl_numv ? s->tmpl_numv : s->tmpl, args, n);
     } else {
-        const char *kx = sqlc_key_expr(c, args[1].sql, et, false);
+        const char *kx = numeric
+                             ? sqlc_printf(c, "am_num_sortkey(CAST(%s AS VARCHAR))", args[1].sql)
+                             : sqlc_key_expr(c, args[1].sql, et, false);
         if (strcmp(s->name, "array_remove") == 0) {
             sql = sqlc_printf(c, "list_filter(%s, %s -> %s IS DISTINCT FROM %s)", args[0].sql, var,
                               k, kx);
         } else if (strcmp(s->name, "array_replace") == 0) {
+            /* numeric elements and replacement as one kind, numeric text, where DuckDB would
+             * not mix DECIMAL and VARCHAR */
             sql = sqlc_printf(c,
                               "list_transform(%s, %s -> CASE WHEN %s IS NOT DISTINCT FROM %s "
                               "THEN %s ELSE %s END)",
-                              args[0].sql, var, k, kx, args[2].sql, var);
+                              numeric ? sqlc_num_text(c, &args[0]) : args[0].sql, var, k, kx,
+                              numeric ? sqlc_num_text(c, &args[2]) : args[2].sql, var);
         } else { /* positions: the template over the elements' keys and the needle's */
             sqlc_val_t keyed[3];
             for (size_t i = 0; i < n && i < 3; i++)
@@ -319,7 +328,8 @@ bool sqlc_e_array_find(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, siz
     }
     if (!sql || !sqlc_emit_done(c, s, args, n, sql, rt, out))
         return false;
-    out->numv = returns_array && args[0].numv;
+    out->numv =
+        returns_array && (args[0].numv || (numeric && strcmp(s->name, "array_replace") == 0));
     return true;
 }
 
