@@ -287,10 +287,8 @@ bool sqlc_e_array_find(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, siz
     proxy_pgtype_ref_t at = proxy__pgtype_base(c->cat, args[0].type);
     proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, at.oid), at.typmod};
     char *var = sqlc_alias(c, 'e');
-    /* numeric elements and needle, text or DECIMAL, by their sort keys (1.0 = 1.00, NaN) */
     bool numeric = proxy__pgtype_base(c->cat, et).oid == PG_OID_NUMERIC;
-    const char *k = numeric ? sqlc_printf(c, "am_num_sortkey(CAST(%s AS VARCHAR))", var)
-                            : sqlc_key_expr(c, var, et, false);
+    const char *k = sqlc_elem_key(c, var, et);
     bool returns_array =
         strcmp(s->name, "array_remove") == 0 || strcmp(s->name, "array_replace") == 0;
     /* a function's result has no typmod (exprTypmod) */
@@ -303,9 +301,7 @@ bool sqlc_e_array_find(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, siz
             any_numv = any_numv || args[i].numv;
         sql = sqlc_expand(c, any_numv && s->tmpl_numv ? s->tmpl_numv : s->tmpl, args, n);
     } else {
-        const char *kx = numeric
-                             ? sqlc_printf(c, "am_num_sortkey(CAST(%s AS VARCHAR))", args[1].sql)
-                             : sqlc_key_expr(c, args[1].sql, et, false);
+        const char *kx = sqlc_elem_key(c, args[1].sql, et);
         if (strcmp(s->name, "array_remove") == 0) {
             sql = sqlc_printf(c, "list_filter(%s, %s -> %s IS DISTINCT FROM %s)", args[0].sql, var,
                               k, kx);

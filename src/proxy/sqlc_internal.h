@@ -395,6 +395,10 @@ char *sqlc_to_text(sqlc_ctx_t *c, const sqlc_val_t *v);
 char *sqlc_param_input(sqlc_ctx_t *c, int number, proxy_pgtype_ref_t t, bool *numv);
 /* What DuckDB must compare for PostgreSQL's order of x (type t): x itself or a sort key. */
 const char *sqlc_key_expr(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bool numv);
+/* The key an array element x of type et is found by (PostgreSQL's equality of its type):
+ * numeric, text or DECIMAL, by its sort key; others by sqlc_key_expr; x itself when DuckDB's
+ * equality is PostgreSQL's. */
+const char *sqlc_elem_key(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t et);
 /* sqlc_eqkey.c: what DuckDB must compare for PostgreSQL's equality of v (grouping, DISTINCT,
  * set operations): *key NULL when v itself; false (42883) for json, which has none. */
 bool sqlc_eq_key(sqlc_ctx_t *c, const sqlc_val_t *v, const char **key);

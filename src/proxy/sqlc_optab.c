@@ -96,15 +96,13 @@
 static bool e_contains(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *args, size_t n,
                        sqlc_val_t *out)
 {
-    bool overlap = strcmp(s->name, "&&") == 0;
-    const sqlc_val_t *a = &args[strcmp(s->name, "<@") == 0 ? 1 : 0];
-    const sqlc_val_t *b = &args[strcmp(s->name, "<@") == 0 ? 0 : 1];
+    bool overlap = strcmp(s->name, "&&") == 0, contained = strcmp(s->name, "<@") == 0;
+    const sqlc_val_t *a = &args[contained ? 1 : 0];
+    const sqlc_val_t *b = &args[contained ? 0 : 1];
     proxy_pgtype_ref_t at = proxy__pgtype_base(c->cat, a->type);
     proxy_pgtype_ref_t et = {proxy__pgtype_elem(c->cat, at.oid), at.typmod};
     char *var = sqlc_alias(c, 'e');
-    const char *k = proxy__pgtype_base(c->cat, et).oid == PG_OID_NUMERIC
-                        ? sqlc_printf(c, "am_num_sortkey(CAST(%s AS VARCHAR))", var)
-                        : sqlc_key_expr(c, var, et, false);
+    const char *k = sqlc_elem_key(c, var, et);
     bool keyed = strcmp(k, var) != 0;
     const char *ka =
         keyed ? sqlc_printf(c, "list_transform(%s, %s -> %s)", a->sql, var, k) : a->sql;

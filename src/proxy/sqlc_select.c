@@ -213,6 +213,13 @@ const char *sqlc_key_expr(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t t, bo
     return x;
 }
 
+const char *sqlc_elem_key(sqlc_ctx_t *c, const char *x, proxy_pgtype_ref_t et)
+{
+    if (proxy__pgtype_base(c->cat, et).oid == PG_OID_NUMERIC)
+        return sqlc_printf(c, "am_num_sortkey(CAST(%s AS VARCHAR))", x);
+    return sqlc_key_expr(c, x, et, false);
+}
+
 /* DuckDB refuses a bare parameter as an ORDER BY, GROUP BY or DISTINCT ON key ("Parameter not
  * supported in ORDER BY clause", an XX000); PostgreSQL sorts or groups by its value, one
  * constant for the whole statement, which a scalar subquery of it is too. */
