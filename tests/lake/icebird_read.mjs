@@ -1,5 +1,5 @@
-// tests/lake/icebird_read.mjs TABLE_DIR [METADATA_FILE]: reads an Iceberg table with icebird (an
-// independent JavaScript reader) and prints {"rows": N, "data": [...]} as JSON on stdout, rows
+// tests/lake/icebird_read.mjs TABLE_DIR [METADATA_FILE] | --each TABLE_DIR...: reads an Iceberg
+// table with icebird (an independent JavaScript reader) and prints {"rows": N, "data": [...]} as JSON on stdout, rows
 // sorted by their first column. METADATA_FILE (a name in TABLE_DIR/metadata) reads the
 // snapshot that file names instead of the version hint's. icebird fetches everything with fetch(); Node's fetch has no file://
 // support, so a small shim serves file:// URLs and absolute paths (with Range requests, as
@@ -53,18 +53,37 @@ function plain(v) {
   return v
 }
 
-const dir = process.argv[2]
-if (!dir) {
-  console.error('usage: icebird_read.mjs TABLE_DIR [METADATA_FILE]')
-  process.exit(2)
+// One table, or with --each every TABLE_DIR given, one JSON line each ({"dir", "rows", "data"} or
+// {"dir", "error"}): a node start and icebird's import cost more than reading a small table, and
+// the schema tests read several tables at every step.
+async function read(dir, metadataFileName) {
+  const rows = await icebergRead({ tableUrl: dir, metadataFileName })
+  const data = rows.map(r => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])))
+  const first = data.length ? Object.keys(data[0])[0] : null
+  data.sort((a, b) => {
+    const x = a[first], y = b[first]
+    const nx = Number(x), ny = Number(y)
+    if (!Number.isNaN(nx) && !Number.isNaN(ny)) return nx - ny
+    return String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0
+  })
+  return { rows: data.length, data }
 }
-const rows = await icebergRead({ tableUrl: dir, metadataFileName: process.argv[3] })
-const data = rows.map(r => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])))
-const first = data.length ? Object.keys(data[0])[0] : null
-data.sort((a, b) => {
-  const x = a[first], y = b[first]
-  const nx = Number(x), ny = Number(y)
-  if (!Number.isNaN(nx) && !Number.isNaN(ny)) return nx - ny
-  return String(x) < String(y) ? -1 : String(x) > String(y) ? 1 : 0
-})
-process.stdout.write(JSON.stringify({ rows: data.length, data }) + '\n')
+
+if (process.argv[2] === '--each') {
+  for (const dir of process.argv.slice(3)) {
+    let line
+    try {
+      line = { dir, ...(await read(dir)) }
+    } catch (e) {
+      line = { dir, error: String(e && e.stack || e) }
+    }
+    process.stdout.write(JSON.stringify(line) + '\n')
+  }
+} else {
+  const dir = process.argv[2]
+  if (!dir) {
+    console.error('usage: icebird_read.mjs TABLE_DIR [METADATA_FILE] | --each TABLE_DIR...')
+    process.exit(2)
+  }
+  process.stdout.write(JSON.stringify(await read(dir, process.argv[3])) + '\n')
+}
