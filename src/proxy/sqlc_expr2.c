@@ -213,7 +213,9 @@ static bool array_expr(sqlc_ctx_t *c, const PgQuery__AArrayExpr *e, sqlc_val_t *
     proxy_pgtype_ref_t t;
     if (!common_list(c, e->elements, e->n_elements, "ARRAY", v, &t))
         return false;
-    uint32_t arr = proxy__pgtype_array(c->cat, proxy__pgtype_base(c->cat, t).oid);
+    /* a domain (every element of it) makes an array of the domain, as PostgreSQL 11 and later
+     * create one for each domain */
+    uint32_t arr = proxy__pgtype_array(c->cat, t.oid);
     if (!arr)
         return sqlc_fail(c, "42704", "could not find array type for data type %s",
                          sqlc_type_name(c, t));

@@ -116,48 +116,39 @@ bool sqlc_implicit(sqlc_ctx_t *c, uint32_t from, uint32_t to)
     return false;
 }
 
-/* select_common_type: the first known type's category rules; a preferred type or one the
- * current candidate casts to implicitly (but not back) wins. */
+/* select_common_type: values all of one type (the first value's, not unknown) have that type,
+ * a domain included; otherwise domains count as their base types, and the first known type's
+ * category rules apply: a preferred type or one the current candidate casts to implicitly (but
+ * not back) wins. select_common_typmod: a typmod is kept when every value has the common type
+ * and that typmod. */
 static bool common_type(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n, const char *context,
                         const char *const coerce_ctx[2], bool quiet, proxy_pgtype_ref_t *out)
 {
-    proxy_pgtype_ref_t p = sqlc_type(PG_OID_UNKNOWN);
-    bool have = false, same_mod = true;
-    for (size_t i = 0; i < n; i++) {
-        proxy_pgtype_ref_t t = vals[i].type;
-        if (t.oid == PG_OID_UNKNOWN) {
-            same_mod = false; /* an untyped literal has no typmod */
+    bool all_same = n > 0 && vals[0].type.oid != PG_OID_UNKNOWN;
+    for (size_t i = 1; all_same && i < n; i++)
+        all_same = vals[i].type.oid == vals[0].type.oid;
+    proxy_pgtype_ref_t p = all_same ? vals[0].type : sqlc_type(PG_OID_UNKNOWN);
+    for (size_t i = 0; !all_same && i < n; i++) {
+        proxy_pgtype_ref_t t = proxy__pgtype_base(c->cat, vals[i].type);
+        if (t.oid == PG_OID_UNKNOWN || t.oid == p.oid)
             continue;
-        }
-        if (!have) {
+        if (p.oid == PG_OID_UNKNOWN) {
             p = t;
-            have = true;
             continue;
         }
-        if (t.oid == p.oid) {
-            same_mod = same_mod && t.typmod == p.typmod;
-            continue;
-        }
-        /* select_common_typmod: values of different types keep no typmod */
-        same_mod = false;
-        proxy_pgtype_ref_t pb = proxy__pgtype_base(c->cat, p), tb = proxy__pgtype_base(c->cat, t);
-        char pc = sqlc_category(c, pb.oid), tc = sqlc_category(c, tb.oid);
-        if (pc != tc)
+        if (sqlc_category(c, p.oid) != sqlc_category(c, t.oid))
             return !quiet && sqlc_fail(c, "42804", "%s types %s and %s cannot be matched", context,
                                        sqlc_type_name(c, p), sqlc_type_name(c, t));
-        if (pb.oid == tb.oid) {
-            p = pb; /* domain and its base: the base */
-            same_mod = false;
-            continue;
-        }
-        if (!sqlc_preferred(c, pb.oid) && sqlc_implicit(c, pb.oid, tb.oid) &&
-            !sqlc_implicit(c, tb.oid, pb.oid))
-            p = tb;
+        if (!sqlc_preferred(c, p.oid) && sqlc_implicit(c, p.oid, t.oid) &&
+            !sqlc_implicit(c, t.oid, p.oid))
+            p = t;
     }
-    if (!have)
+    if (p.oid == PG_OID_UNKNOWN)
         p = sqlc_type(PG_OID_TEXT);
-    if (!same_mod)
-        p.typmod = -1;
+    p.typmod = n > 0 ? vals[0].type.typmod : -1;
+    for (size_t i = 0; i < n; i++)
+        if (vals[i].type.oid != p.oid || vals[i].type.typmod != p.typmod)
+            p.typmod = -1;
     for (size_t i = 0; i < n; i++)
         if (vals[i].type.oid != p.oid && !sqlc_implicit(c, vals[i].type.oid, p.oid))
             return !quiet && sqlc_fail(c, "42846", "%s could not convert type %s to %s",

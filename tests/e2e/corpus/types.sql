@@ -113,3 +113,13 @@ SELECT 1::numeric(a);
 SELECT 1::numeric(1 + 1);
 SELECT '1'::bit(1, 2);
 SELECT 1::numeric(1, 2, 3);
+-- name: domain_common_type
+SELECT pg_typeof(ARRAY[dom]), pg_typeof(ARRAY[dom, dom]), pg_typeof(ARRAY[dom, NULL]), pg_typeof(ARRAY[dom, 1]), pg_typeof(ARRAY[dom, 2::int8]), pg_typeof(ARRAY[dom, 2::int2]), pg_typeof(COALESCE(dom, 0)), pg_typeof(COALESCE(dom, dom)), pg_typeof(CASE WHEN id > 1 THEN dom END), pg_typeof(CASE WHEN id > 1 THEN dom ELSE dom END), pg_typeof(GREATEST(dom, dom)), pg_typeof(GREATEST(dom, 2::int2)), pg_typeof(NULLIF(dom, 3)) FROM alltypes WHERE id = 1;
+SELECT id, ARRAY[dom], ARRAY[dom, NULL], ARRAY[dom, dom + 1], COALESCE(dom, 0), CASE WHEN id > 1 THEN dom END FROM alltypes ORDER BY id;
+SELECT pg_typeof(x), x FROM (SELECT dom AS x FROM alltypes WHERE id = 1 UNION ALL SELECT dom FROM alltypes WHERE id = 2) s ORDER BY x;
+SELECT pg_typeof(x), x FROM (SELECT dom AS x FROM alltypes WHERE id = 1 UNION SELECT 7) s ORDER BY x;
+SELECT pg_typeof(x), x FROM (VALUES ((SELECT dom FROM alltypes WHERE id = 1)), (NULL)) v(x) ORDER BY x;
+SELECT pg_typeof(x), x FROM (VALUES ((SELECT dom FROM alltypes WHERE id = 1)), ((SELECT dom FROM alltypes WHERE id = 2))) v(x) ORDER BY x;
+SELECT CASE WHEN id > 0 THEN 'a'::varchar(3) ELSE 1 END FROM alltypes;
+SELECT ARRAY[dom, 'x'::varchar(4)] FROM alltypes;
+SELECT COALESCE('a'::varchar(3), 'bb'::varchar(3)), pg_typeof(COALESCE('a'::varchar(3), 'bb'::varchar(5)));
