@@ -382,6 +382,8 @@ static void server_publish(proc_page_t *pg, proxy_t *p, const app_t *app, bool c
     proc_page_publish(pg, &st, sizeof st);
 }
 
+#define SPAWN_FAILING_MAX_US (INT64_C(5) * 1000 * 1000)
+
 static int server_main(app_t *app)
 {
     proc_page_t *pg = child_page(app);
@@ -406,13 +408,21 @@ static int server_main(app_t *app)
         proc_page_free(pg);
         return 1;
     }
+    int rc = 0;
     for (int i = 0; !atomic_load(&g_stop); i++) {
         server_publish(pg, p, app, i % 5 == 0);
+        if (proxy_spawn_failing_us(p) > SPAWN_FAILING_MAX_US) {
+            /* the supervisor starts a fresh process, whose memory and threads are its own */
+            am_log_error("main", "no client thread could start for 5 s: the server exits",
+                         AM_KV_I64("clients", proxy_n_clients(p)));
+            rc = 1;
+            break;
+        }
         am_sleep_ms(PUBLISH_MS);
     }
     proxy_stop(p);
     proc_page_free(pg);
-    return 0;
+    return rc;
 }
 
 /* ---- the supervisor's health checks ------------------------------------------------------ */

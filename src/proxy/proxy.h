@@ -68,6 +68,10 @@ proxy_t *proxy_start(const proxy_options_t *opts, am_err_t *err) AM_MUST_CHECK;
 int proxy_listen(const char *host, int port, am_err_t *err);
 /* Connections still in startup or authentication. */
 int proxy_n_pending(const proxy_t *p);
+/* How long no client thread could be started (every attempt since failed), 0 when the last
+ * attempt succeeded: a process that cannot start threads (its address space or the system's
+ * thread limit exhausted) serves nobody until it is replaced. */
+int64_t proxy_spawn_failing_us(const proxy_t *p);
 int proxy_port(const proxy_t *p);
 /* Re-reads the watermark and swaps every view at once if it changed. */
 bool proxy_refresh(proxy_t *p, am_err_t *err) AM_MUST_CHECK;

@@ -251,6 +251,7 @@ struct proxy {
     int n_sessions;          /* guarded by lock */
     uint32_t next_pid;       /* guarded by lock */
     _Atomic int n_threads;
+    _Atomic int64_t spawn_failing_since_us; /* 0: the last client thread started */
 
     /* Serialises view rebuilds: two DuckDB catalog writers would abort each other. */
     pthread_mutex_t refresh_lock;

@@ -139,6 +139,8 @@ static void spawn(proxy_t *p, int fd)
     atomic_fetch_add(&p->n_threads, 1);
     if (pthread_create(&c->thread, NULL, proxy__client_main, c) != 0) {
         atomic_fetch_sub(&p->n_threads, 1);
+        int64_t none = 0;
+        atomic_compare_exchange_strong(&p->spawn_failing_since_us, &none, am_mono_us());
         am_log_error("proxy", "cannot start a client thread");
         c->thread = pthread_self();
         pthread_mutex_lock(&p->lock);
@@ -150,7 +152,9 @@ static void spawn(proxy_t *p, int fd)
         pthread_mutex_unlock(&p->lock);
         close(fd);
         free(c);
+        return;
     }
+    atomic_store(&p->spawn_failing_since_us, 0);
 }
 
 static void *accept_main(void *arg)
@@ -314,6 +318,7 @@ static proxy_t *proxy_alloc(const proxy_options_t *o)
     p->wake_pipe[0] = p->wake_pipe[1] = -1;
     atomic_init(&p->stopping, false);
     atomic_init(&p->n_threads, 0);
+    atomic_init(&p->spawn_failing_since_us, 0);
     atomic_init(&p->visible_lsn, 0);
     pthread_mutex_init(&p->lock, NULL);
     pthread_mutex_init(&p->refresh_lock, NULL);
@@ -408,6 +413,12 @@ bool proxy_check(proxy_t *p, am_err_t *err)
     bool ok = proxy__duck_exec(con, "SELECT 1", err);
     duckdb_disconnect(&con);
     return ok;
+}
+
+int64_t proxy_spawn_failing_us(const proxy_t *p)
+{
+    int64_t since = atomic_load(&((proxy_t *)p)->spawn_failing_since_us);
+    return since ? am_mono_us() - since : 0;
 }
 
 int proxy_n_pending(const proxy_t *p)

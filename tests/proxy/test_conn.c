@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -173,5 +174,36 @@ Test(proxy, psql_runs_a_command)
     cr_expect_str_eq(b.data, "42\n");
     am_buf_destroy(&b);
     free(path);
+    pt_stop(&t);
+}
+
+Test(proxy, a_server_that_cannot_start_threads_says_for_how_long)
+{
+    pt_proxy_t t = pt_start("spawnfail");
+    cr_expect_eq(proxy_spawn_failing_us(t.p), 0);
+    /* threads whose stacks cannot be had (a terabyte each): the connection is shed, and the
+     * failure is timed; every other allocation goes on as before */
+    pthread_attr_t old, huge;
+    cr_assert_eq(pthread_getattr_default_np(&old), 0);
+    cr_assert_eq(pthread_attr_init(&huge), 0);
+    cr_assert_eq(pthread_attr_setstacksize(&huge, (size_t)1 << 40), 0);
+    cr_assert_eq(pthread_setattr_default_np(&huge), 0);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)proxy_port(t.p))};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    char b;
+    ssize_t n = recv(fd, &b, 1, 0); /* the proxy closes it without a word */
+    close(fd);
+    cr_assert_eq(pthread_setattr_default_np(&old), 0);
+    pthread_attr_destroy(&huge);
+    pthread_attr_destroy(&old);
+    cr_expect_eq(n, 0);
+    cr_expect_gt(proxy_spawn_failing_us(t.p), 0);
+    /* a thread starts again: the failure is over */
+    PGconn *c = pt_connect(&t);
+    pt_expect_value(c, "SELECT 1", "1");
+    PQfinish(c);
+    cr_expect_eq(proxy_spawn_failing_us(t.p), 0);
     pt_stop(&t);
 }
