@@ -248,8 +248,9 @@ static bool nullif(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)
         return false;
     *out = args[0];
     /* the value as the = operator took it: a domain's as its base type */
-    if (proxy__pgtype_base(c->cat, out->type).oid != out->type.oid)
-        out->type = (proxy_pgtype_ref_t){proxy__pgtype_base(c->cat, out->type).oid, -1};
+    uint32_t base = proxy__pgtype_base(c->cat, out->type).oid;
+    if (base != out->type.oid)
+        out->type = (proxy_pgtype_ref_t){base, -1};
     out->sql = sqlc_printf(c, "(CASE WHEN %s THEN NULL ELSE %s END)", eq.sql, args[0].sql);
     out->name = "nullif";
     out->relid = 0;
