@@ -357,13 +357,25 @@ static bool merge_using(sqlc_ctx_t *c, const PgQuery__JoinExpr *j, size_t l0, si
                    b = sqlc_val_of((char *)rc->sql, rc->type), eq, co[2];
         a.numv = lc->numv;
         b.numv = rc->numv;
-        if (!sqlc_operator2(c, "=", &a, &b, &eq, co))
+        /* the merged column has both sides' common type (buildMergedJoinVar), not the
+         * operator's input types: posint with integer is integer, smallint with bigint bigint;
+         * PostgreSQL looks for it before the operator */
+        sqlc_val_t pair[2] = {a, b};
+        proxy_pgtype_ref_t ct;
+        if (!sqlc_common_type(c, pair, 2, "JOIN/USING", &ct) ||
+            !sqlc_operator2(c, "=", &a, &b, &eq, NULL))
             return false;
         am_buf_printf(on, "%s%s", i ? " AND " : "", eq.sql);
+        for (int k = 0; k < 2; k++) {
+            co[k] = pair[k];
+            if (!sqlc_coerce(c, &co[k], ct, SQLC_IMPLICIT))
+                return false;
+        }
+        sqlc_numeric_unify(c, co, 2, ct);
         sqlc_col_t *m = &jr->cols[jr->n_cols++];
         *m = *lc;
-        m->type = co[0].type;
-        m->numv = co[0].numv;
+        m->type = ct;
+        m->numv = co[0].numv || co[1].numv;
         m->hidden = false;
         if (j->jointype == PG_QUERY__JOIN_TYPE__JOIN_RIGHT)
             m->sql = co[1].sql;

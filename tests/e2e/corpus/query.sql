@@ -142,3 +142,12 @@ SELECT at COLLATE "C", vc COLLATE "C", 'x' COLLATE "C", t::name COLLATE "C" FROM
 -- a simple CASE's untyped operand is text (PostgreSQL resolves it before the WHEN comparisons)
 SELECT CASE NULL WHEN 1 THEN 1 ELSE 2 END;
 SELECT CASE 'a' WHEN 'a' THEN 1 END, CASE i4 WHEN 7 THEN 'x' WHEN '8' THEN 'y' END FROM alltypes ORDER BY id;
+-- name: join_using_common_type
+SELECT pg_typeof(x), x FROM (SELECT dom AS x FROM alltypes WHERE id = 1) a JOIN (SELECT id AS x FROM alltypes) b USING (x);
+SELECT pg_typeof(x), x FROM (SELECT dom AS x FROM alltypes WHERE id = 1) a JOIN (SELECT dom AS x FROM alltypes) b USING (x);
+SELECT pg_typeof(x), x FROM (SELECT id AS x FROM alltypes WHERE id = 1) a JOIN (SELECT dom AS x FROM alltypes) b USING (x);
+SELECT pg_typeof(x), x FROM (SELECT 1::int2 AS x) a FULL JOIN (SELECT 2::int8 AS x) b USING (x) ORDER BY x;
+SELECT pg_typeof(x), x FROM (SELECT 1.5::numeric(4,1) AS x) a FULL JOIN (SELECT 2.25::numeric(5,2) AS x) b USING (x) ORDER BY x;
+SELECT pg_typeof(x), x FROM (SELECT 1.5::numeric AS x) a LEFT JOIN (SELECT 1.50::numeric(5,2) AS x) b USING (x) ORDER BY x;
+SELECT pg_typeof(x), x FROM (SELECT 'a'::varchar(3) AS x) a RIGHT JOIN (SELECT 'a'::text AS x) b USING (x);
+SELECT x FROM (SELECT 1 AS x) a JOIN (SELECT 'a'::text AS x) b USING (x);
