@@ -383,6 +383,7 @@ static void server_publish(proc_page_t *pg, proxy_t *p, const app_t *app, bool c
 }
 
 #define SPAWN_FAILING_MAX_US (INT64_C(5) * 1000 * 1000)
+#define SPAWN_FAILING_STOP_S 10
 
 static int server_main(app_t *app)
 {
@@ -416,6 +417,9 @@ static int server_main(app_t *app)
             am_log_error("main", "no client thread could start for 5 s: the server exits",
                          AM_KV_I64("clients", proxy_n_clients(p)));
             rc = 1;
+            /* a client thread stuck where no interrupt reaches would hold the stop below
+             * forever; SIGALRM's default action ends the process instead */
+            alarm(SPAWN_FAILING_STOP_S);
             break;
         }
         am_sleep_ms(PUBLISH_MS);
