@@ -532,7 +532,8 @@ typedef struct proxy_col {
     /* A LIST column whose binary form is array_send with PostgreSQL's element (set by
      * proxy__col_describe, so that a value's encoding looks nothing up) */
     bool array_binary;
-    uint32_t array_elem;
+    uint32_t array_elem; /* in array_send's header: a domain's own OID, as PostgreSQL's */
+    uint32_t array_send; /* whose send function encodes each element: a domain's base */
 } proxy_col_t;
 
 /* Fills oid, typlen, typmod from pg (and base type) for RowDescription. */
@@ -543,11 +544,12 @@ bool proxy__value_encode(const proxy_session_t *s, const proxy_col_t *col, duckd
                          idx_t row, int16_t format, am_buf_t *out);
 bool proxy__value_is_valid(duckdb_vector vec, idx_t row);
 /* types.c: by the DuckDB vector's type alone (typeout.c's fallback). */
-/* A LIST value as array_send with elem_oid in its header; text-held numeric and jsonb
- * elements in their binary forms, others in their DuckDB type's (the Int32 length is not
- * written here). */
+/* A LIST value as array_send with elem_oid in its header and each element as send_oid's send
+ * function writes it (they differ for a domain's array); text-held numeric and jsonb elements
+ * in their binary forms, others in their DuckDB type's (the Int32 length is not written
+ * here). */
 void proxy__duck_array_binary(const proxy_session_t *s, duckdb_logical_type lt, duckdb_vector vec,
-                              idx_t row, uint32_t elem_oid, am_buf_t *out);
+                              idx_t row, uint32_t elem_oid, uint32_t send_oid, am_buf_t *out);
 bool proxy__duck_value_encode(const proxy_session_t *s, duckdb_logical_type t, duckdb_vector vec,
                               idx_t row, int16_t format, am_buf_t *out);
 /* An integer or float held in a DuckDB type of another width than pg_oid's (int2, int4,

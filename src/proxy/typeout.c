@@ -16,18 +16,21 @@
 #include <strings.h>
 
 /* Arrays of numeric, jsonb and the string types, and of integers and floats (DuckDB's element
- * may be wider or narrower), go out under the element OID the column's type names (numeric[]
- * elements are held as text); others as DuckDB's element type. */
+ * may be wider or narrower), go out under the element OID the column's type names, a domain's
+ * own, with each element in its base type's form (numeric[] elements are held as text);
+ * others as DuckDB's element type. */
 static void array_plan(const proxy_pgcat_t *cat, proxy_col_t *c)
 {
     c->array_binary = false;
     c->array_elem = 0;
+    c->array_send = 0;
     if (c->type != DUCKDB_TYPE_LIST)
         return;
-    uint32_t elem = proxy__pgtype_elem(cat, c->oid);
-    c->array_elem = elem;
+    c->array_elem = proxy__pgtype_elem(cat, c->oid);
     if (!cat)
         return;
+    uint32_t elem = proxy__pgtype_base(cat, (proxy_pgtype_ref_t){c->array_elem, -1}).oid;
+    c->array_send = elem;
     duckdb_logical_type ct = duckdb_list_type_child_type(c->ltype);
     duckdb_type cid = duckdb_get_type_id(ct);
     duckdb_destroy_logical_type(&ct);
@@ -164,7 +167,10 @@ bool proxy__type_has_binary(const proxy_pgcat_t *cat, uint32_t oid)
 {
     const proxy_pgtype_info_t *b = proxy__pgtype_builtin(oid);
     if (!b) {
+        /* a domain's array sends each element with its base type's send function */
         uint32_t elem = proxy__pgtype_elem(cat, oid);
+        if (elem)
+            elem = proxy__pgtype_base(cat, (proxy_pgtype_ref_t){elem, -1}).oid;
         /* array elements go out by their DuckDB type: not the ones whose binary form is
          * rebuilt from text (timetz, inet, money, bit); numeric and jsonb are (types.c) */
         if (elem)
@@ -287,7 +293,7 @@ static bool binary_override(const proxy_session_t *s, const proxy_col_t *c, duck
     if (c->type == DUCKDB_TYPE_LIST) {
         if (!c->array_binary)
             return false;
-        proxy__duck_array_binary(s, c->ltype, vec, row, c->array_elem, out);
+        proxy__duck_array_binary(s, c->ltype, vec, row, c->array_elem, c->array_send, out);
         return true;
     }
     if (c->type != DUCKDB_TYPE_VARCHAR)

@@ -618,7 +618,7 @@ bool proxy__pg_width_binary(uint32_t pg_oid, duckdb_type t, duckdb_vector vec, i
 }
 
 void proxy__duck_array_binary(const proxy_session_t *s, duckdb_logical_type lt, duckdb_vector vec,
-                              idx_t row, uint32_t elem_oid, am_buf_t *out)
+                              idx_t row, uint32_t elem_oid, uint32_t send_oid, am_buf_t *out)
 {
     duckdb_logical_type ct = list_child(lt);
     duckdb_vector child;
@@ -651,16 +651,16 @@ void proxy__duck_array_binary(const proxy_session_t *s, duckdb_logical_type lt, 
         size_t len_off = out->len;
         put_be(out, 0, 4);
         bool text_held = duckdb_get_type_id(ct) == DUCKDB_TYPE_VARCHAR;
-        if (text_held && elem_oid == PG_OID_NUMERIC) { /* numeric text -> numeric_send */
+        if (text_held && send_oid == PG_OID_NUMERIC) { /* numeric text -> numeric_send */
             am_buf_t txt;
             am_buf_init(&txt);
             value_text(s, ct, child, off + i, &txt);
             proxy__numeric_binary(txt.data ? txt.data : "", txt.len, out);
             am_buf_destroy(&txt);
-        } else if (text_held && elem_oid == PG_OID_JSONB) { /* jsonb_send: version 1, text */
+        } else if (text_held && send_oid == PG_OID_JSONB) { /* jsonb_send: version 1, text */
             put_be(out, 1, 1);
             value_text(s, ct, child, off + i, out);
-        } else if (!proxy__pg_width_binary(elem_oid, duckdb_get_type_id(ct), child, off + i, out) &&
+        } else if (!proxy__pg_width_binary(send_oid, duckdb_get_type_id(ct), child, off + i, out) &&
                    !value_binary(s, ct, child, off + i, out)) {
             value_text(s, ct, child, off + i, out);
         }
@@ -766,7 +766,8 @@ bool proxy__duck_value_encode(const proxy_session_t *s, duckdb_logical_type t, d
         duckdb_type id = duckdb_get_type_id(t);
         if (id == DUCKDB_TYPE_LIST || id == DUCKDB_TYPE_ARRAY) {
             duckdb_logical_type ct = list_child(t);
-            proxy__duck_array_binary(s, t, vec, row, scalar_oid(duckdb_get_type_id(ct)), out);
+            uint32_t elem = scalar_oid(duckdb_get_type_id(ct));
+            proxy__duck_array_binary(s, t, vec, row, elem, elem, out);
             duckdb_destroy_logical_type(&ct);
             done = true;
         } else {

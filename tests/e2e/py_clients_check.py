@@ -43,10 +43,11 @@ Q_AGG = ("SELECT status, count(*), sum(total), avg(total), min(ordered_at), max(
 Q_DOCS = "SELECT id, body, raw, body -> 'tags' AS tags FROM docs WHERE id <= 6 ORDER BY id"
 Q_EVENTS = "SELECT id, at, local_ts, kind, duration FROM events WHERE id <= 6 OR id BETWEEN 30 AND 33 ORDER BY id"
 # Results whose DuckDB type is wider or narrower than PostgreSQL's (ascii() is BIGINT in DuckDB,
-# int4 here): binary values must have PostgreSQL's width
+# int4 here): binary values must have PostgreSQL's width; an array of a domain (posint[]) names
+# the domain in array_send's header and sends each element as its base type
 Q_COMPUTED = ("SELECT id, ascii(t), length(t), octet_length(t), strpos(t, 'o'), array_length(ai, 1), cardinality(ai), "
               "i2 + i2, f4 + 1, f4 * 2, f4::float8, ARRAY[ascii(t), length(t)], array_position(ai, 7), "
-              "ARRAY[f4 + 1], ARRAY[i2 + 1], ARRAY[m], ARRAY[j] FROM alltypes WHERE id NOT IN (2, 3) ORDER BY id")
+              "ARRAY[f4 + 1], ARRAY[i2 + 1], ARRAY[m], ARRAY[j], ARRAY[dom] FROM alltypes WHERE id NOT IN (2, 3) ORDER BY id")
 QUERIES = [("alltypes, no dates", Q_TYPES), ("computed numbers", Q_COMPUTED), ("intervals and times", Q_INTERVALS), ("interval beyond timedelta, time 24:00", Q_HUGE_INTERVAL), ("alltypes, finite dates", Q_DATES), ("alltypes, infinite and BC dates", Q_INFINITE),
            ("customers", Q_CUSTOMERS), ("orders join", Q_ORDERS), ("aggregates", Q_AGG), ("docs", Q_DOCS),
            ("events", Q_EVENTS), ("Mixed Case", 'SELECT * FROM "Mixed Case" ORDER BY "Id" LIMIT 5')]
