@@ -21,6 +21,19 @@ static sqlc_rte_t *rte_new(sqlc_ctx_t *c, const char *refname, size_t n_cols)
     return r;
 }
 
+/* A column that is never NULL in the relation's rows: the primary key's first, else the
+ * first NOT NULL one (the oldest, so not one a schema change is still adding). */
+static const char *present_col(const proxy_pgrel_t *rel, const sqlc_rte_t *r)
+{
+    for (size_t i = 0; i < rel->n_cols; i++)
+        if (rel->n_pk && rel->cols[i].attnum == rel->pk[0] && rel->cols[i].not_null)
+            return r->cols[i].sql;
+    for (size_t i = 0; i < rel->n_cols; i++)
+        if (rel->cols[i].not_null)
+            return r->cols[i].sql;
+    return NULL;
+}
+
 static void scope_add(sqlc_ctx_t *c, sqlc_rte_t *r)
 {
     sqlc_scope_t *s = c->scope;
@@ -120,6 +133,7 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
                        ? sqlc_printf(c, "%s.c%d", alias, pc->attnum)
                        : sqlc_printf(c, "%s.%s", alias, sqlc_ident(c, pc->name));
     }
+    r->present = present_col(rel, r);
     if (!apply_alias(c, r, rv->alias)) {
         am_buf_destroy(&view);
         return false;
@@ -450,6 +464,14 @@ static bool join_expr(sqlc_ctx_t *c, const PgQuery__JoinExpr *j, am_buf_t *out, 
         if (ok)
             am_buf_puts(&on, q.sql);
     }
+    /* after ON, whose rows are never the join's fill */
+    bool fill_left = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_RIGHT ||
+                     j->jointype == PG_QUERY__JOIN_TYPE__JOIN_FULL;
+    bool fill_right = j->jointype == PG_QUERY__JOIN_TYPE__JOIN_LEFT ||
+                      j->jointype == PG_QUERY__JOIN_TYPE__JOIN_FULL;
+    for (size_t i = l0; ok && i < end; i++)
+        if (i < mid ? fill_left : fill_right)
+            c->scope->rtes[i]->nullable = true;
     if (ok) {
         bool cross = !on.len && j->jointype == PG_QUERY__JOIN_TYPE__JOIN_INNER;
         am_buf_printf(out, "(%s %s %s%s%s)", lb.data, cross ? "CROSS JOIN" : join_word(j->jointype),

@@ -69,7 +69,11 @@ typedef struct sqlc_rte {
     const char *relname; /* the relation's own name, aliased or not */
     sqlc_col_t *cols;
     size_t n_cols;
-    bool hidden; /* inside an aliased join: not visible at all */
+    bool hidden;   /* inside an aliased join: not visible at all */
+    bool nullable; /* on a side an outer join fills with nulls */
+    /* a NOT NULL column's expression (a table's): NULL only in an outer join's filled row,
+     * which PostgreSQL's whole-row value tells apart from a row of nulls */
+    const char *present;
 } sqlc_rte_t;
 
 typedef struct sqlc_cte {

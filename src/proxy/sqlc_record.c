@@ -90,7 +90,19 @@ bool sqlc_whole_row(sqlc_ctx_t *c, const sqlc_rte_t *rte, sqlc_val_t *out)
         r->numv[k] = col->numv;
         sql[k++] = col->sql;
     }
-    *out = sqlc_val_of(struct_of(c, sql, n), sqlc_type(rowtype_of(c, rte->cols[0].relid)));
+    const char *row = struct_of(c, sql, n);
+    if (rte->nullable) {
+        /* the filled side of an outer join has a NULL whole row in PostgreSQL, not a row of
+         * nulls (row_to_json gives NULL, count(t) does not count it) */
+        if (!rte->present)
+            return sqlc_fail(c, "0A000",
+                             "the whole row of \"%s\", which an outer join can fill with "
+                             "nulls, is not supported on the mirror unless it is a table with a "
+                             "NOT NULL column",
+                             rte->refname ? rte->refname : "?");
+        row = sqlc_printf(c, "CASE WHEN %s IS NULL THEN NULL ELSE %s END", rte->present, row);
+    }
+    *out = sqlc_val_of((char *)row, sqlc_type(rowtype_of(c, rte->cols[0].relid)));
     out->rec = r;
     out->name = rte->refname;
     return true;

@@ -142,6 +142,16 @@ SELECT at COLLATE "C", vc COLLATE "C", 'x' COLLATE "C", t::name COLLATE "C" FROM
 -- a simple CASE's untyped operand is text (PostgreSQL resolves it before the WHEN comparisons)
 SELECT CASE NULL WHEN 1 THEN 1 ELSE 2 END;
 SELECT CASE 'a' WHEN 'a' THEN 1 END, CASE i4 WHEN 7 THEN 'x' WHEN '8' THEN 'y' END FROM alltypes ORDER BY id;
+-- name: outer_join_whole_row
+SELECT r.code, row_to_json(t), t IS NULL, t IS NOT NULL FROM sales.regions r LEFT JOIN sales.targets t ON t.region = r.code AND t.year = 2021 ORDER BY r.code;
+SELECT count(t), count(*), count(t.region) FROM sales.regions r LEFT JOIN sales.targets t ON t.region = r.code AND t.year < 2021;
+SELECT r.code, t FROM sales.targets t RIGHT JOIN sales.regions r ON t.region = r.code AND t.year = 2020 ORDER BY r.code;
+SELECT r, t FROM sales.regions r FULL JOIN sales.targets t ON t.region = r.code AND t.year = 2020 AND r.code BETWEEN 'B' AND 'E' ORDER BY r.code, t.region, t.year;
+SELECT c.id, n FROM customers c LEFT JOIN (customers c2 JOIN notes n ON n.customer_id = c2.id) ON c2.id = c.id WHERE c.id < 6 ORDER BY c.id, n.id;
+SELECT r.code, (SELECT count(*) FROM sales.targets x WHERE row(x.region, x.year) = row(t.region, t.year)), t IS NULL FROM sales.regions r LEFT JOIN sales.targets t ON t.region = r.code AND t.year = 2022 WHERE r.code < 'F' ORDER BY r.code;
+SELECT r.code, row_to_json(t) FROM sales.regions r JOIN sales.targets t ON row_to_json(t)::text <> '' AND t.region = r.code WHERE t.year = 2020 ORDER BY r.code LIMIT 3;
+-- name: outer_join_whole_row_subquery
+SELECT r.code, s FROM sales.regions r LEFT JOIN (SELECT region, sum(amount) FROM sales.targets GROUP BY region) s ON s.region = r.code ORDER BY r.code;
 -- name: join_using_common_type
 SELECT pg_typeof(x), x FROM (SELECT dom AS x FROM alltypes WHERE id = 1) a JOIN (SELECT id AS x FROM alltypes) b USING (x);
 SELECT pg_typeof(x), x FROM (SELECT dom AS x FROM alltypes WHERE id = 1) a JOIN (SELECT dom AS x FROM alltypes) b USING (x);
