@@ -5,6 +5,7 @@
  * type's input function inside the compiled SQL, so a parameter means what PostgreSQL's input
  * function makes of it.
  */
+#include "proxy/pgfn_num.h"
 #include "proxy/proxy_internal.h"
 
 #include <stdlib.h>
@@ -88,6 +89,90 @@ static bool param_texts(proxy_cursor_t *cur, const proxy_sqlquery_t *q, const pr
     return proxy__cursor_bind(cur, cur->ps, err);
 }
 
+/* A parameter of one of the commonest types read by the mirror's own input function: 1 read,
+ * 0 refused (err set, as PostgreSQL words it), -1 another type (DuckDB reads it). */
+static int read_in_c(uint32_t oid, const char *v, size_t n, am_err_t *err)
+{
+    switch (oid) {
+    case PG_OID_INT2: {
+        int16_t x;
+        return proxy__i16_in(v, n, &x, err);
+    }
+    case PG_OID_INT4: {
+        int32_t x;
+        return proxy__i32_in(v, n, &x, err);
+    }
+    case PG_OID_INT8: {
+        int64_t x;
+        return proxy__i64_in(v, n, &x, err);
+    }
+    case PG_OID_FLOAT4: {
+        float x;
+        return proxy__f4_in(v, n, &x, err);
+    }
+    case PG_OID_FLOAT8: {
+        double x;
+        return proxy__f8_in(v, n, &x, err);
+    }
+    case PG_OID_NUMERIC: {
+        am_arena_t *a = am_arena_new(1024);
+        proxy_num_t x;
+        bool ok = proxy__num_in(a, v, n, &x, err);
+        am_arena_free(a);
+        return ok;
+    }
+    case PG_OID_TEXT:
+    case PG_OID_VARCHAR:
+    case PG_OID_UNKNOWN:
+        return 1;
+    default:
+        return -1;
+    }
+}
+
+/* Every parameter through its type's input function, now, whatever the plan evaluates later:
+ * PostgreSQL fails a Bind whose text its input function refuses. Integers, floats, numeric and
+ * text are read here; other types by a statement of their input functions (q->param_check),
+ * kept like the others so that a repeated query prepares it once while the views stand (its
+ * run costs about as much as a small query). */
+static bool check_params(proxy_session_t *s, proxy_cursor_t *cur, const proxy_sqlquery_t *q,
+                         bool keep, uint64_t gen, am_err_t *err)
+{
+    bool in_duckdb = false;
+    for (size_t i = 0; i < cur->n_args && i < q->n_params; i++) {
+        if (!cur->args[i])
+            continue;
+        int r = read_in_c(q->param_oids[i], cur->args[i], cur->arg_lens[i], err);
+        if (r == 0)
+            return false;
+        in_duckdb |= r < 0;
+    }
+    const char *sql = q->param_check;
+    if (!sql || !in_duckdb)
+        return true;
+    duckdb_prepared_statement ps = keep ? proxy__stmt_take(&s->stmts, sql, s->cat, gen) : NULL;
+    if (!ps && duckdb_prepare(s->con, sql, &ps) != DuckDBSuccess) {
+        proxy__duck_error(err, DUCKDB_ERROR_INVALID, duckdb_prepare_error(ps));
+        duckdb_destroy_prepare(&ps);
+        return false;
+    }
+    bool ok = proxy__cursor_bind(cur, ps, err);
+    if (ok) {
+        duckdb_result r;
+        if (duckdb_execute_prepared(ps, &r) != DuckDBSuccess) {
+            proxy__duck_error(err, duckdb_result_error_type(&r), duckdb_result_error(&r));
+            ok = false;
+        }
+        duckdb_destroy_result(&r);
+    }
+    if (keep)
+        proxy__stmt_give(&s->stmts, am_xstrdup(sql), s->cat ? proxy__pgcat_ref(s->cat) : NULL, gen,
+                         ps);
+    else
+        duckdb_destroy_prepare(&ps);
+    return ok;
+}
+
 bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
                        const uint32_t *param_oids, size_t n_param_oids,
                        const proxy_params_t *params, proxy_cursor_t *cur, am_err_t *err)
@@ -133,7 +218,7 @@ bool proxy__query_open(proxy_session_t *s, const struct PgQuery__Node *node,
         cur->cache_cat = s->cat ? proxy__pgcat_ref(s->cat) : NULL;
         cur->cache_gen = gen;
     }
-    if (!param_texts(cur, &q, params, err)) {
+    if (!param_texts(cur, &q, params, err) || !check_params(s, cur, &q, keep, gen, err)) {
         proxy__cursor_close(cur);
         proxy__sql_query_destroy(&q);
         return false;

@@ -7,6 +7,7 @@
 #include "proxy/sqlc_internal.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,32 @@ static bool explain(sqlc_ctx_t *c, const PgQuery__ExplainStmt *e, char **sql, sq
     return true;
 }
 
+/* SELECT of each parameter by its input function; NULL when none can fail (text's cannot).
+ * Every $n is named, as DuckDB numbers a statement's parameters by those it sees. */
+static char *param_check(sqlc_ctx_t *c)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    bool can_fail = false;
+    for (size_t i = 0; i < c->n_params; i++) {
+        bool numv = false;
+        am_err_t *keep = c->err, ignored = {0};
+        c->err = &ignored; /* a type the mirror cannot read failed where it was used */
+        const char *x = sqlc_param_input(c, (int)i + 1, c->params[i].type, &numv);
+        c->err = keep;
+        char self[24];
+        snprintf(self, sizeof self, "$%zu", i + 1);
+        can_fail |= x && strcmp(x, self) != 0;
+        if (x && strcmp(x, self) != 0)
+            am_buf_printf(&b, "%s%s", i ? ", " : "SELECT ", x);
+        else
+            am_buf_printf(&b, "%sCAST(%s AS VARCHAR)", i ? ", " : "SELECT ", self);
+    }
+    char *sql = can_fail ? am_xstrdup(b.data) : NULL;
+    am_buf_destroy(&b);
+    return sql;
+}
+
 static void fill(sqlc_ctx_t *c, const char *sql, const sqlc_target_t *t, size_t n,
                  proxy_sqlquery_t *out)
 {
@@ -95,6 +122,7 @@ static void fill(sqlc_ctx_t *c, const char *sql, const sqlc_target_t *t, size_t 
     out->n_params = c->n_params;
     for (size_t i = 0; i < c->n_params; i++)
         out->param_oids[i] = c->params[i].type.oid;
+    out->param_check = param_check(c);
 }
 
 static bool compile_once(const proxy_sqlenv_t *env, const PgQuery__Node *stmt,
@@ -170,6 +198,7 @@ void proxy__sql_query_destroy(proxy_sqlquery_t *q)
     free(q->param_oids);
     free(q->duck_sql);
     free(q->duck_sql_wide);
+    free(q->param_check);
     memset(q, 0, sizeof *q);
 }
 

@@ -273,6 +273,10 @@ typedef struct proxy_sqlquery {
     size_t n_cols;
     uint32_t *param_oids; /* the type of each $n as resolved (unknown ones default to text) */
     size_t n_params;
+    /* NULL, or one row of every parameter read by its type's input function: run at Bind, as
+     * PostgreSQL reads every parameter there (duck_sql reads one only where its plan evaluates
+     * it: a filter DuckDB proves empty, or an empty table, would not) */
+    char *param_check;
     bool is_explain;
 } proxy_sqlquery_t;
 

@@ -228,3 +228,47 @@ Test(proxy, libpq_prepared_statements_and_describe)
     PQfinish(c);
     pt_stop(&t);
 }
+
+/* PostgreSQL reads every parameter with its type's input function at Bind, so a value its type
+ * refuses fails even where the plan would never evaluate it (a filter that is always false,
+ * an empty relation); DuckDB evaluates it only where its plan does. */
+static void expect_bind_error(PGconn *c, const char *sql, Oid type, const char *value,
+                              const char *sqlstate, const char *what)
+{
+    const char *vals[1] = {value};
+    PGresult *r = PQexecParams(c, sql, 1, type ? (const Oid[]){type} : NULL, vals, NULL, NULL, 0);
+    cr_expect_eq(PQresultStatus(r), PGRES_FATAL_ERROR, "%s: %s answered", what, sql);
+    const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    cr_expect_str_eq(st ? st : "", sqlstate, "%s: %s", what, PQresultErrorMessage(r));
+    PQclear(r);
+}
+
+Test(proxy, a_parameter_its_type_refuses_fails_at_bind_whatever_the_plan)
+{
+    pt_proxy_t t = pt_start("param_check");
+    PGconn *c = pt_connect(&t);
+    const char *never = "SELECT 1 FROM generate_series(1, 3) g WHERE g * $1 BETWEEN 7 AND 0";
+    expect_bind_error(c, never, 0, "1.25", "22P02", "an int8 read in C");
+    expect_bind_error(c, "SELECT 1 WHERE false AND $1::int2 IS NULL", 0, "70000", "22003",
+                      "int2 out of range");
+    expect_bind_error(c, "SELECT 1 WHERE false AND $1::numeric IS NULL", 0, "1..2", "22P02",
+                      "numeric");
+    expect_bind_error(c, "SELECT 1 WHERE false AND $1::float8 IS NULL", 0, "x", "22P02", "float8");
+    expect_bind_error(c, "SELECT 1 WHERE false AND $1::date IS NULL", 0, "2024-13-01", "22008",
+                      "a date, read by DuckDB");
+    expect_bind_error(c, "SELECT 1 WHERE false", 16, "maybe", "22P02",
+                      "a declared boolean the statement never uses");
+    /* the same statement with good values still answers, twice (its check is kept) */
+    for (int i = 0; i < 2; i++) {
+        const char *vals[2] = {"2", "2024-02-29"};
+        PGresult *r =
+            PQexecParams(c, "SELECT $1::int8 * 2, $2::date + 1", 2, NULL, vals, NULL, NULL, 0);
+        cr_assert_eq(PQresultStatus(r), PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+        cr_expect_str_eq(PQgetvalue(r, 0, 0), "4");
+        cr_expect_str_eq(PQgetvalue(r, 0, 1), "2024-03-01");
+        PQclear(r);
+    }
+    pt_expect_value(c, "SELECT 1", "1"); /* the session goes on */
+    PQfinish(c);
+    pt_stop(&t);
+}
