@@ -95,6 +95,10 @@ bool lake__batch_close_file(lake_batch_t *b, am_err_t *err)
     bool ok =
         lake__pq_finish(&b->pq, abs, b->t->meta.field_ids, b->t->meta.elem_ids, schema, err) &&
         storage_sync(lake->st, p->rel, err) && storage_size(lake->st, p->rel, &p->size, err);
+    free(p->metrics);
+    p->metrics = b->pq.metrics;
+    p->metrics_len = b->pq.metrics_len;
+    b->pq.metrics = NULL;
     free(schema);
     free(abs);
     if (!ok) {
@@ -166,6 +170,7 @@ static void forget_files(lake_batch_t *b, bool committed)
             lake__remove_quietly(b->t->lake, b->files[i].rel);
         free(b->files[i].uri);
         free(b->files[i].rel);
+        free(b->files[i].metrics);
     }
     free(b->files);
     b->files = NULL;

@@ -120,7 +120,9 @@ static bool write_added(commit_t *c, am_err_t *err)
                           .data_seq = k->seq,
                           .file_seq = k->seq,
                           .sort_order_id = 0,
-                          .live = !p->dropped};
+                          .live = !p->dropped,
+                          .metrics = p->metrics,
+                          .metrics_len = p->metrics_len};
         lake__state_push_data(&k->next, &f); /* keeps ids: index = lake_pos_t.file */
         if (p->dropped)
             continue;

@@ -250,6 +250,7 @@ static void out_remove(const char *warehouse_root, lake__cout_t *o, bool keep)
     }
     free(o->rel);
     free(o->uri);
+    free(o->metrics);
     memset(o, 0, sizeof *o);
 }
 

@@ -251,7 +251,9 @@ static bool data_manifest(ccommit_t *cc, am_err_t *err)
                           .data_seq = job->base_seq,
                           .file_seq = c->seq,
                           .sort_order_id = 0,
-                          .live = true};
+                          .live = true,
+                          .metrics = job->out[o].metrics,
+                          .metrics_len = job->out[o].metrics_len};
         lake__state_push_data(&c->next, &f);
         es[n] = (lake__entry_t){.status = 1, .f = f};
         es[n++].f.file_seq = -1; /* inherited; the data sequence number stays explicit */

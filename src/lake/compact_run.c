@@ -284,7 +284,10 @@ static bool write_output(lake_compactor_t *c, lake_compact_job_t *job, const lak
         ok = am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", duckdb_result_error(&res));
         duckdb_destroy_result(&res);
     } else if (ok) {
-        int64_t rows = duckdb_value_int64(&res, 0, 0);
+        lake__cout_t *done = &job->out[o];
+        int64_t rows = -1;
+        (void)lake__colstats_result(&res, m->cols, m->field_ids, m->n_cols, &rows, &done->metrics,
+                                    &done->metrics_len);
         duckdb_destroy_result(&res);
         if (rows != job->out[o].rows)
             ok = am_err_set(err, "XX001",

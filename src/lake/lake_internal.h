@@ -166,6 +166,17 @@ const char *lake__avro_meta_find(const lake__avro_file_t *f, const char *key);
 const lake__avro_value_t *lake__avro_field(const lake__avro_value_t *rec, int32_t field_id,
                                            const char *name);
 
+/* ---- colstats.c: column metrics of a data file -------------------------------------------- */
+
+/* From the result of a COPY ... (RETURN_STATS) of one file written with these columns and
+ * field ids: its rows, and its metrics as lake__file_t.metrics; false (no metrics, rows -1)
+ * when the result has another shape: metrics are optional, so that is not an error. */
+bool lake__colstats_result(duckdb_result *res, const lake_column_t *cols, const int32_t *field_ids,
+                           size_t n_cols, int64_t *rows, uint8_t **out, size_t *out_len);
+/* The six metric fields of a manifest's data_file record re-encoded as lake__file_t.metrics;
+ * NULL when all are null or any is not a map of the spec's shape (then dropped: optional). */
+uint8_t *lake__metrics_from_record(const lake__avro_value_t *data_file, size_t *len);
+
 /* ---- manifest.c: manifests and manifest lists -------------------------------------------- */
 
 /* A data or delete file as its manifest entry describes it. */
@@ -180,6 +191,9 @@ typedef struct lake__file {
     int32_t sort_order_id; /* -1: null */
     char *referenced;      /* referenced_data_file or NULL */
     bool live;             /* false once removed (data file ids stay stable) */
+    /* the Avro encoding of column_sizes .. upper_bounds (colstats.c); NULL: six nulls */
+    uint8_t *metrics;
+    size_t metrics_len;
 } lake__file_t;
 
 typedef struct lake__entry {
@@ -411,6 +425,8 @@ typedef struct lake__pq {
     bool open;
     struct lake__pqs *stream; /* pqstream.c: written while the rows arrive (no temp table) */
     int64_t pushed_bytes;     /* n_bytes of the rows already handed to the stream */
+    uint8_t *metrics;         /* of the file lake__pq_finish wrote (colstats.c): the caller's */
+    size_t metrics_len;
 } lake__pq_t;
 typedef struct lake__pqs lake__pqs_t;
 
@@ -592,8 +608,10 @@ typedef struct lake__pending {
     char *rel;      /* relative to the warehouse */
     int64_t n_rows; /* rows written (or being written, for the open file) */
     int64_t size;
-    bool written; /* the Parquet file exists */
-    bool dropped; /* truncated away before commit */
+    bool written;     /* the Parquet file exists */
+    bool dropped;     /* truncated away before commit */
+    uint8_t *metrics; /* colstats.c, once written */
+    size_t metrics_len;
 } lake__pending_t;
 
 struct lake_table {
@@ -726,6 +744,8 @@ typedef struct lake__cout {
     int64_t rows;
     int64_t size;
     int64_t est_bytes; /* while grouping */
+    uint8_t *metrics;  /* colstats.c, once written */
+    size_t metrics_len;
 } lake__cout_t;
 
 struct lake_compact_job {

@@ -15,7 +15,7 @@
 
 #define MANIFEST_SQLSTATE_CORRUPT "XX001"
 
-/* Unpartitioned, unsorted: partition is an empty record; metric maps are always null. */
+/* Unpartitioned, unsorted: partition is an empty record; the metric maps are colstats.c's. */
 #define METRIC_MAP(name, id, kid, vid, vtype)                                                      \
     "{\"name\":\"" name "\",\"type\":[\"null\",{\"type\":\"array\",\"logicalType\":\"map\","       \
     "\"items\":{\"type\":\"record\",\"name\":\"k" #kid "_v" #vid "\",\"fields\":["                 \
@@ -102,6 +102,7 @@ void lake__file_destroy(lake__file_t *f)
 {
     free(f->path);
     free(f->referenced);
+    free(f->metrics);
     memset(f, 0, sizeof *f);
 }
 
@@ -110,6 +111,11 @@ void lake__file_copy(lake__file_t *dst, const lake__file_t *src)
     *dst = *src;
     dst->path = am_xstrdup(src->path);
     dst->referenced = src->referenced ? am_xstrdup(src->referenced) : NULL;
+    dst->metrics = NULL;
+    if (src->metrics) {
+        dst->metrics = am_xmalloc(src->metrics_len);
+        memcpy(dst->metrics, src->metrics, src->metrics_len);
+    }
 }
 
 void lake__mref_destroy(lake__mref_t *m)
@@ -128,8 +134,11 @@ static void encode_data_file(am_buf_t *b, const lake__file_t *f)
     /* partition: empty record, no bytes */
     lake__avro_put_long(b, f->record_count);
     lake__avro_put_long(b, f->size);
-    for (int i = 0; i < 6; i++) /* column_sizes .. upper_bounds */
-        lake__avro_put_null(b);
+    if (f->metrics)
+        am_buf_append(b, f->metrics, f->metrics_len);
+    else
+        for (int i = 0; i < 6; i++) /* column_sizes .. upper_bounds */
+            lake__avro_put_null(b);
     lake__avro_put_null(b); /* key_metadata */
     lake__avro_put_null(b); /* split_offsets */
     lake__avro_put_null(b); /* equality_ids */
@@ -297,6 +306,7 @@ static bool decode_entry(field_reader_t *fr, const lake__avro_value_t *rec, lake
     e->f.size = get_long(fr, df, 104, "file_size_in_bytes", true, 0);
     e->f.sort_order_id = get_int(fr, df, 140, "sort_order_id", false, -1);
     e->f.referenced = get_string(fr, df, 143, "referenced_data_file", false);
+    e->f.metrics = lake__metrics_from_record(df, &e->f.metrics_len);
     e->f.live = e->status != 2;
     if (!fr->failed && (e->status < 0 || e->status > 2))
         field_fail(fr, "status", "is not 0, 1 or 2");

@@ -269,7 +269,9 @@ void lake__pq_copy_options(am_buf_t *sql, const lake_column_t *cols, size_t n,
      * decodes whole row groups, and one group (all its columns) is held in the writer's memory;
      * wide rows (where TOASTed values live) get fewer rows a group, narrow ones up to
      * LAKE_ROW_GROUP_N (DuckDB sizes groups by bytes only when it may reorder rows). */
-    am_buf_printf(sql, " (FORMAT parquet, ROW_GROUP_SIZE %lld, ", (long long)group_rows);
+    /* RETURN_STATS: the footer's statistics come back for the manifest (colstats.c) */
+    am_buf_printf(sql, " (FORMAT parquet, RETURN_STATS, ROW_GROUP_SIZE %lld, ",
+                  (long long)group_rows);
     /* DuckDB sets up each string column's dictionary for a full page (1 MB) whatever the rows:
      * for a flush's few hundred rows that allocation, the buffer pool's eviction and the
      * allocator trim it sets off cost more than writing the file */
@@ -344,7 +346,16 @@ bool lake__pq_finish(lake__pq_t *w, const char *abs_path, const int32_t *field_i
         (void)snprintf(from, sizeof from, "temp.main.%s", w->table);
         lake__pq_copy_sql(w, from, abs_path, field_ids, elem_ids, schema_json,
                           lake__pq_file_group_rows(w->n_bytes, w->n_rows), &sql);
-        ok = lake__duck_exec(w->lake->con, sql.data, err);
+        duckdb_result res;
+        if (duckdb_query(w->lake->con, sql.data, &res) == DuckDBError) {
+            const char *msg = duckdb_result_error(&res);
+            ok = am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", msg ? msg : "query failed");
+        } else if (field_ids) {
+            int64_t rows = 0;
+            (void)lake__colstats_result(&res, w->cols, field_ids, w->n_cols, &rows, &w->metrics,
+                                        &w->metrics_len);
+        }
+        duckdb_destroy_result(&res);
         am_buf_destroy(&sql);
         if (!ok)
             am_err_prefix(err, "write \"%s\"", abs_path);

@@ -52,6 +52,9 @@ struct lake__pqs {
     char *schema_json;
     int32_t *field_ids;
     int32_t *elem_ids;
+    const lake_column_t *cols; /* the table's, for the metrics */
+    uint8_t *metrics;          /* set by the COPY's thread before it stops (colstats.c) */
+    size_t metrics_len;
 };
 
 /* am_stream(id) finds its stream here: bind data cannot be handed in from outside. */
@@ -201,8 +204,12 @@ static bool copy_run(lake__pqs_t *s, am_err_t *err)
         duck_failed(pending ? duckdb_pending_error(pending) : NULL, err);
     } else {
         duckdb_result res;
+        int64_t rows = 0;
         if (duckdb_execute_pending(pending, &res) == DuckDBError)
             ok = duck_failed(duckdb_result_error(&res), err);
+        else if (s->field_ids)
+            (void)lake__colstats_result(&res, s->cols, s->field_ids, s->n_cols, &rows, &s->metrics,
+                                        &s->metrics_len);
         duckdb_destroy_result(&res);
     }
     duckdb_destroy_pending(&pending);
@@ -247,6 +254,7 @@ bool lake__pqs_open(lake__pq_t *w, const char *abs_path, const int32_t *field_id
     s->schema_json = schema_json ? am_xstrdup(schema_json) : NULL;
     s->field_ids = ids_dup(field_ids, w->n_cols);
     s->elem_ids = ids_dup(elem_ids, w->n_cols);
+    s->cols = w->cols;
     registry_add(s);
     w->stream = s;
     return true;
@@ -344,6 +352,7 @@ static void destroy(lake__pq_t *w)
     free(s->schema_json);
     free(s->field_ids);
     free(s->elem_ids);
+    free(s->metrics);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     free(s);
@@ -357,6 +366,11 @@ bool lake__pqs_finish(lake__pq_t *w, am_err_t *err)
     if (ok) {
         stop(s, false);
         ok = !s->failed || copy_error(s, err);
+    }
+    if (ok) { /* the COPY's thread has stopped: its metrics are the writer's now */
+        w->metrics = s->metrics;
+        w->metrics_len = s->metrics_len;
+        s->metrics = NULL;
     }
     if (!ok)
         stop(s, true);
