@@ -5,7 +5,7 @@
  * out. They are the statistics DuckDB gathers for the file's footer anyway, returned by the
  * COPY that writes it (RETURN_STATS), per top-level column: lists have none. Metrics are
  * optional in Iceberg, so a column whose statistics are missing or read oddly gets no bounds
- * (never wrong ones: all null, NaN seen, a string past 64 bytes, a BC date), and a result of
+ * (never wrong ones: all null, all NaN, a string past 64 bytes, a BC date), and a result of
  * another shape gives no metrics at all; neither fails the write.
  * Kept as the Avro encoding of the six manifest fields, which a manifest rewrite copies as is.
  * Spec: Iceberg table spec "Manifests" (data_file fields 108-110, 125, 128), Appendix D
@@ -38,6 +38,7 @@ typedef struct colm {
     am_coltype_t type;
     int64_t size, values, nulls;
     bool nulls_known;
+    bool nans_known; /* a float column DuckDB saw no NaN in: its count is 0 */
     bound_t lo, hi;
 } colm_t;
 
@@ -285,12 +286,30 @@ static void put_bound(am_buf_t *b, const colm_t *c, const bound_t *v, bool lower
     }
 }
 
+/* The six metric fields, in the manifest's order. */
+enum { M_SIZES, M_VALUES, M_NULLS, M_NANS, M_LOWER, M_UPPER, M_COUNT };
+
+static bool has_metric(const colm_t *c, int which)
+{
+    switch (which) {
+    case M_NULLS:
+        return c->nulls_known;
+    case M_NANS:
+        return c->nans_known;
+    case M_LOWER:
+    case M_UPPER:
+        return c->lo.set;
+    default:
+        return true;
+    }
+}
+
 /* One map field: null when no column has the entry, else an array of {key, value} records. */
 static void put_map(am_buf_t *b, const colm_t *cs, size_t n, int which)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        k += which <= 1 ? 1 : which == 2 ? cs[i].nulls_known : cs[i].lo.set;
+        k += has_metric(&cs[i], which);
     if (k == 0) {
         lake__avro_put_null(b);
         return;
@@ -299,17 +318,16 @@ static void put_map(am_buf_t *b, const colm_t *cs, size_t n, int which)
     lake__avro_put_long(b, (int64_t)k);
     for (size_t i = 0; i < n; i++) {
         const colm_t *c = &cs[i];
-        if ((which == 2 && !c->nulls_known) || (which >= 3 && !c->lo.set))
+        if (!has_metric(c, which))
             continue;
         lake__avro_put_long(b, c->id);
-        if (which == 0)
-            lake__avro_put_long(b, c->size);
-        else if (which == 1)
-            lake__avro_put_long(b, c->values);
-        else if (which == 2)
-            lake__avro_put_long(b, c->nulls);
+        if (which == M_LOWER || which == M_UPPER)
+            put_bound(b, c, which == M_LOWER ? &c->lo : &c->hi, which == M_LOWER);
         else
-            put_bound(b, c, which == 3 ? &c->lo : &c->hi, which == 3);
+            lake__avro_put_long(b, which == M_SIZES    ? c->size
+                                   : which == M_VALUES ? c->values
+                                   : which == M_NULLS  ? c->nulls
+                                                       : 0); /* NaNs: known only when none */
     }
     lake__avro_put_long(b, 0);
 }
@@ -348,6 +366,8 @@ static void fold(colm_t *c, int64_t rows, duckdb_vector keys, duckdb_vector vals
         if (kl == 10 && memcmp(k, "null_count", 10) == 0 && small) {
             c->nulls = strtoll(num, NULL, 10);
             c->nulls_known = true;
+        } else if (kl == 7 && memcmp(k, "has_nan", 7) == 0) {
+            c->nans_known = vl == 5 && memcmp(v, "false", 5) == 0;
         } else if (kl == 17 && memcmp(k, "column_size_bytes", 17) == 0 && small) {
             c->size = strtoll(num, NULL, 10);
         } else if (kl == 3 && memcmp(k, "min", 3) == 0) {
@@ -440,11 +460,8 @@ bool lake__colstats_result(duckdb_result *res, const lake_column_t *cols, const 
     if (n > 0) {
         am_buf_t b;
         am_buf_init(&b);
-        for (int which = 0; which < 5; which++) {
-            if (which == 3)
-                lake__avro_put_null(&b); /* nan_value_counts: not kept */
+        for (int which = 0; which < M_COUNT; which++)
             put_map(&b, cs, n, which);
-        }
         *out = (uint8_t *)b.data;
         *out_len = b.len;
     }
