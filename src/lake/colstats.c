@@ -380,7 +380,7 @@ static void fold(colm_t *c, int64_t rows, duckdb_vector keys, duckdb_vector vals
     }
     bkind_t kind = kind_of(c->type.type);
     if (!lo || !hi || kind == B_NONE || lo_len > BOUND_MAX || hi_len > BOUND_MAX)
-        return; /* all null, NaN seen, or a type whose bounds are not written */
+        return; /* all null or all NaN, or a type whose bounds are not written */
     char lb[BOUND_MAX + 1], hb[BOUND_MAX + 1];
     memcpy(lb, lo, lo_len);
     lb[lo_len] = '\0';

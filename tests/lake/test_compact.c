@@ -157,6 +157,8 @@ Test(lake, compaction_merges_small_files_and_folds_their_deletes)
     /* the new file's rows are as old as the snapshot the job read (Java's rewrite) */
     cr_assert_eq(t->state.data[0].data_seq, base_seq);
     cr_assert_eq(t->state.data[0].file_seq, base_seq + 1);
+    /* its manifest entry has column metrics (test_colstats.c checks what they say) */
+    cr_assert(t->state.data[0].metrics && t->state.data[0].metrics_len > 12);
     long long count, sum;
     totals(dir, t, &count, &sum);
     long long want_sum = 199 * 200 / 2;
@@ -176,8 +178,9 @@ Test(lake, compaction_merges_small_files_and_folds_their_deletes)
     lake_remap_free(remap);
     lake_table_close(t);
 
-    /* a reopen numbers the files as the remap did */
+    /* a reopen numbers the files as the remap did, and reads the metrics back */
     t = lt_open(lake, "orders");
+    cr_assert(t->state.data[0].metrics && t->state.data[0].metrics_len > 12);
     size_t key = 0;
     am_err_t err = {0};
     scan_check_t sc = {.want = now, .n = 200};
