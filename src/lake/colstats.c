@@ -114,9 +114,10 @@ static bool read_time(const char **p, int64_t *us)
     int digits = 0;
     if (*s == '.')
         for (s++; *s >= '0' && *s <= '9'; s++)
-            if (digits++ < 6)
+            if (++digits <= 6)
                 frac = frac * 10 + (*s - '0');
-    if (digits == 0 && s[-1] == '.')
+    /* more than microseconds would be cut, and a cut upper bound is too low */
+    if ((digits == 0 && s[-1] == '.') || digits > 6)
         return false;
     for (; digits < 6; digits++)
         frac *= 10;
