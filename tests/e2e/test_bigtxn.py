@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """End to end, issue 11: one big transaction within mirror.max_memory. A table copied empty,
-then one transaction inserts AM_BIGTXN_ROWS rows (1,500,000; under the sanitizers 300,000 with
+then one transaction inserts AM_BIGTXN_ROWS rows (1,000,000; under the sanitizers 300,000 with
 max_memory 16MB) and a second updates them all, with max_memory 64MB and compaction off (its own
 budget comes on top). The update's deleted
 positions pass the batch's in-memory share (a sixteenth of the budget at 8 bytes each: 512 k
@@ -24,7 +24,7 @@ import amtest
 R = amtest.Results("test_bigtxn")
 DB = "e2e_bigtxn"
 SANITIZED = os.environ.get("AM_VARIANT", "plain") in ("asan", "tsan")
-ROWS = int(os.environ.get("AM_BIGTXN_ROWS", "300000" if SANITIZED else "1500000"))
+ROWS = int(os.environ.get("AM_BIGTXN_ROWS", "300000" if SANITIZED else "1000000"))
 BUDGET_MB = 16 if SANITIZED else 64  # either way the update's deletes pass their share
 
 
