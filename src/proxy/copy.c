@@ -33,7 +33,9 @@ static const char *opt_str(const PgQuery__DefElem *d)
     const PgQuery__Node *a = d->arg;
     if (a && a->node_case == PG_QUERY__NODE__NODE_STRING)
         return a->string->sval;
-    if (a && a->node_case == PG_QUERY__NODE__NODE_A_CONST && a->a_const->sval)
+    /* sval shares a union with the other constants' pointers: only a string's counts */
+    if (a && a->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+        a->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL && a->a_const->sval)
         return a->a_const->sval->sval;
     return NULL;
 }

@@ -423,7 +423,8 @@ bool proxy__session_tx_options(proxy_session_t *s, PgQuery__Node **opts, size_t 
             continue;
         const PgQuery__Node *arg = d->arg;
         if (strcmp(d->defname, "transaction_isolation") == 0 && arg &&
-            arg->node_case == PG_QUERY__NODE__NODE_A_CONST && arg->a_const->sval) {
+            arg->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+            arg->a_const->val_case == PG_QUERY__A__CONST__VAL_SVAL && arg->a_const->sval) {
             const char *lvl = arg->a_const->sval->sval;
             if (session) {
                 if (!setting_set(s, "default_transaction_isolation", lvl, false, err))
@@ -433,7 +434,8 @@ bool proxy__session_tx_options(proxy_session_t *s, PgQuery__Node **opts, size_t 
                 s->tx_isolation = am_xstrdup(lvl);
             }
         } else if (strcmp(d->defname, "transaction_read_only") == 0 && arg &&
-                   arg->node_case == PG_QUERY__NODE__NODE_A_CONST && arg->a_const->ival &&
+                   arg->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+                   arg->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL && arg->a_const->ival &&
                    arg->a_const->ival->ival == 0) {
             return am_err_set(err, PROXY_SQLSTATE_READ_ONLY,
                               "cannot set transaction read-write mode on the mirror");

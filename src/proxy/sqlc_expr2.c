@@ -245,9 +245,15 @@ static bool subscript(sqlc_ctx_t *c, sqlc_val_t *base, const PgQuery__AIndices *
                          sqlc_type_name(c, base->type));
     sqlc_val_t lo = {0}, hi = {0};
     proxy_pgtype_ref_t i4 = sqlc_type(PG_OID_INT4);
-    if (ix->lidx && (!sqlc_expr(c, ix->lidx, &lo) || !sqlc_coerce(c, &lo, i4, SQLC_IMPLICIT)))
+    if (ix->lidx && !sqlc_expr(c, ix->lidx, &lo))
         return false;
-    if (ix->uidx && (!sqlc_expr(c, ix->uidx, &hi) || !sqlc_coerce(c, &hi, i4, SQLC_IMPLICIT)))
+    if (ix->uidx && !sqlc_expr(c, ix->uidx, &hi))
+        return false;
+    /* PostgreSQL assigns subscripts to integer: numbers go, text does not */
+    if ((ix->lidx && !sqlc_assigns_to_int(c, &lo)) || (ix->uidx && !sqlc_assigns_to_int(c, &hi)))
+        return sqlc_fail(c, "42804", "array subscript must have type integer");
+    if ((ix->lidx && !sqlc_coerce(c, &lo, i4, SQLC_IMPLICIT)) ||
+        (ix->uidx && !sqlc_coerce(c, &hi, i4, SQLC_IMPLICIT)))
         return false;
     if (ix->is_slice) {
         const char *l = ix->lidx ? sqlc_printf(c, "greatest((%s) + %d, 1)", lo.sql, shift) : "1";

@@ -347,6 +347,9 @@ char sqlc_category(sqlc_ctx_t *c, uint32_t oid);
 bool sqlc_preferred(sqlc_ctx_t *c, uint32_t oid);
 /* Whether PostgreSQL casts from -> to implicitly (pg_cast castcontext 'i', or binary). */
 bool sqlc_implicit(sqlc_ctx_t *c, uint32_t from, uint32_t to);
+/* Whether v goes to an integer by an assignment cast (untyped, or a number: PostgreSQL's
+ * casts of the numeric category), as LIMIT, OFFSET and array subscripts take theirs. */
+bool sqlc_assigns_to_int(sqlc_ctx_t *c, const sqlc_val_t *v);
 /* select_common_type for UNION/CASE/COALESCE/ARRAY/VALUES; false + 42804 when none. */
 /* The same test without an error: can polymorphic arguments be unified? */
 bool sqlc_common_type_exists(sqlc_ctx_t *c, const sqlc_val_t *vals, size_t n);

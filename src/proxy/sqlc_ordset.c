@@ -62,17 +62,41 @@ static char *pct_value(sqlc_ctx_t *c, const char *l, const char *p, bool cont, b
     return sqlc_printf(c, "CASE WHEN floor(%s) = ceil(%s) THEN %s ELSE %s END", rn, rn, lo, lerp);
 }
 
+/* Whether PostgreSQL's function lookup would take a value of type from for a to (float8 or
+ * float8[]): an implicit cast, element by element for arrays. */
+static bool implicit_to(sqlc_ctx_t *c, proxy_pgtype_ref_t from, uint32_t to)
+{
+    uint32_t f = proxy__pgtype_base(c->cat, from).oid;
+    if (f == PG_OID_UNKNOWN || f == to)
+        return true;
+    if (to != PG_OID_FLOAT8_ARRAY)
+        return sqlc_implicit(c, f, to);
+    uint32_t fe = sqlc_is_array(c, f) ? proxy__pgtype_elem(c->cat, f) : 0;
+    return fe && sqlc_implicit(c, fe, PG_OID_FLOAT8);
+}
+
 /* percentile_cont / percentile_disc with one fraction or an array of them. */
 static bool percentile(sqlc_ctx_t *c, bool cont, sqlc_val_t *frac, ordset_t *o, sqlc_val_t *out)
 {
     bool interval = proxy__pgtype_base(c->cat, o->x.type).oid == PG_OID_INTERVAL;
+    /* an untyped '{...}' is a float8 to the lookup (the preferred type), as PostgreSQL reads
+     * it: 22P02 */
+    bool multi = sqlc_is_array(c, proxy__pgtype_base(c->cat, frac->type).oid);
+    /* the function lookup: a fraction or a sort key no implicit cast takes is no match (a text
+     * key would otherwise be read as float8 row by row) */
+    if (!implicit_to(c, frac->type, multi ? PG_OID_FLOAT8_ARRAY : PG_OID_FLOAT8) ||
+        (cont && !interval && !implicit_to(c, o->x.type, PG_OID_FLOAT8)))
+        return sqlc_fail(c, "42883",
+                         "function %s(%s, %s) does not exist\nHINT:  No function matches the "
+                         "given name and argument types. You might need to add explicit type "
+                         "casts.",
+                         cont ? "percentile_cont" : "percentile_disc",
+                         sqlc_type_name(c, frac->type), sqlc_type_name(c, o->x.type));
     if (cont && !interval && !sqlc_coerce(c, &o->x, sqlc_type(PG_OID_FLOAT8), SQLC_IMPLICIT))
         return false;
     if (!sqlc_orderable(c, o->x.type, o->x.numv))
         return false;
     o->key = sqlc_key_expr(c, o->x.sql, o->x.type, o->x.numv);
-    bool multi = sqlc_is_array(c, proxy__pgtype_base(c->cat, frac->type).oid) ||
-                 (frac->type.oid == PG_OID_UNKNOWN && frac->literal && frac->literal[0] == '{');
     proxy_pgtype_ref_t ft = sqlc_type(multi ? PG_OID_FLOAT8_ARRAY : PG_OID_FLOAT8);
     if (!sqlc_coerce(c, frac, ft, SQLC_IMPLICIT))
         return false;

@@ -459,13 +459,19 @@ static bool limit_clause(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *
             continue;
         if (parts[i]->node_case == PG_QUERY__NODE__NODE_A_CONST && parts[i]->a_const->isnull)
             continue; /* LIMIT ALL / LIMIT NULL */
-        if (parts[i]->node_case == PG_QUERY__NODE__NODE_A_CONST && parts[i]->a_const->ival &&
-            parts[i]->a_const->ival->ival < 0)
+        /* ival shares a union with the other constants' pointers: only an integer's counts */
+        if (parts[i]->node_case == PG_QUERY__NODE__NODE_A_CONST &&
+            parts[i]->a_const->val_case == PG_QUERY__A__CONST__VAL_IVAL &&
+            parts[i]->a_const->ival && parts[i]->a_const->ival->ival < 0)
             return sqlc_fail(c, i == 0 ? "2201W" : "2201X", "%s must not be negative",
                              i == 0 ? "LIMIT" : "OFFSET");
         sqlc_val_t v;
-        if (!sqlc_expr(c, parts[i], &v) ||
-            !sqlc_coerce(c, &v, sqlc_type(PG_OID_INT8), SQLC_IMPLICIT))
+        if (!sqlc_expr(c, parts[i], &v))
+            return false;
+        if (!sqlc_assigns_to_int(c, &v))
+            return sqlc_fail(c, "42804", "argument of %s must be type bigint, not type %s",
+                             i == 0 ? "LIMIT" : "OFFSET", sqlc_type_name(c, v.type));
+        if (!sqlc_coerce(c, &v, sqlc_type(PG_OID_INT8), SQLC_IMPLICIT))
             return false;
         am_buf_printf(b, "%s%s", words[i], v.sql);
     }
@@ -536,8 +542,11 @@ bool sqlc_order_limit(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, am_buf_t *b, 
             am_buf_init(&keys);
             sqlc_val_t n;
             bool ok = sqlc_sort_list(c, s->sort_clause, s->n_sort_clause, true, &keys) &&
-                      sqlc_expr(c, s->limit_count, &n) &&
-                      sqlc_coerce(c, &n, sqlc_type(PG_OID_INT8), SQLC_IMPLICIT);
+                      sqlc_expr(c, s->limit_count, &n);
+            if (ok && !sqlc_assigns_to_int(c, &n))
+                ok = sqlc_fail(c, "42804", "argument of LIMIT must be type bigint, not type %s",
+                               sqlc_type_name(c, n.type));
+            ok = ok && sqlc_coerce(c, &n, sqlc_type(PG_OID_INT8), SQLC_IMPLICIT);
             if (ok) {
                 b->len -= strlen(" ORDER BY ");
                 b->data[b->len] = '\0';

@@ -116,6 +116,12 @@ bool sqlc_implicit(sqlc_ctx_t *c, uint32_t from, uint32_t to)
     return false;
 }
 
+bool sqlc_assigns_to_int(sqlc_ctx_t *c, const sqlc_val_t *v)
+{
+    uint32_t b = proxy__pgtype_base(c->cat, v->type).oid;
+    return b == PG_OID_UNKNOWN || sqlc_category(c, b) == 'N';
+}
+
 /* select_common_type: values all of one type (the first value's, not unknown) have that type,
  * a domain included; otherwise domains count as their base types, and the first known type's
  * category rules apply: a preferred type or one the current candidate casts to implicitly (but

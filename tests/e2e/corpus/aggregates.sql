@@ -32,6 +32,13 @@ SELECT status, percentile_cont(array[0.1, 0.5, 0.9]) WITHIN GROUP (ORDER BY tota
 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ordered_at - timestamp '2023-01-01'), percentile_disc(0.5) WITHIN GROUP (ORDER BY ordered_at) FROM orders;
 SELECT rank(500) WITHIN GROUP (ORDER BY total), dense_rank(500) WITHIN GROUP (ORDER BY total), percent_rank(500) WITHIN GROUP (ORDER BY total), cume_dist(500) WITHIN GROUP (ORDER BY total) FROM orders;
 SELECT percentile_cont(1.5) WITHIN GROUP (ORDER BY total) FROM orders;
+-- name: percentile_argument_types
+SELECT percentile_cont('0.5'::text) WITHIN GROUP (ORDER BY qty) FROM items;
+SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY sku) FROM items;
+SELECT percentile_disc(true) WITHIN GROUP (ORDER BY qty) FROM items;
+SELECT percentile_cont(ARRAY['0.5'::text]) WITHIN GROUP (ORDER BY qty) FROM items;
+SELECT percentile_cont('{0.1,0.9}') WITHIN GROUP (ORDER BY qty) FROM items;
+SELECT percentile_cont('0.25') WITHIN GROUP (ORDER BY unit_price), percentile_cont(0.5::numeric) WITHIN GROUP (ORDER BY qty), percentile_cont(ARRAY[0.25, 0.75]::numeric[]) WITHIN GROUP (ORDER BY line), percentile_disc(0.5) WITHIN GROUP (ORDER BY sku), percentile_cont(0.5::real) WITHIN GROUP (ORDER BY qty::int2) FROM items;
 SELECT bit_and(id), bit_or(id), bit_xor(id), bool_and(vip), bool_or(vip), every(country <> 'XX') FROM customers WHERE id < 100;
 SELECT json_agg(id ORDER BY id), jsonb_agg(name ORDER BY id), json_object_agg(id, name ORDER BY id), jsonb_object_agg(name, credit) FROM customers WHERE id < 5;
 SELECT count(*) FROM customers c WHERE (SELECT count(*) FROM orders o WHERE o.customer_id = c.id) > 4;

@@ -97,3 +97,8 @@ SELECT id, array_remove(ARRAY[iv, interval '1 day'], interval '24 hours'), array
 SELECT id, array_remove(ARRAY[num102], 1), array_position(ARRAY[num102], 1), array_replace(ARRAY[num102], 1, 2), array_positions(ARRAY[num102, num102], 0) FROM alltypes ORDER BY id;
 SELECT id, array_remove(an, 1), array_replace(an, 9, 9.5), array_replace(an, 9, num102), array_position(an, num102), array_position(ARRAY[num102], num) FROM alltypes ORDER BY id;
 SELECT array_replace('{1,2.5}'::numeric[], 2.50, 3.125::numeric(5,3)), array_remove(ARRAY[1.0::numeric(4,1), NULL], NULL), array_position(ARRAY['NaN'::numeric, 1], 'NaN');
+-- name: subscript_types
+SELECT (ARRAY[1,2,3])['1'::text];
+SELECT (ARRAY[1,2,3])[true];
+SELECT (ARRAY[1,2,3])[1.6], (ARRAY[1,2,3])[2::int8], (ARRAY[1,2,3])['3'], (ARRAY[1,2,3])[1.5:2.5];
+SELECT (ARRAY[1,2,3])['1'::text:2];

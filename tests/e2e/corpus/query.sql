@@ -142,6 +142,13 @@ SELECT at COLLATE "C", vc COLLATE "C", 'x' COLLATE "C", t::name COLLATE "C" FROM
 -- a simple CASE's untyped operand is text (PostgreSQL resolves it before the WHEN comparisons)
 SELECT CASE NULL WHEN 1 THEN 1 ELSE 2 END;
 SELECT CASE 'a' WHEN 'a' THEN 1 END, CASE i4 WHEN 7 THEN 'x' WHEN '8' THEN 'y' END FROM alltypes ORDER BY id;
+-- name: limit_argument_types
+SELECT 1 LIMIT '5'::text;
+SELECT 1 OFFSET '1'::text;
+SELECT 1 LIMIT true;
+SELECT x FROM generate_series(1, 5) x ORDER BY x LIMIT 2.5 OFFSET 1.4;
+SELECT x FROM generate_series(1, 5) x ORDER BY x LIMIT '2' OFFSET 2::int2;
+SELECT x FROM generate_series(1, 5) x ORDER BY x FETCH FIRST '2'::text ROWS ONLY;
 -- name: outer_join_whole_row
 SELECT r.code, row_to_json(t), t IS NULL, t IS NOT NULL FROM sales.regions r LEFT JOIN sales.targets t ON t.region = r.code AND t.year = 2021 ORDER BY r.code;
 SELECT count(t), count(*), count(t.region) FROM sales.regions r LEFT JOIN sales.targets t ON t.region = r.code AND t.year < 2021;
