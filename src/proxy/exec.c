@@ -18,6 +18,7 @@ void proxy__cursor_open(proxy_cursor_t *c, duckdb_prepared_statement ps, const p
     memset(c, 0, sizeof *c);
     c->ps = ps;
     c->n_cols = n_cols;
+    c->cat = cat ? proxy__pgcat_ref((proxy_pgcat_t *)cat) : NULL;
     c->cols = am_xcalloc(n_cols + 1, sizeof *c->cols);
     c->formats = am_xcalloc(n_cols + 1, sizeof *c->formats);
     idx_t duck_cols = duckdb_prepared_statement_column_count(ps);
@@ -174,9 +175,14 @@ static bool next_chunk(proxy_cursor_t *c, am_err_t *err)
         for (size_t i = 0; i < c->n_cols && i < nv; i++) {
             c->cols[i].vec = duckdb_data_chunk_get_vector(c->chunk, i);
             duckdb_logical_type lt = duckdb_vector_get_column_type(c->cols[i].vec);
+            duckdb_type was = c->cols[i].type;
             duckdb_destroy_logical_type(&c->cols[i].ltype);
             c->cols[i].ltype = lt;
             c->cols[i].type = duckdb_get_type_id(lt);
+            /* how a value goes out (an array's binary plan) follows the type it has now: a
+             * numeric[] described while INVALID went out as DuckDB's text[] */
+            if (was != c->cols[i].type || was == DUCKDB_TYPE_LIST)
+                proxy__col_describe(c->cat, &c->cols[i]);
         }
         return true;
     }
@@ -328,6 +334,7 @@ void proxy__cursor_close(proxy_cursor_t *c)
     }
     free(c->cache_sql);
     proxy__pgcat_unref(c->cache_cat);
+    proxy__pgcat_unref(c->cat);
     free(c->wide_sql);
     for (size_t i = 0; i < c->n_args; i++)
         free(c->args[i]);

@@ -593,6 +593,8 @@ typedef struct proxy_cursor {
     char *cache_sql;
     struct proxy_pgcat *cache_cat;
     uint64_t cache_gen;
+    /* a reference: columns DuckDB typed only once bound are described again by it */
+    struct proxy_pgcat *cat;
 } proxy_cursor_t;
 
 /* Takes ps; columns described by the compiler's cols. */

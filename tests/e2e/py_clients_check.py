@@ -96,6 +96,11 @@ def psycopg_client(host, port, db, user, password):
     params = ([1, 2, 13, 26, 2001], "customer%", False)
     section("psycopg parameters (server-side binding)", lambda: run(pq, False, params))
     section("psycopg parameters, prepared, binary x6", lambda: [run(pq, True, params, prepare=True) for _ in range(6)])
+    # an untyped parameter leaves DuckDB's result types unknown until Bind: the numeric[] beside
+    # it must still go out as numeric[] (it went out as DuckDB's text[] under numeric[]'s OID)
+    section("psycopg binary: arrays beside an untyped parameter", lambda: run(
+        "SELECT %s AS k, array_agg(coalesce(total, 1.5) ORDER BY id) AS a, array_agg(discount ORDER BY id) AS d "
+        "FROM orders WHERE id <= 5 GROUP BY 1", True, ("x",)))
     # a parameter as a sort, group or DISTINCT ON key is one constant (DuckDB refuses a bare one
     # there: "Parameter not supported in ORDER BY clause")
     section("psycopg parameter as ORDER BY, GROUP BY, DISTINCT ON key", lambda: [
