@@ -66,17 +66,6 @@ static bkind_t kind_of(am_type_t t)
     }
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (y may be 0 or negative). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* "YYYY-MM-DD" at *p (years of four or more digits), advancing *p. */
 static bool read_date(const char **p, int64_t *days)
 {
@@ -93,7 +82,7 @@ static bool read_date(const char **p, int64_t *days)
     d = (end[4] - '0') * 10 + (end[5] - '0');
     if (m < 1 || m > 12 || d < 1 || d > 31)
         return false;
-    *days = days_from_civil(y, m, d);
+    *days = am_days_from_civil(y, m, d);
     *p = end + 6;
     return true;
 }

@@ -126,17 +126,6 @@ static bool parse_float(const char *s, size_t len, double *out)
     return end == tmp + len && (errno == 0 || errno == ERANGE);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* n digits at *p into *v, advancing; false when fewer are there. */
 static bool digits(const char **p, const char *end, int n, int64_t *v)
 {
@@ -226,7 +215,7 @@ static bool parse_datetime(const char *s, size_t len, proxy_pgcat_kind_t k, int6
     }
     if (p != end)
         return false;
-    int64_t days = days_from_civil(y, m, d);
+    int64_t days = am_days_from_civil(y, m, d);
     *out = date ? days : days * US_PER_DAY + clock - off * US_PER_SEC;
     return true;
 }

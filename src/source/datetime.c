@@ -52,17 +52,6 @@ static bool is_leap(int64_t y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-/* Days from 1970-01-01 to y-m-d (astronomical year: 1 BC is 0). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static bool parse_ymd(dt_cursor_t *c, bool bc, int64_t *days)
 {
     static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -77,7 +66,7 @@ static bool parse_ymd(dt_cursor_t *c, bool bc, int64_t *days)
     int max_day = mdays[m - 1] + (m == 2 && is_leap(astro));
     if (d > max_day)
         return false;
-    *days = days_from_civil(astro, m, d);
+    *days = am_days_from_civil(astro, m, d);
     return true;
 }
 

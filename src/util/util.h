@@ -249,6 +249,9 @@ bool am_log_level_parse(const char *s, am_log_level_t *out);
 int64_t am_now_us(void);  /* wall clock, Unix microseconds */
 int64_t am_mono_us(void); /* monotonic microseconds, for intervals */
 void am_sleep_ms(int ms);
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar (astronomical years: 1 BC
+ * is 0; H. Hinnant's days_from_civil). */
+int64_t am_days_from_civil(int64_t y, int64_t m, int64_t d);
 /* "2026-11-24T15:04:05.123456Z" into out (at least 32 bytes). */
 void am_time_format_iso(int64_t unix_us, char *out, size_t out_len);
 /* A duration as PostgreSQL reads a millisecond setting: "250", "250ms", "10s", "1.5 min", "2h",
