@@ -3,7 +3,12 @@
 its defaults: live data + delete files of the current snapshot before, at the peak and after,
 a full-table aggregate through the proxy before and after (median of 15; the ratio is the
 figure), and what compaction rewrote (rows, run time, rows per second of run time); then the
-compaction throughput on bigger files: 40 insert commits of 25,000 rows merged (rows/s, MB/s).
+compaction throughput on bigger files: 40 insert commits of 25,000 rows merged (rows/s, MB/s);
+then range pruning: 40 commits of 25,000 rows that each span the whole key range (as spread
+updates do), merged, into a table with a primary key (compaction writes its merged files sorted
+by it) and the same into one without (merged files keep input order), and a 1,000-key range sum
+through the proxy on each (median of 15; the ratio keyed / keyless is the figure: the sorted
+file's range skips the row groups its keys are not in).
 
 BENCH_COMPACT_ROWS (100000), BENCH_COMPACT_COMMITS (2000), BENCH_COMPACT_SPACING_MS (25).
 LAKE_COMPACTION_ENABLED=false gives the baseline: the same trickle with no compaction (the
@@ -27,8 +32,8 @@ DB = "bench_compact"
 AGG = "SELECT count(*), sum(v), sum(id), min(pad), max(pad) FROM t"
 
 
-def live_files(m):
-    meta = os.path.join(m.warehouse, "public", "t", "metadata")
+def live_files(m, table="t"):
+    meta = os.path.join(m.warehouse, "public", table, "metadata")
     v = max(int(re.match(r"v(\d+)\.", f).group(1)) for f in os.listdir(meta)
             if re.match(r"v\d+\.metadata\.json$", f))
     with open(os.path.join(meta, f"v{v}.metadata.json")) as f:
@@ -37,15 +42,15 @@ def live_files(m):
     return int(snap["summary"]["total-data-files"]) + int(snap["summary"]["total-delete-files"])
 
 
-def agg_ms(m, runs=15):
+def agg_ms(m, runs=15, sql=AGG):
     c = m.connect()
     cur = c.cursor()
-    cur.execute(AGG)
+    cur.execute(sql)
     cur.fetchall()
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        cur.execute(AGG)
+        cur.execute(sql)
         cur.fetchall()
         times.append((time.perf_counter() - t0) * 1000)
     c.close()
@@ -81,6 +86,38 @@ def bulk_throughput(pg, m, commits, per):
     return rows, nbytes, run_ms
 
 
+def range_pruning(pg, m, commits, per):
+    """Inserts commits transactions into w (a primary key) and wf (none: REPLICA IDENTITY FULL,
+    so its merged files keep input order), commit c the ids congruent to c (every file spans the
+    key range), waits for their compactions; returns the medians (ms) of a 1,000-key range sum
+    through the proxy on each, and the rows of w written sorted."""
+    mark, n = len(m.log()), commits * per
+    cur = pg.cursor()
+    for c in range(commits):
+        for table in ("w", "wf"):
+            cur.execute(f"INSERT INTO {table} SELECT g, g %% 97, md5(g::text) "
+                        "FROM generate_series(%s, %s, %s) g", (c + 1, n, commits))
+        time.sleep(0.05)
+    for table in ("w", "wf"):
+        amtest.wait_until(lambda: m.query(f"SELECT count(*) FROM {table}")[0][0] == n and
+                          f"table=public/{table} " in m.log()[mark:], 300, f"{table} compacted")
+    time.sleep(3)  # a compaction planned at the last flush commits
+    sorted_rows = sum(int(dict(re.findall(r"(\w+)=(\S+)", line)).get("rows_sorted", 0))
+                      for line in m.log()[mark:].splitlines()
+                      if "msg=compacted" in line and "table=public/w " in line)
+    lo = n // 2
+    ms = {}
+    for table in ("w", "wf"):
+        sql = f"SELECT count(*), sum(v) FROM {table} WHERE id BETWEEN {lo} AND {lo + 999}"
+        cur.execute(sql)
+        want = cur.fetchone()
+        got = m.query(sql)[0]
+        if tuple(got) != tuple(want):
+            raise RuntimeError(f"{table}: range sum {got} through the proxy, {want} in PostgreSQL")
+        ms[table] = agg_ms(m, sql=sql)
+    return ms["w"], ms["wf"], sorted_rows
+
+
 def main():
     server = None
     if "AM_TEST_PGPORT" not in os.environ:  # make bench: a PostgreSQL of its own, as the others
@@ -98,8 +135,11 @@ def run():
     pg = amtest.pg_connect(DB)
     pg.cursor().execute(f"""CREATE TABLE t (id bigint PRIMARY KEY, v int NOT NULL, pad text);
         INSERT INTO t SELECT g, g % 1000, md5(g::text) FROM generate_series(1, {ROWS}) g;
-        CREATE TABLE u (id bigint PRIMARY KEY, v int, pad text)""")
-    m = amtest.Mirror(DB, [("public", "t"), ("public", "u")]).start()
+        CREATE TABLE u (id bigint PRIMARY KEY, v int, pad text);
+        CREATE TABLE w (id bigint PRIMARY KEY, v int, pad text);
+        CREATE TABLE wf (id bigint NOT NULL, v int, pad text);
+        ALTER TABLE wf REPLICA IDENTITY FULL""")
+    m = amtest.Mirror(DB, [("public", "t"), ("public", "u"), ("public", "w"), ("public", "wf")]).start()
     try:
         amtest.wait_until(lambda: m.query("SELECT count(*) FROM t")[0][0] == ROWS, 300, "the copy")
         before_files, before_ms = live_files(m), agg_ms(m)
@@ -137,6 +177,12 @@ def run():
                   f"{nbytes / 1e6:.1f} MB read in {run_ms} ms ({rows / max(run_ms, 1) * 1000:.0f} rows/s, "
                   f"{nbytes / 1e3 / max(run_ms, 1):.1f} MB/s, one DuckDB thread)")
             result.update({"compaction": True, "bulk_rows": rows, "bulk_bytes": nbytes, "bulk_run_ms": run_ms})
+            key_ms, nokey_ms, sorted_rows = range_pruning(pg, m, 40, 25000)
+            print(f"range pruning, 1,000,000 rows in 40 commits spanning the key range, merged: a 1,000-key "
+                  f"range sum takes {key_ms:.2f} ms with a primary key ({sorted_rows} rows written sorted by "
+                  f"it), {nokey_ms:.2f} ms without one (input order); ratio {key_ms / nokey_ms:.3f}")
+            result.update({"range_ms": round(key_ms, 3), "range_unsorted_ms": round(nokey_ms, 3),
+                           "range_ratio": round(key_ms / nokey_ms, 3), "range_sorted_rows": sorted_rows})
         if "BENCH_COMMAND" in os.environ:  # make bench
             import benchlib
             benchlib.write_result("compaction" if result["compaction"] else "compaction_off", result)

@@ -234,6 +234,8 @@ bool lake__cin_map(const lake__cin_t *in, int64_t row, int32_t *out_file, int64_
         return false;
     *out_file = in->out;
     *out_row = in->out_row + row - (int64_t)lo;
+    if (in->sorted)
+        *out_row = in->sorted[*out_row];
     return true;
 }
 
@@ -251,6 +253,7 @@ static void out_remove(const char *warehouse_root, lake__cout_t *o, bool keep)
     free(o->rel);
     free(o->uri);
     free(o->metrics);
+    free(o->sorted);
     memset(o, 0, sizeof *o);
 }
 

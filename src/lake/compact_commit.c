@@ -28,6 +28,8 @@ struct lake_remap {
     lake__cin_t *in; /* rewritten inputs (their deleted rows owned; paths not kept) */
     size_t n_in;
     int32_t out_base; /* the new id of the job's first output */
+    int32_t **sorted; /* the outputs' key orders the inputs point into (owned) */
+    size_t n_sorted;
 };
 
 typedef struct ccommit {
@@ -330,7 +332,8 @@ static lake_remap_t *remap_build(ccommit_t *cc)
                                            .dels = in->dels,
                                            .n_dels = in->n_dels,
                                            .out = in->out,
-                                           .out_row = in->out_row};
+                                           .out_row = in->out_row,
+                                           .sorted = in->sorted};
             in->dels = NULL; /* the remap owns them now */
             in->n_dels = in->cap_dels = 0;
             r->ids[i] = -2 - (int32_t)r->n_in++;
@@ -339,6 +342,13 @@ static lake_remap_t *remap_build(ccommit_t *cc)
         }
     }
     r->out_base = next;
+    /* the job may go first: what the inputs point into moves here */
+    r->sorted = am_xcalloc(cc->job->n_out + 1, sizeof *r->sorted);
+    for (size_t o = 0; o < cc->job->n_out; o++)
+        if (cc->job->out[o].sorted) {
+            r->sorted[r->n_sorted++] = cc->job->out[o].sorted;
+            cc->job->out[o].sorted = NULL;
+        }
     return r;
 }
 
@@ -374,6 +384,9 @@ void lake_remap_free(lake_remap_t *r)
         return;
     for (size_t i = 0; i < r->n_in; i++)
         free(r->in[i].dels);
+    for (size_t i = 0; i < r->n_sorted; i++)
+        free(r->sorted[i]);
+    free(r->sorted);
     free(r->in);
     free(r->ids);
     free(r);
@@ -463,6 +476,7 @@ bool lake_compact_commit(lake_table_t *t, lake_compact_job_t *job, lake_remap_t 
         AM_KV_I64("files_in", job->stats.files_in), AM_KV_I64("deletes_in", job->stats.deletes_in),
         AM_KV_I64("files_out", job->stats.files_out),
         AM_KV_I64("moved_deletes", cc.moved.record_count), AM_KV_I64("rows", job->stats.rows_out),
+        AM_KV_I64("rows_sorted", job->stats.rows_sorted),
         AM_KV_I64("bytes_in", job->stats.bytes_in), AM_KV_I64("bytes_out", job->stats.bytes_out),
         AM_KV_I64("run_ms", job->stats.run_us / 1000),
         AM_KV_I64("commit_ms", job->stats.commit_us / 1000));

@@ -7,10 +7,12 @@
  * job was planned with) and the rows of merged delete files that stay as one new delete file;
  * syncs them. Nothing a reader follows changes here: the commit (compact_commit.c) does that.
  *
- * Row positions: a rewritten file's surviving rows land in its group's output in order, after
- * the survivors of the files before it (files sorted by path, as DuckDB's ORDER BY on the file
- * name sorts them: byte order), so row r of input i lands at out_row(i) + r - (rows of i
- * deleted before r). The COPY's row count is checked against that arithmetic.
+ * Row positions: in input order a rewritten file's surviving rows follow the survivors of the
+ * files before it (files sorted by path, as DuckDB's ORDER BY on the file name sorts them: byte
+ * order), so row r of input i is row out_row(i) + r - (rows of i deleted before r) of its
+ * output. A table with a primary key has its outputs written sorted by key; the output's
+ * sorted map then says which row of the file that input-order row became. The COPY's row count
+ * is checked against that arithmetic.
  * Spec: reference/iceberg.md sections 7 (position deletes) and 10 (compaction).
  */
 #include "lake/lake_internal.h"
@@ -23,6 +25,7 @@
 
 struct lake_compactor {
     lake_t *lake;
+    int64_t sort_rows_max; /* an output's key order map is held to an eighth of the memory */
 };
 
 lake_compactor_t *lake_compactor_new(const char *warehouse, int64_t memory_bytes, am_err_t *err)
@@ -42,8 +45,11 @@ lake_compactor_t *lake_compactor_new(const char *warehouse, int64_t memory_bytes
                   (long long)memory_bytes, (long long)(memory_bytes / 4));
     char *tmp = am_xasprintf("%s/_arctic/tmp", lake->warehouse);
     am_sql_literal(&sql, tmp);
+    /* DuckDB makes the spill directory when it first spills (and removes it), but not its
+     * parent: a lake the mirror has not stamped yet would fail that sort */
+    *strrchr(tmp, '/') = '\0';
+    bool ok = am_mkdir_p(tmp, err) && lake__duck_exec(lake->con, sql.data, err);
     free(tmp);
-    bool ok = lake__duck_exec(lake->con, sql.data, err);
     am_buf_destroy(&sql);
     if (!ok) {
         lake_close(lake);
@@ -51,6 +57,7 @@ lake_compactor_t *lake_compactor_new(const char *warehouse, int64_t memory_bytes
     }
     lake_compactor_t *c = am_xcalloc(1, sizeof *c);
     c->lake = lake;
+    c->sort_rows_max = memory_bytes / 8 / (int64_t)sizeof(int32_t);
     return c;
 }
 
@@ -237,32 +244,63 @@ static void group_outputs(lake_compact_job_t *job, int32_t schema_id)
     }
 }
 
-/* COPY (live rows of output o's files, in order) TO its file, with the table's field ids. */
-static bool copy_sql(const lake_compact_job_t *job, const lake__meta_t *m, size_t o, am_buf_t *sql,
-                     am_err_t *err)
+/* " FROM <live rows of output o's input files>", and how wide those files' rows are. */
+static bool out_from(const lake_compact_job_t *job, const lake__meta_t *m, size_t o, am_buf_t *sql,
+                     int64_t *bytes, int64_t *rows, am_err_t *err)
 {
     lake__state_t st;
     memset(&st, 0, sizeof st);
-    int64_t bytes = 0, rows = 0; /* of the inputs: how wide the rows are */
+    *bytes = *rows = 0;
     for (size_t i = 0; i < job->n_in; i++)
         if (job->in[i].rewrite && job->in[i].out == (int32_t)o) {
             lake__state_push_data(&st, &job->in[i].f);
-            bytes += job->in[i].f.size;
-            rows += job->in[i].f.record_count;
+            *bytes += job->in[i].f.size;
+            *rows += job->in[i].f.record_count;
         }
     for (size_t i = 0; i < job->n_dels; i++)
         if (job->dels[i].consumed || job->dels[i].fold)
             lake__state_push_del(&st, &job->dels[i].f);
     for (size_t i = 0; i < st.n_data; i++)
         st.data[i].live = true;
-    am_buf_puts(sql, "COPY (SELECT ");
-    lake__plan_project(sql, m->cols, m->n_cols);
     am_buf_puts(sql, " FROM ");
     bool ok = lake__plan_from(sql, m, &st, m->cols, m->n_cols, err);
     lake__state_destroy(&st);
-    if (!ok)
+    return ok;
+}
+
+/* "d.k1, d.k2, ": the primary key's columns (the Iceberg identifier fields); how many. */
+static size_t key_order(const lake__meta_t *m, am_buf_t *sql)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_cols; i++)
+        if (m->cols[i].is_key) {
+            if (sql) {
+                am_buf_puts(sql, "d.");
+                lake__phys_name(m->cols, m->n_cols, i, sql);
+                am_buf_puts(sql, ", ");
+            }
+            n++;
+        }
+    return n;
+}
+
+/* Files by path, then row: the order lake__cin_map's arithmetic counts in. */
+#define INPUT_ORDER "d." LAKE_FILENAME_COL ", d.file_row_number"
+
+/* COPY (live rows of output o's files, by key when its sorted order is set, else in input
+ * order) TO its file, with the table's field ids. */
+static bool copy_sql(const lake_compact_job_t *job, const lake__meta_t *m, size_t o, am_buf_t *sql,
+                     am_err_t *err)
+{
+    int64_t bytes = 0, rows = 0; /* of the inputs: how wide the rows are */
+    am_buf_puts(sql, "COPY (SELECT ");
+    lake__plan_project(sql, m->cols, m->n_cols);
+    if (!out_from(job, m, o, sql, &bytes, &rows, err))
         return false;
-    am_buf_puts(sql, " ORDER BY d." LAKE_FILENAME_COL ", d.file_row_number) TO ");
+    am_buf_puts(sql, " ORDER BY ");
+    if (job->out[o].sorted)
+        (void)key_order(m, sql);
+    am_buf_puts(sql, INPUT_ORDER ") TO ");
     char *abs = am_xasprintf("%s/%s", job->root, job->out[o].rel);
     am_sql_literal(sql, abs);
     free(abs);
@@ -273,9 +311,130 @@ static bool copy_sql(const lake_compact_job_t *job, const lake__meta_t *m, size_
     return true;
 }
 
+typedef struct order_reader {
+    const lake_compact_job_t *job;
+    const lake__cout_t *out;
+    am_map_t *paths; /* output o's input paths -> index into job->in */
+    int32_t *to;
+    int64_t n;   /* rows read: the next row's place in key order */
+    size_t last; /* the input of the row before: rows of one file come in runs */
+} order_reader_t;
+
+static bool order_chunk(order_reader_t *r, duckdb_data_chunk chunk, am_err_t *err)
+{
+    duckdb_vector pv = duckdb_data_chunk_get_vector(chunk, 0);
+    duckdb_string_t *paths = duckdb_vector_get_data(pv);
+    const int64_t *rows = duckdb_vector_get_data(duckdb_data_chunk_get_vector(chunk, 1));
+    idx_t k = duckdb_data_chunk_get_size(chunk);
+    for (idx_t i = 0; i < k; i++, r->n++) {
+        const char *path = duckdb_string_t_data(&paths[i]);
+        uint32_t len = duckdb_string_t_length(paths[i]);
+        const char *last = r->job->in[r->last].f.path;
+        uint64_t in = r->last;
+        if ((strlen(last) != len || memcmp(last, path, len) != 0) &&
+            !am_map_get(r->paths, path, len, &in))
+            return am_err_set(err, "XX001",
+                              "sorting \"%s\" by key: a row of \"%.*s\", not an input", r->out->uri,
+                              (int)len, path);
+        r->last = (size_t)in;
+        int32_t o = -1;
+        int64_t pre = -1;
+        if (r->n >= r->out->rows || !lake__cin_map(&r->job->in[in], rows[i], &o, &pre) ||
+            o != r->out - r->job->out || pre < 0 || pre >= r->out->rows || r->to[pre] >= 0)
+            return am_err_set(err, "XX001",
+                              "sorting \"%s\" by key: row %lld of \"%.*s\" does not map to one "
+                              "row of %lld",
+                              r->out->uri, (long long)rows[i], (int)len, path,
+                              (long long)r->out->rows);
+        r->to[pre] = (int32_t)r->n;
+    }
+    return true;
+}
+
+/* Fills to[r], for output o's row r in input order, with the row it takes sorted by key (then
+ * input order: a total order, so the COPY's ORDER BY writes exactly that). One sort of the
+ * keys and row ids; each row's input-order place comes from lake__cin_map's arithmetic. */
+static bool read_order(lake_compactor_t *c, const lake__meta_t *m, const lake_compact_job_t *job,
+                       size_t o, int32_t *to, am_err_t *err)
+{
+    order_reader_t r = {.job = job, .out = &job->out[o], .paths = am_map_new(), .to = to};
+    for (size_t i = 0; i < job->n_in; i++)
+        if (job->in[i].rewrite && job->in[i].out == (int32_t)o) {
+            am_map_put(r.paths, job->in[i].f.path, strlen(job->in[i].f.path), i);
+            r.last = i;
+        }
+    for (int64_t i = 0; i < r.out->rows; i++)
+        to[i] = -1;
+    am_buf_t sql;
+    am_buf_init(&sql);
+    am_buf_puts(&sql, "SELECT " INPUT_ORDER);
+    int64_t bytes = 0, rows = 0;
+    bool ok = out_from(job, m, o, &sql, &bytes, &rows, err);
+    am_buf_puts(&sql, " ORDER BY ");
+    (void)key_order(m, &sql);
+    am_buf_puts(&sql, INPUT_ORDER);
+    duckdb_prepared_statement stmt = NULL;
+    if (ok && duckdb_prepare(c->lake->con, sql.data, &stmt) == DuckDBError)
+        ok = am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", duckdb_prepare_error(stmt));
+    am_buf_destroy(&sql);
+    if (ok) {
+        duckdb_result res;
+        ok = duckdb_execute_prepared_streaming(stmt, &res) != DuckDBError;
+        duckdb_data_chunk chunk;
+        while (ok && (chunk = duckdb_fetch_chunk(res)) != NULL) {
+            ok = order_chunk(&r, chunk, err);
+            duckdb_destroy_data_chunk(&chunk);
+        }
+        if (duckdb_result_error(&res)) /* a failed execute, or an interrupt while streaming */
+            ok = am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", duckdb_result_error(&res));
+        duckdb_destroy_result(&res);
+    }
+    duckdb_destroy_prepare(&stmt);
+    am_map_free(r.paths);
+    if (ok && r.n != r.out->rows)
+        ok = am_err_set(err, "XX001", "sorting \"%s\" by key: %lld rows, expected %lld", r.out->uri,
+                        (long long)r.n, (long long)r.out->rows);
+    return ok;
+}
+
+/*
+ * Whether output o is written sorted by primary key, so that its row groups' bounds are
+ * narrow and a key range skips the rest (flushes append in commit order: updated rows land
+ * far from their neighbours). Sets out->sorted, and the inputs' pointers to it, when sorting
+ * moves any row; a table without a key, or an output whose order map would take more than
+ * the compactor's share, stays in input order.
+ */
+static bool sort_order(lake_compactor_t *c, lake_compact_job_t *job, const lake__meta_t *m,
+                       size_t o, am_err_t *err)
+{
+    lake__cout_t *out = &job->out[o];
+    if (key_order(m, NULL) == 0 || out->rows < 2 || out->rows > c->sort_rows_max)
+        return true;
+    int32_t *to = am_xcalloc((size_t)out->rows, sizeof *to);
+    if (!read_order(c, m, job, o, to, err)) {
+        free(to);
+        return false;
+    }
+    int64_t r = 0;
+    while (r < out->rows && to[r] == r)
+        r++;
+    if (r == out->rows) { /* in key order already (keys that grow) */
+        free(to);
+        return true;
+    }
+    out->sorted = to;
+    for (size_t i = 0; i < job->n_in; i++)
+        if (job->in[i].rewrite && job->in[i].out == (int32_t)o)
+            job->in[i].sorted = to;
+    job->stats.rows_sorted += out->rows;
+    return true;
+}
+
 static bool write_output(lake_compactor_t *c, lake_compact_job_t *job, const lake__meta_t *m,
                          size_t o, am_err_t *err)
 {
+    if (!sort_order(c, job, m, o, err))
+        return false;
     am_buf_t sql;
     am_buf_init(&sql);
     bool ok = copy_sql(job, m, o, &sql, err);

@@ -311,11 +311,12 @@ bool lake_compact_commit(lake_table_t *t, lake_compact_job_t *job, lake_remap_t 
 void lake_compact_job_free(lake_compact_job_t *job);
 
 typedef struct lake_compact_stats {
-    int64_t files_in;   /* data files rewritten */
-    int64_t deletes_in; /* delete files merged or folded away */
-    int64_t files_out;  /* data + delete files written */
-    int64_t rows_in;    /* records of the rewritten files */
-    int64_t rows_out;   /* rows written to the new data files */
+    int64_t files_in;    /* data files rewritten */
+    int64_t deletes_in;  /* delete files merged or folded away */
+    int64_t files_out;   /* data + delete files written */
+    int64_t rows_in;     /* records of the rewritten files */
+    int64_t rows_out;    /* rows written to the new data files */
+    int64_t rows_sorted; /* of those, rows of files written sorted by primary key */
     int64_t bytes_in;
     int64_t bytes_out;
     int64_t run_us;    /* lake_compact_run */

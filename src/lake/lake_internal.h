@@ -727,7 +727,8 @@ typedef struct lake__cin {
     int64_t *dels; /* rewrite: its rows deleted at the job's snapshot, ascending (run) */
     size_t n_dels, cap_dels;
     int32_t out;     /* rewrite: the output its surviving rows go to; -1: none survives */
-    int64_t out_row; /* the output row its first surviving row lands on */
+    int64_t out_row; /* the output row its first surviving row lands on, before the key sort */
+    const int32_t *sorted; /* rewrite: its output's lake__cout_t.sorted (not owned) */
 } lake__cin_t;
 
 /* A live delete file of the job's snapshot. */
@@ -746,6 +747,9 @@ typedef struct lake__cout {
     int64_t est_bytes; /* while grouping */
     uint8_t *metrics;  /* colstats.c, once written */
     size_t metrics_len;
+    /* Written sorted by primary key: the row each row lands on, indexed by its row in input
+     * order (files by path, then row); NULL when written in input order. */
+    int32_t *sorted;
 } lake__cout_t;
 
 struct lake_compact_job {

@@ -3,7 +3,7 @@
  * position deletes folded in, rows read back exactly (DuckDB, icebird) at positions the remap
  * gives, deletes committed while a job ran translated to the new files, a truncate meanwhile
  * making the job not apply, the deleted-rows threshold, file ids given back and their limit an
- * error before anything is written.
+ * error before anything is written, and the merged file written in primary-key order.
  */
 #include "lake/lake_internal.h" /* thresholds, state and summaries; before lake_test.h */
 #include "lake_test.h"
@@ -393,5 +393,94 @@ Test(lake, file_ids_are_given_back_and_their_limit_fails_before_writing)
     cr_assert_eq(sum, 33);
     lake_table_close(t);
     lake_close(lake);
+    free(dir);
+}
+
+/* Every commit spans the key range (commit c holds ids c, c + COMMITS, ...), as updates
+ * spread over a table do: compaction writes the merged file in key order, so its row groups
+ * split the key range and a range filter skips all but one. */
+Test(lake, compaction_writes_rows_in_key_order_so_row_groups_split_the_key_range)
+{
+    enum { COMMITS = 30, PER = 9000, N = COMMITS * PER };
+    char *dir;
+    lake_t *lake = lt_lake_open("compact_sorted", &dir);
+    lake_table_t *t = lt_create(lake, "orders");
+    lake_pos_t *pos = calloc(N, sizeof *pos); /* by id */
+    cr_assert_not_null(pos);
+    lake_batch_t *b = lake_batch_new(t);
+    for (int c = 0; c < COMMITS; c++) {
+        for (int k = 0; k < PER; k++) {
+            int64_t id = (int64_t)k * COMMITS + c;
+            lt_append(b, id, id + 1, &pos[id]);
+        }
+        lt_commit(b, (am_lsn_t)c + 1);
+    }
+    lake_batch_free(b);
+    static const int gone[] = {0, 1, 29, 30, 4500, 77777, N - 1};
+    delete_ids(t, pos, gone, AM_ARRAY_LEN(gone), 40);
+    lake_maintain_options_t o = opts(8);
+    lake_compact_job_t *job = plan_run(dir, t, &o);
+    lake_compact_stats_t st;
+    lake_compact_job_stats(job, &st);
+    cr_assert_eq(st.rows_out, N - (int64_t)AM_ARRAY_LEN(gone));
+    cr_assert_eq(st.rows_sorted, st.rows_out, "the one output was sorted");
+    lake_remap_t *remap = commit_job(t, job);
+    cr_assert_eq(lake__plan_n_live(&t->state), 1, "one data file");
+
+    /* the remap puts each live id on the row after the previous live id's */
+    int64_t want_row = 0;
+    for (int i = 0; i < N; i++) {
+        bool live = lake_remap_pos(remap, &pos[i]);
+        cr_assert_eq(live, !in_list(i, gone, AM_ARRAY_LEN(gone)), "id %d", i);
+        if (!live)
+            continue;
+        cr_assert(pos[i].file == 0 && pos[i].row == want_row, "id %d at %d/%lld, want 0/%lld", i,
+                  pos[i].file, (long long)pos[i].row, (long long)want_row);
+        want_row++;
+        if (i % 4999 == 2) /* a fetch decodes a row group: a sample, both groups */
+            cr_assert_eq(id_at(t, pos[i]), i, "id %d after the remap", i);
+    }
+    lake_remap_free(remap);
+
+    /* the file says so too: ids ascend with the row, the row groups' ranges are disjoint */
+    duckdb_database db;
+    duckdb_connection con;
+    lt_duck(&db, &con);
+    const char *path = t->state.data[0].path + strlen("file://");
+    char *sql = NULL;
+    cr_assert(asprintf(&sql,
+                       "SELECT count(*) FROM (SELECT id - lag(id) OVER (ORDER BY file_row_number) "
+                       "AS step FROM read_parquet('%s', file_row_number = true)) WHERE step <= 0",
+                       path) > 0);
+    cr_assert_eq(lt_query_int(con, sql), 0, "ids ascend through the file");
+    free(sql);
+    cr_assert(
+        asprintf(&sql,
+                 "SELECT count(*) || '/' || count(*) FILTER (WHERE lo <= prev) FROM (SELECT "
+                 "CAST(stats_min_value AS BIGINT) AS lo, lag(CAST(stats_max_value AS BIGINT)) "
+                 "OVER (ORDER BY row_group_id) AS prev FROM parquet_metadata('%s') WHERE "
+                 "path_in_schema = 'id')",
+                 path) > 0);
+    char *groups = lt_query_text(con, sql);
+    int n_groups = 0, overlapping = -1;
+    cr_assert_eq(sscanf(groups, "%d/%d", &n_groups, &overlapping), 2, "%s", groups);
+    cr_assert(n_groups >= 2 && overlapping == 0,
+              "%d row groups, %d overlapping the one before (the file was not sorted)", n_groups,
+              overlapping);
+    free(groups);
+    free(sql);
+    duckdb_disconnect(&con);
+    duckdb_close(&db);
+    lake_table_close(t);
+
+    /* a reopen's scan finds every row where the remap said */
+    t = lt_open(lake, "orders");
+    size_t key = 0;
+    am_err_t err = {0};
+    scan_check_t sc = {.want = pos, .n = N};
+    cr_assert(lake_table_scan(t, &key, 1, scan_same, &sc, &err), "%s", err.msg);
+    lake_table_close(t);
+    lake_close(lake);
+    free(pos);
     free(dir);
 }
