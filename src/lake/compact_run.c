@@ -19,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SQLSTATE_CANCELED "57014"
 #define OUT_ROWS_MAX (INT64_C(1) << 30) /* rows of one output: far below LAKE_FILE_ROWS_MAX */
@@ -244,9 +245,10 @@ static void group_outputs(lake_compact_job_t *job, int32_t schema_id)
     }
 }
 
-/* " FROM <live rows of output o's input files>", and how wide those files' rows are. */
-static bool out_from(const lake_compact_job_t *job, const lake__meta_t *m, size_t o, am_buf_t *sql,
-                     int64_t *bytes, int64_t *rows, am_err_t *err)
+/* " FROM <live rows of output o's input files>" (with d.file_index when indexed), and how wide
+ * those files' rows are. */
+static bool out_from(const lake_compact_job_t *job, const lake__meta_t *m, size_t o, bool indexed,
+                     am_buf_t *sql, int64_t *bytes, int64_t *rows, am_err_t *err)
 {
     lake__state_t st;
     memset(&st, 0, sizeof st);
@@ -263,7 +265,8 @@ static bool out_from(const lake_compact_job_t *job, const lake__meta_t *m, size_
     for (size_t i = 0; i < st.n_data; i++)
         st.data[i].live = true;
     am_buf_puts(sql, " FROM ");
-    bool ok = lake__plan_from(sql, m, &st, m->cols, m->n_cols, err);
+    bool ok = indexed ? lake__plan_from_indexed(sql, m, &st, m->cols, m->n_cols, err)
+                      : lake__plan_from(sql, m, &st, m->cols, m->n_cols, err);
     lake__state_destroy(&st);
     return ok;
 }
@@ -284,23 +287,55 @@ static size_t key_order(const lake__meta_t *m, am_buf_t *sql)
     return n;
 }
 
-/* Files by path, then row: the order lake__cin_map's arithmetic counts in. */
-#define INPUT_ORDER "d." LAKE_FILENAME_COL ", d.file_row_number"
+/* Files by path, then row: the order lake__cin_map's arithmetic counts in. The inputs are
+ * listed by path, so a file's place in the list orders them as its path does, and an integer
+ * sorts for a fraction of what a path costs (a 900,000-row merge's COPY took half the time). */
+#define INPUT_ORDER_PATH "d." LAKE_FILENAME_COL ", d.file_row_number"
+#define INPUT_ORDER_INDEX "d.file_index, d.file_row_number"
+#define INPUT_ORDER(indexed) ((indexed) ? INPUT_ORDER_INDEX : INPUT_ORDER_PATH)
+
+/* Whether output o's input order can be told by d.file_index: its files share one schema (one
+ * read_parquet lists them all) and no schema has a field of that name (which would hide it). */
+static bool order_indexed(const lake_compact_job_t *job, const lake__meta_t *m, size_t o)
+{
+    int32_t sid = -1;
+    for (size_t i = 0; i < job->n_in; i++) {
+        if (!job->in[i].rewrite || job->in[i].out != (int32_t)o)
+            continue;
+        int32_t f = lake__file_schema_id(m, job->in[i].f.path);
+        if (sid >= 0 && f != sid)
+            return false;
+        sid = f;
+    }
+    size_t i, j;
+    json_t *schema, *field;
+    json_array_foreach(json_object_get(m->root, "schemas"), i, schema)
+    {
+        json_array_foreach(json_object_get(schema, "fields"), j, field)
+        {
+            const char *name = json_string_value(json_object_get(field, "name"));
+            if (!name || strcasecmp(name, "file_index") == 0)
+                return false;
+        }
+    }
+    return true;
+}
 
 /* COPY (live rows of output o's files, by key when its sorted order is set, else in input
  * order) TO its file, with the table's field ids. */
-static bool copy_sql(const lake_compact_job_t *job, const lake__meta_t *m, size_t o, am_buf_t *sql,
-                     am_err_t *err)
+static bool copy_sql(const lake_compact_job_t *job, const lake__meta_t *m, size_t o, bool indexed,
+                     am_buf_t *sql, am_err_t *err)
 {
     int64_t bytes = 0, rows = 0; /* of the inputs: how wide the rows are */
     am_buf_puts(sql, "COPY (SELECT ");
     lake__plan_project(sql, m->cols, m->n_cols);
-    if (!out_from(job, m, o, sql, &bytes, &rows, err))
+    if (!out_from(job, m, o, indexed, sql, &bytes, &rows, err))
         return false;
     am_buf_puts(sql, " ORDER BY ");
     if (job->out[o].sorted)
         (void)key_order(m, sql);
-    am_buf_puts(sql, INPUT_ORDER ") TO ");
+    am_buf_puts(sql, INPUT_ORDER(indexed));
+    am_buf_puts(sql, ") TO ");
     char *abs = am_xasprintf("%s/%s", job->root, job->out[o].rel);
     am_sql_literal(sql, abs);
     free(abs);
@@ -314,37 +349,56 @@ static bool copy_sql(const lake_compact_job_t *job, const lake__meta_t *m, size_
 typedef struct order_reader {
     const lake_compact_job_t *job;
     const lake__cout_t *out;
+    bool indexed;    /* rows name their file by its place in the list, else by path */
     am_map_t *paths; /* output o's input paths -> index into job->in */
+    size_t *listed;  /* indexed: the list's files, as indexes into job->in */
+    size_t n_listed;
     int32_t *to;
     int64_t n;   /* rows read: the next row's place in key order */
     size_t last; /* the input of the row before: rows of one file come in runs */
 } order_reader_t;
 
+/* The input (index into job->in) row i of the chunk's first column names. */
+static bool order_input(order_reader_t *r, duckdb_vector v, idx_t i, size_t *in, am_err_t *err)
+{
+    if (r->indexed) {
+        uint64_t k = ((const uint64_t *)duckdb_vector_get_data(v))[i];
+        if (k >= r->n_listed)
+            return am_err_set(err, "XX001", "sorting \"%s\" by key: a row of file %llu of %zu",
+                              r->out->uri, (unsigned long long)k, r->n_listed);
+        *in = r->listed[k];
+        return true;
+    }
+    duckdb_string_t *paths = duckdb_vector_get_data(v);
+    const char *path = duckdb_string_t_data(&paths[i]);
+    uint32_t len = duckdb_string_t_length(paths[i]);
+    const char *last = r->job->in[r->last].f.path;
+    uint64_t k = r->last; /* rows of one file often come in runs */
+    if ((strlen(last) != len || memcmp(last, path, len) != 0) &&
+        !am_map_get(r->paths, path, len, &k))
+        return am_err_set(err, "XX001", "sorting \"%s\" by key: a row of \"%.*s\", not an input",
+                          r->out->uri, (int)len, path);
+    *in = r->last = (size_t)k;
+    return true;
+}
+
 static bool order_chunk(order_reader_t *r, duckdb_data_chunk chunk, am_err_t *err)
 {
-    duckdb_vector pv = duckdb_data_chunk_get_vector(chunk, 0);
-    duckdb_string_t *paths = duckdb_vector_get_data(pv);
+    duckdb_vector fv = duckdb_data_chunk_get_vector(chunk, 0);
     const int64_t *rows = duckdb_vector_get_data(duckdb_data_chunk_get_vector(chunk, 1));
     idx_t k = duckdb_data_chunk_get_size(chunk);
     for (idx_t i = 0; i < k; i++, r->n++) {
-        const char *path = duckdb_string_t_data(&paths[i]);
-        uint32_t len = duckdb_string_t_length(paths[i]);
-        const char *last = r->job->in[r->last].f.path;
-        uint64_t in = r->last;
-        if ((strlen(last) != len || memcmp(last, path, len) != 0) &&
-            !am_map_get(r->paths, path, len, &in))
-            return am_err_set(err, "XX001",
-                              "sorting \"%s\" by key: a row of \"%.*s\", not an input", r->out->uri,
-                              (int)len, path);
-        r->last = (size_t)in;
+        size_t in = 0;
+        if (!order_input(r, fv, i, &in, err))
+            return false;
         int32_t o = -1;
         int64_t pre = -1;
         if (r->n >= r->out->rows || !lake__cin_map(&r->job->in[in], rows[i], &o, &pre) ||
             o != r->out - r->job->out || pre < 0 || pre >= r->out->rows || r->to[pre] >= 0)
             return am_err_set(err, "XX001",
-                              "sorting \"%s\" by key: row %lld of \"%.*s\" does not map to one "
-                              "row of %lld",
-                              r->out->uri, (long long)rows[i], (int)len, path,
+                              "sorting \"%s\" by key: row %lld of \"%s\" does not map to one row "
+                              "of %lld",
+                              r->out->uri, (long long)rows[i], r->job->in[in].f.path,
                               (long long)r->out->rows);
         r->to[pre] = (int32_t)r->n;
     }
@@ -355,24 +409,30 @@ static bool order_chunk(order_reader_t *r, duckdb_data_chunk chunk, am_err_t *er
  * input order: a total order, so the COPY's ORDER BY writes exactly that). One sort of the
  * keys and row ids; each row's input-order place comes from lake__cin_map's arithmetic. */
 static bool read_order(lake_compactor_t *c, const lake__meta_t *m, const lake_compact_job_t *job,
-                       size_t o, int32_t *to, am_err_t *err)
+                       size_t o, bool indexed, int32_t *to, am_err_t *err)
 {
-    order_reader_t r = {.job = job, .out = &job->out[o], .paths = am_map_new(), .to = to};
+    order_reader_t r = {.job = job,
+                        .out = &job->out[o],
+                        .indexed = indexed,
+                        .paths = am_map_new(),
+                        .listed = am_xcalloc(job->n_in + 1, sizeof *r.listed),
+                        .to = to};
     for (size_t i = 0; i < job->n_in; i++)
         if (job->in[i].rewrite && job->in[i].out == (int32_t)o) {
             am_map_put(r.paths, job->in[i].f.path, strlen(job->in[i].f.path), i);
-            r.last = i;
+            r.listed[r.n_listed++] = r.last = i;
         }
     for (int64_t i = 0; i < r.out->rows; i++)
         to[i] = -1;
     am_buf_t sql;
     am_buf_init(&sql);
-    am_buf_puts(&sql, "SELECT " INPUT_ORDER);
+    am_buf_puts(&sql, "SELECT ");
+    am_buf_puts(&sql, INPUT_ORDER(indexed));
     int64_t bytes = 0, rows = 0;
-    bool ok = out_from(job, m, o, &sql, &bytes, &rows, err);
+    bool ok = out_from(job, m, o, indexed, &sql, &bytes, &rows, err);
     am_buf_puts(&sql, " ORDER BY ");
     (void)key_order(m, &sql);
-    am_buf_puts(&sql, INPUT_ORDER);
+    am_buf_puts(&sql, INPUT_ORDER(indexed));
     duckdb_prepared_statement stmt = NULL;
     if (ok && duckdb_prepare(c->lake->con, sql.data, &stmt) == DuckDBError)
         ok = am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", duckdb_prepare_error(stmt));
@@ -391,6 +451,7 @@ static bool read_order(lake_compactor_t *c, const lake__meta_t *m, const lake_co
     }
     duckdb_destroy_prepare(&stmt);
     am_map_free(r.paths);
+    free(r.listed);
     if (ok && r.n != r.out->rows)
         ok = am_err_set(err, "XX001", "sorting \"%s\" by key: %lld rows, expected %lld", r.out->uri,
                         (long long)r.n, (long long)r.out->rows);
@@ -405,13 +466,13 @@ static bool read_order(lake_compactor_t *c, const lake__meta_t *m, const lake_co
  * the compactor's share, stays in input order.
  */
 static bool sort_order(lake_compactor_t *c, lake_compact_job_t *job, const lake__meta_t *m,
-                       size_t o, am_err_t *err)
+                       size_t o, bool indexed, am_err_t *err)
 {
     lake__cout_t *out = &job->out[o];
     if (key_order(m, NULL) == 0 || out->rows < 2 || out->rows > c->sort_rows_max)
         return true;
     int32_t *to = am_xcalloc((size_t)out->rows, sizeof *to);
-    if (!read_order(c, m, job, o, to, err)) {
+    if (!read_order(c, m, job, o, indexed, to, err)) {
         free(to);
         return false;
     }
@@ -433,11 +494,12 @@ static bool sort_order(lake_compactor_t *c, lake_compact_job_t *job, const lake_
 static bool write_output(lake_compactor_t *c, lake_compact_job_t *job, const lake__meta_t *m,
                          size_t o, am_err_t *err)
 {
-    if (!sort_order(c, job, m, o, err))
+    bool indexed = order_indexed(job, m, o);
+    if (!sort_order(c, job, m, o, indexed, err))
         return false;
     am_buf_t sql;
     am_buf_init(&sql);
-    bool ok = copy_sql(job, m, o, &sql, err);
+    bool ok = copy_sql(job, m, o, indexed, &sql, err);
     duckdb_result res;
     if (ok && duckdb_query(c->lake->con, sql.data, &res) == DuckDBError) {
         ok = am_err_set(err, AM_SQLSTATE_IO, "duckdb: %s", duckdb_result_error(&res));

@@ -548,6 +548,11 @@ void lake__phys_name(const lake_column_t *cols, size_t n, size_t i, am_buf_t *ou
  * and named as cols (with their field_id) name them; a field a file lacks reads NULL. */
 bool lake__plan_from(am_buf_t *sql, const lake__meta_t *m, const lake__state_t *s,
                      const lake_column_t *cols, size_t n, am_err_t *err) AM_MUST_CHECK;
+/* The same with d.file_index too: the file's place among s's live files of its schema, so an
+ * order for files of one schema only, and DuckDB's only when no schema has a field of that
+ * name (a real column hides the virtual one). */
+bool lake__plan_from_indexed(am_buf_t *sql, const lake__meta_t *m, const lake__state_t *s,
+                             const lake_column_t *cols, size_t n, am_err_t *err) AM_MUST_CHECK;
 /* The select list reading cols from the data file at path (alias d), by field id. */
 bool lake__plan_file_columns(am_buf_t *sql, const lake__meta_t *m, const char *path,
                              const lake_column_t *cols, size_t n, am_err_t *err) AM_MUST_CHECK;

@@ -114,7 +114,7 @@ bool lake__plan_file_columns(am_buf_t *sql, const lake__meta_t *m, const char *p
 /* One read_parquet per schema the files were written with, each renaming its fields to cols'
  * names, glued with UNION ALL; the common case (one schema, same names) is a plain read. */
 static bool data_from(am_buf_t *sql, const lake__meta_t *m, const lake__state_t *s,
-                      const lake_column_t *cols, size_t n, am_err_t *err)
+                      const lake_column_t *cols, size_t n, bool indexed, am_err_t *err)
 {
     int32_t *sids = am_xcalloc(s->n_data + 1, sizeof *sids);
     size_t n_sids = file_schemas(m, s, sids);
@@ -130,7 +130,8 @@ static bool data_from(am_buf_t *sql, const lake__meta_t *m, const lake__state_t 
         am_buf_puts(&parts, g ? " UNION ALL SELECT " : "SELECT ");
         file_select(&parts, &fs, cols, n, &same);
         plain = plain && same;
-        am_buf_puts(&parts, ", d." LAKE_FILENAME_COL ", d.file_row_number FROM read_parquet(");
+        am_buf_puts(&parts, ", d." LAKE_FILENAME_COL ", d.file_row_number");
+        am_buf_puts(&parts, indexed ? ", d.file_index FROM read_parquet(" : " FROM read_parquet(");
         file_list(&parts, m, s->data, s->n_data, sids[g]);
         am_buf_puts(&parts, READ_OPTS " AS d");
         lake__schema_destroy(&fs);
@@ -147,11 +148,11 @@ static bool data_from(am_buf_t *sql, const lake__meta_t *m, const lake__state_t 
     return ok;
 }
 
-bool lake__plan_from(am_buf_t *sql, const lake__meta_t *m, const lake__state_t *s,
-                     const lake_column_t *cols, size_t n, am_err_t *err)
+static bool plan_from(am_buf_t *sql, const lake__meta_t *m, const lake__state_t *s,
+                      const lake_column_t *cols, size_t n, bool indexed, am_err_t *err)
 {
     /* DuckDB 1.4 applies position deletes by path only: our paths are never reused */
-    if (!data_from(sql, m, s, cols, n, err))
+    if (!data_from(sql, m, s, cols, n, indexed, err))
         return false;
     if (s->n_dels == 0)
         return true;
@@ -160,6 +161,18 @@ bool lake__plan_from(am_buf_t *sql, const lake__meta_t *m, const lake__state_t *
     am_buf_puts(sql,
                 ") AS x ON x.file_path = d." LAKE_FILENAME_COL " AND x.pos = d.file_row_number");
     return true;
+}
+
+bool lake__plan_from(am_buf_t *sql, const lake__meta_t *m, const lake__state_t *s,
+                     const lake_column_t *cols, size_t n, am_err_t *err)
+{
+    return plan_from(sql, m, s, cols, n, false, err);
+}
+
+bool lake__plan_from_indexed(am_buf_t *sql, const lake__meta_t *m, const lake__state_t *s,
+                             const lake_column_t *cols, size_t n, am_err_t *err)
+{
+    return plan_from(sql, m, s, cols, n, true, err);
 }
 
 /* SELECT of the right columns and types with no rows, for tables without data files. */
