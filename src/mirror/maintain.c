@@ -197,8 +197,10 @@ static bool apply_job(mirror_t *m, lake_compact_job_t *job, bool run_ok, const a
             *err = *run_err;
             return false;
         }
-        if (strcmp(run_err->sqlstate, SQLSTATE_CANCELED) != 0)
+        if (strcmp(run_err->sqlstate, SQLSTATE_CANCELED) != 0) {
             am_log_warn("mirror", "compaction failed, retried later", AM_KV_ERR(run_err));
+            health_metric_add(m->metrics.compaction_failures, 1);
+        }
         mt->retry_at_us = am_mono_us() + RETRY_AFTER_US;
         return true;
     }
@@ -216,6 +218,12 @@ static bool apply_job(mirror_t *m, lake_compact_job_t *job, bool run_ok, const a
         return true;
     }
     *changed = true;
+    lake_compact_stats_t st;
+    lake_compact_job_stats(job, &st);
+    health_metric_add(m->metrics.compactions, 1);
+    health_metric_add(m->metrics.compacted_rows, (double)st.rows_out);
+    health_metric_add(m->metrics.compacted_rows_sorted, (double)st.rows_sorted);
+    health_metric_add(m->metrics.compaction_seconds, (double)(st.run_us + st.commit_us) / 1e6);
     return remap_index(t, remap, err);
 }
 

@@ -166,6 +166,11 @@ typedef struct mirror_metrics {
     health_metric_t *flush_seconds;
     health_metric_t *schema_changes;
     health_metric_t *recopies;
+    health_metric_t *compactions;         /* committed */
+    health_metric_t *compaction_failures; /* failed runs (retried later) */
+    health_metric_t *compacted_rows;
+    health_metric_t *compacted_rows_sorted;
+    health_metric_t *compaction_seconds; /* run and commit */
 } mirror_metrics_t;
 
 /* A transaction applied to the batches, waiting for a watermark to make it visible. */

@@ -62,6 +62,22 @@ static void register_metrics(mirror_t *m)
     x->recopies =
         health_metric("arctic_mirror_table_recopies_total",
                       "Tables copied again while the others streamed.", HEALTH_COUNTER, NULL);
+    x->compactions =
+        health_metric("arctic_mirror_compactions_total",
+                      "Compactions committed (replace snapshots).", HEALTH_COUNTER, NULL);
+    x->compaction_failures =
+        health_metric("arctic_mirror_compaction_failures_total",
+                      "Compaction runs that failed and are retried later.", HEALTH_COUNTER, NULL);
+    x->compacted_rows =
+        health_metric("arctic_mirror_compacted_rows_total",
+                      "Rows compactions wrote to merged data files.", HEALTH_COUNTER, NULL);
+    x->compacted_rows_sorted = health_metric(
+        "arctic_mirror_compacted_rows_sorted_total",
+        "Of those, rows of files written sorted by primary key.", HEALTH_COUNTER, NULL);
+    x->compaction_seconds =
+        health_metric("arctic_mirror_compaction_seconds_total",
+                      "Time compactions took: the rewrite on its own thread and the commit.",
+                      HEALTH_COUNTER, NULL);
     mirror__progress_metrics(m);
 }
 

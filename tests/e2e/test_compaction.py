@@ -168,6 +168,25 @@ def compaction_stats(m):
     return jobs, rows, ms
 
 
+def check_metrics(m):
+    """/metrics counts what the log's compactions did (read until a compaction committing
+    meanwhile has been both logged and counted); the trickle updates random rows, so the merged
+    files were written sorted by key."""
+    for _ in range(20):
+        _, text = m.http("/metrics")
+        got = {k: float(v) for k, v in re.findall(r"^(arctic_mirror_compact\w+) (\S+)$", text, re.M)}
+        jobs, rows, _ = compaction_stats(m)
+        if got.get("arctic_mirror_compactions_total") == jobs:
+            break
+        time.sleep(0.5)
+    R.check("/metrics counts the compactions and their rows",
+            got.get("arctic_mirror_compactions_total") == jobs and
+            got.get("arctic_mirror_compacted_rows_total") == rows and
+            got.get("arctic_mirror_compaction_seconds_total", 0) > 0, f"{got}; log: {jobs} jobs, {rows} rows")
+    R.check("compaction wrote rows sorted by primary key",
+            0 < got.get("arctic_mirror_compacted_rows_sorted_total", 0) <= rows, str(got))
+
+
 def check_icebird(pg, m):
     script = os.path.join(amtest.ROOT, "tests", "lake", "icebird_read.mjs")
     out = subprocess.run(["node", script, table_dir(m)], capture_output=True, text=True, timeout=600,
@@ -256,6 +275,7 @@ def main():
         R.check("the aggregate through the proxy equals PostgreSQL's", m.query(AGG)[0] == cur.fetchone())
         R.check("compaction committed replace snapshots", jobs > 0 and any(
             s["summary"]["operation"] == "replace" for s in current_metadata(m)["snapshots"]))
+        check_metrics(m)
 
         for i, point in enumerate(FAULTS):
             kill_at(pg, m, point, 10 + i)
