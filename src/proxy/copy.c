@@ -68,9 +68,14 @@ static bool parse_opt(const PgQuery__DefElem *d, copy_opts_t *o, am_err_t *err)
     if (!strcmp(n, "format")) {
         const char *f = opt_str(d);
         o->format = f && !strcasecmp(f, "csv") ? 1 : f && !strcasecmp(f, "binary") ? 2 : 0;
-        if (!f || (o->format == 0 && strcasecmp(f, "text") != 0))
-            return am_err_set(err, "22023", "COPY format \"%s\" not recognized", f ? f : "");
-        return true;
+        if (f && (o->format != 0 || strcasecmp(f, "text") == 0))
+            return true;
+        const PgQuery__Node *a = d->arg; /* FORMAT 1: PostgreSQL names the number */
+        if (!f && a && a->node_case == PG_QUERY__NODE__NODE_INTEGER)
+            return am_err_set(err, "22023", "COPY format \"%d\" not recognized", a->integer->ival);
+        if (!f && a && a->node_case == PG_QUERY__NODE__NODE_FLOAT && a->float_->fval)
+            f = a->float_->fval;
+        return am_err_set(err, "22023", "COPY format \"%s\" not recognized", f ? f : "");
     }
     if (!strcmp(n, "header"))
         return (o->header = opt_bool(d)), true;

@@ -453,7 +453,12 @@ bool proxy__session_set(proxy_session_t *s, const PgQuery__VariableSetStmt *v, a
         return true;
     case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_MULTI: {
         bool session = v->name && strcmp(v->name, "SESSION CHARACTERISTICS") == 0;
-        if (!proxy__session_tx_options(s, v->args, v->n_args, session, err))
+        /* outside a block there is no transaction for it to shape: PostgreSQL warns and
+         * sets nothing */
+        if (!session && s->tx == 'I')
+            proxy__send_notice(s, "25P01",
+                               "SET TRANSACTION can only be used in transaction blocks");
+        else if (!proxy__session_tx_options(s, v->args, v->n_args, session, err))
             return false;
         proxy__wire_complete(&s->out, "SET");
         return true;

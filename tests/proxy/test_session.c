@@ -54,3 +54,60 @@ Test(proxy, reset_all_restores_configured_timeouts)
     PQfinish(c);
     pt_stop(&t);
 }
+
+/* The last warning or notice a connection received: "SQLSTATE message". */
+static void keep_notice(void *arg, const PGresult *r)
+{
+    char *last = arg;
+    const char *code = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    snprintf(last, 256, "%s %s", code ? code : "?", msg ? msg : "?");
+}
+
+/* Statement, then what PostgreSQL says about it (a warning, or an error's code and message). */
+static void expect_as_postgres(PGconn *px, char *px_last, PGconn *pg, char *pg_last,
+                               const char *sql)
+{
+    px_last[0] = pg_last[0] = '\0';
+    PGresult *a = PQexec(px, sql), *b = PQexec(pg, sql);
+    cr_expect_eq(PQresultStatus(a), PQresultStatus(b), "%s: %s / %s", sql,
+                 PQresStatus(PQresultStatus(a)), PQresStatus(PQresultStatus(b)));
+    if (PQresultStatus(b) == PGRES_FATAL_ERROR) {
+        cr_expect_str_eq(PQresultErrorField(a, PG_DIAG_SQLSTATE),
+                         PQresultErrorField(b, PG_DIAG_SQLSTATE), "%s", sql);
+        const char *ma = PQresultErrorField(a, PG_DIAG_MESSAGE_PRIMARY);
+        const char *mb = PQresultErrorField(b, PG_DIAG_MESSAGE_PRIMARY);
+        cr_expect_str_eq(ma ? ma : "", mb, "%s: \"%s\", PostgreSQL \"%s\"", sql, ma ? ma : "", mb);
+    }
+    cr_expect_str_eq(px_last, pg_last, "%s: the warning", sql);
+    PQclear(a);
+    PQclear(b);
+}
+
+Test(proxy, transaction_statements_outside_a_block_warn_as_postgres_does)
+{
+    pt_proxy_t t = pt_start("outside_block");
+    PGconn *px = pt_connect(&t), *pg = pt_pg_connect("postgres");
+    char px_last[256], pg_last[256];
+    PQsetNoticeReceiver(px, keep_notice, px_last);
+    PQsetNoticeReceiver(pg, keep_notice, pg_last);
+    static const char *const sqls[] = {
+        "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE",
+        "SET TRANSACTION READ ONLY",
+        "SET LOCAL statement_timeout = 1000",
+        "COMMIT",
+        "ROLLBACK",
+        "COPY (SELECT 1) TO STDOUT (FORMAT 1)",
+        "COPY (SELECT 1) TO STDOUT (FORMAT 2.5)",
+        "COPY (SELECT 1) TO STDOUT (FORMAT 'json')",
+    };
+    for (size_t i = 0; i < sizeof sqls / sizeof *sqls; i++)
+        expect_as_postgres(px, px_last, pg, pg_last, sqls[i]);
+    /* and the isolation a block then reports is the default, not the one set outside */
+    PQclear(PQexec(px, "BEGIN"));
+    pt_expect_value(px, "SHOW transaction_isolation", "read committed");
+    PQclear(PQexec(px, "COMMIT"));
+    PQfinish(px);
+    PQfinish(pg);
+    pt_stop(&t);
+}
