@@ -202,6 +202,12 @@ static bool minmax_expr(sqlc_ctx_t *c, const PgQuery__MinMaxExpr *e, sqlc_val_t 
     return true;
 }
 
+/* Whether t (a domain's base) is an array type. */
+static bool is_array(sqlc_ctx_t *c, proxy_pgtype_ref_t t)
+{
+    return proxy__pgtype_elem(c->cat, proxy__pgtype_base(c->cat, t).oid) != 0;
+}
+
 static bool array_expr(sqlc_ctx_t *c, const PgQuery__AArrayExpr *e, sqlc_val_t *out)
 {
     for (size_t i = 0; i < e->n_elements; i++)
@@ -216,6 +222,8 @@ static bool array_expr(sqlc_ctx_t *c, const PgQuery__AArrayExpr *e, sqlc_val_t *
     /* a domain (every element of it) makes an array of the domain, as PostgreSQL 11 and later
      * create one for each domain */
     uint32_t arr = proxy__pgtype_array(c->cat, t.oid);
+    if (!arr && is_array(c, t)) /* PostgreSQL makes a two-dimensional array of them */
+        return sqlc_fail(c, "0A000", "multidimensional arrays are not supported on the mirror");
     if (!arr)
         return sqlc_fail(c, "42704", "could not find array type for data type %s",
                          sqlc_type_name(c, t));
@@ -527,6 +535,8 @@ static bool sublink(sqlc_ctx_t *c, const PgQuery__SubLink *s, sqlc_val_t *out)
     }
     if (s->sub_link_type == PG_QUERY__SUB_LINK_TYPE__ARRAY_SUBLINK) {
         uint32_t arr = proxy__pgtype_array(c->cat, tg[0].val.type.oid);
+        if (!arr && is_array(c, tg[0].val.type))
+            return sqlc_fail(c, "0A000", "multidimensional arrays are not supported on the mirror");
         if (!arr)
             return sqlc_fail(c, "42704", "could not find array type for data type %s",
                              sqlc_type_name(c, tg[0].val.type));

@@ -42,6 +42,10 @@ SELECT ARRAY(SELECT id FROM orders WHERE customer_id = 8 ORDER BY id), ARRAY(SEL
 SELECT (ARRAY(SELECT code FROM sales.regions ORDER BY code))[2:4], (ARRAY[1, 2, 3])[2], (string_to_array('a,b', ','))[2];
 SELECT ARRAY[1, 'a'];
 SELECT ARRAY[1, 2][1];
+-- name: array_of_array_columns
+SELECT ARRAY(SELECT tags FROM customers WHERE id IN (2, 3) ORDER BY id);
+-- name: array_constructor_of_arrays
+SELECT id, ARRAY[ai, ai] FROM alltypes WHERE id = 2;
 -- name: multidim_length
 SELECT array_length(ARRAY[1], 0), array_length(ARRAY[]::int[], 1), cardinality(ARRAY[[1, 2], [3, 4]]), array_dims(ARRAY[[1, 2], [3, 4]]);
 SELECT generate_subscripts(ARRAY['a', 'b', 'c'], 1) AS i ORDER BY i DESC;
