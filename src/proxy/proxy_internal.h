@@ -432,6 +432,9 @@ typedef struct proxy_session {
     bool implicit_tx;    /* the extended protocol's implicit transaction (until Sync) is open */
     int64_t tx_start_us; /* now() of the current transaction */
     char *tx_isolation;  /* BEGIN ISOLATION LEVEL ... of the block, NULL = the default */
+    /* a simple query string of several statements, outside a block, runs as one implicit
+     * block: SET TRANSACTION shapes it rather than warning */
+    bool implicit_block;
     bool tx_read_only_set;
     proxy_setting_t *settings;
     size_t n_settings;

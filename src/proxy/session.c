@@ -455,7 +455,7 @@ bool proxy__session_set(proxy_session_t *s, const PgQuery__VariableSetStmt *v, a
         bool session = v->name && strcmp(v->name, "SESSION CHARACTERISTICS") == 0;
         /* outside a block there is no transaction for it to shape: PostgreSQL warns and
          * sets nothing */
-        if (!session && s->tx == 'I')
+        if (!session && s->tx == 'I' && !s->implicit_block)
             proxy__send_notice(s, "25P01",
                                "SET TRANSACTION can only be used in transaction blocks");
         else if (!proxy__session_tx_options(s, v->args, v->n_args, session, err))
@@ -536,7 +536,7 @@ bool proxy__session_show(proxy_session_t *s, const PgQuery__VariableShowStmt *v,
     const char *cname = canonical(name);
     const char *val = proxy__setting_find(s, cname);
     if (!strcasecmp(cname, "transaction_isolation"))
-        val = s->tx_isolation && s->tx != 'I'
+        val = s->tx_isolation && (s->tx != 'I' || s->implicit_block)
                   ? s->tx_isolation
                   : proxy__setting_find(s, "default_transaction_isolation");
     if (!val)
@@ -552,7 +552,7 @@ static const char *env_setting(void *ud, const char *name)
 {
     proxy_session_t *s = ud;
     if (strcasecmp(name, "transaction_isolation") == 0)
-        return s->tx_isolation && s->tx != 'I'
+        return s->tx_isolation && (s->tx != 'I' || s->implicit_block)
                    ? s->tx_isolation
                    : proxy__setting_find(s, "default_transaction_isolation");
     return proxy__setting_find(s, canonical(name));

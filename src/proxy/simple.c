@@ -61,6 +61,7 @@ void proxy__simple_query(proxy_session_t *s, const char *sql)
     }
     if (parse.n_stmts == 0)
         proxy__wire_empty(&s->out, 'I');
+    s->implicit_block = parse.n_stmts > 1;
     for (size_t i = 0; i < parse.n_stmts; i++) {
         memset(&err, 0, sizeof err);
         int64_t start = am_mono_us();
@@ -75,7 +76,11 @@ void proxy__simple_query(proxy_session_t *s, const char *sql)
             break;
     }
     proxy__sql_parse_destroy(&parse);
-    if (s->tx == 'I')
+    s->implicit_block = false;
+    if (s->tx == 'I') {
         proxy__portal_end_tx(s, true); /* the implicit transaction of the string ends */
+        free(s->tx_isolation);         /* and what SET TRANSACTION gave it */
+        s->tx_isolation = NULL;
+    }
     proxy__wire_ready(&s->out, s->tx);
 }

@@ -79,6 +79,8 @@ static void expect_as_postgres(PGconn *px, char *px_last, PGconn *pg, char *pg_l
         const char *mb = PQresultErrorField(b, PG_DIAG_MESSAGE_PRIMARY);
         cr_expect_str_eq(ma ? ma : "", mb, "%s: \"%s\", PostgreSQL \"%s\"", sql, ma ? ma : "", mb);
     }
+    if (PQresultStatus(b) == PGRES_TUPLES_OK && PQntuples(b) > 0 && PQntuples(a) > 0)
+        cr_expect_str_eq(PQgetvalue(a, 0, 0), PQgetvalue(b, 0, 0), "%s", sql);
     cr_expect_str_eq(px_last, pg_last, "%s: the warning", sql);
     PQclear(a);
     PQclear(b);
@@ -99,6 +101,9 @@ Test(proxy, transaction_statements_outside_a_block_warn_as_postgres_does)
         "ROLLBACK",
         "COPY (SELECT 1) TO STDOUT (FORMAT 1)",
         "COPY (SELECT 1) TO STDOUT (FORMAT 2.5)",
+        /* several statements in one string are one implicit block: no warning, it applies */
+        "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; SHOW transaction_isolation",
+        "SHOW transaction_isolation",
         "COPY (SELECT 1) TO STDOUT (FORMAT 'json')",
     };
     for (size_t i = 0; i < sizeof sqls / sizeof *sqls; i++)
