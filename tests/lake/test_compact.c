@@ -485,6 +485,41 @@ Test(lake, compaction_writes_rows_in_key_order_so_row_groups_split_the_key_range
     free(dir);
 }
 
+/* Merges every file of t (ids 0..n-1, pos by id) and checks that the one output was written
+ * sorted: each id lands on the row of its own number. */
+static void merge_in_key_order(const char *dir, lake_table_t *t, lake_pos_t *pos, int n)
+{
+    lake_maintain_options_t o = opts(8);
+    lake_compact_job_t *job = plan_run(dir, t, &o);
+    lake_compact_stats_t st;
+    lake_compact_job_stats(job, &st);
+    cr_assert_eq(st.rows_sorted, n);
+    lake_remap_t *remap = commit_job(t, job);
+    for (int i = 0; i < n; i++) {
+        cr_assert(lake_remap_pos(remap, &pos[i]));
+        cr_assert(pos[i].file == 0 && pos[i].row == i, "id %d at %d/%lld", i, pos[i].file,
+                  (long long)pos[i].row);
+    }
+    lake_remap_free(remap);
+}
+
+/* Rows of t's first data file (read with file_row_number) for which where holds. */
+static long long count_in_merged(lake_table_t *t, const char *where)
+{
+    duckdb_database db;
+    duckdb_connection con;
+    lt_duck(&db, &con);
+    char *sql = NULL;
+    cr_assert(asprintf(&sql,
+                       "SELECT count(*) FROM read_parquet('%s', file_row_number = true) WHERE %s",
+                       t->state.data[0].path + strlen("file://"), where) > 0);
+    long long n = lt_query_int(con, sql);
+    free(sql);
+    duckdb_disconnect(&con);
+    duckdb_close(&db);
+    return n;
+}
+
 /* A column named file_index hides DuckDB's virtual one: the merge then tells files apart by
  * path, and the column keeps its own values. */
 Test(lake, a_column_named_file_index_is_read_as_itself_when_sorting)
@@ -511,30 +546,9 @@ Test(lake, a_column_named_file_index_is_read_as_itself_when_sorting)
         lt_commit(b, (am_lsn_t)c + 1);
     }
     lake_batch_free(b);
-    lake_maintain_options_t o = opts(8);
-    lake_compact_job_t *job = plan_run(dir, t, &o);
-    lake_compact_stats_t st;
-    lake_compact_job_stats(job, &st);
-    cr_assert_eq(st.rows_sorted, N);
-    lake_remap_t *remap = commit_job(t, job);
-    for (int i = 0; i < N; i++) {
-        cr_assert(lake_remap_pos(remap, &pos[i]));
-        cr_assert(pos[i].file == 0 && pos[i].row == i, "id %d at %d/%lld", i, pos[i].file,
-                  (long long)pos[i].row);
-    }
-    lake_remap_free(remap);
-    duckdb_database db;
-    duckdb_connection con;
-    lt_duck(&db, &con);
-    char *sql = NULL;
-    cr_assert(asprintf(&sql,
-                       "SELECT count(*) FROM read_parquet('%s', file_row_number = true) WHERE id "
-                       "<> file_row_number OR \"File_Index\" <> 7 - id",
-                       t->state.data[0].path + strlen("file://")) > 0);
-    cr_assert_eq(lt_query_int(con, sql), 0, "rows in id order, each with its own File_Index");
-    free(sql);
-    duckdb_disconnect(&con);
-    duckdb_close(&db);
+    merge_in_key_order(dir, t, pos, N);
+    cr_assert_eq(count_in_merged(t, "id <> file_row_number OR \"File_Index\" <> 7 - id"), 0,
+                 "rows in id order, each with its own File_Index");
     lake_table_close(t);
     lake_close(lake);
     free(dir);
@@ -579,32 +593,15 @@ Test(lake, files_of_two_schemas_merge_in_key_order)
         lt_commit(b, (am_lsn_t)c + 1);
     }
     lake_batch_free(b);
-    lake_maintain_options_t o = opts(8);
-    lake_compact_job_t *job = plan_run(dir, t, &o);
-    lake_compact_stats_t st;
-    lake_compact_job_stats(job, &st);
-    cr_assert_eq(st.rows_sorted, N);
-    lake_remap_t *remap = commit_job(t, job);
-    for (int i = 0; i < N; i++) {
-        cr_assert(lake_remap_pos(remap, &pos[i]));
-        cr_assert(pos[i].file == 0 && pos[i].row == i, "id %d at %d/%lld", i, pos[i].file,
-                  (long long)pos[i].row);
-    }
-    lake_remap_free(remap);
-    duckdb_database db;
-    duckdb_connection con;
-    lt_duck(&db, &con);
-    char *sql = NULL;
+    merge_in_key_order(dir, t, pos, N);
     /* rows written under the first schema have no extra; id % COMMITS tells which commit */
-    cr_assert(asprintf(&sql,
-                       "SELECT count(*) FROM read_parquet('%s', file_row_number = true) WHERE id "
-                       "<> file_row_number OR v2 <> 2 * id OR (extra IS NULL) <> (id %% %d < %d) "
-                       "OR extra <> -id",
-                       t->state.data[0].path + strlen("file://"), COMMITS, COMMITS / 2) > 0);
-    cr_assert_eq(lt_query_int(con, sql), 0, "rows in id order, each field under its name");
-    free(sql);
-    duckdb_disconnect(&con);
-    duckdb_close(&db);
+    char *where = NULL;
+    cr_assert(asprintf(&where,
+                       "id <> file_row_number OR v2 <> 2 * id OR (extra IS NULL) <> (id %% %d < "
+                       "%d) OR extra <> -id",
+                       COMMITS, COMMITS / 2) > 0);
+    cr_assert_eq(count_in_merged(t, where), 0, "rows in id order, each field under its name");
+    free(where);
     lake_table_close(t);
     lake_close(lake);
     free(dir);
