@@ -411,17 +411,22 @@ static bool order_chunk(order_reader_t *r, duckdb_data_chunk chunk, am_err_t *er
 static bool read_order(lake_compactor_t *c, const lake__meta_t *m, const lake_compact_job_t *job,
                        size_t o, bool indexed, int32_t *to, am_err_t *err)
 {
+    /* rows name their input by its place in the list, or by path: one lookup or the other */
     order_reader_t r = {.job = job,
                         .out = &job->out[o],
                         .indexed = indexed,
-                        .paths = am_map_new(),
-                        .listed = am_xcalloc(job->n_in + 1, sizeof *r.listed),
+                        .paths = indexed ? NULL : am_map_new(),
+                        .listed = indexed ? am_xcalloc(job->n_in + 1, sizeof *r.listed) : NULL,
                         .to = to};
-    for (size_t i = 0; i < job->n_in; i++)
-        if (job->in[i].rewrite && job->in[i].out == (int32_t)o) {
+    for (size_t i = 0; i < job->n_in; i++) {
+        if (!job->in[i].rewrite || job->in[i].out != (int32_t)o)
+            continue;
+        r.last = i;
+        if (indexed)
+            r.listed[r.n_listed++] = i;
+        else
             am_map_put(r.paths, job->in[i].f.path, strlen(job->in[i].f.path), i);
-            r.listed[r.n_listed++] = r.last = i;
-        }
+    }
     for (int64_t i = 0; i < r.out->rows; i++)
         to[i] = -1;
     am_buf_t sql;
