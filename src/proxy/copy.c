@@ -288,8 +288,8 @@ bool proxy__copy_out(proxy_session_t *s, const PgQuery__CopyStmt *c, am_err_t *e
     }
     proxy_cursor_t cur;
     proxy_params_t none = {0};
-    bool ok = (s->tx != 'T' || proxy__duck_tx_begin(s, err)) &&
-              proxy__query_open(s, node, NULL, 0, &none, &cur, err);
+    bool ok =
+        proxy__session_read_tx(s, err) && proxy__query_open(s, node, NULL, 0, &none, &cur, err);
     if (tree)
         pg_query__parse_result__free_unpacked(tree, NULL);
     if (!ok)

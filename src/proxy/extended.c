@@ -35,15 +35,6 @@ static bool failed_block(proxy_session_t *s, const struct PgQuery__Node *node, a
     return true;
 }
 
-/* A message of the implicit transaction (outside a block) starts it: now(), the catalog. */
-static void implicit_begin(proxy_session_t *s)
-{
-    if (s->tx == 'I' && !s->implicit_tx) {
-        proxy__session_stmt_begin(s);
-        s->implicit_tx = true;
-    }
-}
-
 static void msg_parse(proxy_session_t *s, const uint8_t *body, size_t len)
 {
     proxy_parse_msg_t m;
@@ -52,7 +43,7 @@ static void msg_parse(proxy_session_t *s, const uint8_t *body, size_t len)
         fail(s, &err);
         return;
     }
-    implicit_begin(s);
+    proxy__session_implicit_begin(s);
     if (!proxy__prep_add(s, m.name, m.sql, m.param_oids, m.n_params, &err)) {
         fail(s, &err);
         return;
@@ -89,7 +80,7 @@ static void msg_bind(proxy_session_t *s, const uint8_t *body, size_t len)
         fail(s, &err);
         return;
     }
-    implicit_begin(s);
+    proxy__session_implicit_begin(s);
     proxy__portal_drop(s, "");
     proxy__session_stmt_snapshot(s);
     proxy_cursor_t cur;
@@ -100,7 +91,7 @@ static void msg_bind(proxy_session_t *s, const uint8_t *body, size_t len)
                                  .lens = m.lens,
                                  .formats = m.formats,
                                  .n_formats = m.n_formats};
-        if ((s->tx == 'T' && !proxy__duck_tx_begin(s, &err)) ||
+        if (!proxy__session_read_tx(s, &err) ||
             !proxy__query_open(s, p->node, p->param_oids, p->n_params, &params, &cur, &err)) {
             fail(s, &err);
             return;
@@ -192,7 +183,7 @@ static bool execute_portal(proxy_session_t *s, proxy_portal_t *po, uint32_t max_
         s->exec_portal = NULL;
         return ok;
     }
-    if (s->tx == 'T' && !proxy__duck_tx_begin(s, err))
+    if (!proxy__session_read_tx(s, err))
         return false;
     bool suspended = false;
     if (!proxy__cursor_fetch(s, &po->cur, max_rows, &suspended, err))
@@ -225,7 +216,7 @@ static void msg_execute(proxy_session_t *s, const uint8_t *body, size_t len)
         fail(s, &err);
         return;
     }
-    implicit_begin(s);
+    proxy__session_implicit_begin(s);
     int64_t start = am_mono_us();
     bool ok = execute_portal(s, po, max_rows, &err);
     proxy__metrics_query(ok ? NULL : &err, start);

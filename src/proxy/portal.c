@@ -103,7 +103,7 @@ static bool declare(proxy_session_t *s, const PgQuery__DeclareCursorStmt *d, am_
         return false;
     if (!d->query || d->query->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
         return am_err_set(err, "42601", "DECLARE CURSOR must be a SELECT");
-    if (s->tx == 'T' && !proxy__duck_tx_begin(s, err))
+    if (!proxy__session_read_tx(s, err))
         return false;
     proxy_cursor_t cur;
     proxy_params_t none = {0};

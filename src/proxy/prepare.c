@@ -215,8 +215,7 @@ static bool sql_execute(proxy_session_t *s, const PgQuery__ExecuteStmt *e, bool 
     proxy_params_t params = {
         .n = e->n_params, .values = (const uint8_t *const *)vals, .lens = lens};
     proxy_cursor_t cur;
-    if (ok && s->tx == 'T')
-        ok = proxy__duck_tx_begin(s, err);
+    ok = ok && proxy__session_read_tx(s, err);
     ok = ok && proxy__query_open(s, p->node, p->param_oids, p->n_params, &params, &cur, err);
     for (size_t i = 0; i < e->n_params; i++)
         free(vals[i]);

@@ -429,7 +429,9 @@ typedef struct proxy_session {
     bool duck_tx;                      /* a DuckDB transaction is open for the block */
     const proxy_portal_t *exec_portal; /* the protocol portal running a FETCH, or NULL */
     uint64_t duck_gen;                 /* proxy views_gen when that transaction began */
-    bool implicit_tx;    /* the extended protocol's implicit transaction (until Sync) is open */
+    /* the implicit transaction is open: the extended protocol's (until Sync) or a simple query
+     * string's (until its end) */
+    bool implicit_tx;
     int64_t tx_start_us; /* now() of the current transaction */
     char *tx_isolation;  /* BEGIN ISOLATION LEVEL ... of the block, NULL = the default */
     /* a simple query string of several statements, outside a block, runs as one implicit
@@ -480,12 +482,16 @@ bool proxy__session_transaction(proxy_session_t *s, const struct PgQuery__Transa
                                 am_err_t *err) AM_MUST_CHECK;
 void proxy__session_reset_all(proxy_session_t *s);
 void proxy__session_fail_tx(proxy_session_t *s);
-/* The extended protocol's implicit transaction ends at Sync (and a failed one rolls back). */
+/* A statement outside a block opens the implicit transaction (now(), the catalog) unless it
+ * is open; it ends at Sync, or at the end of the simple query string. */
+void proxy__session_implicit_begin(proxy_session_t *s);
 void proxy__session_sync(proxy_session_t *s);
 /* The block (or the session's default) is READ COMMITTED or READ UNCOMMITTED: each statement
  * may read the newest views. */
 bool proxy__session_reads_committed(const proxy_session_t *s);
 bool proxy__duck_tx_begin(proxy_session_t *s, am_err_t *err) AM_MUST_CHECK;
+/* The DuckDB transaction a query about to run reads in, begun when its statements share one. */
+bool proxy__session_read_tx(proxy_session_t *s, am_err_t *err) AM_MUST_CHECK;
 /* Starts the statement's transaction context when none is open: now(), the catalog. */
 /* A statement of a READ COMMITTED block starts: the newest catalog and views (session.c). */
 void proxy__session_stmt_snapshot(proxy_session_t *s);

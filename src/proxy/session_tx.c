@@ -56,6 +56,14 @@ void proxy__session_fail_tx(proxy_session_t *s)
         s->tx = 'E';
 }
 
+void proxy__session_implicit_begin(proxy_session_t *s)
+{
+    if (s->tx == 'I' && !s->implicit_tx) {
+        proxy__session_stmt_begin(s);
+        s->implicit_tx = true;
+    }
+}
+
 void proxy__session_sync(proxy_session_t *s)
 {
     if (s->tx == 'I' && s->implicit_tx)
@@ -86,13 +94,26 @@ bool proxy__session_reads_committed(const proxy_session_t *s)
     return !iso || strncasecmp(iso, "read ", 5) == 0;
 }
 
-/* READ COMMITTED (PostgreSQL's default): each statement of a block sees the newest watermark.
- * The block's DuckDB transaction (reads only) ends and the next statement opens one on the
- * current catalog; REPEATABLE READ and SERIALIZABLE keep the first statement's snapshot. While
- * a protocol portal of the block is open its rows come from the old snapshot: kept. */
+/* A block's statements read in one DuckDB transaction, and so do an implicit transaction's
+ * under REPEATABLE READ and SERIALIZABLE: PostgreSQL gives every statement of a string such as
+ * "SELECT count(*) FROM t; SELECT sum(x) FROM t" the first one's snapshot. Under READ
+ * COMMITTED each statement outside a block reads on its own. */
+bool proxy__session_read_tx(proxy_session_t *s, am_err_t *err)
+{
+    bool shared =
+        s->tx == 'T' || (s->tx == 'I' && s->implicit_tx && !proxy__session_reads_committed(s));
+    return !shared || proxy__duck_tx_begin(s, err);
+}
+
+/* READ COMMITTED (PostgreSQL's default): each statement of a block, or of the implicit
+ * transaction, sees the newest watermark. The DuckDB transaction (reads only) ends and the
+ * next statement opens one on the current catalog; REPEATABLE READ and SERIALIZABLE keep the
+ * first statement's snapshot. While a protocol portal of the block is open its rows come from
+ * the old snapshot: kept. */
 void proxy__session_stmt_snapshot(proxy_session_t *s)
 {
-    if (s->tx != 'T' || s->implicit_tx || !proxy__session_reads_committed(s))
+    bool open = s->tx == 'T' || (s->tx == 'I' && s->implicit_tx);
+    if (!open || !proxy__session_reads_committed(s))
         return;
     for (const proxy_portal_t *p = s->portals; p; p = p->next)
         if (p->has_cur && !p->declared && p->name[0])

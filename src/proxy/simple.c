@@ -1,7 +1,9 @@
 /*
  * proxy/simple.c: the simple query protocol. The Query string is parsed with PostgreSQL's
  * grammar into statements; each runs in turn (a read through query.c, a session statement
- * through stmt.c); the first error ends the string; one ReadyForQuery closes it.
+ * through stmt.c); the first error ends the string; one ReadyForQuery closes it. Several
+ * statements outside a block run in one implicit transaction, as in PostgreSQL: one now(),
+ * and under REPEATABLE READ one snapshot.
  * Spec: postgres.md section 4.4.
  */
 #include "proxy/proxy_internal.h"
@@ -11,7 +13,7 @@
 
 static bool run_query(proxy_session_t *s, const struct PgQuery__Node *node, am_err_t *err)
 {
-    if (s->tx == 'T' && !proxy__duck_tx_begin(s, err))
+    if (!proxy__session_read_tx(s, err))
         return false;
     proxy_cursor_t c;
     proxy_params_t none = {0};
@@ -39,7 +41,11 @@ static bool run_one(proxy_session_t *s, const proxy_sqlstmt_t *st, am_err_t *err
     proxy_stmt_kind_t kind;
     if (!proxy__stmt_kind(st->node, &kind, err))
         return false;
-    proxy__session_stmt_begin(s);
+    /* a lone statement is a transaction of its own: no DuckDB one needed to share a snapshot */
+    if (s->implicit_block)
+        proxy__session_implicit_begin(s);
+    else
+        proxy__session_stmt_begin(s);
     proxy__session_stmt_snapshot(s);
     if (kind == PROXY_STMT_QUERY)
         return run_query(s, st->node, err);
@@ -77,9 +83,12 @@ void proxy__simple_query(proxy_session_t *s, const char *sql)
     }
     proxy__sql_parse_destroy(&parse);
     s->implicit_block = false;
-    if (s->tx == 'I') {
-        proxy__portal_end_tx(s, true); /* the implicit transaction of the string ends */
-        free(s->tx_isolation);         /* and what SET TRANSACTION gave it */
+    /* the implicit transaction of the string ends, and what SET TRANSACTION gave it */
+    if (s->tx == 'I' && s->implicit_tx) {
+        proxy__session_sync(s);
+    } else if (s->tx == 'I') {
+        proxy__portal_end_tx(s, true);
+        free(s->tx_isolation);
         s->tx_isolation = NULL;
     }
     proxy__wire_ready(&s->out, s->tx);

@@ -383,7 +383,7 @@ class BinConn:
             if sql[m.end():m.end() + 2] == "::" or sql[max(0, m.start() - 2):m.start()] == "::":
                 return False
             before = sql[:m.start()].rstrip().upper()
-            if re.search(r"ORDER BY[\d, ]*$", before):  # a position, not a value
+            if re.search(r"ORDER BY(?:[\d, ]|\b(?:ASC|DESC|NULLS|FIRST|LAST)\b)*$", before):  # a position
                 return False
             return not before.endswith(("INTERVAL", "DATE", "TIMESTAMP", "TIMESTAMPTZ", "TIME", "LIMIT", "OFFSET",
                                         "PRECEDING", "FOLLOWING", "BY", "JSONB", "JSON", "B", "E", "COLLATE"))

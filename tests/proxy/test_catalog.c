@@ -97,6 +97,79 @@ Test(proxy, a_repeatable_read_transaction_keeps_its_snapshot_of_the_views)
     pt_mirror_close(&m);
 }
 
+/* The first value of the one result a pipelined query gives (its NULL terminator read too). */
+static char *pipeline_value(PGconn *c)
+{
+    PGresult *r = PQgetResult(c);
+    cr_assert(r && PQresultStatus(r) == PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+    char *v = am_xstrdup(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    cr_assert_null(PQgetResult(c));
+    return v;
+}
+
+/* The first value of the next result of a simple query string of several statements. */
+static char *pipeline_value_of_string(PGconn *c)
+{
+    PGresult *r = PQgetResult(c);
+    cr_assert(r && PQresultStatus(r) == PGRES_TUPLES_OK, "%s", PQerrorMessage(c));
+    char *v = am_xstrdup(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return v;
+}
+
+/* Two queries of one extended-protocol implicit transaction (a pipeline, no Sync between
+ * them) with new rows made visible between the two: the count the second query sees. */
+static char *count_across_refresh(pt_mirror_t *m, pt_proxy_t *t, PGconn *c, int from, int to)
+{
+    const char *q = "SELECT count(*) FROM users";
+    cr_assert(PQenterPipelineMode(c));
+    cr_assert(PQsendQueryParams(c, q, 0, NULL, NULL, NULL, NULL, 0));
+    cr_assert(PQsendFlushRequest(c) && PQflush(c) == 0);
+    free(pipeline_value(c));
+    add_users(m, from, to);
+    am_err_t err = {0};
+    cr_assert(proxy_refresh(t->p, &err), "%s", err.msg);
+    cr_assert(PQsendQueryParams(c, q, 0, NULL, NULL, NULL, NULL, 0));
+    cr_assert(PQpipelineSync(c));
+    char *v = pipeline_value(c);
+    PGresult *r = PQgetResult(c);
+    cr_assert(r && PQresultStatus(r) == PGRES_PIPELINE_SYNC);
+    PQclear(r);
+    cr_assert(PQexitPipelineMode(c));
+    return v;
+}
+
+/* Outside a block PostgreSQL still runs the statements up to Sync (and those of one simple
+ * query string) in one transaction: under REPEATABLE READ they share the first one's snapshot,
+ * under READ COMMITTED each takes a new one; now() is the transaction's start throughout. */
+Test(proxy, an_implicit_transaction_keeps_one_snapshot_under_repeatable_read)
+{
+    pt_mirror_t m = users_mirror("proxy_implicitsnap", 4);
+    pt_proxy_t t = pt_start_mirror(&m);
+    PGconn *c = pt_connect(&t);
+    char *seen = count_across_refresh(&m, &t, c, 4, 6);
+    cr_expect_str_eq(seen, "6", "read committed: the second statement sees the new rows");
+    free(seen);
+    pt_exec(c, "SET default_transaction_isolation = 'repeatable read'");
+    seen = count_across_refresh(&m, &t, c, 6, 9);
+    cr_expect_str_eq(seen, "6", "repeatable read: the second statement sees the first's rows");
+    free(seen);
+    pt_expect_value(c, "SELECT count(*) FROM users", "9");
+
+    /* a simple query string of two statements: one transaction, one now() */
+    cr_assert(PQsendQuery(c, "SELECT now()::text; SELECT now()::text"));
+    char *first = pipeline_value_of_string(c);
+    char *second = pipeline_value_of_string(c);
+    cr_assert_null(PQgetResult(c));
+    cr_expect_str_eq(first, second);
+    free(first);
+    free(second);
+    PQfinish(c);
+    pt_stop(&t);
+    pt_mirror_close(&m);
+}
+
 /* PostgreSQL's READ COMMITTED (the default) takes a new snapshot for every statement: once
  * the views have moved, the next statement of an open transaction sees the new rows. */
 Test(proxy, a_read_committed_transaction_sees_the_new_watermark)
