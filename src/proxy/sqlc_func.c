@@ -270,12 +270,13 @@ static void filter_args(sqlc_ctx_t *c, const sqlc_callmods_t *m, sqlc_val_t *arg
 
 /* An aggregate's DISTINCT compares through equality keys (sqlc_eqkey.c). count() only
  * counts, so it counts the keys; any other aggregate would compute on one of the equal
- * values' texts, which PostgreSQL leaves to its plan: refused. */
+ * values' texts, which PostgreSQL leaves to its plan: refused. An unknown argument (a literal,
+ * a parameter) is sorted as text, as PostgreSQL's count(DISTINCT $1) types it. */
 static bool distinct_args(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const char *key;
-        if (!sqlc_eq_key(c, &args[i], &key))
+        if (!sqlc_resolve_unknown(c, &args[i]) || !sqlc_eq_key(c, &args[i], &key))
             return false;
         if (!key)
             continue;

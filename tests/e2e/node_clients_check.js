@@ -34,6 +34,8 @@ const PARAM_QUERIES = [
   ['parameter as a sort and group key', 'SELECT $1 AS k, count(*) FROM alltypes GROUP BY $1 ORDER BY $1, 2', ['x']],
   ['untyped parameter to concat', 'SELECT concat($1, t) FROM alltypes', ['x']],
   ['untyped parameter IS NULL', 'SELECT id FROM alltypes WHERE $1 IS NULL OR i4 = $1', ['7']],
+  // ... except under an aggregate's DISTINCT, which sorts it as text
+  ['untyped parameter under count(DISTINCT)', 'SELECT count(DISTINCT $1) AS a, count(DISTINCT i4) AS b FROM alltypes', ['x']],
   // a parameter's type comes from its first use in PostgreSQL's order: the select list before
   // WHERE (42P08 here), a CASE's conditions and results in turn (42883: repeat(text, numeric))
   ['parameter in the select list typed by WHERE', 'SELECT $1 FROM alltypes WHERE i4 = $1', ['7']],
