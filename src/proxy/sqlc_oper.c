@@ -157,53 +157,122 @@ static bool row_args(const sqlc_node_t *n, PgQuery__Node ***items, size_t *count
     return false;
 }
 
-/* (a, b) op (c, d): = and <> pairwise, ordering lexicographic, as PostgreSQL's row compare. */
+/* A row comparison being built: = and <> pairwise (AND / OR), ordering lexicographic, as
+ * PostgreSQL's row compare: the first pair not equal decides, a NULL there makes it NULL. */
+typedef struct rowcmp {
+    const char *op, *strict; /* strict: < for <=, > for >= (every pair but the last) */
+    bool eq, ne;
+    am_buf_t sql, prefix;
+} rowcmp_t;
+
+static bool rowcmp_init(sqlc_ctx_t *c, const char *op, rowcmp_t *rc, sqlc_val_t *out)
+{
+    *rc = (rowcmp_t){.op = op, .eq = !strcmp(op, "="), .ne = !strcmp(op, "<>")};
+    if (!rc->eq && !rc->ne && !is_ordering(op))
+        return sqlc_fail(c, "0A000", "row comparison with %s is not supported on the mirror", op);
+    rc->strict = strlen(op) > 1 && op[1] == '=' ? sqlc_printf(c, "%c", op[0]) : op;
+    am_buf_init(&rc->sql);
+    am_buf_init(&rc->prefix);
+    *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
+    out->is_const = true;
+    return true;
+}
+
+/* Pair i of n: x op y. */
+static bool rowcmp_pair(sqlc_ctx_t *c, rowcmp_t *rc, size_t i, size_t n, sqlc_val_t x, sqlc_val_t y,
+                        sqlc_val_t *out)
+{
+    sqlc_val_t x2 = x, y2 = y, cmp = {0}, e = {0};
+    if (rc->eq || rc->ne) {
+        if (!sqlc_operator(c, rc->op, &x, &y, &cmp))
+            return false;
+        am_buf_printf(&rc->sql, "%s%s", i ? (rc->eq ? " AND " : " OR ") : "(", cmp.sql);
+    } else {
+        const char *this_op = i + 1 == n ? rc->op : rc->strict;
+        if (!sqlc_operator(c, this_op, &x, &y, &cmp) || !sqlc_operator(c, "=", &x2, &y2, &e))
+            return false;
+        am_buf_printf(&rc->sql, "%s(%s%s)", i ? " OR " : "(",
+                      rc->prefix.data ? rc->prefix.data : "", cmp.sql);
+        am_buf_printf(&rc->prefix, "%s AND ", e.sql);
+    }
+    sqlc_merge_flags(out, &cmp);
+    return true;
+}
+
+static bool rowcmp_end(sqlc_ctx_t *c, rowcmp_t *rc, bool ok, sqlc_val_t *out)
+{
+    am_buf_putc(&rc->sql, ')');
+    out->sql = am_arena_strndup(c->arena, rc->sql.data, rc->sql.len);
+    am_buf_destroy(&rc->sql);
+    am_buf_destroy(&rc->prefix);
+    return ok;
+}
+
+/* (a, b) op (SELECT x, y ...): PostgreSQL's ROWCOMPARE sublink. The subquery yields at most one
+ * row (more is 21000, as for any scalar subquery), none makes the comparison NULL: the pairs
+ * are compared inside a scalar subquery over it, which gives both. */
+static bool row_subquery(sqlc_ctx_t *c, const char *op, PgQuery__Node **li, size_t ln,
+                         const PgQuery__SubLink *s, sqlc_val_t *out)
+{
+    char *sub = NULL;
+    sqlc_target_t *tg = NULL;
+    size_t nt = 0;
+    if (!sqlc_subquery(c, s->subselect, &sub, &tg, &nt))
+        return false;
+    if (nt != ln)
+        return sqlc_fail(
+            c, "42601", nt > ln ? "subquery has too many columns" : "subquery has too few columns");
+    rowcmp_t rc;
+    if (!rowcmp_init(c, op, &rc, out))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; i < ln && ok; i++) {
+        sqlc_val_t x = {0}, y = tg[i].val;
+        y.sql = sqlc_printf(c, "am_sub.%s", tg[i].duck);
+        y.rec = NULL;
+        y.is_null = false; /* the subquery's column, whatever constant it holds */
+        y.is_const = false;
+        y.literal = NULL;
+        ok = sqlc_expr(c, li[i], &x);
+        /* inside the subquery an aggregate or a window would run over its rows (OVER is how
+         * the compiler writes every window call) */
+        if (ok && (x.has_agg || strstr(x.sql, " OVER (")))
+            ok = sqlc_fail(c, "0A000",
+                           "row comparison of an aggregate or window function with a subquery "
+                           "is not supported on the mirror");
+        ok = ok && rowcmp_pair(c, &rc, i, ln, x, y, out);
+    }
+    if (!rowcmp_end(c, &rc, ok, out))
+        return false;
+    out->sql = sqlc_printf(c, "(SELECT %s FROM (%s) AS am_sub)", out->sql, sub);
+    out->is_const = false;
+    return true;
+}
+
+/* (a, b) op (c, d), and (a, b) op (SELECT ...). */
 static bool row_compare(sqlc_ctx_t *c, const char *op, const sqlc_node_t *l, const sqlc_node_t *r,
                         sqlc_val_t *out)
 {
     PgQuery__Node **li, **ri;
     size_t ln, rn;
+    if (row_args(l, &li, &ln) && r && r->node_case == PG_QUERY__NODE__NODE_SUB_LINK &&
+        r->sub_link->sub_link_type == PG_QUERY__SUB_LINK_TYPE__EXPR_SUBLINK)
+        return row_subquery(c, op, li, ln, r->sub_link, out);
     if (!row_args(l, &li, &ln) || !row_args(r, &ri, &rn))
         return sqlc_fail(c, "0A000",
                          "row comparison with a non-row is not supported on the mirror");
     if (ln != rn)
         return sqlc_fail(c, "42601", "unequal number of entries in row expressions");
-    bool eq = !strcmp(op, "="), ne = !strcmp(op, "<>");
-    if (!eq && !ne && !is_ordering(op))
-        return sqlc_fail(c, "0A000", "row comparison with %s is not supported on the mirror", op);
-    am_buf_t b;
-    am_buf_init(&b);
-    *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
-    out->is_const = true;
-    const char *strict = strlen(op) > 1 && op[1] == '=' ? sqlc_printf(c, "%c", op[0]) : op;
-    am_buf_t prefix;
-    am_buf_init(&prefix);
+    rowcmp_t rc;
+    if (!rowcmp_init(c, op, &rc, out))
+        return false;
     bool ok = true;
     for (size_t i = 0; i < ln && ok; i++) {
-        sqlc_val_t x = {0}, y = {0}, cmp = {0}, e = {0};
-        ok = sqlc_expr(c, li[i], &x) && sqlc_expr(c, ri[i], &y);
-        sqlc_val_t x2 = x, y2 = y;
-        if (ok && (eq || ne)) {
-            ok = sqlc_operator(c, op, &x, &y, &cmp);
-            if (ok)
-                am_buf_printf(&b, "%s%s", i ? (eq ? " AND " : " OR ") : "(", cmp.sql);
-        } else if (ok) {
-            const char *this_op = i + 1 == ln ? op : strict;
-            ok = sqlc_operator(c, this_op, &x, &y, &cmp) && sqlc_operator(c, "=", &x2, &y2, &e);
-            if (ok) {
-                am_buf_printf(&b, "%s(%s%s)", i ? " OR " : "(", prefix.data ? prefix.data : "",
-                              cmp.sql);
-                am_buf_printf(&prefix, "%s AND ", e.sql);
-            }
-        }
-        if (ok)
-            sqlc_merge_flags(out, &cmp);
+        sqlc_val_t x = {0}, y = {0};
+        ok = sqlc_expr(c, li[i], &x) && sqlc_expr(c, ri[i], &y) &&
+             rowcmp_pair(c, &rc, i, ln, x, y, out);
     }
-    am_buf_putc(&b, ')');
-    out->sql = am_arena_strndup(c->arena, b.data, b.len);
-    am_buf_destroy(&b);
-    am_buf_destroy(&prefix);
-    return ok;
+    return rowcmp_end(c, &rc, ok, out);
 }
 
 static bool binary(sqlc_ctx_t *c, const PgQuery__AExpr *e, sqlc_val_t *out)

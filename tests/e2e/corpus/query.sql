@@ -121,6 +121,16 @@ SELECT strftime(now(), '%Y');
 SELECT count(*) FROM orders o WHERE o.discount NOT IN (SELECT NULL::int FROM orders o WHERE o.id < 18);
 SELECT count(*) FROM orders o WHERE o.total IN (SELECT NULL::int);
 SELECT count(*) FROM orders o WHERE (o.discount, o.id) IN (SELECT NULL::int, 5);
+SELECT count(*) FROM orders o WHERE (o.ordered_at, o.id) > (SELECT ordered_at, id FROM orders WHERE id = 100);
+SELECT id FROM orders o WHERE (o.customer_id, o.id) <= (SELECT customer_id, id FROM orders WHERE id = 100) ORDER BY customer_id DESC, id DESC LIMIT 5;
+SELECT count(*) FROM orders o WHERE (o.customer_id, o.note) <> (SELECT customer_id, note FROM orders WHERE id = 100);
+SELECT id, (o.customer_id, o.id) < (SELECT customer_id, id FROM orders WHERE id = -1) AS no_row FROM orders o ORDER BY id LIMIT 3;
+SELECT c.id, (c.id, c.name) > (SELECT max(customer_id), 'x' FROM orders o WHERE o.customer_id < c.id) FROM customers c ORDER BY 1 LIMIT 6;
+SELECT (1, NULL) < (SELECT 2, 3), (1, NULL) < (SELECT 1, 3), (NULL, 1) = (SELECT 1, 1), (2, NULL) <> (SELECT 1, 1);
+SELECT id, (o.customer_id, o.id) < (SELECT customer_id, id FROM orders WHERE id < 5) FROM orders o ORDER BY id LIMIT 3;
+SELECT (1, 2) < (SELECT 1, 3, 4);
+-- name: row_compare_aggregate_with_subquery
+SELECT customer_id, count(*) FROM orders GROUP BY customer_id HAVING (count(*), 1) > (SELECT 3, 0) ORDER BY 1 LIMIT 3;
 -- a set operation's column of numeric held as text and real is real: it prints as a float
 SELECT id, x FROM (SELECT id, round(num, 2) AS x FROM alltypes UNION ALL SELECT id + 100, f4 FROM alltypes) s ORDER BY id;
 SELECT round(num102, 1) FROM alltypes INTERSECT SELECT f8 FROM alltypes ORDER BY 1;
