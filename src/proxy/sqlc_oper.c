@@ -165,17 +165,14 @@ typedef struct rowcmp {
     am_buf_t sql, prefix;
 } rowcmp_t;
 
-static bool rowcmp_init(sqlc_ctx_t *c, const char *op, rowcmp_t *rc, sqlc_val_t *out)
+static void rowcmp_init(sqlc_ctx_t *c, const char *op, rowcmp_t *rc, sqlc_val_t *out)
 {
     *rc = (rowcmp_t){.op = op, .eq = !strcmp(op, "="), .ne = !strcmp(op, "<>")};
-    if (!rc->eq && !rc->ne && !is_ordering(op))
-        return sqlc_fail(c, "0A000", "row comparison with %s is not supported on the mirror", op);
     rc->strict = strlen(op) > 1 && op[1] == '=' ? sqlc_printf(c, "%c", op[0]) : op;
     am_buf_init(&rc->sql);
     am_buf_init(&rc->prefix);
     *out = sqlc_val_of(NULL, sqlc_type(PG_OID_BOOL));
     out->is_const = true;
-    return true;
 }
 
 /* Pair i of n: x op y. */
@@ -183,6 +180,16 @@ static bool rowcmp_pair(sqlc_ctx_t *c, rowcmp_t *rc, size_t i, size_t n, sqlc_va
                         sqlc_val_t *out)
 {
     sqlc_val_t x2 = x, y2 = y, cmp = {0}, e = {0};
+    if (!rc->eq && !rc->ne && !is_ordering(rc->op)) {
+        /* PostgreSQL looks the operator up for the pair first (42883 when there is none) */
+        if (!sqlc_operator(c, rc->op, &x, &y, &cmp))
+            return false;
+        return sqlc_fail(c, "0A000",
+                         "could not determine interpretation of row comparison operator %s\nHINT:  "
+                         "Row comparison operators must be associated with btree operator "
+                         "families.",
+                         rc->op);
+    }
     if (rc->eq || rc->ne) {
         if (!sqlc_operator(c, rc->op, &x, &y, &cmp))
             return false;
@@ -223,8 +230,7 @@ static bool row_subquery(sqlc_ctx_t *c, const char *op, PgQuery__Node **li, size
         return sqlc_fail(
             c, "42601", nt > ln ? "subquery has too many columns" : "subquery has too few columns");
     rowcmp_t rc;
-    if (!rowcmp_init(c, op, &rc, out))
-        return false;
+    rowcmp_init(c, op, &rc, out);
     bool ok = true;
     for (size_t i = 0; i < ln && ok; i++) {
         sqlc_val_t x = {0}, y = tg[i].val;
@@ -264,8 +270,7 @@ static bool row_compare(sqlc_ctx_t *c, const char *op, const sqlc_node_t *l, con
     if (ln != rn)
         return sqlc_fail(c, "42601", "unequal number of entries in row expressions");
     rowcmp_t rc;
-    if (!rowcmp_init(c, op, &rc, out))
-        return false;
+    rowcmp_init(c, op, &rc, out);
     bool ok = true;
     for (size_t i = 0; i < ln && ok; i++) {
         sqlc_val_t x = {0}, y = {0};

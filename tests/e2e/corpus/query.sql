@@ -129,6 +129,9 @@ SELECT c.id, (c.id, c.name) > (SELECT max(customer_id), 'x' FROM orders o WHERE 
 SELECT (1, NULL) < (SELECT 2, 3), (1, NULL) < (SELECT 1, 3), (NULL, 1) = (SELECT 1, 1), (2, NULL) <> (SELECT 1, 1);
 SELECT id, (o.customer_id, o.id) < (SELECT customer_id, id FROM orders WHERE id < 5) FROM orders o ORDER BY id LIMIT 3;
 SELECT (1, 2) < (SELECT 1, 3, 4);
+SELECT (1, 2) ~ (SELECT 1, 3);
+SELECT ROW('a', 'b') ~ ROW('a', 'c');
+SELECT ROW(1, 2) ~ ROW(1, 3);
 -- name: row_compare_aggregate_with_subquery
 SELECT customer_id, count(*) FROM orders GROUP BY customer_id HAVING (count(*), 1) > (SELECT 3, 0) ORDER BY 1 LIMIT 3;
 -- a set operation's column of numeric held as text and real is real: it prints as a float
