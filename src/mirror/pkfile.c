@@ -350,10 +350,11 @@ static uint64_t get_u64(in_t *in)
     return v;
 }
 
-/* A padded string of len bytes (checked against what is left before allocating). */
+/* A padded string of len bytes (checked against what is left before allocating, len first:
+ * padding a length near 2^64 wraps to a small one). */
 static char *get_str(in_t *in, uint64_t len)
 {
-    if (!in->ok || pad8(len) > in->left || len < 1) {
+    if (!in->ok || len < 1 || len > in->left || pad8(len) > in->left) {
         in->ok = false;
         return NULL;
     }
