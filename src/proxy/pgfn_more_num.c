@@ -105,6 +105,7 @@ static bool f_num_series(const pgfn_more_arg_t *args, size_t n, pgfn_more_res_t 
  * modulo that width as the x86-64 shift instruction does, truncated back to bits. */
 static int64_t shift(int64_t x, int64_t count, int bits, bool left)
 {
+    bits = bits == 16 || bits == 32 ? bits : 64; /* the compiler's constant; any other is 64 */
     int width = bits == 64 ? 64 : 32;
     unsigned c = (unsigned)count & (unsigned)(width - 1);
     uint64_t u;
@@ -143,7 +144,7 @@ static bool f_shr(const pgfn_more_arg_t *args, size_t n, pgfn_more_res_t *res, a
 static bool int_opposite(const pgfn_more_arg_t *args, pgfn_more_res_t *res, bool abs_only,
                          am_err_t *err)
 {
-    int bits = (int)args[1].i;
+    int bits = args[1].i == 16 || args[1].i == 32 ? (int)args[1].i : 64; /* as shift()'s */
     int64_t x = args[0].i;
     int64_t min = bits == 64 ? INT64_MIN : -((int64_t)1 << (bits - 1));
     if (x == min)

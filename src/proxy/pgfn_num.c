@@ -512,7 +512,7 @@ static bool k_avg_final(proxy_numfn_args_t *in, proxy_numfn_out_t *o, am_err_t *
 #define I DUCKDB_TYPE_INTEGER
 #define BI DUCKDB_TYPE_BIGINT
 
-static const proxy_numfn_def_t num_defs[] = {
+const proxy_numfn_def_t proxy__pgfn_num_defs[] = {
     {"am_num_in", {V}, V, k_in, 0, 0},
     {"am_num_typmod", {V, I, I}, V, k_typmod, 0, 0},
     {"am_num_add", {V, V}, V, k_add, 0, 0},
@@ -559,6 +559,7 @@ static const proxy_numfn_def_t num_defs[] = {
     {"am_num_sortkey", {V}, DUCKDB_TYPE_BLOB, k_sortkey, 0, 0},
     {"am_num_avg_final", {V, BI}, V, k_avg_final, 0, 0},
 };
+const size_t proxy__pgfn_num_n = AM_ARRAY_LEN(proxy__pgfn_num_defs);
 
 #undef V
 #undef I
@@ -566,7 +567,7 @@ static const proxy_numfn_def_t num_defs[] = {
 
 bool proxy__pgfn_num_register(duckdb_connection con, am_err_t *err)
 {
-    return proxy__numfn_register(con, num_defs, AM_ARRAY_LEN(num_defs), err) &&
+    return proxy__numfn_register(con, proxy__pgfn_num_defs, proxy__pgfn_num_n, err) &&
            proxy__pgfn_num_float_register(con, err) && proxy__pgfn_num_agg_register(con, err) &&
            proxy__pgfn_num_fmt_register(con, err);
 }

@@ -123,7 +123,7 @@ static bool k_float_out(proxy_numfn_args_t *in, proxy_numfn_out_t *o, am_err_t *
         "am_f8_" name, {D}, D, k_f8_unary, 0, PROXY_F8_##fn                                        \
     }
 
-static const proxy_numfn_def_t float_defs[] = {
+const proxy_numfn_def_t proxy__pgfn_num_float_defs[] = {
     {"am_f8_add", {D, D}, D, k_f8_binary, 0, PROXY_F8_ADD},
     {"am_f8_sub", {D, D}, D, k_f8_binary, 0, PROXY_F8_SUB},
     {"am_f8_mul", {D, D}, D, k_f8_binary, 0, PROXY_F8_MUL},
@@ -189,8 +189,9 @@ static const proxy_numfn_def_t float_defs[] = {
     {"am_f8_out", {D, I}, V, k_float_out, 0, 8},
     {"am_f4_out", {F, I}, V, k_float_out, 0, 4},
 };
+const size_t proxy__pgfn_num_float_n = AM_ARRAY_LEN(proxy__pgfn_num_float_defs);
 
 bool proxy__pgfn_num_float_register(duckdb_connection con, am_err_t *err)
 {
-    return proxy__numfn_register(con, float_defs, AM_ARRAY_LEN(float_defs), err);
+    return proxy__numfn_register(con, proxy__pgfn_num_float_defs, proxy__pgfn_num_float_n, err);
 }

@@ -62,7 +62,7 @@ static bool k_to_number(proxy_numfn_args_t *in, proxy_numfn_out_t *o, am_err_t *
 
 #define V DUCKDB_TYPE_VARCHAR
 
-static const proxy_numfn_def_t fmt_defs[] = {
+const proxy_numfn_def_t proxy__pgfn_num_fmt_defs[] = {
     {"am_to_char_num", {V, V}, V, k_to_char, 2u, FMT_NUM},
     {"am_to_char_i4", {DUCKDB_TYPE_INTEGER, V}, V, k_to_char, 2u, FMT_I4},
     {"am_to_char_i8", {DUCKDB_TYPE_BIGINT, V}, V, k_to_char, 2u, FMT_I8},
@@ -70,8 +70,9 @@ static const proxy_numfn_def_t fmt_defs[] = {
     {"am_to_char_f4", {DUCKDB_TYPE_FLOAT, V}, V, k_to_char, 2u, FMT_F4},
     {"am_to_number", {V, V}, V, k_to_number, 3u, 0},
 };
+const size_t proxy__pgfn_num_fmt_n = AM_ARRAY_LEN(proxy__pgfn_num_fmt_defs);
 
 bool proxy__pgfn_num_fmt_register(duckdb_connection con, am_err_t *err)
 {
-    return proxy__numfn_register(con, fmt_defs, AM_ARRAY_LEN(fmt_defs), err);
+    return proxy__numfn_register(con, proxy__pgfn_num_fmt_defs, proxy__pgfn_num_fmt_n, err);
 }

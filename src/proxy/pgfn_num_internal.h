@@ -55,6 +55,15 @@ bool proxy__numfn_register(duckdb_connection con, const proxy_numfn_def_t *defs,
 /* "<SQLSTATE> <message>" for an aggregate (proxy__pgfn_error's twin). */
 void proxy__numfn_agg_error(duckdb_function_info info, const am_err_t *err);
 
+/* The scalar definitions of each part, which their registration reads and the fuzz target
+ * (tests/fuzz/fuzz_pgfn_num.c) calls directly. */
+extern const proxy_numfn_def_t proxy__pgfn_num_defs[];
+extern const size_t proxy__pgfn_num_n;
+extern const proxy_numfn_def_t proxy__pgfn_num_float_defs[];
+extern const size_t proxy__pgfn_num_float_n;
+extern const proxy_numfn_def_t proxy__pgfn_num_fmt_defs[];
+extern const size_t proxy__pgfn_num_fmt_n;
+
 /* The families' parts (pgfn_num_float.c, pgfn_num_agg.c, pgfn_num_fmt.c). */
 bool proxy__pgfn_num_float_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 bool proxy__pgfn_num_agg_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;

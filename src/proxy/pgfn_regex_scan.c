@@ -209,8 +209,9 @@ static bool scan_quantifier(scan_t *s, int *min)
     } else if (c == '{' && s->p + 1 < s->end && s->p[1] >= '0' && s->p[1] <= '9') {
         const char *q = s->p + 1;
         int m = 0;
-        while (q < s->end && *q >= '0' && *q <= '9')
-            m = m * 10 + (*q++ - '0');
+        /* past 255 the engine refuses the count: capped, so that no count overflows */
+        for (; q < s->end && *q >= '0' && *q <= '9'; q++)
+            m = m > 1000 ? m : m * 10 + (*q - '0');
         const char *close = q;
         while (close < s->end && *close != '}')
             close++;

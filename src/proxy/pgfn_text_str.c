@@ -169,7 +169,9 @@ static bool row_repeat(const pgfn_text_arg_t *a, size_t n, pgfn_text_res_t *res,
 {
     (void)n;
     int64_t count = a[1].i < 0 ? 0 : a[1].i;
-    if ((uint64_t)count * a[0].len > INT32_MAX - PG_VARHDRSZ ||
+    if (a[0].len == 0)
+        return true; /* '' however often: no loop of 2^31 empty appends */
+    if ((uint64_t)count > (uint64_t)(INT32_MAX - PG_VARHDRSZ) / a[0].len ||
         !proxy__pgfn_text_fits((uint64_t)count * a[0].len))
         return proxy__pgfn_text_too_long(err);
     for (int64_t k = 0; k < count; k++)
@@ -243,7 +245,7 @@ static bool row_right(const pgfn_text_arg_t *a, size_t n_args, pgfn_text_res_t *
     (void)err;
     int64_t n = a[1].i, total = (int64_t)pgfn_text_nchars(a[0].s, a[0].len);
     /* PostgreSQL negates n in 32 bits: INT_MIN stays negative and skips nothing. */
-    int64_t skip = n == INT32_MIN ? 0 : n < 0 ? -n : total - n;
+    int64_t skip = n == INT32_MIN ? 0 : n < 0 ? (n < -total ? total : -n) : total - n;
     if (skip < 0)
         skip = 0;
     size_t off = pgfn_text_char_off(a[0].s, a[0].len, (size_t)(skip > total ? total : skip));
@@ -281,6 +283,8 @@ static bool row_strpos(const pgfn_text_arg_t *a, size_t n, pgfn_text_res_t *res,
 static void substring(const char *s, size_t len, int64_t start, int64_t count, am_buf_t *out)
 {
     int64_t s1 = start < 1 ? 1 : start;
+    if (count >= 0 && start > 0 && count > INT64_MAX - start)
+        count = -1; /* past any end, as PostgreSQL takes an overflowing start + count */
     if (count >= 0) {
         int64_t e = start + count;
         if (e < 1 || e <= s1)
@@ -306,7 +310,7 @@ static bool row_overlay(const pgfn_text_arg_t *a, size_t n, pgfn_text_res_t *res
     int64_t count = n > 3 ? a[3].i : (int64_t)pgfn_text_nchars(a[1].s, a[1].len);
     if (start <= 0)
         return am_err_set(err, "22011", "negative substring length not allowed");
-    if (start + count > INT32_MAX || start + count < INT32_MIN)
+    if (count > INT32_MAX - start || count < INT32_MIN - start) /* start + count, unsummed */
         return am_err_set(err, "22003", "integer out of range");
     substring(a[0].s, a[0].len, 1, start - 1, &res->buf);
     am_buf_append(&res->buf, a[1].s, a[1].len);

@@ -58,7 +58,8 @@ void proxy__numv_strip(proxy_num_t *v)
     int lead = 0;
     while (lead < v->ndigits && v->digits[lead] == 0)
         lead++;
-    v->digits += lead;
+    if (lead) /* zero has no digits: NULL, which even + 0 may not touch */
+        v->digits += lead;
     v->ndigits -= lead;
     v->weight -= lead;
     while (v->ndigits > 0 && v->digits[v->ndigits - 1] == 0)

@@ -1,8 +1,11 @@
 #!/usr/bin/python3
-"""tests/fuzz/make_seeds.py: writes the seed corpora of fuzz_startup and fuzz_extended
-(tests/fuzz/corpus/startup/, tests/fuzz/corpus/extended/) in the input formats their headers
-describe: what libpq, psycopg, pgjdbc and psql send, plus the refusals worth reaching.
+"""tests/fuzz/make_seeds.py: writes the seed corpora of fuzz_startup, fuzz_extended,
+fuzz_pgfn_text, fuzz_pgfn_num and fuzz_pgfn_more (tests/fuzz/corpus/startup/, extended/,
+pgfn_text/, pgfn_num/, pgfn_more/) in the input formats their headers describe: what libpq,
+psycopg, pgjdbc and psql send, plus the refusals worth reaching; a call of every text, numeric
+and other function.
 Run it again after changing a format; the files it writes are committed."""
+import base64
 import os
 import shutil
 import struct
@@ -267,6 +270,74 @@ EXTENDED = {
 }
 
 
+# ---- fuzz_pgfn_text: an overload's index, then its arguments ----------------------------------
+
+def vtext(s):
+    s = s if isinstance(s, bytes) else s.encode()
+    return bytes([len(s)]) + s
+
+
+def vint(n):
+    return bytes([n + 100])  # -100 .. 99
+
+
+# arguments that read sensibly as any overload's: strings that are patterns, separators,
+# formats, arrays, encodings, then small numbers
+ARGS = [
+    vtext("abc,def,,ghi") + vtext(",") + vint(2) + vtext("x"),
+    vtext("foo123bar45") + vtext("[0-9]+") + vtext("<\\&>") + vint(1) + vint(0) + vtext("gi"),
+    vtext("%s|%I|%L|%1$s|%-5s|%*s") + bytes([3]) + vtext("a b") + vtext("O'Neil") + vtext("5"),
+    vtext('{1,NULL,"a b",\\"q\\"}') + vtext(",") + bytes([2, 1]) + b"x" + bytes([255]),
+    vtext("aGVsbG8=") + vtext("base64") + vint(3),
+    vtext("Ümläut ẞ 𝄞 text") + vtext("%_ä%") + vtext("\\") + vint(-2) + vint(7),
+]
+PGFN_TEXT_OVERLOADS = 82  # the family's tables' entries (the harness wraps the index)
+PGFN_TEXT = {f"fn{k:03d}_{j}": bytes([k & 255, k >> 8]) + ARGS[(k + j) % len(ARGS)]
+             for k in range(PGFN_TEXT_OVERLOADS) for j in (0, 3)}
+# substr(text, start, count) with start + count past 2^63 (signed overflow: found by fuzz_pgfn_text)
+PGFN_TEXT["substr_start_plus_count_overflows"] = b'\x0c\xb5\x00\xf3{1"a b"\x01U'
+# repeat('', huge): a loop of as many empty appends (found by fuzz_pgfn_text: it never ended)
+PGFN_TEXT["repeat_empty_string_huge_count"] = bytes([11, 0]) + vtext("") + bytes([201])
+# right(text, -2^63): its negation overflowed (found by fuzz_pgfn_text)
+PGFN_TEXT["right_of_int64_min"] = b"\x0e\x00\x00\xc8\xda\xf7\xff_ \x00\n\xf0\x8c\x83I"
+# a regular expression's {count} of more digits than an int holds (found by fuzz_pgfn_text)
+PGFN_TEXT["regex_repeat_count_overflows"] = base64.b64decode(
+    "SQALZm9vHzIzBDxcJjMxBSr/dW5rbv////8AFDc3Nzc3Nzc3Nzc3Nzc3Cns3Nzc3Nzc3Nzc3Nzc3Nzc3Nzc3Nzf/////"
+    "Cns9BmL//////////////////////wAWJQ==")
+# overlay(text placing text from start for count) with start + count past 2^63 (fuzz_pgfn_text)
+PGFN_TEXT["overlay_start_plus_count_overflows"] = base64.b64decode(
+    "EwALi29vAAAAAAAAAAACAPPz8/Pz8/Pz8/Pz8/Pz8/Pz8/Pz8/Pz8/Pz8/Pz8/Pz8/Pz8/Pz8/Pz8/Pz8/PzJ/Pz8/Pz8/Pz"
+    "83ICXWk=")
+
+
+# ---- fuzz_pgfn_num: a definition's index, then its arguments -----------------------------------
+
+NUM_ARGS = [
+    vtext("12.345") + vtext("-3.5") + vint(2) + vint(1),
+    vtext("1e20") + vtext("0.0001") + vint(-3) + vint(10),
+    vtext("-1234567.891") + vtext("S9G999G999D99") + vint(0),
+    vtext("NaN") + vtext("Infinity") + vint(5),
+    vtext("2") + vtext("0.5") + bytes([116, 92]),
+]
+PGFN_NUM_DEFS = 82  # the three tables' entries (the harness wraps the index)
+PGFN_NUM = {f"fn{k:03d}_{j}": bytes([k]) + NUM_ARGS[(k + j) % len(NUM_ARGS)]
+            for k in range(PGFN_NUM_DEFS) for j in (0, 2)}
+
+
+# ---- fuzz_pgfn_more: a definition's index, then its arguments ----------------------------------
+
+MORE_ARGS = [
+    vtext("192.168.1.5/24") + vtext("10.0.0.0/8") + vint(2),
+    vtext("2001:db8::ff00:42:8329/64") + vtext("::ffff:1.2.3.4") + vint(3),
+    vtext("1.5") + vtext("10") + vtext("2.5"),
+    vtext("d\\0061t\\+000061") + vtext("UTF8") + vint(1) + vint(0),
+    bytes([4, 1]) + b"a" + bytes([1]) + b"b" + bytes([1]) + b"c" + bytes([255]) + vint(5),
+]
+PGFN_MORE_DEFS = 42  # the four tables' entries (the harness wraps the index)
+PGFN_MORE = {f"fn{k:03d}_{j}": bytes([k]) + MORE_ARGS[(k + j) % len(MORE_ARGS)]
+             for k in range(PGFN_MORE_DEFS) for j in (0, 2)}
+
+
 def write(name, seeds):
     d = os.path.join(HERE, "corpus", name)
     shutil.rmtree(d, ignore_errors=True)
@@ -280,3 +351,6 @@ def write(name, seeds):
 if __name__ == "__main__":
     write("startup", STARTUP)
     write("extended", EXTENDED)
+    write("pgfn_text", PGFN_TEXT)
+    write("pgfn_num", PGFN_NUM)
+    write("pgfn_more", PGFN_MORE)
