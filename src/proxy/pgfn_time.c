@@ -279,14 +279,15 @@ PROXY_TDEF(ts_out, "am_timestamp_out", ts_out, 0, TV_TEXT, TV_TS, TV_TEXT)
 PROXY_TDEF(tstz_out, "am_timestamptz_out", tstz_out, 0, TV_TEXT, TV_TSTZ, TV_TEXT, TV_TEXT)
 PROXY_TDEF(iv_out, "am_interval_out", interval_out, 0, TV_TEXT, TV_IV, TV_TEXT)
 
-static const proxy__treg_t regs[] = {
+const proxy__treg_t proxy__time_out_regs[] = {
     PROXY_TREG(date_out), PROXY_TREG(time_out), PROXY_TREG(ts_out),
     PROXY_TREG(tstz_out), PROXY_TREG(iv_out),
 };
+const size_t proxy__time_out_n = AM_ARRAY_LEN(proxy__time_out_regs);
 
 bool proxy__pgfn_time_register(duckdb_connection con, am_err_t *err)
 {
-    return proxy__time_register(con, regs, AM_ARRAY_LEN(regs), err) &&
+    return proxy__time_register(con, proxy__time_out_regs, proxy__time_out_n, err) &&
            proxy__time_reg_arith(con, err) && proxy__time_reg_part(con, err) &&
            proxy__time_reg_conv(con, err) && proxy__time_reg_make(con, err) &&
            proxy__time_reg_series(con, err) && proxy__time_reg_in(con, err) &&

@@ -133,7 +133,10 @@ bool proxy__pg_date2ts(int32_t d, int64_t *ts, am_err_t *err)
         *ts = d == PROXY_PG_DATE_NOEND ? PROXY_PG_DT_NOEND : PROXY_PG_DT_NOBEGIN;
         return true;
     }
-    if (d >= PROXY_PG_TIMESTAMP_END_JULIAN - PROXY_PG_EPOCH_JDATE)
+    /* PostgreSQL checks the end only (its dates start where its timestamps do); a date from
+     * DuckDB may lie before, and would overflow the product */
+    if (d >= PROXY_PG_TIMESTAMP_END_JULIAN - PROXY_PG_EPOCH_JDATE ||
+        d < PROXY_PG_DATETIME_MIN_JULIAN - PROXY_PG_EPOCH_JDATE)
         return am_err_set(err, "22008", "date out of range for timestamp");
     *ts = (int64_t)d * PROXY_PG_USECS_PER_DAY;
     return true;
@@ -202,7 +205,10 @@ static int date_mi(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err_t *
     for (int i = 0; i < 2; i++)
         if (a[i].i32 == PROXY_PG_DATE_NOBEGIN || a[i].i32 == PROXY_PG_DATE_NOEND)
             return am_err_set(err, "22008", "cannot subtract infinite dates"), PROXY_TV_ERR;
-    r->i32 = a[0].i32 - a[1].i32;
+    int64_t v = (int64_t)a[0].i32 - a[1].i32; /* fits for PostgreSQL's dates */
+    if (v > INT32_MAX || v < INT32_MIN)
+        return err_range(err, "integer");
+    r->i32 = (int32_t)v;
     return PROXY_TV_OK;
 }
 
@@ -462,7 +468,7 @@ PROXY_TDEF(time_pl, "am_time_pl_interval", time_pl, 0, TV_TIME, TV_TIME, TV_IV)
 PROXY_TDEF(time_mi, "am_time_mi_interval", time_mi, 0, TV_TIME, TV_TIME, TV_IV)
 PROXY_TDEF(time_mi_time, "am_time_mi", time_mi_time, 0, TV_IV, TV_TIME, TV_TIME)
 
-static const proxy__treg_t regs[] = {
+const proxy__treg_t proxy__time_arith_regs[] = {
     PROXY_TREG(ts_pl),    PROXY_TREG(ts_mi),        PROXY_TREG(tstz_pl),
     PROXY_TREG(tstz_mi),  PROXY_TREG(date_pl_iv),   PROXY_TREG(date_mi_iv),
     PROXY_TREG(date_pli), PROXY_TREG(date_mii),     PROXY_TREG(date_mi),
@@ -472,8 +478,9 @@ static const proxy__treg_t regs[] = {
     PROXY_TREG(iv_div),   PROXY_TREG(iv_cmp),       PROXY_TREG(iv_key),
     PROXY_TREG(time_pl),  PROXY_TREG(time_mi),      PROXY_TREG(time_mi_time),
 };
+const size_t proxy__time_arith_n = AM_ARRAY_LEN(proxy__time_arith_regs);
 
 bool proxy__time_reg_arith(duckdb_connection con, am_err_t *err)
 {
-    return proxy__time_register(con, regs, AM_ARRAY_LEN(regs), err);
+    return proxy__time_register(con, proxy__time_arith_regs, proxy__time_arith_n, err);
 }

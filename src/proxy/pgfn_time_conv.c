@@ -93,9 +93,11 @@ static int izone(const proxy__tv_t *a, int sign, proxy__tv_t *r, am_err_t *err)
         return PROXY_TV_ERR;
     }
     int64_t secs = a[0].iv.time / PROXY_PG_USECS_PER_SEC;
-    r->i64 = a[1].i64 + sign * secs * PROXY_PG_USECS_PER_SEC;
-    if (!proxy__pg_ts_valid(r->i64))
+    /* in 128 bits: an interval of up to 2^63 µs would overflow the sum */
+    __int128 v = (__int128)a[1].i64 + (__int128)sign * secs * PROXY_PG_USECS_PER_SEC;
+    if (v < INT64_MIN || v > INT64_MAX || !proxy__pg_ts_valid((int64_t)v))
         return err_ts(err);
+    r->i64 = (int64_t)v;
     return PROXY_TV_OK;
 }
 
@@ -267,10 +269,12 @@ static int date_bin_fn(const proxy__tv_t *a, proxy__tv_t *r, am_buf_t *t, am_err
     if (__builtin_sub_overflow(ts, origin, &diff))
         return am_err_set(err, "22008", "interval out of range"), PROXY_TV_ERR;
     delta = diff - diff % stride;
-    if (diff % stride < 0)
-        delta -= stride;
-    if (__builtin_add_overflow(origin, delta, &r->i64) || !proxy__pg_ts_valid(r->i64))
+    /* origin + delta, a stride earlier for a negative remainder: in 128 bits, as the step
+     * back from a delta near -2^63 leaves 64 */
+    __int128 bin = (__int128)origin + delta - (diff % stride < 0 ? stride : 0);
+    if (bin < INT64_MIN || bin > INT64_MAX || !proxy__pg_ts_valid((int64_t)bin))
         return err_ts(err);
+    r->i64 = (int64_t)bin;
     return PROXY_TV_OK;
 }
 
@@ -341,7 +345,7 @@ PROXY_TDEF(ov_tstz, "am_overlaps", overlaps_fn, PROXY_PGFN_NULLS, TV_BOOL, TV_TS
 PROXY_TDEF(ov_time, "am_overlaps", overlaps_fn, PROXY_PGFN_NULLS, TV_BOOL, TV_TIME, TV_TIME,
            TV_TIME, TV_TIME)
 
-static const proxy__treg_t regs[] = {
+const proxy__treg_t proxy__time_conv_regs[] = {
     PROXY_TREG(tz_tstz),     PROXY_TREG(tz_ts),     PROXY_TREG(itz_tstz),  PROXY_TREG(itz_ts),
     PROXY_TREG(tstz_ts),     PROXY_TREG(ts_tstz),   PROXY_TREG(tstz_date), PROXY_TREG(ts_date),
     PROXY_TREG(date_ts),     PROXY_TREG(date_tstz), PROXY_TREG(tstz_time), PROXY_TREG(ts_time),
@@ -349,8 +353,9 @@ static const proxy__treg_t regs[] = {
     PROXY_TREG(fin_iv),      PROXY_TREG(bin_ts),    PROXY_TREG(bin_tstz),  PROXY_TREG(ov_ts),
     PROXY_TREG(ov_tstz),     PROXY_TREG(ov_time),
 };
+const size_t proxy__time_conv_n = AM_ARRAY_LEN(proxy__time_conv_regs);
 
 bool proxy__time_reg_conv(duckdb_connection con, am_err_t *err)
 {
-    return proxy__time_register(con, regs, AM_ARRAY_LEN(regs), err);
+    return proxy__time_register(con, proxy__time_conv_regs, proxy__time_conv_n, err);
 }

@@ -146,8 +146,14 @@ static void fill_date(int jd, proxy_pgtm_t *tm)
 bool proxy__pg_ts2tm(int64_t ts, const proxy_pgtz_t *z, proxy_pgtm_t *tm, int32_t *fsec)
 {
     memset(tm, 0, sizeof *tm);
-    int64_t date = floor_div(ts, PROXY_PG_USECS_PER_DAY);
+    /* truncated first, as PostgreSQL's TMODULO: a floored quotient times the day overflows
+     * for the timestamps nearest the int64 ends */
+    int64_t date = ts / PROXY_PG_USECS_PER_DAY;
     int64_t t = ts - date * PROXY_PG_USECS_PER_DAY;
+    if (t < 0) {
+        t += PROXY_PG_USECS_PER_DAY;
+        date--;
+    }
     date += PROXY_PG_EPOCH_JDATE;
     if (date < 0 || date > INT32_MAX)
         return false;

@@ -693,9 +693,11 @@ PROXY_TDEF(tc_ts, "am_to_char_ts", to_char_ts, 0, TV_TEXT, TV_TS, TV_TEXT)
 PROXY_TDEF(tc_tstz, "am_to_char_tstz", to_char_tstz, 0, TV_TEXT, TV_TSTZ, TV_TEXT, TV_TEXT)
 PROXY_TDEF(tc_iv, "am_to_char_interval", to_char_iv, 0, TV_TEXT, TV_IV, TV_TEXT)
 
-static const proxy__treg_t regs[] = {PROXY_TREG(tc_ts), PROXY_TREG(tc_tstz), PROXY_TREG(tc_iv)};
+const proxy__treg_t proxy__time_fmt_regs[] = {PROXY_TREG(tc_ts), PROXY_TREG(tc_tstz),
+                                              PROXY_TREG(tc_iv)};
+const size_t proxy__time_fmt_n = AM_ARRAY_LEN(proxy__time_fmt_regs);
 
 bool proxy__time_reg_fmt(duckdb_connection con, am_err_t *err)
 {
-    return proxy__time_register(con, regs, AM_ARRAY_LEN(regs), err);
+    return proxy__time_register(con, proxy__time_fmt_regs, proxy__time_fmt_n, err);
 }

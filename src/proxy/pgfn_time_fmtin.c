@@ -748,10 +748,11 @@ PROXY_TDEF(to_date, "am_to_date", to_date_fn, 0, TV_DATE, TV_TEXT, TV_TEXT)
 PROXY_TDEF(to_ts, "am_to_timestamp", to_timestamp_fn, 0, TV_TSTZ, TV_TEXT, TV_TEXT, TV_TEXT)
 PROXY_TDEF(to_ts_epoch, "am_to_timestamp_epoch", to_timestamp_epoch, 0, TV_TSTZ, TV_F8)
 
-static const proxy__treg_t regs[] = {PROXY_TREG(to_date), PROXY_TREG(to_ts),
-                                     PROXY_TREG(to_ts_epoch)};
+const proxy__treg_t proxy__time_fmtin_regs[] = {PROXY_TREG(to_date), PROXY_TREG(to_ts),
+                                                PROXY_TREG(to_ts_epoch)};
+const size_t proxy__time_fmtin_n = AM_ARRAY_LEN(proxy__time_fmtin_regs);
 
 bool proxy__time_reg_fmtin(duckdb_connection con, am_err_t *err)
 {
-    return proxy__time_register(con, regs, AM_ARRAY_LEN(regs), err);
+    return proxy__time_register(con, proxy__time_fmtin_regs, proxy__time_fmtin_n, err);
 }

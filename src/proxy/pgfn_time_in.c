@@ -403,15 +403,16 @@ PROXY_TDEF(tstz_sc, "am_timestamp_scale", timestamp_scale, 0, TV_TSTZ, TV_TSTZ, 
 PROXY_TDEF(time_sc, "am_time_scale", time_scale, 0, TV_TIME, TV_TIME, TV_I4)
 PROXY_TDEF(timetz_sc, "am_timetz_scale", timetz_scale, 0, TV_TEXT, TV_TEXT, TV_I4)
 
-static const proxy__treg_t regs[] = {
+const proxy__treg_t proxy__time_in_regs[] = {
     PROXY_TREG(date2),     PROXY_TREG(date4),   PROXY_TREG(time1),   PROXY_TREG(time4),
     PROXY_TREG(timetz1),   PROXY_TREG(timetz4), PROXY_TREG(ts2),     PROXY_TREG(ts4),
     PROXY_TREG(tstz3),     PROXY_TREG(tstz4),   PROXY_TREG(iv2),     PROXY_TREG(iv3),
     PROXY_TREG(iv_sc),     PROXY_TREG(ts_sc),   PROXY_TREG(tstz_sc), PROXY_TREG(time_sc),
     PROXY_TREG(timetz_sc),
 };
+const size_t proxy__time_in_n = AM_ARRAY_LEN(proxy__time_in_regs);
 
 bool proxy__time_reg_in(duckdb_connection con, am_err_t *err)
 {
-    return proxy__time_register(con, regs, AM_ARRAY_LEN(regs), err);
+    return proxy__time_register(con, proxy__time_in_regs, proxy__time_in_n, err);
 }

@@ -71,6 +71,25 @@ bool proxy__time_register(duckdb_connection con, const proxy__treg_t *regs, size
 #define TV_I8 DUCKDB_TYPE_BIGINT
 #define TV_BOOL DUCKDB_TYPE_BOOLEAN
 
+/* Each file's functions, which its registration reads and the fuzz target
+ * (tests/fuzz/fuzz_pgfn_time.c) calls directly. */
+extern const proxy__treg_t proxy__time_out_regs[];
+extern const size_t proxy__time_out_n;
+extern const proxy__treg_t proxy__time_arith_regs[];
+extern const size_t proxy__time_arith_n;
+extern const proxy__treg_t proxy__time_conv_regs[];
+extern const size_t proxy__time_conv_n;
+extern const proxy__treg_t proxy__time_fmt_regs[];
+extern const size_t proxy__time_fmt_n;
+extern const proxy__treg_t proxy__time_fmtin_regs[];
+extern const size_t proxy__time_fmtin_n;
+extern const proxy__treg_t proxy__time_in_regs[];
+extern const size_t proxy__time_in_n;
+extern const proxy__treg_t proxy__time_make_regs[];
+extern const size_t proxy__time_make_n;
+extern const proxy__treg_t proxy__time_trunc_regs[];
+extern const size_t proxy__time_trunc_n;
+
 /* Session settings passed as arguments. */
 bool proxy__tv_datestyle(const char *s, proxy_pgdatestyle_t *ds, am_err_t *err) AM_MUST_CHECK;
 bool proxy__tv_intervalstyle(const char *s, int *style, am_err_t *err) AM_MUST_CHECK;

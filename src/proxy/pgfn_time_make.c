@@ -18,6 +18,8 @@
 static bool validate_ymd(proxy_pgtm_t *tm)
 {
     bool bc = tm->year < 0;
+    if (tm->year == INT32_MIN)
+        return false; /* no opposite: PostgreSQL's wraps to itself and fails the same way */
     if (bc)
         tm->year = -tm->year;
     if (tm->year <= 0)
@@ -238,12 +240,13 @@ PROXY_TDEF(mk_tstz_zone, "am_make_timestamptz_zone", make_tstz_zone_fn, 0, TV_TS
 PROXY_TDEF(mk_iv, "am_make_interval", make_interval_fn, 0, TV_IV, TV_I4, TV_I4, TV_I4, TV_I4, TV_I4,
            TV_I4, TV_F8)
 
-static const proxy__treg_t regs[] = {
+const proxy__treg_t proxy__time_make_regs[] = {
     PROXY_TREG(mk_date), PROXY_TREG(mk_time),      PROXY_TREG(mk_ts),
     PROXY_TREG(mk_tstz), PROXY_TREG(mk_tstz_zone), PROXY_TREG(mk_iv),
 };
+const size_t proxy__time_make_n = AM_ARRAY_LEN(proxy__time_make_regs);
 
 bool proxy__time_reg_make(duckdb_connection con, am_err_t *err)
 {
-    return proxy__time_register(con, regs, AM_ARRAY_LEN(regs), err);
+    return proxy__time_register(con, proxy__time_make_regs, proxy__time_make_n, err);
 }

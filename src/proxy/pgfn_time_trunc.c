@@ -497,15 +497,16 @@ PROXY_TDEF(age_tstz, "am_age", age_tstz_fn, 0, TV_IV, TV_TSTZ, TV_TSTZ, TV_TEXT)
 PROXY_TDEF(age_now_ts, "am_age_now", age_now_ts_fn, 0, TV_IV, TV_TS, TV_TSTZ, TV_TEXT)
 PROXY_TDEF(age_now_tstz, "am_age_now", age_now_tstz_fn, 0, TV_IV, TV_TSTZ, TV_TSTZ, TV_TEXT)
 
-static const proxy__treg_t regs[] = {
+const proxy__treg_t proxy__time_trunc_regs[] = {
     PROXY_TREG(ex_ts),     PROXY_TREG(ex_tstz),  PROXY_TREG(ex_date),    PROXY_TREG(ex_time),
     PROXY_TREG(ex_timetz), PROXY_TREG(ex_iv),    PROXY_TREG(dp_ts),      PROXY_TREG(dp_tstz),
     PROXY_TREG(dp_date),   PROXY_TREG(dp_time),  PROXY_TREG(dp_timetz),  PROXY_TREG(dp_iv),
     PROXY_TREG(tr_ts),     PROXY_TREG(tr_tstz),  PROXY_TREG(tr_zone),    PROXY_TREG(tr_iv),
     PROXY_TREG(age_ts),    PROXY_TREG(age_tstz), PROXY_TREG(age_now_ts), PROXY_TREG(age_now_tstz),
 };
+const size_t proxy__time_trunc_n = AM_ARRAY_LEN(proxy__time_trunc_regs);
 
 bool proxy__time_reg_part(duckdb_connection con, am_err_t *err)
 {
-    return proxy__time_register(con, regs, AM_ARRAY_LEN(regs), err);
+    return proxy__time_register(con, proxy__time_trunc_regs, proxy__time_trunc_n, err);
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """tests/fuzz/make_seeds.py: writes the seed corpora of fuzz_startup, fuzz_extended,
-fuzz_pgfn_text, fuzz_pgfn_num and fuzz_pgfn_more (tests/fuzz/corpus/startup/, extended/,
-pgfn_text/, pgfn_num/, pgfn_more/) in the input formats their headers describe: what libpq,
-psycopg, pgjdbc and psql send, plus the refusals worth reaching; a call of every text, numeric
-and other function.
+fuzz_pgfn_text, fuzz_pgfn_num, fuzz_pgfn_more and fuzz_pgfn_time (tests/fuzz/corpus/startup/,
+extended/, pgfn_text/, pgfn_num/, pgfn_more/, pgfn_time/) in the input formats their headers
+describe: what libpq, psycopg, pgjdbc and psql send, plus the refusals worth reaching; a call
+of every text, numeric, time and other function.
 Run it again after changing a format; the files it writes are committed."""
 import base64
 import os
@@ -338,6 +338,33 @@ PGFN_MORE = {f"fn{k:03d}_{j}": bytes([k]) + MORE_ARGS[(k + j) % len(MORE_ARGS)]
              for k in range(PGFN_MORE_DEFS) for j in (0, 2)}
 
 
+# ---- fuzz_pgfn_time: a definition's index, then its arguments ----------------------------------
+
+TIME_ARGS = [
+    bytes([70, 60, 40]) + vtext("day") + vtext("ISO, MDY") + vtext("UTC"),
+    bytes([55, 45, 75]) + vtext("Europe/Berlin") + vtext("YYYY-MM-DD HH24:MI:SS") + bytes([52]),
+    bytes([200, 201, 204]) + vtext("2024-02-29 12:34:56.789+05:30") + vtext("postgres"),
+    bytes([60, 61, 62, 63, 64, 65]) + vtext("1 year 2 mons -3 days 04:05:06") + vtext("SQL, DMY"),
+]
+PGFN_TIME_DEFS = 100  # the tables' entries (the harness wraps the index)
+PGFN_TIME = {f"fn{k:03d}_{j}": bytes([k]) + TIME_ARGS[(k + j) % len(TIME_ARGS)]
+             for k in range(PGFN_TIME_DEFS) for j in (0, 1)}
+# make_date(-2147483648, ...): the year's negation overflowed (found by fuzz_pgfn_time)
+PGFN_TIME["make_date_of_int_min_year"] = base64.b64decode(
+    "TsjJzB0yMDI0LTAyLTI5IDEyOjM0OjU2Ljc4OSswNTozMAhwb3N0Z3Jlcw==")
+# a date before PostgreSQL's first made a timestamp: the product overflowed (fuzz_pgfn_time)
+PGFN_TIME["date_before_the_first_to_timestamp"] = base64.b64decode("JcL9w9K0/9b/AAQAQQBBQQ==")
+# a timestamp near -2^63 split into date and time: the floored day overflowed (fuzz_pgfn_time)
+PGFN_TIME["timestamp_near_int64_min_to_fields"] = base64.b64decode("YsjpMCg0AADulzpyZWRzcmVz")
+# the difference of two dates beyond PostgreSQL's range overflowed an int (fuzz_pgfn_time)
+PGFN_TIME["date_minus_date_overflows"] = base64.b64decode("DY7JMKPG384yOjOmM17IyQ==")
+# date_bin's step back a stride from a delta near -2^63 (found by fuzz_pgfn_time)
+PGFN_TIME["date_bin_step_back_overflows"] = base64.b64decode(
+    "LzIrcyItNAA7ACtzIv////////////////////////////////8tfjQyLw==")
+# AT TIME ZONE an interval of about 2^63 µs (found by fuzz_pgfn_time)
+PGFN_TIME["at_time_zone_huge_interval"] = base64.b64decode("HzIy/f///wAAAA==")
+
+
 def write(name, seeds):
     d = os.path.join(HERE, "corpus", name)
     shutil.rmtree(d, ignore_errors=True)
@@ -354,3 +381,4 @@ if __name__ == "__main__":
     write("pgfn_text", PGFN_TEXT)
     write("pgfn_num", PGFN_NUM)
     write("pgfn_more", PGFN_MORE)
+    write("pgfn_time", PGFN_TIME)

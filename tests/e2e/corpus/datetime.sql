@@ -115,3 +115,12 @@ SELECT extract(epoch FROM timestamp '2024-02-29 13:14:15.123456'), extract(epoch
 -- timetz to time keeps the local time
 SELECT id, ttz, ttz::time FROM alltypes ORDER BY id;
 SELECT '24:00:00+05'::timetz::time, '12:34:56.789-03:30'::timetz::time, CAST('00:00:01+14:59'::timetz AS time);
+-- date_bin: origins before and after the value (a negative remainder steps back one stride),
+-- at the ends of the range, months refused, infinities
+SELECT date_bin('15 minutes', '2024-03-10 10:37:12'::timestamp, '2000-01-01'::timestamp), date_bin('15 minutes', '1999-12-31 23:52:00'::timestamp, '2000-01-01'::timestamp);
+SELECT date_bin('1 day 2 hours', '2024-03-10 10:37:12+00'::timestamptz, '2030-01-01 05:00+00'::timestamptz);
+SELECT date_bin('96050 days', '2000-01-01'::timestamp, '265000-01-01'::timestamp);
+SELECT date_bin('1 month', '2024-03-10'::timestamp, '2000-01-01'::timestamp);
+SELECT date_bin('0 days', '2024-03-10'::timestamp, '2000-01-01'::timestamp);
+SELECT date_bin('1 hour', 'infinity'::timestamp, '2000-01-01'::timestamp), date_bin('1 hour', '2020-01-01'::timestamp, '-infinity'::timestamp);
+SELECT date_bin('100000000 days', '4714-11-24 00:00:00 BC'::timestamp, '200000-01-01'::timestamp);
