@@ -124,3 +124,5 @@ SELECT date_bin('1 month', '2024-03-10'::timestamp, '2000-01-01'::timestamp);
 SELECT date_bin('0 days', '2024-03-10'::timestamp, '2000-01-01'::timestamp);
 SELECT date_bin('1 hour', 'infinity'::timestamp, '2000-01-01'::timestamp), date_bin('1 hour', '2020-01-01'::timestamp, '-infinity'::timestamp);
 SELECT date_bin('100000000 days', '4714-11-24 00:00:00 BC'::timestamp, '200000-01-01'::timestamp);
+-- name: at_time_zone_interval_overflow
+SELECT '2020-01-01 00:00'::timestamp AT TIME ZONE interval '2562047788 hours';
