@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_args.h"
 #include "proxy/pgfn_num_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,38 +39,11 @@ static const int64_t int_extremes[] = {INT64_MIN, INT64_MAX, INT32_MIN, INT32_MA
                                        INT16_MAX, 1000,      1001,      -1001,     16383,
                                        16384,     131072,    -131072};
 
-typedef struct rd {
-    const uint8_t *p;
-    size_t n;
-} rd_t;
-
-static uint8_t u8(rd_t *r)
-{
-    if (!r->n)
-        return 0;
-    r->n--;
-    return *r->p++;
-}
-
-static int64_t integer(rd_t *r, duckdb_type t)
-{
-    uint8_t b = u8(r);
-    int64_t v = b < 200 ? (int64_t)b - 100
-                        : int_extremes[(b - 200) % (sizeof int_extremes / sizeof *int_extremes)];
-    int64_t lo = t == DUCKDB_TYPE_SMALLINT  ? INT16_MIN
-                 : t == DUCKDB_TYPE_INTEGER ? INT32_MIN
-                                            : INT64_MIN;
-    int64_t hi = t == DUCKDB_TYPE_SMALLINT  ? INT16_MAX
-                 : t == DUCKDB_TYPE_INTEGER ? INT32_MAX
-                                            : INT64_MAX;
-    return v < lo ? lo : v > hi ? hi : v;
-}
-
-static double floating(rd_t *r, duckdb_type t)
+static double floating(fz_rd_t *r, duckdb_type t)
 {
     static const double special[] = {0.0,     -0.0, 1e308, -1e308, 1e-308, 5e-324, 3.4e38,
                                      1.2e-38, 1e15, 1e16,  0.5,    -0.5,   2.5,    1e-5};
-    uint8_t b = u8(r);
+    uint8_t b = fz_u8(r);
     double v;
     if (b < 200)
         v = ((double)b - 100) / 8;
@@ -80,27 +54,16 @@ static double floating(rd_t *r, duckdb_type t)
     return t == DUCKDB_TYPE_FLOAT ? (double)(float)v : v;
 }
 
-static const proxy_numfn_def_t *pick(unsigned k)
-{
-    size_t total = 0;
-    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
-        total += *tables[i].n;
-    k %= (unsigned)total;
-    for (size_t i = 0;; i++) {
-        if (k < *tables[i].n)
-            return &tables[i].defs[k];
-        k -= (unsigned)*tables[i].n;
-    }
-}
+FZ_DEFINE_PICK(pick, proxy_numfn_def_t, tables, defs)
 
 /* Reads argument k; false when the row loop would not call the kernel. */
-static bool arg(rd_t *r, const proxy_numfn_def_t *def, size_t k, proxy_numfn_args_t *in)
+static bool arg(fz_rd_t *r, const proxy_numfn_def_t *def, size_t k, proxy_numfn_args_t *in)
 {
     duckdb_type t = def->params[k];
     switch (t) {
     case DUCKDB_TYPE_VARCHAR:
     case DUCKDB_TYPE_BLOB: {
-        size_t len = u8(r);
+        size_t len = fz_u8(r);
         if (len > r->n)
             len = r->n;
         /* a copy of exactly its size, so that ASan sees a read past it */
@@ -117,7 +80,7 @@ static bool arg(rd_t *r, const proxy_numfn_def_t *def, size_t k, proxy_numfn_arg
     case DUCKDB_TYPE_HUGEINT: {
         unsigned __int128 h = 0;
         for (int i = 0; i < 16; i++)
-            h = h << 8 | u8(r);
+            h = h << 8 | fz_u8(r);
         in->h = (__int128)h;
         return true;
     }
@@ -126,7 +89,10 @@ static bool arg(rd_t *r, const proxy_numfn_def_t *def, size_t k, proxy_numfn_arg
         in->f[k] = floating(r, t);
         return true;
     default:
-        in->i[k] = integer(r, t);
+        in->i[k] = fz_int(r, int_extremes, sizeof int_extremes / sizeof *int_extremes,
+                          t == DUCKDB_TYPE_SMALLINT  ? 16
+                          : t == DUCKDB_TYPE_INTEGER ? 32
+                                                     : 64);
         return true;
     }
 }
@@ -136,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     const proxy_numfn_def_t *def = pick(data[0]);
-    rd_t r = {data + 1, size - 1};
+    fz_rd_t r = {data + 1, size - 1, NULL, 0};
     proxy_numfn_args_t in = {.arena = am_arena_new((size_t)16 * 1024), .op = def->op};
     bool call = true;
     for (size_t k = 0; call && k < PROXY_NUMFN_MAX_ARGS && def->params[k] != DUCKDB_TYPE_INVALID;

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_args.h"
 #include "proxy/pgfn_time_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -60,44 +61,23 @@ static const int32_t extremes32[] = {INT32_MIN,  INT32_MAX, INT32_MIN + 1, INT32
                                      2145031948, /* 5874898-01-01, past the last */
                                      2145031947, -10957,    1000000,       -1000000};
 
-typedef struct rd {
-    const uint8_t *p;
-    size_t n;
-} rd_t;
-
-static uint8_t u8(rd_t *r)
+static int64_t i64(fz_rd_t *r, int64_t unit)
 {
-    if (!r->n)
-        return 0;
-    r->n--;
-    return *r->p++;
-}
-
-static uint64_t raw(rd_t *r, int bytes)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < bytes; i++)
-        v |= (uint64_t)u8(r) << (8 * i);
-    return v;
-}
-
-static int64_t i64(rd_t *r, int64_t unit)
-{
-    uint8_t b = u8(r);
+    uint8_t b = fz_u8(r);
     if (b < 100)
         return ((int64_t)b - 50) * unit;
     if (b < 200)
-        return (int64_t)raw(r, 8);
+        return (int64_t)fz_raw(r, 8);
     return extremes64[(b - 200) % (sizeof extremes64 / sizeof *extremes64)];
 }
 
-static int32_t i32(rd_t *r, int32_t unit)
+static int32_t i32(fz_rd_t *r, int32_t unit)
 {
-    uint8_t b = u8(r);
+    uint8_t b = fz_u8(r);
     if (b < 100)
         return ((int32_t)b - 50) * unit;
     if (b < 200)
-        return (int32_t)(uint32_t)raw(r, 4);
+        return (int32_t)(uint32_t)fz_raw(r, 4);
     return extremes32[(b - 200) % (sizeof extremes32 / sizeof *extremes32)];
 }
 
@@ -114,30 +94,19 @@ static int64_t pg_ts(int64_t v)
     return v == INT64_MIN || v == INT64_MAX || (v >= lo && v <= hi) ? v : v < lo ? lo : hi;
 }
 
-static double f8(rd_t *r)
+static double f8(fz_rd_t *r)
 {
     static const double special[] = {NAN,  INFINITY, -INFINITY, 1e308, -1e308,
                                      1e15, -1e15,    9.2e18,    0.5,   1e-7};
-    uint8_t b = u8(r);
+    uint8_t b = fz_u8(r);
     return b < 200 ? ((double)b - 100) / 4
                    : special[(b - 200) % (sizeof special / sizeof *special)];
 }
 
-static const proxy__tdef_t *pick(unsigned k)
-{
-    size_t total = 0;
-    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
-        total += *tables[i].n;
-    k %= (unsigned)total;
-    for (size_t i = 0;; i++) {
-        if (k < *tables[i].n)
-            return tables[i].regs[k].def;
-        k -= (unsigned)*tables[i].n;
-    }
-}
+FZ_DEFINE_PICK(pick, proxy__treg_t, tables, regs)
 
 /* Argument i of type t; strings go to strs (kept NUL-terminated for the call). */
-static void arg(rd_t *r, duckdb_type t, char *strs, size_t *used, proxy__tv_t *v)
+static void arg(fz_rd_t *r, duckdb_type t, char *strs, size_t *used, proxy__tv_t *v)
 {
     switch (t) {
     case TV_DATE:
@@ -148,8 +117,8 @@ static void arg(rd_t *r, duckdb_type t, char *strs, size_t *used, proxy__tv_t *v
         v->i64 = pg_ts(i64(r, DAY_US / 24));
         break;
     case TV_TIME: {
-        uint8_t b = u8(r);
-        v->i64 = b < 200 ? (int64_t)b * 432000000 : (int64_t)(raw(r, 8) % (DAY_US + 1));
+        uint8_t b = fz_u8(r);
+        v->i64 = b < 200 ? (int64_t)b * 432000000 : (int64_t)(fz_raw(r, 8) % (DAY_US + 1));
         break;
     }
     case TV_I8:
@@ -162,7 +131,7 @@ static void arg(rd_t *r, duckdb_type t, char *strs, size_t *used, proxy__tv_t *v
         v->f8 = f8(r);
         break;
     case TV_BOOL:
-        v->b = u8(r) & 1;
+        v->b = fz_u8(r) & 1;
         break;
     case TV_IV:
         v->iv.month = i32(r, 1);
@@ -170,7 +139,7 @@ static void arg(rd_t *r, duckdb_type t, char *strs, size_t *used, proxy__tv_t *v
         v->iv.time = i64(r, DAY_US / 24);
         break;
     default: { /* VARCHAR */
-        size_t len = u8(r);
+        size_t len = fz_u8(r);
         if (len > r->n)
             len = r->n;
         char *s = strs + *used;
@@ -189,8 +158,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    const proxy__tdef_t *d = pick(data[0]);
-    rd_t r = {data + 1, size - 1};
+    const proxy__tdef_t *d = pick(data[0])->def;
+    fz_rd_t r = {data + 1, size - 1, NULL, 0};
     char *strs = malloc(size + 8); /* every string and its NUL fit: at most 8 arguments */
     if (!strs)
         return 0;
@@ -202,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < 8 && d->params[i] != DUCKDB_TYPE_INVALID; i++) {
         proxy__tv_isnull[i] = (d->flags & PROXY_PGFN_NULLS) && r.n && r.p[0] == 255;
         if (proxy__tv_isnull[i]) {
-            (void)u8(&r);
+            (void)fz_u8(&r);
             any_null = true;
             continue;
         }
