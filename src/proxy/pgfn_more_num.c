@@ -15,8 +15,10 @@
 #include <string.h>
 #include <strings.h>
 
-/* The most values one numeric series may hold on the mirror: it is built as one list. */
+/* The most values, and bytes of their texts, one numeric series may hold on the mirror: it is
+ * built as one list (PostgreSQL streams its rows), so a series of wide values is bounded too. */
 #define SERIES_MAX 10000000
+#define SERIES_MAX_BYTES (256u << 20)
 
 static void put_num(pgfn_more_res_t *res, am_arena_t *a, const proxy_num_t *x)
 {
@@ -84,21 +86,30 @@ static bool f_num_series(const pgfn_more_arg_t *args, size_t n, pgfn_more_res_t 
     int dir = proxy__num_cmp(&step, &zero);
     if (dir == 0)
         return am_err_set(err, "22023", "step size cannot equal zero");
+    /* each value is made in one of two arenas in turn, the other holding the one before it:
+     * memory for two values, not for the whole series */
+    am_arena_t *turn[2] = {am_arena_new(4096), am_arena_new(4096)};
     proxy_num_t cur = start;
-    for (size_t count = 0; proxy__num_cmp(&cur, &stop) * dir <= 0; count++) {
-        if (count == SERIES_MAX)
-            return am_err_set(err, "0A000",
-                              "generate_series over numeric of more than %d values is not "
-                              "supported on the mirror",
-                              SERIES_MAX);
-        const char *s = proxy__num_out(scratch, &cur);
+    bool ok = true;
+    for (size_t count = 0; ok && proxy__num_cmp(&cur, &stop) * dir <= 0; count++) {
+        if (count == SERIES_MAX || res->buf.len > SERIES_MAX_BYTES) {
+            ok = am_err_set(err, "0A000",
+                            "generate_series over numeric of more than %s is not supported on "
+                            "the mirror",
+                            count == SERIES_MAX ? "10000000 values" : "256 MB of values");
+            break;
+        }
+        am_arena_t *a = turn[count % 2];
+        am_arena_reset(a);
+        const char *s = proxy__num_out(a, &cur);
         pgfn_more_res_item(res, s, strlen(s));
         proxy_num_t nx;
-        if (!proxy__num_add(scratch, &cur, &step, &nx, err))
-            return false;
+        ok = proxy__num_add(a, &cur, &step, &nx, err);
         cur = nx;
     }
-    return true;
+    am_arena_free(turn[0]);
+    am_arena_free(turn[1]);
+    return ok;
 }
 
 /* int2shl ... int8shr: the operand widened to int (int2, int4) or int8, shifted by the count

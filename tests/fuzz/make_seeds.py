@@ -336,6 +336,10 @@ MORE_ARGS = [
 PGFN_MORE_DEFS = 42  # the four tables' entries (the harness wraps the index)
 PGFN_MORE = {f"fn{k:03d}_{j}": bytes([k]) + MORE_ARGS[(k + j) % len(MORE_ARGS)]
              for k in range(PGFN_MORE_DEFS) for j in (0, 2)}
+# generate_series over numeric of wide values: its list outgrew memory (found by fuzz_pgfn_more)
+PGFN_MORE["numeric_series_of_wide_values"] = base64.b64decode(
+    "AgMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMz"
+    "MzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzMzAAAAAAAAAAAAAAAAMzMzMC41AjEKVgkuMQ==")
 
 
 # ---- fuzz_pgfn_time: a definition's index, then its arguments ----------------------------------
