@@ -93,10 +93,15 @@ static bool f_num_series(const pgfn_more_arg_t *args, size_t n, pgfn_more_res_t 
     bool ok = true;
     for (size_t count = 0; ok && proxy__num_cmp(&cur, &stop) * dir <= 0; count++) {
         if (count == SERIES_MAX || res->buf.len > SERIES_MAX_BYTES) {
-            ok = am_err_set(err, "0A000",
-                            "generate_series over numeric of more than %s is not supported on "
-                            "the mirror",
-                            count == SERIES_MAX ? "10000000 values" : "256 MB of values");
+            ok = count == SERIES_MAX
+                     ? am_err_set(err, "0A000",
+                                  "generate_series over numeric of more than %d values is not "
+                                  "supported on the mirror",
+                                  SERIES_MAX)
+                     : am_err_set(err, "0A000",
+                                  "generate_series over numeric of more than %u MB of values is "
+                                  "not supported on the mirror",
+                                  SERIES_MAX_BYTES >> 20);
             break;
         }
         am_arena_t *a = turn[count % 2];
