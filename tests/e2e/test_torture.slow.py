@@ -1,10 +1,16 @@
 #!/usr/bin/python3
 """End to end, the replication torture: a private PostgreSQL, two writers with a mixed load
-(inserts, updates, key updates, deletes, truncates) on three tables, and between rounds DDL
+(upserts, updates, key updates, deletes, range deletes) on three tables, and between rounds DDL
 (columns added with and without defaults, renamed, dropped, widened, retyped with USING, a table
 renamed), kill -9 of the mirror at random moments and once an immediate restart of PostgreSQL.
 Every table ends exactly as PostgreSQL has it, and icebird reads each one. Plain build only (it
-runs for about a minute)."""
+runs for about a minute).
+
+For manual hunts (make test runs the defaults): TORTURE_SEED=n draws other loads and timings;
+TORTURE_COMPACT=1 makes the maintenance thread compact and sweep at every chance (two small
+files, 1% deleted, 200 ms retention, 100 ms orphan checks) so kills land inside compactions;
+TORTURE_TRUNCATE=p truncates the chosen table in a share p of the writers' transactions."""
+import os
 import random
 import threading
 import time
@@ -14,6 +20,15 @@ from schema_lib import check_icebird, converge
 
 R = amtest.Results("test_torture")
 DB = "e2e_torture"
+SEED = int(os.environ.get("TORTURE_SEED", "0"))
+TRUNCATE = float(os.environ.get("TORTURE_TRUNCATE", "0"))
+COMPACT_YAML = """lake:
+  compaction:
+    max_small_files: 2
+    max_deleted_percent: 1
+  file_retention_ms: 200
+  orphan_check_ms: 100
+""" if os.environ.get("TORTURE_COMPACT") == "1" else ""
 
 SETUP = """
 CREATE TABLE ta (id bigint PRIMARY KEY, v int, s text, w varchar(20));
@@ -56,6 +71,8 @@ class Load:
         t = self.rnd.choice(list(self.names.values()))
         op = self.rnd.random()
         cur.execute("BEGIN")
+        if TRUNCATE and self.rnd.random() < TRUNCATE:
+            cur.execute(f"TRUNCATE {t}")
         for _ in range(self.rnd.randint(1, 10)):
             k = self.rnd.randint(1, 4000)
             if op < 0.45:
@@ -103,11 +120,11 @@ def main():
         pg = server.create_db(DB)
         pg.cursor().execute(SETUP)
         m = amtest.Mirror(DB, [("public", "ta"), ("public", "tb"), ("public", "tc")], pgport=port,
-                          mirror={"catalog_check_ms": 250}).start()
+                          mirror={"catalog_check_ms": 250}, extra=COMPACT_YAML).start()
         amtest.wait_until(lambda: m.query("SELECT count(*) FROM tc")[0][0] == 2000, 120, "the initial copy")
         names = {"ta": "ta", "tb": "tb", "tc": "tc"}
-        loads = [Load(port, names, s) for s in (1, 2)]
-        rnd = random.Random(7)
+        loads = [Load(port, names, s + SEED) for s in (1, 2)]
+        rnd = random.Random(7 + SEED)
         for i, ddl in enumerate(DDL):
             time.sleep(rnd.uniform(0.5, 1.5))
             try:
