@@ -95,6 +95,14 @@ static bool reworded(const char *msg, am_err_t *err)
          "NaN and infinity in numeric with a precision are not supported on the mirror"},
         {"Could not convert string \"Infinity\" to DECIMAL", "0A000",
          "NaN and infinity in numeric with a precision are not supported on the mirror"},
+        /* DuckDB stops at 1,000 nested expressions, and its parser's stack at about as many
+         * nested parentheses, where PostgreSQL goes on to about 4,000: a refusal under
+         * PostgreSQL's code for a statement too complex, not DuckDB's advice to SET what a
+         * client may not */
+        {"Max expression depth limit", "54001",
+         "statement is too complex for the mirror: its expressions nest too deeply"},
+        {"Parser Error: memory exhausted", "54001",
+         "statement is too complex for the mirror: its expressions nest too deeply"},
     };
     for (size_t i = 0; i < AM_ARRAY_LEN(map); i++)
         if (strstr(msg, map[i].has)) {

@@ -114,6 +114,23 @@ static void reap(proxy_t *p, bool all)
     }
 }
 
+/* A client's thread has at least 8 MB of stack, whatever RLIMIT_STACK made the default: the
+ * parser's and the compiler's depth limits (sql_parse.c, sqlc_stack_ok) are sized for it. */
+#define CLIENT_STACK ((size_t)8 << 20)
+
+static bool client_thread(proxy_client_t *c)
+{
+    pthread_attr_t attr;
+    size_t size = 0;
+    if (pthread_getattr_default_np(&attr) != 0)
+        return false;
+    bool ok = pthread_attr_getstacksize(&attr, &size) == 0 &&
+              (size >= CLIENT_STACK || pthread_attr_setstacksize(&attr, CLIENT_STACK) == 0) &&
+              pthread_create(&c->thread, &attr, proxy__client_main, c) == 0;
+    pthread_attr_destroy(&attr);
+    return ok;
+}
+
 static void spawn(proxy_t *p, int fd)
 {
     if (!proxy__pending_admit(p)) {
@@ -137,7 +154,7 @@ static void spawn(proxy_t *p, int fd)
     pthread_mutex_unlock(&p->lock);
     am_random_bytes(&c->key, sizeof c->key);
     atomic_fetch_add(&p->n_threads, 1);
-    if (pthread_create(&c->thread, NULL, proxy__client_main, c) != 0) {
+    if (!client_thread(c)) {
         atomic_fetch_sub(&p->n_threads, 1);
         int64_t none = 0;
         atomic_compare_exchange_strong(&p->spawn_failing_since_us, &none, am_mono_us());

@@ -290,6 +290,8 @@ bool sqlc_expr(sqlc_ctx_t *c, const sqlc_node_t *n, sqlc_val_t *out)
     memset(out, 0, sizeof *out);
     if (!n)
         return sqlc_fail(c, "42601", "missing expression");
+    if (!sqlc_stack_ok(c))
+        return false;
     switch (n->node_case) {
     case PG_QUERY__NODE__NODE_COLUMN_REF:
         return sqlc_column_ref(c, n->column_ref, out);

@@ -494,6 +494,8 @@ static bool join_expr(sqlc_ctx_t *c, const PgQuery__JoinExpr *j, am_buf_t *out, 
 
 bool sqlc_from_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *out, sqlc_rte_t **item)
 {
+    if (!sqlc_stack_ok(c))
+        return false;
     size_t before = c->scope->n_rtes;
     bool ok;
     switch (n->node_case) {

@@ -331,6 +331,9 @@ const char *sqlc_now_literal(sqlc_ctx_t *c);
 const char *sqlc_path_list(sqlc_ctx_t *c);
 /* Fails with sqlstate and the formatted message; returns false. */
 bool sqlc_fail(sqlc_ctx_t *c, const char *sqlstate, const char *fmt, ...) AM_PRINTF(3, 4);
+/* False, with PostgreSQL's 54001 "stack depth limit exceeded", once the thread's stack runs
+ * low: every recursion over the client's tree (expressions, queries, FROM items) asks first. */
+bool sqlc_stack_ok(sqlc_ctx_t *c);
 /* The string of a String node (NULL otherwise). */
 const char *sqlc_str(const sqlc_node_t *n);
 const char *sqlc_type_name(sqlc_ctx_t *c,

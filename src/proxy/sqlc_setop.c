@@ -354,6 +354,8 @@ bool sqlc_query(sqlc_ctx_t *c, const PgQuery__SelectStmt *s, char **sql, sqlc_ta
 {
     if (!s)
         return sqlc_fail(c, "42601", "missing query");
+    if (!sqlc_stack_ok(c))
+        return false;
     if (s->into_clause)
         return sqlc_fail(c, "25006", "cannot execute SELECT INTO in a read-only transaction");
     if (s->n_locking_clause)

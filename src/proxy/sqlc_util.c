@@ -61,6 +61,18 @@ bool sqlc_fail(sqlc_ctx_t *c, const char *sqlstate, const char *fmt, ...)
     return am_err_set(c->err, sqlstate, "%s", msg);
 }
 
+/* The parse bounds a tree's depth (sql_parse.c), but not the stack a level takes: a subquery
+ * level is many frames, and a sanitizer's frames are several times larger. What is kept back
+ * is room for the deepest stretch between two checks and for what runs after a failure. */
+#define STACK_RESERVE (512 * 1024)
+
+bool sqlc_stack_ok(sqlc_ctx_t *c)
+{
+    if (am_stack_left() >= STACK_RESERVE)
+        return true;
+    return sqlc_fail(c, "54001", "stack depth limit exceeded");
+}
+
 const char *sqlc_str(const sqlc_node_t *n)
 {
     if (n && n->node_case == PG_QUERY__NODE__NODE_STRING && n->string)

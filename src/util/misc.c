@@ -1,11 +1,13 @@
 /*
- * util/misc.c: randomness, UUIDs, SQL quoting, small file helpers and type names.
+ * util/misc.c: randomness, UUIDs, SQL quoting, small file helpers, type names and the stack
+ * that is left.
  */
 #include "util/util.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -215,4 +217,28 @@ bool am_coltype_equal(am_coltype_t a, am_coltype_t b)
     bool decimal =
         a.type == AM_TYPE_DECIMAL || (a.type == AM_TYPE_LIST && a.elem == AM_TYPE_DECIMAL);
     return !decimal || (a.precision == b.precision && a.scale == b.scale);
+}
+
+/* The lowest address of this thread's stack, found once per thread (stacks grow down on
+ * every platform the mirror builds for). */
+static _Thread_local uintptr_t stack_low;
+static _Thread_local bool stack_known;
+
+size_t am_stack_left(void)
+{
+    if (!stack_known) {
+        pthread_attr_t attr;
+        void *addr = NULL;
+        size_t size = 0;
+        stack_known = true;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            if (pthread_attr_getstack(&attr, &addr, &size) == 0 && size > 0)
+                stack_low = (uintptr_t)addr;
+            pthread_attr_destroy(&attr);
+        }
+    }
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    if (!stack_low || here <= stack_low)
+        return stack_low ? 0 : SIZE_MAX;
+    return (size_t)(here - stack_low);
 }

@@ -394,4 +394,11 @@ bool am_mkdir_p(const char *path, am_err_t *err) AM_MUST_CHECK;
 bool am_remove_tree(const char *path, am_err_t *err) AM_MUST_CHECK;
 bool am_path_exists(const char *path);
 
+/* ---- the stack ---------------------------------------------------------------------------- */
+
+/* Bytes of the calling thread's stack still below the caller's frame (SIZE_MAX when the
+ * thread's stack cannot be known): what recursion over client-shaped trees checks first, as
+ * PostgreSQL's check_stack_depth does. */
+size_t am_stack_left(void);
+
 #endif /* AM_UTIL_H */

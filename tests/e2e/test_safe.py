@@ -352,6 +352,38 @@ def expect_error(conn_fn, sql, code, what):
         R.check(what, e.pgcode == code, f"{e.pgcode} {e}")
 
 
+def check_deep_nesting(m):
+    """Queries nested deeper than the server's stack could take (left-deep operator chains,
+    casts, UNIONs, joins and subqueries of tens of thousands of levels; up to 200 kB of text)
+    fail with 54001 or PostgreSQL's own 42601 "memory exhausted", and the server process stays
+    the same one: before, a 5,000-operator chain overflowed the client thread's stack inside
+    libpg_query's protobuf reader and took every session down with it."""
+    pid = server_pid(m)
+    cases = {
+        "a chain of 5,000 + operators": "SELECT " + "1+" * 5000 + "1",
+        "a chain of 100,000 + operators": "SELECT " + "1+" * 100000 + "1",
+        "9,000 unary + operators": "SELECT " + "+" * 9000 + "1",
+        "40,000 casts": "SELECT 1" + "::int" * 40000,
+        "20,000 UNIONs": " UNION ".join(["SELECT 1"] * 20000),
+        "20,000 joins": "SELECT 1 FROM items i0 " + " ".join(f"JOIN items i{k} ON true" for k in range(1, 20000)),
+        "3,000 nested scalar subqueries": "SELECT " + "(SELECT " * 3000 + "1" + ")" * 3000,
+        "3,000 nested function calls": "SELECT " + "abs(" * 3000 + "1" + ")" * 3000,
+    }
+    for what, sql in cases.items():
+        c = m.connect()
+        try:
+            c.cursor().execute(sql)
+            R.check(f"{what}: refused", False, "answered")
+        except psycopg2.Error as e:
+            R.check(f"{what}: refused with 54001 or 42601", e.pgcode in ("54001", "42601"), f"{e.pgcode} {e}")
+        finally:
+            c.close()
+    R.check("... and the server is the same process, answering", server_pid(m) == pid and can_query(m),
+            f"{pid} -> {server_pid(m)}")
+    r = m.query("SELECT " + "1+" * 500 + "1")
+    R.check("a chain of 500 operators is answered as PostgreSQL answers it", r == [(501,)], str(r))
+
+
 def check_timeouts(m):
     c = m.connect()
     cur = c.cursor()
@@ -524,6 +556,7 @@ def main():
         check_tls_and_auth(m, ca)
         check_privileges(m)
         check_timeouts(m)
+        check_deep_nesting(m)
         check_caps(m)
         check_flood(m)
         check_hangups(m)
