@@ -152,4 +152,9 @@ extern const size_t proxy__pgfn_more_inet_n;
 /* The float aggregates (pgfn_more_agg.c). */
 bool proxy__pgfn_more_agg_register(duckdb_connection con, am_err_t *err) AM_MUST_CHECK;
 
+/* pg_verify_mbstr for UTF8, as PostgreSQL checks every string a client sends (query texts,
+ * parameters): no NUL, every character legal and complete; else 22021 "invalid byte sequence
+ * for encoding "UTF8": 0x.." naming the offending character's bytes. */
+bool proxy__utf8_verify(const char *p, size_t len, am_err_t *err) AM_MUST_CHECK;
+
 #endif /* AM_PROXY_PGFN_MORE_H */

@@ -126,6 +126,11 @@ static bool verify(enc_t e, const char *p, size_t len, am_err_t *err)
     return true;
 }
 
+bool proxy__utf8_verify(const char *p, size_t len, am_err_t *err)
+{
+    return verify(ENC_UTF8, p, len, err);
+}
+
 /* LATIN1 bytes -> UTF8. */
 static void latin1_to_utf8(const char *p, size_t len, am_buf_t *out)
 {

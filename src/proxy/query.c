@@ -5,6 +5,7 @@
  * type's input function inside the compiled SQL, so a parameter means what PostgreSQL's input
  * function makes of it.
  */
+#include "proxy/pgfn_more.h"
 #include "proxy/pgfn_num.h"
 #include "proxy/proxy_internal.h"
 
@@ -20,30 +21,8 @@ bool proxy__query_describe(proxy_session_t *s, const struct PgQuery__Node *node,
     return proxy__sql_compile(&env, node, param_oids, n_param_oids, out, err);
 }
 
-/* PostgreSQL checks that text is valid in the client encoding (UTF8 here). */
-static bool valid_utf8(const uint8_t *p, size_t n, size_t *bad)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned c = p[i], len = c < 0x80         ? 1
-                                 : (c >> 5) == 6  ? 2
-                                 : (c >> 4) == 14 ? 3
-                                 : (c >> 3) == 30 ? 4
-                                                  : 0;
-        if (c == 0 || len == 0 || i + len > n) {
-            *bad = i;
-            return false;
-        }
-        for (unsigned k = 1; k < len; k++)
-            if ((p[i + k] & 0xC0) != 0x80) {
-                *bad = i;
-                return false;
-            }
-        i += len;
-    }
-    return true;
-}
-
-/* Parameter i as the text DuckDB is given: *out stays NULL for SQL NULL. */
+/* Parameter i as the text DuckDB is given: *out stays NULL for SQL NULL. PostgreSQL checks that
+ * text is valid in the client encoding (UTF8 here). */
 static bool param_text(size_t i, uint32_t oid, const proxy_params_t *pa, char **out, size_t *len,
                        am_err_t *err)
 {
@@ -63,13 +42,9 @@ static bool param_text(size_t i, uint32_t oid, const proxy_params_t *pa, char **
     } else {
         am_buf_append(&txt, v, n);
     }
-    size_t bad = 0;
-    const char *bytes = txt.data ? txt.data : "";
-    if (!valid_utf8((const uint8_t *)bytes, txt.len, &bad)) {
-        unsigned byte = (unsigned char)bytes[bad];
+    if (!proxy__utf8_verify(txt.data ? txt.data : "", txt.len, err)) {
         am_buf_destroy(&txt);
-        return am_err_set(err, "22021", "invalid byte sequence for encoding \"UTF8\": 0x%02x",
-                          byte);
+        return false;
     }
     *len = txt.len;
     *out = txt.data ? txt.data : am_xstrdup("");

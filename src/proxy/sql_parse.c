@@ -5,6 +5,7 @@
  * back as protobuf-c structs (pg_query/pg_query.pb-c.h) that the compiler walks.
  * Must not: look at the text itself; every decision is made on the tree.
  */
+#include "proxy/pgfn_more.h"
 #include "proxy/sql_internal.h"
 
 #include <pg_query.h>
@@ -206,6 +207,9 @@ bool proxy__sql_parse(const char *sql, proxy_sqlparse_t *out, int *position, am_
 {
     memset(out, 0, sizeof *out);
     *position = 0;
+    /* PostgreSQL checks the encoding of a message's string before anything reads it */
+    if (!proxy__utf8_verify(sql, strlen(sql), err))
+        return false;
     PgQueryProtobufParseResult r;
     if (!parse_safely(sql, &r, err))
         return false;

@@ -384,6 +384,35 @@ def check_deep_nesting(m):
     R.check("a chain of 500 operators is answered as PostgreSQL answers it", r == [(501,)], str(r))
 
 
+def check_encoding(m):
+    """Query texts and parameters that are not UTF-8 fail as PostgreSQL fails them (22021 naming
+    the offending character's bytes), wherever the bytes sit: a literal, a comment, a quoted
+    name, a parameter. The proxy used to pass a comment's bytes through unread (answering where
+    PostgreSQL fails) and a literal's to DuckDB (its own message, 22P02)."""
+    texts = [b"SELECT 'a\xff\xfeb'", b"SELECT 1 -- \xe2\x28\xa1", b'SELECT 1 AS "\xed\xa0\x80"',
+             b"SELECT 'caf\xc3\xa9' = 'caf\xc3\xa9'"]
+
+    def answers(port):
+        c = pgraw.Conn(port).login(amtest.PGUSER, amtest.PGPASSWORD, DB)
+        out = []
+        for t in texts:
+            c.send(pgraw.msg(b"Q", t + b"\0"))
+            rows, error = c.results()
+            out.append((error or {}).get("C", "ok") + " " + (error or {}).get("M", repr(rows)))
+        # a parameter: Parse, Bind with the bytes, Execute, Sync
+        c.send(pgraw.msg(b"P", b"\0SELECT length($1::text)\0\0\0") +
+               pgraw.msg(b"B", b"\0\0\0\0\0\x01" + struct.pack("!I", 3) + b"a\xc3(" + b"\0\0") +
+               pgraw.msg(b"E", b"\0\0\0\0\0") + pgraw.msg(b"S"))
+        rows, error = c.results()
+        out.append((error or {}).get("C", "ok") + " " + (error or {}).get("M", repr(rows)))
+        c.close()
+        return out
+
+    want, got = answers(amtest.PGPORT), answers(m.proxy_port)
+    for t, w, g in zip([*texts, b"a parameter a\xc3("], want, got):
+        R.check(f"text that is not UTF-8 fails as in PostgreSQL: {t!r}", w == g, f"PostgreSQL {w}; proxy {g}")
+
+
 def check_timeouts(m):
     c = m.connect()
     cur = c.cursor()
@@ -557,6 +586,7 @@ def main():
         check_privileges(m)
         check_timeouts(m)
         check_deep_nesting(m)
+        check_encoding(m)
         check_caps(m)
         check_flood(m)
         check_hangups(m)
