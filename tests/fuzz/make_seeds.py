@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """tests/fuzz/make_seeds.py: writes the seed corpora of fuzz_startup, fuzz_extended,
-fuzz_pgfn_text, fuzz_pgfn_num, fuzz_pgfn_more and fuzz_pgfn_time (tests/fuzz/corpus/startup/,
-extended/, pgfn_text/, pgfn_num/, pgfn_more/, pgfn_time/) in the input formats their headers
-describe: what libpq, psycopg, pgjdbc and psql send, plus the refusals worth reaching; a call
-of every text, numeric, time and other function.
+fuzz_pgfn_text, fuzz_pgfn_num, fuzz_pgfn_more, fuzz_pgfn_time and fuzz_sqlc (tests/fuzz/corpus/
+startup/, extended/, pgfn_text/, pgfn_num/, pgfn_more/, pgfn_time/, sqlc/) in the input formats
+their headers describe: what libpq, psycopg, pgjdbc and psql send, plus the refusals worth
+reaching; a call of every text, numeric, time and other function; the end-to-end corpus's
+statements (tests/e2e/corpus/*.sql), a few to a file.
 Run it again after changing a format; the files it writes are committed."""
 import base64
 import os
@@ -369,6 +370,35 @@ PGFN_TIME["date_bin_step_back_overflows"] = base64.b64decode(
 PGFN_TIME["at_time_zone_huge_interval"] = base64.b64decode("HzIy/f///wAAAA==")
 
 
+def corpus_statements(path):
+    """The statements of an end-to-end corpus file: comment lines dropped, each ends with ';'
+    at the end of a line."""
+    with open(path) as f:
+        text = "".join(line for line in f if not line.lstrip().startswith("--"))
+    return [st.strip() + ";" for st in text.split(";\n") if st.strip()]
+
+
+SQLC_PER_SEED = 6
+SQLC = {}
+_corpus = os.path.join(HERE, "..", "e2e", "corpus")
+for _name in sorted(os.listdir(_corpus)):
+    if _name.endswith(".sql") and _name != "fixture.sql":
+        _stmts = corpus_statements(os.path.join(_corpus, _name))
+        for _i in range(0, len(_stmts), SQLC_PER_SEED):
+            SQLC[f"{_name[:-4]}_{_i // SQLC_PER_SEED:03d}"] = "\n".join(_stmts[_i:_i + SQLC_PER_SEED]).encode()
+# deep trees: 1,307 nested unary + overflowed the compiler's stack under the fuzzer's ASan
+# (found by fuzz_sqlc); 6,000 of them, or a chain of 5,000 + operators, protobuf-c's reader
+SQLC["deep_unary_plus"] = b"SELECT id FROM customers WHERE id = " + b"+" * 1307 + b"1;"
+SQLC["deep_unary_6000"] = b"SELECT " + b"+" * 6000 + b"1;"
+SQLC["deep_chain_5000"] = b"SELECT " + b"1+" * 5000 + b"1;"
+SQLC["deep_subqueries"] = b"SELECT " + b"(SELECT " * 1500 + b"1" + b")" * 1500 + b";"
+# a literal that is not UTF-8 reached DuckDB (found by fuzz_sqlc's one-statement check)
+SQLC["invalid_utf8"] = b"SELECT am_to_number('$1\xe9\xff,234.56', 'L9,999.99'), 'caf\xc3\xa9';"
+# the session byte: Asia/Kolkata, German dates, sql_standard intervals, search_path sales first
+SQLC["session_byte"] = bytes([0x01 | 0x04 | 0x20 | 0x80]) + \
+    b"SELECT now()::date, interval '1 day 2 hours', code FROM regions ORDER BY 1 LIMIT 1;"
+
+
 def write(name, seeds):
     d = os.path.join(HERE, "corpus", name)
     shutil.rmtree(d, ignore_errors=True)
@@ -386,3 +416,4 @@ if __name__ == "__main__":
     write("pgfn_num", PGFN_NUM)
     write("pgfn_more", PGFN_MORE)
     write("pgfn_time", PGFN_TIME)
+    write("sqlc", SQLC)
