@@ -314,19 +314,47 @@ def slot_active(server, db, slot, timeout=300):
     raise TimeoutError(f"slot {slot} never became active")
 
 
-def recvlogical(server, db, publication, slot, endpos, create=False):
+# the options the mirror asks pgoutput for on PostgreSQL 15 when every column has a binary
+# decoder (src/source/stream.c): what PostgreSQL can feed the mirror at best
+MIRROR_OPTIONS = ["-o", "proto_version=3", "-o", "streaming=on", "-o", "binary=true"]
+
+
+def recvlogical(server, db, publication, slot, endpos, create=False, options=None):
     """Seconds pg_recvlogical takes to decode the slot's backlog up to endpos with pgoutput on
-    publication (output to /dev/null). create: only create the slot and return 0."""
+    publication (output to /dev/null; text tuples, protocol 1, unless options say otherwise).
+    create: only create the slot and return 0."""
     env = server.env()
     base = ["pg_recvlogical", "-d", db, "--slot", slot]
     if create:
         subprocess.run(base + ["--create-slot", "-P", "pgoutput"], env=env, check=True)
         return 0.0
     t0 = time.monotonic()
-    subprocess.run(base + ["--start", "--endpos", endpos, "--no-loop", "-o", "proto_version=1", "-o",
-                           f"publication_names={publication}", "-f", "/dev/null", "-s", "1"],
+    subprocess.run(base + ["--start", "--endpos", endpos, "--no-loop"] +
+                   (options or ["-o", "proto_version=1"]) +
+                   ["-o", f"publication_names={publication}", "-f", "/dev/null", "-s", "1"],
                    env=env, check=True)
     return time.monotonic() - t0
+
+
+def walsender_cpu(server, db, slot):
+    """CPU seconds the walsender serving slot has used so far (None when none serves it)."""
+    pid = server.scalar(db, "SELECT active_pid FROM pg_replication_slots WHERE slot_name = %s", (slot,))
+    if not pid:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def print_feed(r):
+    """How close a stream round came to what PostgreSQL can feed: the mirror's time against
+    pg_recvlogical's with the mirror's options, and how busy the walsender was meanwhile."""
+    busy = f"{r['walsender_busy']:.0%}" if r.get("walsender_busy") is not None else "unknown"
+    print(f"  the walsender with the mirror's options alone: {r['pg_recvlogical_binary_seconds']:.2f} s; "
+          f"the mirror took {1 / r['ratio_binary']:.2f}x that; walsender busy {busy} of the mirror's time")
 
 
 def copy_done_ms(mirror):
@@ -344,8 +372,9 @@ def stream_round(server, db, m, load, sentinel_sql, n_rows, what):
     and Arctic Mirror (m, stopped: started here and stopped again). load() writes the changes
     while neither consumes them, its last transaction the one sentinel_sql (through the proxy)
     sees as 1. Returns the figures of both."""
-    recv_slot = "bench_recv"
+    recv_slot, bin_slot = "bench_recv", "bench_recv_binary"
     recvlogical(server, db, m.publication, recv_slot, None, create=True)
+    recvlogical(server, db, m.publication, bin_slot, None, create=True)
     t0 = time.monotonic()
     load()
     load_s = time.monotonic() - t0
@@ -353,17 +382,25 @@ def stream_round(server, db, m, load, sentinel_sql, n_rows, what):
     wal_bytes = int(server.scalar(db, "SELECT pg_wal_lsn_diff(%s::pg_lsn, confirmed_flush_lsn) FROM "
                                       "pg_replication_slots WHERE slot_name = %s", (endpos, f"am_{db}")))
     ref_s = recvlogical(server, db, m.publication, recv_slot, endpos)
-    server.scalar(db, "SELECT pg_drop_replication_slot(%s)::text", (recv_slot,))
+    bin_s = recvlogical(server, db, m.publication, bin_slot, endpos, options=MIRROR_OPTIONS)
+    for slot in (recv_slot, bin_slot):
+        server.scalar(db, "SELECT pg_drop_replication_slot(%s)::text", (slot,))
     started = time.monotonic()
     m.start()
     active = slot_active(server, db, f"am_{db}")
     cpu0, _ = proc_usage(m.proc.pid)
+    ws0 = walsender_cpu(server, db, f"am_{db}")
     seen = wait_visible(m, sentinel_sql, 1, 3600, what)
+    ws1 = walsender_cpu(server, db, f"am_{db}")
     cpu1, rss = proc_usage(m.proc.pid)
     m.stop()
     ours_s = seen - active
+    ws = ws1 - ws0 if ws0 is not None and ws1 is not None else None
     return {"rows": n_rows, "wal_bytes": wal_bytes, "load_seconds": load_s,
             "pg_recvlogical_seconds": ref_s, "pg_recvlogical_rows_per_s": n_rows / ref_s,
+            "pg_recvlogical_binary_seconds": bin_s, "pg_recvlogical_binary_rows_per_s": n_rows / bin_s,
             "mirror_seconds": ours_s, "mirror_rows_per_s": n_rows / ours_s,
             "mirror_start_seconds": active - started, "mirror_cpu_seconds": cpu1 - cpu0,
-            "mirror_peak_rss_bytes": rss, "ratio": (n_rows / ours_s) / (n_rows / ref_s)}
+            "walsender_cpu_seconds": ws, "walsender_busy": ws / ours_s if ws is not None else None,
+            "mirror_peak_rss_bytes": rss, "ratio": (n_rows / ours_s) / (n_rows / ref_s),
+            "ratio_binary": (n_rows / ours_s) / (n_rows / bin_s)}

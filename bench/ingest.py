@@ -5,7 +5,9 @@ BENCH_INGEST_ROWS (default 1 M) rows inserted in transactions of BENCH_INGEST_TX
 while nothing consumes the slot; then pg_recvlogical decodes that backlog with pgoutput to
 /dev/null (timed to --endpos), and Arctic Mirror applies it, timed from its slot turning
 active to the last transaction's row being visible through the proxy. Ratio: our rows/s /
-pg_recvlogical's (target >= 0.9)."""
+pg_recvlogical's (target >= 0.9). Beside it: pg_recvlogical with the options the mirror asks
+for (binary tuples, protocol 3, streaming), which is as fast as the walsender can feed the mirror,
+and the walsender's CPU while it fed the mirror."""
 import benchlib as bl
 from benchlib import amtest
 
@@ -44,10 +46,14 @@ def main():
                        ["consumer", "seconds", "rows/s", "ratio"],
                        [["pg_recvlogical (pgoutput, /dev/null)", r["pg_recvlogical_seconds"],
                          r["pg_recvlogical_rows_per_s"], 1.0],
+                        ["pg_recvlogical, the mirror's options (binary, protocol 3, streaming)",
+                         r["pg_recvlogical_binary_seconds"], r["pg_recvlogical_binary_rows_per_s"],
+                         r["pg_recvlogical_binary_seconds"] / r["pg_recvlogical_seconds"]],
                         ["arctic-mirror (visible through the proxy)", r["mirror_seconds"], r["mirror_rows_per_s"],
                          r["ratio"]]])
         print(f"  WAL {r['wal_bytes'] / 2**20:.1f} MB; mirror CPU {r['mirror_cpu_seconds']:.1f} s, "
               f"peak RSS {r['mirror_peak_rss_bytes'] / 2**20:.0f} MB, start {r['mirror_start_seconds']:.2f} s")
+        bl.print_feed(r)
         bl.write_result("ingest", {"transaction_rows": TXN, "insert": r, "targets": {"ratio": 0.9}}, server)
     finally:
         server.stop()

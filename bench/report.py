@@ -161,10 +161,17 @@ def doc(res, rs):
         if r:
             lines += ["", f"## {title} ({r['rows']:,} rows, 1,000 per transaction, {r['wal_bytes'] / 2**20:.0f} MB of WAL)", "",
                       "| consumer | seconds | rows/s |", "| --- | ---: | ---: |",
-                      f"| pg_recvlogical | {r['pg_recvlogical_seconds']:.2f} | {r['pg_recvlogical_rows_per_s']:,.0f} |",
-                      f"| arctic-mirror | {r['mirror_seconds']:.2f} | {r['mirror_rows_per_s']:,.0f} |", "",
+                      f"| pg_recvlogical | {r['pg_recvlogical_seconds']:.2f} | {r['pg_recvlogical_rows_per_s']:,.0f} |"]
+            if r.get("pg_recvlogical_binary_seconds"):
+                lines.append(f"| pg_recvlogical, the mirror's options (binary, protocol 3, streaming) | "
+                             f"{r['pg_recvlogical_binary_seconds']:.2f} | {r['pg_recvlogical_binary_rows_per_s']:,.0f} |")
+            lines += [f"| arctic-mirror | {r['mirror_seconds']:.2f} | {r['mirror_rows_per_s']:,.0f} |", "",
                       f"Ratio {r['ratio']:.2f}; mirror CPU {r['mirror_cpu_seconds']:.1f} s, peak RSS "
                       f"{r['mirror_peak_rss_bytes'] / 2**20:.0f} MB."]
+            if r.get("walsender_busy") is not None:
+                lines[-1] += (f" Against the walsender with the mirror's options alone, the mirror took "
+                              f"{1 / r['ratio_binary']:.2f}x its time; the walsender feeding the mirror used "
+                              f"{r['walsender_cpu_seconds']:.1f} CPU-s, busy {r['walsender_busy']:.0%} of the mirror's time.")
     f = res.get("freshness")
     if f:
         lines += ["", f"## Freshness under pgbench (scale {f['scale']}, {f['clients']} clients, {f['seconds_per_rate']} s per rate)", "",

@@ -64,10 +64,15 @@ def main():
         rows = []
         for name, r in (("updates", up), ("deletes", de)):
             rows.append([name, "pg_recvlogical", r["pg_recvlogical_seconds"], r["pg_recvlogical_rows_per_s"], 1.0])
+            rows.append([name, "pg_recvlogical, the mirror's options", r["pg_recvlogical_binary_seconds"],
+                         r["pg_recvlogical_binary_rows_per_s"],
+                         r["pg_recvlogical_binary_seconds"] / r["pg_recvlogical_seconds"]])
             rows.append([name, "arctic-mirror", r["mirror_seconds"], r["mirror_rows_per_s"], r["ratio"]])
         bl.print_table(f"{UPDATES:,} random updates, then {DELETES:,} random deletes, of a {TABLE_ROWS:,}-row table "
                        "(ratio = our rows/s / pg_recvlogical's; target >= 0.5)",
                        ["changes", "consumer", "seconds", "rows/s", "ratio"], rows)
+        for r in (up, de):
+            bl.print_feed(r)
         bl.write_result("updates", {"table_rows": TABLE_ROWS, "update": up, "delete": de,
                                     "targets": {"ratio": 0.5}}, server)
     finally:
