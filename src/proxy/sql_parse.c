@@ -163,25 +163,31 @@ static void *parse_main(void *arg)
 /* pg_query_parse_protobuf, on a stack deep enough for the tree the text can make. */
 static bool parse_safely(const char *sql, PgQueryProtobufParseResult *r, am_err_t *err)
 {
+    memset(r, 0, sizeof *r);
     size_t bound = strlen(sql) <= DIRECT_PARSE_BYTES ? 0 : depth_bound(sql);
     if (bound <= DIRECT_PARSE_LEVELS) {
         *r = pg_query_parse_protobuf(sql);
         return true;
     }
-    if (bound > MAX_PARSE_LEVELS)
-        return am_err_set(err, "54001", "stack depth limit exceeded");
+    if (bound > MAX_PARSE_LEVELS) {
+        (void)am_err_set(err, "54001", "stack depth limit exceeded");
+        return false;
+    }
     parse_job_t job = {.sql = sql};
     pthread_attr_t attr;
     pthread_t th;
+    if (pthread_attr_init(&attr) != 0) {
+        (void)am_err_set(err, "53200", "out of memory: cannot start a thread to parse a query");
+        return false;
+    }
     bool started =
-        pthread_attr_init(&attr) == 0 &&
-        pthread_attr_setstacksize(&attr, bound * PARSE_STACK_PER_LEVEL + (1u << 20)) == 0 &&
+        pthread_attr_setstacksize(&attr, bound * PARSE_STACK_PER_LEVEL + ((size_t)1 << 20)) == 0 &&
         pthread_create(&th, &attr, parse_main, &job) == 0;
     pthread_attr_destroy(&attr);
-    if (!started)
-        return am_err_set(err, "53200",
-                          "out of memory: cannot start a thread to parse a query "
-                          "of this size");
+    if (!started) {
+        (void)am_err_set(err, "53200", "out of memory: cannot start a thread to parse a query");
+        return false;
+    }
     pthread_join(th, NULL);
     *r = job.result;
     return true;

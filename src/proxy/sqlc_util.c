@@ -64,7 +64,7 @@ bool sqlc_fail(sqlc_ctx_t *c, const char *sqlstate, const char *fmt, ...)
 /* The parse bounds a tree's depth (sql_parse.c), but not the stack a level takes: a subquery
  * level is many frames, and a sanitizer's frames are several times larger. What is kept back
  * is room for the deepest stretch between two checks and for what runs after a failure. */
-#define STACK_RESERVE (512 * 1024)
+#define STACK_RESERVE ((size_t)512 * 1024)
 
 bool sqlc_stack_ok(sqlc_ctx_t *c)
 {

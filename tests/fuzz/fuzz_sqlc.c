@@ -24,7 +24,7 @@
 #include <string.h>
 
 #define CATALOG_PATH "tests/fuzz/sqlc_catalog.json"
-#define MAX_SQL (64 * 1024)
+#define MAX_SQL ((size_t)64 * 1024)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
