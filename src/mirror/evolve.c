@@ -9,7 +9,9 @@
  *   column renamed, dropped, added without a value    the Iceberg schema evolves by field id
  *   for old rows, widened without a rewrite            in a commit of its own (no data file is
  *   (varchar(n) -> text, numeric precision), NOT       touched); the identity index follows
- *   NULL, defaults, identity, the table's name         the stream's identity
+ *   NULL, defaults, identity, the table's name,        the stream's identity
+ *   enum labels added, a user type or a composite's    (the catalog alone, for types)
+ *   attribute renamed
  *   new relfilenode not from a streamed TRUNCATE       the table is copied again (worker.c)
  *   (a rewrite: ALTER TYPE, USING, a volatile          while the others stream; readers keep
  *   default, VACUUM FULL), a column added with a       the old version until the new one is
@@ -18,7 +20,9 @@
  *   Relation message that fits the catalog more than
  *   one way (a column dropped and added again under
  *   its name), a change inside a transaction that
- *   had already changed the table
+ *   had already changed the table, an enum label
+ *   renamed or a composite's attributes changed
+ *   (rows hold their old text)
  *
  * A Relation message lists the columns of some moment between the rec and now, by name; each
  * is matched to an attnum live at either end whose name and type it carries. When exactly one
@@ -26,6 +30,7 @@
  */
 #include "mirror/mirror_internal.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +157,64 @@ static const char *storage_change(const mirror_table_t *t, const source_table_st
     return NULL;
 }
 
+/* Whether the enum label (oid, text) is among chain's. */
+static bool has_label(const json_t *chain, const json_t *label)
+{
+    for (size_t i = 0; i < json_array_size(chain); i++) {
+        const json_t *labels = json_array_get(json_array_get(chain, i), 2);
+        for (size_t k = 0; k < json_array_size(labels); k++)
+            if (json_equal(json_array_get(labels, k), label))
+                return true;
+    }
+    return false;
+}
+
+/* The composites' attribute types in chain's order, names left out (they are not in a value's
+ * text): [[[type, typmod], ...], ...]. */
+static json_t *composite_shapes(const json_t *chain)
+{
+    json_t *out = json_array();
+    for (size_t i = 0; i < json_array_size(chain); i++) {
+        const json_t *attrs = json_array_get(json_array_get(chain, i), 3);
+        if (!json_is_array(attrs))
+            continue;
+        json_t *shape = json_array();
+        for (size_t k = 0; k < json_array_size(attrs); k++) {
+            const json_t *a = json_array_get(attrs, k);
+            json_array_append_new(shape,
+                                  json_pack("[O, O]", json_array_get(a, 1), json_array_get(a, 2)));
+        }
+        json_array_append_new(out, shape);
+    }
+    return out;
+}
+
+/* Whether the stored text of the column's values no longer reads as PostgreSQL shows them:
+ * an enum label renamed (ALTER TYPE ... RENAME VALUE), a composite's attributes added,
+ * dropped or retyped. Labels added, types or attributes renamed change no stored text.
+ * Unknown (an older record) counts as unchanged. */
+static bool stored_text_changed(const char *was, const char *is)
+{
+    if (!was || !is || strcmp(was, is) == 0)
+        return false;
+    json_t *a = json_loads(was, 0, NULL), *b = json_loads(is, 0, NULL);
+    bool changed = !json_is_array(a) || !json_is_array(b);
+    for (size_t i = 0; !changed && i < json_array_size(a); i++) {
+        const json_t *labels = json_array_get(json_array_get(a, i), 2);
+        for (size_t k = 0; !changed && k < json_array_size(labels); k++)
+            changed = !has_label(b, json_array_get(labels, k));
+    }
+    if (!changed) {
+        json_t *sa = composite_shapes(a), *sb = composite_shapes(b);
+        changed = !json_equal(sa, sb);
+        json_decref(sa);
+        json_decref(sb);
+    }
+    json_decref(a);
+    json_decref(b);
+    return changed;
+}
+
 static const char *column_change(const source_table_state_t *rec, const source_table_state_t *now,
                                  change_t *c, bool *types_changed)
 {
@@ -171,6 +234,9 @@ static const char *column_change(const source_table_state_t *rec, const source_t
         if (a->type_oid != b->type_oid || a->typmod != b->typmod) {
             *types_changed = true;
             c->columns = true;
+        } else if (stored_text_changed(a->type_ident, b->type_ident)) {
+            return "a type it uses changed (an enum label renamed, a composite's attributes "
+                   "added, dropped or retyped): its rows hold the old text";
         }
         if (strcmp(a->name, b->name) != 0 || a->not_null != b->not_null)
             c->columns = true;

@@ -7,7 +7,8 @@
  *    "storage":[[16384,16390,751]],
  *    "cols":[[1,"id",23,-1,true,null,false,false,1], ...]}
  * cols: attnum, name, type oid, typmod, NOT NULL, default expression, missing value for old
- * rows, generated, field id (0 for generated columns, which the lake does not keep).
+ * rows, generated, field id (0 for generated columns, which the lake does not keep), and the
+ * chain of a user-defined type (source_attr_t.type_ident; absent from older records).
  * Parsed as untrusted bytes (the lake is on disk): every member is checked.
  * Also the fingerprint of what the served catalog shows of a table (names and columns).
  */
@@ -26,6 +27,7 @@ void mirror__rec_destroy(mirror_rec_t *r)
     for (size_t i = 0; i < st->n_attrs; i++) {
         free(st->attrs[i].name);
         free(st->attrs[i].default_expr);
+        free(st->attrs[i].type_ident);
     }
     free(st->attrs);
     free(st->storage);
@@ -51,6 +53,7 @@ void mirror__state_copy(source_table_state_t *d, const source_table_state_t *s)
         d->attrs[i].name = am_xstrdup(s->attrs[i].name);
         d->attrs[i].default_expr =
             s->attrs[i].default_expr ? am_xstrdup(s->attrs[i].default_expr) : NULL;
+        d->attrs[i].type_ident = s->attrs[i].type_ident ? am_xstrdup(s->attrs[i].type_ident) : NULL;
     }
     d->storage = am_xcalloc(s->n_storage + 1, sizeof *d->storage);
     if (s->n_storage)
@@ -125,7 +128,8 @@ bool mirror__state_equal(const source_table_state_t *a, const source_table_state
         if (x->attnum != y->attnum || strcmp(x->name, y->name) != 0 || x->type_oid != y->type_oid ||
             x->typmod != y->typmod || x->not_null != y->not_null ||
             x->has_missing != y->has_missing || x->generated != y->generated ||
-            !same_text(x->default_expr, y->default_expr))
+            !same_text(x->default_expr, y->default_expr) ||
+            !same_text(x->type_ident, y->type_ident))
             return false;
     }
     return true;
@@ -155,6 +159,8 @@ uint64_t mirror__state_fp(const source_table_state_t *st)
         h = fnv(h, a->name, strlen(a->name) + 1);
         h = fnv(h, &a->type_oid, sizeof a->type_oid);
         h = fnv(h, &a->typmod, sizeof a->typmod);
+        if (a->type_ident) /* absent from older records: their fingerprints stay as they were */
+            h = fnv(h, a->type_ident, strlen(a->type_ident) + 1);
     }
     return h ? h : 1; /* 0 means unknown */
 }
@@ -186,10 +192,11 @@ static json_t *cols_json(const mirror_rec_t *r)
     json_t *cols = json_array();
     for (size_t i = 0; i < r->st.n_attrs; i++) {
         const source_attr_t *a = &r->st.attrs[i];
-        json_t *c = json_pack("[i, o, I, i, b, o, b, b, i]", (int)a->attnum, text_or_null(a->name),
-                              (json_int_t)a->type_oid, (int)a->typmod, a->not_null,
-                              text_or_null(a->default_expr), a->has_missing, a->generated,
-                              (int)r->fields[i]);
+        json_t *ident = a->type_ident ? json_loads(a->type_ident, 0, NULL) : NULL;
+        json_t *c = json_pack("[i, o, I, i, b, o, b, b, i, o]", (int)a->attnum,
+                              text_or_null(a->name), (json_int_t)a->type_oid, (int)a->typmod,
+                              a->not_null, text_or_null(a->default_expr), a->has_missing,
+                              a->generated, (int)r->fields[i], ident ? ident : json_null());
         AM_ASSERT(c != NULL);
         json_array_append_new(cols, c);
     }
@@ -233,22 +240,25 @@ static bool decode_col(const json_t *c, source_attr_t *a, int32_t *field)
 {
     uint64_t attnum = 0, type = 0, fid = 0;
     json_t *typmod = json_array_get(c, 3), *def = json_array_get(c, 5);
+    json_t *ident = json_array_get(c, 9); /* NULL in records from before it was kept */
     const char *name = json_string_value(json_array_get(c, 1));
-    if (!json_is_array(c) || json_array_size(c) != 9 ||
+    if (!json_is_array(c) || json_array_size(c) < 9 || json_array_size(c) > 10 ||
+        !(!ident || json_is_null(ident) || json_is_array(ident)) ||
         !get_uint(json_array_get(c, 0), INT16_MAX, &attnum) || !name ||
         !get_uint(json_array_get(c, 2), UINT32_MAX, &type) || !json_is_integer(typmod) ||
         !(json_is_null(def) || json_is_string(def)) ||
         !get_uint(json_array_get(c, 8), INT32_MAX, &fid))
         return false;
-    *a = (source_attr_t){.attnum = (int16_t)attnum,
-                         .name = am_xstrdup(name),
-                         .type_oid = (uint32_t)type,
-                         .typmod = (int32_t)json_integer_value(typmod),
-                         .not_null = json_is_true(json_array_get(c, 4)),
-                         .default_expr =
-                             def && json_is_string(def) ? am_xstrdup(json_string_value(def)) : NULL,
-                         .has_missing = json_is_true(json_array_get(c, 6)),
-                         .generated = json_is_true(json_array_get(c, 7))};
+    *a = (source_attr_t){
+        .attnum = (int16_t)attnum,
+        .name = am_xstrdup(name),
+        .type_oid = (uint32_t)type,
+        .typmod = (int32_t)json_integer_value(typmod),
+        .not_null = json_is_true(json_array_get(c, 4)),
+        .default_expr = def && json_is_string(def) ? am_xstrdup(json_string_value(def)) : NULL,
+        .has_missing = json_is_true(json_array_get(c, 6)),
+        .generated = json_is_true(json_array_get(c, 7)),
+        .type_ident = json_is_array(ident) ? json_dumps(ident, JSON_COMPACT) : NULL};
     *field = (int32_t)fid;
     return true;
 }

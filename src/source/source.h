@@ -270,6 +270,15 @@ typedef struct source_attr {
     bool has_missing;   /* rows older than the column read a value PostgreSQL fills in */
     bool generated;     /* not published, not copied */
     char *default_expr; /* pg_get_expr of its DEFAULT, or NULL */
+    /* A user-defined type (enum, domain, composite, or an array of one): compact JSON
+     * [[schema, name, labels, attributes], ...], the column's type first, then the types under
+     * it (domains' base types, arrays' elements, composites' attributes' types); labels are an
+     * enum's [[label oid, label], ...] in sort order, attributes a composite's [[name, type
+     * oid, typmod], ...], else null. ALTER TYPE changes none of the column's own catalog rows,
+     * yet can change the text of its values (RENAME VALUE, ADD or DROP ATTRIBUTE) or what the
+     * served catalog must know (ADD VALUE, a renamed type). NULL for built-in types, and in
+     * records written before it was kept. */
+    char *type_ident;
 } source_attr_t;
 
 /* The table or one partition below it: a new relfilenode means new contents (a rewrite, a

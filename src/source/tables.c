@@ -17,6 +17,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A column of a user-defined type (oid 16384 and up: built-in types never change): every type
+ * under it, its own first, down through domains' base types, arrays' elements and composites'
+ * attributes (user types only below the first level), each with its schema, name, an enum's
+ * labels by oid in sort order and a composite's attributes (name, type, typmod). */
+#define TYPE_IDENT_SQL                                                                             \
+    "WITH RECURSIVE r(t, d) AS (SELECT a.atttypid, 0 UNION ALL SELECT x.t, r.d + 1 FROM r "        \
+    "JOIN pg_catalog.pg_type y ON y.oid = r.t CROSS JOIN LATERAL (SELECT y.typbasetype "           \
+    "WHERE y.typtype = 'd' UNION ALL SELECT y.typelem WHERE y.typtype <> 'd' AND y.typelem <> 0 "  \
+    "AND y.typlen = -1 UNION ALL SELECT ca.atttypid FROM pg_catalog.pg_attribute ca "              \
+    "WHERE y.typtype = 'c' AND ca.attrelid = y.typrelid AND ca.attnum > 0 AND NOT "                \
+    "ca.attisdropped) x(t) WHERE r.d < 8 AND r.t >= 16384) "                                       \
+    "SELECT pg_catalog.json_agg(pg_catalog.json_build_array(yn.nspname, y.typname, "               \
+    "(SELECT pg_catalog.json_agg(pg_catalog.json_build_array(e.oid::pg_catalog.int8, "             \
+    "e.enumlabel) ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = r.t), "  \
+    "CASE WHEN y.typtype = 'c' THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_array("      \
+    "ca.attname, ca.atttypid::pg_catalog.int8, ca.atttypmod) ORDER BY ca.attnum) FROM "            \
+    "pg_catalog.pg_attribute ca WHERE ca.attrelid = y.typrelid AND ca.attnum > 0 AND NOT "         \
+    "ca.attisdropped) END) ORDER BY r.d, r.t) FROM r JOIN pg_catalog.pg_type y ON y.oid = r.t "    \
+    "JOIN pg_catalog.pg_namespace yn ON yn.oid = y.typnamespace"
+
 /* One row per table: class, identity attnums (int2vector text), columns and storage as JSON.
  * %s: the server version's column expressions (atthasmissing, attgenerated, the partition
  * tree). */
@@ -27,7 +47,8 @@
     "i.indisprimary WHEN 'i' THEN i.indisreplident ELSE false END LIMIT 1), '-') END, "            \
     "(SELECT pg_catalog.json_agg(pg_catalog.json_build_array(a.attnum, a.attname, "                \
     "a.atttypid::pg_catalog.int8, "                                                                \
-    "a.atttypmod, a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), %s, %s) "              \
+    "a.atttypmod, a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid), %s, %s, "              \
+    "CASE WHEN a.atttypid >= 16384 THEN (" TYPE_IDENT_SQL ") END) "                                \
     "ORDER BY a.attnum) FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d "         \
     "ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = c.oid "                   \
     "AND a.attnum > 0 AND NOT a.attisdropped)::pg_catalog.text, "                                  \
@@ -42,6 +63,7 @@ static void attr_destroy(source_attr_t *a)
 {
     free(a->name);
     free(a->default_expr);
+    free(a->type_ident);
 }
 
 void source_table_states_free(source_table_state_t *states, size_t n)
@@ -76,13 +98,23 @@ static bool json_uint(const json_t *v, uint64_t max, uint64_t *out)
     return true;
 }
 
-/* [attnum, name, typid, typmod, notnull, default, hasmissing, generated] */
+/* A type chain as compact JSON (one spelling, whatever the server's); NULL for null. */
+static char *type_ident_text(const json_t *v)
+{
+    if (!v || json_is_null(v))
+        return NULL;
+    return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+/* [attnum, name, typid, typmod, notnull, default, hasmissing, generated, type chain] */
 static bool parse_attr(const json_t *a, source_attr_t *out)
 {
     uint64_t attnum = 0, type = 0;
     json_t *typmod = json_array_get(a, 3), *def = json_array_get(a, 5);
     const char *name = json_string_value(json_array_get(a, 1));
-    if (!json_is_array(a) || json_array_size(a) != 8 ||
+    json_t *ident = json_array_get(a, 8);
+    if (!json_is_array(a) || json_array_size(a) != 9 ||
+        !(json_is_null(ident) || json_is_array(ident)) ||
         !json_uint(json_array_get(a, 0), INT16_MAX, &attnum) ||
         !json_uint(json_array_get(a, 2), UINT32_MAX, &type) || !name || !json_is_integer(typmod) ||
         (def && !json_is_null(def) && !json_is_string(def)))
@@ -95,6 +127,7 @@ static bool parse_attr(const json_t *a, source_attr_t *out)
     out->default_expr = json_is_string(def) ? am_xstrdup(json_string_value(def)) : NULL;
     out->has_missing = json_is_true(json_array_get(a, 6));
     out->generated = json_is_true(json_array_get(a, 7));
+    out->type_ident = type_ident_text(ident);
     return true;
 }
 

@@ -4,7 +4,9 @@ and no query through the proxy returns data that was never true at the source me
 poller checks every answer): a type change with USING (a rewrite), a column dropped and added
 again under its name (with and without later writes), two columns swapping names, a default
 added without any write after it, two tables swapping names, a partition attached and
-detached."""
+detached, an enum label added (then used) and one renamed, a composite type's attribute added (ALTER
+TYPE changes no row of the table's catalog, yet the served catalog must know a new label, and a
+renamed label or a new attribute changes the text of every row that holds it)."""
 import time
 
 import amtest
@@ -27,6 +29,11 @@ CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (100);
 INSERT INTO p SELECT g, g FROM generate_series(1, 20) g;
 CREATE TABLE p2 (id int PRIMARY KEY, v int);
 INSERT INTO p2 SELECT g, g FROM generate_series(100, 129) g;
+CREATE TYPE color AS ENUM ('red', 'green');
+CREATE TYPE pair AS (n int, k text);
+CREATE TABLE t5 (id int PRIMARY KEY, c color, cs color[], p pair);
+INSERT INTO t5 SELECT g, CASE WHEN g % 2 = 0 THEN 'red' ELSE 'green' END::color,
+    ARRAY['red', 'green']::color[], ROW(g, 'k')::pair FROM generate_series(1, 20) g;
 """
 
 
@@ -51,11 +58,48 @@ def watch(m, sql, valid, what, pg, tables, ddl, after=()):
     return ok
 
 
+def enum_changes(m, pg):
+    """ADD VALUE, then a row using it: the new label compares and sorts as in PostgreSQL.
+    RENAME VALUE: every row holding the old label shows the new one, never a mix."""
+    order = "SELECT c, count(*), min(id) FROM t5 GROUP BY c ORDER BY c"
+
+    def old_rows(got):
+        return all(r[1] == ("red" if r[0] % 2 == 0 else "green") for r in got if r[0] <= 20) and \
+            all(r[1] == "blue" and r[2] == "{blue,red}" for r in got if r[0] > 20)
+    watch(m, "SELECT id, c, cs FROM t5 ORDER BY id", old_rows, "enum label added, then used", pg, ["t5"],
+          ["ALTER TYPE color ADD VALUE 'blue' BEFORE 'green'"],
+          ["INSERT INTO t5 VALUES (100, 'blue', '{blue,red}')"])
+    cur = pg.cursor()
+    cur.execute(order)
+    want = cur.fetchall()
+    R.check("the added label sorts and compares as in PostgreSQL",
+            amtest.wait_until(lambda: m.query(order) == want and
+                              m.query("SELECT count(*) FROM t5 WHERE c < 'blue'") == [(10,)], 30,
+                              "the new label served"), f"{m.query(order)} vs {want}")
+
+    def one_label(got):
+        reds = {r[1] for r in got if r[0] <= 20 and r[0] % 2 == 0}
+        arrs = {r[2] for r in got if r[0] <= 20}
+        return (reds, arrs) in (({"red"}, {"{red,green}"}), ({"crimson"}, {"{crimson,green}"}))
+    watch(m, "SELECT id, c, cs FROM t5 ORDER BY id", one_label, "enum label renamed", pg, ["t5"],
+          ["ALTER TYPE color RENAME VALUE 'red' TO 'crimson'"])
+    cur.execute(order)
+    want = cur.fetchall()
+    R.check("the renamed label is what every row shows",
+            amtest.wait_until(lambda: m.query(order) == want, 30, "the renamed label served"),
+            f"{m.query(order)} vs {want}")
+
+    def one_shape(got):
+        return {r[1] for r in got} in ({f"({r[0]},k)" for r in got}, {f"({r[0]},k,)" for r in got})
+    watch(m, "SELECT id, p FROM t5 WHERE id <= 20 ORDER BY id", one_shape, "composite attribute added", pg,
+          ["t5"], ["ALTER TYPE pair ADD ATTRIBUTE z int"])
+
+
 def main():
     amtest.create_db(DB)
     pg = amtest.pg_connect(DB)
     pg.cursor().execute(SETUP)
-    tables = [("public", t) for t in ("t1", "t2", "t3", "t4", "p")]
+    tables = [("public", t) for t in ("t1", "t2", "t3", "t4", "p", "t5")]
     m = amtest.Mirror(DB, tables, mirror={"catalog_check_ms": 200}).start()
     try:
         amtest.wait_until(lambda: m.query("SELECT count(*) FROM p")[0][0] == 20, 120, "the initial copy")
@@ -106,9 +150,10 @@ def main():
               ["ALTER TABLE p ATTACH PARTITION p2 FOR VALUES FROM (100) TO (200)"])
         watch(m, "SELECT count(*) FROM p", lambda got: got[0][0] in (20, 50), "DETACH PARTITION", pg, ["p"],
               ["ALTER TABLE p DETACH PARTITION p2"])
+        enum_changes(m, pg)
         m.kill9()
         m.start()
-        converge(R, pg, m, ["t1", "t2", "t3", "t4", "p"], "after a restart")
+        converge(R, pg, m, ["t1", "t2", "t3", "t4", "p", "t5"], "after a restart")
         R.check("every table streams again after the restart",
                 amtest.wait_until(lambda: '"tables_stale": 0' in m.http("/health/detailed")[1], 30,
                                   "no stale table"))

@@ -151,3 +151,55 @@ Test(rec, fingerprint_follows_what_the_catalog_shows)
     other.schema = "sales";
     cr_assert_neq(mirror__state_fp(&other), fp);
 }
+
+/* A column of a user type keeps its type chain; records from before it was kept still decode,
+ * and their fingerprints are what they were (no table is served anew after an upgrade). */
+Test(rec, type_chain_kept_and_older_records_decode)
+{
+    source_attr_t typed[2] = {
+        {.attnum = 1, .name = "id", .type_oid = 20, .typmod = -1, .not_null = true},
+        {.attnum = 2,
+         .name = "c",
+         .type_oid = 16386,
+         .typmod = -1,
+         .type_ident = "[[\"public\",\"color\",[[16388,\"red\"],[16390,\"green\"]]]]"},
+    };
+    source_table_state_t st = state();
+    st.attrs = typed;
+    st.n_attrs = 2;
+    mirror_rec_t r, back;
+    make(&r, &st);
+    char *text = mirror__rec_encode(&r);
+    am_err_t err = {0};
+    cr_assert(mirror__rec_decode(text, &back, &err), "%s", err.msg);
+    cr_assert_str_eq(back.st.attrs[1].type_ident, typed[1].type_ident);
+    cr_assert_null(back.st.attrs[0].type_ident);
+    cr_assert(mirror__state_equal(&r.st, &back.st));
+    cr_assert_eq(mirror__state_fp(&back.st), mirror__state_fp(&st));
+    free(text);
+    mirror__rec_destroy(&back);
+
+    uint64_t with = mirror__state_fp(&st);
+    typed[1].type_ident =
+        "[[\"public\",\"color\",[[16388,\"red\"],[16390,\"green\"],[16400,\"blue\"]]]]";
+    cr_assert_neq(mirror__state_fp(&st), with, "an added label changes what is served");
+    typed[1].type_ident = NULL;
+    uint64_t without = mirror__state_fp(&st);
+
+    const char *old =
+        "{\"relid\": 16384, \"schema\": \"public\", \"name\": \"orders\", \"relkind\": "
+        "\"r\", \"replident\": \"d\", \"key\": [1], \"names\": [], \"storage\": [], "
+        "\"cols\": [[1, \"id\", 20, -1, true, null, false, false, 1], "
+        "[2, \"c\", 16386, -1, false, null, false, false, 2]]}";
+    cr_assert(mirror__rec_decode(old, &back, &err), "%s", err.msg);
+    cr_assert_null(back.st.attrs[1].type_ident);
+    cr_assert_eq(mirror__state_fp(&back.st), without);
+    mirror__rec_destroy(&back);
+    cr_assert_not(mirror__rec_decode("{\"relid\": 1, \"schema\": \"s\", \"name\": \"n\", "
+                                     "\"relkind\": \"r\", \"replident\": \"d\", \"key\": [], "
+                                     "\"names\": [], \"storage\": [], \"cols\": [[1, \"a\", 23, "
+                                     "-1, false, null, false, false, 1, \"x\"]]}",
+                                     &back, &err),
+                  "a type chain that is not an array");
+    mirror__rec_destroy(&r);
+}

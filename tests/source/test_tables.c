@@ -89,6 +89,55 @@ Test(source, table_states_show_attnums_defaults_identity_and_storage)
     PQfinish(c);
 }
 
+/* Columns of user types carry their type chain: the enum's labels by oid in sort order and a
+ * composite's attributes, through domains, arrays and composites; built-in types none. ALTER
+ * TYPE shows in it. */
+Test(source, table_states_show_user_type_chains)
+{
+    amt_create_db("src_typechain");
+    PGconn *c = amt_pg_connect("src_typechain");
+    amt_pg_exec(c, "CREATE TYPE color AS ENUM ('red', 'green'); "
+                   "CREATE DOMAIN shade AS color; CREATE DOMAIN pos AS int CHECK (VALUE > 0); "
+                   "CREATE TYPE pair AS (n int, k shade); "
+                   "CREATE TABLE t (id int PRIMARY KEY, c color, cs color[], s shade, "
+                   "ss shade[], p pos, cp pair)");
+    source_table_ref_t none[] = {{"public", "t"}};
+    source_options_t o = srct_options("src_typechain", none, 1);
+    source_t *src = srct_open(&o);
+    char *red = amt_pg_value(c, "SELECT oid FROM pg_enum WHERE enumlabel = 'red'");
+    char *green = amt_pg_value(c, "SELECT oid FROM pg_enum WHERE enumlabel = 'green'");
+    char want[200];
+    snprintf(want, sizeof want, "[[\"public\",\"color\",[[%s,\"red\"],[%s,\"green\"]],null]]", red,
+             green);
+    source_table_state_t *st = state_of(src, c, "t");
+    cr_assert_null(attr(st, "id")->type_ident);
+    cr_assert_str_eq(attr(st, "c")->type_ident, want);
+    cr_assert(strstr(attr(st, "cs")->type_ident, "[\"public\",\"_color\",null,null]"));
+    cr_assert(strstr(attr(st, "cs")->type_ident, "\"red\""));
+    cr_assert(strstr(attr(st, "ss")->type_ident, "\"shade\""), "%s", attr(st, "ss")->type_ident);
+    cr_assert(strstr(attr(st, "ss")->type_ident, "\"green\""));
+    cr_assert_str_eq(attr(st, "p")->type_ident,
+                     "[[\"public\",\"pos\",null,null],[\"pg_catalog\",\"int4\",null,null]]");
+    cr_assert(
+        strstr(attr(st, "cp")->type_ident, "[\"public\",\"pair\",null,[[\"n\",23,-1],[\"k\","),
+        "%s", attr(st, "cp")->type_ident);
+    cr_assert(strstr(attr(st, "cp")->type_ident, "\"green\""), "the composite's enum");
+    char *before = strdup(attr(st, "s")->type_ident);
+    source_table_states_free(st, 1);
+    amt_pg_exec(c, "ALTER TYPE color ADD VALUE 'blue' BEFORE 'green'");
+    st = state_of(src, c, "t");
+    cr_assert_str_neq(attr(st, "s")->type_ident, before);
+    cr_assert(strstr(attr(st, "s")->type_ident, "\"red\"],[") &&
+                  strstr(attr(st, "s")->type_ident, "\"blue\"],["),
+              "%s", attr(st, "s")->type_ident);
+    source_table_states_free(st, 1);
+    free(before);
+    free(red);
+    free(green);
+    source_close(src);
+    PQfinish(c);
+}
+
 Test(source, tables_match_globs_and_automatic_publications)
 {
     amt_create_db("src_match");
