@@ -449,6 +449,24 @@ static const char *identity_problem(const mirror_table_t *t, const source_relati
     return NULL;
 }
 
+/* ALTER TABLE ... SET UNLOGGED (possible under a FOR ALL TABLES or FOR TABLES IN SCHEMA
+ * publication): its changes no longer reach the WAL, so the stream will never carry them. The
+ * table stops being served rather than go stale without a word; what the stream brought
+ * before the change is committed first. */
+static bool refuse_unlogged(mirror_t *m, mirror_table_t *t, am_err_t *err)
+{
+    am_lsn_t at = m->pending_lsn ? m->pending_lsn : t->lake_lsn;
+    if (!mirror__table_commit(t, at, err))
+        return false;
+    char why[512];
+    source_refusal_message(t->schema, t->name, SOURCE_REFUSED_UNLOGGED, why, sizeof why);
+    am_log_error("mirror", "table refused", AM_KV_STR("detail", why));
+    mirror__table_close(t);
+    mirror__table_set_state(m, t, MIRROR_T_REFUSED, why);
+    m->catalog_dirty = true;
+    return true;
+}
+
 bool mirror__table_evaluate(mirror_t *m, mirror_table_t *t, const source_relation_t *rel,
                             am_err_t *err)
 {
@@ -462,6 +480,10 @@ bool mirror__table_evaluate(mirror_t *m, mirror_table_t *t, const source_relatio
     /* a table dropped at the source still has changes in the stream: they keep the rec's
      * columns; the timer sees the drop and finishes it once the stream passed it */
     const source_table_state_t *now = n == 1 ? &states[0] : &t->rec.st;
+    if (now->persistence != 'p') {
+        source_table_states_free(states, n);
+        return refuse_unlogged(m, t, err);
+    }
     change_t c = classify(t, &t->rec.st, now);
     const char *why = c.recopy;
     int16_t *attnums = rel ? am_xcalloc(rel->n_cols + 1, sizeof *attnums) : NULL;

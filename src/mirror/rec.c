@@ -115,7 +115,8 @@ bool mirror__state_equal(const source_table_state_t *a, const source_table_state
 {
     if (a->relid != b->relid || strcmp(a->schema, b->schema) != 0 ||
         strcmp(a->name, b->name) != 0 || a->replident != b->replident || a->n_key != b->n_key ||
-        a->n_attrs != b->n_attrs || a->n_storage != b->n_storage)
+        a->n_attrs != b->n_attrs || a->n_storage != b->n_storage ||
+        a->persistence != b->persistence)
         return false;
     if (memcmp(a->key, b->key, a->n_key * sizeof *a->key) != 0)
         return false;
@@ -323,6 +324,7 @@ bool mirror__rec_decode(const char *json, mirror_rec_t *out, am_err_t *err)
         out->st.name = am_xstrdup(name);
         out->st.relkind = kind[0];
         out->st.replident = ident[0];
+        out->st.persistence = 'p'; /* an unlogged table is never mirrored */
         out->spec = spec ? am_xstrdup(spec) : NULL;
         ok = decode_lists(root, out);
     }

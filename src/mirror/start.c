@@ -303,10 +303,10 @@ static bool publish(mirror_t *m, am_err_t *err)
     }
     bool ok = source_tables_publish(m->src, refs, ins, n, result, err);
     for (size_t i = 0; ok && i < n; i++) {
-        if (result[i] != SOURCE_REFUSED)
+        if (!source_refused(result[i]))
             continue;
         char why[512];
-        source_refusal_message(which[i]->schema, which[i]->name, why, sizeof why);
+        source_refusal_message(which[i]->schema, which[i]->name, result[i], why, sizeof why);
         const mirror_spec_t *s = mirror__spec_match(m, which[i]->schema, which[i]->name);
         if (s && !s->pattern)
             ok = am_err_set(err, "55000", "%s", why);

@@ -195,6 +195,8 @@ static bool target(mirror_t *m, const source_change_t *ch, mirror_table_t **out,
         mirror__copy_skipped(t, m->txn_final_lsn);
         return true;
     }
+    if (t->state == MIRROR_T_REFUSED) /* it became UNLOGGED */
+        return true;
     *out = t;
     return true;
 }

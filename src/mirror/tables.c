@@ -273,6 +273,30 @@ static void check_one(mirror_t *m, mirror_table_t *t, const source_table_state_t
     }
 }
 
+/* Someone narrowed the publication while the stream ran (ALTER PUBLICATION): changes decoded
+ * since have been left out, and a replay cannot bring them back (decoding reads the catalog
+ * as it was). The watermark first says that every table is to be copied again, which the next
+ * start does once the publication is whole again; then the write path stops. */
+static bool publication_intact(mirror_t *m, const uint32_t *relids, size_t n, am_err_t *err)
+{
+    if (source_publication_check(m->src, relids, n, err))
+        return true;
+    if (strcmp(err->sqlstate, "55000") != 0)
+        return false;
+    am_err_t werr = {0};
+    m->recopy_all = true;
+    if (m->watermark_lsn && !mirror__write_watermark(m, m->watermark_lsn, &werr))
+        am_log_error("mirror", "could not mark the lake for a copy of every table",
+                     AM_KV_ERR(&werr));
+    char *why = am_xstrdup(err->msg);
+    am_err_set(err, "55000",
+               "%s. Every table will be copied again once the publication is whole (the "
+               "changes it left out cannot be replayed)",
+               why);
+    free(why);
+    return false;
+}
+
 bool mirror__tables_check(mirror_t *m, am_err_t *err)
 {
     int interval = m->opts.catalog_check_ms > 0 ? m->opts.catalog_check_ms : CHECK_MS_DEFAULT;
@@ -287,6 +311,10 @@ bool mirror__tables_check(mirror_t *m, am_err_t *err)
     source_table_state_t *states = NULL;
     size_t n_states = 0;
     am_lsn_t after = 0;
+    if (!publication_intact(m, relids, n, err)) {
+        free(relids);
+        return false;
+    }
     bool ok = n == 0 || source_table_states(m->src, relids, n, &states, &n_states, &after, err);
     for (size_t i = 0; ok && i < m->n_tables; i++) {
         mirror_table_t *t = m->tables[i];
@@ -373,9 +401,9 @@ static bool start_new(mirror_t *m, mirror_table_t *t, am_err_t *err)
                           "publication \"%s_ins\" created for table %s.%s: restarting the "
                           "stream to read it",
                           m->opts.source.publication, t->schema, t->name);
-    if (result == SOURCE_REFUSED) {
+    if (source_refused(result)) {
         char why[512];
-        source_refusal_message(t->schema, t->name, why, sizeof why);
+        source_refusal_message(t->schema, t->name, result, why, sizeof why);
         am_log_error("mirror", "table refused", AM_KV_STR("detail", why));
         mirror__table_set_state(m, t, MIRROR_T_REFUSED, why);
         return true;

@@ -11,11 +11,13 @@
  *                                                        publication if an earlier version
  *                                                        had added it
  * A missing publication is created FOR TABLE; an existing one gains what it lacks (a FOR
- * TABLES IN SCHEMA one too); a FOR ALL TABLES one has everything and stays as it is. Replica
- * identity itself is never changed. Names are quoted with am_sql_ident, values go as
- * parameters.
- * Spec: PostgreSQL docs, CREATE PUBLICATION / ALTER PUBLICATION, "Replica Identity";
- * postgres.md §1.1, §1.6.
+ * TABLES IN SCHEMA one too); a FOR ALL TABLES one has everything and stays as it is. An existing
+ * one must publish every kind of change the mirror needs, whole rows (no row filter, no column
+ * list) and partitions under their root, or the mirror refuses it (55000, naming the fix), at
+ * set-up and at every catalog check: a publication that leaves changes out would make the
+ * mirror serve rows PostgreSQL no longer has. Replica identity itself is never changed. Names are
+ * quoted with am_sql_ident, values go as parameters. Spec: PostgreSQL docs, CREATE PUBLICATION /
+ * ALTER PUBLICATION, "Replica Identity"; postgres.md §1.1, §1.6.
  */
 #include "source/source.h"
 #include "source/source_internal.h"
@@ -34,8 +36,18 @@ void source__ins_publication(const char *publication, char *out, size_t out_len)
     (void)snprintf(out, out_len, "%.*s" INS_SUFFIX, (int)keep, publication);
 }
 
-void source_refusal_message(const char *schema, const char *name, char *out, size_t out_len)
+void source_refusal_message(const char *schema, const char *name, source_publish_t result,
+                            char *out, size_t out_len)
 {
+    if (result == SOURCE_REFUSED_UNLOGGED) {
+        (void)snprintf(out, out_len,
+                       "table %s.%s is UNLOGGED: PostgreSQL writes none of its changes to the "
+                       "WAL, so logical replication never sees them and its mirror would go "
+                       "stale; run ALTER TABLE %s.%s SET LOGGED and restart the mirror, or leave "
+                       "it out of the configuration",
+                       schema, name, schema, name);
+        return;
+    }
     (void)snprintf(out, out_len,
                    "table %s.%s has no replica identity (no primary key): publishing its "
                    "updates and deletes would make PostgreSQL refuse them to the application; "
@@ -45,16 +57,17 @@ void source_refusal_message(const char *schema, const char *name, char *out, siz
 }
 
 /* relreplident and whether that identity has columns: 'd' with a primary key, 'i' with its
- * index, 'f'. 42P01 when there is no such table. */
+ * index, 'f'; relpersistence. 42P01 when there is no such table. */
 #define IDENTITY_SQL                                                                               \
     "SELECT c.relreplident, CASE c.relreplident WHEN 'f' THEN true "                               \
     "WHEN 'd' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid "          \
     "AND i.indisprimary) WHEN 'i' THEN EXISTS (SELECT 1 FROM pg_catalog.pg_index i "               \
-    "WHERE i.indrelid = c.oid AND i.indisreplident) ELSE false END "                               \
+    "WHERE i.indrelid = c.oid AND i.indisreplident) ELSE false END, c.relpersistence "             \
     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "         \
     "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')"
 
-static bool identity_check(PGconn *c, const source_table_ref_t *t, bool *has, am_err_t *err)
+static bool identity_check(PGconn *c, const source_table_ref_t *t, bool *has, bool *logged,
+                           am_err_t *err)
 {
     const char *params[2] = {t->schema, t->name};
     PGresult *res = source__exec(c, IDENTITY_SQL, 2, params, PGRES_TUPLES_OK, err);
@@ -62,6 +75,7 @@ static bool identity_check(PGconn *c, const source_table_ref_t *t, bool *has, am
         return false;
     bool found = PQntuples(res) > 0;
     *has = found && PQgetvalue(res, 0, 1)[0] == 't';
+    *logged = found && PQgetvalue(res, 0, 2)[0] == 'p';
     PQclear(res);
     if (!found)
         return am_err_set(err, AM_SQLSTATE_UNDEFINED_TABLE, "table \"%s.%s\" does not exist",
@@ -186,10 +200,13 @@ static bool pub_ensure(source_t *src, pub_t *p, const source_table_ref_t *t, boo
 static bool classify(source_t *src, const source_table_ref_t *t, bool insert_only,
                      source_publish_t *result, am_err_t *err)
 {
-    bool has = false;
-    if (!identity_check(src->sql, t, &has, err))
+    bool has = false, logged = false;
+    if (!identity_check(src->sql, t, &has, &logged, err))
         return false;
-    *result = has ? SOURCE_PUBLISHED : insert_only ? SOURCE_PUBLISHED_INSERTS : SOURCE_REFUSED;
+    *result = !logged       ? SOURCE_REFUSED_UNLOGGED
+              : has         ? SOURCE_PUBLISHED
+              : insert_only ? SOURCE_PUBLISHED_INSERTS
+                            : SOURCE_REFUSED;
     return true;
 }
 
@@ -199,7 +216,7 @@ static void keep_out(source_t *src, pub_t *main_pub, const source_table_ref_t *t
 {
     am_err_t err = {0};
     char why[512];
-    source_refusal_message(t->schema, t->name, why, sizeof why);
+    source_refusal_message(t->schema, t->name, SOURCE_REFUSED, why, sizeof why);
     if (main_pub->automatic)
         am_log_warn("source",
                     "the publication publishes every change of a table without a "
@@ -218,6 +235,8 @@ static bool publish_one(source_t *src, pub_t *main_pub, pub_t *ins, const source
 {
     if (result == SOURCE_PUBLISHED)
         return pub_ensure(src, main_pub, t, true, err);
+    if (result == SOURCE_REFUSED_UNLOGGED) /* PostgreSQL keeps it out of FOR TABLE ones */
+        return true;
     keep_out(src, main_pub, t);
     return result == SOURCE_REFUSED || pub_ensure(src, ins, t, true, err);
 }
@@ -230,7 +249,7 @@ static void set_tables(source_t *src, const source_table_ref_t *tables, size_t n
     bool *ins = am_xcalloc(n + 1, sizeof *ins);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (result[i] == SOURCE_REFUSED && !keep_refused)
+        if (source_refused(result[i]) && !keep_refused)
             continue;
         copy[k].schema = am_xstrdup(tables[i].schema ? tables[i].schema : "public");
         copy[k].name = am_xstrdup(tables[i].name);
@@ -239,6 +258,141 @@ static void set_tables(source_t *src, const source_table_ref_t *tables, size_t n
     src->opts.tables = copy;
     src->opts.insert_only = ins;
     src->opts.n_tables = k;
+}
+
+/* ---- what an existing publication publishes --------------------------------------------- */
+
+/* The flags (pubtruncate 11+, pubviaroot 13+), then the mirrored tables with a row filter or a
+ * column list (15+), then the mirrored partitioned tables. $2: relids, $3/$4: schemas and
+ * names; a table is mirrored when either names it. */
+#define PUB_CHECK_SQL                                                                              \
+    "SELECT p.pubinsert, p.pubupdate, p.pubdelete, %s, %s, "                                       \
+    "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(n.nspname) || '.' || "                   \
+    "pg_catalog.quote_ident(c.relname), ', ' ORDER BY n.nspname, c.relname) "                      \
+    "FROM pg_catalog.pg_publication_rel pr JOIN pg_catalog.pg_class c ON c.oid = pr.prrelid "      \
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE pr.prpubid = p.oid AND (%s) "  \
+    "AND " MIRRORED_SQL "), "                                                                      \
+    "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(n.nspname) || '.' || "                   \
+    "pg_catalog.quote_ident(c.relname), ', ' ORDER BY n.nspname, c.relname) "                      \
+    "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "         \
+    "WHERE c.relkind = 'p' AND " MIRRORED_SQL ") "                                                 \
+    "FROM pg_catalog.pg_publication p WHERE p.pubname = $1"
+#define MIRRORED_SQL                                                                               \
+    "(c.oid = ANY ($2::pg_catalog.oid[]) OR (n.nspname, c.relname) IN (SELECT * FROM ROWS FROM "   \
+    "(pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[]))))"
+
+/* {"a","b"} with every element quoted for an array literal. */
+static char *text_array(const char *const *items, size_t n)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_putc(&b, '{');
+    for (size_t i = 0; i < n; i++) {
+        am_buf_puts(&b, i ? ",\"" : "\"");
+        for (const char *p = items[i]; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                am_buf_putc(&b, '\\');
+            am_buf_putc(&b, *p);
+        }
+        am_buf_putc(&b, '"');
+    }
+    am_buf_putc(&b, '}');
+    return am_buf_steal(&b, NULL);
+}
+
+static char *oid_list(const uint32_t *relids, size_t n)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    am_buf_putc(&b, '{');
+    for (size_t i = 0; i < n; i++)
+        am_buf_printf(&b, "%s%u", i ? "," : "", relids[i]);
+    am_buf_putc(&b, '}');
+    return am_buf_steal(&b, NULL);
+}
+
+static void missing_kinds(const PGresult *res, bool inserts_only, am_buf_t *out)
+{
+    static const char *const kinds[] = {"inserts", "updates", "deletes", "truncates"};
+    for (int i = 0; i < 4; i++) {
+        if (inserts_only && (i == 1 || i == 2))
+            continue;
+        if (PQgetvalue(res, 0, i)[0] != 't')
+            am_buf_printf(out, "%s%s", out->len ? ", " : "", kinds[i]);
+    }
+}
+
+/* p, when it exists, publishes every change the mirror needs, of whole rows, partitions under
+ * their root: anything less and the mirror would go on serving rows PostgreSQL has changed or
+ * removed, without a word. */
+static bool pub_check(source_t *src, const pub_t *p, const uint32_t *relids, size_t n_relids,
+                      const source_table_ref_t *tables, size_t n_tables, am_err_t *err)
+{
+    int v = src->server_version;
+    char sql[sizeof PUB_CHECK_SQL + 256];
+    (void)snprintf(sql, sizeof sql, PUB_CHECK_SQL, v >= 110000 ? "p.pubtruncate" : "true",
+                   v >= 130000 ? "p.pubviaroot" : "false",
+                   v >= 150000 ? "pr.prqual IS NOT NULL OR pr.prattrs IS NOT NULL" : "false");
+    const char **schemas = am_xcalloc(n_tables + 1, sizeof *schemas);
+    const char **names = am_xcalloc(n_tables + 1, sizeof *names);
+    for (size_t i = 0; i < n_tables; i++) {
+        schemas[i] = tables[i].schema ? tables[i].schema : "public";
+        names[i] = tables[i].name;
+    }
+    char *oids = oid_list(relids, n_relids), *sa = text_array(schemas, n_tables),
+         *na = text_array(names, n_tables);
+    const char *params[4] = {p->name, oids, sa, na};
+    PGresult *res = source__exec(src->sql, sql, 4, params, PGRES_TUPLES_OK, err);
+    free(oids);
+    free(sa);
+    free(na);
+    free(schemas);
+    free(names);
+    if (!res)
+        return false;
+    bool ok = true;
+    if (PQntuples(res) == 1) {
+        am_buf_t missing;
+        am_buf_init(&missing);
+        missing_kinds(res, p->inserts_only, &missing);
+        const char *fix = "or name a new one in postgres.publication (the mirror creates it)";
+        if (missing.len)
+            ok = am_err_set(
+                err, "55000",
+                "publication \"%s\" does not publish %s: the mirror would miss them "
+                "and serve rows PostgreSQL has changed or removed; run ALTER "
+                "PUBLICATION %s SET (publish = '%s'), %s",
+                p->name, missing.data, p->name,
+                p->inserts_only ? "insert, truncate" : "insert, update, delete, truncate", fix);
+        else if (!PQgetisnull(res, 0, 5))
+            ok = am_err_set(err, "55000",
+                            "publication \"%s\" has a row filter or a column list for %s: the "
+                            "mirror copies whole tables and would serve rows and columns the "
+                            "stream no longer updates; drop the filter and the column list "
+                            "(ALTER PUBLICATION %s SET TABLE ...), %s",
+                            p->name, PQgetvalue(res, 0, 5), p->name, fix);
+        else if (PQgetvalue(res, 0, 4)[0] != 't' && !PQgetisnull(res, 0, 6) &&
+                 src->server_version >= 130000)
+            ok = am_err_set(err, "55000",
+                            "publication \"%s\" publishes the partitions of %s under their own "
+                            "names (publish_via_partition_root is off): the mirror reads a "
+                            "partitioned table as one; run ALTER PUBLICATION %s SET "
+                            "(publish_via_partition_root = true), %s",
+                            p->name, PQgetvalue(res, 0, 6), p->name, fix);
+        am_buf_destroy(&missing);
+    }
+    PQclear(res);
+    return ok;
+}
+
+bool source_publication_check(source_t *src, const uint32_t *relids, size_t n, am_err_t *err)
+{
+    char ins_name[NAME_MAX_BYTES + 1];
+    source__ins_publication(src->opts.publication, ins_name, sizeof ins_name);
+    pub_t main_pub = {.name = src->opts.publication};
+    pub_t ins = {.name = ins_name, .inserts_only = true};
+    return pub_check(src, &main_pub, relids, n, NULL, 0, err) &&
+           pub_check(src, &ins, relids, n, NULL, 0, err);
 }
 
 static bool publish_all(source_t *src, const source_table_ref_t *tables, const bool *insert_only,
@@ -261,6 +415,9 @@ static bool publish_all(source_t *src, const source_table_ref_t *tables, const b
     }
     /* START_REPLICATION names it: it must exist even while it publishes nothing */
     if (!main_pub.exists && !pub_create(src, &main_pub, NULL, err))
+        return false;
+    if (!pub_check(src, &main_pub, NULL, 0, tables, n, err) ||
+        (ins.exists && !pub_check(src, &ins, NULL, 0, tables, n, err)))
         return false;
     src->has_ins_pub = ins.exists;
     set_tables(src, tables, n, result, keep_refused);

@@ -223,7 +223,13 @@ typedef enum source_publish {
     SOURCE_PUBLISHED = 0,     /* fully: every change (a primary key, an identity index or FULL) */
     SOURCE_PUBLISHED_INSERTS, /* insert_only: in the second publication, inserts and truncates */
     SOURCE_REFUSED,           /* no replica identity and not insert_only: kept out of both */
+    SOURCE_REFUSED_UNLOGGED,  /* UNLOGGED: none of its changes reach the WAL; kept out */
 } source_publish_t;
+
+static inline bool source_refused(source_publish_t r)
+{
+    return r >= SOURCE_REFUSED;
+}
 
 /*
  * Never breaks the source: checks each table's replica identity before any publication
@@ -238,8 +244,14 @@ typedef enum source_publish {
  */
 bool source_tables_publish(source_t *src, const source_table_ref_t *tables, const bool *insert_only,
                            size_t n, source_publish_t *result, am_err_t *err) AM_MUST_CHECK;
-/* The message naming a refused table and the two fixes, for logs and errors. */
-void source_refusal_message(const char *schema, const char *name, char *out, size_t out_len);
+/* The publications still publish what the mirror needs of the tables relids (every insert,
+ * update, delete and truncate, whole rows, partitions under their root): 55000 naming what
+ * is missing and the fix otherwise (someone ran ALTER PUBLICATION). */
+bool source_publication_check(source_t *src, const uint32_t *relids, size_t n,
+                              am_err_t *err) AM_MUST_CHECK;
+/* The message naming a refused table, why (result) and the fixes, for logs and errors. */
+void source_refusal_message(const char *schema, const char *name, source_publish_t result,
+                            char *out, size_t out_len);
 
 /* One ordinary or partitioned table of the source (not a partition: their changes come under
  * their root). */
@@ -293,10 +305,11 @@ typedef struct source_table_state {
     uint32_t relid;
     char *schema;
     char *name;
-    char relkind;   /* 'r' ordinary, 'p' partitioned */
-    char replident; /* 'd', 'i', 'f', 'n' */
-    int16_t *key;   /* the replica identity's attnums (FULL: every published column); none
-                       when the table has no identity */
+    char relkind;     /* 'r' ordinary, 'p' partitioned */
+    char persistence; /* 'p' permanent, 'u' unlogged (its changes never reach the WAL) */
+    char replident;   /* 'd', 'i', 'f', 'n' */
+    int16_t *key;     /* the replica identity's attnums (FULL: every published column); none
+                         when the table has no identity */
     size_t n_key;
     source_attr_t *attrs; /* every column not dropped, attnum order */
     size_t n_attrs;

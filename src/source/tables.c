@@ -37,7 +37,8 @@
     "ca.attisdropped) END) ORDER BY r.d, r.t) FROM r JOIN pg_catalog.pg_type y ON y.oid = r.t "    \
     "JOIN pg_catalog.pg_namespace yn ON yn.oid = y.typnamespace"
 
-/* One row per table: class, identity attnums (int2vector text), columns and storage as JSON.
+/* One row per table: class, identity attnums (int2vector text), columns and storage as JSON,
+ * persistence.
  * %s: the server version's column expressions (atthasmissing, attgenerated, the partition
  * tree). */
 #define STATES_SQL                                                                                 \
@@ -55,7 +56,7 @@
     "(SELECT pg_catalog.json_agg(pg_catalog.json_build_array(p.oid::pg_catalog.int8, "             \
     "p.relfilenode::pg_catalog.int8, "                                                             \
     "p.xmin::pg_catalog.text::pg_catalog.int8) ORDER BY p.oid) FROM pg_catalog.pg_class p "        \
-    "WHERE p.oid IN (%s))::pg_catalog.text "                                                       \
+    "WHERE p.oid IN (%s))::pg_catalog.text, c.relpersistence "                                     \
     "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "         \
     "WHERE c.oid = ANY ($1::pg_catalog.oid[]) AND c.relkind IN ('r', 'p') ORDER BY c.oid"
 
@@ -194,6 +195,7 @@ static bool parse_state(const PGresult *res, int row, source_table_state_t *s)
     s->name = am_xstrdup(PQgetvalue(res, row, 2));
     s->relkind = PQgetvalue(res, row, 3)[0];
     s->replident = PQgetvalue(res, row, 4)[0];
+    s->persistence = PQgetvalue(res, row, 8)[0];
     bool ok = parse_attrs(PQgetisnull(res, row, 6) ? "[]" : PQgetvalue(res, row, 6), s) &&
               parse_storage(PQgetisnull(res, row, 7) ? "[]" : PQgetvalue(res, row, 7), s);
     parse_key(PQgetvalue(res, row, 5), s);
@@ -230,7 +232,7 @@ static bool states_query(PGconn *c, int version, const uint32_t *relids, size_t 
     size_t rows = (size_t)PQntuples(res);
     *out = am_xcalloc(rows + 1, sizeof **out);
     *n_out = 0;
-    bool ok = PQnfields(res) == 8;
+    bool ok = PQnfields(res) == 9;
     for (size_t i = 0; ok && i < rows; i++) {
         (*n_out)++;
         ok = parse_state(res, (int)i, &(*out)[i]);

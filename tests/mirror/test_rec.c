@@ -27,6 +27,7 @@ static source_table_state_t state(void)
                                   .name = "orders",
                                   .relkind = 'r',
                                   .replident = 'd',
+                                  .persistence = 'p',
                                   .key = key,
                                   .n_key = 1,
                                   .attrs = attrs,

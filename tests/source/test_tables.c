@@ -218,7 +218,7 @@ Test(source, tables_without_identity_never_break_the_source)
     source_close(src);
     /* the refusal names the table and the fixes */
     char why[512];
-    source_refusal_message("public", "log", why, sizeof why);
+    source_refusal_message("public", "log", SOURCE_REFUSED, why, sizeof why);
     cr_assert(strstr(why, "public.log"), "%s", why);
     cr_assert(strstr(why, "REPLICA IDENTITY FULL"), "%s", why);
     cr_assert(strstr(why, "primary key"), "%s", why);
