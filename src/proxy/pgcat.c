@@ -391,7 +391,7 @@ static int cmp_col(const void *a, const void *b)
     return (x->attnum > y->attnum) - (x->attnum < y->attnum);
 }
 
-enum { A_RELID, A_NAME, A_NUM, A_TYPE, A_TYPMOD, A_NOTNULL, A_DROPPED, A_N };
+enum { A_RELID, A_NAME, A_NUM, A_TYPE, A_TYPMOD, A_NOTNULL, A_DROPPED, A_GENERATED, A_N };
 
 /* One pg_attribute row; *rel NULL when it is not a live user column of a known relation. */
 static bool read_attr(proxy_pgcat_t *cat, cells_t *c, const int *idx, proxy_pgrel_t **rel,
@@ -407,18 +407,21 @@ static bool read_attr(proxy_pgcat_t *cat, cells_t *c, const int *idx, proxy_pgre
     col->type_oid = cell_oid(c, idx[A_TYPE]);
     col->typmod = (int32_t)cell_int(c, idx[A_TYPMOD], INT32_MIN, INT32_MAX);
     col->not_null = cell_bool(c, idx[A_NOTNULL]);
+    col->generated = idx[A_GENERATED] >= 0 && cell_text(c, idx[A_GENERATED])[0] == 's';
+    col->gen_expr = NULL;
     return !c->failed;
 }
 
 /* pg_attribute rows -> each relation's live columns in attnum order (two passes: count, fill). */
 static bool load_attributes(proxy_pgcat_t *cat, am_err_t *err)
 {
-    static const char *const cols[A_N] = {"attrelid",  "attname",    "attnum",      "atttypid",
-                                          "atttypmod", "attnotnull", "attisdropped"};
+    static const char *const cols[A_N - 1] = {"attrelid",  "attname",    "attnum",      "atttypid",
+                                              "atttypmod", "attnotnull", "attisdropped"};
     const proxy_pgcat_frel_t *r = need(cat, "pg_attribute", err);
     int idx[A_N];
-    if (!r || !columns_of(r, cols, idx, A_N, err))
+    if (!r || !columns_of(r, cols, idx, A_N - 1, err))
         return false;
+    idx[A_GENERATED] = proxy__pgcat_frel_col(r, "attgenerated"); /* PostgreSQL 12+ */
     for (int pass = 0; pass < 2; pass++) {
         cells_t c = {.r = r, .err = err};
         for (c.row = 0; c.row < r->n_rows; c.row++) {
@@ -437,6 +440,54 @@ static bool load_attributes(proxy_pgcat_t *cat, am_err_t *err)
                 am_arena_alloc(cat->arena, (rel->n_cols ? rel->n_cols : 1) * sizeof *rel->cols);
             rel->n_cols = 0;
         }
+    }
+    return true;
+}
+
+/* The expression of a generated column: its pg_attrdef row's node, as am.expr printed it
+ * (not pretty: every operation parenthesized). */
+static const char *generation_expr(const proxy_pgcat_t *cat, uint32_t relid, const char *node)
+{
+    const proxy_pgcat_frel_t *x = proxy__pgcat_frel_find(cat, "am", "expr");
+    static const char *const cols[4] = {"relid", "node", "pretty", "def"};
+    int idx[4];
+    if (!x || !columns_of(x, cols, idx, 4, NULL))
+        return NULL;
+    for (size_t row = 0; row < x->n_rows; row++) {
+        const char *const *cell = &x->cells[row * x->n_cols];
+        const char *rel = cell[idx[0]], *n = cell[idx[1]], *pretty = cell[idx[2]];
+        if (rel && n && pretty && pretty[0] == 'f' && strcmp(n, node) == 0 &&
+            strtoul(rel, NULL, 10) == relid)
+            return cell[idx[3]];
+    }
+    return NULL;
+}
+
+/* Generated columns' expressions from pg_attrdef (optional: without them such a column is
+ * refused where read). */
+static bool load_generation(proxy_pgcat_t *cat, am_err_t *err)
+{
+    static const char *const cols[3] = {"adrelid", "adnum", "adbin"};
+    const proxy_pgcat_frel_t *r = proxy__pgcat_frel_find(cat, "pg_catalog", "pg_attrdef");
+    int idx[3];
+    if (!r)
+        return true;
+    if (!columns_of(r, cols, idx, 3, err))
+        return false;
+    cells_t c = {.r = r, .err = err};
+    for (c.row = 0; c.row < r->n_rows; c.row++) {
+        uint64_t i = 0;
+        uint32_t relid = cell_oid(&c, idx[0]);
+        int64_t attnum = cell_int(&c, idx[1], INT16_MIN, INT16_MAX);
+        const char *node = cell_text(&c, idx[2]);
+        if (c.failed)
+            return false;
+        if (!find_oid(cat->rel_by_oid, relid, &i))
+            continue;
+        proxy_pgrel_t *rel = &cat->rels[i];
+        for (size_t k = 0; k < rel->n_cols; k++)
+            if (rel->cols[k].attnum == attnum && rel->cols[k].generated)
+                rel->cols[k].gen_expr = generation_expr(cat, relid, node);
     }
     return true;
 }
@@ -566,7 +617,7 @@ proxy_pgcat_t *proxy__pgcat_parse(const char *json, size_t len, am_err_t *err)
     bool ok = proxy__pgcat_file_parse(cat, json, len, err) && load_names(cat, err) &&
               load_types(cat, err) && check_type_chains(cat, err) && load_enums(cat, err) &&
               load_class(cat, err) && load_attributes(cat, err) && order_columns(cat, err) &&
-              load_pkeys(cat, err);
+              load_pkeys(cat, err) && load_generation(cat, err);
     if (!ok) {
         pgcat_free(cat);
         return NULL;

@@ -108,6 +108,8 @@ typedef struct proxy_pgcol {
     uint32_t type_oid; /* atttypid: may be a domain, an enum, an array */
     int32_t typmod;    /* atttypmod */
     bool not_null;
+    bool generated;       /* GENERATED ALWAYS AS (...) STORED: not in the lake */
+    const char *gen_expr; /* its expression, pg_get_expr's text; NULL when unknown */
 } proxy_pgcol_t;
 
 typedef enum proxy_rel_served {

@@ -8,6 +8,7 @@
  */
 #include "proxy/sqlc_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static sqlc_rte_t *rte_new(sqlc_ctx_t *c, const char *refname, size_t n_cols)
@@ -19,6 +20,64 @@ static sqlc_rte_t *rte_new(sqlc_ctx_t *c, const char *refname, size_t n_cols)
     memset(r->cols, 0, (n_cols + 1) * sizeof *r->cols);
     r->n_cols = n_cols;
     return r;
+}
+
+/* The expression of "SELECT <expr>" as parsed, or NULL; *tree is freed by the caller. */
+static const sqlc_node_t *parse_expr(const char *expr, PgQuery__ParseResult **tree)
+{
+    char *text = am_xasprintf("SELECT %s", expr);
+    PgQueryProtobufParseResult r = pg_query_parse_protobuf(text);
+    free(text);
+    *tree = NULL;
+    if (!r.error)
+        *tree = pg_query__parse_result__unpack(NULL, r.parse_tree.len,
+                                               (const uint8_t *)r.parse_tree.data);
+    pg_query_free_protobuf_parse_result(r);
+    PgQuery__ParseResult *t = *tree;
+    if (!t || t->n_stmts != 1 || !t->stmts[0]->stmt ||
+        t->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT)
+        return NULL;
+    const PgQuery__SelectStmt *s = t->stmts[0]->stmt->select_stmt;
+    if (s->n_target_list != 1 || s->target_list[0]->node_case != PG_QUERY__NODE__NODE_RES_TARGET)
+        return NULL;
+    return s->target_list[0]->res_target->val;
+}
+
+/* A stored generated column: pgoutput does not send it, so the lake does not hold it. Its
+ * expression is immutable and reads only the row's other columns, so it is computed here, in a
+ * scope that sees only this relation, and assigned to the column's type as PostgreSQL stored
+ * it. An expression the mirror cannot compute refuses the column where a query reads it. */
+static void generated_col(sqlc_ctx_t *c, sqlc_rte_t *r, const proxy_pgcol_t *pc, sqlc_col_t *col)
+{
+    col->refuse = sqlc_printf(c,
+                              "generated column \"%s\" of relation \"%s\" cannot be computed "
+                              "on the mirror",
+                              pc->name, r->relname);
+    if (!pc->gen_expr)
+        return;
+    PgQuery__ParseResult *tree = NULL;
+    const sqlc_node_t *n = parse_expr(pc->gen_expr, &tree);
+    am_err_t saved = *c->err;
+    sqlc_scope_t *outer = c->scope;
+    sqlc_scope_t only = {.depth = outer ? outer->depth : 0};
+    sqlc_rte_t *rtes[1] = {r};
+    only.rtes = rtes;
+    only.n_rtes = 1;
+    c->scope = &only;
+    sqlc_val_t v;
+    bool ok = n && sqlc_expr(c, n, &v) && !v.has_agg && !v.has_srf && !v.is_volatile &&
+              sqlc_coerce(c, &v, col->type, SQLC_ASSIGNMENT);
+    c->scope = outer;
+    if (ok) {
+        col->sql = sqlc_printf(c, "(%s)", v.sql);
+        col->numv = v.numv;
+        col->refuse = NULL;
+    } else if (c->err->sqlstate[0]) {
+        col->refuse = sqlc_printf(c, "%s: %s", col->refuse, c->err->msg);
+    }
+    *c->err = saved;
+    if (tree)
+        pg_query__parse_result__free_unpacked(tree, NULL);
 }
 
 /* A column that is never NULL in the relation's rows: the primary key's first, else the
@@ -133,6 +192,9 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
                        ? sqlc_printf(c, "%s.c%d", alias, pc->attnum)
                        : sqlc_printf(c, "%s.%s", alias, sqlc_ident(c, pc->name));
     }
+    for (size_t i = 0; rel->served == PROXY_REL_MIRRORED && i < rel->n_cols; i++)
+        if (rel->cols[i].generated)
+            generated_col(c, r, &rel->cols[i], &r->cols[i]);
     r->present = present_col(rel, r);
     if (!apply_alias(c, r, rv->alias)) {
         am_buf_destroy(&view);
@@ -367,6 +429,8 @@ static bool merge_using(sqlc_ctx_t *c, const PgQuery__JoinExpr *j, size_t l0, si
         sqlc_col_t *rc = lc ? side_col(c, mid, end, names[i], "right") : NULL;
         if (!rc)
             return false;
+        if (lc->refuse || rc->refuse)
+            return sqlc_fail(c, "0A000", "%s", lc->refuse ? lc->refuse : rc->refuse);
         sqlc_val_t a = sqlc_val_of((char *)lc->sql, lc->type),
                    b = sqlc_val_of((char *)rc->sql, rc->type), eq, co[2];
         a.numv = lc->numv;
@@ -523,6 +587,8 @@ bool sqlc_from_item(sqlc_ctx_t *c, const sqlc_node_t *n, am_buf_t *out, sqlc_rte
 static bool col_val(sqlc_ctx_t *c, const sqlc_col_t *col, sqlc_scope_t *level,
                     const sqlc_rte_t *rte, sqlc_val_t *out)
 {
+    if (col->refuse)
+        return sqlc_fail(c, "0A000", "%s", col->refuse);
     level->n_var_refs++;
     *out = sqlc_val_of((char *)sqlc_group_ref(c, level, col, rte), col->type);
     out->numv = col->numv;

@@ -60,6 +60,7 @@ typedef struct sqlc_col {
                                    join's copy of an input's column) */
     bool merged;                /* an input column that USING/NATURAL merged */
     const struct sqlc_rec *rec; /* a record column: its fields */
+    const char *refuse;         /* why it cannot be read (0A000 where referenced), or NULL */
 } sqlc_col_t;
 
 /* A FROM item (range table entry). */

@@ -85,6 +85,8 @@ bool sqlc_whole_row(sqlc_ctx_t *c, const sqlc_rte_t *rte, sqlc_val_t *out)
         const sqlc_col_t *col = &rte->cols[i];
         if (col->merged)
             continue;
+        if (col->refuse)
+            return sqlc_fail(c, "0A000", "%s", col->refuse);
         r->names[k] = col->name;
         r->types[k] = col->type;
         r->numv[k] = col->numv;

@@ -73,14 +73,17 @@ static sqlc_target_t *tlist_add(sqlc_ctx_t *c, tlist_t *l)
     return t;
 }
 
-static void add_col(sqlc_ctx_t *c, tlist_t *l, const sqlc_col_t *col)
+static bool add_col(sqlc_ctx_t *c, tlist_t *l, const sqlc_col_t *col)
 {
+    if (col->refuse)
+        return sqlc_fail(c, "0A000", "%s", col->refuse);
     sqlc_target_t *t = tlist_add(c, l);
     t->val = sqlc_val_of((char *)col->sql, col->type);
     t->val.numv = col->numv;
     t->val.relid = col->relid;
     t->val.attnum = col->attnum;
     t->name = col->name;
+    return true;
 }
 
 /* SELECT * and t.*: the FROM items' columns in order (a USING join's merged ones first). */
@@ -91,7 +94,8 @@ static bool expand_star(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, tlist_t *l)
             return sqlc_fail(c, "42601", "SELECT * with no tables specified is not valid");
         for (size_t i = 0; i < c->scope->n_items; i++)
             for (size_t k = 0; k < c->scope->items[i]->n_cols; k++)
-                add_col(c, l, &c->scope->items[i]->cols[k]);
+                if (!add_col(c, l, &c->scope->items[i]->cols[k]))
+                    return false;
         return true;
     }
     const char *rel = sqlc_str(cr->fields[cr->n_fields - 2]);
@@ -103,7 +107,8 @@ static bool expand_star(sqlc_ctx_t *c, const PgQuery__ColumnRef *cr, tlist_t *l)
     if (!r)
         return sqlc_fail(c, "42P01", "missing FROM-clause entry for table \"%s\"", rel ? rel : "?");
     for (size_t k = 0; k < r->n_cols; k++)
-        add_col(c, l, &r->cols[k]);
+        if (!add_col(c, l, &r->cols[k]))
+            return false;
     return true;
 }
 

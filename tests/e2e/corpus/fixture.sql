@@ -262,4 +262,23 @@ INSERT INTO sales.targets
 SELECT code, y, round(population / 1000.0 * (y - 2019), 2)
 FROM sales.regions, generate_series(2020, 2024) y WHERE parent IS NOT NULL AND parent <> 'WO';
 
+-- stored generated columns: pgoutput does not send them, the proxy computes them
+CREATE TABLE gen (
+    id int PRIMARY KEY,
+    a int,
+    b text,
+    price numeric(10,2),
+    twice int GENERATED ALWAYS AS (a * 2) STORED,
+    label text GENERATED ALWAYS AS (lower(b) || '-' || a) STORED,
+    total numeric(12,2) GENERATED ALWAYS AS (price * 1.075) STORED,
+    ratio double precision GENERATED ALWAYS AS (a / 3.0) STORED,
+    big boolean GENERATED ALWAYS AS (a > 10) STORED,
+    short varchar(3) GENERATED ALWAYS AS (upper(left(b, 3))) STORED,
+    search tsvector GENERATED ALWAYS AS (to_tsvector('simple', coalesce(b, ''))) STORED
+);
+INSERT INTO gen (id, a, b, price)
+SELECT g, CASE WHEN g % 7 = 0 THEN NULL ELSE g * 3 - 20 END, CASE WHEN g % 5 = 0 THEN NULL ELSE 'Item ' || g END,
+       CASE WHEN g % 4 = 0 THEN NULL ELSE g * 12.34 END
+FROM generate_series(1, 30) g;
+
 VACUUM ANALYZE;
