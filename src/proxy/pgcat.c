@@ -444,6 +444,29 @@ static bool load_attributes(proxy_pgcat_t *cat, am_err_t *err)
     return true;
 }
 
+/* Tables with inheritance children (pg_inherits; optional). A partitioned table's rows are
+ * all in its own lake table; a plain one's children hold rows of their own. */
+static bool load_inherits(proxy_pgcat_t *cat, am_err_t *err)
+{
+    static const char *const cols[1] = {"inhparent"};
+    const proxy_pgcat_frel_t *r = proxy__pgcat_frel_find(cat, "pg_catalog", "pg_inherits");
+    int idx[1];
+    if (!r)
+        return true;
+    if (!columns_of(r, cols, idx, 1, err))
+        return false;
+    cells_t c = {.r = r, .err = err};
+    for (c.row = 0; c.row < r->n_rows; c.row++) {
+        uint64_t i = 0;
+        uint32_t parent = cell_oid(&c, idx[0]);
+        if (c.failed)
+            return false;
+        if (find_oid(cat->rel_by_oid, parent, &i) && cat->rels[i].relkind == 'r')
+            cat->rels[i].inherited = true;
+    }
+    return true;
+}
+
 /* The expression of a generated column: its pg_attrdef row's node, as am.expr printed it
  * (not pretty: every operation parenthesized). */
 static const char *generation_expr(const proxy_pgcat_t *cat, uint32_t relid, const char *node)
@@ -617,7 +640,7 @@ proxy_pgcat_t *proxy__pgcat_parse(const char *json, size_t len, am_err_t *err)
     bool ok = proxy__pgcat_file_parse(cat, json, len, err) && load_names(cat, err) &&
               load_types(cat, err) && check_type_chains(cat, err) && load_enums(cat, err) &&
               load_class(cat, err) && load_attributes(cat, err) && order_columns(cat, err) &&
-              load_pkeys(cat, err) && load_generation(cat, err);
+              load_pkeys(cat, err) && load_generation(cat, err) && load_inherits(cat, err);
     if (!ok) {
         pgcat_free(cat);
         return NULL;

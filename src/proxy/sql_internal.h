@@ -130,6 +130,7 @@ typedef struct proxy_pgrel {
     char *duck_name; /* quoted DuckDB name to read it by; NULL when unserved */
     int16_t pk[32];  /* the primary key's attnums (pg_index.indkey), n_pk of them */
     uint8_t n_pk;
+    bool inherited; /* a table (not partitioned) other tables INHERIT from (pg_inherits) */
 } proxy_pgrel_t;
 
 typedef struct proxy_pgtype {

@@ -167,6 +167,12 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
     }
     if (rel->served == PROXY_REL_MIRRORED && !sqlc_acl_check(c, rel))
         return false;
+    /* PostgreSQL reads the children's rows too; the mirror holds each table's own */
+    if (rel->served == PROXY_REL_MIRRORED && rel->inherited && rv->inh)
+        return sqlc_fail(c, "0A000",
+                         "relation \"%s.%s\" has inheritance children, whose rows a query of it "
+                         "includes; the mirror answers for its own rows: use FROM ONLY %s",
+                         rel->nspname, rel->name, rel->name);
     char *alias = sqlc_alias(c, 'r');
     am_buf_t view;
     am_buf_init(&view);
@@ -201,6 +207,9 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
         return false;
     }
     const char *filter = rel->served == PROXY_REL_CATALOG ? sqlc_acl_filter(c, rel) : "";
+    /* FROM ONLY a partitioned table: its rows are all its partitions' */
+    if (rel->served == PROXY_REL_MIRRORED && rel->relkind == 'p' && !rv->inh)
+        filter = "false";
     if (served_view)
         am_buf_puts(out, view.data);
     else if (filter[0])

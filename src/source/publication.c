@@ -83,8 +83,11 @@ static bool identity_check(PGconn *c, const source_table_ref_t *t, bool *has, bo
     return true;
 }
 
+/* ONLY: a table with inheritance children is one table to the mirror; without it, PostgreSQL
+ * would add (or drop) the children as well. (Partitions follow a partitioned table anyway.) */
 static void put_table(am_buf_t *b, const source_table_ref_t *t)
 {
+    am_buf_puts(b, "ONLY ");
     am_sql_ident(b, t->schema);
     am_buf_putc(b, '.');
     am_sql_ident(b, t->name);

@@ -479,7 +479,7 @@ def create_fixture(db):
         tables = cur.fetchall()
         out = []
         for s, t in tables:
-            cur.execute(f'SELECT count(*) FROM "{s}"."{t}"')
+            cur.execute(f'SELECT count(*) FROM ONLY "{s}"."{t}"')
             out.append((s, t, cur.fetchone()[0]))
         # The loading session's table statistics reach pg_stat_user_tables (n_live_tup, which
         # Metabase reads) a moment after it ends: wait for them, so that both servers are asked
@@ -513,7 +513,7 @@ def start_mirror(db, tables, timeout=240):
         try:
             cur = c.cursor()
             for s, t, n in tables:
-                cur.execute(f'SELECT count(*) FROM "{s}"."{t}"')
+                cur.execute(f'SELECT count(*) FROM ONLY "{s}"."{t}"')
                 if cur.fetchone()[0] != n:
                     return False
             return True

@@ -281,4 +281,11 @@ SELECT g, CASE WHEN g % 7 = 0 THEN NULL ELSE g * 3 - 20 END, CASE WHEN g % 5 = 0
        CASE WHEN g % 4 = 0 THEN NULL ELSE g * 12.34 END
 FROM generate_series(1, 30) g;
 
+-- legacy inheritance: a query of the parent includes the child's rows in PostgreSQL
+CREATE TABLE vehicles (id int PRIMARY KEY, name text, wheels int);
+CREATE TABLE trucks (payload_t numeric(6,1)) INHERITS (vehicles);
+ALTER TABLE trucks ADD PRIMARY KEY (id);
+INSERT INTO vehicles VALUES (1, 'bike', 2), (2, 'car', 4), (3, 'trike', 3);
+INSERT INTO trucks VALUES (10, 'van', 4, 1.5), (11, 'lorry', 18, 24.0);
+
 VACUUM ANALYZE;
