@@ -126,6 +126,9 @@ static bool setting_by_value(sqlc_ctx_t *c, const sqlc_sig_t *s, sqlc_val_t *a, 
         am_buf_printf(&b, " WHEN %s THEN %s", sqlc_literal(c, lower),
                       sqlc_literal(c, shown ? shown : value));
     }
+    /* a CASE needs a WHEN: one that never matches, when no setting is known (found by
+     * fuzz_sqlc, which compiles without a session) */
+    am_buf_puts(&b, " WHEN NULL THEN NULL");
     bool missing_ok = n > 1 && strcmp(a[1].sql, "true") == 0;
     if (missing_ok)
         am_buf_puts(&b, " ELSE CAST(NULL AS VARCHAR) END");

@@ -303,17 +303,6 @@ static char *text_array(const char *const *items, size_t n)
     return am_buf_steal(&b, NULL);
 }
 
-static char *oid_list(const uint32_t *relids, size_t n)
-{
-    am_buf_t b;
-    am_buf_init(&b);
-    am_buf_putc(&b, '{');
-    for (size_t i = 0; i < n; i++)
-        am_buf_printf(&b, "%s%u", i ? "," : "", relids[i]);
-    am_buf_putc(&b, '}');
-    return am_buf_steal(&b, NULL);
-}
-
 static void missing_kinds(const PGresult *res, bool inserts_only, am_buf_t *out)
 {
     static const char *const kinds[] = {"inserts", "updates", "deletes", "truncates"};
@@ -342,7 +331,7 @@ static bool pub_check(source_t *src, const pub_t *p, const uint32_t *relids, siz
         schemas[i] = tables[i].schema ? tables[i].schema : "public";
         names[i] = tables[i].name;
     }
-    char *oids = oid_list(relids, n_relids), *sa = text_array(schemas, n_tables),
+    char *oids = source__oid_array(relids, n_relids), *sa = text_array(schemas, n_tables),
          *na = text_array(names, n_tables);
     const char *params[4] = {p->name, oids, sa, na};
     PGresult *res = source__exec(src->sql, sql, 4, params, PGRES_TUPLES_OK, err);

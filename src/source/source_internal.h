@@ -150,6 +150,8 @@ void source__feedback_stop(source_t *src);
 PGconn *source__connect(const source_options_t *opts, const char *extra, am_err_t *err);
 /* Runs sql with text parameters; NULL (err set from the server's SQLSTATE) unless the result
  * status is want. */
+/* relids as an oid[] parameter's text: "{1,2,3}" (malloc'd). */
+char *source__oid_array(const uint32_t *relids, size_t n);
 PGresult *source__exec(PGconn *c, const char *sql, int n_params, const char *const *params,
                        ExecStatusType want, am_err_t *err) AM_MUST_CHECK;
 /* Fills err from a failed result or connection: the server's SQLSTATE, else 08006. */

@@ -202,8 +202,7 @@ static bool parse_state(const PGresult *res, int row, source_table_state_t *s)
     return ok;
 }
 
-/* "{1,2,3}" */
-static char *oid_array(const uint32_t *relids, size_t n)
+char *source__oid_array(const uint32_t *relids, size_t n)
 {
     am_buf_t b;
     am_buf_init(&b);
@@ -223,7 +222,7 @@ static bool states_query(PGconn *c, int version, const uint32_t *relids, size_t 
                    version >= 120000 ? "SELECT c.oid UNION SELECT t.relid FROM "
                                        "pg_catalog.pg_partition_tree(c.oid) t"
                                      : "c.oid");
-    char *oids = oid_array(relids, n);
+    char *oids = source__oid_array(relids, n);
     const char *params[1] = {oids};
     PGresult *res = source__exec(c, sql, 1, params, PGRES_TUPLES_OK, err);
     free(oids);

@@ -394,6 +394,9 @@ SQLC["deep_chain_5000"] = b"SELECT " + b"1+" * 5000 + b"1;"
 SQLC["deep_subqueries"] = b"SELECT " + b"(SELECT " * 1500 + b"1" + b")" * 1500 + b";"
 # a literal that is not UTF-8 reached DuckDB (found by fuzz_sqlc's one-statement check)
 SQLC["invalid_utf8"] = b"SELECT am_to_number('$1\xe9\xff,234.56', 'L9,999.99'), 'caf\xc3\xa9';"
+# current_setting(expr) with no setting known wrote a CASE without WHEN (found by fuzz_sqlc,
+# which compiles without a session)
+SQLC["current_setting_no_session"] = b"SHOW max_i$ifnetier_length;\nSHOW is_superuser;\nSHOW no_such_thing;\nSHOW server_version;\nSELECT current_setting(N'server_versfier_length;\nS$userHOW is_superuum')::int / 04999;\nSELECT version();"
 # the session byte: Asia/Kolkata, German dates, sql_standard intervals, search_path sales first
 SQLC["session_byte"] = bytes([0x01 | 0x04 | 0x20 | 0x80]) + \
     b"SELECT now()::date, interval '1 day 2 hours', code FROM regions ORDER BY 1 LIMIT 1;"
