@@ -2,10 +2,10 @@
  * proxy/pgcat.c: the served catalog model (sql_internal.h): namespaces, relations with their
  * columns, types with enum labels, functions and roles, built from the source's own
  * pg_namespace, pg_class, pg_attribute, pg_type, pg_enum, pg_proc and pg_roles rows that
- * the catalog document holds (pgcat_file.c reads it), with hash look-ups by OID and by
- * (namespace, name). Rows are untrusted: every value is checked and a bad one fails with
- * XX001 naming relation, row and column. Immutable once built; shared by reference count.
- * Must not: talk to DuckDB (pgcat_duck.c does) or resolve SQL names (the analyzer does).
+ * the catalog document holds (pgcat_file.c reads it), with hash maps by OID and by
+ * (namespace, name) that pgcat_lookup.c reads. Rows are untrusted: every value is checked and a bad
+ * one fails with XX001 naming relation, row and column. Immutable once built; shared by reference
+ * count. Must not: talk to DuckDB (pgcat_duck.c does) or resolve SQL names (the analyzer does).
  */
 #include "proxy/pgcat_internal.h"
 
@@ -122,12 +122,12 @@ static void key_name(am_buf_t *k, uint32_t nsp_oid, const char *name)
     am_buf_puts(k, name);
 }
 
-static bool find_oid(const am_map_t *m, uint32_t oid, uint64_t *idx)
+bool proxy__pgcat_find_oid(const am_map_t *m, uint32_t oid, uint64_t *idx)
 {
     return m && am_map_get(m, &oid, sizeof oid, idx);
 }
 
-static bool find_name(const am_map_t *m, uint32_t nsp_oid, const char *name, uint64_t *idx)
+bool proxy__pgcat_find_name(const am_map_t *m, uint32_t nsp_oid, const char *name, uint64_t *idx)
 {
     if (!m || !name)
         return false;
@@ -319,7 +319,8 @@ static bool load_enums(proxy_pgcat_t *cat, am_err_t *err)
         while (j < r->n_rows && labels[j].type == labels[i].type)
             j++;
         uint64_t t = 0;
-        if (!find_oid(cat->type_by_oid, labels[i].type, &t) || cat->types[t].typtype != 'e') {
+        if (!proxy__pgcat_find_oid(cat->type_by_oid, labels[i].type, &t) ||
+            cat->types[t].typtype != 'e') {
             ok = am_err_set(err, PROXY_PGCAT_SQLSTATE,
                             "catalog file: pg_enum: labels of %u, which is not an enum type",
                             labels[i].type);
@@ -401,8 +402,9 @@ static bool read_attr(proxy_pgcat_t *cat, cells_t *c, const int *idx, proxy_pgre
     uint32_t relid = cell_oid(c, idx[A_RELID]);
     col->attnum = (int16_t)cell_int(c, idx[A_NUM], INT16_MIN, INT16_MAX);
     bool dropped = cell_bool(c, idx[A_DROPPED]);
-    *rel =
-        find_oid(cat->rel_by_oid, relid, &i) && col->attnum > 0 && !dropped ? &cat->rels[i] : NULL;
+    *rel = proxy__pgcat_find_oid(cat->rel_by_oid, relid, &i) && col->attnum > 0 && !dropped
+               ? &cat->rels[i]
+               : NULL;
     col->name = (char *)cell_text(c, idx[A_NAME]);
     col->type_oid = cell_oid(c, idx[A_TYPE]);
     col->typmod = (int32_t)cell_int(c, idx[A_TYPMOD], INT32_MIN, INT32_MAX);
@@ -461,7 +463,7 @@ static bool load_inherits(proxy_pgcat_t *cat, am_err_t *err)
         uint32_t parent = cell_oid(&c, idx[0]);
         if (c.failed)
             return false;
-        if (find_oid(cat->rel_by_oid, parent, &i) && cat->rels[i].relkind == 'r')
+        if (proxy__pgcat_find_oid(cat->rel_by_oid, parent, &i) && cat->rels[i].relkind == 'r')
             cat->rels[i].inherited = true;
     }
     return true;
@@ -505,7 +507,7 @@ static bool load_generation(proxy_pgcat_t *cat, am_err_t *err)
         const char *node = cell_text(&c, idx[2]);
         if (c.failed)
             return false;
-        if (!find_oid(cat->rel_by_oid, relid, &i))
+        if (!proxy__pgcat_find_oid(cat->rel_by_oid, relid, &i))
             continue;
         proxy_pgrel_t *rel = &cat->rels[i];
         for (size_t k = 0; k < rel->n_cols; k++)
@@ -534,7 +536,7 @@ static bool load_pkeys(proxy_pgcat_t *cat, am_err_t *err)
         const char *key = cell_text(&c, idx[2]);
         if (c.failed)
             return false;
-        if (!primary || !key || !find_oid(cat->rel_by_oid, relid, &i))
+        if (!primary || !key || !proxy__pgcat_find_oid(cat->rel_by_oid, relid, &i))
             continue;
         proxy_pgrel_t *rel = &cat->rels[i];
         rel->n_pk = 0;
@@ -680,132 +682,4 @@ void proxy__pgcat_unref(proxy_pgcat_t *cat)
 {
     if (cat && atomic_fetch_sub_explicit(&cat->refs, 1, memory_order_acq_rel) == 1)
         pgcat_free(cat);
-}
-
-/* ---- look-ups ---------------------------------------------------------------------------------
- */
-
-const char *proxy__pgcat_database(const proxy_pgcat_t *cat)
-{
-    return cat->database;
-}
-
-const proxy_pgrel_t *proxy__pgcat_rel(const proxy_pgcat_t *cat, uint32_t oid)
-{
-    uint64_t i = 0;
-    return find_oid(cat->rel_by_oid, oid, &i) ? &cat->rels[i] : NULL;
-}
-
-const proxy_pgrel_t *proxy__pgcat_rel_find(const proxy_pgcat_t *cat, const char *nspname,
-                                           const char *relname)
-{
-    uint64_t i = 0;
-    uint32_t nsp = proxy__pgcat_nsp_find(cat, nspname);
-    return nsp && find_name(cat->rel_by_name, nsp, relname, &i) ? &cat->rels[i] : NULL;
-}
-
-size_t proxy__pgcat_n_rels(const proxy_pgcat_t *cat)
-{
-    return cat->n_rels;
-}
-
-const proxy_pgrel_t *proxy__pgcat_rel_at(const proxy_pgcat_t *cat, size_t i)
-{
-    return i < cat->n_rels ? &cat->rels[i] : NULL;
-}
-
-const proxy_pgtype_t *proxy__pgcat_type(const proxy_pgcat_t *cat, uint32_t oid)
-{
-    uint64_t i = 0;
-    return cat && find_oid(cat->type_by_oid, oid, &i) ? &cat->types[i] : NULL;
-}
-
-const proxy_pgtype_t *proxy__pgcat_type_find(const proxy_pgcat_t *cat, const char *nspname,
-                                             const char *typname)
-{
-    uint64_t i = 0;
-    uint32_t nsp = proxy__pgcat_nsp_find(cat, nspname);
-    return nsp && find_name(cat->type_by_name, nsp, typname, &i) ? &cat->types[i] : NULL;
-}
-
-uint32_t proxy__pgcat_nsp_find(const proxy_pgcat_t *cat, const char *nspname)
-{
-    uint64_t i = 0;
-    return find_name(cat->nsp_by_name, 0, nspname, &i) ? cat->nsps[i].oid : 0;
-}
-
-const char *proxy__pgcat_nsp_name(const proxy_pgcat_t *cat, uint32_t nsp_oid)
-{
-    uint64_t i = 0;
-    return find_oid(cat->nsp_by_oid, nsp_oid, &i) ? cat->nsps[i].name : NULL;
-}
-
-const char *proxy__pgcat_proc_name(const proxy_pgcat_t *cat, uint32_t oid, uint32_t *nsp_oid)
-{
-    uint64_t i = 0;
-    if (!find_oid(cat->proc_by_oid, oid, &i))
-        return NULL;
-    if (nsp_oid)
-        *nsp_oid = cat->procs[i].nsp_oid;
-    return cat->procs[i].name;
-}
-
-uint32_t proxy__pgcat_proc_find(const proxy_pgcat_t *cat, uint32_t nsp_oid, const char *name,
-                                size_t *count)
-{
-    uint32_t hit = 0;
-    *count = 0;
-    for (size_t i = 0; i < cat->n_procs; i++)
-        if ((!nsp_oid || cat->procs[i].nsp_oid == nsp_oid) &&
-            strcmp(cat->procs[i].name, name) == 0) {
-            hit = hit ? hit : cat->procs[i].oid;
-            (*count)++;
-        }
-    return hit;
-}
-
-const char *proxy__pgcat_role_name(const proxy_pgcat_t *cat, uint32_t oid)
-{
-    uint64_t i = 0;
-    return find_oid(cat->role_by_oid, oid, &i) ? cat->roles[i].name : NULL;
-}
-
-uint32_t proxy__pgcat_role_find(const proxy_pgcat_t *cat, const char *rolname)
-{
-    uint64_t i = 0;
-    return find_name(cat->role_by_name, 0, rolname, &i) ? cat->roles[i].oid : 0;
-}
-
-const char *proxy__pgcat_collate(const proxy_pgcat_t *cat)
-{
-    const proxy_pgcat_frel_t *f = proxy__pgcat_frel_find(cat, "pg_catalog", "pg_database");
-    if (!f || f->n_rows == 0)
-        return NULL;
-    for (size_t k = 0; k < f->n_cols; k++)
-        if (strcmp(f->col_names[k], "datcollate") == 0)
-            return f->cells[k];
-    return NULL;
-}
-
-bool proxy__pgcat_has(const proxy_pgcat_t *cat, const char *schema, const char *name)
-{
-    return cat && proxy__pgcat_frel_find(cat, schema, name) != NULL;
-}
-
-uint32_t proxy__pgcat_index_table(const proxy_pgcat_t *cat, uint32_t indexrelid)
-{
-    const proxy_pgcat_frel_t *r = proxy__pgcat_frel_find(cat, "pg_catalog", "pg_index");
-    int idx[2];
-    static const char *const cols[2] = {"indexrelid", "indrelid"};
-    am_err_t err = {0};
-    if (!r || !columns_of(r, cols, idx, 2, &err))
-        return 0;
-    for (size_t row = 0; row < r->n_rows; row++) {
-        const char *a = r->cells[row * r->n_cols + (size_t)idx[0]];
-        if (a && (uint32_t)strtoul(a, NULL, 10) == indexrelid) {
-            const char *b = r->cells[row * r->n_cols + (size_t)idx[1]];
-            return b ? (uint32_t)strtoul(b, NULL, 10) : 0;
-        }
-    }
-    return 0;
 }

@@ -1,8 +1,8 @@
 /*
  * proxy/pgcat_internal.h: the served catalog model's insides, shared by pgcat.c (the model
- * and its look-ups), pgcat_file.c (the JSON document) and pgcat_duck.c (the DuckDB tables).
- * Everything of a model lives in its arena and is immutable once proxy__pgcat_parse returns
- * (proxy__pgcat_serve aside, which runs before the model is shared).
+ * and its hash maps), pgcat_lookup.c (the look-ups), pgcat_file.c (the JSON document) and
+ * pgcat_duck.c (the DuckDB tables). Everything of a model lives in its arena and is immutable once
+ * proxy__pgcat_parse returns (proxy__pgcat_serve aside, which runs before the model is shared).
  */
 #ifndef AM_PROXY_PGCAT_INTERNAL_H
 #define AM_PROXY_PGCAT_INTERNAL_H
@@ -46,6 +46,10 @@ struct proxy_pgcat {
     am_map_t *rel_by_oid, *rel_by_name, *type_by_oid, *type_by_name;
     am_map_t *nsp_by_oid, *nsp_by_name, *proc_by_oid, *role_by_oid, *role_by_name;
 };
+
+/* The model's hash look-ups (pgcat.c): an OID, or a namespace OID and a name, to an index. */
+bool proxy__pgcat_find_oid(const am_map_t *m, uint32_t oid, uint64_t *idx);
+bool proxy__pgcat_find_name(const am_map_t *m, uint32_t nsp_oid, const char *name, uint64_t *idx);
 
 /* ---- pgcat_value.c: PostgreSQL text -> DuckDB appender values ------------------------------ */
 
