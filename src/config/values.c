@@ -35,7 +35,7 @@ const config__field_t config__fields[] = {
      1, 10000},
     {"proxy.max_auth_connections", CONFIG__INT, offsetof(config_t, proxy.max_auth_connections),
      NULL, "32", 1, 1000},
-    {"proxy.auth_timeout", CONFIG__MS, offsetof(config_t, proxy.auth_timeout_ms), NULL, "10s", 0,
+    {"proxy.auth_timeout", CONFIG__MS, offsetof(config_t, proxy.auth_timeout_ms), NULL, "1min", 0,
      0},
     {"proxy.statement_timeout", CONFIG__MS, offsetof(config_t, proxy.statement_timeout_ms), NULL,
      "0", 0, 0},

@@ -76,6 +76,16 @@ static void check_client(proxy_t *p, proxy_client_t *c, int64_t now, struct poll
         if (!c->evicted && now - c->accepted_us > (int64_t)p->auth_timeout_ms * 1000) {
             c->evicted = true; /* the thread sees EOF and ends without a word, as PostgreSQL */
             shutdown(c->fd, SHUT_RDWR);
+            /* the client only sees its socket close, so the log says why (at most once a second:
+             * a flood of slow sockets must not flood the log) */
+            static int64_t last_log_us;
+            if (now - last_log_us >= 1000000) {
+                last_log_us = now;
+                am_log_warn(
+                    "proxy", "not authenticated within proxy.auth_timeout: closed",
+                    AM_KV_I64("auth_timeout_ms", p->auth_timeout_ms),
+                    AM_KV_STR("stage", st == PROXY_STAGE_AUTH ? "authentication" : "startup"));
+            }
         }
         return;
     }

@@ -42,7 +42,7 @@ typedef struct proxy_options {
     const char *warehouse;      /* where lake_watermark_read() looks */
     int max_clients;            /* authenticated sessions; 0 = 100; more get FATAL 53300 */
     int max_pending;            /* connections still authenticating; 0 = 32 */
-    int auth_timeout_ms;        /* startup + authentication in all; 0 = 10000 */
+    int auth_timeout_ms;        /* startup + authentication in all; 0 = 60000 */
     int statement_timeout_ms;   /* sessions' default statement_timeout; 0 = none */
     int idle_in_tx_timeout_ms;  /* sessions' default idle_in_transaction_session_timeout */
     int max_prepared;           /* prepared statements per session; 0 = 1000 */

@@ -323,7 +323,7 @@ static proxy_t *proxy_alloc(const proxy_options_t *o)
     p->warehouse = am_xstrdup(o->warehouse);
     p->max_clients = o->max_clients > 0 ? o->max_clients : 100;
     p->max_pending = o->max_pending > 0 ? o->max_pending : 32;
-    p->auth_timeout_ms = o->auth_timeout_ms > 0 ? o->auth_timeout_ms : 10000;
+    p->auth_timeout_ms = o->auth_timeout_ms > 0 ? o->auth_timeout_ms : 60000;
     p->statement_timeout_ms = o->statement_timeout_ms;
     p->idle_in_tx_timeout_ms = o->idle_in_tx_timeout_ms;
     p->max_prepared = o->max_prepared > 0 ? o->max_prepared : 1000;

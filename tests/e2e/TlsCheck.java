@@ -22,7 +22,12 @@ public class TlsCheck {
             rs.next();
             System.out.println("ok " + rs.getInt(1));
         } catch (SQLException e) {
-            System.out.println("error " + e.getSQLState() + " " + e.getMessage());
+            // the causes say which step failed: a bare 08001 hides whether TLS, the socket or
+            // authentication gave way
+            StringBuilder why = new StringBuilder();
+            for (Throwable t = e.getCause(); t != null; t = t.getCause())
+                why.append(" <- ").append(t);
+            System.out.println("error " + e.getSQLState() + " " + e.getMessage() + why);
         }
     }
 }

@@ -500,8 +500,10 @@ def check_tls_and_auth(m, ca):
         R.check("psycopg (3): verify-full TLS and SCRAM-SHA-256-PLUS", v > 0, str(v))
     except Exception as e:
         R.check("psycopg (3): verify-full TLS and SCRAM-SHA-256-PLUS", False, f"{type(e).__name__}: {e}")
+    t0 = time.monotonic()
     out = subprocess.run(amtest.java("TlsCheck", "127.0.0.1", str(m.proxy_port), DB, ALICE, ALICE_PW, ca),
                          capture_output=True, text=True, timeout=120)
+    print(f"measure: pgjdbc verify-full TLS: JVM start to answer {time.monotonic() - t0:.2f} s")
     R.check("pgjdbc: verify-full TLS against the test CA", out.stdout.strip() == "ok 1", out.stdout + out.stderr[-1500:])
     timing(m)
 

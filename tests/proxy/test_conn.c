@@ -7,6 +7,7 @@
 #include "proxy_test.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
@@ -205,5 +206,35 @@ Test(proxy, a_server_that_cannot_start_threads_says_for_how_long)
     pt_expect_value(c, "SELECT 1", "1");
     PQfinish(c);
     cr_expect_eq(proxy_spawn_failing_us(t.p), 0);
+    pt_stop(&t);
+}
+
+/* A client that never finishes its startup is closed once proxy.auth_timeout has passed (the
+ * default, PostgreSQL's one minute, is too long for a test: this one asks for 300 ms). */
+Test(proxy, a_silent_client_is_closed_after_auth_timeout)
+{
+    char *wh = amt_tmpdir("authto");
+    proxy_options_t o = {.listen_host = "127.0.0.1",
+                         .user = "u",
+                         .password = "p",
+                         .database = "d",
+                         .warehouse = wh,
+                         .auth_timeout_ms = 300};
+    am_err_t err = {0};
+    proxy_t *p = proxy_start(&o, &err);
+    cr_assert_not_null(p, "%s", err.msg);
+    pt_proxy_t t = {.p = p, .warehouse = wh};
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)proxy_port(p))};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    cr_assert_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    /* a bound on the wait, not a timing assertion: a proxy that never closes fails here */
+    struct timeval tv = {.tv_sec = 60};
+    cr_assert_eq(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+    char buf[64];
+    ssize_t n = read(fd, buf, sizeof buf);
+    cr_expect_eq(n, 0, "want EOF, got %zd (errno %d)", n, n < 0 ? errno : 0);
+    close(fd);
+    cr_expect(amt_wait_until(no_sessions, p, 10000), "the late connection was never dropped");
     pt_stop(&t);
 }
