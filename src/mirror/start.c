@@ -254,6 +254,27 @@ static bool check_explicit(mirror_t *m, const source_table_id_t *ids, size_t n, 
         free(key);
         if (found)
             continue;
+        /* a partition's changes come under its root (publish_via_partition_root), so mirrored
+         * on its own it would never change: its rows are served in the root's table */
+        char *root = NULL;
+        if (!source_partition_root(m->src, s->schema, s->name, &root, err))
+            return false;
+        if (root) {
+            bool refused = first;
+            if (first)
+                am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
+                           "table \"%s.%s\" is a partition of \"%s\": partitions are mirrored "
+                           "as part of their root; configure \"%s\" instead",
+                           s->schema, s->name, root, root);
+            else
+                am_log_warn("mirror", "a configured table is a partition: mirrored in its root",
+                            AM_KV_STR("schema", s->schema), AM_KV_STR("table", s->name),
+                            AM_KV_STR("root", root));
+            free(root);
+            if (refused)
+                return false;
+            continue;
+        }
         if (first)
             return am_err_set(err, AM_SQLSTATE_UNDEFINED_TABLE, "table \"%s.%s\" does not exist",
                               s->schema, s->name);

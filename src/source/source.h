@@ -271,6 +271,11 @@ bool source_tables_match(source_t *src, const source_table_ref_t *globs, size_t 
                          am_err_t *err) AM_MUST_CHECK;
 void source_table_ids_free(source_table_id_t *ids, size_t n);
 
+/* When schema.name is a partition: true with *root_out its partitioned root as
+ * "schema.name" (free it); otherwise true with *root_out NULL. */
+bool source_partition_root(source_t *src, const char *schema, const char *name, char **root_out,
+                           am_err_t *err) AM_MUST_CHECK;
+
 /* ---- the catalog's view of a table: what schema changes are detected against ------------ */
 
 typedef struct source_attr {

@@ -459,6 +459,34 @@ static bool publication_tables(source_t *src, source_table_id_t **out, size_t *n
     return true;
 }
 
+/* pg_partition_root is PostgreSQL 12's; before it, the parent is enough to name */
+#define PARTITION_ROOT_SQL                                                                         \
+    "SELECT rn.nspname, r.relname FROM pg_catalog.pg_class c "                                     \
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "                                    \
+    "JOIN pg_catalog.pg_class r ON r.oid = %s "                                                    \
+    "JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace "                                  \
+    "WHERE c.relispartition AND n.nspname = $1 AND c.relname = $2"
+
+bool source_partition_root(source_t *src, const char *schema, const char *name, char **root_out,
+                           am_err_t *err)
+{
+    *root_out = NULL;
+    const char *root = src->server_version >= 120000
+                           ? "pg_catalog.pg_partition_root(c.oid)"
+                           : "(SELECT i.inhparent FROM pg_catalog.pg_inherits i "
+                             "WHERE i.inhrelid = c.oid LIMIT 1)";
+    char *sql = am_xasprintf(PARTITION_ROOT_SQL, root);
+    const char *params[2] = {schema, name};
+    PGresult *res = source__exec(src->sql, sql, 2, params, PGRES_TUPLES_OK, err);
+    free(sql);
+    if (!res)
+        return false;
+    if (PQntuples(res) > 0)
+        *root_out = am_xasprintf("%s.%s", PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+    PQclear(res);
+    return true;
+}
+
 bool source_tables_match(source_t *src, const source_table_ref_t *globs, size_t n_globs,
                          source_table_id_t **out, size_t *n_out, bool *automatic, am_err_t *err)
 {

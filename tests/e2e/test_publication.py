@@ -34,6 +34,26 @@ def refused_at_start(pg, what, create, want):
     cur.execute("DROP PUBLICATION e2e_pub_user")
 
 
+def partition_named(pg):
+    """A partition's changes come under its root (publish_via_partition_root), so a partition
+    configured by name would be copied once and never change: it is refused at start, naming
+    its root (before: 42P01 "does not exist", for a table that exists)."""
+    pg.cursor().execute("CREATE TABLE pt (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at); "
+                        "CREATE TABLE pt_2024 PARTITION OF pt FOR VALUES FROM ('2024-01-01') TO ('2025-01-01'); "
+                        "INSERT INTO pt VALUES (1, '2024-05-01')")
+    m = amtest.Mirror(DB, [("public", "pt"), ("public", "pt_2024")]).start()
+    try:
+        code = m.proc.wait(timeout=60)
+    except Exception:
+        code = None
+    log = m.log()
+    R.check(f"a partition named next to its root: refused at start (exit {code})", code not in (None, 0),
+            log[-1500:])
+    R.check("the error says it is a partition and names the root to configure (0A000)",
+            "0A000" in log and 'is a partition of \\"public.pt\\"' in log, log[-1500:])
+    m.stop()
+
+
 def unlogged(pg):
     """Under a FOR TABLES IN SCHEMA publication PostgreSQL lets a table become UNLOGGED, and
     its changes then never reach the WAL: the mirror stops serving it (42P01) instead of going
@@ -126,6 +146,7 @@ def main():
         converge(R, pg, m, ["t"], "streaming again afterwards")
         m.stop()
         m = None
+        partition_named(pg)
         unlogged(pg)
     except Exception as e:
         R.check("end-to-end run", False, f"{type(e).__name__}: {e}\n{m.log()[-4000:] if m else ''}")
