@@ -446,25 +446,42 @@ static bool load_attributes(proxy_pgcat_t *cat, am_err_t *err)
     return true;
 }
 
-/* Tables with inheritance children (pg_inherits; optional). A partitioned table's rows are
- * all in its own lake table; a plain one's children hold rows of their own. */
+/* Tables with inheritance children (pg_inherits; optional), and those children. A partitioned
+ * table's rows are all in its own lake table; a plain one's children hold rows of their own. */
 static bool load_inherits(proxy_pgcat_t *cat, am_err_t *err)
 {
-    static const char *const cols[1] = {"inhparent"};
+    static const char *const cols[2] = {"inhparent", "inhrelid"};
     const proxy_pgcat_frel_t *r = proxy__pgcat_frel_find(cat, "pg_catalog", "pg_inherits");
-    int idx[1];
+    int idx[2];
     if (!r)
         return true;
-    if (!columns_of(r, cols, idx, 1, err))
+    if (!columns_of(r, cols, idx, 2, err))
         return false;
-    cells_t c = {.r = r, .err = err};
-    for (c.row = 0; c.row < r->n_rows; c.row++) {
-        uint64_t i = 0;
-        uint32_t parent = cell_oid(&c, idx[0]);
-        if (c.failed)
-            return false;
-        if (proxy__pgcat_find_oid(cat->rel_by_oid, parent, &i) && cat->rels[i].relkind == 'r')
-            cat->rels[i].inherited = true;
+    /* two passes: count each parent's children, then fill its array */
+    for (int pass = 0; pass < 2; pass++) {
+        cells_t c = {.r = r, .err = err};
+        for (c.row = 0; c.row < r->n_rows; c.row++) {
+            uint64_t i = 0;
+            uint32_t parent = cell_oid(&c, idx[0]);
+            uint32_t child = cell_oid(&c, idx[1]);
+            if (c.failed)
+                return false;
+            if (!proxy__pgcat_find_oid(cat->rel_by_oid, parent, &i) || cat->rels[i].relkind != 'r')
+                continue;
+            proxy_pgrel_t *p = &cat->rels[i];
+            p->inherited = true;
+            if (pass == 0)
+                p->n_inh_children++;
+            else
+                p->inh_children[p->n_inh_children++] = child;
+        }
+        for (size_t i = 0; pass == 0 && i < cat->n_rels; i++) {
+            proxy_pgrel_t *p = &cat->rels[i];
+            if (!p->n_inh_children)
+                continue;
+            p->inh_children = am_arena_alloc(cat->arena, p->n_inh_children * sizeof(uint32_t));
+            p->n_inh_children = 0;
+        }
     }
     return true;
 }

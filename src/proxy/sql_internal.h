@@ -130,7 +130,9 @@ typedef struct proxy_pgrel {
     char *duck_name; /* quoted DuckDB name to read it by; NULL when unserved */
     int16_t pk[32];  /* the primary key's attnums (pg_index.indkey), n_pk of them */
     uint8_t n_pk;
-    bool inherited; /* a table (not partitioned) other tables INHERIT from (pg_inherits) */
+    bool inherited;         /* a table (not partitioned) other tables INHERIT from (pg_inherits) */
+    uint32_t *inh_children; /* when inherited: the direct children's oids */
+    size_t n_inh_children;
 } proxy_pgrel_t;
 
 typedef struct proxy_pgtype {

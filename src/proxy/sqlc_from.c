@@ -147,6 +147,99 @@ static bool cte_ref(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, sqlc_cte_t *cte,
     return true;
 }
 
+/* rel and every table that inherits from it, each once and parents first, as PostgreSQL's
+ * find_all_inheritors; every one must be mirrored. */
+static bool inheritance_tree(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const proxy_pgrel_t ***out,
+                             size_t *n_out)
+{
+    size_t cap = 8, n = 1;
+    const proxy_pgrel_t **list = am_arena_alloc(c->arena, cap * sizeof *list);
+    list[0] = rel;
+    for (size_t k = 0; k < n; k++) {
+        for (size_t j = 0; list[k]->inherited && j < list[k]->n_inh_children; j++) {
+            uint32_t oid = list[k]->inh_children[j];
+            bool seen = false;
+            for (size_t x = 0; x < n && !seen; x++)
+                seen = list[x]->oid == oid;
+            if (seen)
+                continue;
+            const proxy_pgrel_t *ch = proxy__pgcat_rel(c->cat, oid);
+            if (!ch || ch->served != PROXY_REL_MIRRORED || !ch->duck_name)
+                return sqlc_fail(c, "0A000",
+                                 "relation \"%s.%s\" has an inheritance child%s%s%s%s that the "
+                                 "mirror does not hold, whose rows a query of it includes: use "
+                                 "FROM ONLY %s",
+                                 rel->nspname, rel->name, ch ? " \"" : "", ch ? ch->nspname : "",
+                                 ch ? "." : "", ch ? sqlc_printf(c, "%s\"", ch->name) : "",
+                                 rel->name);
+            if (n == cap) {
+                const proxy_pgrel_t **more = am_arena_alloc(c->arena, 2 * cap * sizeof *more);
+                memcpy(more, list, n * sizeof *list);
+                list = more;
+                cap *= 2;
+            }
+            list[n++] = ch;
+        }
+    }
+    *out = list;
+    *n_out = n;
+    return true;
+}
+
+/* The column of child that carries parent's column pc: same name, same type, and for a
+ * generated one the same expression (else its values differ from what the compiler computes). */
+static const proxy_pgcol_t *inherited_col(sqlc_ctx_t *c, const proxy_pgrel_t *parent,
+                                          const proxy_pgcol_t *pc, const proxy_pgrel_t *child)
+{
+    for (size_t i = 0; i < child->n_cols; i++) {
+        const proxy_pgcol_t *cc = &child->cols[i];
+        if (strcmp(cc->name, pc->name) != 0)
+            continue;
+        if (cc->type_oid == pc->type_oid && cc->typmod == pc->typmod &&
+            cc->generated == pc->generated &&
+            (!pc->generated ||
+             (pc->gen_expr && cc->gen_expr && strcmp(pc->gen_expr, cc->gen_expr) == 0)))
+            return cc;
+        break;
+    }
+    sqlc_fail(c, "0A000",
+              "column \"%s\" of relation \"%s.%s\" differs in its inheritance child \"%s.%s\": "
+              "use FROM ONLY %s",
+              pc->name, parent->nspname, parent->name, child->nspname, child->name, parent->name);
+    return NULL;
+}
+
+/* FROM parent without ONLY: the parent's rows and its descendants', in the parent's columns
+ * (c<attnum> of the parent, as a plain reference would read them) and with each row's table
+ * in am_tableoid. */
+static bool inheritance_union(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const char *alias,
+                              am_buf_t *out)
+{
+    const proxy_pgrel_t **tree = NULL;
+    size_t n = 0;
+    if (!inheritance_tree(c, rel, &tree, &n))
+        return false;
+    am_buf_putc(out, '(');
+    for (size_t k = 0; k < n; k++) {
+        am_buf_puts(out, k ? " UNION ALL SELECT " : "SELECT ");
+        for (size_t i = 0; i < rel->n_cols; i++) {
+            const proxy_pgcol_t *pc = &rel->cols[i];
+            const proxy_pgcol_t *cc = k ? inherited_col(c, rel, pc, tree[k]) : pc;
+            if (!cc)
+                return false;
+            /* a generated column is computed over the others (generated_col) */
+            if (pc->generated)
+                am_buf_printf(out, "NULL AS c%d, ", pc->attnum);
+            else
+                am_buf_printf(out, "c%d AS c%d, ", cc->attnum, pc->attnum);
+        }
+        am_buf_printf(out, "CAST(%u AS BIGINT) AS am_tableoid FROM %s", tree[k]->oid,
+                      tree[k]->duck_name);
+    }
+    am_buf_printf(out, ") AS %s", alias);
+    return true;
+}
+
 static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
 {
     if (rv->catalogname && rv->catalogname[0] &&
@@ -167,19 +260,22 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
     }
     if (rel->served == PROXY_REL_MIRRORED && !sqlc_acl_check(c, rel))
         return false;
-    /* PostgreSQL reads the children's rows too; the mirror holds each table's own */
-    if (rel->served == PROXY_REL_MIRRORED && rel->inherited && rv->inh)
-        return sqlc_fail(c, "0A000",
-                         "relation \"%s.%s\" has inheritance children, whose rows a query of it "
-                         "includes; the mirror answers for its own rows: use FROM ONLY %s",
-                         rel->nspname, rel->name, rel->name);
     char *alias = sqlc_alias(c, 'r');
+    /* PostgreSQL reads the children's rows too; the mirror holds each table's own */
+    am_buf_t tree;
+    am_buf_init(&tree);
+    if (rel->served == PROXY_REL_MIRRORED && rel->inherited && rv->inh &&
+        !inheritance_union(c, rel, alias, &tree)) {
+        am_buf_destroy(&tree);
+        return false;
+    }
     am_buf_t view;
     am_buf_init(&view);
     bool served_view = (rel->served == PROXY_REL_UNSERVED || !rel->duck_name) &&
                        sqlc_served_view(c, rel, alias, &view);
     if (!served_view && (rel->served == PROXY_REL_UNSERVED || !rel->duck_name)) {
         am_buf_destroy(&view);
+        am_buf_destroy(&tree);
         return sqlc_fail(c, "0A000", "relation \"%s.%s\" is not available on the mirror",
                          rel->nspname, rel->name);
     }
@@ -202,21 +298,27 @@ static bool range_var(sqlc_ctx_t *c, const PgQuery__RangeVar *rv, am_buf_t *out)
         if (rel->cols[i].generated)
             generated_col(c, r, &rel->cols[i], &r->cols[i]);
     r->present = present_col(rel, r);
+    if (tree.len)
+        r->tableoid = sqlc_printf(c, "%s.am_tableoid", alias);
     if (!apply_alias(c, r, rv->alias)) {
         am_buf_destroy(&view);
+        am_buf_destroy(&tree);
         return false;
     }
     const char *filter = rel->served == PROXY_REL_CATALOG ? sqlc_acl_filter(c, rel) : "";
     /* FROM ONLY a partitioned table: its rows are all its partitions' */
     if (rel->served == PROXY_REL_MIRRORED && rel->relkind == 'p' && !rv->inh)
         filter = "false";
-    if (served_view)
+    if (tree.len)
+        am_buf_puts(out, tree.data);
+    else if (served_view)
         am_buf_puts(out, view.data);
     else if (filter[0])
         am_buf_printf(out, "(SELECT * FROM %s WHERE %s) AS %s", rel->duck_name, filter, alias);
     else
         am_buf_printf(out, "%s AS %s", rel->duck_name, alias);
     am_buf_destroy(&view);
+    am_buf_destroy(&tree);
     scope_add(c, r);
     return true;
 }
@@ -626,7 +728,8 @@ static bool system_column(sqlc_ctx_t *c, const sqlc_rte_t *r, const char *name, 
         return false;
     if (strcmp(name, "tableoid") == 0) {
         *handled = true;
-        *out = sqlc_val_of(sqlc_printf(c, "CAST(%u AS BIGINT)", relid), sqlc_type(PG_OID_OID));
+        *out = sqlc_val_of(r->tableoid ? r->tableoid : sqlc_printf(c, "CAST(%u AS BIGINT)", relid),
+                           sqlc_type(PG_OID_OID));
         out->name = "tableoid";
         out->is_const = false;
         return true;

@@ -290,6 +290,53 @@ static bool distinct_args(sqlc_ctx_t *c, const char *name, sqlc_val_t *args, siz
     return true;
 }
 
+/* Aggregates whose result shows the order of their input. */
+static bool order_shows(const char *name)
+{
+    static const char *const names[] = {"array_agg",       "string_agg",      "json_agg",
+                                        "jsonb_agg",       "json_object_agg", "jsonb_object_agg",
+                                        "json_agg_strict", "jsonb_agg_strict"};
+    for (size_t i = 0; i < AM_ARRAY_LEN(names); i++)
+        if (strcmp(name, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* PostgreSQL makes an aggregate's input DISTINCT by sorting it on the arguments, so
+ * array_agg(DISTINCT x) comes out in x's order; DuckDB's comes out in hash order. DuckDB takes
+ * an ORDER BY with DISTINCT only over the arguments' own expressions, so the order is theirs
+ * (after the FILTER guard), for the types DuckDB sorts as PostgreSQL does (floats too: of -0
+ * and 0, which DISTINCT makes one, PostgreSQL keeps either). Constants and parameters do not
+ * order. */
+static bool distinct_order(sqlc_ctx_t *c, const char *name, const sqlc_val_t *args, size_t n,
+                           sqlc_callmods_t *m)
+{
+    am_buf_t b;
+    am_buf_init(&b);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *x = args[i].sql;
+        size_t len = strlen(x);
+        bool param = len > 1 && x[0] == '$' && strspn(x + 1, "0123456789") == len - 1;
+        if (args[i].is_const || param)
+            continue;
+        uint32_t base = proxy__pgtype_base(c->cat, args[i].type).oid;
+        ok = sqlc_orderable(c, args[i].type, args[i].numv);
+        if (ok && base != PG_OID_FLOAT4 && base != PG_OID_FLOAT8 &&
+            strcmp(sqlc_key_expr(c, x, args[i].type, args[i].numv), x) != 0)
+            ok = sqlc_fail(c, "0A000",
+                           "%s(DISTINCT ...) of %s values without ORDER BY is not supported on "
+                           "the mirror: add ORDER BY",
+                           name, sqlc_type_name(c, args[i].type));
+        if (ok)
+            am_buf_printf(&b, "%s%s ASC NULLS LAST", b.len ? ", " : " ORDER BY ", x);
+    }
+    if (ok && b.len)
+        m->order = am_arena_strndup(c->arena, b.data, b.len);
+    am_buf_destroy(&b);
+    return ok;
+}
+
 /* An aggregate, or a window function (over set): its arguments are at this query level for a
  * window, inside the aggregate otherwise. */
 static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char *name, bool agg,
@@ -309,6 +356,9 @@ static bool modified_call(sqlc_ctx_t *c, const PgQuery__FuncCall *f, const char 
         ok = distinct_args(c, name, args, n);
     if (ok && !f->agg_within_group)
         filter_args(c, &m, args, n);
+    if (ok && f->agg_distinct && !f->n_agg_order && !f->agg_within_group && !windowed &&
+        order_shows(name))
+        ok = distinct_order(c, name, args, n, &m);
     for (size_t i = 0; ok && i < n; i++)
         if (args[i].has_srf)
             ok = sqlc_fail(c, "0A000",

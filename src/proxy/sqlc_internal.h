@@ -75,6 +75,7 @@ typedef struct sqlc_rte {
     /* a NOT NULL column's expression (a table's): NULL only in an outer join's filled row,
      * which PostgreSQL's whole-row value tells apart from a row of nulls */
     const char *present;
+    char *tableoid; /* its expression when rows come from several tables; NULL: one */
 } sqlc_rte_t;
 
 typedef struct sqlc_cte {

@@ -76,3 +76,9 @@ SELECT sum(i4 / i2) FILTER (WHERE i2 IS NOT NULL) FROM alltypes;
 -- mode() over numeric(p,s) (held as DECIMAL): ties go to the first in sort order
 SELECT mode() WITHIN GROUP (ORDER BY num102), mode() WITHIN GROUP (ORDER BY num405) FROM alltypes;
 SELECT o.status, mode() WITHIN GROUP (ORDER BY o.total DESC), mode() WITHIN GROUP (ORDER BY (o.total * 1000)::numeric(30,3)) FROM orders o GROUP BY 1 ORDER BY 1;
+-- DISTINCT without ORDER BY: PostgreSQL sorts the input to make it distinct, so the result
+-- shows it in the arguments' order (NULL last)
+SELECT country, string_agg(DISTINCT city, '; '), array_agg(DISTINCT mood) FROM customers GROUP BY country ORDER BY country;
+SELECT array_agg(DISTINCT status), array_agg(DISTINCT customer_id) FILTER (WHERE id < 200) FROM orders;
+SELECT customer_id, array_agg(DISTINCT status), string_agg(DISTINCT note, '|') FROM orders WHERE customer_id < 20 GROUP BY 1 ORDER BY 1;
+SELECT array_agg(DISTINCT discount), array_agg(DISTINCT signup_date) FROM orders, (SELECT signup_date FROM customers WHERE id < 5) c WHERE orders.id < 50;

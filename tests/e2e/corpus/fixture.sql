@@ -287,5 +287,14 @@ CREATE TABLE trucks (payload_t numeric(6,1)) INHERITS (vehicles);
 ALTER TABLE trucks ADD PRIMARY KEY (id);
 INSERT INTO vehicles VALUES (1, 'bike', 2), (2, 'car', 4), (3, 'trike', 3);
 INSERT INTO trucks VALUES (10, 'van', 4, 1.5), (11, 'lorry', 18, 24.0);
+-- a child made first and attached later: its columns at other attnums than the parent's
+CREATE TABLE buses (seats int, name text, id int NOT NULL, wheels int);
+ALTER TABLE buses INHERIT vehicles;
+ALTER TABLE buses ADD PRIMARY KEY (id);
+INSERT INTO buses VALUES (40, 'coach', 20, 6), (12, 'minibus', 21, 4);
+-- a grandchild
+CREATE TABLE tankers (liters int) INHERITS (trucks);
+ALTER TABLE tankers ADD PRIMARY KEY (id);
+INSERT INTO tankers VALUES (30, 'tanker', 18, 30.0, 20000);
 
 VACUUM ANALYZE;
