@@ -240,7 +240,8 @@ struct mirror {
     bool catalog_fresh; /* the copy just captured it under its snapshot */
     bool stream_text;   /* binary tuples were refused once: text for the process's life */
     int64_t catalog_tried_us;
-    int64_t checked_us; /* am_mono_us of the last catalog check */
+    int64_t checked_us;   /* am_mono_us of the last catalog check */
+    uint64_t inherits_fp; /* source_inherits_fp at the last check; 0: none seen yet */
 
     pthread_mutex_t reload_lock; /* guards reload_specs, n_reload_specs */
     mirror_spec_t *reload_specs; /* a SIGHUP's new table list, for the write path to take */

@@ -320,6 +320,15 @@ bool mirror__tables_check(mirror_t *m, am_err_t *err)
         mirror_table_t *t = m->tables[i];
         check_one(m, t, source_table_state_find(states, n_states, t->relid), after);
     }
+    /* the served catalog tells the proxy which tables a parent's query reads: a child added
+     * or removed changes no table's state, so it asks for a new catalog itself (and once
+     * after the start, whose capture may predate the first look) */
+    uint64_t inh = 0;
+    ok = ok && source_inherits_fp(m->src, relids, n, &inh, err);
+    if (ok && inh != m->inherits_fp) {
+        m->catalog_dirty = true;
+        m->inherits_fp = inh;
+    }
     source_table_states_free(states, n_states);
     free(relids);
     return ok && mirror__tables_discover(m, err);

@@ -153,7 +153,7 @@ static bool inheritance_tree(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const prox
                              size_t *n_out)
 {
     size_t cap = 8, n = 1;
-    const proxy_pgrel_t **list = am_arena_alloc(c->arena, cap * sizeof *list);
+    const proxy_pgrel_t **list = am_arena_alloc(c->arena, cap * sizeof(const proxy_pgrel_t *));
     list[0] = rel;
     for (size_t k = 0; k < n; k++) {
         for (size_t j = 0; list[k]->inherited && j < list[k]->n_inh_children; j++) {
@@ -164,17 +164,19 @@ static bool inheritance_tree(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const prox
             if (seen)
                 continue;
             const proxy_pgrel_t *ch = proxy__pgcat_rel(c->cat, oid);
-            if (!ch || ch->served != PROXY_REL_MIRRORED || !ch->duck_name)
+            if (!ch || ch->served != PROXY_REL_MIRRORED || !ch->duck_name) {
+                const char *which = ch ? sqlc_printf(c, "\"%s.%s\"", ch->nspname, ch->name)
+                                       : sqlc_printf(c, "(relation %u)", oid);
                 return sqlc_fail(c, "0A000",
-                                 "relation \"%s.%s\" has an inheritance child%s%s%s%s that the "
-                                 "mirror does not hold, whose rows a query of it includes: use "
-                                 "FROM ONLY %s",
-                                 rel->nspname, rel->name, ch ? " \"" : "", ch ? ch->nspname : "",
-                                 ch ? "." : "", ch ? sqlc_printf(c, "%s\"", ch->name) : "",
-                                 rel->name);
+                                 "relation \"%s.%s\" has an inheritance child %s that the mirror "
+                                 "does not hold, whose rows a query of it includes: use FROM "
+                                 "ONLY %s",
+                                 rel->nspname, rel->name, which, rel->name);
+            }
             if (n == cap) {
-                const proxy_pgrel_t **more = am_arena_alloc(c->arena, 2 * cap * sizeof *more);
-                memcpy(more, list, n * sizeof *list);
+                const proxy_pgrel_t **more =
+                    am_arena_alloc(c->arena, 2 * cap * sizeof(const proxy_pgrel_t *));
+                memcpy(more, list, n * sizeof(const proxy_pgrel_t *));
                 list = more;
                 cap *= 2;
             }

@@ -271,6 +271,12 @@ bool source_tables_match(source_t *src, const source_table_ref_t *globs, size_t 
                          am_err_t *err) AM_MUST_CHECK;
 void source_table_ids_free(source_table_id_t *ids, size_t n);
 
+/* A fingerprint of the inheritance children (pg_inherits) of those of relids that are plain
+ * tables: a query of such a parent reads its children's rows too, and adding or removing a
+ * child touches nothing a table state shows. 0 when none has children. */
+bool source_inherits_fp(source_t *src, const uint32_t *relids, size_t n, uint64_t *fp,
+                        am_err_t *err) AM_MUST_CHECK;
+
 /* When schema.name is a partition: true with *root_out its partitioned root as
  * "schema.name" (free it); otherwise true with *root_out NULL. */
 bool source_partition_root(source_t *src, const char *schema, const char *name, char **root_out,

@@ -459,6 +459,35 @@ static bool publication_tables(source_t *src, source_table_id_t **out, size_t *n
     return true;
 }
 
+#define INHERITS_SQL                                                                               \
+    "SELECT i.inhparent::pg_catalog.int8, i.inhrelid::pg_catalog.int8 FROM "                       \
+    "pg_catalog.pg_inherits "                                                                      \
+    "i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent AND p.relkind = 'r' "                     \
+    "WHERE i.inhparent = ANY ($1::pg_catalog.oid[]) ORDER BY 1, 2"
+
+bool source_inherits_fp(source_t *src, const uint32_t *relids, size_t n, uint64_t *fp,
+                        am_err_t *err)
+{
+    *fp = 0;
+    if (n == 0)
+        return true;
+    char *oids = source__oid_array(relids, n);
+    const char *params[1] = {oids};
+    PGresult *res = source__exec(src->sql, INHERITS_SQL, 1, params, PGRES_TUPLES_OK, err);
+    free(oids);
+    if (!res)
+        return false;
+    am_buf_t b;
+    am_buf_init(&b);
+    for (int i = 0; i < PQntuples(res); i++)
+        am_buf_printf(&b, "%s:%s,", PQgetvalue(res, i, 0), PQgetvalue(res, i, 1));
+    if (b.len)
+        *fp = am_hash_bytes(b.data, b.len) | 1;
+    am_buf_destroy(&b);
+    PQclear(res);
+    return true;
+}
+
 /* pg_partition_root is PostgreSQL 12's; before it, the parent is enough to name */
 #define PARTITION_ROOT_SQL                                                                         \
     "SELECT rn.nspname, r.relname FROM pg_catalog.pg_class c "                                     \
