@@ -488,6 +488,10 @@ bool sqlc_acl_hidden(sqlc_ctx_t *c, uint32_t relid);
 /* A pg_catalog view whose rows are the mirror's own (pg_settings, pg_stat_*_tables): its
  * FROM text "(...) AS alias"; false when rel is not one of them. */
 bool sqlc_served_view(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const char *alias, am_buf_t *out);
+/* FROM rel (a mirrored parent of inheritance children) without ONLY: its FROM text
+ * "(... UNION ALL ...) AS alias", columns c<attnum> of rel's and am_tableoid (sqlc_inherit.c). */
+bool sqlc_inheritance_union(sqlc_ctx_t *c, const proxy_pgrel_t *rel, const char *alias,
+                            am_buf_t *out);
 /* The range table entry named [nsp.]rel visible here (innermost level first); NULL if none. */
 sqlc_rte_t *sqlc_rte_find(sqlc_ctx_t *c, const char *nsp, const char *rel, bool *ambiguous);
 /* Finds a CTE by name in this and outer levels. */
