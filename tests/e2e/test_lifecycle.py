@@ -141,7 +141,7 @@ def slot_dropped(R, pg, m):
         return len([n for n in os.listdir(big_meta) if n.endswith(".metadata.json")])
 
     def data_files():
-        return len(os.listdir(big_data))
+        return set(os.listdir(big_data))
 
     def marker():
         with open(wm_path) as f:
@@ -155,7 +155,8 @@ def slot_dropped(R, pg, m):
     v0, d0 = versions(), data_files()
     moments = [("the re-copy marked durable", marker),
                ("the new slot created", lambda: marker() and slot_exists()),
-               ("a table's files written, not committed", lambda: data_files() > d0),
+               # by name: a restart may sweep what the killed attempt wrote before writing anew
+               ("a table's files written, not committed", lambda: bool(data_files() - d0)),
                ("a table committed, the watermark not switched", lambda: versions() > v0),
                ("after the switch", lambda: not marker())]
     for what, cond in moments:
@@ -165,7 +166,9 @@ def slot_dropped(R, pg, m):
             m.kill9()
             R.check(f"kill -9 at: {what}", True)
         except TimeoutError as e:
-            R.check(f"kill -9 at: {what}", False, str(e))
+            R.check(f"kill -9 at: {what}", False,
+                    f"{e}; data files before {sorted(d0)}, now {sorted(data_files())}; "
+                    f"versions before {v0}, now {versions()}\n{m.log()[-3000:]}")
             m.kill9()
         v0, d0 = versions(), data_files()
     m.start()
