@@ -236,11 +236,18 @@ static const char *param_key(sqlc_ctx_t *c, const char *sql)
     return sqlc_printf(c, "(SELECT %s)", sql);
 }
 
-static bool sort_key(sqlc_ctx_t *c, sqlc_val_t *v, am_buf_t *b)
+/* In an aggregate, DuckDB takes a key equal to the argument for the argument itself and
+ * rebuilds the value from the sort key; constants compare by value, so the key of -0.0 (0)
+ * counts as the argument -0.0 and array_agg(-0.0 ORDER BY -0.0) answered {0}. A constant key
+ * read through a subquery stays a key of its own. */
+static bool sort_key(sqlc_ctx_t *c, sqlc_val_t *v, bool outputs, am_buf_t *b)
 {
     if (!sqlc_orderable(c, v->type, v->numv))
         return false;
-    am_buf_puts(b, param_key(c, sqlc_key_expr(c, v->sql, v->type, v->numv)));
+    const char *k = sqlc_key_expr(c, v->sql, v->type, v->numv);
+    if (!outputs && v->is_const && k[0] != '$')
+        k = sqlc_printf(c, "(SELECT %s)", k);
+    am_buf_puts(b, param_key(c, k));
     return true;
 }
 
@@ -261,7 +268,7 @@ bool sqlc_sort_list(sqlc_ctx_t *c, PgQuery__Node **items, size_t n, bool outputs
             return false;
         if (i)
             am_buf_puts(b, ", ");
-        if (!sort_key(c, &v, b))
+        if (!sort_key(c, &v, outputs, b))
             return false;
         bool desc = sb->sortby_dir == PG_QUERY__SORT_BY_DIR__SORTBY_DESC;
         bool nulls_first = sb->sortby_nulls == PG_QUERY__SORT_BY_NULLS__SORTBY_NULLS_FIRST ||

@@ -82,3 +82,5 @@ SELECT country, string_agg(DISTINCT city, '; '), array_agg(DISTINCT mood) FROM c
 SELECT array_agg(DISTINCT status), array_agg(DISTINCT customer_id) FILTER (WHERE id < 200) FROM orders;
 SELECT customer_id, array_agg(DISTINCT status), string_agg(DISTINCT note, '|') FROM orders WHERE customer_id < 20 GROUP BY 1 ORDER BY 1;
 SELECT array_agg(DISTINCT discount), array_agg(DISTINCT signup_date) FROM orders, (SELECT signup_date FROM customers WHERE id < 5) c WHERE orders.id < 50;
+-- a constant key equal to the argument: DuckDB took it for the argument and rebuilt -0 as 0
+SELECT array_agg(-0.0::float8 ORDER BY -0.0::float8), array_agg(id ORDER BY 'x', id DESC) FROM orders WHERE id < 5;
