@@ -20,7 +20,8 @@ BUILD_PACKAGES=(
 APT_PACKAGES=(
   "${BUILD_PACKAGES[@]}" clang clang-tidy clang-format cppcheck libclang-rt-14-dev libcriterion-dev
   postgresql-15 postgresql-client-15 prometheus
-  python3 python3-psycopg2 python3-psycopg python3-sqlalchemy python3-avro libpostgresql-jdbc-java
+  python3 python3-psycopg2 python3-psycopg python3-sqlalchemy python3-asyncpg python3-avro
+  libpostgresql-jdbc-java
   default-jdk-headless odbc-postgresql unixodbc python3-pyodbc
   curl procps util-linux
   gnuplot-nox # bench/report.py charts only

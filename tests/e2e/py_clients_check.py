@@ -11,6 +11,10 @@ the printout section by section ("== name" lines). CLIENT is one of:
               get_columns, get_pk_constraint, get_indexes, get_unique_constraints,
               get_foreign_keys, get_check_constraints, get_table_comment, get_enums, views,
               sequences — and a Core select through a reflected Table
+  asyncpg     asyncpg (Debian's python3-asyncpg): always the extended protocol with binary
+              results, its own type introspection (a recursive query over pg_type for enums,
+              domains, composites and arrays of them), prepared statements' parameter and
+              attribute types, parameters, a cursor in a transaction, copy_from_query
   odbc        psqlODBC (Debian's odbc-postgresql, Unicode driver) through unixODBC: odbcinst.ini
               and odbc.ini in a temp dir (ODBCSYSINI/ODBCINI), then with pyodbc SQLTables,
               SQLColumns, SQLPrimaryKeys, SQLStatistics, SQLForeignKeys, SQLGetTypeInfo and a
@@ -257,9 +261,74 @@ def odbc_in(d, host, port, db, user, password):
     section("isql query", lambda: isql("SELECT code, name, population FROM sales.regions ORDER BY code\n"))
 
 
+# ---- asyncpg ----------------------------------------------------------------------------------
+
+def asyncpg_client(host, port, db, user, password):
+    import asyncio
+    import io
+
+    import asyncpg
+
+    async def body():
+        conn = await asyncpg.connect(host=host, port=port, database=db, user=user, password=password,
+                                     timeout=10, ssl=False)
+        OUT.append(f"== asyncpg connection\nserver_version {conn.get_server_version().major}")
+
+        async def asection(name, fn):
+            OUT.append(f"== {name}")
+            try:
+                await fn()
+            except Exception as e:  # noqa: BLE001 - printed and compared
+                code = getattr(e, "sqlstate", "") or ""
+                OUT.append(f"error {type(e).__name__} {code}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}")
+
+        async def run(q, *args):
+            st = await conn.prepare(q)
+            OUT.append("parameters " + " ".join(f"{t.name}:{t.kind}:{t.schema}" for t in st.get_parameters()))
+            OUT.append("attributes " + " ".join(f"{a.name}:{a.type.oid}:{a.type.name}:{a.type.kind}"
+                                                for a in st.get_attributes()))
+            rows_repr([tuple(r.values()) for r in await st.fetch(*args)])
+
+        for name, q in QUERIES:
+            await asection(f"asyncpg: {name}", lambda q=q: run(q))
+        await asection("asyncpg: enum, domain and array of text",
+                       lambda: run("SELECT id, mood, email, tags FROM customers WHERE id <= 5 ORDER BY id"))
+        pq = ("SELECT id, name, credit, tags, created_at FROM customers WHERE id = ANY($1) AND name LIKE $2 "
+              "AND vip = $3 ORDER BY id")
+        await asection("asyncpg parameters", lambda: run(pq, [1, 2, 13, 26, 2001], "customer%", False))
+        await asection("asyncpg parameters again (statement cache)", lambda: run(pq, [3, 4], "customer%", False))
+        await asection("asyncpg typed parameters", lambda: run(
+            "SELECT $1::int8 + 1, $2::numeric * 2, $3::text || 'x', $4::date, $5::bool", 41,
+            __import__("decimal").Decimal("1.25"), "a", __import__("datetime").date(2024, 2, 29), True))
+        await asection("asyncpg fetchval", lambda: _val(conn, "SELECT count(*) FROM orders"))
+
+        async def cursor():
+            async with conn.transaction():
+                async for r in conn.cursor("SELECT id, total, status FROM orders WHERE id <= 11 ORDER BY id",
+                                           prefetch=4):
+                    rows_repr([tuple(r.values())])
+        await asection("asyncpg cursor in a transaction", cursor)
+
+        async def copy():
+            buf = io.BytesIO()
+            await conn.copy_from_query("SELECT id, total, status FROM orders WHERE id <= 5 ORDER BY id",
+                                       output=buf, format="csv", header=True)
+            OUT.append(buf.getvalue().decode())
+        await asection("asyncpg copy_from_query csv", copy)
+        await asection("asyncpg error", lambda: conn.execute("SELECT 1 / (id - id) FROM orders"))
+        await conn.close()
+
+    asyncio.run(body())
+
+
+async def _val(conn, q):
+    OUT.append(repr(await conn.fetchval(q)))
+
+
 def main():
     client, host, port, db, user, password = sys.argv[1:7]
-    fn = {"psycopg": psycopg_client, "sqlalchemy": sqlalchemy_client, "odbc": odbc_client}[client]
+    fn = {"psycopg": psycopg_client, "sqlalchemy": sqlalchemy_client, "odbc": odbc_client,
+          "asyncpg": asyncpg_client}[client]
     OUT.append(f"== {client} connect")
     try:
         fn(host, int(port), db, user, password)

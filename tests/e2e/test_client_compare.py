@@ -8,7 +8,7 @@ be the same byte for byte:
   getPrimaryKeys/getIndexInfo/getImportedKeys/getTypeInfo; PreparedStatements with int, long,
   BigDecimal, Timestamp, String, Boolean, UUID and int[] parameters run 10 times (binary,
   server-prepared after the 5th); ResultSetMetaData of every column.
-- psycopg 3, SQLAlchemy 1.4 over psycopg2, psqlODBC through unixODBC (pyodbc and isql):
+- psycopg 3, SQLAlchemy 1.4 over psycopg2, psqlODBC through unixODBC (pyodbc and isql), asyncpg:
   tests/e2e/py_clients_check.py (see there).
 - node-postgres and postgres.js: tests/e2e/node_clients_check.js.
 
@@ -39,7 +39,7 @@ def command(client, port):
     return ["/usr/bin/python3", os.path.join(E2E, "py_clients_check.py"), client, *args]
 
 
-CLIENTS = ["jdbc", "node", "psycopg", "sqlalchemy", "odbc"]
+CLIENTS = ["jdbc", "node", "psycopg", "sqlalchemy", "odbc", "asyncpg"]
 
 
 def run(client, port):
