@@ -382,6 +382,13 @@ typedef struct proxy_setting {
     char *value;
 } proxy_setting_t;
 
+/* SAVEPOINT: its name and the settings ROLLBACK TO puts back (session_txset.c) */
+typedef struct proxy_savepoint {
+    char *name;
+    proxy_setting_t *values, *locals;
+    size_t n_values, n_locals;
+} proxy_savepoint_t;
+
 typedef struct proxy_prep proxy_prep_t;
 typedef struct proxy_portal proxy_portal_t;
 
@@ -440,6 +447,13 @@ typedef struct proxy_session {
     bool tx_read_only_set;
     proxy_setting_t *settings;
     size_t n_settings;
+    /* the transaction's settings layer (session_txset.c): the settings when it began (what
+     * ROLLBACK restores), what each SET LOCAL name goes back to at its end, savepoints */
+    proxy_setting_t *tx_settings, *local_settings;
+    size_t n_tx_settings, n_local_settings;
+    proxy_savepoint_t *savepoints;
+    size_t n_savepoints;
+    bool implicit_failed; /* an error in the implicit transaction: it ends rolled back */
     int extra_float_digits;
     int date_style, date_order; /* DateStyle: PROXY_PG_*_DATES, PROXY_PG_DATEORDER_* */
     int interval_style;         /* IntervalStyle: PROXY_PG_INTSTYLE_* */
@@ -477,6 +491,31 @@ bool proxy__session_show(proxy_session_t *s, const struct PgQuery__VariableShowS
  * when session); read-write is refused (25006). */
 bool proxy__session_tx_options(proxy_session_t *s, struct PgQuery__Node **opts, size_t n,
                                bool session, am_err_t *err) AM_MUST_CHECK;
+/* set_config(name, value, is_local) as SET and SET LOCAL do it (value NULL: the default);
+ * *shown is the value current_setting() then shows, malloc'd. */
+bool proxy__session_set_config(proxy_session_t *s, const char *name, const char *value,
+                               bool is_local, char **shown, am_err_t *err) AM_MUST_CHECK;
+/* ParameterStatus of name when it is a reported setting. */
+void proxy__session_report(proxy_session_t *s, const char *name);
+/* session_setconfig.c: SELECT [pg_catalog.]set_config(...)[, ...] of constants, alone, is
+ * run as SET (pg_dump starts with one); set_config anywhere else is refused by the compiler */
+bool proxy__setconfig_match(const struct PgQuery__Node *node);
+bool proxy__setconfig_run(proxy_session_t *s, const struct PgQuery__Node *node, bool describe,
+                          bool run, am_err_t *err) AM_MUST_CHECK;
+/* Puts a setting back to value at a transaction's end or a savepoint's rollback (NULL: its
+ * default); a reported one that changes sends ParameterStatus. */
+void proxy__setting_restore(proxy_session_t *s, const char *name, const char *value);
+/* session_txset.c: settings under transactions. begin snapshots them (idempotent within a
+ * transaction); set is called before a SET LOCAL and after a session SET inside one; end
+ * keeps session SETs on commit and puts every setting back on rollback. */
+void proxy__txset_begin(proxy_session_t *s);
+void proxy__txset_end(proxy_session_t *s, bool commit);
+void proxy__txset_set(proxy_session_t *s, const char *name, bool local);
+void proxy__txset_savepoint(proxy_session_t *s, const char *name);
+bool proxy__txset_savepoint_known(proxy_session_t *s, const char *name, am_err_t *err);
+bool proxy__txset_rollback_to(proxy_session_t *s, const char *name, am_err_t *err);
+bool proxy__txset_release(proxy_session_t *s, const char *name, am_err_t *err);
+void proxy__txset_fail(proxy_session_t *s);
 /* session_tx.c: BEGIN, COMMIT, ROLLBACK, savepoints. */
 bool proxy__session_transaction(proxy_session_t *s, const struct PgQuery__TransactionStmt *t,
                                 am_err_t *err) AM_MUST_CHECK;

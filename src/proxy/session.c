@@ -59,6 +59,9 @@ static const setting_def_t defs[] = {
     {"work_mem", "4MB", false, false},
     {"synchronous_commit", "on", false, false},
     {"jit", "off", false, false},
+    /* pg_dump sets these before it reads anything */
+    {"synchronize_seqscans", "on", false, false},
+    {"quote_all_identifiers", "off", false, false},
     {"row_security", "on", false, false},
     {"default_transaction_deferrable", "off", false, false},
     {"timezone_abbreviations", "Default", false, false},
@@ -234,6 +237,21 @@ static bool setting_set(proxy_session_t *s, const char *name, const char *value,
     return true;
 }
 
+void proxy__setting_restore(proxy_session_t *s, const char *name, const char *value)
+{
+    const setting_def_t *d = def_find(name);
+    proxy_setting_t *st = setting_slot(s, name, false);
+    if (!st || (d && d->fixed))
+        return;
+    char *want = am_xstrdup(value ? value
+                            : d   ? proxy__limits_default(s->proxy, d->name, d->dflt)
+                                  : "");
+    am_err_t e = {0};
+    if (strcmp(st->value, want) != 0 && !setting_set(s, name, want, true, &e))
+        am_log_warn("proxy", "setting not restored", AM_KV_STR("name", name), AM_KV_ERR(&e));
+    free(want);
+}
+
 /* One name=value of the startup options; as PostgreSQL does, "--a-b=v" means a_b. */
 static void option_set(proxy_session_t *s, const char *nv, bool dashes)
 {
@@ -317,6 +335,7 @@ void proxy__session_destroy(proxy_session_t *s)
     free(s->settings);
     s->settings = NULL;
     s->n_settings = 0;
+    proxy__txset_end(s, true);
     proxy__tz_free(s->tz_zone);
     s->tz_zone = NULL;
     free(s->tx_isolation);
@@ -476,18 +495,63 @@ bool proxy__session_set(proxy_session_t *s, const PgQuery__VariableSetStmt *v, a
     const setting_def_t *d = def_find(cname);
     char *value = reset ? am_xstrdup(d ? proxy__limits_default(s->proxy, d->name, d->dflt) : "")
                         : args_text(v);
-    if (v->is_local && s->tx == 'I')
+    /* a string of several statements is a block of its own (PostgreSQL's implicit block):
+     * SET LOCAL holds to its end; the extended protocol's implicit transaction is no block */
+    bool block = s->tx != 'I' || s->implicit_block;
+    if (v->is_local && !block)
         proxy__send_notice(s, "25P01", "SET LOCAL can only be used in transaction blocks");
-    bool ok = (v->is_local && s->tx == 'I') || setting_set(s, cname, value, false, err);
+    if (v->is_local && block)
+        proxy__txset_set(s, cname, true);
+    bool ok = (v->is_local && !block) || setting_set(s, cname, value, false, err);
     free(value);
     if (!ok)
         return false;
+    if (!v->is_local)
+        proxy__txset_set(s, cname, false);
     proxy__wire_complete(
         &s->out, reset && v->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_RESET ? "RESET" : "SET");
     /* ParameterStatus follows CommandComplete */
     if (d && d->reported)
         proxy__wire_param_status(&s->out, d->name, proxy__setting_find(s, d->name));
     return true;
+}
+
+bool proxy__session_set_config(proxy_session_t *s, const char *name, const char *value,
+                               bool is_local, char **shown, am_err_t *err)
+{
+    if (!strcasecmp(name, "role") || !strcasecmp(name, "session_authorization"))
+        return am_err_set(err, PROXY_SQLSTATE_PRIVILEGE,
+                          "permission denied to set %s on the mirror", name);
+    const char *cname = canonical(name);
+    const setting_def_t *d = def_find(cname);
+    /* outside a block a local value lasts only as long as the statement: shown, then undone */
+    bool block = s->tx != 'I' || s->implicit_block;
+    const char *was = proxy__setting_find(s, cname);
+    char *old = am_xstrdup(was ? was : d ? proxy__limits_default(s->proxy, d->name, d->dflt) : "");
+    char *v = am_xstrdup(value ? value
+                         : d   ? proxy__limits_default(s->proxy, d->name, d->dflt)
+                               : "");
+    if (is_local && block)
+        proxy__txset_set(s, cname, true);
+    bool ok = setting_set(s, cname, v, false, err);
+    if (ok) {
+        *shown = am_xstrdup(proxy__setting_find(s, cname));
+        am_err_t e = {0};
+        if (is_local && !block)
+            (void)setting_set(s, cname, old, false, &e);
+        else if (!is_local)
+            proxy__txset_set(s, cname, false);
+    }
+    free(v);
+    free(old);
+    return ok;
+}
+
+void proxy__session_report(proxy_session_t *s, const char *name)
+{
+    const setting_def_t *d = def_find(canonical(name));
+    if (d && d->reported)
+        proxy__wire_param_status(&s->out, d->name, proxy__setting_find(s, d->name));
 }
 
 /* SHOW x: one text column named as the parameter, tag SHOW. */

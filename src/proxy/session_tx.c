@@ -52,8 +52,11 @@ static void tx_end(proxy_session_t *s, bool commit)
 
 void proxy__session_fail_tx(proxy_session_t *s)
 {
+    proxy__txset_fail(s);
     if (s->tx != 'I')
         s->tx = 'E';
+    else if (s->implicit_tx)
+        s->implicit_failed = true;
 }
 
 void proxy__session_implicit_begin(proxy_session_t *s)
@@ -61,13 +64,21 @@ void proxy__session_implicit_begin(proxy_session_t *s)
     if (s->tx == 'I' && !s->implicit_tx) {
         proxy__session_stmt_begin(s);
         s->implicit_tx = true;
+        s->implicit_failed = false;
+        proxy__txset_begin(s);
     }
 }
 
+/* The implicit transaction ends: rolled back after an error, as PostgreSQL's (a SET made in
+ * it is undone). */
 void proxy__session_sync(proxy_session_t *s)
 {
-    if (s->tx == 'I' && s->implicit_tx)
-        tx_end(s, true);
+    if (s->tx == 'I' && s->implicit_tx) {
+        bool commit = !s->implicit_failed;
+        tx_end(s, commit);
+        proxy__txset_end(s, commit);
+    }
+    s->implicit_failed = false;
 }
 
 void proxy__session_stmt_begin(proxy_session_t *s)
@@ -142,6 +153,8 @@ static bool tx_begin(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_e
             return false;
         if (!proxy__duck_tx_begin(s, err))
             return false;
+        /* an implicit block (BEGIN inside a string of statements) keeps its settings layer */
+        proxy__txset_begin(s);
         s->tx = 'T';
         s->implicit_tx = false;
     }
@@ -163,10 +176,16 @@ static bool tx_finish(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_
     }
     char *iso = t->chain && s->tx_isolation ? am_xstrdup(s->tx_isolation) : NULL;
     bool was_block = s->tx != 'I';
-    tx_end(s, commit && s->tx == 'T');
+    /* COMMIT in a string's implicit block commits it (PostgreSQL warns, as above) */
+    bool committed =
+        commit && (s->tx == 'T' || (s->tx == 'I' && s->implicit_tx && !s->implicit_failed));
+    tx_end(s, committed);
     proxy__wire_complete(&s->out, tag);
+    /* ParameterStatus of a setting the end puts back follows CommandComplete */
+    proxy__txset_end(s, committed);
     if (t->chain && was_block) {
         proxy__session_stmt_begin(s);
+        proxy__txset_begin(s);
         s->tx_isolation = iso;
         iso = NULL;
         if (!proxy__duck_tx_begin(s, err))
@@ -186,6 +205,8 @@ static bool savepoint(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_
                                    : "SAVEPOINT";
     if (s->tx == 'I')
         return am_err_set(err, "25P01", "%s can only be used in transaction blocks", what);
+    if ((rollback_to || release) && !proxy__txset_savepoint_known(s, t->savepoint_name, err))
+        return false;
     if (rollback_to && s->tx == 'E') {
         /* Nothing was written: a fresh DuckDB transaction is the state before the savepoint. */
         if (s->duck_tx)
@@ -196,6 +217,11 @@ static bool savepoint(proxy_session_t *s, const PgQuery__TransactionStmt *t, am_
         s->tx = 'T';
     }
     proxy__wire_complete(&s->out, rollback_to ? "ROLLBACK" : release ? "RELEASE" : "SAVEPOINT");
+    if (rollback_to)
+        return proxy__txset_rollback_to(s, t->savepoint_name, err);
+    if (release)
+        return proxy__txset_release(s, t->savepoint_name, err);
+    proxy__txset_savepoint(s, t->savepoint_name);
     return true;
 }
 

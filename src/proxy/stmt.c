@@ -104,7 +104,7 @@ bool proxy__stmt_kind(const PgQuery__Node *node, proxy_stmt_kind_t *kind, am_err
         return true;
     PgQuery__Node__NodeCase k = node->node_case;
     if (k == PG_QUERY__NODE__NODE_SELECT_STMT || k == PG_QUERY__NODE__NODE_EXPLAIN_STMT) {
-        *kind = PROXY_STMT_QUERY;
+        *kind = proxy__setconfig_match(node) ? PROXY_STMT_UTILITY : PROXY_STMT_QUERY;
         return true;
     }
     for (size_t i = 0; i < AM_ARRAY_LEN(utilities); i++)
@@ -183,6 +183,8 @@ bool proxy__stmt_utility(proxy_session_t *s, const PgQuery__Node *node, const ch
     case PG_QUERY__NODE__NODE_UNLISTEN_STMT:
         proxy__wire_complete(&s->out, "UNLISTEN");
         return true;
+    case PG_QUERY__NODE__NODE_SELECT_STMT:
+        return proxy__setconfig_run(s, node, describe, true, err);
     default:
         return am_err_set(err, AM_SQLSTATE_UNSUPPORTED,
                           "this statement is not supported on the mirror");
@@ -194,6 +196,9 @@ void proxy__stmt_describe_utility(proxy_session_t *s, const PgQuery__Node *node)
     am_err_t err = {0};
     if (node->node_case == PG_QUERY__NODE__NODE_VARIABLE_SHOW_STMT &&
         proxy__session_show(s, node->variable_show_stmt, true, false, &err))
+        return;
+    if (node->node_case == PG_QUERY__NODE__NODE_SELECT_STMT &&
+        proxy__setconfig_run(s, node, true, false, &err))
         return;
     if (node->node_case == PG_QUERY__NODE__NODE_FETCH_STMT && !node->fetch_stmt->ismove) {
         proxy__portal_describe_fetch(s, node->fetch_stmt);

@@ -116,3 +116,139 @@ Test(proxy, transaction_statements_outside_a_block_warn_as_postgres_does)
     PQfinish(pg);
     pt_stop(&t);
 }
+
+/* SET is transactional: a block's SET goes when it rolls back, SET LOCAL when it ends, a
+ * savepoint's rollback undoes what came after it, a string of statements is one block; the
+ * value and ParameterStatus after each string are PostgreSQL's. */
+Test(proxy, settings_follow_transactions_as_postgres_does)
+{
+    pt_proxy_t t = pt_start("tx_settings");
+    PGconn *px = pt_connect(&t), *pg = pt_pg_connect("postgres");
+    char px_last[256], pg_last[256];
+    PQsetNoticeReceiver(px, keep_notice, px_last);
+    PQsetNoticeReceiver(pg, keep_notice, pg_last);
+    static const char *const sqls[] = {
+        "SET TimeZone = 'UTC'",
+        "BEGIN",
+        "SET LOCAL TimeZone = 'Asia/Tokyo'",
+        "SHOW TimeZone",
+        "COMMIT",
+        "SHOW TimeZone",
+        "BEGIN",
+        "SET TimeZone = 'Asia/Tokyo'",
+        "ROLLBACK",
+        "SHOW TimeZone",
+        "BEGIN",
+        "SET TimeZone = 'Europe/Paris'",
+        "SAVEPOINT a",
+        "SET TimeZone = 'Asia/Tokyo'",
+        "ROLLBACK TO a",
+        "SHOW TimeZone",
+        "COMMIT",
+        "SHOW TimeZone",
+        "BEGIN",
+        "SET extra_float_digits = 0",
+        "SELECT 1/0",
+        "ROLLBACK",
+        "SHOW extra_float_digits",
+        "SET LOCAL TimeZone = 'Asia/Tokyo'; SHOW TimeZone",
+        "SHOW TimeZone",
+        "SET TimeZone = 'Asia/Tokyo'; SELECT 1/0",
+        "SHOW TimeZone",
+        "SET TimeZone = 'Asia/Tokyo'; COMMIT",
+        "SHOW TimeZone",
+        "BEGIN; SET LOCAL TimeZone = 'UTC'; SET TimeZone = 'Europe/Paris'; COMMIT",
+        "SHOW TimeZone",
+        "BEGIN; SET TimeZone = 'UTC'; SET LOCAL TimeZone = 'Asia/Tokyo'; COMMIT",
+        "SHOW TimeZone",
+        "BEGIN",
+        "SAVEPOINT a",
+        "SET LOCAL TimeZone = 'Europe/Paris'",
+        "RELEASE a",
+        "SHOW TimeZone",
+        "ROLLBACK TO a",
+        "ROLLBACK",
+        "SHOW TimeZone",
+        "BEGIN",
+        "SAVEPOINT a",
+        "SAVEPOINT b",
+        "SET TimeZone = 'Europe/Paris'",
+        "ROLLBACK TO a",
+        "SHOW TimeZone",
+        "ROLLBACK TO b",
+        "ROLLBACK TO a",
+        "RELEASE a",
+        "RELEASE a",
+        "ROLLBACK",
+        "SET my.x = 'q'",
+        "BEGIN",
+        "SET my.y = 'z'",
+        "SET LOCAL my.x = 'r'",
+        "SHOW my.x",
+        "ROLLBACK",
+        "SHOW my.x",
+        "SHOW my.y",
+        /* set_config() is SET (pg_dump opens with the first) */
+        "SELECT pg_catalog.set_config('search_path', '', false)",
+        "SHOW search_path",
+        "SELECT set_config('search_path', 'public', false) AS sp, "
+        "set_config('TimeZone', 'Asia/Tokyo', 't')",
+        "SHOW TimeZone",
+        "BEGIN",
+        "SELECT set_config('TimeZone', 'Europe/Paris', true)",
+        "SELECT set_config('statement_timeout', '60000', false)",
+        "COMMIT",
+        "SHOW TimeZone",
+        "SHOW statement_timeout",
+        "SELECT set_config('statement_timeout', '120000', true)",
+        "SHOW statement_timeout",
+        "SELECT set_config('my.v', 'a', false), set_config(NULL, 'x', false)",
+        "SELECT current_setting('my.v', true)",
+        "SELECT set_config('x.y', 'a', 'maybe')",
+        "SELECT set_config('search_path'::text, 'public'::varchar, 'on')",
+    };
+    for (size_t i = 0; i < sizeof sqls / sizeof *sqls; i++) {
+        expect_as_postgres(px, px_last, pg, pg_last, sqls[i]);
+        cr_expect_str_eq(PQparameterStatus(px, "TimeZone"), PQparameterStatus(pg, "TimeZone"),
+                         "after %s: ParameterStatus TimeZone %s, PostgreSQL %s", sqls[i],
+                         PQparameterStatus(px, "TimeZone"), PQparameterStatus(pg, "TimeZone"));
+    }
+    /* the extended protocol's implicit transaction up to Sync: an error rolls the SET back */
+    PGconn *both[] = {px, pg};
+    for (int k = 0; k < 2; k++) {
+        PGconn *c = both[k];
+        cr_assert(PQenterPipelineMode(c));
+        cr_assert(
+            PQsendQueryParams(c, "SET TimeZone = 'Asia/Tokyo'", 0, NULL, NULL, NULL, NULL, 0));
+        cr_assert(PQsendQueryParams(c, "SELECT 1/0", 0, NULL, NULL, NULL, NULL, 0));
+        cr_assert(PQpipelineSync(c));
+        for (int n = 0; n < 16; n++) {
+            PGresult *r = PQgetResult(c);
+            ExecStatusType st = r ? PQresultStatus(r) : PGRES_COMMAND_OK;
+            PQclear(r);
+            if (st == PGRES_PIPELINE_SYNC)
+                break;
+        }
+        cr_assert(PQexitPipelineMode(c), "%s", PQerrorMessage(c));
+    }
+    expect_as_postgres(px, px_last, pg, pg_last, "SHOW TimeZone");
+    pt_expect_value(px, "SHOW TimeZone", "UTC");
+    /* described before it runs, as a query is */
+    for (int k = 0; k < 2; k++) {
+        PGresult *r =
+            PQprepare(both[k], "sc", "SELECT set_config('my.w', 'b', false) AS w", 0, NULL);
+        cr_assert_eq(PQresultStatus(r), PGRES_COMMAND_OK, "%s", PQerrorMessage(both[k]));
+        PQclear(r);
+        r = PQdescribePrepared(both[k], "sc");
+        cr_expect_eq(PQnfields(r), 1);
+        cr_expect_str_eq(PQfname(r, 0), "w");
+        cr_expect_eq(PQftype(r, 0), 25);
+        PQclear(r);
+        r = PQexecPrepared(both[k], "sc", 0, NULL, NULL, NULL, 0);
+        cr_expect_str_eq(PQgetvalue(r, 0, 0), "b");
+        PQclear(r);
+    }
+    PQfinish(px);
+    PQfinish(pg);
+    pt_stop(&t);
+}
