@@ -364,6 +364,7 @@ typedef struct lake_watermark_table {
     char *fp;            /* opaque to the lake: the writer's fingerprint of the served schema */
     char *state;         /* opaque to the lake: NULL, or what the writer is doing to it */
     char *index;         /* opaque to the lake: NULL, or the writer's index checkpoint of it */
+    char *publication;   /* opaque to the lake: NULL, or what put it in the publication */
 } lake_watermark_table_t;
 
 typedef struct lake_watermark {
@@ -377,6 +378,7 @@ typedef struct lake_watermark {
     char *slot;        /* the replication slot the lake follows; NULL when not recorded */
     am_lsn_t slot_lsn; /* where that slot started (its consistent point) */
     bool recopy;       /* every table is being copied again into new snapshots */
+    char *publications; /* opaque to the lake: NULL, or the writer's record of its publications */
 } lake_watermark_t;
 
 /* Durable once it returns true; then catalog files it does not name are pruned (the newest

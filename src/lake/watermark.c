@@ -6,10 +6,10 @@
  *   {"lsn":"16/B374D848","written_at_ms":1767225600000,
  *    "tables":[{"schema":"public","name":"users","snapshot_id":4187342193462375,
  *               "location":"public/users","relid":16384,"fp":"...","state":"recopy",
- *               "index":"4187342193462375.pkidx"}],
+ *               "index":"4187342193462375.pkidx","publication":"r16390"}],
  *    "gone":[{"schema":"public","name":"old","snapshot_id":-1,"location":"public/old",...}],
  *    "catalog":"00000003.json","slot":"arctic_mirror","slot_lsn":"16/A0000000",
- *    "recopy":true}
+ *    "recopy":true,"publications":"main=16400:5829"}
  * Everything after "tables"' schema, name and snapshot_id is optional: watermarks written
  * before those existed parse without them (location then is "<schema>/<name>").
  */
@@ -36,6 +36,8 @@ static json_t *table_json(const lake_watermark_table_t *t)
         json_object_set_new(o, "state", json_string(t->state));
     if (t->index)
         json_object_set_new(o, "index", json_string(t->index));
+    if (t->publication)
+        json_object_set_new(o, "publication", json_string(t->publication));
     return o;
 }
 
@@ -68,6 +70,8 @@ bool lake_watermark_write(lake_t *lake, const lake_watermark_t *wm, am_err_t *er
     }
     if (wm->recopy)
         json_object_set_new(root, "recopy", json_true());
+    if (wm->publications)
+        json_object_set_new(root, "publications", json_string(wm->publications));
     char *text = json_dumps(root, JSON_COMPACT);
     AM_ASSERT(text != NULL);
     json_decref(root);
@@ -109,7 +113,8 @@ static bool parse_table(json_t *j, lake_watermark_table_t *t)
     t->snapshot_id = json_integer_value(snap);
     t->relid = relid ? (uint32_t)json_integer_value(relid) : 0;
     if (!opt_str(j, "location", &t->location) || !opt_str(j, "fp", &t->fp) ||
-        !opt_str(j, "state", &t->state) || !opt_str(j, "index", &t->index))
+        !opt_str(j, "state", &t->state) || !opt_str(j, "index", &t->index) ||
+        !opt_str(j, "publication", &t->publication))
         return false;
     if (!t->location)
         t->location = am_xasprintf("%s/%s", schema, name);
@@ -133,7 +138,7 @@ static bool parse_slot(json_t *root, lake_watermark_t *wm)
 {
     const char *slot_lsn = json_string_value(json_object_get(root, "slot_lsn"));
     json_t *recopy = json_object_get(root, "recopy");
-    if (!opt_str(root, "slot", &wm->slot))
+    if (!opt_str(root, "slot", &wm->slot) || !opt_str(root, "publications", &wm->publications))
         return false;
     if (slot_lsn && !am_lsn_parse(slot_lsn, &wm->slot_lsn))
         return false;
@@ -203,6 +208,7 @@ static void tables_free(lake_watermark_table_t *tables, size_t n)
         free(tables[i].fp);
         free(tables[i].state);
         free(tables[i].index);
+        free(tables[i].publication);
     }
     free(tables);
 }
@@ -213,5 +219,6 @@ void lake_watermark_destroy(lake_watermark_t *wm)
     tables_free(wm->gone, wm->n_gone);
     free(wm->catalog);
     free(wm->slot);
+    free(wm->publications);
     memset(wm, 0, sizeof *wm);
 }

@@ -126,6 +126,7 @@ typedef struct mirror_table {
     int64_t index_changes;   /* keys put or taken since the index was last checkpointed */
     bool index_stale;        /* rebuilt, or its key changed: the checkpoint no longer fits */
     char *index_file;        /* the checkpoint the watermark names ("<snapshot>.pkidx"), or NULL */
+    char *pub_members; /* what put it in the publication, as last seen or recorded, or NULL */
     char *index_file_old;    /* the one it replaced, removed once the watermark is durable */
     int64_t index_ckpt_us;   /* am_mono_us of the last checkpoint (or of the load) */
     mirror_pkimage_t *index_image; /* a reconnect's in-memory index, adopted at resume */
@@ -235,6 +236,8 @@ struct mirror {
     char *slot_name;    /* recorded in the watermark */
     am_lsn_t slot_lsn;
     bool recopy_all;    /* a copy of every table is in progress (watermark "recopy") */
+    char *pub_rows;      /* source_publication_rows as recorded or last seen; NULL: never */
+    bool restart_recopy; /* the write path stopped to copy every table: start again at once */
     bool ckpt_deferred; /* the next watermark names no index checkpoint and writes none */
     bool catalog_dirty; /* a table's written version changed: try a new catalog */
     bool catalog_fresh; /* the copy just captured it under its snapshot */
@@ -496,6 +499,7 @@ const mirror_spec_t *mirror__spec_match(const mirror_t *m, const char *schema, c
 char *mirror__location_for(mirror_t *m, uint32_t relid, const char *schema, const char *name);
 /* Compares the catalog with every table's rec, finds dropped and new tables (a short timer's
  * cheap query on the SQL connection). */
+bool mirror__tables_membership(mirror_t *m, const char *when, am_err_t *err) AM_MUST_CHECK;
 bool mirror__tables_check(mirror_t *m, am_err_t *err) AM_MUST_CHECK;
 /* Resolves what the stream has passed: pending changes, drops. */
 bool mirror__tables_resolve(mirror_t *m, am_err_t *err) AM_MUST_CHECK;

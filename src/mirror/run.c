@@ -159,6 +159,8 @@ void mirror__teardown(mirror_t *m)
     m->catalog_name = NULL;
     free(m->slot_name);
     m->slot_name = NULL;
+    free(m->pub_rows); /* the next start reads it from the watermark */
+    m->pub_rows = NULL;
     source_close(m->src);
     m->src = NULL;
     lake_close(m->lake);

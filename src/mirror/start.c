@@ -31,6 +31,7 @@ static void known_from(mirror_t *m, const lake_watermark_table_t *e, bool gone)
     t->served_snapshot = gone ? -1 : e->snapshot_id;
     t->served_fp = mirror__fp_parse(e->fp);
     t->index_file = e->index && !gone ? am_xstrdup(e->index) : NULL;
+    t->pub_members = e->publication && !gone ? am_xstrdup(e->publication) : NULL;
     mirror__stash_take(m, t);
     t->state = gone                                          ? MIRROR_T_DROPPED
                : e->state && strcmp(e->state, "recopy") == 0 ? MIRROR_T_COPY
@@ -424,6 +425,12 @@ static bool first_copy(mirror_t *m, am_err_t *err)
 
 static bool decide(mirror_t *m, const lake_watermark_t *wm, bool found, am_err_t *err)
 {
+    char *rows = NULL;
+    if (!source_publication_rows(m->src, &rows, err))
+        return false;
+    bool altered = m->pub_rows && source_publication_rows_changed(m->pub_rows, rows);
+    free(m->pub_rows);
+    m->pub_rows = rows;
     if (!found)
         return first_copy(m, err);
     source_slot_info_t info;
@@ -434,6 +441,13 @@ static bool decide(mirror_t *m, const lake_watermark_t *wm, bool found, am_err_t
                                      : slot_problem(m, wm, &info, buf, sizeof buf);
     if (problem && (wm->recopy || m->opts.resnapshot_on_slot_loss))
         return resnapshot(m, problem, err);
+    /* a publish list narrowed and widened again, or the publication dropped and created
+     * again, while the mirror was down: what it left out meanwhile cannot be replayed */
+    if (!problem && altered)
+        return resnapshot(m,
+                          "the publication was altered (SET, RENAME, OWNER TO) or dropped and "
+                          "created again while the mirror was down",
+                          err);
     if (problem)
         return refuse_resume(m, problem, err);
     if (!m->slot_name) {
@@ -452,6 +466,9 @@ static void take_watermark(mirror_t *m, lake_watermark_t *wm)
     m->slot_name = wm->slot;
     wm->slot = NULL;
     m->slot_lsn = wm->slot_lsn;
+    free(m->pub_rows);
+    m->pub_rows = wm->publications;
+    wm->publications = NULL;
     for (size_t i = 0; i < wm->n_tables; i++)
         known_from(m, &wm->tables[i], false);
     for (size_t i = 0; i < wm->n_gone; i++)
@@ -515,6 +532,8 @@ bool mirror__start(mirror_t *m, am_err_t *err)
                            t->served_snapshot >= 0 ? "its copy was under way"
                                                    : "the configuration selects it");
     }
+    if (!mirror__tables_membership(m, " while the mirror was down", err))
+        return false;
     m->checked_us = am_mono_us();
     return true;
 }

@@ -50,7 +50,8 @@ static void served_entry(mirror_t *m, mirror_table_t *t, am_lsn_t lsn, lake_wate
         .relid = t->relid,
         .fp = *fp_text,
         .state = t->state == MIRROR_T_COPY ? "recopy" : NULL,
-        .index = t->state == MIRROR_T_COPY || m->ckpt_deferred ? NULL : t->index_file};
+        .index = t->state == MIRROR_T_COPY || m->ckpt_deferred ? NULL : t->index_file,
+        .publication = t->pub_members};
 }
 
 static bool served(const mirror_table_t *t)
@@ -69,6 +70,7 @@ bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err)
                            .catalog = m->catalog_name,
                            .slot = m->slot_name,
                            .slot_lsn = m->slot_lsn,
+        .publications = m->pub_rows,
                            .recopy = m->recopy_all};
     wm.tables = am_xcalloc(m->n_tables + 1, sizeof *wm.tables);
     wm.gone = am_xcalloc(m->n_tables + 1, sizeof *wm.gone);
@@ -452,7 +454,9 @@ bool mirror_run(mirror_t *m, atomic_bool *stop, am_err_t *err)
         }
         health_metric_add(m->metrics.errors, 1);
         mirror__set_error(m, &e);
-        if (!retryable(&e)) {
+        bool again = m->restart_recopy; /* the start copies every table */
+        m->restart_recopy = false;
+        if (!retryable(&e) && !again) {
             mirror__set_phase(m, MIRROR_FAILED);
             *err = e;
             return false;

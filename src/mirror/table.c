@@ -170,6 +170,7 @@ void mirror__table_destroy(mirror_table_t *t)
     free(t->served_name);
     free(t->trunc_xids);
     free(t->index_file);
+    free(t->pub_members);
     free(t->index_file_old);
     memset(t, 0, sizeof *t);
 }

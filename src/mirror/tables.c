@@ -297,6 +297,83 @@ static bool publication_intact(mirror_t *m, const uint32_t *relids, size_t n, am
     return false;
 }
 
+/* What put each table in the publication, against what the lake recorded or the last look
+ * saw. A table taken out and added back (ALTER PUBLICATION ... DROP TABLE, then ADD TABLE,
+ * while the mirror was down or between two looks; or put back by the mirror's own start after
+ * someone took it out) is named by a new row, and the changes made meanwhile were never
+ * published: no replay brings them back, so it is copied again. */
+bool mirror__tables_membership(mirror_t *m, const char *when, am_err_t *err)
+{
+    mirror_table_t **which = am_xcalloc(m->n_tables + 1, sizeof *which);
+    uint32_t *relids = am_xcalloc(m->n_tables + 1, sizeof *relids);
+    size_t n = 0;
+    for (size_t i = 0; i < m->n_tables; i++)
+        if (m->tables[i]->state == MIRROR_T_ACTIVE || m->tables[i]->state == MIRROR_T_COPY) {
+            which[n] = m->tables[i];
+            relids[n++] = m->tables[i]->relid;
+        }
+    char **now = am_xcalloc(n + 1, sizeof *now);
+    bool ok = source_publication_members(m->src, relids, n, now, err);
+    for (size_t i = 0; ok && i < n; i++) {
+        mirror_table_t *t = which[i];
+        bool gap = t->state == MIRROR_T_ACTIVE && t->pub_members &&
+                   strcmp(t->pub_members, now[i]) != 0;
+        char *was = t->pub_members;
+        t->pub_members = now[i];
+        now[i] = NULL;
+        if (gap) {
+            char table[300], why[200];
+            snprintf(table, sizeof table, "%s.%s", t->schema, t->name);
+            snprintf(why, sizeof why,
+                     "it was taken out of the publication and added back%s: the changes made "
+                     "meanwhile were never published",
+                     when);
+            am_log_warn("mirror", "publication membership changed", AM_KV_STR("table", table),
+                        AM_KV_STR("was", was), AM_KV_STR("now", t->pub_members));
+            mirror__copy_start(m, t, why);
+        }
+        free(was);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(now[i]);
+    free(now);
+    free(relids);
+    free(which);
+    return ok;
+}
+
+/* The publication's row rewritten (ALTER PUBLICATION ... SET (publish ...) narrowed and
+ * widened again between two checks or in one transaction, RENAME, OWNER TO) or a new one under
+ * its name: what it left out meanwhile cannot be replayed. The watermark asks for a copy of
+ * every table and the write path starts again, which makes it. */
+static bool publication_unaltered(mirror_t *m, am_err_t *err)
+{
+    char *now = NULL;
+    if (!source_publication_rows(m->src, &now, err))
+        return false;
+    bool altered = m->pub_rows && source_publication_rows_changed(m->pub_rows, now);
+    char *was = m->pub_rows;
+    m->pub_rows = now;
+    if (!altered) {
+        free(was);
+        return true;
+    }
+    am_log_warn("mirror", "publication altered while streaming", AM_KV_STR("was", was),
+                AM_KV_STR("now", now));
+    free(was);
+    am_err_t werr = {0};
+    m->recopy_all = true;
+    if (m->watermark_lsn && !mirror__write_watermark(m, m->watermark_lsn, &werr))
+        am_log_error("mirror", "could not mark the lake for a copy of every table",
+                     AM_KV_ERR(&werr));
+    m->restart_recopy = true;
+    return am_err_set(err, "55000",
+                      "publication \"%s\" was altered (SET, RENAME, OWNER TO) or dropped and "
+                      "created again while the stream ran: what it left out meanwhile cannot be "
+                      "replayed, so every table is copied again",
+                      m->opts.source.publication);
+}
+
 bool mirror__tables_check(mirror_t *m, am_err_t *err)
 {
     int interval = m->opts.catalog_check_ms > 0 ? m->opts.catalog_check_ms : CHECK_MS_DEFAULT;
@@ -311,7 +388,8 @@ bool mirror__tables_check(mirror_t *m, am_err_t *err)
     source_table_state_t *states = NULL;
     size_t n_states = 0;
     am_lsn_t after = 0;
-    if (!publication_intact(m, relids, n, err)) {
+    if (!publication_intact(m, relids, n, err) || !publication_unaltered(m, err) ||
+        !mirror__tables_membership(m, "", err)) {
         free(relids);
         return false;
     }

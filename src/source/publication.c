@@ -387,6 +387,92 @@ bool source_publication_check(source_t *src, const uint32_t *relids, size_t n, a
            pub_check(src, &ins, relids, n, NULL, 0, err);
 }
 
+/* $1: relids, $2: the publications' names; %s: the pg_publication_namespace arm (15+) */
+#define MEMBERS_SQL                                                                                \
+    "SELECT (SELECT pg_catalog.string_agg(k, ',' ORDER BY k) FROM ("                               \
+    "SELECT 'a' || p.oid AS k FROM pg_catalog.pg_publication p "                                   \
+    "WHERE p.pubname = ANY ($2::pg_catalog.text[]) AND p.puballtables "                            \
+    "UNION ALL SELECT 'r' || pr.oid FROM pg_catalog.pg_publication_rel pr "                        \
+    "JOIN pg_catalog.pg_publication p ON p.oid = pr.prpubid "                                      \
+    "WHERE p.pubname = ANY ($2::pg_catalog.text[]) AND pr.prrelid = r.relid%s) x) "                \
+    "FROM pg_catalog.unnest($1::pg_catalog.oid[]) WITH ORDINALITY AS r(relid, i) ORDER BY r.i"
+#define MEMBERS_NSP_SQL                                                                            \
+    " UNION ALL SELECT 'n' || pn.oid FROM pg_catalog.pg_publication_namespace pn "                 \
+    "JOIN pg_catalog.pg_publication p ON p.oid = pn.pnpubid "                                      \
+    "JOIN pg_catalog.pg_class c ON c.relnamespace = pn.pnnspid "                                   \
+    "WHERE p.pubname = ANY ($2::pg_catalog.text[]) AND c.oid = r.relid"
+
+bool source_publication_members(source_t *src, const uint32_t *relids, size_t n, char **out,
+                                am_err_t *err)
+{
+    if (n == 0)
+        return true;
+    char ins_name[NAME_MAX_BYTES + 1];
+    source__ins_publication(src->opts.publication, ins_name, sizeof ins_name);
+    const char *names[2] = {src->opts.publication, ins_name};
+    char *sql = am_xasprintf(MEMBERS_SQL, src->server_version >= 150000 ? MEMBERS_NSP_SQL : "");
+    char *oids = source__oid_array(relids, n), *pubs = text_array(names, 2);
+    const char *params[2] = {oids, pubs};
+    PGresult *res = source__exec(src->sql, sql, 2, params, PGRES_TUPLES_OK, err);
+    free(sql);
+    free(oids);
+    free(pubs);
+    if (!res)
+        return false;
+    size_t rows = (size_t)PQntuples(res);
+    for (size_t i = 0; rows == n && i < n; i++)
+        out[i] = am_xstrdup(PQgetvalue(res, (int)i, 0));
+    PQclear(res);
+    return rows == n ||
+           am_err_set(err, "XX000", "publication members: %zu rows for %zu tables", rows, n);
+}
+
+#define ROWS_SQL                                                                                   \
+    "SELECT pg_catalog.string_agg(CASE WHEN p.pubname = $1 THEN 'main=' ELSE 'ins=' END || "       \
+    "p.oid || ':' || p.xmin, ',' ORDER BY p.pubname <> $1) FROM pg_catalog.pg_publication p "      \
+    "WHERE p.pubname IN ($1, $2)"
+
+bool source_publication_rows(source_t *src, char **out, am_err_t *err)
+{
+    char ins_name[NAME_MAX_BYTES + 1];
+    source__ins_publication(src->opts.publication, ins_name, sizeof ins_name);
+    const char *params[2] = {src->opts.publication, ins_name};
+    PGresult *res = source__exec(src->sql, ROWS_SQL, 2, params, PGRES_TUPLES_OK, err);
+    if (!res)
+        return false;
+    *out = am_xstrdup(PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "");
+    PQclear(res);
+    return true;
+}
+
+/* The "<key>=<oid>:<xmin>" entry of key in rows, as its length after "key=" (0: none). */
+static size_t rows_entry(const char *rows, const char *key, const char **val)
+{
+    size_t klen = strlen(key);
+    for (const char *p = rows; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+            *val = p + klen + 1;
+            return len - klen - 1;
+        }
+        p = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+bool source_publication_rows_changed(const char *recorded, const char *now)
+{
+    static const char *const keys[] = {"main", "ins"};
+    for (size_t i = 0; i < AM_ARRAY_LEN(keys); i++) {
+        const char *a = NULL, *b = NULL;
+        size_t la = rows_entry(recorded, keys[i], &a), lb = rows_entry(now, keys[i], &b);
+        if (la && (la != lb || strncmp(a, b, la) != 0))
+            return true;
+    }
+    return false;
+}
+
 static bool publish_all(source_t *src, const source_table_ref_t *tables, const bool *insert_only,
                         size_t n, source_publish_t *result, bool keep_refused, am_err_t *err)
 {

@@ -274,6 +274,21 @@ void source_table_ids_free(source_table_id_t *ids, size_t n);
 /* A fingerprint of the inheritance children (pg_inherits) of those of relids that are plain
  * tables: a query of such a parent reads its children's rows too, and adding or removing a
  * child touches nothing a table state shows. 0 when none has children. */
+/* Per relid (in order), what puts it in the mirror's publications: the rows of
+ * pg_publication (FOR ALL TABLES), pg_publication_rel and pg_publication_namespace (15+) that
+ * name it, as text ("r16423,n2200"; "" when none), malloc'd. Taking a table out and adding it
+ * back makes a new row, so a changed text means the publication may have left out its
+ * changes for a while, which no replay brings back. */
+bool source_publication_members(source_t *src, const uint32_t *relids, size_t n, char **out,
+                                am_err_t *err) AM_MUST_CHECK;
+/* The mirror's publications as rows: "main=<oid>:<xmin>[,ins=<oid>:<xmin>]" for the one named
+ * in postgres.publication and its "_ins" one where they exist, malloc'd. ALTER PUBLICATION
+ * ... SET (publish ...), a rename or a new owner rewrites the row (a new xmin), DROP and
+ * CREATE make a new oid; adding and dropping tables leaves it. */
+bool source_publication_rows(source_t *src, char **out, am_err_t *err) AM_MUST_CHECK;
+/* Whether a publication recorded by source_publication_rows is gone or was rewritten in now
+ * (one that appeared since, such as the "_ins" one the mirror creates, is no change). */
+bool source_publication_rows_changed(const char *recorded, const char *now);
 bool source_inherits_fp(source_t *src, const uint32_t *relids, size_t n, uint64_t *fp,
                         am_err_t *err) AM_MUST_CHECK;
 

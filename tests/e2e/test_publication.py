@@ -7,7 +7,9 @@ naming what is missing and the fix) and stops when someone narrows it while the 
 Changes decoded meanwhile are lost to replay (decoding reads the catalog as it was), so the
 watermark asks for a copy of every table, and the next start, with the publication whole
 again, makes the lake equal the source. A table turned UNLOGGED (its changes never reach the
-WAL) stops being served instead of going stale."""
+WAL) stops being served instead of going stale. A table taken out of the publication and
+added back (in one transaction, or while the mirror is down) is copied again; a publish list
+narrowed and widened again the same way has every table copied again."""
 import time
 
 import amtest
@@ -100,6 +102,78 @@ def unlogged(pg):
         m.stop()
 
 
+def taken_out_and_added_back(pg):
+    """A table taken out of the publication and added back: the changes made in between were
+    never published, and no replay brings them back (decoding reads the catalog as it was).
+    In one transaction no catalog check can see the gap; while the mirror is down, the user
+    may add it back, or the mirror's start does. Each time the table is copied again, the
+    other tables stream on."""
+    cur = pg.cursor()
+    cur.execute("CREATE TABLE g1 (id int PRIMARY KEY, v int); CREATE TABLE g2 (id int PRIMARY KEY, v int); "
+                "INSERT INTO g1 SELECT g, g FROM generate_series(1, 40) g; "
+                "INSERT INTO g2 SELECT g, g FROM generate_series(1, 40) g")
+    m = amtest.Mirror(DB, [("public", "g1"), ("public", "g2")], mirror={"catalog_check_ms": 200})
+    m.start()
+    try:
+        converge(R, pg, m, ["g1", "g2"], "before the gap")
+        pub = m.publication
+
+        def gap(tag, add_back=True):
+            cur.execute(f"ALTER PUBLICATION {pub} DROP TABLE g1")
+            cur.execute(f"DELETE FROM g1 WHERE id % 7 = 0; UPDATE g1 SET v = v + 1000 WHERE id % 5 = 0; "
+                        f"INSERT INTO g1 SELECT g, -g FROM generate_series({tag}, {tag} + 9) g")
+            if add_back:
+                cur.execute(f"ALTER PUBLICATION {pub} ADD TABLE g1")
+        cur.execute("BEGIN")
+        gap(100)
+        cur.execute("COMMIT")
+        cur.execute("INSERT INTO g2 VALUES (100, 100)")
+        converge(R, pg, m, ["g1", "g2"], "out and back in one transaction while streaming: copied again")
+        R.check("the log names the table taken out and added back",
+                "publication membership changed" in m.log() and "added back" in m.log(), m.log()[-1500:])
+        m.stop()
+        gap(200)
+        m.start()
+        converge(R, pg, m, ["g1", "g2"], "out and back while the mirror was down: copied again")
+        R.check("the log says it happened while the mirror was down", "while the mirror was down" in m.log())
+        m.stop()
+        gap(300, add_back=False)
+        m.start()
+        converge(R, pg, m, ["g1", "g2"], "taken out while the mirror was down, put back by its start: copied again")
+        cur.execute("INSERT INTO g1 VALUES (1000, 1); INSERT INTO g2 VALUES (1000, 1)")
+        converge(R, pg, m, ["g1", "g2"], "streaming again afterwards")
+        m.stop()
+        m.start()
+        converge(R, pg, m, ["g1", "g2"], "a restart with nothing changed")
+        R.check("a restart with nothing changed copies nothing again",
+                m.log().count("copying table again") == 3, m.log()[-2000:])
+
+        def narrowed_and_widened():
+            cur.execute(f"ALTER PUBLICATION {pub} SET (publish = 'insert')")
+            cur.execute("DELETE FROM g2 WHERE id % 3 = 0; UPDATE g1 SET v = 7 WHERE id % 4 = 0")
+            cur.execute(f"ALTER PUBLICATION {pub} SET (publish = 'insert, update, delete, truncate')")
+        cur.execute("BEGIN")
+        narrowed_and_widened()
+        cur.execute("COMMIT")
+        converge(R, pg, m, ["g1", "g2"],
+                 "publish narrowed and widened in one transaction while streaming: every table copied again")
+        R.check("the log says the publication was altered while streaming",
+                "publication altered while streaming" in m.log(), m.log()[-1500:])
+        R.check("the mirror is still running (the write path started again by itself)", m.alive())
+        m.stop()
+        narrowed_and_widened()
+        m.start()
+        converge(R, pg, m, ["g1", "g2"],
+                 "publish narrowed and widened while the mirror was down: every table copied again")
+        R.check("the log says it was altered while the mirror was down",
+                "altered (SET, RENAME, OWNER TO) or dropped and created again while the mirror was down"
+                in m.log(), m.log()[-1500:])
+        cur.execute("INSERT INTO g1 VALUES (2000, 1); DELETE FROM g2 WHERE id = 1")
+        converge(R, pg, m, ["g1", "g2"], "streaming again after the copy of every table")
+    finally:
+        m.stop()
+
+
 def main():
     amtest.create_db(DB)
     pg = amtest.pg_connect(DB)
@@ -148,6 +222,7 @@ def main():
         m = None
         partition_named(pg)
         unlogged(pg)
+        taken_out_and_added_back(pg)
     except Exception as e:
         R.check("end-to-end run", False, f"{type(e).__name__}: {e}\n{m.log()[-4000:] if m else ''}")
     finally:

@@ -21,7 +21,8 @@ Test(lake, watermark_round_trip)
         {.schema = "public",
          .name = "users",
          .snapshot_id = 4187342193462375,
-         .index = "4187342193462375.pkidx"},
+         .index = "4187342193462375.pkidx",
+         .publication = "r16390,n2200"},
         {.schema = "sales", .name = "orders", .snapshot_id = -1},
     };
     lake_watermark_t w = {.lsn = UINT64_C(0x16B374D848),
@@ -42,6 +43,8 @@ Test(lake, watermark_round_trip)
     cr_assert_eq(wm.tables[1].snapshot_id, -1);
     cr_assert_str_eq(wm.tables[0].index, "4187342193462375.pkidx");
     cr_assert_null(wm.tables[1].index, "a table without \"index\" names no checkpoint");
+    cr_assert_str_eq(wm.tables[0].publication, "r16390,n2200");
+    cr_assert_null(wm.tables[1].publication, "a table without \"publication\" records none");
     cr_assert_null(wm.catalog, "a watermark without \"catalog\" names none");
     lake_watermark_destroy(&wm);
     char path[600];
