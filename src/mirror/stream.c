@@ -70,7 +70,7 @@ bool mirror__write_watermark(mirror_t *m, am_lsn_t lsn, am_err_t *err)
                            .catalog = m->catalog_name,
                            .slot = m->slot_name,
                            .slot_lsn = m->slot_lsn,
-        .publications = m->pub_rows,
+                           .publications = m->pub_rows,
                            .recopy = m->recopy_all};
     wm.tables = am_xcalloc(m->n_tables + 1, sizeof *wm.tables);
     wm.gone = am_xcalloc(m->n_tables + 1, sizeof *wm.gone);

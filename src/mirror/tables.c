@@ -316,8 +316,8 @@ bool mirror__tables_membership(mirror_t *m, const char *when, am_err_t *err)
     bool ok = source_publication_members(m->src, relids, n, now, err);
     for (size_t i = 0; ok && i < n; i++) {
         mirror_table_t *t = which[i];
-        bool gap = t->state == MIRROR_T_ACTIVE && t->pub_members &&
-                   strcmp(t->pub_members, now[i]) != 0;
+        bool gap =
+            t->state == MIRROR_T_ACTIVE && t->pub_members && strcmp(t->pub_members, now[i]) != 0;
         char *was = t->pub_members;
         t->pub_members = now[i];
         now[i] = NULL;
