@@ -374,10 +374,10 @@ typedef struct lake_watermark {
     size_t n_tables;
     lake_watermark_table_t *gone; /* no longer served (dropped at the source, ...), kept */
     size_t n_gone;
-    char *catalog;     /* "NNNNNNNN.json" (lake_catalog_write's name) or NULL when none */
-    char *slot;        /* the replication slot the lake follows; NULL when not recorded */
-    am_lsn_t slot_lsn; /* where that slot started (its consistent point) */
-    bool recopy;       /* every table is being copied again into new snapshots */
+    char *catalog;      /* "NNNNNNNN.json" (lake_catalog_write's name) or NULL when none */
+    char *slot;         /* the replication slot the lake follows; NULL when not recorded */
+    am_lsn_t slot_lsn;  /* where that slot started (its consistent point) */
+    bool recopy;        /* every table is being copied again into new snapshots */
     char *publications; /* opaque to the lake: NULL, or the writer's record of its publications */
 } lake_watermark_t;
 

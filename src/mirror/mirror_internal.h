@@ -126,7 +126,7 @@ typedef struct mirror_table {
     int64_t index_changes;   /* keys put or taken since the index was last checkpointed */
     bool index_stale;        /* rebuilt, or its key changed: the checkpoint no longer fits */
     char *index_file;        /* the checkpoint the watermark names ("<snapshot>.pkidx"), or NULL */
-    char *pub_members; /* what put it in the publication, as last seen or recorded, or NULL */
+    char *pub_members;       /* what put it in the publication, as last seen or recorded, or NULL */
     char *index_file_old;    /* the one it replaced, removed once the watermark is durable */
     int64_t index_ckpt_us;   /* am_mono_us of the last checkpoint (or of the load) */
     mirror_pkimage_t *index_image; /* a reconnect's in-memory index, adopted at resume */
@@ -235,13 +235,13 @@ struct mirror {
     char *catalog_name; /* the catalog file the next watermark names; NULL before one */
     char *slot_name;    /* recorded in the watermark */
     am_lsn_t slot_lsn;
-    bool recopy_all;    /* a copy of every table is in progress (watermark "recopy") */
+    bool recopy_all;     /* a copy of every table is in progress (watermark "recopy") */
     char *pub_rows;      /* source_publication_rows as recorded or last seen; NULL: never */
     bool restart_recopy; /* the write path stopped to copy every table: start again at once */
-    bool ckpt_deferred; /* the next watermark names no index checkpoint and writes none */
-    bool catalog_dirty; /* a table's written version changed: try a new catalog */
-    bool catalog_fresh; /* the copy just captured it under its snapshot */
-    bool stream_text;   /* binary tuples were refused once: text for the process's life */
+    bool ckpt_deferred;  /* the next watermark names no index checkpoint and writes none */
+    bool catalog_dirty;  /* a table's written version changed: try a new catalog */
+    bool catalog_fresh;  /* the copy just captured it under its snapshot */
+    bool stream_text;    /* binary tuples were refused once: text for the process's life */
     int64_t catalog_tried_us;
     int64_t checked_us;   /* am_mono_us of the last catalog check */
     uint64_t inherits_fp; /* source_inherits_fp at the last check; 0: none seen yet */

@@ -304,7 +304,7 @@ static bool publication_intact(mirror_t *m, const uint32_t *relids, size_t n, am
  * published: no replay brings them back, so it is copied again. */
 bool mirror__tables_membership(mirror_t *m, const char *when, am_err_t *err)
 {
-    mirror_table_t **which = am_xcalloc(m->n_tables + 1, sizeof *which);
+    mirror_table_t **which = am_xcalloc(m->n_tables + 1, sizeof(mirror_table_t *));
     uint32_t *relids = am_xcalloc(m->n_tables + 1, sizeof *relids);
     size_t n = 0;
     for (size_t i = 0; i < m->n_tables; i++)

@@ -454,6 +454,7 @@ typedef struct proxy_session {
     proxy_savepoint_t *savepoints;
     size_t n_savepoints;
     bool implicit_failed; /* an error in the implicit transaction: it ends rolled back */
+    bool settings_dirty;  /* a setting changed since the last snapshot of them */
     int extra_float_digits;
     int date_style, date_order; /* DateStyle: PROXY_PG_*_DATES, PROXY_PG_DATEORDER_* */
     int interval_style;         /* IntervalStyle: PROXY_PG_INTSTYLE_* */

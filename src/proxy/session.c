@@ -232,6 +232,7 @@ static bool setting_set(proxy_session_t *s, const char *name, const char *value,
     proxy_setting_t *st = setting_slot(s, name, true);
     free(st->value);
     st->value = norm ? norm : am_xstrdup(value);
+    s->settings_dirty = true;
     if (report && d && d->reported)
         proxy__wire_param_status(&s->out, d->name, st->value);
     return true;

@@ -52,6 +52,27 @@ static void restore_all(proxy_session_t *s, const proxy_setting_t *v, size_t n)
     free(names);
 }
 
+/* The savepoint whose copy holds what savepoint at restores: at's own, or, taken with nothing
+ * changed since the one below, that one's; NULL: the transaction's start. A client saving a
+ * savepoint per statement (pgjdbc's autosave) so costs a name each, not every setting. */
+static const proxy_savepoint_t *snap_of(const proxy_session_t *s, size_t at)
+{
+    for (size_t i = at + 1; i-- > 0;)
+        if (s->savepoints[i].values)
+            return &s->savepoints[i];
+    return NULL;
+}
+
+/* Settings and SET LOCAL list back to sp's copy, or the transaction's start (NULL). */
+static void restore_to(proxy_session_t *s, const proxy_savepoint_t *sp)
+{
+    restore_all(s, sp ? sp->values : s->tx_settings, sp ? sp->n_values : s->n_tx_settings);
+    snap_free(s->local_settings, s->n_local_settings);
+    s->local_settings = sp ? snap_copy(sp->locals, sp->n_locals) : NULL;
+    s->n_local_settings = sp ? sp->n_locals : 0;
+    s->settings_dirty = true; /* the next savepoint copies: the newest copy may not be this */
+}
+
 static void savepoints_pop(proxy_session_t *s, size_t keep)
 {
     while (s->n_savepoints > keep) {
@@ -68,6 +89,7 @@ void proxy__txset_begin(proxy_session_t *s)
         return;
     s->tx_settings = snap_copy(s->settings, s->n_settings);
     s->n_tx_settings = s->n_settings;
+    s->settings_dirty = false;
 }
 
 void proxy__txset_end(proxy_session_t *s, bool commit)
@@ -125,12 +147,17 @@ void proxy__txset_savepoint(proxy_session_t *s, const char *name)
 {
     proxy__txset_begin(s);
     s->savepoints = am_xrealloc(s->savepoints, (s->n_savepoints + 1) * sizeof *s->savepoints);
-    s->savepoints[s->n_savepoints++] =
-        (proxy_savepoint_t){.name = am_xstrdup(name),
-                            .values = snap_copy(s->settings, s->n_settings),
-                            .n_values = s->n_settings,
-                            .locals = snap_copy(s->local_settings, s->n_local_settings),
-                            .n_locals = s->n_local_settings};
+    proxy_savepoint_t sp = {.name = am_xstrdup(name)};
+    /* nothing changed since the savepoint below (or the transaction's start, which has no SET
+     * LOCAL): its snapshot is this one's, and NULL values say so */
+    if (s->settings_dirty) {
+        sp.values = snap_copy(s->settings, s->n_settings);
+        sp.n_values = s->n_settings;
+        sp.locals = snap_copy(s->local_settings, s->n_local_settings);
+        sp.n_locals = s->n_local_settings;
+        s->settings_dirty = false;
+    }
+    s->savepoints[s->n_savepoints++] = sp;
 }
 
 bool proxy__txset_savepoint_known(proxy_session_t *s, const char *name, am_err_t *err)
@@ -145,11 +172,7 @@ bool proxy__txset_rollback_to(proxy_session_t *s, const char *name, am_err_t *er
     if (!savepoint_find(s, name, &at, err))
         return false;
     savepoints_pop(s, at + 1); /* the savepoint itself stays */
-    proxy_savepoint_t *sp = &s->savepoints[at];
-    restore_all(s, sp->values, sp->n_values);
-    snap_free(s->local_settings, s->n_local_settings);
-    s->local_settings = snap_copy(sp->locals, sp->n_locals);
-    s->n_local_settings = sp->n_locals;
+    restore_to(s, snap_of(s, at));
     return true;
 }
 
@@ -159,6 +182,7 @@ bool proxy__txset_release(proxy_session_t *s, const char *name, am_err_t *err)
     if (!savepoint_find(s, name, &at, err))
         return false;
     savepoints_pop(s, at);
+    s->settings_dirty = true; /* the last copy may have gone with it */
     return true;
 }
 
@@ -168,9 +192,5 @@ void proxy__txset_fail(proxy_session_t *s)
 {
     if (!s->tx_settings)
         return;
-    const proxy_savepoint_t *sp = s->n_savepoints ? &s->savepoints[s->n_savepoints - 1] : NULL;
-    restore_all(s, sp ? sp->values : s->tx_settings, sp ? sp->n_values : s->n_tx_settings);
-    snap_free(s->local_settings, s->n_local_settings);
-    s->local_settings = sp ? snap_copy(sp->locals, sp->n_locals) : NULL;
-    s->n_local_settings = sp ? sp->n_locals : 0;
+    restore_to(s, s->n_savepoints ? snap_of(s, s->n_savepoints - 1) : NULL);
 }
