@@ -384,6 +384,8 @@ typedef struct lake_watermark {
 /* Durable once it returns true; then catalog files it does not name are pruned (the newest
  * few stay, for readers of the previous watermarks). */
 bool lake_watermark_write(lake_t *lake, const lake_watermark_t *wm, am_err_t *err) AM_MUST_CHECK;
+/* A watermark document's text (untrusted bytes) into wm; false, wm empty, when it is not one. */
+bool lake_watermark_parse(const char *text, size_t len, lake_watermark_t *wm) AM_MUST_CHECK;
 /* *found is false (and wm empty) when the warehouse has no watermark yet. Any thread. */
 bool lake_watermark_read(const char *warehouse, lake_watermark_t *wm, bool *found,
                          am_err_t *err) AM_MUST_CHECK;

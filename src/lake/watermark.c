@@ -169,6 +169,19 @@ static bool parse_watermark(json_t *root, lake_watermark_t *wm)
            parse_tables(gone, &wm->gone, &wm->n_gone) && parse_slot(root, wm);
 }
 
+bool lake_watermark_parse(const char *text, size_t len, lake_watermark_t *wm)
+{
+    memset(wm, 0, sizeof *wm);
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, 0, &jerr);
+    bool ok = root && json_is_object(root) && parse_watermark(root, wm);
+    if (root)
+        json_decref(root);
+    if (!ok)
+        lake_watermark_destroy(wm);
+    return ok;
+}
+
 bool lake_watermark_read(const char *warehouse, lake_watermark_t *wm, bool *found, am_err_t *err)
 {
     memset(wm, 0, sizeof *wm);
@@ -181,15 +194,8 @@ bool lake_watermark_read(const char *warehouse, lake_watermark_t *wm, bool *foun
     am_buf_t b;
     am_buf_init(&b);
     bool ok = am_file_read_all(path, &b, err);
-    if (ok) {
-        json_error_t jerr;
-        json_t *root = json_loadb(b.data, b.len, 0, &jerr);
-        ok = root && parse_watermark(root, wm);
-        if (!ok)
-            am_err_set(err, "XX001", "watermark %s: not a valid watermark document", path);
-        if (root)
-            json_decref(root);
-    }
+    if (ok && !lake_watermark_parse(b.data, b.len, wm))
+        ok = am_err_set(err, "XX001", "watermark %s: not a valid watermark document", path);
     if (ok)
         *found = true;
     else
