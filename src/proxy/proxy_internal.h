@@ -455,6 +455,7 @@ typedef struct proxy_session {
     size_t n_savepoints;
     bool implicit_failed; /* an error in the implicit transaction: it ends rolled back */
     bool settings_dirty;  /* a setting changed since the last snapshot of them */
+    bool tx_open;         /* the settings layer is open (tx_settings taken at the first SET) */
     int extra_float_digits;
     int date_style, date_order; /* DateStyle: PROXY_PG_*_DATES, PROXY_PG_DATEORDER_* */
     int interval_style;         /* IntervalStyle: PROXY_PG_INTSTYLE_* */
@@ -510,6 +511,9 @@ void proxy__setting_restore(proxy_session_t *s, const char *name, const char *va
  * transaction); set is called before a SET LOCAL and after a session SET inside one; end
  * keeps session SETs on commit and puts every setting back on rollback. */
 void proxy__txset_begin(proxy_session_t *s);
+/* Before a setting changes: the transaction's snapshot, taken at the first change only (most
+ * transactions set nothing, and the extended protocol opens one per Sync). */
+void proxy__txset_touch(proxy_session_t *s);
 void proxy__txset_end(proxy_session_t *s, bool commit);
 void proxy__txset_set(proxy_session_t *s, const char *name, bool local);
 void proxy__txset_savepoint(proxy_session_t *s, const char *name);

@@ -229,6 +229,7 @@ static bool setting_set(proxy_session_t *s, const char *name, const char *value,
     char *norm = NULL;
     if (!apply(s, name, value, &norm, err))
         return false;
+    proxy__txset_touch(s);
     proxy_setting_t *st = setting_slot(s, name, true);
     free(st->value);
     st->value = norm ? norm : am_xstrdup(value);

@@ -134,7 +134,7 @@ bool proxy__setconfig_run(proxy_session_t *s, const PgQuery__Node *node, bool de
     const char **names = am_xcalloc(n + 1, sizeof *names);
     bool ok = true;
     /* a statement outside any transaction is one: a later call's error undoes the earlier */
-    bool own = run && !s->tx_settings;
+    bool own = run && !s->tx_open;
     if (own)
         proxy__txset_begin(s);
     for (size_t i = 0; ok && run && i < n; i++) {

@@ -66,7 +66,8 @@ static const proxy_savepoint_t *snap_of(const proxy_session_t *s, size_t at)
 /* Settings and SET LOCAL list back to sp's copy, or the transaction's start (NULL). */
 static void restore_to(proxy_session_t *s, const proxy_savepoint_t *sp)
 {
-    restore_all(s, sp ? sp->values : s->tx_settings, sp ? sp->n_values : s->n_tx_settings);
+    if (sp || s->tx_settings) /* no snapshot yet: nothing changed since the start */
+        restore_all(s, sp ? sp->values : s->tx_settings, sp ? sp->n_values : s->n_tx_settings);
     snap_free(s->local_settings, s->n_local_settings);
     s->local_settings = sp ? snap_copy(sp->locals, sp->n_locals) : NULL;
     s->n_local_settings = sp ? sp->n_locals : 0;
@@ -85,23 +86,31 @@ static void savepoints_pop(proxy_session_t *s, size_t keep)
 
 void proxy__txset_begin(proxy_session_t *s)
 {
-    if (s->tx_settings)
+    if (s->tx_open)
+        return;
+    s->tx_open = true;
+    s->settings_dirty = false;
+}
+
+void proxy__txset_touch(proxy_session_t *s)
+{
+    if (!s->tx_open || s->tx_settings)
         return;
     s->tx_settings = snap_copy(s->settings, s->n_settings);
     s->n_tx_settings = s->n_settings;
-    s->settings_dirty = false;
 }
 
 void proxy__txset_end(proxy_session_t *s, bool commit)
 {
-    if (!s->tx_settings)
+    if (!s->tx_open)
         return;
     if (commit) {
         for (size_t i = 0; i < s->n_local_settings; i++)
             proxy__setting_restore(s, s->local_settings[i].name, s->local_settings[i].value);
-    } else {
+    } else if (s->tx_settings) {
         restore_all(s, s->tx_settings, s->n_tx_settings);
     }
+    s->tx_open = false;
     snap_free(s->tx_settings, s->n_tx_settings);
     snap_free(s->local_settings, s->n_local_settings);
     s->tx_settings = s->local_settings = NULL;
@@ -113,7 +122,7 @@ void proxy__txset_end(proxy_session_t *s, bool commit)
 
 void proxy__txset_set(proxy_session_t *s, const char *name, bool local)
 {
-    if (!s->tx_settings)
+    if (!s->tx_open)
         return;
     const char *now = proxy__setting_find(s, name);
     for (size_t i = 0; i < s->n_local_settings; i++)
@@ -190,7 +199,7 @@ bool proxy__txset_release(proxy_session_t *s, const char *name, am_err_t *err)
  * undone (and reported) before ROLLBACK or ROLLBACK TO comes. */
 void proxy__txset_fail(proxy_session_t *s)
 {
-    if (!s->tx_settings)
+    if (!s->tx_open)
         return;
     restore_to(s, s->n_savepoints ? snap_of(s, s->n_savepoints - 1) : NULL);
 }
