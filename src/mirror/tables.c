@@ -297,6 +297,35 @@ static bool publication_intact(mirror_t *m, const uint32_t *relids, size_t n, am
     return false;
 }
 
+/* t is in no publication of the mirror any more (ALTER PUBLICATION ... DROP TABLE while the
+ * stream runs): its changes stopped coming, and the mirror would serve it stale without a
+ * word. It is put back, as the next start would, and its rows are what the caller then reads;
+ * a table the mirror cannot put back (its schema left a FOR TABLES IN SCHEMA publication)
+ * stops the write path. */
+static bool put_back(mirror_t *m, mirror_table_t *t, char **members, am_err_t *err)
+{
+    source_table_ref_t ref = {.schema = t->schema, .name = t->name};
+    source_publish_t result = SOURCE_REFUSED;
+    if (!source_tables_publish(m->src, &ref, &t->insert_only, 1, &result, err))
+        return false;
+    if (source_stream_stale(m->src))
+        return am_err_set(err, AM_SQLSTATE_CONNECTION_FAILURE,
+                          "table %s.%s put back into the publications: restarting the stream",
+                          t->schema, t->name);
+    char *again = NULL;
+    if (!source_publication_members(m->src, &t->relid, 1, &again, err))
+        return false;
+    free(*members);
+    *members = again;
+    if (again[0] && !source_refused(result))
+        return true;
+    return am_err_set(err, "55000",
+                      "table %s.%s is no longer in publication \"%s\" and the mirror cannot "
+                      "put it back: its changes would stop coming; add it back (ALTER "
+                      "PUBLICATION ... ADD TABLE) or take it out of the configuration",
+                      t->schema, t->name, m->opts.source.publication);
+}
+
 /* What put each table in the publication, against what the lake recorded or the last look
  * saw. A table taken out and added back (ALTER PUBLICATION ... DROP TABLE, then ADD TABLE,
  * while the mirror was down or between two looks; or put back by the mirror's own start after
@@ -316,8 +345,16 @@ bool mirror__tables_membership(mirror_t *m, const char *when, am_err_t *err)
     bool ok = source_publication_members(m->src, relids, n, now, err);
     for (size_t i = 0; ok && i < n; i++) {
         mirror_table_t *t = which[i];
-        bool gap =
-            t->state == MIRROR_T_ACTIVE && t->pub_members && strcmp(t->pub_members, now[i]) != 0;
+        bool out = t->state == MIRROR_T_ACTIVE && now[i][0] == '\0';
+        if (out) {
+            am_log_warn("mirror", "table taken out of the publication: putting it back",
+                        AM_KV_STR("schema", t->schema), AM_KV_STR("table", t->name));
+            ok = put_back(m, t, &now[i], err);
+            if (!ok)
+                break;
+        }
+        bool gap = t->state == MIRROR_T_ACTIVE &&
+                   (out || (t->pub_members && strcmp(t->pub_members, now[i]) != 0));
         char *was = t->pub_members;
         t->pub_members = now[i];
         now[i] = NULL;
@@ -325,11 +362,11 @@ bool mirror__tables_membership(mirror_t *m, const char *when, am_err_t *err)
             char table[300], why[200];
             snprintf(table, sizeof table, "%s.%s", t->schema, t->name);
             snprintf(why, sizeof why,
-                     "it was taken out of the publication and added back%s: the changes made "
+                     "it was taken out of the publication and %s back%s: the changes made "
                      "meanwhile were never published",
-                     when);
+                     out ? "the mirror put it" : "added", when);
             am_log_warn("mirror", "publication membership changed", AM_KV_STR("table", table),
-                        AM_KV_STR("was", was), AM_KV_STR("now", t->pub_members));
+                        AM_KV_STR("was", was ? was : ""), AM_KV_STR("now", t->pub_members));
             mirror__copy_start(m, t, why);
         }
         free(was);

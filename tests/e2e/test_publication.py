@@ -124,6 +124,10 @@ def taken_out_and_added_back(pg):
                         f"INSERT INTO g1 SELECT g, -g FROM generate_series({tag}, {tag} + 9) g")
             if add_back:
                 cur.execute(f"ALTER PUBLICATION {pub} ADD TABLE g1")
+        gap(50, add_back=False)
+        cur.execute("INSERT INTO g2 VALUES (50, 50)")
+        converge(R, pg, m, ["g1", "g2"], "taken out while streaming: the mirror puts it back and copies it again")
+        R.check("the log says the mirror put it back", "putting it back" in m.log(), m.log()[-1500:])
         cur.execute("BEGIN")
         gap(100)
         cur.execute("COMMIT")
@@ -146,7 +150,7 @@ def taken_out_and_added_back(pg):
         m.start()
         converge(R, pg, m, ["g1", "g2"], "a restart with nothing changed")
         R.check("a restart with nothing changed copies nothing again",
-                m.log().count("copying table again") == 3, m.log()[-2000:])
+                m.log().count("copying table again") == 4, m.log()[-2000:])
 
         def narrowed_and_widened():
             cur.execute(f"ALTER PUBLICATION {pub} SET (publish = 'insert')")
