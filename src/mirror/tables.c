@@ -306,8 +306,13 @@ static bool put_back(mirror_t *m, mirror_table_t *t, char **members, am_err_t *e
 {
     source_table_ref_t ref = {.schema = t->schema, .name = t->name};
     source_publish_t result = SOURCE_REFUSED;
-    if (!source_tables_publish(m->src, &ref, &t->insert_only, 1, &result, err))
-        return false;
+    if (!source_tables_publish(m->src, &ref, &t->insert_only, 1, &result, err)) {
+        if (strcmp(err->sqlstate, AM_SQLSTATE_UNDEFINED_TABLE) != 0)
+            return false;
+        /* dropped (or renamed) since the state was read: the next check follows that */
+        *err = (am_err_t){0};
+        return true;
+    }
     if (source_stream_stale(m->src))
         return am_err_set(err, AM_SQLSTATE_CONNECTION_FAILURE,
                           "table %s.%s put back into the publications: restarting the stream",
@@ -353,7 +358,8 @@ bool mirror__tables_membership(mirror_t *m, const char *when, am_err_t *err)
             if (!ok)
                 break;
         }
-        bool gap = t->state == MIRROR_T_ACTIVE &&
+        /* still out (dropped since the states were read): nothing to copy */
+        bool gap = t->state == MIRROR_T_ACTIVE && now[i][0] &&
                    (out || (t->pub_members && strcmp(t->pub_members, now[i]) != 0));
         char *was = t->pub_members;
         t->pub_members = now[i];
@@ -425,8 +431,7 @@ bool mirror__tables_check(mirror_t *m, am_err_t *err)
     source_table_state_t *states = NULL;
     size_t n_states = 0;
     am_lsn_t after = 0;
-    if (!publication_intact(m, relids, n, err) || !publication_unaltered(m, err) ||
-        !mirror__tables_membership(m, "", err)) {
+    if (!publication_intact(m, relids, n, err) || !publication_unaltered(m, err)) {
         free(relids);
         return false;
     }
@@ -435,6 +440,9 @@ bool mirror__tables_check(mirror_t *m, am_err_t *err)
         mirror_table_t *t = m->tables[i];
         check_one(m, t, source_table_state_find(states, n_states, t->relid), after);
     }
+    /* after check_one: a table dropped at the source left the publication with it, and is
+     * on its way out (DROPPING), not to be put back */
+    ok = ok && mirror__tables_membership(m, "", err);
     /* the served catalog tells the proxy which tables a parent's query reads: a child added
      * or removed changes no table's state, so it asks for a new catalog itself (and once
      * after the start, whose capture may predate the first look) */
