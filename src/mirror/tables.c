@@ -273,6 +273,16 @@ static void check_one(mirror_t *m, mirror_table_t *t, const source_table_state_t
     }
 }
 
+/* The watermark asks for a copy of every table: the next start makes it. */
+static void mark_recopy_all(mirror_t *m)
+{
+    am_err_t werr = {0};
+    m->recopy_all = true;
+    if (m->watermark_lsn && !mirror__write_watermark(m, m->watermark_lsn, &werr))
+        am_log_error("mirror", "could not mark the lake for a copy of every table",
+                     AM_KV_ERR(&werr));
+}
+
 /* Someone narrowed the publication while the stream ran (ALTER PUBLICATION): changes decoded
  * since have been left out, and a replay cannot bring them back (decoding reads the catalog
  * as it was). The watermark first says that every table is to be copied again, which the next
@@ -283,11 +293,7 @@ static bool publication_intact(mirror_t *m, const uint32_t *relids, size_t n, am
         return true;
     if (strcmp(err->sqlstate, "55000") != 0)
         return false;
-    am_err_t werr = {0};
-    m->recopy_all = true;
-    if (m->watermark_lsn && !mirror__write_watermark(m, m->watermark_lsn, &werr))
-        am_log_error("mirror", "could not mark the lake for a copy of every table",
-                     AM_KV_ERR(&werr));
+    mark_recopy_all(m);
     char *why = am_xstrdup(err->msg);
     am_err_set(err, "55000",
                "%s. Every table will be copied again once the publication is whole (the "
@@ -404,11 +410,7 @@ static bool publication_unaltered(mirror_t *m, am_err_t *err)
     am_log_warn("mirror", "publication altered while streaming", AM_KV_STR("was", was),
                 AM_KV_STR("now", now));
     free(was);
-    am_err_t werr = {0};
-    m->recopy_all = true;
-    if (m->watermark_lsn && !mirror__write_watermark(m, m->watermark_lsn, &werr))
-        am_log_error("mirror", "could not mark the lake for a copy of every table",
-                     AM_KV_ERR(&werr));
+    mark_recopy_all(m);
     m->restart_recopy = true;
     return am_err_set(err, "55000",
                       "publication \"%s\" was altered (SET, RENAME, OWNER TO) or dropped and "

@@ -5,6 +5,7 @@
  * Spec: PostgreSQL 15's boolin, uuid_in, byteain, mode(), timestamp typmods, pg_size_pretty.
  */
 #include "proxy/pgfn_internal.h"
+#include "proxy/sql_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -32,8 +33,7 @@ static void set_null(duckdb_vector out, idx_t row)
     duckdb_validity_set_row_invalid(duckdb_vector_get_validity(out), row);
 }
 
-/* boolin: unique prefixes of true/false/yes/no, on/off (two letters at least), 1/0. */
-static int bool_of(const char *p, size_t n)
+int proxy__bool_text(const char *p, size_t n)
 {
     while (n && isspace((unsigned char)*p)) {
         p++;
@@ -65,7 +65,7 @@ static void f_bool_in(duckdb_function_info info, duckdb_data_chunk in, duckdb_ve
         }
         size_t n;
         const char *p = text_at(a, r, &n);
-        int b = bool_of(p, n);
+        int b = proxy__bool_text(p, n);
         if (b < 0) {
             proxy__pgfn_error(info, "22P02", "invalid input syntax for type boolean: \"%.*s\"",
                               (int)(n > 200 ? 200 : n), p);

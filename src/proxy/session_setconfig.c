@@ -12,7 +12,6 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -79,29 +78,6 @@ bool proxy__setconfig_match(const PgQuery__Node *node)
     return true;
 }
 
-/* parse_bool: a unique prefix of true/false/yes/no, on/off, 1/0, around blanks. */
-static bool bool_text(const char *v, bool *out)
-{
-    while (isspace((unsigned char)*v))
-        v++;
-    size_t n = strlen(v);
-    while (n && isspace((unsigned char)v[n - 1]))
-        n--;
-    static const struct {
-        const char *word;
-        size_t min;
-        bool val;
-    } words[] = {{"true", 1, true}, {"false", 1, false}, {"yes", 1, true}, {"no", 1, false},
-                 {"on", 2, true},   {"off", 2, false},   {"1", 1, true},   {"0", 1, false}};
-    for (size_t i = 0; n && i < AM_ARRAY_LEN(words); i++)
-        if (n >= words[i].min && n <= strlen(words[i].word) &&
-            strncasecmp(v, words[i].word, n) == 0) {
-            *out = words[i].val;
-            return true;
-        }
-    return false;
-}
-
 static bool call_args(const PgQuery__FuncCall *f, const char **name, const char **value,
                       bool *local, am_err_t *err)
 {
@@ -119,7 +95,9 @@ static bool call_args(const PgQuery__FuncCall *f, const char **name, const char 
         *local = k[2]->boolval && k[2]->boolval->boolval;
         return true;
     }
-    if (!bool_text(k[2]->sval->sval, local))
+    int b = proxy__bool_text(k[2]->sval->sval, strlen(k[2]->sval->sval));
+    *local = b == 1;
+    if (b < 0)
         return am_err_set(err, AM_SQLSTATE_BAD_INPUT,
                           "invalid input syntax for type boolean: \"%s\"", k[2]->sval->sval);
     return true;

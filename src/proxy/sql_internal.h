@@ -298,4 +298,8 @@ void proxy__sql_query_destroy(proxy_sqlquery_t *q);
 bool proxy__sql_typenames(const proxy_sqlenv_t *env, struct PgQuery__Node *const *names, size_t n,
                           uint32_t *oids, am_err_t *err) AM_MUST_CHECK;
 
+/* PostgreSQL's boolin on n bytes at p: unique prefixes of true/false/yes/no, on/off (two
+ * letters at least), 1/0, around blanks. 1, 0, or -1 when it is none (pgfn_misc.c). */
+int proxy__bool_text(const char *p, size_t n);
+
 #endif /* AM_PROXY_SQL_INTERNAL_H */

@@ -59,26 +59,7 @@ bool sqlc_lit_int(sqlc_ctx_t *c, const char *text, uint32_t oid, sqlc_val_t *out
 /* boolin: unique prefixes of true/false/yes/no, on/off (two letters at least), 1/0. */
 bool sqlc_lit_bool(sqlc_ctx_t *c, const char *text, sqlc_val_t *out)
 {
-    const char *p = text;
-    while (isspace((unsigned char)*p))
-        p++;
-    size_t n = strlen(p);
-    while (n > 0 && isspace((unsigned char)p[n - 1]))
-        n--;
-    /* boolin: a prefix of these words (on and off need two letters), or 1 and 0 */
-    static const struct {
-        const char *word;
-        size_t min;
-        int value;
-    } words[] = {{"true", 1, 1}, {"false", 1, 0}, {"yes", 1, 1},
-                 {"no", 1, 0},   {"on", 2, 1},    {"off", 2, 0}};
-    int r = -1;
-    for (size_t i = 0; r < 0 && i < sizeof words / sizeof *words; i++)
-        if (n >= words[i].min && n <= strlen(words[i].word) &&
-            strncasecmp(p, words[i].word, n) == 0)
-            r = words[i].value;
-    if (r < 0 && n == 1 && (*p == '1' || *p == '0'))
-        r = *p == '1';
+    int r = proxy__bool_text(text, strlen(text));
     if (r < 0)
         return bad_input(c, "boolean", text);
     *out = sqlc_val_of(sqlc_strdup(c, r ? "true" : "false"), sqlc_type(PG_OID_BOOL));
